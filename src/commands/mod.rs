@@ -1,0 +1,86 @@
+//! One module per command; this one holds what they share.
+
+pub mod extract;
+pub mod providers;
+pub mod tasks;
+
+use anyhow::Result;
+
+use crate::cli::{Cli, Command, GlobalArgs};
+use crate::config::{process_env, Config};
+use crate::error::{self, Error, Kind};
+use crate::http::{Http, HttpOptions};
+use crate::progress::{Reporter, Target};
+use crate::record::Store;
+
+/// What every command needs: settings, the HTTP client, the progress reporter.
+pub struct Ctx {
+    pub global: GlobalArgs,
+    pub config: Config,
+    pub http: Http,
+    pub reporter: Reporter,
+}
+
+impl Ctx {
+    pub fn new(global: GlobalArgs) -> Result<Ctx> {
+        let config = Config::load(global.config.as_deref(), Box::new(process_env))?;
+        let http = Http::new(HttpOptions {
+            verbose: global.verbose > 0,
+            ..HttpOptions::default()
+        })?;
+        let target = Target::detect(global.quiet, process_env("DOCPIPE_PROGRESS").as_deref());
+        Ok(Ctx {
+            global,
+            config,
+            http,
+            reporter: Reporter::new(target),
+        })
+    }
+
+    pub fn store(&self) -> Result<Store> {
+        Store::open(&self.config.data_dir()?)
+    }
+}
+
+pub fn dispatch(cli: Cli) -> Result<i32> {
+    let ctx = Ctx::new(cli.global)?;
+    match cli.command {
+        Command::Ocr(args) => extract::run(&ctx, &args, extract::Mode::Ocr),
+        Command::Parse(args) => extract::run(&ctx, &args, extract::Mode::Parse),
+        Command::Status(args) => tasks::status(&ctx, &args.ids),
+        Command::Fetch(args) => tasks::fetch(&ctx, &args.ids),
+        Command::Providers => providers::run(&ctx),
+    }
+}
+
+/// The exit code of a run in which some documents failed: the most
+/// user-actionable kind wins (a bad key before a bad file before a quota before a
+/// timeout before a provider failure).
+pub fn combined_exit_code(errors: &[&anyhow::Error]) -> i32 {
+    const ORDER: &[Kind] = &[
+        Kind::Interrupted,
+        Kind::Auth,
+        Kind::Usage,
+        Kind::Input,
+        Kind::Quota,
+        Kind::Timeout,
+        Kind::Provider,
+    ];
+    if errors.is_empty() {
+        return error::exit::OK;
+    }
+    let kinds: Vec<Option<Kind>> = errors
+        .iter()
+        .map(|e| {
+            e.chain()
+                .find_map(|c| c.downcast_ref::<Error>())
+                .map(|t| t.kind.clone())
+        })
+        .collect();
+    for kind in ORDER {
+        if kinds.iter().any(|k| k.as_ref() == Some(kind)) {
+            return Error::new(kind.clone(), "").exit_code();
+        }
+    }
+    error::exit::OTHER
+}

@@ -1,0 +1,140 @@
+//! Errors a caller must branch on, each mapped to one exit code of `cli.md`.
+//!
+//! Everything else travels as `anyhow::Error` and exits 1. Every message names what
+//! failed and for which input; `hint` says what to do next.
+
+use std::fmt;
+
+pub mod exit {
+    pub const OK: i32 = 0;
+    pub const OTHER: i32 = 1;
+    pub const USAGE: i32 = 2;
+    pub const AUTH: i32 = 3;
+    pub const INPUT: i32 = 4;
+    pub const PROVIDER: i32 = 5;
+    pub const TIMEOUT: i32 = 6;
+    pub const QUOTA: i32 = 7;
+    pub const INTERRUPTED: i32 = 130;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    Usage,
+    /// An ID no provider or record knows.
+    NotFound,
+    Auth,
+    Input,
+    Provider,
+    Timeout,
+    Quota,
+    Interrupted,
+}
+
+#[derive(Debug, Clone)]
+pub struct Error {
+    pub kind: Kind,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Error {
+    pub fn new(kind: Kind, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            message: message.into(),
+            hint: None,
+        }
+    }
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(Kind::Usage, message)
+    }
+    pub fn auth(message: impl Into<String>) -> Self {
+        Self::new(Kind::Auth, message)
+    }
+    pub fn input(input: &str, message: impl fmt::Display) -> Self {
+        Self::new(Kind::Input, format!("{input}: {message}"))
+    }
+    pub fn provider(message: impl Into<String>) -> Self {
+        Self::new(Kind::Provider, message)
+    }
+    pub fn timeout(message: impl Into<String>) -> Self {
+        Self::new(Kind::Timeout, message)
+    }
+    pub fn quota(message: impl Into<String>) -> Self {
+        Self::new(Kind::Quota, message)
+    }
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn exit_code(&self) -> i32 {
+        match self.kind {
+            Kind::Usage | Kind::NotFound => exit::USAGE,
+            Kind::Auth => exit::AUTH,
+            Kind::Input => exit::INPUT,
+            Kind::Provider => exit::PROVIDER,
+            Kind::Timeout => exit::TIMEOUT,
+            Kind::Quota => exit::QUOTA,
+            Kind::Interrupted => exit::INTERRUPTED,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The exit code for any error: a typed [`Error`] anywhere in the chain decides it.
+pub fn exit_code_of(err: &anyhow::Error) -> i32 {
+    err.chain()
+        .find_map(|e| e.downcast_ref::<Error>())
+        .map_or(exit::OTHER, Error::exit_code)
+}
+
+/// The hint of the first typed error in the chain.
+pub fn hint_of(err: &anyhow::Error) -> Option<&str> {
+    err.chain()
+        .find_map(|e| e.downcast_ref::<Error>())
+        .and_then(|e| e.hint.as_deref())
+}
+
+/// One line `docpipe: error: …` with the cause chain, then the hint if there is one.
+pub fn report(err: &anyhow::Error) {
+    eprintln!("docpipe: error: {err:#}");
+    if let Some(hint) = hint_of(err) {
+        eprintln!("docpipe: hint: {hint}");
+    }
+}
+
+/// A write to stdout failed because the reader went away (`docpipe … | head`).
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anyhow::Context;
+
+    #[test]
+    fn typed_error_decides_exit_code_through_context() {
+        let err: anyhow::Result<()> = Err(Error::auth("bad key").with_hint("set it").into());
+        let err = err.context("while submitting a.pdf").unwrap_err();
+        assert_eq!(exit_code_of(&err), exit::AUTH);
+        assert_eq!(hint_of(&err), Some("set it"));
+    }
+
+    #[test]
+    fn untyped_error_is_other() {
+        let err = anyhow::anyhow!("disk full");
+        assert_eq!(exit_code_of(&err), exit::OTHER);
+    }
+}

@@ -1,0 +1,31 @@
+//! docpipe: documents to text, markdown and structured results through cloud
+//! extraction services. `main.rs` only parses arguments and calls [`run`].
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod deliver;
+pub mod error;
+pub mod http;
+pub mod input;
+pub mod options;
+pub mod output;
+pub mod pdf;
+pub mod poll;
+pub mod progress;
+pub mod provider;
+pub mod record;
+pub mod transfer;
+pub mod unpack;
+
+/// Runs a parsed command line and returns the process exit code.
+pub fn run(cli: cli::Cli) -> i32 {
+    match commands::dispatch(cli) {
+        Ok(code) => code,
+        Err(err) if error::is_broken_pipe(&err) => error::exit::OK,
+        Err(err) => {
+            error::report(&err);
+            error::exit_code_of(&err)
+        }
+    }
+}

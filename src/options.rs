@@ -1,0 +1,174 @@
+//! What the user asked for, in provider-neutral form. Each provider translates it
+//! into its own dialect and rejects what it cannot do before any request.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+
+/// Output format asked for with `--format`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Markdown,
+    Text,
+    Json,
+    /// A provider's own format (e.g. gpt.ge's `docx`).
+    #[serde(untagged)]
+    Other(String),
+}
+
+impl Format {
+    pub fn parse(text: &str) -> Format {
+        match text.to_ascii_lowercase().as_str() {
+            "markdown" | "md" => Format::Markdown,
+            "text" | "txt" => Format::Text,
+            "json" => Format::Json,
+            other => Format::Other(other.to_string()),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        match self {
+            Format::Markdown => "markdown",
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Other(s) => s,
+        }
+    }
+
+    /// File extension of an `ocr -o` result in this format.
+    pub fn extension(&self) -> &str {
+        match self {
+            Format::Markdown => "md",
+            Format::Text => "txt",
+            Format::Json => "json",
+            Format::Other(s) => s,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtractOptions {
+    pub pages: Option<PageRanges>,
+    pub language: Option<String>,
+    pub ocr: bool,
+    pub formula: bool,
+    pub table: bool,
+    pub model: Option<String>,
+    pub format: Format,
+    pub extra_formats: Vec<String>,
+}
+
+impl Default for ExtractOptions {
+    fn default() -> Self {
+        ExtractOptions {
+            pages: None,
+            language: None,
+            ocr: false,
+            formula: true,
+            table: true,
+            model: None,
+            format: Format::Markdown,
+            extra_formats: Vec::new(),
+        }
+    }
+}
+
+/// A 1-based page selection such as `1-5,8`, kept as inclusive ranges in the order
+/// given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageRanges(pub Vec<(u32, u32)>);
+
+impl PageRanges {
+    pub fn parse(text: &str) -> Result<PageRanges, Error> {
+        let bad = |why: &str| {
+            Error::usage(format!("--pages '{text}': {why}"))
+                .with_hint("pages are 1-based ranges such as 1-5,8")
+        };
+        let mut ranges = Vec::new();
+        for part in text.split(',').map(str::trim) {
+            if part.is_empty() {
+                return Err(bad("empty range"));
+            }
+            let (start, end) = match part.split_once('-') {
+                Some((a, b)) => (a.trim(), b.trim()),
+                None => (part, part),
+            };
+            let num = |s: &str| -> Result<u32, Error> {
+                s.parse::<u32>()
+                    .map_err(|_| bad(&format!("'{s}' is not a page number")))
+            };
+            let (start, end) = (num(start)?, num(end)?);
+            if start == 0 || end == 0 {
+                return Err(bad("pages start at 1"));
+            }
+            if start > end {
+                return Err(bad(&format!("{start}-{end} runs backwards")));
+            }
+            ranges.push((start, end));
+        }
+        Ok(PageRanges(ranges))
+    }
+
+    /// MinerU's `page_ranges`: the same 1-based text, normalised.
+    pub fn to_mineru(&self) -> String {
+        self.0
+            .iter()
+            .map(|&(a, b)| {
+                if a == b {
+                    a.to_string()
+                } else {
+                    format!("{a}-{b}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// 0-based page indexes in order, without repeats (Mistral's `pages`).
+    pub fn to_zero_based(&self) -> Vec<u32> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut out = Vec::new();
+        for &(a, b) in &self.0 {
+            for p in a..=b {
+                if seen.insert(p) {
+                    out.push(p - 1);
+                }
+            }
+        }
+        out
+    }
+
+    /// How many distinct pages are selected.
+    pub fn count(&self) -> u32 {
+        self.to_zero_based().len() as u32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_parse_and_translate() {
+        let p = PageRanges::parse("1-5, 8,3").unwrap();
+        assert_eq!(p.to_mineru(), "1-5,8,3");
+        assert_eq!(p.to_zero_based(), vec![0, 1, 2, 3, 4, 7]);
+        assert_eq!(p.count(), 6);
+    }
+
+    #[test]
+    fn bad_pages_are_usage_errors() {
+        for bad in ["", "0", "5-2", "a-3", "1,,2", "-3"] {
+            let err = PageRanges::parse(bad).unwrap_err();
+            assert_eq!(err.exit_code(), 2, "{bad}");
+        }
+    }
+
+    #[test]
+    fn formats() {
+        assert_eq!(Format::parse("MD"), Format::Markdown);
+        assert_eq!(Format::parse("docx"), Format::Other("docx".into()));
+        assert_eq!(Format::Text.extension(), "txt");
+    }
+}

@@ -1,0 +1,232 @@
+//! Where results go, and how they appear there atomically: everything is staged in
+//! a hidden folder inside the output folder and renamed into place when complete.
+//! Two different inputs never get the same path (a clash gets the content hash as a
+//! suffix), and a path that docpipe did not write for this same content is never
+//! replaced. Which input owns which name is kept in `DIR/.docpipe/outputs.json`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use anyhow::{bail, Context, Result};
+
+pub struct Outputs {
+    root: PathBuf,
+    index_path: PathBuf,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    /// Names taken in this run: name → content hash.
+    claimed: HashMap<String, String>,
+    /// Names docpipe wrote in earlier runs: name → content hash.
+    index: BTreeMap<String, String>,
+}
+
+impl Outputs {
+    pub fn open(root: &Path) -> Result<Outputs> {
+        fs::create_dir_all(root)
+            .with_context(|| format!("cannot create the output folder {}", root.display()))?;
+        let index_path = root.join(".docpipe").join("outputs.json");
+        let index = match fs::read_to_string(&index_path) {
+            Ok(text) => serde_json::from_str(&text).unwrap_or_default(),
+            Err(_) => BTreeMap::new(),
+        };
+        Ok(Outputs {
+            root: root.to_path_buf(),
+            index_path,
+            state: Mutex::new(State {
+                claimed: HashMap::new(),
+                index,
+            }),
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Picks the stem for a result named `name` + `suffix` (`""` for a folder,
+    /// `".md"` for a file): `name` when free or already this content's, else
+    /// `name-<hash8>`.
+    pub fn claim(&self, name: &str, sha256: &str, suffix: &str) -> Result<String> {
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let usable = |st: &State, stem: &str| {
+            let key = format!("{stem}{suffix}");
+            match st.claimed.get(&key) {
+                Some(owner) => owner == sha256,
+                None => {
+                    fs::symlink_metadata(self.root.join(&key)).is_err()
+                        || st.index.get(&key).map(String::as_str) == Some(sha256)
+                }
+            }
+        };
+        let stem = if usable(&st, name) {
+            name.to_string()
+        } else {
+            let alt = format!("{name}-{}", &sha256[..8.min(sha256.len())]);
+            if !usable(&st, &alt) {
+                bail!(
+                    "{} exists and was not written by docpipe for this input; not replacing it",
+                    self.root.join(format!("{alt}{suffix}")).display()
+                );
+            }
+            alt
+        };
+        st.claimed
+            .insert(format!("{stem}{suffix}"), sha256.to_string());
+        Ok(stem)
+    }
+
+    /// A new empty hidden folder inside the output folder to build a result in.
+    pub fn staging(&self) -> Result<tempfile::TempDir> {
+        tempfile::Builder::new()
+            .prefix(".docpipe-staging-")
+            .tempdir_in(&self.root)
+            .with_context(|| format!("cannot create a staging folder in {}", self.root.display()))
+    }
+
+    /// A new temporary file inside the output folder.
+    pub fn temp_file(&self) -> Result<tempfile::NamedTempFile> {
+        tempfile::Builder::new()
+            .prefix(".docpipe-tmp-")
+            .tempfile_in(&self.root)
+            .with_context(|| format!("cannot create a file in {}", self.root.display()))
+    }
+
+    /// Moves a finished folder or file to `root/<key>`, replacing docpipe's own
+    /// earlier result for the same content (claimed before), and records it.
+    pub fn publish(&self, staged: &Path, key: &str, sha256: &str) -> Result<PathBuf> {
+        let target = self.root.join(key);
+        let existing = fs::symlink_metadata(&target).ok();
+        match existing {
+            Some(meta) if meta.is_dir() && !meta.file_type().is_symlink() => {
+                // Swap: old result aside, new one in, old one removed.
+                let trash = tempfile::Builder::new()
+                    .prefix(".docpipe-old-")
+                    .tempdir_in(&self.root)?;
+                let old = trash.path().join("old");
+                fs::rename(&target, &old)
+                    .with_context(|| format!("cannot move the old {} aside", target.display()))?;
+                if let Err(e) = fs::rename(staged, &target) {
+                    let _ = fs::rename(&old, &target);
+                    return Err(e).with_context(|| {
+                        format!("cannot move the result to {}", target.display())
+                    });
+                }
+            }
+            Some(meta) if meta.file_type().is_symlink() => {
+                // Never write through a link: replace the link itself.
+                fs::remove_file(&target)?;
+                fs::rename(staged, &target)
+                    .with_context(|| format!("cannot move the result to {}", target.display()))?;
+            }
+            _ => {
+                // Files replace atomically; a new name just appears.
+                fs::rename(staged, &target)
+                    .with_context(|| format!("cannot move the result to {}", target.display()))?;
+            }
+        }
+        self.remember(key, sha256)?;
+        Ok(target)
+    }
+
+    /// Writes `bytes` to `root/<key>` atomically.
+    pub fn publish_bytes(&self, bytes: &[u8], key: &str, sha256: &str) -> Result<PathBuf> {
+        let mut tmp = self.temp_file()?;
+        tmp.write_all(bytes)?;
+        tmp.flush()?;
+        let (_, path) = tmp.keep().context("cannot keep the temporary file")?;
+        self.publish(&path, key, sha256)
+    }
+
+    fn remember(&self, key: &str, sha256: &str) -> Result<()> {
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        // Merge with what other processes wrote meanwhile.
+        if let Ok(text) = fs::read_to_string(&self.index_path) {
+            if let Ok(on_disk) = serde_json::from_str::<BTreeMap<String, String>>(&text) {
+                for (k, v) in on_disk {
+                    st.index.entry(k).or_insert(v);
+                }
+            }
+        }
+        st.index.insert(key.to_string(), sha256.to_string());
+        let dir = self.index_path.parent().unwrap_or(&self.root);
+        fs::create_dir_all(dir)?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".outputs-")
+            .tempfile_in(dir)?;
+        serde_json::to_writer_pretty(&mut tmp, &st.index)?;
+        tmp.persist(&self.index_path)
+            .with_context(|| format!("cannot write {}", self.index_path.display()))?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const A: &str = "aaaaaaaaaaaaaaaa";
+    const B: &str = "bbbbbbbbbbbbbbbb";
+
+    #[test]
+    fn clashing_names_get_hash_suffix() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = Outputs::open(dir.path()).unwrap();
+        assert_eq!(out.claim("doc", A, "").unwrap(), "doc");
+        assert_eq!(out.claim("doc", B, "").unwrap(), "doc-bbbbbbbb");
+        assert_eq!(out.claim("doc", A, "").unwrap(), "doc");
+    }
+
+    #[test]
+    fn foreign_files_are_never_replaced_but_own_results_are() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("doc.md"), "user's own file").unwrap();
+        let out = Outputs::open(dir.path()).unwrap();
+        let stem = out.claim("doc", A, ".md").unwrap();
+        assert_eq!(stem, "doc-aaaaaaaa");
+        out.publish_bytes(b"first", "doc-aaaaaaaa.md", A).unwrap();
+        // A later run, same content: replaces its own result in place.
+        let out = Outputs::open(dir.path()).unwrap();
+        assert_eq!(out.claim("doc", A, ".md").unwrap(), "doc-aaaaaaaa");
+        out.publish_bytes(b"second", "doc-aaaaaaaa.md", A).unwrap();
+        assert_eq!(
+            fs::read_to_string(dir.path().join("doc.md")).unwrap(),
+            "user's own file"
+        );
+        assert_eq!(
+            fs::read_to_string(dir.path().join("doc-aaaaaaaa.md")).unwrap(),
+            "second"
+        );
+    }
+
+    #[test]
+    fn folders_are_swapped_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = Outputs::open(dir.path()).unwrap();
+        for content in ["one", "two"] {
+            let out = Outputs::open(dir.path()).unwrap();
+            out.claim("doc", A, "").unwrap();
+            let staging = out.staging().unwrap();
+            fs::write(staging.path().join("full.md"), content).unwrap();
+            let staged = staging.keep();
+            out.publish(&staged, "doc", A).unwrap();
+        }
+        assert_eq!(
+            fs::read_to_string(dir.path().join("doc/full.md")).unwrap(),
+            "two"
+        );
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".docpipe-"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+        drop(out);
+    }
+}

@@ -1,0 +1,135 @@
+//! A PDF's page count read locally, so page limits are checked before upload.
+//!
+//! This is a scan, not a PDF parser: it reads the `/Count` of the page-tree nodes
+//! (`/Type /Pages`) and takes the largest, which is the root's. Page trees hidden in
+//! compressed object streams are not seen: the answer is then `None` (unknown), and
+//! the provider judges.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+const CHUNK: usize = 1 << 20;
+const CARRY: usize = 8 << 10;
+
+pub fn page_count(path: &Path) -> Option<u32> {
+    let file = File::open(path).ok()?;
+    page_count_from(file)
+}
+
+pub fn page_count_from(mut reader: impl Read) -> Option<u32> {
+    let mut window: Vec<u8> = Vec::with_capacity(CHUNK + CARRY);
+    let mut buf = vec![0u8; CHUNK];
+    let mut best: Option<u32> = None;
+    // Offset (within `window`) before which matches were already examined.
+    let mut seen_until = 0usize;
+    loop {
+        let n = read_full(&mut reader, &mut buf).ok()?;
+        window.extend_from_slice(&buf[..n]);
+        let at_end = n < buf.len();
+        let scan_end = if at_end {
+            window.len()
+        } else {
+            window.len().saturating_sub(CARRY / 2)
+        };
+        let mut from = seen_until;
+        while let Some(pos) = find(&window[from..scan_end], b"/Pages").map(|p| p + from) {
+            from = pos + 6;
+            let next = window.get(pos + 6).copied().unwrap_or(b' ');
+            if next.is_ascii_alphanumeric() || !preceded_by_type(&window[..pos]) {
+                continue;
+            }
+            if let Some(count) = count_in_object(&window, pos) {
+                best = Some(best.map_or(count, |b| b.max(count)));
+            }
+        }
+        if at_end {
+            return best;
+        }
+        let keep_from = window.len().saturating_sub(CARRY);
+        seen_until = scan_end.saturating_sub(keep_from);
+        window.drain(..keep_from);
+    }
+}
+
+fn read_full(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..])? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    Ok(filled)
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// `/Type` then optional white space right before `pos`.
+fn preceded_by_type(before: &[u8]) -> bool {
+    let trimmed = before
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(&before[..0], |i| &before[..=i]);
+    trimmed.ends_with(b"/Type")
+}
+
+/// The `/Count N` inside the object around `pos` (bounded by `obj` … `endobj`).
+fn count_in_object(window: &[u8], pos: usize) -> Option<u32> {
+    let lo = pos.saturating_sub(CARRY / 2);
+    let hi = (pos + CARRY / 2).min(window.len());
+    let start = rfind(&window[lo..pos], b"obj").map_or(lo, |i| lo + i);
+    let end = find(&window[pos..hi], b"endobj").map_or(hi, |i| pos + i);
+    let object = &window[start..end];
+    let at = find(object, b"/Count")?;
+    let digits: Vec<u8> = object[at + 6..]
+        .iter()
+        .skip_while(|b| b.is_ascii_whitespace())
+        .take_while(|b| b.is_ascii_digit())
+        .copied()
+        .collect();
+    std::str::from_utf8(&digits).ok()?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(name: &str) -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/fixtures/documents")
+            .join(name)
+    }
+
+    #[test]
+    fn counts_pages_of_real_pdfs() {
+        let demo1 = fixture("demo1.pdf");
+        if !demo1.exists() {
+            return; // shared/ not beside the repo: nothing to read
+        }
+        assert_eq!(page_count(&demo1), Some(13));
+        assert_eq!(page_count(&fixture("demo2.pdf")), Some(6));
+        assert_eq!(page_count(&fixture("small_ocr.pdf")), Some(8));
+    }
+
+    #[test]
+    fn tree_split_across_chunks_is_found() {
+        let mut pdf = b"%PDF-1.4\n".to_vec();
+        pdf.extend(std::iter::repeat_n(b'x', CHUNK - 20));
+        pdf.extend_from_slice(b"\n3 0 obj\n<< /Type /Pages /Kids [4 0 R] /Count 42 >>\nendobj\n");
+        pdf.extend_from_slice(b"5 0 obj << /Type /Page /Parent 3 0 R >> endobj\n");
+        assert_eq!(page_count_from(&pdf[..]), Some(42));
+    }
+
+    #[test]
+    fn unknown_when_no_tree_is_visible() {
+        assert_eq!(page_count_from(&b"%PDF-1.5 compressed"[..]), None);
+        assert_eq!(page_count_from(&b""[..]), None);
+    }
+}

@@ -1,0 +1,404 @@
+//! The provider trait and registry. Commands only ever talk to `dyn Provider`;
+//! adding a provider is one file here plus one line in [`REGISTRY`].
+
+pub mod envelope;
+pub mod mineru;
+pub mod mineru_flash;
+
+use std::fmt;
+use std::path::PathBuf;
+
+use anyhow::Result;
+use serde::{Deserialize, Serialize};
+
+use crate::config::{Config, ProviderSettings};
+use crate::error::Error;
+use crate::http::Http;
+use crate::input::Document;
+use crate::options::{ExtractOptions, Format};
+
+/// How a provider answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The answer comes with the request (Mistral, mistralocr.app).
+    Sync,
+    /// A task ID comes back and is polled (MinerU, parse4ai, gpt.ge).
+    Async,
+}
+
+/// How a local file's bytes reach the provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upload {
+    /// Ask for a signed URL, then PUT the raw bytes there (MinerU).
+    SignedPut,
+    /// A multipart form upload (Mistral files, gpt.ge).
+    Multipart,
+    /// Base64 inside the JSON request, up to a size (mistralocr.app).
+    InlineBase64 { max_bytes: u64 },
+}
+
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub max_bytes: Option<u64>,
+    pub max_pages: Option<u32>,
+    /// Documents per batch request.
+    pub max_batch: Option<usize>,
+}
+
+/// What a provider is and can do: drives `providers`, input checks and selection.
+#[derive(Debug)]
+pub struct ProviderInfo {
+    pub name: &'static str,
+    pub summary: &'static str,
+    pub default_base_url: &'static str,
+    /// Environment variables holding the key, first wins; empty = no key needed.
+    pub key_env: &'static [&'static str],
+    pub mode: Mode,
+    /// None: local files cannot be sent (URL input only).
+    pub upload: Option<Upload>,
+    pub urls: bool,
+    pub batch: bool,
+    pub formats: &'static [&'static str],
+    /// Supported input extensions (lower case).
+    pub extensions: &'static [&'static str],
+    pub limits: Limits,
+}
+
+impl ProviderInfo {
+    pub fn needs_key(&self) -> bool {
+        !self.key_env.is_empty()
+    }
+}
+
+/// A submitted unit of work: a task, or one document inside a provider batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskRef {
+    pub provider: String,
+    pub id: String,
+    pub kind: IdKind,
+    /// The document's key inside a batch (MinerU `data_id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IdKind {
+    Task,
+    Batch,
+}
+
+impl TaskRef {
+    pub fn task_id(&self) -> Option<&str> {
+        (self.kind == IdKind::Task).then_some(self.id.as_str())
+    }
+    pub fn batch_id(&self) -> Option<&str> {
+        (self.kind == IdKind::Batch).then_some(self.id.as_str())
+    }
+}
+
+/// Bytes still to be sent to a signed URL after the task was created.
+#[derive(Debug, Clone)]
+pub struct SignedUpload {
+    pub url: String,
+    pub path: PathBuf,
+    pub size: u64,
+}
+
+#[derive(Debug)]
+pub enum Submitted {
+    /// An async task; `upload` is pending when the bytes go by signed PUT.
+    Task {
+        task: TaskRef,
+        upload: Option<SignedUpload>,
+    },
+    /// A synchronous answer.
+    Done(ResultRef),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum State {
+    Submitted,
+    WaitingFile,
+    Pending,
+    Running,
+    Converting,
+    Done,
+    Failed,
+}
+
+impl State {
+    pub fn is_final(self) -> bool {
+        matches!(self, State::Done | State::Failed)
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            State::Submitted => "submitted",
+            State::WaitingFile => "waiting-file",
+            State::Pending => "pending",
+            State::Running => "running",
+            State::Converting => "converting",
+            State::Done => "done",
+            State::Failed => "failed",
+        }
+    }
+}
+
+impl fmt::Display for State {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    pub done: u64,
+    pub total: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct TaskStatus {
+    pub state: State,
+    pub progress: Option<Progress>,
+    pub result: Option<ResultRef>,
+    pub error: Option<String>,
+}
+
+/// Where a finished result is and what shape it has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum ResultRef {
+    /// A zip of the provider's files (MinerU's full.md, images/, JSON).
+    Zip {
+        url: String,
+        #[serde(default)]
+        referer: Option<String>,
+    },
+    /// A markdown file.
+    Markdown {
+        url: String,
+        #[serde(default)]
+        referer: Option<String>,
+    },
+    /// The text itself, from a synchronous answer.
+    Inline { text: String, format: Format },
+}
+
+pub trait Provider: Send + Sync {
+    fn info(&self) -> &'static ProviderInfo;
+
+    /// Rejects what this provider cannot do with this document and these options,
+    /// before any request. The default checks type, size and source.
+    fn check(&self, doc: &Document, opts: &ExtractOptions) -> Result<(), Error> {
+        check_common(self.info(), doc, opts)
+    }
+
+    /// Creates the task (or gets the synchronous answer).
+    fn submit(&self, doc: &Document, opts: &ExtractOptions) -> Result<Submitted>;
+
+    /// One status request.
+    fn status(&self, task: &TaskRef) -> Result<TaskStatus>;
+
+    /// Settings-level problems found before any request (e.g. a missing key).
+    fn ready(&self) -> Result<(), Error>;
+
+    /// The task behind an ID that docpipe has no record of.
+    fn lookup(&self, id: &str) -> Result<TaskRef> {
+        Ok(TaskRef {
+            provider: self.info().name.to_string(),
+            id: id.to_string(),
+            kind: IdKind::Task,
+            item: None,
+        })
+    }
+}
+
+/// Whether an error says the task or batch does not exist.
+pub fn is_not_found(err: &anyhow::Error) -> bool {
+    err.chain()
+        .find_map(|e| e.downcast_ref::<Error>())
+        .is_some_and(|e| e.kind == crate::error::Kind::NotFound)
+}
+
+/// Type, source and size checks shared by every provider; limits may be overridden
+/// in config.
+pub fn check_common(
+    info: &ProviderInfo,
+    doc: &Document,
+    _opts: &ExtractOptions,
+) -> Result<(), Error> {
+    if doc.is_url() && !info.urls {
+        return Err(
+            Error::input(&doc.input, format!("{} does not take URLs", info.name))
+                .with_hint("download the document and pass the file instead"),
+        );
+    }
+    if !doc.is_url() && info.upload.is_none() {
+        return Err(Error::input(
+            &doc.input,
+            format!("{} takes URL inputs only; local files cannot be uploaded to it", info.name),
+        )
+        .with_hint("publish the file at an http(s) URL, or use a provider that uploads files (e.g. -p mineru)"));
+    }
+    // URLs without an extension are left for the service to judge.
+    let judged_by_service = doc.is_url() && doc.ext.is_empty();
+    if !judged_by_service && !info.extensions.contains(&doc.ext.as_str()) {
+        let what = if doc.ext.is_empty() {
+            "has no file extension".to_string()
+        } else {
+            format!(".{} files are not supported by {}", doc.ext, info.name)
+        };
+        return Err(Error::input(&doc.input, what).with_hint(format!(
+            "{} takes: {}",
+            info.name,
+            info.extensions.join(", ")
+        )));
+    }
+    Ok(())
+}
+
+/// Size limit check with the provider's limit (or a config override).
+pub fn check_size(
+    info: &ProviderInfo,
+    settings: &ProviderSettings,
+    doc: &Document,
+    hint: &str,
+) -> Result<(), Error> {
+    let limit = settings
+        .table
+        .max_file_mb
+        .map(|mb| mb * 1024 * 1024)
+        .or(info.limits.max_bytes);
+    if let (Some(limit), Some(size)) = (limit, doc.size) {
+        if size > limit {
+            return Err(Error::input(
+                &doc.input,
+                format!(
+                    "{} is over {}'s limit of {}",
+                    human_bytes(size),
+                    info.name,
+                    human_bytes(limit)
+                ),
+            )
+            .with_hint(hint.to_string()));
+        }
+    }
+    Ok(())
+}
+
+pub fn human_bytes(n: u64) -> String {
+    const MB: f64 = 1024.0 * 1024.0;
+    if n as f64 >= MB {
+        format!("{:.1} MB", n as f64 / MB)
+    } else {
+        format!("{:.1} KB", n as f64 / 1024.0)
+    }
+}
+
+pub struct Entry {
+    pub info: &'static ProviderInfo,
+    pub build: fn(ProviderSettings, Http) -> Box<dyn Provider>,
+}
+
+/// Every provider docpipe has, in the order `providers` lists them.
+pub static REGISTRY: &[Entry] = &[
+    Entry {
+        info: &mineru::INFO,
+        build: mineru::build,
+    },
+    Entry {
+        info: &mineru_flash::INFO,
+        build: mineru_flash::build,
+    },
+];
+
+/// Order in which a keyed provider is chosen when no `-p` and no default is set.
+const PREFERENCE: &[&str] = &["mineru", "mistral", "parse4ai", "mistralocr", "gptge"];
+const NO_KEY_DEFAULT: &str = "mineru-flash";
+
+pub fn find(name: &str) -> Result<&'static Entry, Error> {
+    REGISTRY
+        .iter()
+        .find(|e| e.info.name == name)
+        .ok_or_else(|| {
+            Error::usage(format!("unknown provider '{name}'")).with_hint(format!(
+                "available providers: {}",
+                REGISTRY
+                    .iter()
+                    .map(|e| e.info.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })
+}
+
+/// `-p`, else `default_provider`, else the first keyed provider, else the no-key one.
+pub fn select(flag: Option<&str>, config: &Config) -> Result<&'static Entry, Error> {
+    if let Some(name) = flag {
+        return find(name);
+    }
+    if let Some(name) = config.file.default_provider.as_deref() {
+        return find(name).map_err(|e| {
+            Error::usage(format!(
+                "{}: default_provider: {}",
+                config
+                    .path
+                    .as_deref()
+                    .unwrap_or(std::path::Path::new("config"))
+                    .display(),
+                e.message
+            ))
+            .with_hint(e.hint.unwrap_or_default())
+        });
+    }
+    for name in PREFERENCE {
+        if let Ok(entry) = find(name) {
+            if config.key(name, entry.info.key_env).is_some() {
+                return Ok(entry);
+            }
+        }
+    }
+    find(NO_KEY_DEFAULT)
+}
+
+/// Builds the provider with its resolved settings.
+pub fn build(entry: &Entry, config: &Config, http: &Http) -> Result<Box<dyn Provider>, Error> {
+    let settings = config.settings(
+        entry.info.name,
+        entry.info.key_env,
+        entry.info.default_base_url,
+    )?;
+    Ok((entry.build)(settings, http.clone()))
+}
+
+/// Builds the provider that made a recorded task, at the base URL it was sent to.
+pub fn build_for_record(
+    name: &str,
+    base_url: &str,
+    config: &Config,
+    http: &Http,
+) -> Result<Box<dyn Provider>, Error> {
+    let entry = find(name)?;
+    let mut settings = config.settings(
+        entry.info.name,
+        entry.info.key_env,
+        entry.info.default_base_url,
+    )?;
+    settings.base_url = base_url.to_string();
+    Ok((entry.build)(settings, http.clone()))
+}
+
+/// The missing-key error every keyed provider gives.
+pub fn missing_key(info: &ProviderInfo) -> Error {
+    Error::auth(format!("no API key for {}", info.name)).with_hint(format!(
+        "set {} or providers.{}.api_key in the config file{}",
+        info.key_env.first().copied().unwrap_or("the key variable"),
+        info.name,
+        if info.name == "mineru" {
+            "; or use -p mineru-flash, which needs no key"
+        } else {
+            ""
+        }
+    ))
+}

@@ -1,0 +1,238 @@
+//! Safe unpacking of result zips: every entry must land inside the destination.
+//! Entries with `..`, absolute paths or drive letters, and links are refused (the
+//! whole zip is: a result that tries this is not trusted); entry count and total
+//! size are capped against zip bombs.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{Read, Write};
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_entries: usize,
+    pub max_total_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_entries: 100_000,
+            max_total_bytes: 8 * 1024 * 1024 * 1024,
+        }
+    }
+}
+
+/// Unpacks `zip_path` into `dest` (an empty folder). Checks every entry name
+/// before writing anything.
+pub fn unpack(zip_path: &Path, dest: &Path, limits: Limits) -> Result<u64> {
+    let file =
+        File::open(zip_path).with_context(|| format!("cannot open {}", zip_path.display()))?;
+    let mut archive = zip::ZipArchive::new(file).context("the result is not a readable zip")?;
+    if archive.len() > limits.max_entries {
+        bail!(
+            "the result zip has {} entries, over the limit of {}",
+            archive.len(),
+            limits.max_entries
+        );
+    }
+    let mut plan = Vec::with_capacity(archive.len());
+    let mut declared = 0u64;
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index_raw(i)
+            .context("the result zip is damaged")?;
+        let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
+        if entry.is_symlink() {
+            bail!("the result zip holds a link entry '{name}': refused");
+        }
+        let rel = safe_relative(&name)
+            .with_context(|| format!("the result zip holds an unsafe entry '{name}': refused"))?;
+        declared = declared.saturating_add(entry.size());
+        plan.push((i, rel, entry.is_dir()));
+    }
+    if declared > limits.max_total_bytes {
+        bail!(
+            "the result zip would unpack to {declared} bytes, over the limit of {} (a zip bomb?)",
+            limits.max_total_bytes
+        );
+    }
+    let mut written = 0u64;
+    for (i, rel, is_dir) in plan {
+        let target = dest.join(&rel);
+        if is_dir {
+            fs::create_dir_all(&target)
+                .with_context(|| format!("cannot create {}", target.display()))?;
+            continue;
+        }
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        let mut entry = archive.by_index(i).context("the result zip is damaged")?;
+        // create_new: never follow or overwrite anything already there.
+        let mut out = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&target)
+            .with_context(|| format!("cannot create {}", target.display()))?;
+        let budget = limits.max_total_bytes - written;
+        let copied = copy_limited(&mut entry, &mut out, budget)
+            .with_context(|| format!("cannot unpack {}", rel.display()))?;
+        written += copied;
+        if copied > budget {
+            bail!(
+                "the result zip unpacks to more than {} bytes (a zip bomb?)",
+                limits.max_total_bytes
+            );
+        }
+    }
+    Ok(written)
+}
+
+/// Copies at most `budget + 1` bytes, so a caller can tell "over budget".
+fn copy_limited(from: &mut impl Read, to: &mut impl Write, budget: u64) -> std::io::Result<u64> {
+    std::io::copy(&mut from.take(budget.saturating_add(1)), to)
+}
+
+/// Reads one entry (by exact name) into memory, up to `max` bytes.
+pub fn read_entry(
+    zip_path: &Path,
+    wanted: impl Fn(&str) -> bool,
+    max: u64,
+) -> Result<Option<(String, Vec<u8>)>> {
+    let file =
+        File::open(zip_path).with_context(|| format!("cannot open {}", zip_path.display()))?;
+    let mut archive = zip::ZipArchive::new(file).context("the result is not a readable zip")?;
+    for i in 0..archive.len() {
+        let entry = archive.by_index(i).context("the result zip is damaged")?;
+        let name = entry.name().to_string();
+        if entry.is_dir() || !wanted(&name) || safe_relative(&name).is_err() {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        entry.take(max + 1).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > max {
+            bail!("'{name}' in the result zip is larger than {max} bytes");
+        }
+        return Ok(Some((name, bytes)));
+    }
+    Ok(None)
+}
+
+/// A zip entry name as a path that cannot leave the folder it is joined to.
+pub fn safe_relative(name: &str) -> Result<PathBuf> {
+    if name.is_empty() || name.contains('\0') {
+        bail!("empty or NUL in name");
+    }
+    let normalized = name.replace('\\', "/");
+    if normalized.starts_with('/') {
+        bail!("absolute path");
+    }
+    let bytes = normalized.as_bytes();
+    if bytes.len() >= 2 && bytes[1] == b':' && bytes[0].is_ascii_alphabetic() {
+        bail!("drive letter");
+    }
+    let mut out = PathBuf::new();
+    for part in normalized.split('/') {
+        match part {
+            "" | "." => continue,
+            ".." => bail!("parent directory (..)"),
+            p => {
+                let c = Path::new(p).components().next();
+                if !matches!(c, Some(Component::Normal(_))) {
+                    bail!("unexpected path component '{p}'");
+                }
+                out.push(p);
+            }
+        }
+    }
+    if out.as_os_str().is_empty() {
+        bail!("empty name");
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Cursor;
+    use zip::write::SimpleFileOptions;
+
+    fn make_zip(entries: &[(&str, &[u8])]) -> tempfile::NamedTempFile {
+        let mut buf = Cursor::new(Vec::new());
+        {
+            let mut w = zip::ZipWriter::new(&mut buf);
+            for (name, data) in entries {
+                w.start_file(*name, SimpleFileOptions::default()).unwrap();
+                w.write_all(data).unwrap();
+            }
+            w.finish().unwrap();
+        }
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(buf.get_ref()).unwrap();
+        f
+    }
+
+    #[test]
+    fn names_that_escape_are_refused() {
+        for bad in [
+            "../x",
+            "a/../../x",
+            "/etc/passwd",
+            "C:/x",
+            "..\\x",
+            "a/..",
+            "",
+        ] {
+            assert!(safe_relative(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            safe_relative("images/a.jpg").unwrap(),
+            PathBuf::from("images/a.jpg")
+        );
+        assert_eq!(
+            safe_relative("./full.md").unwrap(),
+            PathBuf::from("full.md")
+        );
+    }
+
+    #[test]
+    fn unpacks_a_good_zip() {
+        let z = make_zip(&[("full.md", b"# hi"), ("images/a.jpg", b"jpg")]);
+        let dest = tempfile::tempdir().unwrap();
+        unpack(z.path(), dest.path(), Limits::default()).unwrap();
+        assert_eq!(fs::read(dest.path().join("images/a.jpg")).unwrap(), b"jpg");
+    }
+
+    #[test]
+    fn hostile_zip_writes_nothing() {
+        let z = make_zip(&[("full.md", b"# hi"), ("../evil.txt", b"x")]);
+        let dest = tempfile::tempdir().unwrap();
+        let err = unpack(z.path(), dest.path(), Limits::default()).unwrap_err();
+        assert!(format!("{err:#}").contains("../evil.txt"));
+        assert_eq!(fs::read_dir(dest.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn size_cap_stops_bombs() {
+        let big = vec![0u8; 100_000];
+        let z = make_zip(&[("a", &big)]);
+        let dest = tempfile::tempdir().unwrap();
+        let limits = Limits {
+            max_entries: 10,
+            max_total_bytes: 1000,
+        };
+        let err = unpack(z.path(), dest.path(), limits).unwrap_err();
+        assert!(format!("{err:#}").contains("zip bomb"));
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(b"PK\x03\x04 not really").unwrap();
+        let dest = tempfile::tempdir().unwrap();
+        assert!(unpack(f.path(), dest.path(), Limits::default()).is_err());
+    }
+}
