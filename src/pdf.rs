@@ -103,19 +103,15 @@ mod tests {
 
     fn fixture(name: &str) -> std::path::PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/fixtures/documents")
+            .join("tests/fixtures/documents")
             .join(name)
     }
 
     #[test]
     fn counts_pages_of_real_pdfs() {
-        let demo1 = fixture("demo1.pdf");
-        if !demo1.exists() {
-            return; // shared/ not beside the repo: nothing to read
-        }
-        assert_eq!(page_count(&demo1), Some(13));
-        assert_eq!(page_count(&fixture("demo2.pdf")), Some(6));
-        assert_eq!(page_count(&fixture("small_ocr.pdf")), Some(8));
+        assert_eq!(page_count(&fixture("demo1.pdf")), Some(13));
+        // Its page tree sits in a compressed object stream: unknown, not a guess.
+        assert_eq!(page_count(&fixture("test.pdf")), None);
     }
 
     #[test]
