@@ -28,6 +28,8 @@ pub enum Kind {
     Timeout,
     Quota,
     Interrupted,
+    /// Exit 1, for an error that still has a hint to give.
+    Other,
 }
 
 #[derive(Debug, Clone)]
@@ -77,6 +79,7 @@ impl Error {
             Kind::Timeout => exit::TIMEOUT,
             Kind::Quota => exit::QUOTA,
             Kind::Interrupted => exit::INTERRUPTED,
+            Kind::Other => exit::OTHER,
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod deliver;
 pub mod error;
 pub mod http;
 pub mod input;
+pub mod interrupt;
 pub mod options;
 pub mod output;
 pub mod pdf;
@@ -20,6 +21,7 @@ pub mod unpack;
 
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: cli::Cli) -> i32 {
+    interrupt::install();
     match commands::dispatch(cli) {
         Ok(code) => code,
         Err(err) if error::is_broken_pipe(&err) => error::exit::OK,

@@ -283,7 +283,11 @@ impl Job<'_> {
                 "{}: not submitted because of the error above",
                 doc.input
             ));
-        } else if let Err(err) = self.journey(doc, &progress, &mut outcome) {
+        } else if let Err(err) = self.journey(doc, &progress, &mut outcome).inspect_err(|_| {
+            if let Some(t) = &outcome.task {
+                crate::interrupt::untrack(&t.id);
+            }
+        }) {
             let kind = err
                 .chain()
                 .find_map(|c| c.downcast_ref::<Error>())
@@ -345,6 +349,7 @@ impl Job<'_> {
         };
         // Recorded before anything else can fail or wait: the task is never lost.
         self.store.put(&rec)?;
+        crate::interrupt::track(&task.id, &doc.input);
         progress.step(&format!("submitted as {}", task.id));
         if let Some(upload) = upload {
             progress.step(&format!("uploading {}", provider::human_bytes(upload.size)));
@@ -367,12 +372,25 @@ impl Job<'_> {
     /// current. Shared by a fresh submission and by `fetch`.
     pub(crate) fn follow(
         &self,
-        mut rec: TaskRecord,
+        rec: TaskRecord,
         progress: &DocProgress,
         outcome: &mut Outcome,
     ) -> Result<()> {
         let task = rec.task.clone();
         outcome.task = Some(task.clone());
+        crate::interrupt::track(&task.id, &rec.input);
+        let result = self.follow_tracked(rec, progress, outcome);
+        crate::interrupt::untrack(&task.id);
+        result
+    }
+
+    fn follow_tracked(
+        &self,
+        mut rec: TaskRecord,
+        progress: &DocProgress,
+        outcome: &mut Outcome,
+    ) -> Result<()> {
+        let task = rec.task.clone();
         let waited = poll::wait(
             self.provider,
             &task,
@@ -401,10 +419,7 @@ impl Job<'_> {
                     "{}: still {} at the timeout; task {} ({})",
                     rec.input, outcome.state, task.id, task.provider
                 ))
-                .with_hint(format!(
-                    "docpipe fetch {} waits for it and downloads the result",
-                    task.id
-                ))
+                // The resume commands for all timed-out tasks follow in one hint.
                 .into());
             }
         };
@@ -446,8 +461,15 @@ impl Job<'_> {
         rec: Option<&mut TaskRecord>,
     ) -> Result<()> {
         progress.step("downloading");
-        let delivered = deliver::deliver(&self.ctx.http, result, item, self.layout)
-            .with_context(|| format!("{input}: cannot save the result"))?;
+        let delivered = deliver::deliver(&self.ctx.http, result, item, self.layout).map_err(|e| {
+            let hint = if format!("{e:#}").contains("result zip") {
+                "the provider's result was refused and nothing was written; report it to the provider"
+            } else {
+                "check the output folder (space, permissions); the task is recorded, so `docpipe fetch ID` downloads it again"
+            };
+            let typed = Error::new(Kind::Other, format!("{input}: cannot save the result")).with_hint(hint);
+            e.context(typed)
+        })?;
         if let Some(rec) = rec {
             rec.result = delivered.output.clone();
             rec.state = State::Done;

@@ -61,6 +61,7 @@ pub fn combined_exit_code(errors: &[&anyhow::Error]) -> i32 {
         Kind::Interrupted,
         Kind::Auth,
         Kind::Usage,
+        Kind::NotFound,
         Kind::Input,
         Kind::Quota,
         Kind::Timeout,
