@@ -10,7 +10,7 @@ use super::{
     check_common, check_size, missing_key, IdKind, Limits, Mode, Progress, Provider, ProviderInfo,
     ResultRef, SignedUpload, State, Submitted, TaskRef, TaskStatus, Upload,
 };
-use crate::config::ProviderSettings;
+use crate::config::{ProviderSettings, Secret};
 use crate::error::{Error, Kind};
 use crate::http::{Http, Retry};
 use crate::input::Document;
@@ -61,19 +61,43 @@ impl MinerU {
             .key
             .as_ref()
             .ok_or_else(|| missing_key(&INFO))?;
-        let url = format!("{}{path}", self.settings.base_url);
-        let resp = self.http.send(retry, |c| {
-            let req = c
-                .request(method.clone(), &url)
-                .bearer_auth(key.expose())
-                .header("Accept", "application/json");
-            match body {
-                Some(b) => req.json(b),
-                None => req,
-            }
-        })?;
-        read_answer(resp)
+        call(
+            &self.http,
+            &self.settings.base_url,
+            Some(key),
+            method,
+            path,
+            body,
+            retry,
+        )
     }
+}
+
+/// One JSON request to a MinerU-dialect API; the key goes only here, as a Bearer
+/// token, and only when there is one.
+pub fn call(
+    http: &Http,
+    base_url: &str,
+    key: Option<&Secret>,
+    method: Method,
+    path: &str,
+    body: Option<&Value>,
+    retry: Retry,
+) -> Result<Answer> {
+    let url = format!("{base_url}{path}");
+    let resp = http.send(retry, |c| {
+        let mut req = c
+            .request(method.clone(), &url)
+            .header("Accept", "application/json");
+        if let Some(key) = key {
+            req = req.bearer_auth(key.expose());
+        }
+        match body {
+            Some(b) => req.json(b),
+            None => req,
+        }
+    })?;
+    read_answer(resp)
 }
 
 impl Provider for MinerU {
@@ -121,7 +145,7 @@ impl Provider for MinerU {
         }
         let data_id = data_id(doc);
         match doc.path() {
-            Some(path) => {
+            Some(_) => {
                 let mut file = Map::new();
                 file.insert("name".into(), json!(doc.file_name));
                 file.insert("data_id".into(), json!(data_id));
@@ -146,17 +170,8 @@ impl Provider for MinerU {
                     .and_then(Value::as_str)
                     .context("mineru answered file-urls/batch without an upload URL")?;
                 Ok(Submitted::Task {
-                    task: TaskRef {
-                        provider: INFO.name.into(),
-                        id: batch_id,
-                        kind: IdKind::Batch,
-                        item: Some(data_id),
-                    },
-                    upload: Some(SignedUpload {
-                        url: url.to_string(),
-                        path: path.to_path_buf(),
-                        size: doc.size.unwrap_or(0),
-                    }),
+                    task: TaskRef::batch_item(INFO.name, batch_id, data_id),
+                    upload: SignedUpload::of(doc, url.to_string()),
                 })
             }
             None => {
@@ -175,12 +190,7 @@ impl Provider for MinerU {
                 let task_id = Answer::str_field(&data, &["task_id", "taskId"])
                     .context("mineru answered extract/task without a task_id")?;
                 Ok(Submitted::Task {
-                    task: TaskRef {
-                        provider: INFO.name.into(),
-                        id: task_id,
-                        kind: IdKind::Task,
-                        item: None,
-                    },
+                    task: TaskRef::task(INFO.name, task_id),
                     upload: None,
                 })
             }
@@ -190,12 +200,7 @@ impl Provider for MinerU {
     /// An unrecorded ID is a task ID or a batch ID (local uploads): ask for a task
     /// first, then for a batch.
     fn lookup(&self, id: &str) -> Result<TaskRef> {
-        let task = TaskRef {
-            provider: INFO.name.into(),
-            id: id.to_string(),
-            kind: IdKind::Task,
-            item: None,
-        };
+        let task = TaskRef::task(INFO.name, id.to_string());
         match self.status(&task) {
             Ok(_) => Ok(task),
             Err(e) if super::is_not_found(&e) => Ok(TaskRef {

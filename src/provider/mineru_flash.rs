@@ -6,10 +6,12 @@ use reqwest::Method;
 use serde_json::{json, Map, Value};
 
 use super::envelope::Answer;
-use super::mineru::{check_formats, check_pages, expect_ok, read_answer, task_status, REFERER};
+use super::mineru::{
+    call, check_formats, check_pages, expect_ok, option_fields, task_status, REFERER,
+};
 use super::{
-    check_common, check_size, IdKind, Limits, Mode, Provider, ProviderInfo, SignedUpload,
-    Submitted, TaskRef, TaskStatus, Upload,
+    check_common, check_size, Limits, Mode, Provider, ProviderInfo, SignedUpload, Submitted,
+    TaskRef, TaskStatus, Upload,
 };
 use crate::config::ProviderSettings;
 use crate::error::Error;
@@ -48,24 +50,17 @@ pub struct Flash {
 
 impl Flash {
     /// No Authorization header, ever: the flash API is keyless.
-    fn call(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&Value>,
-        retry: Retry,
-    ) -> Result<Answer> {
-        let url = format!("{}{path}", self.settings.base_url);
-        let resp = self.http.send(retry, |c| {
-            let req = c
-                .request(method.clone(), &url)
-                .header("Accept", "application/json");
-            match body {
-                Some(b) => req.json(b),
-                None => req,
-            }
-        })?;
-        read_answer(resp)
+    fn call(&self, method: Method, path: &str, body: &Map<String, Value>) -> Result<Answer> {
+        let body = Value::Object(body.clone());
+        call(
+            &self.http,
+            &self.settings.base_url,
+            None,
+            method,
+            path,
+            Some(&body),
+            Retry::Create,
+        )
     }
 
     fn expect_ok(&self, answer: Answer, subject: &str) -> Result<Value> {
@@ -104,72 +99,45 @@ impl Provider for Flash {
 
     fn submit(&self, doc: &Document, opts: &ExtractOptions) -> Result<Submitted> {
         let mut body = Map::new();
-        body.insert(
-            "language".into(),
-            json!(opts.language.as_deref().unwrap_or("ch")),
-        );
         if let Some(p) = &opts.pages {
             body.insert("page_range".into(), json!(p.to_mineru()));
         }
-        match doc.path() {
-            Some(path) => {
-                body.insert("file_name".into(), json!(doc.file_name));
-                let answer = self.call(
-                    Method::POST,
-                    "/api/v1/agent/parse/file",
-                    Some(&Value::Object(body)),
-                    Retry::Create,
-                )?;
-                let data = self.expect_ok(answer, &doc.input)?;
-                let task_id = Answer::str_field(&data, &["task_id", "taskId"])
-                    .context("mineru-flash answered without a task_id")?;
-                let url = Answer::str_field(&data, &["file_url", "fileUrl"])
-                    .context("mineru-flash answered without an upload URL")?;
-                Ok(Submitted::Task {
-                    task: TaskRef {
-                        provider: INFO.name.into(),
-                        id: task_id,
-                        kind: IdKind::Task,
-                        item: None,
-                    },
-                    upload: Some(SignedUpload {
-                        url,
-                        path: path.to_path_buf(),
-                        size: doc.size.unwrap_or(0),
-                    }),
-                })
-            }
-            None => {
-                body.insert("url".into(), json!(doc.url().unwrap_or_default()));
-                body.insert("is_ocr".into(), json!(opts.ocr));
-                body.insert("enable_formula".into(), json!(opts.formula));
-                body.insert("enable_table".into(), json!(opts.table));
-                let answer = self.call(
-                    Method::POST,
-                    "/api/v1/agent/parse/url",
-                    Some(&Value::Object(body)),
-                    Retry::Create,
-                )?;
-                let data = self.expect_ok(answer, &doc.input)?;
-                let task_id = Answer::str_field(&data, &["task_id", "taskId"])
-                    .context("mineru-flash answered without a task_id")?;
-                Ok(Submitted::Task {
-                    task: TaskRef {
-                        provider: INFO.name.into(),
-                        id: task_id,
-                        kind: IdKind::Task,
-                        item: None,
-                    },
-                    upload: None,
-                })
-            }
-        }
+        let path = if doc.is_url() {
+            body.extend(option_fields(opts));
+            body.insert("url".into(), json!(doc.url().unwrap_or_default()));
+            "/api/v1/agent/parse/url"
+        } else {
+            body.insert("file_name".into(), json!(doc.file_name));
+            "/api/v1/agent/parse/file"
+        };
+        // The flash API wants a language; MinerU's own default is `ch`.
+        body.entry("language")
+            .or_insert_with(|| json!(opts.language.as_deref().unwrap_or("ch")));
+        let answer = self.call(Method::POST, path, &body)?;
+        let data = self.expect_ok(answer, &doc.input)?;
+        let task_id = Answer::str_field(&data, &["task_id", "taskId"])
+            .context("mineru-flash answered without a task_id")?;
+        let upload = match doc.is_url() {
+            true => None,
+            false => Some(
+                Answer::str_field(&data, &["file_url", "fileUrl"])
+                    .context("mineru-flash answered without an upload URL")?,
+            ),
+        };
+        Ok(Submitted::Task {
+            task: TaskRef::task(INFO.name, task_id),
+            upload: upload.and_then(|url| SignedUpload::of(doc, url)),
+        })
     }
 
     fn status(&self, task: &TaskRef) -> Result<TaskStatus> {
-        let answer = self.call(
+        let path = format!("/api/v1/agent/parse/{}", task.id);
+        let answer = call(
+            &self.http,
+            &self.settings.base_url,
+            None,
             Method::GET,
-            &format!("/api/v1/agent/parse/{}", task.id),
+            &path,
             None,
             Retry::Idempotent,
         )?;

@@ -89,6 +89,25 @@ pub enum IdKind {
 }
 
 impl TaskRef {
+    pub fn task(provider: &str, id: String) -> TaskRef {
+        TaskRef {
+            provider: provider.to_string(),
+            id,
+            kind: IdKind::Task,
+            item: None,
+        }
+    }
+
+    /// One document inside a provider batch.
+    pub fn batch_item(provider: &str, id: String, item: String) -> TaskRef {
+        TaskRef {
+            provider: provider.to_string(),
+            id,
+            kind: IdKind::Batch,
+            item: Some(item),
+        }
+    }
+
     pub fn task_id(&self) -> Option<&str> {
         (self.kind == IdKind::Task).then_some(self.id.as_str())
     }
@@ -103,6 +122,16 @@ pub struct SignedUpload {
     pub url: String,
     pub path: PathBuf,
     pub size: u64,
+}
+
+impl SignedUpload {
+    pub fn of(doc: &Document, url: String) -> Option<SignedUpload> {
+        Some(SignedUpload {
+            url,
+            path: doc.path()?.to_path_buf(),
+            size: doc.size.unwrap_or(0),
+        })
+    }
 }
 
 #[derive(Debug)]
@@ -205,12 +234,7 @@ pub trait Provider: Send + Sync {
 
     /// The task behind an ID that docpipe has no record of.
     fn lookup(&self, id: &str) -> Result<TaskRef> {
-        Ok(TaskRef {
-            provider: self.info().name.to_string(),
-            id: id.to_string(),
-            kind: IdKind::Task,
-            item: None,
-        })
+        Ok(TaskRef::task(self.info().name, id.to_string()))
     }
 }
 
