@@ -75,125 +75,126 @@ fn targets(ctx: &Ctx, store: &Store, id: &str) -> Result<Vec<(Box<dyn Provider>,
     Ok(vec![(p, rec)])
 }
 
-pub fn status(ctx: &Ctx, ids: &[String]) -> Result<i32> {
+/// Runs `each` on every record behind `ids`; IDs that resolve to nothing are
+/// reported and counted. `each` pushes the failures of its documents.
+fn each_target(
+    ctx: &Ctx,
+    ids: &[String],
+    mut each: impl FnMut(&Store, &dyn Provider, TaskRecord, &mut Vec<anyhow::Error>) -> Result<()>,
+) -> Result<i32> {
     let store = ctx.store()?;
     let mut failures: Vec<anyhow::Error> = Vec::new();
-    let stdout = std::io::stdout();
     for id in ids {
-        let targets = match targets(ctx, &store, id) {
-            Ok(t) => t,
+        match targets(ctx, &store, id) {
             Err(e) => {
                 error::report(&e);
                 failures.push(e);
-                continue;
             }
-        };
-        for (provider, mut rec) in targets {
-            let status = match provider.status(&rec.task) {
-                Ok(s) => s,
-                Err(e) => {
-                    let e = e.context(format!("{}: cannot get the status of {}", rec.input, id));
-                    error::report(&e);
-                    failures.push(e);
-                    continue;
+            Ok(found) => {
+                for (provider, rec) in found {
+                    each(&store, provider.as_ref(), rec, &mut failures)?;
                 }
-            };
-            if status.state != rec.state && rec.state != State::Done {
-                rec.state = status.state;
-                rec.error = status.error.clone().or(rec.error);
-                rec.updated_at = record::now();
-                store.put(&rec)?;
-            }
-            let mut out = stdout.lock();
-            if ctx.global.json {
-                let line = json!({
-                    "input": rec.input,
-                    "provider": rec.task.provider,
-                    "task_id": rec.task.task_id(),
-                    "batch_id": rec.task.batch_id(),
-                    "state": status.state.name(),
-                    "output": rec.result.as_ref().map(|p| p.display().to_string()),
-                    "markdown": null,
-                    "pages": status.progress.map(|p| p.total).or(rec.pages),
-                    "error": status.error,
-                    "elapsed_s": record::now().saturating_sub(rec.submitted_at),
-                    "progress": status.progress.map(|p| json!({"done": p.done, "total": p.total})),
-                });
-                writeln!(out, "{line}")?;
-            } else {
-                let progress = status
-                    .progress
-                    .filter(|p| p.total > 0)
-                    .map(|p| format!(" {}/{} pages", p.done, p.total))
-                    .unwrap_or_default();
-                let why = status
-                    .error
-                    .as_deref()
-                    .map(|e| format!("  ({e})"))
-                    .unwrap_or_default();
-                writeln!(
-                    out,
-                    "{}\t{}{progress}\t{}\t{}{why}",
-                    rec.task.id, status.state, rec.task.provider, rec.input
-                )?;
-            }
-            if status.state == State::Failed {
-                failures.push(
-                    Error::provider(format!(
-                        "{}: failed: {}",
-                        rec.input,
-                        status.error.unwrap_or_default()
-                    ))
-                    .into(),
-                );
             }
         }
     }
     Ok(combined_exit_code(&failures.iter().collect::<Vec<_>>()))
 }
 
+pub fn status(ctx: &Ctx, ids: &[String]) -> Result<i32> {
+    each_target(ctx, ids, |store, provider, mut rec, failures| {
+        let status = match provider.status(&rec.task) {
+            Ok(s) => s,
+            Err(e) => {
+                let e = e.context(format!(
+                    "{}: cannot get the status of {}",
+                    rec.input, rec.task.id
+                ));
+                error::report(&e);
+                failures.push(e);
+                return Ok(());
+            }
+        };
+        if status.state != rec.state && rec.state != State::Done {
+            rec.state = status.state;
+            rec.error = status.error.clone().or(rec.error);
+            rec.updated_at = record::now();
+            store.put(&rec)?;
+        }
+        let mut out = std::io::stdout().lock();
+        if ctx.global.json {
+            let line = json!({
+                "input": rec.input,
+                "provider": rec.task.provider,
+                "task_id": rec.task.task_id(),
+                "batch_id": rec.task.batch_id(),
+                "state": status.state.name(),
+                "output": rec.result.as_ref().map(|p| p.display().to_string()),
+                "markdown": null,
+                "pages": status.progress.map(|p| p.total).or(rec.pages),
+                "error": status.error,
+                "elapsed_s": record::now().saturating_sub(rec.submitted_at),
+                "progress": status.progress.map(|p| json!({"done": p.done, "total": p.total})),
+            });
+            writeln!(out, "{line}")?;
+        } else {
+            let progress = status
+                .progress
+                .filter(|p| p.total > 0)
+                .map(|p| format!(" {}/{} pages", p.done, p.total))
+                .unwrap_or_default();
+            let why = status
+                .error
+                .as_deref()
+                .map(|e| format!("  ({e})"))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "{}\t{}{progress}\t{}\t{}{why}",
+                rec.task.id, status.state, rec.task.provider, rec.input
+            )?;
+        }
+        if status.state == State::Failed {
+            failures.push(
+                Error::provider(format!(
+                    "{}: failed: {}",
+                    rec.input,
+                    status.error.unwrap_or_default()
+                ))
+                .into(),
+            );
+        }
+        Ok(())
+    })
+}
+
 pub fn fetch(ctx: &Ctx, ids: &[String]) -> Result<i32> {
-    let store = ctx.store()?;
     let deadline = Instant::now() + ctx.config.timeout(ctx.global.timeout)?;
     let intervals = ctx.config.poll_intervals()?;
-    let mut failures: Vec<anyhow::Error> = Vec::new();
-    let stdout = std::io::stdout();
-    for id in ids {
-        let targets = match targets(ctx, &store, id) {
-            Ok(t) => t,
+    each_target(ctx, ids, |store, provider, rec, failures| {
+        let outcome = match fetch_one(ctx, store, provider, rec, deadline, intervals) {
+            Ok(o) => o,
             Err(e) => {
                 error::report(&e);
                 failures.push(e);
-                continue;
+                return Ok(());
             }
         };
-        for (provider, rec) in targets {
-            let outcome = fetch_one(ctx, &store, provider.as_ref(), rec, deadline, intervals);
-            let mut out = stdout.lock();
-            match outcome {
-                Ok(outcome) => {
-                    if let Some(err) = &outcome.error {
-                        error::report(err);
-                    }
-                    if ctx.global.json {
-                        writeln!(out, "{}", outcome.json())?;
-                    } else if let Some(text) = &outcome.delivered.text {
-                        out.write_all(text.as_bytes())?;
-                        if !text.ends_with('\n') {
-                            writeln!(out)?;
-                        }
-                    }
-                    failures.extend(outcome.error);
-                }
-                Err(e) => {
-                    error::report(&e);
-                    failures.push(e);
-                }
-            }
-            out.flush()?;
+        if let Some(err) = &outcome.error {
+            error::report(err);
         }
-    }
-    Ok(combined_exit_code(&failures.iter().collect::<Vec<_>>()))
+        let mut out = std::io::stdout().lock();
+        if ctx.global.json {
+            writeln!(out, "{}", outcome.json())?;
+        } else if let Some(text) = &outcome.delivered.text {
+            out.write_all(text.as_bytes())?;
+            if !text.ends_with('\n') {
+                writeln!(out)?;
+            }
+        }
+        out.flush()?;
+        failures.extend(outcome.error);
+        Ok(())
+    })
 }
 
 fn fetch_one(
