@@ -1,0 +1,115 @@
+//! The base command every test starts from: the real binary with a clean
+//! environment (no HOME config, no keys, no DOCPIPE_* from the developer's shell),
+//! pointed at the fakes, with fast polling.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+use crate::support::{FakeMineru, TOKEN};
+
+pub struct Env {
+    pub home: tempfile::TempDir,
+    pub work: tempfile::TempDir,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        Env {
+            home: tempfile::tempdir().unwrap(),
+            work: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.home.path().join("data")
+    }
+
+    pub fn out(&self) -> PathBuf {
+        self.work.path().join("out")
+    }
+
+    /// A copy of a fixture document inside the work folder, under `name`.
+    pub fn doc(&self, fixture: &str, name: &str) -> PathBuf {
+        let dest = self.work.path().join(name);
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::copy(fixture_path(fixture), &dest).unwrap();
+        dest
+    }
+
+    /// `docpipe` with nothing from the outside world but the fakes' addresses.
+    pub fn cmd(&self, fake: &FakeMineru) -> Command {
+        let mut cmd = Command::from_std(self.std_cmd(fake));
+        cmd.timeout(std::time::Duration::from_secs(60));
+        cmd
+    }
+
+    /// The same as a plain `std::process::Command`, for tests that spawn.
+    pub fn std_cmd(&self, fake: &FakeMineru) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("docpipe"));
+        cmd.env_clear()
+            .env("HOME", self.home.path())
+            .env("XDG_CONFIG_HOME", self.home.path().join("config"))
+            .env("XDG_DATA_HOME", self.home.path().join("share"))
+            .env("DOCPIPE_DATA_DIR", self.data_dir())
+            .env("DOCPIPE_MINERU_BASE_URL", fake.base_url())
+            .env("DOCPIPE_MINERU_FLASH_BASE_URL", fake.base_url())
+            .env("DOCPIPE_POLL_INTERVAL", "20ms")
+            .env("DOCPIPE_POLL_MAX", "100ms")
+            .current_dir(self.work.path());
+        cmd
+    }
+
+    /// The same with a valid MinerU key in the environment.
+    pub fn keyed(&self, fake: &FakeMineru) -> Command {
+        let mut cmd = self.cmd(fake);
+        cmd.env("MINERU_API_KEY", TOKEN);
+        cmd
+    }
+}
+
+pub fn fixture_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/documents")
+        .join(name)
+}
+
+pub fn stdout_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Files below `dir`, relative, sorted.
+pub fn tree(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else {
+                out.push(p.strip_prefix(base).unwrap().display().to_string());
+            }
+        }
+    }
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// The JSON lines a command printed.
+pub fn json_lines(out: &std::process::Output) -> Vec<serde_json::Value> {
+    stdout_of(out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
+        .collect()
+}
