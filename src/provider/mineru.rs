@@ -7,14 +7,15 @@ use serde_json::{json, Map, Value};
 
 use super::envelope::{number, Answer};
 use super::{
-    check_common, check_size, missing_key, IdKind, Limits, Mode, Progress, Provider, ProviderInfo,
-    ResultRef, SignedUpload, State, Submitted, TaskRef, TaskStatus, Upload,
+    check_common, check_size, missing_key, BatchItem, BatchSubmitted, IdKind, Limits, Mode,
+    Progress, Provider, ProviderInfo, ResultRef, SignedUpload, State, Submitted, TaskRef,
+    TaskStatus, Upload,
 };
 use crate::config::{ProviderSettings, Secret};
 use crate::error::{Error, Kind};
 use crate::http::{Http, Retry};
 use crate::input::Document;
-use crate::options::{ExtractOptions, Format};
+use crate::options::ExtractOptions;
 
 pub static INFO: ProviderInfo = ProviderInfo {
     name: "mineru",
@@ -135,66 +136,71 @@ impl Provider for MinerU {
     }
 
     fn submit(&self, doc: &Document, opts: &ExtractOptions) -> Result<Submitted> {
-        let mut body = option_fields(opts);
-        if let Some(model) = model_version(doc, opts, &self.settings)? {
-            body.insert("model_version".into(), json!(model));
+        if !doc.is_url() {
+            // Local files only travel through an upload batch: a batch of one.
+            let mut batch = self.submit_batch(&[doc], opts)?;
+            let (key, upload) = batch
+                .items
+                .pop()
+                .context("mineru answered an empty batch")?;
+            return Ok(Submitted::Task {
+                task: TaskRef::batch_item(INFO.name, batch.batch_id, key),
+                upload,
+            });
         }
-        let formats = extra_formats(opts)?;
-        if !formats.is_empty() {
-            body.insert("extra_formats".into(), json!(formats));
+        let mut body = common_body(doc, opts, &self.settings)?;
+        body.insert("url".into(), json!(doc.url().unwrap_or_default()));
+        body.insert("data_id".into(), json!(data_id(doc)));
+        if let Some(p) = &opts.pages {
+            body.insert("page_ranges".into(), json!(p.to_mineru()));
         }
-        let data_id = data_id(doc);
-        match doc.path() {
-            Some(_) => {
-                let mut file = Map::new();
-                file.insert("name".into(), json!(doc.file_name));
-                file.insert("data_id".into(), json!(data_id));
-                file.insert("is_ocr".into(), json!(opts.ocr));
-                if let Some(p) = &opts.pages {
-                    file.insert("page_ranges".into(), json!(p.to_mineru()));
-                }
-                body.insert("files".into(), json!([file]));
-                let answer = self.call(
-                    Method::POST,
-                    "/api/v4/file-urls/batch",
-                    Some(&Value::Object(body)),
-                    Retry::Create,
-                )?;
-                let data = expect_ok(&INFO, answer, &doc.input)?;
-                let batch_id = Answer::str_field(&data, &["batch_id", "batchId"])
-                    .context("mineru answered file-urls/batch without a batch_id")?;
-                let url = data
-                    .get("file_urls")
-                    .or_else(|| data.get("fileUrls"))
-                    .and_then(|u| u.get(0))
-                    .and_then(Value::as_str)
-                    .context("mineru answered file-urls/batch without an upload URL")?;
-                Ok(Submitted::Task {
-                    task: TaskRef::batch_item(INFO.name, batch_id, data_id),
-                    upload: SignedUpload::of(doc, url.to_string()),
-                })
-            }
-            None => {
-                body.insert("url".into(), json!(doc.url().unwrap_or_default()));
-                body.insert("data_id".into(), json!(data_id));
-                if let Some(p) = &opts.pages {
-                    body.insert("page_ranges".into(), json!(p.to_mineru()));
-                }
-                let answer = self.call(
-                    Method::POST,
-                    "/api/v4/extract/task",
-                    Some(&Value::Object(body)),
-                    Retry::Create,
-                )?;
-                let data = expect_ok(&INFO, answer, &doc.input)?;
-                let task_id = Answer::str_field(&data, &["task_id", "taskId"])
-                    .context("mineru answered extract/task without a task_id")?;
-                Ok(Submitted::Task {
-                    task: TaskRef::task(INFO.name, task_id),
-                    upload: None,
-                })
-            }
-        }
+        let answer = self.call(
+            Method::POST,
+            "/api/v4/extract/task",
+            Some(&Value::Object(body)),
+            Retry::Create,
+        )?;
+        let data = expect_ok(&INFO, answer, &doc.input)?;
+        let task_id = Answer::str_field(&data, &["task_id", "taskId"])
+            .context("mineru answered extract/task without a task_id")?;
+        Ok(Submitted::Task {
+            task: TaskRef::task(INFO.name, task_id),
+            upload: None,
+        })
+    }
+
+    /// Local files and URLs use different batch calls, and HTML needs its own model.
+    fn batch_group(&self, doc: &Document, opts: &ExtractOptions) -> Option<String> {
+        let model = model_version(doc, opts, &self.settings).ok().flatten();
+        let source = if doc.is_url() { "url" } else { "file" };
+        Some(format!("{source}:{}", model.unwrap_or_default()))
+    }
+
+    fn submit_batch(&self, docs: &[&Document], opts: &ExtractOptions) -> Result<BatchSubmitted> {
+        let first = docs.first().context("an empty batch")?;
+        let mut body = common_body(first, opts, &self.settings)?;
+        body.insert("files".into(), Value::Array(batch_files(docs, opts, false)));
+        let path = if first.is_url() {
+            "/api/v4/extract/task/batch"
+        } else {
+            "/api/v4/file-urls/batch"
+        };
+        let subject = batch_subject(docs);
+        let answer = self.call(
+            Method::POST,
+            path,
+            Some(&Value::Object(body)),
+            Retry::Create,
+        )?;
+        let data = expect_ok(&INFO, answer, &subject)?;
+        batch_answer(&INFO, &data, docs)
+    }
+
+    fn batch_status(&self, batch_id: &str) -> Result<Vec<BatchItem>> {
+        let path = format!("/api/v4/extract-results/batch/{batch_id}");
+        let answer = self.call(Method::GET, &path, None, Retry::Idempotent)?;
+        let data = expect_ok(&INFO, answer, batch_id)?;
+        Ok(batch_items(&data, Some(REFERER)))
     }
 
     /// An unrecorded ID is a task ID or a batch ID (local uploads): ask for a task
@@ -214,25 +220,12 @@ impl Provider for MinerU {
     fn status(&self, task: &TaskRef) -> Result<TaskStatus> {
         match task.kind {
             IdKind::Task => {
-                let answer = self.call(
-                    Method::GET,
-                    &format!("/api/v4/extract/task/{}", task.id),
-                    None,
-                    Retry::Idempotent,
-                )?;
+                let path = format!("/api/v4/extract/task/{}", task.id);
+                let answer = self.call(Method::GET, &path, None, Retry::Idempotent)?;
                 let data = expect_ok(&INFO, answer, &task.id)?;
-                Ok(task_status(&data, REFERER))
+                Ok(task_status(&data, Some(REFERER)))
             }
-            IdKind::Batch => {
-                let answer = self.call(
-                    Method::GET,
-                    &format!("/api/v4/extract-results/batch/{}", task.id),
-                    None,
-                    Retry::Idempotent,
-                )?;
-                let data = expect_ok(&INFO, answer, &task.id)?;
-                batch_item_status(&data, task, REFERER)
-            }
+            IdKind::Batch => pick_item(self.batch_status(&task.id)?, task),
         }
     }
 }
@@ -471,7 +464,7 @@ pub fn parse_state(text: &str) -> Option<State> {
 
 /// A task's status from its `data` (or one `extract_result` entry), in either
 /// spelling: snake_case (v4) or camelCase (clones).
-pub fn task_status(data: &Value, referer: &str) -> TaskStatus {
+pub fn task_status(data: &Value, referer: Option<&str>) -> TaskStatus {
     let state_text = Answer::str_field(data, &["state"]).unwrap_or_default();
     let state = parse_state(&state_text).unwrap_or(State::Pending);
     let progress = data
@@ -496,11 +489,11 @@ pub fn task_status(data: &Value, referer: &str) -> TaskStatus {
     let result = match (state, zip, markdown) {
         (State::Done, Some(url), _) => Some(ResultRef::Zip {
             url,
-            referer: Some(referer.to_string()),
+            referer: referer.map(str::to_string),
         }),
         (State::Done, None, Some(url)) => Some(ResultRef::Markdown {
             url,
-            referer: Some(referer.to_string()),
+            referer: referer.map(str::to_string),
         }),
         _ => None,
     };
@@ -532,44 +525,132 @@ pub fn task_status(data: &Value, referer: &str) -> TaskStatus {
     }
 }
 
-/// One document's status inside a batch answer, matched by `data_id`, then by
-/// file name; a batch of one needs no key.
-pub fn batch_item_status(data: &Value, task: &TaskRef, referer: &str) -> Result<TaskStatus> {
-    let results = data
-        .get("extract_result")
+/// The options every MinerU-dialect body carries (snake_case), with the model and
+/// extra formats checked.
+pub fn common_body(
+    doc: &Document,
+    opts: &ExtractOptions,
+    settings: &ProviderSettings,
+) -> Result<Map<String, Value>> {
+    let mut body = option_fields(opts);
+    if let Some(model) = model_version(doc, opts, settings)? {
+        body.insert("model_version".into(), json!(model));
+    }
+    let formats = extra_formats(opts)?;
+    if !formats.is_empty() {
+        body.insert("extra_formats".into(), json!(formats));
+    }
+    Ok(body)
+}
+
+/// The `files` list of a batch call: `url` or `name`, `data_id`, per-file options.
+pub fn batch_files(docs: &[&Document], opts: &ExtractOptions, urls_only: bool) -> Vec<Value> {
+    docs.iter()
+        .map(|doc| {
+            let mut file = Map::new();
+            match doc.url() {
+                Some(url) => file.insert("url".into(), json!(url)),
+                None if !urls_only => file.insert("name".into(), json!(doc.file_name)),
+                None => None,
+            };
+            file.insert("data_id".into(), json!(data_id(doc)));
+            file.insert("is_ocr".into(), json!(opts.ocr));
+            if let Some(p) = &opts.pages {
+                file.insert("page_ranges".into(), json!(p.to_mineru()));
+            }
+            Value::Object(file)
+        })
+        .collect()
+}
+
+/// Names a batch in messages: its first input, and how many more.
+pub fn batch_subject(docs: &[&Document]) -> String {
+    match docs {
+        [one] => one.input.clone(),
+        [first, rest @ ..] => format!("{} (and {} more in the batch)", first.input, rest.len()),
+        [] => "an empty batch".into(),
+    }
+}
+
+/// `batch_id` and, for upload batches, the signed URL of each file (same order).
+pub fn batch_answer(
+    info: &ProviderInfo,
+    data: &Value,
+    docs: &[&Document],
+) -> Result<BatchSubmitted> {
+    let batch_id = Answer::str_field(data, &["batch_id", "batchId"])
+        .with_context(|| format!("{} answered a batch call without a batch_id", info.name))?;
+    let urls = data
+        .get("file_urls")
+        .or_else(|| data.get("fileUrls"))
+        .and_then(Value::as_array);
+    let mut items = Vec::with_capacity(docs.len());
+    for (i, doc) in docs.iter().enumerate() {
+        let upload = match (doc.is_url(), urls) {
+            (true, _) => None,
+            (false, Some(urls)) => {
+                let url = urls.get(i).and_then(Value::as_str).with_context(|| {
+                    format!(
+                        "{} gave {} upload URLs for {} files",
+                        info.name,
+                        urls.len(),
+                        docs.len()
+                    )
+                })?;
+                SignedUpload::of(doc, url.to_string())
+            }
+            (false, None) => {
+                anyhow::bail!("{} answered an upload batch without upload URLs", info.name)
+            }
+        };
+        items.push((data_id(doc), upload));
+    }
+    Ok(BatchSubmitted { batch_id, items })
+}
+
+/// Every entry of a batch answer's `extract_result`.
+pub fn batch_items(data: &Value, referer: Option<&str>) -> Vec<BatchItem> {
+    data.get("extract_result")
         .or_else(|| data.get("extractResult"))
         .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
+        .map(|results| {
+            results
+                .iter()
+                .map(|r| BatchItem {
+                    key: Answer::str_field(r, &["data_id", "dataId"]),
+                    file_name: Answer::str_field(r, &["file_name", "fileName"]),
+                    status: task_status(r, referer),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// One document's status in a batch, matched by its key (`data_id`), then by file
+/// name; a batch of one needs no key. Not listed yet means its file is awaited.
+pub fn pick_item(items: Vec<BatchItem>, task: &TaskRef) -> Result<TaskStatus> {
+    let count = items.len();
     let found = match &task.item {
-        Some(item) => results.iter().find(|r| {
-            Answer::str_field(r, &["data_id", "dataId"]).as_deref() == Some(item)
-                || Answer::str_field(r, &["file_name", "fileName"]).as_deref() == Some(item)
-        }),
-        None if results.len() == 1 => results.first(),
+        Some(item) => items
+            .into_iter()
+            .find(|i| i.key.as_deref() == Some(item) || i.file_name.as_deref() == Some(item)),
+        None if count == 1 => items.into_iter().next(),
         None => None,
     };
     match found {
-        Some(entry) => Ok(task_status(entry, referer)),
-        // Right after creation the batch may not list the file yet.
-        None if results.is_empty() => Ok(TaskStatus {
+        Some(i) => Ok(i.status),
+        None if count == 0 => Ok(TaskStatus {
             state: State::WaitingFile,
             progress: None,
             result: None,
             error: None,
         }),
         None => anyhow::bail!(
-            "batch {} lists {} documents and none is {}",
+            "batch {} lists {count} documents and none is {}",
             task.id,
-            results.len(),
             task.item.as_deref().unwrap_or("the one asked for")
         ),
     }
-}
-
-/// Formats this provider's results can be turned into by docpipe itself.
-pub fn supports(format: &Format) -> bool {
-    matches!(format, Format::Markdown | Format::Json | Format::Text)
 }
 
 #[cfg(test)]
@@ -580,18 +661,18 @@ mod tests {
     fn status_in_both_spellings() {
         let v4 =
             json!({"state":"running","extract_progress":{"extracted_pages":3,"total_pages":12}});
-        let s = task_status(&v4, REFERER);
+        let s = task_status(&v4, Some(REFERER));
         assert_eq!(s.state, State::Running);
         assert_eq!(s.progress, Some(Progress { done: 3, total: 12 }));
         let clone = json!({"state":"done","fullZipUrl":"https://cdn/x.zip","markdownUrl":"https://cdn/x.md"});
-        let s = task_status(&clone, REFERER);
+        let s = task_status(&clone, Some(REFERER));
         assert_eq!(s.state, State::Done);
         assert!(matches!(s.result, Some(ResultRef::Zip { .. })));
     }
 
     #[test]
     fn done_without_url_is_failed() {
-        let s = task_status(&json!({"state":"done"}), REFERER);
+        let s = task_status(&json!({"state":"done"}), Some(REFERER));
         assert_eq!(s.state, State::Failed);
     }
 

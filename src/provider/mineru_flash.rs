@@ -142,6 +142,6 @@ impl Provider for Flash {
             Retry::Idempotent,
         )?;
         let data = self.expect_ok(answer, &task.id)?;
-        Ok(task_status(&data, REFERER))
+        Ok(task_status(&data, Some(REFERER)))
     }
 }

@@ -134,6 +134,23 @@ impl SignedUpload {
     }
 }
 
+/// The answer to one batch call: the batch ID and, in the order the documents
+/// were given, each document's key inside the batch and its pending upload.
+#[derive(Debug)]
+pub struct BatchSubmitted {
+    pub batch_id: String,
+    pub items: Vec<(String, Option<SignedUpload>)>,
+}
+
+/// One document's status inside a batch answer.
+#[derive(Debug, Clone)]
+pub struct BatchItem {
+    /// The key given at submission (`data_id`), when the answer carries it.
+    pub key: Option<String>,
+    pub file_name: Option<String>,
+    pub status: TaskStatus,
+}
+
 #[derive(Debug)]
 pub enum Submitted {
     /// An async task; `upload` is pending when the bytes go by signed PUT.
@@ -231,6 +248,25 @@ pub trait Provider: Send + Sync {
 
     /// Settings-level problems found before any request (e.g. a missing key).
     fn ready(&self) -> Result<(), Error>;
+
+    /// The batch call this document can share with others (documents with the same
+    /// group go in one call); `None` when the provider has no batch API.
+    fn batch_group(&self, _doc: &Document, _opts: &ExtractOptions) -> Option<String> {
+        None
+    }
+
+    /// Submits documents of one group in one call (at most `limits.max_batch`).
+    fn submit_batch(&self, _docs: &[&Document], _opts: &ExtractOptions) -> Result<BatchSubmitted> {
+        anyhow::bail!("{} has no batch API", self.info().name)
+    }
+
+    /// Every document of a batch, in one request.
+    fn batch_status(&self, batch_id: &str) -> Result<Vec<BatchItem>> {
+        anyhow::bail!(
+            "{} has no batch API (asked about {batch_id})",
+            self.info().name
+        )
+    }
 
     /// The task behind an ID that docpipe has no record of.
     fn lookup(&self, id: &str) -> Result<TaskRef> {
