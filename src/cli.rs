@@ -52,6 +52,8 @@ pub enum Command {
     Ocr(ExtractArgs),
     /// Full parse (markdown + images + JSON) into a folder per input
     Parse(ExtractArgs),
+    /// Many documents: submit all, wait, download as each finishes; resumable
+    Batch(BatchArgs),
     /// State and progress of submitted tasks or batches
     Status(IdArgs),
     /// Download the results of submitted tasks (waits for them to finish)
@@ -62,7 +64,7 @@ pub enum Command {
 
 #[derive(Debug, Args, Clone, Default)]
 pub struct ExtractArgs {
-    /// Local file, http(s):// URL, or - for stdin
+    /// Local file, http(s):// URL, - for stdin, or (batch) a folder
     #[arg(value_name = "INPUT", required_unless_present = "from")]
     pub inputs: Vec<String>,
     /// Read one INPUT per line from FILE (- for stdin; blank lines and # comments skipped)
@@ -98,9 +100,18 @@ pub struct ExtractArgs {
     /// Submit, print the IDs, exit without waiting
     #[arg(long)]
     pub no_wait: bool,
-    /// Documents processed at once
+    /// Documents processed (uploaded, downloaded) at once; default 4
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
     pub concurrency: Option<u32>,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct BatchArgs {
+    #[command(flatten)]
+    pub extract: ExtractArgs,
+    /// Submit again the documents that failed in an earlier run
+    #[arg(long)]
+    pub retry_failed: bool,
 }
 
 #[derive(Debug, Args, Clone, Default)]

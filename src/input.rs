@@ -239,6 +239,56 @@ fn from_stdin(name: Option<&str>) -> Result<Document, Error> {
     })
 }
 
+/// The files below `dir` with one of `extensions`, recursively, sorted, each with
+/// its path relative to `dir` (without extension, '/'-separated) as output name.
+/// Hidden files and folders, linked folders and `exclude` (the output folder, when
+/// it sits inside the input) are skipped.
+pub fn expand_dir(
+    dir: &Path,
+    extensions: &[&str],
+    exclude: &Path,
+) -> Result<Vec<(PathBuf, String)>, Error> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        let entries = std::fs::read_dir(&current).map_err(|e| {
+            Error::input(
+                &current.display().to_string(),
+                format!("cannot read folder: {e}"),
+            )
+            .with_hint("check its permissions")
+        })?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if entry.file_name().to_string_lossy().starts_with('.') || path == exclude {
+                continue;
+            }
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                stack.push(path);
+            } else if kind.is_file() || (kind.is_symlink() && path.is_file()) {
+                let ext = path
+                    .extension()
+                    .map(|e| e.to_string_lossy().to_ascii_lowercase())
+                    .unwrap_or_default();
+                if extensions.contains(&ext.as_str()) {
+                    let rel = path.strip_prefix(dir).unwrap_or(&path).with_extension("");
+                    let name = rel
+                        .components()
+                        .map(|c| sanitize_name(&c.as_os_str().to_string_lossy()))
+                        .collect::<Vec<_>>()
+                        .join("/");
+                    found.push((path, name));
+                }
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
 /// The type of a document from its first bytes, where they say it unambiguously.
 pub fn sniff_extension(head: &[u8]) -> Option<&'static str> {
     let lower: Vec<u8> = head.iter().take(64).map(u8::to_ascii_lowercase).collect();
@@ -360,6 +410,27 @@ mod tests {
         assert_eq!(sanitize_name("../../etc"), "_.._etc");
         assert_eq!(sanitize_name(".."), "document");
         assert_eq!(sanitize_name("a/b"), "a_b");
+    }
+
+    #[test]
+    fn folders_expand_to_supported_files_with_relative_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in [
+            "a.pdf",
+            "sub/b.PDF",
+            "sub/deep/c.docx",
+            "notes.txt",
+            ".hidden/x.pdf",
+            "out/old.pdf",
+        ] {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, b"%PDF").unwrap();
+        }
+        let found = expand_dir(root, &["pdf", "docx"], &root.join("out")).unwrap();
+        let names: Vec<&str> = found.iter().map(|(_, n)| n.as_str()).collect();
+        assert_eq!(names, vec!["a", "sub/b", "sub/deep/c"]);
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod error;
 pub mod http;
 pub mod input;
 pub mod interrupt;
+pub mod journal;
 pub mod options;
 pub mod output;
 pub mod pdf;

@@ -101,6 +101,11 @@ impl Outputs {
     /// earlier result for the same content (claimed before), and records it.
     pub fn publish(&self, staged: &Path, key: &str, sha256: &str) -> Result<PathBuf> {
         let target = self.root.join(key);
+        // Mirrored inputs have nested names (`sub/report`).
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
         let existing = fs::symlink_metadata(&target).ok();
         match existing {
             Some(meta) if meta.is_dir() && !meta.file_type().is_symlink() => {

@@ -3,7 +3,7 @@
 //! one place, [`Target::detect`].
 
 use std::io::IsTerminal;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -68,7 +68,20 @@ impl Reporter {
             name: name.to_string(),
             plain: self.target == Target::Plain,
             bar,
-            last: Mutex::new(None),
+            last: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    /// The overall bar of a batch (bar mode only): finished out of total.
+    pub fn overall(&self, total: u64) -> ProgressBar {
+        let bar = ProgressBar::new(total);
+        bar.set_style(
+            ProgressStyle::with_template("{bar:30.cyan/blue} {pos}/{len} {msg} [{elapsed}]")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        match &self.multi {
+            Some(m) => m.insert(0, bar),
+            None => bar,
         }
     }
 
@@ -88,11 +101,13 @@ impl Reporter {
     }
 }
 
+/// One document's progress line; clones share it.
+#[derive(Clone)]
 pub struct DocProgress {
     name: String,
     plain: bool,
     bar: Option<ProgressBar>,
-    last: Mutex<Option<String>>,
+    last: Arc<Mutex<Option<String>>>,
 }
 
 impl DocProgress {
@@ -133,6 +148,14 @@ impl DocProgress {
     pub fn finish(&self, text: &str) {
         if let Some(bar) = &self.bar {
             bar.finish_with_message(text.to_string());
+        }
+        self.line(text.to_string());
+    }
+
+    /// Finishes and removes the bar (batches: only active documents keep a line).
+    pub fn finish_and_clear(&self, text: &str) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
         }
         self.line(text.to_string());
     }

@@ -85,8 +85,69 @@ impl Store {
         Ok(())
     }
 
+    /// Points a batch or task ID at the batch run whose journal holds its
+    /// documents (`docpipe batch` keeps its records in the output folder).
+    pub fn put_run(&self, id: &str, run_dir: &Path) -> Result<()> {
+        let path = self.dir.join(format!("{}.run", component(id)));
+        if path.exists() {
+            return Ok(());
+        }
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".run-")
+            .tempfile_in(&self.dir)?;
+        serde_json::to_writer(&mut tmp, &serde_json::json!({"id": id, "run_dir": run_dir}))?;
+        tmp.persist(&path)
+            .with_context(|| format!("cannot write the task record {}", path.display()))?;
+        Ok(())
+    }
+
+    /// The documents of a batch run under this ID, as task records.
+    fn find_in_run(&self, id: &str) -> Result<Vec<TaskRecord>> {
+        let path = self.dir.join(format!("{}.run", component(id)));
+        let Ok(text) = fs::read_to_string(&path) else {
+            return Ok(Vec::new());
+        };
+        let pointer: serde_json::Value = serde_json::from_str(&text)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let Some(run_dir) = pointer
+            .get("run_dir")
+            .and_then(|v| v.as_str())
+            .map(PathBuf::from)
+        else {
+            return Ok(Vec::new());
+        };
+        let docs = crate::journal::read(&run_dir)?;
+        Ok(docs
+            .into_iter()
+            .filter(|d| d.batch_id.as_deref() == Some(id) || d.task_id.as_deref() == Some(id))
+            .filter_map(|d| {
+                Some(TaskRecord {
+                    task: d.task()?,
+                    base_url: d.base_url,
+                    input: d.input,
+                    name: d.name,
+                    sha256: d.sha256,
+                    command: "parse".into(),
+                    options: ExtractOptions::default(),
+                    output: Some(run_dir.clone()),
+                    state: d.state,
+                    uploaded: d.upload.as_ref().is_none_or(|u| u.done),
+                    error: d.error,
+                    result: d.output,
+                    pages: d.pages,
+                    submitted_at: d.updated_at,
+                    updated_at: d.updated_at,
+                })
+            })
+            .collect())
+    }
+
     /// Every record under this ID: one for a task, one per document for a batch.
     pub fn find(&self, id: &str) -> Result<Vec<TaskRecord>> {
+        let from_run = self.find_in_run(id)?;
+        if !from_run.is_empty() {
+            return Ok(from_run);
+        }
         let prefix = component(id);
         let mut found = Vec::new();
         let entries = match fs::read_dir(&self.dir) {

@@ -1,5 +1,6 @@
 //! One module per command; this one holds what they share.
 
+pub mod batch;
 pub mod extract;
 pub mod providers;
 pub mod tasks;
@@ -47,6 +48,7 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::Ocr(args) => extract::run(&ctx, &args, extract::Mode::Ocr),
         Command::Parse(args) => extract::run(&ctx, &args, extract::Mode::Parse),
+        Command::Batch(args) => batch::run(&ctx, &args),
         Command::Status(args) => tasks::status(&ctx, &args.ids),
         Command::Fetch(args) => tasks::fetch(&ctx, &args.ids),
         Command::Providers => providers::run(&ctx),

@@ -4,6 +4,7 @@
 pub mod envelope;
 pub mod mineru;
 pub mod mineru_flash;
+pub mod parse4ai;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -370,6 +371,10 @@ pub static REGISTRY: &[Entry] = &[
     Entry {
         info: &mineru_flash::INFO,
         build: mineru_flash::build,
+    },
+    Entry {
+        info: &parse4ai::INFO,
+        build: parse4ai::build,
     },
 ];
 

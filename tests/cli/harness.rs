@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+use crate::support::parse4ai::{FakeParse4ai, P4_KEY};
 use crate::support::{FakeMineru, TOKEN};
 
 pub struct Env {
@@ -49,17 +50,33 @@ impl Env {
 
     /// The same as a plain `std::process::Command`, for tests that spawn.
     pub fn std_cmd(&self, fake: &FakeMineru) -> std::process::Command {
+        let mut cmd = self.bare_std();
+        cmd.env("DOCPIPE_MINERU_BASE_URL", fake.base_url())
+            .env("DOCPIPE_MINERU_FLASH_BASE_URL", fake.base_url());
+        cmd
+    }
+
+    /// `docpipe` pointed at no provider at all: tests add the one they start.
+    pub fn bare_std(&self) -> std::process::Command {
         let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("docpipe"));
         cmd.env_clear()
             .env("HOME", self.home.path())
             .env("XDG_CONFIG_HOME", self.home.path().join("config"))
             .env("XDG_DATA_HOME", self.home.path().join("share"))
             .env("DOCPIPE_DATA_DIR", self.data_dir())
-            .env("DOCPIPE_MINERU_BASE_URL", fake.base_url())
-            .env("DOCPIPE_MINERU_FLASH_BASE_URL", fake.base_url())
             .env("DOCPIPE_POLL_INTERVAL", "20ms")
             .env("DOCPIPE_POLL_MAX", "100ms")
             .current_dir(self.work.path());
+        cmd
+    }
+
+    /// `docpipe` against the fake parse4ai, with its key.
+    pub fn p4(&self, fake: &FakeParse4ai) -> Command {
+        let mut std = self.bare_std();
+        std.env("DOCPIPE_PARSE4AI_BASE_URL", fake.base_url())
+            .env("PARSE4AI_API_KEY", P4_KEY);
+        let mut cmd = Command::from_std(std);
+        cmd.timeout(std::time::Duration::from_secs(60));
         cmd
     }
 

@@ -1,9 +1,12 @@
 //! The one integration-test binary: drives the real `docpipe` against fake
 //! providers started inside this process (see `support/`).
 
+mod batch;
 mod contract;
+mod fake_parse4ai_selftest;
 mod fake_selftest;
 mod flash;
 mod harness;
 mod mineru;
+mod parse4ai;
 mod support;

@@ -8,6 +8,7 @@
 pub mod http;
 pub mod ids;
 pub mod mineru;
+pub mod parse4ai;
 pub mod zipfix;
 
 pub use http::{Recorded, Server};

@@ -7,8 +7,8 @@
 //! stays empty. Deliberate probes (a wrong key, an unknown task id, bad parameters) are
 //! answered like the real service and are not violations: the answer is the test.
 
-mod params;
-mod task;
+pub(crate) mod params;
+pub(crate) mod task;
 
 pub use task::{Advance, FAIL_MSG};
 
@@ -247,7 +247,7 @@ fn signature_mismatch() -> Reply {
 /// A size limit as the service words it: "10MB".
 fn size(bytes: u64) -> String {
     const MIB: u64 = 1024 * 1024;
-    if bytes >= MIB && bytes % MIB == 0 {
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
         format!("{}MB", bytes / MIB)
     } else {
         format!("{bytes}B")

@@ -1,0 +1,291 @@
+//! The run record of a batch, inside its output folder: `DIR/.docpipe/journal.jsonl`.
+//!
+//! One line per change, each a full snapshot of one document's record; the last
+//! line of a document wins. Appending a line is all a state change costs, so a run
+//! of thousands of documents stays cheap, and a line cut short by `kill -9` is
+//! simply ignored on the next start (which rewrites the journal compacted).
+//! A lock file keeps two runs from writing one folder at once.
+
+use std::collections::HashMap;
+use std::fs::{self, File, OpenOptions};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+use crate::provider::{IdKind, State, TaskRef};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Upload {
+    pub url: String,
+    /// When the signed URL was issued (unix seconds): MinerU's are valid 24 h.
+    pub issued_at: u64,
+    pub done: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DocRecord {
+    /// Identity: content hash + provider + options (see `doc_key`).
+    pub key: String,
+    pub input: String,
+    /// Output name under the folder ('/'-separated for mirrored inputs).
+    pub name: String,
+    pub sha256: String,
+    pub provider: String,
+    pub base_url: String,
+    #[serde(default)]
+    pub batch_id: Option<String>,
+    #[serde(default)]
+    pub task_id: Option<String>,
+    /// The document's key inside its batch.
+    #[serde(default)]
+    pub item: Option<String>,
+    #[serde(default)]
+    pub upload: Option<Upload>,
+    pub state: State,
+    #[serde(default)]
+    pub pages: Option<u64>,
+    #[serde(default)]
+    pub error: Option<String>,
+    /// Where the result was written, once it was.
+    #[serde(default)]
+    pub output: Option<PathBuf>,
+    /// How many times it was submitted (more than 1 only with --retry-failed).
+    #[serde(default)]
+    pub submissions: u32,
+    pub updated_at: u64,
+}
+
+impl DocRecord {
+    /// The task to ask about, once submitted.
+    pub fn task(&self) -> Option<TaskRef> {
+        match (&self.batch_id, &self.task_id) {
+            (Some(b), _) => Some(TaskRef {
+                provider: self.provider.clone(),
+                id: b.clone(),
+                kind: IdKind::Batch,
+                item: self.item.clone(),
+            }),
+            (None, Some(t)) => Some(TaskRef::task(&self.provider, t.clone())),
+            (None, None) => None,
+        }
+    }
+}
+
+pub struct Journal {
+    path: PathBuf,
+    file: Mutex<File>,
+    records: Mutex<HashMap<String, DocRecord>>,
+    _lock: File,
+}
+
+fn journal_path(root: &Path) -> PathBuf {
+    root.join(".docpipe").join("journal.jsonl")
+}
+
+/// Reads a journal without locking or changing it (for `status` and `fetch`).
+pub fn read(root: &Path) -> Result<Vec<DocRecord>> {
+    let path = journal_path(root);
+    let file = match File::open(&path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    let map = replay(file);
+    let mut records: Vec<DocRecord> = map.into_values().collect();
+    records.sort_by(|a, b| a.input.cmp(&b.input));
+    Ok(records)
+}
+
+fn replay(file: File) -> HashMap<String, DocRecord> {
+    let mut map = HashMap::new();
+    for line in BufReader::new(file).split(b'\n').map_while(Result::ok) {
+        // A torn last line (killed mid-write) or foreign junk is skipped.
+        if let Ok(rec) = serde_json::from_slice::<DocRecord>(&line) {
+            map.insert(rec.key.clone(), rec);
+        }
+    }
+    map
+}
+
+impl Journal {
+    /// Opens (creating) the journal of the output folder `root`, takes its lock,
+    /// replays it and rewrites it compacted.
+    pub fn open(root: &Path) -> Result<Journal> {
+        let dir = root.join(".docpipe");
+        fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.join("lock"))
+            .with_context(|| format!("cannot create the lock in {}", dir.display()))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(crate::error::Error::usage(format!(
+                    "another docpipe batch is writing to {}",
+                    root.display()
+                ))
+                .with_hint("wait for it to finish, or use another -o folder")
+                .into())
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(e).with_context(|| format!("cannot lock {}", dir.display()))
+            }
+        }
+        let path = journal_path(root);
+        let records = match File::open(&path) {
+            Ok(f) => replay(f),
+            Err(_) => HashMap::new(),
+        };
+        // Compact: one line per document, written aside and renamed over.
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".journal-")
+            .tempfile_in(&dir)?;
+        let mut sorted: Vec<&DocRecord> = records.values().collect();
+        sorted.sort_by(|a, b| a.key.cmp(&b.key));
+        for rec in sorted {
+            serde_json::to_writer(&mut tmp, rec)?;
+            tmp.write_all(b"\n")?;
+        }
+        tmp.as_file().sync_all()?;
+        tmp.persist(&path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        let file = OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        Ok(Journal {
+            path,
+            file: Mutex::new(file),
+            records: Mutex::new(records),
+            _lock: lock,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn get(&self, key: &str) -> Option<DocRecord> {
+        self.records
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(key)
+            .cloned()
+    }
+
+    /// Records a change: one appended line, written in a single call so a crash
+    /// leaves at most one torn line.
+    pub fn put(&self, rec: &DocRecord) -> Result<()> {
+        let mut line = serde_json::to_vec(rec)?;
+        line.push(b'\n');
+        {
+            let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
+            file.write_all(&line)
+                .with_context(|| format!("cannot write {}", self.path.display()))?;
+        }
+        self.records
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(rec.key.clone(), rec.clone());
+        Ok(())
+    }
+
+    /// Records several documents in one write: the records of a new batch must
+    /// reach the file together, right after the provider answers.
+    pub fn put_many(&self, recs: &[DocRecord]) -> Result<()> {
+        let mut buf = Vec::with_capacity(recs.len() * 512);
+        for rec in recs {
+            serde_json::to_writer(&mut buf, rec)?;
+            buf.push(b'\n');
+        }
+        {
+            let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
+            file.write_all(&buf)
+                .with_context(|| format!("cannot write {}", self.path.display()))?;
+        }
+        let mut records = self.records.lock().unwrap_or_else(|e| e.into_inner());
+        for rec in recs {
+            records.insert(rec.key.clone(), rec.clone());
+        }
+        Ok(())
+    }
+
+    /// Applies `change` to the stored record of `key` and writes it.
+    pub fn update(
+        &self,
+        key: &str,
+        change: impl FnOnce(&mut DocRecord),
+    ) -> Result<Option<DocRecord>> {
+        let Some(mut rec) = self.get(key) else {
+            return Ok(None);
+        };
+        change(&mut rec);
+        rec.updated_at = crate::record::now();
+        self.put(&rec)?;
+        Ok(Some(rec))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(key: &str, state: State) -> DocRecord {
+        DocRecord {
+            key: key.into(),
+            input: format!("{key}.pdf"),
+            name: key.into(),
+            sha256: "ab".into(),
+            provider: "mineru".into(),
+            base_url: "http://x".into(),
+            batch_id: Some("b1".into()),
+            task_id: None,
+            item: Some(format!("{key}-id")),
+            upload: None,
+            state,
+            pages: None,
+            error: None,
+            output: None,
+            submissions: 1,
+            updated_at: 0,
+        }
+    }
+
+    #[test]
+    fn last_line_wins_and_torn_lines_are_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let j = Journal::open(dir.path()).unwrap();
+            j.put(&rec("a", State::Submitted)).unwrap();
+            j.put(&rec("b", State::Submitted)).unwrap();
+            j.put(&rec("a", State::Done)).unwrap();
+        }
+        // Simulate a kill in the middle of a write.
+        let mut f = OpenOptions::new()
+            .append(true)
+            .open(journal_path(dir.path()))
+            .unwrap();
+        f.write_all(br#"{"key":"b","input":"b.pdf","na"#).unwrap();
+        drop(f);
+        let j = Journal::open(dir.path()).unwrap();
+        assert_eq!(j.get("a").unwrap().state, State::Done);
+        assert_eq!(j.get("b").unwrap().state, State::Submitted);
+        drop(j);
+        let lines = fs::read_to_string(journal_path(dir.path())).unwrap();
+        assert_eq!(lines.lines().count(), 2, "compacted: {lines}");
+        assert_eq!(read(dir.path()).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_second_writer_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let _first = Journal::open(dir.path()).unwrap();
+        let err = Journal::open(dir.path()).err().expect("locked");
+        assert!(format!("{err:#}").contains("another docpipe batch"));
+    }
+}

@@ -1,0 +1,154 @@
+//! parse4ai: camelCase single tasks, snake_case batches, URL inputs only.
+
+use crate::harness::{json_lines, stderr_of, stdout_of, Env};
+use crate::support::demo_markdown;
+use crate::support::parse4ai::{FakeParse4ai, P4_EXPIRED_KEY};
+
+fn assert_clean(fake: &FakeParse4ai) {
+    let v = fake.violations();
+    assert!(v.is_empty(), "protocol violations: {v:#?}");
+}
+
+#[test]
+fn single_task_speaks_camel_case_and_prints_markdown() {
+    let fake = FakeParse4ai::start();
+    let env = Env::new();
+    let out = env
+        .p4(&fake)
+        .args([
+            "-p",
+            "parse4ai",
+            "ocr",
+            "--pages",
+            "1-3",
+            "--ocr",
+            "--model",
+            "vlm",
+            "--language",
+            "en",
+        ])
+        .arg("https://files.example.org/report.pdf")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_clean(&fake);
+    assert_eq!(stdout_of(&out).trim_end(), demo_markdown().trim_end());
+    let create = fake
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/api/v1/extract/task")
+        .unwrap();
+    let body = create.json().unwrap();
+    assert_eq!(body["url"], "https://files.example.org/report.pdf");
+    assert_eq!(body["isOcr"], true);
+    assert_eq!(body["pageRanges"], "1-3");
+    assert_eq!(body["modelVersion"], "vlm");
+    assert_eq!(body["language"], "en");
+    assert!(body["dataId"].is_string());
+    assert!(body.get("is_ocr").is_none() && body.get("page_ranges").is_none());
+}
+
+#[test]
+fn batch_speaks_snake_case_and_writes_every_result() {
+    let fake = FakeParse4ai::start();
+    let env = Env::new();
+    let list = env.work.path().join("urls.txt");
+    std::fs::write(&list, "https://files.example.org/a.pdf\nhttps://files.example.org/b.pdf\nhttps://files.example.org/c.docx\n").unwrap();
+    let out = env
+        .p4(&fake)
+        .args(["-p", "parse4ai", "--json", "batch", "--ocr", "-o"])
+        .arg(env.out())
+        .arg("--from")
+        .arg(&list)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_clean(&fake);
+    assert_eq!(fake.count("POST", "/api/v1/extract/task/batch"), 1);
+    assert_eq!(
+        fake.count("GET", "/api/v1/extract/task/"),
+        0,
+        "polled per batch, not per document"
+    );
+    let create = fake
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/api/v1/extract/task/batch")
+        .unwrap();
+    let body = create.json().unwrap();
+    assert_eq!(body["files"].as_array().unwrap().len(), 3);
+    assert_eq!(body["files"][0]["is_ocr"], true);
+    assert!(body["files"][0]["data_id"].is_string());
+    assert!(body.get("isOcr").is_none());
+    assert_eq!(json_lines(&out).len(), 3);
+    for name in ["a", "b", "c"] {
+        assert!(env.out().join(name).join("full.md").is_file(), "{name}");
+    }
+    assert_eq!(fake.tasks_created(), 3);
+}
+
+#[test]
+fn local_files_are_refused_before_any_request() {
+    let fake = FakeParse4ai::start();
+    let env = Env::new();
+    let doc = env.doc("demo1.pdf", "local.pdf");
+    let out = env
+        .p4(&fake)
+        .args(["-p", "parse4ai", "ocr"])
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    let err = stderr_of(&out);
+    assert!(err.contains("local.pdf") && err.contains("URL"), "{err}");
+    assert!(fake.requests().is_empty());
+}
+
+#[test]
+fn bad_and_expired_keys_exit_3_with_the_variable_named() {
+    let fake = FakeParse4ai::start();
+    let env = Env::new();
+    for (key, word) in [("wrong-key", "-20002"), (P4_EXPIRED_KEY, "expired")] {
+        let out = env
+            .p4(&fake)
+            .env("PARSE4AI_API_KEY", key)
+            .args(["-p", "parse4ai", "ocr", "https://files.example.org/a.pdf"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
+        let err = stderr_of(&out);
+        assert!(
+            err.contains("PARSE4AI_API_KEY") && err.contains(word),
+            "{err}"
+        );
+        assert!(
+            !err.contains(key) || key == P4_EXPIRED_KEY && !err.contains("p4-expired"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn the_html_model_is_not_offered() {
+    let fake = FakeParse4ai::start();
+    let env = Env::new();
+    let out = env
+        .p4(&fake)
+        .args([
+            "-p",
+            "parse4ai",
+            "ocr",
+            "--model",
+            "html",
+            "https://files.example.org/a.pdf",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr_of(&out).contains("pipeline or vlm"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert!(fake.requests().is_empty());
+}
