@@ -211,10 +211,7 @@ impl Config {
 
     /// `DOCPIPE_<NAME>_BASE_URL` > `providers.<name>.base_url` > the documented default.
     pub fn base_url(&self, provider: &str, default: &str) -> Result<String, Error> {
-        let var = format!(
-            "DOCPIPE_{}_BASE_URL",
-            provider.to_ascii_uppercase().replace('-', "_")
-        );
+        let var = base_url_var(provider);
         if let Some(url) = self.env(&var) {
             return normalize_base_url(&url).map_err(|m| {
                 Error::usage(format!("{var}: {m}")).with_hint("e.g. https://mineru.net")
@@ -332,6 +329,21 @@ impl Config {
                 .with_hint("set DOCPIPE_DATA_DIR to a writable folder")
         })
     }
+}
+
+/// The file read when neither `--config` nor `$DOCPIPE_CONFIG` names one:
+/// `<config dir>/docpipe/config.toml`.
+pub fn default_path() -> Option<PathBuf> {
+    dirs::config_dir().map(|d| d.join("docpipe").join("config.toml"))
+}
+
+/// The environment variable naming a provider's base URL:
+/// `DOCPIPE_<NAME>_BASE_URL`, upper-cased, `-` as `_`.
+pub fn base_url_var(provider: &str) -> String {
+    format!(
+        "DOCPIPE_{}_BASE_URL",
+        provider.to_ascii_uppercase().replace('-', "_")
+    )
 }
 
 fn parse_file(text: &str, path: &Path) -> Result<FileConfig, Error> {

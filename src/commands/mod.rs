@@ -1,5 +1,6 @@
 //! One module per command; this one holds what they share.
 
+pub mod completions;
 pub mod extract;
 pub mod providers;
 pub mod tasks;
@@ -43,6 +44,11 @@ impl Ctx {
 }
 
 pub fn dispatch(cli: Cli) -> Result<i32> {
+    // Completions need no settings: a broken config file must not break the
+    // shell's start-up.
+    if let Command::Completions(args) = &cli.command {
+        return completions::run(args.shell);
+    }
     let ctx = Ctx::new(cli.global)?;
     match cli.command {
         Command::Ocr(args) => extract::run(&ctx, &args, extract::Mode::Ocr),
@@ -50,6 +56,7 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
         Command::Status(args) => tasks::status(&ctx, &args.ids),
         Command::Fetch(args) => tasks::fetch(&ctx, &args.ids),
         Command::Providers => providers::run(&ctx),
+        Command::Completions(args) => completions::run(args.shell),
     }
 }
 
