@@ -30,11 +30,15 @@ impl Ctx {
             ..HttpOptions::default()
         })?;
         let target = Target::detect(global.quiet, process_env("DOCPIPE_PROGRESS").as_deref());
+        let reporter = Reporter::new(target);
+        for warning in &config.warnings {
+            reporter.warn(warning);
+        }
         Ok(Ctx {
             global,
             config,
             http,
-            reporter: Reporter::new(target),
+            reporter,
         })
     }
 

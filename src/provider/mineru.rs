@@ -34,6 +34,7 @@ pub static INFO: ProviderInfo = ProviderInfo {
         max_pages: Some(600),
         max_batch: Some(200),
     },
+    config_keys: &[],
 };
 
 /// MinerU's CDN has refused result downloads without this Referer.

@@ -62,6 +62,9 @@ pub struct ProviderInfo {
     /// Supported input extensions (lower case).
     pub extensions: &'static [&'static str],
     pub limits: Limits,
+    /// Keys its `[providers.<name>]` table may hold beyond the common
+    /// `config::PROVIDER_KEYS`; any other key there warns.
+    pub config_keys: &'static [&'static str],
 }
 
 impl ProviderInfo {
