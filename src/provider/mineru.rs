@@ -359,7 +359,7 @@ pub fn check_pages(
     opts: &ExtractOptions,
     hint: &str,
 ) -> Result<(), Error> {
-    let Some(limit) = settings.table.max_pages.or(info.limits.max_pages) else {
+    let Some(limit) = info.limits_with(&settings.table).max_pages else {
         return Ok(());
     };
     let pages = match (&opts.pages, doc.path()) {

@@ -6,4 +6,5 @@ mod fake_selftest;
 mod flash;
 mod harness;
 mod mineru;
+mod shell;
 mod support;
