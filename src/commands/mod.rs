@@ -30,7 +30,8 @@ impl Ctx {
             ..HttpOptions::default()
         })?;
         let target = Target::detect(global.quiet, process_env("DOCPIPE_PROGRESS").as_deref());
-        let reporter = Reporter::new(target);
+        let color = crate::progress::color_wanted(process_env("NO_COLOR").as_deref());
+        let reporter = Reporter::new(target, color);
         for warning in &config.warnings {
             reporter.warn(warning);
         }
