@@ -2,6 +2,7 @@
 //! providers started inside this process (see `support/`).
 
 mod contract;
+mod docs;
 mod fake_selftest;
 mod flash;
 mod harness;
