@@ -133,7 +133,10 @@ const ENVIRONMENT: &[(&str, &str)] = &[
         "DOCPIPE_PROGRESS",
         "bar, plain or none: overrides the terminal check for progress",
     ),
-    ("NO_COLOR", "when set and not empty, progress bars use no color"),
+    (
+        "NO_COLOR",
+        "when set and not empty, progress bars use no color",
+    ),
 ];
 
 const FILES: &[(&str, &str)] = &[
