@@ -21,8 +21,8 @@ pub fn process_env(name: &str) -> Option<String> {
 
 /// Keys the file may hold at the top level, in `[defaults]`, and in every
 /// `[providers.<name>]` table (a provider adds its own in
-/// `ProviderInfo::config_keys`). Other keys warn; keep these in step with the
-/// structs below.
+/// `ProviderInfo::config_keys`). Other keys warn. A test checks the first two
+/// against the structs below.
 const TOP_KEYS: &[&str] = &["default_provider", "defaults", "providers"];
 const DEFAULTS_KEYS: &[&str] = &[
     "output",
@@ -545,6 +545,49 @@ base_url = "http://localhost:9000/prefix/"
         assert_eq!(cfg.file.default_provider.as_deref(), Some("mineru"));
         assert_eq!(cfg.concurrency(None), 2);
         assert_eq!(cfg.table("mineru").max_pages, Some(10));
+    }
+
+    /// The field names serde knows for a struct, read from the `fields` it passes
+    /// to `deserialize_struct`.
+    fn serde_fields<T: for<'de> Deserialize<'de>>() -> Vec<&'static str> {
+        use serde::de::{Error as _, Visitor};
+        struct Probe(std::cell::Cell<&'static [&'static str]>);
+        impl<'de> serde::Deserializer<'de> for &Probe {
+            type Error = serde::de::value::Error;
+            fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+                Err(Self::Error::custom("probe"))
+            }
+            fn deserialize_struct<V: Visitor<'de>>(
+                self,
+                _: &'static str,
+                fields: &'static [&'static str],
+                _: V,
+            ) -> Result<V::Value, Self::Error> {
+                self.0.set(fields);
+                Err(Self::Error::custom("probe"))
+            }
+            serde::forward_to_deserialize_any! {
+                bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+                bytes byte_buf option unit unit_struct newtype_struct seq tuple
+                tuple_struct map enum identifier ignored_any
+            }
+        }
+        let probe = Probe(std::cell::Cell::new(&[]));
+        let _ = T::deserialize(&probe);
+        let mut fields = probe.0.get().to_vec();
+        fields.sort();
+        fields
+    }
+
+    #[test]
+    fn known_key_lists_match_the_structs() {
+        let sorted = |keys: &[&'static str]| {
+            let mut keys = keys.to_vec();
+            keys.sort();
+            keys
+        };
+        assert_eq!(serde_fields::<FileConfig>(), sorted(TOP_KEYS));
+        assert_eq!(serde_fields::<Defaults>(), sorted(DEFAULTS_KEYS));
     }
 
     #[test]
