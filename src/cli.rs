@@ -60,6 +60,8 @@ pub enum Command {
     Fetch(IdArgs),
     /// The providers, what each can do, whether a key is set
     Providers,
+    /// Shell completion script on stdout: bash, zsh, fish, powershell, elvish
+    Completions(CompletionsArgs),
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -119,6 +121,13 @@ pub struct IdArgs {
     /// Task or batch IDs printed by an earlier command
     #[arg(value_name = "ID", required = true)]
     pub ids: Vec<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 /// `90s`, `5m`, `1h`, `1h30m`, `250ms`; a bare number is seconds.

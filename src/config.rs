@@ -19,8 +19,28 @@ pub fn process_env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
+/// Keys the file may hold at the top level, in `[defaults]`, and in every
+/// `[providers.<name>]` table (a provider adds its own in
+/// `ProviderInfo::config_keys`). Other keys warn. A test checks the first two
+/// against the structs below.
+const TOP_KEYS: &[&str] = &["default_provider", "defaults", "providers"];
+const DEFAULTS_KEYS: &[&str] = &[
+    "output",
+    "timeout",
+    "concurrency",
+    "language",
+    "poll_interval",
+    "poll_max",
+];
+pub const PROVIDER_KEYS: &[&str] = &[
+    "api_key",
+    "base_url",
+    "model_version",
+    "max_file_mb",
+    "max_pages",
+];
+
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct FileConfig {
     pub default_provider: Option<String>,
     #[serde(default)]
@@ -30,7 +50,6 @@ pub struct FileConfig {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Defaults {
     pub output: Option<PathBuf>,
     pub timeout: Option<String>,
@@ -120,6 +139,8 @@ pub struct Config {
     /// The file that was read, if any.
     pub path: Option<PathBuf>,
     pub file: FileConfig,
+    /// `<file>:<line>: unknown key …`, for the command to print.
+    pub warnings: Vec<String>,
     env: Box<Env>,
 }
 
@@ -138,26 +159,15 @@ impl Config {
             .or_else(|| env("DOCPIPE_CONFIG").map(PathBuf::from));
         let (path, must_exist) = match named {
             Some(p) => (Some(p), true),
-            None => (
-                dirs::config_dir().map(|d| d.join("docpipe").join("config.toml")),
-                false,
-            ),
+            None => (default_path(), false),
         };
         let Some(path) = path else {
-            return Ok(Config {
-                path: None,
-                file: FileConfig::default(),
-                env,
-            });
+            return Ok(Config::empty(env));
         };
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => {
-                return Ok(Config {
-                    path: None,
-                    file: FileConfig::default(),
-                    env,
-                })
+                return Ok(Config::empty(env))
             }
             Err(e) => {
                 return Err(Error::usage(format!(
@@ -167,21 +177,26 @@ impl Config {
                 .with_hint("check the path given by --config or DOCPIPE_CONFIG"))
             }
         };
-        let file = parse_file(&text, &path)?;
-        Ok(Config {
-            path: Some(path),
-            file,
-            env,
-        })
+        Config::from_str(&text, &path, env)
     }
 
-    /// A config from text, for tests.
+    /// The config of a file's text.
     pub fn from_str(text: &str, path: &Path, env: Box<Env>) -> Result<Config, Error> {
         Ok(Config {
             path: Some(path.to_path_buf()),
             file: parse_file(text, path)?,
+            warnings: unknown_keys(text, path),
             env,
         })
+    }
+
+    fn empty(env: Box<Env>) -> Config {
+        Config {
+            path: None,
+            file: FileConfig::default(),
+            warnings: Vec::new(),
+            env,
+        }
     }
 
     pub fn env(&self, name: &str) -> Option<String> {
@@ -211,10 +226,7 @@ impl Config {
 
     /// `DOCPIPE_<NAME>_BASE_URL` > `providers.<name>.base_url` > the documented default.
     pub fn base_url(&self, provider: &str, default: &str) -> Result<String, Error> {
-        let var = format!(
-            "DOCPIPE_{}_BASE_URL",
-            provider.to_ascii_uppercase().replace('-', "_")
-        );
+        let var = base_url_var(provider);
         if let Some(url) = self.env(&var) {
             return normalize_base_url(&url).map_err(|m| {
                 Error::usage(format!("{var}: {m}")).with_hint("e.g. https://mineru.net")
@@ -334,6 +346,21 @@ impl Config {
     }
 }
 
+/// The file read when neither `--config` nor `$DOCPIPE_CONFIG` names one:
+/// `<config dir>/docpipe/config.toml`.
+pub fn default_path() -> Option<PathBuf> {
+    dirs::config_dir().map(|d| d.join("docpipe").join("config.toml"))
+}
+
+/// The environment variable naming a provider's base URL:
+/// `DOCPIPE_<NAME>_BASE_URL`, upper-cased, `-` as `_`.
+pub fn base_url_var(provider: &str) -> String {
+    format!(
+        "DOCPIPE_{}_BASE_URL",
+        provider.to_ascii_uppercase().replace('-', "_")
+    )
+}
+
 fn parse_file(text: &str, path: &Path) -> Result<FileConfig, Error> {
     toml::from_str::<FileConfig>(text).map_err(|e| {
         let place = e
@@ -350,6 +377,60 @@ fn parse_file(text: &str, path: &Path) -> Result<FileConfig, Error> {
         ))
         .with_hint("fix the file (see config.example.toml) or point --config elsewhere")
     })
+}
+
+/// Keys docpipe does not know, as `<file>:<line>: unknown key 'x' in [section]`,
+/// in file order. Keys of providers this build does not have are left alone: a
+/// newer docpipe may know them.
+fn unknown_keys(text: &str, path: &Path) -> Vec<String> {
+    use toml::de::{DeTable, DeValue};
+    fn check(
+        table: &DeTable,
+        known: &[&str],
+        own: &[&str],
+        place: &str,
+        found: &mut Vec<(usize, String)>,
+    ) {
+        for key in table.keys() {
+            let name: &str = key.get_ref();
+            if !known.contains(&name) && !own.contains(&name) {
+                found.push((key.span().start, format!("unknown key '{name}' {place}")));
+            }
+        }
+    }
+    // A file that does not parse has already been refused with its own error.
+    let Ok(doc) = DeTable::parse(text) else {
+        return Vec::new();
+    };
+    let doc = doc.get_ref();
+    let mut found = Vec::new();
+    check(doc, TOP_KEYS, &[], "at the top level", &mut found);
+    if let Some(DeValue::Table(defaults)) = doc.get("defaults").map(|v| v.get_ref()) {
+        check(defaults, DEFAULTS_KEYS, &[], "in [defaults]", &mut found);
+    }
+    if let Some(DeValue::Table(providers)) = doc.get("providers").map(|v| v.get_ref()) {
+        for (name, table) in providers {
+            let name: &str = name.get_ref();
+            let entry = crate::provider::REGISTRY
+                .iter()
+                .find(|e| e.info.name == name);
+            if let (Some(entry), DeValue::Table(table)) = (entry, table.get_ref()) {
+                let place = format!("in [providers.{name}]");
+                check(
+                    table,
+                    PROVIDER_KEYS,
+                    entry.info.config_keys,
+                    &place,
+                    &mut found,
+                );
+            }
+        }
+    }
+    found.sort();
+    found
+        .into_iter()
+        .map(|(offset, what)| format!("{}:{}: {what}", path.display(), line_col(text, offset).0))
+        .collect()
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -447,6 +528,122 @@ base_url = "http://localhost:9000/prefix/"
         .unwrap_err();
         assert!(err.message.contains("/etc/x.toml"), "{}", err.message);
         assert!(err.message.contains("line 3"), "{}", err.message);
+    }
+
+    #[test]
+    fn unknown_keys_warn_with_file_and_line_and_the_rest_still_loads() {
+        let text = "default_provider = \"mineru\"\ncolour = true\n[defaults]\ntimout = \"5m\"\nconcurrency = 2\n[providers.mineru]\napi_kye = \"x\"\nmax_pages = 10\n[providers.mineru-flash]\nbase_url = \"http://127.0.0.1:1\"\n";
+        let cfg = Config::from_str(text, Path::new("/etc/d.toml"), env_of(&[])).unwrap();
+        assert_eq!(
+            cfg.warnings,
+            vec![
+                "/etc/d.toml:2: unknown key 'colour' at the top level",
+                "/etc/d.toml:4: unknown key 'timout' in [defaults]",
+                "/etc/d.toml:7: unknown key 'api_kye' in [providers.mineru]",
+            ]
+        );
+        assert_eq!(cfg.file.default_provider.as_deref(), Some("mineru"));
+        assert_eq!(cfg.concurrency(None), 2);
+        assert_eq!(cfg.table("mineru").max_pages, Some(10));
+    }
+
+    /// The field names serde knows for a struct, read from the `fields` it passes
+    /// to `deserialize_struct`.
+    fn serde_fields<T: for<'de> Deserialize<'de>>() -> Vec<&'static str> {
+        use serde::de::{Error as _, Visitor};
+        struct Probe(std::cell::Cell<&'static [&'static str]>);
+        impl<'de> serde::Deserializer<'de> for &Probe {
+            type Error = serde::de::value::Error;
+            fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+                Err(Self::Error::custom("probe"))
+            }
+            fn deserialize_struct<V: Visitor<'de>>(
+                self,
+                _: &'static str,
+                fields: &'static [&'static str],
+                _: V,
+            ) -> Result<V::Value, Self::Error> {
+                self.0.set(fields);
+                Err(Self::Error::custom("probe"))
+            }
+            serde::forward_to_deserialize_any! {
+                bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+                bytes byte_buf option unit unit_struct newtype_struct seq tuple
+                tuple_struct map enum identifier ignored_any
+            }
+        }
+        let probe = Probe(std::cell::Cell::new(&[]));
+        let _ = T::deserialize(&probe);
+        let mut fields = probe.0.get().to_vec();
+        fields.sort();
+        fields
+    }
+
+    #[test]
+    fn known_key_lists_match_the_structs() {
+        let sorted = |keys: &[&'static str]| {
+            let mut keys = keys.to_vec();
+            keys.sort();
+            keys
+        };
+        assert_eq!(serde_fields::<FileConfig>(), sorted(TOP_KEYS));
+        assert_eq!(serde_fields::<Defaults>(), sorted(DEFAULTS_KEYS));
+    }
+
+    #[test]
+    fn keys_of_providers_this_build_does_not_have_do_not_warn() {
+        let text = "[providers.mistral]\ntransport = \"batch\"\ninline_max_mb = 5\n[providers.gptge]\npassword = \"x\"\n";
+        let cfg = Config::from_str(text, Path::new("c.toml"), env_of(&[])).unwrap();
+        assert!(cfg.warnings.is_empty(), "{:?}", cfg.warnings);
+    }
+
+    #[test]
+    fn a_provider_declares_its_own_keys() {
+        // Every registered provider's own keys are accepted in its table.
+        for entry in crate::provider::REGISTRY {
+            let mut text = format!("[providers.{}]\n", entry.info.name);
+            for key in entry.info.config_keys {
+                text.push_str(&format!("{key} = 1\n"));
+            }
+            text.push_str("no_such_key = 1\n");
+            let cfg = Config::from_str(&text, Path::new("c.toml"), env_of(&[])).unwrap();
+            assert_eq!(cfg.warnings.len(), 1, "{:?}", cfg.warnings);
+            assert!(cfg.warnings[0].contains("'no_such_key'"));
+        }
+    }
+
+    /// The example documents every setting and loads through the real loader
+    /// without a warning.
+    #[test]
+    fn example_config_loads_and_documents_every_key() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
+        let cfg = Config::load(Some(&path), env_of(&[])).unwrap();
+        assert!(cfg.warnings.is_empty(), "{:?}", cfg.warnings);
+        assert_eq!(cfg.path.as_deref(), Some(path.as_path()));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut keys: Vec<&str> = TOP_KEYS
+            .iter()
+            .chain(DEFAULTS_KEYS)
+            .chain(PROVIDER_KEYS)
+            .copied()
+            .filter(|k| !matches!(*k, "defaults" | "providers"))
+            .collect();
+        for entry in crate::provider::REGISTRY {
+            keys.extend(entry.info.config_keys);
+            assert!(
+                text.contains(&format!("[providers.{}]", entry.info.name)),
+                "{}",
+                entry.info.name
+            );
+        }
+        for key in keys {
+            assert!(
+                text.lines().any(|l| l
+                    .trim_start_matches(['#', ' '])
+                    .starts_with(&format!("{key} ="))),
+                "config.example.toml does not document '{key}'"
+            );
+        }
     }
 
     #[test]

@@ -15,6 +15,20 @@ pub mod exit {
     pub const TIMEOUT: i32 = 6;
     pub const QUOTA: i32 = 7;
     pub const INTERRUPTED: i32 = 130;
+
+    /// Every exit code with its meaning, as `cli.md` documents them: the man page
+    /// and `docs/exit-codes.md` are written from this table.
+    pub const MEANINGS: &[(i32, &str)] = &[
+        (OK, "every document succeeded"),
+        (OTHER, "other failure (network after retries, unexpected answer, I/O)"),
+        (USAGE, "usage: bad flags, arguments, config, or an unknown task ID"),
+        (AUTH, "authentication: key missing, invalid or expired"),
+        (INPUT, "input: file missing or unreadable, unsupported type, over a size or page limit (checked before any upload)"),
+        (PROVIDER, "the provider failed to extract at least one document (the others are still written)"),
+        (TIMEOUT, "timed out waiting; the task IDs are printed for status/fetch"),
+        (QUOTA, "quota or rate limit exhausted after retries"),
+        (INTERRUPTED, "interrupted (Ctrl-C or SIGTERM); the resume command is printed"),
+    ];
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

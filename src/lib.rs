@@ -6,6 +6,7 @@ pub mod commands;
 pub mod config;
 pub mod deliver;
 pub mod error;
+pub mod generate;
 pub mod http;
 pub mod input;
 pub mod interrupt;

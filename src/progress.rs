@@ -34,16 +34,34 @@ impl Target {
     }
 }
 
+/// Colors only on a terminal, and never when `NO_COLOR` is set (no-color.org).
+pub fn color_wanted(no_color: Option<&str>) -> bool {
+    no_color.is_none() && std::io::stderr().is_terminal()
+}
+
+fn bar_template(color: bool) -> &'static str {
+    if color {
+        "{spinner:.cyan} {prefix:.bold} {wide_msg} {pos}/{len}"
+    } else {
+        "{spinner} {prefix} {wide_msg} {pos}/{len}"
+    }
+}
+
 pub struct Reporter {
     target: Target,
+    color: bool,
     multi: Option<MultiProgress>,
 }
 
 impl Reporter {
-    pub fn new(target: Target) -> Reporter {
+    pub fn new(target: Target, color: bool) -> Reporter {
         let multi = (target == Target::Bar)
             .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
-        Reporter { target, multi }
+        Reporter {
+            target,
+            color,
+            multi,
+        }
     }
 
     pub fn target(&self) -> Target {
@@ -55,10 +73,8 @@ impl Reporter {
         let bar = self.multi.as_ref().map(|m| {
             let bar = m.add(ProgressBar::new(0));
             bar.set_style(
-                ProgressStyle::with_template(
-                    "{spinner:.cyan} {prefix:.bold} {wide_msg} {pos}/{len}",
-                )
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                ProgressStyle::with_template(bar_template(self.color))
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
             );
             bar.set_prefix(name.to_string());
             bar.enable_steady_tick(Duration::from_millis(120));
@@ -158,5 +174,21 @@ impl DocProgress {
             bar.finish_and_clear();
         }
         self.line(text.to_string());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_color_means_plain_bar_styles() {
+        assert!(!color_wanted(Some("1")));
+        assert!(!bar_template(false).contains('.'));
+        assert!(bar_template(true).contains(".cyan"));
+        // Both templates are valid indicatif templates.
+        for color in [false, true] {
+            assert!(ProgressStyle::with_template(bar_template(color)).is_ok());
+        }
     }
 }

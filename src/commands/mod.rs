@@ -1,6 +1,7 @@
 //! One module per command; this one holds what they share.
 
 pub mod batch;
+pub mod completions;
 pub mod extract;
 pub mod providers;
 pub mod tasks;
@@ -30,11 +31,16 @@ impl Ctx {
             ..HttpOptions::default()
         })?;
         let target = Target::detect(global.quiet, process_env("DOCPIPE_PROGRESS").as_deref());
+        let color = crate::progress::color_wanted(process_env("NO_COLOR").as_deref());
+        let reporter = Reporter::new(target, color);
+        for warning in &config.warnings {
+            reporter.warn(warning);
+        }
         Ok(Ctx {
             global,
             config,
             http,
-            reporter: Reporter::new(target),
+            reporter,
         })
     }
 
@@ -44,6 +50,11 @@ impl Ctx {
 }
 
 pub fn dispatch(cli: Cli) -> Result<i32> {
+    // Completions need no settings: a broken config file must not break the
+    // shell's start-up.
+    if let Command::Completions(args) = &cli.command {
+        return completions::run(args.shell);
+    }
     let ctx = Ctx::new(cli.global)?;
     match cli.command {
         Command::Ocr(args) => extract::run(&ctx, &args, extract::Mode::Ocr),
@@ -52,6 +63,7 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
         Command::Status(args) => tasks::status(&ctx, &args.ids),
         Command::Fetch(args) => tasks::fetch(&ctx, &args.ids),
         Command::Providers => providers::run(&ctx),
+        Command::Completions(args) => completions::run(args.shell),
     }
 }
 

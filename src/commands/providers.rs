@@ -1,5 +1,6 @@
-//! `providers`: what each provider can do and whether its key is set (never the
-//! key itself: only where it comes from).
+//! `providers`: what each provider can do, the limits in force, whether its key
+//! is set (never the key itself: only where it comes from), and which config file
+//! is used.
 
 use std::io::Write;
 
@@ -7,20 +8,38 @@ use anyhow::Result;
 use serde_json::json;
 
 use super::Ctx;
+use crate::config;
 use crate::provider::{human_bytes, Mode, Upload, REGISTRY};
 
 pub fn run(ctx: &Ctx) -> Result<i32> {
     let selected = crate::provider::select(ctx.global.provider.as_deref(), &ctx.config)
         .map(|e| e.info.name)
         .ok();
+    // The file read, else the one that would have been read had it existed.
+    let (config_path, config_loaded) = match &ctx.config.path {
+        Some(p) => (Some(p.clone()), true),
+        None => (config::default_path(), false),
+    };
+    let config_text = match (&config_path, config_loaded) {
+        (Some(p), true) => p.display().to_string(),
+        (Some(p), false) => format!("none ({} not found)", p.display()),
+        (None, _) => "none (this system has no config folder)".to_string(),
+    };
     let mut out = std::io::stdout().lock();
+    if !ctx.global.json {
+        writeln!(out, "config file: {config_text}\n")?;
+    }
     for entry in REGISTRY {
         let info = entry.info;
         let key = ctx.config.key(info.name, info.key_env);
         let key_text = match (&key, info.needs_key()) {
             (_, false) => "not needed".to_string(),
             (Some((_, source)), true) => format!("set ({source})"),
-            (None, true) => format!("not set ({})", info.key_env.join(" or ")),
+            (None, true) => format!(
+                "not set ({} or providers.{}.api_key)",
+                info.key_env.join(" or "),
+                info.name
+            ),
         };
         let base_url = ctx
             .config
@@ -32,12 +51,19 @@ pub fn run(ctx: &Ctx) -> Result<i32> {
             Some(Upload::Multipart) => "multipart",
             Some(Upload::InlineBase64 { .. }) => "inline base64",
         };
+        let mode = match info.mode {
+            Mode::Sync => "sync",
+            Mode::Async => "async",
+        };
+        let limits = info.limits_with(&ctx.config.table(info.name));
         if ctx.global.json {
             let line = json!({
                 "name": info.name,
                 "summary": info.summary,
                 "default": selected == Some(info.name),
-                "mode": match info.mode { Mode::Sync => "sync", Mode::Async => "async" },
+                "mode": mode,
+                // Every provider serves both commands; `parse` keeps the provider's
+                // files, `ocr` the text.
                 "ocr": true,
                 "parse": true,
                 "batch": info.batch,
@@ -53,10 +79,15 @@ pub fn run(ctx: &Ctx) -> Result<i32> {
                     "env": info.key_env,
                 },
                 "base_url": base_url,
+                "base_url_env": config::base_url_var(info.name),
                 "limits": {
-                    "max_bytes": info.limits.max_bytes,
-                    "max_pages": info.limits.max_pages,
-                    "max_batch": info.limits.max_batch,
+                    "max_bytes": limits.max_bytes,
+                    "max_pages": limits.max_pages,
+                    "max_batch": limits.max_batch,
+                },
+                "config": {
+                    "path": config_path.as_ref().map(|p| p.display().to_string()),
+                    "loaded": config_loaded,
                 },
             });
             writeln!(out, "{line}")?;
@@ -66,29 +97,46 @@ pub fn run(ctx: &Ctx) -> Result<i32> {
             } else {
                 ""
             };
+            let yes_no = |b: bool| if b { "yes" } else { "no" };
             writeln!(out, "{}{mark}\n  {}", info.name, info.summary)?;
-            writeln!(out, "  key: {key_text}\n  base url: {base_url}")?;
+            writeln!(out, "  key: {key_text}")?;
             writeln!(
                 out,
-                "  local files: {upload}; URLs: {}; batch: {}; formats: {}",
-                if info.urls { "yes" } else { "no" },
-                if info.batch { "yes" } else { "no" },
+                "  base url: {base_url} ({})",
+                config::base_url_var(info.name)
+            )?;
+            writeln!(
+                out,
+                "  commands: ocr, parse; batch: {}; answers: {mode}",
+                yes_no(info.batch)
+            )?;
+            writeln!(
+                out,
+                "  local files: {upload}; URLs: {}; formats: {}",
+                yes_no(info.urls),
                 info.formats.join(", ")
             )?;
-            let mut limits = Vec::new();
-            if let Some(b) = info.limits.max_bytes {
-                limits.push(human_bytes(b));
+            let mut shown = Vec::new();
+            if let Some(b) = limits.max_bytes {
+                shown.push(human_bytes(b));
             }
-            if let Some(p) = info.limits.max_pages {
-                limits.push(format!("{p} pages"));
+            if let Some(p) = limits.max_pages {
+                shown.push(format!("{p} pages"));
+            }
+            if let (true, Some(n)) = (info.batch, limits.max_batch) {
+                shown.push(format!("{n} files per batch"));
+            }
+            if shown.is_empty() {
+                shown.push("none documented".into());
             }
             writeln!(
                 out,
-                "  inputs: {}; limits: {}\n",
+                "  inputs: {}\n  limits: {}\n",
                 info.extensions.join(", "),
-                limits.join(", ")
+                shown.join(", ")
             )?;
         }
     }
+    out.flush()?;
     Ok(0)
 }

@@ -35,6 +35,7 @@ pub static INFO: ProviderInfo = ProviderInfo {
         max_pages: Some(600),
         max_batch: Some(200),
     },
+    config_keys: &[],
 };
 
 /// MinerU's CDN has refused result downloads without this Referer.
@@ -351,7 +352,7 @@ pub fn check_pages(
     opts: &ExtractOptions,
     hint: &str,
 ) -> Result<(), Error> {
-    let Some(limit) = settings.table.max_pages.or(info.limits.max_pages) else {
+    let Some(limit) = info.limits_with(&settings.table).max_pages else {
         return Ok(());
     };
     let pages = match (&opts.pages, doc.path()) {

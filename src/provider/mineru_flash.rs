@@ -35,6 +35,7 @@ pub static INFO: ProviderInfo = ProviderInfo {
         max_pages: Some(20),
         max_batch: None,
     },
+    config_keys: &[],
 };
 
 const BIGGER: &str = "use -p mineru with a key (MINERU_API_KEY) for documents up to 200 MB and 600 pages, or select pages with --pages";

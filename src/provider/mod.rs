@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
-use crate::config::{Config, ProviderSettings};
+use crate::config::{Config, ProviderSettings, ProviderTable};
 use crate::error::Error;
 use crate::http::Http;
 use crate::input::Document;
@@ -63,11 +63,27 @@ pub struct ProviderInfo {
     /// Supported input extensions (lower case).
     pub extensions: &'static [&'static str],
     pub limits: Limits,
+    /// Keys its `[providers.<name>]` table may hold beyond the common
+    /// `config::PROVIDER_KEYS`; any other key there warns.
+    pub config_keys: &'static [&'static str],
 }
 
 impl ProviderInfo {
     pub fn needs_key(&self) -> bool {
         !self.key_env.is_empty()
+    }
+
+    /// The limits in force: the documented ones unless the config overrides them
+    /// (`max_file_mb`, `max_pages`).
+    pub fn limits_with(&self, table: &ProviderTable) -> Limits {
+        Limits {
+            max_bytes: table
+                .max_file_mb
+                .map(|mb| mb * 1024 * 1024)
+                .or(self.limits.max_bytes),
+            max_pages: table.max_pages.or(self.limits.max_pages),
+            max_batch: self.limits.max_batch,
+        }
     }
 }
 
@@ -326,11 +342,7 @@ pub fn check_size(
     doc: &Document,
     hint: &str,
 ) -> Result<(), Error> {
-    let limit = settings
-        .table
-        .max_file_mb
-        .map(|mb| mb * 1024 * 1024)
-        .or(info.limits.max_bytes);
+    let limit = info.limits_with(&settings.table).max_bytes;
     if let (Some(limit), Some(size)) = (limit, doc.size) {
         if size > limit {
             return Err(Error::input(

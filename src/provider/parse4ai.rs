@@ -32,6 +32,7 @@ pub static INFO: ProviderInfo = ProviderInfo {
     batch: true,
     formats: &["markdown", "json", "text"],
     extensions: &["pdf", "doc", "docx", "ppt", "pptx", "png", "jpg", "jpeg"],
+    config_keys: &[],
     limits: Limits {
         max_bytes: Some(200 * 1024 * 1024),
         max_pages: Some(600),
