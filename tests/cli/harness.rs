@@ -49,18 +49,48 @@ impl Env {
 
     /// The same as a plain `std::process::Command`, for tests that spawn.
     pub fn std_cmd(&self, fake: &FakeMineru) -> std::process::Command {
+        let mut cmd = self.bare_std();
+        cmd.env("DOCPIPE_MINERU_BASE_URL", fake.base_url())
+            .env("DOCPIPE_MINERU_FLASH_BASE_URL", fake.base_url());
+        cmd
+    }
+
+    /// `docpipe` with a clean environment and no fake wired in: the test adds the
+    /// base URL and key of the provider it drives.
+    pub fn bare(&self) -> Command {
+        let mut cmd = Command::from_std(self.bare_std());
+        cmd.timeout(std::time::Duration::from_secs(60));
+        cmd
+    }
+
+    pub fn bare_std(&self) -> std::process::Command {
         let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("docpipe"));
         cmd.env_clear()
             .env("HOME", self.home.path())
             .env("XDG_CONFIG_HOME", self.home.path().join("config"))
             .env("XDG_DATA_HOME", self.home.path().join("share"))
             .env("DOCPIPE_DATA_DIR", self.data_dir())
-            .env("DOCPIPE_MINERU_BASE_URL", fake.base_url())
-            .env("DOCPIPE_MINERU_FLASH_BASE_URL", fake.base_url())
             .env("DOCPIPE_POLL_INTERVAL", "20ms")
             .env("DOCPIPE_POLL_MAX", "100ms")
             .current_dir(self.work.path());
         cmd
+    }
+
+    /// A file of `len` bytes named `name` in the work folder (sparse where the file
+    /// system allows): for size limits.
+    pub fn sized(&self, name: &str, head: &[u8], len: u64) -> PathBuf {
+        let path = self.work.path().join(name);
+        let mut f = std::fs::File::create(&path).unwrap();
+        std::io::Write::write_all(&mut f, head).unwrap();
+        f.set_len(len).unwrap();
+        path
+    }
+
+    /// A config file in the work folder with `text`; pass it with `-c`.
+    pub fn config(&self, text: &str) -> PathBuf {
+        let path = self.work.path().join("docpipe-test.toml");
+        std::fs::write(&path, text).unwrap();
+        path
     }
 
     /// The same with a valid MinerU key in the environment.
