@@ -450,6 +450,21 @@ base_url = "http://localhost:9000/prefix/"
     }
 
     #[test]
+    fn the_example_config_is_valid() {
+        let cfg = Config::from_str(
+            include_str!("../config.example.toml"),
+            Path::new("config.example.toml"),
+            env_of(&[]),
+        )
+        .unwrap();
+        assert_eq!(
+            cfg.base_url("mistral", "x").unwrap(),
+            "x",
+            "the example sets no Mistral base URL"
+        );
+    }
+
+    #[test]
     fn secret_is_never_displayed() {
         let s = Secret::new("sk-very-secret");
         assert!(!format!("{s:?} {s}").contains("very-secret"));

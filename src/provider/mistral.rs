@@ -6,6 +6,9 @@
 //! go inline as data URIs instead (`providers.mistral.inline_max_kb`, default 1024,
 //! 0 to always upload). `/v1/ocr` rejects unknown fields, so the request carries
 //! only fields of the spec's `OCRRequest`.
+//!
+//! Not yet here: Mistral's batch API (`/v1/batch/jobs`, JSONL of OCR requests),
+//! which comes with the `batch` command; `INFO.batch` stays false until then.
 
 use anyhow::{Context, Result};
 use base64::Engine;
