@@ -67,9 +67,15 @@ fn run_cleanups() {
         .unwrap_or_default();
     if !pending.is_empty() {
         eprintln!("docpipe: interrupted; cleaning up at the provider first");
-    }
-    for action in pending {
-        action();
+        // On their own thread, so a provider that does not answer cannot hold the
+        // exit past the grace period.
+        RUNNING.fetch_add(1, Ordering::SeqCst);
+        std::thread::spawn(|| {
+            for action in pending {
+                action();
+            }
+            RUNNING.fetch_sub(1, Ordering::SeqCst);
+        });
     }
     let started = Instant::now();
     while RUNNING.load(Ordering::SeqCst) > 0 && started.elapsed() < CLEANUP_GRACE {
