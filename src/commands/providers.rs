@@ -84,6 +84,9 @@ pub fn run(ctx: &Ctx) -> Result<i32> {
             if let Some(p) = info.limits.max_pages {
                 limits.push(format!("{p} pages"));
             }
+            if limits.is_empty() {
+                limits.push("none documented".into());
+            }
             writeln!(
                 out,
                 "  inputs: {}; limits: {}\n",
