@@ -45,9 +45,13 @@ complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l from -d 'Read on
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l name -d 'Name for a document read from stdin (its extension tells the type)' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l pages -d 'Pages to extract, 1-based: 1-5,8' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l language -d 'Document language (provider\'s codes, e.g. en, ch)' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l model -d 'Provider model (MinerU: pipeline, vlm, html)' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l model -d 'Provider model (MinerU: pipeline, vlm, html; Mistral: mistral-ocr-latest)' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l format -d 'Output format: markdown (default), text, json, or a provider format' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l extra-format -d 'Extra result formats the provider should add (MinerU: docx, html, latex)' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l table-format -d 'Mistral: tables as markdown or html' -r -f -a "markdown\t''
+html\t''"
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l transport -d 'mistralocr: rest (default) or mcp (its MCP endpoint)' -r -f -a "rest\t''
+mcp\t''"
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l concurrency -d 'Documents processed (uploaded, downloaded) at once; default 4' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s p -l provider -d 'Provider: mineru, mineru-flash, parse4ai, mistral, mistralocr, gptge' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
@@ -56,6 +60,9 @@ complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l timeout -d 'Give
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l ocr -d 'Force OCR of scanned pages'
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l no-formula -d 'Skip formula recognition'
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l no-table -d 'Skip table recognition'
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l extract-header -d 'Mistral: return page headers separately instead of inside the text'
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l extract-footer -d 'Mistral: return page footers separately instead of inside the text'
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l images -d 'Save the images of the pages (ocr -o: DIR/<name>_images/; Mistral)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l no-wait -d 'Submit, print the IDs, exit without waiting'
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l json -d 'One JSON object per document per line on stdout'
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s q -l quiet -d 'No progress or state lines; errors only'
@@ -66,9 +73,13 @@ complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l from -d 'Read 
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l name -d 'Name for a document read from stdin (its extension tells the type)' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l pages -d 'Pages to extract, 1-based: 1-5,8' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l language -d 'Document language (provider\'s codes, e.g. en, ch)' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l model -d 'Provider model (MinerU: pipeline, vlm, html)' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l model -d 'Provider model (MinerU: pipeline, vlm, html; Mistral: mistral-ocr-latest)' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l format -d 'Output format: markdown (default), text, json, or a provider format' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l extra-format -d 'Extra result formats the provider should add (MinerU: docx, html, latex)' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l table-format -d 'Mistral: tables as markdown or html' -r -f -a "markdown\t''
+html\t''"
+complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l transport -d 'mistralocr: rest (default) or mcp (its MCP endpoint)' -r -f -a "rest\t''
+mcp\t''"
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l concurrency -d 'Documents processed (uploaded, downloaded) at once; default 4' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -s p -l provider -d 'Provider: mineru, mineru-flash, parse4ai, mistral, mistralocr, gptge' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
@@ -77,6 +88,9 @@ complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l timeout -d 'Gi
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l ocr -d 'Force OCR of scanned pages'
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l no-formula -d 'Skip formula recognition'
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l no-table -d 'Skip table recognition'
+complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l extract-header -d 'Mistral: return page headers separately instead of inside the text'
+complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l extract-footer -d 'Mistral: return page footers separately instead of inside the text'
+complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l images -d 'Save the images of the pages (ocr -o: DIR/<name>_images/; Mistral)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l no-wait -d 'Submit, print the IDs, exit without waiting'
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l json -d 'One JSON object per document per line on stdout'
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -s q -l quiet -d 'No progress or state lines; errors only'
@@ -87,9 +101,13 @@ complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l from -d 'Read 
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l name -d 'Name for a document read from stdin (its extension tells the type)' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l pages -d 'Pages to extract, 1-based: 1-5,8' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l language -d 'Document language (provider\'s codes, e.g. en, ch)' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l model -d 'Provider model (MinerU: pipeline, vlm, html)' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l model -d 'Provider model (MinerU: pipeline, vlm, html; Mistral: mistral-ocr-latest)' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l format -d 'Output format: markdown (default), text, json, or a provider format' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l extra-format -d 'Extra result formats the provider should add (MinerU: docx, html, latex)' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l table-format -d 'Mistral: tables as markdown or html' -r -f -a "markdown\t''
+html\t''"
+complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l transport -d 'mistralocr: rest (default) or mcp (its MCP endpoint)' -r -f -a "rest\t''
+mcp\t''"
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l concurrency -d 'Documents processed (uploaded, downloaded) at once; default 4' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -s p -l provider -d 'Provider: mineru, mineru-flash, parse4ai, mistral, mistralocr, gptge' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
@@ -98,6 +116,9 @@ complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l timeout -d 'Gi
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l ocr -d 'Force OCR of scanned pages'
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l no-formula -d 'Skip formula recognition'
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l no-table -d 'Skip table recognition'
+complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l extract-header -d 'Mistral: return page headers separately instead of inside the text'
+complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l extract-footer -d 'Mistral: return page footers separately instead of inside the text'
+complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l images -d 'Save the images of the pages (ocr -o: DIR/<name>_images/; Mistral)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l no-wait -d 'Submit, print the IDs, exit without waiting'
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l retry-failed -d 'Submit again the documents that failed in an earlier run'
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l json -d 'One JSON object per document per line on stdout'

@@ -90,7 +90,7 @@ pub struct ExtractArgs {
     /// Skip table recognition
     #[arg(long)]
     pub no_table: bool,
-    /// Provider model (MinerU: pipeline, vlm, html)
+    /// Provider model (MinerU: pipeline, vlm, html; Mistral: mistral-ocr-latest)
     #[arg(long, value_name = "NAME")]
     pub model: Option<String>,
     /// Output format: markdown (default), text, json, or a provider format
@@ -99,6 +99,21 @@ pub struct ExtractArgs {
     /// Extra result formats the provider should add (MinerU: docx, html, latex)
     #[arg(long = "extra-format", value_name = "FORMAT", value_delimiter = ',')]
     pub extra_formats: Vec<String>,
+    /// Mistral: tables as markdown or html
+    #[arg(long, value_name = "FORMAT", value_parser = ["markdown", "html"])]
+    pub table_format: Option<String>,
+    /// Mistral: return page headers separately instead of inside the text
+    #[arg(long)]
+    pub extract_header: bool,
+    /// Mistral: return page footers separately instead of inside the text
+    #[arg(long)]
+    pub extract_footer: bool,
+    /// Save the images of the pages (ocr -o: DIR/<name>_images/; Mistral)
+    #[arg(long)]
+    pub images: bool,
+    /// mistralocr: rest (default) or mcp (its MCP endpoint)
+    #[arg(long, value_name = "TRANSPORT", value_parser = ["rest", "mcp"])]
+    pub transport: Option<String>,
     /// Submit, print the IDs, exit without waiting
     #[arg(long)]
     pub no_wait: bool,

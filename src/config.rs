@@ -592,7 +592,7 @@ base_url = "http://localhost:9000/prefix/"
 
     #[test]
     fn keys_of_providers_this_build_does_not_have_do_not_warn() {
-        let text = "[providers.mistral]\ntransport = \"batch\"\ninline_max_mb = 5\n[providers.gptge]\npassword = \"x\"\n";
+        let text = "[providers.future-ocr]\ntransport = \"batch\"\ninline_max_mb = 5\n";
         let cfg = Config::from_str(text, Path::new("c.toml"), env_of(&[])).unwrap();
         assert!(cfg.warnings.is_empty(), "{:?}", cfg.warnings);
     }
@@ -644,6 +644,21 @@ base_url = "http://localhost:9000/prefix/"
                 "config.example.toml does not document '{key}'"
             );
         }
+    }
+
+    #[test]
+    fn the_example_config_is_valid() {
+        let cfg = Config::from_str(
+            include_str!("../config.example.toml"),
+            Path::new("config.example.toml"),
+            env_of(&[]),
+        )
+        .unwrap();
+        assert_eq!(
+            cfg.base_url("mistral", "x").unwrap(),
+            "x",
+            "the example sets no Mistral base URL"
+        );
     }
 
     #[test]

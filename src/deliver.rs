@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::http::Http;
 use crate::options::Format;
 use crate::output::Outputs;
-use crate::provider::ResultRef;
+use crate::provider::{PageSet, ResultRef};
 use crate::transfer;
 use crate::unpack;
 
@@ -60,6 +60,19 @@ pub fn deliver(http: &Http, result: &ResultRef, item: &Item, layout: &Layout) ->
                         transfer::download(http, url, referer.as_deref(), &std::env::temp_dir())?;
                     text_from_zip(tmp.path(), item.format)?
                 }
+                ResultRef::File { url, ext } => {
+                    if !is_text_ext(ext) {
+                        anyhow::bail!(
+                            "the result is a .{ext} file, which is not printed to stdout; give -o DIR to save it"
+                        );
+                    }
+                    let tmp = transfer::download(http, url, None, &std::env::temp_dir())?;
+                    read_text(tmp.path())?
+                }
+                ResultRef::Pages(set) => match item.format {
+                    Format::Json => pretty(&set.answer)?,
+                    _ => set.markdown(),
+                },
             };
             Ok(Delivered {
                 text: Some(text),
@@ -71,8 +84,21 @@ pub fn deliver(http: &Http, result: &ResultRef, item: &Item, layout: &Layout) ->
     }
 }
 
+/// Formats whose files are text and may be printed.
+pub fn is_text_ext(ext: &str) -> bool {
+    matches!(ext, "txt" | "md" | "json" | "html" | "csv")
+}
+
+fn pretty(value: &Value) -> Result<String> {
+    Ok(serde_json::to_string_pretty(value)? + "\n")
+}
+
 fn deliver_file(http: &Http, result: &ResultRef, item: &Item, out: &Outputs) -> Result<Delivered> {
-    let ext = item.format.extension();
+    // A provider's own file keeps its own extension (gpt.ge's txt for markdown).
+    let ext = match result {
+        ResultRef::File { ext, .. } => ext.as_str(),
+        _ => item.format.extension(),
+    };
     let suffix = format!(".{ext}");
     let stem = out.claim(item.name, item.sha256, &suffix)?;
     let key = format!("{stem}{suffix}");
@@ -102,6 +128,30 @@ fn deliver_file(http: &Http, result: &ResultRef, item: &Item, out: &Outputs) -> 
                     }
                 }
                 other => text_from_folder(staging.path(), other)?,
+            };
+            out.publish_bytes(text.as_bytes(), &key, item.sha256)?
+        }
+        ResultRef::File { url, .. } => {
+            let tmp = transfer::download(http, url, None, out.root())?;
+            let (_, staged) = tmp.keep().context("cannot keep the download")?;
+            out.publish(&staged, &key, item.sha256)?
+        }
+        ResultRef::Pages(set) => {
+            let text = match item.format {
+                Format::Json => pretty(&set.answer)?,
+                _ if set.images.is_empty() => set.markdown(),
+                _ => {
+                    let images_key = format!("{stem}_images");
+                    out.claim(&images_key, item.sha256, "")?;
+                    let staging = out.staging()?;
+                    write_images(set, staging.path())?;
+                    let staged = staging.keep();
+                    if let Err(e) = out.publish(&staged, &images_key, item.sha256) {
+                        let _ = fs::remove_dir_all(&staged);
+                        return Err(e);
+                    }
+                    rewrite_page_links(set, &images_key)
+                }
             };
             out.publish_bytes(text.as_bytes(), &key, item.sha256)?
         }
@@ -135,6 +185,23 @@ fn deliver_folder(
         ResultRef::Inline { text, format } => {
             let name = format!("full.{}", format.extension());
             fs::write(staging.path().join(name), text)?;
+        }
+        ResultRef::File { url, ext } => {
+            let tmp = transfer::download(http, url, None, out.root())?;
+            tmp.persist(staging.path().join(format!("full.{ext}")))
+                .context("cannot move the download into place")?;
+        }
+        ResultRef::Pages(set) => {
+            let markdown = if set.images.is_empty() {
+                set.markdown()
+            } else {
+                let images = staging.path().join("images");
+                fs::create_dir(&images)?;
+                write_images(set, &images)?;
+                rewrite_page_links(set, "images")
+            };
+            fs::write(staging.path().join("full.md"), markdown)?;
+            fs::write(staging.path().join("response.json"), pretty(&set.answer)?)?;
         }
     }
     let markdown = markdown_in(staging.path())
@@ -229,17 +296,47 @@ fn content_text(bytes: &[u8], format: &Format) -> Result<String> {
     Ok(out)
 }
 
-/// Points MinerU's `images/…` links at the images folder written beside the file.
-pub fn rewrite_image_links(markdown: &str, images_dir: &str) -> String {
-    let target: String = images_dir
-        .chars()
+/// An image's file name: its ID when that is one safe path component.
+fn image_file_name(id: &str) -> String {
+    crate::input::sanitize_name(id)
+}
+
+/// Writes a page set's images into `dir`, under their (sanitised) names.
+fn write_images(set: &PageSet, dir: &Path) -> Result<()> {
+    for image in &set.images {
+        let path = dir.join(image_file_name(&image.name));
+        fs::write(&path, &image.bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// The pages' markdown with `![id](id)` links pointed at `images_dir/<file>`.
+fn rewrite_page_links(set: &PageSet, images_dir: &str) -> String {
+    let dir = link_path(images_dir);
+    let mut md = set.markdown();
+    for image in &set.images {
+        let file = link_path(&image_file_name(&image.name));
+        md = md.replace(&format!("]({})", image.name), &format!("]({dir}/{file})"));
+    }
+    md
+}
+
+/// A path as written inside a markdown link: spaces and parentheses escaped.
+fn link_path(path: &str) -> String {
+    path.chars()
         .map(|c| match c {
             ' ' => "%20".to_string(),
             '(' => "%28".to_string(),
             ')' => "%29".to_string(),
             c => c.to_string(),
         })
-        .collect();
+        .collect()
+}
+
+/// Points MinerU's `images/…` links at the images folder written beside the file.
+pub fn rewrite_image_links(markdown: &str, images_dir: &str) -> String {
+    let target = link_path(images_dir);
     markdown
         .replace("](images/", &format!("]({target}/"))
         .replace("src=\"images/", &format!("src=\"{target}/"))
@@ -256,6 +353,35 @@ mod tests {
             rewrite_image_links(md, "my doc_images"),
             "![](my%20doc_images/a.jpg) and <img src=\"my%20doc_images/b.jpg\">"
         );
+    }
+
+    #[test]
+    fn page_links_follow_the_images_folder_and_names_stay_inside_it() {
+        let set = PageSet {
+            pages: vec![
+                "# One\n\n![img-0.jpeg](img-0.jpeg)\n".into(),
+                "![../x.png](../x.png)".into(),
+            ],
+            images: vec![
+                crate::provider::PageImage {
+                    name: "img-0.jpeg".into(),
+                    bytes: vec![1],
+                },
+                crate::provider::PageImage {
+                    name: "../x.png".into(),
+                    bytes: vec![2],
+                },
+            ],
+            answer: Value::Null,
+        };
+        let md = rewrite_page_links(&set, "a b_images");
+        assert_eq!(
+            md,
+            "# One\n\n![img-0.jpeg](a%20b_images/img-0.jpeg)\n\n![../x.png](a%20b_images/_x.png)\n"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        write_images(&set, dir.path()).unwrap();
+        assert!(dir.path().join("_x.png").is_file());
     }
 
     #[test]

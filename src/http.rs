@@ -50,14 +50,32 @@ pub struct Http {
 
 impl Http {
     pub fn new(opts: HttpOptions) -> Result<Http> {
-        let client = Client::builder()
+        let client = Self::builder(&opts)
+            .build()
+            .context("cannot set up the HTTP client")?;
+        Ok(Http { client, opts })
+    }
+
+    fn builder(opts: &HttpOptions) -> reqwest::blocking::ClientBuilder {
+        Client::builder()
             .user_agent(concat!("docpipe/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(opts.connect_timeout)
             .timeout(opts.timeout)
             .pool_idle_timeout(Duration::from_secs(60))
+    }
+
+    /// The same client settings, but redirects are answered rather than followed:
+    /// for keys sent in headers that reqwest does not strip on a cross-host redirect
+    /// (it strips only `Authorization`), such as `x-api-key`.
+    pub fn without_redirects(&self) -> Result<Http> {
+        let client = Self::builder(&self.opts)
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .context("cannot set up the HTTP client")?;
-        Ok(Http { client, opts })
+        Ok(Http {
+            client,
+            opts: self.opts.clone(),
+        })
     }
 
     pub fn client(&self) -> &Client {
@@ -80,6 +98,16 @@ impl Http {
         retry: Retry,
         build: impl Fn(&Client) -> RequestBuilder,
     ) -> Result<Response> {
+        self.send_with(retry, |c| Ok(build(c)))
+    }
+
+    /// [`Http::send`] for requests whose building can fail (a multipart body that
+    /// opens a file, a MIME type that must parse).
+    pub fn send_with(
+        &self,
+        retry: Retry,
+        build: impl Fn(&Client) -> Result<RequestBuilder>,
+    ) -> Result<Response> {
         let attempts = if retry == Retry::Never {
             1
         } else {
@@ -88,7 +116,7 @@ impl Http {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let request = build(&self.client)
+            let request = build(&self.client)?
                 .build()
                 .context("cannot build the request")?;
             let method = request.method().clone();

@@ -1,16 +1,93 @@
 //! Ctrl-C and SIGTERM: stop waiting, say how to resume, exit 130. Every task is
 //! already in the record before anything waits on it, so stopping loses nothing.
+//!
+//! Work that must be undone even when the run is interrupted (a file uploaded to a
+//! provider only for one request) registers a [`Cleanup`]: it runs exactly once,
+//! when the work finishes or fails, or from the handler before the process exits.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 /// Tasks submitted and not yet finished in this run: ID → input.
 static ACTIVE: Mutex<BTreeMap<String, String>> = Mutex::new(BTreeMap::new());
+
+type Action = Box<dyn FnOnce() + Send>;
+
+/// Pending cleanups by ticket.
+static CLEANUPS: Mutex<BTreeMap<u64, Action>> = Mutex::new(BTreeMap::new());
+static NEXT_TICKET: AtomicU64 = AtomicU64::new(0);
+/// Cleanups running right now on worker threads: the handler waits for them
+/// instead of cutting them off by exiting.
+static RUNNING: AtomicUsize = AtomicUsize::new(0);
+
+/// How long the handler gives cleanups before exiting anyway.
+const CLEANUP_GRACE: Duration = Duration::from_secs(20);
+
+/// A registered cleanup. [`Cleanup::run`] (or dropping it, e.g. on an early `?`
+/// return) runs the action unless the interrupt handler already has.
+#[must_use = "dropping the guard runs the cleanup at once"]
+pub struct Cleanup(u64);
+
+/// Registers `action` to run when the guard is finished or dropped, or on Ctrl-C.
+pub fn on_interrupt(action: impl FnOnce() + Send + 'static) -> Cleanup {
+    let ticket = NEXT_TICKET.fetch_add(1, Ordering::SeqCst);
+    if let Ok(mut c) = CLEANUPS.lock() {
+        c.insert(ticket, Box::new(action));
+    }
+    Cleanup(ticket)
+}
+
+impl Cleanup {
+    /// Runs the action now (at most once across this guard and the handler).
+    pub fn run(self) {
+        // Drop does the work.
+    }
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        // Counted as running before it leaves the map, so the handler never sees it
+        // in neither place.
+        RUNNING.fetch_add(1, Ordering::SeqCst);
+        let action = CLEANUPS.lock().ok().and_then(|mut c| c.remove(&self.0));
+        if let Some(action) = action {
+            action();
+        }
+        RUNNING.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Runs every pending cleanup and waits (bounded) for those already running.
+fn run_cleanups() {
+    let pending: Vec<Action> = CLEANUPS
+        .lock()
+        .map(|mut c| std::mem::take(&mut *c).into_values().collect())
+        .unwrap_or_default();
+    if !pending.is_empty() {
+        eprintln!("docpipe: interrupted; cleaning up at the provider first");
+        // On their own thread, so a provider that does not answer cannot hold the
+        // exit past the grace period.
+        RUNNING.fetch_add(1, Ordering::SeqCst);
+        std::thread::spawn(|| {
+            for action in pending {
+                action();
+            }
+            RUNNING.fetch_sub(1, Ordering::SeqCst);
+        });
+    }
+    let started = Instant::now();
+    while RUNNING.load(Ordering::SeqCst) > 0 && started.elapsed() < CLEANUP_GRACE {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
 
 pub fn install() {
     // Failing to install (e.g. a handler already set by an embedding program)
     // only loses the friendly message; the default signal behaviour remains.
     let _ = ctrlc::set_handler(|| {
+        run_cleanups();
         let active = ACTIVE.lock().map(|a| a.clone()).unwrap_or_default();
         if active.is_empty() {
             eprintln!("docpipe: interrupted");
@@ -39,5 +116,31 @@ pub fn track(id: &str, input: &str) {
 pub fn untrack(id: &str) {
     if let Ok(mut a) = ACTIVE.lock() {
         a.remove(id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn a_cleanup_runs_once_whether_run_dropped_or_interrupted() {
+        let count = Arc::new(AtomicUsize::new(0));
+        let c = count.clone();
+        on_interrupt(move || {
+            c.fetch_add(1, Ordering::SeqCst);
+        })
+        .run();
+        assert_eq!(count.load(Ordering::SeqCst), 1);
+
+        let c = count.clone();
+        let guard = on_interrupt(move || {
+            c.fetch_add(1, Ordering::SeqCst);
+        });
+        run_cleanups();
+        assert_eq!(count.load(Ordering::SeqCst), 2);
+        drop(guard);
+        assert_eq!(count.load(Ordering::SeqCst), 2, "ran twice");
     }
 }

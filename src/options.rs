@@ -57,6 +57,50 @@ pub struct ExtractOptions {
     pub model: Option<String>,
     pub format: Format,
     pub extra_formats: Vec<String>,
+    /// Mistral: `markdown` or `html` tables.
+    #[serde(default)]
+    pub table_format: Option<String>,
+    /// Mistral: return page headers and footers separately.
+    #[serde(default)]
+    pub extract_header: bool,
+    #[serde(default)]
+    pub extract_footer: bool,
+    /// Ask for the page images (Mistral `include_image_base64`) and save them.
+    #[serde(default)]
+    pub images: bool,
+    /// mistralocr.app: `rest` (default) or `mcp`.
+    #[serde(default)]
+    pub transport: Option<String>,
+    /// `parse`: the provider's whole result (images and JSON too), not only text.
+    #[serde(default)]
+    pub full_result: bool,
+}
+
+impl ExtractOptions {
+    /// The flags set away from their defaults, as the user typed them: each
+    /// provider refuses the ones it cannot honour (see `provider::check_flags`).
+    /// `--language` is not listed: it often comes from the config's defaults and is
+    /// ignored by providers without a language setting.
+    pub fn flags_set(&self) -> Vec<&'static str> {
+        let mut set = Vec::new();
+        let mut add = |on: bool, flag: &'static str| {
+            if on {
+                set.push(flag);
+            }
+        };
+        add(self.pages.is_some(), "--pages");
+        add(self.ocr, "--ocr");
+        add(!self.formula, "--no-formula");
+        add(!self.table, "--no-table");
+        add(self.model.is_some(), "--model");
+        add(!self.extra_formats.is_empty(), "--extra-format");
+        add(self.table_format.is_some(), "--table-format");
+        add(self.extract_header, "--extract-header");
+        add(self.extract_footer, "--extract-footer");
+        add(self.images, "--images");
+        add(self.transport.is_some(), "--transport");
+        set
+    }
 }
 
 impl Default for ExtractOptions {
@@ -70,6 +114,12 @@ impl Default for ExtractOptions {
             model: None,
             format: Format::Markdown,
             extra_formats: Vec::new(),
+            table_format: None,
+            extract_header: false,
+            extract_footer: false,
+            images: false,
+            transport: None,
+            full_result: false,
         }
     }
 }
@@ -163,6 +213,24 @@ mod tests {
             let err = PageRanges::parse(bad).unwrap_err();
             assert_eq!(err.exit_code(), 2, "{bad}");
         }
+    }
+
+    #[test]
+    fn flags_set_lists_only_changed_options() {
+        assert!(ExtractOptions::default().flags_set().is_empty());
+        let opts = ExtractOptions {
+            table: false,
+            images: true,
+            ..ExtractOptions::default()
+        };
+        assert_eq!(opts.flags_set(), vec!["--no-table", "--images"]);
+    }
+
+    #[test]
+    fn old_records_without_new_fields_still_read() {
+        let text = r#"{"pages":null,"language":null,"ocr":false,"formula":true,"table":true,"model":null,"format":"markdown","extra_formats":[]}"#;
+        let opts: ExtractOptions = serde_json::from_str(text).unwrap();
+        assert_eq!(opts, ExtractOptions::default());
     }
 
     #[test]

@@ -13,9 +13,18 @@ use crate::http::{redact_url, Http, Retry};
 use crate::provider::SignedUpload;
 
 /// A file opened on first read, so each retry of a request streams it afresh.
-struct LazyFile {
+pub struct LazyFile {
     path: PathBuf,
     file: Option<File>,
+}
+
+impl LazyFile {
+    pub fn new(path: &Path) -> LazyFile {
+        LazyFile {
+            path: path.to_path_buf(),
+            file: None,
+        }
+    }
 }
 
 impl Read for LazyFile {
@@ -37,13 +46,7 @@ pub fn put_signed(http: &Http, upload: &SignedUpload) -> Result<()> {
         .map(|u| redact_url(&u))
         .unwrap_or_else(|_| "the upload URL".into());
     let resp = http.send(Retry::Idempotent, |c| {
-        let body = Body::sized(
-            LazyFile {
-                path: upload.path.clone(),
-                file: None,
-            },
-            size,
-        );
+        let body = Body::sized(LazyFile::new(&upload.path), size);
         c.put(&upload.url)
             .timeout(http.transfer_timeout(size))
             .body(body)

@@ -119,7 +119,7 @@ struct Run<'a> {
 }
 
 pub fn run(ctx: &Ctx, args: &BatchArgs) -> Result<i32> {
-    let opts = options_from(ctx, &args.extract)?;
+    let opts = options_from(ctx, &args.extract, super::extract::Mode::Parse)?;
     let entry = provider::select(ctx.global.provider.as_deref(), &ctx.config)?;
     let provider = provider::build(entry, &ctx.config, &ctx.http)?;
     provider.ready()?;

@@ -74,7 +74,7 @@ impl Outcome {
     }
 }
 
-pub fn options_from(ctx: &Ctx, args: &ExtractArgs) -> Result<ExtractOptions, Error> {
+pub fn options_from(ctx: &Ctx, args: &ExtractArgs, mode: Mode) -> Result<ExtractOptions, Error> {
     Ok(ExtractOptions {
         pages: args.pages.as_deref().map(PageRanges::parse).transpose()?,
         language: ctx.config.language(args.language.as_deref()),
@@ -88,12 +88,37 @@ pub fn options_from(ctx: &Ctx, args: &ExtractArgs) -> Result<ExtractOptions, Err
             .map(Format::parse)
             .unwrap_or(Format::Markdown),
         extra_formats: args.extra_formats.clone(),
+        table_format: args.table_format.clone(),
+        extract_header: args.extract_header,
+        extract_footer: args.extract_footer,
+        images: args.images,
+        transport: args.transport.clone(),
+        full_result: mode == Mode::Parse,
     })
+}
+
+/// What stdout cannot carry: image files, and binary provider formats (docx, pdf…).
+fn check_stdout(opts: &ExtractOptions) -> Result<(), Error> {
+    if opts.images {
+        return Err(
+            Error::usage("--images needs -o DIR: images cannot go to stdout")
+                .with_hint("add -o DIR (ocr writes DIR/<name>.md and DIR/<name>_images/)"),
+        );
+    }
+    if let Format::Other(f) = &opts.format {
+        if !deliver::is_text_ext(f) {
+            return Err(Error::usage(format!(
+                "--format {f} is a binary file and is not printed to stdout"
+            ))
+            .with_hint(format!("add -o DIR to save DIR/<name>.{f}")));
+        }
+    }
+    Ok(())
 }
 
 pub fn run(ctx: &Ctx, args: &ExtractArgs, mode: Mode) -> Result<i32> {
     // Everything that can be checked is checked before the first request.
-    let opts = options_from(ctx, args)?;
+    let opts = options_from(ctx, args, mode)?;
     let words = input::collect_inputs(&args.inputs, args.from.as_deref())?;
     let docs = words
         .iter()
@@ -104,6 +129,9 @@ pub fn run(ctx: &Ctx, args: &ExtractArgs, mode: Mode) -> Result<i32> {
     provider.ready()?;
     for doc in &docs {
         provider.check(doc, &opts)?;
+    }
+    if mode == Mode::Ocr && ctx.config.output(ctx.global.output.as_deref()).is_none() {
+        check_stdout(&opts)?;
     }
     let layout = layout_for(ctx, mode, docs.len())?;
     let store = ctx.store()?;
@@ -185,6 +213,26 @@ pub fn run(ctx: &Ctx, args: &ExtractArgs, mode: Mode) -> Result<i32> {
         );
     }
     Ok(combined_exit_code(&failures.iter().collect::<Vec<_>>()))
+}
+
+/// The error for a task that ended `failed`: the document refused (exit 4) or the
+/// provider failing to extract it (exit 5).
+pub(crate) fn failure_error(input: &str, task: &TaskRef, fault: Option<Kind>, why: &str) -> Error {
+    match fault {
+        Some(Kind::Input) => Error::input(
+            input,
+            format!(
+                "{} refused the document: {why} (task {})",
+                task.provider, task.id
+            ),
+        )
+        .with_hint("check the file's size, type and page count against `docpipe providers`"),
+        _ => Error::provider(format!(
+            "{input}: {} failed to extract it: {why} (task {})",
+            task.provider, task.id
+        ))
+        .with_hint("check the document; run the command again to resubmit it"),
+    }
 }
 
 fn layout_for(ctx: &Ctx, mode: Mode, count: usize) -> Result<Layout> {
@@ -441,12 +489,7 @@ impl Job<'_> {
                 rec.state = State::Failed;
                 rec.updated_at = record::now();
                 self.store.put(&rec)?;
-                Err(Error::provider(format!(
-                    "{}: {} failed to extract it: {why} (task {})",
-                    rec.input, task.provider, task.id
-                ))
-                .with_hint("check the document; run the command again to resubmit it")
-                .into())
+                Err(failure_error(&rec.input, &task, status.fault, &why).into())
             }
         }
     }

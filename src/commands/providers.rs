@@ -46,10 +46,12 @@ pub fn run(ctx: &Ctx) -> Result<i32> {
             .base_url(info.name, info.default_base_url)
             .unwrap_or_else(|e| format!("invalid: {e}"));
         let upload = match info.upload {
-            None => "no",
-            Some(Upload::SignedPut) => "signed-url PUT",
-            Some(Upload::Multipart) => "multipart",
-            Some(Upload::InlineBase64 { .. }) => "inline base64",
+            None => "no".to_string(),
+            Some(Upload::SignedPut) => "signed-url PUT".to_string(),
+            Some(Upload::Multipart) => "multipart".to_string(),
+            Some(Upload::InlineBase64 { max_bytes }) => {
+                format!("inline base64, below {}", human_bytes(max_bytes))
+            }
         };
         let mode = match info.mode {
             Mode::Sync => "sync",

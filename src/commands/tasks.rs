@@ -154,13 +154,9 @@ pub fn status(ctx: &Ctx, ids: &[String]) -> Result<i32> {
             )?;
         }
         if status.state == State::Failed {
+            let why = status.error.unwrap_or_default();
             failures.push(
-                Error::provider(format!(
-                    "{}: failed: {}",
-                    rec.input,
-                    status.error.unwrap_or_default()
-                ))
-                .into(),
+                super::extract::failure_error(&rec.input, &rec.task, status.fault, &why).into(),
             );
         }
         Ok(())

@@ -7,9 +7,9 @@ use serde_json::{json, Map, Value};
 
 use super::envelope::{number, Answer};
 use super::{
-    check_common, check_size, missing_key, BatchItem, BatchSubmitted, IdKind, Limits, Mode,
-    Progress, Provider, ProviderInfo, ResultRef, SignedUpload, State, Submitted, TaskRef,
-    TaskStatus, Upload,
+    check_common, check_flags, check_formats, check_pages, check_size, missing_key, BatchItem,
+    BatchSubmitted, IdKind, Limits, Mode, Progress, Provider, ProviderInfo, ResultRef,
+    SignedUpload, State, Submitted, TaskRef, TaskStatus, Upload,
 };
 use crate::config::{ProviderSettings, Secret};
 use crate::error::{Error, Kind};
@@ -37,6 +37,16 @@ pub static INFO: ProviderInfo = ProviderInfo {
     },
     config_keys: &[],
 };
+
+/// The options the MinerU dialect (and its clones) can honour.
+pub const MINERU_FLAGS: &[&str] = &[
+    "--pages",
+    "--ocr",
+    "--no-formula",
+    "--no-table",
+    "--model",
+    "--extra-format",
+];
 
 /// MinerU's CDN has refused result downloads without this Referer.
 pub const REFERER: &str = "https://mineru.net/";
@@ -131,6 +141,7 @@ impl Provider for MinerU {
             "split the document into parts",
         )?;
         check_formats(&INFO, opts)?;
+        check_flags(&INFO, opts, MINERU_FLAGS)?;
         model_version(doc, opts, &self.settings)?;
         extra_formats(opts)?;
         Ok(())
@@ -331,50 +342,6 @@ fn extra_formats(opts: &ExtractOptions) -> Result<Vec<String>, Error> {
         .collect()
 }
 
-pub fn check_formats(info: &ProviderInfo, opts: &ExtractOptions) -> Result<(), Error> {
-    if !info.formats.contains(&opts.format.name()) {
-        return Err(Error::usage(format!(
-            "--format {} is not offered by {}",
-            opts.format.name(),
-            info.name
-        ))
-        .with_hint(format!("choose from {}", info.formats.join(", "))));
-    }
-    Ok(())
-}
-
-/// Page limit: the pages selected with `--pages`, else the PDF's own page count
-/// when it can be read locally.
-pub fn check_pages(
-    info: &ProviderInfo,
-    settings: &ProviderSettings,
-    doc: &Document,
-    opts: &ExtractOptions,
-    hint: &str,
-) -> Result<(), Error> {
-    let Some(limit) = info.limits_with(&settings.table).max_pages else {
-        return Ok(());
-    };
-    let pages = match (&opts.pages, doc.path()) {
-        (Some(p), _) => Some(p.count()),
-        (None, Some(path)) if doc.ext == "pdf" => crate::pdf::page_count(path),
-        _ => None,
-    };
-    if let Some(pages) = pages {
-        if pages > limit {
-            return Err(Error::input(
-                &doc.input,
-                format!(
-                    "{pages} pages is over {}'s limit of {limit} pages",
-                    info.name
-                ),
-            )
-            .with_hint(hint.to_string()));
-        }
-    }
-    Ok(())
-}
-
 /// Turns a non-OK answer into the right typed error; returns `data` otherwise.
 pub fn expect_ok(info: &ProviderInfo, answer: Answer, subject: &str) -> Result<Value> {
     if answer.is_ok() {
@@ -509,6 +476,7 @@ pub fn task_status(data: &Value, referer: Option<&str>) -> TaskStatus {
                 error: Some(
                     error.unwrap_or_else(|| "done, but the answer has no result URL".into()),
                 ),
+                fault: None,
             }
         }
         (s, _) if state_text.is_empty() || parse_state(&state_text).is_some() => s,
@@ -523,6 +491,7 @@ pub fn task_status(data: &Value, referer: Option<&str>) -> TaskStatus {
         } else {
             None
         },
+        fault: None,
     }
 }
 
@@ -645,6 +614,7 @@ pub fn pick_item(items: Vec<BatchItem>, task: &TaskRef) -> Result<TaskStatus> {
             progress: None,
             result: None,
             error: None,
+            fault: None,
         }),
         None => anyhow::bail!(
             "batch {} lists {count} documents and none is {}",

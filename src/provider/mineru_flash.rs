@@ -6,12 +6,10 @@ use reqwest::Method;
 use serde_json::{json, Map, Value};
 
 use super::envelope::Answer;
-use super::mineru::{
-    call, check_formats, check_pages, expect_ok, option_fields, task_status, REFERER,
-};
+use super::mineru::{call, expect_ok, option_fields, task_status, REFERER};
 use super::{
-    check_common, check_size, Limits, Mode, Provider, ProviderInfo, SignedUpload, Submitted,
-    TaskRef, TaskStatus, Upload,
+    check_common, check_flags, check_formats, check_pages, check_size, Limits, Mode, Provider,
+    ProviderInfo, SignedUpload, Submitted, TaskRef, TaskStatus, Upload,
 };
 use crate::config::ProviderSettings;
 use crate::error::Error;
@@ -95,6 +93,11 @@ impl Provider for Flash {
                     .with_hint("drop them, or use -p mineru with a key"),
             );
         }
+        check_flags(
+            &INFO,
+            opts,
+            &["--pages", "--ocr", "--no-formula", "--no-table"],
+        )?;
         Ok(())
     }
 

@@ -2,8 +2,11 @@
 //! adding a provider is one file here plus one line in [`REGISTRY`].
 
 pub mod envelope;
+pub mod gptge;
 pub mod mineru;
 pub mod mineru_flash;
+pub mod mistral;
+pub mod mistralocr;
 pub mod parse4ai;
 
 use std::fmt;
@@ -226,6 +229,10 @@ pub struct TaskStatus {
     pub progress: Option<Progress>,
     pub result: Option<ResultRef>,
     pub error: Option<String>,
+    /// What kind of failure a `Failed` state is: `Input` when the provider refused
+    /// the document itself (too large, not a valid file: exit 4); None means the
+    /// provider failed to extract it (exit 5).
+    pub fault: Option<crate::error::Kind>,
 }
 
 /// Where a finished result is and what shape it has.
@@ -244,8 +251,51 @@ pub enum ResultRef {
         #[serde(default)]
         referer: Option<String>,
     },
-    /// The text itself, from a synchronous answer.
+    /// The text itself, from a synchronous answer (mistralocr.app).
     Inline { text: String, format: Format },
+    /// One file in a provider format (gpt.ge's txt, docx, pdf, xlsx, pptx), on a
+    /// result host that never gets the key.
+    File { url: String, ext: String },
+    /// Markdown pages with their images and the provider's whole JSON answer, from
+    /// a synchronous answer (Mistral OCR).
+    Pages(Box<PageSet>),
+}
+
+/// A synchronous answer made of pages: what `deliver` needs for stdout, `ocr -o`
+/// (markdown plus an images folder) and `parse -o` (a folder with everything).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageSet {
+    /// Each page's markdown, in page order.
+    pub pages: Vec<String>,
+    /// Decoded images, named as the markdown links them (`img-0.jpeg`).
+    pub images: Vec<PageImage>,
+    /// The provider's answer as received (for `--format json` and `parse`).
+    pub answer: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageImage {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl PageSet {
+    /// The pages' markdown joined in order, one blank line between pages.
+    pub fn markdown(&self) -> String {
+        let mut out = String::new();
+        for page in &self.pages {
+            let page = page.trim_end();
+            if page.is_empty() {
+                continue;
+            }
+            if !out.is_empty() {
+                out.push_str("\n\n");
+            }
+            out.push_str(page);
+        }
+        out.push('\n');
+        out
+    }
 }
 
 pub trait Provider: Send + Sync {
@@ -335,6 +385,88 @@ pub fn check_common(
     Ok(())
 }
 
+/// Refuses, with a usage error, the flags this provider cannot honour: a flag is
+/// never silently dropped.
+pub fn check_flags(
+    info: &ProviderInfo,
+    opts: &ExtractOptions,
+    supported: &[&str],
+) -> Result<(), Error> {
+    let refused: Vec<&str> = opts
+        .flags_set()
+        .into_iter()
+        .filter(|f| !supported.contains(f))
+        .collect();
+    if refused.is_empty() {
+        return Ok(());
+    }
+    Err(Error::usage(format!(
+        "{} {} not supported by {}",
+        refused.join(", "),
+        if refused.len() == 1 { "is" } else { "are" },
+        info.name
+    ))
+    .with_hint(if supported.is_empty() {
+        format!("drop them; {} takes none of these options", info.name)
+    } else {
+        format!(
+            "drop them, or use a provider that has them; {} takes {}",
+            info.name,
+            supported.join(", ")
+        )
+    }))
+}
+
+/// `--format` must be one the provider offers.
+pub fn check_formats(info: &ProviderInfo, opts: &ExtractOptions) -> Result<(), Error> {
+    if !info.formats.contains(&opts.format.name()) {
+        return Err(Error::usage(format!(
+            "--format {} is not offered by {}",
+            opts.format.name(),
+            info.name
+        ))
+        .with_hint(format!("choose from {}", info.formats.join(", "))));
+    }
+    Ok(())
+}
+
+/// Page limit: the pages selected with `--pages`, else the PDF's own page count
+/// when it can be read locally. The limit may be overridden in config.
+pub fn check_pages(
+    info: &ProviderInfo,
+    settings: &ProviderSettings,
+    doc: &Document,
+    opts: &ExtractOptions,
+    hint: &str,
+) -> Result<(), Error> {
+    let Some(limit) = info.limits_with(&settings.table).max_pages else {
+        return Ok(());
+    };
+    let pages = match (&opts.pages, doc.path()) {
+        (Some(p), _) => Some(p.count()),
+        (None, Some(path)) if doc.ext == "pdf" => crate::pdf::page_count(path),
+        _ => None,
+    };
+    if let Some(pages) = pages {
+        if pages > limit {
+            return Err(Error::input(
+                &doc.input,
+                format!(
+                    "{pages} pages is over {}'s limit of {limit} pages",
+                    info.name
+                ),
+            )
+            .with_hint(hint.to_string()));
+        }
+    }
+    Ok(())
+}
+
+/// A provider-specific setting from `[providers.<name>]` in the config file.
+pub fn setting<'a>(settings: &'a ProviderSettings, key: &str) -> Option<&'a toml::Value> {
+    settings.table.extra.get(key)
+}
+
 /// Size limit check with the provider's limit (or a config override).
 pub fn check_size(
     info: &ProviderInfo,
@@ -387,6 +519,18 @@ pub static REGISTRY: &[Entry] = &[
     Entry {
         info: &parse4ai::INFO,
         build: parse4ai::build,
+    },
+    Entry {
+        info: &mistral::INFO,
+        build: mistral::build,
+    },
+    Entry {
+        info: &mistralocr::INFO,
+        build: mistralocr::build,
+    },
+    Entry {
+        info: &gptge::INFO,
+        build: gptge::build,
     },
 ];
 

@@ -7,13 +7,14 @@ use reqwest::Method;
 use serde_json::{json, Map, Value};
 
 use super::envelope::Answer;
+use super::mineru::MINERU_FLAGS;
 use super::mineru::{
-    batch_answer, batch_files, batch_items, batch_subject, call, check_formats, check_pages,
-    expect_ok, option_fields, pick_item, task_status,
+    batch_answer, batch_files, batch_items, batch_subject, call, expect_ok, option_fields,
+    pick_item, task_status,
 };
 use super::{
-    check_common, check_size, missing_key, BatchItem, BatchSubmitted, IdKind, Limits, Mode,
-    Provider, ProviderInfo, Submitted, TaskRef, TaskStatus,
+    check_common, check_flags, check_formats, check_pages, check_size, missing_key, BatchItem,
+    BatchSubmitted, IdKind, Limits, Mode, Provider, ProviderInfo, Submitted, TaskRef, TaskStatus,
 };
 use crate::config::ProviderSettings;
 use crate::error::Error;
@@ -170,6 +171,7 @@ impl Provider for Parse4ai {
             "split the document into parts",
         )?;
         check_formats(&INFO, opts)?;
+        check_flags(&INFO, opts, MINERU_FLAGS)?;
         self.model(opts)?;
         self.extra_formats(opts)?;
         Ok(())

@@ -56,7 +56,15 @@ impl Env {
         cmd
     }
 
-    /// `docpipe` pointed at no provider at all: tests add the one they start.
+    /// `docpipe` with a clean environment and no fake wired in: the test adds the
+    /// base URL and key of the provider it drives.
+    pub fn bare(&self) -> Command {
+        let mut cmd = Command::from_std(self.bare_std());
+        cmd.timeout(std::time::Duration::from_secs(60));
+        cmd
+    }
+
+    /// The clean environment itself, as a plain `std::process::Command`.
     pub fn bare_std(&self) -> std::process::Command {
         let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("docpipe"));
         cmd.env_clear()
@@ -72,12 +80,27 @@ impl Env {
 
     /// `docpipe` against the fake parse4ai, with its key.
     pub fn p4(&self, fake: &FakeParse4ai) -> Command {
-        let mut std = self.bare_std();
-        std.env("DOCPIPE_PARSE4AI_BASE_URL", fake.base_url())
+        let mut cmd = self.bare();
+        cmd.env("DOCPIPE_PARSE4AI_BASE_URL", fake.base_url())
             .env("PARSE4AI_API_KEY", P4_KEY);
-        let mut cmd = Command::from_std(std);
-        cmd.timeout(std::time::Duration::from_secs(60));
         cmd
+    }
+
+    /// A file of `len` bytes named `name` in the work folder (sparse where the file
+    /// system allows): for size limits.
+    pub fn sized(&self, name: &str, head: &[u8], len: u64) -> PathBuf {
+        let path = self.work.path().join(name);
+        let mut f = std::fs::File::create(&path).unwrap();
+        std::io::Write::write_all(&mut f, head).unwrap();
+        f.set_len(len).unwrap();
+        path
+    }
+
+    /// A config file in the work folder with `text`; pass it with `-c`.
+    pub fn config(&self, text: &str) -> PathBuf {
+        let path = self.work.path().join("docpipe-test.toml");
+        std::fs::write(&path, text).unwrap();
+        path
     }
 
     /// The same with a valid MinerU key in the environment.

@@ -2,13 +2,17 @@
 //! providers started inside this process (see `support/`).
 
 mod batch;
+mod conformance;
 mod contract;
 mod docs;
 mod fake_parse4ai_selftest;
 mod fake_selftest;
 mod flash;
+mod gptge;
 mod harness;
 mod mineru;
+mod mistral;
+mod mistralocr;
 mod parse4ai;
 mod shell;
 mod support;

@@ -52,7 +52,7 @@ fn unknown_config_keys_warn_with_file_and_line_and_the_rest_applies() {
     fs::write(
         &cfg,
         format!(
-            "default_provider = \"mineru\"\n[defaults]\ntimout = \"5m\"\n[providers.mineru]\napi_key = \"{TOKEN}\"\n[providers.mistral]\ntransport = \"batch\"\n"
+            "default_provider = \"mineru\"\n[defaults]\ntimout = \"5m\"\n[providers.mineru]\napi_key = \"{TOKEN}\"\n[providers.future-ocr]\ntransport = \"batch\"\n"
         ),
     )
     .unwrap();

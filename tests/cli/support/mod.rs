@@ -5,9 +5,13 @@
 //! made in `violations()`, which tests assert to be empty.
 #![allow(dead_code)] // Each test file uses a different part of this module.
 
+pub mod gptge;
 pub mod http;
 pub mod ids;
 pub mod mineru;
+pub mod mistral;
+pub mod mistralocr;
+pub mod multipart;
 pub mod parse4ai;
 pub mod zipfix;
 

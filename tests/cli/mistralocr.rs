@@ -1,0 +1,227 @@
+//! mistralocr.app end to end: REST and MCP transports against the fake service.
+
+use std::fs;
+
+use base64::Engine;
+
+use crate::harness::{stderr_of, stdout_of, Env};
+use crate::support::mistralocr::{
+    FakeMistralOcr, MistralOcrConfig, MARKDOWN, MISTRALOCR_KEY, TEXT,
+};
+
+fn cmd(env: &Env, fake: &FakeMistralOcr) -> assert_cmd::Command {
+    let mut cmd = env.bare();
+    cmd.env("DOCPIPE_MISTRALOCR_BASE_URL", fake.base_url())
+        .env("MISTRALOCR_API_KEY", MISTRALOCR_KEY);
+    cmd
+}
+
+fn assert_clean(fake: &FakeMistralOcr) {
+    assert!(fake.violations().is_empty(), "{:#?}", fake.violations());
+}
+
+#[test]
+fn small_local_file_goes_as_base64_with_the_key_in_x_api_key() {
+    let fake = FakeMistralOcr::start();
+    let env = Env::new();
+    let doc = env.doc("test.pdf", "invoice.pdf");
+    let out = cmd(&env, &fake)
+        .args(["-p", "mistralocr", "ocr", "--format", "text"])
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_clean(&fake);
+    assert_eq!(stdout_of(&out), TEXT);
+    let reqs = fake.api_requests();
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(reqs[0].path, "/api/ocr/process");
+    assert_eq!(reqs[0].header("x-api-key"), Some(MISTRALOCR_KEY));
+    let body = reqs[0].json().unwrap();
+    assert_eq!(body["options"]["format"], "text");
+    assert!(body.get("imageUrl").is_none());
+    assert_eq!(fake.received(), vec![fs::read(&doc).unwrap()]);
+}
+
+#[test]
+fn urls_go_as_image_url_and_ocr_o_writes_the_format_extension() {
+    let fake = FakeMistralOcr::start();
+    let env = Env::new();
+    let out = cmd(&env, &fake)
+        .args(["-p", "mistralocr", "ocr", "-o"])
+        .arg(env.out())
+        .arg("https://example.org/scans/receipt.webp")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_clean(&fake);
+    let body = fake.api_requests()[0].json().unwrap();
+    assert_eq!(body["imageUrl"], "https://example.org/scans/receipt.webp");
+    assert_eq!(body["options"]["format"], "markdown");
+    assert!(body.get("image").is_none());
+    assert_eq!(
+        fs::read_to_string(env.out().join("receipt.md")).unwrap(),
+        MARKDOWN
+    );
+}
+
+#[test]
+fn a_local_file_of_1_mb_or_more_exits_4_before_sending() {
+    let fake = FakeMistralOcr::start();
+    let env = Env::new();
+    let big = env.sized("scan.png", b"\x89PNG\r\n\x1a\n", 1024 * 1024);
+    let out = cmd(&env, &fake)
+        .args(["-p", "mistralocr", "ocr"])
+        .arg(&big)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    let err = stderr_of(&out);
+    assert!(err.contains("scan.png") && err.contains("URL"), "{err}");
+    assert!(fake.requests().is_empty());
+}
+
+#[test]
+fn mcp_over_json_from_config_initializes_and_echoes_the_session() {
+    let fake = FakeMistralOcr::start();
+    let env = Env::new();
+    let cfg = env.config("[providers.mistralocr]\ntransport = \"mcp\"\n");
+    let doc = env.doc("test.pdf", "form.pdf");
+    let out = cmd(&env, &fake)
+        .arg("-c")
+        .arg(&cfg)
+        .args(["-p", "mistralocr", "ocr", "--format", "markdown"])
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_clean(&fake);
+    assert_eq!(stdout_of(&out), MARKDOWN);
+    let reqs = fake.api_requests();
+    let methods: Vec<String> = reqs
+        .iter()
+        .map(|r| r.json().unwrap()["method"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        methods,
+        ["initialize", "notifications/initialized", "tools/call"]
+    );
+    assert!(reqs.iter().all(|r| r.path == "/api/mcp"));
+    let call = reqs[2].json().unwrap();
+    let args = &call["params"]["arguments"];
+    assert_eq!(call["params"]["name"], "extract_text");
+    assert_eq!(args["image_source"]["type"], "base64");
+    assert_eq!(args["image_source"]["filename"], "form.pdf");
+    assert_eq!(args["output_format"], "markdown");
+    assert_eq!(
+        base64::engine::general_purpose::STANDARD
+            .decode(args["image_source"]["data"].as_str().unwrap())
+            .unwrap(),
+        fs::read(&doc).unwrap()
+    );
+}
+
+#[test]
+fn mcp_over_sse_with_the_flag_and_a_url() {
+    let fake = FakeMistralOcr::start_with(MistralOcrConfig {
+        sse: true,
+        ..MistralOcrConfig::default()
+    });
+    let env = Env::new();
+    let out = cmd(&env, &fake)
+        .args([
+            "-p",
+            "mistralocr",
+            "ocr",
+            "--transport",
+            "mcp",
+            "--format",
+            "text",
+            "https://example.org/a.png",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_clean(&fake);
+    assert_eq!(stdout_of(&out), TEXT);
+    let call = fake.api_requests()[2].json().unwrap();
+    assert_eq!(
+        call["params"]["arguments"]["image_source"]["data"],
+        "https://example.org/a.png"
+    );
+    assert_eq!(call["params"]["arguments"]["image_source"]["type"], "url");
+}
+
+#[test]
+fn mcp_tool_error_exits_5() {
+    let fake = FakeMistralOcr::start_with(MistralOcrConfig {
+        tool_error: true,
+        ..MistralOcrConfig::default()
+    });
+    let env = Env::new();
+    let out = cmd(&env, &fake)
+        .args([
+            "-p",
+            "mistralocr",
+            "ocr",
+            "--transport",
+            "mcp",
+            "https://example.org/a.png",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("https://example.org/a.png") && err.contains("could not be read"),
+        "{err}"
+    );
+}
+
+#[test]
+fn redirects_are_not_followed_so_the_key_stays_home() {
+    let fake = FakeMistralOcr::start_with(MistralOcrConfig {
+        redirect: true,
+        ..MistralOcrConfig::default()
+    });
+    let env = Env::new();
+    let out = cmd(&env, &fake)
+        .args(["-p", "mistralocr", "ocr", "https://example.org/a.png"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+    assert!(fake.trap_requests().is_empty(), "followed the redirect");
+    assert!(stderr_of(&out).contains("redirect"), "{}", stderr_of(&out));
+}
+
+#[test]
+fn bad_key_exits_3_and_unsupported_options_exit_2() {
+    let fake = FakeMistralOcr::start();
+    let env = Env::new();
+    let out = cmd(&env, &fake)
+        .env("MISTRALOCR_API_KEY", "mk_wrong")
+        .args(["-p", "mistralocr", "ocr", "https://example.org/a.png"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("MISTRALOCR_API_KEY") && !err.contains("mk_wrong"),
+        "{err}"
+    );
+    let before = fake.requests().len();
+    for args in [
+        &["--pages", "1"][..],
+        &["--format", "docx"][..],
+        &["--images", "-o", "out"][..],
+    ] {
+        let out = cmd(&env, &fake)
+            .args(["-p", "mistralocr", "ocr"])
+            .args(args)
+            .arg("https://example.org/a.png")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr_of(&out));
+    }
+    assert_eq!(fake.requests().len(), before);
+}
