@@ -38,6 +38,7 @@ pub const PROVIDER_KEYS: &[&str] = &[
     "model_version",
     "max_file_mb",
     "max_pages",
+    "rate_limit",
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -68,6 +69,8 @@ pub struct ProviderTable {
     /// Overrides of the provider's documented limits (services change them).
     pub max_file_mb: Option<u64>,
     pub max_pages: Option<u32>,
+    /// Requests per second to the provider's API, at most (its QPS limit).
+    pub rate_limit: Option<f64>,
     /// Provider-specific settings, read by the provider itself.
     #[serde(flatten)]
     pub extra: toml::Table,

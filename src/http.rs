@@ -3,6 +3,7 @@
 //! request log of `-v` (which never shows keys or signed query strings).
 
 use std::hash::{BuildHasher, Hasher};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -46,6 +47,36 @@ impl Default for HttpOptions {
 pub struct Http {
     client: Client,
     opts: HttpOptions,
+    /// When set, requests are spaced by this pacer (a provider's `rate_limit`).
+    pacer: Option<Arc<Pacer>>,
+}
+
+/// Spaces requests evenly to at most `per_second`, across every thread that
+/// shares it: the next free slot is reserved under a lock, the wait happens
+/// outside it.
+pub struct Pacer {
+    interval: Duration,
+    next: Mutex<Instant>,
+}
+
+impl Pacer {
+    pub fn new(per_second: f64) -> Pacer {
+        Pacer {
+            interval: Duration::from_secs_f64(1.0 / per_second.max(0.001)),
+            next: Mutex::new(Instant::now()),
+        }
+    }
+
+    fn wait_turn(&self) {
+        let wait = {
+            let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
+            let now = Instant::now();
+            let slot = (*next).max(now);
+            *next = slot + self.interval;
+            slot - now
+        };
+        std::thread::sleep(wait);
+    }
 }
 
 impl Http {
@@ -53,7 +84,11 @@ impl Http {
         let client = Self::builder(&opts)
             .build()
             .context("cannot set up the HTTP client")?;
-        Ok(Http { client, opts })
+        Ok(Http {
+            client,
+            opts,
+            pacer: None,
+        })
     }
 
     fn builder(opts: &HttpOptions) -> reqwest::blocking::ClientBuilder {
@@ -75,7 +110,17 @@ impl Http {
         Ok(Http {
             client,
             opts: self.opts.clone(),
+            pacer: self.pacer.clone(),
         })
+    }
+
+    /// The same client (same connections), with requests limited to
+    /// `per_second` for everyone holding the returned handle.
+    pub fn rate_limited(&self, per_second: f64) -> Http {
+        Http {
+            pacer: Some(Arc::new(Pacer::new(per_second))),
+            ..self.clone()
+        }
     }
 
     pub fn client(&self) -> &Client {
@@ -116,6 +161,9 @@ impl Http {
         let mut attempt = 0;
         loop {
             attempt += 1;
+            if let Some(pacer) = &self.pacer {
+                pacer.wait_turn();
+            }
             let request = build(&self.client)?
                 .build()
                 .context("cannot build the request")?;
@@ -214,6 +262,28 @@ pub fn redact_url(url: &reqwest::Url) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pacer_spaces_requests_across_threads() {
+        let pacer = Arc::new(Pacer::new(50.0));
+        let started = Instant::now();
+        std::thread::scope(|s| {
+            for _ in 0..3 {
+                let pacer = pacer.clone();
+                s.spawn(move || {
+                    for _ in 0..3 {
+                        pacer.wait_turn();
+                    }
+                });
+            }
+        });
+        // Nine turns at 50 per second: the last starts 8 intervals after the first.
+        assert!(
+            started.elapsed() >= Duration::from_millis(160),
+            "{:?}",
+            started.elapsed()
+        );
+    }
 
     #[test]
     fn backoff_stays_under_cap() {

@@ -15,7 +15,7 @@ use std::sync::Mutex;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::provider::{IdKind, State, TaskRef};
+use crate::provider::{IdKind, ResultRef, State, TaskRef};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Upload {
@@ -215,6 +215,36 @@ impl Journal {
         Ok(())
     }
 
+    fn held_path(&self, key: &str) -> PathBuf {
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        dir.join("held").join(format!("{key}.json"))
+    }
+
+    /// Keeps a synchronous answer until its result is written: it was paid for,
+    /// so a run stopped before the result reached the folder delivers it on the
+    /// next start instead of asking (and paying) again.
+    pub fn hold(&self, key: &str, result: &ResultRef) -> Result<()> {
+        let path = self.held_path(key);
+        let dir = path.parent().unwrap_or(Path::new("."));
+        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let mut tmp = tempfile::Builder::new().prefix(".held-").tempfile_in(dir)?;
+        serde_json::to_writer(&mut tmp, result)?;
+        tmp.persist(&path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(())
+    }
+
+    /// The answer held for `key`, if any.
+    pub fn held(&self, key: &str) -> Option<ResultRef> {
+        let bytes = fs::read(self.held_path(key)).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    /// Drops a held answer once its result is in place.
+    pub fn release(&self, key: &str) {
+        let _ = fs::remove_file(self.held_path(key));
+    }
+
     /// Applies `change` to the stored record of `key` and writes it.
     pub fn update(
         &self,
@@ -279,6 +309,23 @@ mod tests {
         let lines = fs::read_to_string(journal_path(dir.path())).unwrap();
         assert_eq!(lines.lines().count(), 2, "compacted: {lines}");
         assert_eq!(read(dir.path()).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn held_answers_survive_until_released() {
+        let dir = tempfile::tempdir().unwrap();
+        let result = ResultRef::Inline {
+            text: "paid for".into(),
+            format: crate::options::Format::Markdown,
+        };
+        {
+            let j = Journal::open(dir.path()).unwrap();
+            j.hold("k", &result).unwrap();
+        }
+        let j = Journal::open(dir.path()).unwrap();
+        assert_eq!(j.held("k"), Some(result));
+        j.release("k");
+        assert_eq!(j.held("k"), None);
     }
 
     #[test]

@@ -72,6 +72,14 @@ enum Group {
     },
 }
 
+/// What an earlier run left: new documents, submitted ones to follow, and
+/// synchronous answers held but not yet written.
+struct Triage {
+    new: Vec<Planned>,
+    resumed: Vec<DocRecord>,
+    held: Vec<String>,
+}
+
 /// One status request of a polling round.
 enum Ask {
     Batch(String),
@@ -166,8 +174,8 @@ pub fn run(ctx: &Ctx, args: &BatchArgs) -> Result<i32> {
     if ctx.reporter.target() == Target::Bar {
         run.overall = Some(ctx.reporter.overall(run.total as u64));
     }
-    let (new, resumed) = run.triage(planned, args.retry_failed)?;
-    run.execute(new, resumed)?;
+    let triage = run.triage(planned, args.retry_failed)?;
+    run.execute(triage)?;
     if let Some(fatal) = run.fatal.lock().unwrap_or_else(|e| e.into_inner()).take() {
         return Err(fatal);
     }
@@ -236,13 +244,10 @@ impl Run<'_> {
 
     /// Splits documents into new ones and ones an earlier run already submitted;
     /// documents already done are reported as skipped.
-    fn triage(
-        &self,
-        planned: Vec<Planned>,
-        retry_failed: bool,
-    ) -> Result<(Vec<Planned>, Vec<DocRecord>)> {
+    fn triage(&self, planned: Vec<Planned>, retry_failed: bool) -> Result<Triage> {
         let mut new = Vec::new();
         let mut resumed = Vec::new();
+        let mut held = Vec::new();
         for p in planned {
             let Some(rec) = self.journal.get(&p.key) else {
                 new.push(p);
@@ -267,6 +272,7 @@ impl Run<'_> {
                     self.tick();
                 }
                 State::Failed => new.push(p),
+                State::Done if self.journal.held(&rec.key).is_some() => held.push(rec.key.clone()),
                 _ if rec.task().is_some() => {
                     let upload_lost = rec.upload.as_ref().is_some_and(|u| {
                         !u.done && record::now().saturating_sub(u.issued_at) > UPLOAD_URL_TRUST
@@ -281,10 +287,11 @@ impl Run<'_> {
                 _ => new.push(p),
             }
         }
-        Ok((new, resumed))
+        Ok(Triage { new, resumed, held })
     }
 
-    fn execute(&self, new: Vec<Planned>, resumed: Vec<DocRecord>) -> Result<()> {
+    fn execute(&self, triage: Triage) -> Result<()> {
+        let Triage { new, resumed, held } = triage;
         let (dl_tx, dl_rx) = mpsc::channel::<(String, ResultRef)>();
         let dl_rx = Mutex::new(dl_rx);
         std::thread::scope(|s| -> Result<()> {
@@ -299,6 +306,12 @@ impl Run<'_> {
                 });
             }
             s.spawn(|| {
+                // Answers paid for in an earlier run: written, not asked again.
+                for key in held {
+                    if let Some(result) = self.journal.held(&key) {
+                        self.download(&key, &result);
+                    }
+                }
                 if let Err(e) = self.submit_all(new, resumed) {
                     self.set_fatal(e);
                 }
@@ -498,6 +511,8 @@ impl Run<'_> {
         };
         match submitted {
             Submitted::Done(result) => {
+                // Paid for: held before anything else can fail.
+                self.journal.hold(&rec.key, &result)?;
                 rec.state = State::Done;
                 self.journal.put(&rec)?;
                 self.download(&rec.key, &result);
@@ -761,6 +776,7 @@ impl Run<'_> {
                     .ok()
                     .flatten()
                     .unwrap_or(rec);
+                self.journal.release(key);
                 self.lock_summary().done += 1;
                 if let Some(p) = self.take_progress(key) {
                     p.finish_and_clear(&format!(

@@ -590,7 +590,16 @@ pub fn build(entry: &Entry, config: &Config, http: &Http) -> Result<Box<dyn Prov
         entry.info.key_env,
         entry.info.default_base_url,
     )?;
-    Ok((entry.build)(settings, http.clone()))
+    let http = paced(http, &settings);
+    Ok((entry.build)(settings, http))
+}
+
+/// The provider's HTTP handle: rate-limited when its config asks for it.
+fn paced(http: &Http, settings: &ProviderSettings) -> Http {
+    match settings.table.rate_limit {
+        Some(rps) if rps > 0.0 => http.rate_limited(rps),
+        _ => http.clone(),
+    }
 }
 
 /// Builds the provider that made a recorded task, at the base URL it was sent to.
@@ -607,7 +616,8 @@ pub fn build_for_record(
         entry.info.default_base_url,
     )?;
     settings.base_url = base_url.to_string();
-    Ok((entry.build)(settings, http.clone()))
+    let http = paced(http, &settings);
+    Ok((entry.build)(settings, http))
 }
 
 /// The missing-key error every keyed provider gives.

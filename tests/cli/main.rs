@@ -2,6 +2,7 @@
 //! providers started inside this process (see `support/`).
 
 mod batch;
+mod batch_providers;
 mod conformance;
 mod contract;
 mod docs;
