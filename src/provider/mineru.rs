@@ -68,21 +68,30 @@ impl MinerU {
         body: Option<&Value>,
         retry: Retry,
     ) -> Result<Answer> {
-        let (key, _) = self
-            .settings
-            .key
-            .as_ref()
-            .ok_or_else(|| missing_key(&INFO))?;
-        call(
-            &self.http,
-            &self.settings.base_url,
-            Some(key),
-            method,
-            path,
-            body,
-            retry,
-        )
+        keyed_call(&INFO, &self.settings, &self.http, method, path, body, retry)
     }
+}
+
+/// [`call`] with the provider's key, or the missing-key error.
+pub fn keyed_call(
+    info: &ProviderInfo,
+    settings: &ProviderSettings,
+    http: &Http,
+    method: Method,
+    path: &str,
+    body: Option<&Value>,
+    retry: Retry,
+) -> Result<Answer> {
+    let (key, _) = settings.key.as_ref().ok_or_else(|| missing_key(info))?;
+    call(
+        http,
+        &settings.base_url,
+        Some(key),
+        method,
+        path,
+        body,
+        retry,
+    )
 }
 
 /// One JSON request to a MinerU-dialect API; the key goes only here, as a Bearer

@@ -298,20 +298,12 @@ impl Provider for Mistral {
     }
 
     fn status(&self, task: &TaskRef) -> Result<TaskStatus> {
-        Err(no_tasks(&task.id).into())
+        Err(super::no_tasks(&INFO, &task.id).into())
     }
 
     fn lookup(&self, id: &str) -> Result<TaskRef> {
-        Err(no_tasks(id).into())
+        Err(super::no_tasks(&INFO, id).into())
     }
-}
-
-fn no_tasks(id: &str) -> Error {
-    Error::new(
-        Kind::NotFound,
-        format!("mistral has no task {id}: it answers at once, without task IDs"),
-    )
-    .with_hint("run `docpipe -p mistral ocr` (or parse) on the document again")
 }
 
 /// The pages (in index order) and, when wanted, the decoded images of an OCR

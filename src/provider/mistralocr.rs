@@ -22,7 +22,7 @@ use super::{
     ProviderInfo, ResultRef, Submitted, TaskRef, TaskStatus, Upload,
 };
 use crate::config::{ProviderSettings, Secret};
-use crate::error::{Error, Kind};
+use crate::error::Error;
 use crate::http::{Http, Retry};
 use crate::input::Document;
 use crate::options::ExtractOptions;
@@ -368,20 +368,12 @@ impl Provider for MistralOcr {
     }
 
     fn status(&self, task: &TaskRef) -> Result<TaskStatus> {
-        Err(no_tasks(&task.id).into())
+        Err(super::no_tasks(&INFO, &task.id).into())
     }
 
     fn lookup(&self, id: &str) -> Result<TaskRef> {
-        Err(no_tasks(id).into())
+        Err(super::no_tasks(&INFO, id).into())
     }
-}
-
-fn no_tasks(id: &str) -> Error {
-    Error::new(
-        Kind::NotFound,
-        format!("mistralocr has no task {id}: it answers at once, without task IDs"),
-    )
-    .with_hint("run `docpipe -p mistralocr ocr` on the document again")
 }
 
 #[cfg(test)]

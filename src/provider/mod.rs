@@ -341,6 +341,21 @@ pub trait Provider: Send + Sync {
     }
 }
 
+/// What a provider that answers at once says about a task ID.
+pub fn no_tasks(info: &ProviderInfo, id: &str) -> Error {
+    Error::new(
+        crate::error::Kind::NotFound,
+        format!(
+            "{} has no task {id}: it answers at once, without task IDs",
+            info.name
+        ),
+    )
+    .with_hint(format!(
+        "run `docpipe -p {} ocr` on the document again",
+        info.name
+    ))
+}
+
 /// Whether an error says the task or batch does not exist.
 pub fn is_not_found(err: &anyhow::Error) -> bool {
     err.chain()

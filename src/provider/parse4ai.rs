@@ -9,7 +9,7 @@ use serde_json::{json, Map, Value};
 use super::envelope::Answer;
 use super::mineru::MINERU_FLAGS;
 use super::mineru::{
-    batch_answer, batch_files, batch_items, batch_subject, call, expect_ok, option_fields,
+    batch_answer, batch_files, batch_items, batch_subject, expect_ok, keyed_call, option_fields,
     pick_item, task_status,
 };
 use super::{
@@ -58,20 +58,7 @@ impl Parse4ai {
         body: Option<&Value>,
         retry: Retry,
     ) -> Result<Answer> {
-        let (key, _) = self
-            .settings
-            .key
-            .as_ref()
-            .ok_or_else(|| missing_key(&INFO))?;
-        call(
-            &self.http,
-            &self.settings.base_url,
-            Some(key),
-            method,
-            path,
-            body,
-            retry,
-        )
+        keyed_call(&INFO, &self.settings, &self.http, method, path, body, retry)
     }
 
     /// `pipeline` or `vlm`; the clone has no HTML model.

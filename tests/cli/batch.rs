@@ -108,6 +108,8 @@ fn more_than_200_documents_are_split_into_batch_calls() {
     fs::write(&list, urls("many", 230).join("\n")).unwrap();
     let out = env
         .keyed(&fake)
+        // 230 results to unpack in a debug build: allow for a loaded machine.
+        .timeout(Duration::from_secs(300))
         .args(["-p", "mineru", "-q", "batch", "--concurrency", "8", "-o"])
         .arg(env.out())
         .arg("--from")
