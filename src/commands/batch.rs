@@ -872,14 +872,13 @@ impl Run<'_> {
     fn tick(&self) {
         if let Some(bar) = &self.overall {
             let s = self.lock_summary();
-            let finished = s.done + s.skipped + s.failed.len() + s.errors.len();
-            bar.set_position(finished as u64);
+            let failed = s.failed.len() + s.errors.len();
+            // Message first: the position change redraws, showing both.
             bar.set_message(format!(
-                "done {} · failed {} · skipped {}",
-                s.done,
-                s.failed.len() + s.errors.len(),
-                s.skipped
+                "done {} · failed {failed} · skipped {}",
+                s.done, s.skipped
             ));
+            bar.set_position((s.done + s.skipped + failed) as u64);
         }
     }
 
