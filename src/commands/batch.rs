@@ -601,6 +601,7 @@ impl Run<'_> {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(group);
+        self.tick();
     }
 
     fn untrack(&self, key: &str) {
@@ -871,11 +872,21 @@ impl Run<'_> {
     /// The overall bar: finished / total with counts.
     fn tick(&self) {
         if let Some(bar) = &self.overall {
+            let running: usize = {
+                let groups = self.groups.lock().unwrap_or_else(|e| e.into_inner());
+                groups
+                    .iter()
+                    .map(|g| match g {
+                        Group::Batch { members, .. } => members.len(),
+                        Group::Task { .. } => 1,
+                    })
+                    .sum()
+            };
             let s = self.lock_summary();
             let failed = s.failed.len() + s.errors.len();
             // Message first: the position change redraws, showing both.
             bar.set_message(format!(
-                "done {} · failed {failed} · skipped {}",
+                "done {} · running {running} · failed {failed} · skipped {}",
                 s.done, s.skipped
             ));
             bar.set_position((s.done + s.skipped + failed) as u64);
