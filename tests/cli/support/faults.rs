@@ -1,0 +1,168 @@
+//! Fault injection for the fakes: at a set rate, a request is answered 500, 502,
+//! 503 or 429 (with `Retry-After: 0` or `1`), its connection is closed without an
+//! answer, a download is cut short of its Content-Length, or the answer stalls past
+//! the client's read timeout.
+//!
+//! Which request gets which fault is decided by a hash of the seed, the request
+//! line and how many times that request line was seen before, so a run's faults
+//! do not depend on thread scheduling more than the order of identical requests.
+//! No request line is faulted more than [`MAX_IN_A_ROW`] times running: the client
+//! retries a bounded number of times, and the suite tests recovery, not exhaustion
+//! (that is tested on its own, e.g. a 429 that never ends exits 7).
+//!
+//! Requests that create a task are only ever refused *before* the fake acts on
+//! them, and only the way a real service refuses such a request without acting on
+//! it (429, 503): the fault runs instead of the handler, so no task exists. Lost
+//! answers to creations (500, 502, a closed connection, a stall) are what the
+//! client must not retry, so injecting them here would test the rerun, which has
+//! its own test.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use super::http::{lock, Recorded, Server};
+
+/// No request line fails more often than this in a row.
+pub const MAX_IN_A_ROW: u32 = 2;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// This status, with `Retry-After: n` when given.
+    Status(u16, Option<u64>),
+    /// The connection closed after the request, without an answer.
+    Drop,
+    /// Half the body of the answer, then the connection closed.
+    Truncate,
+    /// The answer only after this long.
+    Stall(Duration),
+}
+
+impl Fault {
+    fn label(&self) -> &'static str {
+        match self {
+            Fault::Status(429, _) => "429",
+            Fault::Status(500, _) => "500",
+            Fault::Status(502, _) => "502",
+            Fault::Status(503, _) => "503",
+            Fault::Status(_, _) => "other status",
+            Fault::Drop => "dropped connection",
+            Fault::Truncate => "truncated download",
+            Fault::Stall(_) => "stall",
+        }
+    }
+}
+
+type IsCreate = Box<dyn Fn(&Recorded) -> bool + Send + Sync>;
+
+pub struct Faults {
+    seed: u64,
+    per_mille: u64,
+    stall: Option<Duration>,
+    is_create: IsCreate,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    seen: HashMap<String, u64>,
+    in_a_row: HashMap<String, u32>,
+    injected: BTreeMap<&'static str, usize>,
+    requests: usize,
+}
+
+impl std::fmt::Debug for Faults {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Faults({}‰, seed {})", self.per_mille, self.seed)
+    }
+}
+
+impl Faults {
+    /// Faults on `percent` % of requests; `is_create` tells task-creating requests.
+    pub fn new(
+        seed: u64,
+        percent: u64,
+        is_create: impl Fn(&Recorded) -> bool + Send + Sync + 'static,
+    ) -> Faults {
+        Faults {
+            seed,
+            per_mille: percent * 10,
+            stall: None,
+            is_create: Box::new(is_create),
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    /// Also stall answers (not of creations, not of downloads) by `wait`.
+    pub fn with_stalls(mut self, wait: Duration) -> Faults {
+        self.stall = Some(wait);
+        self
+    }
+
+    /// The fault for this request, if any; counted.
+    pub fn decide(&self, rq: &Recorded) -> Option<Fault> {
+        let key = format!("{:?} {} {}", rq.server, rq.method, rq.path);
+        let mut st = lock(&self.state);
+        st.requests += 1;
+        let n = {
+            let seen = st.seen.entry(key.clone()).or_insert(0);
+            *seen += 1;
+            *seen
+        };
+        let roll = mix(self.seed ^ fnv(&key) ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let running = st.in_a_row.get(&key).copied().unwrap_or(0);
+        if roll % 1000 >= self.per_mille || running >= MAX_IN_A_ROW {
+            st.in_a_row.insert(key, 0);
+            return None;
+        }
+        let pick = roll >> 20;
+        let ra = Some(pick % 2);
+        let fault = if (self.is_create)(rq) {
+            [Fault::Status(429, ra), Fault::Status(503, None)][(pick % 2) as usize].clone()
+        } else {
+            let mut kinds = vec![
+                Fault::Status(500, None),
+                Fault::Status(502, None),
+                Fault::Status(503, None),
+                Fault::Status(429, ra),
+                Fault::Drop,
+            ];
+            if rq.server == Server::Cdn && rq.method == "GET" {
+                kinds.push(Fault::Truncate);
+            } else if let Some(wait) = self.stall {
+                kinds.push(Fault::Stall(wait));
+            }
+            kinds[((pick / 2) % kinds.len() as u64) as usize].clone()
+        };
+        st.in_a_row.insert(key, running + 1);
+        *st.injected.entry(fault.label()).or_insert(0) += 1;
+        Some(fault)
+    }
+
+    /// Faults injected so far, by kind.
+    pub fn injected(&self) -> BTreeMap<&'static str, usize> {
+        lock(&self.state).injected.clone()
+    }
+
+    pub fn total_injected(&self) -> usize {
+        lock(&self.state).injected.values().sum()
+    }
+
+    /// Requests seen (faulted or not).
+    pub fn requests(&self) -> usize {
+        lock(&self.state).requests
+    }
+}
+
+/// splitmix64's finaliser: a well-spread 64-bit hash of a 64-bit value.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+fn fnv(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
+}
