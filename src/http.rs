@@ -15,9 +15,12 @@ pub enum Retry {
     /// Reads and other requests without side effects: retried on connection errors,
     /// timeouts, 429 and 5xx.
     Idempotent,
-    /// Requests that create a task: retried only when the request cannot have been
-    /// acted on (connection refused before sending, or 429 rate limit refusal), so a
-    /// retry never creates a second task.
+    /// Requests that create a task (or are billed): retried only when the service
+    /// cannot have acted on them: the connection failed before the request was sent,
+    /// or the answer is a refusal (429 rate limit, 503 unavailable). A lost answer
+    /// (500, 502, 504, a timeout, a connection closed after sending) is not retried:
+    /// the task may exist, and a retry could make a second one. See
+    /// `docs/reliability.md`.
     Create,
     /// Never retried.
     Never,
@@ -26,8 +29,11 @@ pub enum Retry {
 #[derive(Debug, Clone)]
 pub struct HttpOptions {
     pub connect_timeout: Duration,
+    /// How long an API answer may take; transfers get more by size.
     pub timeout: Duration,
     pub attempts: u32,
+    /// The first backoff ceiling; it doubles each attempt (full jitter below it).
+    pub retry_base: Duration,
     pub verbose: bool,
 }
 
@@ -37,6 +43,7 @@ impl Default for HttpOptions {
             connect_timeout: Duration::from_secs(15),
             timeout: Duration::from_secs(120),
             attempts: 4,
+            retry_base: Duration::from_millis(500),
             verbose: false,
         }
     }
@@ -45,6 +52,9 @@ impl Default for HttpOptions {
 #[derive(Clone)]
 pub struct Http {
     client: Client,
+    /// The same settings, for requests that carry a key: redirects are followed
+    /// only on the same host, so no key header reaches another host.
+    keyed: Client,
     opts: HttpOptions,
 }
 
@@ -53,7 +63,15 @@ impl Http {
         let client = Self::builder(&opts)
             .build()
             .context("cannot set up the HTTP client")?;
-        Ok(Http { client, opts })
+        let keyed = Self::builder(&opts)
+            .redirect(same_host_redirects())
+            .build()
+            .context("cannot set up the HTTP client")?;
+        Ok(Http {
+            client,
+            keyed,
+            opts,
+        })
     }
 
     fn builder(opts: &HttpOptions) -> reqwest::blocking::ClientBuilder {
@@ -73,6 +91,7 @@ impl Http {
             .build()
             .context("cannot set up the HTTP client")?;
         Ok(Http {
+            keyed: client.clone(),
             client,
             opts: self.opts.clone(),
         })
@@ -82,11 +101,17 @@ impl Http {
         &self.client
     }
 
-    /// A client for long transfers: no overall deadline, only the connect timeout and
-    /// a stall (read) timeout, so a slow but moving download of a large file finishes.
+    /// The deadline of a transfer of `bytes`: the API read timeout plus one second
+    /// per 512 KiB (about 4 Mbit/s worst case), so a slow but moving transfer of a
+    /// large file finishes and a stalled small one does not hang.
     pub fn transfer_timeout(&self, bytes: u64) -> Duration {
-        // 120 s plus one second per 512 KiB: about 4 Mbit/s worst case.
         self.opts.timeout + Duration::from_secs(bytes / (512 * 1024))
+    }
+
+    /// The wait before retry number `attempt` (1-based): full jitter below
+    /// `retry_base · 2^(attempt-1)`, capped at 20 s.
+    pub fn backoff(&self, attempt: u32) -> Duration {
+        backoff_from(self.opts.retry_base, attempt)
     }
 
     /// Sends the request built by `build` (called again for each attempt), retrying
@@ -125,7 +150,19 @@ impl Http {
             if self.opts.verbose {
                 eprintln!("docpipe: -> {method} {shown}");
             }
-            let result = self.client.execute(request);
+            // Keys travel in headers; such a request never follows a redirect to
+            // another host (reqwest strips only `Authorization` there, not e.g.
+            // `x-api-key`).
+            let carries_key = request
+                .headers()
+                .contains_key(reqwest::header::AUTHORIZATION)
+                || request.headers().contains_key("x-api-key");
+            let client = if carries_key {
+                &self.keyed
+            } else {
+                &self.client
+            };
+            let result = client.execute(request);
             let last = attempt >= attempts;
             match result {
                 Ok(resp) => {
@@ -141,13 +178,16 @@ impl Http {
                         Retry::Idempotent => {
                             status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error()
                         }
-                        Retry::Create => status == StatusCode::TOO_MANY_REQUESTS,
+                        Retry::Create => {
+                            status == StatusCode::TOO_MANY_REQUESTS
+                                || status == StatusCode::SERVICE_UNAVAILABLE
+                        }
                         Retry::Never => false,
                     };
                     if !retryable || last {
                         return Ok(resp);
                     }
-                    let wait = retry_after(&resp).unwrap_or_else(|| backoff(attempt));
+                    let wait = retry_after(&resp).unwrap_or_else(|| self.backoff(attempt));
                     drop(resp);
                     std::thread::sleep(wait);
                 }
@@ -167,17 +207,41 @@ impl Http {
                             "{method} {shown} failed after {attempt} attempt(s)"
                         )));
                     }
-                    std::thread::sleep(backoff(attempt));
+                    std::thread::sleep(self.backoff(attempt));
                 }
             }
         }
     }
 }
 
-/// Exponential backoff with full jitter: a random wait in [0, min(cap, base·2^n)].
-pub fn backoff(attempt: u32) -> Duration {
-    let ceiling_ms = (500u64 << attempt.min(6)).min(20_000);
+/// Exponential backoff with full jitter: a random wait in [0, min(20 s, base·2^(n-1))].
+pub fn backoff_from(base: Duration, attempt: u32) -> Duration {
+    let base_ms = base.as_millis().min(20_000) as u64;
+    let ceiling_ms = (base_ms << attempt.saturating_sub(1).min(10)).min(20_000);
     Duration::from_millis(random_below(ceiling_ms + 1))
+}
+
+/// Redirects are followed (up to 10) while they stay on the host (and port) of
+/// the request; one to another host is not followed, and the 3xx answer is what
+/// the caller sees.
+fn same_host_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let origin = attempt
+            .previous()
+            .first()
+            .map(|u| (u.host_str().map(str::to_string), u.port_or_known_default()));
+        let next = (
+            attempt.url().host_str().map(str::to_string),
+            attempt.url().port_or_known_default(),
+        );
+        if attempt.previous().len() > 10 {
+            attempt.error("too many redirects")
+        } else if origin.is_some_and(|o| o != next) {
+            attempt.stop()
+        } else {
+            attempt.follow()
+        }
+    })
 }
 
 fn retry_after(resp: &Response) -> Option<Duration> {
@@ -216,9 +280,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn backoff_stays_under_cap() {
-        for attempt in 0..20 {
-            assert!(backoff(attempt) <= Duration::from_secs(20));
+    fn backoff_stays_under_cap_and_grows_from_the_base() {
+        for attempt in 0..40 {
+            assert!(backoff_from(Duration::from_millis(500), attempt) <= Duration::from_secs(20));
+        }
+        for _ in 0..50 {
+            assert!(backoff_from(Duration::from_millis(10), 1) <= Duration::from_millis(10));
+            assert!(backoff_from(Duration::from_millis(10), 3) <= Duration::from_millis(40));
         }
     }
 

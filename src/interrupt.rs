@@ -15,6 +15,10 @@ static ACTIVE: Mutex<BTreeMap<String, String>> = Mutex::new(BTreeMap::new());
 
 type Action = Box<dyn FnOnce() + Send>;
 
+/// What to tell the user instead of the list of task IDs: a batch says how to
+/// rerun itself.
+static RESUME_HINT: Mutex<Option<String>> = Mutex::new(None);
+
 /// Pending cleanups by ticket.
 static CLEANUPS: Mutex<BTreeMap<u64, Action>> = Mutex::new(BTreeMap::new());
 static NEXT_TICKET: AtomicU64 = AtomicU64::new(0);
@@ -89,7 +93,11 @@ pub fn install() {
     let _ = ctrlc::set_handler(|| {
         run_cleanups();
         let active = ACTIVE.lock().map(|a| a.clone()).unwrap_or_default();
-        if active.is_empty() {
+        let hint = RESUME_HINT.lock().ok().and_then(|h| h.clone());
+        if let Some(hint) = hint {
+            eprintln!("docpipe: interrupted");
+            eprintln!("docpipe: hint: {hint}");
+        } else if active.is_empty() {
             eprintln!("docpipe: interrupted");
         } else {
             let ids: Vec<&str> = active.keys().map(String::as_str).collect();
@@ -105,6 +113,13 @@ pub fn install() {
         }
         std::process::exit(crate::error::exit::INTERRUPTED);
     });
+}
+
+/// Sets the hint printed on interruption in place of the task IDs.
+pub fn set_resume_hint(hint: String) {
+    if let Ok(mut h) = RESUME_HINT.lock() {
+        *h = Some(hint);
+    }
 }
 
 pub fn track(id: &str, input: &str) {

@@ -15,6 +15,20 @@ pub struct Limits {
     pub max_total_bytes: u64,
 }
 
+static CONFIGURED: std::sync::OnceLock<Limits> = std::sync::OnceLock::new();
+
+impl Limits {
+    /// Sets the caps for this process (from `[defaults]`), once, at start-up.
+    pub fn configure(limits: Limits) {
+        let _ = CONFIGURED.set(limits);
+    }
+
+    /// The caps set by [`Limits::configure`], else the defaults.
+    pub fn configured() -> Limits {
+        CONFIGURED.get().copied().unwrap_or_default()
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Limits {
@@ -32,7 +46,7 @@ pub fn unpack(zip_path: &Path, dest: &Path, limits: Limits) -> Result<u64> {
     let mut archive = zip::ZipArchive::new(file).context("the result is not a readable zip")?;
     if archive.len() > limits.max_entries {
         bail!(
-            "the result zip has {} entries, over the limit of {}",
+            "the result zip has {} entries, over the limit of {} (raise max_zip_entries in [defaults] if it is genuine)",
             archive.len(),
             limits.max_entries
         );
@@ -54,7 +68,7 @@ pub fn unpack(zip_path: &Path, dest: &Path, limits: Limits) -> Result<u64> {
     }
     if declared > limits.max_total_bytes {
         bail!(
-            "the result zip would unpack to {declared} bytes, over the limit of {} (a zip bomb?)",
+            "the result zip would unpack to {declared} bytes, over the limit of {} (a zip bomb? raise max_unpacked_mb in [defaults] if it is genuine)",
             limits.max_total_bytes
         );
     }
@@ -83,7 +97,7 @@ pub fn unpack(zip_path: &Path, dest: &Path, limits: Limits) -> Result<u64> {
         written += copied;
         if copied > budget {
             bail!(
-                "the result zip unpacks to more than {} bytes (a zip bomb?)",
+                "the result zip unpacks to more than {} bytes (a zip bomb? raise max_unpacked_mb in [defaults] if it is genuine)",
                 limits.max_total_bytes
             );
         }
@@ -94,6 +108,20 @@ pub fn unpack(zip_path: &Path, dest: &Path, limits: Limits) -> Result<u64> {
 /// Copies at most `budget + 1` bytes, so a caller can tell "over budget".
 fn copy_limited(from: &mut impl Read, to: &mut impl Write, budget: u64) -> std::io::Result<u64> {
     std::io::copy(&mut from.take(budget.saturating_add(1)), to)
+}
+
+/// Whether the file is a zip that opens and whose every entry header reads: a
+/// download that passes its length check can still be a broken zip.
+pub fn check_zip(zip_path: &Path) -> Result<()> {
+    let file =
+        File::open(zip_path).with_context(|| format!("cannot open {}", zip_path.display()))?;
+    let mut archive = zip::ZipArchive::new(file).context("the result is not a readable zip")?;
+    for i in 0..archive.len() {
+        archive
+            .by_index_raw(i)
+            .context("the result zip is damaged")?;
+    }
+    Ok(())
 }
 
 /// Reads one entry (by exact name) into memory, up to `max` bytes.

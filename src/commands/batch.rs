@@ -138,6 +138,10 @@ pub fn run(ctx: &Ctx, args: &BatchArgs) -> Result<i32> {
     let root = std::path::absolute(&root).unwrap_or(root);
     let outputs = Arc::new(Outputs::open(&root)?);
     let journal = Journal::open(&root)?;
+    crate::interrupt::set_resume_hint(format!(
+        "the record is kept in {}: run the same command again to continue (nothing is submitted twice)",
+        journal.path().display()
+    ));
     let mut run = Run {
         ctx,
         provider: provider.as_ref(),

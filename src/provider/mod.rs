@@ -382,6 +382,17 @@ pub fn check_common(
             info.extensions.join(", ")
         )));
     }
+    if let Some(path) = doc.path() {
+        let head = crate::input::read_head(path).map_err(|e| {
+            Error::input(&doc.input, format!("cannot read the file: {e}"))
+                .with_hint("check that the file exists and is readable")
+        })?;
+        if let Some(what) = crate::input::content_mismatch(&doc.ext, &head) {
+            return Err(Error::input(&doc.input, what).with_hint(
+                "check that it is the document you meant, or rename it to the extension of what it holds",
+            ));
+        }
+    }
     Ok(())
 }
 

@@ -14,5 +14,6 @@ mod mineru;
 mod mistral;
 mod mistralocr;
 mod parse4ai;
+mod reliability;
 mod shell;
 mod support;
