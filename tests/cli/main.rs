@@ -5,6 +5,7 @@ mod batch;
 mod conformance;
 mod contract;
 mod docs;
+mod faults;
 mod fake_parse4ai_selftest;
 mod fake_selftest;
 mod flash;
