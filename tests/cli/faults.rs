@@ -213,3 +213,112 @@ fn gptge_files_survive_15_percent_faults() {
         assert_eq!(got, vec![want.clone()], "{}", dir.display());
     }
 }
+
+#[test]
+fn mistral_sync_ocr_in_a_batch_survives_15_percent_faults() {
+    use crate::support::mistral::{FakeMistral, MistralConfig, MISTRAL_KEY};
+    let faults = Arc::new(
+        Faults::new(SEED, PERCENT, |rq| {
+            rq.method == "POST" && matches!(rq.path_only(), "/v1/ocr" | "/v1/files")
+        })
+        .with_stalls(STALL),
+    );
+    let fake = FakeMistral::start_with(MistralConfig {
+        faults: Some(faults.clone()),
+        ..MistralConfig::default()
+    });
+    let env = Env::new();
+    let files = pdfs(&env.work.path().join("in"), 100);
+    // Every file through /v1/files: upload, signed URL, OCR, delete.
+    let config = env.config("[providers.mistral]\ninline_max_kb = 0\n");
+    let started = Instant::now();
+    let mut cmd = env.bare();
+    cmd.env("DOCPIPE_MISTRAL_BASE_URL", fake.base_url())
+        .env("MISTRAL_API_KEY", MISTRAL_KEY)
+        .arg("-c")
+        .arg(&config);
+    fast(&mut cmd);
+    let out = cmd
+        .args(["-p", "mistral", "-q", "batch", "--concurrency", "8", "-o"])
+        .arg(env.out())
+        .args(&files)
+        .output()
+        .unwrap();
+    let wall = started.elapsed();
+    report("mistral sync OCR", &faults, 100, faults.creations(), wall);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(faults.total_injected() > 10, "{:?}", faults.injected());
+    assert_eq!(
+        faults.creations(),
+        200,
+        "one upload and one billed OCR call per document"
+    );
+    assert_eq!(fake.files().len(), 100, "one upload per document");
+    let v = fake.violations();
+    assert!(v.is_empty(), "{v:#?}");
+    assert_eq!(fake.files_left(), 0, "uploads left at Mistral");
+    for i in 0..100 {
+        let md = fs::read_to_string(env.out().join(format!("f{i:03}/full.md"))).unwrap();
+        for page in 1..=3 {
+            assert!(md.contains(&format!("Text of page {page}.")), "{md}");
+        }
+    }
+}
+
+#[test]
+fn mistralocr_sync_ocr_in_a_batch_survives_15_percent_faults() {
+    use crate::support::mistralocr::{FakeMistralOcr, MistralOcrConfig, MARKDOWN, MISTRALOCR_KEY};
+    let faults = Arc::new(
+        Faults::new(SEED, PERCENT, |rq| {
+            rq.method == "POST" && rq.path_only() == "/api/ocr/process"
+        })
+        .with_stalls(STALL),
+    );
+    let fake = FakeMistralOcr::start_with(MistralOcrConfig {
+        faults: Some(faults.clone()),
+        ..MistralOcrConfig::default()
+    });
+    let env = Env::new();
+    let files = pdfs(&env.work.path().join("in"), 100);
+    let started = Instant::now();
+    let mut cmd = env.bare();
+    cmd.env("DOCPIPE_MISTRALOCR_BASE_URL", fake.base_url())
+        .env("MISTRALOCR_API_KEY", MISTRALOCR_KEY);
+    fast(&mut cmd);
+    let out = cmd
+        .args([
+            "-p",
+            "mistralocr",
+            "-q",
+            "batch",
+            "--concurrency",
+            "8",
+            "-o",
+        ])
+        .arg(env.out())
+        .args(&files)
+        .output()
+        .unwrap();
+    let wall = started.elapsed();
+    report(
+        "mistralocr sync OCR",
+        &faults,
+        100,
+        faults.creations(),
+        wall,
+    );
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(faults.total_injected() > 10, "{:?}", faults.injected());
+    assert_eq!(faults.creations(), 100, "one billed OCR call per document");
+    let mut received = fake.received();
+    received.sort();
+    received.dedup();
+    assert_eq!(received.len(), 100, "every document exactly once");
+    let v = fake.violations();
+    assert!(v.is_empty(), "{v:#?}");
+    assert!(fake.trap_requests().is_empty());
+    for i in 0..100 {
+        let md = fs::read_to_string(env.out().join(format!("f{i:03}/full.md"))).unwrap();
+        assert_eq!(md, MARKDOWN);
+    }
+}

@@ -69,6 +69,8 @@ struct State {
     in_a_row: HashMap<String, u32>,
     injected: BTreeMap<&'static str, usize>,
     requests: usize,
+    /// Task-creating requests let through to the fake.
+    creations: usize,
 }
 
 impl std::fmt::Debug for Faults {
@@ -111,13 +113,15 @@ impl Faults {
         };
         let roll = mix(self.seed ^ fnv(&key) ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let running = st.in_a_row.get(&key).copied().unwrap_or(0);
+        let creates = (self.is_create)(rq);
         if roll % 1000 >= self.per_mille || running >= MAX_IN_A_ROW {
             st.in_a_row.insert(key, 0);
+            st.creations += usize::from(creates);
             return None;
         }
         let pick = roll >> 20;
         let ra = Some(pick % 2);
-        let fault = if (self.is_create)(rq) {
+        let fault = if creates {
             [Fault::Status(429, ra), Fault::Status(503, None)][(pick % 2) as usize].clone()
         } else {
             let mut kinds = vec![
@@ -146,6 +150,11 @@ impl Faults {
 
     pub fn total_injected(&self) -> usize {
         lock(&self.state).injected.values().sum()
+    }
+
+    /// Task-creating requests that reached the fake (not refused by a fault).
+    pub fn creations(&self) -> usize {
+        lock(&self.state).creations
     }
 
     /// Requests seen (faulted or not).
