@@ -18,13 +18,36 @@ pub enum Retry {
     /// Requests that create a task (or are billed): retried only when the service
     /// cannot have acted on them: the connection failed before the request was sent,
     /// or the answer is a refusal (429 rate limit, 503 unavailable). A lost answer
-    /// (500, 502, 504, a timeout, a connection closed after sending) is not retried:
-    /// the task may exist, and a retry could make a second one. See
+    /// (502, 504, a timeout, a connection closed after sending) is not retried: the
+    /// task may exist, and a retry could make a second one ([`AnswerLost`]). A 500
+    /// is the service's own answer and goes to the caller. See
     /// `docs/reliability.md`.
     Create,
     /// Never retried.
     Never,
 }
+
+/// The answer to a task-creating request was lost (a gateway's 502 or 504, a
+/// timeout, a connection closed after the request was sent): the service may or may not
+/// have acted on it, so it is not sent again. Callers that keep a record leave
+/// the document unrecorded, for a rerun to submit.
+#[derive(Debug)]
+pub struct AnswerLost {
+    pub request: String,
+    pub detail: String,
+}
+
+impl std::fmt::Display for AnswerLost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the answer to {} was lost ({}); the service may or may not have created the task, so it was not sent again",
+            self.request, self.detail
+        )
+    }
+}
+
+impl std::error::Error for AnswerLost {}
 
 #[derive(Debug, Clone)]
 pub struct HttpOptions {
@@ -184,6 +207,18 @@ impl Http {
                         }
                         Retry::Never => false,
                     };
+                    // A gateway's 502/504: the service's own answer never came. A
+                    // 500 is the service's own word that it failed: the caller's.
+                    let gateway =
+                        status == StatusCode::BAD_GATEWAY || status == StatusCode::GATEWAY_TIMEOUT;
+                    if retry == Retry::Create && gateway {
+                        let body = resp.text().unwrap_or_default();
+                        let body: String = body.chars().take(200).collect();
+                        return Err(anyhow::Error::new(AnswerLost {
+                            request: format!("{method} {shown}"),
+                            detail: format!("HTTP {} {}", status.as_u16(), body.trim()),
+                        }));
+                    }
                     if !retryable || last {
                         return Ok(resp);
                     }
@@ -202,6 +237,12 @@ impl Http {
                         Retry::Create => err.is_connect(),
                         Retry::Never => false,
                     };
+                    if retry == Retry::Create && !err.is_connect() {
+                        return Err(anyhow::Error::new(AnswerLost {
+                            request: format!("{method} {shown}"),
+                            detail: format!("{err}"),
+                        }));
+                    }
                     if !retryable || last {
                         return Err(anyhow::Error::new(err).context(format!(
                             "{method} {shown} failed after {attempt} attempt(s)"

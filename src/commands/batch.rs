@@ -94,6 +94,8 @@ struct Summary {
     failed: Vec<(String, String)>,
     errors: Vec<anyhow::Error>,
     timed_out: usize,
+    /// Documents whose submission's answer was lost: not recorded, for a rerun.
+    unsent: usize,
 }
 
 struct Run<'a> {
@@ -427,6 +429,12 @@ impl Run<'_> {
         let answer = match self.provider.submit_batch(&docs, &self.opts) {
             Ok(a) => a,
             Err(e) if Self::is_run_wide(&e) => return Err(e),
+            Err(e) if is_answer_lost(&e) => {
+                for (p, rec) in part.iter().zip(&recs) {
+                    self.unsent(p, rec, &e);
+                }
+                return Ok(Vec::new());
+            }
             Err(e) => {
                 for p in part {
                     self.fail_new(p, &format!("{e:#}"))?;
@@ -498,6 +506,10 @@ impl Run<'_> {
         let submitted = match self.provider.submit(&p.doc, &self.opts) {
             Ok(s) => s,
             Err(e) if Self::is_run_wide(&e) => return Err(e),
+            Err(e) if is_answer_lost(&e) => {
+                self.unsent(p, &rec, &e);
+                return Ok(());
+            }
             Err(e) => return self.fail_new(p, &format!("{e:#}")),
         };
         match submitted {
@@ -531,6 +543,20 @@ impl Run<'_> {
     }
 
     /// A document whose submission the provider refused: recorded as failed.
+    /// A document whose submission may or may not have made a task: nothing is
+    /// recorded, so the rerun submits it (see `http::AnswerLost`).
+    fn unsent(&self, p: &Planned, rec: &DocRecord, e: &anyhow::Error) {
+        let err = anyhow::anyhow!("{}: not submitted: {e:#}", p.doc.input);
+        error::report(&err);
+        let why = format!("{err:#}");
+        let mut s = self.lock_summary();
+        s.unsent += 1;
+        s.errors.push(err);
+        drop(s);
+        self.emit_error(rec, &why);
+        self.tick();
+    }
+
     fn fail_new(&self, p: &Planned, why: &str) -> Result<()> {
         let mut rec = self.new_record(p)?;
         rec.state = State::Failed;
@@ -929,6 +955,12 @@ impl Run<'_> {
                 eprintln!("docpipe:   failed: {input}: {why}");
             }
         }
+        if s.unsent > 0 {
+            eprintln!(
+                "docpipe: hint: {} document(s) have no task on record: run the same command again to submit them (documents already recorded are not submitted twice)",
+                s.unsent
+            );
+        }
         if s.timed_out > 0 {
             eprintln!(
                 "docpipe: hint: the record is kept in {}: run the same command again to continue{}",
@@ -951,4 +983,9 @@ impl Run<'_> {
         all.extend(errors.iter());
         combined_exit_code(&all)
     }
+}
+
+fn is_answer_lost(e: &anyhow::Error) -> bool {
+    e.chain()
+        .any(|c| c.downcast_ref::<crate::http::AnswerLost>().is_some())
 }

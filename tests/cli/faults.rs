@@ -322,3 +322,50 @@ fn mistralocr_sync_ocr_in_a_batch_survives_15_percent_faults() {
         assert_eq!(md, MARKDOWN);
     }
 }
+
+/// A creation whose answer is lost (502, or the connection closed after the
+/// request) may have made a task: it is not sent again, the documents are left
+/// for the rerun with a message saying so, and the rerun creates each once.
+#[test]
+fn lost_creation_answers_are_not_retried_and_the_rerun_creates_each_task_once() {
+    let faults = Arc::new(Faults::new(SEED, 0, mineru_creates).losing_creations(2));
+    let fake = FakeMineru::start_with(FakeConfig {
+        faults: Some(faults.clone()),
+        ..FakeConfig::default()
+    });
+    let env = Env::new();
+    let list = env.work.path().join("list.txt");
+    let urls: Vec<String> = (0..10)
+        .map(|i| format!("https://docs.example.org/lost/l{i:03}.pdf"))
+        .collect();
+    fs::write(&list, urls.join("\n")).unwrap();
+    let run = || {
+        let mut cmd = env.keyed(&fake);
+        fast(&mut cmd);
+        cmd.args(["-p", "mineru", "batch", "-o"])
+            .arg(env.out())
+            .arg("--from")
+            .arg(&list)
+            .output()
+            .unwrap()
+    };
+    for lost in 1..=2 {
+        let out = run();
+        assert!(!out.status.success(), "run {lost} succeeded");
+        let err = stderr_of(&out);
+        assert!(err.contains("run the same command again"), "{err}");
+        assert_eq!(fake.tasks_created(), 0);
+        assert_eq!(
+            fake.count("POST", "/api/v4/extract/task/batch"),
+            lost,
+            "a lost creation is never sent again in the same run"
+        );
+    }
+    let out = run();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(fake.tasks_created(), 10, "one task per document");
+    for i in 0..10 {
+        assert_mineru_result(&env.out().join(format!("l{i:03}")), None);
+    }
+    assert!(fake.violations().is_empty(), "{:?}", fake.violations());
+}

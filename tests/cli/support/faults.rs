@@ -59,6 +59,9 @@ pub struct Faults {
     seed: u64,
     per_mille: u64,
     stall: Option<Duration>,
+    /// The first this many creations get a lost answer (a 502 or a dropped
+    /// connection, alternately), still before the fake acts.
+    lose_creations: usize,
     is_create: IsCreate,
     state: Mutex<State>,
 }
@@ -90,6 +93,7 @@ impl Faults {
             seed,
             per_mille: percent * 10,
             stall: None,
+            lose_creations: 0,
             is_create: Box::new(is_create),
             state: Mutex::new(State::default()),
         }
@@ -98,6 +102,13 @@ impl Faults {
     /// Also stall answers (not of creations, not of downloads) by `wait`.
     pub fn with_stalls(mut self, wait: Duration) -> Faults {
         self.stall = Some(wait);
+        self
+    }
+
+    /// Loses the answers of the first `n` creations (see the module comment: the
+    /// client must not retry them, and a rerun must create each task once).
+    pub fn losing_creations(mut self, n: usize) -> Faults {
+        self.lose_creations = n;
         self
     }
 
@@ -114,6 +125,15 @@ impl Faults {
         let roll = mix(self.seed ^ fnv(&key) ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let running = st.in_a_row.get(&key).copied().unwrap_or(0);
         let creates = (self.is_create)(rq);
+        let lost: usize = ["502", "dropped connection"]
+            .iter()
+            .map(|k| st.injected.get(k).copied().unwrap_or(0))
+            .sum();
+        if creates && lost < self.lose_creations {
+            let fault = [Fault::Status(502, None), Fault::Drop][lost % 2].clone();
+            *st.injected.entry(fault.label()).or_insert(0) += 1;
+            return Some(fault);
+        }
         if roll % 1000 >= self.per_mille || running >= MAX_IN_A_ROW {
             st.in_a_row.insert(key, 0);
             st.creations += usize::from(creates);
