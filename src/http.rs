@@ -331,6 +331,50 @@ mod tests {
         }
     }
 
+    /// Answers each connection with `answer(port)` and counts the requests.
+    fn server(
+        answer: impl Fn() -> String + Send + 'static,
+    ) -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = hits.clone();
+        std::thread::spawn(move || {
+            for mut conn in listener.incoming().flatten() {
+                counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let mut buf = [0u8; 4096];
+                let _ = conn.read(&mut buf);
+                let _ = conn.write_all(answer().as_bytes());
+            }
+        });
+        (port, hits)
+    }
+
+    #[test]
+    fn keys_never_follow_a_redirect_to_another_host() {
+        let (other, other_hits) =
+            server(|| "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok".into());
+        let (api, _) = server(move || {
+            format!(
+                "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:{other}/elsewhere\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            )
+        });
+        let http = Http::new(HttpOptions::default()).unwrap();
+        let url = format!("http://127.0.0.1:{api}/v1/x");
+        for (name, value) in [("x-api-key", "mk_secret"), ("authorization", "Bearer sk")] {
+            let resp = http
+                .send(Retry::Idempotent, |c| c.get(&url).header(name, value))
+                .unwrap();
+            assert_eq!(resp.status().as_u16(), 302, "{name} followed a redirect");
+        }
+        assert_eq!(other_hits.load(std::sync::atomic::Ordering::SeqCst), 0);
+        // Without a key (a CDN download) the redirect is followed.
+        let resp = http.send(Retry::Idempotent, |c| c.get(&url)).unwrap();
+        assert_eq!(resp.status().as_u16(), 200);
+        assert_eq!(other_hits.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
     #[test]
     fn redaction_hides_query_and_userinfo() {
         let url = reqwest::Url::parse("https://u:p@oss.example/x?Signature=abc").unwrap();

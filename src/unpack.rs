@@ -256,6 +256,65 @@ mod tests {
         assert!(format!("{err:#}").contains("zip bomb"));
     }
 
+    /// A real bomb: 128 MiB of zeros deflate to about 130 KB. Its
+    /// header says so, and the cap refuses it before anything is written.
+    #[test]
+    fn a_real_zip_bomb_is_refused_before_writing() {
+        let mut buf = Cursor::new(Vec::new());
+        {
+            let mut w = zip::ZipWriter::new(&mut buf);
+            let opts = SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated)
+                .large_file(true);
+            w.start_file("zeros.bin", opts).unwrap();
+            let chunk = vec![0u8; 1 << 20];
+            for _ in 0..128 {
+                w.write_all(&chunk).unwrap();
+            }
+            w.finish().unwrap();
+        }
+        assert!(buf.get_ref().len() < 256 << 10, "{}", buf.get_ref().len());
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(buf.get_ref()).unwrap();
+        let dest = tempfile::tempdir().unwrap();
+        let limits = Limits {
+            max_entries: 10,
+            max_total_bytes: 16 << 20,
+        };
+        let err = format!("{:#}", unpack(f.path(), dest.path(), limits).unwrap_err());
+        assert!(
+            err.contains("zip bomb") && err.contains("max_unpacked_mb"),
+            "{err}"
+        );
+        assert_eq!(fs::read_dir(dest.path()).unwrap().count(), 0);
+    }
+
+    /// The same bytes with a header that lies about the size: the copy stops at
+    /// the cap, it does not trust the header.
+    #[test]
+    fn a_bomb_that_lies_about_its_size_stops_at_the_cap() {
+        let data = vec![0u8; 4 << 20];
+        let z = make_zip(&[("a.bin", &data)]);
+        let mut bytes = fs::read(z.path()).unwrap();
+        // Uncompressed size fields: local header at offset 22, central
+        // directory header at its offset + 24. Claim 10 bytes in both.
+        bytes[22..26].copy_from_slice(&10u32.to_le_bytes());
+        let cd = bytes.windows(4).rposition(|w| w == b"PK\x01\x02").unwrap();
+        bytes[cd + 24..cd + 28].copy_from_slice(&10u32.to_le_bytes());
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(&bytes).unwrap();
+        let dest = tempfile::tempdir().unwrap();
+        let limits = Limits {
+            max_entries: 10,
+            max_total_bytes: 1 << 20,
+        };
+        // Either the cap or the zip reader's own size check stops it; never
+        // more than the cap (+1 byte to detect it) is written.
+        assert!(unpack(f.path(), dest.path(), limits).is_err());
+        let written = fs::metadata(dest.path().join("a.bin")).map_or(0, |m| m.len());
+        assert!(written <= (1 << 20) + 1, "{written}");
+    }
+
     #[test]
     fn garbage_is_an_error_not_a_panic() {
         let mut f = tempfile::NamedTempFile::new().unwrap();
