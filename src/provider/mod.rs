@@ -8,6 +8,8 @@ pub mod mineru_flash;
 pub mod mistral;
 pub mod mistralocr;
 pub mod parse4ai;
+#[cfg(test)]
+mod robustness;
 
 use std::fmt;
 use std::path::PathBuf;
