@@ -52,8 +52,15 @@ fn inputs_whose_content_contradicts_their_extension_exit_4_before_upload_and_the
     )
     .unwrap();
     fs::write(dir.join("empty.pdf"), "").unwrap();
+    // Over the size limit (lowered in the config, as users may).
+    let big = fs::File::create(dir.join("huge.pdf")).unwrap();
+    std::io::Write::write_all(&mut &big, b"%PDF-1.4\n").unwrap();
+    big.set_len(2 * 1024 * 1024).unwrap();
+    let config = env.config("[providers.mineru]\nmax_file_mb = 1\n");
     let out = env
         .keyed(&fake)
+        .arg("-c")
+        .arg(&config)
         .args(["-p", "mineru", "--json", "batch", "-o"])
         .arg(env.out())
         .arg(&dir)

@@ -1,7 +1,7 @@
 //! Fault injection for the fakes: at a set rate, a request is answered 500, 502,
 //! 503 or 429 (with `Retry-After: 0` or `1`), its connection is closed without an
-//! answer, a download is cut short of its Content-Length, or the answer stalls past
-//! the client's read timeout.
+//! answer, a download is cut short of its Content-Length or arrives damaged at its
+//! full length, or the answer stalls past the client's read timeout.
 //!
 //! Which request gets which fault is decided by a hash of the seed, the request
 //! line and how many times that request line was seen before, so a run's faults
@@ -34,6 +34,10 @@ pub enum Fault {
     Drop,
     /// Half the body of the answer, then the connection closed.
     Truncate,
+    /// The whole length, but the last 64 bytes zeroed (a zip's directory): a
+    /// damaged copy that passes a length check. Zips only: other results carry
+    /// nothing a client could check them with, so those are served intact.
+    Corrupt,
     /// The answer only after this long.
     Stall(Duration),
 }
@@ -48,6 +52,7 @@ impl Fault {
             Fault::Status(_, _) => "other status",
             Fault::Drop => "dropped connection",
             Fault::Truncate => "truncated download",
+            Fault::Corrupt => "damaged download",
             Fault::Stall(_) => "stall",
         }
     }
@@ -153,6 +158,9 @@ impl Faults {
             ];
             if rq.server == Server::Cdn && rq.method == "GET" {
                 kinds.push(Fault::Truncate);
+                if rq.path_only().ends_with(".zip") {
+                    kinds.push(Fault::Corrupt);
+                }
             } else if let Some(wait) = self.stall {
                 kinds.push(Fault::Stall(wait));
             }
