@@ -41,7 +41,7 @@ impl std::fmt::Display for AnswerLost {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "the answer to {} was lost ({}); the service may or may not have created the task, so it was not sent again",
+            "the answer to {} was lost ({}); the service may or may not have created the task, so it was not sent again: run the same command again to submit it",
             self.request, self.detail
         )
     }
