@@ -426,6 +426,10 @@ impl Run<'_> {
             .map(|p| self.new_record(p))
             .collect::<Result<Vec<_>>>()?;
         let docs: Vec<&Document> = part.iter().map(|p| &p.doc).collect();
+        // From the request to the record, a signal waits for us (interrupt.rs);
+        // a sync call has no task to record, and a stop does not wait for it.
+        let in_flight =
+            (self.provider.info().mode == provider::Mode::Async).then(crate::interrupt::submitting);
         let answer = match self.provider.submit_batch(&docs, &self.opts) {
             Ok(a) => a,
             Err(e) if Self::is_run_wide(&e) => return Err(e),
@@ -459,6 +463,7 @@ impl Run<'_> {
             });
         }
         self.journal.put_many(&recs)?;
+        drop(in_flight);
         self.store.put_run(&answer.batch_id, self.outputs.root())?;
         let mut members = HashMap::new();
         for ((rec, p), (item, upload)) in recs.iter().zip(part).zip(answer.items) {
@@ -503,6 +508,8 @@ impl Run<'_> {
 
     fn submit_single(&self, p: &Planned) -> Result<()> {
         let mut rec = self.new_record(p)?;
+        let in_flight =
+            (self.provider.info().mode == provider::Mode::Async).then(crate::interrupt::submitting);
         let submitted = match self.provider.submit(&p.doc, &self.opts) {
             Ok(s) => s,
             Err(e) if Self::is_run_wide(&e) => return Err(e),
@@ -516,6 +523,7 @@ impl Run<'_> {
             Submitted::Done(result) => {
                 rec.state = State::Done;
                 self.journal.put(&rec)?;
+                drop(in_flight);
                 self.download(&rec.key, &result);
             }
             Submitted::Task { task, upload } => {
@@ -531,6 +539,7 @@ impl Run<'_> {
                     done: false,
                 });
                 self.journal.put(&rec)?;
+                drop(in_flight);
                 self.store.put_run(&task.id, self.outputs.root())?;
                 self.step(&rec, &format!("submitted as {}", task.id));
                 if let Some(u) = upload {
@@ -542,7 +551,6 @@ impl Run<'_> {
         Ok(())
     }
 
-    /// A document whose submission the provider refused: recorded as failed.
     /// A document whose submission may or may not have made a task: nothing is
     /// recorded, so the rerun submits it (see `http::AnswerLost`).
     fn unsent(&self, p: &Planned, rec: &DocRecord, e: &anyhow::Error) {
@@ -557,6 +565,7 @@ impl Run<'_> {
         self.tick();
     }
 
+    /// A document whose submission the provider refused: recorded as failed.
     fn fail_new(&self, p: &Planned, why: &str) -> Result<()> {
         let mut rec = self.new_record(p)?;
         rec.state = State::Failed;

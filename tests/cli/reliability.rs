@@ -202,3 +202,70 @@ fn sigterm_stops_a_batch_with_130_and_the_rerun_completes_with_one_task_each() {
     }
     assert!(fake.violations().is_empty(), "{:?}", fake.violations());
 }
+
+/// A signal while a creation is in flight waits for its answer and records it:
+/// the rerun creates nothing more.
+#[cfg(unix)]
+#[test]
+fn a_signal_during_a_creation_waits_for_it_to_be_recorded() {
+    use crate::support::faults::Faults;
+    let faults = Faults::new(1, 0, |rq| {
+        rq.method == "POST" && rq.path_only() == "/api/v4/extract/task/batch"
+    })
+    .slowing_creations(Duration::from_millis(800));
+    let fake = FakeMineru::start_with(FakeConfig {
+        faults: Some(std::sync::Arc::new(faults)),
+        ..FakeConfig::default()
+    });
+    let env = Env::new();
+    let list = env.work.path().join("list.txt");
+    let urls: Vec<String> = (0..5)
+        .map(|i| format!("https://docs.example.org/inflight/s{i:03}.pdf"))
+        .collect();
+    fs::write(&list, urls.join("\n")).unwrap();
+    let args = |cmd: &mut std::process::Command| {
+        cmd.env("MINERU_API_KEY", TOKEN)
+            .args(["-p", "mineru", "batch", "-o"])
+            .arg(env.out())
+            .arg("--from")
+            .arg(&list);
+    };
+    let mut cmd = env.std_cmd(&fake);
+    args(&mut cmd);
+    let child = cmd.stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let started = Instant::now();
+    while fake.count("POST", "/api/v4/extract/task/batch") < 1 {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "never submitted"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // The request is at the fake, which answers (and creates) 0.8 s later.
+    let kill = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("recording the submissions already sent"),
+        "{err}"
+    );
+    assert_eq!(fake.tasks_created(), 5);
+    let mut cmd = env.std_cmd(&fake);
+    args(&mut cmd);
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(
+        fake.count("POST", "/api/v4/extract/task/batch"),
+        1,
+        "resubmitted"
+    );
+    assert_eq!(fake.tasks_created(), 5, "exactly one creation per document");
+    for i in 0..5 {
+        assert!(env.out().join(format!("s{i:03}/full.md")).is_file());
+    }
+}

@@ -4,11 +4,12 @@
 //! full length, or the answer stalls past the client's read timeout.
 //!
 //! Which request gets which fault is decided by a hash of the seed, the request
-//! line and how many times that request line was seen before, so a run's faults
-//! do not depend on thread scheduling more than the order of identical requests.
-//! No request line is faulted more than [`MAX_IN_A_ROW`] times running: the client
-//! retries a bounded number of times, and the suite tests recovery, not exhaustion
-//! (that is tested on its own, e.g. a 429 that never ends exits 7).
+//! (host, method, path and body: see [`request_key`]) and how many times that
+//! request was seen before, so a run's faults do not depend on thread
+//! scheduling more than the order of identical requests. No request is faulted
+//! more than [`MAX_IN_A_ROW`] times running: the client retries a bounded number
+//! of times, and the suite tests recovery, not exhaustion (that is tested on its
+//! own, e.g. a 429 that never ends exits 7).
 //!
 //! Requests that create a task are only ever refused *before* the fake acts on
 //! them, and only the way a real service refuses such a request without acting on
@@ -67,6 +68,8 @@ pub struct Faults {
     /// The first this many creations get a lost answer (a 502 or a dropped
     /// connection, alternately), still before the fake acts.
     lose_creations: usize,
+    /// Every creation answered only after this long (the fake acts after it).
+    slow_creations: Option<Duration>,
     is_create: IsCreate,
     state: Mutex<State>,
 }
@@ -99,6 +102,7 @@ impl Faults {
             per_mille: percent * 10,
             stall: None,
             lose_creations: 0,
+            slow_creations: None,
             is_create: Box::new(is_create),
             state: Mutex::new(State::default()),
         }
@@ -117,9 +121,16 @@ impl Faults {
         self
     }
 
+    /// Answers every creation only after `wait`: a window in which the request
+    /// is in flight, for tests of what a stop does then.
+    pub fn slowing_creations(mut self, wait: Duration) -> Faults {
+        self.slow_creations = Some(wait);
+        self
+    }
+
     /// The fault for this request, if any; counted.
     pub fn decide(&self, rq: &Recorded) -> Option<Fault> {
-        let key = format!("{:?} {} {}", rq.server, rq.method, rq.path);
+        let key = request_key(rq);
         let mut st = lock(&self.state);
         st.requests += 1;
         let n = {
@@ -134,6 +145,10 @@ impl Faults {
             .iter()
             .map(|k| st.injected.get(k).copied().unwrap_or(0))
             .sum();
+        if let Some(wait) = self.slow_creations.filter(|_| creates) {
+            st.creations += 1;
+            return Some(Fault::Stall(wait));
+        }
         if creates && lost < self.lose_creations {
             let fault = [Fault::Status(502, None), Fault::Drop][lost % 2].clone();
             *st.injected.entry(fault.label()).or_insert(0) += 1;
@@ -191,6 +206,39 @@ impl Faults {
     }
 }
 
+/// What makes two requests "the same request" (a retry): host, method, path and
+/// body, with a multipart boundary (new on every attempt) taken out. Keying on
+/// the body keeps one document's retries apart from another's on a shared
+/// endpoint, so the cap on faults in a row holds per document.
+fn request_key(rq: &Recorded) -> String {
+    let mut body = rq.body.clone();
+    let boundary = rq
+        .header("content-type")
+        .and_then(|ct| ct.split("boundary=").nth(1))
+        .map(|b| b.trim_matches('"').as_bytes().to_vec())
+        .filter(|b| !b.is_empty());
+    if let Some(b) = boundary {
+        let mut out = Vec::with_capacity(body.len());
+        let mut i = 0;
+        while i < body.len() {
+            if body[i..].starts_with(&b) {
+                i += b.len();
+            } else {
+                out.push(body[i]);
+                i += 1;
+            }
+        }
+        body = out;
+    }
+    format!(
+        "{:?} {} {} {:016x}",
+        rq.server,
+        rq.method,
+        rq.path,
+        fnv_bytes(&body)
+    )
+}
+
 /// splitmix64's finaliser: a well-spread 64-bit hash of a 64-bit value.
 fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -199,7 +247,11 @@ fn mix(mut z: u64) -> u64 {
 }
 
 fn fnv(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+    fnv_bytes(s.as_bytes())
+}
+
+fn fnv_bytes(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
     })
 }
