@@ -31,6 +31,11 @@ const DEFAULTS_KEYS: &[&str] = &[
     "language",
     "poll_interval",
     "poll_max",
+    "connect_timeout",
+    "read_timeout",
+    "retry_base",
+    "max_unpacked_mb",
+    "max_zip_entries",
 ];
 pub const PROVIDER_KEYS: &[&str] = &[
     "api_key",
@@ -59,6 +64,14 @@ pub struct Defaults {
     /// First wait between status polls; grows to `poll_max`.
     pub poll_interval: Option<String>,
     pub poll_max: Option<String>,
+    /// How long to wait for a connection, and for an API answer.
+    pub connect_timeout: Option<String>,
+    pub read_timeout: Option<String>,
+    /// The first retry backoff ceiling (it doubles per attempt).
+    pub retry_base: Option<String>,
+    /// Caps on unpacking a result zip (zip bombs).
+    pub max_unpacked_mb: Option<u64>,
+    pub max_zip_entries: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize, Clone)]
@@ -180,7 +193,11 @@ impl Config {
                 .with_hint("check the path given by --config or DOCPIPE_CONFIG"))
             }
         };
-        Config::from_str(&text, &path, env)
+        let mut config = Config::from_str(&text, &path, env)?;
+        if let Some(warning) = readable_keys_warning(&config, &path) {
+            config.warnings.push(warning);
+        }
+        Ok(config)
     }
 
     /// The config of a file's text.
@@ -321,6 +338,50 @@ impl Config {
         Ok((first, max.max(first)))
     }
 
+    /// Connect and read timeouts and the retry backoff base:
+    /// `DOCPIPE_CONNECT_TIMEOUT`, `DOCPIPE_READ_TIMEOUT`, `DOCPIPE_RETRY_BASE`, else
+    /// `[defaults]`, else 15 s, 120 s and 500 ms.
+    pub fn http_options(&self) -> Result<crate::http::HttpOptions, Error> {
+        let d = &self.file.defaults;
+        let mut opts = crate::http::HttpOptions::default();
+        let settings = [
+            (
+                "DOCPIPE_CONNECT_TIMEOUT",
+                d.connect_timeout.as_deref(),
+                "connect_timeout",
+            ),
+            (
+                "DOCPIPE_READ_TIMEOUT",
+                d.read_timeout.as_deref(),
+                "read_timeout",
+            ),
+            ("DOCPIPE_RETRY_BASE", d.retry_base.as_deref(), "retry_base"),
+        ];
+        for (i, (var, file, key)) in settings.into_iter().enumerate() {
+            if let Some(v) = self.duration_setting(var, file, key)? {
+                match i {
+                    0 => opts.connect_timeout = v,
+                    1 => opts.timeout = v,
+                    _ => opts.retry_base = v,
+                }
+            }
+        }
+        Ok(opts)
+    }
+
+    /// The caps on unpacking a result zip, from `[defaults]`.
+    pub fn unpack_limits(&self) -> crate::unpack::Limits {
+        let d = &self.file.defaults;
+        let mut limits = crate::unpack::Limits::default();
+        if let Some(mb) = d.max_unpacked_mb {
+            limits.max_total_bytes = mb.saturating_mul(1024 * 1024);
+        }
+        if let Some(n) = d.max_zip_entries {
+            limits.max_entries = n;
+        }
+        limits
+    }
+
     pub fn concurrency(&self, flag: Option<u32>) -> usize {
         flag.or(self.file.defaults.concurrency)
             .unwrap_or(4)
@@ -347,6 +408,33 @@ impl Config {
                 .with_hint("set DOCPIPE_DATA_DIR to a writable folder")
         })
     }
+}
+
+/// A warning when the config file holds a key and others may read it (group or
+/// world read bit, Unix only).
+fn readable_keys_warning(config: &Config, path: &Path) -> Option<String> {
+    let holds_key = config
+        .file
+        .providers
+        .values()
+        .any(|t| t.api_key.as_deref().is_some_and(|k| !k.trim().is_empty()));
+    if !holds_key {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).ok()?.permissions().mode();
+        if mode & 0o044 != 0 {
+            return Some(format!(
+                "{} holds API keys and other users can read it (mode {:o}); run `chmod 600 {}`",
+                path.display(),
+                mode & 0o777,
+                path.display()
+            ));
+        }
+    }
+    None
 }
 
 /// The file read when neither `--config` nor `$DOCPIPE_CONFIG` names one:

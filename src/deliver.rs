@@ -56,8 +56,12 @@ pub fn deliver(http: &Http, result: &ResultRef, item: &Item, layout: &Layout) ->
                     read_text(tmp.path())?
                 }
                 ResultRef::Zip { url, referer } => {
-                    let tmp =
-                        transfer::download(http, url, referer.as_deref(), &std::env::temp_dir())?;
+                    let tmp = transfer::download_zip(
+                        http,
+                        url,
+                        referer.as_deref(),
+                        &std::env::temp_dir(),
+                    )?;
                     text_from_zip(tmp.path(), item.format)?
                 }
                 ResultRef::File { url, ext } => {
@@ -110,9 +114,9 @@ fn deliver_file(http: &Http, result: &ResultRef, item: &Item, out: &Outputs) -> 
             out.publish(&staged, &key, item.sha256)?
         }
         ResultRef::Zip { url, referer } => {
-            let tmp = transfer::download(http, url, referer.as_deref(), out.root())?;
+            let tmp = transfer::download_zip(http, url, referer.as_deref(), out.root())?;
             let staging = out.staging()?;
-            unpack::unpack(tmp.path(), staging.path(), unpack::Limits::default())?;
+            unpack::unpack(tmp.path(), staging.path(), unpack::Limits::configured())?;
             drop(tmp);
             let text = match item.format {
                 Format::Markdown => {
@@ -174,8 +178,8 @@ fn deliver_folder(
     let staging = out.staging()?;
     match result {
         ResultRef::Zip { url, referer } => {
-            let tmp = transfer::download(http, url, referer.as_deref(), out.root())?;
-            unpack::unpack(tmp.path(), staging.path(), unpack::Limits::default())?;
+            let tmp = transfer::download_zip(http, url, referer.as_deref(), out.root())?;
+            unpack::unpack(tmp.path(), staging.path(), unpack::Limits::configured())?;
         }
         ResultRef::Markdown { url, referer } => {
             let tmp = transfer::download(http, url, referer.as_deref(), out.root())?;

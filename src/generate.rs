@@ -128,6 +128,18 @@ const ENVIRONMENT: &[(&str, &str)] = &[
         "DOCPIPE_POLL_MAX",
         "longest wait between status polls (default 30s)",
     ),
+    (
+        "DOCPIPE_CONNECT_TIMEOUT",
+        "how long to wait for a connection (default 15s)",
+    ),
+    (
+        "DOCPIPE_READ_TIMEOUT",
+        "how long an API answer may take (default 120s)",
+    ),
+    (
+        "DOCPIPE_RETRY_BASE",
+        "first retry backoff ceiling, doubling per attempt (default 500ms)",
+    ),
     ("DOCPIPE_DATA_DIR", "where the task record is kept"),
     (
         "DOCPIPE_PROGRESS",

@@ -16,19 +16,48 @@ pub enum Retry {
     /// Reads and other requests without side effects: retried on connection errors,
     /// timeouts, 429 and 5xx.
     Idempotent,
-    /// Requests that create a task: retried only when the request cannot have been
-    /// acted on (connection refused before sending, or 429 rate limit refusal), so a
-    /// retry never creates a second task.
+    /// Requests that create a task (or are billed): retried only when the service
+    /// cannot have acted on them: the connection failed before the request was sent,
+    /// or the answer is a refusal (429 rate limit, 503 unavailable). A lost answer
+    /// (502, 504, a timeout, a connection closed after sending) is not retried: the
+    /// task may exist, and a retry could make a second one ([`AnswerLost`]). A 500
+    /// is the service's own answer and goes to the caller. See
+    /// `docs/reliability.md`.
     Create,
     /// Never retried.
     Never,
 }
 
+/// The answer to a task-creating request was lost (a gateway's 502 or 504, a
+/// timeout, a connection closed after the request was sent): the service may or may not
+/// have acted on it, so it is not sent again. Callers that keep a record leave
+/// the document unrecorded, for a rerun to submit.
+#[derive(Debug)]
+pub struct AnswerLost {
+    pub request: String,
+    pub detail: String,
+}
+
+impl std::fmt::Display for AnswerLost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the answer to {} was lost ({}); the service may or may not have created the task, so it was not sent again: run the same command again to submit it",
+            self.request, self.detail
+        )
+    }
+}
+
+impl std::error::Error for AnswerLost {}
+
 #[derive(Debug, Clone)]
 pub struct HttpOptions {
     pub connect_timeout: Duration,
+    /// How long an API answer may take; transfers get more by size.
     pub timeout: Duration,
     pub attempts: u32,
+    /// The first backoff ceiling; it doubles each attempt (full jitter below it).
+    pub retry_base: Duration,
     pub verbose: bool,
 }
 
@@ -38,6 +67,7 @@ impl Default for HttpOptions {
             connect_timeout: Duration::from_secs(15),
             timeout: Duration::from_secs(120),
             attempts: 4,
+            retry_base: Duration::from_millis(500),
             verbose: false,
         }
     }
@@ -46,6 +76,9 @@ impl Default for HttpOptions {
 #[derive(Clone)]
 pub struct Http {
     client: Client,
+    /// The same settings, for requests that carry a key: redirects are followed
+    /// only on the same host, so no key header reaches another host.
+    keyed: Client,
     opts: HttpOptions,
     /// When set, requests are spaced by this pacer (a provider's `rate_limit`).
     pacer: Option<Arc<Pacer>>,
@@ -84,8 +117,13 @@ impl Http {
         let client = Self::builder(&opts)
             .build()
             .context("cannot set up the HTTP client")?;
+        let keyed = Self::builder(&opts)
+            .redirect(same_host_redirects())
+            .build()
+            .context("cannot set up the HTTP client")?;
         Ok(Http {
             client,
+            keyed,
             opts,
             pacer: None,
         })
@@ -108,6 +146,7 @@ impl Http {
             .build()
             .context("cannot set up the HTTP client")?;
         Ok(Http {
+            keyed: client.clone(),
             client,
             opts: self.opts.clone(),
             pacer: self.pacer.clone(),
@@ -127,11 +166,17 @@ impl Http {
         &self.client
     }
 
-    /// A client for long transfers: no overall deadline, only the connect timeout and
-    /// a stall (read) timeout, so a slow but moving download of a large file finishes.
+    /// The deadline of a transfer of `bytes`: the API read timeout plus one second
+    /// per 512 KiB (about 4 Mbit/s worst case), so a slow but moving transfer of a
+    /// large file finishes and a stalled small one does not hang.
     pub fn transfer_timeout(&self, bytes: u64) -> Duration {
-        // 120 s plus one second per 512 KiB: about 4 Mbit/s worst case.
         self.opts.timeout + Duration::from_secs(bytes / (512 * 1024))
+    }
+
+    /// The wait before retry number `attempt` (1-based): full jitter below
+    /// `retry_base · 2^(attempt-1)`, capped at 20 s.
+    pub fn backoff(&self, attempt: u32) -> Duration {
+        backoff_from(self.opts.retry_base, attempt)
     }
 
     /// Sends the request built by `build` (called again for each attempt), retrying
@@ -173,7 +218,19 @@ impl Http {
             if self.opts.verbose {
                 eprintln!("docpipe: -> {method} {shown}");
             }
-            let result = self.client.execute(request);
+            // Keys travel in headers; such a request never follows a redirect to
+            // another host (reqwest strips only `Authorization` there, not e.g.
+            // `x-api-key`).
+            let carries_key = request
+                .headers()
+                .contains_key(reqwest::header::AUTHORIZATION)
+                || request.headers().contains_key("x-api-key");
+            let client = if carries_key {
+                &self.keyed
+            } else {
+                &self.client
+            };
+            let result = client.execute(request);
             let last = attempt >= attempts;
             match result {
                 Ok(resp) => {
@@ -189,13 +246,28 @@ impl Http {
                         Retry::Idempotent => {
                             status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error()
                         }
-                        Retry::Create => status == StatusCode::TOO_MANY_REQUESTS,
+                        Retry::Create => {
+                            status == StatusCode::TOO_MANY_REQUESTS
+                                || status == StatusCode::SERVICE_UNAVAILABLE
+                        }
                         Retry::Never => false,
                     };
+                    // A gateway's 502/504: the service's own answer never came. A
+                    // 500 is the service's own word that it failed: the caller's.
+                    let gateway =
+                        status == StatusCode::BAD_GATEWAY || status == StatusCode::GATEWAY_TIMEOUT;
+                    if retry == Retry::Create && gateway {
+                        let body = resp.text().unwrap_or_default();
+                        let body: String = body.chars().take(200).collect();
+                        return Err(anyhow::Error::new(AnswerLost {
+                            request: format!("{method} {shown}"),
+                            detail: format!("HTTP {} {}", status.as_u16(), body.trim()),
+                        }));
+                    }
                     if !retryable || last {
                         return Ok(resp);
                     }
-                    let wait = retry_after(&resp).unwrap_or_else(|| backoff(attempt));
+                    let wait = retry_after(&resp).unwrap_or_else(|| self.backoff(attempt));
                     drop(resp);
                     std::thread::sleep(wait);
                 }
@@ -210,22 +282,52 @@ impl Http {
                         Retry::Create => err.is_connect(),
                         Retry::Never => false,
                     };
+                    if retry == Retry::Create && !err.is_connect() {
+                        return Err(anyhow::Error::new(AnswerLost {
+                            request: format!("{method} {shown}"),
+                            detail: format!("{err}"),
+                        }));
+                    }
                     if !retryable || last {
                         return Err(anyhow::Error::new(err).context(format!(
                             "{method} {shown} failed after {attempt} attempt(s)"
                         )));
                     }
-                    std::thread::sleep(backoff(attempt));
+                    std::thread::sleep(self.backoff(attempt));
                 }
             }
         }
     }
 }
 
-/// Exponential backoff with full jitter: a random wait in [0, min(cap, base·2^n)].
-pub fn backoff(attempt: u32) -> Duration {
-    let ceiling_ms = (500u64 << attempt.min(6)).min(20_000);
+/// Exponential backoff with full jitter: a random wait in [0, min(20 s, base·2^(n-1))].
+pub fn backoff_from(base: Duration, attempt: u32) -> Duration {
+    let base_ms = base.as_millis().min(20_000) as u64;
+    let ceiling_ms = (base_ms << attempt.saturating_sub(1).min(10)).min(20_000);
     Duration::from_millis(random_below(ceiling_ms + 1))
+}
+
+/// Redirects are followed (up to 10) while they stay on the host (and port) of
+/// the request; one to another host is not followed, and the 3xx answer is what
+/// the caller sees.
+fn same_host_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let origin = attempt
+            .previous()
+            .first()
+            .map(|u| (u.host_str().map(str::to_string), u.port_or_known_default()));
+        let next = (
+            attempt.url().host_str().map(str::to_string),
+            attempt.url().port_or_known_default(),
+        );
+        if attempt.previous().len() > 10 {
+            attempt.error("too many redirects")
+        } else if origin.is_some_and(|o| o != next) {
+            attempt.stop()
+        } else {
+            attempt.follow()
+        }
+    })
 }
 
 fn retry_after(resp: &Response) -> Option<Duration> {
@@ -286,10 +388,58 @@ mod tests {
     }
 
     #[test]
-    fn backoff_stays_under_cap() {
-        for attempt in 0..20 {
-            assert!(backoff(attempt) <= Duration::from_secs(20));
+    fn backoff_stays_under_cap_and_grows_from_the_base() {
+        for attempt in 0..40 {
+            assert!(backoff_from(Duration::from_millis(500), attempt) <= Duration::from_secs(20));
         }
+        for _ in 0..50 {
+            assert!(backoff_from(Duration::from_millis(10), 1) <= Duration::from_millis(10));
+            assert!(backoff_from(Duration::from_millis(10), 3) <= Duration::from_millis(40));
+        }
+    }
+
+    /// Answers each connection with `answer(port)` and counts the requests.
+    fn server(
+        answer: impl Fn() -> String + Send + 'static,
+    ) -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = hits.clone();
+        std::thread::spawn(move || {
+            for mut conn in listener.incoming().flatten() {
+                counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let mut buf = [0u8; 4096];
+                let _ = conn.read(&mut buf);
+                let _ = conn.write_all(answer().as_bytes());
+            }
+        });
+        (port, hits)
+    }
+
+    #[test]
+    fn keys_never_follow_a_redirect_to_another_host() {
+        let (other, other_hits) =
+            server(|| "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok".into());
+        let (api, _) = server(move || {
+            format!(
+                "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:{other}/elsewhere\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            )
+        });
+        let http = Http::new(HttpOptions::default()).unwrap();
+        let url = format!("http://127.0.0.1:{api}/v1/x");
+        for (name, value) in [("x-api-key", "mk_secret"), ("authorization", "Bearer sk")] {
+            let resp = http
+                .send(Retry::Idempotent, |c| c.get(&url).header(name, value))
+                .unwrap();
+            assert_eq!(resp.status().as_u16(), 302, "{name} followed a redirect");
+        }
+        assert_eq!(other_hits.load(std::sync::atomic::Ordering::SeqCst), 0);
+        // Without a key (a CDN download) the redirect is followed.
+        let resp = http.send(Retry::Idempotent, |c| c.get(&url)).unwrap();
+        assert_eq!(resp.status().as_u16(), 200);
+        assert_eq!(other_hits.load(std::sync::atomic::Ordering::SeqCst), 1);
     }
 
     #[test]

@@ -315,6 +315,57 @@ pub fn sniff_extension(head: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// What is wrong when a file's first bytes do not fit its extension, judged by
+/// magic numbers: a `.pdf` holds `%PDF` (within its first KiB, as readers
+/// allow), images their signatures, `docx`/`pptx`/`xlsx` a zip and
+/// `doc`/`ppt`/`xls` an OLE container; html only loosely (text, not binary).
+/// `None` when it fits or the type has no reliable signature.
+pub fn content_mismatch(ext: &str, head: &[u8]) -> Option<String> {
+    const OLE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+    let fits = match ext {
+        "pdf" => head.windows(4).take(1024).any(|w| w == b"%PDF"),
+        "png" => head.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "jpg" | "jpeg" => head.starts_with(b"\xFF\xD8\xFF"),
+        "gif" => head.starts_with(b"GIF8"),
+        "bmp" => head.starts_with(b"BM"),
+        "webp" => head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WEBP",
+        "tif" | "tiff" => head.starts_with(b"II*\0") || head.starts_with(b"MM\0*"),
+        "docx" | "pptx" | "xlsx" => head.starts_with(b"PK\x03\x04"),
+        "doc" | "ppt" | "xls" => head.starts_with(OLE),
+        "html" | "htm" => !head.contains(&0),
+        _ => return None,
+    };
+    if fits {
+        return None;
+    }
+    let looks = if head.starts_with(b"PK\x03\x04") {
+        Some("a zip (e.g. docx/xlsx/pptx)")
+    } else if head.starts_with(OLE) {
+        Some("an old Office file (doc/xls/ppt)")
+    } else {
+        sniff_extension(head).map(|e| match e {
+            "pdf" => "a PDF",
+            "png" => "a PNG image",
+            "jpg" => "a JPEG image",
+            "gif" => "a GIF image",
+            "bmp" => "a BMP image",
+            "webp" => "a WebP image",
+            _ => "HTML",
+        })
+    };
+    Some(match looks {
+        Some(kind) => format!("named .{ext} but its content is {kind}"),
+        None => format!("named .{ext} but its content is not a .{ext} file"),
+    })
+}
+
+/// The first KiB of a file, for [`content_mismatch`].
+pub fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
+    let mut head = Vec::with_capacity(1024);
+    File::open(path)?.take(1024).read_to_end(&mut head)?;
+    Ok(head)
+}
+
 fn hash_reader(mut reader: impl Read) -> std::io::Result<String> {
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 64 * 1024];
@@ -436,6 +487,27 @@ mod tests {
     #[test]
     fn sniffing() {
         assert_eq!(sniff_extension(b"%PDF-1.7"), Some("pdf"));
+        assert_eq!(content_mismatch("pdf", b"%PDF-1.7\n"), None);
+        assert_eq!(content_mismatch("pdf", b"\n\n%PDF-1.4"), None);
+        assert_eq!(content_mismatch("docx", b"PK\x03\x04rest"), None);
+        assert_eq!(
+            content_mismatch("xls", b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"),
+            None
+        );
+        assert_eq!(content_mismatch("txt", b"\0\0"), None);
+        let png_as_pdf = content_mismatch("pdf", b"\x89PNG\r\n\x1a\n....").unwrap();
+        assert!(png_as_pdf.contains("PNG image"), "{png_as_pdf}");
+        assert!(content_mismatch("png", b"%PDF-1.4")
+            .unwrap()
+            .contains("a PDF"));
+        assert!(content_mismatch("docx", b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1").is_some());
+        assert!(content_mismatch("doc", b"PK\x03\x04")
+            .unwrap()
+            .contains("zip"));
+        assert!(content_mismatch("html", b"<html>\0binary").is_some());
+        assert!(content_mismatch("jpg", b"hello")
+            .unwrap()
+            .contains("not a .jpg"));
         assert_eq!(sniff_extension(b"  <!DOCTYPE html><html>"), Some("html"));
         assert_eq!(sniff_extension(b"PK\x03\x04"), None);
     }

@@ -6,7 +6,7 @@
 //! when the work finishes or fails, or from the handler before the process exits.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -14,6 +14,39 @@ use std::time::{Duration, Instant};
 static ACTIVE: Mutex<BTreeMap<String, String>> = Mutex::new(BTreeMap::new());
 
 type Action = Box<dyn FnOnce() + Send>;
+
+/// Set once a signal arrived: no new submission starts after it.
+static STOPPING: AtomicBool = AtomicBool::new(false);
+/// Submissions between their request and their record: the handler waits
+/// (bounded) for them, so a stop never loses the ID of a task just created.
+static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+
+/// Held from just before a task-creating request until its answer is recorded.
+#[must_use = "the submission counts as in flight only while the guard lives"]
+pub struct InFlight(());
+
+/// Marks a submission in flight. After a signal it never returns: the process
+/// is about to exit, and a submission begun now would be lost from the record.
+pub fn submitting() -> InFlight {
+    IN_FLIGHT.fetch_add(1, Ordering::SeqCst);
+    if STOPPING.load(Ordering::SeqCst) {
+        IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+        loop {
+            std::thread::park();
+        }
+    }
+    InFlight(())
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// What to tell the user instead of the list of task IDs: a batch says how to
+/// rerun itself.
+static RESUME_HINT: Mutex<Option<String>> = Mutex::new(None);
 
 /// Pending cleanups by ticket.
 static CLEANUPS: Mutex<BTreeMap<u64, Action>> = Mutex::new(BTreeMap::new());
@@ -83,13 +116,30 @@ fn run_cleanups() {
     }
 }
 
+/// Lets submissions already sent reach the record (bounded by the grace period).
+fn wait_for_submissions() {
+    let started = Instant::now();
+    if IN_FLIGHT.load(Ordering::SeqCst) > 0 {
+        eprintln!("docpipe: interrupted; recording the submissions already sent first");
+    }
+    while IN_FLIGHT.load(Ordering::SeqCst) > 0 && started.elapsed() < CLEANUP_GRACE {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 pub fn install() {
     // Failing to install (e.g. a handler already set by an embedding program)
     // only loses the friendly message; the default signal behaviour remains.
     let _ = ctrlc::set_handler(|| {
+        STOPPING.store(true, Ordering::SeqCst);
+        wait_for_submissions();
         run_cleanups();
         let active = ACTIVE.lock().map(|a| a.clone()).unwrap_or_default();
-        if active.is_empty() {
+        let hint = RESUME_HINT.lock().ok().and_then(|h| h.clone());
+        if let Some(hint) = hint {
+            eprintln!("docpipe: interrupted");
+            eprintln!("docpipe: hint: {hint}");
+        } else if active.is_empty() {
             eprintln!("docpipe: interrupted");
         } else {
             let ids: Vec<&str> = active.keys().map(String::as_str).collect();
@@ -105,6 +155,13 @@ pub fn install() {
         }
         std::process::exit(crate::error::exit::INTERRUPTED);
     });
+}
+
+/// Sets the hint printed on interruption in place of the task IDs.
+pub fn set_resume_hint(hint: String) {
+    if let Ok(mut h) = RESUME_HINT.lock() {
+        *h = Some(hint);
+    }
 }
 
 pub fn track(id: &str, input: &str) {

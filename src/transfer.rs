@@ -85,6 +85,27 @@ pub fn download(
     referer: Option<&str>,
     dir: &Path,
 ) -> Result<tempfile::NamedTempFile> {
+    download_checked(http, url, referer, dir, |_| Ok(()))
+}
+
+/// [`download`] of a zip: one that does not open and list is downloaded again,
+/// like a truncated one (a CDN can serve a damaged copy with a correct length).
+pub fn download_zip(
+    http: &Http,
+    url: &str,
+    referer: Option<&str>,
+    dir: &Path,
+) -> Result<tempfile::NamedTempFile> {
+    download_checked(http, url, referer, dir, crate::unpack::check_zip)
+}
+
+fn download_checked(
+    http: &Http,
+    url: &str,
+    referer: Option<&str>,
+    dir: &Path,
+    check: impl Fn(&Path) -> Result<()>,
+) -> Result<tempfile::NamedTempFile> {
     let parsed =
         reqwest::Url::parse(url).with_context(|| format!("the result URL '{url}' is not valid"))?;
     if !matches!(parsed.scheme(), "http" | "https") {
@@ -94,23 +115,34 @@ pub fn download(
     let mut last_err = None;
     for attempt in 1..=3u32 {
         match download_once(http, url, referer, dir) {
-            Ok(file) => return Ok(file),
+            Ok(file) => match check(file.path()) {
+                Ok(()) => return Ok(file),
+                Err(e) => {
+                    last_err = Some(e.context(format!("the download of {shown} is damaged")));
+                    std::thread::sleep(http.backoff(attempt));
+                }
+            },
             Err(DownloadError::Truncated(got, want)) => {
-                last_err = Some(anyhow::anyhow!(
-                    "download of {shown} stopped at {got} of {want} bytes"
-                ));
-                std::thread::sleep(crate::http::backoff(attempt));
+                last_err = Some(match want {
+                    Some(want) => {
+                        anyhow::anyhow!("download of {shown} stopped at {got} of {want} bytes")
+                    }
+                    None => anyhow::anyhow!("download of {shown} was cut off after {got} bytes"),
+                });
+                std::thread::sleep(http.backoff(attempt));
             }
             Err(DownloadError::Other(e)) => {
                 return Err(e.context(format!("cannot download {shown}")))
             }
         }
     }
-    Err(last_err.unwrap_or_else(|| anyhow::anyhow!("cannot download {shown}")))
+    Err(last_err
+        .unwrap_or_else(|| anyhow::anyhow!("cannot download {shown}"))
+        .context("tried 3 times; the task is done at the provider: `docpipe fetch` tries again"))
 }
 
 enum DownloadError {
-    Truncated(u64, u64),
+    Truncated(u64, Option<u64>),
     Other(anyhow::Error),
 }
 
@@ -152,12 +184,7 @@ fn download_once(
             Ok(0) => break,
             Ok(n) => n,
             // A connection cut mid-body is a truncation: download again.
-            Err(_) if expected.is_some() => break,
-            Err(e) => {
-                return Err(anyhow::Error::new(e)
-                    .context("the download was cut off")
-                    .into())
-            }
+            Err(_) => return Err(DownloadError::Truncated(got, expected)),
         };
         file.write_all(&buf[..n])
             .with_context(|| format!("cannot write to {}", dir.display()))?;
@@ -166,7 +193,7 @@ fn download_once(
     file.flush().context("cannot write the download")?;
     if let Some(want) = expected {
         if got != want {
-            return Err(DownloadError::Truncated(got, want));
+            return Err(DownloadError::Truncated(got, Some(want)));
         }
     }
     Ok(file)

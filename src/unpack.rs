@@ -15,6 +15,20 @@ pub struct Limits {
     pub max_total_bytes: u64,
 }
 
+static CONFIGURED: std::sync::OnceLock<Limits> = std::sync::OnceLock::new();
+
+impl Limits {
+    /// Sets the caps for this process (from `[defaults]`), once, at start-up.
+    pub fn configure(limits: Limits) {
+        let _ = CONFIGURED.set(limits);
+    }
+
+    /// The caps set by [`Limits::configure`], else the defaults.
+    pub fn configured() -> Limits {
+        CONFIGURED.get().copied().unwrap_or_default()
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Limits {
@@ -32,7 +46,7 @@ pub fn unpack(zip_path: &Path, dest: &Path, limits: Limits) -> Result<u64> {
     let mut archive = zip::ZipArchive::new(file).context("the result is not a readable zip")?;
     if archive.len() > limits.max_entries {
         bail!(
-            "the result zip has {} entries, over the limit of {}",
+            "the result zip has {} entries, over the limit of {} (raise max_zip_entries in [defaults] if it is genuine)",
             archive.len(),
             limits.max_entries
         );
@@ -54,7 +68,7 @@ pub fn unpack(zip_path: &Path, dest: &Path, limits: Limits) -> Result<u64> {
     }
     if declared > limits.max_total_bytes {
         bail!(
-            "the result zip would unpack to {declared} bytes, over the limit of {} (a zip bomb?)",
+            "the result zip would unpack to {declared} bytes, over the limit of {} (a zip bomb? raise max_unpacked_mb in [defaults] if it is genuine)",
             limits.max_total_bytes
         );
     }
@@ -83,7 +97,7 @@ pub fn unpack(zip_path: &Path, dest: &Path, limits: Limits) -> Result<u64> {
         written += copied;
         if copied > budget {
             bail!(
-                "the result zip unpacks to more than {} bytes (a zip bomb?)",
+                "the result zip unpacks to more than {} bytes (a zip bomb? raise max_unpacked_mb in [defaults] if it is genuine)",
                 limits.max_total_bytes
             );
         }
@@ -94,6 +108,20 @@ pub fn unpack(zip_path: &Path, dest: &Path, limits: Limits) -> Result<u64> {
 /// Copies at most `budget + 1` bytes, so a caller can tell "over budget".
 fn copy_limited(from: &mut impl Read, to: &mut impl Write, budget: u64) -> std::io::Result<u64> {
     std::io::copy(&mut from.take(budget.saturating_add(1)), to)
+}
+
+/// Whether the file is a zip that opens and whose every entry header reads: a
+/// download that passes its length check can still be a broken zip.
+pub fn check_zip(zip_path: &Path) -> Result<()> {
+    let file =
+        File::open(zip_path).with_context(|| format!("cannot open {}", zip_path.display()))?;
+    let mut archive = zip::ZipArchive::new(file).context("the result is not a readable zip")?;
+    for i in 0..archive.len() {
+        archive
+            .by_index_raw(i)
+            .context("the result zip is damaged")?;
+    }
+    Ok(())
 }
 
 /// Reads one entry (by exact name) into memory, up to `max` bytes.
@@ -226,6 +254,65 @@ mod tests {
         };
         let err = unpack(z.path(), dest.path(), limits).unwrap_err();
         assert!(format!("{err:#}").contains("zip bomb"));
+    }
+
+    /// A real bomb: 128 MiB of zeros deflate to about 130 KB. Its
+    /// header says so, and the cap refuses it before anything is written.
+    #[test]
+    fn a_real_zip_bomb_is_refused_before_writing() {
+        let mut buf = Cursor::new(Vec::new());
+        {
+            let mut w = zip::ZipWriter::new(&mut buf);
+            let opts = SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated)
+                .large_file(true);
+            w.start_file("zeros.bin", opts).unwrap();
+            let chunk = vec![0u8; 1 << 20];
+            for _ in 0..128 {
+                w.write_all(&chunk).unwrap();
+            }
+            w.finish().unwrap();
+        }
+        assert!(buf.get_ref().len() < 256 << 10, "{}", buf.get_ref().len());
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(buf.get_ref()).unwrap();
+        let dest = tempfile::tempdir().unwrap();
+        let limits = Limits {
+            max_entries: 10,
+            max_total_bytes: 16 << 20,
+        };
+        let err = format!("{:#}", unpack(f.path(), dest.path(), limits).unwrap_err());
+        assert!(
+            err.contains("zip bomb") && err.contains("max_unpacked_mb"),
+            "{err}"
+        );
+        assert_eq!(fs::read_dir(dest.path()).unwrap().count(), 0);
+    }
+
+    /// The same bytes with a header that lies about the size: the copy stops at
+    /// the cap, it does not trust the header.
+    #[test]
+    fn a_bomb_that_lies_about_its_size_stops_at_the_cap() {
+        let data = vec![0u8; 4 << 20];
+        let z = make_zip(&[("a.bin", &data)]);
+        let mut bytes = fs::read(z.path()).unwrap();
+        // Uncompressed size fields: local header at offset 22, central
+        // directory header at its offset + 24. Claim 10 bytes in both.
+        bytes[22..26].copy_from_slice(&10u32.to_le_bytes());
+        let cd = bytes.windows(4).rposition(|w| w == b"PK\x01\x02").unwrap();
+        bytes[cd + 24..cd + 28].copy_from_slice(&10u32.to_le_bytes());
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(&bytes).unwrap();
+        let dest = tempfile::tempdir().unwrap();
+        let limits = Limits {
+            max_entries: 10,
+            max_total_bytes: 1 << 20,
+        };
+        // Either the cap or the zip reader's own size check stops it; never
+        // more than the cap (+1 byte to detect it) is written.
+        assert!(unpack(f.path(), dest.path(), limits).is_err());
+        let written = fs::metadata(dest.path().join("a.bin")).map_or(0, |m| m.len());
+        assert!(written <= (1 << 20) + 1, "{written}");
     }
 
     #[test]

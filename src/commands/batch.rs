@@ -102,6 +102,8 @@ struct Summary {
     failed: Vec<(String, String)>,
     errors: Vec<anyhow::Error>,
     timed_out: usize,
+    /// Documents whose submission's answer was lost: not recorded, for a rerun.
+    unsent: usize,
 }
 
 struct Run<'a> {
@@ -146,6 +148,10 @@ pub fn run(ctx: &Ctx, args: &BatchArgs) -> Result<i32> {
     let root = std::path::absolute(&root).unwrap_or(root);
     let outputs = Arc::new(Outputs::open(&root)?);
     let journal = Journal::open(&root)?;
+    crate::interrupt::set_resume_hint(format!(
+        "the record is kept in {}: run the same command again to continue (nothing is submitted twice)",
+        journal.path().display()
+    ));
     let mut run = Run {
         ctx,
         provider: provider.as_ref(),
@@ -433,9 +439,19 @@ impl Run<'_> {
             .map(|p| self.new_record(p))
             .collect::<Result<Vec<_>>>()?;
         let docs: Vec<&Document> = part.iter().map(|p| &p.doc).collect();
+        // From the request to the record, a signal waits for us (interrupt.rs);
+        // a sync call has no task to record, and a stop does not wait for it.
+        let in_flight =
+            (self.provider.info().mode == provider::Mode::Async).then(crate::interrupt::submitting);
         let answer = match self.provider.submit_batch(&docs, &self.opts) {
             Ok(a) => a,
             Err(e) if Self::is_run_wide(&e) => return Err(e),
+            Err(e) if is_answer_lost(&e) => {
+                for (p, rec) in part.iter().zip(&recs) {
+                    self.unsent(p, rec, &e);
+                }
+                return Ok(Vec::new());
+            }
             Err(e) => {
                 for p in part {
                     self.fail_new(p, &format!("{e:#}"))?;
@@ -460,6 +476,7 @@ impl Run<'_> {
             });
         }
         self.journal.put_many(&recs)?;
+        drop(in_flight);
         self.store.put_run(&answer.batch_id, self.outputs.root())?;
         let mut members = HashMap::new();
         for ((rec, p), (item, upload)) in recs.iter().zip(part).zip(answer.items) {
@@ -504,9 +521,15 @@ impl Run<'_> {
 
     fn submit_single(&self, p: &Planned) -> Result<()> {
         let mut rec = self.new_record(p)?;
+        let in_flight =
+            (self.provider.info().mode == provider::Mode::Async).then(crate::interrupt::submitting);
         let submitted = match self.provider.submit(&p.doc, &self.opts) {
             Ok(s) => s,
             Err(e) if Self::is_run_wide(&e) => return Err(e),
+            Err(e) if is_answer_lost(&e) => {
+                self.unsent(p, &rec, &e);
+                return Ok(());
+            }
             Err(e) => return self.fail_new(p, &format!("{e:#}")),
         };
         match submitted {
@@ -515,6 +538,7 @@ impl Run<'_> {
                 self.journal.hold(&rec.key, &result)?;
                 rec.state = State::Done;
                 self.journal.put(&rec)?;
+                drop(in_flight);
                 self.download(&rec.key, &result);
             }
             Submitted::Task { task, upload } => {
@@ -530,6 +554,7 @@ impl Run<'_> {
                     done: false,
                 });
                 self.journal.put(&rec)?;
+                drop(in_flight);
                 self.store.put_run(&task.id, self.outputs.root())?;
                 self.step(&rec, &format!("submitted as {}", task.id));
                 if let Some(u) = upload {
@@ -539,6 +564,20 @@ impl Run<'_> {
             }
         }
         Ok(())
+    }
+
+    /// A document whose submission may or may not have made a task: nothing is
+    /// recorded, so the rerun submits it (see `http::AnswerLost`).
+    fn unsent(&self, p: &Planned, rec: &DocRecord, e: &anyhow::Error) {
+        let err = anyhow::anyhow!("{}: not submitted: {e:#}", p.doc.input);
+        error::report(&err);
+        let why = format!("{err:#}");
+        let mut s = self.lock_summary();
+        s.unsent += 1;
+        s.errors.push(err);
+        drop(s);
+        self.emit_error(rec, &why);
+        self.tick();
     }
 
     /// A document whose submission the provider refused: recorded as failed.
@@ -951,6 +990,12 @@ impl Run<'_> {
                 eprintln!("docpipe:   failed: {input}: {why}");
             }
         }
+        if s.unsent > 0 {
+            eprintln!(
+                "docpipe: hint: {} document(s) have no task on record: run the same command again to submit them (documents already recorded are not submitted twice)",
+                s.unsent
+            );
+        }
         if s.timed_out > 0 {
             eprintln!(
                 "docpipe: hint: the record is kept in {}: run the same command again to continue{}",
@@ -973,4 +1018,9 @@ impl Run<'_> {
         all.extend(errors.iter());
         combined_exit_code(&all)
     }
+}
+
+fn is_answer_lost(e: &anyhow::Error) -> bool {
+    e.chain()
+        .any(|c| c.downcast_ref::<crate::http::AnswerLost>().is_some())
 }

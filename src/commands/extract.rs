@@ -355,12 +355,17 @@ impl Job<'_> {
 
     fn journey(&self, doc: &Document, progress: &DocProgress, outcome: &mut Outcome) -> Result<()> {
         progress.step("submitting");
+        // From the request to the record, a signal waits for us (interrupt.rs);
+        // a sync call has no task to record, and a stop does not wait for it.
+        let in_flight =
+            (self.provider.info().mode == provider::Mode::Async).then(crate::interrupt::submitting);
         let submitted = self
             .provider
             .submit(doc, self.opts)
             .with_context(|| format!("{}: submission failed", doc.input))?;
         let (task, upload) = match submitted {
             Submitted::Done(result) => {
+                drop(in_flight);
                 let item = Item {
                     name: &doc.name,
                     sha256: &doc.sha256,
@@ -398,6 +403,7 @@ impl Job<'_> {
         // Recorded before anything else can fail or wait: the task is never lost.
         self.store.put(&rec)?;
         crate::interrupt::track(&task.id, &doc.input);
+        drop(in_flight);
         progress.step(&format!("submitted as {}", task.id));
         if let Some(upload) = upload {
             progress.step(&format!("uploading {}", provider::human_bytes(upload.size)));

@@ -28,8 +28,9 @@ impl Ctx {
         let config = Config::load(global.config.as_deref(), Box::new(process_env))?;
         let http = Http::new(HttpOptions {
             verbose: global.verbose > 0,
-            ..HttpOptions::default()
+            ..config.http_options()?
         })?;
+        crate::unpack::Limits::configure(config.unpack_limits());
         let target = Target::detect(global.quiet, process_env("DOCPIPE_PROGRESS").as_deref());
         let color = crate::progress::color_wanted(process_env("NO_COLOR").as_deref());
         let reporter = Reporter::new(target, color);

@@ -211,7 +211,11 @@ fn delete_file(http: &Http, base_url: &str, key: &Secret, id: &str, input: &str)
         None,
         Retry::Idempotent,
     )
-    .and_then(|a| expect_ok(a, input));
+    .and_then(|a| match a.http_status {
+        // Gone already: an earlier attempt deleted it and its answer was lost.
+        404 => Ok(()),
+        _ => expect_ok(a, input).map(drop),
+    });
     if let Err(e) = result {
         eprintln!(
             "docpipe: warning: {input}: the copy uploaded to Mistral (file {id}) could not be deleted: {e:#}"

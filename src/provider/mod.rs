@@ -8,6 +8,8 @@ pub mod mineru_flash;
 pub mod mistral;
 pub mod mistralocr;
 pub mod parse4ai;
+#[cfg(test)]
+mod robustness;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -396,6 +398,17 @@ pub fn check_common(
             info.name,
             info.extensions.join(", ")
         )));
+    }
+    if let Some(path) = doc.path() {
+        let head = crate::input::read_head(path).map_err(|e| {
+            Error::input(&doc.input, format!("cannot read the file: {e}"))
+                .with_hint("check that the file exists and is readable")
+        })?;
+        if let Some(what) = crate::input::content_mismatch(&doc.ext, &head) {
+            return Err(Error::input(&doc.input, what).with_hint(
+                "check that it is the document you meant, or rename it to the extension of what it holds",
+            ));
+        }
     }
     Ok(())
 }

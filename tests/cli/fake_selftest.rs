@@ -1041,8 +1041,7 @@ fn hosts_are_distinct_and_drop_is_prompt() {
     // Answers close the connection (hyper hides that header, so look at the raw answer).
     let mut conn = std::net::TcpStream::connect(fake.base_url().trim_start_matches("http://"))
         .expect("connect to fake");
-    // The request asks for the close too: tiny_http only ends a connection on the
-    // client's word, and reading to EOF needs the server to end it.
+    // The fake ends the connection after one answer, so reading to EOF finishes.
     conn.write_all(
         b"GET /api/v1/agent/parse/x HTTP/1.1\r\nHost: fake\r\nConnection: close\r\n\r\n",
     )

@@ -96,10 +96,16 @@ impl Env {
         path
     }
 
-    /// A config file in the work folder with `text`; pass it with `-c`.
+    /// A config file in the work folder with `text`, readable by its owner only
+    /// (as a file holding keys should be); pass it with `-c`.
     pub fn config(&self, text: &str) -> PathBuf {
         let path = self.work.path().join("docpipe-test.toml");
         std::fs::write(&path, text).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
         path
     }
 

@@ -3,6 +3,7 @@
 //! move through states 0, 2, 3, 4 to 1 (or a negative failure) one poll at a time,
 //! and a result-file host that records any key sent to it as a violation.
 
+use super::faults::Faults;
 use super::http::{self, lock, Listener, Log, Recorded, Reply, Server};
 use super::{ids, multipart};
 use serde_json::{json, Value};
@@ -44,6 +45,8 @@ pub struct GptGeConfig {
     pub states: Vec<i64>,
     /// Task creation always answers 429.
     pub rate_limited: bool,
+    /// Faults injected into every host's answers.
+    pub faults: Option<Arc<Faults>>,
 }
 
 impl Default for GptGeConfig {
@@ -51,6 +54,7 @@ impl Default for GptGeConfig {
         GptGeConfig {
             states: vec![0, 2, 3, 4, 1],
             rate_limited: false,
+            faults: None,
         }
     }
 }
@@ -92,6 +96,7 @@ impl FakeGptGe {
     }
 
     pub fn start_with(cfg: GptGeConfig) -> FakeGptGe {
+        let faults = cfg.faults.clone();
         let (api, cdn) = (http::bind(), http::bind());
         let core = Arc::new(Core {
             state: Mutex::new(State {
@@ -104,17 +109,19 @@ impl FakeGptGe {
         });
         let (a, c) = (core.clone(), core.clone());
         let listeners = vec![
-            api.serve(
+            api.serve_faulty(
                 Server::Api,
                 4,
                 core.log.clone(),
                 Arc::new(move |rq: &Recorded| a.api(rq)),
+                faults.clone(),
             ),
-            cdn.serve(
+            cdn.serve_faulty(
                 Server::Cdn,
                 4,
                 core.log.clone(),
                 Arc::new(move |rq: &Recorded| c.cdn(rq)),
+                faults.clone(),
             ),
         ];
         FakeGptGe {

@@ -1,16 +1,19 @@
-//! A small threaded HTTP harness on tiny_http, shared by every fake server.
+//! A small threaded HTTP/1.1 harness on std sockets, shared by every fake server.
 //!
 //! Each listener binds `127.0.0.1:0` (the OS picks a free port, so parallel tests never
 //! collide), records every request in one shared log before handling it (so tests can
 //! assert on what the client really sent, even when the handler rejects it), and writes
 //! replies with an explicit Content-Length, as real CDNs and APIs do.
 
-use std::io::Write;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::Duration;
+
+pub use super::faults::{Fault, Faults};
 
 /// Which of a fake's listeners received a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -120,7 +123,7 @@ pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// A socket bound but not yet served: binding first lets a fake learn all its ports
 /// (to build URLs pointing at its other hosts) before any handler runs.
 pub struct Bound {
-    server: tiny_http::Server,
+    listener: TcpListener,
     port: u16,
 }
 
@@ -133,117 +136,260 @@ impl Bound {
         format!("http://127.0.0.1:{}", self.port)
     }
 
-    /// Starts `workers` threads answering requests with `handler`.
+    /// Starts answering requests with `handler`. `workers` is kept for the fakes'
+    /// sake; each connection gets its own thread, so a stalled answer never holds up
+    /// another client.
     pub fn serve(self, kind: Server, workers: usize, log: Log, handler: Handler) -> Listener {
-        let server = Arc::new(self.server);
+        self.serve_faulty(kind, workers, log, handler, None)
+    }
+
+    /// [`Bound::serve`] with faults injected by `faults` (see [`Faults`]).
+    pub fn serve_faulty(
+        self,
+        kind: Server,
+        _workers: usize,
+        log: Log,
+        handler: Handler,
+        faults: Option<Arc<Faults>>,
+    ) -> Listener {
         let stop = Arc::new(AtomicBool::new(false));
-        let threads = (0..workers.max(1))
-            .map(|i| {
-                let (server, stop, log, handler) =
-                    (server.clone(), stop.clone(), log.clone(), handler.clone());
-                std::thread::Builder::new()
-                    .name(format!("fake-{kind:?}-{i}").to_lowercase())
-                    .spawn(move || worker(&server, &stop, kind, &log, &*handler))
-                    .expect("spawn fake server thread")
+        self.listener
+            .set_nonblocking(true)
+            .expect("non-blocking accept");
+        let (listener, stop2) = (self.listener, stop.clone());
+        let thread = std::thread::Builder::new()
+            .name(format!("fake-{kind:?}").to_lowercase())
+            .spawn(move || {
+                while !stop2.load(Ordering::SeqCst) {
+                    match listener.accept() {
+                        Ok((conn, _)) => {
+                            let (log, handler, faults) =
+                                (log.clone(), handler.clone(), faults.clone());
+                            let _ = std::thread::Builder::new()
+                                .name(format!("fake-{kind:?}-conn").to_lowercase())
+                                .spawn(move || {
+                                    serve_one(conn, kind, &log, &*handler, faults.as_deref())
+                                });
+                        }
+                        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                            std::thread::sleep(POLL)
+                        }
+                        // Accept errors are transient (a client hung up); keep serving.
+                        Err(_) => std::thread::sleep(POLL),
+                    }
+                }
             })
-            .collect();
-        Listener { stop, threads }
+            .expect("spawn fake server thread");
+        Listener {
+            stop,
+            thread: Some(thread),
+        }
     }
 }
 
 pub fn bind() -> Bound {
-    let server = tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1:0");
-    let port = server
-        .server_addr()
-        .to_ip()
-        .expect("TCP listener has an IP address")
-        .port();
-    Bound { server, port }
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    let port = listener.local_addr().expect("bound address").port();
+    Bound { listener, port }
 }
 
-/// Running worker threads; dropping it stops them and closes the socket.
+/// The accepting thread; dropping it stops accepting and closes the socket.
+/// Connections already accepted finish on their own threads.
 pub struct Listener {
     stop: Arc<AtomicBool>,
-    threads: Vec<JoinHandle<()>>,
+    thread: Option<JoinHandle<()>>,
 }
 
 impl Drop for Listener {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        for t in self.threads.drain(..) {
+        if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
     }
 }
 
-/// How often idle workers look at the stop flag; bounds the time a fake takes to drop.
-const POLL: Duration = Duration::from_millis(50);
+/// How often the accepting thread looks for a connection or the stop flag.
+const POLL: Duration = Duration::from_millis(2);
 
-fn worker(
-    server: &tiny_http::Server,
-    stop: &AtomicBool,
+/// The longest a connection may take to send its request: a client that stops
+/// sending must not keep a thread forever.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Serves exactly one request on `conn`, then closes it.
+///
+/// Why one request a connection, with `Connection: close`: it frees the thread at
+/// once, keeps an in-process client from reusing a connection to a fake already
+/// dropped, and lets a fault close a connection for real (a dropped connection, a
+/// truncated body), which a server that keeps connections alive cannot show.
+fn serve_one(
+    conn: TcpStream,
     kind: Server,
     log: &Log,
     handler: &(dyn Fn(&Recorded) -> Reply + Send + Sync),
+    faults: Option<&Faults>,
 ) {
-    while !stop.load(Ordering::SeqCst) {
-        match server.recv_timeout(POLL) {
-            Ok(Some(rq)) => serve_one(rq, kind, log, handler),
-            Ok(None) => {}
-            // Accept errors are transient (a client hung up); keep serving.
-            Err(_) => std::thread::sleep(POLL),
+    let _ = conn.set_nonblocking(false);
+    let _ = conn.set_read_timeout(Some(REQUEST_TIMEOUT));
+    let mut reader = BufReader::new(match conn.try_clone() {
+        Ok(c) => c,
+        Err(_) => return,
+    });
+    let mut out = conn;
+    let recorded = match read_request(&mut reader, kind) {
+        Ok(r) => r,
+        Err(RequestError::Closed) => return,
+        Err(RequestError::Bad(why)) => {
+            let _ = write_reply(&mut out, &Reply::new(400, "text/plain", why), false, None);
+            let _ = out.shutdown(Shutdown::Both);
+            return;
         }
+    };
+    lock(log).push(recorded.clone());
+    let head_only = recorded.method == "HEAD";
+    let fault = faults.and_then(|f| f.decide(&recorded));
+    let reply = match &fault {
+        Some(Fault::Status(status, retry_after)) => {
+            let reply = Reply::new(*status, "application/json", r#"{"error":"injected fault"}"#);
+            match retry_after {
+                Some(secs) => reply.with_header("Retry-After", &secs.to_string()),
+                None => reply,
+            }
+        }
+        Some(Fault::Drop) => {
+            // Closed without a word: the client cannot know what happened.
+            let _ = out.shutdown(Shutdown::Both);
+            return;
+        }
+        Some(Fault::Stall(wait)) => {
+            std::thread::sleep(*wait);
+            answer(handler, &recorded)
+        }
+        Some(Fault::Corrupt) => {
+            let mut reply = answer(handler, &recorded);
+            // Only a zip can be checked by the client (it has a directory to
+            // read); other results carry no checksum to catch this with.
+            if reply.body.starts_with(b"PK\x03\x04") {
+                let from = reply.body.len().saturating_sub(64);
+                reply.body[from..].fill(0);
+            }
+            reply
+        }
+        Some(Fault::Truncate) | None => answer(handler, &recorded),
+    };
+    let cut = match fault {
+        Some(Fault::Truncate) => Some(reply.body.len() / 2),
+        _ => None,
+    };
+    // The client may have gone away; nothing useful to do about it here.
+    let _ = write_reply(&mut out, &reply, head_only, cut);
+    let _ = out.shutdown(Shutdown::Both);
+}
+
+fn answer(handler: &(dyn Fn(&Recorded) -> Reply + Send + Sync), rq: &Recorded) -> Reply {
+    // A bug in a fake must show up as a 500 in the test, not as a hung client.
+    catch_unwind(AssertUnwindSafe(|| handler(rq)))
+        .unwrap_or_else(|_| Reply::new(500, "text/plain", "fake server handler panicked"))
+}
+
+enum RequestError {
+    /// The client closed the connection before a request arrived.
+    Closed,
+    Bad(String),
+}
+
+fn read_request(reader: &mut impl BufRead, kind: Server) -> Result<Recorded, RequestError> {
+    let bad = |why: &str| RequestError::Bad(why.to_string());
+    let mut line = String::new();
+    match reader.read_line(&mut line) {
+        Ok(0) | Err(_) => return Err(RequestError::Closed),
+        Ok(_) => {}
+    }
+    let mut parts = line.trim_end().split(' ');
+    let (Some(method), Some(path), Some(version)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return Err(bad("malformed request line"));
+    };
+    if !version.starts_with("HTTP/1.") {
+        return Err(bad("only HTTP/1.x is served"));
+    }
+    let mut headers = Vec::new();
+    loop {
+        let mut h = String::new();
+        match reader.read_line(&mut h) {
+            Ok(0) | Err(_) => return Err(bad("headers cut off")),
+            Ok(_) => {}
+        }
+        let h = h.trim_end_matches(['\r', '\n']);
+        if h.is_empty() {
+            break;
+        }
+        let (name, value) = h.split_once(':').ok_or_else(|| bad("malformed header"))?;
+        headers.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
+    }
+    let find = |name: &str| {
+        headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    };
+    let body = if find("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
+        read_chunked(reader).map_err(|e| bad(&format!("unreadable chunked body: {e}")))?
+    } else {
+        let len: usize = match find("content-length") {
+            Some(v) => v.parse().map_err(|_| bad("bad Content-Length"))?,
+            None => 0,
+        };
+        let mut body = vec![0u8; len];
+        reader
+            .read_exact(&mut body)
+            .map_err(|e| bad(&format!("unreadable body: {e}")))?;
+        body
+    };
+    Ok(Recorded {
+        server: kind,
+        method: method.to_uppercase(),
+        path: path.to_string(),
+        headers,
+        body,
+    })
+}
+
+fn read_chunked(reader: &mut impl BufRead) -> std::io::Result<Vec<u8>> {
+    let invalid = |why: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, why.to_string());
+    let mut body = Vec::new();
+    loop {
+        let mut size = String::new();
+        reader.read_line(&mut size)?;
+        let size = size.trim().split(';').next().unwrap_or("");
+        let n = usize::from_str_radix(size, 16).map_err(|_| invalid("bad chunk size"))?;
+        if n == 0 {
+            // Trailers, then the empty line.
+            loop {
+                let mut t = String::new();
+                if reader.read_line(&mut t)? == 0 || t.trim().is_empty() {
+                    return Ok(body);
+                }
+            }
+        }
+        let start = body.len();
+        body.resize(start + n, 0);
+        reader.read_exact(&mut body[start..])?;
+        let mut crlf = [0u8; 2];
+        reader.read_exact(&mut crlf)?;
     }
 }
 
-fn serve_one(
-    mut rq: tiny_http::Request,
-    kind: Server,
-    log: &Log,
-    handler: &(dyn Fn(&Recorded) -> Reply + Send + Sync),
-) {
-    let mut body = Vec::new();
-    let reply = match rq.as_reader().read_to_end(&mut body) {
-        Err(e) => Reply::new(400, "text/plain", format!("unreadable body: {e}")),
-        Ok(_) => {
-            let recorded = Recorded {
-                server: kind,
-                method: rq.method().as_str().to_uppercase(),
-                path: rq.url().to_string(),
-                headers: rq
-                    .headers()
-                    .iter()
-                    .map(|h| {
-                        (
-                            h.field.as_str().as_str().to_ascii_lowercase(),
-                            h.value.as_str().to_string(),
-                        )
-                    })
-                    .collect(),
-                body,
-            };
-            lock(log).push(recorded.clone());
-            // A bug in a fake must show up as a 500 in the test, not as a hung client.
-            catch_unwind(AssertUnwindSafe(|| handler(&recorded)))
-                .unwrap_or_else(|_| Reply::new(500, "text/plain", "fake server handler panicked"))
-        }
-    };
-    let head_only = *rq.method() == tiny_http::Method::Head;
-    // The client may have gone away; nothing useful to do about it here.
-    let _ = write_reply(&mut rq.into_writer(), &reply, head_only);
-}
-
-/// Writes the answer by hand, with `Connection: close` (which tiny_http's `respond`
-/// refuses to send).
-///
-/// Why: tiny_http 0.12 serves each connection on a thread of a pool that can lose a
-/// wake-up when several connections open at once; a queued connection then waits until
-/// a pool thread is free, and with keep-alive a thread stays taken for as long as the
-/// client keeps its idle connection (reqwest: 90 s). Parallel polling clients hung that
-/// way. Closing after each answer frees the thread right away. It also keeps an
-/// in-process client from reusing a connection to a fake already dropped.
-fn write_reply(out: &mut dyn Write, reply: &Reply, head_only: bool) -> std::io::Result<()> {
-    let reason = tiny_http::StatusCode(reply.status).default_reason_phrase();
+/// Writes the answer with an explicit Content-Length and `Connection: close`.
+/// `cut` sends only that many bytes of the body (a truncated download); the caller
+/// then closes the connection.
+fn write_reply(
+    out: &mut dyn Write,
+    reply: &Reply,
+    head_only: bool,
+    cut: Option<usize>,
+) -> std::io::Result<()> {
+    let reason = reason_phrase(reply.status);
     let mut head = format!(
         "HTTP/1.1 {} {reason}\r\nServer: docpipe-fake\r\nContent-Length: {}\r\nConnection: close\r\n",
         reply.status,
@@ -258,7 +404,34 @@ fn write_reply(out: &mut dyn Write, reply: &Reply, head_only: bool) -> std::io::
     head.push_str("\r\n");
     out.write_all(head.as_bytes())?;
     if !head_only {
-        out.write_all(&reply.body)?;
+        let end = cut.unwrap_or(reply.body.len()).min(reply.body.len());
+        out.write_all(&reply.body[..end])?;
     }
     out.flush()
+}
+
+fn reason_phrase(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        201 => "Created",
+        204 => "No Content",
+        301 => "Moved Permanently",
+        302 => "Found",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        413 => "Payload Too Large",
+        415 => "Unsupported Media Type",
+        422 => "Unprocessable Entity",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "Unknown",
+    }
 }

@@ -6,6 +6,7 @@
 //! The file store counts what the client left behind: [`FakeMistral::files_left`]
 //! must be 0 after every run, failed or interrupted ones included.
 
+use super::faults::Faults;
 use super::http::{self, lock, Listener, Log, Recorded, Reply, Server};
 use super::{ids, multipart};
 use base64::Engine;
@@ -27,6 +28,8 @@ pub struct MistralConfig {
     pub rate_limited: bool,
     /// `/v1/ocr` takes this long before answering.
     pub ocr_delay: Duration,
+    /// Faults injected into the answers.
+    pub faults: Option<Arc<Faults>>,
 }
 
 #[derive(Clone, Debug)]
@@ -71,6 +74,7 @@ impl FakeMistral {
             cfg.pages = 3;
         }
         let api = http::bind();
+        let faults = cfg.faults.clone();
         let core = Arc::new(Core {
             state: Mutex::new(State {
                 cfg,
@@ -80,11 +84,12 @@ impl FakeMistral {
             base: api.base_url(),
         });
         let c = core.clone();
-        let listener = api.serve(
+        let listener = api.serve_faulty(
             Server::Api,
             4,
             core.log.clone(),
             Arc::new(move |rq: &Recorded| c.route(rq)),
+            faults,
         );
         FakeMistral {
             core,
@@ -198,7 +203,10 @@ impl Core {
                         f.deleted = true;
                         Reply::json(200, &json!({"id": id, "object": "file", "deleted": true}))
                     }
-                    _ => {
+                    // A retry whose first answer was lost (e.g. a stall past the
+                    // client's timeout): 404 as the service would, not a mistake.
+                    Some(_) => error(404, "File not found", "not_found", "3310"),
+                    None => {
                         st.violations.push(format!("DELETE of unknown file {id}"));
                         error(404, "File not found", "not_found", "3310")
                     }

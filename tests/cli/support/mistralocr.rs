@@ -4,6 +4,7 @@
 //! session id the client must echo. A second host (the "trap") records anything a
 //! client sends after following a redirect away from the API host.
 
+use super::faults::Faults;
 use super::http::{self, lock, Listener, Log, Recorded, Reply, Server};
 use super::ids;
 use base64::Engine;
@@ -24,6 +25,8 @@ pub struct MistralOcrConfig {
     pub tool_error: bool,
     /// Every API request is redirected (307) to the trap host.
     pub redirect: bool,
+    /// Faults injected into the API's answers.
+    pub faults: Option<Arc<Faults>>,
 }
 
 #[derive(Default)]
@@ -51,6 +54,7 @@ pub struct FakeMistralOcr {
 impl FakeMistralOcr {
     pub fn start_with(cfg: MistralOcrConfig) -> FakeMistralOcr {
         let (api, trap) = (http::bind(), http::bind());
+        let faults = cfg.faults.clone();
         let core = Arc::new(Core {
             state: Mutex::new(State {
                 cfg,
@@ -62,11 +66,12 @@ impl FakeMistralOcr {
         });
         let c = core.clone();
         let listeners = vec![
-            api.serve(
+            api.serve_faulty(
                 Server::Api,
                 4,
                 core.log.clone(),
                 Arc::new(move |rq: &Recorded| c.route(rq)),
+                faults,
             ),
             trap.serve(
                 Server::Cdn,

@@ -5,6 +5,7 @@
 //! made in `violations()`, which tests assert to be empty.
 #![allow(dead_code)] // Each test file uses a different part of this module.
 
+pub mod faults;
 pub mod gptge;
 pub mod http;
 pub mod ids;

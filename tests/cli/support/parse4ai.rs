@@ -28,6 +28,7 @@
 //! many files) are answered like the real service and are not violations: the answer is
 //! the test.
 
+use super::faults::Faults;
 use super::http::{self, lock, Listener, Log, Recorded, Reply, Server};
 use super::mineru::params::{self, check, last_segment, present, str_field};
 use super::mineru::task::{Api, Outcome, Phase, Task};
@@ -86,6 +87,8 @@ pub struct P4Config {
     pub pages: u32,
     /// Files accepted in one batch call (seed 001: 200).
     pub max_batch_files: usize,
+    /// Faults injected into every host's answers.
+    pub faults: Option<Arc<Faults>>,
 }
 
 impl Default for P4Config {
@@ -94,6 +97,7 @@ impl Default for P4Config {
             advance: Advance::PerPoll,
             pages: 12,
             max_batch_files: 200,
+            faults: None,
         }
     }
 }
@@ -114,6 +118,7 @@ impl FakeParse4ai {
     }
 
     pub fn start_with(cfg: P4Config) -> FakeParse4ai {
+        let faults = cfg.faults.clone();
         let (api, cdn) = (http::bind(), http::bind());
         let core = Arc::new(Core {
             state: Mutex::new(State {
@@ -131,8 +136,20 @@ impl FakeParse4ai {
             Arc::new(move |rq: &Recorded| route(&core, rq))
         };
         let listeners = vec![
-            api.serve(Server::Api, WORKERS, core.log.clone(), handler(Core::api)),
-            cdn.serve(Server::Cdn, WORKERS, core.log.clone(), handler(Core::cdn)),
+            api.serve_faulty(
+                Server::Api,
+                WORKERS,
+                core.log.clone(),
+                handler(Core::api),
+                faults.clone(),
+            ),
+            cdn.serve_faulty(
+                Server::Cdn,
+                WORKERS,
+                core.log.clone(),
+                handler(Core::cdn),
+                faults,
+            ),
         ];
         FakeParse4ai {
             core,

@@ -12,6 +12,7 @@ pub(crate) mod task;
 
 pub use task::{Advance, FAIL_MSG};
 
+use super::faults::Faults;
 use super::http::{self, lock, Listener, Log, Recorded, Reply, Server};
 use super::{ids, zipfix, EXPIRED_TOKEN, TOKEN};
 use params::{check, last_segment, present, str_field};
@@ -35,6 +36,8 @@ pub struct FakeConfig {
     pub rate_limit_flash: u32,
     /// Files accepted in one batch call (providers.md: 200).
     pub max_batch_files: usize,
+    /// Faults injected into every host's answers.
+    pub faults: Option<Arc<Faults>>,
 }
 
 impl Default for FakeConfig {
@@ -46,6 +49,7 @@ impl Default for FakeConfig {
             flash_max_bytes: 10 * 1024 * 1024,
             rate_limit_flash: u32::MAX,
             max_batch_files: 200,
+            faults: None,
         }
     }
 }
@@ -66,6 +70,7 @@ impl FakeMineru {
     }
 
     pub fn start_with(cfg: FakeConfig) -> FakeMineru {
+        let faults = cfg.faults.clone();
         let (api, oss, cdn) = (http::bind(), http::bind(), http::bind());
         let core = Arc::new(Core {
             state: Mutex::new(State {
@@ -82,9 +87,27 @@ impl FakeMineru {
             Arc::new(move |rq: &Recorded| route(&core, rq))
         };
         let listeners = vec![
-            api.serve(Server::Api, WORKERS, core.log.clone(), handler(Core::api)),
-            oss.serve(Server::Oss, WORKERS, core.log.clone(), handler(Core::oss)),
-            cdn.serve(Server::Cdn, WORKERS, core.log.clone(), handler(Core::cdn)),
+            api.serve_faulty(
+                Server::Api,
+                WORKERS,
+                core.log.clone(),
+                handler(Core::api),
+                faults.clone(),
+            ),
+            oss.serve_faulty(
+                Server::Oss,
+                WORKERS,
+                core.log.clone(),
+                handler(Core::oss),
+                faults.clone(),
+            ),
+            cdn.serve_faulty(
+                Server::Cdn,
+                WORKERS,
+                core.log.clone(),
+                handler(Core::cdn),
+                faults.clone(),
+            ),
         ];
         FakeMineru {
             core,

@@ -1,0 +1,221 @@
+//! Property tests of everything that reads what a service sends back: JSON
+//! envelopes of any shape, fields of unexpected types, broken and hostile zips.
+//! Each must end in a value or an error, never a panic.
+//!
+//! The generator is a few lines of xorshift rather than `proptest`: the inputs
+//! need no shrinking to be understood (a failing case is printed whole), and the
+//! crate stays out of the build.
+
+use std::io::{Cursor, Write};
+
+use serde_json::{json, Map, Value};
+
+use super::envelope::Answer;
+use super::{gptge, mineru, mistral};
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+/// Field names the providers read, so generated objects hit the real paths.
+const KEYS: &[&str] = &[
+    "code",
+    "msg",
+    "message",
+    "msgCode",
+    "error",
+    "detail",
+    "data",
+    "success",
+    "status",
+    "state",
+    "task_id",
+    "taskId",
+    "batch_id",
+    "full_zip_url",
+    "fullZipUrl",
+    "markdown_url",
+    "markdownUrl",
+    "err_msg",
+    "errMsg",
+    "extract_progress",
+    "extracted_pages",
+    "total_pages",
+    "extract_result",
+    "file_name",
+    "data_id",
+    "file_urls",
+    "pages",
+    "index",
+    "markdown",
+    "images",
+    "id",
+    "image_base64",
+    "file",
+    "progress",
+    "state_detail",
+    "ocr_pages",
+    "file_pages",
+    "extractedText",
+    "type",
+    "loc",
+];
+
+const STRINGS: &[&str] = &[
+    "",
+    "done",
+    "failed",
+    "running",
+    "pending",
+    "waiting-file",
+    "converting",
+    "0",
+    "-1",
+    "1",
+    "http://cdn.example/x.zip",
+    "ftp://x",
+    "not a url",
+    "data:image/png;base64,@@@",
+    "data:image/jpeg;base64,/9j/",
+    "img-0.jpeg",
+    "../../etc/passwd",
+    "\u{0}",
+    "é😀",
+    "99999999999999999999999",
+];
+
+fn value(rng: &mut Rng, depth: u32) -> Value {
+    match rng.below(if depth == 0 { 6 } else { 8 }) {
+        0 => Value::Null,
+        1 => Value::Bool(rng.below(2) == 0),
+        2 => json!(rng.next() as i64 >> rng.below(64)),
+        3 => json!((rng.next() as f64) / 7.0 - 1e18),
+        4 | 5 => json!(rng.pick(STRINGS)),
+        6 => Value::Array((0..rng.below(4)).map(|_| value(rng, depth - 1)).collect()),
+        _ => {
+            let mut m = Map::new();
+            for _ in 0..rng.below(6) {
+                m.insert(rng.pick(KEYS).to_string(), value(rng, depth - 1));
+            }
+            Value::Object(m)
+        }
+    }
+}
+
+/// Mangles valid bytes: truncation, flipped bytes, spliced garbage.
+fn mangle(rng: &mut Rng, mut bytes: Vec<u8>) -> Vec<u8> {
+    for _ in 0..=rng.below(4) {
+        if bytes.is_empty() {
+            break;
+        }
+        let at = rng.below(bytes.len() as u64) as usize;
+        match rng.below(3) {
+            0 => bytes.truncate(at),
+            1 => bytes[at] ^= 1 << rng.below(8),
+            _ => drop(bytes.splice(at..at, [b'"', b'{', 0xff, b']'])),
+        }
+    }
+    bytes
+}
+
+fn exercise(answer: &Answer) {
+    let _ = (answer.code(), answer.is_ok(), answer.message());
+    let data = answer.data().clone();
+    let _ = mineru::task_status(&data, Some("https://mineru.net/"));
+    let _ = mineru::batch_items(&data, None);
+    let _ = gptge::task_status(&data);
+    let _ = mistral::classify(answer, "doc.pdf");
+    for want_images in [false, true] {
+        if let Err(e) = mistral::page_set(answer.body.clone(), want_images) {
+            assert!(!format!("{e:#}").is_empty());
+        }
+    }
+}
+
+#[test]
+fn any_json_answer_is_read_without_panicking() {
+    let mut rng = Rng(0x0dd_ba11);
+    for _ in 0..3000 {
+        let v = value(&mut rng, 4);
+        let status = *rng.pick(&[200u16, 400, 401, 404, 429, 500, 502]);
+        let bytes = v.to_string().into_bytes();
+        exercise(&Answer::from_bytes(status, &bytes));
+        // The envelopes the services document, with random values in their fields.
+        let wrapped = json!({"code": value(&mut rng, 1), "msg": value(&mut rng, 1), "data": v});
+        exercise(&Answer::from_bytes(200, wrapped.to_string().as_bytes()));
+        let mangled = mangle(&mut rng, wrapped.to_string().into_bytes());
+        exercise(&Answer::from_bytes(status, &mangled));
+    }
+}
+
+#[test]
+fn data_uris_of_any_shape_decode_or_fail_cleanly() {
+    let mut rng = Rng(0xda7a);
+    for _ in 0..3000 {
+        let base = rng.pick(STRINGS).to_string();
+        let s = String::from_utf8_lossy(&mangle(&mut rng, base.into_bytes())).into_owned();
+        if let Err(e) = mistral::decode_data_uri(&s) {
+            assert!(!format!("{e:#}").is_empty());
+        }
+    }
+}
+
+fn good_zip() -> Vec<u8> {
+    let mut buf = Cursor::new(Vec::new());
+    {
+        let mut w = zip::ZipWriter::new(&mut buf);
+        let opts = zip::write::SimpleFileOptions::default();
+        for (name, data) in [
+            ("full.md", &b"# title\n\n![](images/a.jpg)\n"[..]),
+            ("images/a.jpg", b"\xff\xd8\xff fake jpeg"),
+            ("layout.json", b"{\"pages\": []}"),
+        ] {
+            w.start_file(name, opts).unwrap();
+            w.write_all(data).unwrap();
+        }
+        w.finish().unwrap();
+    }
+    buf.into_inner()
+}
+
+#[test]
+fn broken_and_hostile_zips_are_errors_never_panics_nor_escapes() {
+    let mut rng = Rng(0x21b_b0b5);
+    let good = good_zip();
+    let root = tempfile::tempdir().unwrap();
+    for i in 0..1500 {
+        let bytes = mangle(&mut rng, good.clone());
+        let path = root.path().join(format!("z{i}.zip"));
+        std::fs::write(&path, &bytes).unwrap();
+        let dest = root.path().join(format!("d{i}"));
+        std::fs::create_dir(&dest).unwrap();
+        let limits = crate::unpack::Limits {
+            max_entries: 10,
+            max_total_bytes: 1 << 20,
+        };
+        if let Err(e) = crate::unpack::unpack(&path, &dest, limits) {
+            assert!(!format!("{e:#}").is_empty());
+        }
+        let _ = crate::unpack::check_zip(&path);
+        let _ = crate::unpack::read_entry(&path, |n| n.ends_with(".md"), 1 << 20);
+        std::fs::remove_file(&path).unwrap();
+        let _ = std::fs::remove_dir_all(&dest);
+    }
+    // Nothing was written beside the destinations.
+    assert_eq!(std::fs::read_dir(root.path()).unwrap().count(), 0);
+}

@@ -1,0 +1,371 @@
+//! Fault injection: 100-document batches against fakes that fail 15 % of their
+//! answers (5xx, 429 with Retry-After, dropped connections, truncated downloads,
+//! stalls past the read timeout) finish with every result complete and
+//! byte-correct, exactly one task per document, and no key off the API host.
+
+use std::fs;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::harness::{stderr_of, Env};
+use crate::support::faults::Faults;
+use crate::support::gptge::{result_bytes, FakeGptGe, GptGeConfig, GPTGE_KEY};
+use crate::support::parse4ai::{FakeParse4ai, P4Config};
+use crate::support::{demo_images, demo_markdown, FakeConfig, FakeMineru, Recorded};
+
+const SEED: u64 = 0x5eed_d0c5;
+const PERCENT: u64 = 15;
+/// The client's read timeout in these tests, and the stall that exceeds it.
+const READ_TIMEOUT: &str = "1s";
+const STALL: Duration = Duration::from_millis(1500);
+
+/// Small timeouts and backoff, so faults cost milliseconds, not minutes.
+fn fast(cmd: &mut assert_cmd::Command) {
+    cmd.env("DOCPIPE_RETRY_BASE", "5ms")
+        .env("DOCPIPE_READ_TIMEOUT", READ_TIMEOUT)
+        .env("DOCPIPE_CONNECT_TIMEOUT", "2s");
+    cmd.timeout(Duration::from_secs(120));
+}
+
+fn report(what: &str, faults: &Faults, docs: usize, created: usize, wall: Duration) {
+    eprintln!(
+        "fault suite: {what}: {docs} documents, {PERCENT} % fault rate, {} requests, {} faults injected {:?}, {created} tasks created ({:.2} per document), {wall:?}",
+        faults.requests(),
+        faults.total_injected(),
+        faults.injected(),
+        created as f64 / docs as f64,
+    );
+}
+
+fn pdfs(dir: &Path, n: usize) -> Vec<std::path::PathBuf> {
+    fs::create_dir_all(dir).unwrap();
+    (0..n)
+        .map(|i| {
+            let p = dir.join(format!("f{i:03}.pdf"));
+            fs::write(&p, format!("%PDF-1.4\n% fault suite document {i}\n%%EOF\n")).unwrap();
+            p
+        })
+        .collect()
+}
+
+fn mineru_creates(rq: &Recorded) -> bool {
+    rq.method == "POST"
+        && (rq.path_only().ends_with("/file-urls/batch")
+            || rq.path_only().contains("/extract/task"))
+}
+
+/// The unpacked MinerU result is the fake's zip, byte for byte.
+fn assert_mineru_result(dir: &Path, origin: Option<&[u8]>) {
+    assert_eq!(
+        fs::read_to_string(dir.join("full.md")).unwrap(),
+        demo_markdown(),
+        "{}",
+        dir.display()
+    );
+    for (name, bytes) in demo_images() {
+        assert_eq!(fs::read(dir.join("images").join(name)).unwrap(), bytes);
+    }
+    if let Some(origin) = origin {
+        let found = fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .find(|e| e.file_name().to_string_lossy().ends_with("_origin.pdf"))
+            .expect("origin file");
+        assert_eq!(fs::read(found.path()).unwrap(), origin);
+    }
+}
+
+#[test]
+fn mineru_files_and_urls_survive_15_percent_faults() {
+    let faults = Arc::new(Faults::new(SEED, PERCENT, mineru_creates).with_stalls(STALL));
+    let fake = FakeMineru::start_with(FakeConfig {
+        faults: Some(faults.clone()),
+        ..FakeConfig::default()
+    });
+    let env = Env::new();
+    let files = pdfs(&env.work.path().join("in"), 50);
+    let list = env.work.path().join("list.txt");
+    let urls: Vec<String> = (0..50)
+        .map(|i| format!("https://docs.example.org/web/u{i:03}.pdf"))
+        .collect();
+    fs::write(&list, urls.join("\n")).unwrap();
+    let started = Instant::now();
+    let mut cmd = env.keyed(&fake);
+    fast(&mut cmd);
+    let out = cmd
+        .args(["-p", "mineru", "-q", "batch", "--concurrency", "8", "-o"])
+        .arg(env.out())
+        .arg("--from")
+        .arg(&list)
+        .args(&files)
+        .output()
+        .unwrap();
+    let wall = started.elapsed();
+    report(
+        "mineru files+URLs",
+        &faults,
+        100,
+        fake.tasks_created(),
+        wall,
+    );
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(faults.total_injected() > 10, "{:?}", faults.injected());
+    assert_eq!(fake.tasks_created(), 100, "one task per document");
+    let v = fake.violations();
+    assert!(v.is_empty(), "{v:#?}");
+    for (i, f) in files.iter().enumerate() {
+        assert_mineru_result(
+            &env.out().join(format!("f{i:03}")),
+            Some(&fs::read(f).unwrap()),
+        );
+    }
+    for i in 0..50 {
+        assert_mineru_result(&env.out().join(format!("u{i:03}")), None);
+    }
+}
+
+#[test]
+fn parse4ai_urls_survive_15_percent_faults() {
+    let faults = Arc::new(
+        Faults::new(SEED, PERCENT, |rq| {
+            rq.method == "POST" && rq.path_only().contains("/extract/task")
+        })
+        .with_stalls(STALL),
+    );
+    let fake = FakeParse4ai::start_with(P4Config {
+        faults: Some(faults.clone()),
+        ..P4Config::default()
+    });
+    let env = Env::new();
+    let list = env.work.path().join("list.txt");
+    let urls: Vec<String> = (0..100)
+        .map(|i| format!("https://docs.example.org/p4/d{i:03}.pdf"))
+        .collect();
+    fs::write(&list, urls.join("\n")).unwrap();
+    let started = Instant::now();
+    let mut cmd = env.p4(&fake);
+    fast(&mut cmd);
+    let out = cmd
+        .args(["-p", "parse4ai", "-q", "batch", "--concurrency", "8", "-o"])
+        .arg(env.out())
+        .arg("--from")
+        .arg(&list)
+        .output()
+        .unwrap();
+    let wall = started.elapsed();
+    report("parse4ai URLs", &faults, 100, fake.tasks_created(), wall);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(faults.total_injected() > 10, "{:?}", faults.injected());
+    assert_eq!(fake.tasks_created(), 100, "one task per document");
+    let v = fake.violations();
+    assert!(v.is_empty(), "{v:#?}");
+    for i in 0..100 {
+        assert_mineru_result(&env.out().join(format!("d{i:03}")), None);
+    }
+}
+
+#[test]
+fn gptge_files_survive_15_percent_faults() {
+    let faults = Arc::new(
+        Faults::new(SEED, PERCENT, |rq| {
+            rq.method == "POST" && rq.path_only() == "/task/pic/ocr"
+        })
+        .with_stalls(STALL),
+    );
+    let fake = FakeGptGe::start_with(GptGeConfig {
+        faults: Some(faults.clone()),
+        ..GptGeConfig::default()
+    });
+    let env = Env::new();
+    let files = pdfs(&env.work.path().join("in"), 100);
+    let started = Instant::now();
+    let mut cmd = env.bare();
+    cmd.env("DOCPIPE_GPTGE_BASE_URL", fake.base_url())
+        .env("GPTGE_API_KEY", GPTGE_KEY);
+    fast(&mut cmd);
+    let out = cmd
+        .args(["-p", "gptge", "-q", "batch", "--concurrency", "8", "-o"])
+        .arg(env.out())
+        .args(&files)
+        .output()
+        .unwrap();
+    let wall = started.elapsed();
+    let tasks = fake.tasks();
+    report("gpt.ge files", &faults, 100, tasks.len(), wall);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(faults.total_injected() > 10, "{:?}", faults.injected());
+    assert_eq!(tasks.len(), 100, "one task per document");
+    let mut names: Vec<_> = tasks.iter().filter_map(|t| t.file_name.clone()).collect();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), 100, "every document exactly once");
+    let v = fake.violations();
+    assert!(v.is_empty(), "{v:#?}");
+    let want = result_bytes("txt");
+    for i in 0..100 {
+        let dir = env.out().join(format!("f{i:03}"));
+        let got = fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .flatten()
+            .map(|e| fs::read(e.path()).unwrap())
+            .collect::<Vec<_>>();
+        assert_eq!(got, vec![want.clone()], "{}", dir.display());
+    }
+}
+
+#[test]
+fn mistral_sync_ocr_in_a_batch_survives_15_percent_faults() {
+    use crate::support::mistral::{FakeMistral, MistralConfig, MISTRAL_KEY};
+    let faults = Arc::new(
+        Faults::new(SEED, PERCENT, |rq| {
+            rq.method == "POST" && matches!(rq.path_only(), "/v1/ocr" | "/v1/files")
+        })
+        .with_stalls(STALL),
+    );
+    let fake = FakeMistral::start_with(MistralConfig {
+        faults: Some(faults.clone()),
+        ..MistralConfig::default()
+    });
+    let env = Env::new();
+    let files = pdfs(&env.work.path().join("in"), 100);
+    // Every file through /v1/files: upload, signed URL, OCR, delete.
+    let config = env.config("[providers.mistral]\ninline_max_kb = 0\n");
+    let started = Instant::now();
+    let mut cmd = env.bare();
+    cmd.env("DOCPIPE_MISTRAL_BASE_URL", fake.base_url())
+        .env("MISTRAL_API_KEY", MISTRAL_KEY)
+        .arg("-c")
+        .arg(&config);
+    fast(&mut cmd);
+    let out = cmd
+        .args(["-p", "mistral", "-q", "batch", "--concurrency", "8", "-o"])
+        .arg(env.out())
+        .args(&files)
+        .output()
+        .unwrap();
+    let wall = started.elapsed();
+    report("mistral sync OCR", &faults, 100, faults.creations(), wall);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(faults.total_injected() > 10, "{:?}", faults.injected());
+    assert_eq!(
+        faults.creations(),
+        200,
+        "one upload and one billed OCR call per document"
+    );
+    assert_eq!(fake.files().len(), 100, "one upload per document");
+    let v = fake.violations();
+    assert!(v.is_empty(), "{v:#?}");
+    assert_eq!(fake.files_left(), 0, "uploads left at Mistral");
+    for i in 0..100 {
+        let md = fs::read_to_string(env.out().join(format!("f{i:03}/full.md"))).unwrap();
+        for page in 1..=3 {
+            assert!(md.contains(&format!("Text of page {page}.")), "{md}");
+        }
+    }
+}
+
+#[test]
+fn mistralocr_sync_ocr_in_a_batch_survives_15_percent_faults() {
+    use crate::support::mistralocr::{FakeMistralOcr, MistralOcrConfig, MARKDOWN, MISTRALOCR_KEY};
+    let faults = Arc::new(
+        Faults::new(SEED, PERCENT, |rq| {
+            rq.method == "POST" && rq.path_only() == "/api/ocr/process"
+        })
+        .with_stalls(STALL),
+    );
+    let fake = FakeMistralOcr::start_with(MistralOcrConfig {
+        faults: Some(faults.clone()),
+        ..MistralOcrConfig::default()
+    });
+    let env = Env::new();
+    let files = pdfs(&env.work.path().join("in"), 100);
+    let started = Instant::now();
+    let mut cmd = env.bare();
+    cmd.env("DOCPIPE_MISTRALOCR_BASE_URL", fake.base_url())
+        .env("MISTRALOCR_API_KEY", MISTRALOCR_KEY);
+    fast(&mut cmd);
+    let out = cmd
+        .args([
+            "-p",
+            "mistralocr",
+            "-q",
+            "batch",
+            "--concurrency",
+            "8",
+            "-o",
+        ])
+        .arg(env.out())
+        .args(&files)
+        .output()
+        .unwrap();
+    let wall = started.elapsed();
+    report(
+        "mistralocr sync OCR",
+        &faults,
+        100,
+        faults.creations(),
+        wall,
+    );
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(faults.total_injected() > 10, "{:?}", faults.injected());
+    assert_eq!(faults.creations(), 100, "one billed OCR call per document");
+    let mut received = fake.received();
+    received.sort();
+    received.dedup();
+    assert_eq!(received.len(), 100, "every document exactly once");
+    let v = fake.violations();
+    assert!(v.is_empty(), "{v:#?}");
+    assert!(fake.trap_requests().is_empty());
+    for i in 0..100 {
+        let md = fs::read_to_string(env.out().join(format!("f{i:03}/full.md"))).unwrap();
+        assert_eq!(md, MARKDOWN);
+    }
+}
+
+/// A creation whose answer is lost (502, or the connection closed after the
+/// request) may have made a task: it is not sent again, the documents are left
+/// for the rerun with a message saying so, and the rerun creates each once.
+#[test]
+fn lost_creation_answers_are_not_retried_and_the_rerun_creates_each_task_once() {
+    let faults = Arc::new(Faults::new(SEED, 0, mineru_creates).losing_creations(2));
+    let fake = FakeMineru::start_with(FakeConfig {
+        faults: Some(faults.clone()),
+        ..FakeConfig::default()
+    });
+    let env = Env::new();
+    let list = env.work.path().join("list.txt");
+    let urls: Vec<String> = (0..10)
+        .map(|i| format!("https://docs.example.org/lost/l{i:03}.pdf"))
+        .collect();
+    fs::write(&list, urls.join("\n")).unwrap();
+    let run = || {
+        let mut cmd = env.keyed(&fake);
+        fast(&mut cmd);
+        cmd.args(["-p", "mineru", "batch", "-o"])
+            .arg(env.out())
+            .arg("--from")
+            .arg(&list)
+            .output()
+            .unwrap()
+    };
+    for lost in 1..=2 {
+        let out = run();
+        assert!(!out.status.success(), "run {lost} succeeded");
+        let err = stderr_of(&out);
+        assert!(err.contains("run the same command again"), "{err}");
+        assert_eq!(fake.tasks_created(), 0);
+        assert_eq!(
+            fake.count("POST", "/api/v4/extract/task/batch"),
+            lost,
+            "a lost creation is never sent again in the same run"
+        );
+    }
+    let out = run();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(fake.tasks_created(), 10, "one task per document");
+    for i in 0..10 {
+        assert_mineru_result(&env.out().join(format!("l{i:03}")), None);
+    }
+    assert!(fake.violations().is_empty(), "{:?}", fake.violations());
+}

@@ -1,0 +1,271 @@
+//! Faults outside the network: hostile output folders, inputs that are not what
+//! their names say, readable key files, signals in the middle of a batch.
+
+use std::fs;
+use std::time::{Duration, Instant};
+
+use crate::harness::{json_lines, stderr_of, Env};
+use crate::support::{Advance, FakeConfig, FakeMineru, TOKEN};
+
+#[cfg(unix)]
+#[test]
+fn a_config_file_with_keys_that_others_can_read_gets_a_warning() {
+    use std::os::unix::fs::PermissionsExt;
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    let cfg = env.config("[providers.mineru]\napi_key = \"file-secret-789\"\n");
+    let run = || {
+        env.cmd(&fake)
+            .arg("-c")
+            .arg(&cfg)
+            .arg("providers")
+            .output()
+            .unwrap()
+    };
+    let quiet = stderr_of(&run());
+    assert!(!quiet.contains("chmod"), "{quiet}");
+    fs::set_permissions(&cfg, fs::Permissions::from_mode(0o644)).unwrap();
+    let err = stderr_of(&run());
+    assert!(
+        err.contains(&cfg.display().to_string()) && err.contains("chmod 600"),
+        "{err}"
+    );
+    assert!(!err.contains("file-secret-789"), "{err}");
+    // No key in the file: nothing to protect, no warning.
+    let cfg = env.config("[defaults]\nconcurrency = 2\n");
+    fs::set_permissions(&cfg, fs::Permissions::from_mode(0o644)).unwrap();
+    assert!(!stderr_of(&run()).contains("chmod"));
+}
+
+#[test]
+fn inputs_whose_content_contradicts_their_extension_exit_4_before_upload_and_the_batch_goes_on() {
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    let dir = env.work.path().join("in");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(dir.join("good.pdf"), "%PDF-1.4\n% good\n%%EOF\n").unwrap();
+    fs::write(dir.join("fake.pdf"), b"\x89PNG\r\n\x1a\nnot a pdf").unwrap();
+    fs::write(dir.join("fake.png"), "%PDF-1.4\n").unwrap();
+    fs::write(
+        dir.join("fake.docx"),
+        b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1old",
+    )
+    .unwrap();
+    fs::write(dir.join("empty.pdf"), "").unwrap();
+    // Over the size limit (lowered in the config, as users may).
+    let big = fs::File::create(dir.join("huge.pdf")).unwrap();
+    std::io::Write::write_all(&mut &big, b"%PDF-1.4\n").unwrap();
+    big.set_len(2 * 1024 * 1024).unwrap();
+    let config = env.config("[providers.mineru]\nmax_file_mb = 1\n");
+    let out = env
+        .keyed(&fake)
+        .arg("-c")
+        .arg(&config)
+        .args(["-p", "mineru", "--json", "batch", "-o"])
+        .arg(env.out())
+        .arg(&dir)
+        .arg(env.work.path().join("missing.pdf"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    for name in [
+        "fake.pdf",
+        "fake.png",
+        "fake.docx",
+        "empty.pdf",
+        "missing.pdf",
+    ] {
+        assert!(err.contains(name), "{name} not named: {err}");
+    }
+    assert!(err.contains("PNG image"), "{err}");
+    assert_eq!(fake.tasks_created(), 1, "only the good document was sent");
+    let uploads: Vec<_> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "PUT")
+        .collect();
+    assert_eq!(uploads.len(), 1);
+    assert!(env.out().join("good/full.md").is_file());
+    let done: Vec<_> = json_lines(&out)
+        .into_iter()
+        .filter(|l| l["state"] == "done")
+        .collect();
+    assert_eq!(done.len(), 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn links_planted_in_the_output_folder_are_never_written_through() {
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    let doc = env.doc("demo1.pdf", "report.pdf");
+    let outside = env.work.path().join("outside");
+    fs::create_dir_all(&outside).unwrap();
+    fs::create_dir_all(env.out()).unwrap();
+    std::os::unix::fs::symlink(&outside, env.out().join("report")).unwrap();
+    std::os::unix::fs::symlink(&outside, env.out().join("report_images")).unwrap();
+    std::os::unix::fs::symlink(outside.join("x.md"), env.out().join("report.md")).unwrap();
+    for cmd in ["parse", "ocr"] {
+        let out = env
+            .keyed(&fake)
+            .args(["-p", "mineru", cmd, "-o"])
+            .arg(env.out())
+            .arg(&doc)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{cmd}: {}", stderr_of(&out));
+    }
+    assert_eq!(
+        fs::read_dir(&outside).unwrap().count(),
+        0,
+        "something was written through a link"
+    );
+    // The links are still links (not docpipe's to replace); results went beside them.
+    for name in ["report", "report_images", "report.md"] {
+        let meta = fs::symlink_metadata(env.out().join(name)).unwrap();
+        assert!(meta.file_type().is_symlink(), "{name}");
+    }
+    let names: Vec<String> = fs::read_dir(env.out())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with("report-") && !n.ends_with(".md") && !n.contains("_images")),
+        "{names:?}"
+    );
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with("report-") && n.ends_with(".md")),
+        "{names:?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_a_batch_with_130_and_the_rerun_completes_with_one_task_each() {
+    let fake = FakeMineru::start_with(FakeConfig {
+        advance: Advance::Time(Duration::from_millis(400)),
+        ..FakeConfig::default()
+    });
+    let env = Env::new();
+    let list = env.work.path().join("list.txt");
+    let urls: Vec<String> = (0..12)
+        .map(|i| format!("https://docs.example.org/term/t{i:03}.pdf"))
+        .collect();
+    fs::write(&list, urls.join("\n")).unwrap();
+    let args = |cmd: &mut std::process::Command| {
+        cmd.env("MINERU_API_KEY", TOKEN)
+            .args(["-p", "mineru", "batch", "-o"])
+            .arg(env.out())
+            .arg("--from")
+            .arg(&list);
+    };
+    let mut cmd = env.std_cmd(&fake);
+    args(&mut cmd);
+    let child = cmd.stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let started = Instant::now();
+    while fake.tasks_created() < 12 {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "never submitted"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let kill = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("interrupted") && err.contains("run the same command again"),
+        "{err}"
+    );
+    let mut cmd = env.std_cmd(&fake);
+    args(&mut cmd);
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(
+        fake.tasks_created(),
+        12,
+        "exactly one creation per document"
+    );
+    for i in 0..12 {
+        assert!(env.out().join(format!("t{i:03}/full.md")).is_file());
+    }
+    assert!(fake.violations().is_empty(), "{:?}", fake.violations());
+}
+
+/// A signal while a creation is in flight waits for its answer and records it:
+/// the rerun creates nothing more.
+#[cfg(unix)]
+#[test]
+fn a_signal_during_a_creation_waits_for_it_to_be_recorded() {
+    use crate::support::faults::Faults;
+    let faults = Faults::new(1, 0, |rq| {
+        rq.method == "POST" && rq.path_only() == "/api/v4/extract/task/batch"
+    })
+    .slowing_creations(Duration::from_millis(800));
+    let fake = FakeMineru::start_with(FakeConfig {
+        faults: Some(std::sync::Arc::new(faults)),
+        ..FakeConfig::default()
+    });
+    let env = Env::new();
+    let list = env.work.path().join("list.txt");
+    let urls: Vec<String> = (0..5)
+        .map(|i| format!("https://docs.example.org/inflight/s{i:03}.pdf"))
+        .collect();
+    fs::write(&list, urls.join("\n")).unwrap();
+    let args = |cmd: &mut std::process::Command| {
+        cmd.env("MINERU_API_KEY", TOKEN)
+            .args(["-p", "mineru", "batch", "-o"])
+            .arg(env.out())
+            .arg("--from")
+            .arg(&list);
+    };
+    let mut cmd = env.std_cmd(&fake);
+    args(&mut cmd);
+    let child = cmd.stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let started = Instant::now();
+    while fake.count("POST", "/api/v4/extract/task/batch") < 1 {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "never submitted"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // The request is at the fake, which answers (and creates) 0.8 s later.
+    let kill = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("recording the submissions already sent"),
+        "{err}"
+    );
+    assert_eq!(fake.tasks_created(), 5);
+    let mut cmd = env.std_cmd(&fake);
+    args(&mut cmd);
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(
+        fake.count("POST", "/api/v4/extract/task/batch"),
+        1,
+        "resubmitted"
+    );
+    assert_eq!(fake.tasks_created(), 5, "exactly one creation per document");
+    for i in 0..5 {
+        assert!(env.out().join(format!("s{i:03}/full.md")).is_file());
+    }
+}

@@ -1,0 +1,257 @@
+//! Fault injection for the fakes: at a set rate, a request is answered 500, 502,
+//! 503 or 429 (with `Retry-After: 0` or `1`), its connection is closed without an
+//! answer, a download is cut short of its Content-Length or arrives damaged at its
+//! full length, or the answer stalls past the client's read timeout.
+//!
+//! Which request gets which fault is decided by a hash of the seed, the request
+//! (host, method, path and body: see [`request_key`]) and how many times that
+//! request was seen before, so a run's faults do not depend on thread
+//! scheduling more than the order of identical requests. No request is faulted
+//! more than [`MAX_IN_A_ROW`] times running: the client retries a bounded number
+//! of times, and the suite tests recovery, not exhaustion (that is tested on its
+//! own, e.g. a 429 that never ends exits 7).
+//!
+//! Requests that create a task are only ever refused *before* the fake acts on
+//! them, and only the way a real service refuses such a request without acting on
+//! it (429, 503): the fault runs instead of the handler, so no task exists. Lost
+//! answers to creations (500, 502, a closed connection, a stall) are what the
+//! client must not retry, so injecting them here would test the rerun, which has
+//! its own test.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use super::http::{lock, Recorded, Server};
+
+/// No request line fails more often than this in a row.
+pub const MAX_IN_A_ROW: u32 = 2;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// This status, with `Retry-After: n` when given.
+    Status(u16, Option<u64>),
+    /// The connection closed after the request, without an answer.
+    Drop,
+    /// Half the body of the answer, then the connection closed.
+    Truncate,
+    /// The whole length, but the last 64 bytes zeroed (a zip's directory): a
+    /// damaged copy that passes a length check. Zips only: other results carry
+    /// nothing a client could check them with, so those are served intact.
+    Corrupt,
+    /// The answer only after this long.
+    Stall(Duration),
+}
+
+impl Fault {
+    fn label(&self) -> &'static str {
+        match self {
+            Fault::Status(429, _) => "429",
+            Fault::Status(500, _) => "500",
+            Fault::Status(502, _) => "502",
+            Fault::Status(503, _) => "503",
+            Fault::Status(_, _) => "other status",
+            Fault::Drop => "dropped connection",
+            Fault::Truncate => "truncated download",
+            Fault::Corrupt => "damaged download",
+            Fault::Stall(_) => "stall",
+        }
+    }
+}
+
+type IsCreate = Box<dyn Fn(&Recorded) -> bool + Send + Sync>;
+
+pub struct Faults {
+    seed: u64,
+    per_mille: u64,
+    stall: Option<Duration>,
+    /// The first this many creations get a lost answer (a 502 or a dropped
+    /// connection, alternately), still before the fake acts.
+    lose_creations: usize,
+    /// Every creation answered only after this long (the fake acts after it).
+    slow_creations: Option<Duration>,
+    is_create: IsCreate,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    seen: HashMap<String, u64>,
+    in_a_row: HashMap<String, u32>,
+    injected: BTreeMap<&'static str, usize>,
+    requests: usize,
+    /// Task-creating requests let through to the fake.
+    creations: usize,
+}
+
+impl std::fmt::Debug for Faults {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Faults({}‰, seed {})", self.per_mille, self.seed)
+    }
+}
+
+impl Faults {
+    /// Faults on `percent` % of requests; `is_create` tells task-creating requests.
+    pub fn new(
+        seed: u64,
+        percent: u64,
+        is_create: impl Fn(&Recorded) -> bool + Send + Sync + 'static,
+    ) -> Faults {
+        Faults {
+            seed,
+            per_mille: percent * 10,
+            stall: None,
+            lose_creations: 0,
+            slow_creations: None,
+            is_create: Box::new(is_create),
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    /// Also stall answers (not of creations, not of downloads) by `wait`.
+    pub fn with_stalls(mut self, wait: Duration) -> Faults {
+        self.stall = Some(wait);
+        self
+    }
+
+    /// Loses the answers of the first `n` creations (see the module comment: the
+    /// client must not retry them, and a rerun must create each task once).
+    pub fn losing_creations(mut self, n: usize) -> Faults {
+        self.lose_creations = n;
+        self
+    }
+
+    /// Answers every creation only after `wait`: a window in which the request
+    /// is in flight, for tests of what a stop does then.
+    pub fn slowing_creations(mut self, wait: Duration) -> Faults {
+        self.slow_creations = Some(wait);
+        self
+    }
+
+    /// The fault for this request, if any; counted.
+    pub fn decide(&self, rq: &Recorded) -> Option<Fault> {
+        let key = request_key(rq);
+        let mut st = lock(&self.state);
+        st.requests += 1;
+        let n = {
+            let seen = st.seen.entry(key.clone()).or_insert(0);
+            *seen += 1;
+            *seen
+        };
+        let roll = mix(self.seed ^ fnv(&key) ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let running = st.in_a_row.get(&key).copied().unwrap_or(0);
+        let creates = (self.is_create)(rq);
+        let lost: usize = ["502", "dropped connection"]
+            .iter()
+            .map(|k| st.injected.get(k).copied().unwrap_or(0))
+            .sum();
+        if let Some(wait) = self.slow_creations.filter(|_| creates) {
+            st.creations += 1;
+            return Some(Fault::Stall(wait));
+        }
+        if creates && lost < self.lose_creations {
+            let fault = [Fault::Status(502, None), Fault::Drop][lost % 2].clone();
+            *st.injected.entry(fault.label()).or_insert(0) += 1;
+            return Some(fault);
+        }
+        if roll % 1000 >= self.per_mille || running >= MAX_IN_A_ROW {
+            st.in_a_row.insert(key, 0);
+            st.creations += usize::from(creates);
+            return None;
+        }
+        let pick = roll >> 20;
+        let ra = Some(pick % 2);
+        let fault = if creates {
+            [Fault::Status(429, ra), Fault::Status(503, None)][(pick % 2) as usize].clone()
+        } else {
+            let mut kinds = vec![
+                Fault::Status(500, None),
+                Fault::Status(502, None),
+                Fault::Status(503, None),
+                Fault::Status(429, ra),
+                Fault::Drop,
+            ];
+            if rq.server == Server::Cdn && rq.method == "GET" {
+                kinds.push(Fault::Truncate);
+                if rq.path_only().ends_with(".zip") {
+                    kinds.push(Fault::Corrupt);
+                }
+            } else if let Some(wait) = self.stall {
+                kinds.push(Fault::Stall(wait));
+            }
+            kinds[((pick / 2) % kinds.len() as u64) as usize].clone()
+        };
+        st.in_a_row.insert(key, running + 1);
+        *st.injected.entry(fault.label()).or_insert(0) += 1;
+        Some(fault)
+    }
+
+    /// Faults injected so far, by kind.
+    pub fn injected(&self) -> BTreeMap<&'static str, usize> {
+        lock(&self.state).injected.clone()
+    }
+
+    pub fn total_injected(&self) -> usize {
+        lock(&self.state).injected.values().sum()
+    }
+
+    /// Task-creating requests that reached the fake (not refused by a fault).
+    pub fn creations(&self) -> usize {
+        lock(&self.state).creations
+    }
+
+    /// Requests seen (faulted or not).
+    pub fn requests(&self) -> usize {
+        lock(&self.state).requests
+    }
+}
+
+/// What makes two requests "the same request" (a retry): host, method, path and
+/// body, with a multipart boundary (new on every attempt) taken out. Keying on
+/// the body keeps one document's retries apart from another's on a shared
+/// endpoint, so the cap on faults in a row holds per document.
+fn request_key(rq: &Recorded) -> String {
+    let mut body = rq.body.clone();
+    let boundary = rq
+        .header("content-type")
+        .and_then(|ct| ct.split("boundary=").nth(1))
+        .map(|b| b.trim_matches('"').as_bytes().to_vec())
+        .filter(|b| !b.is_empty());
+    if let Some(b) = boundary {
+        let mut out = Vec::with_capacity(body.len());
+        let mut i = 0;
+        while i < body.len() {
+            if body[i..].starts_with(&b) {
+                i += b.len();
+            } else {
+                out.push(body[i]);
+                i += 1;
+            }
+        }
+        body = out;
+    }
+    format!(
+        "{:?} {} {} {:016x}",
+        rq.server,
+        rq.method,
+        rq.path,
+        fnv_bytes(&body)
+    )
+}
+
+/// splitmix64's finaliser: a well-spread 64-bit hash of a 64-bit value.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+fn fnv(s: &str) -> u64 {
+    fnv_bytes(s.as_bytes())
+}
+
+fn fnv_bytes(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
+}
