@@ -2,6 +2,7 @@
 //! providers started inside this process (see `support/`).
 
 mod batch;
+mod bench_serve;
 mod conformance;
 mod contract;
 mod docs;

@@ -7,7 +7,7 @@
 
 use std::io::Write;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -77,6 +77,9 @@ pub struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// A body streamed from this file instead of `body`: results too large to hold
+    /// in memory (the benchmark's 1 GiB zip).
+    pub file: Option<std::path::PathBuf>,
 }
 
 impl Reply {
@@ -85,6 +88,7 @@ impl Reply {
             status,
             headers: vec![("Content-Type".into(), content_type.into())],
             body: body.into(),
+            file: None,
         }
     }
 
@@ -97,6 +101,15 @@ impl Reply {
             status,
             headers: Vec::new(),
             body: Vec::new(),
+            file: None,
+        }
+    }
+
+    /// An answer whose body is streamed from `path` when it is written.
+    pub fn file(status: u16, content_type: &str, path: &std::path::Path) -> Reply {
+        Reply {
+            file: Some(path.to_path_buf()),
+            ..Reply::new(status, content_type, Vec::new())
         }
     }
 
@@ -196,16 +209,49 @@ fn worker(
     }
 }
 
+/// Request bodies above this many bytes are not kept: the log and the handler see
+/// `<n> bytes, sha256 <hex>` instead (the benchmark's 190 MiB upload). Unlimited
+/// unless [`keep_bodies_up_to`] lowers it.
+static KEEP_BODIES_UP_TO: AtomicU64 = AtomicU64::new(u64::MAX);
+
+pub fn keep_bodies_up_to(limit: u64) {
+    KEEP_BODIES_UP_TO.store(limit, Ordering::SeqCst);
+}
+
+fn read_body(rq: &mut tiny_http::Request) -> std::io::Result<Vec<u8>> {
+    let limit = KEEP_BODIES_UP_TO.load(Ordering::SeqCst);
+    let mut body = Vec::new();
+    if rq.body_length().is_none_or(|n| n as u64 <= limit) {
+        rq.as_reader().read_to_end(&mut body)?;
+        return Ok(body);
+    }
+    use sha2::Digest;
+    let (mut hasher, mut buf, mut total) = (sha2::Sha256::new(), vec![0u8; 256 * 1024], 0u64);
+    loop {
+        let n = rq.as_reader().read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        total += n as u64;
+    }
+    let hex: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok(format!("{total} bytes, sha256 {hex}").into_bytes())
+}
+
 fn serve_one(
     mut rq: tiny_http::Request,
     kind: Server,
     log: &Log,
     handler: &(dyn Fn(&Recorded) -> Reply + Send + Sync),
 ) {
-    let mut body = Vec::new();
-    let reply = match rq.as_reader().read_to_end(&mut body) {
+    let reply = match read_body(&mut rq) {
         Err(e) => Reply::new(400, "text/plain", format!("unreadable body: {e}")),
-        Ok(_) => {
+        Ok(body) => {
             let recorded = Recorded {
                 server: kind,
                 method: rq.method().as_str().to_uppercase(),
@@ -244,10 +290,14 @@ fn serve_one(
 /// in-process client from reusing a connection to a fake already dropped.
 fn write_reply(out: &mut dyn Write, reply: &Reply, head_only: bool) -> std::io::Result<()> {
     let reason = tiny_http::StatusCode(reply.status).default_reason_phrase();
+    let mut file = reply.file.as_deref().map(std::fs::File::open).transpose()?;
+    let length = match &file {
+        Some(f) => f.metadata()?.len(),
+        None => reply.body.len() as u64,
+    };
     let mut head = format!(
-        "HTTP/1.1 {} {reason}\r\nServer: docpipe-fake\r\nContent-Length: {}\r\nConnection: close\r\n",
+        "HTTP/1.1 {} {reason}\r\nServer: docpipe-fake\r\nContent-Length: {length}\r\nConnection: close\r\n",
         reply.status,
-        reply.body.len()
     );
     for (name, value) in &reply.headers {
         // Values are the fakes' own, but a stray newline must not split the answer.
@@ -258,7 +308,12 @@ fn write_reply(out: &mut dyn Write, reply: &Reply, head_only: bool) -> std::io::
     head.push_str("\r\n");
     out.write_all(head.as_bytes())?;
     if !head_only {
-        out.write_all(&reply.body)?;
+        match file.as_mut() {
+            Some(f) => {
+                std::io::copy(f, out)?;
+            }
+            None => out.write_all(&reply.body)?,
+        }
     }
     out.flush()
 }

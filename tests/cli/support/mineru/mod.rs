@@ -35,6 +35,9 @@ pub struct FakeConfig {
     pub rate_limit_flash: u32,
     /// Files accepted in one batch call (providers.md: 200).
     pub max_batch_files: usize,
+    /// Serve this zip (streamed from disk) as every finished v4 result instead of
+    /// the demo zip: the benchmark's large result.
+    pub result_zip: Option<std::path::PathBuf>,
 }
 
 impl Default for FakeConfig {
@@ -46,6 +49,7 @@ impl Default for FakeConfig {
             flash_max_bytes: 10 * 1024 * 1024,
             rate_limit_flash: u32::MAX,
             max_batch_files: 200,
+            result_zip: None,
         }
     }
 }
@@ -753,6 +757,7 @@ impl Core {
         // Copy what the result needs and build it outside the lock: zips take a while.
         let st = self.state();
         let pages = st.cfg.pages;
+        let result_zip = st.cfg.result_zip.clone();
         let found = st
             .tasks
             .get(id)
@@ -769,6 +774,9 @@ impl Core {
         drop(st);
         match (ext, found) {
             ("zip", Some((Api::V4, outcome, html, name, upload))) => {
+                if let (Outcome::Done, false, Some(zip)) = (outcome, html, &result_zip) {
+                    return Reply::file(200, "application/zip", zip);
+                }
                 let bytes = if outcome == Outcome::Hostile {
                     zipfix::hostile_zip_bytes()
                 } else if html {
