@@ -175,6 +175,10 @@ pub fn run(ctx: &Ctx, args: &BatchArgs) -> Result<i32> {
 }
 
 impl Run<'_> {
+    fn lock_groups(&self) -> std::sync::MutexGuard<'_, Vec<Group>> {
+        self.groups.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     fn lock_summary(&self) -> std::sync::MutexGuard<'_, Summary> {
         self.summary.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -604,6 +608,11 @@ impl Run<'_> {
         let mut backoff = Backoff::new(self.intervals.0, self.intervals.1);
         let mut wait = Duration::ZERO;
         loop {
+            // The round that saw the last document finish ends the loop at once,
+            // not one more interval later (up to 30 s of waiting on nothing).
+            if !self.submitting.load(Ordering::SeqCst) && self.lock_groups().is_empty() {
+                return;
+            }
             let now = Instant::now();
             let sleep = wait.min(self.deadline.saturating_duration_since(now));
             std::thread::sleep(sleep);
