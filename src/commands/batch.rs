@@ -114,6 +114,8 @@ struct Run<'a> {
     fatal: Mutex<Option<anyhow::Error>>,
     summary: Mutex<Summary>,
     progress: Mutex<HashMap<String, DocProgress>>,
+    /// Pages extracted at the last status of each document, to see progress.
+    seen_pages: Mutex<HashMap<String, Option<u64>>>,
     overall: Option<indicatif::ProgressBar>,
     total: usize,
 }
@@ -157,6 +159,7 @@ pub fn run(ctx: &Ctx, args: &BatchArgs) -> Result<i32> {
         fatal: Mutex::new(None),
         summary: Mutex::new(Summary::default()),
         progress: Mutex::new(HashMap::new()),
+        seen_pages: Mutex::new(HashMap::new()),
         overall: None,
         total: 0,
     };
@@ -702,9 +705,26 @@ impl Run<'_> {
             return false;
         };
         let pages = status.progress.map(|p| p.total).or(rec.pages);
-        let moved = rec.state != status.state || rec.pages != pages;
+        // Pages extracted count as movement too (running 1/12 → 12/12), as in
+        // `poll::wait`: the record keeps only the total, so the last count seen is
+        // kept here.
+        let done_pages = status.progress.map(|p| p.done);
+        let seen = self
+            .seen_pages
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key.to_string(), done_pages);
+        let moved = rec.state != status.state
+            || rec.pages != pages
+            || seen.is_some_and(|s| s != done_pages);
         if let Some(p) = self.doc_progress(&rec) {
             p.state(status.state, status.progress);
+        }
+        if status.state.is_final() {
+            self.seen_pages
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(key);
         }
         match status.state {
             State::Done => {
