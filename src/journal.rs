@@ -147,10 +147,14 @@ impl Journal {
             .tempfile_in(&dir)?;
         let mut sorted: Vec<&DocRecord> = records.values().collect();
         sorted.sort_by(|a, b| a.key.cmp(&b.key));
+        // Buffered: serde_json writes token by token.
+        let mut out = std::io::BufWriter::new(tmp.as_file_mut());
         for rec in sorted {
-            serde_json::to_writer(&mut tmp, rec)?;
-            tmp.write_all(b"\n")?;
+            serde_json::to_writer(&mut out, rec)?;
+            out.write_all(b"\n")?;
         }
+        out.flush()?;
+        drop(out);
         tmp.as_file().sync_all()?;
         tmp.persist(&path)
             .with_context(|| format!("cannot write {}", path.display()))?;

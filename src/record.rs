@@ -78,8 +78,10 @@ impl Store {
             .prefix(".record-")
             .tempfile_in(&self.dir)
             .with_context(|| format!("cannot write the task record in {}", self.dir.display()))?;
-        serde_json::to_writer_pretty(&mut tmp, record)?;
-        tmp.write_all(b"\n")?;
+        // One write, not one per JSON token.
+        let mut text = serde_json::to_vec_pretty(record)?;
+        text.push(b'\n');
+        tmp.write_all(&text)?;
         tmp.persist(&path)
             .with_context(|| format!("cannot write the task record {}", path.display()))?;
         Ok(())
@@ -95,7 +97,9 @@ impl Store {
         let mut tmp = tempfile::Builder::new()
             .prefix(".run-")
             .tempfile_in(&self.dir)?;
-        serde_json::to_writer(&mut tmp, &serde_json::json!({"id": id, "run_dir": run_dir}))?;
+        tmp.write_all(&serde_json::to_vec(
+            &serde_json::json!({"id": id, "run_dir": run_dir}),
+        )?)?;
         tmp.persist(&path)
             .with_context(|| format!("cannot write the task record {}", path.display()))?;
         Ok(())

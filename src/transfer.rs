@@ -179,6 +179,9 @@ fn download_once(
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     let mut buf = vec![0u8; 256 * 1024];
     let mut got = 0u64;
+    // Reads return what the socket holds (often 1–16 KiB); buffered, the writes do
+    // not follow them one system call each.
+    let mut out = std::io::BufWriter::with_capacity(256 * 1024, file.as_file_mut());
     loop {
         let n = match resp.read(&mut buf) {
             Ok(0) => break,
@@ -186,11 +189,12 @@ fn download_once(
             // A connection cut mid-body is a truncation: download again.
             Err(_) => return Err(DownloadError::Truncated(got, expected)),
         };
-        file.write_all(&buf[..n])
+        out.write_all(&buf[..n])
             .with_context(|| format!("cannot write to {}", dir.display()))?;
         got += n as u64;
     }
-    file.flush().context("cannot write the download")?;
+    out.flush().context("cannot write the download")?;
+    drop(out);
     if let Some(want) = expected {
         if got != want {
             return Err(DownloadError::Truncated(got, Some(want)));

@@ -124,6 +124,8 @@ struct Run<'a> {
     fatal: Mutex<Option<anyhow::Error>>,
     summary: Mutex<Summary>,
     progress: Mutex<HashMap<String, DocProgress>>,
+    /// Pages extracted at the last status of each document, to see progress.
+    seen_pages: Mutex<HashMap<String, Option<u64>>>,
     overall: Option<indicatif::ProgressBar>,
     total: usize,
 }
@@ -171,6 +173,7 @@ pub fn run(ctx: &Ctx, args: &BatchArgs) -> Result<i32> {
         fatal: Mutex::new(None),
         summary: Mutex::new(Summary::default()),
         progress: Mutex::new(HashMap::new()),
+        seen_pages: Mutex::new(HashMap::new()),
         overall: None,
         total: 0,
     };
@@ -189,6 +192,10 @@ pub fn run(ctx: &Ctx, args: &BatchArgs) -> Result<i32> {
 }
 
 impl Run<'_> {
+    fn lock_groups(&self) -> std::sync::MutexGuard<'_, Vec<Group>> {
+        self.groups.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     fn lock_summary(&self) -> std::sync::MutexGuard<'_, Summary> {
         self.summary.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -659,6 +666,11 @@ impl Run<'_> {
         let mut backoff = Backoff::new(self.intervals.0, self.intervals.1);
         let mut wait = Duration::ZERO;
         loop {
+            // The round that saw the last document finish ends the loop at once,
+            // not one more interval later (up to 30 s of waiting on nothing).
+            if !self.submitting.load(Ordering::SeqCst) && self.lock_groups().is_empty() {
+                return;
+            }
             let now = Instant::now();
             let sleep = wait.min(self.deadline.saturating_duration_since(now));
             std::thread::sleep(sleep);
@@ -748,9 +760,26 @@ impl Run<'_> {
             return false;
         };
         let pages = status.progress.map(|p| p.total).or(rec.pages);
-        let moved = rec.state != status.state || rec.pages != pages;
+        // Pages extracted count as movement too (running 1/12 → 12/12), as in
+        // `poll::wait`: the record keeps only the total, so the last count seen is
+        // kept here.
+        let done_pages = status.progress.map(|p| p.done);
+        let seen = self
+            .seen_pages
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key.to_string(), done_pages);
+        let moved = rec.state != status.state
+            || rec.pages != pages
+            || seen.is_some_and(|s| s != done_pages);
         if let Some(p) = self.doc_progress(&rec) {
             p.state(status.state, status.progress);
+        }
+        if status.state.is_final() {
+            self.seen_pages
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(key);
         }
         match status.state {
             State::Done => {

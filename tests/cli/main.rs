@@ -3,6 +3,7 @@
 
 mod batch;
 mod batch_providers;
+mod bench_serve;
 mod conformance;
 mod contract;
 mod docs;

@@ -5,10 +5,10 @@
 //! assert on what the client really sent, even when the handler rejects it), and writes
 //! replies with an explicit Content-Length, as real CDNs and APIs do.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -80,6 +80,9 @@ pub struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// A body streamed from this file instead of `body`: results too large to hold
+    /// in memory (the benchmark's 1 GiB zip).
+    pub file: Option<std::path::PathBuf>,
 }
 
 impl Reply {
@@ -88,6 +91,15 @@ impl Reply {
             status,
             headers: vec![("Content-Type".into(), content_type.into())],
             body: body.into(),
+            file: None,
+        }
+    }
+
+    /// A body streamed from a file.
+    pub fn file(status: u16, content_type: &str, path: &std::path::Path) -> Reply {
+        Reply {
+            file: Some(path.to_path_buf()),
+            ..Reply::new(status, content_type, Vec::new())
         }
     }
 
@@ -100,6 +112,7 @@ impl Reply {
             status,
             headers: Vec::new(),
             body: Vec::new(),
+            file: None,
         }
     }
 
@@ -340,11 +353,15 @@ fn read_request(reader: &mut impl BufRead, kind: Server) -> Result<Recorded, Req
             Some(v) => v.parse().map_err(|_| bad("bad Content-Length"))?,
             None => 0,
         };
-        let mut body = vec![0u8; len];
-        reader
-            .read_exact(&mut body)
-            .map_err(|e| bad(&format!("unreadable body: {e}")))?;
-        body
+        if len as u64 > KEEP_BODIES_UP_TO.load(Ordering::SeqCst) {
+            summarize_body(reader, len as u64).map_err(|e| bad(&format!("unreadable body: {e}")))?
+        } else {
+            let mut body = vec![0u8; len];
+            reader
+                .read_exact(&mut body)
+                .map_err(|e| bad(&format!("unreadable body: {e}")))?;
+            body
+        }
     };
     Ok(Recorded {
         server: kind,
@@ -380,6 +397,38 @@ fn read_chunked(reader: &mut impl BufRead) -> std::io::Result<Vec<u8>> {
     }
 }
 
+/// Request bodies above this many bytes are not kept: the log and the handler see
+/// `<n> bytes, sha256 <hex>` instead (the benchmark's 190 MiB upload). Unlimited
+/// unless [`keep_bodies_up_to`] lowers it.
+static KEEP_BODIES_UP_TO: AtomicU64 = AtomicU64::new(u64::MAX);
+
+pub fn keep_bodies_up_to(limit: u64) {
+    KEEP_BODIES_UP_TO.store(limit, Ordering::SeqCst);
+}
+
+/// Reads `len` bytes of a body without keeping them: their count and SHA-256.
+fn summarize_body(reader: &mut impl Read, len: u64) -> std::io::Result<Vec<u8>> {
+    use sha2::Digest;
+    let mut hasher = sha2::Sha256::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut left = len;
+    while left > 0 {
+        let want = left.min(buf.len() as u64) as usize;
+        let n = reader.read(&mut buf[..want])?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        hasher.update(&buf[..n]);
+        left -= n as u64;
+    }
+    let hex: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok(format!("{len} bytes, sha256 {hex}").into_bytes())
+}
+
 /// Writes the answer with an explicit Content-Length and `Connection: close`.
 /// `cut` sends only that many bytes of the body (a truncated download); the caller
 /// then closes the connection.
@@ -390,10 +439,14 @@ fn write_reply(
     cut: Option<usize>,
 ) -> std::io::Result<()> {
     let reason = reason_phrase(reply.status);
+    let mut file = reply.file.as_deref().map(std::fs::File::open).transpose()?;
+    let length = match &file {
+        Some(f) => f.metadata()?.len(),
+        None => reply.body.len() as u64,
+    };
     let mut head = format!(
-        "HTTP/1.1 {} {reason}\r\nServer: docpipe-fake\r\nContent-Length: {}\r\nConnection: close\r\n",
+        "HTTP/1.1 {} {reason}\r\nServer: docpipe-fake\r\nContent-Length: {length}\r\nConnection: close\r\n",
         reply.status,
-        reply.body.len()
     );
     for (name, value) in &reply.headers {
         // Values are the fakes' own, but a stray newline must not split the answer.
@@ -404,8 +457,13 @@ fn write_reply(
     head.push_str("\r\n");
     out.write_all(head.as_bytes())?;
     if !head_only {
-        let end = cut.unwrap_or(reply.body.len()).min(reply.body.len());
-        out.write_all(&reply.body[..end])?;
+        let end = cut.map_or(length, |c| (c as u64).min(length));
+        match file.as_mut() {
+            Some(f) => {
+                std::io::copy(&mut f.take(end), out)?;
+            }
+            None => out.write_all(&reply.body[..end as usize])?,
+        }
     }
     out.flush()
 }

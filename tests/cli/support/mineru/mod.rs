@@ -38,6 +38,9 @@ pub struct FakeConfig {
     pub max_batch_files: usize,
     /// Faults injected into every host's answers.
     pub faults: Option<Arc<Faults>>,
+    /// Serve this zip (streamed from disk) as every finished v4 result instead of
+    /// the demo zip: the benchmark's large result.
+    pub result_zip: Option<std::path::PathBuf>,
 }
 
 impl Default for FakeConfig {
@@ -50,6 +53,7 @@ impl Default for FakeConfig {
             rate_limit_flash: u32::MAX,
             max_batch_files: 200,
             faults: None,
+            result_zip: None,
         }
     }
 }
@@ -776,6 +780,7 @@ impl Core {
         // Copy what the result needs and build it outside the lock: zips take a while.
         let st = self.state();
         let pages = st.cfg.pages;
+        let result_zip = st.cfg.result_zip.clone();
         let found = st
             .tasks
             .get(id)
@@ -792,6 +797,9 @@ impl Core {
         drop(st);
         match (ext, found) {
             ("zip", Some((Api::V4, outcome, html, name, upload))) => {
+                if let (Outcome::Done, false, Some(zip)) = (outcome, html, &result_zip) {
+                    return Reply::file(200, "application/zip", zip);
+                }
                 let bytes = if outcome == Outcome::Hostile {
                     zipfix::hostile_zip_bytes()
                 } else if html {
