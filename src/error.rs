@@ -108,16 +108,19 @@ impl std::error::Error for Error {}
 
 /// The exit code for any error: a typed [`Error`] anywhere in the chain decides it.
 pub fn exit_code_of(err: &anyhow::Error) -> i32 {
-    err.chain()
-        .find_map(|e| e.downcast_ref::<Error>())
-        .map_or(exit::OTHER, Error::exit_code)
+    typed(err).map_or(exit::OTHER, Error::exit_code)
+}
+
+/// The first typed error of the chain, whether it is the root cause or was
+/// attached as context (`chain()` alone does not see context values).
+pub fn typed(err: &anyhow::Error) -> Option<&Error> {
+    err.downcast_ref::<Error>()
+        .or_else(|| err.chain().find_map(|e| e.downcast_ref::<Error>()))
 }
 
 /// The hint of the first typed error in the chain.
 pub fn hint_of(err: &anyhow::Error) -> Option<&str> {
-    err.chain()
-        .find_map(|e| e.downcast_ref::<Error>())
-        .and_then(|e| e.hint.as_deref())
+    typed(err).and_then(|e| e.hint.as_deref())
 }
 
 /// One line `docpipe: error: …` with the cause chain, then the hint if there is one.
@@ -147,6 +150,19 @@ mod tests {
         let err = err.context("while submitting a.pdf").unwrap_err();
         assert_eq!(exit_code_of(&err), exit::AUTH);
         assert_eq!(hint_of(&err), Some("set it"));
+    }
+
+    #[test]
+    fn typed_context_is_seen_too() {
+        let err = anyhow::anyhow!("dns error")
+            .context(Error::new(Kind::Other, "POST x failed").with_hint("check the network"))
+            .context("a.pdf: submission failed");
+        assert_eq!(hint_of(&err), Some("check the network"));
+        assert_eq!(exit_code_of(&err), exit::OTHER);
+        let err = anyhow::anyhow!("x")
+            .context(Error::quota("limit"))
+            .context("outer");
+        assert_eq!(exit_code_of(&err), exit::QUOTA);
     }
 
     #[test]

@@ -289,9 +289,16 @@ impl Http {
                         }));
                     }
                     if !retryable || last {
-                        return Err(anyhow::Error::new(err).context(format!(
-                            "{method} {shown} failed after {attempt} attempt(s)"
-                        )));
+                        let hint = if err.is_connect() || err.is_timeout() {
+                            "check the network connection (and HTTPS_PROXY if you use one) and the provider's base URL (`docpipe providers`), then run the command again"
+                        } else {
+                            "run the command again; if it keeps failing, run it with -v to see the requests"
+                        };
+                        let what = format!("{method} {shown} failed after {attempt} attempt(s)");
+                        return Err(anyhow::Error::new(err).context(
+                            crate::error::Error::new(crate::error::Kind::Other, what)
+                                .with_hint(hint),
+                        ));
                     }
                     std::thread::sleep(self.backoff(attempt));
                 }

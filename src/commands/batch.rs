@@ -352,9 +352,7 @@ impl Run<'_> {
 
     /// Errors that every further request would meet: stop submitting.
     fn is_run_wide(err: &anyhow::Error) -> bool {
-        err.chain()
-            .find_map(|c| c.downcast_ref::<Error>())
-            .is_some_and(|e| matches!(e.kind, Kind::Auth | Kind::Quota))
+        error::typed(err).is_some_and(|e| matches!(e.kind, Kind::Auth | Kind::Quota))
     }
 
     fn submit_all(&self, new: Vec<Planned>, resumed: Vec<DocRecord>) -> Result<()> {

@@ -336,10 +336,7 @@ impl Job<'_> {
                 crate::interrupt::untrack(&t.id);
             }
         }) {
-            let kind = err
-                .chain()
-                .find_map(|c| c.downcast_ref::<Error>())
-                .map(|e| e.kind.clone());
+            let kind = error::typed(&err).map(|e| e.kind.clone());
             if matches!(kind, Some(Kind::Auth) | Some(Kind::Quota)) {
                 self.stop.store(true, Ordering::SeqCst);
             }

@@ -87,11 +87,7 @@ pub fn combined_exit_code(errors: &[&anyhow::Error]) -> i32 {
     }
     let kinds: Vec<Option<Kind>> = errors
         .iter()
-        .map(|e| {
-            e.chain()
-                .find_map(|c| c.downcast_ref::<Error>())
-                .map(|t| t.kind.clone())
-        })
+        .map(|e| error::typed(e).map(|t| t.kind.clone()))
         .collect();
     for kind in ORDER {
         if kinds.iter().any(|k| k.as_ref() == Some(kind)) {

@@ -360,9 +360,7 @@ pub fn no_tasks(info: &ProviderInfo, id: &str) -> Error {
 
 /// Whether an error says the task or batch does not exist.
 pub fn is_not_found(err: &anyhow::Error) -> bool {
-    err.chain()
-        .find_map(|e| e.downcast_ref::<Error>())
-        .is_some_and(|e| e.kind == crate::error::Kind::NotFound)
+    crate::error::typed(err).is_some_and(|e| e.kind == crate::error::Kind::NotFound)
 }
 
 /// Type, source and size checks shared by every provider; limits may be overridden
