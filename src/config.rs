@@ -140,6 +140,15 @@ pub struct ProviderSettings {
 }
 
 impl ProviderSettings {
+    /// The key, or the missing-key error naming its variable: every keyed
+    /// provider asks this before any request.
+    pub fn key_for(&self, info: &crate::provider::ProviderInfo) -> Result<&Secret, Error> {
+        self.key
+            .as_ref()
+            .map(|(k, _)| k)
+            .ok_or_else(|| crate::provider::missing_key(info))
+    }
+
     /// Settings with only a base URL: for unit tests and for listing.
     pub fn bare(name: &str, base_url: &str) -> Self {
         ProviderSettings {

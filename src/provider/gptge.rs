@@ -18,8 +18,8 @@ use serde_json::Value;
 use super::envelope::{number, Answer};
 use super::mineru::read_answer;
 use super::{
-    check_common, check_flags, check_formats, missing_key, setting, Limits, Mode, Progress,
-    Provider, ProviderInfo, ResultRef, State, Submitted, TaskRef, TaskStatus, Upload,
+    check_common, check_flags, check_formats, setting, Limits, Mode, Progress, Provider,
+    ProviderInfo, ResultRef, State, Submitted, TaskRef, TaskStatus, Upload,
 };
 use crate::config::{ProviderSettings, Secret};
 use crate::error::{Error, Kind};
@@ -123,11 +123,7 @@ pub fn language_field(text: &str) -> Result<String, Error> {
 
 impl GptGe {
     fn key(&self) -> Result<&Secret, Error> {
-        self.settings
-            .key
-            .as_ref()
-            .map(|(k, _)| k)
-            .ok_or_else(|| missing_key(&INFO))
+        self.settings.key_for(&INFO)
     }
 
     fn fields(&self, opts: &ExtractOptions) -> Result<Vec<(&'static str, String)>> {

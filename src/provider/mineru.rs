@@ -7,9 +7,9 @@ use serde_json::{json, Map, Value};
 
 use super::envelope::{number, Answer};
 use super::{
-    check_common, check_flags, check_formats, check_pages, check_size, missing_key, BatchItem,
-    BatchSubmitted, IdKind, Limits, Mode, Progress, Provider, ProviderInfo, ResultRef,
-    SignedUpload, State, Submitted, TaskRef, TaskStatus, Upload,
+    check_common, check_flags, check_formats, check_pages, check_size, BatchItem, BatchSubmitted,
+    IdKind, Limits, Mode, Progress, Provider, ProviderInfo, ResultRef, SignedUpload, State,
+    Submitted, TaskRef, TaskStatus, Upload,
 };
 use crate::config::{ProviderSettings, Secret};
 use crate::error::{Error, Kind};
@@ -82,7 +82,7 @@ pub fn keyed_call(
     body: Option<&Value>,
     retry: Retry,
 ) -> Result<Answer> {
-    let (key, _) = settings.key.as_ref().ok_or_else(|| missing_key(info))?;
+    let key = settings.key_for(info)?;
     call(
         http,
         &settings.base_url,
@@ -127,11 +127,7 @@ impl Provider for MinerU {
     }
 
     fn ready(&self) -> Result<(), Error> {
-        self.settings
-            .key
-            .as_ref()
-            .map(|_| ())
-            .ok_or_else(|| missing_key(&INFO))
+        self.settings.key_for(&INFO).map(|_| ())
     }
 
     fn check(&self, doc: &Document, opts: &ExtractOptions) -> Result<(), Error> {
@@ -152,7 +148,7 @@ impl Provider for MinerU {
         check_formats(&INFO, opts)?;
         check_flags(&INFO, opts, MINERU_FLAGS)?;
         model_version(doc, opts, &self.settings)?;
-        extra_formats(opts)?;
+        extra_formats(&INFO, opts)?;
         Ok(())
     }
 
@@ -334,7 +330,8 @@ pub fn model_version(
     }
 }
 
-fn extra_formats(opts: &ExtractOptions) -> Result<Vec<String>, Error> {
+/// `--extra-format` values of the MinerU dialect (MinerU and its clones).
+pub fn extra_formats(info: &ProviderInfo, opts: &ExtractOptions) -> Result<Vec<String>, Error> {
     opts.extra_formats
         .iter()
         .map(|f| {
@@ -342,10 +339,11 @@ fn extra_formats(opts: &ExtractOptions) -> Result<Vec<String>, Error> {
             if ["docx", "html", "latex"].contains(&f.as_str()) {
                 Ok(f)
             } else {
-                Err(
-                    Error::usage(format!("--extra-format '{f}' is not offered by MinerU"))
-                        .with_hint("choose from docx, html, latex"),
-                )
+                Err(Error::usage(format!(
+                    "--extra-format '{f}' is not offered by {}",
+                    info.name
+                ))
+                .with_hint("choose from docx, html, latex"))
             }
         })
         .collect()
@@ -515,7 +513,7 @@ pub fn common_body(
     if let Some(model) = model_version(doc, opts, settings)? {
         body.insert("model_version".into(), json!(model));
     }
-    let formats = extra_formats(opts)?;
+    let formats = extra_formats(&INFO, opts)?;
     if !formats.is_empty() {
         body.insert("extra_formats".into(), json!(formats));
     }

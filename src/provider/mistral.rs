@@ -19,9 +19,8 @@ use serde_json::{json, Map, Value};
 use super::envelope::{text_of, Answer};
 use super::mineru::{call, read_answer};
 use super::{
-    check_common, check_flags, check_formats, check_pages, check_size, missing_key, setting,
-    Limits, Mode, PageImage, PageSet, Provider, ProviderInfo, ResultRef, Submitted, TaskRef,
-    TaskStatus, Upload,
+    check_common, check_flags, check_formats, check_pages, check_size, setting, Limits, Mode,
+    PageImage, PageSet, Provider, ProviderInfo, ResultRef, Submitted, TaskRef, TaskStatus, Upload,
 };
 use crate::config::{ProviderSettings, Secret};
 use crate::error::{Error, Kind};
@@ -110,11 +109,7 @@ fn document_chunk(url: &str, ext: &str, name: Option<&str>) -> Value {
 
 impl Mistral {
     fn key(&self) -> Result<&Secret, Error> {
-        self.settings
-            .key
-            .as_ref()
-            .map(|(k, _)| k)
-            .ok_or_else(|| missing_key(&INFO))
+        self.settings.key_for(&INFO)
     }
 
     fn inline_max_bytes(&self) -> u64 {

@@ -18,8 +18,8 @@ use serde_json::{json, Value};
 use super::envelope::{text_of, Answer};
 use super::mineru::read_answer;
 use super::{
-    check_common, check_flags, check_formats, missing_key, setting, Limits, Mode, Provider,
-    ProviderInfo, ResultRef, Submitted, TaskRef, TaskStatus, Upload,
+    check_common, check_flags, check_formats, setting, Limits, Mode, Provider, ProviderInfo,
+    ResultRef, Submitted, TaskRef, TaskStatus, Upload,
 };
 use crate::config::{ProviderSettings, Secret};
 use crate::error::Error;
@@ -75,11 +75,7 @@ pub struct MistralOcr {
 
 impl MistralOcr {
     fn key(&self) -> Result<&Secret, Error> {
-        self.settings
-            .key
-            .as_ref()
-            .map(|(k, _)| k)
-            .ok_or_else(|| missing_key(&INFO))
+        self.settings.key_for(&INFO)
     }
 
     fn transport(&self, opts: &ExtractOptions) -> Result<Transport, Error> {

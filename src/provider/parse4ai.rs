@@ -9,12 +9,12 @@ use serde_json::{json, Map, Value};
 use super::envelope::Answer;
 use super::mineru::MINERU_FLAGS;
 use super::mineru::{
-    batch_answer, batch_files, batch_items, batch_subject, expect_ok, keyed_call, option_fields,
-    pick_item, task_status,
+    batch_answer, batch_files, batch_items, batch_subject, expect_ok, extra_formats, keyed_call,
+    option_fields, pick_item, task_status,
 };
 use super::{
-    check_common, check_flags, check_formats, check_pages, check_size, missing_key, BatchItem,
-    BatchSubmitted, IdKind, Limits, Mode, Provider, ProviderInfo, Submitted, TaskRef, TaskStatus,
+    check_common, check_flags, check_formats, check_pages, check_size, BatchItem, BatchSubmitted,
+    IdKind, Limits, Mode, Provider, ProviderInfo, Submitted, TaskRef, TaskStatus,
 };
 use crate::config::ProviderSettings;
 use crate::error::Error;
@@ -77,23 +77,6 @@ impl Parse4ai {
         }
     }
 
-    fn extra_formats(&self, opts: &ExtractOptions) -> Result<Vec<String>, Error> {
-        opts.extra_formats
-            .iter()
-            .map(|f| {
-                let f = f.to_ascii_lowercase();
-                if ["docx", "html", "latex"].contains(&f.as_str()) {
-                    Ok(f)
-                } else {
-                    Err(
-                        Error::usage(format!("--extra-format '{f}' is not offered by parse4ai"))
-                            .with_hint("choose from docx, html, latex"),
-                    )
-                }
-            })
-            .collect()
-    }
-
     /// The snake_case options of a batch body.
     fn snake_body(&self, opts: &ExtractOptions) -> Result<Map<String, Value>> {
         let mut body = option_fields(opts);
@@ -102,7 +85,7 @@ impl Parse4ai {
         if let Some(m) = self.model(opts)? {
             body.insert("model_version".into(), json!(m));
         }
-        let formats = self.extra_formats(opts)?;
+        let formats = extra_formats(&INFO, opts)?;
         if !formats.is_empty() {
             body.insert("extra_formats".into(), json!(formats));
         }
@@ -126,7 +109,7 @@ impl Parse4ai {
         if let Some(m) = self.model(opts)? {
             body.insert("modelVersion".into(), json!(m));
         }
-        let formats = self.extra_formats(opts)?;
+        let formats = extra_formats(&INFO, opts)?;
         if !formats.is_empty() {
             body.insert("extraFormats".into(), json!(formats));
         }
@@ -140,11 +123,7 @@ impl Provider for Parse4ai {
     }
 
     fn ready(&self) -> Result<(), Error> {
-        self.settings
-            .key
-            .as_ref()
-            .map(|_| ())
-            .ok_or_else(|| missing_key(&INFO))
+        self.settings.key_for(&INFO).map(|_| ())
     }
 
     fn check(&self, doc: &Document, opts: &ExtractOptions) -> Result<(), Error> {
@@ -160,7 +139,7 @@ impl Provider for Parse4ai {
         check_formats(&INFO, opts)?;
         check_flags(&INFO, opts, MINERU_FLAGS)?;
         self.model(opts)?;
-        self.extra_formats(opts)?;
+        extra_formats(&INFO, opts)?;
         Ok(())
     }
 
