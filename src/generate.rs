@@ -161,7 +161,7 @@ const FILES: &[(&str, &str)] = &[
         "the task record (~/.local/share/docpipe/tasks/ on Linux), read by status and fetch",
     ),
     (
-        "DIR/.docpipe/outputs.json",
+        "DIR/.docpipe/outputs.jsonl",
         "inside an output folder: which input owns which result name",
     ),
 ];

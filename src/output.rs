@@ -2,7 +2,8 @@
 //! a hidden folder inside the output folder and renamed into place when complete.
 //! Two different inputs never get the same path (a clash gets the content hash as a
 //! suffix), and a path that docpipe did not write for this same content is never
-//! replaced. Which input owns which name is kept in `DIR/.docpipe/outputs.json`.
+//! replaced. Which input owns which name is kept in `DIR/.docpipe/outputs.jsonl`, one
+//! appended line per result (a run of thousands never rewrites it).
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
@@ -26,15 +27,28 @@ struct State {
     index: BTreeMap<String, String>,
 }
 
+/// Name → content hash from the index; unreadable lines are skipped.
+fn read_index(path: &Path) -> BTreeMap<String, String> {
+    let Ok(text) = fs::read_to_string(path) else {
+        return BTreeMap::new();
+    };
+    text.lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| {
+            Some((
+                v["name"].as_str()?.to_string(),
+                v["sha256"].as_str()?.to_string(),
+            ))
+        })
+        .collect()
+}
+
 impl Outputs {
     pub fn open(root: &Path) -> Result<Outputs> {
         fs::create_dir_all(root)
             .with_context(|| format!("cannot create the output folder {}", root.display()))?;
-        let index_path = root.join(".docpipe").join("outputs.json");
-        let index = match fs::read_to_string(&index_path) {
-            Ok(text) => serde_json::from_str(&text).unwrap_or_default(),
-            Err(_) => BTreeMap::new(),
-        };
+        let index_path = root.join(".docpipe").join("outputs.jsonl");
+        let index = read_index(&index_path);
         Ok(Outputs {
             root: root.to_path_buf(),
             index_path,
@@ -148,27 +162,21 @@ impl Outputs {
         self.publish(&path, key, sha256)
     }
 
+    /// Records that `key` holds the result for `sha256`: one appended line,
+    /// written in one call, so parallel writers (threads or processes) interleave
+    /// whole lines and the last line for a name wins.
     fn remember(&self, key: &str, sha256: &str) -> Result<()> {
         let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        // Merge with what other processes wrote meanwhile.
-        if let Ok(text) = fs::read_to_string(&self.index_path) {
-            if let Ok(on_disk) = serde_json::from_str::<BTreeMap<String, String>>(&text) {
-                for (k, v) in on_disk {
-                    st.index.entry(k).or_insert(v);
-                }
-            }
-        }
         st.index.insert(key.to_string(), sha256.to_string());
         let dir = self.index_path.parent().unwrap_or(&self.root);
         fs::create_dir_all(dir)?;
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".outputs-")
-            .tempfile_in(dir)?;
-        // One write: serde_json writes each token separately, and an unbuffered
-        // file turns that into a system call per token (about 1,200 for 200 names,
-        // on every result of a batch).
-        tmp.write_all(&serde_json::to_vec_pretty(&st.index)?)?;
-        tmp.persist(&self.index_path)
+        let mut line = serde_json::to_vec(&serde_json::json!({"name": key, "sha256": sha256}))?;
+        line.push(b'\n');
+        fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.index_path)
+            .and_then(|mut f| f.write_all(&line))
             .with_context(|| format!("cannot write {}", self.index_path.display()))?;
         Ok(())
     }
