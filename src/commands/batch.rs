@@ -140,15 +140,8 @@ pub fn run(ctx: &Ctx, args: &BatchArgs) -> Result<i32> {
         .config
         .output(ctx.global.output.as_deref())
         .unwrap_or_else(|| PathBuf::from("."));
-    if root.exists() && !root.is_dir() {
-        return Err(
-            Error::usage(format!("-o {}: exists and is not a folder", root.display()))
-                .with_hint("give a folder for the results")
-                .into(),
-        );
-    }
-    let root = std::path::absolute(&root).unwrap_or(root);
-    let outputs = Arc::new(Outputs::open(&root)?);
+    let outputs = Arc::new(super::extract::open_outputs(root)?);
+    let root = outputs.root().to_path_buf();
     let journal = Journal::open(&root)?;
     crate::interrupt::set_resume_hint(format!(
         "the record is kept in {}: run the same command again to continue (nothing is submitted twice)",

@@ -133,7 +133,7 @@ pub fn run(ctx: &Ctx, args: &ExtractArgs, mode: Mode) -> Result<i32> {
     if mode == Mode::Ocr && ctx.config.output(ctx.global.output.as_deref()).is_none() {
         check_stdout(&opts)?;
     }
-    let layout = layout_for(ctx, mode, docs.len())?;
+    let layout = layout_for(ctx, mode)?;
     let store = ctx.store()?;
     let deadline = Instant::now() + ctx.config.timeout(ctx.global.timeout)?;
     let intervals = ctx.config.poll_intervals()?;
@@ -235,19 +235,20 @@ pub(crate) fn failure_error(input: &str, task: &TaskRef, fault: Option<Kind>, wh
     }
 }
 
-fn layout_for(ctx: &Ctx, mode: Mode, count: usize) -> Result<Layout> {
+fn layout_for(ctx: &Ctx, mode: Mode) -> Result<Layout> {
     let out = ctx.config.output(ctx.global.output.as_deref());
     Ok(match (mode, out) {
         (Mode::Ocr, None) => Layout::Stdout,
-        (Mode::Ocr, Some(dir)) => Layout::Files(Arc::new(open_outputs(dir, count)?)),
+        (Mode::Ocr, Some(dir)) => Layout::Files(Arc::new(open_outputs(dir)?)),
         (Mode::Parse, dir) => Layout::Folders(Arc::new(open_outputs(
             dir.unwrap_or_else(|| PathBuf::from(".")),
-            count,
         )?)),
     })
 }
 
-fn open_outputs(dir: PathBuf, _count: usize) -> Result<Outputs> {
+/// The output folder of a run, checked (an existing file is refused) and
+/// made absolute, so every path printed later is one a user can reuse.
+pub(crate) fn open_outputs(dir: PathBuf) -> Result<Outputs> {
     if dir.exists() && !dir.is_dir() {
         return Err(
             Error::usage(format!("-o {}: exists and is not a folder", dir.display()))

@@ -10,13 +10,12 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use serde_json::json;
 
-use super::extract::{Job, Mode, Outcome};
+use super::extract::{open_outputs, Job, Mode, Outcome};
 use super::{combined_exit_code, Ctx};
 use crate::deliver::{Delivered, Layout};
 use crate::error::{self, Error, Kind};
 use crate::input::hex;
 use crate::options::ExtractOptions;
-use crate::output::Outputs;
 use crate::provider::{self, Provider, State};
 use crate::record::{self, Store, TaskRecord};
 
@@ -209,9 +208,9 @@ fn fetch_one(
     let out_dir: Option<PathBuf> = ctx.global.output.clone().or_else(|| rec.output.clone());
     let layout = match (mode, out_dir) {
         (Mode::Ocr, None) => Layout::Stdout,
-        (Mode::Ocr, Some(d)) => Layout::Files(Arc::new(Outputs::open(&d)?)),
-        (Mode::Parse, d) => Layout::Folders(Arc::new(Outputs::open(
-            &d.or_else(|| ctx.config.output(None))
+        (Mode::Ocr, Some(d)) => Layout::Files(Arc::new(open_outputs(d)?)),
+        (Mode::Parse, d) => Layout::Folders(Arc::new(open_outputs(
+            d.or_else(|| ctx.config.output(None))
                 .unwrap_or_else(|| PathBuf::from(".")),
         )?)),
     };
