@@ -117,6 +117,9 @@ pub struct ExtractArgs {
     /// Submit, print the IDs, exit without waiting
     #[arg(long)]
     pub no_wait: bool,
+    /// Stop at the first bad input instead of reporting it and going on with the others
+    #[arg(long)]
+    pub fail_fast: bool,
     /// Documents processed (uploaded, downloaded) at once; default 4
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
     pub concurrency: Option<u32>,
