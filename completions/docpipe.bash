@@ -113,7 +113,7 @@ _docpipe() {
             return 0
             ;;
         docpipe__subcmd__batch)
-            opts="-p -o -c -q -v -h -V --from --name --pages --language --ocr --no-formula --no-table --model --format --extra-format --table-format --extract-header --extract-footer --images --transport --no-wait --fail-fast --concurrency --retry-failed --provider --output --config --json --quiet --verbose --timeout --help --version"
+            opts="-p -o -c -q -v -h -V --from --name --pages --language --ocr --no-formula --no-table --model --format --extra-format --table-format --extract-header --extract-footer --images --transport --no-wait --fail-fast --retry-failed --concurrency --provider --output --config --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -405,7 +405,7 @@ _docpipe() {
             return 0
             ;;
         docpipe__subcmd__ocr)
-            opts="-p -o -c -q -v -h -V --from --name --pages --language --ocr --no-formula --no-table --model --format --extra-format --table-format --extract-header --extract-footer --images --transport --no-wait --fail-fast --concurrency --provider --output --config --json --quiet --verbose --timeout --help --version"
+            opts="-p -o -c -q -v -h -V --from --name --pages --language --ocr --no-formula --no-table --model --format --extra-format --table-format --extract-header --extract-footer --images --transport --no-wait --fail-fast --retry-failed --concurrency --provider --output --config --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -487,7 +487,7 @@ _docpipe() {
             return 0
             ;;
         docpipe__subcmd__parse)
-            opts="-p -o -c -q -v -h -V --from --name --pages --language --ocr --no-formula --no-table --model --format --extra-format --table-format --extract-header --extract-footer --images --transport --no-wait --fail-fast --concurrency --provider --output --config --json --quiet --verbose --timeout --help --version"
+            opts="-p -o -c -q -v -h -V --from --name --pages --language --ocr --no-formula --no-table --model --format --extra-format --table-format --extract-header --extract-footer --images --transport --no-wait --fail-fast --retry-failed --concurrency --provider --output --config --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -611,12 +611,16 @@ _docpipe() {
             return 0
             ;;
         docpipe__subcmd__status)
-            opts="-p -o -c -q -v -h -V --provider --output --config --json --quiet --verbose --timeout --help --version"
+            opts="-p -o -c -q -v -h -V --recent --provider --output --config --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --recent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --provider)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

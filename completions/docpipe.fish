@@ -36,7 +36,7 @@ complete -c docpipe -n "__fish_docpipe_needs_command" -s V -l version -d 'Print 
 complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "ocr" -d 'Text of documents or images: to stdout unless -o'
 complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "parse" -d 'Full parse (markdown + images + JSON) into a folder per input'
 complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "batch" -d 'Many documents: submit all, wait, download as each finishes; resumable'
-complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "status" -d 'State and progress of submitted tasks or batches'
+complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "status" -d 'State and progress of submitted tasks or batches; with no ID, the recent ones'
 complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "fetch" -d 'Download the results of submitted tasks (waits for them to finish)'
 complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "providers" -d 'The providers, what each can do, whether a key is set'
 complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "completions" -d 'Shell completion script on stdout: bash, zsh, fish, powershell, elvish'
@@ -65,6 +65,7 @@ complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l extract-footer -
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l images -d 'Save the images of the pages (ocr -o: DIR/<name>_images/; Mistral)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l no-wait -d 'Submit, print the IDs, exit without waiting'
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l fail-fast -d 'Stop at the first bad input instead of reporting it and going on with the others'
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l retry-failed -d 'Submit again the documents that failed in an earlier run (same content, provider and options)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l json -d 'One JSON object per document per line on stdout'
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s q -l quiet -d 'No progress or state lines; errors only'
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
@@ -94,6 +95,7 @@ complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l extract-footer
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l images -d 'Save the images of the pages (ocr -o: DIR/<name>_images/; Mistral)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l no-wait -d 'Submit, print the IDs, exit without waiting'
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l fail-fast -d 'Stop at the first bad input instead of reporting it and going on with the others'
+complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l retry-failed -d 'Submit again the documents that failed in an earlier run (same content, provider and options)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l json -d 'One JSON object per document per line on stdout'
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -s q -l quiet -d 'No progress or state lines; errors only'
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
@@ -123,12 +125,13 @@ complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l extract-footer
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l images -d 'Save the images of the pages (ocr -o: DIR/<name>_images/; Mistral)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l no-wait -d 'Submit, print the IDs, exit without waiting'
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l fail-fast -d 'Stop at the first bad input instead of reporting it and going on with the others'
-complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l retry-failed -d 'Submit again the documents that failed in an earlier run'
+complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l retry-failed -d 'Submit again the documents that failed in an earlier run (same content, provider and options)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l json -d 'One JSON object per document per line on stdout'
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -s q -l quiet -d 'No progress or state lines; errors only'
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -s h -l help -d 'Print help'
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -s V -l version -d 'Print version'
+complete -c docpipe -n "__fish_docpipe_using_subcommand status" -l recent -d 'How many recent documents to list without an ID' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand status" -s p -l provider -d 'Provider: mineru, mineru-flash, parse4ai, mistral, mistralocr, gptge' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand status" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand status" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
@@ -168,7 +171,7 @@ complete -c docpipe -n "__fish_docpipe_using_subcommand completions" -s V -l ver
 complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from ocr parse batch status fetch providers completions help" -f -a "ocr" -d 'Text of documents or images: to stdout unless -o'
 complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from ocr parse batch status fetch providers completions help" -f -a "parse" -d 'Full parse (markdown + images + JSON) into a folder per input'
 complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from ocr parse batch status fetch providers completions help" -f -a "batch" -d 'Many documents: submit all, wait, download as each finishes; resumable'
-complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from ocr parse batch status fetch providers completions help" -f -a "status" -d 'State and progress of submitted tasks or batches'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from ocr parse batch status fetch providers completions help" -f -a "status" -d 'State and progress of submitted tasks or batches; with no ID, the recent ones'
 complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from ocr parse batch status fetch providers completions help" -f -a "fetch" -d 'Download the results of submitted tasks (waits for them to finish)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from ocr parse batch status fetch providers completions help" -f -a "providers" -d 'The providers, what each can do, whether a key is set'
 complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from ocr parse batch status fetch providers completions help" -f -a "completions" -d 'Shell completion script on stdout: bash, zsh, fish, powershell, elvish'

@@ -54,8 +54,8 @@ pub enum Command {
     Parse(ExtractArgs),
     /// Many documents: submit all, wait, download as each finishes; resumable
     Batch(BatchArgs),
-    /// State and progress of submitted tasks or batches
-    Status(IdArgs),
+    /// State and progress of submitted tasks or batches; with no ID, the recent ones
+    Status(StatusArgs),
     /// Download the results of submitted tasks (waits for them to finish)
     Fetch(IdArgs),
     /// The providers, what each can do, whether a key is set
@@ -120,6 +120,9 @@ pub struct ExtractArgs {
     /// Stop at the first bad input instead of reporting it and going on with the others
     #[arg(long)]
     pub fail_fast: bool,
+    /// Submit again the documents that failed in an earlier run (same content, provider and options)
+    #[arg(long)]
+    pub retry_failed: bool,
     /// Documents processed (uploaded, downloaded) at once; default 4
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
     pub concurrency: Option<u32>,
@@ -129,9 +132,6 @@ pub struct ExtractArgs {
 pub struct BatchArgs {
     #[command(flatten)]
     pub extract: ExtractArgs,
-    /// Submit again the documents that failed in an earlier run
-    #[arg(long)]
-    pub retry_failed: bool,
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -139,6 +139,16 @@ pub struct IdArgs {
     /// Task or batch IDs printed by an earlier command
     #[arg(value_name = "ID", required = true)]
     pub ids: Vec<String>,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct StatusArgs {
+    /// Task or batch IDs printed by an earlier command; none: list recent tasks from the record
+    #[arg(value_name = "ID")]
+    pub ids: Vec<String>,
+    /// How many recent documents to list without an ID
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub recent: usize,
 }
 
 #[derive(Debug, Args, Clone)]

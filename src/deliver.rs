@@ -43,6 +43,9 @@ pub struct Item<'a> {
     pub name: &'a str,
     pub sha256: &'a str,
     pub format: &'a Format,
+    /// `ocr -o FILE`: the exact file name to write (replaced if it exists, as
+    /// the user named it), its images beside it as `<stem>_images/`.
+    pub exact: Option<&'a str>,
 }
 
 pub fn deliver(http: &Http, result: &ResultRef, item: &Item, layout: &Layout) -> Result<Delivered> {
@@ -103,9 +106,15 @@ fn deliver_file(http: &Http, result: &ResultRef, item: &Item, out: &Outputs) -> 
         ResultRef::File { ext, .. } => ext.as_str(),
         _ => item.format.extension(),
     };
-    let suffix = format!(".{ext}");
-    let stem = out.claim(item.name, item.sha256, &suffix)?;
-    let key = format!("{stem}{suffix}");
+    let (stem, key) = match item.exact {
+        Some(file) => (item.name.to_string(), file.to_string()),
+        None => {
+            let suffix = format!(".{ext}");
+            let stem = out.claim(item.name, item.sha256, &suffix)?;
+            let key = format!("{stem}{suffix}");
+            (stem, key)
+        }
+    };
     let path = match result {
         ResultRef::Inline { text, .. } => out.publish_bytes(text.as_bytes(), &key, item.sha256)?,
         ResultRef::Markdown { url, referer } => {
@@ -160,7 +169,8 @@ fn deliver_file(http: &Http, result: &ResultRef, item: &Item, out: &Outputs) -> 
             out.publish_bytes(text.as_bytes(), &key, item.sha256)?
         }
     };
-    let markdown_path = (ext == "md").then(|| path.clone());
+    let markdown_path = (ext == "md" || (item.exact.is_some() && *item.format == Format::Markdown))
+        .then(|| path.clone());
     Ok(Delivered {
         output: Some(path),
         markdown_path,

@@ -136,13 +136,21 @@ pub fn install() {
         run_cleanups();
         let active = ACTIVE.lock().map(|a| a.clone()).unwrap_or_default();
         let hint = RESUME_HINT.lock().ok().and_then(|h| h.clone());
+        let ids: Vec<&str> = active.keys().map(String::as_str).collect();
         if let Some(hint) = hint {
             eprintln!("docpipe: interrupted");
-            eprintln!("docpipe: hint: {hint}");
+            if ids.is_empty() {
+                eprintln!("docpipe: hint: {hint}");
+            } else {
+                eprintln!(
+                    "docpipe: hint: {hint}; or `docpipe fetch {}` (status: `docpipe status {}`)",
+                    ids.join(" "),
+                    ids.join(" ")
+                );
+            }
         } else if active.is_empty() {
             eprintln!("docpipe: interrupted");
         } else {
-            let ids: Vec<&str> = active.keys().map(String::as_str).collect();
             eprintln!(
                 "docpipe: interrupted; {} submitted task(s) are recorded and keep running at the provider",
                 ids.len()

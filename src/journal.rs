@@ -1,10 +1,15 @@
-//! The run record of a batch, inside its output folder: `DIR/.docpipe/journal.jsonl`.
+//! The run record: `DIR/.docpipe/journal.jsonl` inside an output folder, or the
+//! data folder's `journal/` for results that go to stdout or to one named file.
 //!
 //! One line per change, each a full snapshot of one document's record; the last
 //! line of a document wins. Appending a line is all a state change costs, so a run
 //! of thousands of documents stays cheap, and a line cut short by `kill -9` is
 //! simply ignored on the next start (which rewrites the journal compacted).
-//! A lock file keeps two runs from writing one folder at once.
+//!
+//! A lock file orders the writers: `batch` takes it exclusively (one run per
+//! folder); `ocr`, `parse` and `fetch` share it, so several of them may append at
+//! once (each line is one `write` on an `O_APPEND` file), and the journal is
+//! compacted only by an opener that finds nobody else holding it.
 
 use std::collections::HashMap;
 use std::fs::{self, File, OpenOptions};
@@ -15,7 +20,25 @@ use std::sync::Mutex;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
+use crate::options::ExtractOptions;
 use crate::provider::{IdKind, ResultRef, State, TaskRef};
+
+/// Seconds since the Unix epoch.
+pub fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// How a run holds the journal's lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sharing {
+    /// `batch`: nobody else writes while it runs.
+    Exclusive,
+    /// `ocr`, `parse`, `fetch`: other such commands may append at the same time.
+    Shared,
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Upload {
@@ -52,13 +75,73 @@ pub struct DocRecord {
     /// Where the result was written, once it was.
     #[serde(default)]
     pub output: Option<PathBuf>,
+    /// The markdown file inside (or beside) the output, once written.
+    #[serde(default)]
+    pub markdown: Option<PathBuf>,
     /// How many times it was submitted (more than 1 only with --retry-failed).
     #[serde(default)]
     pub submissions: u32,
+    /// Set (unix seconds) just before a task-creating request is sent and cleared
+    /// when its answer is recorded: a record found with it set and no task was
+    /// cut off mid-request (`kill -9`, a lost answer), so the provider may have
+    /// created a task that docpipe never learnt about.
+    #[serde(default)]
+    pub sending: Option<u64>,
+    /// The command that submitted it (`ocr`, `parse`, `batch`) and its options,
+    /// so `fetch` delivers the result as that command would have.
+    #[serde(default)]
+    pub command: Option<String>,
+    #[serde(default)]
+    pub options: Option<ExtractOptions>,
+    /// When the task was created (unix seconds).
+    #[serde(default)]
+    pub submitted_at: Option<u64>,
     pub updated_at: u64,
 }
 
 impl DocRecord {
+    /// A document not yet submitted.
+    pub fn new(key: &str, input: &str, name: &str, sha256: &str, provider: &str) -> DocRecord {
+        DocRecord {
+            key: key.to_string(),
+            input: input.to_string(),
+            name: name.to_string(),
+            sha256: sha256.to_string(),
+            provider: provider.to_string(),
+            base_url: String::new(),
+            batch_id: None,
+            task_id: None,
+            item: None,
+            upload: None,
+            state: State::Submitted,
+            pages: None,
+            error: None,
+            output: None,
+            markdown: None,
+            submissions: 0,
+            sending: None,
+            command: None,
+            options: None,
+            submitted_at: None,
+            updated_at: now(),
+        }
+    }
+
+    /// Records the task a submission created.
+    pub fn set_task(&mut self, task: &TaskRef) {
+        self.item = task.item.clone();
+        match task.kind {
+            IdKind::Batch => {
+                self.batch_id = Some(task.id.clone());
+                self.task_id = None;
+            }
+            IdKind::Task => {
+                self.task_id = Some(task.id.clone());
+                self.batch_id = None;
+            }
+        }
+    }
+
     /// The task to ask about, once submitted.
     pub fn task(&self) -> Option<TaskRef> {
         match (&self.batch_id, &self.task_id) {
@@ -81,13 +164,19 @@ pub struct Journal {
     _lock: File,
 }
 
-fn journal_path(root: &Path) -> PathBuf {
-    root.join(".docpipe").join("journal.jsonl")
+/// The record folder of an output folder.
+pub fn dir_of(root: &Path) -> PathBuf {
+    root.join(".docpipe")
 }
 
-/// Reads a journal without locking or changing it (for `status` and `fetch`).
-pub fn read(root: &Path) -> Result<Vec<DocRecord>> {
-    let path = journal_path(root);
+fn journal_path(dir: &Path) -> PathBuf {
+    dir.join("journal.jsonl")
+}
+
+/// Reads the journal in record folder `dir` without locking or changing it (for
+/// `status` and `fetch`).
+pub fn read(dir: &Path) -> Result<Vec<DocRecord>> {
+    let path = journal_path(dir);
     let file = match File::open(&path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -110,55 +199,96 @@ fn replay(file: File) -> HashMap<String, DocRecord> {
     map
 }
 
+fn busy(dir: &Path) -> anyhow::Error {
+    crate::error::Error::usage(format!(
+        "another docpipe batch is writing to {}",
+        dir.parent().unwrap_or(dir).display()
+    ))
+    .with_hint("wait for it to finish, or use another -o folder")
+    .into()
+}
+
+/// Rewrites the journal with one line per document, aside and renamed over.
+fn compact(dir: &Path, path: &Path, records: &HashMap<String, DocRecord>) -> Result<()> {
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".journal-")
+        .tempfile_in(dir)?;
+    let mut sorted: Vec<&DocRecord> = records.values().collect();
+    sorted.sort_by(|a, b| a.key.cmp(&b.key));
+    // Buffered: serde_json writes token by token.
+    let mut out = std::io::BufWriter::new(tmp.as_file_mut());
+    for rec in sorted {
+        serde_json::to_writer(&mut out, rec)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    drop(out);
+    tmp.as_file().sync_all()?;
+    tmp.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
 impl Journal {
-    /// Opens (creating) the journal of the output folder `root`, takes its lock,
-    /// replays it and rewrites it compacted.
-    pub fn open(root: &Path) -> Result<Journal> {
-        let dir = root.join(".docpipe");
-        fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    /// Opens (creating) the journal in record folder `dir`, takes its lock,
+    /// replays it and, when nobody else holds it, rewrites it compacted, first
+    /// dropping finished records older than `keep_days` when given.
+    pub fn open(dir: &Path, sharing: Sharing, keep_days: Option<u64>) -> Result<Journal> {
+        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         let lock = OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
             .open(dir.join("lock"))
             .with_context(|| format!("cannot create the lock in {}", dir.display()))?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(crate::error::Error::usage(format!(
-                    "another docpipe batch is writing to {}",
-                    root.display()
-                ))
-                .with_hint("wait for it to finish, or use another -o folder")
-                .into())
-            }
+        let alone = match lock.try_lock() {
+            Ok(()) => true,
+            Err(std::fs::TryLockError::WouldBlock) if sharing == Sharing::Shared => false,
+            Err(std::fs::TryLockError::WouldBlock) => return Err(busy(dir)),
             Err(std::fs::TryLockError::Error(e)) => {
                 return Err(e).with_context(|| format!("cannot lock {}", dir.display()))
             }
-        }
-        let path = journal_path(root);
-        let records = match File::open(&path) {
+        };
+        let path = journal_path(dir);
+        let mut records = match File::open(&path) {
             Ok(f) => replay(f),
             Err(_) => HashMap::new(),
         };
-        // Compact: one line per document, written aside and renamed over.
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".journal-")
-            .tempfile_in(&dir)?;
-        let mut sorted: Vec<&DocRecord> = records.values().collect();
-        sorted.sort_by(|a, b| a.key.cmp(&b.key));
-        // Buffered: serde_json writes token by token.
-        let mut out = std::io::BufWriter::new(tmp.as_file_mut());
-        for rec in sorted {
-            serde_json::to_writer(&mut out, rec)?;
-            out.write_all(b"\n")?;
+        if alone {
+            if let Some(days) = keep_days {
+                let cutoff = now().saturating_sub(days * 86_400);
+                records.retain(|key, r| {
+                    let keep = !r.state.is_final() || r.updated_at >= cutoff;
+                    if !keep {
+                        let _ = fs::remove_file(dir.join("held").join(format!("{key}.json")));
+                    }
+                    keep
+                });
+            }
+            compact(dir, &path, &records)?;
         }
-        out.flush()?;
-        drop(out);
-        tmp.as_file().sync_all()?;
-        tmp.persist(&path)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        if sharing == Sharing::Shared {
+            // Turns our exclusive lock into a shared one, or joins the other
+            // sharers; a batch holding the folder refuses us instead of making
+            // us wait for its whole run.
+            // Another sharer compacting holds it exclusively for a moment.
+            let mut tries = 0;
+            loop {
+                match lock.try_lock_shared() {
+                    Ok(()) => break,
+                    Err(std::fs::TryLockError::WouldBlock) if tries < 40 => {
+                        tries += 1;
+                        std::thread::sleep(std::time::Duration::from_millis(50));
+                    }
+                    Err(std::fs::TryLockError::WouldBlock) => return Err(busy(dir)),
+                    Err(std::fs::TryLockError::Error(e)) => {
+                        return Err(e).with_context(|| format!("cannot lock {}", dir.display()))
+                    }
+                }
+            }
+        }
         let file = OpenOptions::new()
+            .create(true)
             .append(true)
             .open(&path)
             .with_context(|| format!("cannot open {}", path.display()))?;
@@ -259,7 +389,7 @@ impl Journal {
             return Ok(None);
         };
         change(&mut rec);
-        rec.updated_at = crate::record::now();
+        rec.updated_at = now();
         self.put(&rec)?;
         Ok(Some(rec))
     }
@@ -270,31 +400,19 @@ mod tests {
     use super::*;
 
     fn rec(key: &str, state: State) -> DocRecord {
-        DocRecord {
-            key: key.into(),
-            input: format!("{key}.pdf"),
-            name: key.into(),
-            sha256: "ab".into(),
-            provider: "mineru".into(),
-            base_url: "http://x".into(),
-            batch_id: Some("b1".into()),
-            task_id: None,
-            item: Some(format!("{key}-id")),
-            upload: None,
-            state,
-            pages: None,
-            error: None,
-            output: None,
-            submissions: 1,
-            updated_at: 0,
-        }
+        let mut r = DocRecord::new(key, &format!("{key}.pdf"), key, "ab", "mineru");
+        r.batch_id = Some("b1".into());
+        r.item = Some(format!("{key}-id"));
+        r.state = state;
+        r.submissions = 1;
+        r
     }
 
     #[test]
     fn last_line_wins_and_torn_lines_are_ignored() {
         let dir = tempfile::tempdir().unwrap();
         {
-            let j = Journal::open(dir.path()).unwrap();
+            let j = Journal::open(dir.path(), Sharing::Exclusive, None).unwrap();
             j.put(&rec("a", State::Submitted)).unwrap();
             j.put(&rec("b", State::Submitted)).unwrap();
             j.put(&rec("a", State::Done)).unwrap();
@@ -306,7 +424,7 @@ mod tests {
             .unwrap();
         f.write_all(br#"{"key":"b","input":"b.pdf","na"#).unwrap();
         drop(f);
-        let j = Journal::open(dir.path()).unwrap();
+        let j = Journal::open(dir.path(), Sharing::Exclusive, None).unwrap();
         assert_eq!(j.get("a").unwrap().state, State::Done);
         assert_eq!(j.get("b").unwrap().state, State::Submitted);
         drop(j);
@@ -323,10 +441,10 @@ mod tests {
             format: crate::options::Format::Markdown,
         };
         {
-            let j = Journal::open(dir.path()).unwrap();
+            let j = Journal::open(dir.path(), Sharing::Exclusive, None).unwrap();
             j.hold("k", &result).unwrap();
         }
-        let j = Journal::open(dir.path()).unwrap();
+        let j = Journal::open(dir.path(), Sharing::Exclusive, None).unwrap();
         assert_eq!(j.held("k"), Some(result));
         j.release("k");
         assert_eq!(j.held("k"), None);
@@ -335,8 +453,36 @@ mod tests {
     #[test]
     fn a_second_writer_is_refused() {
         let dir = tempfile::tempdir().unwrap();
-        let _first = Journal::open(dir.path()).unwrap();
-        let err = Journal::open(dir.path()).err().expect("locked");
+        let _first = Journal::open(dir.path(), Sharing::Exclusive, None).unwrap();
+        let err = Journal::open(dir.path(), Sharing::Exclusive, None).err().expect("locked");
         assert!(format!("{err:#}").contains("another docpipe batch"));
+        let err = Journal::open(dir.path(), Sharing::Shared, None).err().expect("locked");
+        assert!(format!("{err:#}").contains("another docpipe batch"));
+    }
+
+    #[test]
+    fn sharers_append_together_and_old_finished_records_are_pruned() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let j = Journal::open(dir.path(), Sharing::Exclusive, None).unwrap();
+            let mut old = rec("old", State::Done);
+            old.updated_at = 1;
+            j.put(&old).unwrap();
+            let mut waiting = rec("waiting", State::Running);
+            waiting.updated_at = 1;
+            j.put(&waiting).unwrap();
+        }
+        let a = Journal::open(dir.path(), Sharing::Shared, Some(30)).unwrap();
+        assert!(a.get("old").is_none(), "finished and older than 30 days");
+        assert!(a.get("waiting").is_some(), "unfinished records are kept");
+        let b = Journal::open(dir.path(), Sharing::Shared, Some(30)).unwrap();
+        a.put(&rec("a", State::Done)).unwrap();
+        b.put(&rec("b", State::Done)).unwrap();
+        // A batch cannot take a folder that sharers are writing.
+        assert!(Journal::open(dir.path(), Sharing::Exclusive, None).is_err());
+        drop((a, b));
+        let all = read(dir.path()).unwrap();
+        let keys: Vec<&str> = all.iter().map(|r| r.key.as_str()).collect();
+        assert_eq!(keys.len(), 3, "{keys:?}");
     }
 }

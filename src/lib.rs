@@ -13,6 +13,7 @@ pub mod interrupt;
 pub mod journal;
 pub mod options;
 pub mod output;
+pub mod pipeline;
 pub mod pdf;
 pub mod poll;
 pub mod progress;

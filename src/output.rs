@@ -15,7 +15,9 @@ use anyhow::{bail, Context, Result};
 
 pub struct Outputs {
     root: PathBuf,
-    index_path: PathBuf,
+    /// None for a single named file (`ocr -o FILE`): nothing of docpipe's is
+    /// left beside it.
+    index_path: Option<PathBuf>,
     state: Mutex<State>,
 }
 
@@ -45,13 +47,31 @@ fn read_index(path: &Path) -> BTreeMap<String, String> {
 
 impl Outputs {
     pub fn open(root: &Path) -> Result<Outputs> {
-        fs::create_dir_all(root)
-            .with_context(|| format!("cannot create the output folder {}", root.display()))?;
+        let mut out = Self::open_unindexed(root)?;
         let index_path = root.join(".docpipe").join("outputs.jsonl");
-        let index = read_index(&index_path);
+        out.state.get_mut().unwrap_or_else(|e| e.into_inner()).index = read_index(&index_path);
+        out.index_path = Some(index_path);
+        Ok(out)
+    }
+
+    /// An output folder checked writable, without an index of its own.
+    pub fn open_unindexed(root: &Path) -> Result<Outputs> {
+        let unusable = |what: String, e: std::io::Error| -> anyhow::Error {
+            crate::error::Error::usage(format!("{what} {}: {e}", root.display()))
+                .with_hint("choose an output you can write to (-o PATH), or fix its permissions")
+                .into()
+        };
+        fs::create_dir_all(root)
+            .map_err(|e| unusable("cannot create the output folder".into(), e))?;
+        // Checked before any request: a result paid for must have somewhere to go.
+        tempfile::Builder::new()
+            .prefix(".docpipe-probe-")
+            .tempfile_in(root)
+            .map_err(|e| unusable("cannot write to the output folder".into(), e))?;
+        let index = BTreeMap::new();
         Ok(Outputs {
             root: root.to_path_buf(),
-            index_path,
+            index_path: None,
             state: Mutex::new(State {
                 claimed: HashMap::new(),
                 index,
@@ -168,16 +188,19 @@ impl Outputs {
     fn remember(&self, key: &str, sha256: &str) -> Result<()> {
         let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
         st.index.insert(key.to_string(), sha256.to_string());
-        let dir = self.index_path.parent().unwrap_or(&self.root);
+        let Some(index_path) = &self.index_path else {
+            return Ok(());
+        };
+        let dir = index_path.parent().unwrap_or(&self.root);
         fs::create_dir_all(dir)?;
         let mut line = serde_json::to_vec(&serde_json::json!({"name": key, "sha256": sha256}))?;
         line.push(b'\n');
         fs::OpenOptions::new()
             .create(true)
             .append(true)
-            .open(&self.index_path)
+            .open(index_path)
             .and_then(|mut f| f.write_all(&line))
-            .with_context(|| format!("cannot write {}", self.index_path.display()))?;
+            .with_context(|| format!("cannot write {}", index_path.display()))?;
         Ok(())
     }
 }

@@ -58,9 +58,10 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
     }
     let ctx = Ctx::new(cli.global)?;
     match cli.command {
-        Command::Ocr(args) => extract::run(&ctx, &args, extract::Mode::Ocr),
-        Command::Parse(args) => extract::run(&ctx, &args, extract::Mode::Parse),
+        Command::Ocr(args) => extract::ocr(&ctx, &args),
+        Command::Parse(args) => extract::parse(&ctx, &args),
         Command::Batch(args) => batch::run(&ctx, &args),
+        Command::Status(args) if args.ids.is_empty() => tasks::recent(&ctx, args.recent),
         Command::Status(args) => tasks::status(&ctx, &args.ids),
         Command::Fetch(args) => tasks::fetch(&ctx, &args.ids),
         Command::Providers => providers::run(&ctx),

@@ -1,250 +1,247 @@
-//! `status` and `fetch`: re-attach to submitted tasks by ID, from the task record
+//! `status` and `fetch`: re-attach to submitted tasks by ID, from the record
 //! (no `-p` needed) or, for IDs docpipe did not record, from the provider `-p`.
+//! `status` only reads: it never writes a record. `fetch` runs the pipeline on
+//! the recorded documents, and records an unrecorded ID once the provider has
+//! confirmed it exists.
 
 use std::io::Write;
-use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use serde_json::json;
+use sha2::{Digest, Sha256};
 
-use super::extract::{open_outputs, Job, Mode, Outcome};
 use super::{combined_exit_code, Ctx};
-use crate::deliver::{Delivered, Layout};
 use crate::error::{self, Error, Kind};
 use crate::input::hex;
-use crate::options::ExtractOptions;
-use crate::provider::{self, Provider, State};
-use crate::record::{self, Store, TaskRecord};
+use crate::journal::DocRecord;
+use crate::pipeline::engine::failure_error;
+use crate::pipeline::report::{Emitter, Line, Order, Text};
+use crate::pipeline::{self};
+use crate::provider::{self, Provider, State, TaskStatus};
+use crate::record::{self, Store};
 
-/// The records behind one ID with the provider to ask about each.
-fn targets(ctx: &Ctx, store: &Store, id: &str) -> Result<Vec<(Box<dyn Provider>, TaskRecord)>> {
-    let records = store.find(id)?;
-    if !records.is_empty() {
-        return records
-            .into_iter()
-            .map(|rec| {
-                let p = provider::build_for_record(
-                    &rec.task.provider,
-                    &rec.base_url,
-                    &ctx.config,
-                    &ctx.http,
-                )?;
-                Ok((p, rec))
-            })
-            .collect();
-    }
+/// The error for an ID that neither the record nor `-p` can place.
+fn unknown(store: &Store, id: &str) -> anyhow::Error {
+    Error::new(Kind::NotFound, format!("no record of task or batch {id}"))
+        .with_hint(format!(
+            "check the ID (`docpipe status` lists recent ones); for a task submitted elsewhere, name its provider with -p (the record is in {})",
+            store.dir().display()
+        ))
+        .into()
+}
+
+/// An ID docpipe has no record of, looked up at the provider `-p`: its task and
+/// first status (which confirms that it exists).
+fn look_up(ctx: &Ctx, store: &Store, id: &str) -> Result<(Box<dyn Provider>, DocRecord, TaskStatus)> {
     let Some(name) = ctx.global.provider.as_deref() else {
-        return Err(Error::new(Kind::NotFound, format!("no record of task or batch {id}"))
-            .with_hint(format!(
-                "check the ID; for a task submitted elsewhere, name its provider with -p (records are in {})",
-                store.dir().display()
-            ))
-            .into());
+        return Err(unknown(store, id));
     };
     let entry = provider::find(name)?;
     let p = provider::build(entry, &ctx.config, &ctx.http)?;
     p.ready()?;
     let task = p.lookup(id)?;
-    let base_url = ctx
+    let status = p.status(&task)?;
+    let key = hex(&Sha256::digest(
+        format!(
+            "fetched\n{}\n{}\n{}",
+            task.provider,
+            task.id,
+            task.item.as_deref().unwrap_or("")
+        )
+        .as_bytes(),
+    ));
+    let mut rec = DocRecord::new(
+        &key,
+        id,
+        &crate::input::sanitize_name(id),
+        &hex(&Sha256::digest(id.as_bytes())),
+        entry.info.name,
+    );
+    rec.set_task(&task);
+    rec.base_url = ctx
         .config
         .base_url(entry.info.name, entry.info.default_base_url)?;
-    let now = record::now();
-    let rec = TaskRecord {
-        task,
-        base_url,
-        input: id.to_string(),
-        name: crate::input::sanitize_name(id),
-        sha256: hex(&<sha2::Sha256 as sha2::Digest>::digest(id.as_bytes())),
-        command: "parse".into(),
-        options: ExtractOptions::default(),
-        output: None,
-        state: State::Submitted,
-        uploaded: true,
-        error: None,
-        result: None,
-        pages: None,
-        submitted_at: now,
-        updated_at: now,
-    };
-    // From now on it is recorded like any other task.
-    store.put(&rec)?;
-    Ok(vec![(p, rec)])
+    rec.command = Some("parse".into());
+    rec.state = status.state;
+    Ok((p, rec, status))
 }
 
-/// Runs `each` on every record behind `ids`; IDs that resolve to nothing are
-/// reported and counted. `each` pushes the failures of its documents.
-fn each_target(
+fn provider_for(ctx: &Ctx, rec: &DocRecord) -> Result<Box<dyn Provider>> {
+    Ok(provider::build_for_record(
+        &rec.provider,
+        &rec.base_url,
+        &ctx.config,
+        &ctx.http,
+    )?)
+}
+
+fn status_line(index: usize, rec: &DocRecord, status: &TaskStatus) -> serde_json::Value {
+    let mut line = Line::of(index, rec);
+    line.state = status.state.name().to_string();
+    line.pages = status.progress.map(|p| p.total).or(rec.pages);
+    line.error = status.error.clone();
+    let mut v = line.json(0.0);
+    v["elapsed_s"] = json!(record::now().saturating_sub(rec.submitted_at.unwrap_or(rec.updated_at)));
+    v["progress"] = json!(status.progress.map(|p| json!({"done": p.done, "total": p.total})));
+    v
+}
+
+fn print_status(
     ctx: &Ctx,
-    ids: &[String],
-    mut each: impl FnMut(&Store, &dyn Provider, TaskRecord, &mut Vec<anyhow::Error>) -> Result<()>,
-) -> Result<i32> {
+    index: usize,
+    rec: &DocRecord,
+    status: &TaskStatus,
+) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    let id = rec.task().map(|t| t.id).unwrap_or_default();
+    if ctx.global.json {
+        writeln!(out, "{}", status_line(index, rec, status))?;
+    } else {
+        let progress = status
+            .progress
+            .filter(|p| p.total > 0)
+            .map(|p| format!(" {}/{} pages", p.done, p.total))
+            .unwrap_or_default();
+        let why = status
+            .error
+            .as_deref()
+            .map(|e| format!("  ({e})"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{id}\t{}{progress}\t{}\t{}{why}",
+            status.state, rec.provider, rec.input
+        )?;
+    }
+    Ok(())
+}
+
+pub fn status(ctx: &Ctx, ids: &[String]) -> Result<i32> {
     let store = ctx.store()?;
     let mut failures: Vec<anyhow::Error> = Vec::new();
+    let mut index = 0;
     for id in ids {
-        match targets(ctx, &store, id) {
-            Err(e) => {
-                error::report(&e);
-                failures.push(e);
-            }
-            Ok(found) => {
-                for (provider, rec) in found {
-                    each(&store, provider.as_ref(), rec, &mut failures)?;
+        let found = store.find(id)?;
+        let targets: Vec<(Box<dyn Provider>, DocRecord, Option<TaskStatus>)> = if found.is_empty() {
+            match look_up(ctx, &store, id) {
+                Ok((p, rec, status)) => vec![(p, rec, Some(status))],
+                Err(e) => {
+                    error::report(&e);
+                    failures.push(e);
+                    continue;
                 }
+            }
+        } else {
+            let mut v = Vec::new();
+            for f in found {
+                v.push((provider_for(ctx, &f.rec)?, f.rec, None));
+            }
+            v
+        };
+        for (provider, rec, known) in targets {
+            let Some(task) = rec.task() else { continue };
+            let status = match known.map_or_else(|| provider.status(&task), Ok) {
+                Ok(s) => s,
+                Err(e) => {
+                    let e = e.context(format!("{}: cannot get the status of {}", rec.input, task.id));
+                    error::report(&e);
+                    failures.push(e);
+                    continue;
+                }
+            };
+            print_status(ctx, index, &rec, &status)?;
+            index += 1;
+            if status.state == State::Failed {
+                let why = status.error.clone().unwrap_or_default();
+                failures.push(failure_error(&rec.input, &task, status.fault, &why).into());
             }
         }
     }
     Ok(combined_exit_code(&failures.iter().collect::<Vec<_>>()))
 }
 
-pub fn status(ctx: &Ctx, ids: &[String]) -> Result<i32> {
-    each_target(ctx, ids, |store, provider, mut rec, failures| {
-        let status = match provider.status(&rec.task) {
-            Ok(s) => s,
-            Err(e) => {
-                let e = e.context(format!(
-                    "{}: cannot get the status of {}",
-                    rec.input, rec.task.id
-                ));
-                error::report(&e);
-                failures.push(e);
-                return Ok(());
-            }
-        };
-        if status.state != rec.state && rec.state != State::Done {
-            rec.state = status.state;
-            rec.error = status.error.clone().or(rec.error);
-            rec.updated_at = record::now();
-            store.put(&rec)?;
-        }
-        let mut out = std::io::stdout().lock();
+/// `status` with no ID: the most recent documents of the record, newest first,
+/// as recorded (no request is made).
+pub fn recent(ctx: &Ctx, limit: usize) -> Result<i32> {
+    let store = ctx.store()?;
+    let found = store.recent(limit)?;
+    let mut out = std::io::stdout().lock();
+    if found.is_empty() && !ctx.global.json {
+        ctx.reporter.note(&format!(
+            "no tasks on record yet (the record is in {})",
+            store.dir().display()
+        ));
+    }
+    for (i, f) in found.iter().enumerate() {
+        let rec = &f.rec;
+        let age = record::now().saturating_sub(rec.updated_at);
         if ctx.global.json {
-            let line = json!({
-                "input": rec.input,
-                "provider": rec.task.provider,
-                "task_id": rec.task.task_id(),
-                "batch_id": rec.task.batch_id(),
-                "state": status.state.name(),
-                "output": rec.result.as_ref().map(|p| p.display().to_string()),
-                "markdown": null,
-                "pages": status.progress.map(|p| p.total).or(rec.pages),
-                "error": status.error,
-                "elapsed_s": record::now().saturating_sub(rec.submitted_at),
-                "progress": status.progress.map(|p| json!({"done": p.done, "total": p.total})),
-            });
-            writeln!(out, "{line}")?;
+            let mut v = Line::of(i, rec).json(0.0);
+            v["elapsed_s"] = json!(record::now().saturating_sub(rec.submitted_at.unwrap_or(rec.updated_at)));
+            v["age_s"] = json!(age);
+            v["record"] = json!(f.journal.display().to_string());
+            writeln!(out, "{v}")?;
         } else {
-            let progress = status
-                .progress
-                .filter(|p| p.total > 0)
-                .map(|p| format!(" {}/{} pages", p.done, p.total))
-                .unwrap_or_default();
-            let why = status
-                .error
-                .as_deref()
-                .map(|e| format!("  ({e})"))
-                .unwrap_or_default();
+            let id = rec.task().map(|t| t.id).unwrap_or_default();
+            let place = rec
+                .output
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "-".into());
             writeln!(
                 out,
-                "{}\t{}{progress}\t{}\t{}{why}",
-                rec.task.id, status.state, rec.task.provider, rec.input
+                "{id}\t{}\t{}\t{} ago\t{place}\t{}",
+                rec.state,
+                rec.provider,
+                human_age(age),
+                rec.input
             )?;
         }
-        if status.state == State::Failed {
-            let why = status.error.unwrap_or_default();
-            failures.push(
-                super::extract::failure_error(&rec.input, &rec.task, status.fault, &why).into(),
-            );
-        }
-        Ok(())
-    })
+    }
+    Ok(error::exit::OK)
+}
+
+fn human_age(secs: u64) -> String {
+    match secs {
+        s if s < 120 => format!("{s}s"),
+        s if s < 7200 => format!("{}m", s / 60),
+        s if s < 172_800 => format!("{}h", s / 3600),
+        s => format!("{}d", s / 86_400),
+    }
 }
 
 pub fn fetch(ctx: &Ctx, ids: &[String]) -> Result<i32> {
-    let deadline = Instant::now() + ctx.config.timeout(ctx.global.timeout)?;
-    let intervals = ctx.config.poll_intervals()?;
-    each_target(ctx, ids, |store, provider, rec, failures| {
-        let outcome = match fetch_one(ctx, store, provider, rec, deadline, intervals) {
-            Ok(o) => o,
+    let store = ctx.store()?;
+    let emitter = Emitter::new(Order::Input, ctx.global.json, Text::Results);
+    let mut failures: Vec<anyhow::Error> = Vec::new();
+    let mut index = 0;
+    for id in ids {
+        let found = store.find(id)?;
+        let result = if found.is_empty() {
+            look_up(ctx, &store, id).and_then(|(p, rec, _)| {
+                index += 1;
+                pipeline::fetch(ctx, p.as_ref(), vec![rec], None, &emitter, index - 1)
+            })
+        } else {
+            let journal = found[0].journal.clone();
+            let recs: Vec<DocRecord> = found.into_iter().map(|f| f.rec).collect();
+            let n = recs.len();
+            provider_for(ctx, &recs[0]).and_then(|p| {
+                let r = pipeline::fetch(ctx, p.as_ref(), recs, Some(&journal), &emitter, index);
+                index += n;
+                r
+            })
+        };
+        match result {
+            Ok(errors) => failures.extend(errors),
             Err(e) => {
                 error::report(&e);
                 failures.push(e);
-                return Ok(());
-            }
-        };
-        if let Some(err) = &outcome.error {
-            error::report(err);
-        }
-        let mut out = std::io::stdout().lock();
-        if ctx.global.json {
-            writeln!(out, "{}", outcome.json())?;
-        } else if let Some(text) = &outcome.delivered.text {
-            out.write_all(text.as_bytes())?;
-            if !text.ends_with('\n') {
-                writeln!(out)?;
             }
         }
-        out.flush()?;
-        failures.extend(outcome.error);
-        Ok(())
-    })
-}
-
-fn fetch_one(
-    ctx: &Ctx,
-    store: &Store,
-    provider: &dyn Provider,
-    rec: TaskRecord,
-    deadline: Instant,
-    intervals: (Duration, Duration),
-) -> Result<Outcome> {
-    let mode = if rec.command == "ocr" {
-        Mode::Ocr
-    } else {
-        Mode::Parse
-    };
-    let out_dir: Option<PathBuf> = ctx.global.output.clone().or_else(|| rec.output.clone());
-    let layout = match (mode, out_dir) {
-        (Mode::Ocr, None) => Layout::Stdout,
-        (Mode::Ocr, Some(d)) => Layout::Files(Arc::new(open_outputs(d)?)),
-        (Mode::Parse, d) => Layout::Folders(Arc::new(open_outputs(
-            d.or_else(|| ctx.config.output(None))
-                .unwrap_or_else(|| PathBuf::from(".")),
-        )?)),
-    };
-    let job = Job {
-        ctx,
-        provider,
-        opts: &rec.options.clone(),
-        layout: &layout,
-        store,
-        mode,
-        deadline,
-        intervals,
-        no_wait: false,
-        stop: AtomicBool::new(false),
-        base_url: rec.base_url.clone(),
-    };
-    let started = Instant::now();
-    let progress = ctx.reporter.doc(&rec.name);
-    let mut outcome = Outcome {
-        input: rec.input.clone(),
-        provider: rec.task.provider.clone(),
-        task: Some(rec.task.clone()),
-        state: rec.state,
-        delivered: Delivered::default(),
-        pages: rec.pages,
-        error: None,
-        elapsed: Duration::ZERO,
-    };
-    if let Err(e) = job.follow(rec, &progress, &mut outcome) {
-        if error::exit_code_of(&e) != error::exit::TIMEOUT {
-            outcome.state = State::Failed;
-        }
-        outcome.error = Some(e);
     }
-    outcome.elapsed = started.elapsed();
-    Ok(outcome)
+    if let Some(e) = emitter.flush() {
+        return Err(e.into());
+    }
+    Ok(combined_exit_code(&failures.iter().collect::<Vec<_>>()))
 }

@@ -185,8 +185,9 @@ fn the_document_password_comes_from_the_environment() {
 
 #[test]
 fn refused_documents_exit_4_and_failed_extractions_exit_5() {
-    let env = Env::new();
     for (state, code) in [(-7, 4), (-5, 4), (-1, 5), (-8, 5)] {
+        // A fresh record each time: a failure on record is not resubmitted.
+        let env = Env::new();
         let fake = FakeGptGe::start_with(GptGeConfig {
             states: vec![0, 4, state],
             ..GptGeConfig::default()

@@ -254,9 +254,11 @@ fn missing_file_exits_4_before_any_request() {
     let fake = FakeMineru::start();
     let env = Env::new();
     let ok = env.doc("demo1.pdf", "ok.pdf");
+    // --fail-fast: the first bad input stops everything before any request.
     let out = env
         .keyed(&fake)
-        .args(["-p", "mineru", "parse"])
+        .args(["-p", "mineru", "parse", "--fail-fast", "-o"])
+        .arg(env.out())
         .arg(&ok)
         .arg("nope/missing.pdf")
         .output()

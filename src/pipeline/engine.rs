@@ -1,0 +1,1109 @@
+//! The run itself: triage against the record, submit (provider batch calls where
+//! there is a batch API, else `--concurrency` documents at once), poll (one status
+//! request per batch or task per round), download each result as soon as it is
+//! done. Every step is written to the journal before anything waits on it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+
+use super::plan::Planned;
+use super::report::{Emitter, Line};
+use crate::commands::Ctx;
+use crate::deliver::{self, Item, Layout};
+use crate::error::{self, Error, Kind};
+use crate::input::Document;
+use crate::journal::{DocRecord, Journal, Upload};
+use crate::options::ExtractOptions;
+use crate::poll::Backoff;
+use crate::progress::{DocProgress, Target};
+use crate::provider::{self, BatchItem, Provider, ResultRef, State, Submitted, TaskRef, TaskStatus};
+use crate::record::{self, Store};
+use crate::transfer;
+
+/// Signed upload URLs live 24 h; one older than this is not trusted any more.
+const UPLOAD_URL_TRUST: u64 = 23 * 3600;
+
+/// Everything a run needs, resolved before it starts.
+pub struct Engine<'a> {
+    pub ctx: &'a Ctx,
+    pub provider: &'a dyn Provider,
+    pub opts: ExtractOptions,
+    /// The command recorded with each document (`ocr`, `parse`, `batch`).
+    pub command: &'static str,
+    pub layout: Layout,
+    /// `ocr -o FILE`: the file name to write.
+    pub exact: Option<String>,
+    pub journal: Journal,
+    pub journal_dir: PathBuf,
+    pub store: Store,
+    pub base_url: String,
+    pub concurrency: usize,
+    pub deadline: Instant,
+    pub intervals: (Duration, Duration),
+    pub no_wait: bool,
+    pub retry_failed: bool,
+    /// Synchronous answers stay held after delivery (stdout: a rerun prints
+    /// them again without paying again).
+    pub keep_held: bool,
+    pub emitter: &'a Emitter,
+    pub total: usize,
+    pub state: Shared,
+}
+
+/// What the threads of a run share.
+#[derive(Default)]
+pub struct Shared {
+    groups: Mutex<Vec<Group>>,
+    submitting: AtomicBool,
+    /// A failure every later request would hit too (bad key, quota).
+    fatal: Mutex<Option<anyhow::Error>>,
+    pub summary: Mutex<Summary>,
+    progress: Mutex<HashMap<String, DocProgress>>,
+    /// Pages extracted at the last status of each document, to see progress.
+    seen_pages: Mutex<HashMap<String, Option<u64>>>,
+    /// Who to report when a document finishes: key → (index, input) of each
+    /// input with that content, the first one first.
+    reports: Mutex<HashMap<String, Vec<(usize, String)>>>,
+    /// Documents of this run by key, for uploads still owed after a restart.
+    docs: Mutex<HashMap<String, Document>>,
+    pub overall: Mutex<Option<indicatif::ProgressBar>>,
+}
+
+/// Work the poller follows: a provider batch, or a single task.
+enum Group {
+    Batch {
+        id: String,
+        /// Item key (data_id) → document key, for the documents still active.
+        members: HashMap<String, String>,
+    },
+    Task {
+        task: TaskRef,
+        key: String,
+    },
+}
+
+impl Group {
+    fn is_empty(&self) -> bool {
+        match self {
+            Group::Batch { members, .. } => members.is_empty(),
+            Group::Task { .. } => false,
+        }
+    }
+    fn keys(self) -> Vec<String> {
+        match self {
+            Group::Batch { members, .. } => members.into_values().collect(),
+            Group::Task { key, .. } => vec![key],
+        }
+    }
+}
+
+/// One status request of a polling round.
+enum Ask {
+    Batch(String),
+    Task(TaskRef, String),
+}
+
+#[derive(Default)]
+pub struct Summary {
+    pub done: usize,
+    pub skipped: usize,
+    pub failed: Vec<(String, String)>,
+    /// Every failure, typed, for the exit code.
+    pub errors: Vec<anyhow::Error>,
+    pub timed_out: Vec<String>,
+    /// Documents left unsubmitted (a transient error, a lost answer): a plain
+    /// rerun submits them.
+    pub unsent: usize,
+    /// Documents found cut off mid-submission by an earlier run.
+    pub uncertain: usize,
+}
+
+/// What triage decided for one document. Built once per document and moved
+/// once, so the variants' sizes do not matter.
+#[allow(clippy::large_enum_variant)]
+pub enum Work {
+    New(Planned),
+    /// Submitted earlier: follow it (and upload what is still owed).
+    Resume(DocRecord),
+    /// A synchronous answer paid for earlier: deliver it without asking again.
+    Held(String),
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn is_answer_lost(e: &anyhow::Error) -> bool {
+    e.chain()
+        .any(|c| c.downcast_ref::<crate::http::AnswerLost>().is_some())
+}
+
+/// Errors that every further request would meet: stop submitting.
+fn is_run_wide(err: &anyhow::Error) -> bool {
+    error::typed(err).is_some_and(|e| matches!(e.kind, Kind::Auth | Kind::Quota))
+}
+
+impl Engine<'_> {
+    pub fn summary(&self) -> MutexGuard<'_, Summary> {
+        lock(&self.state.summary)
+    }
+
+    fn outputs(&self) -> Option<&Arc<crate::output::Outputs>> {
+        match &self.layout {
+            Layout::Stdout => None,
+            Layout::Files(o) | Layout::Folders(o) => Some(o),
+        }
+    }
+
+    /// The suffix an output name is claimed with: a folder, or a file by format.
+    fn claim_suffix(&self) -> String {
+        match &self.layout {
+            Layout::Files(_) => format!(".{}", self.opts.format.extension()),
+            _ => String::new(),
+        }
+    }
+
+    fn claim(&self, name: &str, sha256: &str) -> Result<String> {
+        if let Some(exact) = &self.exact {
+            return Ok(Path::new(exact)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| exact.clone()));
+        }
+        match self.outputs() {
+            Some(out) => out.claim(name, sha256, &self.claim_suffix()),
+            None => Ok(name.to_string()),
+        }
+    }
+
+    /// Whether a finished document's recorded output is what this run would
+    /// write (a folder for `parse`, a file in this format for `ocr -o`): only
+    /// then is it skipped. Otherwise its result is delivered again from the
+    /// same task or held answer, without paying again.
+    fn fits(&self, rec: &DocRecord) -> bool {
+        let Some(output) = rec.output.as_deref() else {
+            return false;
+        };
+        match &self.layout {
+            Layout::Stdout => false,
+            Layout::Folders(_) => output.is_dir(),
+            Layout::Files(out) => {
+                let same_format = rec.options.as_ref().map(|o| &o.format) == Some(&self.opts.format);
+                let same_place = self.exact.as_ref().is_none_or(|f| output == out.root().join(f));
+                output.is_file() && same_format && same_place
+            }
+        }
+    }
+
+    pub fn register(&self, key: &str, reports: Vec<(usize, String)>) {
+        lock(&self.state.reports).insert(key.to_string(), reports);
+    }
+
+    /// Sorts the planned documents (in input order, which fixes their output
+    /// names) into new work, work to resume, and documents already done.
+    pub fn triage(&self, planned: Vec<Planned>) -> Vec<Work> {
+        let mut works = Vec::new();
+        for mut p in planned {
+            let mut reports = vec![(p.index, p.doc.input.clone())];
+            reports.append(&mut p.aliases);
+            self.register(&p.key, reports);
+            lock(&self.state.docs).insert(p.key.clone(), p.doc.clone());
+            let rec = self.journal.get(&p.key);
+            let wanted = rec.as_ref().map_or(p.doc.name.as_str(), |r| r.name.as_str());
+            match self.claim(wanted, &p.doc.sha256) {
+                Ok(name) => p.doc.name = name,
+                Err(e) => {
+                    let err = e.context(format!("{}: cannot use its output name", p.doc.input));
+                    self.fail_unsent(&p.key, &p.doc.input, err, false);
+                    continue;
+                }
+            }
+            let Some(rec) = rec else {
+                works.push(Work::New(p));
+                continue;
+            };
+            let output_there = self.fits(&rec);
+            let has_task = rec.task().is_some();
+            let held = self.journal.held(&rec.key).is_some();
+            match rec.state {
+                State::Done if output_there => {
+                    lock(&self.state.summary).skipped += 1;
+                    self.ctx.reporter.note(&format!(
+                        "{}: done in an earlier run: {}",
+                        rec.input,
+                        rec.output.as_deref().unwrap_or(Path::new("")).display()
+                    ));
+                    self.report(&rec.key, |i| {
+                        let mut l = Line::of(i, &rec);
+                        l.skipped = true;
+                        l
+                    });
+                }
+                State::Done if held => works.push(Work::Held(rec.key.clone())),
+                State::Done if has_task => works.push(Work::Resume(rec)),
+                State::Failed if !self.retry_failed => {
+                    let why = rec.error.clone().unwrap_or_default();
+                    self.ctx.reporter.note(&format!(
+                        "{}: failed in an earlier run ({why}); --retry-failed submits it again",
+                        rec.input
+                    ));
+                    lock(&self.state.summary)
+                        .failed
+                        .push((rec.input.clone(), why.clone()));
+                    let err: anyhow::Error = Error::provider(format!(
+                        "{}: failed in an earlier run: {why}",
+                        rec.input
+                    ))
+                    .with_hint("--retry-failed submits it again")
+                    .into();
+                    lock(&self.state.summary).errors.push(err);
+                    self.report(&rec.key, |i| Line::of(i, &rec));
+                }
+                State::Failed => works.push(Work::New(p)),
+                _ if has_task => {
+                    let upload_lost = rec.upload.as_ref().is_some_and(|u| {
+                        !u.done && record::now().saturating_sub(u.issued_at) > UPLOAD_URL_TRUST
+                    });
+                    if upload_lost {
+                        // The file never reached the provider: nothing was paid for.
+                        works.push(Work::New(p));
+                    } else {
+                        works.push(Work::Resume(rec));
+                    }
+                }
+                _ => {
+                    if rec.sending.is_some() {
+                        lock(&self.state.summary).uncertain += 1;
+                        self.ctx.reporter.warn(&format!(
+                            "{}: an earlier run was cut off while submitting it, so the provider may have created a task that docpipe never heard of; submitting it again (if it did, that task is billed too)",
+                            rec.input
+                        ));
+                    }
+                    works.push(Work::New(p));
+                }
+            }
+        }
+        works
+    }
+
+    /// Runs the work: submission on one thread, polling on this one, downloads
+    /// on `concurrency` workers.
+    pub fn execute(&self, works: Vec<Work>) {
+        let mut new = Vec::new();
+        let mut resumed = Vec::new();
+        let mut held = Vec::new();
+        for w in works {
+            match w {
+                Work::New(p) => new.push(p),
+                Work::Resume(r) => resumed.push(r),
+                Work::Held(k) => held.push(k),
+            }
+        }
+        self.state.submitting.store(true, Ordering::SeqCst);
+        let (dl_tx, dl_rx) = mpsc::channel::<(String, ResultRef)>();
+        let dl_rx = Mutex::new(dl_rx);
+        std::thread::scope(|s| {
+            for _ in 0..self.concurrency {
+                let dl_rx = &dl_rx;
+                s.spawn(move || loop {
+                    let job = lock(dl_rx).recv();
+                    match job {
+                        Ok((key, result)) => self.download(&key, &result),
+                        Err(_) => break,
+                    }
+                });
+            }
+            s.spawn(|| {
+                // Answers paid for in an earlier run: written, not asked again.
+                for key in held {
+                    if let Some(result) = self.journal.held(&key) {
+                        self.download(&key, &result);
+                    }
+                }
+                if let Err(e) = self.submit_all(new, resumed) {
+                    self.set_fatal(e);
+                }
+                self.state.submitting.store(false, Ordering::SeqCst);
+            });
+            if self.no_wait {
+                while self.state.submitting.load(Ordering::SeqCst) {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                self.report_submitted();
+            } else {
+                self.poll(&dl_tx);
+            }
+            drop(dl_tx);
+        });
+    }
+
+    /// `--no-wait`: every document followed so far is reported as it stands.
+    fn report_submitted(&self) {
+        let groups = std::mem::take(&mut *lock(&self.state.groups));
+        for key in groups.into_iter().flat_map(Group::keys) {
+            if let Some(rec) = self.journal.get(&key) {
+                self.finish_progress(&key, &format!("submitted as {}", rec.task().map(|t| t.id).unwrap_or_default()));
+                self.report(&key, |i| Line::of(i, &rec));
+            }
+        }
+    }
+
+    fn set_fatal(&self, err: anyhow::Error) {
+        let mut fatal = lock(&self.state.fatal);
+        if fatal.is_none() {
+            *fatal = Some(err);
+        }
+    }
+
+    fn is_fatal(&self) -> bool {
+        lock(&self.state.fatal).is_some()
+    }
+
+    /// Whether a run-wide error (already reported) stopped the run.
+    pub fn stopped(&self) -> bool {
+        self.is_fatal()
+    }
+
+    fn submit_all(&self, new: Vec<Planned>, resumed: Vec<DocRecord>) -> Result<()> {
+        // Documents already submitted: upload what is still owed, then follow.
+        let mut owed = Vec::new();
+        let mut by_batch: BTreeMap<String, HashMap<String, String>> = BTreeMap::new();
+        for rec in resumed {
+            self.step(&rec, "resumed: polling again, not resubmitting");
+            if let Some(u) = rec.upload.as_ref().filter(|u| !u.done) {
+                if let Some(doc) = lock(&self.state.docs).get(&rec.key).cloned() {
+                    owed.push((rec.key.clone(), u.url.clone(), doc));
+                }
+            }
+            match (&rec.batch_id, rec.task()) {
+                // A batch ID fetched without a record has no item key: it is
+                // asked about as a task of its own.
+                (Some(b), _) if rec.item.is_some() => {
+                    by_batch
+                        .entry(b.clone())
+                        .or_default()
+                        .insert(rec.item.clone().unwrap_or_default(), rec.key.clone());
+                }
+                (_, Some(task)) => self.track(Group::Task {
+                    task,
+                    key: rec.key.clone(),
+                }),
+                (_, None) => {}
+            }
+        }
+        for (id, members) in by_batch {
+            self.track(Group::Batch { id, members });
+        }
+
+        // New documents: in provider batches where there is a batch API and
+        // more than one document to share a call.
+        let mut groups: BTreeMap<String, Vec<Planned>> = BTreeMap::new();
+        let mut singles = Vec::new();
+        for p in new {
+            match self.provider.batch_group(&p.doc, &self.opts) {
+                Some(g) => groups.entry(g).or_default().push(p),
+                None => singles.push(p),
+            }
+        }
+        // All batch calls first, a quick burst: the provider starts on URLs at
+        // once, and the moments in which a stop could catch a call in flight are
+        // over before the long uploads begin.
+        let chunk = self.provider.info().limits.max_batch.unwrap_or(200).max(1);
+        let mut batched = Vec::new();
+        for (_, docs) in groups {
+            if docs.len() == 1 {
+                singles.extend(docs);
+            } else {
+                batched.push(docs);
+            }
+        }
+        for docs in batched {
+            for part in docs.chunks(chunk) {
+                if self.is_fatal() {
+                    break;
+                }
+                owed.extend(self.submit_batch(part)?);
+            }
+        }
+        self.upload_all(owed);
+        self.submit_singles(singles)
+    }
+
+    /// The record of a document about to be submitted, marked as being sent.
+    fn new_record(&self, p: &Planned) -> DocRecord {
+        let previous = self.journal.get(&p.key);
+        let mut rec = DocRecord::new(
+            &p.key,
+            &p.doc.input,
+            &p.doc.name,
+            &p.doc.sha256,
+            self.provider.info().name,
+        );
+        rec.base_url = self.base_url.clone();
+        rec.command = Some(self.command.to_string());
+        rec.options = Some(self.opts.clone());
+        rec.submissions = previous.map_or(0, |r| r.submissions) + 1;
+        rec.sending = Some(record::now());
+        rec.submitted_at = rec.sending;
+        rec
+    }
+
+    /// One batch call, recorded at once; returns the uploads it owes.
+    fn submit_batch(&self, part: &[Planned]) -> Result<Vec<(String, String, Document)>> {
+        let mut recs: Vec<DocRecord> = part.iter().map(|p| self.new_record(p)).collect();
+        // The intent is on record before the request: a kill -9 while it is in
+        // flight leaves documents the rerun can name (see `triage`).
+        self.journal.put_many(&recs)?;
+        let docs: Vec<&Document> = part.iter().map(|p| &p.doc).collect();
+        // From the request to the record, a signal waits for us (interrupt.rs).
+        let in_flight =
+            (self.provider.info().mode == provider::Mode::Async).then(crate::interrupt::submitting);
+        let answer = match self.provider.submit_batch(&docs, &self.opts) {
+            Ok(a) => a,
+            Err(e) => {
+                drop(in_flight);
+                for (p, rec) in part.iter().zip(&recs) {
+                    self.submission_failed(p, rec, &e);
+                }
+                return if is_run_wide(&e) { Err(e) } else { Ok(Vec::new()) };
+            }
+        };
+        let now = record::now();
+        for (rec, (item, upload)) in recs.iter_mut().zip(&answer.items) {
+            rec.batch_id = Some(answer.batch_id.clone());
+            rec.item = Some(item.clone());
+            rec.sending = None;
+            rec.state = if upload.is_some() {
+                State::WaitingFile
+            } else {
+                State::Submitted
+            };
+            rec.upload = upload.as_ref().map(|u| Upload {
+                url: u.url.clone(),
+                issued_at: now,
+                done: false,
+            });
+        }
+        self.journal.put_many(&recs)?;
+        drop(in_flight);
+        self.store.put_run(&answer.batch_id, &self.journal_dir)?;
+        let mut owed = Vec::new();
+        let mut members = HashMap::new();
+        for ((rec, p), (item, upload)) in recs.iter().zip(part).zip(answer.items) {
+            self.step(rec, &format!("submitted in batch {}", answer.batch_id));
+            if let Some(u) = upload {
+                owed.push((rec.key.clone(), u.url, p.doc.clone()));
+            }
+            members.insert(item, rec.key.clone());
+        }
+        self.track(Group::Batch {
+            id: answer.batch_id,
+            members,
+        });
+        Ok(owed)
+    }
+
+    /// Documents of a provider without a batch API (or alone in their group):
+    /// one task each, `concurrency` at a time.
+    fn submit_singles(&self, singles: Vec<Planned>) -> Result<()> {
+        let queue = Mutex::new(singles.into_iter());
+        std::thread::scope(|s| {
+            for _ in 0..self.concurrency {
+                s.spawn(|| loop {
+                    if self.is_fatal() {
+                        break;
+                    }
+                    let next = lock(&queue).next();
+                    let Some(p) = next else { break };
+                    if let Err(e) = self.submit_single(&p) {
+                        self.set_fatal(e);
+                    }
+                });
+            }
+        });
+        Ok(())
+    }
+
+    fn submit_single(&self, p: &Planned) -> Result<()> {
+        let mut rec = self.new_record(p);
+        let async_mode = self.provider.info().mode == provider::Mode::Async;
+        if async_mode {
+            self.journal.put(&rec)?;
+        }
+        self.step(&rec, "submitting");
+        let in_flight = async_mode.then(crate::interrupt::submitting);
+        let submitted = match self.provider.submit(&p.doc, &self.opts) {
+            Ok(s) => s,
+            Err(e) => {
+                drop(in_flight);
+                self.submission_failed(p, &rec, &e);
+                return if is_run_wide(&e) { Err(e) } else { Ok(()) };
+            }
+        };
+        rec.sending = None;
+        match submitted {
+            Submitted::Done(result) => {
+                // Paid for: held before anything else can fail.
+                self.journal.hold(&rec.key, &result)?;
+                rec.state = State::Done;
+                self.journal.put(&rec)?;
+                drop(in_flight);
+                self.download(&rec.key, &result);
+            }
+            Submitted::Task { task, upload } => {
+                rec.set_task(&task);
+                rec.state = if upload.is_some() {
+                    State::WaitingFile
+                } else {
+                    State::Submitted
+                };
+                rec.upload = upload.as_ref().map(|u| Upload {
+                    url: u.url.clone(),
+                    issued_at: record::now(),
+                    done: false,
+                });
+                self.journal.put(&rec)?;
+                drop(in_flight);
+                self.store.put_run(&task.id, &self.journal_dir)?;
+                self.step(&rec, &format!("submitted as {}", task.id));
+                if let Some(u) = upload {
+                    self.upload_one(&rec.key, &u.url, &p.doc);
+                }
+                self.track(Group::Task { task, key: rec.key });
+            }
+        }
+        Ok(())
+    }
+
+    /// A creating request that failed. The provider refusing the document
+    /// itself fails it (exit 4, recorded); anything else leaves it unsubmitted
+    /// for a plain rerun — with a warning when the request may have reached the
+    /// provider (its answer was lost).
+    fn submission_failed(&self, p: &Planned, rec: &DocRecord, cause: &anyhow::Error) {
+        let typed = error::typed(cause);
+        let kind = typed.map_or(Kind::Other, |t| t.kind.clone());
+        let mut rec = rec.clone();
+        rec.error = Some(format!("{cause:#}"));
+        let lost = is_answer_lost(cause);
+        if !lost {
+            // Nothing was created: the rerun submits it without a warning.
+            rec.sending = None;
+        }
+        if kind == Kind::Input {
+            rec.state = State::Failed;
+            let _ = self.journal.put(&rec);
+            let err = anyhow::anyhow!("{cause:#}").context(
+                Error::input(&p.doc.input, format!("{} refused it", rec.provider)).with_hint(
+                    "check the file's size, type and page count against `docpipe providers`",
+                ),
+            );
+            self.failed_with(&rec, err);
+            return;
+        }
+        let _ = self.journal.put(&rec);
+        let message = if lost {
+            format!(
+                "{}: not submitted: the answer to the submission was lost, so {} may or may not have created a task",
+                p.doc.input, rec.provider
+            )
+        } else {
+            format!("{}: not submitted", p.doc.input)
+        };
+        let again = "run the same command again: documents already recorded are not submitted twice";
+        let hint = match typed.and_then(|t| t.hint.as_deref()) {
+            Some(h) => format!("{h}; then {again}"),
+            None => again.to_string(),
+        };
+        let err = anyhow::anyhow!("{cause:#}").context(Error::new(kind, message).with_hint(hint));
+        self.fail_unsent(&rec.key, &p.doc.input, err, true);
+    }
+
+    /// Reports a document that has no task: printed, counted, its line emitted.
+    fn fail_unsent(&self, key: &str, input: &str, err: anyhow::Error, count: bool) {
+        error::report(&err);
+        let why = format!("{err:#}");
+        self.finish_progress(key, "not submitted");
+        {
+            let mut s = lock(&self.state.summary);
+            if count {
+                s.unsent += 1;
+            }
+            s.errors.push(err);
+        }
+        let provider = self.provider.info().name;
+        self.report(key, |i| Line::not_submitted(i, input, provider, why.clone()));
+        self.tick();
+    }
+
+    fn upload_all(&self, owed: Vec<(String, String, Document)>) {
+        let queue = Mutex::new(owed.into_iter());
+        std::thread::scope(|s| {
+            for _ in 0..self.concurrency {
+                s.spawn(|| loop {
+                    let next = lock(&queue).next();
+                    let Some((key, url, doc)) = next else { break };
+                    self.upload_one(&key, &url, &doc);
+                });
+            }
+        });
+    }
+
+    fn upload_one(&self, key: &str, url: &str, doc: &Document) {
+        let Some(upload) = provider::SignedUpload::of(doc, url.to_string()) else {
+            return;
+        };
+        if let Some(rec) = self.journal.get(key) {
+            self.step(
+                &rec,
+                &format!("uploading {}", provider::human_bytes(upload.size)),
+            );
+        }
+        match transfer::put_signed(&self.ctx.http, &upload) {
+            Ok(()) => {
+                let _ = self.journal.update(key, |r| {
+                    if let Some(u) = r.upload.as_mut() {
+                        u.done = true;
+                    }
+                    if r.state == State::WaitingFile {
+                        r.state = State::Pending;
+                    }
+                });
+            }
+            Err(e) => {
+                // Left owed: a rerun uploads again to the same URL while it is valid.
+                let err = e.context(format!(
+                    "{}: upload failed; run the same command again to upload it to the same task",
+                    doc.input
+                ));
+                error::report(&err);
+                self.untrack(key);
+                self.finish_progress(key, "upload failed");
+                let why = format!("{err:#}");
+                lock(&self.state.summary).errors.push(err);
+                if let Some(rec) = self.journal.get(key) {
+                    self.report(key, |i| {
+                        let mut l = Line::of(i, &rec);
+                        l.error = Some(why.clone());
+                        l
+                    });
+                }
+                self.tick();
+            }
+        }
+    }
+
+    fn track(&self, group: Group) {
+        let (id, key) = match &group {
+            Group::Batch { id, members } => (id.clone(), members.values().next().cloned()),
+            Group::Task { task, key } => (task.id.clone(), Some(key.clone())),
+        };
+        let input = key
+            .and_then(|k| self.journal.get(&k))
+            .map(|r| r.input)
+            .unwrap_or_default();
+        crate::interrupt::track(&id, &input);
+        lock(&self.state.groups).push(group);
+        self.tick();
+    }
+
+    fn untrack(&self, key: &str) {
+        let mut groups = lock(&self.state.groups);
+        for g in groups.iter_mut() {
+            if let Group::Batch { members, .. } = g {
+                members.retain(|_, k| k != key);
+            }
+        }
+        groups.retain(|g| {
+            let keep = !g.is_empty() && !matches!(g, Group::Task { key: k, .. } if k == key);
+            if !keep {
+                match g {
+                    Group::Batch { id, .. } => crate::interrupt::untrack(id),
+                    Group::Task { task, .. } => crate::interrupt::untrack(&task.id),
+                }
+            }
+            keep
+        });
+    }
+
+    /// The polling loop: one status request per batch (or task) per round, until
+    /// every document is final or the deadline passes.
+    fn poll(&self, downloads: &mpsc::Sender<(String, ResultRef)>) {
+        let mut backoff = Backoff::new(self.intervals.0, self.intervals.1);
+        let mut wait = Duration::ZERO;
+        loop {
+            // The round that saw the last document finish ends the loop at once,
+            // not one more interval later.
+            let submitting = self.state.submitting.load(Ordering::SeqCst);
+            if !submitting && lock(&self.state.groups).is_empty() {
+                return;
+            }
+            let sleep = wait.min(self.deadline.saturating_duration_since(Instant::now()));
+            std::thread::sleep(sleep);
+            if self.is_fatal() {
+                return;
+            }
+            let asks: Vec<Ask> = lock(&self.state.groups)
+                .iter()
+                .map(|g| match g {
+                    Group::Batch { id, .. } => Ask::Batch(id.clone()),
+                    Group::Task { task, key } => Ask::Task(task.clone(), key.clone()),
+                })
+                .collect();
+            let submitting = self.state.submitting.load(Ordering::SeqCst);
+            if asks.is_empty() && !submitting {
+                return;
+            }
+            if Instant::now() >= self.deadline {
+                self.time_out();
+                return;
+            }
+            let mut moved = false;
+            for ask in asks {
+                match ask {
+                    Ask::Batch(id) => match self.provider.batch_status(&id) {
+                        Ok(items) => {
+                            for item in items {
+                                if let Some(key) = self.member(&id, &item) {
+                                    moved |= self.observe(&key, item.status, downloads);
+                                }
+                            }
+                        }
+                        Err(e) => self.poll_error(e),
+                    },
+                    Ask::Task(task, key) => match self.provider.status(&task) {
+                        Ok(status) => moved |= self.observe(&key, status, downloads),
+                        Err(e) => self.poll_error(e),
+                    },
+                }
+            }
+            // While submissions are still arriving, look again soon.
+            wait = if submitting {
+                self.intervals.0
+            } else {
+                backoff.next(moved)
+            };
+        }
+    }
+
+    /// The document a batch answer's entry belongs to: by key, else by file name.
+    fn member(&self, batch_id: &str, item: &BatchItem) -> Option<String> {
+        lock(&self.state.groups).iter().find_map(|g| match g {
+            Group::Batch { id, members } if id == batch_id => item
+                .key
+                .as_ref()
+                .and_then(|k| members.get(k))
+                .or_else(|| item.file_name.as_ref().and_then(|f| members.get(f)))
+                .cloned(),
+            _ => None,
+        })
+    }
+
+    fn poll_error(&self, err: anyhow::Error) {
+        if is_run_wide(&err) {
+            error::report(&err);
+            lock(&self.state.summary).errors.push(anyhow::anyhow!("{err:#}").context(
+                error::typed(&err).cloned().unwrap_or_else(|| Error::new(Kind::Other, "")),
+            ));
+            self.set_fatal(err);
+        } else {
+            // Transient: the next round asks again; the record is untouched.
+            self.ctx
+                .reporter
+                .warn(&format!("{err:#}; asking again next round"));
+        }
+    }
+
+    /// Takes one status: records a change, queues a download, or fails the
+    /// document. Returns whether anything moved.
+    fn observe(
+        &self,
+        key: &str,
+        status: TaskStatus,
+        downloads: &mpsc::Sender<(String, ResultRef)>,
+    ) -> bool {
+        let Some(rec) = self.journal.get(key) else {
+            return false;
+        };
+        let pages = status.progress.map(|p| p.total).or(rec.pages);
+        // Pages extracted count as movement too (running 1/12 → 12/12): the
+        // record keeps only the total, so the last count seen is kept here.
+        let done_pages = status.progress.map(|p| p.done);
+        let seen = lock(&self.state.seen_pages).insert(key.to_string(), done_pages);
+        let moved = rec.state != status.state
+            || rec.pages != pages
+            || seen.is_some_and(|s| s != done_pages);
+        if let Some(p) = self.doc_progress(&rec) {
+            p.state(status.state, status.progress);
+        }
+        if status.state.is_final() {
+            lock(&self.state.seen_pages).remove(key);
+        }
+        match status.state {
+            State::Done => {
+                self.untrack(key);
+                let _ = self.journal.update(key, |r| {
+                    r.state = State::Done;
+                    r.pages = pages;
+                });
+                match status.result {
+                    Some(result) => {
+                        let _ = downloads.send((key.to_string(), result));
+                    }
+                    None => self.task_failed(&rec, "done, but the answer has no result", None),
+                }
+            }
+            State::Failed => {
+                self.untrack(key);
+                let why = status.error.unwrap_or_else(|| "no reason given".into());
+                let _ = self.journal.update(key, |r| {
+                    r.state = State::Failed;
+                    r.error = Some(why.clone());
+                });
+                self.task_failed(&rec, &why, status.fault);
+            }
+            state if moved => {
+                let _ = self.journal.update(key, |r| {
+                    r.state = state;
+                    r.pages = pages;
+                });
+            }
+            _ => {}
+        }
+        moved
+    }
+
+    fn download(&self, key: &str, result: &ResultRef) {
+        let Some(rec) = self.journal.get(key) else {
+            return;
+        };
+        if let Some(p) = self.doc_progress(&rec) {
+            p.step("downloading");
+        }
+        let item = Item {
+            name: &rec.name,
+            sha256: &rec.sha256,
+            format: &self.opts.format,
+            exact: self.exact.as_deref(),
+        };
+        match deliver::deliver(&self.ctx.http, result, &item, &self.layout) {
+            Ok(d) => {
+                let rec = self
+                    .journal
+                    .update(key, |r| {
+                        r.state = State::Done;
+                        r.output = d.output.clone();
+                        r.markdown = d.markdown_path.clone();
+                        r.error = None;
+                    })
+                    .ok()
+                    .flatten()
+                    .unwrap_or(rec);
+                if !self.keep_held {
+                    self.journal.release(key);
+                }
+                lock(&self.state.summary).done += 1;
+                let place = rec
+                    .output
+                    .as_ref()
+                    .map(|p| format!("done: {}", p.display()))
+                    .unwrap_or_else(|| "done".into());
+                self.finish_progress(key, &place);
+                let text = d.text;
+                self.report(key, |i| {
+                    let mut l = Line::of(i, &rec);
+                    if let Some(t) = &text {
+                        l.markdown = Some(t.clone());
+                        l.text = Some(t.clone());
+                    }
+                    l
+                });
+                self.tick();
+            }
+            Err(e) => {
+                // The provider's work is done and paid for: the record keeps it
+                // "done" without an output, so a rerun downloads it again
+                // instead of resubmitting.
+                let id = rec.task().map(|t| t.id);
+                let hint = match &id {
+                    Some(id) => format!(
+                        "the task is recorded: `docpipe fetch {id}` (or the same command again) downloads it without paying again"
+                    ),
+                    None => "the answer is kept: run the same command again to write it without paying again".to_string(),
+                };
+                let hint = if format!("{e:#}").contains("result zip") {
+                    format!("the provider's result was refused and nothing was written; report it to the provider ({hint})")
+                } else {
+                    format!("check the output folder (space, permissions); {hint}")
+                };
+                let err = e.context(
+                    Error::new(Kind::Other, format!("{}: cannot save the result", rec.input))
+                        .with_hint(hint),
+                );
+                error::report(&err);
+                let why = format!("{err:#}");
+                let _ = self.journal.update(key, |r| r.error = Some(why.clone()));
+                self.finish_progress(key, "download failed");
+                lock(&self.state.summary).errors.push(err);
+                self.report(key, |i| Line::of(i, &rec).failed(why.clone()));
+                self.tick();
+            }
+        }
+    }
+
+    fn task_failed(&self, rec: &DocRecord, why: &str, fault: Option<Kind>) {
+        let task = rec.task().unwrap_or_else(|| TaskRef::task(&rec.provider, String::new()));
+        let err: anyhow::Error = failure_error(&rec.input, &task, fault, why).into();
+        lock(&self.state.summary)
+            .failed
+            .push((rec.input.clone(), why.to_string()));
+        let mut shown = rec.clone();
+        shown.state = State::Failed;
+        shown.error = Some(why.to_string());
+        self.failed_with(&shown, err);
+    }
+
+    fn failed_with(&self, rec: &DocRecord, err: anyhow::Error) {
+        error::report(&err);
+        self.finish_progress(&rec.key, "failed");
+        let why = format!("{err:#}");
+        lock(&self.state.summary).errors.push(err);
+        self.report(&rec.key, |i| Line::of(i, rec).failed(why.clone()));
+        self.tick();
+    }
+
+    fn time_out(&self) {
+        let groups = std::mem::take(&mut *lock(&self.state.groups));
+        for key in groups.into_iter().flat_map(Group::keys) {
+            if let Some(rec) = self.journal.get(&key) {
+                let id = rec.task().map(|t| t.id).unwrap_or_default();
+                lock(&self.state.summary).timed_out.push(id.clone());
+                self.finish_progress(&key, "still running at the timeout");
+                let err: anyhow::Error = Error::timeout(format!(
+                    "{}: still {} at the timeout; task {id} ({})",
+                    rec.input, rec.state, rec.provider
+                ))
+                .into();
+                error::report(&err);
+                let why = format!("{err:#}");
+                lock(&self.state.summary).errors.push(err);
+                self.report(&key, |i| {
+                    let mut l = Line::of(i, &rec);
+                    l.error = Some(why.clone());
+                    l
+                });
+            }
+        }
+    }
+
+    /// Every document not reported yet (a run stopped by an error every
+    /// request would meet): reported as it stands.
+    pub fn report_rest(&self) {
+        let keys: Vec<String> = lock(&self.state.reports).keys().cloned().collect();
+        for key in keys {
+            let rec = self.journal.get(&key);
+            let why = "stopped by the error above; run the same command again to continue";
+            match rec.filter(|r| r.task().is_some() || r.state == State::Done) {
+                Some(rec) => self.report(&key, |i| {
+                    let mut l = Line::of(i, &rec);
+                    l.error = Some(why.to_string());
+                    l
+                }),
+                None => {
+                    let provider = self.provider.info().name;
+                    let inputs = lock(&self.state.reports).get(&key).cloned().unwrap_or_default();
+                    for (i, input) in inputs {
+                        self.emitter.emit(Line::not_submitted(i, &input, provider, why.to_string()));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Emits `line(index)` for every input of the document `key`.
+    fn report(&self, key: &str, line: impl Fn(usize) -> Line) {
+        let inputs = lock(&self.state.reports).get(key).cloned().unwrap_or_default();
+        let mut first: Option<Line> = None;
+        for (i, input) in inputs {
+            let l = match &first {
+                None => line(i),
+                Some(f) => f.for_alias(i, &input),
+            };
+            if first.is_none() {
+                first = Some(l.clone());
+            }
+            self.emitter.emit(l);
+        }
+    }
+
+    fn doc_progress(&self, rec: &DocRecord) -> Option<DocProgress> {
+        if self.ctx.reporter.target() == Target::Hidden {
+            return None;
+        }
+        let mut map = lock(&self.state.progress);
+        Some(
+            map.entry(rec.key.clone())
+                .or_insert_with(|| self.ctx.reporter.doc(&rec.name))
+                .clone(),
+        )
+    }
+
+    fn finish_progress(&self, key: &str, text: &str) {
+        if let Some(p) = lock(&self.state.progress).remove(key) {
+            p.finish(text);
+        }
+    }
+
+    fn step(&self, rec: &DocRecord, text: &str) {
+        if let Some(p) = self.doc_progress(rec) {
+            p.step(text);
+        }
+    }
+
+    /// The overall bar: finished / total with counts.
+    fn tick(&self) {
+        let overall = lock(&self.state.overall);
+        let Some(bar) = overall.as_ref() else {
+            return;
+        };
+        let running: usize = lock(&self.state.groups)
+            .iter()
+            .map(|g| match g {
+                Group::Batch { members, .. } => members.len(),
+                Group::Task { .. } => 1,
+            })
+            .sum();
+        let s = lock(&self.state.summary);
+        let failed = s.failed.len() + s.errors.len();
+        // Message first: the position change redraws, showing both.
+        bar.set_message(format!(
+            "done {} · running {running} · failed {failed} · skipped {}",
+            s.done, s.skipped
+        ));
+        bar.set_position((s.done + s.skipped + failed) as u64);
+    }
+}
+
+/// The error for a task that ended `failed`: the document refused (exit 4) or the
+/// provider failing to extract it (exit 5).
+pub fn failure_error(input: &str, task: &TaskRef, fault: Option<Kind>, why: &str) -> Error {
+    match fault {
+        Some(Kind::Input) => Error::input(
+            input,
+            format!(
+                "{} refused the document: {why} (task {})",
+                task.provider, task.id
+            ),
+        )
+        .with_hint("check the file's size, type and page count against `docpipe providers`"),
+        _ => Error::provider(format!(
+            "{input}: {} failed to extract it: {why} (task {})",
+            task.provider, task.id
+        ))
+        .with_hint("check the document; the same command with --retry-failed submits it again"),
+    }
+}

@@ -1,0 +1,147 @@
+//! A document's identity across runs: what decides whether a rerun may reuse a
+//! task instead of paying for a new one.
+//!
+//! The key is SHA-256 of a versioned text built from an explicit list of the
+//! fields that change the provider's work. Options that only change what docpipe
+//! does with the result (`--format markdown|text|json`, `--transport`, output
+//! paths, concurrency…) are left out, and a new option changes no existing key
+//! until it is added to [`FIELDS`] — so "never submitted twice" holds across
+//! upgrades. Changing the meaning of a listed field needs a new [`VERSION`].
+
+use sha2::{Digest, Sha256};
+
+use crate::options::{ExtractOptions, Format};
+
+/// Bumped only when the text below changes meaning; old records then no longer
+/// match, which resubmits documents: avoid.
+const VERSION: &str = "docpipe-key-1";
+
+/// The result-changing fields, by name, in a fixed order.
+pub const FIELDS: &[&str] = &[
+    "pages",
+    "language",
+    "ocr",
+    "formula",
+    "table",
+    "model",
+    "extra_formats",
+    "table_format",
+    "extract_header",
+    "extract_footer",
+    "images",
+    "provider_format",
+];
+
+fn field(opts: &ExtractOptions, name: &str) -> String {
+    match name {
+        "pages" => opts.pages.as_ref().map(|p| p.to_mineru()).unwrap_or_default(),
+        "language" => opts.language.clone().unwrap_or_default(),
+        "ocr" => opts.ocr.to_string(),
+        "formula" => opts.formula.to_string(),
+        "table" => opts.table.to_string(),
+        "model" => opts.model.clone().unwrap_or_default(),
+        "extra_formats" => {
+            let mut f = opts.extra_formats.clone();
+            f.sort();
+            f.join(",")
+        }
+        "table_format" => opts.table_format.clone().unwrap_or_default(),
+        "extract_header" => opts.extract_header.to_string(),
+        "extract_footer" => opts.extract_footer.to_string(),
+        "images" => opts.images.to_string(),
+        // A provider's own output format (gpt.ge's docx) is a different task;
+        // markdown, text and json are cut from the same result by docpipe.
+        "provider_format" => match &opts.format {
+            Format::Other(f) => f.clone(),
+            _ => String::new(),
+        },
+        other => unreachable!("unknown key field {other}"),
+    }
+}
+
+/// The record key of a document: content hash, provider (its name and the
+/// service it is at: a task ID means nothing to another deployment), and the
+/// result-changing options.
+pub fn doc_key(sha256: &str, provider: &str, base_url: &str, opts: &ExtractOptions) -> String {
+    let base_url = base_url.trim_end_matches('/');
+    let mut text = format!("{VERSION}\n{sha256}\n{provider}\n{base_url}\n");
+    for name in FIELDS {
+        text.push_str(name);
+        text.push('=');
+        text.push_str(&field(opts, name));
+        text.push('\n');
+    }
+    crate::input::hex(&Sha256::digest(text.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_only_options_do_not_change_the_key() {
+        let base = ExtractOptions::default();
+        let k = doc_key("ab", "mineru", "https://mineru.net", &base);
+        for changed in [
+            ExtractOptions {
+                format: Format::Json,
+                ..base.clone()
+            },
+            ExtractOptions {
+                transport: Some("mcp".into()),
+                ..base.clone()
+            },
+            ExtractOptions {
+                full_result: true,
+                ..base.clone()
+            },
+        ] {
+            assert_eq!(doc_key("ab", "mineru", "https://mineru.net", &changed), k);
+        }
+    }
+
+    #[test]
+    fn work_changing_options_do() {
+        let base = ExtractOptions::default();
+        let k = doc_key("ab", "mineru", "https://mineru.net", &base);
+        assert_ne!(doc_key("ac", "mineru", "https://mineru.net", &base), k);
+        assert_ne!(doc_key("ab", "parse4ai", "https://mineru.net", &base), k);
+        assert_ne!(doc_key("ab", "mineru", "http://127.0.0.1:8080", &base), k);
+        assert_eq!(doc_key("ab", "mineru", "https://mineru.net/", &base), k);
+        for changed in [
+            ExtractOptions {
+                ocr: true,
+                ..base.clone()
+            },
+            ExtractOptions {
+                model: Some("vlm".into()),
+                ..base.clone()
+            },
+            ExtractOptions {
+                format: Format::Other("docx".into()),
+                ..base.clone()
+            },
+            ExtractOptions {
+                pages: Some(crate::options::PageRanges::parse("1-2").unwrap()),
+                ..base.clone()
+            },
+        ] {
+            assert_ne!(doc_key("ab", "mineru", "https://mineru.net", &changed), k);
+        }
+    }
+
+    #[test]
+    fn the_key_is_stable_across_releases() {
+        // A fixed value: if this changes, every recorded document of every user
+        // would be submitted again. Change it only with a new VERSION, on purpose.
+        assert_eq!(
+            doc_key("ab", "mineru", "https://mineru.net", &ExtractOptions::default()),
+            doc_key_fixture()
+        );
+    }
+
+    fn doc_key_fixture() -> String {
+        let text = "docpipe-key-1\nab\nmineru\nhttps://mineru.net\npages=\nlanguage=\nocr=false\nformula=true\ntable=true\nmodel=\nextra_formats=\ntable_format=\nextract_header=false\nextract_footer=false\nimages=false\nprovider_format=\n";
+        crate::input::hex(&Sha256::digest(text.as_bytes()))
+    }
+}

@@ -1,0 +1,447 @@
+//! The one document pipeline that `ocr`, `parse`, `batch` and `fetch` run
+//! through: plan (inputs judged before any request), check the destination,
+//! submit-and-record, wait, deliver, report. `batch` is the same pipeline over
+//! many documents, with its lines streamed as documents finish and a summary.
+
+pub mod engine;
+pub mod key;
+pub mod plan;
+pub mod report;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Result;
+
+use crate::cli::ExtractArgs;
+use crate::commands::{combined_exit_code, Ctx};
+use crate::deliver::{self, Layout};
+use crate::error::{self, Error};
+use crate::input;
+use crate::journal::{self, Journal, Sharing};
+use crate::options::{ExtractOptions, Format, PageRanges};
+use crate::output::Outputs;
+use crate::progress::Target;
+use crate::provider::{self, Provider};
+
+use engine::{Engine, Shared, Work};
+use report::{Emitter, Line, Order, Text};
+
+/// How long the data folder's own journal (stdout and single-file results)
+/// keeps finished documents: a rerun within this time re-delivers without
+/// paying again.
+pub const KEEP_DAYS: u64 = 30;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    Ocr,
+    Parse,
+    Batch,
+}
+
+impl Command {
+    pub fn name(self) -> &'static str {
+        match self {
+            Command::Ocr => "ocr",
+            Command::Parse => "parse",
+            Command::Batch => "batch",
+        }
+    }
+
+    fn from_name(name: &str) -> Command {
+        match name {
+            "ocr" => Command::Ocr,
+            "batch" => Command::Batch,
+            _ => Command::Parse,
+        }
+    }
+}
+
+pub fn options_from(ctx: &Ctx, args: &ExtractArgs, command: Command) -> Result<ExtractOptions, Error> {
+    Ok(ExtractOptions {
+        pages: args.pages.as_deref().map(PageRanges::parse).transpose()?,
+        language: ctx.config.language(args.language.as_deref()),
+        ocr: args.ocr,
+        formula: !args.no_formula,
+        table: !args.no_table,
+        model: args.model.clone(),
+        format: args
+            .format
+            .as_deref()
+            .map(Format::parse)
+            .unwrap_or(Format::Markdown),
+        extra_formats: args.extra_formats.clone(),
+        table_format: args.table_format.clone(),
+        extract_header: args.extract_header,
+        extract_footer: args.extract_footer,
+        images: args.images,
+        transport: args.transport.clone(),
+        full_result: command != Command::Ocr,
+    })
+}
+
+/// What stdout cannot carry: image files, and binary provider formats (docx, pdf…).
+fn check_stdout(opts: &ExtractOptions) -> Result<(), Error> {
+    if opts.images {
+        return Err(
+            Error::usage("--images needs -o DIR: images cannot go to stdout")
+                .with_hint("add -o DIR (ocr writes DIR/<name>.md and DIR/<name>_images/)"),
+        );
+    }
+    if let Format::Other(f) = &opts.format {
+        if !deliver::is_text_ext(f) {
+            return Err(Error::usage(format!(
+                "--format {f} is a binary file and is not printed to stdout"
+            ))
+            .with_hint(format!("add -o DIR to save DIR/<name>.{f}")));
+        }
+    }
+    Ok(())
+}
+
+/// Where results go.
+enum Destination {
+    Stdout,
+    /// `ocr -o FILE` with one input.
+    File(PathBuf),
+    /// `ocr -o DIR`: a file per input.
+    Files(PathBuf),
+    /// `parse`, `batch`: a folder per input.
+    Folders(PathBuf),
+}
+
+fn destination(ctx: &Ctx, command: Command, inputs: usize) -> Result<Destination, Error> {
+    let out = ctx.config.output(ctx.global.output.as_deref());
+    Ok(match (command, out) {
+        (Command::Ocr, None) => Destination::Stdout,
+        (Command::Ocr, Some(path)) => {
+            let looks_like_file = path.is_file()
+                || (!path.exists()
+                    && path.extension().is_some()
+                    && !path.to_string_lossy().ends_with('/'));
+            match (looks_like_file, inputs) {
+                (true, 1) => Destination::File(path),
+                (true, _) if path.is_file() => {
+                    return Err(Error::usage(format!(
+                        "-o {}: is a file, and {inputs} inputs need a folder",
+                        path.display()
+                    ))
+                    .with_hint("give a folder for several inputs (ocr writes DIR/<name>.md for each)"))
+                }
+                _ => Destination::Files(path),
+            }
+        }
+        (_, dir) => Destination::Folders(dir.unwrap_or_else(|| PathBuf::from("."))),
+    })
+}
+
+/// The output folder of a run, checked before any request: created, a folder,
+/// and writable; made absolute so every path printed later can be reused.
+pub fn open_outputs(dir: PathBuf) -> Result<Outputs> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(
+            Error::usage(format!("-o {}: exists and is not a folder", dir.display()))
+                .with_hint("give a folder for the results")
+                .into(),
+        );
+    }
+    let dir = std::path::absolute(&dir).unwrap_or(dir);
+    Outputs::open(&dir)
+}
+
+/// The layout, the record folder and how the record is shared, for a destination.
+struct Place {
+    layout: Layout,
+    exact: Option<String>,
+    journal_dir: PathBuf,
+    sharing: Sharing,
+    keep_days: Option<u64>,
+    text: Text,
+}
+
+fn place(ctx: &Ctx, dest: Destination, command: Command) -> Result<Place> {
+    let own = ctx.store()?.own_journal();
+    let sharing = if command == Command::Batch {
+        Sharing::Exclusive
+    } else {
+        Sharing::Shared
+    };
+    Ok(match dest {
+        Destination::Stdout => Place {
+            layout: Layout::Stdout,
+            exact: None,
+            journal_dir: own,
+            sharing: Sharing::Shared,
+            keep_days: Some(KEEP_DAYS),
+            text: Text::Results,
+        },
+        Destination::File(path) => {
+            let path = std::path::absolute(&path).unwrap_or(path);
+            let parent = path.parent().map(Path::to_path_buf).unwrap_or_default();
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            Place {
+                layout: Layout::Files(Arc::new(Outputs::open_unindexed(&parent)?)),
+                exact: Some(name),
+                journal_dir: own,
+                sharing: Sharing::Shared,
+                keep_days: Some(KEEP_DAYS),
+                text: Text::Nothing,
+            }
+        }
+        Destination::Files(dir) => {
+            let out = open_outputs(dir)?;
+            let journal_dir = journal::dir_of(out.root());
+            Place {
+                layout: Layout::Files(Arc::new(out)),
+                exact: None,
+                journal_dir,
+                sharing,
+                keep_days: None,
+                text: Text::Nothing,
+            }
+        }
+        Destination::Folders(dir) => {
+            let out = open_outputs(dir)?;
+            let journal_dir = journal::dir_of(out.root());
+            Place {
+                layout: Layout::Folders(Arc::new(out)),
+                exact: None,
+                journal_dir,
+                sharing,
+                keep_days: None,
+                text: Text::Nothing,
+            }
+        }
+    })
+}
+
+/// `ocr`, `parse` and `batch`.
+pub fn run(ctx: &Ctx, command: Command, args: &ExtractArgs) -> Result<i32> {
+    // Everything that can be checked is checked before the first request.
+    let opts = options_from(ctx, args, command)?;
+    let words = input::collect_inputs(&args.inputs, args.from.as_deref())?;
+    let entry = provider::select(ctx.global.provider.as_deref(), &ctx.config)?;
+    let provider = provider::build(entry, &ctx.config, &ctx.http)?;
+    provider.ready()?;
+    let dest = destination(ctx, command, words.len())?;
+    if matches!(dest, Destination::Stdout) {
+        check_stdout(&opts)?;
+    }
+    let deadline = Instant::now() + ctx.config.timeout(ctx.global.timeout)?;
+    let base_url = ctx
+        .config
+        .base_url(entry.info.name, entry.info.default_base_url)?;
+    let place = place(ctx, dest, command)?;
+    let folders = match (&place.layout, command) {
+        (Layout::Folders(o), Command::Batch) => Some(o.root().to_path_buf()),
+        _ => None,
+    };
+    let plan = plan::plan(
+        &words,
+        args.name.as_deref(),
+        folders.as_deref(),
+        provider.as_ref(),
+        &base_url,
+        &opts,
+        args.fail_fast,
+    )?;
+    // --no-wait prints IDs, except for a synchronous answer to stdout, which
+    // is already there.
+    let answers_at_once = provider.info().mode == provider::Mode::Sync;
+    let text = if args.no_wait && !(place.text == Text::Results && answers_at_once) {
+        Text::Ids
+    } else {
+        place.text
+    };
+    let order = if command == Command::Batch {
+        Order::Completion
+    } else {
+        Order::Input
+    };
+    let emitter = Emitter::new(order, ctx.global.json, text);
+    let journal = Journal::open(&place.journal_dir, place.sharing, place.keep_days)?;
+    crate::interrupt::set_resume_hint(format!(
+        "the record is kept in {}: run the same command again to continue (nothing is submitted twice)",
+        journal.path().display()
+    ));
+    let engine = Engine {
+        ctx,
+        provider: provider.as_ref(),
+        command: command.name(),
+        layout: place.layout,
+        exact: place.exact,
+        journal,
+        journal_dir: place.journal_dir,
+        store: ctx.store()?,
+        base_url,
+        concurrency: ctx.config.concurrency(args.concurrency),
+        deadline,
+        intervals: ctx.config.poll_intervals()?,
+        no_wait: args.no_wait,
+        retry_failed: args.retry_failed,
+        keep_held: place.keep_days.is_some(),
+        emitter: &emitter,
+        total: plan.total,
+        opts,
+        state: Shared::default(),
+    };
+    if command == Command::Batch && ctx.reporter.target() == Target::Bar {
+        *engine.state.overall.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some(ctx.reporter.overall(plan.total as u64));
+    }
+    for bad in plan.rejected {
+        error::report(&bad.error);
+        emitter.emit(Line::not_submitted(
+            bad.index,
+            &bad.input,
+            entry.info.name,
+            format!("{:#}", bad.error),
+        ));
+        engine.summary().errors.push(bad.error);
+    }
+    let works = engine.triage(plan.planned);
+    engine.execute(works);
+    engine.report_rest();
+    let broken = emitter.flush();
+    let errors = finish(&engine, command);
+    if let Some(e) = broken {
+        return Err(e.into());
+    }
+    Ok(combined_exit_code(&errors.iter().collect::<Vec<_>>()))
+}
+
+/// `fetch`: one recorded (or, with `-p`, looked-up) ID through the pipeline:
+/// waits if needed, then delivers as the command that submitted it would have.
+pub fn fetch(
+    ctx: &Ctx,
+    provider: &dyn Provider,
+    records: Vec<journal::DocRecord>,
+    from_journal: Option<&Path>,
+    emitter: &Emitter,
+    first_index: usize,
+) -> Result<Vec<anyhow::Error>> {
+    let Some(first) = records.first() else {
+        return Ok(Vec::new());
+    };
+    let command = Command::from_name(first.command.as_deref().unwrap_or("parse"));
+    let opts = first.options.clone().unwrap_or_default();
+    // Where the results go: -o, else where the submitting run put them.
+    let from_root = from_journal
+        .filter(|d| d.file_name().is_some_and(|n| n == ".docpipe"))
+        .and_then(Path::parent)
+        .map(Path::to_path_buf);
+    let dest = match (command, ctx.global.output.clone().or(from_root)) {
+        (Command::Ocr, Some(dir)) => Destination::Files(dir),
+        (Command::Ocr, None) => Destination::Stdout,
+        (_, dir) => Destination::Folders(
+            dir.or_else(|| ctx.config.output(None))
+                .unwrap_or_else(|| PathBuf::from(".")),
+        ),
+    };
+    if matches!(dest, Destination::Stdout) {
+        check_stdout(&opts)?;
+    }
+    let place = place(ctx, dest, Command::Parse)?;
+    let journal = Journal::open(&place.journal_dir, Sharing::Shared, place.keep_days)?;
+    let engine = Engine {
+        ctx,
+        provider,
+        command: command.name(),
+        layout: place.layout,
+        exact: None,
+        journal,
+        journal_dir: place.journal_dir,
+        store: ctx.store()?,
+        base_url: first.base_url.clone(),
+        concurrency: ctx.config.concurrency(None),
+        deadline: Instant::now() + ctx.config.timeout(ctx.global.timeout)?,
+        intervals: ctx.config.poll_intervals()?,
+        no_wait: false,
+        retry_failed: false,
+        keep_held: place.keep_days.is_some(),
+        emitter,
+        total: records.len(),
+        opts,
+        state: Shared::default(),
+    };
+    let mut works = Vec::new();
+    for (i, rec) in records.into_iter().enumerate() {
+        engine.register(&rec.key, vec![(first_index + i, rec.input.clone())]);
+        // The record follows the result: a later `status`/`fetch` finds it here.
+        if engine.journal.get(&rec.key).is_none() {
+            engine.journal.put(&rec)?;
+            if let Some(task) = rec.task() {
+                engine.store.put_run(&task.id, &engine.journal_dir)?;
+            }
+        }
+        if engine.journal.held(&rec.key).is_some() {
+            works.push(Work::Held(rec.key.clone()));
+        } else {
+            works.push(Work::Resume(rec));
+        }
+    }
+    engine.execute(works);
+    engine.report_rest();
+    Ok(finish(&engine, Command::Parse))
+}
+
+/// The summary on stderr and the hints; returns the failures (for the exit code).
+fn finish(engine: &Engine, command: Command) -> Vec<anyhow::Error> {
+    let ctx = engine.ctx;
+    if let Some(bar) = engine.state.overall.lock().unwrap_or_else(|e| e.into_inner()).take() {
+        bar.finish_and_clear();
+    }
+    let mut s = engine.summary();
+    if command == Command::Batch && ctx.reporter.target() != Target::Hidden {
+        let plural = |n: usize, one: &str, many: &str| {
+            format!("{n} {}", if n == 1 { one } else { many })
+        };
+        let others = s.errors.len().saturating_sub(s.failed.len() + s.timed_out.len());
+        eprintln!(
+            "docpipe: batch: {} done, {} failed, {} skipped{}{} of {}",
+            s.done,
+            s.failed.len(),
+            s.skipped,
+            if others == 0 {
+                String::new()
+            } else {
+                format!(", {}", plural(others, "other error", "other errors"))
+            },
+            if s.timed_out.is_empty() {
+                String::new()
+            } else {
+                format!(", {} still running", s.timed_out.len())
+            },
+            plural(engine.total, "document", "documents"),
+        );
+        for (input, why) in &s.failed {
+            eprintln!("docpipe:   failed: {input}: {why}");
+        }
+    }
+    if s.uncertain > 0 {
+        eprintln!(
+            "docpipe: warning: {} document(s) were cut off mid-submission by an earlier run and were submitted again; the provider may bill those twice",
+            s.uncertain
+        );
+    }
+    if s.unsent > 0 {
+        eprintln!(
+            "docpipe: hint: {} document(s) have no task on record: run the same command again to submit them (documents already recorded are not submitted twice)",
+            s.unsent
+        );
+    }
+    if !s.timed_out.is_empty() {
+        let mut ids = s.timed_out.clone();
+        ids.dedup();
+        eprintln!(
+            "docpipe: hint: still running: run the same command again to continue (the record is kept in {}; nothing is submitted twice), or check with `docpipe status {ids}` and download with `docpipe fetch {ids}`",
+            engine.journal.path().display(),
+            ids = ids.join(" ")
+        );
+    }
+    std::mem::take(&mut s.errors)
+}

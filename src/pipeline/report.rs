@@ -1,0 +1,284 @@
+//! What a run tells about each document: the one JSON line builder, the text on
+//! stdout (`ocr`'s markdown, `--no-wait`'s IDs), in input order or as documents
+//! finish, and the failures that decide the exit code.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::Write;
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use serde_json::{json, Value};
+
+use crate::journal::DocRecord;
+use crate::provider::State;
+
+/// The state of a document that never reached a provider: a bad input, a
+/// request refused before any task existed, a run stopped by an error every
+/// document would hit. A plain rerun submits it.
+pub const NOT_SUBMITTED: &str = "not-submitted";
+
+/// One document's report.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// Position in the input list (after `--from` and folder expansion).
+    pub index: usize,
+    pub input: String,
+    pub provider: String,
+    pub task_id: Option<String>,
+    pub batch_id: Option<String>,
+    /// A provider state's name, or [`NOT_SUBMITTED`].
+    pub state: String,
+    /// Done in an earlier run: nothing was asked of the provider.
+    pub skipped: bool,
+    pub output: Option<String>,
+    /// Path of the markdown written, or (stdout) the markdown itself.
+    pub markdown: Option<String>,
+    pub pages: Option<u64>,
+    pub error: Option<String>,
+    /// Text for stdout in text mode (`ocr` without `-o`).
+    pub text: Option<String>,
+}
+
+impl Line {
+    /// A line from a document's record; `error` overrides the recorded one.
+    pub fn of(index: usize, rec: &DocRecord) -> Line {
+        let done = rec.state == State::Done;
+        Line {
+            index,
+            input: rec.input.clone(),
+            provider: rec.provider.clone(),
+            task_id: rec.task_id.clone(),
+            batch_id: rec.batch_id.clone(),
+            state: rec.state.name().to_string(),
+            skipped: false,
+            output: rec.output.as_deref().map(show),
+            markdown: rec.markdown.as_deref().map(show),
+            pages: rec.pages,
+            error: if done { None } else { rec.error.clone() },
+            text: None,
+        }
+    }
+
+    /// A document that never reached the provider.
+    pub fn not_submitted(index: usize, input: &str, provider: &str, why: String) -> Line {
+        Line {
+            index,
+            input: input.to_string(),
+            provider: provider.to_string(),
+            task_id: None,
+            batch_id: None,
+            state: NOT_SUBMITTED.to_string(),
+            skipped: false,
+            output: None,
+            markdown: None,
+            pages: None,
+            error: Some(why),
+            text: None,
+        }
+    }
+
+    pub fn failed(mut self, why: String) -> Line {
+        self.state = State::Failed.name().to_string();
+        self.output = None;
+        self.markdown = None;
+        self.error = Some(why);
+        self
+    }
+
+    /// The same report for another input with the same content.
+    pub fn for_alias(&self, index: usize, input: &str) -> Line {
+        Line {
+            index,
+            input: input.to_string(),
+            ..self.clone()
+        }
+    }
+
+    pub fn json(&self, elapsed_s: f64) -> Value {
+        json!({
+            "index": self.index,
+            "input": self.input,
+            "provider": self.provider,
+            "task_id": self.task_id,
+            "batch_id": self.batch_id,
+            "state": self.state,
+            "skipped": self.skipped,
+            "output": self.output,
+            "markdown": self.markdown,
+            "pages": self.pages,
+            "error": self.error,
+            "elapsed_s": (elapsed_s * 1000.0).round() / 1000.0,
+        })
+    }
+
+    /// The ID to resume this document with, if it has one.
+    pub fn id(&self) -> Option<&str> {
+        self.batch_id.as_deref().or(self.task_id.as_deref())
+    }
+}
+
+fn show(p: &Path) -> String {
+    p.display().to_string()
+}
+
+/// In which order lines reach stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// `ocr`, `parse`, `fetch`: the order of the inputs, whatever finishes first.
+    Input,
+    /// `batch`: as documents finish, so a long run streams.
+    Completion,
+}
+
+/// What stdout carries in text mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Text {
+    /// The results themselves (`ocr` to stdout).
+    Results,
+    /// Each new task or batch ID once (`--no-wait`).
+    Ids,
+    Nothing,
+}
+
+pub struct Emitter {
+    order: Order,
+    json: bool,
+    text: Text,
+    started: Instant,
+    state: Mutex<Pending>,
+}
+
+#[derive(Default)]
+struct Pending {
+    next: usize,
+    waiting: BTreeMap<usize, Line>,
+    reported: HashSet<usize>,
+    ids: HashSet<String>,
+    /// The first failed write (a closed pipe): the run ends with it.
+    broken: Option<std::io::Error>,
+}
+
+impl Emitter {
+    pub fn new(order: Order, json: bool, text: Text) -> Emitter {
+        Emitter {
+            order,
+            json,
+            text,
+            started: Instant::now(),
+            state: Mutex::new(Pending::default()),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Pending> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether `index` was reported already.
+    pub fn reported(&self, index: usize) -> bool {
+        self.lock().reported.contains(&index)
+    }
+
+    /// Reports one document (once: a second report of an index is ignored).
+    pub fn emit(&self, line: Line) {
+        let mut st = self.lock();
+        if !st.reported.insert(line.index) {
+            return;
+        }
+        match self.order {
+            Order::Completion => self.write(&mut st, &line),
+            Order::Input => {
+                st.waiting.insert(line.index, line);
+                loop {
+                    let next = st.next;
+                    let Some(line) = st.waiting.remove(&next) else {
+                        break;
+                    };
+                    st.next += 1;
+                    self.write(&mut st, &line);
+                }
+            }
+        }
+    }
+
+    /// Writes whatever still waits for an earlier line that never came.
+    pub fn flush(&self) -> Option<std::io::Error> {
+        let mut st = self.lock();
+        let waiting = std::mem::take(&mut st.waiting);
+        for line in waiting.into_values() {
+            self.write(&mut st, &line);
+        }
+        st.broken.take()
+    }
+
+    fn write(&self, st: &mut Pending, line: &Line) {
+        if st.broken.is_some() {
+            return;
+        }
+        let mut out = std::io::stdout().lock();
+        let result = if self.json {
+            writeln!(out, "{}", line.json(self.started.elapsed().as_secs_f64()))
+        } else {
+            match self.text {
+                Text::Results => match &line.text {
+                    Some(text) => out.write_all(text.as_bytes()).and_then(|_| {
+                        if text.ends_with('\n') {
+                            Ok(())
+                        } else {
+                            out.write_all(b"\n")
+                        }
+                    }),
+                    None => Ok(()),
+                },
+                Text::Ids => match line.id() {
+                    Some(id) if st.ids.insert(id.to_string()) => writeln!(out, "{id}"),
+                    _ => Ok(()),
+                },
+                Text::Nothing => Ok(()),
+            }
+        };
+        if let Err(e) = result.and_then(|_| out.flush()) {
+            st.broken = Some(e);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(index: usize) -> Line {
+        Line::not_submitted(index, &format!("{index}.pdf"), "mineru", "x".into())
+    }
+
+    #[test]
+    fn input_order_waits_for_earlier_lines_and_reports_each_once() {
+        let e = Emitter::new(Order::Input, true, Text::Nothing);
+        e.emit(line(1));
+        assert!(e.reported(1));
+        assert_eq!(e.lock().waiting.len(), 1, "1 waits for 0");
+        e.emit(line(0));
+        assert_eq!(e.lock().next, 2);
+        e.emit(line(0));
+        assert_eq!(e.lock().next, 2, "a second report of 0 is ignored");
+        e.emit(line(3));
+        assert!(e.flush().is_none());
+        assert!(e.lock().waiting.is_empty());
+    }
+
+    #[test]
+    fn done_lines_carry_their_output_and_no_error() {
+        let mut rec = DocRecord::new("k", "a.pdf", "a", "00", "mineru");
+        rec.state = State::Done;
+        rec.error = Some("an old error".into());
+        rec.output = Some("/out/a".into());
+        let l = Line::of(0, &rec);
+        let v = l.json(1.0);
+        assert_eq!(v["state"], "done");
+        assert_eq!(v["output"], "/out/a");
+        assert!(v["error"].is_null());
+        let f = l.failed("cannot save".into()).json(1.0);
+        assert_eq!(f["state"], "failed");
+        assert!(f["output"].is_null());
+    }
+}
