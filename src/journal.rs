@@ -454,9 +454,13 @@ mod tests {
     fn a_second_writer_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let _first = Journal::open(dir.path(), Sharing::Exclusive, None).unwrap();
-        let err = Journal::open(dir.path(), Sharing::Exclusive, None).err().expect("locked");
+        let err = Journal::open(dir.path(), Sharing::Exclusive, None)
+            .err()
+            .expect("locked");
         assert!(format!("{err:#}").contains("another docpipe batch"));
-        let err = Journal::open(dir.path(), Sharing::Shared, None).err().expect("locked");
+        let err = Journal::open(dir.path(), Sharing::Shared, None)
+            .err()
+            .expect("locked");
         assert!(format!("{err:#}").contains("another docpipe batch"));
     }
 

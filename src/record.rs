@@ -121,10 +121,14 @@ impl Store {
         for dir in journals {
             // A folder deleted since is simply gone from the list.
             if let Ok(recs) = journal::read(&dir) {
-                all.extend(recs.into_iter().filter(|r| r.task().is_some()).map(|rec| Found {
-                    rec,
-                    journal: dir.clone(),
-                }));
+                all.extend(
+                    recs.into_iter()
+                        .filter(|r| r.task().is_some())
+                        .map(|rec| Found {
+                            rec,
+                            journal: dir.clone(),
+                        }),
+                );
             }
         }
         all.sort_by_key(|f| std::cmp::Reverse(f.rec.updated_at));

@@ -32,7 +32,11 @@ fn unknown(store: &Store, id: &str) -> anyhow::Error {
 
 /// An ID docpipe has no record of, looked up at the provider `-p`: its task and
 /// first status (which confirms that it exists).
-fn look_up(ctx: &Ctx, store: &Store, id: &str) -> Result<(Box<dyn Provider>, DocRecord, TaskStatus)> {
+fn look_up(
+    ctx: &Ctx,
+    store: &Store,
+    id: &str,
+) -> Result<(Box<dyn Provider>, DocRecord, TaskStatus)> {
     let Some(name) = ctx.global.provider.as_deref() else {
         return Err(unknown(store, id));
     };
@@ -81,17 +85,15 @@ fn status_line(index: usize, rec: &DocRecord, status: &TaskStatus) -> serde_json
     line.pages = status.progress.map(|p| p.total).or(rec.pages);
     line.error = status.error.clone();
     let mut v = line.json(0.0);
-    v["elapsed_s"] = json!(record::now().saturating_sub(rec.submitted_at.unwrap_or(rec.updated_at)));
-    v["progress"] = json!(status.progress.map(|p| json!({"done": p.done, "total": p.total})));
+    v["elapsed_s"] =
+        json!(record::now().saturating_sub(rec.submitted_at.unwrap_or(rec.updated_at)));
+    v["progress"] = json!(status
+        .progress
+        .map(|p| json!({"done": p.done, "total": p.total})));
     v
 }
 
-fn print_status(
-    ctx: &Ctx,
-    index: usize,
-    rec: &DocRecord,
-    status: &TaskStatus,
-) -> Result<()> {
+fn print_status(ctx: &Ctx, index: usize, rec: &DocRecord, status: &TaskStatus) -> Result<()> {
     let mut out = std::io::stdout().lock();
     let id = rec.task().map(|t| t.id).unwrap_or_default();
     if ctx.global.json {
@@ -143,7 +145,10 @@ pub fn status(ctx: &Ctx, ids: &[String]) -> Result<i32> {
             let status = match known.map_or_else(|| provider.status(&task), Ok) {
                 Ok(s) => s,
                 Err(e) => {
-                    let e = e.context(format!("{}: cannot get the status of {}", rec.input, task.id));
+                    let e = e.context(format!(
+                        "{}: cannot get the status of {}",
+                        rec.input, task.id
+                    ));
                     error::report(&e);
                     failures.push(e);
                     continue;
@@ -177,7 +182,8 @@ pub fn recent(ctx: &Ctx, limit: usize) -> Result<i32> {
         let age = record::now().saturating_sub(rec.updated_at);
         if ctx.global.json {
             let mut v = Line::of(i, rec).json(0.0);
-            v["elapsed_s"] = json!(record::now().saturating_sub(rec.submitted_at.unwrap_or(rec.updated_at)));
+            v["elapsed_s"] =
+                json!(record::now().saturating_sub(rec.submitted_at.unwrap_or(rec.updated_at)));
             v["age_s"] = json!(age);
             v["record"] = json!(f.journal.display().to_string());
             writeln!(out, "{v}")?;

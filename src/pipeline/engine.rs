@@ -21,7 +21,9 @@ use crate::journal::{DocRecord, Journal, Upload};
 use crate::options::ExtractOptions;
 use crate::poll::Backoff;
 use crate::progress::{DocProgress, Target};
-use crate::provider::{self, BatchItem, Provider, ResultRef, State, Submitted, TaskRef, TaskStatus};
+use crate::provider::{
+    self, BatchItem, Provider, ResultRef, State, Submitted, TaskRef, TaskStatus,
+};
 use crate::record::{self, Store};
 use crate::transfer;
 
@@ -193,8 +195,12 @@ impl Engine<'_> {
             Layout::Stdout => false,
             Layout::Folders(_) => output.is_dir(),
             Layout::Files(out) => {
-                let same_format = rec.options.as_ref().map(|o| &o.format) == Some(&self.opts.format);
-                let same_place = self.exact.as_ref().is_none_or(|f| output == out.root().join(f));
+                let same_format =
+                    rec.options.as_ref().map(|o| &o.format) == Some(&self.opts.format);
+                let same_place = self
+                    .exact
+                    .as_ref()
+                    .is_none_or(|f| output == out.root().join(f));
                 output.is_file() && same_format && same_place
             }
         }
@@ -214,7 +220,9 @@ impl Engine<'_> {
             self.register(&p.key, reports);
             lock(&self.state.docs).insert(p.key.clone(), p.doc.clone());
             let rec = self.journal.get(&p.key);
-            let wanted = rec.as_ref().map_or(p.doc.name.as_str(), |r| r.name.as_str());
+            let wanted = rec
+                .as_ref()
+                .map_or(p.doc.name.as_str(), |r| r.name.as_str());
             match self.claim(wanted, &p.doc.sha256) {
                 Ok(name) => p.doc.name = name,
                 Err(e) => {
@@ -255,12 +263,10 @@ impl Engine<'_> {
                     lock(&self.state.summary)
                         .failed
                         .push((rec.input.clone(), why.clone()));
-                    let err: anyhow::Error = Error::provider(format!(
-                        "{}: failed in an earlier run: {why}",
-                        rec.input
-                    ))
-                    .with_hint("--retry-failed submits it again")
-                    .into();
+                    let err: anyhow::Error =
+                        Error::provider(format!("{}: failed in an earlier run: {why}", rec.input))
+                            .with_hint("--retry-failed submits it again")
+                            .into();
                     lock(&self.state.summary).errors.push(err);
                     self.report(&rec.key, |i| Line::of(i, &rec));
                 }
@@ -347,7 +353,13 @@ impl Engine<'_> {
         let groups = std::mem::take(&mut *lock(&self.state.groups));
         for key in groups.into_iter().flat_map(Group::keys) {
             if let Some(rec) = self.journal.get(&key) {
-                self.finish_progress(&key, &format!("submitted as {}", rec.task().map(|t| t.id).unwrap_or_default()));
+                self.finish_progress(
+                    &key,
+                    &format!(
+                        "submitted as {}",
+                        rec.task().map(|t| t.id).unwrap_or_default()
+                    ),
+                );
                 self.report(&key, |i| Line::of(i, &rec));
             }
         }
@@ -470,7 +482,11 @@ impl Engine<'_> {
                 for (p, rec) in part.iter().zip(&recs) {
                     self.submission_failed(p, rec, &e);
                 }
-                return if is_run_wide(&e) { Err(e) } else { Ok(Vec::new()) };
+                return if is_run_wide(&e) {
+                    Err(e)
+                } else {
+                    Ok(Vec::new())
+                };
             }
         };
         let now = record::now();
@@ -614,7 +630,8 @@ impl Engine<'_> {
         } else {
             format!("{}: not submitted", p.doc.input)
         };
-        let again = "run the same command again: documents already recorded are not submitted twice";
+        let again =
+            "run the same command again: documents already recorded are not submitted twice";
         let hint = match typed.and_then(|t| t.hint.as_deref()) {
             Some(h) => format!("{h}; then {again}"),
             None => again.to_string(),
@@ -636,7 +653,9 @@ impl Engine<'_> {
             s.errors.push(err);
         }
         let provider = self.provider.info().name;
-        self.report(key, |i| Line::not_submitted(i, input, provider, why.clone()));
+        self.report(key, |i| {
+            Line::not_submitted(i, input, provider, why.clone())
+        });
         self.tick();
     }
 
@@ -806,9 +825,13 @@ impl Engine<'_> {
     fn poll_error(&self, err: anyhow::Error) {
         if is_run_wide(&err) {
             error::report(&err);
-            lock(&self.state.summary).errors.push(anyhow::anyhow!("{err:#}").context(
-                error::typed(&err).cloned().unwrap_or_else(|| Error::new(Kind::Other, "")),
-            ));
+            lock(&self.state.summary).errors.push(
+                anyhow::anyhow!("{err:#}").context(
+                    error::typed(&err)
+                        .cloned()
+                        .unwrap_or_else(|| Error::new(Kind::Other, "")),
+                ),
+            );
             self.set_fatal(err);
         } else {
             // Transient: the next round asks again; the record is untouched.
@@ -941,8 +964,11 @@ impl Engine<'_> {
                     format!("check the output folder (space, permissions); {hint}")
                 };
                 let err = e.context(
-                    Error::new(Kind::Other, format!("{}: cannot save the result", rec.input))
-                        .with_hint(hint),
+                    Error::new(
+                        Kind::Other,
+                        format!("{}: cannot save the result", rec.input),
+                    )
+                    .with_hint(hint),
                 );
                 error::report(&err);
                 let why = format!("{err:#}");
@@ -956,7 +982,9 @@ impl Engine<'_> {
     }
 
     fn task_failed(&self, rec: &DocRecord, why: &str, fault: Option<Kind>) {
-        let task = rec.task().unwrap_or_else(|| TaskRef::task(&rec.provider, String::new()));
+        let task = rec
+            .task()
+            .unwrap_or_else(|| TaskRef::task(&rec.provider, String::new()));
         let err: anyhow::Error = failure_error(&rec.input, &task, fault, why).into();
         lock(&self.state.summary)
             .failed
@@ -1015,9 +1043,17 @@ impl Engine<'_> {
                 }),
                 None => {
                     let provider = self.provider.info().name;
-                    let inputs = lock(&self.state.reports).get(&key).cloned().unwrap_or_default();
+                    let inputs = lock(&self.state.reports)
+                        .get(&key)
+                        .cloned()
+                        .unwrap_or_default();
                     for (i, input) in inputs {
-                        self.emitter.emit(Line::not_submitted(i, &input, provider, why.to_string()));
+                        self.emitter.emit(Line::not_submitted(
+                            i,
+                            &input,
+                            provider,
+                            why.to_string(),
+                        ));
                     }
                 }
             }
@@ -1026,7 +1062,10 @@ impl Engine<'_> {
 
     /// Emits `line(index)` for every input of the document `key`.
     fn report(&self, key: &str, line: impl Fn(usize) -> Line) {
-        let inputs = lock(&self.state.reports).get(key).cloned().unwrap_or_default();
+        let inputs = lock(&self.state.reports)
+            .get(key)
+            .cloned()
+            .unwrap_or_default();
         let mut first: Option<Line> = None;
         for (i, input) in inputs {
             let l = match &first {

@@ -34,7 +34,11 @@ pub const FIELDS: &[&str] = &[
 
 fn field(opts: &ExtractOptions, name: &str) -> String {
     match name {
-        "pages" => opts.pages.as_ref().map(|p| p.to_mineru()).unwrap_or_default(),
+        "pages" => opts
+            .pages
+            .as_ref()
+            .map(|p| p.to_mineru())
+            .unwrap_or_default(),
         "language" => opts.language.clone().unwrap_or_default(),
         "ocr" => opts.ocr.to_string(),
         "formula" => opts.formula.to_string(),
@@ -135,7 +139,12 @@ mod tests {
         // A fixed value: if this changes, every recorded document of every user
         // would be submitted again. Change it only with a new VERSION, on purpose.
         assert_eq!(
-            doc_key("ab", "mineru", "https://mineru.net", &ExtractOptions::default()),
+            doc_key(
+                "ab",
+                "mineru",
+                "https://mineru.net",
+                &ExtractOptions::default()
+            ),
             doc_key_fixture()
         );
     }

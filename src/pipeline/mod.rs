@@ -58,7 +58,11 @@ impl Command {
     }
 }
 
-pub fn options_from(ctx: &Ctx, args: &ExtractArgs, command: Command) -> Result<ExtractOptions, Error> {
+pub fn options_from(
+    ctx: &Ctx,
+    args: &ExtractArgs,
+    command: Command,
+) -> Result<ExtractOptions, Error> {
     Ok(ExtractOptions {
         pages: args.pages.as_deref().map(PageRanges::parse).transpose()?,
         language: ctx.config.language(args.language.as_deref()),
@@ -127,7 +131,9 @@ fn destination(ctx: &Ctx, command: Command, inputs: usize) -> Result<Destination
                         "-o {}: is a file, and {inputs} inputs need a folder",
                         path.display()
                     ))
-                    .with_hint("give a folder for several inputs (ocr writes DIR/<name>.md for each)"))
+                    .with_hint(
+                        "give a folder for several inputs (ocr writes DIR/<name>.md for each)",
+                    ))
                 }
                 _ => Destination::Files(path),
             }
@@ -290,8 +296,11 @@ pub fn run(ctx: &Ctx, command: Command, args: &ExtractArgs) -> Result<i32> {
         state: Shared::default(),
     };
     if command == Command::Batch && ctx.reporter.target() == Target::Bar {
-        *engine.state.overall.lock().unwrap_or_else(|e| e.into_inner()) =
-            Some(ctx.reporter.overall(plan.total as u64));
+        *engine
+            .state
+            .overall
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some(ctx.reporter.overall(plan.total as u64));
     }
     for bad in plan.rejected {
         error::report(&bad.error);
@@ -392,15 +401,23 @@ pub fn fetch(
 /// The summary on stderr and the hints; returns the failures (for the exit code).
 fn finish(engine: &Engine, command: Command) -> Vec<anyhow::Error> {
     let ctx = engine.ctx;
-    if let Some(bar) = engine.state.overall.lock().unwrap_or_else(|e| e.into_inner()).take() {
+    if let Some(bar) = engine
+        .state
+        .overall
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take()
+    {
         bar.finish_and_clear();
     }
     let mut s = engine.summary();
     if command == Command::Batch && ctx.reporter.target() != Target::Hidden {
-        let plural = |n: usize, one: &str, many: &str| {
-            format!("{n} {}", if n == 1 { one } else { many })
-        };
-        let others = s.errors.len().saturating_sub(s.failed.len() + s.timed_out.len());
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let others = s
+            .errors
+            .len()
+            .saturating_sub(s.failed.len() + s.timed_out.len());
         eprintln!(
             "docpipe: batch: {} done, {} failed, {} skipped{}{} of {}",
             s.done,
