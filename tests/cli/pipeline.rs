@@ -3,7 +3,6 @@
 //! input), and `batch --no-wait`, `status` and `fetch` behave as documented.
 
 use std::fs;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::harness::{json_lines, stderr_of, stdout_of, Env};
