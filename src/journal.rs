@@ -127,6 +127,23 @@ impl DocRecord {
         }
     }
 
+    /// Records the answer to a creation: its task, and the signed URL the file
+    /// still has to be uploaded to, if any.
+    pub fn mark_submitted(&mut self, task: &TaskRef, upload_url: Option<&str>) {
+        self.set_task(task);
+        self.sending = None;
+        self.state = if upload_url.is_some() {
+            State::WaitingFile
+        } else {
+            State::Submitted
+        };
+        self.upload = upload_url.map(|url| Upload {
+            url: url.to_string(),
+            issued_at: now(),
+            done: false,
+        });
+    }
+
     /// Records the task a submission created.
     pub fn set_task(&mut self, task: &TaskRef) {
         self.item = task.item.clone();

@@ -17,7 +17,7 @@ use crate::commands::Ctx;
 use crate::deliver::{self, Item, Layout};
 use crate::error::{self, Error, Kind};
 use crate::input::Document;
-use crate::journal::{DocRecord, Journal, Upload};
+use crate::journal::{DocRecord, Journal};
 use crate::options::ExtractOptions;
 use crate::poll::Backoff;
 use crate::progress::{DocProgress, Target};
@@ -489,21 +489,10 @@ impl Engine<'_> {
                 };
             }
         };
-        let now = record::now();
+        let provider = self.provider.info().name;
         for (rec, (item, upload)) in recs.iter_mut().zip(&answer.items) {
-            rec.batch_id = Some(answer.batch_id.clone());
-            rec.item = Some(item.clone());
-            rec.sending = None;
-            rec.state = if upload.is_some() {
-                State::WaitingFile
-            } else {
-                State::Submitted
-            };
-            rec.upload = upload.as_ref().map(|u| Upload {
-                url: u.url.clone(),
-                issued_at: now,
-                done: false,
-            });
+            let task = TaskRef::batch_item(provider, answer.batch_id.clone(), item.clone());
+            rec.mark_submitted(&task, upload.as_ref().map(|u| u.url.as_str()));
         }
         self.journal.put_many(&recs)?;
         drop(in_flight);
@@ -572,17 +561,7 @@ impl Engine<'_> {
                 self.download(&rec.key, &result);
             }
             Submitted::Task { task, upload } => {
-                rec.set_task(&task);
-                rec.state = if upload.is_some() {
-                    State::WaitingFile
-                } else {
-                    State::Submitted
-                };
-                rec.upload = upload.as_ref().map(|u| Upload {
-                    url: u.url.clone(),
-                    issued_at: record::now(),
-                    done: false,
-                });
+                rec.mark_submitted(&task, upload.as_ref().map(|u| u.url.as_str()));
                 self.journal.put(&rec)?;
                 drop(in_flight);
                 self.store.put_run(&task.id, &self.journal_dir)?;

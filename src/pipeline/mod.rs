@@ -173,6 +173,7 @@ fn place(ctx: &Ctx, dest: Destination, command: Command) -> Result<Place> {
     } else {
         Sharing::Shared
     };
+    let files = matches!(dest, Destination::Files(_));
     Ok(match dest {
         Destination::Stdout => Place {
             layout: Layout::Stdout,
@@ -198,23 +199,15 @@ fn place(ctx: &Ctx, dest: Destination, command: Command) -> Result<Place> {
                 text: Text::Nothing,
             }
         }
-        Destination::Files(dir) => {
-            let out = open_outputs(dir)?;
+        Destination::Files(dir) | Destination::Folders(dir) => {
+            let out = Arc::new(open_outputs(dir)?);
             let journal_dir = journal::dir_of(out.root());
             Place {
-                layout: Layout::Files(Arc::new(out)),
-                exact: None,
-                journal_dir,
-                sharing,
-                keep_days: None,
-                text: Text::Nothing,
-            }
-        }
-        Destination::Folders(dir) => {
-            let out = open_outputs(dir)?;
-            let journal_dir = journal::dir_of(out.root());
-            Place {
-                layout: Layout::Folders(Arc::new(out)),
+                layout: if files {
+                    Layout::Files(out)
+                } else {
+                    Layout::Folders(out)
+                },
                 exact: None,
                 journal_dir,
                 sharing,
