@@ -44,9 +44,7 @@ pub struct Engine<'a> {
     pub journal_dir: PathBuf,
     pub store: Store,
     pub base_url: String,
-    pub concurrency: usize,
-    pub deadline: Instant,
-    pub intervals: (Duration, Duration),
+    pub settings: super::Settings,
     pub no_wait: bool,
     pub retry_failed: bool,
     /// Synchronous answers stay held after delivery (stdout: a rerun prints
@@ -314,7 +312,7 @@ impl Engine<'_> {
         let (dl_tx, dl_rx) = mpsc::channel::<(String, ResultRef)>();
         let dl_rx = Mutex::new(dl_rx);
         std::thread::scope(|s| {
-            for _ in 0..self.concurrency {
+            for _ in 0..self.settings.concurrency {
                 let dl_rx = &dl_rx;
                 s.spawn(move || loop {
                     let job = lock(dl_rx).recv();
@@ -518,7 +516,7 @@ impl Engine<'_> {
     fn submit_singles(&self, singles: Vec<Planned>) -> Result<()> {
         let queue = Mutex::new(singles.into_iter());
         std::thread::scope(|s| {
-            for _ in 0..self.concurrency {
+            for _ in 0..self.settings.concurrency {
                 s.spawn(|| loop {
                     if self.is_fatal() {
                         break;
@@ -641,7 +639,7 @@ impl Engine<'_> {
     fn upload_all(&self, owed: Vec<(String, String, Document)>) {
         let queue = Mutex::new(owed.into_iter());
         std::thread::scope(|s| {
-            for _ in 0..self.concurrency {
+            for _ in 0..self.settings.concurrency {
                 s.spawn(|| loop {
                     let next = lock(&queue).next();
                     let Some((key, url, doc)) = next else { break };
@@ -731,7 +729,7 @@ impl Engine<'_> {
     /// The polling loop: one status request per batch (or task) per round, until
     /// every document is final or the deadline passes.
     fn poll(&self, downloads: &mpsc::Sender<(String, ResultRef)>) {
-        let mut backoff = Backoff::new(self.intervals.0, self.intervals.1);
+        let mut backoff = Backoff::new(self.settings.intervals.0, self.settings.intervals.1);
         let mut wait = Duration::ZERO;
         loop {
             // The round that saw the last document finish ends the loop at once,
@@ -740,7 +738,11 @@ impl Engine<'_> {
             if !submitting && lock(&self.state.groups).is_empty() {
                 return;
             }
-            let sleep = wait.min(self.deadline.saturating_duration_since(Instant::now()));
+            let sleep = wait.min(
+                self.settings
+                    .deadline
+                    .saturating_duration_since(Instant::now()),
+            );
             std::thread::sleep(sleep);
             if self.is_fatal() {
                 return;
@@ -756,7 +758,7 @@ impl Engine<'_> {
             if asks.is_empty() && !submitting {
                 return;
             }
-            if Instant::now() >= self.deadline {
+            if Instant::now() >= self.settings.deadline {
                 self.time_out();
                 return;
             }
@@ -781,7 +783,7 @@ impl Engine<'_> {
             }
             // While submissions are still arriving, look again soon.
             wait = if submitting {
-                self.intervals.0
+                self.settings.intervals.0
             } else {
                 backoff.next(moved)
             };

@@ -28,6 +28,25 @@ use crate::provider::{self, Provider};
 use engine::{Engine, Shared, Work};
 use report::{Emitter, Line, Order, Text};
 
+/// The run-wide settings, resolved once from flags, environment, config file
+/// and defaults: the engine reads these, never the config.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub deadline: Instant,
+    pub intervals: (std::time::Duration, std::time::Duration),
+    pub concurrency: usize,
+}
+
+impl Settings {
+    pub fn resolve(ctx: &Ctx, concurrency: Option<u32>) -> Result<Settings> {
+        Ok(Settings {
+            deadline: Instant::now() + ctx.config.timeout(ctx.global.timeout)?,
+            intervals: ctx.config.poll_intervals()?,
+            concurrency: ctx.config.concurrency(concurrency),
+        })
+    }
+}
+
 /// How long the data folder's own journal (stdout and single-file results)
 /// keeps finished documents: a rerun within this time re-delivers without
 /// paying again.
@@ -230,7 +249,7 @@ pub fn run(ctx: &Ctx, command: Command, args: &ExtractArgs) -> Result<i32> {
     if matches!(dest, Destination::Stdout) {
         check_stdout(&opts)?;
     }
-    let deadline = Instant::now() + ctx.config.timeout(ctx.global.timeout)?;
+    let settings = Settings::resolve(ctx, args.concurrency)?;
     let base_url = ctx
         .config
         .base_url(entry.info.name, entry.info.default_base_url)?;
@@ -277,9 +296,7 @@ pub fn run(ctx: &Ctx, command: Command, args: &ExtractArgs) -> Result<i32> {
         journal_dir: place.journal_dir,
         store: ctx.store()?,
         base_url,
-        concurrency: ctx.config.concurrency(args.concurrency),
-        deadline,
-        intervals: ctx.config.poll_intervals()?,
+        settings,
         no_wait: args.no_wait,
         retry_failed: args.retry_failed,
         keep_held: place.keep_days.is_some(),
@@ -359,9 +376,7 @@ pub fn fetch(
         journal_dir: place.journal_dir,
         store: ctx.store()?,
         base_url: first.base_url.clone(),
-        concurrency: ctx.config.concurrency(None),
-        deadline: Instant::now() + ctx.config.timeout(ctx.global.timeout)?,
-        intervals: ctx.config.poll_intervals()?,
+        settings: Settings::resolve(ctx, None)?,
         no_wait: false,
         retry_failed: false,
         keep_held: place.keep_days.is_some(),

@@ -110,3 +110,76 @@ pub fn plan(
         total: index,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::http::{Http, HttpOptions};
+
+    fn mineru() -> Box<dyn Provider> {
+        let env = |name: &str| (name == "MINERU_API_KEY").then(|| "k".to_string());
+        let config = Config::from_str("", Path::new("t.toml"), Box::new(env)).unwrap();
+        let http = Http::new(HttpOptions::default()).unwrap();
+        let entry = crate::provider::find("mineru").unwrap();
+        crate::provider::build(entry, &config, &http).unwrap()
+    }
+
+    fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path.display().to_string()
+    }
+
+    #[test]
+    fn every_input_is_judged_and_the_same_content_folds_into_one_document() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = write(dir.path(), "a.pdf", b"%PDF-1.4 one");
+        let b = write(dir.path(), "b.pdf", b"%PDF-1.4 one");
+        let c = write(dir.path(), "c.pdf", b"%PDF-1.4 two");
+        let txt = write(dir.path(), "n.txt", b"hello");
+        let words = vec![a, "missing.pdf".to_string(), b.clone(), txt, c];
+        let p = mineru();
+        let opts = ExtractOptions::default();
+        let plan = super::plan(&words, None, None, p.as_ref(), "https://x", &opts, false).unwrap();
+        assert_eq!(plan.total, 5);
+        let indices: Vec<usize> = plan.planned.iter().map(|d| d.index).collect();
+        assert_eq!(indices, vec![0, 4]);
+        assert_eq!(plan.planned[0].aliases, vec![(2, b)]);
+        let rejected: Vec<usize> = plan.rejected.iter().map(|r| r.index).collect();
+        assert_eq!(rejected, vec![1, 3]);
+        // --fail-fast: the first bad input is the answer.
+        let err = super::plan(&words, None, None, p.as_ref(), "https://x", &opts, true)
+            .err()
+            .expect("fails fast");
+        assert!(format!("{err:#}").contains("missing.pdf"), "{err:#}");
+    }
+
+    #[test]
+    fn folders_are_expanded_for_batch_only() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("in")).unwrap();
+        write(&dir.path().join("in"), "x.pdf", b"%PDF-1.4 x");
+        write(&dir.path().join("in"), "y.pdf", b"%PDF-1.4 y");
+        let words = vec![dir.path().join("in").display().to_string()];
+        let p = mineru();
+        let opts = ExtractOptions::default();
+        let out = dir.path().join("out");
+        let batch = super::plan(
+            &words,
+            None,
+            Some(&out),
+            p.as_ref(),
+            "https://x",
+            &opts,
+            false,
+        )
+        .unwrap();
+        assert_eq!(batch.planned.len(), 2);
+        assert_eq!(batch.planned[1].doc.name, "y");
+        let single =
+            super::plan(&words, None, None, p.as_ref(), "https://x", &opts, false).unwrap();
+        assert_eq!(single.planned.len(), 0);
+        assert_eq!(single.rejected.len(), 1);
+    }
+}

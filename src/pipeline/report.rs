@@ -253,7 +253,7 @@ mod tests {
 
     #[test]
     fn input_order_waits_for_earlier_lines_and_reports_each_once() {
-        let e = Emitter::new(Order::Input, true, Text::Nothing);
+        let e = Emitter::new(Order::Input, false, Text::Nothing);
         e.emit(line(1));
         assert!(e.reported(1));
         assert_eq!(e.lock().waiting.len(), 1, "1 waits for 0");
