@@ -444,6 +444,13 @@ impl Engine<'_> {
         self.submit_singles(singles)
     }
 
+    /// Held from a creating request until its answer is recorded: a signal
+    /// waits for it (interrupt.rs). A synchronous call makes no task to record,
+    /// so a stop does not wait for it.
+    fn in_flight(&self) -> Option<crate::interrupt::InFlight> {
+        (self.provider.info().mode == provider::Mode::Async).then(crate::interrupt::submitting)
+    }
+
     /// The record of a document about to be submitted, marked as being sent.
     fn new_record(&self, p: &Planned) -> DocRecord {
         let previous = self.journal.get(&p.key);
@@ -470,9 +477,7 @@ impl Engine<'_> {
         // flight leaves documents the rerun can name (see `triage`).
         self.journal.put_many(&recs)?;
         let docs: Vec<&Document> = part.iter().map(|p| &p.doc).collect();
-        // From the request to the record, a signal waits for us (interrupt.rs).
-        let in_flight =
-            (self.provider.info().mode == provider::Mode::Async).then(crate::interrupt::submitting);
+        let in_flight = self.in_flight();
         let answer = match self.provider.submit_batch(&docs, &self.opts) {
             Ok(a) => a,
             Err(e) => {
@@ -539,7 +544,7 @@ impl Engine<'_> {
             self.journal.put(&rec)?;
         }
         self.step(&rec, "submitting");
-        let in_flight = async_mode.then(crate::interrupt::submitting);
+        let in_flight = self.in_flight();
         let submitted = match self.provider.submit(&p.doc, &self.opts) {
             Ok(s) => s,
             Err(e) => {
