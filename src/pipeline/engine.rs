@@ -52,7 +52,27 @@ pub struct Engine<'a> {
     pub keep_held: bool,
     pub emitter: &'a Emitter,
     pub total: usize,
+    pub hooks: &'a Hooks,
     pub state: Shared,
+}
+
+/// What a caller in the same process (the MCP server) can ask of a run.
+#[derive(Default)]
+pub struct Hooks {
+    /// Set to stop: nothing more is submitted, waiting ends, and what was
+    /// submitted stays recorded (fetchable later).
+    pub cancel: Option<Arc<AtomicBool>>,
+    /// Told each status seen while waiting: input, state, pages (done, total).
+    #[allow(clippy::type_complexity)]
+    pub on_status: Option<Box<dyn Fn(&str, State, Option<(u64, u64)>) + Send + Sync>>,
+}
+
+impl Hooks {
+    fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::SeqCst))
+    }
 }
 
 /// What the threads of a run share.
@@ -370,8 +390,9 @@ impl Engine<'_> {
         }
     }
 
+    /// Whether the run must stop: a run-wide error, or the caller cancelled.
     fn is_fatal(&self) -> bool {
-        lock(&self.state.fatal).is_some()
+        self.hooks.cancelled() || lock(&self.state.fatal).is_some()
     }
 
     /// Whether a run-wide error (already reported) stopped the run.
@@ -849,6 +870,13 @@ impl Engine<'_> {
         if let Some(p) = self.doc_progress(&rec) {
             p.state(status.state, status.progress);
         }
+        if let Some(tell) = &self.hooks.on_status {
+            tell(
+                &rec.input,
+                status.state,
+                status.progress.map(|p| (p.done, p.total)),
+            );
+        }
         if status.state.is_final() {
             lock(&self.state.seen_pages).remove(key);
         }
@@ -1015,12 +1043,16 @@ impl Engine<'_> {
     }
 
     /// Every document not reported yet (a run stopped by an error every
-    /// request would meet): reported as it stands.
+    /// request would meet, or cancelled): reported as it stands.
     pub fn report_rest(&self) {
         let keys: Vec<String> = lock(&self.state.reports).keys().cloned().collect();
+        let why = if self.hooks.cancelled() {
+            "cancelled; what was submitted is recorded: the same request again (or fetch with its ID) continues"
+        } else {
+            "stopped by the error above; run the same command again to continue"
+        };
         for key in keys {
             let rec = self.journal.get(&key);
-            let why = "stopped by the error above; run the same command again to continue";
             match rec.filter(|r| r.task().is_some() || r.state == State::Done) {
                 Some(rec) => self.report(&key, |i| {
                     let mut l = Line::of(i, &rec);

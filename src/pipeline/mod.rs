@@ -25,7 +25,7 @@ use crate::output::Outputs;
 use crate::progress::Target;
 use crate::provider::{self, Provider};
 
-use engine::{Engine, Shared, Work};
+use engine::{Engine, Hooks, Shared, Work};
 use report::{Emitter, Line, Order, Text};
 
 /// The run-wide settings, resolved once from flags, environment, config file
@@ -239,6 +239,33 @@ fn place(ctx: &Ctx, dest: Destination, command: Command) -> Result<Place> {
 
 /// `ocr`, `parse` and `batch`.
 pub fn run(ctx: &Ctx, command: Command, args: &ExtractArgs) -> Result<i32> {
+    let order = if command == Command::Batch {
+        Order::Completion
+    } else {
+        Order::Input
+    };
+    run_with(ctx, command, args, Some(order), &Hooks::default()).map(|(code, _)| code)
+}
+
+/// The pipeline with its lines kept in memory instead of printed (for a
+/// caller in this process): the exit code and one line per input, in order.
+pub fn run_keeping(
+    ctx: &Ctx,
+    command: Command,
+    args: &ExtractArgs,
+    hooks: &Hooks,
+) -> Result<(i32, Vec<Line>)> {
+    run_with(ctx, command, args, None, hooks)
+}
+
+/// `order`: print in that order; None: keep the lines and return them.
+fn run_with(
+    ctx: &Ctx,
+    command: Command,
+    args: &ExtractArgs,
+    order: Option<Order>,
+    hooks: &Hooks,
+) -> Result<(i32, Vec<Line>)> {
     // Everything that can be checked is checked before the first request.
     let opts = options_from(ctx, args, command)?;
     let words = input::collect_inputs(&args.inputs, args.from.as_deref())?;
@@ -275,12 +302,10 @@ pub fn run(ctx: &Ctx, command: Command, args: &ExtractArgs) -> Result<i32> {
     } else {
         place.text
     };
-    let order = if command == Command::Batch {
-        Order::Completion
-    } else {
-        Order::Input
+    let emitter = match order {
+        Some(order) => Emitter::new(order, ctx.global.json, text),
+        None => Emitter::keeping(),
     };
-    let emitter = Emitter::new(order, ctx.global.json, text);
     let journal = Journal::open(&place.journal_dir, place.sharing, place.keep_days)?;
     crate::interrupt::set_resume_hint(format!(
         "the record is kept in {}: run the same command again to continue (nothing is submitted twice)",
@@ -302,6 +327,7 @@ pub fn run(ctx: &Ctx, command: Command, args: &ExtractArgs) -> Result<i32> {
         keep_held: place.keep_days.is_some(),
         emitter: &emitter,
         total: plan.total,
+        hooks,
         opts,
         state: Shared::default(),
     };
@@ -330,7 +356,10 @@ pub fn run(ctx: &Ctx, command: Command, args: &ExtractArgs) -> Result<i32> {
     if let Some(e) = broken {
         return Err(e.into());
     }
-    Ok(combined_exit_code(&errors.iter().collect::<Vec<_>>()))
+    Ok((
+        combined_exit_code(&errors.iter().collect::<Vec<_>>()),
+        emitter.take_kept(),
+    ))
 }
 
 /// `fetch`: one recorded (or, with `-p`, looked-up) ID through the pipeline:
@@ -382,6 +411,7 @@ pub fn fetch(
         keep_held: place.keep_days.is_some(),
         emitter,
         total: records.len(),
+        hooks: &Hooks::default(),
         opts,
         state: Shared::default(),
     };

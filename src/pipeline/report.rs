@@ -146,6 +146,9 @@ pub struct Emitter {
     json: bool,
     text: Text,
     started: Instant,
+    /// Lines kept instead of written (a caller in the same process, such as
+    /// the MCP server, whose stdout is not ours to write).
+    keep: bool,
     state: Mutex<Pending>,
 }
 
@@ -155,6 +158,7 @@ struct Pending {
     waiting: BTreeMap<usize, Line>,
     reported: HashSet<usize>,
     ids: HashSet<String>,
+    kept: Vec<Line>,
     /// The first failed write (a closed pipe): the run ends with it.
     broken: Option<std::io::Error>,
 }
@@ -166,8 +170,22 @@ impl Emitter {
             json,
             text,
             started: Instant::now(),
+            keep: false,
             state: Mutex::new(Pending::default()),
         }
+    }
+
+    /// An emitter that writes nothing and keeps every line, in input order.
+    pub fn keeping() -> Emitter {
+        Emitter {
+            keep: true,
+            ..Emitter::new(Order::Input, false, Text::Nothing)
+        }
+    }
+
+    /// The lines kept so far (see [`Emitter::keeping`]).
+    pub fn take_kept(&self) -> Vec<Line> {
+        std::mem::take(&mut self.lock().kept)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Pending> {
@@ -212,6 +230,10 @@ impl Emitter {
     }
 
     fn write(&self, st: &mut Pending, line: &Line) {
+        if self.keep {
+            st.kept.push(line.clone());
+            return;
+        }
         if st.broken.is_some() {
             return;
         }
