@@ -118,37 +118,48 @@ fn print_status(ctx: &Ctx, index: usize, rec: &DocRecord, status: &TaskStatus) -
     Ok(())
 }
 
-pub fn status(ctx: &Ctx, ids: &[String]) -> Result<i32> {
+/// The status of every document behind `id`, asked of its provider: one for a
+/// task, one per document of a batch. Reads the record; writes nothing.
+/// Errors of single documents come back in their place.
+pub fn statuses(ctx: &Ctx, id: &str) -> Result<Vec<(DocRecord, Result<TaskStatus>)>> {
     let store = ctx.store()?;
+    let found = store.find(id)?;
+    if found.is_empty() {
+        let (_, rec, status) = look_up(ctx, &store, id)?;
+        return Ok(vec![(rec, Ok(status))]);
+    }
+    let mut out = Vec::new();
+    for f in found {
+        let Some(task) = f.rec.task() else { continue };
+        let status = provider_for(ctx, &f.rec)
+            .and_then(|p| p.status(&task))
+            .map_err(|e| {
+                e.context(format!(
+                    "{}: cannot get the status of {}",
+                    f.rec.input, task.id
+                ))
+            });
+        out.push((f.rec, status));
+    }
+    Ok(out)
+}
+
+pub fn status(ctx: &Ctx, ids: &[String]) -> Result<i32> {
     let mut failures: Vec<anyhow::Error> = Vec::new();
     let mut index = 0;
     for id in ids {
-        let found = store.find(id)?;
-        let targets: Vec<(Box<dyn Provider>, DocRecord, Option<TaskStatus>)> = if found.is_empty() {
-            match look_up(ctx, &store, id) {
-                Ok((p, rec, status)) => vec![(p, rec, Some(status))],
-                Err(e) => {
-                    error::report(&e);
-                    failures.push(e);
-                    continue;
-                }
+        let found = match statuses(ctx, id) {
+            Ok(f) => f,
+            Err(e) => {
+                error::report(&e);
+                failures.push(e);
+                continue;
             }
-        } else {
-            let mut v = Vec::new();
-            for f in found {
-                v.push((provider_for(ctx, &f.rec)?, f.rec, None));
-            }
-            v
         };
-        for (provider, rec, known) in targets {
-            let Some(task) = rec.task() else { continue };
-            let status = match known.map_or_else(|| provider.status(&task), Ok) {
+        for (rec, status) in found {
+            let status = match status {
                 Ok(s) => s,
                 Err(e) => {
-                    let e = e.context(format!(
-                        "{}: cannot get the status of {}",
-                        rec.input, task.id
-                    ));
                     error::report(&e);
                     failures.push(e);
                     continue;
@@ -158,6 +169,9 @@ pub fn status(ctx: &Ctx, ids: &[String]) -> Result<i32> {
             index += 1;
             if status.state == State::Failed {
                 let why = status.error.clone().unwrap_or_default();
+                let task = rec.task().unwrap_or_else(|| {
+                    crate::provider::TaskRef::task(&rec.provider, String::new())
+                });
                 failures.push(failure_error(&rec.input, &task, status.fault, &why).into());
             }
         }
@@ -217,8 +231,18 @@ fn human_age(secs: u64) -> String {
 }
 
 pub fn fetch(ctx: &Ctx, ids: &[String]) -> Result<i32> {
-    let store = ctx.store()?;
     let emitter = Emitter::new(Order::Input, ctx.global.json, Text::Results);
+    let failures = fetch_into(ctx, ids, &emitter)?;
+    if let Some(e) = emitter.flush() {
+        return Err(e.into());
+    }
+    Ok(combined_exit_code(&failures.iter().collect::<Vec<_>>()))
+}
+
+/// `fetch` with its lines going to `emitter` (printed, or kept by a caller in
+/// this process); returns the failures.
+pub fn fetch_into(ctx: &Ctx, ids: &[String], emitter: &Emitter) -> Result<Vec<anyhow::Error>> {
+    let store = ctx.store()?;
     let mut failures: Vec<anyhow::Error> = Vec::new();
     let mut index = 0;
     for id in ids {
@@ -226,14 +250,14 @@ pub fn fetch(ctx: &Ctx, ids: &[String]) -> Result<i32> {
         let result = if found.is_empty() {
             look_up(ctx, &store, id).and_then(|(p, rec, _)| {
                 index += 1;
-                pipeline::fetch(ctx, p.as_ref(), vec![rec], None, &emitter, index - 1)
+                pipeline::fetch(ctx, p.as_ref(), vec![rec], None, emitter, index - 1)
             })
         } else {
             let journal = found[0].journal.clone();
             let recs: Vec<DocRecord> = found.into_iter().map(|f| f.rec).collect();
             let n = recs.len();
             provider_for(ctx, &recs[0]).and_then(|p| {
-                let r = pipeline::fetch(ctx, p.as_ref(), recs, Some(&journal), &emitter, index);
+                let r = pipeline::fetch(ctx, p.as_ref(), recs, Some(&journal), emitter, index);
                 index += n;
                 r
             })
@@ -246,8 +270,5 @@ pub fn fetch(ctx: &Ctx, ids: &[String]) -> Result<i32> {
             }
         }
     }
-    if let Some(e) = emitter.flush() {
-        return Err(e.into());
-    }
-    Ok(combined_exit_code(&failures.iter().collect::<Vec<_>>()))
+    Ok(failures)
 }
