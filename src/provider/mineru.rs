@@ -5,13 +5,14 @@ use anyhow::{Context, Result};
 use reqwest::Method;
 use serde_json::{json, Map, Value};
 
+use super::api::keyed_call;
 use super::envelope::{number, Answer};
 use super::{
     check_common, check_flags, check_formats, check_pages, check_size, BatchItem, BatchSubmitted,
     IdKind, Limits, Mode, Progress, Provider, ProviderInfo, ResultRef, SignedUpload, State,
     Submitted, TaskRef, TaskStatus, Upload,
 };
-use crate::config::{ProviderSettings, Secret};
+use crate::config::ProviderSettings;
 use crate::error::{Error, Kind};
 use crate::http::{Http, Retry};
 use crate::input::Document;
@@ -70,55 +71,6 @@ impl MinerU {
     ) -> Result<Answer> {
         keyed_call(&INFO, &self.settings, &self.http, method, path, body, retry)
     }
-}
-
-/// [`call`] with the provider's key, or the missing-key error.
-pub fn keyed_call(
-    info: &ProviderInfo,
-    settings: &ProviderSettings,
-    http: &Http,
-    method: Method,
-    path: &str,
-    body: Option<&Value>,
-    retry: Retry,
-) -> Result<Answer> {
-    let key = settings.key_for(info)?;
-    call(
-        http,
-        &settings.base_url,
-        Some(key),
-        method,
-        path,
-        body,
-        retry,
-    )
-}
-
-/// One JSON request to a MinerU-dialect API; the key goes only here, as a Bearer
-/// token, and only when there is one.
-pub fn call(
-    http: &Http,
-    base_url: &str,
-    key: Option<&Secret>,
-    method: Method,
-    path: &str,
-    body: Option<&Value>,
-    retry: Retry,
-) -> Result<Answer> {
-    let url = format!("{base_url}{path}");
-    let resp = http.send(retry, |c| {
-        let mut req = c
-            .request(method.clone(), &url)
-            .header("Accept", "application/json");
-        if let Some(key) = key {
-            req = req.bearer_auth(key.expose());
-        }
-        match body {
-            Some(b) => req.json(b),
-            None => req,
-        }
-    })?;
-    read_answer(resp)
 }
 
 impl Provider for MinerU {
@@ -245,17 +197,6 @@ impl Provider for MinerU {
             IdKind::Batch => pick_item(self.batch_status(&task.id)?, task),
         }
     }
-}
-
-/// Reads a JSON answer (at most 16 MiB) whatever its status.
-pub fn read_answer(resp: reqwest::blocking::Response) -> Result<Answer> {
-    use std::io::Read;
-    let status = resp.status().as_u16();
-    let mut bytes = Vec::new();
-    resp.take(16 * 1024 * 1024)
-        .read_to_end(&mut bytes)
-        .context("the answer was cut off")?;
-    Ok(Answer::from_bytes(status, &bytes))
 }
 
 /// The fields common to every MinerU-dialect request body (snake_case).

@@ -5,8 +5,9 @@ use anyhow::{Context, Result};
 use reqwest::Method;
 use serde_json::{json, Map, Value};
 
+use super::api::call;
 use super::envelope::Answer;
-use super::mineru::{call, expect_ok, option_fields, task_status, REFERER};
+use super::mineru::{expect_ok, option_fields, task_status, REFERER};
 use super::{
     check_common, check_flags, check_formats, check_pages, check_size, Limits, Mode, Provider,
     ProviderInfo, SignedUpload, Submitted, TaskRef, TaskStatus, Upload,

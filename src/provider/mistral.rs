@@ -16,8 +16,8 @@ use reqwest::blocking::multipart::{Form, Part};
 use reqwest::Method;
 use serde_json::{json, Map, Value};
 
+use super::api::{call, read_answer};
 use super::envelope::{text_of, Answer};
-use super::mineru::{call, read_answer};
 use super::{
     check_common, check_flags, check_formats, check_pages, check_size, setting, Limits, Mode,
     PageImage, PageSet, Provider, ProviderInfo, ResultRef, Submitted, TaskRef, TaskStatus, Upload,

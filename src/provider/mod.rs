@@ -1,6 +1,7 @@
 //! The provider trait and registry. Commands only ever talk to `dyn Provider`;
 //! adding a provider is one file here plus one line in [`REGISTRY`].
 
+pub mod api;
 pub mod envelope;
 pub mod gptge;
 pub mod mineru;

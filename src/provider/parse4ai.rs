@@ -6,11 +6,12 @@ use anyhow::{Context, Result};
 use reqwest::Method;
 use serde_json::{json, Map, Value};
 
+use super::api::keyed_call;
 use super::envelope::Answer;
 use super::mineru::MINERU_FLAGS;
 use super::mineru::{
-    batch_answer, batch_files, batch_items, batch_subject, expect_ok, extra_formats, keyed_call,
-    option_fields, pick_item, task_status,
+    batch_answer, batch_files, batch_items, batch_subject, expect_ok, extra_formats, option_fields,
+    pick_item, task_status,
 };
 use super::{
     check_common, check_flags, check_formats, check_pages, check_size, BatchItem, BatchSubmitted,
