@@ -7,7 +7,8 @@ use serde_json::{json, Map, Value};
 
 use super::api::call;
 use super::envelope::Answer;
-use super::mineru::{expect_ok, option_fields, task_status, REFERER};
+use super::mineru::REFERER;
+use super::mineru_dialect::{expect_ok, option_fields, task_status};
 use super::{
     check_common, check_flags, check_formats, check_pages, check_size, Limits, Mode, Provider,
     ProviderInfo, SignedUpload, Submitted, TaskRef, TaskStatus, Upload,

@@ -5,6 +5,7 @@ pub mod api;
 pub mod envelope;
 pub mod gptge;
 pub mod mineru;
+pub mod mineru_dialect;
 pub mod mineru_flash;
 pub mod mistral;
 pub mod mistralocr;

@@ -1,6 +1,6 @@
 //! parse4ai: a MinerU clone with its own dialect. Single tasks are camelCase,
 //! batches are snake_case as MinerU's; URL inputs only (no upload endpoint).
-//! Everything the two share comes from `mineru.rs`.
+//! Everything the two share comes from `mineru_dialect.rs`.
 
 use anyhow::{Context, Result};
 use reqwest::Method;
@@ -8,10 +8,9 @@ use serde_json::{json, Map, Value};
 
 use super::api::keyed_call;
 use super::envelope::Answer;
-use super::mineru::MINERU_FLAGS;
-use super::mineru::{
+use super::mineru_dialect::{
     batch_answer, batch_files, batch_items, batch_subject, expect_ok, extra_formats, option_fields,
-    pick_item, task_status,
+    pick_item, task_status, MINERU_FLAGS,
 };
 use super::{
     check_common, check_flags, check_formats, check_pages, check_size, BatchItem, BatchSubmitted,
@@ -103,7 +102,7 @@ impl Parse4ai {
         if let Some(lang) = &opts.language {
             body.insert("language".into(), json!(lang));
         }
-        body.insert("dataId".into(), json!(super::mineru::data_id(doc)));
+        body.insert("dataId".into(), json!(super::mineru_dialect::data_id(doc)));
         if let Some(p) = &opts.pages {
             body.insert("pageRanges".into(), json!(p.to_mineru()));
         }
