@@ -13,8 +13,10 @@ pub mod parse4ai;
 #[cfg(test)]
 mod robustness;
 
+/// Lives with the transfers that send it, so `transfer` needs nothing from here.
+pub use crate::transfer::SignedUpload;
+
 use std::fmt;
-use std::path::PathBuf;
 
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
@@ -137,24 +139,6 @@ impl TaskRef {
     }
     pub fn batch_id(&self) -> Option<&str> {
         (self.kind == IdKind::Batch).then_some(self.id.as_str())
-    }
-}
-
-/// Bytes still to be sent to a signed URL after the task was created.
-#[derive(Debug, Clone)]
-pub struct SignedUpload {
-    pub url: String,
-    pub path: PathBuf,
-    pub size: u64,
-}
-
-impl SignedUpload {
-    pub fn of(doc: &Document, url: String) -> Option<SignedUpload> {
-        Some(SignedUpload {
-            url,
-            path: doc.path()?.to_path_buf(),
-            size: doc.size.unwrap_or(0),
-        })
     }
 }
 
