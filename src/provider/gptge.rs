@@ -36,7 +36,6 @@ pub static INFO: ProviderInfo = ProviderInfo {
     mode: Mode::Async,
     upload: Some(Upload::Multipart),
     urls: true,
-    batch: false,
     formats: &["markdown", "text", "pdf", "docx", "xlsx", "pptx"],
     extensions: &[
         "pdf", "ppt", "pptx", "xls", "xlsx", "doc", "docx", "jpeg", "jpg", "png", "gif", "bmp",

@@ -29,7 +29,6 @@ pub static INFO: ProviderInfo = ProviderInfo {
     mode: Mode::Async,
     upload: Some(Upload::SignedPut),
     urls: true,
-    batch: false,
     formats: &["markdown", "json", "text"],
     extensions: &[
         "pdf", "doc", "docx", "ppt", "pptx", "png", "jpg", "jpeg", "html", "htm",

@@ -27,7 +27,6 @@ pub static INFO: ProviderInfo = ProviderInfo {
     mode: Mode::Async,
     upload: Some(Upload::SignedPut),
     urls: true,
-    batch: false,
     formats: &["markdown"],
     extensions: &["pdf", "doc", "docx", "ppt", "pptx", "png", "jpg", "jpeg"],
     limits: Limits {

@@ -8,7 +8,8 @@
 //! only fields of the spec's `OCRRequest`.
 //!
 //! Not yet here: Mistral's batch API (`/v1/batch/jobs`, JSONL of OCR requests),
-//! which comes with the `batch` command; `INFO.batch` stays false until then.
+//! which comes with the `batch` command; `limits.max_batch` stays `None` (no batch
+//! API) until then.
 
 use anyhow::{Context, Result};
 use base64::Engine;
@@ -36,7 +37,6 @@ pub static INFO: ProviderInfo = ProviderInfo {
     mode: Mode::Sync,
     upload: Some(Upload::Multipart),
     urls: true,
-    batch: false,
     formats: &["markdown", "json"],
     extensions: &["pdf", "docx", "pptx", "png", "jpg", "jpeg", "webp", "avif"],
     config_keys: &["inline_max_kb"],

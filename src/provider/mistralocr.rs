@@ -41,7 +41,6 @@ pub static INFO: ProviderInfo = ProviderInfo {
         max_bytes: INLINE_MAX,
     }),
     urls: true,
-    batch: false,
     formats: &["markdown", "text", "json"],
     extensions: &["pdf", "jpg", "jpeg", "png", "webp"],
     config_keys: &["transport"],

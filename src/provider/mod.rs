@@ -51,7 +51,9 @@ pub enum Upload {
 pub struct Limits {
     pub max_bytes: Option<u64>,
     pub max_pages: Option<u32>,
-    /// Documents per batch request.
+    /// Documents per batch request. `Some` exactly when the provider has a batch
+    /// API (implements `Provider::batch_group`, `submit_batch`, `batch_status`):
+    /// the one place that says so, read by `providers` and by `batch`.
     pub max_batch: Option<usize>,
 }
 
@@ -67,7 +69,6 @@ pub struct ProviderInfo {
     /// None: local files cannot be sent (URL input only).
     pub upload: Option<Upload>,
     pub urls: bool,
-    pub batch: bool,
     pub formats: &'static [&'static str],
     /// Supported input extensions (lower case).
     pub extensions: &'static [&'static str],
@@ -80,6 +81,11 @@ pub struct ProviderInfo {
 impl ProviderInfo {
     pub fn needs_key(&self) -> bool {
         !self.key_env.is_empty()
+    }
+
+    /// Whether the provider has a batch API: declared once, by `limits.max_batch`.
+    pub fn batch(&self) -> bool {
+        self.limits.max_batch.is_some()
     }
 
     /// The limits in force: the documented ones unless the config overrides them
@@ -644,4 +650,32 @@ pub fn missing_key(info: &ProviderInfo) -> Error {
             ""
         }
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The batch capability is declared once (`limits.max_batch`); a provider that
+    /// declares it must implement the batch calls and one that does not must not.
+    #[test]
+    fn batch_capability_matches_the_batch_calls() {
+        let http = Http::new(crate::http::HttpOptions::default()).unwrap();
+        let doc = crate::input::resolve("https://example.com/report.pdf", None).unwrap();
+        let opts = ExtractOptions::default();
+        for entry in REGISTRY {
+            let info = entry.info;
+            let settings = ProviderSettings::bare(info.name, info.default_base_url);
+            let provider = (entry.build)(settings, http.clone());
+            assert_eq!(
+                provider.batch_group(&doc, &opts).is_some(),
+                info.batch(),
+                "{}: limits.max_batch and batch_group disagree",
+                info.name
+            );
+        }
+        assert!(mineru::INFO.batch(), "mineru submits through its batch API");
+        assert!(parse4ai::INFO.batch());
+        assert!(!mineru_flash::INFO.batch());
+    }
 }

@@ -30,7 +30,6 @@ pub static INFO: ProviderInfo = ProviderInfo {
     mode: Mode::Async,
     upload: None,
     urls: true,
-    batch: true,
     formats: &["markdown", "json", "text"],
     extensions: &["pdf", "doc", "docx", "ppt", "pptx", "png", "jpg", "jpeg"],
     config_keys: &[],
