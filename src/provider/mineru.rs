@@ -9,7 +9,7 @@ use super::api::keyed_call;
 use super::envelope::Answer;
 use super::mineru_dialect::{
     batch_answer, batch_files, batch_items, batch_subject, data_id, expect_ok, extra_formats,
-    option_fields, pick_item, task_status, MINERU_FLAGS,
+    option_fields, pick_item, task_status, Dialect, COMMON_CODES, MINERU_CODES, MINERU_FLAGS,
 };
 use super::{
     check_common, check_flags, check_formats, check_pages, check_size, BatchItem, BatchSubmitted,
@@ -43,6 +43,13 @@ pub static INFO: ProviderInfo = ProviderInfo {
 
 /// MinerU's CDN has refused result downloads without this Referer.
 pub const REFERER: &str = "https://mineru.net/";
+
+/// What MinerU v4 brings to the shared dialect.
+pub static DIALECT: Dialect = Dialect {
+    info: &INFO,
+    codes: &[MINERU_CODES, COMMON_CODES],
+    referer: Some(REFERER),
+};
 
 pub fn build(settings: ProviderSettings, http: Http) -> Box<dyn Provider> {
     Box::new(MinerU { settings, http })
@@ -121,7 +128,7 @@ impl Provider for MinerU {
             Some(&Value::Object(body)),
             Retry::Create,
         )?;
-        let data = expect_ok(&INFO, answer, &doc.input)?;
+        let data = expect_ok(&DIALECT, answer, &doc.input)?;
         let task_id = Answer::str_field(&data, &["task_id", "taskId"])
             .context("mineru answered extract/task without a task_id")?;
         Ok(Submitted::Task {
@@ -153,15 +160,15 @@ impl Provider for MinerU {
             Some(&Value::Object(body)),
             Retry::Create,
         )?;
-        let data = expect_ok(&INFO, answer, &subject)?;
+        let data = expect_ok(&DIALECT, answer, &subject)?;
         batch_answer(&INFO, &data, docs)
     }
 
     fn batch_status(&self, batch_id: &str) -> Result<Vec<BatchItem>> {
         let path = format!("/api/v4/extract-results/batch/{batch_id}");
         let answer = self.call(Method::GET, &path, None, Retry::Idempotent)?;
-        let data = expect_ok(&INFO, answer, batch_id)?;
-        Ok(batch_items(&data, Some(REFERER)))
+        let data = expect_ok(&DIALECT, answer, batch_id)?;
+        Ok(batch_items(&data, DIALECT.referer))
     }
 
     /// An unrecorded ID is a task ID or a batch ID (local uploads): ask for a task
@@ -183,8 +190,8 @@ impl Provider for MinerU {
             IdKind::Task => {
                 let path = format!("/api/v4/extract/task/{}", task.id);
                 let answer = self.call(Method::GET, &path, None, Retry::Idempotent)?;
-                let data = expect_ok(&INFO, answer, &task.id)?;
-                Ok(task_status(&data, Some(REFERER)))
+                let data = expect_ok(&DIALECT, answer, &task.id)?;
+                Ok(task_status(&data, DIALECT.referer))
             }
             IdKind::Batch => pick_item(self.batch_status(&task.id)?, task),
         }

@@ -74,77 +74,249 @@ pub fn extra_formats(info: &ProviderInfo, opts: &ExtractOptions) -> Result<Vec<S
         .collect()
 }
 
-/// Turns a non-OK answer into the right typed error; returns `data` otherwise.
-pub fn expect_ok(info: &ProviderInfo, answer: Answer, subject: &str) -> Result<Value> {
-    if answer.is_ok() {
-        return Ok(answer.data().clone());
-    }
-    Err(classify(info, &answer, subject).into())
+/// What one provider speaking the dialect brings: its info (named in every
+/// error), its table of error codes and the Referer its result host wants.
+/// Everything else in this module is shared.
+#[derive(Debug)]
+pub struct Dialect {
+    pub info: &'static ProviderInfo,
+    /// Looked up in order; the first table that knows a code wins.
+    pub codes: &'static [&'static [Code]],
+    pub referer: Option<&'static str>,
 }
 
-/// Maps MinerU-dialect failures onto docpipe's error kinds.
-pub fn classify(info: &ProviderInfo, answer: &Answer, subject: &str) -> Error {
-    let message = answer.message();
-    let msg_code = answer
+/// What a MinerU-dialect failure means to docpipe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// Busy or briefly down; nothing was created: the same request may be sent
+    /// again after a pause (-10001, -60007, -60009).
+    Transient,
+    /// The key is missing, wrong or expired (exit 3).
+    Auth,
+    /// A quota or rate limit (exit 7).
+    Quota,
+    /// The document itself was refused (exit 4).
+    Input,
+    /// No such task or batch for this key (exit 2, and `status` writes nothing).
+    NotFound,
+    /// The request's options were refused (exit 2).
+    BadRequest,
+    /// Anything else, e.g. the document failed to parse (exit 5).
+    Other,
+}
+
+/// One documented error code: its English meaning (MinerU's own messages are
+/// often Chinese and pass through as they came) and what it means to docpipe.
+#[derive(Debug, Clone, Copy)]
+pub struct Code {
+    pub code: i64,
+    pub meaning: &'static str,
+    pub class: Class,
+}
+
+const fn code(code: i64, meaning: &'static str, class: Class) -> Code {
+    Code {
+        code,
+        meaning,
+        class,
+    }
+}
+
+/// Codes every MinerU-dialect API answers (MinerU's docs, parse4ai's table in
+/// `seeds/001`, MinerU's Go SDK `errors.go`).
+pub static COMMON_CODES: &[Code] = &[
+    code(-500, "bad parameters or Content-Type", Class::BadRequest),
+    code(-10001, "service error, try again later", Class::Transient),
+    code(-10002, "bad request parameters", Class::BadRequest),
+    code(-20002, "key not accepted", Class::Auth),
+    code(-20011, "key expired", Class::Auth),
+    code(-60002, "file type not recognised", Class::Input),
+    code(-60003, "file could not be read", Class::Input),
+    code(-60004, "empty file", Class::Input),
+    code(-60005, "file too large", Class::Input),
+    code(-60006, "too many pages", Class::Input),
+    code(
+        -60007,
+        "model service temporarily unavailable",
+        Class::Transient,
+    ),
+    code(
+        -60008,
+        "timed out reading the file at the URL",
+        Class::Input,
+    ),
+    code(-60009, "task queue full, try again later", Class::Transient),
+    code(-60010, "parsing failed", Class::Other),
+    code(-60012, "task not found", Class::NotFound),
+    code(-60013, "no permission for this task", Class::NotFound),
+    code(
+        -60015,
+        "file conversion failed; converting it to PDF may help",
+        Class::Other,
+    ),
+];
+
+/// MinerU v4's own codes (`/api/v4`, providers.md).
+pub static MINERU_CODES: &[Code] = &[
+    code(-60001, "could not create the upload URL", Class::Other),
+    code(-60011, "the file was not uploaded", Class::Other),
+    code(-60016, "export to the extra format failed", Class::Other),
+    code(-60017, "retry limit reached", Class::Other),
+    code(-60018, "daily page limit reached", Class::Quota),
+    code(-60019, "HTML page quota reached", Class::Quota),
+    code(-60020, "file split failed", Class::Other),
+    code(-60021, "page count could not be read", Class::Input),
+    code(-60022, "web page could not be read", Class::Other),
+];
+
+/// MinerU's no-key flash API (`/api/v1/agent`).
+pub static FLASH_CODES: &[Code] = &[
+    code(-30001, "bad request parameters", Class::BadRequest),
+    code(-30002, "document over the size or page limit", Class::Input),
+    code(-30003, "task not found", Class::NotFound),
+    code(-30004, "too many requests from this address", Class::Quota),
+];
+
+/// parse4ai's codes where they differ from MinerU's (`seeds/001`).
+pub static PARSE4AI_CODES: &[Code] = &[code(
+    -60017,
+    "page balance used up; top up or upgrade the plan",
+    Class::Quota,
+)];
+
+/// The gateway's `msgCode` answers (`{success:false, msgCode, msg}`).
+static MSG_CODES: &[(&str, &str)] = &[("A0202", "key not accepted"), ("A0211", "key expired")];
+
+impl Dialect {
+    /// The documented meaning of a numeric code, if the dialect knows it.
+    pub fn code(&self, code: i64) -> Option<&'static Code> {
+        self.codes
+            .iter()
+            .find_map(|table| table.iter().find(|c| c.code == code))
+    }
+}
+
+/// The one classification of a MinerU-dialect answer; `None` when it is a
+/// success. Builds the errors below, and is what an HTTP layer can ask before
+/// retrying (`Class::Transient`: nothing was created, send it again later).
+pub fn class_of(dialect: &Dialect, answer: &Answer) -> Option<Class> {
+    if answer.is_ok() {
+        return None;
+    }
+    let msg_code = msg_code(answer);
+    if answer.http_status == 401 || MSG_CODES.iter().any(|(c, _)| *c == msg_code) {
+        return Some(Class::Auth);
+    }
+    if let Some(known) = answer.code().and_then(|c| dialect.code(c)) {
+        return Some(known.class);
+    }
+    if answer.http_status == 429 {
+        return Some(Class::Quota);
+    }
+    Some(Class::Other)
+}
+
+/// Whether an answer from any MinerU-dialect API (mineru, mineru-flash,
+/// parse4ai) says "busy, send the same request again later": the transient
+/// codes are the same in every table. For a retry layer that sees only bytes.
+pub fn is_transient(http_status: u16, body: &[u8]) -> bool {
+    static ANY: Dialect = Dialect {
+        info: &super::mineru::INFO,
+        codes: &[COMMON_CODES],
+        referer: None,
+    };
+    class_of(&ANY, &Answer::from_bytes(http_status, body)) == Some(Class::Transient)
+}
+
+fn msg_code(answer: &Answer) -> &str {
+    answer
         .body
         .get("msgCode")
         .and_then(|v| v.as_str())
-        .unwrap_or("");
-    let code = answer.code();
-    let detail = match (code, msg_code) {
-        (_, m) if !m.is_empty() => format!("{message} ({m})"),
-        (Some(c), _) if c != 0 => format!("{message} (code {c})"),
-        _ => format!("{message} (HTTP {})", answer.http_status),
-    };
-    let key_var = info.key_env.first().copied().unwrap_or("the key variable");
-    if answer.http_status == 401
-        || matches!(msg_code, "A0202" | "A0211")
-        || matches!(code, Some(-20002) | Some(-20011))
-    {
-        let expired = msg_code == "A0211" || code == Some(-20011);
-        return Error::auth(format!(
-            "{} rejected the API key{}: {detail}",
-            info.name,
-            if expired { " (expired)" } else { "" }
-        ))
-        .with_hint(format!("check {key_var} (or providers.{}.api_key in the config); create a new key if it expired", info.name));
-    }
-    if answer.http_status == 429
-        || matches!(
-            code,
-            Some(-60009) | Some(-60018) | Some(-60019) | Some(-30004)
-        )
-    {
-        return Error::quota(format!(
-            "{}: {subject}: quota or rate limit reached: {detail}",
-            info.name
-        ))
-        .with_hint("wait and run the command again");
-    }
-    match code {
-        Some(-60002) | Some(-60004) | Some(-60005) | Some(-60006) | Some(-60021) | Some(-30002) => {
-            Error::input(
-                subject,
-                format!("{} refused the document: {detail}", info.name),
-            )
-            .with_hint("check the file type, size and page count against `docpipe providers`")
+        .unwrap_or("")
+}
+
+/// The provider's message with its code and, when the code is documented, the
+/// code's English meaning: `找不到任务 (code -60012: task not found)`.
+pub fn detail(dialect: &Dialect, answer: &Answer) -> String {
+    let message = answer.message();
+    let gloss = |meaning: &str| {
+        // An English message that already says it needs no gloss.
+        if message.to_lowercase().contains(&meaning.to_lowercase()) {
+            String::new()
+        } else {
+            format!(": {meaning}")
         }
-        Some(-60012) | Some(-60013) | Some(-30003) => Error::new(
+    };
+    let msg_code = msg_code(answer);
+    if !msg_code.is_empty() {
+        let meaning = MSG_CODES
+            .iter()
+            .find(|(c, _)| *c == msg_code)
+            .map(|(_, m)| gloss(m))
+            .unwrap_or_default();
+        return format!("{message} ({msg_code}{meaning})");
+    }
+    match answer.code() {
+        Some(c) if c != 0 => {
+            let meaning = dialect
+                .code(c)
+                .map(|k| gloss(k.meaning))
+                .unwrap_or_default();
+            format!("{message} (code {c}{meaning})")
+        }
+        _ => format!("{message} (HTTP {})", answer.http_status),
+    }
+}
+
+/// Turns a non-OK answer into the right typed error; returns `data` otherwise.
+pub fn expect_ok(dialect: &Dialect, answer: Answer, subject: &str) -> Result<Value> {
+    if answer.is_ok() {
+        return Ok(answer.data().clone());
+    }
+    Err(classify(dialect, &answer, subject).into())
+}
+
+/// Maps a MinerU-dialect failure onto docpipe's error kinds, naming the
+/// provider that answered (never MinerU for a clone).
+pub fn classify(dialect: &Dialect, answer: &Answer, subject: &str) -> Error {
+    let info = dialect.info;
+    let name = info.name;
+    let detail = detail(dialect, answer);
+    let key_var = info.key_env.first().copied().unwrap_or("the key variable");
+    match class_of(dialect, answer).unwrap_or(Class::Other) {
+        Class::Auth => {
+            let expired = msg_code(answer) == "A0211" || answer.code() == Some(-20011);
+            Error::auth(format!(
+                "{name} rejected the API key{}: {detail}",
+                if expired { " (expired)" } else { "" }
+            ))
+            .with_hint(format!("check {key_var} (or providers.{name}.api_key in the config); create a new key if it expired"))
+        }
+        Class::Quota => Error::quota(format!(
+            "{name}: {subject}: quota or rate limit reached: {detail}"
+        ))
+        .with_hint("wait and run the command again"),
+        Class::Transient => Error::quota(format!(
+            "{name}: {subject}: the service is busy or briefly unavailable: {detail}"
+        ))
+        .with_hint("nothing was created: wait a few minutes and run the same command again"),
+        Class::Input => Error::input(subject, format!("{name} refused the document: {detail}"))
+            .with_hint("check the file type, size and page count against `docpipe providers`"),
+        Class::NotFound => Error::new(
             Kind::NotFound,
-            format!("{}: no task or batch {subject}: {detail}", info.name),
+            format!("{name}: no task or batch {subject}: {detail}"),
         )
         .with_hint("check the ID, and that the same provider and key submitted it"),
-        Some(-500) | Some(-10002) | Some(-30001) => Error::usage(format!(
-            "{} rejected the request for {subject}: {detail}",
-            info.name
+        Class::BadRequest => Error::usage(format!(
+            "{name} rejected the request for {subject}: {detail}"
         ))
         .with_hint("check the options (--pages, --language, --model, --extra-format)"),
-        _ if answer.body.is_null() && answer.http_status >= 500 => Error::provider(format!(
-            "{}: {subject}: the service failed: {detail}",
-            info.name
-        ))
-        .with_hint("try again later"),
-        _ => Error::provider(format!("{}: {subject}: {detail}", info.name))
+        Class::Other if answer.body.is_null() && answer.http_status >= 500 => {
+            Error::provider(format!("{name}: {subject}: the service failed: {detail}"))
+                .with_hint("try again later")
+        }
+        Class::Other => Error::provider(format!("{name}: {subject}: {detail}"))
             .with_hint("try again later; if it persists, check the provider's status page"),
     }
 }
@@ -341,7 +513,8 @@ pub fn pick_item(items: Vec<BatchItem>, task: &TaskRef) -> Result<TaskStatus> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider::mineru::{INFO, REFERER};
+    use crate::provider::mineru::{DIALECT, REFERER};
+    use crate::provider::{mineru_flash, parse4ai};
 
     #[test]
     fn status_in_both_spellings() {
@@ -368,7 +541,7 @@ mod tests {
             401,
             br#"{"traceId":"x","msgCode":"A0202","msg":"user authenticate failed"}"#,
         );
-        let e = classify(&INFO, &a, "a.pdf");
+        let e = classify(&DIALECT, &a, "a.pdf");
         assert_eq!(e.exit_code(), 3);
         assert!(e.hint.unwrap().contains("MINERU_API_KEY"));
     }
@@ -377,7 +550,7 @@ mod tests {
     fn error_codes_map_to_kinds() {
         let code = |c: i64| {
             classify(
-                &INFO,
+                &DIALECT,
                 &Answer::from_bytes(200, format!(r#"{{"code":{c},"msg":"m"}}"#).as_bytes()),
                 "x",
             )
@@ -387,5 +560,157 @@ mod tests {
         assert_eq!(code(-60018), 7);
         assert_eq!(code(-10002), 2);
         assert_eq!(code(-60010), 5);
+    }
+
+    fn answer(status: u16, code: i64, msg: &str) -> Answer {
+        Answer::from_bytes(
+            status,
+            json!({"code": code, "msg": msg, "data": null})
+                .to_string()
+                .as_bytes(),
+        )
+    }
+
+    #[test]
+    fn chinese_messages_get_their_english_meaning() {
+        let e = classify(&DIALECT, &answer(200, -60012, "找不到任务"), "t-1");
+        assert_eq!(e.exit_code(), 2);
+        assert!(
+            e.message
+                .contains("找不到任务 (code -60012: task not found)"),
+            "{}",
+            e.message
+        );
+        let e = classify(&DIALECT, &answer(200, -60009, "任务提交队列已满"), "a.pdf");
+        assert!(e
+            .message
+            .contains("任务提交队列已满 (code -60009: task queue full"));
+        // An English message saying the same is not glossed twice.
+        let e = classify(&DIALECT, &answer(200, -60012, "task not found"), "t-1");
+        assert!(
+            e.message.ends_with("task not found (code -60012)"),
+            "{}",
+            e.message
+        );
+        // Unknown codes pass through with their number.
+        let e = classify(&DIALECT, &answer(200, -61234, "新错误"), "a.pdf");
+        assert!(e.message.ends_with("新错误 (code -61234)"), "{}", e.message);
+        let a = Answer::from_bytes(401, r#"{"msgCode":"A0211","msg":"令牌过期"}"#.as_bytes());
+        let e = classify(&DIALECT, &a, "a.pdf");
+        assert!(e.message.contains("(expired)"), "{}", e.message);
+        assert!(
+            e.message.contains("令牌过期 (A0211: key expired)"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn each_dialect_has_its_own_table() {
+        // -60017 is MinerU's retry limit but parse4ai's used-up page balance.
+        let mineru = classify(&DIALECT, &answer(200, -60017, "m"), "a.pdf");
+        assert_eq!(mineru.exit_code(), 5);
+        assert!(mineru.message.contains("retry limit"));
+        let p4 = classify(
+            &parse4ai::DIALECT,
+            &answer(200, -60017, "页码余额不足"),
+            "a.pdf",
+        );
+        assert_eq!(p4.exit_code(), 7);
+        assert!(
+            p4.message.contains("page balance used up"),
+            "{}",
+            p4.message
+        );
+        // The flash API's codes are its own.
+        let flash = classify(&mineru_flash::DIALECT, &answer(200, -30004, "m"), "a.pdf");
+        assert_eq!(flash.exit_code(), 7);
+        assert_eq!(DIALECT.code(-30004).map(|c| c.class), None);
+        // No code is listed twice in one table with different meanings.
+        for table in [COMMON_CODES, MINERU_CODES, FLASH_CODES, PARSE4AI_CODES] {
+            for (i, c) in table.iter().enumerate() {
+                assert!(
+                    table[i + 1..].iter().all(|d| d.code != c.code),
+                    "{} twice",
+                    c.code
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn one_classification_for_every_answer() {
+        let class = |status: u16, body: &str| {
+            class_of(&DIALECT, &Answer::from_bytes(status, body.as_bytes()))
+        };
+        assert_eq!(class(200, r#"{"code":0,"data":{}}"#), None);
+        for c in [-10001, -60007, -60009] {
+            assert_eq!(
+                class(200, &format!(r#"{{"code":{c},"msg":"m"}}"#)),
+                Some(Class::Transient)
+            );
+            assert!(is_transient(
+                200,
+                format!(r#"{{"code":{c},"msg":"m"}}"#).as_bytes()
+            ));
+        }
+        assert_eq!(
+            class(401, r#"{"msgCode":"A0202","msg":"m"}"#),
+            Some(Class::Auth)
+        );
+        assert_eq!(
+            class(200, r#"{"code":-20002,"msg":"m"}"#),
+            Some(Class::Auth)
+        );
+        assert_eq!(class(429, "too many"), Some(Class::Quota));
+        assert_eq!(
+            class(200, r#"{"code":-60018,"msg":"m"}"#),
+            Some(Class::Quota)
+        );
+        assert_eq!(
+            class(200, r#"{"code":-60005,"msg":"m"}"#),
+            Some(Class::Input)
+        );
+        assert_eq!(
+            class(200, r#"{"code":-60012,"msg":"m"}"#),
+            Some(Class::NotFound)
+        );
+        assert_eq!(
+            class(400, r#"{"code":-10002,"msg":"m"}"#),
+            Some(Class::BadRequest)
+        );
+        assert_eq!(
+            class(200, r#"{"code":-60010,"msg":"m"}"#),
+            Some(Class::Other)
+        );
+        assert_eq!(class(502, "<html>bad gateway</html>"), Some(Class::Other));
+        assert!(!is_transient(200, br#"{"code":-60010,"msg":"m"}"#));
+        assert!(!is_transient(200, br#"{"code":0,"data":{}}"#));
+        // A transient answer after the retries: wait and run again (exit 7).
+        assert_eq!(
+            classify(&DIALECT, &answer(200, -10001, "服务异常"), "a.pdf").exit_code(),
+            7
+        );
+    }
+
+    /// A clone's errors carry its own name and key variable, never MinerU's.
+    #[test]
+    fn a_clone_never_names_mineru() {
+        let mut answers: Vec<Answer> = [COMMON_CODES, MINERU_CODES, FLASH_CODES, PARSE4AI_CODES]
+            .iter()
+            .flat_map(|t| t.iter())
+            .map(|c| answer(200, c.code, "错误"))
+            .collect();
+        answers.push(Answer::from_bytes(401, br#"{"msgCode":"A0202","msg":"x"}"#));
+        answers.push(Answer::from_bytes(429, b"slow down"));
+        answers.push(Answer::from_bytes(500, b""));
+        for a in &answers {
+            let e = classify(&parse4ai::DIALECT, a, "https://x.test/a.pdf");
+            let text = format!("{} {}", e.message, e.hint.clone().unwrap_or_default());
+            assert!(!text.to_lowercase().contains("mineru"), "{text}");
+            assert!(text.contains("parse4ai"), "{text}");
+        }
+        let e = classify(&parse4ai::DIALECT, &answer(200, -20002, "Token 错误"), "a");
+        assert!(e.hint.unwrap().contains("PARSE4AI_API_KEY"));
     }
 }

@@ -10,7 +10,7 @@ use super::api::keyed_call;
 use super::envelope::Answer;
 use super::mineru_dialect::{
     batch_answer, batch_files, batch_items, batch_subject, expect_ok, extra_formats, option_fields,
-    pick_item, task_status, MINERU_FLAGS,
+    pick_item, task_status, Dialect, COMMON_CODES, MINERU_CODES, MINERU_FLAGS, PARSE4AI_CODES,
 };
 use super::{
     check_common, check_flags, check_formats, check_pages, check_size, BatchItem, BatchSubmitted,
@@ -38,6 +38,14 @@ pub static INFO: ProviderInfo = ProviderInfo {
         max_pages: Some(600),
         max_batch: Some(200),
     },
+};
+
+/// parse4ai's own codes (its -60017 is a used-up page balance), then MinerU's
+/// table, which its docs say it shares. Its result host needs no Referer.
+pub static DIALECT: Dialect = Dialect {
+    info: &INFO,
+    codes: &[PARSE4AI_CODES, COMMON_CODES, MINERU_CODES],
+    referer: None,
 };
 
 pub fn build(settings: ProviderSettings, http: Http) -> Box<dyn Provider> {
@@ -150,7 +158,7 @@ impl Provider for Parse4ai {
             Some(&body),
             Retry::Create,
         )?;
-        let data = expect_ok(&INFO, answer, &doc.input)?;
+        let data = expect_ok(&DIALECT, answer, &doc.input)?;
         let task_id = Answer::str_field(&data, &["taskId", "task_id"])
             .context("parse4ai answered extract/task without a taskId")?;
         Ok(Submitted::Task {
@@ -172,15 +180,15 @@ impl Provider for Parse4ai {
             Some(&Value::Object(body)),
             Retry::Create,
         )?;
-        let data = expect_ok(&INFO, answer, &batch_subject(docs))?;
+        let data = expect_ok(&DIALECT, answer, &batch_subject(docs))?;
         batch_answer(&INFO, &data, docs)
     }
 
     fn batch_status(&self, batch_id: &str) -> Result<Vec<BatchItem>> {
         let path = format!("/api/v1/extract-results/batch/{batch_id}");
         let answer = self.call(Method::GET, &path, None, Retry::Idempotent)?;
-        let data = expect_ok(&INFO, answer, batch_id)?;
-        Ok(batch_items(&data, None))
+        let data = expect_ok(&DIALECT, answer, batch_id)?;
+        Ok(batch_items(&data, DIALECT.referer))
     }
 
     fn status(&self, task: &TaskRef) -> Result<TaskStatus> {
@@ -188,8 +196,8 @@ impl Provider for Parse4ai {
             IdKind::Task => {
                 let path = format!("/api/v1/extract/task/{}", task.id);
                 let answer = self.call(Method::GET, &path, None, Retry::Idempotent)?;
-                let data = expect_ok(&INFO, answer, &task.id)?;
-                Ok(task_status(&data, None))
+                let data = expect_ok(&DIALECT, answer, &task.id)?;
+                Ok(task_status(&data, DIALECT.referer))
             }
             IdKind::Batch => pick_item(self.batch_status(&task.id)?, task),
         }
