@@ -17,6 +17,7 @@ mod mineru;
 mod mistral;
 mod mistralocr;
 mod parse4ai;
+mod provider_contract;
 mod reliability;
 mod shell;
 mod support;
