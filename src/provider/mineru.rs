@@ -2,22 +2,19 @@
 //! clones (status parsing, batch answers, error codes) is in `mineru_dialect.rs`.
 
 use anyhow::{Context, Result};
-use reqwest::Method;
 use serde_json::{json, Map, Value};
 
-use super::api::keyed_call;
-use super::envelope::Answer;
 use super::mineru_dialect::{
-    batch_answer, batch_files, batch_items, batch_subject, data_id, expect_ok, extra_formats,
-    option_fields, pick_item, task_status, Dialect, COMMON_CODES, MINERU_CODES, MINERU_FLAGS,
+    batch_files, data_id, extra_formats, option_fields, Dialect, KeyedApi, COMMON_CODES,
+    MINERU_CODES, MINERU_FLAGS,
 };
 use super::{
     check_common, check_flags, check_formats, check_pages, check_size, BatchItem, BatchSubmitted,
-    IdKind, Limits, Mode, Provider, ProviderInfo, Submitted, TaskRef, TaskStatus, Upload,
+    Limits, Mode, Provider, ProviderInfo, Submitted, TaskRef, TaskStatus, Upload,
 };
 use crate::config::ProviderSettings;
 use crate::error::Error;
-use crate::http::{Http, Retry};
+use crate::http::Http;
 use crate::input::Document;
 use crate::options::ExtractOptions;
 
@@ -61,14 +58,13 @@ pub struct MinerU {
 }
 
 impl MinerU {
-    fn call(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&Value>,
-        retry: Retry,
-    ) -> Result<Answer> {
-        keyed_call(&INFO, &self.settings, &self.http, method, path, body, retry)
+    fn api(&self) -> KeyedApi<'_> {
+        KeyedApi {
+            dialect: &DIALECT,
+            prefix: "/api/v4",
+            settings: &self.settings,
+            http: &self.http,
+        }
     }
 }
 
@@ -122,17 +118,8 @@ impl Provider for MinerU {
         if let Some(p) = &opts.pages {
             body.insert("page_ranges".into(), json!(p.to_mineru()));
         }
-        let answer = self.call(
-            Method::POST,
-            "/api/v4/extract/task",
-            Some(&Value::Object(body)),
-            Retry::Create,
-        )?;
-        let data = expect_ok(&DIALECT, answer, &doc.input)?;
-        let task_id = Answer::str_field(&data, &["task_id", "taskId"])
-            .context("mineru answered extract/task without a task_id")?;
         Ok(Submitted::Task {
-            task: TaskRef::task(INFO.name, task_id),
+            task: self.api().create_task("/extract/task", body, &doc.input)?,
             upload: None,
         })
     }
@@ -149,52 +136,24 @@ impl Provider for MinerU {
         let mut body = common_body(first, opts, &self.settings)?;
         body.insert("files".into(), Value::Array(batch_files(docs, opts, false)));
         let path = if first.is_url() {
-            "/api/v4/extract/task/batch"
+            "/extract/task/batch"
         } else {
-            "/api/v4/file-urls/batch"
+            "/file-urls/batch"
         };
-        let subject = batch_subject(docs);
-        let answer = self.call(
-            Method::POST,
-            path,
-            Some(&Value::Object(body)),
-            Retry::Create,
-        )?;
-        let data = expect_ok(&DIALECT, answer, &subject)?;
-        batch_answer(&INFO, &data, docs)
+        self.api().create_batch(path, body, docs)
     }
 
     fn batch_status(&self, batch_id: &str) -> Result<Vec<BatchItem>> {
-        let path = format!("/api/v4/extract-results/batch/{batch_id}");
-        let answer = self.call(Method::GET, &path, None, Retry::Idempotent)?;
-        let data = expect_ok(&DIALECT, answer, batch_id)?;
-        Ok(batch_items(&data, DIALECT.referer))
+        self.api().batch_status(batch_id)
     }
 
-    /// An unrecorded ID is a task ID or a batch ID (local uploads): ask for a task
-    /// first, then for a batch.
+    /// An unrecorded ID is a task ID or a batch ID (local uploads).
     fn lookup(&self, id: &str) -> Result<TaskRef> {
-        let task = TaskRef::task(INFO.name, id.to_string());
-        match self.status(&task) {
-            Ok(_) => Ok(task),
-            Err(e) if super::is_not_found(&e) => Ok(TaskRef {
-                kind: IdKind::Batch,
-                ..task
-            }),
-            Err(e) => Err(e),
-        }
+        self.api().lookup(id)
     }
 
     fn status(&self, task: &TaskRef) -> Result<TaskStatus> {
-        match task.kind {
-            IdKind::Task => {
-                let path = format!("/api/v4/extract/task/{}", task.id);
-                let answer = self.call(Method::GET, &path, None, Retry::Idempotent)?;
-                let data = expect_ok(&DIALECT, answer, &task.id)?;
-                Ok(task_status(&data, DIALECT.referer))
-            }
-            IdKind::Batch => pick_item(self.batch_status(&task.id)?, task),
-        }
+        self.api().status(task)
     }
 }
 

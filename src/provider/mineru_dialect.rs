@@ -5,14 +5,18 @@
 //! errors carry the clone's name.
 
 use anyhow::{Context, Result};
+use reqwest::Method;
 use serde_json::{json, Map, Value};
 
+use super::api::keyed_call;
 use super::envelope::{number, Answer};
 use super::{
-    BatchItem, BatchSubmitted, Progress, ProviderInfo, ResultRef, SignedUpload, State, TaskRef,
-    TaskStatus,
+    BatchItem, BatchSubmitted, IdKind, Progress, ProviderInfo, ResultRef, SignedUpload, State,
+    TaskRef, TaskStatus,
 };
+use crate::config::ProviderSettings;
 use crate::error::{Error, Kind};
+use crate::http::{Http, Retry};
 use crate::input::Document;
 use crate::options::ExtractOptions;
 
@@ -83,6 +87,109 @@ pub struct Dialect {
     /// Looked up in order; the first table that knows a code wins.
     pub codes: &'static [&'static [Code]],
     pub referer: Option<&'static str>,
+}
+
+/// A keyed MinerU-dialect API under its path prefix (MinerU v4 at `/api/v4`,
+/// parse4ai at `/api/v1`): the calls they answer alike, written once. What
+/// differs (request bodies, which creation path) stays in the provider's file.
+pub struct KeyedApi<'a> {
+    pub dialect: &'static Dialect,
+    /// `/api/v4`, `/api/v1`: every path below is relative to it.
+    pub prefix: &'static str,
+    pub settings: &'a ProviderSettings,
+    pub http: &'a Http,
+}
+
+impl KeyedApi<'_> {
+    fn request(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        retry: Retry,
+    ) -> Result<Answer> {
+        let path = format!("{}{path}", self.prefix);
+        keyed_call(
+            self.dialect.info,
+            self.settings,
+            self.http,
+            method,
+            &path,
+            body,
+            retry,
+        )
+    }
+
+    /// A creation request (`Retry::Create`: never blindly repeated); its `data`.
+    pub fn create(&self, path: &str, body: Map<String, Value>, subject: &str) -> Result<Value> {
+        let answer = self.request(
+            Method::POST,
+            path,
+            Some(&Value::Object(body)),
+            Retry::Create,
+        )?;
+        expect_ok(self.dialect, answer, subject)
+    }
+
+    /// A task creation: the task ID, in either spelling.
+    pub fn create_task(
+        &self,
+        path: &str,
+        body: Map<String, Value>,
+        subject: &str,
+    ) -> Result<TaskRef> {
+        let data = self.create(path, body, subject)?;
+        let name = self.dialect.info.name;
+        let id = Answer::str_field(&data, &["task_id", "taskId"])
+            .with_context(|| format!("{name} answered {path} without a task ID"))?;
+        Ok(TaskRef::task(name, id))
+    }
+
+    /// A batch creation for `docs`, in their order.
+    pub fn create_batch(
+        &self,
+        path: &str,
+        body: Map<String, Value>,
+        docs: &[&Document],
+    ) -> Result<BatchSubmitted> {
+        let data = self.create(path, body, &batch_subject(docs))?;
+        batch_answer(self.dialect.info, &data, docs)
+    }
+
+    /// Every document of a batch, in one request.
+    pub fn batch_status(&self, batch_id: &str) -> Result<Vec<BatchItem>> {
+        let path = format!("/extract-results/batch/{batch_id}");
+        let answer = self.request(Method::GET, &path, None, Retry::Idempotent)?;
+        let data = expect_ok(self.dialect, answer, batch_id)?;
+        Ok(batch_items(&data, self.dialect.referer))
+    }
+
+    /// A task's status, or one document's inside its batch.
+    pub fn status(&self, task: &TaskRef) -> Result<TaskStatus> {
+        match task.kind {
+            IdKind::Task => {
+                let path = format!("/extract/task/{}", task.id);
+                let answer = self.request(Method::GET, &path, None, Retry::Idempotent)?;
+                let data = expect_ok(self.dialect, answer, &task.id)?;
+                Ok(task_status(&data, self.dialect.referer))
+            }
+            IdKind::Batch => pick_item(self.batch_status(&task.id)?, task),
+        }
+    }
+
+    /// An ID docpipe has no record of is a task ID or a batch ID: ask for a task
+    /// first, then take it as a batch.
+    pub fn lookup(&self, id: &str) -> Result<TaskRef> {
+        let task = TaskRef::task(self.dialect.info.name, id.to_string());
+        match self.status(&task) {
+            Ok(_) => Ok(task),
+            Err(e) if super::is_not_found(&e) => Ok(TaskRef {
+                kind: IdKind::Batch,
+                ..task
+            }),
+            Err(e) => Err(e),
+        }
+    }
 }
 
 /// What a MinerU-dialect failure means to docpipe.
