@@ -374,3 +374,41 @@ fn every_registered_provider_is_under_contract() {
         "every provider in the registry needs a fake and a subject in tests/cli/provider_contract.rs"
     );
 }
+
+/// `docpipe providers` reports the batch capability `batch` uses: declared
+/// once, by `limits.max_batch`.
+#[test]
+fn providers_reports_the_batch_api_batch_uses() {
+    let env = Env::new();
+    let out = env.bare().args(["--json", "providers"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let lines = crate::harness::json_lines(&out);
+    assert_eq!(lines.len(), docpipe::provider::REGISTRY.len());
+    for line in &lines {
+        assert_eq!(
+            line["batch"].as_bool(),
+            Some(!line["limits"]["max_batch"].is_null()),
+            "{line}"
+        );
+    }
+    let batch_of = |name: &str| {
+        lines
+            .iter()
+            .find(|l| l["name"] == name)
+            .map(|l| l["batch"].clone())
+    };
+    assert_eq!(batch_of("mineru"), Some(serde_json::json!(true)));
+    assert_eq!(batch_of("parse4ai"), Some(serde_json::json!(true)));
+    assert_eq!(batch_of("mineru-flash"), Some(serde_json::json!(false)));
+    let text = env.bare().arg("providers").output().unwrap();
+    let text = crate::harness::stdout_of(&text);
+    let block = |name: &str| {
+        text.split("\n\n")
+            .find(|b| b.starts_with(&format!("{name}\n")) || b.starts_with(&format!("{name} (")))
+            .unwrap_or_else(|| panic!("no {name} in {text}"))
+            .to_string()
+    };
+    assert!(block("mineru").contains("batch: yes"), "{text}");
+    assert!(block("mineru").contains("200 files per batch"), "{text}");
+    assert!(block("mineru-flash").contains("batch: no"), "{text}");
+}
