@@ -404,7 +404,9 @@ pub fn classify(dialect: &Dialect, answer: &Answer, subject: &str) -> Error {
             "{name}: {subject}: quota or rate limit reached: {detail}"
         ))
         .with_hint("wait and run the command again"),
-        Class::Transient => Error::quota(format!(
+        // After the HTTP layer's retries: exit 5 like any provider failure, and
+        // a rerun is safe since nothing was created.
+        Class::Transient => Error::provider(format!(
             "{name}: {subject}: the service is busy or briefly unavailable: {detail}"
         ))
         .with_hint("nothing was created: wait a few minutes and run the same command again"),
@@ -793,11 +795,10 @@ mod tests {
         assert_eq!(class(502, "<html>bad gateway</html>"), Some(Class::Other));
         assert!(!is_transient(200, br#"{"code":-60010,"msg":"m"}"#));
         assert!(!is_transient(200, br#"{"code":0,"data":{}}"#));
-        // A transient answer after the retries: wait and run again (exit 7).
-        assert_eq!(
-            classify(&DIALECT, &answer(200, -10001, "服务异常"), "a.pdf").exit_code(),
-            7
-        );
+        // A transient answer after the retries: a provider failure (exit 5).
+        let e = classify(&DIALECT, &answer(200, -60009, "任务提交队列已满"), "a.pdf");
+        assert_eq!(e.exit_code(), 5);
+        assert!(e.hint.unwrap().contains("nothing was created"));
     }
 
     /// A clone's errors carry its own name and key variable, never MinerU's.
