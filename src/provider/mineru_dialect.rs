@@ -749,52 +749,30 @@ mod tests {
 
     #[test]
     fn one_classification_for_every_answer() {
-        let class = |status: u16, body: &str| {
-            class_of(&DIALECT, &Answer::from_bytes(status, body.as_bytes()))
-        };
-        assert_eq!(class(200, r#"{"code":0,"data":{}}"#), None);
-        for c in [-10001, -60007, -60009] {
+        let cases: &[(u16, &str, Option<Class>)] = &[
+            (200, r#"{"code":0,"data":{}}"#, None),
+            (200, r#"{"code":-10001,"msg":"m"}"#, Some(Class::Transient)),
+            (200, r#"{"code":-60007,"msg":"m"}"#, Some(Class::Transient)),
+            (200, r#"{"code":-60009,"msg":"m"}"#, Some(Class::Transient)),
+            (401, r#"{"msgCode":"A0202","msg":"m"}"#, Some(Class::Auth)),
+            (200, r#"{"code":-20002,"msg":"m"}"#, Some(Class::Auth)),
+            (429, "too many", Some(Class::Quota)),
+            (200, r#"{"code":-60018,"msg":"m"}"#, Some(Class::Quota)),
+            (200, r#"{"code":-60005,"msg":"m"}"#, Some(Class::Input)),
+            (200, r#"{"code":-60012,"msg":"m"}"#, Some(Class::NotFound)),
+            (400, r#"{"code":-10002,"msg":"m"}"#, Some(Class::BadRequest)),
+            (200, r#"{"code":-60010,"msg":"m"}"#, Some(Class::Other)),
+            (502, "<html>bad gateway</html>", Some(Class::Other)),
+        ];
+        for (status, body, want) in cases {
+            let got = class_of(&DIALECT, &Answer::from_bytes(*status, body.as_bytes()));
+            assert_eq!(got, *want, "{status} {body}");
             assert_eq!(
-                class(200, &format!(r#"{{"code":{c},"msg":"m"}}"#)),
-                Some(Class::Transient)
+                is_transient(*status, body.as_bytes()),
+                *want == Some(Class::Transient),
+                "{status} {body}"
             );
-            assert!(is_transient(
-                200,
-                format!(r#"{{"code":{c},"msg":"m"}}"#).as_bytes()
-            ));
         }
-        assert_eq!(
-            class(401, r#"{"msgCode":"A0202","msg":"m"}"#),
-            Some(Class::Auth)
-        );
-        assert_eq!(
-            class(200, r#"{"code":-20002,"msg":"m"}"#),
-            Some(Class::Auth)
-        );
-        assert_eq!(class(429, "too many"), Some(Class::Quota));
-        assert_eq!(
-            class(200, r#"{"code":-60018,"msg":"m"}"#),
-            Some(Class::Quota)
-        );
-        assert_eq!(
-            class(200, r#"{"code":-60005,"msg":"m"}"#),
-            Some(Class::Input)
-        );
-        assert_eq!(
-            class(200, r#"{"code":-60012,"msg":"m"}"#),
-            Some(Class::NotFound)
-        );
-        assert_eq!(
-            class(400, r#"{"code":-10002,"msg":"m"}"#),
-            Some(Class::BadRequest)
-        );
-        assert_eq!(
-            class(200, r#"{"code":-60010,"msg":"m"}"#),
-            Some(Class::Other)
-        );
-        assert_eq!(class(502, "<html>bad gateway</html>"), Some(Class::Other));
-        assert!(!is_transient(200, br#"{"code":-60010,"msg":"m"}"#));
-        assert!(!is_transient(200, br#"{"code":0,"data":{}}"#));
         // A transient answer after the retries: a provider failure (exit 5).
         let e = classify(&DIALECT, &answer(200, -60009, "任务提交队列已满"), "a.pdf");
         assert_eq!(e.exit_code(), 5);

@@ -12,6 +12,7 @@
 
 use std::fs;
 use std::path::PathBuf;
+use std::rc::Rc;
 
 use crate::harness::{stderr_of, Env};
 use crate::support::gptge::{FakeGptGe, GptGeConfig, GPTGE_KEY};
@@ -75,112 +76,151 @@ impl Subject {
     }
 }
 
-fn mineru(quota: bool) -> Subject {
-    let fake = std::rc::Rc::new(FakeMineru::start_with(FakeConfig {
-        daily_limit_reached: quota,
-        ..FakeConfig::default()
-    }));
+/// What differs between subjects; the closures over the fake are built once here.
+struct Parts<F> {
+    name: &'static str,
+    base_env: &'static str,
+    key: Option<(&'static str, &'static str)>,
+    urls_only: bool,
+    base_url: fn(&F) -> String,
+    requests: fn(&F) -> Vec<Recorded>,
+    creations: fn(&F) -> usize,
+    violations: fn(&F) -> Vec<String>,
+}
+
+fn subject<F: 'static>(fake: F, p: Parts<F>) -> Subject {
+    let fake = Rc::new(fake);
     let (f1, f2, f3) = (fake.clone(), fake.clone(), fake.clone());
     Subject {
-        name: "mineru",
-        base_env: "DOCPIPE_MINERU_BASE_URL",
-        base_url: fake.base_url(),
-        key: Some(("MINERU_API_KEY", TOKEN)),
-        urls_only: false,
-        requests: Box::new(move || api_only(f1.requests(), "/api/")),
-        creations: Box::new(move || f2.tasks_created()),
-        violations: Box::new(move || f3.violations()),
+        name: p.name,
+        base_env: p.base_env,
+        base_url: (p.base_url)(&fake),
+        key: p.key,
+        urls_only: p.urls_only,
+        requests: Box::new(move || (p.requests)(&f1)),
+        creations: Box::new(move || (p.creations)(&f2)),
+        violations: Box::new(move || (p.violations)(&f3)),
     }
+}
+
+fn mineru(quota: bool) -> Subject {
+    let fake = FakeMineru::start_with(FakeConfig {
+        daily_limit_reached: quota,
+        ..FakeConfig::default()
+    });
+    subject(
+        fake,
+        Parts {
+            name: "mineru",
+            base_env: "DOCPIPE_MINERU_BASE_URL",
+            key: Some(("MINERU_API_KEY", TOKEN)),
+            urls_only: false,
+            base_url: FakeMineru::base_url,
+            requests: |f| api_only(f.requests(), "/api/"),
+            creations: FakeMineru::tasks_created,
+            violations: FakeMineru::violations,
+        },
+    )
 }
 
 fn mineru_flash(quota: bool) -> Subject {
-    let fake = std::rc::Rc::new(FakeMineru::start_with(FakeConfig {
+    let fake = FakeMineru::start_with(FakeConfig {
         rate_limit_flash: if quota { 0 } else { u32::MAX },
         ..FakeConfig::default()
-    }));
-    let (f1, f2, f3) = (fake.clone(), fake.clone(), fake.clone());
-    Subject {
-        name: "mineru-flash",
-        base_env: "DOCPIPE_MINERU_FLASH_BASE_URL",
-        base_url: fake.base_url(),
-        key: None,
-        urls_only: false,
-        requests: Box::new(move || api_only(f1.requests(), "/api/")),
-        creations: Box::new(move || f2.tasks_created()),
-        violations: Box::new(move || f3.violations()),
-    }
+    });
+    subject(
+        fake,
+        Parts {
+            name: "mineru-flash",
+            base_env: "DOCPIPE_MINERU_FLASH_BASE_URL",
+            key: None,
+            urls_only: false,
+            base_url: FakeMineru::base_url,
+            requests: |f| api_only(f.requests(), "/api/"),
+            creations: FakeMineru::tasks_created,
+            violations: FakeMineru::violations,
+        },
+    )
 }
 
 fn parse4ai(quota: bool) -> Subject {
-    let fake = std::rc::Rc::new(FakeParse4ai::start_with(P4Config {
+    let fake = FakeParse4ai::start_with(P4Config {
         balance_empty: quota,
         ..P4Config::default()
-    }));
-    let (f1, f2, f3) = (fake.clone(), fake.clone(), fake.clone());
-    Subject {
-        name: "parse4ai",
-        base_env: "DOCPIPE_PARSE4AI_BASE_URL",
-        base_url: fake.base_url(),
-        key: Some(("PARSE4AI_API_KEY", P4_KEY)),
-        urls_only: true,
-        requests: Box::new(move || api_only(f1.requests(), "/api/")),
-        creations: Box::new(move || f2.tasks_created()),
-        violations: Box::new(move || f3.violations()),
-    }
+    });
+    subject(
+        fake,
+        Parts {
+            name: "parse4ai",
+            base_env: "DOCPIPE_PARSE4AI_BASE_URL",
+            key: Some(("PARSE4AI_API_KEY", P4_KEY)),
+            urls_only: true,
+            base_url: FakeParse4ai::base_url,
+            requests: |f| api_only(f.requests(), "/api/"),
+            creations: FakeParse4ai::tasks_created,
+            violations: FakeParse4ai::violations,
+        },
+    )
 }
 
 fn mistral(quota: bool) -> Subject {
-    let fake = std::rc::Rc::new(FakeMistral::start_with(MistralConfig {
+    let fake = FakeMistral::start_with(MistralConfig {
         rate_limited: quota,
         ..MistralConfig::default()
-    }));
-    let (f1, f2, f3) = (fake.clone(), fake.clone(), fake.clone());
-    Subject {
-        name: "mistral",
-        base_env: "DOCPIPE_MISTRAL_BASE_URL",
-        base_url: fake.base_url(),
-        key: Some(("MISTRAL_API_KEY", MISTRAL_KEY)),
-        urls_only: false,
-        requests: Box::new(move || api_only(f1.requests(), "/v1/")),
-        creations: Box::new(move || f2.answered()),
-        violations: Box::new(move || f3.violations()),
-    }
+    });
+    subject(
+        fake,
+        Parts {
+            name: "mistral",
+            base_env: "DOCPIPE_MISTRAL_BASE_URL",
+            key: Some(("MISTRAL_API_KEY", MISTRAL_KEY)),
+            urls_only: false,
+            base_url: FakeMistral::base_url,
+            requests: |f| api_only(f.requests(), "/v1/"),
+            creations: FakeMistral::answered,
+            violations: FakeMistral::violations,
+        },
+    )
 }
 
 fn mistralocr(quota: bool) -> Subject {
-    let fake = std::rc::Rc::new(FakeMistralOcr::start_with(MistralOcrConfig {
+    let fake = FakeMistralOcr::start_with(MistralOcrConfig {
         no_credits: quota,
         ..MistralOcrConfig::default()
-    }));
-    let (f1, f2, f3) = (fake.clone(), fake.clone(), fake.clone());
-    Subject {
-        name: "mistralocr",
-        base_env: "DOCPIPE_MISTRALOCR_BASE_URL",
-        base_url: fake.base_url(),
-        key: Some(("MISTRALOCR_API_KEY", MISTRALOCR_KEY)),
-        urls_only: false,
-        requests: Box::new(move || f1.api_requests()),
-        creations: Box::new(move || f2.received().len()),
-        violations: Box::new(move || f3.violations()),
-    }
+    });
+    subject(
+        fake,
+        Parts {
+            name: "mistralocr",
+            base_env: "DOCPIPE_MISTRALOCR_BASE_URL",
+            key: Some(("MISTRALOCR_API_KEY", MISTRALOCR_KEY)),
+            urls_only: false,
+            base_url: FakeMistralOcr::base_url,
+            requests: FakeMistralOcr::api_requests,
+            creations: |f| f.received().len(),
+            violations: FakeMistralOcr::violations,
+        },
+    )
 }
 
 fn gptge(quota: bool) -> Subject {
-    let fake = std::rc::Rc::new(FakeGptGe::start_with(GptGeConfig {
+    let fake = FakeGptGe::start_with(GptGeConfig {
         rate_limited: quota,
         ..GptGeConfig::default()
-    }));
-    let (f1, f2, f3) = (fake.clone(), fake.clone(), fake.clone());
-    Subject {
-        name: "gptge",
-        base_env: "DOCPIPE_GPTGE_BASE_URL",
-        base_url: fake.base_url(),
-        key: Some(("GPTGE_API_KEY", GPTGE_KEY)),
-        urls_only: false,
-        requests: Box::new(move || api_only(f1.requests(), "/task/")),
-        creations: Box::new(move || f2.tasks().len()),
-        violations: Box::new(move || f3.violations()),
-    }
+    });
+    subject(
+        fake,
+        Parts {
+            name: "gptge",
+            base_env: "DOCPIPE_GPTGE_BASE_URL",
+            key: Some(("GPTGE_API_KEY", GPTGE_KEY)),
+            urls_only: false,
+            base_url: FakeGptGe::base_url,
+            requests: |f| api_only(f.requests(), "/task/"),
+            creations: |f| f.tasks().len(),
+            violations: FakeGptGe::violations,
+        },
+    )
 }
 
 /// The requests to the API host (not to upload stores or CDNs).
