@@ -638,17 +638,19 @@ pub fn build_for_record(
     Ok((entry.build)(settings, http))
 }
 
-/// The missing-key error every keyed provider gives.
+/// The missing-key error every keyed provider gives. A keyless API of the same
+/// service (same host: mineru-flash for mineru) is offered as the other way.
 pub fn missing_key(info: &ProviderInfo) -> Error {
+    let keyless: Vec<String> = REGISTRY
+        .iter()
+        .filter(|e| !e.info.needs_key() && e.info.default_base_url == info.default_base_url)
+        .map(|e| format!("; or use -p {}, which needs no key", e.info.name))
+        .collect();
     Error::auth(format!("no API key for {}", info.name)).with_hint(format!(
         "set {} or providers.{}.api_key in the config file{}",
         info.key_env.first().copied().unwrap_or("the key variable"),
         info.name,
-        if info.name == "mineru" {
-            "; or use -p mineru-flash, which needs no key"
-        } else {
-            ""
-        }
+        keyless.concat()
     ))
 }
 
@@ -677,5 +679,17 @@ mod tests {
         assert!(mineru::INFO.batch(), "mineru submits through its batch API");
         assert!(parse4ai::INFO.batch());
         assert!(!mineru_flash::INFO.batch());
+    }
+
+    #[test]
+    fn a_missing_key_offers_the_keyless_api_of_the_same_service() {
+        let hint = missing_key(&mineru::INFO).hint.unwrap();
+        assert!(hint.contains("MINERU_API_KEY"), "{hint}");
+        assert!(
+            hint.ends_with("; or use -p mineru-flash, which needs no key"),
+            "{hint}"
+        );
+        let hint = missing_key(&mistral::INFO).hint.unwrap();
+        assert!(!hint.contains("mineru-flash"), "{hint}");
     }
 }
