@@ -10,7 +10,25 @@ use anyhow::{bail, Context, Result};
 use reqwest::blocking::Body;
 
 use crate::http::{redact_url, Http, Retry};
-use crate::provider::SignedUpload;
+use crate::input::Document;
+
+/// Bytes still to be sent to a signed URL after the task was created.
+#[derive(Debug, Clone)]
+pub struct SignedUpload {
+    pub url: String,
+    pub path: PathBuf,
+    pub size: u64,
+}
+
+impl SignedUpload {
+    pub fn of(doc: &Document, url: String) -> Option<SignedUpload> {
+        Some(SignedUpload {
+            url,
+            path: doc.path()?.to_path_buf(),
+            size: doc.size.unwrap_or(0),
+        })
+    }
+}
 
 /// A file opened on first read, so each retry of a request streams it afresh.
 pub struct LazyFile {

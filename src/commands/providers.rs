@@ -68,7 +68,7 @@ pub fn run(ctx: &Ctx) -> Result<i32> {
                 // files, `ocr` the text.
                 "ocr": true,
                 "parse": true,
-                "batch": info.batch,
+                "batch": info.batch(),
                 "local_files": info.upload.is_some(),
                 "upload": upload,
                 "urls": info.urls,
@@ -110,7 +110,7 @@ pub fn run(ctx: &Ctx) -> Result<i32> {
             writeln!(
                 out,
                 "  commands: ocr, parse; batch: {}; answers: {mode}",
-                yes_no(info.batch)
+                yes_no(info.batch())
             )?;
             writeln!(
                 out,
@@ -125,7 +125,7 @@ pub fn run(ctx: &Ctx) -> Result<i32> {
             if let Some(p) = limits.max_pages {
                 shown.push(format!("{p} pages"));
             }
-            if let (true, Some(n)) = (info.batch, limits.max_batch) {
+            if let (true, Some(n)) = (info.batch(), limits.max_batch) {
                 shown.push(format!("{n} files per batch"));
             }
             if shown.is_empty() {

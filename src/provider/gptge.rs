@@ -15,8 +15,8 @@ use reqwest::blocking::multipart::{Form, Part};
 use reqwest::Method;
 use serde_json::Value;
 
+use super::api::read_answer;
 use super::envelope::{number, Answer};
-use super::mineru::read_answer;
 use super::{
     check_common, check_flags, check_formats, setting, Limits, Mode, Progress, Provider,
     ProviderInfo, ResultRef, State, Submitted, TaskRef, TaskStatus, Upload,
@@ -36,7 +36,6 @@ pub static INFO: ProviderInfo = ProviderInfo {
     mode: Mode::Async,
     upload: Some(Upload::Multipart),
     urls: true,
-    batch: false,
     formats: &["markdown", "text", "pdf", "docx", "xlsx", "pptx"],
     extensions: &[
         "pdf", "ppt", "pptx", "xls", "xlsx", "doc", "docx", "jpeg", "jpg", "png", "gif", "bmp",
@@ -226,7 +225,7 @@ impl Provider for GptGe {
 
     fn status(&self, task: &TaskRef) -> Result<TaskStatus> {
         let key = self.key()?;
-        let answer = super::mineru::call(
+        let answer = super::api::call(
             &self.http,
             &self.settings.base_url,
             Some(key),

@@ -5,8 +5,12 @@ use anyhow::{Context, Result};
 use reqwest::Method;
 use serde_json::{json, Map, Value};
 
+use super::api::call;
 use super::envelope::Answer;
-use super::mineru::{call, expect_ok, option_fields, task_status, REFERER};
+use super::mineru::REFERER;
+use super::mineru_dialect::{
+    expect_ok, option_fields, task_status, Dialect, COMMON_CODES, FLASH_CODES,
+};
 use super::{
     check_common, check_flags, check_formats, check_pages, check_size, Limits, Mode, Provider,
     ProviderInfo, SignedUpload, Submitted, TaskRef, TaskStatus, Upload,
@@ -25,7 +29,6 @@ pub static INFO: ProviderInfo = ProviderInfo {
     mode: Mode::Async,
     upload: Some(Upload::SignedPut),
     urls: true,
-    batch: false,
     formats: &["markdown"],
     extensions: &["pdf", "doc", "docx", "ppt", "pptx", "png", "jpg", "jpeg"],
     limits: Limits {
@@ -34,6 +37,13 @@ pub static INFO: ProviderInfo = ProviderInfo {
         max_batch: None,
     },
     config_keys: &[],
+};
+
+/// The flash API's own codes first, then the dialect's.
+pub static DIALECT: Dialect = Dialect {
+    info: &INFO,
+    codes: &[FLASH_CODES, COMMON_CODES],
+    referer: Some(REFERER),
 };
 
 const BIGGER: &str = "use -p mineru with a key (MINERU_API_KEY) for documents up to 200 MB and 600 pages, or select pages with --pages";
@@ -63,7 +73,7 @@ impl Flash {
     }
 
     fn expect_ok(&self, answer: Answer, subject: &str) -> Result<Value> {
-        expect_ok(&INFO, answer, subject).map_err(|e| match e.downcast::<Error>() {
+        expect_ok(&DIALECT, answer, subject).map_err(|e| match e.downcast::<Error>() {
             Ok(err) if err.exit_code() == crate::error::exit::QUOTA => err
                 .with_hint("the no-key API is rate-limited per address: wait a minute, or use -p mineru with MINERU_API_KEY")
                 .into(),
@@ -146,6 +156,6 @@ impl Provider for Flash {
             Retry::Idempotent,
         )?;
         let data = self.expect_ok(answer, &task.id)?;
-        Ok(task_status(&data, Some(REFERER)))
+        Ok(task_status(&data, DIALECT.referer))
     }
 }

@@ -8,7 +8,8 @@
 //! only fields of the spec's `OCRRequest`.
 //!
 //! Not yet here: Mistral's batch API (`/v1/batch/jobs`, JSONL of OCR requests),
-//! which comes with the `batch` command; `INFO.batch` stays false until then.
+//! which comes with the `batch` command; `limits.max_batch` stays `None` (no batch
+//! API) until then.
 
 use anyhow::{Context, Result};
 use base64::Engine;
@@ -16,8 +17,8 @@ use reqwest::blocking::multipart::{Form, Part};
 use reqwest::Method;
 use serde_json::{json, Map, Value};
 
+use super::api::{call, read_answer};
 use super::envelope::{text_of, Answer};
-use super::mineru::{call, read_answer};
 use super::{
     check_common, check_flags, check_formats, check_pages, check_size, setting, Limits, Mode,
     PageImage, PageSet, Provider, ProviderInfo, ResultRef, Submitted, TaskRef, TaskStatus, Upload,
@@ -36,7 +37,6 @@ pub static INFO: ProviderInfo = ProviderInfo {
     mode: Mode::Sync,
     upload: Some(Upload::Multipart),
     urls: true,
-    batch: false,
     formats: &["markdown", "json"],
     extensions: &["pdf", "docx", "pptx", "png", "jpg", "jpeg", "webp", "avif"],
     config_keys: &["inline_max_kb"],

@@ -15,8 +15,8 @@ use base64::Engine;
 use reqwest::blocking::Response;
 use serde_json::{json, Value};
 
+use super::api::read_answer;
 use super::envelope::{text_of, Answer};
-use super::mineru::read_answer;
 use super::{
     check_common, check_flags, check_formats, setting, Limits, Mode, Provider, ProviderInfo,
     ResultRef, Submitted, TaskRef, TaskStatus, Upload,
@@ -41,7 +41,6 @@ pub static INFO: ProviderInfo = ProviderInfo {
         max_bytes: INLINE_MAX,
     }),
     urls: true,
-    batch: false,
     formats: &["markdown", "text", "json"],
     extensions: &["pdf", "jpg", "jpeg", "png", "webp"],
     config_keys: &["transport"],

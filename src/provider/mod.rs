@@ -1,9 +1,11 @@
 //! The provider trait and registry. Commands only ever talk to `dyn Provider`;
 //! adding a provider is one file here plus one line in [`REGISTRY`].
 
+pub mod api;
 pub mod envelope;
 pub mod gptge;
 pub mod mineru;
+pub mod mineru_dialect;
 pub mod mineru_flash;
 pub mod mistral;
 pub mod mistralocr;
@@ -11,8 +13,10 @@ pub mod parse4ai;
 #[cfg(test)]
 mod robustness;
 
+/// Lives with the transfers that send it, so `transfer` needs nothing from here.
+pub use crate::transfer::SignedUpload;
+
 use std::fmt;
-use std::path::PathBuf;
 
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
@@ -47,7 +51,9 @@ pub enum Upload {
 pub struct Limits {
     pub max_bytes: Option<u64>,
     pub max_pages: Option<u32>,
-    /// Documents per batch request.
+    /// Documents per batch request. `Some` exactly when the provider has a batch
+    /// API (implements `Provider::batch_group`, `submit_batch`, `batch_status`):
+    /// the one place that says so, read by `providers` and by `batch`.
     pub max_batch: Option<usize>,
 }
 
@@ -63,7 +69,6 @@ pub struct ProviderInfo {
     /// None: local files cannot be sent (URL input only).
     pub upload: Option<Upload>,
     pub urls: bool,
-    pub batch: bool,
     pub formats: &'static [&'static str],
     /// Supported input extensions (lower case).
     pub extensions: &'static [&'static str],
@@ -76,6 +81,11 @@ pub struct ProviderInfo {
 impl ProviderInfo {
     pub fn needs_key(&self) -> bool {
         !self.key_env.is_empty()
+    }
+
+    /// Whether the provider has a batch API: declared once, by `limits.max_batch`.
+    pub fn batch(&self) -> bool {
+        self.limits.max_batch.is_some()
     }
 
     /// The limits in force: the documented ones unless the config overrides them
@@ -135,24 +145,6 @@ impl TaskRef {
     }
     pub fn batch_id(&self) -> Option<&str> {
         (self.kind == IdKind::Batch).then_some(self.id.as_str())
-    }
-}
-
-/// Bytes still to be sent to a signed URL after the task was created.
-#[derive(Debug, Clone)]
-pub struct SignedUpload {
-    pub url: String,
-    pub path: PathBuf,
-    pub size: u64,
-}
-
-impl SignedUpload {
-    pub fn of(doc: &Document, url: String) -> Option<SignedUpload> {
-        Some(SignedUpload {
-            url,
-            path: doc.path()?.to_path_buf(),
-            size: doc.size.unwrap_or(0),
-        })
     }
 }
 
@@ -646,16 +638,58 @@ pub fn build_for_record(
     Ok((entry.build)(settings, http))
 }
 
-/// The missing-key error every keyed provider gives.
+/// The missing-key error every keyed provider gives. A keyless API of the same
+/// service (same host: mineru-flash for mineru) is offered as the other way.
 pub fn missing_key(info: &ProviderInfo) -> Error {
+    let keyless: Vec<String> = REGISTRY
+        .iter()
+        .filter(|e| !e.info.needs_key() && e.info.default_base_url == info.default_base_url)
+        .map(|e| format!("; or use -p {}, which needs no key", e.info.name))
+        .collect();
     Error::auth(format!("no API key for {}", info.name)).with_hint(format!(
         "set {} or providers.{}.api_key in the config file{}",
         info.key_env.first().copied().unwrap_or("the key variable"),
         info.name,
-        if info.name == "mineru" {
-            "; or use -p mineru-flash, which needs no key"
-        } else {
-            ""
-        }
+        keyless.concat()
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The batch capability is declared once (`limits.max_batch`); a provider that
+    /// declares it must implement the batch calls and one that does not must not.
+    #[test]
+    fn batch_capability_matches_the_batch_calls() {
+        let http = Http::new(crate::http::HttpOptions::default()).unwrap();
+        let doc = crate::input::resolve("https://example.com/report.pdf", None).unwrap();
+        let opts = ExtractOptions::default();
+        for entry in REGISTRY {
+            let info = entry.info;
+            let settings = ProviderSettings::bare(info.name, info.default_base_url);
+            let provider = (entry.build)(settings, http.clone());
+            assert_eq!(
+                provider.batch_group(&doc, &opts).is_some(),
+                info.batch(),
+                "{}: limits.max_batch and batch_group disagree",
+                info.name
+            );
+        }
+        assert!(mineru::INFO.batch(), "mineru submits through its batch API");
+        assert!(parse4ai::INFO.batch());
+        assert!(!mineru_flash::INFO.batch());
+    }
+
+    #[test]
+    fn a_missing_key_offers_the_keyless_api_of_the_same_service() {
+        let hint = missing_key(&mineru::INFO).hint.unwrap();
+        assert!(hint.contains("MINERU_API_KEY"), "{hint}");
+        assert!(
+            hint.ends_with("; or use -p mineru-flash, which needs no key"),
+            "{hint}"
+        );
+        let hint = missing_key(&mistral::INFO).hint.unwrap();
+        assert!(!hint.contains("mineru-flash"), "{hint}");
+    }
 }

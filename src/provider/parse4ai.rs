@@ -1,24 +1,21 @@
 //! parse4ai: a MinerU clone with its own dialect. Single tasks are camelCase,
 //! batches are snake_case as MinerU's; URL inputs only (no upload endpoint).
-//! Everything the two share comes from `mineru.rs`.
+//! Everything the two share comes from `mineru_dialect.rs`.
 
-use anyhow::{Context, Result};
-use reqwest::Method;
+use anyhow::Result;
 use serde_json::{json, Map, Value};
 
-use super::envelope::Answer;
-use super::mineru::MINERU_FLAGS;
-use super::mineru::{
-    batch_answer, batch_files, batch_items, batch_subject, expect_ok, extra_formats, keyed_call,
-    option_fields, pick_item, task_status,
+use super::mineru_dialect::{
+    batch_files, extra_formats, option_fields, Dialect, KeyedApi, COMMON_CODES, MINERU_CODES,
+    MINERU_FLAGS, PARSE4AI_CODES,
 };
 use super::{
     check_common, check_flags, check_formats, check_pages, check_size, BatchItem, BatchSubmitted,
-    IdKind, Limits, Mode, Provider, ProviderInfo, Submitted, TaskRef, TaskStatus,
+    Limits, Mode, Provider, ProviderInfo, Submitted, TaskRef, TaskStatus,
 };
 use crate::config::ProviderSettings;
 use crate::error::Error;
-use crate::http::{Http, Retry};
+use crate::http::Http;
 use crate::input::Document;
 use crate::options::ExtractOptions;
 
@@ -30,7 +27,6 @@ pub static INFO: ProviderInfo = ProviderInfo {
     mode: Mode::Async,
     upload: None,
     urls: true,
-    batch: true,
     formats: &["markdown", "json", "text"],
     extensions: &["pdf", "doc", "docx", "ppt", "pptx", "png", "jpg", "jpeg"],
     config_keys: &[],
@@ -39,6 +35,14 @@ pub static INFO: ProviderInfo = ProviderInfo {
         max_pages: Some(600),
         max_batch: Some(200),
     },
+};
+
+/// parse4ai's own codes (its -60017 is a used-up page balance), then MinerU's
+/// table, which its docs say it shares. Its result host needs no Referer.
+pub static DIALECT: Dialect = Dialect {
+    info: &INFO,
+    codes: &[PARSE4AI_CODES, COMMON_CODES, MINERU_CODES],
+    referer: None,
 };
 
 pub fn build(settings: ProviderSettings, http: Http) -> Box<dyn Provider> {
@@ -51,14 +55,13 @@ pub struct Parse4ai {
 }
 
 impl Parse4ai {
-    fn call(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&Value>,
-        retry: Retry,
-    ) -> Result<Answer> {
-        keyed_call(&INFO, &self.settings, &self.http, method, path, body, retry)
+    fn api(&self) -> KeyedApi<'_> {
+        KeyedApi {
+            dialect: &DIALECT,
+            prefix: "/api/v1",
+            settings: &self.settings,
+            http: &self.http,
+        }
     }
 
     /// `pipeline` or `vlm`; the clone has no HTML model.
@@ -102,7 +105,7 @@ impl Parse4ai {
         if let Some(lang) = &opts.language {
             body.insert("language".into(), json!(lang));
         }
-        body.insert("dataId".into(), json!(super::mineru::data_id(doc)));
+        body.insert("dataId".into(), json!(super::mineru_dialect::data_id(doc)));
         if let Some(p) = &opts.pages {
             body.insert("pageRanges".into(), json!(p.to_mineru()));
         }
@@ -144,18 +147,9 @@ impl Provider for Parse4ai {
     }
 
     fn submit(&self, doc: &Document, opts: &ExtractOptions) -> Result<Submitted> {
-        let body = Value::Object(self.camel_body(doc, opts)?);
-        let answer = self.call(
-            Method::POST,
-            "/api/v1/extract/task",
-            Some(&body),
-            Retry::Create,
-        )?;
-        let data = expect_ok(&INFO, answer, &doc.input)?;
-        let task_id = Answer::str_field(&data, &["taskId", "task_id"])
-            .context("parse4ai answered extract/task without a taskId")?;
+        let body = self.camel_body(doc, opts)?;
         Ok(Submitted::Task {
-            task: TaskRef::task(INFO.name, task_id),
+            task: self.api().create_task("/extract/task", body, &doc.input)?,
             upload: None,
         })
     }
@@ -167,32 +161,19 @@ impl Provider for Parse4ai {
     fn submit_batch(&self, docs: &[&Document], opts: &ExtractOptions) -> Result<BatchSubmitted> {
         let mut body = self.snake_body(opts)?;
         body.insert("files".into(), Value::Array(batch_files(docs, opts, true)));
-        let answer = self.call(
-            Method::POST,
-            "/api/v1/extract/task/batch",
-            Some(&Value::Object(body)),
-            Retry::Create,
-        )?;
-        let data = expect_ok(&INFO, answer, &batch_subject(docs))?;
-        batch_answer(&INFO, &data, docs)
+        self.api().create_batch("/extract/task/batch", body, docs)
     }
 
     fn batch_status(&self, batch_id: &str) -> Result<Vec<BatchItem>> {
-        let path = format!("/api/v1/extract-results/batch/{batch_id}");
-        let answer = self.call(Method::GET, &path, None, Retry::Idempotent)?;
-        let data = expect_ok(&INFO, answer, batch_id)?;
-        Ok(batch_items(&data, None))
+        self.api().batch_status(batch_id)
+    }
+
+    /// An unrecorded ID is a task ID or a batch ID.
+    fn lookup(&self, id: &str) -> Result<TaskRef> {
+        self.api().lookup(id)
     }
 
     fn status(&self, task: &TaskRef) -> Result<TaskStatus> {
-        match task.kind {
-            IdKind::Task => {
-                let path = format!("/api/v1/extract/task/{}", task.id);
-                let answer = self.call(Method::GET, &path, None, Retry::Idempotent)?;
-                let data = expect_ok(&INFO, answer, &task.id)?;
-                Ok(task_status(&data, None))
-            }
-            IdKind::Batch => pick_item(self.batch_status(&task.id)?, task),
-        }
+        self.api().status(task)
     }
 }

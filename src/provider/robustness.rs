@@ -11,7 +11,7 @@ use std::io::{Cursor, Write};
 use serde_json::{json, Map, Value};
 
 use super::envelope::Answer;
-use super::{gptge, mineru, mistral};
+use super::{gptge, mineru_dialect, mistral};
 
 struct Rng(u64);
 
@@ -136,8 +136,8 @@ fn mangle(rng: &mut Rng, mut bytes: Vec<u8>) -> Vec<u8> {
 fn exercise(answer: &Answer) {
     let _ = (answer.code(), answer.is_ok(), answer.message());
     let data = answer.data().clone();
-    let _ = mineru::task_status(&data, Some("https://mineru.net/"));
-    let _ = mineru::batch_items(&data, None);
+    let _ = mineru_dialect::task_status(&data, Some("https://mineru.net/"));
+    let _ = mineru_dialect::batch_items(&data, None);
     let _ = gptge::task_status(&data);
     let _ = mistral::classify(answer, "doc.pdf");
     for want_images in [false, true] {

@@ -18,6 +18,7 @@ mod mistral;
 mod mistralocr;
 mod parse4ai;
 mod pipeline;
+mod provider_contract;
 mod reliability;
 mod shell;
 mod support;

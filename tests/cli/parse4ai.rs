@@ -152,3 +152,34 @@ fn the_html_model_is_not_offered() {
     );
     assert!(fake.requests().is_empty());
 }
+
+/// `fetch` of a batch ID docpipe never recorded: parse4ai has no such task, so
+/// the ID is taken as a batch (the lookup MinerU and parse4ai share).
+#[test]
+fn fetch_of_an_unrecorded_batch_id() {
+    let fake = FakeParse4ai::start();
+    let env = Env::new();
+    let answer: serde_json::Value = reqwest::blocking::Client::new()
+        .post(format!("{}/api/v1/extract/task/batch", fake.base_url()))
+        .bearer_auth(crate::support::parse4ai::P4_KEY)
+        .json(&serde_json::json!({"files": [{"url": "https://example.org/elsewhere.pdf"}]}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let batch_id = answer["data"]["batch_id"].as_str().unwrap().to_string();
+    let out = env
+        .p4(&fake)
+        .args(["-p", "parse4ai", "fetch", &batch_id, "-o"])
+        .arg(env.out())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let written = crate::harness::tree(&env.out());
+    assert!(
+        written.iter().any(|f| f.ends_with("full.md")),
+        "{written:?}"
+    );
+    assert_eq!(fake.tasks_created(), 1, "fetch never creates");
+    assert_clean(&fake);
+}

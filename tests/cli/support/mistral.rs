@@ -45,6 +45,8 @@ struct State {
     cfg: MistralConfig,
     files: HashMap<String, StoredFile>,
     violations: Vec<String>,
+    /// OCR answers given (each one billed by the real service).
+    answered: usize,
 }
 
 struct Core {
@@ -123,6 +125,11 @@ impl FakeMistral {
             .values()
             .filter(|f| !f.deleted)
             .count()
+    }
+
+    /// OCR requests answered with a result: what the real service bills.
+    pub fn answered(&self) -> usize {
+        lock(&self.core.state).answered
     }
 
     pub fn files(&self) -> Vec<StoredFile> {
@@ -467,6 +474,7 @@ impl Core {
                 page
             })
             .collect();
+        lock(&self.state).answered += 1;
         Reply::json(
             200,
             &json!({"pages": page_list, "model": "mistral-ocr-2505-completion",

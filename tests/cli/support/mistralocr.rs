@@ -25,6 +25,10 @@ pub struct MistralOcrConfig {
     pub tool_error: bool,
     /// Every API request is redirected (307) to the trap host.
     pub redirect: bool,
+    /// The account has no credits left: `/api/ocr/process` answers HTTP 402.
+    /// (providers.md documents `creditsUsed` in answers but not the refusal;
+    /// 402 Payment Required is what the client maps to exit 7.)
+    pub no_credits: bool,
     /// Faults injected into the API's answers.
     pub faults: Option<Arc<Faults>>,
 }
@@ -152,6 +156,10 @@ impl Core {
             );
         }
         match (rq.method.as_str(), rq.path_only()) {
+            ("POST", "/api/ocr/process") if lock(&self.state).cfg.no_credits => Reply::json(
+                402,
+                &json!({"success": false, "error": "Insufficient credits"}),
+            ),
             ("POST", "/api/ocr/process") => self.process(rq),
             ("POST", "/api/mcp") => self.mcp(rq),
             _ => Reply::json(404, &json!({"success": false, "error": "Not found"})),

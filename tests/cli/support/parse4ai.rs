@@ -87,6 +87,9 @@ pub struct P4Config {
     pub pages: u32,
     /// Files accepted in one batch call (seed 001: 200).
     pub max_batch_files: usize,
+    /// The account's page balance is used up: task creations answer `-60017`
+    /// "页码余额不足" (seed 001's error table).
+    pub balance_empty: bool,
     /// Faults injected into every host's answers.
     pub faults: Option<Arc<Faults>>,
 }
@@ -97,6 +100,7 @@ impl Default for P4Config {
             advance: Advance::PerPoll,
             pages: 12,
             max_batch_files: 200,
+            balance_empty: false,
             faults: None,
         }
     }
@@ -356,6 +360,10 @@ impl Core {
                 return answer(d, 200, -20011, "token expired", None)
             }
             _ => return answer(d, 200, -20002, "token error", None),
+        }
+        let creates = matches!(route, Route::Create | Route::Batch);
+        if creates && self.state().cfg.balance_empty {
+            return answer(d, 200, -60017, "页码余额不足", None);
         }
         match route {
             Route::Create => self.create(rq),

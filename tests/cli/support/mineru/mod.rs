@@ -36,6 +36,9 @@ pub struct FakeConfig {
     pub rate_limit_flash: u32,
     /// Files accepted in one batch call (providers.md: 200).
     pub max_batch_files: usize,
+    /// The account's daily page quota is used up: every v4 task creation answers
+    /// `-60018` (providers.md), in Chinese as the real service does.
+    pub daily_limit_reached: bool,
     /// Faults injected into every host's answers.
     pub faults: Option<Arc<Faults>>,
     /// Serve this zip (streamed from disk) as every finished v4 result instead of
@@ -52,6 +55,7 @@ impl Default for FakeConfig {
             flash_max_bytes: 10 * 1024 * 1024,
             rate_limit_flash: u32::MAX,
             max_batch_files: 200,
+            daily_limit_reached: false,
             faults: None,
             result_zip: None,
         }
@@ -461,6 +465,10 @@ impl Core {
             _ => return auth_error("A0202", "user authenticate failed"),
         }
         let segs: Vec<&str> = rest.split('/').collect();
+        if rq.method == "POST" && self.state().cfg.daily_limit_reached {
+            let msg = json!("每日解析页数已达上限");
+            return Reply::json(200, &envelope(json!(-60018), msg, None));
+        }
         match (rq.method.as_str(), segs.as_slice()) {
             ("POST", ["extract", "task"]) => self.v4_create(rq),
             ("POST", ["extract", "task", "batch"]) => self.v4_url_batch(rq),

@@ -1,0 +1,454 @@
+//! The provider contract: the same scenarios run against every provider's fake
+//! (ripgrep's `rgtest!` idea). A provider in the registry without a subject here
+//! fails `every_registered_provider_is_under_contract`.
+//!
+//! - a missing or wrong key exits 3 (a missing one before any request);
+//! - a used-up quota or rate limit exits 7;
+//! - bad inputs exit 4 before any request, each one named;
+//! - a rerun of the same `batch -o DIR` creates nothing a second time.
+//!
+//! Runs through `batch -o DIR` (the command with a run record today); `ocr` and
+//! `parse` join when they run through the same pipeline.
+
+use std::fs;
+use std::path::PathBuf;
+use std::rc::Rc;
+
+use crate::harness::{stderr_of, Env};
+use crate::support::gptge::{FakeGptGe, GptGeConfig, GPTGE_KEY};
+use crate::support::mistral::{FakeMistral, MistralConfig, MISTRAL_KEY};
+use crate::support::mistralocr::{FakeMistralOcr, MistralOcrConfig, MISTRALOCR_KEY};
+use crate::support::parse4ai::{FakeParse4ai, P4Config, P4_KEY};
+use crate::support::{FakeConfig, FakeMineru, Recorded, TOKEN};
+
+/// One provider under contract: its fake, kept alive, and how to read it.
+pub struct Subject {
+    name: &'static str,
+    base_env: &'static str,
+    base_url: String,
+    /// The key's variable and a key the fake accepts; `None` for a keyless API.
+    key: Option<(&'static str, &'static str)>,
+    /// Inputs it takes: local files, or URLs for a URL-only provider.
+    urls_only: bool,
+    /// Every request the fake's API host received.
+    requests: Box<dyn Fn() -> Vec<Recorded>>,
+    /// Billable creations so far: tasks, batch entries or synchronous answers.
+    creations: Box<dyn Fn() -> usize>,
+    /// The protocol mistakes the fake saw.
+    violations: Box<dyn Fn() -> Vec<String>>,
+}
+
+impl Subject {
+    /// `docpipe -p NAME` against the fake, with `key` as the key (None: unset).
+    fn cmd(&self, env: &Env, key: Option<&str>) -> assert_cmd::Command {
+        let mut cmd = env.bare();
+        cmd.env(self.base_env, &self.base_url)
+            .env("DOCPIPE_RETRY_BASE", "10ms")
+            .args(["-p", self.name]);
+        if let (Some((var, _)), Some(key)) = (self.key, key) {
+            cmd.env(var, key);
+        }
+        cmd
+    }
+
+    fn good_key(&self) -> Option<&'static str> {
+        self.key.map(|(_, k)| k)
+    }
+
+    /// Two distinct documents it accepts.
+    fn inputs(&self, env: &Env) -> Vec<String> {
+        if self.urls_only {
+            return vec![
+                "https://example.org/docs/alpha.pdf".into(),
+                "https://example.org/docs/beta.pdf".into(),
+            ];
+        }
+        let dir = env.work.path().join("in");
+        fs::create_dir_all(&dir).unwrap();
+        ["alpha", "beta"]
+            .iter()
+            .map(|name| {
+                let p: PathBuf = dir.join(format!("{name}.pdf"));
+                fs::write(&p, format!("%PDF-1.4\n% {name}\n%%EOF\n")).unwrap();
+                p.display().to_string()
+            })
+            .collect()
+    }
+}
+
+/// What differs between subjects; the closures over the fake are built once here.
+struct Parts<F> {
+    name: &'static str,
+    base_env: &'static str,
+    key: Option<(&'static str, &'static str)>,
+    urls_only: bool,
+    base_url: fn(&F) -> String,
+    requests: fn(&F) -> Vec<Recorded>,
+    creations: fn(&F) -> usize,
+    violations: fn(&F) -> Vec<String>,
+}
+
+fn subject<F: 'static>(fake: F, p: Parts<F>) -> Subject {
+    let fake = Rc::new(fake);
+    let (f1, f2, f3) = (fake.clone(), fake.clone(), fake.clone());
+    Subject {
+        name: p.name,
+        base_env: p.base_env,
+        base_url: (p.base_url)(&fake),
+        key: p.key,
+        urls_only: p.urls_only,
+        requests: Box::new(move || (p.requests)(&f1)),
+        creations: Box::new(move || (p.creations)(&f2)),
+        violations: Box::new(move || (p.violations)(&f3)),
+    }
+}
+
+fn mineru(quota: bool) -> Subject {
+    let fake = FakeMineru::start_with(FakeConfig {
+        daily_limit_reached: quota,
+        ..FakeConfig::default()
+    });
+    subject(
+        fake,
+        Parts {
+            name: "mineru",
+            base_env: "DOCPIPE_MINERU_BASE_URL",
+            key: Some(("MINERU_API_KEY", TOKEN)),
+            urls_only: false,
+            base_url: FakeMineru::base_url,
+            requests: |f| api_only(f.requests(), "/api/"),
+            creations: FakeMineru::tasks_created,
+            violations: FakeMineru::violations,
+        },
+    )
+}
+
+fn mineru_flash(quota: bool) -> Subject {
+    let fake = FakeMineru::start_with(FakeConfig {
+        rate_limit_flash: if quota { 0 } else { u32::MAX },
+        ..FakeConfig::default()
+    });
+    subject(
+        fake,
+        Parts {
+            name: "mineru-flash",
+            base_env: "DOCPIPE_MINERU_FLASH_BASE_URL",
+            key: None,
+            urls_only: false,
+            base_url: FakeMineru::base_url,
+            requests: |f| api_only(f.requests(), "/api/"),
+            creations: FakeMineru::tasks_created,
+            violations: FakeMineru::violations,
+        },
+    )
+}
+
+fn parse4ai(quota: bool) -> Subject {
+    let fake = FakeParse4ai::start_with(P4Config {
+        balance_empty: quota,
+        ..P4Config::default()
+    });
+    subject(
+        fake,
+        Parts {
+            name: "parse4ai",
+            base_env: "DOCPIPE_PARSE4AI_BASE_URL",
+            key: Some(("PARSE4AI_API_KEY", P4_KEY)),
+            urls_only: true,
+            base_url: FakeParse4ai::base_url,
+            requests: |f| api_only(f.requests(), "/api/"),
+            creations: FakeParse4ai::tasks_created,
+            violations: FakeParse4ai::violations,
+        },
+    )
+}
+
+fn mistral(quota: bool) -> Subject {
+    let fake = FakeMistral::start_with(MistralConfig {
+        rate_limited: quota,
+        ..MistralConfig::default()
+    });
+    subject(
+        fake,
+        Parts {
+            name: "mistral",
+            base_env: "DOCPIPE_MISTRAL_BASE_URL",
+            key: Some(("MISTRAL_API_KEY", MISTRAL_KEY)),
+            urls_only: false,
+            base_url: FakeMistral::base_url,
+            requests: |f| api_only(f.requests(), "/v1/"),
+            creations: FakeMistral::answered,
+            violations: FakeMistral::violations,
+        },
+    )
+}
+
+fn mistralocr(quota: bool) -> Subject {
+    let fake = FakeMistralOcr::start_with(MistralOcrConfig {
+        no_credits: quota,
+        ..MistralOcrConfig::default()
+    });
+    subject(
+        fake,
+        Parts {
+            name: "mistralocr",
+            base_env: "DOCPIPE_MISTRALOCR_BASE_URL",
+            key: Some(("MISTRALOCR_API_KEY", MISTRALOCR_KEY)),
+            urls_only: false,
+            base_url: FakeMistralOcr::base_url,
+            requests: FakeMistralOcr::api_requests,
+            creations: |f| f.received().len(),
+            violations: FakeMistralOcr::violations,
+        },
+    )
+}
+
+fn gptge(quota: bool) -> Subject {
+    let fake = FakeGptGe::start_with(GptGeConfig {
+        rate_limited: quota,
+        ..GptGeConfig::default()
+    });
+    subject(
+        fake,
+        Parts {
+            name: "gptge",
+            base_env: "DOCPIPE_GPTGE_BASE_URL",
+            key: Some(("GPTGE_API_KEY", GPTGE_KEY)),
+            urls_only: false,
+            base_url: FakeGptGe::base_url,
+            requests: |f| api_only(f.requests(), "/task/"),
+            creations: |f| f.tasks().len(),
+            violations: FakeGptGe::violations,
+        },
+    )
+}
+
+/// The requests to the API host (not to upload stores or CDNs).
+fn api_only(requests: Vec<Recorded>, prefix: &str) -> Vec<Recorded> {
+    requests
+        .into_iter()
+        .filter(|r| r.path.starts_with(prefix))
+        .collect()
+}
+
+/// The shared scenarios, each a function of a subject's constructor.
+mod scenario {
+    use super::*;
+
+    /// A missing key exits 3 before any request; a wrong key exits 3 and names
+    /// the variable to fix. A keyless API never sends a key, even when one of
+    /// its sibling's variables is set.
+    pub fn bad_key(start: fn(bool) -> Subject) {
+        let s = start(false);
+        let env = Env::new();
+        let inputs = s.inputs(&env);
+        let Some((var, _)) = s.key else {
+            let out = s
+                .cmd(&env, None)
+                .env("MINERU_API_KEY", "not-for-the-flash-api")
+                .args(["batch", "-o"])
+                .arg(env.out())
+                .args(&inputs)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{}", stderr_of(&out));
+            let requests = (s.requests)();
+            assert!(!requests.is_empty());
+            assert!(
+                requests.iter().all(|r| r.header("authorization").is_none()),
+                "a keyless API got a key"
+            );
+            return;
+        };
+        let out = s
+            .cmd(&env, None)
+            .args(["batch", "-o"])
+            .arg(env.out())
+            .args(&inputs)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
+        assert!(stderr_of(&out).contains(var), "{}", stderr_of(&out));
+        assert!((s.requests)().is_empty(), "a request without a key");
+
+        let out = s
+            .cmd(&env, Some("wrong-key-0000"))
+            .args(["batch", "-o"])
+            .arg(env.out())
+            .args(&inputs)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
+        assert!(stderr_of(&out).contains(var), "{}", stderr_of(&out));
+        assert_eq!((s.creations)(), 0);
+    }
+
+    /// A used-up quota or rate limit ends with exit 7 and a hint to wait.
+    pub fn quota(start: fn(bool) -> Subject) {
+        let s = start(true);
+        let env = Env::new();
+        let inputs = s.inputs(&env);
+        let out = s
+            .cmd(&env, s.good_key())
+            .args(["batch", "-o"])
+            .arg(env.out())
+            .args(&inputs)
+            .output()
+            .unwrap();
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(7), "{err}");
+        assert!(
+            err.contains("alpha") || err.contains("beta"),
+            "no document named: {err}"
+        );
+        assert!(err.contains("hint:"), "{err}");
+        assert_eq!((s.creations)(), 0);
+    }
+
+    /// A missing file and an unsupported type both exit 4, both named, and
+    /// nothing reaches the provider. For a URL-only provider, a local file is
+    /// the bad input.
+    pub fn bad_input(start: fn(bool) -> Subject) {
+        let s = start(false);
+        let env = Env::new();
+        let odd = env.work.path().join("notes.xyz");
+        fs::write(&odd, "not a document").unwrap();
+        let mut bad = vec![
+            env.work.path().join("missing.pdf").display().to_string(),
+            odd.display().to_string(),
+        ];
+        if s.urls_only {
+            let local = env.work.path().join("local.pdf");
+            fs::write(&local, "%PDF-1.4\n%%EOF\n").unwrap();
+            bad.push(local.display().to_string());
+        }
+        let out = s
+            .cmd(&env, s.good_key())
+            .args(["batch", "-o"])
+            .arg(env.out())
+            .args(&bad)
+            .output()
+            .unwrap();
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(4), "{err}");
+        for input in &bad {
+            let file = input.rsplit('/').next().unwrap();
+            assert!(err.contains(file), "{file} not named: {err}");
+        }
+        assert!((s.requests)().is_empty(), "a request for bad inputs");
+    }
+
+    /// The same `batch -o DIR` run twice: the second creates nothing.
+    pub fn rerun(start: fn(bool) -> Subject) {
+        let s = start(false);
+        let env = Env::new();
+        let inputs = s.inputs(&env);
+        let run = || {
+            s.cmd(&env, s.good_key())
+                .args(["batch", "-o"])
+                .arg(env.out())
+                .args(&inputs)
+                .output()
+                .unwrap()
+        };
+        let out = run();
+        assert!(out.status.success(), "{}", stderr_of(&out));
+        let created = (s.creations)();
+        assert_eq!(created, inputs.len(), "one creation per document");
+        assert!(env.out().join("alpha").exists() && env.out().join("beta").exists());
+        let out = run();
+        assert!(out.status.success(), "{}", stderr_of(&out));
+        assert_eq!(
+            (s.creations)(),
+            created,
+            "the rerun created something again"
+        );
+        assert!((s.violations)().is_empty(), "{:?}", (s.violations)());
+    }
+}
+
+/// Runs every scenario against each provider named.
+macro_rules! contract {
+    ($($provider:ident),* $(,)?) => {
+        $(
+            mod $provider {
+                #[test]
+                fn bad_key_exits_3() {
+                    super::scenario::bad_key(super::$provider);
+                }
+                #[test]
+                fn quota_exits_7() {
+                    super::scenario::quota(super::$provider);
+                }
+                #[test]
+                fn bad_input_exits_4_before_any_request() {
+                    super::scenario::bad_input(super::$provider);
+                }
+                #[test]
+                fn rerun_creates_nothing_twice() {
+                    super::scenario::rerun(super::$provider);
+                }
+            }
+        )*
+        /// The names under contract, to compare with the registry.
+        const UNDER_CONTRACT: &[fn(bool) -> Subject] = &[$($provider),*];
+    };
+}
+
+contract!(mineru, mineru_flash, parse4ai, mistral, mistralocr, gptge);
+
+#[test]
+fn every_registered_provider_is_under_contract() {
+    let mut covered: Vec<&str> = UNDER_CONTRACT
+        .iter()
+        .map(|start| start(false).name)
+        .collect();
+    covered.sort();
+    let mut registered: Vec<&str> = docpipe::provider::REGISTRY
+        .iter()
+        .map(|e| e.info.name)
+        .collect();
+    registered.sort();
+    assert_eq!(
+        covered, registered,
+        "every provider in the registry needs a fake and a subject in tests/cli/provider_contract.rs"
+    );
+}
+
+/// `docpipe providers` reports the batch capability `batch` uses: declared
+/// once, by `limits.max_batch`.
+#[test]
+fn providers_reports_the_batch_api_batch_uses() {
+    let env = Env::new();
+    let out = env.bare().args(["--json", "providers"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let lines = crate::harness::json_lines(&out);
+    assert_eq!(lines.len(), docpipe::provider::REGISTRY.len());
+    for line in &lines {
+        assert_eq!(
+            line["batch"].as_bool(),
+            Some(!line["limits"]["max_batch"].is_null()),
+            "{line}"
+        );
+    }
+    let batch_of = |name: &str| {
+        lines
+            .iter()
+            .find(|l| l["name"] == name)
+            .map(|l| l["batch"].clone())
+    };
+    assert_eq!(batch_of("mineru"), Some(serde_json::json!(true)));
+    assert_eq!(batch_of("parse4ai"), Some(serde_json::json!(true)));
+    assert_eq!(batch_of("mineru-flash"), Some(serde_json::json!(false)));
+    let text = env.bare().arg("providers").output().unwrap();
+    let text = crate::harness::stdout_of(&text);
+    let block = |name: &str| {
+        text.split("\n\n")
+            .find(|b| b.starts_with(&format!("{name}\n")) || b.starts_with(&format!("{name} (")))
+            .unwrap_or_else(|| panic!("no {name} in {text}"))
+            .to_string()
+    };
+    assert!(block("mineru").contains("batch: yes"), "{text}");
+    assert!(block("mineru").contains("200 files per batch"), "{text}");
+    assert!(block("mineru-flash").contains("batch: no"), "{text}");
+}
