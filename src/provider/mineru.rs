@@ -106,7 +106,7 @@ pub fn call(
     retry: Retry,
 ) -> Result<Answer> {
     let url = format!("{base_url}{path}");
-    let resp = http.send(retry, |c| {
+    let resp = http.send_busy(retry, try_again_later, |c| {
         let mut req = c
             .request(method.clone(), &url)
             .header("Accept", "application/json");
@@ -355,6 +355,14 @@ pub fn expect_ok(info: &ProviderInfo, answer: Answer, subject: &str) -> Result<V
         return Ok(answer.data().clone());
     }
     Err(classify(info, &answer, subject).into())
+}
+
+/// MinerU's "try again later" codes (its SDK's list: service error -10001,
+/// model unavailable -60007, queue full -60009): refusals before anything was
+/// created, which the HTTP layer retries with backoff, creations included.
+pub fn try_again_later(status: u16, body: &[u8]) -> bool {
+    let answer = Answer::from_bytes(status, body);
+    matches!(answer.code(), Some(-10001) | Some(-60007) | Some(-60009))
 }
 
 /// Maps MinerU-dialect failures onto docpipe's error kinds.

@@ -183,12 +183,13 @@ impl Mistral {
         if opts.extract_footer {
             body.insert("extract_footer".into(), json!(true));
         }
-        // Billed per page: a lost answer is not sent again, a 429 refusal is.
+        // Synchronous: no task is left behind, so it is retried like a read (a
+        // retry after a lost answer is billed like the rerun it replaces).
         self.json(
             Method::POST,
             "/v1/ocr",
             Some(&Value::Object(body)),
-            Retry::Create,
+            Retry::Sync,
             &doc.input,
         )
     }

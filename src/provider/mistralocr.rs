@@ -124,7 +124,7 @@ impl MistralOcr {
             Source::Base64(data) => body["image"] = json!(data),
             Source::Url(url) => body["imageUrl"] = json!(url),
         }
-        let resp = self.post("/api/ocr/process", &body, Retry::Create, None)?;
+        let resp = self.post("/api/ocr/process", &body, Retry::Sync, None)?;
         let answer = read_answer(resp)?;
         if !answer.is_ok() {
             return Err(classify(&answer, &doc.input).into());
@@ -177,7 +177,7 @@ impl MistralOcr {
                 "arguments": {"image_source": image_source, "output_format": format}
             }
         });
-        let resp = self.post("/api/mcp", &call, Retry::Create, session.as_deref())?;
+        let resp = self.post("/api/mcp", &call, Retry::Sync, session.as_deref())?;
         let result = rpc_result(resp, 2, "tools/call extract_text", &doc.input)?;
         let text = result
             .get("content")
