@@ -278,6 +278,8 @@ fn serve_one(
             std::thread::sleep(*wait);
             answer(handler, &recorded)
         }
+        Some(Fault::StallMidBody(_)) => answer(handler, &recorded),
+        Some(Fault::Busy(body)) => Reply::new(200, "application/json", *body),
         Some(Fault::Corrupt) => {
             let mut reply = answer(handler, &recorded);
             // Only a zip can be checked by the client (it has a directory to
@@ -291,11 +293,16 @@ fn serve_one(
         Some(Fault::Truncate) | None => answer(handler, &recorded),
     };
     let cut = match fault {
-        Some(Fault::Truncate) => Some(reply.body.len() / 2),
+        Some(Fault::Truncate) | Some(Fault::StallMidBody(_)) => Some(reply.body.len() / 2),
         _ => None,
     };
     // The client may have gone away; nothing useful to do about it here.
     let _ = write_reply(&mut out, &reply, head_only, cut);
+    if let Some(Fault::StallMidBody(wait)) = fault {
+        // Silent with the connection open: only the client's no-progress
+        // timeout ends this.
+        std::thread::sleep(wait);
+    }
     let _ = out.shutdown(Shutdown::Both);
 }
 
