@@ -636,4 +636,59 @@ mod tests {
             assert_eq!(header_of(h, "referer"), Some(referer), "{h}");
         }
     }
+
+    fn small_zip() -> Vec<u8> {
+        let mut buf = std::io::Cursor::new(Vec::new());
+        let mut w = zip::ZipWriter::new(&mut buf);
+        let opts = zip::write::SimpleFileOptions::default();
+        w.start_file("full.md", opts).unwrap();
+        w.write_all(&body()).unwrap();
+        w.finish().unwrap();
+        buf.into_inner()
+    }
+
+    /// The same bytes in each Content-Encoding a CDN may answer with.
+    fn encode(encoding: &str, data: &[u8]) -> Vec<u8> {
+        match encoding {
+            "gzip" => gzip(data),
+            "deflate" => {
+                let mut enc =
+                    flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+                enc.write_all(data).unwrap();
+                enc.finish().unwrap()
+            }
+            "br" => {
+                let mut out = Vec::new();
+                {
+                    let mut enc = brotli::CompressorWriter::new(&mut out, 4096, 5, 22);
+                    enc.write_all(data).unwrap();
+                }
+                out
+            }
+            other => panic!("no encoder for {other}"),
+        }
+    }
+
+    #[test]
+    fn an_encoded_zip_is_checked_and_kept_decoded_in_every_encoding() {
+        for encoding in ["gzip", "deflate", "br"] {
+            let (url, seen) = cdn(move |_, _, conn| {
+                let packed = encode(encoding, &small_zip());
+                let extra =
+                    format!("Content-Encoding: {encoding}\r\nContent-Type: application/zip\r\n");
+                let _ = conn.write_all(head("200 OK", &extra, packed.len()).as_bytes());
+                let _ = conn.write_all(&packed);
+            });
+            let dir = tempfile::tempdir().unwrap();
+            let file =
+                download_zip(&http(Duration::from_secs(5), None), &url, None, dir.path()).unwrap();
+            assert_eq!(
+                std::fs::read(file.path()).unwrap(),
+                small_zip(),
+                "{encoding}"
+            );
+            // One download: the decoded zip passed its check the first time.
+            assert_eq!(seen.lock().unwrap().len(), 1, "{encoding}");
+        }
+    }
 }

@@ -20,3 +20,4 @@ mod parse4ai;
 mod reliability;
 mod shell;
 mod support;
+mod transfers;

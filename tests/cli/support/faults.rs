@@ -83,6 +83,9 @@ pub struct Faults {
     slow_creations: Option<Duration>,
     /// A "try again later" answer (HTTP 200) the dialect uses, for creations.
     busy: Option<&'static str>,
+    /// Every successful download (GET on the CDN) is sent compressed with this
+    /// Content-Encoding, as object stores do for objects stored with it.
+    encoding: Option<&'static str>,
     /// The first this many creations are refused before the fake acts: 500,
     /// then the busy answer (when set), in turn.
     refuse_creations: usize,
@@ -121,6 +124,7 @@ impl Faults {
             slow_creations: None,
             busy: None,
             refuse_creations: 0,
+            encoding: None,
             is_create: Box::new(is_create),
             state: Mutex::new(State::default()),
         }
@@ -131,6 +135,18 @@ impl Faults {
     pub fn with_busy_answer(mut self, body: &'static str) -> Faults {
         self.busy = Some(body);
         self
+    }
+
+    /// Sends every successful download compressed (`gzip`, `deflate` or `br`)
+    /// with that Content-Encoding, whatever the request asked (RFC 9110 allows it).
+    pub fn compressing_downloads(mut self, encoding: &'static str) -> Faults {
+        self.encoding = Some(encoding);
+        self
+    }
+
+    /// The Content-Encoding of successful downloads, if any.
+    pub fn download_encoding(&self) -> Option<&'static str> {
+        self.encoding
     }
 
     /// Refuses the first `n` creations (500, then the busy answer when set, in

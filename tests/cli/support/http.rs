@@ -292,6 +292,13 @@ fn serve_one(
         }
         Some(Fault::Truncate) | None => answer(handler, &recorded),
     };
+    let encoding = faults.and_then(Faults::download_encoding);
+    let reply = match encoding {
+        Some(enc) if kind == Server::Cdn && recorded.method == "GET" && reply.status == 200 => {
+            compress(reply, enc)
+        }
+        _ => reply,
+    };
     let cut = match fault {
         Some(Fault::Truncate) | Some(Fault::StallMidBody(_)) => Some(reply.body.len() / 2),
         _ => None,
@@ -304,6 +311,37 @@ fn serve_one(
         std::thread::sleep(wait);
     }
     let _ = out.shutdown(Shutdown::Both);
+}
+
+/// The reply's body compressed with `encoding`, labelled with it.
+fn compress(mut reply: Reply, encoding: &str) -> Reply {
+    let body = match reply.file.take() {
+        Some(path) => std::fs::read(path).unwrap_or_default(),
+        None => std::mem::take(&mut reply.body),
+    };
+    let packed = match encoding {
+        "gzip" => {
+            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            let _ = enc.write_all(&body);
+            enc.finish().unwrap_or_default()
+        }
+        "deflate" => {
+            let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+            let _ = enc.write_all(&body);
+            enc.finish().unwrap_or_default()
+        }
+        "br" => {
+            let mut out = Vec::new();
+            {
+                let mut enc = brotli::CompressorWriter::new(&mut out, 4096, 5, 22);
+                let _ = enc.write_all(&body);
+            }
+            out
+        }
+        other => panic!("the fake cannot encode {other}"),
+    };
+    reply.body = packed;
+    reply.with_header("Content-Encoding", encoding)
 }
 
 fn answer(handler: &(dyn Fn(&Recorded) -> Reply + Send + Sync), rq: &Recorded) -> Reply {
