@@ -389,6 +389,15 @@ impl Http {
                     if self.opts.verbose {
                         eprintln!("docpipe: <- error {method} {shown}: {err}");
                     }
+                    if let Some(tls) = tls_refusal(&err) {
+                        return Err(anyhow::Error::new(err).context(
+                            crate::error::Error::new(
+                                crate::error::Kind::Other,
+                                format!("{method} {shown}: the server's TLS certificate is not trusted ({tls})"),
+                            )
+                            .with_hint("if a private CA or a TLS-inspecting proxy signs it, point SSL_CERT_FILE (a PEM bundle) or SSL_CERT_DIR at its certificate; the system store is used otherwise"),
+                        ));
+                    }
                     let retryable = match retry {
                         Retry::Idempotent | Retry::Sync => {
                             err.is_connect() || err.is_timeout() || err.is_request()
@@ -422,6 +431,30 @@ impl Http {
             }
         }
     }
+}
+
+/// A certificate the client refused: the same answer on every attempt, so it
+/// is not retried. rustls' error travels inside `io::Error`s in reqwest's
+/// source chain.
+fn tls_refusal(err: &reqwest::Error) -> Option<String> {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = source {
+        match e.downcast_ref::<rustls::Error>() {
+            Some(t @ rustls::Error::InvalidCertificate(_)) => return Some(t.to_string()),
+            Some(_) => return None,
+            None => {}
+        }
+        // An `io::Error`'s `source()` skips the error it carries (which may be
+        // another `io::Error` carrying rustls' error): look inside it.
+        source = match e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => e.source(),
+        };
+    }
+    None
 }
 
 /// Tells a provider's "try again later" answer from its status and body: such

@@ -20,4 +20,5 @@ mod parse4ai;
 mod reliability;
 mod shell;
 mod support;
+mod tls;
 mod transfers;
