@@ -258,6 +258,7 @@ fn download_once(
                 .prefix(".docpipe-download-")
                 .tempfile_in(dir)
                 .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+            crate::interrupt::remove_on_interrupt(file.path());
             (file, 0, resp.content_length())
         }
     };

@@ -83,6 +83,8 @@ pub struct Faults {
     slow_creations: Option<Duration>,
     /// A "try again later" answer (HTTP 200) the dialect uses, for creations.
     busy: Option<&'static str>,
+    /// Every download sends half its body, then nothing for this long.
+    stall_downloads: Option<Duration>,
     /// Every successful download (GET on the CDN) is sent compressed with this
     /// Content-Encoding, as object stores do for objects stored with it.
     encoding: Option<&'static str>,
@@ -125,6 +127,7 @@ impl Faults {
             busy: None,
             refuse_creations: 0,
             encoding: None,
+            stall_downloads: None,
             is_create: Box::new(is_create),
             state: Mutex::new(State::default()),
         }
@@ -134,6 +137,14 @@ impl Faults {
     /// later" code (MinerU's `-10001`, `-60007`, `-60009`).
     pub fn with_busy_answer(mut self, body: &'static str) -> Faults {
         self.busy = Some(body);
+        self
+    }
+
+    /// Every download sends half its body, then stays silent for `wait`: a
+    /// window in which a download is in progress, for tests of what a stop
+    /// leaves behind.
+    pub fn stalling_downloads(mut self, wait: Duration) -> Faults {
+        self.stall_downloads = Some(wait);
         self
     }
 
@@ -195,6 +206,14 @@ impl Faults {
             .iter()
             .map(|k| st.injected.get(k).copied().unwrap_or(0))
             .sum();
+        if let Some(wait) = self
+            .stall_downloads
+            .filter(|_| rq.server == Server::Cdn && rq.method == "GET")
+        {
+            let fault = Fault::StallMidBody(wait);
+            *st.injected.entry(fault.label()).or_insert(0) += 1;
+            return Some(fault);
+        }
         if let Some(wait) = self.slow_creations.filter(|_| creates) {
             st.creations += 1;
             return Some(Fault::Stall(wait));
