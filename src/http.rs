@@ -341,6 +341,9 @@ impl Http {
                             started.elapsed().as_millis()
                         );
                     }
+                    if status == StatusCode::PROXY_AUTHENTICATION_REQUIRED {
+                        return Err(proxy_refused(&format!("{method} {shown}")));
+                    }
                     let retryable = match retry {
                         Retry::Idempotent | Retry::Sync => {
                             status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error()
@@ -389,6 +392,10 @@ impl Http {
                     if self.opts.verbose {
                         eprintln!("docpipe: <- error {method} {shown}: {err}");
                     }
+                    if proxy_refusal(&err) {
+                        return Err(anyhow::Error::new(err)
+                            .context(proxy_refused(&format!("{method} {shown}"))));
+                    }
                     if let Some(tls) = tls_refusal(&err) {
                         return Err(anyhow::Error::new(err).context(
                             crate::error::Error::new(
@@ -431,6 +438,37 @@ impl Http {
             }
         }
     }
+}
+
+/// A proxy (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY) answered 407: the same on every
+/// attempt, so it is not retried, and the message says it was the proxy.
+fn proxy_refused(request: &str) -> anyhow::Error {
+    anyhow::Error::new(
+        crate::error::Error::new(
+            crate::error::Kind::Other,
+            format!("{request}: the proxy refused the request (HTTP 407 Proxy Authentication Required)"),
+        )
+        .with_hint("put the proxy's user and password in its URL, e.g. HTTPS_PROXY=http://user:password@proxy.example:3128 (percent-encode special characters), or list the host in NO_PROXY to reach it directly"),
+    )
+}
+
+/// A CONNECT tunnel refused with 407. hyper-util's tunnel error is not public;
+/// its message is the one mark it leaves in reqwest's source chain.
+fn proxy_refusal(err: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = source {
+        if e.to_string().contains("proxy authorization required") {
+            return true;
+        }
+        source = match e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => e.source(),
+        };
+    }
+    false
 }
 
 /// A certificate the client refused: the same answer on every attempt, so it

@@ -17,6 +17,7 @@ mod mineru;
 mod mistral;
 mod mistralocr;
 mod parse4ai;
+mod proxy;
 mod reliability;
 mod shell;
 mod support;
