@@ -779,4 +779,52 @@ mod tests {
         assert_eq!(resp.text().unwrap(), "done");
         assert_eq!(hits(&count), 4);
     }
+
+    /// The MCP case: the first answer keeps the connection alive, then the
+    /// server drops it as the next request arrives on it (an idle timeout, a
+    /// proxy). A synchronous call is sent again on a fresh connection.
+    #[test]
+    fn a_synchronous_call_on_a_pooled_connection_closed_under_it_is_sent_again() {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/api/mcp", listener.local_addr().unwrap());
+        let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = connections.clone();
+        std::thread::spawn(move || {
+            for conn in listener.incoming().flatten() {
+                let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                std::thread::spawn(move || {
+                    let mut reader = BufReader::new(conn.try_clone().unwrap());
+                    let mut out = conn;
+                    let mut requests = 0;
+                    loop {
+                        let mut line = String::new();
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                            return;
+                        }
+                        if line != "\r\n" {
+                            continue;
+                        }
+                        requests += 1;
+                        if n == 0 && requests == 2 {
+                            // The pooled connection, closed under the request.
+                            return;
+                        }
+                        let body = format!("answer {requests} on connection {n}");
+                        let _ = write!(
+                            out,
+                            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}",
+                            body.len()
+                        );
+                    }
+                });
+            }
+        });
+        let http = quick();
+        let first = http.send(Retry::Sync, |c| c.get(&url)).unwrap();
+        assert_eq!(first.text().unwrap(), "answer 1 on connection 0");
+        let second = http.send(Retry::Sync, |c| c.get(&url)).unwrap();
+        assert_eq!(second.text().unwrap(), "answer 1 on connection 1");
+        assert_eq!(hits(&connections), 2);
+    }
 }
