@@ -106,3 +106,35 @@ fn a_compressed_text_result_is_printed_decoded() {
     assert_downloaded(&fake.requests(), "gzip");
     assert_eq!(stdout_of(&out), RESULT_TEXT);
 }
+
+/// `ocr -o` with Mistral and no `--images`: the answer carries no image bytes,
+/// so the markdown keeps each image's alt text instead of a link to a file
+/// that does not exist; `parse -o` likewise.
+#[test]
+fn results_written_without_images_have_no_dangling_image_links() {
+    use crate::support::mistral::{FakeMistral, MISTRAL_KEY};
+    let fake = FakeMistral::start();
+    let env = Env::new();
+    let doc = env.doc("test.pdf", "scan.pdf");
+    for command in ["ocr", "parse"] {
+        let out = env
+            .bare()
+            .env("DOCPIPE_MISTRAL_BASE_URL", fake.base_url())
+            .env("MISTRAL_API_KEY", MISTRAL_KEY)
+            .args(["-p", "mistral", command, "-o"])
+            .arg(env.out().join(command))
+            .arg(&doc)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{command}: {}", stderr_of(&out));
+        let md_path = match command {
+            "ocr" => env.out().join("ocr/scan.md"),
+            _ => env.out().join("parse/scan/full.md"),
+        };
+        let md = fs::read_to_string(&md_path).unwrap();
+        assert!(md.contains("Text of page 1."), "{md}");
+        assert!(!md.contains("](img-"), "{command}: dangling link in {md}");
+        assert!(md.contains("img-0.jpeg"), "{command}: alt text lost: {md}");
+        assert!(!env.out().join(command).join("scan_images").exists());
+    }
+}
