@@ -33,6 +33,7 @@ const DEFAULTS_KEYS: &[&str] = &[
     "poll_max",
     "connect_timeout",
     "read_timeout",
+    "stall_timeout",
     "retry_base",
     "max_unpacked_mb",
     "max_zip_entries",
@@ -67,6 +68,8 @@ pub struct Defaults {
     /// How long to wait for a connection, and for an API answer.
     pub connect_timeout: Option<String>,
     pub read_timeout: Option<String>,
+    /// How long a download may go without progress (headers, then each read).
+    pub stall_timeout: Option<String>,
     /// The first retry backoff ceiling (it doubles per attempt).
     pub retry_base: Option<String>,
     /// Caps on unpacking a result zip (zip bombs).
@@ -347,9 +350,9 @@ impl Config {
         Ok((first, max.max(first)))
     }
 
-    /// Connect and read timeouts and the retry backoff base:
-    /// `DOCPIPE_CONNECT_TIMEOUT`, `DOCPIPE_READ_TIMEOUT`, `DOCPIPE_RETRY_BASE`, else
-    /// `[defaults]`, else 15 s, 120 s and 500 ms.
+    /// Connect, read and stall timeouts and the retry backoff base:
+    /// `DOCPIPE_CONNECT_TIMEOUT`, `DOCPIPE_READ_TIMEOUT`, `DOCPIPE_STALL_TIMEOUT`,
+    /// `DOCPIPE_RETRY_BASE`, else `[defaults]`, else 15 s, 120 s, 60 s and 500 ms.
     pub fn http_options(&self) -> Result<crate::http::HttpOptions, Error> {
         let d = &self.file.defaults;
         let mut opts = crate::http::HttpOptions::default();
@@ -365,13 +368,19 @@ impl Config {
                 "read_timeout",
             ),
             ("DOCPIPE_RETRY_BASE", d.retry_base.as_deref(), "retry_base"),
+            (
+                "DOCPIPE_STALL_TIMEOUT",
+                d.stall_timeout.as_deref(),
+                "stall_timeout",
+            ),
         ];
         for (i, (var, file, key)) in settings.into_iter().enumerate() {
             if let Some(v) = self.duration_setting(var, file, key)? {
                 match i {
                     0 => opts.connect_timeout = v,
                     1 => opts.timeout = v,
-                    _ => opts.retry_base = v,
+                    2 => opts.retry_base = v,
+                    _ => opts.stall_timeout = v,
                 }
             }
         }

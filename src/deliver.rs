@@ -152,7 +152,7 @@ fn deliver_file(http: &Http, result: &ResultRef, item: &Item, out: &Outputs) -> 
         ResultRef::Pages(set) => {
             let text = match item.format {
                 Format::Json => pretty(&set.answer)?,
-                _ if set.images.is_empty() => set.markdown(),
+                _ if set.images.is_empty() => page_markdown(set),
                 _ => {
                     let images_key = format!("{stem}_images");
                     out.claim(&images_key, item.sha256, "")?;
@@ -207,7 +207,7 @@ fn deliver_folder(
         }
         ResultRef::Pages(set) => {
             let markdown = if set.images.is_empty() {
-                set.markdown()
+                page_markdown(set)
             } else {
                 let images = staging.path().join("images");
                 fs::create_dir(&images)?;
@@ -328,12 +328,53 @@ fn write_images(set: &PageSet, dir: &Path) -> Result<()> {
 /// The pages' markdown with `![id](id)` links pointed at `images_dir/<file>`.
 fn rewrite_page_links(set: &PageSet, images_dir: &str) -> String {
     let dir = link_path(images_dir);
-    let mut md = set.markdown();
+    let mut md = page_markdown(set);
     for image in &set.images {
         let file = link_path(&image_file_name(&image.name));
         md = md.replace(&format!("]({})", image.name), &format!("]({dir}/{file})"));
     }
     md
+}
+
+/// The pages' markdown with the links to images the answer did not carry
+/// (Mistral without `include_image_base64`) replaced by their alt text: a
+/// result on disk never links to a file that does not exist.
+fn page_markdown(set: &PageSet) -> String {
+    drop_image_links(&set.markdown(), |target| {
+        set.images.iter().any(|i| i.name == target)
+    })
+}
+
+/// Replaces each `![alt](target)` whose target `keep` refuses with `alt`.
+fn drop_image_links(md: &str, keep: impl Fn(&str) -> bool) -> String {
+    let mut out = String::with_capacity(md.len());
+    let mut rest = md;
+    while let Some(start) = rest.find("![") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let parsed = after.find("](").and_then(|mid| {
+            let alt = &after[..mid];
+            let tail = &after[mid + 2..];
+            let end = tail.find(')')?;
+            (!alt.contains(['\n', ']'])).then_some((alt, &tail[..end], mid + 2 + end + 1))
+        });
+        match parsed {
+            Some((alt, target, len)) if !keep(target.trim()) => {
+                out.push_str(alt);
+                rest = &after[len..];
+            }
+            Some((_, _, len)) => {
+                out.push_str(&rest[start..start + 2 + len]);
+                rest = &after[len..];
+            }
+            None => {
+                out.push_str("![");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A path as written inside a markdown link: spaces and parentheses escaped.
@@ -404,6 +445,33 @@ mod tests {
         assert_eq!(
             content_text(list, &Format::Text).unwrap(),
             "Title\n\nBody\n\n"
+        );
+    }
+
+    #[test]
+    fn links_to_images_the_answer_did_not_carry_become_their_alt_text() {
+        let set = PageSet {
+            pages: vec![
+                "# One\n\n![img-0.jpeg](img-0.jpeg) and ![chart](img-1.png)\n".into(),
+                "Text with [a link](https://x.org) and ![](img-2.png) and ![ kept\n".into(),
+            ],
+            images: vec![crate::provider::PageImage {
+                name: "img-1.png".into(),
+                bytes: vec![1],
+            }],
+            answer: serde_json::Value::Null,
+        };
+        assert_eq!(
+            page_markdown(&set),
+            "# One\n\nimg-0.jpeg and ![chart](img-1.png)\n\nText with [a link](https://x.org) and  and ![ kept\n"
+        );
+        let none = PageSet {
+            images: vec![],
+            ..set
+        };
+        assert_eq!(
+            page_markdown(&none),
+            "# One\n\nimg-0.jpeg and chart\n\nText with [a link](https://x.org) and  and ![ kept\n"
         );
     }
 }

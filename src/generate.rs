@@ -137,6 +137,10 @@ const ENVIRONMENT: &[(&str, &str)] = &[
         "how long an API answer may take (default 120s)",
     ),
     (
+        "DOCPIPE_STALL_TIMEOUT",
+        "how long a download may go without progress before it is retried (default 60s)",
+    ),
+    (
         "DOCPIPE_RETRY_BASE",
         "first retry backoff ceiling, doubling per attempt (default 500ms)",
     ),

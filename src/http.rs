@@ -16,13 +16,18 @@ pub enum Retry {
     /// Reads and other requests without side effects: retried on connection errors,
     /// timeouts, 429 and 5xx.
     Idempotent,
-    /// Requests that create a task (or are billed): retried only when the service
-    /// cannot have acted on them: the connection failed before the request was sent,
-    /// or the answer is a refusal (429 rate limit, 503 unavailable). A lost answer
-    /// (502, 504, a timeout, a connection closed after sending) is not retried: the
-    /// task may exist, and a retry could make a second one ([`AnswerLost`]). A 500
-    /// is the service's own answer and goes to the caller. See
-    /// `docs/reliability.md`.
+    /// Synchronous calls that answer with the result itself (Mistral `/v1/ocr`,
+    /// mistralocr.app): no task is left behind to duplicate, so they are retried
+    /// like reads. A retry after a lost answer may be billed again, exactly as the
+    /// rerun the user would otherwise make.
+    Sync,
+    /// Requests that create a task: retried only when the service did not act on
+    /// them: the connection failed before the request was sent, or the answer is a
+    /// refusal (429 rate limit, 500 or 503: the service's own word that it failed
+    /// before creating anything, or a provider's "try again later" code, see
+    /// [`Http::send_busy`]). A lost answer (502, 504, a timeout, a connection
+    /// closed after sending) is not retried: the task may exist, and a retry could
+    /// make a second one ([`AnswerLost`]). See `docs/reliability.md`.
     Create,
     /// Never retried.
     Never,
@@ -58,6 +63,12 @@ pub struct HttpOptions {
     pub attempts: u32,
     /// The first backoff ceiling; it doubles each attempt (full jitter below it).
     pub retry_base: Duration,
+    /// How long a download may go without progress: waiting for the answer's
+    /// headers, and between any two reads of its body.
+    pub stall_timeout: Duration,
+    /// The end of the whole command (`--timeout`): no request outlives it,
+    /// downloads included.
+    pub deadline: Option<Instant>,
     pub verbose: bool,
 }
 
@@ -68,6 +79,8 @@ impl Default for HttpOptions {
             timeout: Duration::from_secs(120),
             attempts: 4,
             retry_base: Duration::from_millis(500),
+            stall_timeout: Duration::from_secs(60),
+            deadline: None,
             verbose: false,
         }
     }
@@ -79,6 +92,9 @@ pub struct Http {
     /// The same settings, for requests that carry a key: redirects are followed
     /// only on the same host, so no key header reaches another host.
     keyed: Client,
+    /// For downloads: no whole-request timeout (a large result may take hours
+    /// while it moves), but a no-progress timeout on the headers and each read.
+    transfer: Client,
     opts: HttpOptions,
     /// When set, requests are spaced by this pacer (a provider's `rate_limit`).
     pacer: Option<Arc<Pacer>>,
@@ -121,12 +137,33 @@ impl Http {
             .redirect(same_host_redirects())
             .build()
             .context("cannot set up the HTTP client")?;
+        let transfer = Self::transfer_builder(&opts)
+            .build()
+            .context("cannot set up the HTTP client")?;
         Ok(Http {
             client,
             keyed,
+            transfer,
             opts,
             pacer: None,
         })
+    }
+
+    /// A blocking client's `timeout` (set on the client, not on a request) is a
+    /// no-progress timeout: it bounds the wait for the headers, then each read of
+    /// the body on its own. Set on a request it would also bound the whole
+    /// answer, which is what the command's deadline does (see `send_inner`).
+    /// (reqwest's async `read_timeout` needs a Tokio reactor on the reading
+    /// thread, which blocking reads do not have.) The `Referer` a caller sets is
+    /// kept on every redirect hop (a CDN checks it on the last one), rather than
+    /// replaced by the previous URL.
+    fn transfer_builder(opts: &HttpOptions) -> reqwest::blocking::ClientBuilder {
+        Client::builder()
+            .timeout(opts.stall_timeout)
+            .referer(false)
+            .user_agent(concat!("docpipe/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(opts.connect_timeout)
+            .pool_idle_timeout(Duration::from_secs(60))
     }
 
     fn builder(opts: &HttpOptions) -> reqwest::blocking::ClientBuilder {
@@ -148,6 +185,7 @@ impl Http {
         Ok(Http {
             keyed: client.clone(),
             client,
+            transfer: self.transfer.clone(),
             opts: self.opts.clone(),
             pacer: self.pacer.clone(),
         })
@@ -188,7 +226,7 @@ impl Http {
         retry: Retry,
         build: impl Fn(&Client) -> RequestBuilder,
     ) -> Result<Response> {
-        self.send_with(retry, |c| Ok(build(c)))
+        self.send_inner(retry, None, Route::Api, |c| Ok(build(c)))
     }
 
     /// [`Http::send`] for requests whose building can fail (a multipart body that
@@ -196,6 +234,50 @@ impl Http {
     pub fn send_with(
         &self,
         retry: Retry,
+        build: impl Fn(&Client) -> Result<RequestBuilder>,
+    ) -> Result<Response> {
+        self.send_inner(retry, None, Route::Api, build)
+    }
+
+    /// [`Http::send`] for a service that says "try again later" in the body of
+    /// an answer (MinerU's `-10001`, `-60007`, `-60009`): `busy` is asked about
+    /// every answer, and one it recognises is retried like a 503, creations
+    /// included: the service refused before acting. The classification stays
+    /// with the provider's dialect; the retry with this layer.
+    pub fn send_busy(
+        &self,
+        retry: Retry,
+        busy: Busy,
+        build: impl Fn(&Client) -> RequestBuilder,
+    ) -> Result<Response> {
+        self.send_inner(retry, Some(busy), Route::Api, |c| Ok(build(c)))
+    }
+
+    /// A download (a GET without a key): retried like a read, on the transfer
+    /// client (no-progress timeout instead of a whole-request one; `Referer`
+    /// kept across redirects), bounded by the command's deadline.
+    pub fn send_transfer(&self, build: impl Fn(&Client) -> RequestBuilder) -> Result<Response> {
+        self.send_inner(Retry::Idempotent, None, Route::Transfer, |c| Ok(build(c)))
+    }
+
+    /// The error for a command whose `--timeout` has passed, if it has.
+    pub fn past_deadline(&self, what: &str) -> Option<anyhow::Error> {
+        let deadline = self.opts.deadline?;
+        (Instant::now() >= deadline).then(|| {
+            anyhow::Error::new(
+                crate::error::Error::timeout(format!(
+                    "{what}: the command's time limit (--timeout) ran out"
+                ))
+                .with_hint("raise --timeout (or [defaults] timeout), or run the same command again: finished work is kept"),
+            )
+        })
+    }
+
+    fn send_inner(
+        &self,
+        retry: Retry,
+        busy: Option<Busy>,
+        route: Route,
         build: impl Fn(&Client) -> Result<RequestBuilder>,
     ) -> Result<Response> {
         let attempts = if retry == Retry::Never {
@@ -209,11 +291,28 @@ impl Http {
             if let Some(pacer) = &self.pacer {
                 pacer.wait_turn();
             }
-            let request = build(&self.client)?
+            let mut request = build(&self.client)?
                 .build()
                 .context("cannot build the request")?;
             let method = request.method().clone();
             let shown = redact_url(request.url());
+            if let Some(err) = self.past_deadline(&format!("{method} {shown}")) {
+                return Err(err);
+            }
+            // No request outlives the command: when less is left than its own
+            // timeout (or the client's), it gets what is left as a per-request
+            // timeout, which bounds the whole answer, body included. A download
+            // begun earlier checks the deadline after each read.
+            if let Some(deadline) = self.opts.deadline {
+                let left = deadline.saturating_duration_since(Instant::now());
+                let own = match route {
+                    Route::Api => self.opts.timeout,
+                    Route::Transfer => self.opts.stall_timeout,
+                };
+                if left < request.timeout().copied().unwrap_or(own) {
+                    *request.timeout_mut() = Some(left);
+                }
+            }
             let started = Instant::now();
             if self.opts.verbose {
                 eprintln!("docpipe: -> {method} {shown}");
@@ -225,10 +324,10 @@ impl Http {
                 .headers()
                 .contains_key(reqwest::header::AUTHORIZATION)
                 || request.headers().contains_key("x-api-key");
-            let client = if carries_key {
-                &self.keyed
-            } else {
-                &self.client
+            let client = match route {
+                Route::Transfer if !carries_key => &self.transfer,
+                _ if carries_key => &self.keyed,
+                _ => &self.client,
             };
             let result = client.execute(request);
             let last = attempt >= attempts;
@@ -242,18 +341,21 @@ impl Http {
                             started.elapsed().as_millis()
                         );
                     }
+                    if status == StatusCode::PROXY_AUTHENTICATION_REQUIRED {
+                        return Err(proxy_refused(&format!("{method} {shown}")));
+                    }
                     let retryable = match retry {
-                        Retry::Idempotent => {
+                        Retry::Idempotent | Retry::Sync => {
                             status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error()
                         }
                         Retry::Create => {
                             status == StatusCode::TOO_MANY_REQUESTS
+                                || status == StatusCode::INTERNAL_SERVER_ERROR
                                 || status == StatusCode::SERVICE_UNAVAILABLE
                         }
                         Retry::Never => false,
                     };
-                    // A gateway's 502/504: the service's own answer never came. A
-                    // 500 is the service's own word that it failed: the caller's.
+                    // A gateway's 502/504: the service's own answer never came.
                     let gateway =
                         status == StatusCode::BAD_GATEWAY || status == StatusCode::GATEWAY_TIMEOUT;
                     if retry == Retry::Create && gateway {
@@ -264,19 +366,47 @@ impl Http {
                             detail: format!("HTTP {} {}", status.as_u16(), body.trim()),
                         }));
                     }
-                    if !retryable || last {
-                        return Ok(resp);
+                    if retryable && !last {
+                        let wait = retry_after(&resp).unwrap_or_else(|| self.backoff(attempt));
+                        drop(resp);
+                        std::thread::sleep(wait);
+                        continue;
                     }
-                    let wait = retry_after(&resp).unwrap_or_else(|| self.backoff(attempt));
-                    drop(resp);
-                    std::thread::sleep(wait);
+                    let Some(busy) = busy.filter(|_| !retryable && retry != Retry::Never) else {
+                        return Ok(resp);
+                    };
+                    let resp = buffered(resp)
+                        .with_context(|| format!("the answer to {method} {shown} was cut off"))?;
+                    let body = resp.body().as_slice();
+                    if last || !busy(status.as_u16(), body) {
+                        return Ok(Response::from(resp));
+                    }
+                    if self.opts.verbose {
+                        eprintln!(
+                            "docpipe: <- {method} {shown}: the service is busy, trying again"
+                        );
+                    }
+                    std::thread::sleep(self.backoff(attempt));
                 }
                 Err(err) => {
                     if self.opts.verbose {
                         eprintln!("docpipe: <- error {method} {shown}: {err}");
                     }
+                    if proxy_refusal(&err) {
+                        return Err(anyhow::Error::new(err)
+                            .context(proxy_refused(&format!("{method} {shown}"))));
+                    }
+                    if let Some(tls) = tls_refusal(&err) {
+                        return Err(anyhow::Error::new(err).context(
+                            crate::error::Error::new(
+                                crate::error::Kind::Other,
+                                format!("{method} {shown}: the server's TLS certificate is not trusted ({tls})"),
+                            )
+                            .with_hint("if a private CA or a TLS-inspecting proxy signs it, point SSL_CERT_FILE (a PEM bundle) or SSL_CERT_DIR at its certificate; the system store is used otherwise"),
+                        ));
+                    }
                     let retryable = match retry {
-                        Retry::Idempotent => {
+                        Retry::Idempotent | Retry::Sync => {
                             err.is_connect() || err.is_timeout() || err.is_request()
                         }
                         Retry::Create => err.is_connect(),
@@ -287,6 +417,9 @@ impl Http {
                             request: format!("{method} {shown}"),
                             detail: format!("{err}"),
                         }));
+                    }
+                    if let Some(past) = self.past_deadline(&format!("{method} {shown}")) {
+                        return Err(past.context(format!("{err}")));
                     }
                     if !retryable || last {
                         let hint = if err.is_connect() || err.is_timeout() {
@@ -305,6 +438,86 @@ impl Http {
             }
         }
     }
+}
+
+/// A proxy (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY) answered 407: the same on every
+/// attempt, so it is not retried, and the message says it was the proxy.
+fn proxy_refused(request: &str) -> anyhow::Error {
+    anyhow::Error::new(
+        crate::error::Error::new(
+            crate::error::Kind::Other,
+            format!("{request}: the proxy refused the request (HTTP 407 Proxy Authentication Required)"),
+        )
+        .with_hint("put the proxy's user and password in its URL, e.g. HTTPS_PROXY=http://user:password@proxy.example:3128 (percent-encode special characters), or list the host in NO_PROXY to reach it directly"),
+    )
+}
+
+/// A CONNECT tunnel refused with 407. hyper-util's tunnel error is not public;
+/// its message is the one mark it leaves in reqwest's source chain.
+fn proxy_refusal(err: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = source {
+        if e.to_string().contains("proxy authorization required") {
+            return true;
+        }
+        source = match e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => e.source(),
+        };
+    }
+    false
+}
+
+/// A certificate the client refused: the same answer on every attempt, so it
+/// is not retried. rustls' error travels inside `io::Error`s in reqwest's
+/// source chain.
+fn tls_refusal(err: &reqwest::Error) -> Option<String> {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = source {
+        match e.downcast_ref::<rustls::Error>() {
+            Some(t @ rustls::Error::InvalidCertificate(_)) => return Some(t.to_string()),
+            Some(_) => return None,
+            None => {}
+        }
+        // An `io::Error`'s `source()` skips the error it carries (which may be
+        // another `io::Error` carrying rustls' error): look inside it.
+        source = match e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => e.source(),
+        };
+    }
+    None
+}
+
+/// Tells a provider's "try again later" answer from its status and body: such
+/// an answer is retried like a 503 (see [`Http::send_busy`]).
+pub type Busy = fn(u16, &[u8]) -> bool;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Route {
+    Api,
+    Transfer,
+}
+
+/// The answer with its body read (at most 16 MiB, an API answer), so it can be
+/// looked at and still handed to the caller as a response.
+fn buffered(resp: Response) -> Result<http::Response<Vec<u8>>> {
+    use std::io::Read;
+    let mut builder = http::Response::builder()
+        .status(resp.status())
+        .version(resp.version());
+    if let Some(headers) = builder.headers_mut() {
+        *headers = resp.headers().clone();
+    }
+    let mut body = Vec::new();
+    resp.take(16 * 1024 * 1024).read_to_end(&mut body)?;
+    Ok(builder.body(body)?)
 }
 
 /// Exponential backoff with full jitter: a random wait in [0, min(20 s, base·2^(n-1))].
@@ -454,5 +667,164 @@ mod tests {
         let url = reqwest::Url::parse("https://u:p@oss.example/x?Signature=abc").unwrap();
         let shown = redact_url(&url);
         assert!(!shown.contains("abc") && !shown.contains("u:p"), "{shown}");
+    }
+
+    /// Answers the n-th connection (0-based) with `answer(n)`, or closes it
+    /// without an answer when that is `None`.
+    fn scripted(
+        answer: impl Fn(usize) -> Option<String> + Send + 'static,
+    ) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!(
+            "http://{}/api/v4/extract/task",
+            listener.local_addr().unwrap()
+        );
+        let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = hits.clone();
+        std::thread::spawn(move || {
+            for mut conn in listener.incoming().flatten() {
+                let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let mut buf = [0u8; 4096];
+                let _ = conn.read(&mut buf);
+                if let Some(text) = answer(n) {
+                    let _ = conn.write_all(text.as_bytes());
+                }
+            }
+        });
+        (url, hits)
+    }
+
+    fn reply(status: &str, body: &str) -> Option<String> {
+        Some(format!(
+            "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ))
+    }
+
+    fn quick() -> Http {
+        Http::new(HttpOptions {
+            retry_base: Duration::from_millis(2),
+            ..HttpOptions::default()
+        })
+        .unwrap()
+    }
+
+    fn hits(h: &std::sync::atomic::AtomicUsize) -> usize {
+        h.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    #[test]
+    fn a_creation_refused_with_500_or_503_is_sent_again() {
+        let (url, count) = scripted(|n| match n {
+            0 => reply("500 Internal Server Error", "{}"),
+            1 => reply("503 Service Unavailable", "{}"),
+            _ => reply("200 OK", r#"{"code":0}"#),
+        });
+        let resp = quick().send(Retry::Create, |c| c.post(&url)).unwrap();
+        assert_eq!(resp.status().as_u16(), 200);
+        assert_eq!(hits(&count), 3);
+    }
+
+    #[test]
+    fn a_lost_creation_answer_is_not_sent_again() {
+        for lost in [
+            reply("502 Bad Gateway", ""),
+            reply("504 Gateway Timeout", ""),
+            None,
+        ] {
+            let (url, count) = scripted(move |_| lost.clone());
+            let err = quick().send(Retry::Create, |c| c.post(&url)).unwrap_err();
+            assert!(err.downcast_ref::<AnswerLost>().is_some(), "{err:#}");
+            assert_eq!(hits(&count), 1);
+        }
+    }
+
+    #[test]
+    fn a_busy_code_is_retried_and_anything_else_is_handed_back_whole() {
+        fn busy(_: u16, body: &[u8]) -> bool {
+            body.windows(6).any(|w| w == b"-10001")
+        }
+        let (url, count) = scripted(|n| match n {
+            0 | 1 => reply("200 OK", r#"{"code":-10001,"msg":"busy"}"#),
+            _ => reply("200 OK", r#"{"code":0,"data":{"task_id":"t1"}}"#),
+        });
+        let resp = quick()
+            .send_busy(Retry::Create, busy, |c| c.post(&url))
+            .unwrap();
+        assert_eq!(hits(&count), 3);
+        assert_eq!(
+            resp.text().unwrap(),
+            r#"{"code":0,"data":{"task_id":"t1"}}"#
+        );
+        // Still busy after the last attempt: the answer goes to the caller to
+        // classify.
+        let (url, count) = scripted(|_| reply("200 OK", r#"{"code":-10001}"#));
+        let resp = quick()
+            .send_busy(Retry::Create, busy, |c| c.post(&url))
+            .unwrap();
+        assert_eq!(hits(&count), 4);
+        assert_eq!(resp.text().unwrap(), r#"{"code":-10001}"#);
+    }
+
+    #[test]
+    fn a_synchronous_call_is_retried_like_a_read() {
+        let (url, count) = scripted(|n| match n {
+            0 => None,
+            1 => reply("502 Bad Gateway", ""),
+            2 => reply("500 Internal Server Error", ""),
+            _ => reply("200 OK", "done"),
+        });
+        let resp = quick().send(Retry::Sync, |c| c.post(&url)).unwrap();
+        assert_eq!(resp.text().unwrap(), "done");
+        assert_eq!(hits(&count), 4);
+    }
+
+    /// The MCP case: the first answer keeps the connection alive, then the
+    /// server drops it as the next request arrives on it (an idle timeout, a
+    /// proxy). A synchronous call is sent again on a fresh connection.
+    #[test]
+    fn a_synchronous_call_on_a_pooled_connection_closed_under_it_is_sent_again() {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/api/mcp", listener.local_addr().unwrap());
+        let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = connections.clone();
+        std::thread::spawn(move || {
+            for conn in listener.incoming().flatten() {
+                let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                std::thread::spawn(move || {
+                    let mut reader = BufReader::new(conn.try_clone().unwrap());
+                    let mut out = conn;
+                    let mut requests = 0;
+                    loop {
+                        let mut line = String::new();
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                            return;
+                        }
+                        if line != "\r\n" {
+                            continue;
+                        }
+                        requests += 1;
+                        if n == 0 && requests == 2 {
+                            // The pooled connection, closed under the request.
+                            return;
+                        }
+                        let body = format!("answer {requests} on connection {n}");
+                        let _ = write!(
+                            out,
+                            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}",
+                            body.len()
+                        );
+                    }
+                });
+            }
+        });
+        let http = quick();
+        let first = http.send(Retry::Sync, |c| c.get(&url)).unwrap();
+        assert_eq!(first.text().unwrap(), "answer 1 on connection 0");
+        let second = http.send(Retry::Sync, |c| c.get(&url)).unwrap();
+        assert_eq!(second.text().unwrap(), "answer 1 on connection 1");
+        assert_eq!(hits(&connections), 2);
     }
 }

@@ -4,8 +4,13 @@
 //! Work that must be undone even when the run is interrupted (a file uploaded to a
 //! provider only for one request) registers a [`Cleanup`]: it runs exactly once,
 //! when the work finishes or fails, or from the handler before the process exits.
+//!
+//! docpipe's own temporary files and folders in an output folder (downloads,
+//! staging folders) are registered with [`remove_on_interrupt`]: exiting from the
+//! handler skips their destructors, so the handler removes those still there.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -92,6 +97,46 @@ impl Drop for Cleanup {
     }
 }
 
+/// Temporary paths docpipe created, by ticket (see [`remove_on_interrupt`]).
+static LEFTOVERS: Mutex<BTreeMap<u64, PathBuf>> = Mutex::new(BTreeMap::new());
+
+/// Registers a temporary file or folder docpipe just created: if the process is
+/// interrupted while it still exists, the handler removes it. Nothing needs to
+/// unregister it: a path renamed into place or deleted is simply gone, and
+/// entries for such paths are pruned as new ones arrive.
+pub fn remove_on_interrupt(path: &Path) {
+    let Ok(mut map) = LEFTOVERS.lock() else {
+        return;
+    };
+    if map.len() >= 256 {
+        map.retain(|_, p| p.symlink_metadata().is_ok());
+    }
+    let ticket = NEXT_TICKET.fetch_add(1, Ordering::SeqCst);
+    map.insert(ticket, path.to_path_buf());
+}
+
+/// Removes every registered temporary path still there. A worker may still be
+/// writing into a folder being removed, so each removal is tried a few times.
+fn remove_leftovers() {
+    let paths: Vec<PathBuf> = LEFTOVERS
+        .lock()
+        .map(|mut m| std::mem::take(&mut *m).into_values().collect())
+        .unwrap_or_default();
+    for path in paths {
+        for _ in 0..3 {
+            let result = match path.symlink_metadata() {
+                Err(_) => break,
+                Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(&path),
+                Ok(_) => std::fs::remove_file(&path),
+            };
+            if result.is_ok() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
 /// Runs every pending cleanup and waits (bounded) for those already running.
 fn run_cleanups() {
     let pending: Vec<Action> = CLEANUPS
@@ -134,6 +179,7 @@ pub fn install() {
         STOPPING.store(true, Ordering::SeqCst);
         wait_for_submissions();
         run_cleanups();
+        remove_leftovers();
         let active = ACTIVE.lock().map(|a| a.clone()).unwrap_or_default();
         let hint = RESUME_HINT.lock().ok().and_then(|h| h.clone());
         let ids: Vec<&str> = active.keys().map(String::as_str).collect();
@@ -207,5 +253,26 @@ mod tests {
         assert_eq!(count.load(Ordering::SeqCst), 2);
         drop(guard);
         assert_eq!(count.load(Ordering::SeqCst), 2, "ran twice");
+    }
+
+    #[test]
+    fn leftovers_still_there_are_removed_and_others_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join(".docpipe-download-x");
+        let staging = dir.path().join(".docpipe-staging-y");
+        let published = dir.path().join("result");
+        std::fs::write(&file, b"partial").unwrap();
+        std::fs::create_dir_all(staging.join("images")).unwrap();
+        std::fs::write(staging.join("images/a.png"), b"png").unwrap();
+        let renamed = dir.path().join(".docpipe-staging-z");
+        std::fs::create_dir(&renamed).unwrap();
+        for p in [&file, &staging, &renamed] {
+            remove_on_interrupt(p);
+        }
+        // Published: renamed into place before the interruption.
+        std::fs::rename(&renamed, &published).unwrap();
+        remove_leftovers();
+        assert!(!file.exists() && !staging.exists());
+        assert!(published.is_dir(), "a published result was removed");
     }
 }

@@ -116,19 +116,26 @@ impl Outputs {
     }
 
     /// A new empty hidden folder inside the output folder to build a result in.
+    /// Removed by the interrupt handler if the run stops while it exists.
     pub fn staging(&self) -> Result<tempfile::TempDir> {
-        tempfile::Builder::new()
+        let dir = tempfile::Builder::new()
             .prefix(".docpipe-staging-")
             .tempdir_in(&self.root)
-            .with_context(|| format!("cannot create a staging folder in {}", self.root.display()))
+            .with_context(|| {
+                format!("cannot create a staging folder in {}", self.root.display())
+            })?;
+        crate::interrupt::remove_on_interrupt(dir.path());
+        Ok(dir)
     }
 
-    /// A new temporary file inside the output folder.
+    /// A new temporary file inside the output folder (removed on interrupt).
     pub fn temp_file(&self) -> Result<tempfile::NamedTempFile> {
-        tempfile::Builder::new()
+        let file = tempfile::Builder::new()
             .prefix(".docpipe-tmp-")
             .tempfile_in(&self.root)
-            .with_context(|| format!("cannot create a file in {}", self.root.display()))
+            .with_context(|| format!("cannot create a file in {}", self.root.display()))?;
+        crate::interrupt::remove_on_interrupt(file.path());
+        Ok(file)
     }
 
     /// Moves a finished folder or file to `root/<key>`, replacing docpipe's own

@@ -4,7 +4,6 @@
 use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use reqwest::blocking::Body;
@@ -131,8 +130,17 @@ fn download_checked(
     }
     let shown = redact_url(&parsed);
     let mut last_err = None;
-    for attempt in 1..=3u32 {
-        match download_once(http, url, referer, dir) {
+    let mut partial = None;
+    for attempt in 1..=ATTEMPTS {
+        if attempt > 1 {
+            if let Some(err) = http.past_deadline(&format!("the download of {shown}")) {
+                return Err(match last_err {
+                    Some(last) => err.context(format!("{last:#}")),
+                    None => err,
+                });
+            }
+        }
+        match download_once(http, url, referer, dir, partial.take()) {
             Ok(file) => match check(file.path()) {
                 Ok(()) => return Ok(file),
                 Err(e) => {
@@ -140,13 +148,21 @@ fn download_checked(
                     std::thread::sleep(http.backoff(attempt));
                 }
             },
-            Err(DownloadError::Truncated(got, want)) => {
-                last_err = Some(match want {
-                    Some(want) => {
-                        anyhow::anyhow!("download of {shown} stopped at {got} of {want} bytes")
-                    }
-                    None => anyhow::anyhow!("download of {shown} was cut off after {got} bytes"),
+            Err(DownloadError::Truncated(cut)) => {
+                last_err = Some(match cut.expected {
+                    Some(want) => anyhow::anyhow!(
+                        "download of {shown} stopped at {} of {want} bytes{}",
+                        cut.got,
+                        cut.why
+                    ),
+                    None => anyhow::anyhow!(
+                        "download of {shown} was cut off after {} bytes{}",
+                        cut.got,
+                        cut.why
+                    ),
                 });
+                // The next try asks for the rest only, when the server allows it.
+                partial = cut.resumable();
                 std::thread::sleep(http.backoff(attempt));
             }
             Err(DownloadError::Other(e)) => {
@@ -156,11 +172,16 @@ fn download_checked(
     }
     Err(last_err
         .unwrap_or_else(|| anyhow::anyhow!("cannot download {shown}"))
-        .context("tried 3 times; the task is done at the provider: `docpipe fetch` tries again"))
+        .context(format!(
+            "tried {ATTEMPTS} times; the task is done at the provider: `docpipe fetch` tries again"
+        )))
 }
 
+/// Tries of one download (each made of up to `HttpOptions::attempts` requests).
+const ATTEMPTS: u32 = 3;
+
 enum DownloadError {
-    Truncated(u64, Option<u64>),
+    Truncated(Cut),
     Other(anyhow::Error),
 }
 
@@ -170,53 +191,523 @@ impl From<anyhow::Error> for DownloadError {
     }
 }
 
+/// A download that stopped early: what arrived, and what a resume needs.
+struct Cut {
+    file: tempfile::NamedTempFile,
+    got: u64,
+    expected: Option<u64>,
+    /// ` (reason)` for the message, or empty.
+    why: String,
+    /// The strong `ETag` (or `Last-Modified`) of the object, when the server
+    /// said it serves byte ranges of it: a resume asks for the rest only if the
+    /// object is still this one (`If-Range`).
+    validator: Option<String>,
+}
+
+impl Cut {
+    fn resumable(self) -> Option<Partial> {
+        let validator = self.validator?;
+        (self.got > 0).then_some(Partial {
+            file: self.file,
+            got: self.got,
+            validator,
+        })
+    }
+}
+
+/// The start of a download, kept to ask for the rest with `Range`.
+struct Partial {
+    file: tempfile::NamedTempFile,
+    got: u64,
+    validator: String,
+}
+
 fn download_once(
     http: &Http,
     url: &str,
     referer: Option<&str>,
     dir: &Path,
+    partial: Option<Partial>,
 ) -> Result<tempfile::NamedTempFile, DownloadError> {
-    let mut resp = http.send(Retry::Idempotent, |c| {
-        let req = c.get(url).timeout(Duration::from_secs(6 * 3600));
-        match referer {
-            Some(r) => req.header(reqwest::header::REFERER, r),
-            None => req,
+    let range = partial.as_ref().map(|p| (p.got, p.validator.clone()));
+    let mut resp = http.send_transfer(|c| {
+        let mut req = c.get(url);
+        if let Some(r) = referer {
+            req = req.header(reqwest::header::REFERER, r);
         }
+        if let Some((from, validator)) = &range {
+            // Ranges count bytes of the stored representation: ask for it
+            // unencoded, so the rest continues the bytes already on disk.
+            req = req
+                .header(reqwest::header::RANGE, format!("bytes={from}-"))
+                .header(reqwest::header::IF_RANGE, validator.as_str())
+                .header(reqwest::header::ACCEPT_ENCODING, "identity");
+        }
+        req
     })?;
     let status = resp.status();
+    // A 206 continues the part on disk; a 200 (the object changed, or the server
+    // ignores ranges) starts over.
+    let resumed = match (status.as_u16(), partial) {
+        (206, Some(p)) if content_range_start(&resp) == Some(p.got) => Some(p),
+        (206, _) => {
+            return Err(DownloadError::Other(anyhow::anyhow!(
+                "the result host answered a byte range that was not asked for"
+            )))
+        }
+        _ => None,
+    };
     if !status.is_success() {
         return Err(DownloadError::Other(anyhow::anyhow!(
             "the result host answered HTTP {}",
             status.as_u16()
         )));
     }
-    let expected = resp.content_length();
-    let mut file = tempfile::Builder::new()
-        .prefix(".docpipe-download-")
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    let mut buf = vec![0u8; 256 * 1024];
-    let mut got = 0u64;
-    // Reads return what the socket holds (often 1–16 KiB); buffered, the writes do
-    // not follow them one system call each.
-    let mut out = std::io::BufWriter::with_capacity(256 * 1024, file.as_file_mut());
-    loop {
-        let n = match resp.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            // A connection cut mid-body is a truncation: download again.
-            Err(_) => return Err(DownloadError::Truncated(got, expected)),
-        };
-        out.write_all(&buf[..n])
-            .with_context(|| format!("cannot write to {}", dir.display()))?;
-        got += n as u64;
-    }
-    out.flush().context("cannot write the download")?;
-    drop(out);
-    if let Some(want) = expected {
-        if got != want {
-            return Err(DownloadError::Truncated(got, Some(want)));
+    // reqwest decodes gzip, deflate and br itself and then drops Content-Length
+    // (it counts encoded bytes): the length check needs a plain body, and a cut
+    // encoded one fails in the decoder instead.
+    let (mut file, start, expected) = match resumed {
+        Some(p) => {
+            let total = content_range_total(&resp);
+            (p.file, p.got, total)
         }
+        None => {
+            let file = tempfile::Builder::new()
+                .prefix(".docpipe-download-")
+                .tempfile_in(dir)
+                .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+            crate::interrupt::remove_on_interrupt(file.path());
+            (file, 0, resp.content_length())
+        }
+    };
+    let validator = validator(&resp);
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut got = start;
+    let mut cut = None;
+    {
+        use std::io::Seek;
+        let handle = file.as_file_mut();
+        handle
+            .seek(std::io::SeekFrom::Start(start))
+            .context("cannot write the download")?;
+        handle.set_len(start).context("cannot write the download")?;
+        // Reads return what the socket holds (often 1–16 KiB); buffered, the
+        // writes do not follow them one system call each.
+        let mut out = std::io::BufWriter::with_capacity(256 * 1024, handle);
+        loop {
+            let n = match resp.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                // A connection cut or stalled mid-body is a truncation: the
+                // rest is asked for again (unless the command's time is up).
+                Err(e) => {
+                    if let Some(err) = http.past_deadline("the download") {
+                        return Err(DownloadError::Other(err));
+                    }
+                    cut = Some(format!(" ({e})"));
+                    break;
+                }
+            };
+            out.write_all(&buf[..n])
+                .with_context(|| format!("cannot write to {}", dir.display()))?;
+            got += n as u64;
+            if let Some(err) = http.past_deadline("the download") {
+                return Err(DownloadError::Other(err));
+            }
+        }
+        out.flush().context("cannot write the download")?;
+    }
+    let short = expected.is_some_and(|want| got != want);
+    if cut.is_some() || short {
+        return Err(DownloadError::Truncated(Cut {
+            file,
+            got,
+            expected,
+            why: cut.unwrap_or_default(),
+            validator,
+        }));
     }
     Ok(file)
+}
+
+/// What `If-Range` can carry: a strong ETag, else Last-Modified; only when the
+/// server serves byte ranges and the body is the stored bytes (not re-encoded).
+fn validator(resp: &reqwest::blocking::Response) -> Option<String> {
+    let headers = resp.headers();
+    let ranges = headers
+        .get(reqwest::header::ACCEPT_RANGES)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("bytes"));
+    let plain = resp.content_length().is_some() || resp.status().as_u16() == 206;
+    if !ranges || !plain {
+        return None;
+    }
+    let get = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
+    };
+    get(reqwest::header::ETAG)
+        .filter(|e| !e.starts_with("W/"))
+        .or_else(|| get(reqwest::header::LAST_MODIFIED))
+        .map(str::to_string)
+}
+
+/// `Content-Range: bytes <start>-<end>/<total>`.
+fn content_range(resp: &reqwest::blocking::Response) -> Option<(u64, Option<u64>)> {
+    let v = resp
+        .headers()
+        .get(reqwest::header::CONTENT_RANGE)?
+        .to_str()
+        .ok()?;
+    let rest = v.trim().strip_prefix("bytes ")?;
+    let (span, total) = rest.split_once('/')?;
+    let start = span.split_once('-')?.0.trim().parse().ok()?;
+    Some((start, total.trim().parse().ok()))
+}
+
+fn content_range_start(resp: &reqwest::blocking::Response) -> Option<u64> {
+    content_range(resp).map(|(s, _)| s)
+}
+
+fn content_range_total(resp: &reqwest::blocking::Response) -> Option<u64> {
+    content_range(resp).and_then(|(_, t)| t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::HttpOptions;
+    use std::io::{BufRead, BufReader};
+    use std::net::{TcpListener, TcpStream};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    /// One request as the fake saw it: the request line and its headers.
+    type Seen = Arc<Mutex<Vec<String>>>;
+
+    /// A CDN fake on 127.0.0.1:0: `answer(n, head, conn)` writes the answer to
+    /// the n-th connection (0-based) however it likes: stalling, cutting off,
+    /// compressing. Every request head is kept in the returned log.
+    fn cdn(answer: impl Fn(usize, &str, &mut TcpStream) + Send + Sync + 'static) -> (String, Seen) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let seen: Seen = Arc::default();
+        let log = seen.clone();
+        let answer = Arc::new(answer);
+        let count = Arc::new(AtomicUsize::new(0));
+        std::thread::spawn(move || {
+            for conn in listener.incoming().flatten() {
+                let (answer, log, count) = (answer.clone(), log.clone(), count.clone());
+                std::thread::spawn(move || {
+                    let mut conn = conn;
+                    let mut reader = BufReader::new(conn.try_clone().unwrap());
+                    let mut head = String::new();
+                    loop {
+                        let mut line = String::new();
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                            return;
+                        }
+                        if line.trim().is_empty() {
+                            break;
+                        }
+                        head.push_str(&line);
+                    }
+                    log.lock().unwrap().push(head.clone());
+                    let n = count.fetch_add(1, Ordering::SeqCst);
+                    answer(n, &head, &mut conn);
+                });
+            }
+        });
+        (url, seen)
+    }
+
+    fn http(stall: Duration, deadline: Option<Duration>) -> Http {
+        Http::new(HttpOptions {
+            stall_timeout: stall,
+            retry_base: Duration::from_millis(5),
+            deadline: deadline.map(|d| Instant::now() + d),
+            ..HttpOptions::default()
+        })
+        .unwrap()
+    }
+
+    fn body() -> Vec<u8> {
+        (0..200_000u32).map(|i| (i * 7 % 251) as u8).collect()
+    }
+
+    fn head(status: &str, extra: &str, len: usize) -> String {
+        format!("HTTP/1.1 {status}\r\nContent-Length: {len}\r\nConnection: close\r\n{extra}\r\n")
+    }
+
+    fn header_of<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+        head.lines().find_map(|l| {
+            let (n, v) = l.split_once(':')?;
+            n.trim().eq_ignore_ascii_case(name).then_some(v.trim())
+        })
+    }
+
+    /// Held open, silent, for far longer than the stall timeout.
+    fn stall(conn: &mut TcpStream) {
+        let _ = conn.flush();
+        std::thread::sleep(Duration::from_secs(30));
+    }
+
+    fn serve_whole(conn: &mut TcpStream) {
+        let data = body();
+        let _ = conn.write_all(head("200 OK", "", data.len()).as_bytes());
+        let _ = conn.write_all(&data);
+    }
+
+    #[test]
+    fn a_stall_before_the_headers_is_retried_after_the_stall_timeout() {
+        let (url, seen) = cdn(|n, _, conn| match n {
+            0 => stall(conn),
+            _ => serve_whole(conn),
+        });
+        let started = Instant::now();
+        let dir = tempfile::tempdir().unwrap();
+        let file = download(&http(Duration::from_secs(1), None), &url, None, dir.path()).unwrap();
+        assert_eq!(std::fs::read(file.path()).unwrap(), body());
+        assert_eq!(seen.lock().unwrap().len(), 2);
+        let took = started.elapsed();
+        assert!(
+            took >= Duration::from_secs(1) && took < Duration::from_secs(10),
+            "{took:?}"
+        );
+    }
+
+    #[test]
+    fn a_stall_mid_body_resumes_with_a_range_when_the_server_allows_it() {
+        let data = body();
+        let (url, seen) = cdn(move |n, req, conn| {
+            let data = body();
+            let tags = "ETag: \"v1\"\r\nAccept-Ranges: bytes\r\n";
+            if n == 0 {
+                let _ = conn.write_all(head("200 OK", tags, data.len()).as_bytes());
+                let _ = conn.write_all(&data[..data.len() / 2]);
+                stall(conn);
+            } else {
+                let range = header_of(req, "range").expect("a resume asks for a range");
+                assert_eq!(header_of(req, "if-range"), Some("\"v1\""));
+                let from: usize = range
+                    .trim_start_matches("bytes=")
+                    .trim_end_matches('-')
+                    .parse()
+                    .unwrap();
+                let rest = &data[from..];
+                let cr = format!(
+                    "{tags}Content-Range: bytes {from}-{}/{}\r\n",
+                    data.len() - 1,
+                    data.len()
+                );
+                let _ = conn.write_all(head("206 Partial Content", &cr, rest.len()).as_bytes());
+                let _ = conn.write_all(rest);
+            }
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let file = download(&http(Duration::from_secs(1), None), &url, None, dir.path()).unwrap();
+        assert_eq!(std::fs::read(file.path()).unwrap(), data);
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 2, "{seen:?}");
+        assert!(
+            seen[1]
+                .to_ascii_lowercase()
+                .contains("range: bytes=100000-"),
+            "{}",
+            seen[1]
+        );
+    }
+
+    #[test]
+    fn a_stall_mid_chunk_of_an_unsized_body_is_downloaded_again() {
+        let (url, seen) = cdn(|n, _, conn| {
+            let data = body();
+            if n == 0 {
+                let h =
+                    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+                let _ = conn.write_all(h.as_bytes());
+                // A chunk announced at full size, half of it sent.
+                let _ = conn.write_all(format!("{:x}\r\n", data.len()).as_bytes());
+                let _ = conn.write_all(&data[..data.len() / 2]);
+                stall(conn);
+            } else {
+                serve_whole(conn);
+            }
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let started = Instant::now();
+        let file = download(&http(Duration::from_secs(1), None), &url, None, dir.path()).unwrap();
+        assert_eq!(std::fs::read(file.path()).unwrap(), body());
+        assert_eq!(seen.lock().unwrap().len(), 2);
+        assert!(started.elapsed() < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn a_result_host_that_never_answers_fails_in_bounded_time() {
+        let (url, seen) = cdn(|_, _, conn| stall(conn));
+        let dir = tempfile::tempdir().unwrap();
+        let started = Instant::now();
+        let err =
+            download(&http(Duration::from_secs(1), None), &url, None, dir.path()).unwrap_err();
+        let took = started.elapsed();
+        // 4 requests, each given up after 1 s without progress.
+        assert!(took < Duration::from_secs(10), "{took:?}");
+        assert_eq!(seen.lock().unwrap().len(), 4);
+        let text = format!("{err:#}");
+        assert!(text.contains("failed after 4 attempt(s)"), "{text}");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "temp file left"
+        );
+    }
+
+    #[test]
+    fn the_command_deadline_bounds_a_slow_but_moving_download() {
+        // One byte every 300 ms never trips the 1 s stall timeout; the 2 s
+        // deadline (`--timeout`) ends it.
+        let (url, _) = cdn(|_, _, conn| {
+            let _ = conn.write_all(head("200 OK", "", 1000).as_bytes());
+            for _ in 0..1000 {
+                if conn.write_all(b"x").is_err() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(300));
+            }
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let started = Instant::now();
+        let http = http(Duration::from_secs(1), Some(Duration::from_secs(2)));
+        let err = download(&http, &url, None, dir.path()).unwrap_err();
+        let took = started.elapsed();
+        assert!(took < Duration::from_secs(4), "{took:?}");
+        let kind = err
+            .chain()
+            .find_map(|e| e.downcast_ref::<crate::error::Error>())
+            .map(|e| e.kind.clone());
+        assert_eq!(kind, Some(crate::error::Kind::Timeout), "{err:#}");
+    }
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all(data).unwrap();
+        enc.finish().unwrap()
+    }
+
+    #[test]
+    fn a_gzip_encoded_answer_is_decoded_and_checked_whole() {
+        let (url, _) = cdn(|_, _, conn| {
+            let packed = gzip(&body());
+            let extra = "Content-Encoding: gzip\r\nETag: \"v1\"\r\nAccept-Ranges: bytes\r\n";
+            let _ = conn.write_all(head("200 OK", extra, packed.len()).as_bytes());
+            let _ = conn.write_all(&packed);
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let file = download(&http(Duration::from_secs(5), None), &url, None, dir.path()).unwrap();
+        assert_eq!(std::fs::read(file.path()).unwrap(), body());
+    }
+
+    #[test]
+    fn a_cut_gzip_answer_is_downloaded_again_not_kept() {
+        let (url, seen) = cdn(|n, _, conn| {
+            let packed = gzip(&body());
+            let _ = conn
+                .write_all(head("200 OK", "Content-Encoding: gzip\r\n", packed.len()).as_bytes());
+            let end = if n == 0 {
+                packed.len() / 2
+            } else {
+                packed.len()
+            };
+            let _ = conn.write_all(&packed[..end]);
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let file = download(&http(Duration::from_secs(5), None), &url, None, dir.path()).unwrap();
+        assert_eq!(std::fs::read(file.path()).unwrap(), body());
+        assert_eq!(seen.lock().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn the_referer_is_kept_on_every_redirect_hop() {
+        let (url, seen) = cdn(|n, req, conn| {
+            if n == 0 {
+                let path = req.split_whitespace().nth(1).unwrap_or("/");
+                let host = header_of(req, "host").unwrap().to_string();
+                let loc = format!("Location: http://{host}{path}/next\r\n");
+                let _ = conn.write_all(head("302 Found", &loc, 0).as_bytes());
+            } else {
+                serve_whole(conn);
+            }
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let referer = "https://mineru.net/";
+        download(
+            &http(Duration::from_secs(5), None),
+            &format!("{url}/r.zip"),
+            Some(referer),
+            dir.path(),
+        )
+        .unwrap();
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 2);
+        for h in seen.iter() {
+            assert_eq!(header_of(h, "referer"), Some(referer), "{h}");
+        }
+    }
+
+    fn small_zip() -> Vec<u8> {
+        let mut buf = std::io::Cursor::new(Vec::new());
+        let mut w = zip::ZipWriter::new(&mut buf);
+        let opts = zip::write::SimpleFileOptions::default();
+        w.start_file("full.md", opts).unwrap();
+        w.write_all(&body()).unwrap();
+        w.finish().unwrap();
+        buf.into_inner()
+    }
+
+    /// The same bytes in each Content-Encoding a CDN may answer with.
+    fn encode(encoding: &str, data: &[u8]) -> Vec<u8> {
+        match encoding {
+            "gzip" => gzip(data),
+            "deflate" => {
+                let mut enc =
+                    flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+                enc.write_all(data).unwrap();
+                enc.finish().unwrap()
+            }
+            "br" => {
+                let mut out = Vec::new();
+                {
+                    let mut enc = brotli::CompressorWriter::new(&mut out, 4096, 5, 22);
+                    enc.write_all(data).unwrap();
+                }
+                out
+            }
+            other => panic!("no encoder for {other}"),
+        }
+    }
+
+    #[test]
+    fn an_encoded_zip_is_checked_and_kept_decoded_in_every_encoding() {
+        for encoding in ["gzip", "deflate", "br"] {
+            let (url, seen) = cdn(move |_, _, conn| {
+                let packed = encode(encoding, &small_zip());
+                let extra =
+                    format!("Content-Encoding: {encoding}\r\nContent-Type: application/zip\r\n");
+                let _ = conn.write_all(head("200 OK", &extra, packed.len()).as_bytes());
+                let _ = conn.write_all(&packed);
+            });
+            let dir = tempfile::tempdir().unwrap();
+            let file =
+                download_zip(&http(Duration::from_secs(5), None), &url, None, dir.path()).unwrap();
+            assert_eq!(
+                std::fs::read(file.path()).unwrap(),
+                small_zip(),
+                "{encoding}"
+            );
+            // One download: the decoded zip passed its check the first time.
+            assert_eq!(seen.lock().unwrap().len(), 1, "{encoding}");
+        }
+    }
 }

@@ -26,8 +26,15 @@ pub struct Ctx {
 impl Ctx {
     pub fn new(global: GlobalArgs) -> Result<Ctx> {
         let config = Config::load(global.config.as_deref(), Box::new(process_env))?;
+        // `--timeout` bounds the whole command, downloads included; a bad value
+        // is reported by the command that reads it.
+        let deadline = config
+            .timeout(global.timeout)
+            .ok()
+            .map(|t| std::time::Instant::now() + t);
         let http = Http::new(HttpOptions {
             verbose: global.verbose > 0,
+            deadline,
             ..config.http_options()?
         })?;
         crate::unpack::Limits::configure(config.unpack_limits());

@@ -9,9 +9,10 @@ use serde_json::Value;
 use super::envelope::Answer;
 use super::ProviderInfo;
 use crate::config::{ProviderSettings, Secret};
-use crate::http::{Http, Retry};
+use crate::http::{Busy, Http, Retry};
 
 /// [`call`] with the provider's key, or the missing-key error.
+#[allow(clippy::too_many_arguments)]
 pub fn keyed_call(
     info: &ProviderInfo,
     settings: &ProviderSettings,
@@ -20,6 +21,7 @@ pub fn keyed_call(
     path: &str,
     body: Option<&Value>,
     retry: Retry,
+    busy: Option<Busy>,
 ) -> Result<Answer> {
     let key = settings.key_for(info)?;
     call(
@@ -30,11 +32,14 @@ pub fn keyed_call(
         path,
         body,
         retry,
+        busy,
     )
 }
 
 /// One JSON request to a provider's API; the key goes only here, as a Bearer
-/// token, and only when there is one.
+/// token, and only when there is one. `busy`: the dialect's test for an answer
+/// that says "try again later" (retried by the HTTP layer, creations included).
+#[allow(clippy::too_many_arguments)]
 pub fn call(
     http: &Http,
     base_url: &str,
@@ -43,9 +48,10 @@ pub fn call(
     path: &str,
     body: Option<&Value>,
     retry: Retry,
+    busy: Option<Busy>,
 ) -> Result<Answer> {
     let url = format!("{base_url}{path}");
-    let resp = http.send(retry, |c| {
+    let build = |c: &reqwest::blocking::Client| {
         let mut req = c
             .request(method.clone(), &url)
             .header("Accept", "application/json");
@@ -56,7 +62,11 @@ pub fn call(
             Some(b) => req.json(b),
             None => req,
         }
-    })?;
+    };
+    let resp = match busy {
+        Some(busy) => http.send_busy(retry, busy, build)?,
+        None => http.send(retry, build)?,
+    };
     read_answer(resp)
 }
 

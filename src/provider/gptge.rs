@@ -233,6 +233,7 @@ impl Provider for GptGe {
             &format!("/task/{}", task.id),
             None,
             Retry::Idempotent,
+            None,
         )?;
         let data = expect_ok(answer, &task.id)?;
         Ok(task_status(&data))

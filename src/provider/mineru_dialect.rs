@@ -117,6 +117,7 @@ impl KeyedApi<'_> {
             &path,
             body,
             retry,
+            Some(is_transient),
         )
     }
 

@@ -8,6 +8,7 @@ use serde_json::{json, Map, Value};
 use super::api::call;
 use super::envelope::Answer;
 use super::mineru::REFERER;
+use super::mineru_dialect::is_transient;
 use super::mineru_dialect::{
     expect_ok, option_fields, task_status, Dialect, COMMON_CODES, FLASH_CODES,
 };
@@ -69,6 +70,7 @@ impl Flash {
             path,
             Some(&body),
             Retry::Create,
+            Some(is_transient),
         )
     }
 
@@ -154,6 +156,7 @@ impl Provider for Flash {
             &path,
             None,
             Retry::Idempotent,
+            Some(is_transient),
         )?;
         let data = self.expect_ok(answer, &task.id)?;
         Ok(task_status(&data, DIALECT.referer))

@@ -135,6 +135,7 @@ impl Mistral {
             path,
             body,
             retry,
+            None,
         )?;
         expect_ok(answer, subject)
     }
@@ -183,12 +184,13 @@ impl Mistral {
         if opts.extract_footer {
             body.insert("extract_footer".into(), json!(true));
         }
-        // Billed per page: a lost answer is not sent again, a 429 refusal is.
+        // Synchronous: no task is left behind, so it is retried like a read (a
+        // retry after a lost answer is billed like the rerun it replaces).
         self.json(
             Method::POST,
             "/v1/ocr",
             Some(&Value::Object(body)),
-            Retry::Create,
+            Retry::Sync,
             &doc.input,
         )
     }
@@ -205,6 +207,7 @@ fn delete_file(http: &Http, base_url: &str, key: &Secret, id: &str, input: &str)
         &format!("/v1/files/{id}"),
         None,
         Retry::Idempotent,
+        None,
     )
     .and_then(|a| match a.http_status {
         // Gone already: an earlier attempt deleted it and its answer was lost.

@@ -8,7 +8,11 @@
 //! extract_text`, answered as JSON or as server-sent events.
 //!
 //! The key travels in `x-api-key`, which reqwest does not strip on a cross-host
-//! redirect: this provider's client never follows redirects.
+//! redirect: like every keyed request, these follow redirects only on the same
+//! host and port (`http.rs`); one to another host is refused.
+//!
+//! An MCP session is closed (`DELETE` with its `Mcp-Session-Id`) when the
+//! document is done, failed or not: servers cap open sessions.
 
 use anyhow::{Context, Result};
 use base64::Engine;
@@ -61,9 +65,6 @@ enum Transport {
 }
 
 pub fn build(settings: ProviderSettings, http: Http) -> Box<dyn Provider> {
-    // Building a client only fails when TLS cannot be set up at all; then the shared
-    // client is kept and the first request reports the problem.
-    let http = http.without_redirects().unwrap_or(http);
     Box::new(MistralOcr { settings, http })
 }
 
@@ -123,7 +124,7 @@ impl MistralOcr {
             Source::Base64(data) => body["image"] = json!(data),
             Source::Url(url) => body["imageUrl"] = json!(url),
         }
-        let resp = self.post("/api/ocr/process", &body, Retry::Create, None)?;
+        let resp = self.post("/api/ocr/process", &body, Retry::Sync, None)?;
         let answer = read_answer(resp)?;
         if !answer.is_ok() {
             return Err(classify(&answer, &doc.input).into());
@@ -141,6 +142,34 @@ impl MistralOcr {
 
     fn mcp(&self, doc: &Document, source: &Source, format: &str) -> Result<String> {
         let mut session: Option<String> = None;
+        let result = self.mcp_session(doc, source, format, &mut session);
+        if let Some(id) = session {
+            self.close_session(&id);
+        }
+        result
+    }
+
+    /// Ends the session; a server that does not allow it answers 405, and any
+    /// failure here only leaves the session to the server's own expiry.
+    fn close_session(&self, id: &str) {
+        let Ok(key) = self.key() else { return };
+        let url = format!("{}/api/mcp", self.settings.base_url);
+        let _ = self.http.send(Retry::Never, |c| {
+            c.delete(&url)
+                .header("x-api-key", key.expose())
+                .header("Mcp-Session-Id", id)
+        });
+    }
+
+    /// initialize → notifications/initialized → tools/call; the session ID the
+    /// server hands out is left in `session` for [`MistralOcr::mcp`] to close.
+    fn mcp_session(
+        &self,
+        doc: &Document,
+        source: &Source,
+        format: &str,
+        session: &mut Option<String>,
+    ) -> Result<String> {
         let init = json!({
             "jsonrpc": "2.0", "id": 1, "method": "initialize",
             "params": {
@@ -155,7 +184,7 @@ impl MistralOcr {
             .get("mcp-session-id")
             .and_then(|v| v.to_str().ok())
         {
-            session = Some(id.to_string());
+            *session = Some(id.to_string());
         }
         rpc_result(resp, 1, "initialize", &doc.input)?;
         let note = json!({"jsonrpc": "2.0", "method": "notifications/initialized"});
@@ -176,7 +205,7 @@ impl MistralOcr {
                 "arguments": {"image_source": image_source, "output_format": format}
             }
         });
-        let resp = self.post("/api/mcp", &call, Retry::Create, session.as_deref())?;
+        let resp = self.post("/api/mcp", &call, Retry::Sync, session.as_deref())?;
         let result = rpc_result(resp, 2, "tools/call extract_text", &doc.input)?;
         let text = result
             .get("content")

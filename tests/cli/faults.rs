@@ -1,7 +1,9 @@
 //! Fault injection: 100-document batches against fakes that fail 15 % of their
 //! answers (5xx, 429 with Retry-After, dropped connections, truncated downloads,
-//! stalls past the read timeout) finish with every result complete and
-//! byte-correct, exactly one task per document, and no key off the API host.
+//! stalls past the read and stall timeouts, downloads included; creations refused
+//! with 429, 500, 503 or MinerU's "try again later" codes) finish in one run with
+//! every result complete and byte-correct, exactly one task per document, and no
+//! key off the API host.
 
 use std::fs;
 use std::path::Path;
@@ -16,7 +18,8 @@ use crate::support::{demo_images, demo_markdown, FakeConfig, FakeMineru, Recorde
 
 const SEED: u64 = 0x5eed_d0c5;
 const PERCENT: u64 = 15;
-/// The client's read timeout in these tests, and the stall that exceeds it.
+/// The client's read and stall timeouts in these tests, and the stall that
+/// exceeds them.
 const READ_TIMEOUT: &str = "1s";
 const STALL: Duration = Duration::from_millis(1500);
 
@@ -24,6 +27,7 @@ const STALL: Duration = Duration::from_millis(1500);
 fn fast(cmd: &mut assert_cmd::Command) {
     cmd.env("DOCPIPE_RETRY_BASE", "5ms")
         .env("DOCPIPE_READ_TIMEOUT", READ_TIMEOUT)
+        .env("DOCPIPE_STALL_TIMEOUT", READ_TIMEOUT)
         .env("DOCPIPE_CONNECT_TIMEOUT", "2s");
     cmd.timeout(Duration::from_secs(120));
 }
@@ -48,6 +52,11 @@ fn pdfs(dir: &Path, n: usize) -> Vec<std::path::PathBuf> {
         })
         .collect()
 }
+
+/// MinerU's "queue full, try again later" answer (its SDK lists -10001, -60007
+/// and -60009 as retryable).
+const MINERU_BUSY: &str =
+    r#"{"code":-60009,"msg":"queue is full, please try again later","data":null}"#;
 
 fn mineru_creates(rq: &Recorded) -> bool {
     rq.method == "POST"
@@ -78,7 +87,11 @@ fn assert_mineru_result(dir: &Path, origin: Option<&[u8]>) {
 
 #[test]
 fn mineru_files_and_urls_survive_15_percent_faults() {
-    let faults = Arc::new(Faults::new(SEED, PERCENT, mineru_creates).with_stalls(STALL));
+    let faults = Arc::new(
+        Faults::new(SEED, PERCENT, mineru_creates)
+            .with_stalls(STALL)
+            .with_busy_answer(MINERU_BUSY),
+    );
     let fake = FakeMineru::start_with(FakeConfig {
         faults: Some(faults.clone()),
         ..FakeConfig::default()
@@ -131,7 +144,8 @@ fn parse4ai_urls_survive_15_percent_faults() {
         Faults::new(SEED, PERCENT, |rq| {
             rq.method == "POST" && rq.path_only().contains("/extract/task")
         })
-        .with_stalls(STALL),
+        .with_stalls(STALL)
+        .with_busy_answer(MINERU_BUSY),
     );
     let fake = FakeParse4ai::start_with(P4Config {
         faults: Some(faults.clone()),
@@ -320,6 +334,56 @@ fn mistralocr_sync_ocr_in_a_batch_survives_15_percent_faults() {
     for i in 0..100 {
         let md = fs::read_to_string(env.out().join(format!("f{i:03}/full.md"))).unwrap();
         assert_eq!(md, MARKDOWN);
+    }
+}
+
+/// A creation refused with a 500 or MinerU's "try again later" codes is sent
+/// again in the same run (the service acted on nothing): the batch completes
+/// in one run, with one task per document, on each of MinerU's busy codes.
+#[test]
+fn refused_creations_are_retried_in_the_same_run() {
+    for busy in [
+        r#"{"code":-10001,"msg":"service error, please try again later"}"#,
+        r#"{"code":-60007,"msg":"model unavailable, please try again later"}"#,
+        MINERU_BUSY,
+    ] {
+        let faults = Arc::new(
+            Faults::new(SEED, 0, mineru_creates)
+                .with_busy_answer(busy)
+                .refusing_creations(3),
+        );
+        let fake = FakeMineru::start_with(FakeConfig {
+            faults: Some(faults.clone()),
+            ..FakeConfig::default()
+        });
+        let env = Env::new();
+        let list = env.work.path().join("list.txt");
+        let urls: Vec<String> = (0..10)
+            .map(|i| format!("https://docs.example.org/busy/b{i:03}.pdf"))
+            .collect();
+        fs::write(&list, urls.join("\n")).unwrap();
+        let mut cmd = env.keyed(&fake);
+        fast(&mut cmd);
+        let out = cmd
+            .args(["-p", "mineru", "-q", "batch", "-o"])
+            .arg(env.out())
+            .arg("--from")
+            .arg(&list)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{busy}: {}", stderr_of(&out));
+        assert_eq!(
+            faults.injected().get("busy code").copied(),
+            Some(1),
+            "{:?}",
+            faults.injected()
+        );
+        assert_eq!(faults.injected().get("500").copied(), Some(2));
+        assert_eq!(fake.count("POST", "/api/v4/extract/task/batch"), 4);
+        assert_eq!(fake.tasks_created(), 10, "one task per document");
+        for i in 0..10 {
+            assert_mineru_result(&env.out().join(format!("b{i:03}")), None);
+        }
     }
 }
 

@@ -97,7 +97,11 @@ fn mcp_over_json_from_config_initializes_and_echoes_the_session() {
     assert!(out.status.success(), "{}", stderr_of(&out));
     assert_clean(&fake);
     assert_eq!(stdout_of(&out), MARKDOWN);
-    let reqs = fake.api_requests();
+    let reqs: Vec<_> = fake
+        .api_requests()
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .collect();
     let methods: Vec<String> = reqs
         .iter()
         .map(|r| r.json().unwrap()["method"].as_str().unwrap().to_string())
@@ -107,6 +111,19 @@ fn mcp_over_json_from_config_initializes_and_echoes_the_session() {
         ["initialize", "notifications/initialized", "tools/call"]
     );
     assert!(reqs.iter().all(|r| r.path == "/api/mcp"));
+    // The session was closed at the end, with its ID and the key.
+    let close = fake
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "DELETE")
+        .expect("the session was closed");
+    assert_eq!(close.header("x-api-key"), Some(MISTRALOCR_KEY));
+    assert_eq!(fake.closed_sessions().len(), 1);
+    assert_eq!(
+        close.header("mcp-session-id"),
+        Some(fake.closed_sessions()[0].as_str())
+    );
+    assert_eq!(fake.open_sessions(), 0);
     let call = reqs[2].json().unwrap();
     let args = &call["params"]["arguments"];
     assert_eq!(call["params"]["name"], "extract_text");
@@ -176,6 +193,72 @@ fn mcp_tool_error_exits_5() {
         err.contains("https://example.org/a.png") && err.contains("could not be read"),
         "{err}"
     );
+}
+
+/// A server capping open sessions at 2 serves any number of runs: each closes
+/// its session, even when the tool call failed.
+#[test]
+fn mcp_sessions_are_closed_so_a_capped_server_keeps_serving() {
+    for tool_error in [false, true] {
+        let fake = FakeMistralOcr::start_with(MistralOcrConfig {
+            max_sessions: 2,
+            tool_error,
+            ..MistralOcrConfig::default()
+        });
+        for run in 0..4 {
+            // A fresh record each run: the same document again would be printed
+            // from the answer held in the record, without asking the service.
+            let env = Env::new();
+            let out = cmd(&env, &fake)
+                .args(["-p", "mistralocr", "ocr", "--transport", "mcp"])
+                .arg("https://example.org/a.png")
+                .output()
+                .unwrap();
+            let want = if tool_error { 5 } else { 0 };
+            assert_eq!(
+                out.status.code(),
+                Some(want),
+                "run {run}: {}",
+                stderr_of(&out)
+            );
+            assert_eq!(fake.open_sessions(), 0, "run {run} left its session open");
+        }
+        assert_eq!(fake.closed_sessions().len(), 4);
+        assert_clean(&fake);
+    }
+}
+
+/// An endpoint moved on the same host (307) is followed with the key, REST and
+/// MCP alike; the body goes again with the same method.
+#[test]
+fn a_same_host_redirect_is_followed_with_the_key() {
+    let fake = FakeMistralOcr::start_with(MistralOcrConfig {
+        same_host_redirect: true,
+        ..MistralOcrConfig::default()
+    });
+    for transport in ["rest", "mcp"] {
+        // Each transport with its own record (the same document is asked once).
+        let env = Env::new();
+        let out = cmd(&env, &fake)
+            .args(["-p", "mistralocr", "ocr", "--transport", transport])
+            .arg("https://example.org/a.png")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{transport}: {}", stderr_of(&out));
+        assert_eq!(stdout_of(&out), MARKDOWN, "{transport}");
+    }
+    let moved: Vec<_> = fake
+        .api_requests()
+        .into_iter()
+        .filter(|r| r.path.starts_with("/v2/"))
+        .collect();
+    // REST: 1; MCP: initialize, initialized, tools/call and the closing DELETE.
+    assert_eq!(moved.len(), 5, "{moved:?}");
+    assert!(moved
+        .iter()
+        .all(|r| r.header("x-api-key") == Some(MISTRALOCR_KEY)));
+    assert!(fake.trap_requests().is_empty());
+    assert_clean(&fake);
 }
 
 #[test]

@@ -269,3 +269,63 @@ fn a_signal_during_a_creation_waits_for_it_to_be_recorded() {
         assert!(env.out().join(format!("s{i:03}/full.md")).is_file());
     }
 }
+
+/// A signal while a result is being downloaded (and, in a batch, while others
+/// may be unpacking) leaves nothing of docpipe's in the output folder but its
+/// run record: no `.docpipe-download-*`, no `.docpipe-staging-*`.
+#[cfg(unix)]
+#[test]
+fn a_signal_during_a_download_leaves_no_temporary_files_behind() {
+    use crate::support::faults::Faults;
+    for (command, signal) in [("parse", "-TERM"), ("batch", "-INT")] {
+        let faults = Faults::new(1, 0, |_| false).stalling_downloads(Duration::from_secs(20));
+        let fake = FakeMineru::start_with(FakeConfig {
+            faults: Some(std::sync::Arc::new(faults)),
+            ..FakeConfig::default()
+        });
+        let env = Env::new();
+        let mut cmd = env.std_cmd(&fake);
+        cmd.env("MINERU_API_KEY", TOKEN)
+            .args(["-p", "mineru", command, "-o"])
+            .arg(env.out())
+            .arg("https://docs.example.org/big/report.pdf");
+        let child = cmd.stderr(std::process::Stdio::piped()).spawn().unwrap();
+        let started = Instant::now();
+        let temporary = |name: &str| name.starts_with(".docpipe-") && name != ".docpipe";
+        let leftovers = || -> Vec<String> {
+            fs::read_dir(env.out())
+                .map(|rd| {
+                    rd.flatten()
+                        .map(|e| e.file_name().to_string_lossy().into_owned())
+                        .filter(|n| temporary(n))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        // Half the zip is on disk, the rest never comes.
+        while !leftovers()
+            .iter()
+            .any(|n| n.starts_with(".docpipe-download-"))
+        {
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "{command}: no download started"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        let kill = std::process::Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(kill.success());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(130),
+            "{command}: {}",
+            stderr_of(&out)
+        );
+        assert_eq!(leftovers(), Vec::<String>::new(), "{command}");
+    }
+}

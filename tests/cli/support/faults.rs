@@ -13,10 +13,15 @@
 //!
 //! Requests that create a task are only ever refused *before* the fake acts on
 //! them, and only the way a real service refuses such a request without acting on
-//! it (429, 503): the fault runs instead of the handler, so no task exists. Lost
-//! answers to creations (500, 502, a closed connection, a stall) are what the
-//! client must not retry, so injecting them here would test the rerun, which has
-//! its own test.
+//! it (429, 500, 503, or a "try again later" code in a 200 answer when the fake's
+//! dialect has one, see [`Faults::with_busy_answer`]): the fault runs instead of
+//! the handler, so no task exists. Lost answers to creations (502, a closed
+//! connection, a stall) are what the client must not retry, so injecting them
+//! here would test the rerun, which has its own test.
+//!
+//! Downloads (GET on the CDN) also stall, before the headers or halfway through
+//! the body, when [`Faults::with_stalls`] is set: the client's no-progress
+//! timeout (`DOCPIPE_STALL_TIMEOUT`) must end the wait and fetch the rest.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
@@ -41,6 +46,10 @@ pub enum Fault {
     Corrupt,
     /// The answer only after this long.
     Stall(Duration),
+    /// Half the body, then nothing for this long, then the connection closed.
+    StallMidBody(Duration),
+    /// HTTP 200 with this body: the service's "try again later" code.
+    Busy(&'static str),
 }
 
 impl Fault {
@@ -55,6 +64,8 @@ impl Fault {
             Fault::Truncate => "truncated download",
             Fault::Corrupt => "damaged download",
             Fault::Stall(_) => "stall",
+            Fault::StallMidBody(_) => "stall mid-body",
+            Fault::Busy(_) => "busy code",
         }
     }
 }
@@ -70,6 +81,16 @@ pub struct Faults {
     lose_creations: usize,
     /// Every creation answered only after this long (the fake acts after it).
     slow_creations: Option<Duration>,
+    /// A "try again later" answer (HTTP 200) the dialect uses, for creations.
+    busy: Option<&'static str>,
+    /// Every download sends half its body, then nothing for this long.
+    stall_downloads: Option<Duration>,
+    /// Every successful download (GET on the CDN) is sent compressed with this
+    /// Content-Encoding, as object stores do for objects stored with it.
+    encoding: Option<&'static str>,
+    /// The first this many creations are refused before the fake acts: 500,
+    /// then the busy answer (when set), in turn.
+    refuse_creations: usize,
     is_create: IsCreate,
     state: Mutex<State>,
 }
@@ -103,12 +124,52 @@ impl Faults {
             stall: None,
             lose_creations: 0,
             slow_creations: None,
+            busy: None,
+            refuse_creations: 0,
+            encoding: None,
+            stall_downloads: None,
             is_create: Box::new(is_create),
             state: Mutex::new(State::default()),
         }
     }
 
-    /// Also stall answers (not of creations, not of downloads) by `wait`.
+    /// Also refuse creations with this HTTP 200 body: the dialect's "try again
+    /// later" code (MinerU's `-10001`, `-60007`, `-60009`).
+    pub fn with_busy_answer(mut self, body: &'static str) -> Faults {
+        self.busy = Some(body);
+        self
+    }
+
+    /// Every download sends half its body, then stays silent for `wait`: a
+    /// window in which a download is in progress, for tests of what a stop
+    /// leaves behind.
+    pub fn stalling_downloads(mut self, wait: Duration) -> Faults {
+        self.stall_downloads = Some(wait);
+        self
+    }
+
+    /// Sends every successful download compressed (`gzip`, `deflate` or `br`)
+    /// with that Content-Encoding, whatever the request asked (RFC 9110 allows it).
+    pub fn compressing_downloads(mut self, encoding: &'static str) -> Faults {
+        self.encoding = Some(encoding);
+        self
+    }
+
+    /// The Content-Encoding of successful downloads, if any.
+    pub fn download_encoding(&self) -> Option<&'static str> {
+        self.encoding
+    }
+
+    /// Refuses the first `n` creations (500, then the busy answer when set, in
+    /// turn), before the fake acts: the client must send them again in the
+    /// same run.
+    pub fn refusing_creations(mut self, n: usize) -> Faults {
+        self.refuse_creations = n;
+        self
+    }
+
+    /// Also stall answers (not of creations) by `wait`; downloads stall before
+    /// their headers or halfway through their body.
     pub fn with_stalls(mut self, wait: Duration) -> Faults {
         self.stall = Some(wait);
         self
@@ -145,9 +206,29 @@ impl Faults {
             .iter()
             .map(|k| st.injected.get(k).copied().unwrap_or(0))
             .sum();
+        if let Some(wait) = self
+            .stall_downloads
+            .filter(|_| rq.server == Server::Cdn && rq.method == "GET")
+        {
+            let fault = Fault::StallMidBody(wait);
+            *st.injected.entry(fault.label()).or_insert(0) += 1;
+            return Some(fault);
+        }
         if let Some(wait) = self.slow_creations.filter(|_| creates) {
             st.creations += 1;
             return Some(Fault::Stall(wait));
+        }
+        let refused: usize = ["500", "busy code"]
+            .iter()
+            .map(|k| st.injected.get(k).copied().unwrap_or(0))
+            .sum();
+        if creates && refused < self.refuse_creations {
+            let fault = match self.busy {
+                Some(body) if refused % 2 == 1 => Fault::Busy(body),
+                _ => Fault::Status(500, None),
+            };
+            *st.injected.entry(fault.label()).or_insert(0) += 1;
+            return Some(fault);
         }
         if creates && lost < self.lose_creations {
             let fault = [Fault::Status(502, None), Fault::Drop][lost % 2].clone();
@@ -162,7 +243,13 @@ impl Faults {
         let pick = roll >> 20;
         let ra = Some(pick % 2);
         let fault = if creates {
-            [Fault::Status(429, ra), Fault::Status(503, None)][(pick % 2) as usize].clone()
+            let mut kinds = vec![
+                Fault::Status(429, ra),
+                Fault::Status(500, None),
+                Fault::Status(503, None),
+            ];
+            kinds.extend(self.busy.map(Fault::Busy));
+            kinds[((pick / 2) % kinds.len() as u64) as usize].clone()
         } else {
             let mut kinds = vec![
                 Fault::Status(500, None),
@@ -175,6 +262,10 @@ impl Faults {
                 kinds.push(Fault::Truncate);
                 if rq.path_only().ends_with(".zip") {
                     kinds.push(Fault::Corrupt);
+                }
+                if let Some(wait) = self.stall {
+                    kinds.push(Fault::Stall(wait));
+                    kinds.push(Fault::StallMidBody(wait));
                 }
             } else if let Some(wait) = self.stall {
                 kinds.push(Fault::Stall(wait));

@@ -278,6 +278,8 @@ fn serve_one(
             std::thread::sleep(*wait);
             answer(handler, &recorded)
         }
+        Some(Fault::StallMidBody(_)) => answer(handler, &recorded),
+        Some(Fault::Busy(body)) => Reply::new(200, "application/json", *body),
         Some(Fault::Corrupt) => {
             let mut reply = answer(handler, &recorded);
             // Only a zip can be checked by the client (it has a directory to
@@ -290,13 +292,56 @@ fn serve_one(
         }
         Some(Fault::Truncate) | None => answer(handler, &recorded),
     };
+    let encoding = faults.and_then(Faults::download_encoding);
+    let reply = match encoding {
+        Some(enc) if kind == Server::Cdn && recorded.method == "GET" && reply.status == 200 => {
+            compress(reply, enc)
+        }
+        _ => reply,
+    };
     let cut = match fault {
-        Some(Fault::Truncate) => Some(reply.body.len() / 2),
+        Some(Fault::Truncate) | Some(Fault::StallMidBody(_)) => Some(reply.body.len() / 2),
         _ => None,
     };
     // The client may have gone away; nothing useful to do about it here.
     let _ = write_reply(&mut out, &reply, head_only, cut);
+    if let Some(Fault::StallMidBody(wait)) = fault {
+        // Silent with the connection open: only the client's no-progress
+        // timeout ends this.
+        std::thread::sleep(wait);
+    }
     let _ = out.shutdown(Shutdown::Both);
+}
+
+/// The reply's body compressed with `encoding`, labelled with it.
+fn compress(mut reply: Reply, encoding: &str) -> Reply {
+    let body = match reply.file.take() {
+        Some(path) => std::fs::read(path).unwrap_or_default(),
+        None => std::mem::take(&mut reply.body),
+    };
+    let packed = match encoding {
+        "gzip" => {
+            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            let _ = enc.write_all(&body);
+            enc.finish().unwrap_or_default()
+        }
+        "deflate" => {
+            let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+            let _ = enc.write_all(&body);
+            enc.finish().unwrap_or_default()
+        }
+        "br" => {
+            let mut out = Vec::new();
+            {
+                let mut enc = brotli::CompressorWriter::new(&mut out, 4096, 5, 22);
+                let _ = enc.write_all(&body);
+            }
+            out
+        }
+        other => panic!("the fake cannot encode {other}"),
+    };
+    reply.body = packed;
+    reply.with_header("Content-Encoding", encoding)
 }
 
 fn answer(handler: &(dyn Fn(&Recorded) -> Reply + Send + Sync), rq: &Recorded) -> Reply {

@@ -29,6 +29,12 @@ pub struct MistralOcrConfig {
     /// (providers.md documents `creditsUsed` in answers but not the refusal;
     /// 402 Payment Required is what the client maps to exit 7.)
     pub no_credits: bool,
+    /// Every API request is redirected (307) to the same path under `/v2` on
+    /// the same host (a moved endpoint).
+    pub same_host_redirect: bool,
+    /// `initialize` answers 503 while this many sessions are open (0: no cap),
+    /// as servers that cap sessions do.
+    pub max_sessions: usize,
     /// Faults injected into the API's answers.
     pub faults: Option<Arc<Faults>>,
 }
@@ -37,8 +43,10 @@ pub struct MistralOcrConfig {
 struct State {
     cfg: MistralOcrConfig,
     violations: Vec<String>,
-    /// Sessions handed out, and whether each was initialized.
+    /// Open sessions, and whether each was initialized.
     sessions: Vec<(String, bool)>,
+    /// Sessions the client closed with DELETE.
+    closed: Vec<String>,
     /// Decoded bytes of every base64 document received.
     received: Vec<Vec<u8>>,
 }
@@ -125,6 +133,15 @@ impl FakeMistralOcr {
         lock(&self.core.state).violations.clone()
     }
 
+    /// Sessions still open (not closed with DELETE).
+    pub fn open_sessions(&self) -> usize {
+        lock(&self.core.state).sessions.len()
+    }
+
+    pub fn closed_sessions(&self) -> Vec<String> {
+        lock(&self.core.state).closed.clone()
+    }
+
     pub fn received(&self) -> Vec<Vec<u8>> {
         lock(&self.core.state).received.clone()
     }
@@ -147,6 +164,17 @@ impl Core {
         if lock(&self.state).cfg.redirect {
             return Reply::empty(307).with_header("Location", &format!("{}{}", self.trap, rq.path));
         }
+        let moved = lock(&self.state).cfg.same_host_redirect;
+        if moved && !rq.path.starts_with("/v2/") {
+            return Reply::empty(307)
+                .with_header("Location", &format!("{}/v2{}", self.base, rq.path));
+        }
+        let path = rq.path_only();
+        let path = if moved {
+            path.strip_prefix("/v2").unwrap_or(path)
+        } else {
+            path
+        };
         let keyed = rq.header("x-api-key") == Some(MISTRALOCR_KEY)
             || rq.header("authorization") == Some(&format!("Bearer {MISTRALOCR_KEY}"));
         if !keyed {
@@ -155,13 +183,14 @@ impl Core {
                 &json!({"success": false, "error": "Invalid or missing API key"}),
             );
         }
-        match (rq.method.as_str(), rq.path_only()) {
+        match (rq.method.as_str(), path) {
             ("POST", "/api/ocr/process") if lock(&self.state).cfg.no_credits => Reply::json(
                 402,
                 &json!({"success": false, "error": "Insufficient credits"}),
             ),
             ("POST", "/api/ocr/process") => self.process(rq),
             ("POST", "/api/mcp") => self.mcp(rq),
+            ("DELETE", "/api/mcp") => self.close(rq),
             _ => Reply::json(404, &json!({"success": false, "error": "Not found"})),
         }
     }
@@ -239,6 +268,22 @@ impl Core {
         }
     }
 
+    /// `DELETE /api/mcp`: ends the session named by `Mcp-Session-Id`.
+    fn close(&self, rq: &Recorded) -> Reply {
+        let Some(id) = rq.header("mcp-session-id") else {
+            self.violation("DELETE /api/mcp without Mcp-Session-Id".into());
+            return Reply::json(400, &json!({"error": "Mcp-Session-Id required"}));
+        };
+        let mut st = lock(&self.state);
+        let before = st.sessions.len();
+        st.sessions.retain(|(s, _)| s != id);
+        if st.sessions.len() == before {
+            return Reply::json(404, &json!({"error": "Session not found"}));
+        }
+        st.closed.push(id.to_string());
+        Reply::empty(200)
+    }
+
     fn mcp(&self, rq: &Recorded) -> Reply {
         let accept = rq.header("accept").unwrap_or("");
         if !(accept.contains("application/json") && accept.contains("text/event-stream")) {
@@ -262,7 +307,17 @@ impl Core {
                 );
             }
             let session = ids::uuid();
-            lock(&self.state).sessions.push((session.clone(), false));
+            {
+                let mut st = lock(&self.state);
+                let cap = st.cfg.max_sessions;
+                if cap > 0 && st.sessions.len() >= cap {
+                    return Reply::json(
+                        503,
+                        &json!({"jsonrpc": "2.0", "id": id, "error": {"code": -32000, "message": "Too many sessions"}}),
+                    );
+                }
+                st.sessions.push((session.clone(), false));
+            }
             return self.rpc_reply(
                 &id.unwrap_or(Value::Null),
                 json!({"result": {"protocolVersion": "2025-03-26", "capabilities": {"tools": {}},
