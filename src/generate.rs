@@ -5,10 +5,8 @@
 
 use std::io::Write;
 
-use clap::CommandFactory;
 use clap_complete::{Generator, Shell};
 
-use crate::cli::Cli;
 use crate::config::base_url_var;
 use crate::error::exit;
 use crate::provider::REGISTRY;
@@ -26,7 +24,7 @@ pub const SHELLS: &[Shell] = &[
 
 /// The completion script for one shell.
 pub fn completion(shell: Shell) -> Vec<u8> {
-    let mut cmd = Cli::command();
+    let mut cmd = crate::cli::command();
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut cmd, BIN, &mut out);
     out
@@ -36,7 +34,7 @@ pub fn completion(shell: Shell) -> Vec<u8> {
 /// top-level command, each command's synopsis and options (rather than a page per
 /// command), provider selection, exit status, environment and files.
 pub fn man_page() -> Vec<u8> {
-    let cmd = Cli::command();
+    let cmd = crate::cli::command();
     let man = clap_mangen::Man::new(cmd.clone());
     let mut out = Vec::new();
     // Writes into a Vec cannot fail.
@@ -60,10 +58,33 @@ pub fn man_page() -> Vec<u8> {
         }
         // The command's own headings would break the page's outline: its synopsis
         // and options sit inside the subsection instead.
+        let repeated: Vec<String> = sub
+            .get_positionals()
+            .filter(|a| matches!(a.get_action(), clap::ArgAction::Append))
+            .filter_map(|a| {
+                a.get_value_names()
+                    .and_then(|v| v.first())
+                    .map(|v| v.to_string())
+            })
+            .collect();
         for line in String::from_utf8_lossy(&section).lines() {
-            if !line.starts_with(".SH") {
-                let _ = writeln!(out, "{line}");
+            if line.starts_with(".SH") {
+                continue;
             }
+            // clap_mangen shows a repeatable INPUT as `[INPUT]`: add the `...`
+            // that `--help` shows.
+            let mut line = line.to_string();
+            if line.starts_with(&format!("\\fB{BIN} ")) {
+                for name in &repeated {
+                    for (open, close) in [("[", "]"), ("<", ">")] {
+                        let one = format!("{open}\\fI{name}\\fR{close}");
+                        if line.contains(&one) && !line.contains(&format!("{one}...")) {
+                            line = line.replace(&one, &format!("{one}..."));
+                        }
+                    }
+                }
+            }
+            let _ = writeln!(out, "{line}");
         }
     }
 
@@ -73,6 +94,11 @@ pub fn man_page() -> Vec<u8> {
             ".SH \"CHOOSING A PROVIDER\"\n{}",
             roff_text(&text.to_string())
         );
+    }
+
+    out.extend_from_slice(b".SH EXAMPLES\n");
+    for (line, meaning) in EXAMPLES {
+        definition(&mut out, line, meaning);
     }
 
     out.extend_from_slice(b".SH \"EXIT STATUS\"\n");
@@ -104,7 +130,7 @@ pub fn man_page() -> Vec<u8> {
             ),
         );
     }
-    for (name, meaning) in ENVIRONMENT {
+    for (name, meaning) in crate::config::ENVIRONMENT {
         definition(&mut out, name, meaning);
     }
 
@@ -117,37 +143,48 @@ pub fn man_page() -> Vec<u8> {
     out
 }
 
-const ENVIRONMENT: &[(&str, &str)] = &[
-    ("DOCPIPE_CONFIG", "config file, when --config is not given"),
-    ("DOCPIPE_TIMEOUT", "default --timeout (90s, 5m, 1h)"),
+/// `EXAMPLES`: each a command line and what it does. A test parses every line
+/// with the real definition.
+pub const EXAMPLES: &[(&str, &str)] = &[
     (
-        "DOCPIPE_POLL_INTERVAL",
-        "first wait between status polls (default 1.5s)",
+        "docpipe ocr scan.pdf > scan.md",
+        "text of one document to stdout (mineru-flash when no key is set)",
     ),
     (
-        "DOCPIPE_POLL_MAX",
-        "longest wait between status polls (default 30s)",
+        "docpipe -p mineru parse -o out/ report.pdf https://example.org/paper.pdf",
+        "full parse of a file and a URL: out/report/ and out/paper/",
     ),
     (
-        "DOCPIPE_CONNECT_TIMEOUT",
-        "how long to wait for a connection (default 15s)",
+        "docpipe -p mineru batch -o out/ scans/",
+        "every supported document under scans/; run the same line again to resume",
     ),
     (
-        "DOCPIPE_READ_TIMEOUT",
-        "how long an API answer may take (default 120s)",
+        "docpipe -p mineru batch -o out/ --retry-failed scans/",
+        "submit again the documents that failed in an earlier run",
     ),
     (
-        "DOCPIPE_RETRY_BASE",
-        "first retry backoff ceiling, doubling per attempt (default 500ms)",
-    ),
-    ("DOCPIPE_DATA_DIR", "where the task record is kept"),
-    (
-        "DOCPIPE_PROGRESS",
-        "bar, plain or none: overrides the terminal check for progress",
+        "docpipe -p mistral ocr --images -o notes/ slides.pdf",
+        "Mistral OCR: notes/slides.md and notes/slides_images/",
     ),
     (
-        "NO_COLOR",
-        "when set and not empty, progress bars use no color",
+        "docpipe -p mineru parse --no-wait big.pdf",
+        "submit and print the task ID without waiting",
+    ),
+    (
+        "docpipe status TASK_ID",
+        "state and page progress of a submitted task",
+    ),
+    (
+        "docpipe -o out/ fetch TASK_ID",
+        "download the result of a submitted task once it is done",
+    ),
+    (
+        "docpipe -q --json ocr --from list.txt",
+        "the documents named in list.txt (one per line, # comments allowed), as JSON lines",
+    ),
+    (
+        "docpipe completions bash > ~/.local/share/bash-completion/completions/docpipe",
+        "install bash completion (-p completes provider names)",
     ),
 ];
 
@@ -233,7 +270,7 @@ mod tests {
     #[test]
     fn man_page_covers_every_command_and_exit_code() {
         let page = String::from_utf8(man_page()).unwrap();
-        for sub in Cli::command().get_subcommands() {
+        for sub in crate::cli::command().get_subcommands() {
             assert!(
                 page.contains(&format!(".SS \"docpipe {}\"", sub.get_name())),
                 "{}",
@@ -244,7 +281,28 @@ mod tests {
             assert!(page.contains(&format!("\\fB{code}\\fR")), "{code}");
         }
         assert!(page.contains("MINERU_API_KEY"));
+        for (name, _) in crate::config::ENVIRONMENT {
+            assert!(page.contains(&roff_text(name)), "{name}");
+        }
+        assert!(page.contains("GPTGE_DOC_PASSWORD"));
+        assert!(page.contains(".SH EXAMPLES"));
+        assert!(page.contains("[\\fIINPUT\\fR]..."), "synopsis without ...");
+        assert!(page.contains("\\fIID\\fR...") || page.contains("<\\fIID\\fR>..."));
         assert!(page.contains("DOCPIPE_MINERU_FLASH_BASE_URL"));
+    }
+
+    #[test]
+    fn every_example_parses() {
+        use clap::Parser;
+        for (line, _) in EXAMPLES {
+            let argv: Vec<&str> = line
+                .split(" > ")
+                .next()
+                .unwrap()
+                .split_whitespace()
+                .collect();
+            crate::cli::Cli::try_parse_from(&argv).unwrap_or_else(|e| panic!("{line}: {e}"));
+        }
     }
 
     #[test]

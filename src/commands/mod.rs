@@ -35,7 +35,7 @@ impl Ctx {
         let color = crate::progress::color_wanted(process_env("NO_COLOR").as_deref());
         let reporter = Reporter::new(target, color);
         for warning in &config.warnings {
-            reporter.warn(warning);
+            reporter.alert(warning);
         }
         Ok(Ctx {
             global,
@@ -58,8 +58,8 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
     }
     let ctx = Ctx::new(cli.global)?;
     match cli.command {
-        Command::Ocr(args) => extract::run(&ctx, &args, extract::Mode::Ocr),
-        Command::Parse(args) => extract::run(&ctx, &args, extract::Mode::Parse),
+        Command::Ocr(args) => extract::run(&ctx, &args.into_extract()?, extract::Mode::Ocr),
+        Command::Parse(args) => extract::run(&ctx, &args.into_extract(), extract::Mode::Parse),
         Command::Batch(args) => batch::run(&ctx, &args),
         Command::Status(args) => tasks::status(&ctx, &args.ids),
         Command::Fetch(args) => tasks::fetch(&ctx, &args.ids),
