@@ -115,6 +115,17 @@ impl Reporter {
     pub fn warn(&self, text: &str) {
         self.note(&format!("warning: {text}"));
     }
+
+    /// A warning about security or configuration (a readable key file, an
+    /// unknown config key): shown even with `-q`, which hides progress only.
+    pub fn alert(&self, text: &str) {
+        match &self.multi {
+            Some(m) => {
+                let _ = m.println(format!("docpipe: warning: {text}"));
+            }
+            None => eprintln!("docpipe: warning: {text}"),
+        }
+    }
 }
 
 /// One document's progress line; clones share it.
