@@ -439,3 +439,54 @@ fn provider_names_complete_in_every_shell() {
         "bash"
     );
 }
+
+/// Off a terminal: one line per change of stage, none repeated; `done` once
+/// (not before and after the download), `--no-wait`'s "submitted as" once.
+#[test]
+fn plain_progress_prints_each_change_once() {
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    let doc = env.doc("demo1.pdf", "paper.pdf");
+    let out = env
+        .keyed(&fake)
+        .args(["-p", "mineru", "parse", "-o", "out"])
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    let lines: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("docpipe: paper: "))
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    for line in &lines {
+        assert!(seen.insert(*line), "repeated: {line}\n{err}");
+    }
+    let stages: Vec<&str> = lines
+        .iter()
+        .map(|l| {
+            l["docpipe: paper: ".len()..]
+                .split([' ', ':'])
+                .next()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(stages.iter().filter(|s| **s == "done").count(), 1, "{err}");
+    assert_eq!(stages.first(), Some(&"uploading"), "{err}");
+    assert_eq!(stages.last(), Some(&"done"), "{err}");
+    assert!(stages.contains(&"downloading"), "{err}");
+    for pair in stages.windows(2) {
+        assert_ne!(pair[0], pair[1], "{err}");
+    }
+
+    let out = env
+        .keyed(&fake)
+        .args(["-p", "mineru", "parse", "--no-wait"])
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert_eq!(err.matches("submitted as").count(), 1, "{err}");
+}
