@@ -490,3 +490,42 @@ fn plain_progress_prints_each_change_once() {
     let err = stderr_of(&out);
     assert_eq!(err.matches("submitted as").count(), 1, "{err}");
 }
+
+/// A full disk gets its next step once (stdout to /dev/full: every write fails
+/// with ENOSPC).
+#[test]
+fn a_full_disk_says_free_space_then_run_again_once() {
+    if !std::path::Path::new("/dev/full").exists() {
+        return;
+    }
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    let mut cmd = env.std_cmd(&fake);
+    cmd.env("MINERU_API_KEY", TOKEN)
+        .args([
+            "-p",
+            "mineru",
+            "ocr",
+            "https://example.org/a.pdf",
+            "https://example.org/b.pdf",
+        ])
+        .stdout(
+            fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap(),
+        );
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr_of(&out);
+    assert!(
+        err.to_lowercase().contains("no space left on device"),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("docpipe: hint: free space, then run the same command again")
+            .count(),
+        1,
+        "{err}"
+    );
+}
