@@ -152,9 +152,10 @@ pub fn ends_run(err: &anyhow::Error) -> bool {
 
 /// One line `docpipe: error: …` with the cause chain, then the hint if there is one.
 pub fn report(err: &anyhow::Error) {
-    eprintln!("docpipe: error: {err:#}");
+    // Above the progress board when one is drawn, where it stays readable.
+    crate::progress::line_above(&format!("docpipe: error: {err:#}"));
     if let Some(hint) = hint_of(err) {
-        eprintln!("docpipe: hint: {hint}");
+        crate::progress::line_above(&format!("docpipe: hint: {hint}"));
     }
 }
 

@@ -19,7 +19,7 @@
 use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::{Duration, Instant};
 
 use std::io::Write as _;
@@ -282,7 +282,8 @@ impl Board {
         Some(line)
     }
 
-    /// The board as lines of at most `width` columns, at most `height` lines.
+    /// The board as lines of at most `width` columns, for a screen of `height`
+    /// lines: it takes at most half of it.
     pub fn frame(&self, now: Instant, width: usize, height: usize) -> Vec<String> {
         let width = width.max(20);
         let total = self.total();
@@ -329,9 +330,16 @@ impl Board {
 
         let mut active: Vec<&Doc> = self.docs.iter().filter(|d| d.stage.is_active()).collect();
         active.sort_by_key(|d| (d.stage.rank(), d.since));
-        let room = height.saturating_sub(lines.len() + 1).max(1);
-        let shown = if active.len() > room {
-            room.saturating_sub(1).max(1)
+        // At most half the screen (five lines at least, never the whole of
+        // it), so the lines printed above (errors, warnings) stay in sight.
+        let budget = (height / 2).max(5).min(height.saturating_sub(1)).max(1);
+        if budget <= lines.len() {
+            lines.truncate(budget);
+            return lines;
+        }
+        let cap = budget - lines.len();
+        let shown = if active.len() > cap {
+            cap - 1
         } else {
             active.len()
         };
@@ -538,6 +546,25 @@ pub struct Reporter {
     shared: Arc<Shared>,
 }
 
+/// The board on the terminal now, if any: [`line_above`] prints through it.
+static ON_SCREEN: Mutex<Option<Weak<Shared>>> = Mutex::new(None);
+
+/// Prints a line on stderr above the board when one is drawn (a plain
+/// `eprintln!` would land below it and be erased by the next frame). Every
+/// stderr line written while a board may be up should come through here or
+/// through a [`Reporter`]: `error::report` does.
+pub fn line_above(line: &str) {
+    let shared = ON_SCREEN
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_ref()
+        .and_then(Weak::upgrade);
+    match shared {
+        Some(shared) => shared.println(line),
+        None => eprintln!("{line}"),
+    }
+}
+
 impl Reporter {
     pub fn new(target: Target, color: bool) -> Reporter {
         // The board has no colors: `color` stays for the callers' sake.
@@ -549,6 +576,9 @@ impl Reporter {
             ticking: AtomicBool::new(false),
             summarised: AtomicBool::new(false),
         });
+        if target == Target::Bar {
+            *ON_SCREEN.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::downgrade(&shared));
+        }
         Reporter { target, shared }
     }
 
@@ -656,6 +686,13 @@ impl Drop for Reporter {
             self.shared.redraw(None);
         }
         self.shared.stop.store(true, Ordering::SeqCst);
+        let mut on_screen = ON_SCREEN.lock().unwrap_or_else(|e| e.into_inner());
+        if on_screen
+            .as_ref()
+            .is_some_and(|w| std::ptr::eq(w.as_ptr(), Arc::as_ptr(&self.shared)))
+        {
+            *on_screen = None;
+        }
     }
 }
 
@@ -775,6 +812,19 @@ impl DocProgress {
         }
     }
 
+    /// `reader` counted into [`DocProgress::bytes`] as it is read: wrap the file
+    /// of an upload or the body of a download in it (the transport stays
+    /// unaware of progress).
+    pub fn reading<R: std::io::Read>(&self, reader: R, total: Option<u64>) -> ProgressRead<R> {
+        self.bytes(0, total);
+        ProgressRead {
+            inner: reader,
+            doc: self.clone(),
+            done: 0,
+            total,
+        }
+    }
+
     /// Written: `output` is where the result is.
     pub fn done(&self, output: &str) {
         self.change(Stage::Done, Some(output.to_string()));
@@ -849,6 +899,23 @@ impl DocProgress {
     }
 }
 
+/// A reader that reports the bytes read through it to one document's line.
+pub struct ProgressRead<R> {
+    inner: R,
+    doc: DocProgress,
+    done: u64,
+    total: Option<u64>,
+}
+
+impl<R: std::io::Read> std::io::Read for ProgressRead<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.done += n as u64;
+        self.doc.bytes(self.done, self.total);
+        Ok(n)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -910,33 +977,43 @@ mod tests {
             .collect();
         let refs: Vec<(&str, Stage)> = docs.iter().map(|(n, s)| (n.as_str(), *s)).collect();
         let (board, start) = board_of(30, &refs);
-        for (w, h) in [(80, 24), (200, 50), (40, 10)] {
+        for (w, h) in [(80, 24), (200, 50), (40, 10), (80, 3)] {
             let frame = board.frame(start, w, h);
-            assert!(frame.len() < h, "{w}x{h}: {} lines", frame.len());
+            assert!(frame.len() < h.max(4), "{w}x{h}: {} lines", frame.len());
             assert!(
                 frame.iter().all(|l| l.chars().count() < w),
                 "{w}x{h}: {frame:#?}"
             );
-            let more = frame.last().unwrap();
-            if h < 33 {
-                assert!(more.contains("… and ") && more.contains("more"), "{more}");
-                let shown = frame.len() - 3;
-                let rest: usize = more
-                    .split("and ")
-                    .nth(1)
-                    .unwrap()
-                    .split(' ')
-                    .next()
-                    .unwrap()
-                    .parse()
-                    .unwrap();
-                assert_eq!(shown + rest, 30, "{frame:#?}");
-            } else {
-                assert_eq!(frame.len(), 32);
+            assert!(
+                frame.len() <= (h / 2).max(5),
+                "{w}x{h}: {} lines",
+                frame.len()
+            );
+            if h < 4 {
+                assert_eq!(frame.len(), h - 1, "{frame:#?}");
+                continue;
             }
+            let more = frame.last().unwrap();
+            assert!(more.contains("… and ") && more.contains("more"), "{more}");
+            let shown = frame.len() - 3;
+            let rest: usize = more
+                .split("and ")
+                .nth(1)
+                .unwrap()
+                .split(' ')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert_eq!(shown + rest, 30, "{frame:#?}");
             // Running documents come before waiting ones.
             assert!(frame[2].contains("running"), "{}", frame[2]);
         }
+        assert_eq!(
+            board.frame(start, 80, 70).len(),
+            32,
+            "all 30 fit in half of 70 lines"
+        );
     }
 
     #[test]
@@ -1087,6 +1164,22 @@ mod tests {
             frame[2]
         );
         assert!(frame.iter().all(|l| console::measure_text_width(l) <= 79));
+    }
+
+    #[test]
+    fn a_wrapped_reader_counts_its_bytes_into_the_line() {
+        use std::io::Read;
+        let reporter = Reporter::new(Target::Hidden, false);
+        let doc = reporter.doc("big.pdf");
+        doc.stage(Stage::Uploading);
+        let data = vec![7u8; 10_000];
+        let mut reader = doc.reading(&data[..], Some(10_000));
+        let mut sink = Vec::new();
+        reader.read_to_end(&mut sink).unwrap();
+        assert_eq!(sink.len(), 10_000);
+        let board = reporter.shared.board();
+        let t = board.docs[0].transfer.as_ref().unwrap();
+        assert_eq!((t.done, t.total), (10_000, Some(10_000)));
     }
 
     #[test]
