@@ -115,8 +115,10 @@ pub fn run(ctx: &Ctx) -> Result<i32> {
                 "  base url: {base_url} ({})",
                 config::base_url_var(info.name)
             )?;
+            // A batch size means batch calls (MinerU's `batch` flag is not set
+            // yet although `docpipe batch` groups its documents).
             let batch = match (info.batch, limits.max_batch, info.mode) {
-                (true, Some(n), _) => format!("up to {n} documents per provider batch call"),
+                (_, Some(n), _) => format!("up to {n} documents per provider batch call"),
                 (true, None, _) => "provider batch calls".to_string(),
                 (false, _, Mode::Sync) => "one request per document".to_string(),
                 (false, _, Mode::Async) => "one task per document".to_string(),
