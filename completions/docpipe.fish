@@ -67,7 +67,7 @@ gptge\t'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and imag
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l timeout -d 'Give up waiting after this long (90s, 5m, 1h); default 30m' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l ocr -d 'Force OCR of scanned pages (mineru, mineru-flash, parse4ai, gptge, mistralocr)'
+complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l ocr -d 'Force OCR of scanned pages (every provider but mistral)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l no-formula -d 'Skip formula recognition'
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l no-table -d 'Skip table recognition'
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l extract-header -d 'Return page headers separately instead of inside the text'
@@ -100,7 +100,7 @@ gptge\t'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and imag
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l timeout -d 'Give up waiting after this long (90s, 5m, 1h); default 30m' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l ocr -d 'Force OCR of scanned pages (mineru, mineru-flash, parse4ai, gptge, mistralocr)'
+complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l ocr -d 'Force OCR of scanned pages (every provider but mistral)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l no-formula -d 'Skip formula recognition'
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l no-table -d 'Skip table recognition'
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l extract-header -d 'Return page headers separately instead of inside the text'
@@ -189,7 +189,7 @@ gptge\t'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and imag
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l timeout -d 'Give up waiting after this long (90s, 5m, 1h); default 30m' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l ocr -d 'Force OCR of scanned pages (mineru, mineru-flash, parse4ai, gptge, mistralocr)'
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l ocr -d 'Force OCR of scanned pages (every provider but mistral)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l no-formula -d 'Skip formula recognition'
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l no-table -d 'Skip table recognition'
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l extract-header -d 'Return page headers separately instead of inside the text'

@@ -91,7 +91,7 @@ pub struct ExtractArgs {
     /// Document language (provider's codes, e.g. en, ch; gptge: English, ChinesePRC)
     #[arg(long, value_name = "LANG")]
     pub language: Option<String>,
-    /// Force OCR of scanned pages (mineru, mineru-flash, parse4ai, gptge, mistralocr)
+    /// Force OCR of scanned pages (every provider but mistral)
     #[arg(long)]
     pub ocr: bool,
     /// Skip formula recognition
