@@ -6,6 +6,19 @@ Register-ArgumentCompleter -Native -CommandName 'docpipe' -ScriptBlock {
     param($wordToComplete, $commandAst, $cursorPosition)
 
     $commandElements = $commandAst.CommandElements
+
+    # -p / --provider: the provider names, from docpipe's registry.
+    $previous = @($commandElements | Where-Object { $_.Extent.EndOffset -lt $cursorPosition })
+    if ($previous.Count -gt 0 -and @('-p', '--provider') -contains $previous[-1].ToString()) {
+        return @(
+            [CompletionResult]::new('mineru', 'mineru', [CompletionResultType]::ParameterValue, 'MinerU cloud API v4: full parse to markdown, images and JSON (key needed)')
+            [CompletionResult]::new('mineru-flash', 'mineru-flash', [CompletionResultType]::ParameterValue, 'MinerU flash API: markdown of small documents, no key needed')
+            [CompletionResult]::new('parse4ai', 'parse4ai', [CompletionResultType]::ParameterValue, 'parse4ai: MinerU-compatible parsing of documents at URLs (key needed)')
+            [CompletionResult]::new('mistral', 'mistral', [CompletionResultType]::ParameterValue, 'Mistral AI OCR: markdown per page, images and the JSON answer, at once (key needed)')
+            [CompletionResult]::new('mistralocr', 'mistralocr', [CompletionResultType]::ParameterValue, 'mistralocr.app (third party, not Mistral AI): text, markdown or JSON, at once (key needed)')
+            [CompletionResult]::new('gptge', 'gptge', [CompletionResultType]::ParameterValue, 'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and images (key needed)')
+        ).Where{ $_.CompletionText -like "$wordToComplete*" }
+    }
     $command = @(
         'docpipe'
         for ($i = 1; $i -lt $commandElements.Count; $i++) {

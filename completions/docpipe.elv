@@ -248,5 +248,15 @@ set edit:completion:arg-completer[docpipe] = {|@words|
         &'docpipe;help;help'= {
         }
     ]
-    $completions[$command]
+    # -p / --provider: the provider names, from docpipe's registry.
+    if (and (>= (count $words) 3) (has-value [-p --provider] $words[-2])) {
+        cand mineru 'MinerU cloud API v4: full parse to markdown, images and JSON (key needed)'
+        cand mineru-flash 'MinerU flash API: markdown of small documents, no key needed'
+        cand parse4ai 'parse4ai: MinerU-compatible parsing of documents at URLs (key needed)'
+        cand mistral 'Mistral AI OCR: markdown per page, images and the JSON answer, at once (key needed)'
+        cand mistralocr 'mistralocr.app (third party, not Mistral AI): text, markdown or JSON, at once (key needed)'
+        cand gptge 'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and images (key needed)'
+    } else {
+        $completions[$command]
+    }
 }

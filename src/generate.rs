@@ -3,6 +3,7 @@
 //! the repository commits are listed by [`committed`]; a test regenerates them in
 //! memory and fails when one is stale (`DOCPIPE_REGENERATE=1` rewrites them).
 
+use std::fmt::Write as _;
 use std::io::Write;
 
 use clap_complete::{Generator, Shell};
@@ -27,7 +28,54 @@ pub fn completion(shell: Shell) -> Vec<u8> {
     let mut cmd = crate::cli::command();
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut cmd, BIN, &mut out);
-    out
+    let script = String::from_utf8_lossy(&out).into_owned();
+    match shell {
+        Shell::PowerShell => provider_values_powershell(&script).into_bytes(),
+        Shell::Elvish => provider_values_elvish(&script).into_bytes(),
+        _ => out,
+    }
+}
+
+/// The provider names with their summaries, for the shells whose clap_complete
+/// scripts complete flags but not their values.
+fn providers() -> impl Iterator<Item = (&'static str, &'static str)> {
+    REGISTRY.iter().map(|e| (e.info.name, e.info.summary))
+}
+
+/// PowerShell: after `-p` or `--provider`, the provider names.
+fn provider_values_powershell(script: &str) -> String {
+    let quote = |s: &str| s.replace('\'', "''");
+    let mut block = String::from(
+        "\n    # -p / --provider: the provider names, from docpipe's registry.\n    $previous = @($commandElements | Where-Object { $_.Extent.EndOffset -lt $cursorPosition })\n    if ($previous.Count -gt 0 -and @('-p', '--provider') -contains $previous[-1].ToString()) {\n        return @(\n",
+    );
+    for (name, summary) in providers() {
+        let _ = writeln!(
+            block,
+            "            [CompletionResult]::new('{name}', '{name}', [CompletionResultType]::ParameterValue, '{}')",
+            quote(summary)
+        );
+    }
+    block.push_str("        ).Where{ $_.CompletionText -like \"$wordToComplete*\" }\n    }\n");
+    let anchor = "    $commandElements = $commandAst.CommandElements\n";
+    script.replacen(anchor, &format!("{anchor}{block}"), 1)
+}
+
+/// Elvish: after `-p` or `--provider`, the provider names (instead of the
+/// command's flags that clap's script offers at its end).
+fn provider_values_elvish(script: &str) -> String {
+    let quote = |s: &str| s.replace('\'', "''");
+    let mut block = String::from(
+        "    # -p / --provider: the provider names, from docpipe's registry.\n    if (and (>= (count $words) 3) (has-value [-p --provider] $words[-2])) {\n",
+    );
+    for (name, summary) in providers() {
+        let _ = writeln!(block, "        cand {name} '{}'", quote(summary));
+    }
+    block.push_str("    } else {\n        $completions[$command]\n    }\n}");
+    let tail = "    $completions[$command]\n}";
+    match script.rfind(tail) {
+        Some(i) => format!("{}{block}{}", &script[..i], &script[i + tail.len()..]),
+        None => script.to_string(),
+    }
 }
 
 /// `docpipe(1)`, one page for everything: clap_mangen's sections for the
@@ -303,6 +351,36 @@ mod tests {
                 .collect();
             crate::cli::Cli::try_parse_from(&argv).unwrap_or_else(|e| panic!("{line}: {e}"));
         }
+    }
+
+    /// Every shell's script completes the provider names after `-p`: bash, zsh
+    /// and fish through clap_complete, PowerShell and Elvish through the
+    /// blocks added above (their anchors must still be in clap's output).
+    #[test]
+    fn every_shell_completes_provider_names() {
+        for &shell in SHELLS {
+            let script = String::from_utf8(completion(shell)).unwrap();
+            for entry in REGISTRY {
+                let word = script
+                    .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                    .any(|w| w == entry.info.name);
+                assert!(word, "{shell}: {}", entry.info.name);
+            }
+        }
+        let bash = String::from_utf8(completion(Shell::Bash)).unwrap();
+        let names: Vec<&str> = REGISTRY.iter().map(|e| e.info.name).collect();
+        assert!(bash.contains(&format!(
+            "-p)\n                    COMPREPLY=($(compgen -W \"{}\"",
+            names.join(" ")
+        )));
+        let ps = String::from_utf8(completion(Shell::PowerShell)).unwrap();
+        assert!(ps.contains("@('-p', '--provider') -contains"));
+        let elv = String::from_utf8(completion(Shell::Elvish)).unwrap();
+        assert!(elv.contains("has-value [-p --provider]"));
+        assert!(
+            elv.trim_end().ends_with("$completions[$command]\n    }\n}"),
+            "{elv}"
+        );
     }
 
     #[test]
