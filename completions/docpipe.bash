@@ -71,18 +71,18 @@ _docpipe() {
 
     case "${cmd}" in
         docpipe)
-            opts="-p -o -c -q -v -h -V --provider --output --config --json --quiet --verbose --timeout --help --version ocr parse batch status fetch providers completions help"
+            opts="-p -o -c -q -v -h -V --provider --output --config --json --quiet --verbose --timeout --help --version parse batch fetch status providers completions ocr help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --provider)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -113,7 +113,7 @@ _docpipe() {
             return 0
             ;;
         docpipe__subcmd__batch)
-            opts="-p -o -c -q -v -h -V --from --name --pages --language --ocr --no-formula --no-table --model --format --extra-format --table-format --extract-header --extract-footer --images --transport --no-wait --fail-fast --retry-failed --concurrency --provider --output --config --json --quiet --verbose --timeout --help --version"
+            opts="-p -o -c -q -v -h -V --from --name --pages --language --ocr --no-formula --no-table --model --format --extra-format --table-format --extract-header --extract-footer --transport --no-wait --fail-fast --retry-failed --concurrency --provider --output --config --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -160,11 +160,11 @@ _docpipe() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -202,11 +202,11 @@ _docpipe() {
             fi
             case "${prev}" in
                 --provider)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -244,11 +244,11 @@ _docpipe() {
             fi
             case "${prev}" in
                 --provider)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -279,7 +279,7 @@ _docpipe() {
             return 0
             ;;
         docpipe__subcmd__help)
-            opts="ocr parse batch status fetch providers completions help"
+            opts="parse batch fetch status providers completions ocr help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -405,7 +405,7 @@ _docpipe() {
             return 0
             ;;
         docpipe__subcmd__ocr)
-            opts="-p -o -c -q -v -h -V --from --name --pages --language --ocr --no-formula --no-table --model --format --extra-format --table-format --extract-header --extract-footer --images --transport --no-wait --fail-fast --retry-failed --concurrency --provider --output --config --json --quiet --verbose --timeout --help --version"
+            opts="-p -o -c -q -v -h -V --from --name --pages --language --ocr --no-formula --no-table --model --format --table-format --extract-header --extract-footer --transport --no-wait --fail-fast --retry-failed --concurrency --images --extra-format --provider --output --config --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -435,10 +435,6 @@ _docpipe() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --extra-format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --table-format)
                     COMPREPLY=($(compgen -W "markdown html" -- "${cur}"))
                     return 0
@@ -451,12 +447,16 @@ _docpipe() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --provider)
+                --extra-format)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
+                    return 0
+                    ;;
                 -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -487,7 +487,7 @@ _docpipe() {
             return 0
             ;;
         docpipe__subcmd__parse)
-            opts="-p -o -c -q -v -h -V --from --name --pages --language --ocr --no-formula --no-table --model --format --extra-format --table-format --extract-header --extract-footer --images --transport --no-wait --fail-fast --retry-failed --concurrency --provider --output --config --json --quiet --verbose --timeout --help --version"
+            opts="-p -o -c -q -v -h -V --from --name --pages --language --ocr --no-formula --no-table --model --format --extra-format --table-format --extract-header --extract-footer --transport --no-wait --fail-fast --retry-failed --concurrency --provider --output --config --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -534,11 +534,11 @@ _docpipe() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -569,20 +569,12 @@ _docpipe() {
             return 0
             ;;
         docpipe__subcmd__providers)
-            opts="-p -o -c -q -v -h -V --provider --output --config --json --quiet --verbose --timeout --help --version"
+            opts="-o -p -c -q -v -h -V --output --timeout --provider --config --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --provider)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --output)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -591,15 +583,23 @@ _docpipe() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -c)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -611,21 +611,13 @@ _docpipe() {
             return 0
             ;;
         docpipe__subcmd__status)
-            opts="-p -o -c -q -v -h -V --recent --provider --output --config --json --quiet --verbose --timeout --help --version"
+            opts="-o -p -c -q -v -h -V --recent --output --timeout --provider --config --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --recent)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --provider)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -p)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -637,15 +629,23 @@ _docpipe() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -c)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -24,155 +24,193 @@ function __fish_docpipe_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c docpipe -n "__fish_docpipe_needs_command" -s p -l provider -d 'Provider: mineru, mineru-flash, parse4ai, mistral, mistralocr, gptge' -r
+complete -c docpipe -n "__fish_docpipe_needs_command" -s p -l provider -d 'Provider (see `docpipe providers`)' -r -f -a "mineru\t'MinerU cloud API v4: full parse to markdown, images and JSON (key needed)'
+mineru-flash\t'MinerU flash API: markdown of small documents, no key needed'
+parse4ai\t'parse4ai: MinerU-compatible parsing of documents at URLs (key needed)'
+mistral\t'Mistral AI OCR: markdown per page, images and the JSON answer, at once (key needed)'
+mistralocr\t'mistralocr.app (third party, not Mistral AI): text, markdown or JSON, at once (key needed)'
+gptge\t'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and images (key needed)'"
 complete -c docpipe -n "__fish_docpipe_needs_command" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
 complete -c docpipe -n "__fish_docpipe_needs_command" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
 complete -c docpipe -n "__fish_docpipe_needs_command" -l timeout -d 'Give up waiting after this long (90s, 5m, 1h); default 30m' -r
 complete -c docpipe -n "__fish_docpipe_needs_command" -l json -d 'One JSON object per document per line on stdout'
-complete -c docpipe -n "__fish_docpipe_needs_command" -s q -l quiet -d 'No progress or state lines; errors only'
+complete -c docpipe -n "__fish_docpipe_needs_command" -s q -l quiet -d 'No progress or state lines; errors and warnings about security or configuration still show'
 complete -c docpipe -n "__fish_docpipe_needs_command" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
-complete -c docpipe -n "__fish_docpipe_needs_command" -s h -l help -d 'Print help'
+complete -c docpipe -n "__fish_docpipe_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c docpipe -n "__fish_docpipe_needs_command" -s V -l version -d 'Print version'
-complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "ocr" -d 'Text of documents or images: to stdout unless -o'
 complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "parse" -d 'Full parse (markdown + images + JSON) into a folder per input'
 complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "batch" -d 'Many documents: submit all, wait, download as each finishes; resumable'
-complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "status" -d 'State and progress of submitted tasks or batches; with no ID, the recent ones'
 complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "fetch" -d 'Download the results of submitted tasks (waits for them to finish)'
+complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "status" -d 'State and progress of submitted tasks or batches; with no ID, the recent ones'
 complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "providers" -d 'The providers, what each can do, whether a key is set'
 complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "completions" -d 'Shell completion script on stdout: bash, zsh, fish, powershell, elvish'
+complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "ocr" -d 'Text of documents or images: to stdout unless -o'
 complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l from -d 'Read one INPUT per line from FILE (- for stdin; blank lines and # comments skipped)' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l name -d 'Name for a document read from stdin (its extension tells the type)' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l pages -d 'Pages to extract, 1-based: 1-5,8' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l language -d 'Document language (provider\'s codes, e.g. en, ch)' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l model -d 'Provider model (MinerU: pipeline, vlm, html; Mistral: mistral-ocr-latest)' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l format -d 'Output format: markdown (default), text, json, or a provider format' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l extra-format -d 'Extra result formats the provider should add (MinerU: docx, html, latex)' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l table-format -d 'Mistral: tables as markdown or html' -r -f -a "markdown\t''
-html\t''"
-complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l transport -d 'mistralocr: rest (default) or mcp (its MCP endpoint)' -r -f -a "rest\t''
-mcp\t''"
-complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l concurrency -d 'Documents processed (uploaded, downloaded) at once; default 4' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s p -l provider -d 'Provider: mineru, mineru-flash, parse4ai, mistral, mistralocr, gptge' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
-complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
-complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l timeout -d 'Give up waiting after this long (90s, 5m, 1h); default 30m' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l ocr -d 'Force OCR of scanned pages'
-complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l no-formula -d 'Skip formula recognition'
-complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l no-table -d 'Skip table recognition'
-complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l extract-header -d 'Mistral: return page headers separately instead of inside the text'
-complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l extract-footer -d 'Mistral: return page footers separately instead of inside the text'
-complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l images -d 'Save the images of the pages (ocr -o: DIR/<name>_images/; Mistral)'
-complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l no-wait -d 'Submit, print the IDs, exit without waiting'
-complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l fail-fast -d 'Stop at the first bad input instead of reporting it and going on with the others'
-complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l retry-failed -d 'Submit again the documents that failed in an earlier run (same content, provider and options)'
-complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l json -d 'One JSON object per document per line on stdout'
-complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s q -l quiet -d 'No progress or state lines; errors only'
-complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
-complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s h -l help -d 'Print help'
-complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s V -l version -d 'Print version'
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l from -d 'Read one INPUT per line from FILE (- for stdin; blank lines and # comments skipped)' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l name -d 'Name for a document read from stdin (its extension tells the type)' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l pages -d 'Pages to extract, 1-based: 1-5,8' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l language -d 'Document language (provider\'s codes, e.g. en, ch)' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l language -d 'Document language (provider\'s codes, e.g. en, ch; gptge: English, ChinesePRC)' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l model -d 'Provider model (MinerU: pipeline, vlm, html; Mistral: mistral-ocr-latest)' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l format -d 'Output format: markdown (default), text, json, or a provider format' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l extra-format -d 'Extra result formats the provider should add (MinerU: docx, html, latex)' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l table-format -d 'Mistral: tables as markdown or html' -r -f -a "markdown\t''
+complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l format -d 'Output format: markdown (default), text, json, or a provider format (gptge: docx, pdf, xlsx, pptx)' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l extra-format -d 'Extra result files MinerU should add: docx, html, latex (not mineru-flash)' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l table-format -d 'Tables as markdown or html' -r -f -a "markdown\t''
 html\t''"
-complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l transport -d 'mistralocr: rest (default) or mcp (its MCP endpoint)' -r -f -a "rest\t''
+complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l transport -d 'rest (default) or mcp (its MCP endpoint)' -r -f -a "rest\t''
 mcp\t''"
-complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l concurrency -d 'Documents processed (uploaded, downloaded) at once; default 4' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -s p -l provider -d 'Provider: mineru, mineru-flash, parse4ai, mistral, mistralocr, gptge' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l concurrency -d 'Documents processed (uploaded, downloaded) at once, 1-64; default 4' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -s p -l provider -d 'Provider (see `docpipe providers`)' -r -f -a "mineru\t'MinerU cloud API v4: full parse to markdown, images and JSON (key needed)'
+mineru-flash\t'MinerU flash API: markdown of small documents, no key needed'
+parse4ai\t'parse4ai: MinerU-compatible parsing of documents at URLs (key needed)'
+mistral\t'Mistral AI OCR: markdown per page, images and the JSON answer, at once (key needed)'
+mistralocr\t'mistralocr.app (third party, not Mistral AI): text, markdown or JSON, at once (key needed)'
+gptge\t'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and images (key needed)'"
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l timeout -d 'Give up waiting after this long (90s, 5m, 1h); default 30m' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l ocr -d 'Force OCR of scanned pages'
+complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l ocr -d 'Force OCR of scanned pages (every provider but mistral)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l no-formula -d 'Skip formula recognition'
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l no-table -d 'Skip table recognition'
-complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l extract-header -d 'Mistral: return page headers separately instead of inside the text'
-complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l extract-footer -d 'Mistral: return page footers separately instead of inside the text'
-complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l images -d 'Save the images of the pages (ocr -o: DIR/<name>_images/; Mistral)'
-complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l no-wait -d 'Submit, print the IDs, exit without waiting'
+complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l extract-header -d 'Return page headers separately instead of inside the text'
+complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l extract-footer -d 'Return page footers separately instead of inside the text'
+complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l no-wait -d 'Submit and record, print the IDs, exit without waiting (the same command again, or fetch, finishes)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l fail-fast -d 'Stop at the first bad input instead of reporting it and going on with the others'
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l retry-failed -d 'Submit again the documents that failed in an earlier run (same content, provider and options)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l json -d 'One JSON object per document per line on stdout'
-complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -s q -l quiet -d 'No progress or state lines; errors only'
+complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -s q -l quiet -d 'No progress or state lines; errors and warnings about security or configuration still show'
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
-complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -s h -l help -d 'Print help'
+complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -s V -l version -d 'Print version'
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l from -d 'Read one INPUT per line from FILE (- for stdin; blank lines and # comments skipped)' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l name -d 'Name for a document read from stdin (its extension tells the type)' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l pages -d 'Pages to extract, 1-based: 1-5,8' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l language -d 'Document language (provider\'s codes, e.g. en, ch)' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l language -d 'Document language (provider\'s codes, e.g. en, ch; gptge: English, ChinesePRC)' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l model -d 'Provider model (MinerU: pipeline, vlm, html; Mistral: mistral-ocr-latest)' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l format -d 'Output format: markdown (default), text, json, or a provider format' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l extra-format -d 'Extra result formats the provider should add (MinerU: docx, html, latex)' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l table-format -d 'Mistral: tables as markdown or html' -r -f -a "markdown\t''
+complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l format -d 'Output format: markdown (default), text, json, or a provider format (gptge: docx, pdf, xlsx, pptx)' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l extra-format -d 'Extra result files MinerU should add: docx, html, latex (not mineru-flash)' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l table-format -d 'Tables as markdown or html' -r -f -a "markdown\t''
 html\t''"
-complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l transport -d 'mistralocr: rest (default) or mcp (its MCP endpoint)' -r -f -a "rest\t''
+complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l transport -d 'rest (default) or mcp (its MCP endpoint)' -r -f -a "rest\t''
 mcp\t''"
-complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l concurrency -d 'Documents processed (uploaded, downloaded) at once; default 4' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -s p -l provider -d 'Provider: mineru, mineru-flash, parse4ai, mistral, mistralocr, gptge' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l concurrency -d 'Documents processed (uploaded, downloaded) at once, 1-64; default 4' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -s p -l provider -d 'Provider (see `docpipe providers`)' -r -f -a "mineru\t'MinerU cloud API v4: full parse to markdown, images and JSON (key needed)'
+mineru-flash\t'MinerU flash API: markdown of small documents, no key needed'
+parse4ai\t'parse4ai: MinerU-compatible parsing of documents at URLs (key needed)'
+mistral\t'Mistral AI OCR: markdown per page, images and the JSON answer, at once (key needed)'
+mistralocr\t'mistralocr.app (third party, not Mistral AI): text, markdown or JSON, at once (key needed)'
+gptge\t'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and images (key needed)'"
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l timeout -d 'Give up waiting after this long (90s, 5m, 1h); default 30m' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l ocr -d 'Force OCR of scanned pages'
+complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l ocr -d 'Force OCR of scanned pages (every provider but mistral)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l no-formula -d 'Skip formula recognition'
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l no-table -d 'Skip table recognition'
-complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l extract-header -d 'Mistral: return page headers separately instead of inside the text'
-complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l extract-footer -d 'Mistral: return page footers separately instead of inside the text'
-complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l images -d 'Save the images of the pages (ocr -o: DIR/<name>_images/; Mistral)'
-complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l no-wait -d 'Submit, print the IDs, exit without waiting'
+complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l extract-header -d 'Return page headers separately instead of inside the text'
+complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l extract-footer -d 'Return page footers separately instead of inside the text'
+complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l no-wait -d 'Submit and record, print the IDs, exit without waiting (the same command again, or fetch, finishes)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l fail-fast -d 'Stop at the first bad input instead of reporting it and going on with the others'
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l retry-failed -d 'Submit again the documents that failed in an earlier run (same content, provider and options)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l json -d 'One JSON object per document per line on stdout'
-complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -s q -l quiet -d 'No progress or state lines; errors only'
+complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -s q -l quiet -d 'No progress or state lines; errors and warnings about security or configuration still show'
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
-complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -s h -l help -d 'Print help'
+complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -s V -l version -d 'Print version'
-complete -c docpipe -n "__fish_docpipe_using_subcommand status" -l recent -d 'How many recent documents to list without an ID' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand status" -s p -l provider -d 'Provider: mineru, mineru-flash, parse4ai, mistral, mistralocr, gptge' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand status" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
-complete -c docpipe -n "__fish_docpipe_using_subcommand status" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
-complete -c docpipe -n "__fish_docpipe_using_subcommand status" -l timeout -d 'Give up waiting after this long (90s, 5m, 1h); default 30m' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand status" -l json -d 'One JSON object per document per line on stdout'
-complete -c docpipe -n "__fish_docpipe_using_subcommand status" -s q -l quiet -d 'No progress or state lines; errors only'
-complete -c docpipe -n "__fish_docpipe_using_subcommand status" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
-complete -c docpipe -n "__fish_docpipe_using_subcommand status" -s h -l help -d 'Print help'
-complete -c docpipe -n "__fish_docpipe_using_subcommand status" -s V -l version -d 'Print version'
-complete -c docpipe -n "__fish_docpipe_using_subcommand fetch" -s p -l provider -d 'Provider: mineru, mineru-flash, parse4ai, mistral, mistralocr, gptge' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand fetch" -s p -l provider -d 'Provider (see `docpipe providers`)' -r -f -a "mineru\t'MinerU cloud API v4: full parse to markdown, images and JSON (key needed)'
+mineru-flash\t'MinerU flash API: markdown of small documents, no key needed'
+parse4ai\t'parse4ai: MinerU-compatible parsing of documents at URLs (key needed)'
+mistral\t'Mistral AI OCR: markdown per page, images and the JSON answer, at once (key needed)'
+mistralocr\t'mistralocr.app (third party, not Mistral AI): text, markdown or JSON, at once (key needed)'
+gptge\t'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and images (key needed)'"
 complete -c docpipe -n "__fish_docpipe_using_subcommand fetch" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand fetch" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand fetch" -l timeout -d 'Give up waiting after this long (90s, 5m, 1h); default 30m' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand fetch" -l json -d 'One JSON object per document per line on stdout'
-complete -c docpipe -n "__fish_docpipe_using_subcommand fetch" -s q -l quiet -d 'No progress or state lines; errors only'
+complete -c docpipe -n "__fish_docpipe_using_subcommand fetch" -s q -l quiet -d 'No progress or state lines; errors and warnings about security or configuration still show'
 complete -c docpipe -n "__fish_docpipe_using_subcommand fetch" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
-complete -c docpipe -n "__fish_docpipe_using_subcommand fetch" -s h -l help -d 'Print help'
+complete -c docpipe -n "__fish_docpipe_using_subcommand fetch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c docpipe -n "__fish_docpipe_using_subcommand fetch" -s V -l version -d 'Print version'
-complete -c docpipe -n "__fish_docpipe_using_subcommand providers" -s p -l provider -d 'Provider: mineru, mineru-flash, parse4ai, mistral, mistralocr, gptge' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand status" -l recent -d 'How many recent documents to list without an ID' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand status" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
+complete -c docpipe -n "__fish_docpipe_using_subcommand status" -l timeout -d 'Give up waiting after this long (90s, 5m, 1h); default 30m' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand status" -s p -l provider -d 'Provider (see `docpipe providers`)' -r -f -a "mineru\t'MinerU cloud API v4: full parse to markdown, images and JSON (key needed)'
+mineru-flash\t'MinerU flash API: markdown of small documents, no key needed'
+parse4ai\t'parse4ai: MinerU-compatible parsing of documents at URLs (key needed)'
+mistral\t'Mistral AI OCR: markdown per page, images and the JSON answer, at once (key needed)'
+mistralocr\t'mistralocr.app (third party, not Mistral AI): text, markdown or JSON, at once (key needed)'
+gptge\t'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and images (key needed)'"
+complete -c docpipe -n "__fish_docpipe_using_subcommand status" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
+complete -c docpipe -n "__fish_docpipe_using_subcommand status" -l json -d 'One JSON object per document per line on stdout'
+complete -c docpipe -n "__fish_docpipe_using_subcommand status" -s q -l quiet -d 'No progress or state lines; errors and warnings about security or configuration still show'
+complete -c docpipe -n "__fish_docpipe_using_subcommand status" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
+complete -c docpipe -n "__fish_docpipe_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c docpipe -n "__fish_docpipe_using_subcommand status" -s V -l version -d 'Print version'
 complete -c docpipe -n "__fish_docpipe_using_subcommand providers" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
-complete -c docpipe -n "__fish_docpipe_using_subcommand providers" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand providers" -l timeout -d 'Give up waiting after this long (90s, 5m, 1h); default 30m' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand providers" -s p -l provider -d 'Provider (see `docpipe providers`)' -r -f -a "mineru\t'MinerU cloud API v4: full parse to markdown, images and JSON (key needed)'
+mineru-flash\t'MinerU flash API: markdown of small documents, no key needed'
+parse4ai\t'parse4ai: MinerU-compatible parsing of documents at URLs (key needed)'
+mistral\t'Mistral AI OCR: markdown per page, images and the JSON answer, at once (key needed)'
+mistralocr\t'mistralocr.app (third party, not Mistral AI): text, markdown or JSON, at once (key needed)'
+gptge\t'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and images (key needed)'"
+complete -c docpipe -n "__fish_docpipe_using_subcommand providers" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand providers" -l json -d 'One JSON object per document per line on stdout'
-complete -c docpipe -n "__fish_docpipe_using_subcommand providers" -s q -l quiet -d 'No progress or state lines; errors only'
+complete -c docpipe -n "__fish_docpipe_using_subcommand providers" -s q -l quiet -d 'No progress or state lines; errors and warnings about security or configuration still show'
 complete -c docpipe -n "__fish_docpipe_using_subcommand providers" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
-complete -c docpipe -n "__fish_docpipe_using_subcommand providers" -s h -l help -d 'Print help'
+complete -c docpipe -n "__fish_docpipe_using_subcommand providers" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c docpipe -n "__fish_docpipe_using_subcommand providers" -s V -l version -d 'Print version'
-complete -c docpipe -n "__fish_docpipe_using_subcommand completions" -s p -l provider -d 'Provider: mineru, mineru-flash, parse4ai, mistral, mistralocr, gptge' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand completions" -s p -l provider -d 'Provider (see `docpipe providers`)' -r -f -a "mineru\t'MinerU cloud API v4: full parse to markdown, images and JSON (key needed)'
+mineru-flash\t'MinerU flash API: markdown of small documents, no key needed'
+parse4ai\t'parse4ai: MinerU-compatible parsing of documents at URLs (key needed)'
+mistral\t'Mistral AI OCR: markdown per page, images and the JSON answer, at once (key needed)'
+mistralocr\t'mistralocr.app (third party, not Mistral AI): text, markdown or JSON, at once (key needed)'
+gptge\t'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and images (key needed)'"
 complete -c docpipe -n "__fish_docpipe_using_subcommand completions" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand completions" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand completions" -l timeout -d 'Give up waiting after this long (90s, 5m, 1h); default 30m' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand completions" -l json -d 'One JSON object per document per line on stdout'
-complete -c docpipe -n "__fish_docpipe_using_subcommand completions" -s q -l quiet -d 'No progress or state lines; errors only'
+complete -c docpipe -n "__fish_docpipe_using_subcommand completions" -s q -l quiet -d 'No progress or state lines; errors and warnings about security or configuration still show'
 complete -c docpipe -n "__fish_docpipe_using_subcommand completions" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c docpipe -n "__fish_docpipe_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from ocr parse batch status fetch providers completions help" -f -a "ocr" -d 'Text of documents or images: to stdout unless -o'
-complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from ocr parse batch status fetch providers completions help" -f -a "parse" -d 'Full parse (markdown + images + JSON) into a folder per input'
-complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from ocr parse batch status fetch providers completions help" -f -a "batch" -d 'Many documents: submit all, wait, download as each finishes; resumable'
-complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from ocr parse batch status fetch providers completions help" -f -a "status" -d 'State and progress of submitted tasks or batches; with no ID, the recent ones'
-complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from ocr parse batch status fetch providers completions help" -f -a "fetch" -d 'Download the results of submitted tasks (waits for them to finish)'
-complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from ocr parse batch status fetch providers completions help" -f -a "providers" -d 'The providers, what each can do, whether a key is set'
-complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from ocr parse batch status fetch providers completions help" -f -a "completions" -d 'Shell completion script on stdout: bash, zsh, fish, powershell, elvish'
-complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from ocr parse batch status fetch providers completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l from -d 'Read one INPUT per line from FILE (- for stdin; blank lines and # comments skipped)' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l name -d 'Name for a document read from stdin (its extension tells the type)' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l pages -d 'Pages to extract, 1-based: 1-5,8' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l language -d 'Document language (provider\'s codes, e.g. en, ch; gptge: English, ChinesePRC)' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l model -d 'Provider model (MinerU: pipeline, vlm, html; Mistral: mistral-ocr-latest)' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l format -d 'Output format: markdown (default), text, json, or a provider format (gptge: docx, pdf, xlsx, pptx)' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l table-format -d 'Tables as markdown or html' -r -f -a "markdown\t''
+html\t''"
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l transport -d 'rest (default) or mcp (its MCP endpoint)' -r -f -a "rest\t''
+mcp\t''"
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l concurrency -d 'Documents processed (uploaded, downloaded) at once, 1-64; default 4' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l extra-format -d 'Extra result files MinerU should add: docx, html, latex (not mineru-flash)' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s p -l provider -d 'Provider (see `docpipe providers`)' -r -f -a "mineru\t'MinerU cloud API v4: full parse to markdown, images and JSON (key needed)'
+mineru-flash\t'MinerU flash API: markdown of small documents, no key needed'
+parse4ai\t'parse4ai: MinerU-compatible parsing of documents at URLs (key needed)'
+mistral\t'Mistral AI OCR: markdown per page, images and the JSON answer, at once (key needed)'
+mistralocr\t'mistralocr.app (third party, not Mistral AI): text, markdown or JSON, at once (key needed)'
+gptge\t'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and images (key needed)'"
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l timeout -d 'Give up waiting after this long (90s, 5m, 1h); default 30m' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l ocr -d 'Force OCR of scanned pages (every provider but mistral)'
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l no-formula -d 'Skip formula recognition'
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l no-table -d 'Skip table recognition'
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l extract-header -d 'Return page headers separately instead of inside the text'
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l extract-footer -d 'Return page footers separately instead of inside the text'
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l no-wait -d 'Submit and record, print the IDs, exit without waiting (the same command again, or fetch, finishes)'
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l fail-fast -d 'Stop at the first bad input instead of reporting it and going on with the others'
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l retry-failed -d 'Submit again the documents that failed in an earlier run (same content, provider and options)'
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l images -d 'Save the page images next to the text (-o DIR: DIR/<name>_images/)'
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l json -d 'One JSON object per document per line on stdout'
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s q -l quiet -d 'No progress or state lines; errors and warnings about security or configuration still show'
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s V -l version -d 'Print version'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch status providers completions ocr help" -f -a "parse" -d 'Full parse (markdown + images + JSON) into a folder per input'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch status providers completions ocr help" -f -a "batch" -d 'Many documents: submit all, wait, download as each finishes; resumable'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch status providers completions ocr help" -f -a "fetch" -d 'Download the results of submitted tasks (waits for them to finish)'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch status providers completions ocr help" -f -a "status" -d 'State and progress of submitted tasks or batches; with no ID, the recent ones'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch status providers completions ocr help" -f -a "providers" -d 'The providers, what each can do, whether a key is set'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch status providers completions ocr help" -f -a "completions" -d 'Shell completion script on stdout: bash, zsh, fish, powershell, elvish'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch status providers completions ocr help" -f -a "ocr" -d 'Text of documents or images: to stdout unless -o'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch status providers completions ocr help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
+use clap::builder::{PossibleValue, PossibleValuesParser};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -22,9 +23,10 @@ pub struct Cli {
 }
 
 #[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
-    /// Provider: mineru, mineru-flash, parse4ai, mistral, mistralocr, gptge
-    #[arg(short, long, global = true, value_name = "NAME")]
+    /// Provider (see `docpipe providers`)
+    #[arg(short, long, global = true, value_name = "NAME", value_parser = provider_names())]
     pub provider: Option<String>,
     /// Output folder (or file for a single `ocr` input); stdout when absent for `ocr`
     #[arg(short, long, global = true, value_name = "PATH")]
@@ -35,23 +37,23 @@ pub struct GlobalArgs {
     /// One JSON object per document per line on stdout
     #[arg(long, global = true)]
     pub json: bool,
-    /// No progress or state lines; errors only
+    /// No progress or state lines; errors and warnings about security or configuration still show
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
     /// Log requests to stderr (keys redacted)
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
     /// Give up waiting after this long (90s, 5m, 1h); default 30m
-    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_timeout)]
     pub timeout: Option<Duration>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Text of documents or images: to stdout unless -o
-    Ocr(ExtractArgs),
+    Ocr(OcrArgs),
     /// Full parse (markdown + images + JSON) into a folder per input
-    Parse(ExtractArgs),
+    Parse(ParseArgs),
     /// Many documents: submit all, wait, download as each finishes; resumable
     Batch(BatchArgs),
     /// State and progress of submitted tasks or batches; with no ID, the recent ones
@@ -64,6 +66,14 @@ pub enum Command {
     Completions(CompletionsArgs),
 }
 
+/// Help headings of the flags only some providers honour (each provider refuses
+/// the ones it cannot honour, before any request).
+const MINERU: &str = "MinerU options (mineru, mineru-flash, parse4ai)";
+const MISTRAL: &str = "Mistral options (mistral)";
+const MISTRALOCR: &str = "mistralocr.app options (mistralocr)";
+
+/// What `ocr`, `parse` and `batch` share. `images` is not a flag of every
+/// command: `OcrArgs` carries it and fills it in here.
 #[derive(Debug, Args, Clone, Default)]
 pub struct ExtractArgs {
     /// Local file, http(s):// URL, - for stdin, or (batch) a folder
@@ -78,43 +88,43 @@ pub struct ExtractArgs {
     /// Pages to extract, 1-based: 1-5,8
     #[arg(long, value_name = "RANGES")]
     pub pages: Option<String>,
-    /// Document language (provider's codes, e.g. en, ch)
+    /// Document language (provider's codes, e.g. en, ch; gptge: English, ChinesePRC)
     #[arg(long, value_name = "LANG")]
     pub language: Option<String>,
-    /// Force OCR of scanned pages
+    /// Force OCR of scanned pages (every provider but mistral)
     #[arg(long)]
     pub ocr: bool,
     /// Skip formula recognition
-    #[arg(long)]
+    #[arg(long, help_heading = MINERU)]
     pub no_formula: bool,
     /// Skip table recognition
-    #[arg(long)]
+    #[arg(long, help_heading = MINERU)]
     pub no_table: bool,
     /// Provider model (MinerU: pipeline, vlm, html; Mistral: mistral-ocr-latest)
     #[arg(long, value_name = "NAME")]
     pub model: Option<String>,
-    /// Output format: markdown (default), text, json, or a provider format
+    /// Output format: markdown (default), text, json, or a provider format (gptge: docx, pdf, xlsx, pptx)
     #[arg(long, value_name = "FORMAT")]
     pub format: Option<String>,
-    /// Extra result formats the provider should add (MinerU: docx, html, latex)
-    #[arg(long = "extra-format", value_name = "FORMAT", value_delimiter = ',')]
+    /// Extra result files MinerU should add: docx, html, latex (not mineru-flash)
+    #[arg(long = "extra-format", value_name = "FORMAT", value_delimiter = ',', help_heading = MINERU)]
     pub extra_formats: Vec<String>,
-    /// Mistral: tables as markdown or html
-    #[arg(long, value_name = "FORMAT", value_parser = ["markdown", "html"])]
+    /// Tables as markdown or html
+    #[arg(long, value_name = "FORMAT", value_parser = ["markdown", "html"], help_heading = MISTRAL)]
     pub table_format: Option<String>,
-    /// Mistral: return page headers separately instead of inside the text
-    #[arg(long)]
+    /// Return page headers separately instead of inside the text
+    #[arg(long, help_heading = MISTRAL)]
     pub extract_header: bool,
-    /// Mistral: return page footers separately instead of inside the text
-    #[arg(long)]
+    /// Return page footers separately instead of inside the text
+    #[arg(long, help_heading = MISTRAL)]
     pub extract_footer: bool,
-    /// Save the images of the pages (ocr -o: DIR/<name>_images/; Mistral)
-    #[arg(long)]
+    /// `ocr` only (OcrArgs)
+    #[arg(skip)]
     pub images: bool,
-    /// mistralocr: rest (default) or mcp (its MCP endpoint)
-    #[arg(long, value_name = "TRANSPORT", value_parser = ["rest", "mcp"])]
+    /// rest (default) or mcp (its MCP endpoint)
+    #[arg(long, value_name = "TRANSPORT", value_parser = ["rest", "mcp"], help_heading = MISTRALOCR)]
     pub transport: Option<String>,
-    /// Submit, print the IDs, exit without waiting
+    /// Submit and record, print the IDs, exit without waiting (the same command again, or fetch, finishes)
     #[arg(long)]
     pub no_wait: bool,
     /// Stop at the first bad input instead of reporting it and going on with the others
@@ -123,9 +133,51 @@ pub struct ExtractArgs {
     /// Submit again the documents that failed in an earlier run (same content, provider and options)
     #[arg(long)]
     pub retry_failed: bool,
-    /// Documents processed (uploaded, downloaded) at once; default 4
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
+    /// Documents processed (uploaded, downloaded) at once, 1-64; default 4
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(CONCURRENCY_MIN as i64..=CONCURRENCY_MAX as i64))]
     pub concurrency: Option<u32>,
+}
+
+/// The range `--concurrency` and `[defaults] concurrency` accept.
+pub const CONCURRENCY_MIN: u32 = 1;
+pub const CONCURRENCY_MAX: u32 = 64;
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct OcrArgs {
+    #[command(flatten)]
+    pub extract: ExtractArgs,
+    /// Save the page images next to the text (-o DIR: DIR/<name>_images/)
+    #[arg(long, help_heading = MISTRAL)]
+    pub images: bool,
+}
+
+impl OcrArgs {
+    /// The arguments the extraction reads. `--extra-format` is hidden from `ocr`
+    /// (its files belong to a parse result) and refused here if given anyway.
+    pub fn into_extract(self) -> Result<ExtractArgs, crate::error::Error> {
+        if !self.extract.extra_formats.is_empty() {
+            return Err(crate::error::Error::usage(
+                "--extra-format adds files to a parse result; ocr keeps only the text",
+            )
+            .with_hint("use `docpipe parse --extra-format …` to get those files"));
+        }
+        Ok(ExtractArgs {
+            images: self.images,
+            ..self.extract
+        })
+    }
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct ParseArgs {
+    #[command(flatten)]
+    pub extract: ExtractArgs,
+}
+
+impl ParseArgs {
+    pub fn into_extract(self) -> ExtractArgs {
+        self.extract
+    }
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -156,6 +208,74 @@ pub struct CompletionsArgs {
     /// The shell to complete for
     #[arg(value_name = "SHELL")]
     pub shell: clap_complete::Shell,
+}
+
+/// The values `-p` takes, from the provider registry: help, `-p` errors and every
+/// shell's completion list them (with each provider's summary where the shell
+/// shows descriptions).
+pub fn provider_names() -> PossibleValuesParser {
+    PossibleValuesParser::new(
+        crate::provider::REGISTRY
+            .iter()
+            .map(|e| PossibleValue::new(e.info.name).help(e.info.summary)),
+    )
+}
+
+/// Global flags a command does not read: hidden from its help and completions.
+/// (Global flags are accepted anywhere on the line, so they still parse.)
+const NOT_READ: &[(&str, &[&str])] = &[
+    ("status", &["output", "timeout"]),
+    ("providers", &["output", "timeout"]),
+    (
+        "completions",
+        &[
+            "provider", "output", "config", "json", "quiet", "verbose", "timeout",
+        ],
+    ),
+];
+
+/// The command-line definition as help, completions and the man page show it:
+/// the derive's, with each command listing only the flags it reads.
+pub fn command() -> clap::Command {
+    let cmd = Cli::command();
+    let globals: Vec<clap::Arg> = cmd
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .cloned()
+        .collect();
+    let mut cmd = cmd;
+    for (sub, ids) in NOT_READ {
+        cmd = cmd.mut_subcommand(*sub, |mut sub| {
+            // A subcommand's own copy of a global flag is kept as it is when
+            // clap copies the globals in: a hidden copy hides the flag there.
+            for arg in globals
+                .iter()
+                .filter(|a| ids.contains(&a.get_id().as_str()))
+            {
+                sub = sub.arg(arg.clone().hide(true));
+            }
+            sub
+        });
+    }
+    cmd.mut_subcommand("ocr", |sub| sub.mut_arg("extra_formats", |a| a.hide(true)))
+}
+
+/// Parses the process's arguments with [`command`] (exits on `--help` or an error).
+pub fn parse() -> Cli {
+    let matches = command().get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+/// `--timeout`: a duration, and not zero (nothing could finish in no time, and
+/// a task would be created and billed first).
+pub fn parse_timeout(text: &str) -> Result<Duration, String> {
+    let d = parse_duration(text)?;
+    if d.is_zero() {
+        return Err(format!(
+            "a timeout of {text} would give up before anything is sent: use e.g. 90s, 5m, 1h"
+        ));
+    }
+    Ok(d)
 }
 
 /// `90s`, `5m`, `1h`, `1h30m`, `250ms`; a bare number is seconds.

@@ -24,20 +24,90 @@ pub fn process_env(name: &str) -> Option<String> {
 /// `ProviderInfo::config_keys`). Other keys warn. A test checks the first two
 /// against the structs below.
 const TOP_KEYS: &[&str] = &["default_provider", "defaults", "providers"];
-const DEFAULTS_KEYS: &[&str] = &[
-    "output",
-    "timeout",
-    "concurrency",
-    "language",
-    "poll_interval",
-    "poll_max",
-    "connect_timeout",
-    "read_timeout",
-    "stall_timeout",
-    "retry_base",
-    "max_unpacked_mb",
-    "max_zip_entries",
+
+/// What a setting's value must be. A setting that has a flag takes exactly what
+/// the flag takes, and is refused with the same words.
+#[derive(Debug, Clone, Copy)]
+enum Value {
+    Text,
+    /// A duration (`90s`, `5m`); `nonzero` as `--timeout`.
+    Duration {
+        nonzero: bool,
+    },
+    /// A whole number in a range (`--concurrency`: 1 to 64).
+    Count {
+        min: u64,
+        max: u64,
+    },
+    /// A number above zero (requests per second).
+    Positive,
+}
+
+/// Every `[defaults]` key with the value it takes, and the flag that sets it too.
+const DEFAULTS: &[(&str, Value, Option<&str>)] = &[
+    ("output", Value::Text, Some("-o")),
+    (
+        "timeout",
+        Value::Duration { nonzero: true },
+        Some("--timeout"),
+    ),
+    (
+        "concurrency",
+        Value::Count {
+            min: crate::cli::CONCURRENCY_MIN as u64,
+            max: crate::cli::CONCURRENCY_MAX as u64,
+        },
+        Some("--concurrency"),
+    ),
+    ("language", Value::Text, Some("--language")),
+    ("poll_interval", Value::Duration { nonzero: true }, None),
+    ("poll_max", Value::Duration { nonzero: true }, None),
+    ("connect_timeout", Value::Duration { nonzero: true }, None),
+    ("read_timeout", Value::Duration { nonzero: true }, None),
+    ("stall_timeout", Value::Duration { nonzero: true }, None),
+    ("retry_base", Value::Duration { nonzero: false }, None),
+    (
+        "max_unpacked_mb",
+        Value::Count {
+            min: 1,
+            max: u64::MAX >> 20,
+        },
+        None,
+    ),
+    (
+        "max_zip_entries",
+        Value::Count {
+            min: 1,
+            max: u32::MAX as u64,
+        },
+        None,
+    ),
 ];
+
+/// The checked keys every `[providers.NAME]` table may hold.
+const PROVIDER_VALUES: &[(&str, Value, Option<&str>)] = &[
+    ("api_key", Value::Text, None),
+    ("base_url", Value::Text, None),
+    ("model_version", Value::Text, Some("--model")),
+    (
+        "max_file_mb",
+        Value::Count {
+            min: 1,
+            max: u64::MAX >> 20,
+        },
+        None,
+    ),
+    (
+        "max_pages",
+        Value::Count {
+            min: 1,
+            max: u32::MAX as u64,
+        },
+        None,
+    ),
+    ("rate_limit", Value::Positive, None),
+];
+
 pub const PROVIDER_KEYS: &[&str] = &[
     "api_key",
     "base_url",
@@ -45,6 +115,69 @@ pub const PROVIDER_KEYS: &[&str] = &[
     "max_file_mb",
     "max_pages",
     "rate_limit",
+];
+
+/// Every environment variable docpipe reads besides each provider's key and
+/// base URL (those come from the registry). The code reads them by these names;
+/// the man page's ENVIRONMENT section and docs/configuration.md list this table,
+/// and a test checks that no other such variable is read anywhere in `src/`.
+pub mod var {
+    pub const CONFIG: &str = "DOCPIPE_CONFIG";
+    pub const TIMEOUT: &str = "DOCPIPE_TIMEOUT";
+    pub const POLL_INTERVAL: &str = "DOCPIPE_POLL_INTERVAL";
+    pub const POLL_MAX: &str = "DOCPIPE_POLL_MAX";
+    pub const CONNECT_TIMEOUT: &str = "DOCPIPE_CONNECT_TIMEOUT";
+    pub const READ_TIMEOUT: &str = "DOCPIPE_READ_TIMEOUT";
+    pub const RETRY_BASE: &str = "DOCPIPE_RETRY_BASE";
+    pub const STALL_TIMEOUT: &str = "DOCPIPE_STALL_TIMEOUT";
+    pub const DATA_DIR: &str = "DOCPIPE_DATA_DIR";
+    pub const PROGRESS: &str = "DOCPIPE_PROGRESS";
+    pub const NO_COLOR: &str = "NO_COLOR";
+}
+
+pub const ENVIRONMENT: &[(&str, &str)] = &[
+    (var::CONFIG, "config file, when --config is not given"),
+    (var::TIMEOUT, "default --timeout (90s, 5m, 1h; not 0)"),
+    (
+        var::POLL_INTERVAL,
+        "first wait between status polls (default 1.5s)",
+    ),
+    (
+        var::POLL_MAX,
+        "longest wait between status polls (default 30s)",
+    ),
+    (
+        var::CONNECT_TIMEOUT,
+        "how long to wait for a connection (default 15s)",
+    ),
+    (
+        var::READ_TIMEOUT,
+        "how long an API answer may take (default 120s)",
+    ),
+    (
+        var::RETRY_BASE,
+        "first retry backoff ceiling, doubling per attempt (default 500ms)",
+    ),
+    (
+        var::STALL_TIMEOUT,
+        "how long a transfer may go without progress before it is retried (default 60s)",
+    ),
+    (
+        var::DATA_DIR,
+        "where the task record is kept (default <data dir>/docpipe)",
+    ),
+    (
+        var::PROGRESS,
+        "bar, plain or none: overrides the terminal check for progress",
+    ),
+    (
+        var::NO_COLOR,
+        "when set and not empty, progress uses no color",
+    ),
+    (
+        crate::provider::gptge::PASSWORD_ENV,
+        "password of protected documents sent to gptge (never a flag)",
+    ),
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -184,7 +317,7 @@ impl Config {
     pub fn load(flag: Option<&Path>, env: Box<Env>) -> Result<Config, Error> {
         let named = flag
             .map(Path::to_path_buf)
-            .or_else(|| env("DOCPIPE_CONFIG").map(PathBuf::from));
+            .or_else(|| env(var::CONFIG).map(PathBuf::from));
         let (path, must_exist) = match named {
             Some(p) => (Some(p), true),
             None => (default_path(), false),
@@ -214,9 +347,12 @@ impl Config {
 
     /// The config of a file's text.
     pub fn from_str(text: &str, path: &Path, env: Box<Env>) -> Result<Config, Error> {
+        // Values first: a wrong type gets plain words, not serde's.
+        check_values(text, path)?;
+        let file = parse_file(text, path)?;
         Ok(Config {
             path: Some(path.to_path_buf()),
-            file: parse_file(text, path)?,
+            file,
             warnings: unknown_keys(text, path),
             env,
         })
@@ -299,13 +435,24 @@ impl Config {
         file_value: Option<&str>,
         key: &str,
     ) -> Result<Option<Duration>, Error> {
+        let nonzero = DEFAULTS
+            .iter()
+            .any(|(k, v, _)| *k == key && matches!(v, Value::Duration { nonzero: true }));
+        let parse = |text: &str| {
+            if nonzero {
+                crate::cli::parse_timeout(text)
+            } else {
+                crate::cli::parse_duration(text)
+            }
+        };
         if let Some(v) = self.env(env_name) {
-            return crate::cli::parse_duration(&v)
-                .map(Some)
-                .map_err(|m| Error::usage(format!("{env_name}: {m}")));
+            return parse(&v).map(Some).map_err(|m| {
+                Error::usage(format!("{env_name}: {m}"))
+                    .with_hint(format!("fix or unset {env_name}"))
+            });
         }
         match file_value {
-            Some(v) => crate::cli::parse_duration(v).map(Some).map_err(|m| {
+            Some(v) => parse(v).map(Some).map_err(|m| {
                 Error::usage(format!(
                     "{}: defaults.{key}: {m}",
                     self.path
@@ -324,7 +471,7 @@ impl Config {
         }
         Ok(self
             .duration_setting(
-                "DOCPIPE_TIMEOUT",
+                var::TIMEOUT,
                 self.file.defaults.timeout.as_deref(),
                 "timeout",
             )?
@@ -335,14 +482,14 @@ impl Config {
     pub fn poll_intervals(&self) -> Result<(Duration, Duration), Error> {
         let first = self
             .duration_setting(
-                "DOCPIPE_POLL_INTERVAL",
+                var::POLL_INTERVAL,
                 self.file.defaults.poll_interval.as_deref(),
                 "poll_interval",
             )?
             .unwrap_or(Duration::from_millis(1500));
         let max = self
             .duration_setting(
-                "DOCPIPE_POLL_MAX",
+                var::POLL_MAX,
                 self.file.defaults.poll_max.as_deref(),
                 "poll_max",
             )?
@@ -358,18 +505,14 @@ impl Config {
         let mut opts = crate::http::HttpOptions::default();
         let settings = [
             (
-                "DOCPIPE_CONNECT_TIMEOUT",
+                var::CONNECT_TIMEOUT,
                 d.connect_timeout.as_deref(),
                 "connect_timeout",
             ),
+            (var::READ_TIMEOUT, d.read_timeout.as_deref(), "read_timeout"),
+            (var::RETRY_BASE, d.retry_base.as_deref(), "retry_base"),
             (
-                "DOCPIPE_READ_TIMEOUT",
-                d.read_timeout.as_deref(),
-                "read_timeout",
-            ),
-            ("DOCPIPE_RETRY_BASE", d.retry_base.as_deref(), "retry_base"),
-            (
-                "DOCPIPE_STALL_TIMEOUT",
+                var::STALL_TIMEOUT,
                 d.stall_timeout.as_deref(),
                 "stall_timeout",
             ),
@@ -418,7 +561,7 @@ impl Config {
 
     /// Where the task record lives: `$DOCPIPE_DATA_DIR`, else `<data dir>/docpipe`.
     pub fn data_dir(&self) -> Result<PathBuf, Error> {
-        if let Some(dir) = self.env("DOCPIPE_DATA_DIR") {
+        if let Some(dir) = self.env(var::DATA_DIR) {
             return Ok(PathBuf::from(dir));
         }
         dirs::data_dir().map(|d| d.join("docpipe")).ok_or_else(|| {
@@ -515,7 +658,7 @@ fn unknown_keys(text: &str, path: &Path) -> Vec<String> {
     let mut found = Vec::new();
     check(doc, TOP_KEYS, &[], "at the top level", &mut found);
     if let Some(DeValue::Table(defaults)) = doc.get("defaults").map(|v| v.get_ref()) {
-        check(defaults, DEFAULTS_KEYS, &[], "in [defaults]", &mut found);
+        check(defaults, &defaults_keys(), &[], "in [defaults]", &mut found);
     }
     if let Some(DeValue::Table(providers)) = doc.get("providers").map(|v| v.get_ref()) {
         for (name, table) in providers {
@@ -540,6 +683,134 @@ fn unknown_keys(text: &str, path: &Path) -> Vec<String> {
         .into_iter()
         .map(|(offset, what)| format!("{}:{}: {what}", path.display(), line_col(text, offset).0))
         .collect()
+}
+
+/// The keys `[defaults]` may hold.
+fn defaults_keys() -> Vec<&'static str> {
+    DEFAULTS.iter().map(|(k, _, _)| *k).collect()
+}
+
+/// Checks the values of `[defaults]` and `[providers.NAME]` against what each key
+/// takes (a key with a flag takes what the flag takes), naming file and line in
+/// plain words. Runs after the file parsed, so its shape is known to be TOML.
+fn check_values(text: &str, path: &Path) -> Result<(), Error> {
+    use toml::de::{DeTable, DeValue};
+    let Ok(doc) = DeTable::parse(text) else {
+        return Ok(());
+    };
+    let doc = doc.get_ref();
+    let check_table = |table: &DeTable, known: &[(&str, Value, Option<&str>)], section: &str| {
+        for (key, value) in table {
+            let name: &str = key.get_ref();
+            let Some((_, want, flag)) = known.iter().find(|(k, _, _)| *k == name) else {
+                continue;
+            };
+            if let Err(problem) = check_value(value.get_ref(), *want, *flag) {
+                let line = line_col(text, value.span().start).0;
+                let fix = match flag {
+                    Some(flag) => format!("write {name} as {flag} takes it: {}", example(*want)),
+                    None => format!("write {name} as {}", example(*want)),
+                };
+                return Err(Error::usage(format!(
+                    "{}:{line}: {name} in {section} {problem}",
+                    path.display()
+                ))
+                .with_hint(format!("{fix} (see config.example.toml)")));
+            }
+        }
+        Ok(())
+    };
+    if let Some(DeValue::Table(defaults)) = doc.get("defaults").map(|v| v.get_ref()) {
+        check_table(defaults, DEFAULTS, "[defaults]")?;
+    }
+    if let Some(DeValue::Table(providers)) = doc.get("providers").map(|v| v.get_ref()) {
+        for (name, table) in providers {
+            if let DeValue::Table(table) = table.get_ref() {
+                let section = format!("[providers.{}]", name.get_ref());
+                check_table(table, PROVIDER_VALUES, &section)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What is wrong with one value, as the end of a sentence naming the key.
+fn check_value(value: &toml::de::DeValue, want: Value, flag: Option<&str>) -> Result<(), String> {
+    use toml::de::DeValue;
+    let shown = match value {
+        DeValue::String(s) => format!("the text \"{s}\""),
+        DeValue::Integer(i) => format!("the number {}", i.as_str()),
+        DeValue::Float(f) => format!("the number {}", f.as_str()),
+        DeValue::Boolean(b) => format!("{b}"),
+        DeValue::Datetime(d) => format!("the date {d}"),
+        DeValue::Array(_) => "a list".to_string(),
+        DeValue::Table(_) => "a table".to_string(),
+    };
+    let like = flag.map(|f| format!(", like {f}")).unwrap_or_default();
+    match (want, value) {
+        (Value::Text, DeValue::String(_)) => Ok(()),
+        (Value::Text, _) => Err(format!("must be text in quotes, not {shown}")),
+        (Value::Duration { nonzero }, DeValue::String(s)) => {
+            let parsed = if nonzero {
+                crate::cli::parse_timeout(s)
+            } else {
+                crate::cli::parse_duration(s)
+            };
+            parsed
+                .map(|_| ())
+                .map_err(|m| format!("is not a usable duration{like}: {m}"))
+        }
+        (Value::Duration { .. }, _) => Err(format!(
+            "must be a duration in quotes (\"90s\", \"5m\", \"1h\"), not {shown}"
+        )),
+        (Value::Count { min, max }, DeValue::Integer(i)) => {
+            let digits = i.as_str().replace('_', "");
+            let digits = digits
+                .trim_start_matches("0x")
+                .trim_start_matches("0o")
+                .trim_start_matches("0b");
+            match u64::from_str_radix(digits, i.radix()) {
+                Ok(n) if (min..=max).contains(&n) => Ok(()),
+                _ => Err(format!(
+                    "must be from {min} to {max}{like}, not {}",
+                    i.as_str()
+                )),
+            }
+        }
+        (Value::Count { min, max }, _) => Err(format!(
+            "must be a whole number from {min} to {max}{like}, not {shown}"
+        )),
+        (Value::Positive, DeValue::Integer(i))
+            if !i.as_str().starts_with('-')
+                && i.as_str().trim_start_matches(['0', '_', '+']).is_empty() =>
+        {
+            Err("must be above 0, not 0".to_string())
+        }
+        (Value::Positive, DeValue::Integer(i)) if i.as_str().starts_with('-') => {
+            Err(format!("must be above 0, not {}", i.as_str()))
+        }
+        (Value::Positive, DeValue::Integer(_)) => Ok(()),
+        (Value::Positive, DeValue::Float(f)) => match f.as_str().replace('_', "").parse::<f64>() {
+            Ok(x) if x > 0.0 && x.is_finite() => Ok(()),
+            _ => Err(format!("must be a number above 0, not {}", f.as_str())),
+        },
+        (Value::Positive, _) => Err(format!("must be a number above 0, not {shown}")),
+    }
+}
+
+/// A correct value of a kind, for hints.
+fn example(want: Value) -> String {
+    match want {
+        Value::Text => "\"text in quotes\"".to_string(),
+        Value::Duration { .. } => {
+            "a duration in quotes such as \"90s\", \"5m\" or \"1h\"".to_string()
+        }
+        Value::Count { min, max } if max < 1000 => {
+            format!("a whole number from {min} to {max}, without quotes")
+        }
+        Value::Count { .. } => "a whole number without quotes, e.g. 200".to_string(),
+        Value::Positive => "a number above 0, e.g. 2 or 0.5".to_string(),
+    }
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -696,7 +967,7 @@ base_url = "http://localhost:9000/prefix/"
             keys
         };
         assert_eq!(serde_fields::<FileConfig>(), sorted(TOP_KEYS));
-        assert_eq!(serde_fields::<Defaults>(), sorted(DEFAULTS_KEYS));
+        assert_eq!(serde_fields::<Defaults>(), sorted(&defaults_keys()));
     }
 
     #[test]
@@ -732,7 +1003,7 @@ base_url = "http://localhost:9000/prefix/"
         let text = std::fs::read_to_string(&path).unwrap();
         let mut keys: Vec<&str> = TOP_KEYS
             .iter()
-            .chain(DEFAULTS_KEYS)
+            .chain(defaults_keys().iter())
             .chain(PROVIDER_KEYS)
             .copied()
             .filter(|k| !matches!(*k, "defaults" | "providers"))
@@ -767,6 +1038,138 @@ base_url = "http://localhost:9000/prefix/"
             cfg.base_url("mistral", "x").unwrap(),
             "x",
             "the example sets no Mistral base URL"
+        );
+    }
+
+    fn refusal(text: &str) -> Error {
+        Config::from_str(text, Path::new("/etc/c.toml"), env_of(&[])).unwrap_err()
+    }
+
+    #[test]
+    fn values_are_checked_like_their_flags_with_file_and_line() {
+        let err = refusal("[defaults]\nlanguage = \"en\"\nconcurrency = 0\n");
+        assert_eq!(
+            err.message,
+            "/etc/c.toml:3: concurrency in [defaults] must be from 1 to 64, like --concurrency, not 0"
+        );
+        assert!(err.hint.unwrap().contains("as --concurrency takes it"));
+        let err = refusal("[defaults]\nconcurrency = 1000\n");
+        assert!(
+            err.message
+                .contains(":2: concurrency in [defaults] must be from 1 to 64"),
+            "{}",
+            err.message
+        );
+        let err = refusal("[defaults]\nconcurrency = \"four\"\n");
+        assert_eq!(
+            err.message,
+            "/etc/c.toml:2: concurrency in [defaults] must be a whole number from 1 to 64, like --concurrency, not the text \"four\""
+        );
+        assert!(!err.message.contains("invalid type"));
+        let err = refusal("\n[defaults]\ntimeout = \"0s\"\n");
+        assert!(err.message.starts_with("/etc/c.toml:3: timeout in [defaults] is not a usable duration, like --timeout: a timeout of 0s"), "{}", err.message);
+        let err = refusal("[defaults]\ntimeout = 300\n");
+        assert!(
+            err.message.contains("must be a duration in quotes"),
+            "{}",
+            err.message
+        );
+        let err = refusal("[providers.mineru]\nmax_pages = -1\n");
+        assert!(
+            err.message
+                .contains(":2: max_pages in [providers.mineru] must be from 1 to"),
+            "{}",
+            err.message
+        );
+        let err = refusal("[providers.mineru]\nrate_limit = 0\n");
+        assert!(
+            err.message
+                .contains("rate_limit in [providers.mineru] must be above 0"),
+            "{}",
+            err.message
+        );
+        let err = refusal("[providers.mineru]\napi_key = 5\n");
+        assert!(
+            err.message
+                .contains("must be text in quotes, not the number 5"),
+            "{}",
+            err.message
+        );
+        // Good values pass, and the bounds themselves are accepted.
+        for ok in [
+            "concurrency = 1",
+            "concurrency = 64",
+            "timeout = \"1s\"",
+            "retry_base = \"0ms\"",
+        ] {
+            Config::from_str(
+                &format!("[defaults]\n{ok}\n"),
+                Path::new("c.toml"),
+                env_of(&[]),
+            )
+            .unwrap();
+        }
+        Config::from_str(
+            "[providers.mineru]\nrate_limit = 0.5\n",
+            Path::new("c.toml"),
+            env_of(&[]),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn a_zero_timeout_from_the_environment_is_refused_with_the_flags_words() {
+        let cfg =
+            Config::from_str("", Path::new("c.toml"), env_of(&[(var::TIMEOUT, "0")])).unwrap();
+        let err = cfg.timeout(None).unwrap_err();
+        assert!(
+            err.message
+                .starts_with("DOCPIPE_TIMEOUT: a timeout of 0 would give up"),
+            "{}",
+            err.message
+        );
+    }
+
+    /// Every environment variable name written in `src/` is in [`ENVIRONMENT`] or
+    /// is a provider's key or base URL variable: the man page cannot miss one.
+    #[test]
+    fn every_environment_variable_the_code_reads_is_in_the_table() {
+        let mut known: Vec<String> = ENVIRONMENT.iter().map(|(n, _)| n.to_string()).collect();
+        for entry in crate::provider::REGISTRY {
+            known.extend(entry.info.key_env.iter().map(|k| k.to_string()));
+            known.push(base_url_var(entry.info.name));
+        }
+        let mut unknown = Vec::new();
+        let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                // Test modules name variables of their own (fakes, fixtures).
+                let code = text.split("#[cfg(test)]").next().unwrap_or("");
+                for literal in code.split('"').skip(1).step_by(2) {
+                    let looks_like_var = literal.len() > 3
+                        && literal
+                            .chars()
+                            .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
+                        && literal.contains('_')
+                        && (literal.starts_with("DOCPIPE_")
+                            || ["_KEY", "_TOKEN", "_PASSWORD", "_URL", "NO_COLOR"]
+                                .iter()
+                                .any(|s| literal.ends_with(s)));
+                    if looks_like_var && !known.iter().any(|k| k == literal) {
+                        unknown.push(format!("{}: {literal}", path.display()));
+                    }
+                }
+            }
+        }
+        assert!(
+            unknown.is_empty(),
+            "variables missing from config::ENVIRONMENT: {unknown:?}"
         );
     }
 

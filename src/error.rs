@@ -118,16 +118,44 @@ pub fn typed(err: &anyhow::Error) -> Option<&Error> {
         .or_else(|| err.chain().find_map(|e| e.downcast_ref::<Error>()))
 }
 
-/// The hint of the first typed error in the chain.
+/// The hint of the first typed error in the chain; for a full disk, what to do
+/// about it.
 pub fn hint_of(err: &anyhow::Error) -> Option<&str> {
-    typed(err).and_then(|e| e.hint.as_deref())
+    typed(err)
+        .and_then(|e| e.hint.as_deref())
+        .or_else(|| is_out_of_space(err).then_some(OUT_OF_SPACE_HINT))
+}
+
+pub const OUT_OF_SPACE_HINT: &str = "free space, then run the same command again";
+
+/// A write failed because the disk is full (ENOSPC / ERROR_DISK_FULL), anywhere
+/// in the chain.
+pub fn is_out_of_space(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>().is_some_and(|io| {
+            io.kind() == std::io::ErrorKind::StorageFull
+                || (cfg!(unix) && io.raw_os_error() == Some(28))
+                || (cfg!(windows) && io.raw_os_error() == Some(112))
+        })
+    })
+}
+
+/// An error after which no further document can succeed, so a run of many stops
+/// at the first one instead of repeating it per document: a bad key, an
+/// exhausted quota, an interruption, a full disk.
+pub fn ends_run(err: &anyhow::Error) -> bool {
+    matches!(
+        typed(err).map(|e| &e.kind),
+        Some(Kind::Auth | Kind::Quota | Kind::Interrupted)
+    ) || is_out_of_space(err)
 }
 
 /// One line `docpipe: error: …` with the cause chain, then the hint if there is one.
 pub fn report(err: &anyhow::Error) {
-    eprintln!("docpipe: error: {err:#}");
+    // Above the progress board when one is drawn, where it stays readable.
+    crate::progress::line_above(&format!("docpipe: error: {err:#}"));
     if let Some(hint) = hint_of(err) {
-        eprintln!("docpipe: hint: {hint}");
+        crate::progress::line_above(&format!("docpipe: hint: {hint}"));
     }
 }
 
@@ -163,6 +191,25 @@ mod tests {
             .context(Error::quota("limit"))
             .context("outer");
         assert_eq!(exit_code_of(&err), exit::QUOTA);
+    }
+
+    #[test]
+    fn a_full_disk_gets_the_next_step_and_ends_the_run() {
+        let full = std::io::Error::from_raw_os_error(28);
+        let err = anyhow::Error::new(full)
+            .context("cannot write out/a/full.md")
+            .context("a.pdf: delivery failed");
+        assert!(is_out_of_space(&err));
+        assert!(ends_run(&err));
+        assert_eq!(hint_of(&err), Some(OUT_OF_SPACE_HINT));
+        assert_eq!(exit_code_of(&err), exit::OTHER);
+        let kind = anyhow::Error::new(std::io::Error::from(std::io::ErrorKind::StorageFull));
+        assert!(is_out_of_space(&kind));
+        // Other failures are per document.
+        let other = anyhow::anyhow!("dns error").context(Error::provider("failed"));
+        assert!(!ends_run(&other) && !is_out_of_space(&other));
+        assert!(ends_run(&anyhow::Error::new(Error::auth("bad key"))));
+        assert!(ends_run(&anyhow::Error::new(Error::quota("daily limit"))));
     }
 
     #[test]

@@ -3,12 +3,11 @@
 //! the repository commits are listed by [`committed`]; a test regenerates them in
 //! memory and fails when one is stale (`DOCPIPE_REGENERATE=1` rewrites them).
 
+use std::fmt::Write as _;
 use std::io::Write;
 
-use clap::CommandFactory;
 use clap_complete::{Generator, Shell};
 
-use crate::cli::Cli;
 use crate::config::base_url_var;
 use crate::error::exit;
 use crate::provider::REGISTRY;
@@ -26,17 +25,64 @@ pub const SHELLS: &[Shell] = &[
 
 /// The completion script for one shell.
 pub fn completion(shell: Shell) -> Vec<u8> {
-    let mut cmd = Cli::command();
+    let mut cmd = crate::cli::command();
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut cmd, BIN, &mut out);
-    out
+    let script = String::from_utf8_lossy(&out).into_owned();
+    match shell {
+        Shell::PowerShell => provider_values_powershell(&script).into_bytes(),
+        Shell::Elvish => provider_values_elvish(&script).into_bytes(),
+        _ => out,
+    }
+}
+
+/// The provider names with their summaries, for the shells whose clap_complete
+/// scripts complete flags but not their values.
+fn providers() -> impl Iterator<Item = (&'static str, &'static str)> {
+    REGISTRY.iter().map(|e| (e.info.name, e.info.summary))
+}
+
+/// PowerShell: after `-p` or `--provider`, the provider names.
+fn provider_values_powershell(script: &str) -> String {
+    let quote = |s: &str| s.replace('\'', "''");
+    let mut block = String::from(
+        "\n    # -p / --provider: the provider names, from docpipe's registry.\n    $previous = @($commandElements | Where-Object { $_.Extent.EndOffset -lt $cursorPosition })\n    if ($previous.Count -gt 0 -and @('-p', '--provider') -contains $previous[-1].ToString()) {\n        return @(\n",
+    );
+    for (name, summary) in providers() {
+        let _ = writeln!(
+            block,
+            "            [CompletionResult]::new('{name}', '{name}', [CompletionResultType]::ParameterValue, '{}')",
+            quote(summary)
+        );
+    }
+    block.push_str("        ).Where{ $_.CompletionText -like \"$wordToComplete*\" }\n    }\n");
+    let anchor = "    $commandElements = $commandAst.CommandElements\n";
+    script.replacen(anchor, &format!("{anchor}{block}"), 1)
+}
+
+/// Elvish: after `-p` or `--provider`, the provider names (instead of the
+/// command's flags that clap's script offers at its end).
+fn provider_values_elvish(script: &str) -> String {
+    let quote = |s: &str| s.replace('\'', "''");
+    let mut block = String::from(
+        "    # -p / --provider: the provider names, from docpipe's registry.\n    if (and (>= (count $words) 3) (has-value [-p --provider] $words[-2])) {\n",
+    );
+    for (name, summary) in providers() {
+        let _ = writeln!(block, "        cand {name} '{}'", quote(summary));
+    }
+    block.push_str("    } else {\n        $completions[$command]\n    }\n}");
+    let tail = "    $completions[$command]\n}";
+    match script.rfind(tail) {
+        Some(i) => format!("{}{block}{}", &script[..i], &script[i + tail.len()..]),
+        None => script.to_string(),
+    }
 }
 
 /// `docpipe(1)`, one page for everything: clap_mangen's sections for the
 /// top-level command, each command's synopsis and options (rather than a page per
 /// command), provider selection, exit status, environment and files.
 pub fn man_page() -> Vec<u8> {
-    let cmd = Cli::command();
+    let cmd = crate::cli::command();
     let man = clap_mangen::Man::new(cmd.clone());
     let mut out = Vec::new();
     // Writes into a Vec cannot fail.
@@ -60,10 +106,33 @@ pub fn man_page() -> Vec<u8> {
         }
         // The command's own headings would break the page's outline: its synopsis
         // and options sit inside the subsection instead.
+        let repeated: Vec<String> = sub
+            .get_positionals()
+            .filter(|a| matches!(a.get_action(), clap::ArgAction::Append))
+            .filter_map(|a| {
+                a.get_value_names()
+                    .and_then(|v| v.first())
+                    .map(|v| v.to_string())
+            })
+            .collect();
         for line in String::from_utf8_lossy(&section).lines() {
-            if !line.starts_with(".SH") {
-                let _ = writeln!(out, "{line}");
+            if line.starts_with(".SH") {
+                continue;
             }
+            // clap_mangen shows a repeatable INPUT as `[INPUT]`: add the `...`
+            // that `--help` shows.
+            let mut line = line.to_string();
+            if line.starts_with(&format!("\\fB{BIN} ")) {
+                for name in &repeated {
+                    for (open, close) in [("[", "]"), ("<", ">")] {
+                        let one = format!("{open}\\fI{name}\\fR{close}");
+                        if line.contains(&one) && !line.contains(&format!("{one}...")) {
+                            line = line.replace(&one, &format!("{one}..."));
+                        }
+                    }
+                }
+            }
+            let _ = writeln!(out, "{line}");
         }
     }
 
@@ -73,6 +142,11 @@ pub fn man_page() -> Vec<u8> {
             ".SH \"CHOOSING A PROVIDER\"\n{}",
             roff_text(&text.to_string())
         );
+    }
+
+    out.extend_from_slice(b".SH EXAMPLES\n");
+    for (line, meaning) in EXAMPLES {
+        definition(&mut out, line, meaning);
     }
 
     out.extend_from_slice(b".SH \"EXIT STATUS\"\n");
@@ -104,7 +178,7 @@ pub fn man_page() -> Vec<u8> {
             ),
         );
     }
-    for (name, meaning) in ENVIRONMENT {
+    for (name, meaning) in crate::config::ENVIRONMENT {
         definition(&mut out, name, meaning);
     }
 
@@ -117,41 +191,56 @@ pub fn man_page() -> Vec<u8> {
     out
 }
 
-const ENVIRONMENT: &[(&str, &str)] = &[
-    ("DOCPIPE_CONFIG", "config file, when --config is not given"),
-    ("DOCPIPE_TIMEOUT", "default --timeout (90s, 5m, 1h)"),
+/// `EXAMPLES`: each a command line and what it does. A test parses every line
+/// with the real definition.
+pub const EXAMPLES: &[(&str, &str)] = &[
     (
-        "DOCPIPE_POLL_INTERVAL",
-        "first wait between status polls (default 1.5s)",
+        "docpipe ocr scan.pdf > scan.md",
+        "text of one document to stdout (mineru-flash when no key is set)",
     ),
     (
-        "DOCPIPE_POLL_MAX",
-        "longest wait between status polls (default 30s)",
+        "docpipe -p mineru parse -o out/ report.pdf https://example.org/paper.pdf",
+        "full parse of a file and a URL: out/report/ and out/paper/",
     ),
     (
-        "DOCPIPE_CONNECT_TIMEOUT",
-        "how long to wait for a connection (default 15s)",
+        "docpipe -p mineru batch -o out/ scans/",
+        "every supported document under scans/; run the same line again to resume",
     ),
     (
-        "DOCPIPE_READ_TIMEOUT",
-        "how long an API answer may take (default 120s)",
+        "docpipe -p mineru batch -o out/ --retry-failed scans/",
+        "submit again the documents that failed in an earlier run",
     ),
     (
-        "DOCPIPE_STALL_TIMEOUT",
-        "how long a download may go without progress before it is retried (default 60s)",
+        "docpipe -p mistral ocr --images -o notes/ slides.pdf",
+        "Mistral OCR: notes/slides.md and notes/slides_images/",
     ),
     (
-        "DOCPIPE_RETRY_BASE",
-        "first retry backoff ceiling, doubling per attempt (default 500ms)",
-    ),
-    ("DOCPIPE_DATA_DIR", "where the task record is kept"),
-    (
-        "DOCPIPE_PROGRESS",
-        "bar, plain or none: overrides the terminal check for progress",
+        "docpipe -p mineru parse --no-wait big.pdf",
+        "submit and print the task ID without waiting",
     ),
     (
-        "NO_COLOR",
-        "when set and not empty, progress bars use no color",
+        "docpipe -p mineru batch -o out/ --no-wait scans/",
+        "submit and record a whole batch; the same line later finishes it",
+    ),
+    (
+        "docpipe status TASK_ID",
+        "state and page progress of a submitted task",
+    ),
+    (
+        "docpipe status",
+        "the recent tasks and batches from the record",
+    ),
+    (
+        "docpipe -o out/ fetch TASK_ID",
+        "download the result of a submitted task once it is done",
+    ),
+    (
+        "docpipe -q --json ocr --from list.txt",
+        "the documents named in list.txt (one per line, # comments allowed), as JSON lines",
+    ),
+    (
+        "docpipe completions bash > ~/.local/share/bash-completion/completions/docpipe",
+        "install bash completion (-p completes provider names)",
     ),
 ];
 
@@ -237,7 +326,7 @@ mod tests {
     #[test]
     fn man_page_covers_every_command_and_exit_code() {
         let page = String::from_utf8(man_page()).unwrap();
-        for sub in Cli::command().get_subcommands() {
+        for sub in crate::cli::command().get_subcommands() {
             assert!(
                 page.contains(&format!(".SS \"docpipe {}\"", sub.get_name())),
                 "{}",
@@ -248,7 +337,58 @@ mod tests {
             assert!(page.contains(&format!("\\fB{code}\\fR")), "{code}");
         }
         assert!(page.contains("MINERU_API_KEY"));
+        for (name, _) in crate::config::ENVIRONMENT {
+            assert!(page.contains(&roff_text(name)), "{name}");
+        }
+        assert!(page.contains("GPTGE_DOC_PASSWORD"));
+        assert!(page.contains(".SH EXAMPLES"));
+        assert!(page.contains("[\\fIINPUT\\fR]..."), "synopsis without ...");
+        assert!(page.contains("\\fIID\\fR...") || page.contains("<\\fIID\\fR>..."));
         assert!(page.contains("DOCPIPE_MINERU_FLASH_BASE_URL"));
+    }
+
+    #[test]
+    fn every_example_parses() {
+        use clap::Parser;
+        for (line, _) in EXAMPLES {
+            let argv: Vec<&str> = line
+                .split(" > ")
+                .next()
+                .unwrap()
+                .split_whitespace()
+                .collect();
+            crate::cli::Cli::try_parse_from(&argv).unwrap_or_else(|e| panic!("{line}: {e}"));
+        }
+    }
+
+    /// Every shell's script completes the provider names after `-p`: bash, zsh
+    /// and fish through clap_complete, PowerShell and Elvish through the
+    /// blocks added above (their anchors must still be in clap's output).
+    #[test]
+    fn every_shell_completes_provider_names() {
+        for &shell in SHELLS {
+            let script = String::from_utf8(completion(shell)).unwrap();
+            for entry in REGISTRY {
+                let word = script
+                    .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                    .any(|w| w == entry.info.name);
+                assert!(word, "{shell}: {}", entry.info.name);
+            }
+        }
+        let bash = String::from_utf8(completion(Shell::Bash)).unwrap();
+        let names: Vec<&str> = REGISTRY.iter().map(|e| e.info.name).collect();
+        assert!(bash.contains(&format!(
+            "-p)\n                    COMPREPLY=($(compgen -W \"{}\"",
+            names.join(" ")
+        )));
+        let ps = String::from_utf8(completion(Shell::PowerShell)).unwrap();
+        assert!(ps.contains("@('-p', '--provider') -contains"));
+        let elv = String::from_utf8(completion(Shell::Elvish)).unwrap();
+        assert!(elv.contains("has-value [-p --provider]"));
+        assert!(
+            elv.trim_end().ends_with("$completions[$command]\n    }\n}"),
+            "{elv}"
+        );
     }
 
     #[test]

@@ -64,6 +64,22 @@ pub fn is_url(text: &str) -> bool {
     lower.starts_with("http://") || lower.starts_with("https://")
 }
 
+/// One line of a `--from` list: blank lines and `# comments` are skipped, and a
+/// comment after an entry (` # …`, the `#` after whitespace) is cut off. A `#`
+/// inside a name (`report#2.pdf`, `https://host/a.pdf#page=2`) is kept.
+pub fn list_entry(line: &str) -> Option<&str> {
+    let line = line.trim();
+    if line.starts_with('#') {
+        return None;
+    }
+    let cut = line
+        .char_indices()
+        .find(|&(i, c)| c == '#' && line[..i].ends_with(char::is_whitespace))
+        .map_or(line, |(i, _)| &line[..i]);
+    let entry = cut.trim_end();
+    (!entry.is_empty()).then_some(entry)
+}
+
 /// The input words of a command, with `--from` lists expanded in place after them.
 pub fn collect_inputs(args: &[String], from: Option<&str>) -> Result<Vec<String>, Error> {
     let mut inputs = args.to_vec();
@@ -79,9 +95,8 @@ pub fn collect_inputs(args: &[String], from: Option<&str>) -> Result<Vec<String>
         };
         for line in reader.lines() {
             let line = line.map_err(|e| Error::input(from, format!("cannot read: {e}")))?;
-            let line = line.trim();
-            if !line.is_empty() && !line.starts_with('#') {
-                inputs.push(line.to_string());
+            if let Some(entry) = list_entry(&line) {
+                inputs.push(entry.to_string());
             }
         }
     }
@@ -437,6 +452,24 @@ fn percent_decode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn list_lines_lose_comments_but_names_keep_their_hashes() {
+        assert_eq!(list_entry("a.pdf"), Some("a.pdf"));
+        assert_eq!(list_entry("  a.pdf   # the first one"), Some("a.pdf"));
+        assert_eq!(list_entry("a.pdf\t# tab before"), Some("a.pdf"));
+        assert_eq!(
+            list_entry("my file.pdf # spaces in the name"),
+            Some("my file.pdf")
+        );
+        assert_eq!(list_entry("report#2.pdf"), Some("report#2.pdf"));
+        assert_eq!(
+            list_entry("https://h/a.pdf#page=2 # anchor kept"),
+            Some("https://h/a.pdf#page=2")
+        );
+        assert_eq!(list_entry("# only a comment"), None);
+        assert_eq!(list_entry("   "), None);
+    }
 
     #[test]
     fn url_names() {

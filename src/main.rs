@@ -1,6 +1,4 @@
-use clap::Parser;
-
 fn main() {
-    let cli = docpipe::cli::Cli::parse();
+    let cli = docpipe::cli::parse();
     std::process::exit(docpipe::run(cli));
 }

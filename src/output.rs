@@ -117,9 +117,10 @@ impl Outputs {
 
     /// A new empty hidden folder inside the output folder to build a result in.
     /// Removed by the interrupt handler if the run stops while it exists.
+    /// Staging folders and temp files become results by renaming, so they are
+    /// created with the modes of any new file (the umask's), not tempfile's 0600/0700.
     pub fn staging(&self) -> Result<tempfile::TempDir> {
-        let dir = tempfile::Builder::new()
-            .prefix(".docpipe-staging-")
+        let dir = public_modes(tempfile::Builder::new().prefix(".docpipe-staging-"), 0o777)
             .tempdir_in(&self.root)
             .with_context(|| {
                 format!("cannot create a staging folder in {}", self.root.display())
@@ -130,8 +131,7 @@ impl Outputs {
 
     /// A new temporary file inside the output folder (removed on interrupt).
     pub fn temp_file(&self) -> Result<tempfile::NamedTempFile> {
-        let file = tempfile::Builder::new()
-            .prefix(".docpipe-tmp-")
+        let file = public_modes(tempfile::Builder::new().prefix(".docpipe-tmp-"), 0o666)
             .tempfile_in(&self.root)
             .with_context(|| format!("cannot create a file in {}", self.root.display()))?;
         crate::interrupt::remove_on_interrupt(file.path());
@@ -209,6 +209,25 @@ impl Outputs {
             .and_then(|mut f| f.write_all(&line))
             .with_context(|| format!("cannot write {}", index_path.display()))?;
         Ok(())
+    }
+}
+
+/// The modes a plain `File::create` / `create_dir` would give (`mode` less the
+/// umask), instead of tempfile's private ones: results are published by renaming
+/// these, and must be readable by whoever the umask lets read new files.
+fn public_modes<'b, 'a, 's>(
+    builder: &'b mut tempfile::Builder<'a, 's>,
+    mode: u32,
+) -> &'b mut tempfile::Builder<'a, 's> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(mode))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = mode;
+        builder
     }
 }
 

@@ -1,12 +1,30 @@
-//! Progress on stderr: bars on a terminal, one plain line per state change
+//! Progress on stderr: a board on a terminal, one plain line per state change
 //! elsewhere (CI logs stay readable), nothing with `-q`. The target is decided in
 //! one place, [`Target::detect`].
+//!
+//! The engine drives it; nothing here knows about providers or batches:
+//! - [`Reporter::start`] once with the number of documents (they count as queued
+//!   until each gets its [`DocProgress`] from [`Reporter::doc`]);
+//! - per document: [`DocProgress::stage`] on each change of [`Stage`],
+//!   [`DocProgress::pages`] while the provider reports pages,
+//!   [`DocProgress::bytes`] during an upload or a download, then one of
+//!   [`DocProgress::done`], [`DocProgress::failed`], [`DocProgress::skipped`];
+//! - [`Reporter::summary`] at the end: the lines that stay on screen.
+//!
+//! On a terminal the board is redrawn five times a second: a clock that ticks,
+//! counts by stage that add up to the total, at most a screen of active documents
+//! (the rest summarised in one line), pages only while a document is running and
+//! the count is current, bytes with rate and time left for transfers.
 
+use std::fmt::Write as _;
 use std::io::IsTerminal;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::time::{Duration, Instant};
 
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::Write as _;
+
+use indicatif::ProgressBar;
 
 use crate::provider::{Progress, State};
 
@@ -39,141 +57,862 @@ pub fn color_wanted(no_color: Option<&str>) -> bool {
     no_color.is_none() && std::io::stderr().is_terminal()
 }
 
-fn bar_template(color: bool) -> &'static str {
-    if color {
-        "{spinner:.cyan} {prefix:.bold} {wide_msg} {pos}/{len}"
+/// Where one document is, as the person watching sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    /// Not started yet.
+    Queued,
+    /// Its bytes (or its URL) are being sent.
+    Uploading,
+    /// Submitted; the provider has not started on it.
+    Waiting,
+    /// The provider is extracting it.
+    Running,
+    /// The result is being fetched.
+    Downloading,
+    Done,
+    Failed,
+    /// Nothing to do (already done in an earlier run).
+    Skipped,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 8] = [
+        Stage::Queued,
+        Stage::Uploading,
+        Stage::Waiting,
+        Stage::Running,
+        Stage::Downloading,
+        Stage::Done,
+        Stage::Failed,
+        Stage::Skipped,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Queued => "queued",
+            Stage::Uploading => "uploading",
+            Stage::Waiting => "waiting",
+            Stage::Running => "running",
+            Stage::Downloading => "downloading",
+            Stage::Done => "done",
+            Stage::Failed => "failed",
+            Stage::Skipped => "skipped",
+        }
+    }
+
+    /// Has a line on the board.
+    pub fn is_active(self) -> bool {
+        matches!(
+            self,
+            Stage::Uploading | Stage::Waiting | Stage::Running | Stage::Downloading
+        )
+    }
+
+    pub fn is_final(self) -> bool {
+        matches!(self, Stage::Done | Stage::Failed | Stage::Skipped)
+    }
+
+    /// A provider's state: submitted and pending are waiting; a finished task's
+    /// result is fetched next, so `done` shows as downloading until
+    /// [`DocProgress::done`] says it is written.
+    pub fn of_state(state: State) -> Stage {
+        match state {
+            State::Submitted | State::WaitingFile | State::Pending => Stage::Waiting,
+            State::Running | State::Converting => Stage::Running,
+            State::Done => Stage::Downloading,
+            State::Failed => Stage::Failed,
+        }
+    }
+
+    /// Board order of active lines: closest to finished first.
+    fn rank(self) -> u8 {
+        match self {
+            Stage::Downloading => 0,
+            Stage::Running => 1,
+            Stage::Uploading => 2,
+            Stage::Waiting => 3,
+            _ => 4,
+        }
+    }
+}
+
+/// `1 document`, `2 documents`.
+pub fn plural(n: u64, one: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
     } else {
-        "{spinner} {prefix} {wide_msg} {pos}/{len}"
+        format!("{n} {one}s")
+    }
+}
+
+/// `0:07`, `12:40`, `1:02:03`.
+pub fn clock(d: Duration) -> String {
+    let s = d.as_secs();
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
+/// `2m13s`, `45s`, `1h02m`.
+fn span(d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0..=59 => format!("{}.{}s", s, d.subsec_millis() / 100),
+        60..=3599 => format!("{}m{:02}s", s / 60, s % 60),
+        _ => format!("{}h{:02}m", s / 3600, s / 60 % 60),
+    }
+}
+
+fn bytes_text(n: u64) -> String {
+    crate::provider::human_bytes(n)
+}
+
+#[derive(Debug, Clone)]
+struct Transfer {
+    done: u64,
+    total: Option<u64>,
+    since: Instant,
+}
+
+#[derive(Debug, Clone)]
+struct Doc {
+    name: String,
+    stage: Stage,
+    since: Instant,
+    pages: Option<Progress>,
+    transfer: Option<Transfer>,
+    /// A word about the stage: the task ID, the output, the reason of a failure.
+    detail: Option<String>,
+    /// The last plain line printed for it.
+    printed: Option<String>,
+}
+
+/// Every document's stage, and how to draw them. Pure: the clock is passed in.
+#[derive(Debug)]
+pub struct Board {
+    start: Instant,
+    expected: u64,
+    docs: Vec<Doc>,
+}
+
+impl Board {
+    pub fn new(start: Instant) -> Board {
+        Board {
+            start,
+            expected: 0,
+            docs: Vec::new(),
+        }
+    }
+
+    /// The documents of the run: never fewer than have been registered.
+    pub fn total(&self) -> u64 {
+        self.expected.max(self.docs.len() as u64)
+    }
+
+    /// How many documents are in each stage, in [`Stage::ALL`] order; they add up
+    /// to [`Board::total`] (the unregistered ones are queued).
+    pub fn counts(&self) -> [u64; 8] {
+        let mut counts = [0u64; 8];
+        for doc in &self.docs {
+            counts[doc.stage as usize] += 1;
+        }
+        counts[Stage::Queued as usize] += self.total() - self.docs.len() as u64;
+        counts
+    }
+
+    fn add(&mut self, name: &str, now: Instant) -> usize {
+        self.docs.push(Doc {
+            name: name.to_string(),
+            stage: Stage::Queued,
+            since: now,
+            pages: None,
+            transfer: None,
+            detail: None,
+            printed: None,
+        });
+        self.docs.len() - 1
+    }
+
+    /// Moves a document to a stage; false when it was there already. Pages and
+    /// bytes belong to one stage and are forgotten when it changes.
+    fn set_stage(&mut self, id: usize, stage: Stage, detail: Option<String>, now: Instant) -> bool {
+        let doc = &mut self.docs[id];
+        if detail.is_some() {
+            doc.detail = detail;
+        }
+        if doc.stage == stage {
+            return false;
+        }
+        doc.stage = stage;
+        doc.since = now;
+        doc.pages = None;
+        doc.transfer = None;
+        true
+    }
+
+    /// The plain line for a document's current stage, unless it was the last one
+    /// printed for it.
+    fn plain_line(&mut self, id: usize) -> Option<String> {
+        let doc = &mut self.docs[id];
+        let mut text = doc.stage.name().to_string();
+        match (doc.stage, &doc.detail) {
+            (Stage::Done, Some(d)) => write!(text, " → {d}").unwrap_or(()),
+            (Stage::Failed | Stage::Skipped, Some(d)) => write!(text, ": {d}").unwrap_or(()),
+            (Stage::Waiting, Some(d)) => write!(text, " ({d})").unwrap_or(()),
+            (Stage::Running, _) => {
+                if let Some(p) = doc.pages {
+                    write!(text, " {}/{} pages", p.done.min(p.total), p.total).unwrap_or(());
+                }
+            }
+            (Stage::Uploading, _) => {
+                if let Some(total) = doc.transfer.as_ref().and_then(|t| t.total) {
+                    write!(text, " {}", bytes_text(total)).unwrap_or(());
+                }
+            }
+            _ => {}
+        }
+        let line = format!("docpipe: {}: {text}", doc.name);
+        if doc.printed.as_deref() == Some(line.as_str()) {
+            return None;
+        }
+        doc.printed = Some(line.clone());
+        Some(line)
+    }
+
+    /// The board as lines of at most `width` columns, for a screen of `height`
+    /// lines: it takes at most half of it.
+    pub fn frame(&self, now: Instant, width: usize, height: usize) -> Vec<String> {
+        let width = width.max(20);
+        let total = self.total();
+        let counts = self.counts();
+        let count = |s: Stage| counts[s as usize];
+        let finished = count(Stage::Done) + count(Stage::Failed) + count(Stage::Skipped);
+        let elapsed = now.saturating_duration_since(self.start);
+
+        // Line 1: clock, a bar, finished of total, time left.
+        let mut head = format!("[{}] ", clock(elapsed));
+        let left = match (finished, total) {
+            (0, _) => String::new(),
+            (f, t) if f >= t => String::new(),
+            (f, t) => {
+                let per = elapsed.as_secs_f64() / f as f64;
+                format!(
+                    " · about {} left",
+                    clock(Duration::from_secs_f64(per * (t - f) as f64))
+                )
+            }
+        };
+        let tail = format!(" {finished}/{total} finished{left}");
+        let bar_width = width
+            .saturating_sub(console::measure_text_width(&head) + tail.len() + 2)
+            .min(30);
+        if bar_width >= 5 {
+            let filled = (bar_width as u64 * finished)
+                .checked_div(total)
+                .unwrap_or(0) as usize;
+            head.push_str(&"#".repeat(filled));
+            head.push_str(&"-".repeat(bar_width - filled));
+        }
+        head.push_str(&tail);
+
+        // Line 2: every non-empty stage; the numbers add up to the total.
+        let parts: Vec<String> = Stage::ALL
+            .iter()
+            .filter(|s| count(**s) > 0)
+            .map(|s| format!("{} {}", count(*s), s.name()))
+            .collect();
+        let counts_line = format!("{}: {}", plural(total, "document"), parts.join(" · "));
+
+        let mut lines = vec![fit(&head, width), fit(&counts_line, width)];
+
+        let mut active: Vec<&Doc> = self.docs.iter().filter(|d| d.stage.is_active()).collect();
+        active.sort_by_key(|d| (d.stage.rank(), d.since));
+        // At most half the screen (five lines at least, never the whole of
+        // it), so the lines printed above (errors, warnings) stay in sight.
+        let budget = (height / 2).max(5).min(height.saturating_sub(1)).max(1);
+        if budget <= lines.len() {
+            lines.truncate(budget);
+            return lines;
+        }
+        let cap = budget - lines.len();
+        let shown = if active.len() > cap {
+            cap - 1
+        } else {
+            active.len()
+        };
+        let name_width = active
+            .iter()
+            .take(shown)
+            .map(|d| console::measure_text_width(&d.name))
+            .max()
+            .unwrap_or(0)
+            .min(width / 3);
+        for doc in active.iter().take(shown) {
+            lines.push(fit(&doc_line(doc, now, name_width), width));
+        }
+        if active.len() > shown {
+            let rest = &active[shown..];
+            let mut by_stage: Vec<String> = Vec::new();
+            for stage in Stage::ALL {
+                let n = rest.iter().filter(|d| d.stage == stage).count();
+                if n > 0 {
+                    by_stage.push(format!("{n} {}", stage.name()));
+                }
+            }
+            lines.push(fit(
+                &format!("  … and {} more: {}", rest.len(), by_stage.join(", ")),
+                width,
+            ));
+        }
+        lines
+    }
+}
+
+fn doc_line(doc: &Doc, now: Instant, name_width: usize) -> String {
+    let name = fit(&doc.name, name_width + 1);
+    let pad = name_width.saturating_sub(console::measure_text_width(&name));
+    // Name, stage and the time in this stage first: a cut line loses details only.
+    let mut line = format!(
+        "  {name}{} {:<11} {:>6}",
+        " ".repeat(pad),
+        doc.stage.name(),
+        clock(now.saturating_duration_since(doc.since))
+    );
+    match (doc.stage, doc.pages, &doc.transfer) {
+        (Stage::Running, Some(p), _) if p.total > 0 => {
+            write!(line, "  page {}/{}", p.done.min(p.total), p.total).unwrap_or(());
+        }
+        (Stage::Uploading | Stage::Downloading, _, Some(t)) => {
+            let secs = now.saturating_duration_since(t.since).as_secs_f64();
+            let rate = if secs >= 0.5 {
+                t.done as f64 / secs
+            } else {
+                0.0
+            };
+            match t.total {
+                Some(total) if total > 0 => {
+                    write!(line, "  {} of {}", bytes_text(t.done), bytes_text(total)).unwrap_or(())
+                }
+                _ => write!(line, "  {}", bytes_text(t.done)).unwrap_or(()),
+            }
+            if rate > 0.0 {
+                write!(line, " · {}/s", bytes_text(rate as u64)).unwrap_or(());
+                if let Some(total) = t.total.filter(|&n| n > t.done) {
+                    let left = Duration::from_secs_f64((total - t.done) as f64 / rate);
+                    write!(line, " · {} left", clock(left)).unwrap_or(());
+                }
+            }
+        }
+        (Stage::Waiting, _, _) => {
+            if let Some(d) = &doc.detail {
+                write!(line, "  {d}").unwrap_or(());
+            }
+        }
+        _ => {}
+    }
+    line
+}
+
+/// A line cut to the terminal's width less one column (wide characters count
+/// as two), with `…` where it was cut.
+fn fit(line: &str, width: usize) -> String {
+    let room = width.saturating_sub(1);
+    if console::measure_text_width(line) <= room {
+        return line.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in line.chars() {
+        let w = console::measure_text_width(c.encode_utf8(&mut [0; 4]));
+        if used + w + 1 > room {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// What the summary that stays on screen says besides the counts.
+#[derive(Debug, Default, Clone)]
+pub struct Summary {
+    /// Where the results are (an output folder, or a file).
+    pub output: Option<String>,
+    /// The provider batch IDs of the run (for `status` / `fetch`).
+    pub batch_ids: Vec<String>,
+    /// The command that deals with the failures (e.g. the same batch with
+    /// `--retry-failed`); shown only when something failed.
+    pub next_step: Option<String>,
+}
+
+/// The board's lines on the terminal: how many are drawn below the cursor's line
+/// of origin, so the next frame can replace them.
+struct Screen {
+    drawn: usize,
+}
+
+impl Screen {
+    /// Escape codes that remove the drawn lines and leave the cursor where they
+    /// started.
+    fn clear(&mut self, out: &mut String) {
+        if self.drawn > 0 {
+            write!(out, "\x1b[{}A", self.drawn).unwrap_or(());
+        }
+        out.push_str("\r\x1b[J");
+        self.drawn = 0;
+    }
+
+    fn put(&mut self, frame: &[String], out: &mut String) {
+        for line in frame {
+            out.push_str(line);
+            out.push('\n');
+        }
+        self.drawn = frame.len();
+    }
+}
+
+struct Shared {
+    board: Mutex<Board>,
+    /// The terminal's board; None off a terminal.
+    screen: Option<Mutex<Screen>>,
+    stop: AtomicBool,
+    ticking: AtomicBool,
+    summarised: AtomicBool,
+}
+
+impl Shared {
+    fn board(&self) -> MutexGuard<'_, Board> {
+        self.board.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The current frame: nothing while no document is under way (so whatever
+    /// else goes to the terminal between documents is left alone).
+    fn frame(&self) -> Vec<String> {
+        let (rows, cols) = console::Term::stderr().size();
+        let board = self.board();
+        let counts = board.counts();
+        let idle = Stage::ALL
+            .iter()
+            .filter(|s| !s.is_final())
+            .all(|s| counts[*s as usize] == 0);
+        if idle || board.docs.is_empty() {
+            return Vec::new();
+        }
+        board.frame(Instant::now(), cols as usize, rows as usize)
+    }
+
+    /// Replaces the drawn frame with the current one, `above` printed first.
+    fn redraw(&self, above: Option<&str>) {
+        let Some(screen) = &self.screen else {
+            if let Some(line) = above {
+                eprintln!("{line}");
+            }
+            return;
+        };
+        let frame = if self.stop.load(Ordering::SeqCst) {
+            Vec::new()
+        } else {
+            self.frame()
+        };
+        let mut screen = screen.lock().unwrap_or_else(|e| e.into_inner());
+        if screen.drawn == 0 && frame.is_empty() && above.is_none() {
+            // Nothing on screen and nothing to draw: the terminal is left alone.
+            return;
+        }
+        let mut out = String::new();
+        screen.clear(&mut out);
+        if let Some(line) = above {
+            out.push_str(line);
+            out.push('\n');
+        }
+        screen.put(&frame, &mut out);
+        let mut err = std::io::stderr().lock();
+        let _ = err.write_all(out.as_bytes());
+        let _ = err.flush();
+    }
+
+    /// A line above the board (or on its own off a terminal).
+    fn println(&self, line: &str) {
+        self.redraw(Some(line));
     }
 }
 
 pub struct Reporter {
     target: Target,
-    color: bool,
-    multi: Option<MultiProgress>,
+    shared: Arc<Shared>,
+}
+
+/// The board on the terminal now, if any: [`line_above`] prints through it.
+static ON_SCREEN: Mutex<Option<Weak<Shared>>> = Mutex::new(None);
+
+/// Prints a line on stderr above the board when one is drawn (a plain
+/// `eprintln!` would land below it and be erased by the next frame). Every
+/// stderr line written while a board may be up should come through here or
+/// through a [`Reporter`]: `error::report` does.
+pub fn line_above(line: &str) {
+    let shared = ON_SCREEN
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_ref()
+        .and_then(Weak::upgrade);
+    match shared {
+        Some(shared) => shared.println(line),
+        None => eprintln!("{line}"),
+    }
 }
 
 impl Reporter {
     pub fn new(target: Target, color: bool) -> Reporter {
-        let multi = (target == Target::Bar)
-            .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
-        Reporter {
-            target,
-            color,
-            multi,
+        // The board has no colors: `color` stays for the callers' sake.
+        let _ = color;
+        let shared = Arc::new(Shared {
+            board: Mutex::new(Board::new(Instant::now())),
+            screen: (target == Target::Bar).then(|| Mutex::new(Screen { drawn: 0 })),
+            stop: AtomicBool::new(false),
+            ticking: AtomicBool::new(false),
+            summarised: AtomicBool::new(false),
+        });
+        if target == Target::Bar {
+            *ON_SCREEN.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::downgrade(&shared));
         }
+        Reporter { target, shared }
     }
 
     pub fn target(&self) -> Target {
         self.target
     }
 
-    /// A progress line for one document.
-    pub fn doc(&self, name: &str) -> DocProgress {
-        let bar = self.multi.as_ref().map(|m| {
-            let bar = m.add(ProgressBar::new(0));
-            bar.set_style(
-                ProgressStyle::with_template(bar_template(self.color))
-                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-            );
-            bar.set_prefix(name.to_string());
-            bar.enable_steady_tick(Duration::from_millis(120));
-            bar
-        });
-        DocProgress {
-            name: name.to_string(),
-            plain: self.target == Target::Plain,
-            bar,
-            last: Arc::new(Mutex::new(None)),
-        }
+    /// The run has `total` documents: the board counts the ones without a
+    /// [`DocProgress`] yet as queued, and starts ticking.
+    pub fn start(&self, total: u64) {
+        self.shared.board().expected = total;
+        self.tick();
     }
 
-    /// The overall bar of a batch (bar mode only): finished out of total.
-    pub fn overall(&self, total: u64) -> ProgressBar {
-        let bar = ProgressBar::new(total);
-        bar.set_style(
-            ProgressStyle::with_template("{bar:30.cyan/blue} {pos}/{len} {msg} [{elapsed}]")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        match &self.multi {
-            Some(m) => m.insert(0, bar),
-            None => bar,
+    /// Starts the thread that redraws the board (once; terminal only).
+    fn tick(&self) {
+        if self.shared.screen.is_none() || self.shared.ticking.swap(true, Ordering::SeqCst) {
+            return;
         }
-    }
-
-    /// A line that is not an error: hidden with `-q`, printed above any bars.
-    pub fn note(&self, text: &str) {
-        match (&self.multi, self.target) {
-            (_, Target::Hidden) => {}
-            (Some(m), _) => {
-                let _ = m.println(format!("docpipe: {text}"));
+        let shared = Arc::clone(&self.shared);
+        std::thread::spawn(move || {
+            while !shared.stop.load(Ordering::SeqCst) {
+                shared.redraw(None);
+                std::thread::sleep(Duration::from_millis(200));
             }
-            (None, _) => eprintln!("docpipe: {text}"),
+        });
+    }
+
+    /// Runs `f` (e.g. a write to stdout, which shares the terminal) with the board
+    /// off the screen, then draws it again.
+    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        let Some(screen) = &self.shared.screen else {
+            return f();
+        };
+        let mut guard = screen.lock().unwrap_or_else(|e| e.into_inner());
+        let mut out = String::new();
+        guard.clear(&mut out);
+        let _ = std::io::stderr().write_all(out.as_bytes());
+        let result = f();
+        drop(guard);
+        self.shared.redraw(None);
+        result
+    }
+
+    /// A document of the run; it starts queued.
+    pub fn doc(&self, name: &str) -> DocProgress {
+        let id = self.shared.board().add(name, Instant::now());
+        self.tick();
+        DocProgress {
+            id,
+            target: self.target,
+            shared: Arc::clone(&self.shared),
+        }
+    }
+
+    /// Kept for callers of the old overall bar: sets the total (as
+    /// [`Reporter::start`]) and returns a hidden bar, as the board shows the counts.
+    pub fn overall(&self, total: u64) -> ProgressBar {
+        self.start(total);
+        ProgressBar::hidden()
+    }
+
+    /// A line that is not an error: hidden with `-q`, printed above the board.
+    pub fn note(&self, text: &str) {
+        if self.target != Target::Hidden {
+            self.shared.println(&format!("docpipe: {text}"));
         }
     }
 
     pub fn warn(&self, text: &str) {
         self.note(&format!("warning: {text}"));
     }
+
+    /// A warning about security or configuration (a readable key file, an
+    /// unknown config key): shown even with `-q`, which hides progress only.
+    pub fn alert(&self, text: &str) {
+        self.shared.println(&format!("docpipe: warning: {text}"));
+    }
+
+    /// The counts by stage, in [`Stage::ALL`] order.
+    pub fn counts(&self) -> [u64; 8] {
+        self.shared.board().counts()
+    }
+
+    /// Ends the board and prints what stays on screen: the counts (with correct
+    /// plurals), the time, where the results are, the batch IDs, and the next step
+    /// when something failed. Hidden with `-q`.
+    pub fn summary(&self, summary: &Summary) {
+        self.shared.summarised.store(true, Ordering::SeqCst);
+        self.shared.stop.store(true, Ordering::SeqCst);
+        if self.target == Target::Hidden {
+            return;
+        }
+        let lines = summary_lines(&self.shared.board(), Instant::now(), summary);
+        // The board goes; the summary takes its place and stays.
+        self.shared.redraw(Some(&lines.join("\n")));
+    }
 }
 
-/// One document's progress line; clones share it.
+impl Drop for Reporter {
+    fn drop(&mut self) {
+        // A board that was never summarised leaves its last frame, counts
+        // included, rather than nothing.
+        if !self.shared.summarised.load(Ordering::SeqCst) {
+            self.shared.redraw(None);
+        }
+        self.shared.stop.store(true, Ordering::SeqCst);
+        let mut on_screen = ON_SCREEN.lock().unwrap_or_else(|e| e.into_inner());
+        if on_screen
+            .as_ref()
+            .is_some_and(|w| std::ptr::eq(w.as_ptr(), Arc::as_ptr(&self.shared)))
+        {
+            *on_screen = None;
+        }
+    }
+}
+
+/// The lines of the summary.
+pub fn summary_lines(board: &Board, now: Instant, summary: &Summary) -> Vec<String> {
+    let counts = board.counts();
+    let count = |s: Stage| counts[s as usize];
+    let mut parts: Vec<String> = Vec::new();
+    for stage in Stage::ALL {
+        let n = count(stage);
+        if n > 0 || stage == Stage::Done {
+            let word = match stage {
+                Stage::Queued => "not started",
+                Stage::Uploading => "still uploading",
+                Stage::Waiting => "still waiting",
+                Stage::Running => "still running",
+                Stage::Downloading => "still downloading",
+                other => other.name(),
+            };
+            parts.push(format!("{n} {word}"));
+        }
+    }
+    let mut lines = vec![format!(
+        "docpipe: {} in {}: {}",
+        plural(board.total(), "document"),
+        span(now.saturating_duration_since(board.start)),
+        parts.join(", ")
+    )];
+    if let Some(out) = &summary.output {
+        lines.push(format!("docpipe: results in {out}"));
+    }
+    match summary.batch_ids.len() {
+        0 => {}
+        1 => lines.push(format!(
+            "docpipe: batch ID: {} (docpipe status {0})",
+            summary.batch_ids[0]
+        )),
+        _ => lines.push(format!(
+            "docpipe: batch IDs: {}",
+            summary.batch_ids.join(", ")
+        )),
+    }
+    if count(Stage::Failed) > 0 {
+        if let Some(next) = &summary.next_step {
+            lines.push(format!("docpipe: next: {next}"));
+        }
+    }
+    lines
+}
+
+/// One document's line; clones share it.
 #[derive(Clone)]
 pub struct DocProgress {
-    name: String,
-    plain: bool,
-    bar: Option<ProgressBar>,
-    last: Arc<Mutex<Option<String>>>,
+    id: usize,
+    target: Target,
+    shared: Arc<Shared>,
 }
 
 impl DocProgress {
-    pub fn state(&self, state: State, progress: Option<Progress>) {
-        let text = match progress {
-            Some(p) if p.total > 0 => format!("{state} {}/{} pages", p.done, p.total),
-            _ => state.to_string(),
+    /// Moves the document to `stage`: one plain line per change off a terminal.
+    pub fn stage(&self, stage: Stage) {
+        self.change(stage, None);
+    }
+
+    fn change(&self, stage: Stage, detail: Option<String>) {
+        self.change_with(stage, detail, None);
+    }
+
+    /// A change of stage, with the page count that came with it (shown on the
+    /// plain line of a change to running).
+    fn change_with(&self, stage: Stage, detail: Option<String>, pages: Option<Progress>) {
+        let line = {
+            let mut board = self.shared.board();
+            let changed = board.set_stage(self.id, stage, detail, Instant::now());
+            if let Some(p) = pages.filter(|p| p.total > 0) {
+                board.docs[self.id].pages = Some(p);
+            }
+            match self.target {
+                Target::Plain if changed || stage.is_final() => board.plain_line(self.id),
+                _ => None,
+            }
         };
-        if let Some(bar) = &self.bar {
-            bar.set_message(state.to_string());
-            if let Some(p) = progress {
-                bar.set_length(p.total);
-                bar.set_position(p.done);
+        if let Some(line) = line {
+            eprintln!("{line}");
+        }
+        if self.target == Target::Bar && stage.is_final() {
+            // At once, so a board with nothing left under way is gone before
+            // the caller writes anything else.
+            self.shared.redraw(None);
+        }
+    }
+
+    /// The provider's page count while it runs; shown only in that stage.
+    pub fn pages(&self, progress: Progress) {
+        let mut board = self.shared.board();
+        let doc = &mut board.docs[self.id];
+        doc.pages = (progress.total > 0).then_some(progress);
+    }
+
+    /// Bytes sent or received in the current transfer (uploading or downloading);
+    /// `total` when known. The rate counts from the first call of the stage.
+    pub fn bytes(&self, done: u64, total: Option<u64>) {
+        let mut board = self.shared.board();
+        let doc = &mut board.docs[self.id];
+        match &mut doc.transfer {
+            Some(t) => {
+                t.done = done;
+                t.total = total.or(t.total);
+            }
+            None => {
+                doc.transfer = Some(Transfer {
+                    done,
+                    total,
+                    since: Instant::now(),
+                })
             }
         }
-        self.line(text);
     }
 
-    /// A free-form step: "uploading 1.2 MB", "submitted as …".
+    /// `reader` counted into [`DocProgress::bytes`] as it is read: wrap the file
+    /// of an upload or the body of a download in it (the transport stays
+    /// unaware of progress).
+    pub fn reading<R: std::io::Read>(&self, reader: R, total: Option<u64>) -> ProgressRead<R> {
+        self.bytes(0, total);
+        ProgressRead {
+            inner: reader,
+            doc: self.clone(),
+            done: 0,
+            total,
+        }
+    }
+
+    /// Written: `output` is where the result is.
+    pub fn done(&self, output: &str) {
+        self.change(Stage::Done, Some(output.to_string()));
+    }
+
+    pub fn failed(&self, reason: &str) {
+        self.change(Stage::Failed, Some(reason.to_string()));
+        if self.target == Target::Bar {
+            let name = self.shared.board().docs[self.id].name.clone();
+            self.shared
+                .println(&format!("docpipe: {name}: failed: {reason}"));
+        }
+    }
+
+    pub fn skipped(&self, reason: &str) {
+        self.change(Stage::Skipped, Some(reason.to_string()));
+    }
+
+    // The calls below are the earlier free-form API, kept working.
+
+    /// A provider state and its page progress.
+    pub fn state(&self, state: State, progress: Option<Progress>) {
+        self.change_with(Stage::of_state(state), None, progress);
+    }
+
+    /// A free-form step ("submitting", "uploading 1.2 MB", "submitted as …",
+    /// "downloading"): read for its stage; the words after it become the detail.
     pub fn step(&self, text: &str) {
-        if let Some(bar) = &self.bar {
-            bar.set_message(text.to_string());
-        }
-        self.line(text.to_string());
-    }
-
-    fn line(&self, text: String) {
-        if !self.plain {
+        let stage = if text.starts_with("submitting") || text.starts_with("uploading") {
+            Stage::Uploading
+        } else if text.starts_with("resumed") {
+            Stage::Waiting
+        } else if text.starts_with("downloading") {
+            Stage::Downloading
+        } else {
+            // "submitted as …": the ID is worth showing, but an upload may still
+            // follow (MinerU creates the task first): the stage comes with the
+            // next status.
+            let mut board = self.shared.board();
+            board.docs[self.id].detail = Some(text.to_string());
             return;
-        }
-        let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
-        if last.as_deref() != Some(text.as_str()) {
-            eprintln!("docpipe: {}: {text}", self.name);
-            *last = Some(text);
-        }
+        };
+        self.change(stage, None);
     }
 
+    /// The end of the document: `failed…` fails it, `submitted…` (`--no-wait`)
+    /// leaves it waiting, anything else is where its result is.
     pub fn finish(&self, text: &str) {
-        if let Some(bar) = &self.bar {
-            bar.finish_with_message(text.to_string());
+        if let Some(reason) = text.strip_prefix("failed") {
+            let reason = reason.trim_start_matches([':', ' ']);
+            self.change(
+                Stage::Failed,
+                (!reason.is_empty()).then(|| reason.to_string()),
+            );
+        } else if text.starts_with("submitted") || text.starts_with("timed out") {
+            self.change(Stage::Waiting, Some(text.to_string()));
+        } else if text == "done" {
+            self.stage(Stage::Done);
+        } else {
+            let place = text.strip_prefix("done").unwrap_or(text);
+            self.done(place.trim_start_matches([':', ' ']));
         }
-        self.line(text.to_string());
     }
 
-    /// Finishes and removes the bar (batches: only active documents keep a line).
+    /// As [`DocProgress::finish`]: the board drops finished lines by itself.
     pub fn finish_and_clear(&self, text: &str) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
+        if text.starts_with("download failed") {
+            self.change(Stage::Failed, Some(text.to_string()));
+        } else {
+            self.finish(text);
         }
-        self.line(text.to_string());
+    }
+}
+
+/// A reader that reports the bytes read through it to one document's line.
+pub struct ProgressRead<R> {
+    inner: R,
+    doc: DocProgress,
+    done: u64,
+    total: Option<u64>,
+}
+
+impl<R: std::io::Read> std::io::Read for ProgressRead<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.done += n as u64;
+        self.doc.bytes(self.done, self.total);
+        Ok(n)
     }
 }
 
@@ -181,14 +920,270 @@ impl DocProgress {
 mod tests {
     use super::*;
 
-    #[test]
-    fn no_color_means_plain_bar_styles() {
-        assert!(!color_wanted(Some("1")));
-        assert!(!bar_template(false).contains('.'));
-        assert!(bar_template(true).contains(".cyan"));
-        // Both templates are valid indicatif templates.
-        for color in [false, true] {
-            assert!(ProgressStyle::with_template(bar_template(color)).is_ok());
+    fn board_of(total: u64, docs: &[(&str, Stage)]) -> (Board, Instant) {
+        let start = Instant::now();
+        let mut board = Board::new(start);
+        board.expected = total;
+        for (name, stage) in docs {
+            let id = board.add(name, start);
+            board.set_stage(id, *stage, None, start);
         }
+        (board, start)
+    }
+
+    #[test]
+    fn counts_add_up_to_the_total_with_unregistered_documents_queued() {
+        let (board, _) = board_of(
+            500,
+            &[
+                ("a", Stage::Done),
+                ("b", Stage::Running),
+                ("c", Stage::Uploading),
+                ("d", Stage::Waiting),
+                ("e", Stage::Failed),
+                ("f", Stage::Skipped),
+                ("g", Stage::Downloading),
+            ],
+        );
+        let counts = board.counts();
+        assert_eq!(counts.iter().sum::<u64>(), 500);
+        assert_eq!(counts[Stage::Queued as usize], 493);
+        // More registered than announced: the total follows.
+        let (board, _) = board_of(1, &[("a", Stage::Done), ("b", Stage::Done)]);
+        assert_eq!(board.total(), 2);
+        assert_eq!(board.counts().iter().sum::<u64>(), 2);
+    }
+
+    #[test]
+    fn the_clock_ticks_without_any_change() {
+        let (board, start) = board_of(1, &[("a.pdf", Stage::Running)]);
+        let at = |s| board.frame(start + Duration::from_secs(s), 80, 24)[0].clone();
+        assert!(at(0).starts_with("[0:00]"), "{}", at(0));
+        assert!(at(16).starts_with("[0:16]"), "{}", at(16));
+        assert!(at(3725).starts_with("[1:02:05]"));
+    }
+
+    #[test]
+    fn at_most_a_screen_of_active_lines_and_the_rest_summarised() {
+        let docs: Vec<(String, Stage)> = (0..30)
+            .map(|i| {
+                let stage = if i % 3 == 0 {
+                    Stage::Running
+                } else {
+                    Stage::Waiting
+                };
+                (format!("doc{i:02}.pdf"), stage)
+            })
+            .collect();
+        let refs: Vec<(&str, Stage)> = docs.iter().map(|(n, s)| (n.as_str(), *s)).collect();
+        let (board, start) = board_of(30, &refs);
+        for (w, h) in [(80, 24), (200, 50), (40, 10), (80, 3)] {
+            let frame = board.frame(start, w, h);
+            assert!(frame.len() < h.max(4), "{w}x{h}: {} lines", frame.len());
+            assert!(
+                frame.iter().all(|l| l.chars().count() < w),
+                "{w}x{h}: {frame:#?}"
+            );
+            assert!(
+                frame.len() <= (h / 2).max(5),
+                "{w}x{h}: {} lines",
+                frame.len()
+            );
+            if h < 4 {
+                assert_eq!(frame.len(), h - 1, "{frame:#?}");
+                continue;
+            }
+            let more = frame.last().unwrap();
+            assert!(more.contains("… and ") && more.contains("more"), "{more}");
+            let shown = frame.len() - 3;
+            let rest: usize = more
+                .split("and ")
+                .nth(1)
+                .unwrap()
+                .split(' ')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert_eq!(shown + rest, 30, "{frame:#?}");
+            // Running documents come before waiting ones.
+            assert!(frame[2].contains("running"), "{}", frame[2]);
+        }
+        assert_eq!(
+            board.frame(start, 80, 70).len(),
+            32,
+            "all 30 fit in half of 70 lines"
+        );
+    }
+
+    #[test]
+    fn pages_only_while_running_and_known() {
+        let start = Instant::now();
+        let mut board = Board::new(start);
+        let id = board.add("a.pdf", start);
+        board.set_stage(id, Stage::Waiting, None, start);
+        board.docs[id].pages = None;
+        assert!(!board.frame(start, 80, 24)[2].contains("page"));
+        board.set_stage(id, Stage::Running, None, start);
+        board.docs[id].pages = Some(Progress { done: 3, total: 6 });
+        assert!(board.frame(start, 80, 24)[2].contains("page 3/6"));
+        // Done: the stale count goes with the stage.
+        board.set_stage(id, Stage::Downloading, None, start);
+        assert!(board.docs[id].pages.is_none());
+        assert!(!board.frame(start, 80, 24)[2].contains("page"));
+    }
+
+    #[test]
+    fn transfers_show_bytes_rate_and_time_left() {
+        let start = Instant::now();
+        let mut board = Board::new(start);
+        let id = board.add("big.pdf", start);
+        board.set_stage(id, Stage::Uploading, None, start);
+        board.docs[id].transfer = Some(Transfer {
+            done: 50 * 1024 * 1024,
+            total: Some(190 * 1024 * 1024),
+            since: start,
+        });
+        let line = &board.frame(start + Duration::from_secs(10), 120, 24)[2];
+        assert!(line.contains("50.0 MB of 190.0 MB"), "{line}");
+        assert!(line.contains("5.0 MB/s"), "{line}");
+        assert!(line.contains("0:28 left"), "{line}");
+    }
+
+    #[test]
+    fn plain_lines_once_per_change_with_plurals_in_the_summary() {
+        let start = Instant::now();
+        let mut board = Board::new(start);
+        let id = board.add("a.pdf", start);
+        let mut printed = Vec::new();
+        for (stage, detail) in [
+            (Stage::Uploading, None),
+            (Stage::Waiting, Some("submitted as t-1")),
+            (Stage::Waiting, Some("submitted as t-1")),
+            (Stage::Running, None),
+            (Stage::Running, None),
+            (Stage::Downloading, None),
+            (Stage::Done, Some("out/a/")),
+            (Stage::Done, Some("out/a/")),
+        ] {
+            let changed = board.set_stage(id, stage, detail.map(str::to_string), start);
+            if changed || stage.is_final() {
+                printed.extend(board.plain_line(id));
+            }
+        }
+        assert_eq!(
+            printed,
+            [
+                "docpipe: a.pdf: uploading",
+                "docpipe: a.pdf: waiting (submitted as t-1)",
+                "docpipe: a.pdf: running",
+                "docpipe: a.pdf: downloading",
+                "docpipe: a.pdf: done → out/a/",
+            ]
+        );
+        let lines = summary_lines(
+            &board,
+            start,
+            &Summary {
+                output: Some("out/".into()),
+                ..Summary::default()
+            },
+        );
+        assert_eq!(lines[0], "docpipe: 1 document in 0.0s: 1 done");
+        assert_eq!(lines[1], "docpipe: results in out/");
+        let (board, _) = board_of(
+            3,
+            &[
+                ("a", Stage::Done),
+                ("b", Stage::Failed),
+                ("c", Stage::Failed),
+            ],
+        );
+        let lines = summary_lines(
+            &board,
+            start,
+            &Summary {
+                batch_ids: vec!["b-1".into()],
+                next_step: Some("docpipe batch -o out/ --retry-failed scans/".into()),
+                ..Summary::default()
+            },
+        );
+        assert_eq!(lines[0], "docpipe: 3 documents in 0.0s: 1 done, 2 failed");
+        assert_eq!(lines[1], "docpipe: batch ID: b-1 (docpipe status b-1)");
+        assert_eq!(
+            lines[2],
+            "docpipe: next: docpipe batch -o out/ --retry-failed scans/"
+        );
+    }
+
+    #[test]
+    fn the_old_calls_map_to_stages_without_repeating_done() {
+        let reporter = Reporter::new(Target::Hidden, false);
+        let doc = reporter.doc("a.pdf");
+        doc.step("submitting");
+        assert_eq!(reporter.counts()[Stage::Uploading as usize], 1);
+        doc.step("submitted as t-1");
+        doc.state(State::Running, Some(Progress { done: 1, total: 4 }));
+        assert_eq!(reporter.counts()[Stage::Running as usize], 1);
+        doc.state(State::Done, None);
+        doc.step("downloading");
+        assert_eq!(reporter.counts()[Stage::Downloading as usize], 1);
+        doc.finish("out/a.md");
+        assert_eq!(reporter.counts()[Stage::Done as usize], 1);
+        let other = reporter.doc("b.pdf");
+        other.finish("submitted as t-2");
+        assert_eq!(reporter.counts()[Stage::Waiting as usize], 1);
+        let third = reporter.doc("c.pdf");
+        third.finish_and_clear("download failed");
+        assert_eq!(reporter.counts()[Stage::Failed as usize], 1);
+        assert_eq!(plural(1, "error"), "1 error");
+        assert_eq!(plural(2, "error"), "2 errors");
+    }
+
+    #[test]
+    fn long_lines_are_cut_to_the_width_wide_characters_counted_twice() {
+        let line = format!("  {} waiting", "x".repeat(200));
+        assert_eq!(fit(&line, 80).chars().count(), 79);
+        assert!(fit(&line, 80).ends_with('…'));
+        let wide = "文".repeat(100);
+        assert_eq!(console::measure_text_width(&fit(&wide, 80)), 79);
+        assert_eq!(fit("short", 80), "short");
+        let start = Instant::now();
+        let mut board = Board::new(start);
+        let id = board.add(&"n".repeat(300), start);
+        board.set_stage(
+            id,
+            Stage::Waiting,
+            Some("submitted in batch 0123456789abcdef".repeat(5)),
+            start,
+        );
+        let frame = board.frame(start + Duration::from_secs(75), 80, 24);
+        assert!(
+            frame[2].contains("1:15"),
+            "the clock survives the cut: {}",
+            frame[2]
+        );
+        assert!(frame.iter().all(|l| console::measure_text_width(l) <= 79));
+    }
+
+    #[test]
+    fn a_wrapped_reader_counts_its_bytes_into_the_line() {
+        use std::io::Read;
+        let reporter = Reporter::new(Target::Hidden, false);
+        let doc = reporter.doc("big.pdf");
+        doc.stage(Stage::Uploading);
+        let data = vec![7u8; 10_000];
+        let mut reader = doc.reading(&data[..], Some(10_000));
+        let mut sink = Vec::new();
+        reader.read_to_end(&mut sink).unwrap();
+        assert_eq!(sink.len(), 10_000);
+        let board = reporter.shared.board();
+        let t = board.docs[0].transfer.as_ref().unwrap();
+        assert_eq!((t.done, t.total), (10_000, Some(10_000)));
+    }
+
+    #[test]
+    fn no_color_is_detected() {
+        assert!(!color_wanted(Some("1")));
     }
 }

@@ -42,7 +42,7 @@ impl Ctx {
         let color = crate::progress::color_wanted(process_env("NO_COLOR").as_deref());
         let reporter = Reporter::new(target, color);
         for warning in &config.warnings {
-            reporter.warn(warning);
+            reporter.alert(warning);
         }
         Ok(Ctx {
             global,
@@ -65,8 +65,8 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
     }
     let ctx = Ctx::new(cli.global)?;
     match cli.command {
-        Command::Ocr(args) => extract::ocr(&ctx, &args),
-        Command::Parse(args) => extract::parse(&ctx, &args),
+        Command::Ocr(args) => extract::ocr(&ctx, &args.into_extract()?),
+        Command::Parse(args) => extract::parse(&ctx, &args.into_extract()),
         Command::Batch(args) => batch::run(&ctx, &args),
         Command::Status(args) if args.ids.is_empty() => tasks::recent(&ctx, args.recent),
         Command::Status(args) => tasks::status(&ctx, &args.ids),

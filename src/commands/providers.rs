@@ -58,6 +58,10 @@ pub fn run(ctx: &Ctx) -> Result<i32> {
             Mode::Async => "async",
         };
         let limits = info.limits_with(&ctx.config.table(info.name));
+        let inline_max = match info.upload {
+            Some(Upload::InlineBase64 { max_bytes }) => Some(max_bytes),
+            _ => None,
+        };
         if ctx.global.json {
             let line = json!({
                 "name": info.name,
@@ -68,7 +72,10 @@ pub fn run(ctx: &Ctx) -> Result<i32> {
                 // files, `ocr` the text.
                 "ocr": true,
                 "parse": true,
+                // `batch` is whether the provider has batch calls; the batch
+                // command works with every provider.
                 "batch": info.batch(),
+                "batch_command": true,
                 "local_files": info.upload.is_some(),
                 "upload": upload,
                 "urls": info.urls,
@@ -84,6 +91,7 @@ pub fn run(ctx: &Ctx) -> Result<i32> {
                 "base_url_env": config::base_url_var(info.name),
                 "limits": {
                     "max_bytes": limits.max_bytes,
+                    "max_inline_bytes": inline_max,
                     "max_pages": limits.max_pages,
                     "max_batch": limits.max_batch,
                 },
@@ -107,10 +115,16 @@ pub fn run(ctx: &Ctx) -> Result<i32> {
                 "  base url: {base_url} ({})",
                 config::base_url_var(info.name)
             )?;
+            // A batch size means batch calls.
+            let batch = match (info.batch(), limits.max_batch, info.mode) {
+                (_, Some(n), _) => format!("up to {n} documents per provider batch call"),
+                (true, None, _) => "provider batch calls".to_string(),
+                (false, _, Mode::Sync) => "one request per document".to_string(),
+                (false, _, Mode::Async) => "one task per document".to_string(),
+            };
             writeln!(
                 out,
-                "  commands: ocr, parse; batch: {}; answers: {mode}",
-                yes_no(info.batch())
+                "  commands: ocr, parse, batch ({batch}); answers: {mode}"
             )?;
             writeln!(
                 out,
@@ -120,13 +134,16 @@ pub fn run(ctx: &Ctx) -> Result<i32> {
             )?;
             let mut shown = Vec::new();
             if let Some(b) = limits.max_bytes {
-                shown.push(human_bytes(b));
+                shown.push(format!("{} per file", human_bytes(b)));
             }
             if let Some(p) = limits.max_pages {
-                shown.push(format!("{p} pages"));
+                shown.push(format!("{p} pages per file"));
             }
-            if let (true, Some(n)) = (info.batch(), limits.max_batch) {
-                shown.push(format!("{n} files per batch"));
+            if let Some(max) = inline_max {
+                shown.push(format!(
+                    "local files below {} (sent inline; larger ones by URL)",
+                    human_bytes(max)
+                ));
             }
             if shown.is_empty() {
                 shown.push("none documented".into());

@@ -273,9 +273,7 @@ fn run_with(
     let provider = provider::build(entry, &ctx.config, &ctx.http)?;
     provider.ready()?;
     let dest = destination(ctx, command, words.len())?;
-    if matches!(dest, Destination::Stdout) {
-        check_stdout(&opts)?;
-    }
+    let to_stdout = matches!(dest, Destination::Stdout);
     let settings = Settings::resolve(ctx, args.concurrency)?;
     let base_url = ctx
         .config
@@ -294,6 +292,11 @@ fn run_with(
         &opts,
         args.fail_fast,
     )?;
+    // After the provider's own checks, so a flag it cannot honour is named as
+    // such rather than as something stdout cannot carry.
+    if to_stdout && !plan.planned.is_empty() {
+        check_stdout(&opts)?;
+    }
     // --no-wait prints IDs, except for a synchronous answer to stdout, which
     // is already there.
     let answers_at_once = provider.info().mode == provider::Mode::Sync;

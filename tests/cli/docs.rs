@@ -150,3 +150,118 @@ fn extraction_finds_commands_inside_pipes_and_subshells() {
     // A wrong flag is caught.
     assert!(Cli::try_parse_from(["docpipe", "ocr", "--no-such-flag", "a.pdf"]).is_err());
 }
+
+/// The lines of a markdown table row `| name | value |` inside `section`.
+fn row<'a>(section: &'a str, name: &str) -> Option<&'a str> {
+    section
+        .lines()
+        .find(|l| l.starts_with(&format!("| {name} |")))
+}
+
+/// docs/providers.md describes the providers of this build, each with the limits,
+/// keys, base URL, inputs and formats the registry has; no provider is "coming".
+#[test]
+fn the_providers_doc_matches_the_registry() {
+    use docpipe::provider::{Upload, REGISTRY};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("docs/providers.md")).unwrap();
+    let lower = text.to_lowercase();
+    for stale in ["coming provider", "will support", "not in this build"] {
+        assert!(!lower.contains(stale), "providers.md still says '{stale}'");
+    }
+    let mb = |bytes: u64| format!("{} MB", bytes / (1024 * 1024));
+    let mut problems = Vec::new();
+    for entry in REGISTRY {
+        let info = entry.info;
+        let heading = format!("\n## {}: ", info.name);
+        let Some(start) = text.find(&heading) else {
+            problems.push(format!("{}: no '## {}: …' section", info.name, info.name));
+            continue;
+        };
+        let body = &text[start + 1..];
+        let section = &body[..body[3..].find("\n## ").map_or(body.len(), |i| i + 3)];
+        let mut expect = |row_name: &str, needle: String| match row(section, row_name) {
+            Some(line) if line.contains(&needle) => {}
+            Some(line) => problems.push(format!(
+                "{}: {row_name} row lacks '{needle}': {line}",
+                info.name
+            )),
+            None => problems.push(format!("{}: no {row_name} row", info.name)),
+        };
+        if let Some(bytes) = info.limits.max_bytes {
+            expect("limits", mb(bytes));
+        }
+        if let Some(pages) = info.limits.max_pages {
+            expect("limits", format!("{pages} pages"));
+        }
+        if let (true, Some(n)) = (info.batch(), info.limits.max_batch) {
+            expect("limits", format!("{n} files per batch"));
+        }
+        if let Some(Upload::InlineBase64 { max_bytes }) = info.upload {
+            expect("limits", format!("below {}", mb(max_bytes)));
+            expect("inputs", format!("below {}", mb(max_bytes)));
+        }
+        let no_limits = info.limits.max_bytes.is_none()
+            && info.limits.max_pages.is_none()
+            && !matches!(info.upload, Some(Upload::InlineBase64 { .. }));
+        if no_limits {
+            expect("limits", "none documented".into());
+        }
+        for var in info.key_env {
+            expect("key", format!("`{var}`"));
+        }
+        if info.key_env.is_empty() {
+            expect("key", "none".into());
+        }
+        expect("base URL", format!("`{}`", info.default_base_url));
+        expect(
+            "base URL",
+            format!("`{}`", docpipe::config::base_url_var(info.name)),
+        );
+        for ext in info.extensions {
+            expect("inputs", ext.to_string());
+        }
+        if info.upload.is_none() {
+            expect("inputs", "URLs only".into());
+        }
+        for format in info.formats {
+            expect("formats", format!("`{format}`"));
+        }
+    }
+    // No section for a provider this build does not have.
+    for line in text.lines().filter(|l| l.starts_with("## ")) {
+        let name = line[3..].split(':').next().unwrap();
+        if !REGISTRY.iter().any(|e| e.info.name == name) {
+            problems.push(format!(
+                "section for '{name}', which is not in the registry"
+            ));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "docs/providers.md:\n{}",
+        problems.join("\n")
+    );
+}
+
+/// docs/configuration.md lists every environment variable the code reads.
+#[test]
+fn the_configuration_doc_lists_every_environment_variable() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("docs/configuration.md")).unwrap();
+    let env = &text[text.find("## Environment").expect("an Environment section")..];
+    let mut names: Vec<String> = docpipe::config::ENVIRONMENT
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .collect();
+    for entry in docpipe::provider::REGISTRY {
+        names.extend(entry.info.key_env.iter().map(|k| k.to_string()));
+        names.push(docpipe::config::base_url_var(entry.info.name));
+    }
+    let missing: Vec<&String> = names
+        .iter()
+        .filter(|n| !env.contains(&format!("`{n}`")))
+        .collect();
+    assert!(missing.is_empty(), "configuration.md lacks {missing:?}");
+    assert!(!text.contains("coming providers"));
+}

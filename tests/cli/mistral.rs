@@ -438,7 +438,8 @@ fn other_providers_refuse_mistral_only_flags() {
     for flag in ["--table-format=html", "--extract-header", "--images"] {
         let out = env
             .keyed(&fake)
-            .args(["-p", "mineru", "parse", flag, "https://example.org/a.pdf"])
+            // `ocr`: --images is a flag of ocr only (parse keeps the images anyway).
+            .args(["-p", "mineru", "ocr", flag, "https://example.org/a.pdf"])
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(2), "{flag}");

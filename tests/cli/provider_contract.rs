@@ -448,7 +448,12 @@ fn providers_reports_the_batch_api_batch_uses() {
             .unwrap_or_else(|| panic!("no {name} in {text}"))
             .to_string()
     };
-    assert!(block("mineru").contains("batch: yes"), "{text}");
-    assert!(block("mineru").contains("200 files per batch"), "{text}");
-    assert!(block("mineru-flash").contains("batch: no"), "{text}");
+    assert!(
+        block("mineru").contains("up to 200 documents per provider batch call"),
+        "{text}"
+    );
+    assert!(
+        block("mineru-flash").contains("batch (one task per document)"),
+        "{text}"
+    );
 }

@@ -132,7 +132,10 @@ fn providers_shows_key_sources_and_the_config_file_never_a_key() {
         "{text}"
     );
     // The config's limit override is the one shown.
-    assert!(text.contains("200.0 MB, 50 pages"), "{text}");
+    assert!(
+        text.contains("200.0 MB per file, 50 pages per file"),
+        "{text}"
+    );
 
     // An environment key wins, and is not shown either.
     let out = env
