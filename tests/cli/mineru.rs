@@ -724,3 +724,28 @@ fn interrupt_exits_130_keeps_the_record_and_says_how_to_resume() {
     let out = env.keyed(&fake).args(["status", &id]).output().unwrap();
     assert!(out.status.success(), "{}", stderr_of(&out));
 }
+
+/// MinerU's Chinese messages come with the documented code's English meaning.
+#[test]
+fn a_chinese_error_gets_its_english_meaning() {
+    let fake = FakeMineru::start_with(FakeConfig {
+        daily_limit_reached: true,
+        ..FakeConfig::default()
+    });
+    let env = Env::new();
+    let doc = env.doc("demo1.pdf", "report.pdf");
+    let out = env
+        .keyed(&fake)
+        .args(["-p", "mineru", "parse", "-o"])
+        .arg(env.out())
+        .arg(&doc)
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(7), "{err}");
+    assert!(
+        err.contains("每日解析页数已达上限 (code -60018: daily page limit reached)"),
+        "{err}"
+    );
+    assert_eq!(fake.tasks_created(), 0);
+}

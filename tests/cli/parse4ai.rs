@@ -183,3 +183,30 @@ fn fetch_of_an_unrecorded_batch_id() {
     assert_eq!(fake.tasks_created(), 1, "fetch never creates");
     assert_clean(&fake);
 }
+
+/// parse4ai's own table: its -60017 is a used-up page balance (exit 7), and its
+/// errors name parse4ai, never MinerU.
+#[test]
+fn an_empty_page_balance_is_a_quota_named_for_parse4ai() {
+    let fake = FakeParse4ai::start_with(crate::support::parse4ai::P4Config {
+        balance_empty: true,
+        ..Default::default()
+    });
+    let env = Env::new();
+    let out = env
+        .p4(&fake)
+        .args(["-p", "parse4ai", "parse", "-o"])
+        .arg(env.out())
+        .arg("https://example.org/report.pdf")
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(7), "{err}");
+    assert!(
+        err.contains("页码余额不足 (code -60017: page balance used up"),
+        "{err}"
+    );
+    assert!(err.contains("parse4ai"), "{err}");
+    assert!(!err.to_lowercase().contains("mineru"), "{err}");
+    assert_eq!(fake.tasks_created(), 0);
+}
