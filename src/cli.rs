@@ -133,6 +133,9 @@ pub struct ExtractArgs {
     /// Submit again the documents that failed in an earlier run (same content, provider and options)
     #[arg(long)]
     pub retry_failed: bool,
+    /// Page budget of the run: documents that would take it over N pages are not submitted (exit 8)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_pages: Option<u64>,
     /// Documents processed (uploaded, downloaded) at once, 1-64; default 4
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(CONCURRENCY_MIN as i64..=CONCURRENCY_MAX as i64))]
     pub concurrency: Option<u32>,
@@ -184,6 +187,9 @@ impl ParseArgs {
 pub struct BatchArgs {
     #[command(flatten)]
     pub extract: ExtractArgs,
+    /// This machine's share of the inputs, I of N (by content hash: disjoint, and the same whatever the input order)
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<(u64, u64)>,
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -278,6 +284,20 @@ pub fn parse_timeout(text: &str) -> Result<Duration, String> {
     Ok(d)
 }
 
+/// `I/N` with 1 <= I <= N: one share of N.
+pub fn parse_shard(text: &str) -> Result<(u64, u64), String> {
+    let bad = || format!("invalid shard '{text}': use I/N with 1 <= I <= N, e.g. 2/4");
+    let (i, n) = text.split_once('/').ok_or_else(bad)?;
+    let (i, n): (u64, u64) = (
+        i.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
+    if i == 0 || n == 0 || i > n {
+        return Err(bad());
+    }
+    Ok((i, n))
+}
+
 /// `90s`, `5m`, `1h`, `1h30m`, `250ms`; a bare number is seconds.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let bad = || format!("invalid duration '{text}': use e.g. 90s, 5m, 1h");
@@ -316,6 +336,15 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shards() {
+        assert_eq!(parse_shard("2/4"), Ok((2, 4)));
+        assert_eq!(parse_shard("1/1"), Ok((1, 1)));
+        for bad in ["0/4", "5/4", "2", "a/b", "2/0"] {
+            assert!(parse_shard(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn durations() {

@@ -14,6 +14,7 @@ pub mod exit {
     pub const PROVIDER: i32 = 5;
     pub const TIMEOUT: i32 = 6;
     pub const QUOTA: i32 = 7;
+    pub const BUDGET: i32 = 8;
     pub const INTERRUPTED: i32 = 130;
 
     /// Every exit code with its meaning, as `cli.md` documents them: the man page
@@ -27,6 +28,7 @@ pub mod exit {
         (PROVIDER, "the provider failed to extract at least one document (the others are still written)"),
         (TIMEOUT, "timed out waiting; the task IDs are printed for status/fetch"),
         (QUOTA, "quota or rate limit exhausted after retries"),
+        (BUDGET, "page budget: documents that would take the run over --max-pages were not submitted (the others were)"),
         (INTERRUPTED, "interrupted (Ctrl-C or SIGTERM); the resume command is printed"),
     ];
 }
@@ -41,6 +43,8 @@ pub enum Kind {
     Provider,
     Timeout,
     Quota,
+    /// A document not submitted because of `--max-pages`.
+    Budget,
     Interrupted,
     /// Exit 1, for an error that still has a hint to give.
     Other,
@@ -92,6 +96,7 @@ impl Error {
             Kind::Provider => exit::PROVIDER,
             Kind::Timeout => exit::TIMEOUT,
             Kind::Quota => exit::QUOTA,
+            Kind::Budget => exit::BUDGET,
             Kind::Interrupted => exit::INTERRUPTED,
             Kind::Other => exit::OTHER,
         }

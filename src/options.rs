@@ -193,11 +193,32 @@ impl PageRanges {
     pub fn count(&self) -> u32 {
         self.to_zero_based().len() as u32
     }
+
+    /// The selection cut to a document of `pages` pages; None when none of it
+    /// is inside the document.
+    pub fn within(&self, pages: u32) -> Option<PageRanges> {
+        let kept: Vec<(u32, u32)> = self
+            .0
+            .iter()
+            .filter(|(a, _)| *a <= pages)
+            .map(|&(a, b)| (a, b.min(pages)))
+            .collect();
+        (!kept.is_empty()).then_some(PageRanges(kept))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn selections_are_cut_to_the_document() {
+        let p = PageRanges::parse("2-5,9,12-20").unwrap();
+        assert_eq!(p.within(10).unwrap().to_mineru(), "2-5,9");
+        assert_eq!(p.within(14).unwrap().to_mineru(), "2-5,9,12-14");
+        assert_eq!(p.within(20), Some(p.clone()));
+        assert_eq!(PageRanges::parse("8-9").unwrap().within(7), None);
+    }
 
     #[test]
     fn pages_parse_and_translate() {

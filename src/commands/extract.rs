@@ -8,9 +8,9 @@ use crate::cli::ExtractArgs;
 use crate::pipeline::{self, Command};
 
 pub fn ocr(ctx: &Ctx, args: &ExtractArgs) -> Result<i32> {
-    pipeline::run(ctx, Command::Ocr, args)
+    pipeline::run(ctx, Command::Ocr, args, None)
 }
 
 pub fn parse(ctx: &Ctx, args: &ExtractArgs) -> Result<i32> {
-    pipeline::run(ctx, Command::Parse, args)
+    pipeline::run(ctx, Command::Parse, args, None)
 }

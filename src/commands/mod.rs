@@ -86,6 +86,7 @@ pub fn combined_exit_code(errors: &[&anyhow::Error]) -> i32 {
         Kind::Usage,
         Kind::NotFound,
         Kind::Input,
+        Kind::Budget,
         Kind::Quota,
         Kind::Timeout,
         Kind::Provider,

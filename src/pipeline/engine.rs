@@ -47,6 +47,8 @@ pub struct Engine<'a> {
     pub settings: super::Settings,
     pub no_wait: bool,
     pub retry_failed: bool,
+    /// `--max-pages`: new documents past this many pages are not submitted.
+    pub budget: Option<u64>,
     /// Synchronous answers stay held after delivery (stdout: a rerun prints
     /// them again without paying again).
     pub keep_held: bool,
@@ -91,6 +93,8 @@ pub struct Shared {
     reports: Mutex<HashMap<String, Vec<(usize, String)>>>,
     /// Documents of this run by key, for uploads still owed after a restart.
     docs: Mutex<HashMap<String, Document>>,
+    /// Pages the new submissions of this run will cost (for `--max-pages`).
+    spent: Mutex<u64>,
     pub overall: Mutex<Option<indicatif::ProgressBar>>,
 }
 
@@ -250,7 +254,7 @@ impl Engine<'_> {
                 }
             }
             let Some(rec) = rec else {
-                works.push(Work::New(p));
+                self.new_work(&mut works, p);
                 continue;
             };
             let output_there = self.fits(&rec);
@@ -288,14 +292,14 @@ impl Engine<'_> {
                     lock(&self.state.summary).errors.push(err);
                     self.report(&rec.key, |i| Line::of(i, &rec));
                 }
-                State::Failed => works.push(Work::New(p)),
+                State::Failed => self.new_work(&mut works, p),
                 _ if has_task => {
                     let upload_lost = rec.upload.as_ref().is_some_and(|u| {
                         !u.done && record::now().saturating_sub(u.issued_at) > UPLOAD_URL_TRUST
                     });
                     if upload_lost {
                         // The file never reached the provider: nothing was paid for.
-                        works.push(Work::New(p));
+                        self.new_work(&mut works, p);
                     } else {
                         works.push(Work::Resume(rec));
                     }
@@ -308,11 +312,46 @@ impl Engine<'_> {
                             rec.input
                         ));
                     }
-                    works.push(Work::New(p));
+                    self.new_work(&mut works, p);
                 }
             }
         }
         works
+    }
+
+    /// A document to submit, within the page budget (`--max-pages`): one that
+    /// would take the run past it, or whose page count cannot be known here,
+    /// is reported and not submitted.
+    fn new_work(&self, works: &mut Vec<Work>, p: Planned) {
+        if let Some(budget) = self.budget {
+            let mut spent = lock(&self.state.spent);
+            let refusal = match p.pages {
+                None => Some(format!(
+                    "its page count cannot be read here (a URL, or not a PDF or image), so --max-pages {budget} cannot bound it"
+                )),
+                Some(n) if *spent + n > budget => Some(format!(
+                    "its {} would take the run to {} pages, over --max-pages {budget}",
+                    crate::progress::plural(n, "page"),
+                    *spent + n
+                )),
+                Some(n) => {
+                    *spent += n;
+                    None
+                }
+            };
+            drop(spent);
+            if let Some(why) = refusal {
+                let err: anyhow::Error = Error::new(
+                    Kind::Budget,
+                    format!("{}: not submitted: {why}", p.doc.input),
+                )
+                .with_hint("raise --max-pages, or give --pages to bound the document")
+                .into();
+                self.fail_unsent(&p.key, &p.doc.input, err, false);
+                return;
+            }
+        }
+        works.push(Work::New(p));
     }
 
     /// Runs the work: submission on one thread, polling on this one, downloads
@@ -436,9 +475,10 @@ impl Engine<'_> {
         let mut groups: BTreeMap<String, Vec<Planned>> = BTreeMap::new();
         let mut singles = Vec::new();
         for p in new {
+            // A document with options of its own cannot share a batch call.
             match self.provider.batch_group(&p.doc, &self.opts) {
-                Some(g) => groups.entry(g).or_default().push(p),
-                None => singles.push(p),
+                Some(g) if p.opts.is_none() => groups.entry(g).or_default().push(p),
+                _ => singles.push(p),
             }
         }
         // All batch calls first, a quick burst: the provider starts on URLs at
@@ -484,7 +524,7 @@ impl Engine<'_> {
         );
         rec.base_url = self.base_url.clone();
         rec.command = Some(self.command.to_string());
-        rec.options = Some(self.opts.clone());
+        rec.options = Some(p.opts.clone().unwrap_or_else(|| self.opts.clone()));
         rec.submissions = previous.map_or(0, |r| r.submissions) + 1;
         rec.sending = Some(record::now());
         rec.submitted_at = rec.sending;
@@ -566,7 +606,8 @@ impl Engine<'_> {
         }
         self.step(&rec, "submitting");
         let in_flight = self.in_flight();
-        let submitted = match self.provider.submit(&p.doc, &self.opts) {
+        let opts = p.opts.as_ref().unwrap_or(&self.opts);
+        let submitted = match self.provider.submit(&p.doc, opts) {
             Ok(s) => s,
             Err(e) => {
                 drop(in_flight);

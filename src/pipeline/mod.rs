@@ -238,13 +238,18 @@ fn place(ctx: &Ctx, dest: Destination, command: Command) -> Result<Place> {
 }
 
 /// `ocr`, `parse` and `batch`.
-pub fn run(ctx: &Ctx, command: Command, args: &ExtractArgs) -> Result<i32> {
+pub fn run(
+    ctx: &Ctx,
+    command: Command,
+    args: &ExtractArgs,
+    shard: Option<(u64, u64)>,
+) -> Result<i32> {
     let order = if command == Command::Batch {
         Order::Completion
     } else {
         Order::Input
     };
-    run_with(ctx, command, args, Some(order), &Hooks::default()).map(|(code, _)| code)
+    run_with(ctx, command, args, shard, Some(order), &Hooks::default()).map(|(code, _)| code)
 }
 
 /// The pipeline with its lines kept in memory instead of printed (for a
@@ -255,7 +260,7 @@ pub fn run_keeping(
     args: &ExtractArgs,
     hooks: &Hooks,
 ) -> Result<(i32, Vec<Line>)> {
-    run_with(ctx, command, args, None, hooks)
+    run_with(ctx, command, args, None, None, hooks)
 }
 
 /// `order`: print in that order; None: keep the lines and return them.
@@ -263,6 +268,7 @@ fn run_with(
     ctx: &Ctx,
     command: Command,
     args: &ExtractArgs,
+    shard: Option<(u64, u64)>,
     order: Option<Order>,
     hooks: &Hooks,
 ) -> Result<(i32, Vec<Line>)> {
@@ -283,15 +289,17 @@ fn run_with(
         (Layout::Folders(o), Command::Batch) => Some(o.root().to_path_buf()),
         _ => None,
     };
-    let plan = plan::plan(
-        &words,
-        args.name.as_deref(),
-        folders.as_deref(),
-        provider.as_ref(),
-        &base_url,
-        &opts,
-        args.fail_fast,
-    )?;
+    let warn = |text: String| ctx.reporter.warn(&text);
+    let rules = plan::Rules {
+        provider: provider.as_ref(),
+        base_url: &base_url,
+        opts: &opts,
+        folders: folders.as_deref(),
+        fail_fast: args.fail_fast,
+        shard,
+        warn: &warn,
+    };
+    let plan = plan::plan(&words, args.name.as_deref(), &rules)?;
     // After the provider's own checks, so a flag it cannot honour is named as
     // such rather than as something stdout cannot carry.
     if to_stdout && !plan.planned.is_empty() {
@@ -327,6 +335,7 @@ fn run_with(
         settings,
         no_wait: args.no_wait,
         retry_failed: args.retry_failed,
+        budget: args.max_pages,
         keep_held: place.keep_days.is_some(),
         emitter: &emitter,
         total: plan.total,
@@ -411,6 +420,7 @@ pub fn fetch(
         settings: Settings::resolve(ctx, None)?,
         no_wait: false,
         retry_failed: false,
+        budget: None,
         keep_held: place.keep_days.is_some(),
         emitter,
         total: records.len(),

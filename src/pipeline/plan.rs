@@ -20,6 +20,81 @@ pub struct Planned {
     pub key: String,
     /// Later inputs with the same content: (index, input). One task serves all.
     pub aliases: Vec<(usize, String)>,
+    /// Its own options where they differ from the run's (`--pages` cut to the
+    /// document's length).
+    pub opts: Option<ExtractOptions>,
+    /// Pages it will cost, as far as they can be known here: the `--pages`
+    /// selection, a PDF's page count, 1 for an image; None otherwise.
+    pub pages: Option<u64>,
+}
+
+const IMAGES: &[&str] = &["png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff"];
+
+/// The pages a document holds, read locally: a PDF's page count, 1 for an
+/// image; None for URLs and other types.
+pub fn document_pages(doc: &Document) -> Option<u64> {
+    let path = doc.path()?;
+    if doc.ext == "pdf" {
+        crate::pdf::page_count(path).map(u64::from)
+    } else if IMAGES.contains(&doc.ext.as_str()) {
+        Some(1)
+    } else {
+        None
+    }
+}
+
+/// Checks `--pages` against the document: a selection wholly outside it is
+/// refused (nothing would be extracted, and the request may still be billed);
+/// one partly outside is cut to it. Returns the options to use, if they
+/// differ from the run's, and the pages the document will cost.
+fn fit_pages(
+    doc: &Document,
+    opts: &ExtractOptions,
+    warn: &dyn Fn(String),
+) -> Result<(Option<ExtractOptions>, Option<u64>), Error> {
+    let held = document_pages(doc);
+    let Some(selected) = &opts.pages else {
+        return Ok((None, held));
+    };
+    let Some(count) = held else {
+        return Ok((None, Some(u64::from(selected.count()))));
+    };
+    match selected.within(count as u32) {
+        None => Err(Error::input(
+            &doc.input,
+            format!(
+                "--pages {} is outside the document: it has {}",
+                selected.to_mineru(),
+                crate::progress::plural(count, "page")
+            ),
+        )
+        .with_hint(format!("choose pages between 1 and {count}"))),
+        Some(cut) if &cut != selected => {
+            warn(format!(
+                "{}: --pages {} goes past its last page ({count}); asking for {} only",
+                doc.input,
+                selected.to_mineru(),
+                cut.to_mineru()
+            ));
+            let pages = u64::from(cut.count());
+            Ok((
+                Some(ExtractOptions {
+                    pages: Some(cut),
+                    ..opts.clone()
+                }),
+                Some(pages),
+            ))
+        }
+        Some(_) => Ok((None, Some(u64::from(selected.count())))),
+    }
+}
+
+/// Whether a document belongs to shard `i` of `n` (1-based): by its content
+/// hash, so shards are disjoint, cover every document, and do not depend on
+/// the order of the inputs.
+pub fn in_shard(sha256: &str, (i, n): (u64, u64)) -> bool {
+    let head = u64::from_str_radix(&sha256[..16.min(sha256.len())], 16).unwrap_or(0);
+    head % n == i - 1
 }
 
 /// An input refused before any request.
@@ -36,17 +111,31 @@ pub struct Plan {
     pub total: usize,
 }
 
-/// Judges every input. `folders`: expand folder inputs (batch), skipping the
-/// output folder given. With `fail_fast`, the first bad input is the error.
-pub fn plan(
-    words: &[String],
-    stdin_name: Option<&str>,
-    folders: Option<&Path>,
-    provider: &dyn Provider,
-    base_url: &str,
-    opts: &ExtractOptions,
-    fail_fast: bool,
-) -> Result<Plan> {
+/// What planning needs besides the inputs.
+pub struct Rules<'a> {
+    pub provider: &'a dyn Provider,
+    pub base_url: &'a str,
+    pub opts: &'a ExtractOptions,
+    /// Expand folder inputs (batch), skipping this output folder.
+    pub folders: Option<&'a Path>,
+    /// With it, the first bad input is the error.
+    pub fail_fast: bool,
+    /// Keep only this share of the documents (batch `--shard I/N`).
+    pub shard: Option<(u64, u64)>,
+    pub warn: &'a dyn Fn(String),
+}
+
+/// Judges every input.
+pub fn plan(words: &[String], stdin_name: Option<&str>, rules: &Rules) -> Result<Plan> {
+    let Rules {
+        provider,
+        base_url,
+        opts,
+        folders,
+        fail_fast,
+        shard,
+        warn,
+    } = *rules;
     let info = provider.info();
     let mut planned: Vec<Planned> = Vec::new();
     let mut rejected = Vec::new();
@@ -72,16 +161,23 @@ pub fn plan(
         for (shown, doc, name) in items {
             let at = index;
             index += 1;
+            if let (Some(shard), Ok(d)) = (shard, &doc) {
+                if !in_shard(&d.sha256, shard) {
+                    continue;
+                }
+            }
             let checked = doc.and_then(|mut d| {
                 provider.check(&d, opts)?;
+                let fitted = fit_pages(&d, opts, warn)?;
                 if let Some(name) = name {
                     d.name = name;
                 }
-                Ok(d)
+                Ok((d, fitted))
             });
             match checked {
-                Ok(doc) => {
-                    let key = super::key::doc_key(&doc.sha256, info.name, base_url, opts);
+                Ok((doc, (own_opts, pages))) => {
+                    let effective = own_opts.as_ref().unwrap_or(opts);
+                    let key = super::key::doc_key(&doc.sha256, info.name, base_url, effective);
                     match by_key.get(&key) {
                         Some(&first) => planned[first].aliases.push((at, doc.input.clone())),
                         None => {
@@ -91,6 +187,8 @@ pub fn plan(
                                 doc,
                                 key,
                                 aliases: Vec::new(),
+                                opts: own_opts,
+                                pages,
                             });
                         }
                     }
@@ -141,7 +239,16 @@ mod tests {
         let words = vec![a, "missing.pdf".to_string(), b.clone(), txt, c];
         let p = mineru();
         let opts = ExtractOptions::default();
-        let plan = super::plan(&words, None, None, p.as_ref(), "https://x", &opts, false).unwrap();
+        let rules = Rules {
+            provider: p.as_ref(),
+            base_url: "https://x",
+            opts: &opts,
+            folders: None,
+            fail_fast: false,
+            shard: None,
+            warn: &|_| {},
+        };
+        let plan = super::plan(&words, None, &rules).unwrap();
         assert_eq!(plan.total, 5);
         let indices: Vec<usize> = plan.planned.iter().map(|d| d.index).collect();
         assert_eq!(indices, vec![0, 4]);
@@ -149,10 +256,30 @@ mod tests {
         let rejected: Vec<usize> = plan.rejected.iter().map(|r| r.index).collect();
         assert_eq!(rejected, vec![1, 3]);
         // --fail-fast: the first bad input is the answer.
-        let err = super::plan(&words, None, None, p.as_ref(), "https://x", &opts, true)
-            .err()
-            .expect("fails fast");
+        let fast = Rules {
+            fail_fast: true,
+            ..rules
+        };
+        let err = super::plan(&words, None, &fast).err().expect("fails fast");
         assert!(format!("{err:#}").contains("missing.pdf"), "{err:#}");
+    }
+
+    #[test]
+    fn shards_are_disjoint_and_cover_everything() {
+        let hashes: Vec<String> = (0..200)
+            .map(|i| crate::input::hex(&<sha2::Sha256 as sha2::Digest>::digest(format!("{i}"))))
+            .collect();
+        for n in [1u64, 2, 3, 7] {
+            let mut seen = vec![0; hashes.len()];
+            for i in 1..=n {
+                for (k, h) in hashes.iter().enumerate() {
+                    if in_shard(h, (i, n)) {
+                        seen[k] += 1;
+                    }
+                }
+            }
+            assert!(seen.iter().all(|&c| c == 1), "n={n}");
+        }
     }
 
     #[test]
@@ -165,20 +292,27 @@ mod tests {
         let p = mineru();
         let opts = ExtractOptions::default();
         let out = dir.path().join("out");
-        let batch = super::plan(
-            &words,
-            None,
-            Some(&out),
-            p.as_ref(),
-            "https://x",
-            &opts,
-            false,
-        )
-        .unwrap();
+        let rules = Rules {
+            provider: p.as_ref(),
+            base_url: "https://x",
+            opts: &opts,
+            folders: Some(&out),
+            fail_fast: false,
+            shard: None,
+            warn: &|_| {},
+        };
+        let batch = super::plan(&words, None, &rules).unwrap();
         assert_eq!(batch.planned.len(), 2);
         assert_eq!(batch.planned[1].doc.name, "y");
-        let single =
-            super::plan(&words, None, None, p.as_ref(), "https://x", &opts, false).unwrap();
+        let single = super::plan(
+            &words,
+            None,
+            &Rules {
+                folders: None,
+                ..rules
+            },
+        )
+        .unwrap();
         assert_eq!(single.planned.len(), 0);
         assert_eq!(single.rejected.len(), 1);
     }
