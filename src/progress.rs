@@ -456,18 +456,25 @@ struct Screen {
 }
 
 impl Screen {
-    /// Escape codes that remove the drawn lines and leave the cursor where they
-    /// started.
+    /// Escape codes that blank the drawn lines one by one and leave the cursor
+    /// where they started. (Not "clear to the end of the screen": tmux and some
+    /// terminals push a whole cleared screen into the scrollback, which would
+    /// fill it with old frames.)
     fn clear(&mut self, out: &mut String) {
         if self.drawn > 0 {
+            write!(out, "\r\x1b[{}A", self.drawn).unwrap_or(());
+            for _ in 0..self.drawn {
+                out.push_str("\x1b[2K\n");
+            }
             write!(out, "\x1b[{}A", self.drawn).unwrap_or(());
         }
-        out.push_str("\r\x1b[J");
+        out.push('\r');
         self.drawn = 0;
     }
 
     fn put(&mut self, frame: &[String], out: &mut String) {
         for line in frame {
+            out.push_str("\x1b[2K");
             out.push_str(line);
             out.push('\n');
         }
@@ -1180,6 +1187,21 @@ mod tests {
         let board = reporter.shared.board();
         let t = board.docs[0].transfer.as_ref().unwrap();
         assert_eq!((t.done, t.total), (10_000, Some(10_000)));
+    }
+
+    #[test]
+    fn a_redraw_blanks_the_old_lines_without_clearing_the_screen() {
+        let mut screen = Screen { drawn: 0 };
+        let mut out = String::new();
+        screen.clear(&mut out);
+        screen.put(&["a".into(), "b".into()], &mut out);
+        assert_eq!(out, "\r\x1b[2Ka\n\x1b[2Kb\n");
+        let mut out = String::new();
+        screen.clear(&mut out);
+        screen.put(&["c".into()], &mut out);
+        assert_eq!(out, "\r\x1b[2A\x1b[2K\n\x1b[2K\n\x1b[2A\r\x1b[2Kc\n");
+        assert!(!out.contains("\x1b[J"));
+        assert_eq!(screen.drawn, 1);
     }
 
     #[test]
