@@ -188,6 +188,9 @@ struct Doc {
     detail: Option<String>,
     /// The last plain line printed for it.
     printed: Option<String>,
+    /// The caller is done with it although it is not finished (`--no-wait`, a
+    /// timeout): still counted in its stage, no longer a line on the board.
+    settled: bool,
 }
 
 /// Every document's stage, and how to draw them. Pure: the clock is passed in.
@@ -223,6 +226,17 @@ impl Board {
         counts
     }
 
+    /// No document under way (each is queued, finished or settled): the
+    /// terminal then shows no board, so whatever the caller prints in between
+    /// (a result on stdout, a summary) is left alone. Documents announced by
+    /// [`Reporter::start`] but never started (skipped without a line) do not
+    /// hold the board up.
+    pub fn idle(&self) -> bool {
+        self.docs
+            .iter()
+            .all(|d| d.stage.is_final() || d.settled || d.stage == Stage::Queued)
+    }
+
     fn add(&mut self, name: &str, now: Instant) -> usize {
         self.docs.push(Doc {
             name: name.to_string(),
@@ -232,6 +246,7 @@ impl Board {
             transfer: None,
             detail: None,
             printed: None,
+            settled: false,
         });
         self.docs.len() - 1
     }
@@ -328,7 +343,11 @@ impl Board {
 
         let mut lines = vec![fit(&head, width), fit(&counts_line, width)];
 
-        let mut active: Vec<&Doc> = self.docs.iter().filter(|d| d.stage.is_active()).collect();
+        let mut active: Vec<&Doc> = self
+            .docs
+            .iter()
+            .filter(|d| d.stage.is_active() && !d.settled)
+            .collect();
         active.sort_by_key(|d| (d.stage.rank(), d.since));
         // At most half the screen (five lines at least, never the whole of
         // it), so the lines printed above (errors, warnings) stay in sight.
@@ -501,12 +520,7 @@ impl Shared {
     fn frame(&self) -> Vec<String> {
         let (rows, cols) = console::Term::stderr().size();
         let board = self.board();
-        let counts = board.counts();
-        let idle = Stage::ALL
-            .iter()
-            .filter(|s| !s.is_final())
-            .all(|s| counts[*s as usize] == 0);
-        if idle || board.docs.is_empty() {
+        if board.idle() {
             return Vec::new();
         }
         board.frame(Instant::now(), cols as usize, rows as usize)
@@ -880,6 +894,15 @@ impl DocProgress {
     /// The end of the document: `failed…` fails it, `submitted…` (`--no-wait`)
     /// leaves it waiting, anything else is where its result is.
     pub fn finish(&self, text: &str) {
+        let waiting_state = [
+            State::Submitted,
+            State::WaitingFile,
+            State::Pending,
+            State::Running,
+            State::Converting,
+        ]
+        .into_iter()
+        .find(|s| s.name() == text);
         if let Some(reason) = text.strip_prefix("failed") {
             let reason = reason.trim_start_matches([':', ' ']);
             self.change(
@@ -887,12 +910,26 @@ impl DocProgress {
                 (!reason.is_empty()).then(|| reason.to_string()),
             );
         } else if text.starts_with("submitted") || text.starts_with("timed out") {
-            self.change(Stage::Waiting, Some(text.to_string()));
+            self.settle(Stage::Waiting, Some(text.to_string()));
+        } else if let Some(state) = waiting_state {
+            // Left unfinished (a timeout): counted where it was, off the board.
+            self.settle(Stage::of_state(state), None);
         } else if text == "done" {
             self.stage(Stage::Done);
         } else {
             let place = text.strip_prefix("done").unwrap_or(text);
             self.done(place.trim_start_matches([':', ' ']));
+        }
+    }
+
+    /// The caller is done with an unfinished document: it keeps its stage in
+    /// the counts and leaves the board at once, so what the caller prints next
+    /// (the task ID of `--no-wait`) is not drawn over.
+    pub fn settle(&self, stage: Stage, detail: Option<String>) {
+        self.shared.board().docs[self.id].settled = true;
+        self.change(stage, detail);
+        if self.target == Target::Bar {
+            self.shared.redraw(None);
         }
     }
 
@@ -1140,6 +1177,17 @@ mod tests {
         let other = reporter.doc("b.pdf");
         other.finish("submitted as t-2");
         assert_eq!(reporter.counts()[Stage::Waiting as usize], 1);
+        // --no-wait and timeouts leave the board (nothing is under way) but
+        // keep their stage in the counts.
+        assert!(reporter.shared.board().idle());
+        reporter.start(10);
+        assert!(reporter.shared.board().idle(), "announced, not started");
+        let late = reporter.doc("d.pdf");
+        late.state(State::Running, None);
+        assert!(!reporter.shared.board().idle());
+        late.finish("running");
+        assert!(reporter.shared.board().idle());
+        assert_eq!(reporter.counts()[Stage::Running as usize], 1);
         let third = reporter.doc("c.pdf");
         third.finish_and_clear("download failed");
         assert_eq!(reporter.counts()[Stage::Failed as usize], 1);
