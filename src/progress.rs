@@ -7,14 +7,21 @@
 //!   until each gets its [`DocProgress`] from [`Reporter::doc`]);
 //! - per document: [`DocProgress::stage`] on each change of [`Stage`],
 //!   [`DocProgress::pages`] while the provider reports pages,
-//!   [`DocProgress::bytes`] during an upload or a download, then one of
-//!   [`DocProgress::done`], [`DocProgress::failed`], [`DocProgress::skipped`];
+//!   [`DocProgress::bytes`] (or a reader wrapped by [`DocProgress::reading`])
+//!   during an upload or a download, then one of [`DocProgress::done`],
+//!   [`DocProgress::failed`], [`DocProgress::skipped`], or
+//!   [`DocProgress::settle`] for one left unfinished (`--no-wait`, a timeout);
+//! - every other stderr line through [`Reporter::note`] / `warn` / `alert`, or
+//!   [`line_above`] (as `error::report` does), and every stdout write while
+//!   documents are under way inside [`Reporter::suspend`]: a plain `eprintln!` or
+//!   `print!` lands below the board and the next frame blanks it;
 //! - [`Reporter::summary`] at the end: the lines that stay on screen.
 //!
-//! On a terminal the board is redrawn five times a second: a clock that ticks,
-//! counts by stage that add up to the total, at most a screen of active documents
-//! (the rest summarised in one line), pages only while a document is running and
-//! the count is current, bytes with rate and time left for transfers.
+//! On a terminal the board is redrawn five times a second while a document is
+//! under way (and not at all otherwise): a clock that ticks, counts by stage that
+//! add up to the total, at most half a screen of active documents (the rest
+//! summarised in one line), pages only while a document is running, bytes with
+//! rate and time left for transfers.
 
 use std::fmt::Write as _;
 use std::io::IsTerminal;
