@@ -7,14 +7,21 @@
 //!   until each gets its [`DocProgress`] from [`Reporter::doc`]);
 //! - per document: [`DocProgress::stage`] on each change of [`Stage`],
 //!   [`DocProgress::pages`] while the provider reports pages,
-//!   [`DocProgress::bytes`] during an upload or a download, then one of
-//!   [`DocProgress::done`], [`DocProgress::failed`], [`DocProgress::skipped`];
+//!   [`DocProgress::bytes`] (or a reader wrapped by [`DocProgress::reading`])
+//!   during an upload or a download, then one of [`DocProgress::done`],
+//!   [`DocProgress::failed`], [`DocProgress::skipped`], or
+//!   [`DocProgress::settle`] for one left unfinished (`--no-wait`, a timeout);
+//! - every other stderr line through [`Reporter::note`] / `warn` / `alert`, or
+//!   [`line_above`] (as `error::report` does), and every stdout write while
+//!   documents are under way inside [`Reporter::suspend`]: a plain `eprintln!` or
+//!   `print!` lands below the board and the next frame blanks it;
 //! - [`Reporter::summary`] at the end: the lines that stay on screen.
 //!
-//! On a terminal the board is redrawn five times a second: a clock that ticks,
-//! counts by stage that add up to the total, at most a screen of active documents
-//! (the rest summarised in one line), pages only while a document is running and
-//! the count is current, bytes with rate and time left for transfers.
+//! On a terminal the board is redrawn five times a second while a document is
+//! under way (and not at all otherwise): a clock that ticks, counts by stage that
+//! add up to the total, at most half a screen of active documents (the rest
+//! summarised in one line), pages only while a document is running, bytes with
+//! rate and time left for transfers.
 
 use std::fmt::Write as _;
 use std::io::IsTerminal;
@@ -188,6 +195,9 @@ struct Doc {
     detail: Option<String>,
     /// The last plain line printed for it.
     printed: Option<String>,
+    /// The caller is done with it although it is not finished (`--no-wait`, a
+    /// timeout): still counted in its stage, no longer a line on the board.
+    settled: bool,
 }
 
 /// Every document's stage, and how to draw them. Pure: the clock is passed in.
@@ -223,6 +233,17 @@ impl Board {
         counts
     }
 
+    /// No document under way (each is queued, finished or settled): the
+    /// terminal then shows no board, so whatever the caller prints in between
+    /// (a result on stdout, a summary) is left alone. Documents announced by
+    /// [`Reporter::start`] but never started (skipped without a line) do not
+    /// hold the board up.
+    pub fn idle(&self) -> bool {
+        self.docs
+            .iter()
+            .all(|d| d.stage.is_final() || d.settled || d.stage == Stage::Queued)
+    }
+
     fn add(&mut self, name: &str, now: Instant) -> usize {
         self.docs.push(Doc {
             name: name.to_string(),
@@ -232,6 +253,7 @@ impl Board {
             transfer: None,
             detail: None,
             printed: None,
+            settled: false,
         });
         self.docs.len() - 1
     }
@@ -328,7 +350,11 @@ impl Board {
 
         let mut lines = vec![fit(&head, width), fit(&counts_line, width)];
 
-        let mut active: Vec<&Doc> = self.docs.iter().filter(|d| d.stage.is_active()).collect();
+        let mut active: Vec<&Doc> = self
+            .docs
+            .iter()
+            .filter(|d| d.stage.is_active() && !d.settled)
+            .collect();
         active.sort_by_key(|d| (d.stage.rank(), d.since));
         // At most half the screen (five lines at least, never the whole of
         // it), so the lines printed above (errors, warnings) stay in sight.
@@ -456,18 +482,25 @@ struct Screen {
 }
 
 impl Screen {
-    /// Escape codes that remove the drawn lines and leave the cursor where they
-    /// started.
+    /// Escape codes that blank the drawn lines one by one and leave the cursor
+    /// where they started. (Not "clear to the end of the screen": tmux and some
+    /// terminals push a whole cleared screen into the scrollback, which would
+    /// fill it with old frames.)
     fn clear(&mut self, out: &mut String) {
         if self.drawn > 0 {
+            write!(out, "\r\x1b[{}A", self.drawn).unwrap_or(());
+            for _ in 0..self.drawn {
+                out.push_str("\x1b[2K\n");
+            }
             write!(out, "\x1b[{}A", self.drawn).unwrap_or(());
         }
-        out.push_str("\r\x1b[J");
+        out.push('\r');
         self.drawn = 0;
     }
 
     fn put(&mut self, frame: &[String], out: &mut String) {
         for line in frame {
+            out.push_str("\x1b[2K");
             out.push_str(line);
             out.push('\n');
         }
@@ -494,12 +527,7 @@ impl Shared {
     fn frame(&self) -> Vec<String> {
         let (rows, cols) = console::Term::stderr().size();
         let board = self.board();
-        let counts = board.counts();
-        let idle = Stage::ALL
-            .iter()
-            .filter(|s| !s.is_final())
-            .all(|s| counts[*s as usize] == 0);
-        if idle || board.docs.is_empty() {
+        if board.idle() {
             return Vec::new();
         }
         board.frame(Instant::now(), cols as usize, rows as usize)
@@ -873,6 +901,15 @@ impl DocProgress {
     /// The end of the document: `failed…` fails it, `submitted…` (`--no-wait`)
     /// leaves it waiting, anything else is where its result is.
     pub fn finish(&self, text: &str) {
+        let waiting_state = [
+            State::Submitted,
+            State::WaitingFile,
+            State::Pending,
+            State::Running,
+            State::Converting,
+        ]
+        .into_iter()
+        .find(|s| s.name() == text);
         if let Some(reason) = text.strip_prefix("failed") {
             let reason = reason.trim_start_matches([':', ' ']);
             self.change(
@@ -880,12 +917,26 @@ impl DocProgress {
                 (!reason.is_empty()).then(|| reason.to_string()),
             );
         } else if text.starts_with("submitted") || text.starts_with("timed out") {
-            self.change(Stage::Waiting, Some(text.to_string()));
+            self.settle(Stage::Waiting, Some(text.to_string()));
+        } else if let Some(state) = waiting_state {
+            // Left unfinished (a timeout): counted where it was, off the board.
+            self.settle(Stage::of_state(state), None);
         } else if text == "done" {
             self.stage(Stage::Done);
         } else {
             let place = text.strip_prefix("done").unwrap_or(text);
             self.done(place.trim_start_matches([':', ' ']));
+        }
+    }
+
+    /// The caller is done with an unfinished document: it keeps its stage in
+    /// the counts and leaves the board at once, so what the caller prints next
+    /// (the task ID of `--no-wait`) is not drawn over.
+    pub fn settle(&self, stage: Stage, detail: Option<String>) {
+        self.shared.board().docs[self.id].settled = true;
+        self.change(stage, detail);
+        if self.target == Target::Bar {
+            self.shared.redraw(None);
         }
     }
 
@@ -1133,6 +1184,17 @@ mod tests {
         let other = reporter.doc("b.pdf");
         other.finish("submitted as t-2");
         assert_eq!(reporter.counts()[Stage::Waiting as usize], 1);
+        // --no-wait and timeouts leave the board (nothing is under way) but
+        // keep their stage in the counts.
+        assert!(reporter.shared.board().idle());
+        reporter.start(10);
+        assert!(reporter.shared.board().idle(), "announced, not started");
+        let late = reporter.doc("d.pdf");
+        late.state(State::Running, None);
+        assert!(!reporter.shared.board().idle());
+        late.finish("running");
+        assert!(reporter.shared.board().idle());
+        assert_eq!(reporter.counts()[Stage::Running as usize], 1);
         let third = reporter.doc("c.pdf");
         third.finish_and_clear("download failed");
         assert_eq!(reporter.counts()[Stage::Failed as usize], 1);
@@ -1180,6 +1242,21 @@ mod tests {
         let board = reporter.shared.board();
         let t = board.docs[0].transfer.as_ref().unwrap();
         assert_eq!((t.done, t.total), (10_000, Some(10_000)));
+    }
+
+    #[test]
+    fn a_redraw_blanks_the_old_lines_without_clearing_the_screen() {
+        let mut screen = Screen { drawn: 0 };
+        let mut out = String::new();
+        screen.clear(&mut out);
+        screen.put(&["a".into(), "b".into()], &mut out);
+        assert_eq!(out, "\r\x1b[2Ka\n\x1b[2Kb\n");
+        let mut out = String::new();
+        screen.clear(&mut out);
+        screen.put(&["c".into()], &mut out);
+        assert_eq!(out, "\r\x1b[2A\x1b[2K\n\x1b[2K\n\x1b[2A\r\x1b[2Kc\n");
+        assert!(!out.contains("\x1b[J"));
+        assert_eq!(screen.drawn, 1);
     }
 
     #[test]
