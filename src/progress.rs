@@ -518,6 +518,20 @@ struct Shared {
 }
 
 impl Shared {
+    fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        let Some(screen) = &self.screen else {
+            return f();
+        };
+        let mut guard = screen.lock().unwrap_or_else(|e| e.into_inner());
+        let mut out = String::new();
+        guard.clear(&mut out);
+        let _ = std::io::stderr().write_all(out.as_bytes());
+        let result = f();
+        drop(guard);
+        self.redraw(None);
+        result
+    }
+
     fn board(&self) -> MutexGuard<'_, Board> {
         self.board.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -576,6 +590,20 @@ pub struct Reporter {
 
 /// The board on the terminal now, if any: [`line_above`] prints through it.
 static ON_SCREEN: Mutex<Option<Weak<Shared>>> = Mutex::new(None);
+
+/// [`Reporter::suspend`] for code that has no reporter at hand (the writer of
+/// stdout): `f` runs with the board, if one is drawn, off the screen.
+pub fn suspended<R>(f: impl FnOnce() -> R) -> R {
+    let shared = ON_SCREEN
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_ref()
+        .and_then(Weak::upgrade);
+    match shared {
+        Some(shared) => shared.suspend(f),
+        None => f(),
+    }
+}
 
 /// Prints a line on stderr above the board when one is drawn (a plain
 /// `eprintln!` would land below it and be erased by the next frame). Every
@@ -638,17 +666,7 @@ impl Reporter {
     /// Runs `f` (e.g. a write to stdout, which shares the terminal) with the board
     /// off the screen, then draws it again.
     pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
-        let Some(screen) = &self.shared.screen else {
-            return f();
-        };
-        let mut guard = screen.lock().unwrap_or_else(|e| e.into_inner());
-        let mut out = String::new();
-        guard.clear(&mut out);
-        let _ = std::io::stderr().write_all(out.as_bytes());
-        let result = f();
-        drop(guard);
-        self.shared.redraw(None);
-        result
+        self.shared.suspend(f)
     }
 
     /// A document of the run; it starts queued.

@@ -20,7 +20,7 @@ use crate::input::Document;
 use crate::journal::{DocRecord, Journal};
 use crate::options::ExtractOptions;
 use crate::poll::Backoff;
-use crate::progress::{DocProgress, Target};
+use crate::progress::{DocProgress, Stage};
 use crate::provider::{
     self, BatchItem, Provider, ResultRef, State, Submitted, TaskRef, TaskStatus,
 };
@@ -88,6 +88,8 @@ pub struct Shared {
     progress: Mutex<HashMap<String, DocProgress>>,
     /// Pages extracted at the last status of each document, to see progress.
     seen_pages: Mutex<HashMap<String, Option<u64>>>,
+    /// Provider batch IDs of this run, in order, for the summary.
+    pub batch_ids: Mutex<Vec<String>>,
     /// Who to report when a document finishes: key → (index, input) of each
     /// input with that content, the first one first.
     reports: Mutex<HashMap<String, Vec<(usize, String)>>>,
@@ -95,7 +97,6 @@ pub struct Shared {
     docs: Mutex<HashMap<String, Document>>,
     /// Pages the new submissions of this run will cost (for `--max-pages`).
     spent: Mutex<u64>,
-    pub overall: Mutex<Option<indicatif::ProgressBar>>,
 }
 
 /// Work the poller follows: a provider batch, or a single task.
@@ -167,9 +168,10 @@ fn is_answer_lost(e: &anyhow::Error) -> bool {
         .any(|c| c.downcast_ref::<crate::http::AnswerLost>().is_some())
 }
 
-/// Errors that every further request would meet: stop submitting.
+/// Errors that every further request would meet (a bad key, a quota, a full
+/// disk): stop submitting.
 fn is_run_wide(err: &anyhow::Error) -> bool {
-    error::typed(err).is_some_and(|e| matches!(e.kind, Kind::Auth | Kind::Quota))
+    error::ends_run(err)
 }
 
 impl Engine<'_> {
@@ -240,6 +242,9 @@ impl Engine<'_> {
             let mut reports = vec![(p.index, p.doc.input.clone())];
             reports.append(&mut p.aliases);
             self.register(&p.key, reports);
+            lock(&self.state.progress)
+                .entry(p.key.clone())
+                .or_insert_with(|| self.ctx.reporter.doc(&p.doc.name));
             lock(&self.state.docs).insert(p.key.clone(), p.doc.clone());
             let rec = self.journal.get(&p.key);
             let wanted = rec
@@ -263,11 +268,10 @@ impl Engine<'_> {
             match rec.state {
                 State::Done if output_there => {
                     lock(&self.state.summary).skipped += 1;
-                    self.ctx.reporter.note(&format!(
-                        "{}: done in an earlier run: {}",
-                        rec.input,
-                        rec.output.as_deref().unwrap_or(Path::new("")).display()
-                    ));
+                    let place = rec.output.as_deref().unwrap_or(Path::new("")).display();
+                    self.settle_progress(&rec.key, |p| {
+                        p.skipped(&format!("done in an earlier run: {place}"))
+                    });
                     self.report(&rec.key, |i| {
                         let mut l = Line::of(i, &rec);
                         l.skipped = true;
@@ -278,10 +282,11 @@ impl Engine<'_> {
                 State::Done if has_task => works.push(Work::Resume(rec)),
                 State::Failed if !self.retry_failed => {
                     let why = rec.error.clone().unwrap_or_default();
-                    self.ctx.reporter.note(&format!(
-                        "{}: failed in an earlier run ({why}); --retry-failed submits it again",
-                        rec.input
-                    ));
+                    self.settle_progress(&rec.key, |p| {
+                        p.failed(&format!(
+                            "failed in an earlier run ({why}); --retry-failed submits it again"
+                        ))
+                    });
                     lock(&self.state.summary)
                         .failed
                         .push((rec.input.clone(), why.clone()));
@@ -410,13 +415,13 @@ impl Engine<'_> {
         let groups = std::mem::take(&mut *lock(&self.state.groups));
         for key in groups.into_iter().flat_map(Group::keys) {
             if let Some(rec) = self.journal.get(&key) {
-                self.finish_progress(
-                    &key,
-                    &format!(
-                        "submitted as {}",
-                        rec.task().map(|t| t.id).unwrap_or_default()
-                    ),
-                );
+                let id = rec.task().map(|t| t.id).unwrap_or_default();
+                self.settle_progress(&key, |p| {
+                    p.settle(
+                        Stage::of_state(rec.state),
+                        Some(format!("submitted as {id}")),
+                    )
+                });
                 self.report(&key, |i| Line::of(i, &rec));
             }
         }
@@ -561,6 +566,7 @@ impl Engine<'_> {
         self.journal.put_many(&recs)?;
         drop(in_flight);
         self.store.put_run(&answer.batch_id, &self.journal_dir)?;
+        lock(&self.state.batch_ids).push(answer.batch_id.clone());
         let mut owed = Vec::new();
         let mut members = HashMap::new();
         for ((rec, p), (item, upload)) in recs.iter().zip(part).zip(answer.items) {
@@ -688,7 +694,7 @@ impl Engine<'_> {
     fn fail_unsent(&self, key: &str, input: &str, err: anyhow::Error, count: bool) {
         error::report(&err);
         let why = format!("{err:#}");
-        self.finish_progress(key, "not submitted");
+        self.settle_progress(key, |p| p.failed("not submitted"));
         {
             let mut s = lock(&self.state.summary);
             if count {
@@ -700,7 +706,6 @@ impl Engine<'_> {
         self.report(key, |i| {
             Line::not_submitted(i, input, provider, why.clone())
         });
-        self.tick();
     }
 
     fn upload_all(&self, owed: Vec<(String, String, Document)>) {
@@ -745,7 +750,7 @@ impl Engine<'_> {
                 ));
                 error::report(&err);
                 self.untrack(key);
-                self.finish_progress(key, "upload failed");
+                self.settle_progress(key, |p| p.failed("upload failed"));
                 let why = format!("{err:#}");
                 lock(&self.state.summary).errors.push(err);
                 if let Some(rec) = self.journal.get(key) {
@@ -755,7 +760,6 @@ impl Engine<'_> {
                         l
                     });
                 }
-                self.tick();
             }
         }
     }
@@ -771,7 +775,6 @@ impl Engine<'_> {
             .unwrap_or_default();
         crate::interrupt::track(&id, &input);
         lock(&self.state.groups).push(group);
-        self.tick();
     }
 
     fn untrack(&self, key: &str) {
@@ -988,9 +991,9 @@ impl Engine<'_> {
                 let place = rec
                     .output
                     .as_ref()
-                    .map(|p| format!("done: {}", p.display()))
-                    .unwrap_or_else(|| "done".into());
-                self.finish_progress(key, &place);
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| "printed".into());
+                self.settle_progress(key, |p| p.done(&place));
                 let text = d.text;
                 self.report(key, |i| {
                     let mut l = Line::of(i, &rec);
@@ -1000,7 +1003,6 @@ impl Engine<'_> {
                     }
                     l
                 });
-                self.tick();
             }
             Err(e) => {
                 // The provider's work is done and paid for: the record keeps it
@@ -1028,10 +1030,9 @@ impl Engine<'_> {
                 error::report(&err);
                 let why = format!("{err:#}");
                 let _ = self.journal.update(key, |r| r.error = Some(why.clone()));
-                self.finish_progress(key, "download failed");
+                self.settle_progress(key, |p| p.failed("the result could not be saved"));
                 lock(&self.state.summary).errors.push(err);
                 self.report(key, |i| Line::of(i, &rec).failed(why.clone()));
-                self.tick();
             }
         }
     }
@@ -1052,11 +1053,11 @@ impl Engine<'_> {
 
     fn failed_with(&self, rec: &DocRecord, err: anyhow::Error) {
         error::report(&err);
-        self.finish_progress(&rec.key, "failed");
+        let why = rec.error.clone().unwrap_or_else(|| "failed".into());
+        self.settle_progress(&rec.key, |p| p.failed(&why));
         let why = format!("{err:#}");
         lock(&self.state.summary).errors.push(err);
         self.report(&rec.key, |i| Line::of(i, rec).failed(why.clone()));
-        self.tick();
     }
 
     fn time_out(&self) {
@@ -1065,7 +1066,12 @@ impl Engine<'_> {
             if let Some(rec) = self.journal.get(&key) {
                 let id = rec.task().map(|t| t.id).unwrap_or_default();
                 lock(&self.state.summary).timed_out.push(id.clone());
-                self.finish_progress(&key, "still running at the timeout");
+                self.settle_progress(&key, |p| {
+                    p.settle(
+                        Stage::of_state(rec.state),
+                        Some("still running at the timeout".into()),
+                    )
+                });
                 let err: anyhow::Error = Error::timeout(format!(
                     "{}: still {} at the timeout; task {id} ({})",
                     rec.input, rec.state, rec.provider
@@ -1095,25 +1101,26 @@ impl Engine<'_> {
         for key in keys {
             let rec = self.journal.get(&key);
             match rec.filter(|r| r.task().is_some() || r.state == State::Done) {
-                Some(rec) => self.report(&key, |i| {
-                    let mut l = Line::of(i, &rec);
-                    l.error = Some(why.to_string());
-                    l
-                }),
+                Some(rec) => {
+                    self.settle_progress(&key, |p| {
+                        p.settle(Stage::of_state(rec.state), Some(why.to_string()))
+                    });
+                    self.report(&key, |i| {
+                        let mut l = Line::of(i, &rec);
+                        l.error = Some(why.to_string());
+                        l
+                    });
+                }
                 None => {
+                    self.settle_progress(&key, |p| p.settle(Stage::Queued, Some(why.to_string())));
                     let provider = self.provider.info().name;
-                    let inputs = lock(&self.state.reports)
-                        .get(&key)
-                        .cloned()
-                        .unwrap_or_default();
-                    for (i, input) in inputs {
-                        self.emitter.emit(Line::not_submitted(
-                            i,
-                            &input,
-                            provider,
-                            why.to_string(),
-                        ));
-                    }
+                    self.report(&key, |i| {
+                        let input = lock(&self.state.reports)
+                            .get(&key)
+                            .and_then(|v| v.iter().find(|(j, _)| *j == i).map(|(_, s)| s.clone()))
+                            .unwrap_or_default();
+                        Line::not_submitted(i, &input, provider, why.to_string())
+                    });
                 }
             }
         }
@@ -1139,9 +1146,6 @@ impl Engine<'_> {
     }
 
     fn doc_progress(&self, rec: &DocRecord) -> Option<DocProgress> {
-        if self.ctx.reporter.target() == Target::Hidden {
-            return None;
-        }
         let mut map = lock(&self.state.progress);
         Some(
             map.entry(rec.key.clone())
@@ -1150,9 +1154,11 @@ impl Engine<'_> {
         )
     }
 
-    fn finish_progress(&self, key: &str, text: &str) {
+    /// Ends a document's progress line with `end` (done, failed, skipped,
+    /// settled); a document already ended is left alone.
+    fn settle_progress(&self, key: &str, end: impl FnOnce(&DocProgress)) {
         if let Some(p) = lock(&self.state.progress).remove(key) {
-            p.finish(text);
+            end(&p);
         }
     }
 
@@ -1160,29 +1166,6 @@ impl Engine<'_> {
         if let Some(p) = self.doc_progress(rec) {
             p.step(text);
         }
-    }
-
-    /// The overall bar: finished / total with counts.
-    fn tick(&self) {
-        let overall = lock(&self.state.overall);
-        let Some(bar) = overall.as_ref() else {
-            return;
-        };
-        let running: usize = lock(&self.state.groups)
-            .iter()
-            .map(|g| match g {
-                Group::Batch { members, .. } => members.len(),
-                Group::Task { .. } => 1,
-            })
-            .sum();
-        let s = lock(&self.state.summary);
-        let failed = s.failed.len() + s.errors.len();
-        // Message first: the position change redraws, showing both.
-        bar.set_message(format!(
-            "done {} · running {running} · failed {failed} · skipped {}",
-            s.done, s.skipped
-        ));
-        bar.set_position((s.done + s.skipped + failed) as u64);
     }
 }
 

@@ -22,7 +22,6 @@ use crate::input;
 use crate::journal::{self, Journal, Sharing};
 use crate::options::{ExtractOptions, Format, PageRanges};
 use crate::output::Outputs;
-use crate::progress::Target;
 use crate::provider::{self, Provider};
 
 use engine::{Engine, Hooks, Shared, Work};
@@ -343,13 +342,7 @@ fn run_with(
         opts,
         state: Shared::default(),
     };
-    if command == Command::Batch && ctx.reporter.target() == Target::Bar {
-        *engine
-            .state
-            .overall
-            .lock()
-            .unwrap_or_else(|e| e.into_inner()) = Some(ctx.reporter.overall(plan.total as u64));
-    }
+    ctx.reporter.start(plan.total as u64);
     for bad in plan.rejected {
         error::report(&bad.error);
         emitter.emit(Line::not_submitted(
@@ -452,64 +445,59 @@ pub fn fetch(
 /// The summary on stderr and the hints; returns the failures (for the exit code).
 fn finish(engine: &Engine, command: Command) -> Vec<anyhow::Error> {
     let ctx = engine.ctx;
-    if let Some(bar) = engine
-        .state
-        .overall
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .take()
-    {
-        bar.finish_and_clear();
-    }
     let mut s = engine.summary();
-    if command == Command::Batch && ctx.reporter.target() != Target::Hidden {
-        let plural =
-            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-        let others = s
-            .errors
-            .len()
-            .saturating_sub(s.failed.len() + s.timed_out.len());
-        eprintln!(
-            "docpipe: batch: {} done, {} failed, {} skipped{}{} of {}",
-            s.done,
-            s.failed.len(),
-            s.skipped,
-            if others == 0 {
-                String::new()
-            } else {
-                format!(", {}", plural(others, "other error", "other errors"))
-            },
-            if s.timed_out.is_empty() {
-                String::new()
-            } else {
-                format!(", {} still running", s.timed_out.len())
-            },
-            plural(engine.total, "document", "documents"),
-        );
-        for (input, why) in &s.failed {
-            eprintln!("docpipe:   failed: {input}: {why}");
-        }
+    // One document's own progress line says it all; a run of several (or any
+    // batch) ends with a summary that stays on screen.
+    if command == Command::Batch || engine.total > 1 {
+        let output = match &engine.layout {
+            Layout::Stdout => None,
+            Layout::Files(o) | Layout::Folders(o) => Some(match &engine.exact {
+                Some(f) => o.root().join(f).display().to_string(),
+                None => o.root().display().to_string(),
+            }),
+        };
+        let mut batch_ids = engine
+            .state
+            .batch_ids
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        batch_ids.dedup();
+        let next_step = Some(if s.failed.is_empty() {
+            "fix what the errors above name, then run the same command again".to_string()
+        } else {
+            "the same command with --retry-failed submits the failed documents again".to_string()
+        });
+        ctx.reporter.summary(&crate::progress::Summary {
+            output,
+            batch_ids,
+            next_step,
+        });
     }
+    let say = crate::progress::line_above;
     if s.uncertain > 0 {
-        eprintln!(
-            "docpipe: warning: {} document(s) were cut off mid-submission by an earlier run and were submitted again; the provider may bill those twice",
-            s.uncertain
-        );
+        say(&format!(
+            "docpipe: warning: {} {} cut off mid-submission by an earlier run and submitted again: where the first request did create a task, the provider bills the document twice",
+            crate::progress::plural(s.uncertain as u64, "document"),
+            if s.uncertain == 1 { "was" } else { "were" }
+        ));
     }
     if s.unsent > 0 {
-        eprintln!(
-            "docpipe: hint: {} document(s) have no task on record: run the same command again to submit them (documents already recorded are not submitted twice)",
-            s.unsent
-        );
+        say(&format!(
+            "docpipe: hint: {} {} no task on record: run the same command again to submit {} (documents already recorded are not submitted twice)",
+            crate::progress::plural(s.unsent as u64, "document"),
+            if s.unsent == 1 { "has" } else { "have" },
+            if s.unsent == 1 { "it" } else { "them" }
+        ));
     }
     if !s.timed_out.is_empty() {
         let mut ids = s.timed_out.clone();
         ids.dedup();
-        eprintln!(
+        say(&format!(
             "docpipe: hint: still running: run the same command again to continue (the record is kept in {}; nothing is submitted twice), or check with `docpipe status {ids}` and download with `docpipe fetch {ids}`",
             engine.journal.path().display(),
             ids = ids.join(" ")
-        );
+        ));
     }
     std::mem::take(&mut s.errors)
 }

@@ -237,6 +237,11 @@ impl Emitter {
         if st.broken.is_some() {
             return;
         }
+        // stdout may share the terminal with the progress board.
+        crate::progress::suspended(|| self.write_out(st, line));
+    }
+
+    fn write_out(&self, st: &mut Pending, line: &Line) {
         let mut out = std::io::stdout().lock();
         let result = if self.json {
             writeln!(out, "{}", line.json(self.started.elapsed().as_secs_f64()))

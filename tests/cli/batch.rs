@@ -97,7 +97,10 @@ fn sixty_documents_files_and_urls_are_batched_polled_per_batch_and_all_written()
         assert!(env.out().join(format!("u{i:03}/full.md")).is_file());
     }
     let err = stderr_of(&out);
-    assert!(err.contains("batch: 60 done, 0 failed, 0 skipped"), "{err}");
+    assert!(
+        err.contains("60 documents in ") && err.contains(": 60 done"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -258,7 +261,8 @@ fn kill_9_mid_run_then_rerun_loses_nothing_and_submits_nothing_twice() {
         .iter()
         .all(|l| l["skipped"] == true && l["state"] == "done"));
     assert!(
-        stderr_of(&out).contains("0 done, 0 failed, 40 skipped"),
+        stderr_of(&out).contains("40 documents in ")
+            && stderr_of(&out).contains("0 done, 40 skipped"),
         "{}",
         stderr_of(&out)
     );
