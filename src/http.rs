@@ -407,12 +407,17 @@ impl Http {
                     }
                     let retryable = match retry {
                         Retry::Idempotent | Retry::Sync => {
-                            err.is_connect() || err.is_timeout() || err.is_request()
+                            err.is_connect()
+                                || err.is_timeout()
+                                || err.is_request()
+                                || body_not_sent(&err)
                         }
-                        Retry::Create => err.is_connect(),
+                        Retry::Create => err.is_connect() || body_not_sent(&err),
                         Retry::Never => false,
                     };
-                    if retry == Retry::Create && !err.is_connect() {
+                    // A body that did not all leave (or could not be read
+                    // here) means the service never had the whole request.
+                    if retry == Retry::Create && !err.is_connect() && !err.is_body() {
                         return Err(anyhow::Error::new(AnswerLost {
                             request: format!("{method} {shown}"),
                             detail: format!("{err}"),
@@ -438,6 +443,25 @@ impl Http {
             }
         }
     }
+}
+
+/// A streamed body (a file upload) that never fully left: the connection
+/// failed before or while it was written, so the service cannot have acted on
+/// the request. reqwest reports it as a body error (the channel feeding the
+/// body closed), hiding the connection error behind it. A failure to read the
+/// local file is a body error too, but carries an `io::Error`: not this.
+fn body_not_sent(err: &reqwest::Error) -> bool {
+    if !err.is_body() {
+        return false;
+    }
+    let mut source = std::error::Error::source(err);
+    while let Some(e) = source {
+        if e.is::<std::io::Error>() {
+            return false;
+        }
+        source = e.source();
+    }
+    true
 }
 
 /// A proxy (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY) answered 407: the same on every
@@ -826,5 +850,83 @@ mod tests {
         let second = http.send(Retry::Sync, |c| c.get(&url)).unwrap();
         assert_eq!(second.text().unwrap(), "answer 1 on connection 1");
         assert_eq!(hits(&connections), 2);
+    }
+
+    /// A creation whose streamed body never fully left (the server dropped the
+    /// connection mid-upload) cannot have made a task: it is sent again.
+    #[test]
+    fn a_creation_whose_body_was_not_all_sent_is_sent_again() {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/task/pic/ocr", listener.local_addr().unwrap());
+        let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = connections.clone();
+        const SIZE: usize = 8 * 1024 * 1024;
+        std::thread::spawn(move || {
+            for mut conn in listener.incoming().flatten() {
+                let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                std::thread::spawn(move || {
+                    let mut buf = vec![0u8; 64 * 1024];
+                    if n == 0 {
+                        // A little of the upload, then gone.
+                        let _ = conn.read(&mut buf);
+                        let _ = conn.shutdown(std::net::Shutdown::Both);
+                        return;
+                    }
+                    let mut got = 0;
+                    let mut head_end = None;
+                    let mut seen = Vec::new();
+                    while head_end.is_none_or(|h| got < h + SIZE) {
+                        let k = conn.read(&mut buf).unwrap_or(0);
+                        if k == 0 {
+                            return;
+                        }
+                        seen.extend_from_slice(&buf[..k.min(4096)]);
+                        got += k;
+                        if head_end.is_none() {
+                            head_end = seen
+                                .windows(4)
+                                .position(|w| w == b"\r\n\r\n")
+                                .map(|p| p + 4);
+                        }
+                    }
+                    let _ = conn.write_all(
+                        b"HTTP/1.1 200 OK\r\nContent-Length: 7\r\nConnection: close\r\n\r\ncreated",
+                    );
+                });
+            }
+        });
+        let resp = quick()
+            .send(Retry::Create, |c| {
+                let body = reqwest::blocking::Body::sized(
+                    std::io::repeat(7).take(SIZE as u64),
+                    SIZE as u64,
+                );
+                c.post(&url).body(body)
+            })
+            .unwrap();
+        assert_eq!(resp.text().unwrap(), "created");
+        assert_eq!(hits(&connections), 2);
+    }
+
+    #[test]
+    fn a_creation_with_a_streamed_body_to_a_closed_port_is_a_connection_failure() {
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let url = format!("http://127.0.0.1:{port}/task/pic/ocr");
+        let err = quick()
+            .send(Retry::Create, |c| {
+                use std::io::Read;
+                let body = reqwest::blocking::Body::sized(std::io::repeat(7).take(1000), 1000);
+                c.post(&url).body(body)
+            })
+            .unwrap_err();
+        assert!(err.downcast_ref::<AnswerLost>().is_none(), "{err:#}");
+        assert!(
+            format!("{err:#}").contains("failed after 4 attempt(s)"),
+            "{err:#}"
+        );
     }
 }
