@@ -296,14 +296,21 @@ impl Http {
                 .context("cannot build the request")?;
             let method = request.method().clone();
             let shown = redact_url(request.url());
-            if let Some(err) = self.past_deadline(&format!("{method} {shown}")) {
+            // A DELETE is a cleanup (a file uploaded only for one request, an
+            // MCP session): it runs even after the deadline, which is often
+            // what ended the work it cleans up after.
+            let bounded = method != reqwest::Method::DELETE;
+            if let Some(err) = self
+                .past_deadline(&format!("{method} {shown}"))
+                .filter(|_| bounded)
+            {
                 return Err(err);
             }
             // No request outlives the command: when less is left than its own
             // timeout (or the client's), it gets what is left as a per-request
             // timeout, which bounds the whole answer, body included. A download
             // begun earlier checks the deadline after each read.
-            if let Some(deadline) = self.opts.deadline {
+            if let Some(deadline) = self.opts.deadline.filter(|_| bounded) {
                 let left = deadline.saturating_duration_since(Instant::now());
                 let own = match route {
                     Route::Api => self.opts.timeout,
@@ -423,7 +430,10 @@ impl Http {
                             detail: format!("{err}"),
                         }));
                     }
-                    if let Some(past) = self.past_deadline(&format!("{method} {shown}")) {
+                    if let Some(past) = self
+                        .past_deadline(&format!("{method} {shown}"))
+                        .filter(|_| bounded)
+                    {
                         return Err(past.context(format!("{err}")));
                     }
                     if !retryable || last {
@@ -928,5 +938,25 @@ mod tests {
             format!("{err:#}").contains("failed after 4 attempt(s)"),
             "{err:#}"
         );
+    }
+
+    #[test]
+    fn past_the_deadline_requests_stop_but_cleanups_still_run() {
+        let (url, count) = scripted(|_| reply("200 OK", "ok"));
+        let http = Http::new(HttpOptions {
+            retry_base: Duration::from_millis(2),
+            deadline: Some(Instant::now()),
+            ..HttpOptions::default()
+        })
+        .unwrap();
+        let err = http.send(Retry::Idempotent, |c| c.get(&url)).unwrap_err();
+        let kind = err
+            .downcast_ref::<crate::error::Error>()
+            .map(|e| e.kind.clone());
+        assert_eq!(kind, Some(crate::error::Kind::Timeout), "{err:#}");
+        assert_eq!(hits(&count), 0);
+        let resp = http.send(Retry::Idempotent, |c| c.delete(&url)).unwrap();
+        assert_eq!(resp.status().as_u16(), 200);
+        assert_eq!(hits(&count), 1);
     }
 }
