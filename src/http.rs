@@ -461,17 +461,7 @@ impl Http {
 /// body closed), hiding the connection error behind it. A failure to read the
 /// local file is a body error too, but carries an `io::Error`: not this.
 fn body_not_sent(err: &reqwest::Error) -> bool {
-    if !err.is_body() {
-        return false;
-    }
-    let mut source = std::error::Error::source(err);
-    while let Some(e) = source {
-        if e.is::<std::io::Error>() {
-            return false;
-        }
-        source = e.source();
-    }
-    true
+    err.is_body() && !causes(err).skip(1).any(|e| e.is::<std::io::Error>())
 }
 
 /// A proxy (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY) answered 407: the same on every
@@ -489,44 +479,32 @@ fn proxy_refused(request: &str) -> anyhow::Error {
 /// A CONNECT tunnel refused with 407. hyper-util's tunnel error is not public;
 /// its message is the one mark it leaves in reqwest's source chain.
 fn proxy_refusal(err: &reqwest::Error) -> bool {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
-    while let Some(e) = source {
-        if e.to_string().contains("proxy authorization required") {
-            return true;
-        }
-        source = match e
-            .downcast_ref::<std::io::Error>()
-            .and_then(|io| io.get_ref())
-        {
-            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
-            None => e.source(),
-        };
-    }
-    false
+    causes(err).any(|e| e.to_string().contains("proxy authorization required"))
 }
 
 /// A certificate the client refused: the same answer on every attempt, so it
-/// is not retried. rustls' error travels inside `io::Error`s in reqwest's
-/// source chain.
+/// is not retried.
 fn tls_refusal(err: &reqwest::Error) -> Option<String> {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
-    while let Some(e) = source {
-        match e.downcast_ref::<rustls::Error>() {
-            Some(t @ rustls::Error::InvalidCertificate(_)) => return Some(t.to_string()),
-            Some(_) => return None,
-            None => {}
-        }
-        // An `io::Error`'s `source()` skips the error it carries (which may be
-        // another `io::Error` carrying rustls' error): look inside it.
-        source = match e
+    match causes(err).find_map(|e| e.downcast_ref::<rustls::Error>())? {
+        t @ rustls::Error::InvalidCertificate(_) => Some(t.to_string()),
+        _ => None,
+    }
+}
+
+/// `err` and its causes, looking inside `io::Error`s too: an `io::Error`'s
+/// `source()` skips the error it carries (which may be another `io::Error`
+/// carrying rustls' error).
+fn causes(err: &reqwest::Error) -> impl Iterator<Item = &(dyn std::error::Error + 'static)> {
+    let first: &(dyn std::error::Error + 'static) = err;
+    std::iter::successors(Some(first), |e| {
+        match e
             .downcast_ref::<std::io::Error>()
             .and_then(|io| io.get_ref())
         {
             Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
             None => e.source(),
-        };
-    }
-    None
+        }
+    })
 }
 
 /// Tells a provider's "try again later" answer from its status and body: such
