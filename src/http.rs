@@ -22,7 +22,8 @@ pub enum Retry {
     /// rerun the user would otherwise make.
     Sync,
     /// Requests that create a task: retried only when the service did not act on
-    /// them: the connection failed before the request was sent, or the answer is a
+    /// them: the connection failed before the request (or all of its streamed
+    /// body) was sent, or the answer is a
     /// refusal (429 rate limit, 500 or 503: the service's own word that it failed
     /// before creating anything, or a provider's "try again later" code, see
     /// [`Http::send_busy`]). A lost answer (502, 504, a timeout, a connection
