@@ -18,8 +18,9 @@ pub enum Retry {
     Idempotent,
     /// Synchronous calls that answer with the result itself (Mistral `/v1/ocr`,
     /// mistralocr.app): no task is left behind to duplicate, so they are retried
-    /// like reads. A retry after a lost answer may be billed again, exactly as the
-    /// rerun the user would otherwise make.
+    /// like reads (connection errors, 429, 5xx), except after a timeout: the
+    /// service is then most likely still working. A retry after a lost answer
+    /// may be billed again, exactly as the rerun the user would otherwise make.
     Sync,
     /// Requests that create a task: retried only when the service did not act on
     /// them: the connection failed before the request (or all of its streamed
@@ -414,11 +415,18 @@ impl Http {
                         ));
                     }
                     let retryable = match retry {
-                        Retry::Idempotent | Retry::Sync => {
+                        Retry::Idempotent => {
                             err.is_connect()
                                 || err.is_timeout()
                                 || err.is_request()
                                 || body_not_sent(&err)
+                        }
+                        // A synchronous call that timed out is most likely still
+                        // being worked on (a long document): sending it again
+                        // would bill it again and time out again.
+                        Retry::Sync => {
+                            !err.is_timeout()
+                                && (err.is_connect() || err.is_request() || body_not_sent(&err))
                         }
                         Retry::Create => err.is_connect() || body_not_sent(&err),
                         Retry::Never => false,
@@ -438,7 +446,9 @@ impl Http {
                         return Err(past.context(format!("{err}")));
                     }
                     if !retryable || last {
-                        let hint = if err.is_connect() || err.is_timeout() {
+                        let hint = if retry == Retry::Sync && err.is_timeout() {
+                            "the service may still be working on a long document: raise [defaults] read_timeout (DOCPIPE_READ_TIMEOUT), then run the command again"
+                        } else if err.is_connect() || err.is_timeout() {
                             "check the network connection (and HTTPS_PROXY if you use one) and the provider's base URL (`docpipe providers`), then run the command again"
                         } else {
                             "run the command again; if it keeps failing, run it with -v to see the requests"
@@ -937,5 +947,26 @@ mod tests {
         let resp = http.send(Retry::Idempotent, |c| c.delete(&url)).unwrap();
         assert_eq!(resp.status().as_u16(), 200);
         assert_eq!(hits(&count), 1);
+    }
+
+    #[test]
+    fn a_synchronous_call_that_timed_out_is_not_sent_again() {
+        let (url, count) = scripted(|_| {
+            std::thread::sleep(Duration::from_millis(600));
+            reply("200 OK", "late")
+        });
+        let http = Http::new(HttpOptions {
+            timeout: Duration::from_millis(200),
+            retry_base: Duration::from_millis(2),
+            ..HttpOptions::default()
+        })
+        .unwrap();
+        let err = http.send(Retry::Sync, |c| c.post(&url)).unwrap_err();
+        assert_eq!(hits(&count), 1, "{err:#}");
+        let hint = err
+            .downcast_ref::<crate::error::Error>()
+            .and_then(|e| e.hint.clone())
+            .unwrap_or_default();
+        assert!(hint.contains("read_timeout"), "{hint}");
     }
 }
