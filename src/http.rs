@@ -18,11 +18,13 @@ pub enum Retry {
     Idempotent,
     /// Synchronous calls that answer with the result itself (Mistral `/v1/ocr`,
     /// mistralocr.app): no task is left behind to duplicate, so they are retried
-    /// like reads. A retry after a lost answer may be billed again, exactly as the
-    /// rerun the user would otherwise make.
+    /// like reads (connection errors, 429, 5xx), except after a timeout: the
+    /// service is then most likely still working. A retry after a lost answer
+    /// may be billed again, exactly as the rerun the user would otherwise make.
     Sync,
     /// Requests that create a task: retried only when the service did not act on
-    /// them: the connection failed before the request was sent, or the answer is a
+    /// them: the connection failed before the request (or all of its streamed
+    /// body) was sent, or the answer is a
     /// refusal (429 rate limit, 500 or 503: the service's own word that it failed
     /// before creating anything, or a provider's "try again later" code, see
     /// [`Http::send_busy`]). A lost answer (502, 504, a timeout, a connection
@@ -296,14 +298,21 @@ impl Http {
                 .context("cannot build the request")?;
             let method = request.method().clone();
             let shown = redact_url(request.url());
-            if let Some(err) = self.past_deadline(&format!("{method} {shown}")) {
+            // A DELETE is a cleanup (a file uploaded only for one request, an
+            // MCP session): it runs even after the deadline, which is often
+            // what ended the work it cleans up after.
+            let bounded = method != reqwest::Method::DELETE;
+            if let Some(err) = self
+                .past_deadline(&format!("{method} {shown}"))
+                .filter(|_| bounded)
+            {
                 return Err(err);
             }
             // No request outlives the command: when less is left than its own
             // timeout (or the client's), it gets what is left as a per-request
             // timeout, which bounds the whole answer, body included. A download
             // begun earlier checks the deadline after each read.
-            if let Some(deadline) = self.opts.deadline {
+            if let Some(deadline) = self.opts.deadline.filter(|_| bounded) {
                 let left = deadline.saturating_duration_since(Instant::now());
                 let own = match route {
                     Route::Api => self.opts.timeout,
@@ -406,23 +415,40 @@ impl Http {
                         ));
                     }
                     let retryable = match retry {
-                        Retry::Idempotent | Retry::Sync => {
-                            err.is_connect() || err.is_timeout() || err.is_request()
+                        Retry::Idempotent => {
+                            err.is_connect()
+                                || err.is_timeout()
+                                || err.is_request()
+                                || body_not_sent(&err)
                         }
-                        Retry::Create => err.is_connect(),
+                        // A synchronous call that timed out is most likely still
+                        // being worked on (a long document): sending it again
+                        // would bill it again and time out again.
+                        Retry::Sync => {
+                            !err.is_timeout()
+                                && (err.is_connect() || err.is_request() || body_not_sent(&err))
+                        }
+                        Retry::Create => err.is_connect() || body_not_sent(&err),
                         Retry::Never => false,
                     };
-                    if retry == Retry::Create && !err.is_connect() {
+                    // A body that did not all leave (or could not be read
+                    // here) means the service never had the whole request.
+                    if retry == Retry::Create && !err.is_connect() && !err.is_body() {
                         return Err(anyhow::Error::new(AnswerLost {
                             request: format!("{method} {shown}"),
                             detail: format!("{err}"),
                         }));
                     }
-                    if let Some(past) = self.past_deadline(&format!("{method} {shown}")) {
+                    if let Some(past) = self
+                        .past_deadline(&format!("{method} {shown}"))
+                        .filter(|_| bounded)
+                    {
                         return Err(past.context(format!("{err}")));
                     }
                     if !retryable || last {
-                        let hint = if err.is_connect() || err.is_timeout() {
+                        let hint = if retry == Retry::Sync && err.is_timeout() {
+                            "the service may still be working on a long document: raise [defaults] read_timeout (DOCPIPE_READ_TIMEOUT), then run the command again"
+                        } else if err.is_connect() || err.is_timeout() {
                             "check the network connection (and HTTPS_PROXY if you use one) and the provider's base URL (`docpipe providers`), then run the command again"
                         } else {
                             "run the command again; if it keeps failing, run it with -v to see the requests"
@@ -440,6 +466,15 @@ impl Http {
     }
 }
 
+/// A streamed body (a file upload) that never fully left: the connection
+/// failed before or while it was written, so the service cannot have acted on
+/// the request. reqwest reports it as a body error (the channel feeding the
+/// body closed), hiding the connection error behind it. A failure to read the
+/// local file is a body error too, but carries an `io::Error`: not this.
+fn body_not_sent(err: &reqwest::Error) -> bool {
+    err.is_body() && !causes(err).skip(1).any(|e| e.is::<std::io::Error>())
+}
+
 /// A proxy (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY) answered 407: the same on every
 /// attempt, so it is not retried, and the message says it was the proxy.
 fn proxy_refused(request: &str) -> anyhow::Error {
@@ -455,44 +490,32 @@ fn proxy_refused(request: &str) -> anyhow::Error {
 /// A CONNECT tunnel refused with 407. hyper-util's tunnel error is not public;
 /// its message is the one mark it leaves in reqwest's source chain.
 fn proxy_refusal(err: &reqwest::Error) -> bool {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
-    while let Some(e) = source {
-        if e.to_string().contains("proxy authorization required") {
-            return true;
-        }
-        source = match e
-            .downcast_ref::<std::io::Error>()
-            .and_then(|io| io.get_ref())
-        {
-            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
-            None => e.source(),
-        };
-    }
-    false
+    causes(err).any(|e| e.to_string().contains("proxy authorization required"))
 }
 
 /// A certificate the client refused: the same answer on every attempt, so it
-/// is not retried. rustls' error travels inside `io::Error`s in reqwest's
-/// source chain.
+/// is not retried.
 fn tls_refusal(err: &reqwest::Error) -> Option<String> {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
-    while let Some(e) = source {
-        match e.downcast_ref::<rustls::Error>() {
-            Some(t @ rustls::Error::InvalidCertificate(_)) => return Some(t.to_string()),
-            Some(_) => return None,
-            None => {}
-        }
-        // An `io::Error`'s `source()` skips the error it carries (which may be
-        // another `io::Error` carrying rustls' error): look inside it.
-        source = match e
+    match causes(err).find_map(|e| e.downcast_ref::<rustls::Error>())? {
+        t @ rustls::Error::InvalidCertificate(_) => Some(t.to_string()),
+        _ => None,
+    }
+}
+
+/// `err` and its causes, looking inside `io::Error`s too: an `io::Error`'s
+/// `source()` skips the error it carries (which may be another `io::Error`
+/// carrying rustls' error).
+fn causes(err: &reqwest::Error) -> impl Iterator<Item = &(dyn std::error::Error + 'static)> {
+    let first: &(dyn std::error::Error + 'static) = err;
+    std::iter::successors(Some(first), |e| {
+        match e
             .downcast_ref::<std::io::Error>()
             .and_then(|io| io.get_ref())
         {
             Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
             None => e.source(),
-        };
-    }
-    None
+        }
+    })
 }
 
 /// Tells a provider's "try again later" answer from its status and body: such
@@ -826,5 +849,124 @@ mod tests {
         let second = http.send(Retry::Sync, |c| c.get(&url)).unwrap();
         assert_eq!(second.text().unwrap(), "answer 1 on connection 1");
         assert_eq!(hits(&connections), 2);
+    }
+
+    /// A creation whose streamed body never fully left (the server dropped the
+    /// connection mid-upload) cannot have made a task: it is sent again.
+    #[test]
+    fn a_creation_whose_body_was_not_all_sent_is_sent_again() {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/task/pic/ocr", listener.local_addr().unwrap());
+        let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = connections.clone();
+        const SIZE: usize = 8 * 1024 * 1024;
+        std::thread::spawn(move || {
+            for mut conn in listener.incoming().flatten() {
+                let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                std::thread::spawn(move || {
+                    let mut buf = vec![0u8; 64 * 1024];
+                    if n == 0 {
+                        // A little of the upload, then gone.
+                        let _ = conn.read(&mut buf);
+                        let _ = conn.shutdown(std::net::Shutdown::Both);
+                        return;
+                    }
+                    let mut got = 0;
+                    let mut head_end = None;
+                    let mut seen = Vec::new();
+                    while head_end.is_none_or(|h| got < h + SIZE) {
+                        let k = conn.read(&mut buf).unwrap_or(0);
+                        if k == 0 {
+                            return;
+                        }
+                        seen.extend_from_slice(&buf[..k.min(4096)]);
+                        got += k;
+                        if head_end.is_none() {
+                            head_end = seen
+                                .windows(4)
+                                .position(|w| w == b"\r\n\r\n")
+                                .map(|p| p + 4);
+                        }
+                    }
+                    let _ = conn.write_all(
+                        b"HTTP/1.1 200 OK\r\nContent-Length: 7\r\nConnection: close\r\n\r\ncreated",
+                    );
+                });
+            }
+        });
+        let resp = quick()
+            .send(Retry::Create, |c| {
+                let body = reqwest::blocking::Body::sized(
+                    std::io::repeat(7).take(SIZE as u64),
+                    SIZE as u64,
+                );
+                c.post(&url).body(body)
+            })
+            .unwrap();
+        assert_eq!(resp.text().unwrap(), "created");
+        assert_eq!(hits(&connections), 2);
+    }
+
+    #[test]
+    fn a_creation_with_a_streamed_body_to_a_closed_port_is_a_connection_failure() {
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let url = format!("http://127.0.0.1:{port}/task/pic/ocr");
+        let err = quick()
+            .send(Retry::Create, |c| {
+                use std::io::Read;
+                let body = reqwest::blocking::Body::sized(std::io::repeat(7).take(1000), 1000);
+                c.post(&url).body(body)
+            })
+            .unwrap_err();
+        assert!(err.downcast_ref::<AnswerLost>().is_none(), "{err:#}");
+        assert!(
+            format!("{err:#}").contains("failed after 4 attempt(s)"),
+            "{err:#}"
+        );
+    }
+
+    #[test]
+    fn past_the_deadline_requests_stop_but_cleanups_still_run() {
+        let (url, count) = scripted(|_| reply("200 OK", "ok"));
+        let http = Http::new(HttpOptions {
+            retry_base: Duration::from_millis(2),
+            deadline: Some(Instant::now()),
+            ..HttpOptions::default()
+        })
+        .unwrap();
+        let err = http.send(Retry::Idempotent, |c| c.get(&url)).unwrap_err();
+        let kind = err
+            .downcast_ref::<crate::error::Error>()
+            .map(|e| e.kind.clone());
+        assert_eq!(kind, Some(crate::error::Kind::Timeout), "{err:#}");
+        assert_eq!(hits(&count), 0);
+        let resp = http.send(Retry::Idempotent, |c| c.delete(&url)).unwrap();
+        assert_eq!(resp.status().as_u16(), 200);
+        assert_eq!(hits(&count), 1);
+    }
+
+    #[test]
+    fn a_synchronous_call_that_timed_out_is_not_sent_again() {
+        let (url, count) = scripted(|_| {
+            std::thread::sleep(Duration::from_millis(600));
+            reply("200 OK", "late")
+        });
+        let http = Http::new(HttpOptions {
+            timeout: Duration::from_millis(200),
+            retry_base: Duration::from_millis(2),
+            ..HttpOptions::default()
+        })
+        .unwrap();
+        let err = http.send(Retry::Sync, |c| c.post(&url)).unwrap_err();
+        assert_eq!(hits(&count), 1, "{err:#}");
+        let hint = err
+            .downcast_ref::<crate::error::Error>()
+            .and_then(|e| e.hint.clone())
+            .unwrap_or_default();
+        assert!(hint.contains("read_timeout"), "{hint}");
     }
 }

@@ -165,6 +165,10 @@ fn download_checked(
                 partial = cut.resumable();
                 std::thread::sleep(http.backoff(attempt));
             }
+            Err(DownloadError::Again(e)) => {
+                last_err = Some(e.context(format!("cannot download {shown}")));
+                std::thread::sleep(http.backoff(attempt));
+            }
             Err(DownloadError::Other(e)) => {
                 return Err(e.context(format!("cannot download {shown}")))
             }
@@ -182,6 +186,8 @@ const ATTEMPTS: u32 = 3;
 
 enum DownloadError {
     Truncated(Cut),
+    /// Start over without what is on disk.
+    Again(anyhow::Error),
     Other(anyhow::Error),
 }
 
@@ -251,7 +257,7 @@ fn download_once(
     let resumed = match (status.as_u16(), partial) {
         (206, Some(p)) if content_range_start(&resp) == Some(p.got) => Some(p),
         (206, _) => {
-            return Err(DownloadError::Other(anyhow::anyhow!(
+            return Err(DownloadError::Again(anyhow::anyhow!(
                 "the result host answered a byte range that was not asked for"
             )))
         }
@@ -709,5 +715,32 @@ mod tests {
             // One download: the decoded zip passed its check the first time.
             assert_eq!(seen.lock().unwrap().len(), 1, "{encoding}");
         }
+    }
+
+    #[test]
+    fn a_resume_answered_with_the_wrong_range_starts_over() {
+        let (url, seen) = cdn(|n, _, conn| {
+            let data = body();
+            let tags = "ETag: \"v1\"\r\nAccept-Ranges: bytes\r\n";
+            match n {
+                0 => {
+                    let _ = conn.write_all(head("200 OK", tags, data.len()).as_bytes());
+                    let _ = conn.write_all(&data[..1000]);
+                }
+                1 => {
+                    // Not the range asked for (bytes=1000-).
+                    let cr = format!("{tags}Content-Range: bytes 0-9/{}\r\n", data.len());
+                    let _ = conn.write_all(head("206 Partial Content", &cr, 10).as_bytes());
+                    let _ = conn.write_all(&data[..10]);
+                }
+                _ => serve_whole(conn),
+            }
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let file = download(&http(Duration::from_secs(5), None), &url, None, dir.path()).unwrap();
+        assert_eq!(std::fs::read(file.path()).unwrap(), body());
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 3);
+        assert!(header_of(&seen[2], "range").is_none(), "{}", seen[2]);
     }
 }

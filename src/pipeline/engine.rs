@@ -1020,13 +1020,17 @@ impl Engine<'_> {
                 } else {
                     format!("check the output folder (space, permissions); {hint}")
                 };
+                // A deadline or a full disk met while saving keeps its own kind
+                // (exit 6; the run stops) under the context.
+                let kind = error::typed(&e).map_or(Kind::Other, |t| t.kind.clone());
                 let err = e.context(
-                    Error::new(
-                        Kind::Other,
-                        format!("{}: cannot save the result", rec.input),
-                    )
-                    .with_hint(hint),
+                    Error::new(kind, format!("{}: cannot save the result", rec.input))
+                        .with_hint(hint),
                 );
+                // A full disk meets every later result too: stop after this one.
+                if error::ends_run(&err) {
+                    self.set_fatal(anyhow::anyhow!("{err:#}"));
+                }
                 error::report(&err);
                 let why = format!("{err:#}");
                 let _ = self.journal.update(key, |r| r.error = Some(why.clone()));

@@ -22,6 +22,10 @@ const PERCENT: u64 = 15;
 /// exceeds them.
 const READ_TIMEOUT: &str = "1s";
 const STALL: Duration = Duration::from_millis(1500);
+/// The first creations of every run are refused (500, then the dialect's busy
+/// code or 500 again) on top of the random faults: every provider's batch
+/// meets 500s on its creating calls, however few calls it makes.
+const REFUSED_CREATIONS: usize = 2;
 
 /// Small timeouts and backoff, so faults cost milliseconds, not minutes.
 fn fast(cmd: &mut assert_cmd::Command) {
@@ -34,11 +38,17 @@ fn fast(cmd: &mut assert_cmd::Command) {
 
 fn report(what: &str, faults: &Faults, docs: usize, created: usize, wall: Duration) {
     eprintln!(
-        "fault suite: {what}: {docs} documents, {PERCENT} % fault rate, {} requests, {} faults injected {:?}, {created} tasks created ({:.2} per document), {wall:?}",
+        "fault suite: {what}: {docs} documents, {PERCENT} % fault rate, {} requests, {} faults injected {:?}, on creating calls {:?}, {created} tasks created ({:.2} per document), {wall:?}",
         faults.requests(),
         faults.total_injected(),
         faults.injected(),
+        faults.on_creations(),
         created as f64 / docs as f64,
+    );
+    assert!(
+        faults.on_creations().get("500").copied().unwrap_or(0) >= 1,
+        "{what}: no 500 on a creating call: {:?}",
+        faults.on_creations()
     );
 }
 
@@ -90,6 +100,7 @@ fn mineru_files_and_urls_survive_15_percent_faults() {
     let faults = Arc::new(
         Faults::new(SEED, PERCENT, mineru_creates)
             .with_stalls(STALL)
+            .refusing_creations(REFUSED_CREATIONS)
             .with_busy_answer(MINERU_BUSY),
     );
     let fake = FakeMineru::start_with(FakeConfig {
@@ -145,6 +156,7 @@ fn parse4ai_urls_survive_15_percent_faults() {
             rq.method == "POST" && rq.path_only().contains("/extract/task")
         })
         .with_stalls(STALL)
+        .refusing_creations(REFUSED_CREATIONS)
         .with_busy_answer(MINERU_BUSY),
     );
     let fake = FakeParse4ai::start_with(P4Config {
@@ -185,7 +197,8 @@ fn gptge_files_survive_15_percent_faults() {
         Faults::new(SEED, PERCENT, |rq| {
             rq.method == "POST" && rq.path_only() == "/task/pic/ocr"
         })
-        .with_stalls(STALL),
+        .with_stalls(STALL)
+        .refusing_creations(REFUSED_CREATIONS),
     );
     let fake = FakeGptGe::start_with(GptGeConfig {
         faults: Some(faults.clone()),
@@ -235,7 +248,8 @@ fn mistral_sync_ocr_in_a_batch_survives_15_percent_faults() {
         Faults::new(SEED, PERCENT, |rq| {
             rq.method == "POST" && matches!(rq.path_only(), "/v1/ocr" | "/v1/files")
         })
-        .with_stalls(STALL),
+        .with_stalls(STALL)
+        .refusing_creations(REFUSED_CREATIONS),
     );
     let fake = FakeMistral::start_with(MistralConfig {
         faults: Some(faults.clone()),
@@ -286,7 +300,8 @@ fn mistralocr_sync_ocr_in_a_batch_survives_15_percent_faults() {
         Faults::new(SEED, PERCENT, |rq| {
             rq.method == "POST" && rq.path_only() == "/api/ocr/process"
         })
-        .with_stalls(STALL),
+        .with_stalls(STALL)
+        .refusing_creations(REFUSED_CREATIONS),
     );
     let fake = FakeMistralOcr::start_with(MistralOcrConfig {
         faults: Some(faults.clone()),

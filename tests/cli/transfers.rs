@@ -138,3 +138,32 @@ fn results_written_without_images_have_no_dangling_image_links() {
         assert!(!env.out().join(command).join("scan_images").exists());
     }
 }
+
+/// `--timeout` bounds the whole command, the download included: a result host
+/// that stops sending halfway ends the command at the deadline, not at the
+/// stall timeout (here a minute) or never. (The exit code is the command's:
+/// `ocr`/`parse` still wrap every delivery error as exit 1.)
+#[test]
+fn timeout_bounds_a_download_that_stalls() {
+    use std::time::{Duration, Instant};
+    let faults = Arc::new(Faults::new(0, 0, |_| false).stalling_downloads(Duration::from_secs(30)));
+    let fake = FakeMineru::start_with(FakeConfig {
+        faults: Some(faults),
+        ..FakeConfig::default()
+    });
+    let env = Env::new();
+    let started = Instant::now();
+    let out = env
+        .keyed(&fake)
+        .env("DOCPIPE_STALL_TIMEOUT", "60s")
+        .args(["-p", "mineru", "parse", "--timeout", "3s", "-o"])
+        .arg(env.out())
+        .arg("https://docs.example.org/stalled.pdf")
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    assert!(!out.status.success());
+    assert!(took < Duration::from_secs(10), "{took:?}");
+    let err = stderr_of(&out);
+    assert!(err.contains("time limit (--timeout) ran out"), "{err}");
+}

@@ -100,9 +100,13 @@ struct State {
     seen: HashMap<String, u64>,
     in_a_row: HashMap<String, u32>,
     injected: BTreeMap<&'static str, usize>,
+    /// The part of `injected` that hit task-creating requests.
+    on_creations: BTreeMap<&'static str, usize>,
     requests: usize,
     /// Task-creating requests let through to the fake.
     creations: usize,
+    /// Creations refused by [`Faults::refusing_creations`] so far.
+    refused: usize,
 }
 
 impl std::fmt::Debug for Faults {
@@ -218,16 +222,17 @@ impl Faults {
             st.creations += 1;
             return Some(Fault::Stall(wait));
         }
-        let refused: usize = ["500", "busy code"]
-            .iter()
-            .map(|k| st.injected.get(k).copied().unwrap_or(0))
-            .sum();
-        if creates && refused < self.refuse_creations {
+        if creates && st.refused < self.refuse_creations {
             let fault = match self.busy {
-                Some(body) if refused % 2 == 1 => Fault::Busy(body),
+                Some(body) if st.refused % 2 == 1 => Fault::Busy(body),
                 _ => Fault::Status(500, None),
             };
+            st.refused += 1;
+            // Counted as running faults, so random ones cannot exhaust the
+            // client's attempts on top of these.
+            st.in_a_row.insert(key, running + 1);
             *st.injected.entry(fault.label()).or_insert(0) += 1;
+            *st.on_creations.entry(fault.label()).or_insert(0) += 1;
             return Some(fault);
         }
         if creates && lost < self.lose_creations {
@@ -274,7 +279,15 @@ impl Faults {
         };
         st.in_a_row.insert(key, running + 1);
         *st.injected.entry(fault.label()).or_insert(0) += 1;
+        if creates {
+            *st.on_creations.entry(fault.label()).or_insert(0) += 1;
+        }
         Some(fault)
+    }
+
+    /// The faults that hit task-creating requests, by kind.
+    pub fn on_creations(&self) -> BTreeMap<&'static str, usize> {
+        lock(&self.state).on_creations.clone()
     }
 
     /// Faults injected so far, by kind.
