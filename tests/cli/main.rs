@@ -6,6 +6,7 @@ mod batch_providers;
 mod bench_serve;
 mod conformance;
 mod contract;
+mod cost;
 mod docs;
 mod fake_parse4ai_selftest;
 mod fake_selftest;
