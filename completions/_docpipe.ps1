@@ -53,6 +53,7 @@ Register-ArgumentCompleter -Native -CommandName 'docpipe' -ScriptBlock {
             [CompletionResult]::new('parse', 'parse', [CompletionResultType]::ParameterValue, 'Full parse (markdown + images + JSON) into a folder per input')
             [CompletionResult]::new('batch', 'batch', [CompletionResultType]::ParameterValue, 'Many documents: submit all, wait, download as each finishes; resumable')
             [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Download the results of submitted tasks (waits for them to finish)')
+            [CompletionResult]::new('estimate', 'estimate', [CompletionResultType]::ParameterValue, 'Pages per document and what they would cost at each provider; sends nothing')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'State and progress of submitted tasks or batches; with no ID, the recent ones')
             [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'The providers, what each can do, whether a key is set')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Shell completion script on stdout: bash, zsh, fish, powershell, elvish')
@@ -87,6 +88,7 @@ Register-ArgumentCompleter -Native -CommandName 'docpipe' -ScriptBlock {
             [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Submit and record, print the IDs, exit without waiting (the same command again, or fetch, finishes)')
             [CompletionResult]::new('--fail-fast', '--fail-fast', [CompletionResultType]::ParameterName, 'Stop at the first bad input instead of reporting it and going on with the others')
             [CompletionResult]::new('--retry-failed', '--retry-failed', [CompletionResultType]::ParameterName, 'Submit again the documents that failed in an earlier run (same content, provider and options)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Plan only: check the inputs against the record and the provider, count pages and cost; send nothing')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per document per line on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress or state lines; errors and warnings about security or configuration still show')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress or state lines; errors and warnings about security or configuration still show')
@@ -126,6 +128,7 @@ Register-ArgumentCompleter -Native -CommandName 'docpipe' -ScriptBlock {
             [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Submit and record, print the IDs, exit without waiting (the same command again, or fetch, finishes)')
             [CompletionResult]::new('--fail-fast', '--fail-fast', [CompletionResultType]::ParameterName, 'Stop at the first bad input instead of reporting it and going on with the others')
             [CompletionResult]::new('--retry-failed', '--retry-failed', [CompletionResultType]::ParameterName, 'Submit again the documents that failed in an earlier run (same content, provider and options)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Plan only: check the inputs against the record and the provider, count pages and cost; send nothing')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per document per line on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress or state lines; errors and warnings about security or configuration still show')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress or state lines; errors and warnings about security or configuration still show')
@@ -138,6 +141,28 @@ Register-ArgumentCompleter -Native -CommandName 'docpipe' -ScriptBlock {
             break
         }
         'docpipe;fetch' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Provider (see `docpipe providers`)')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Provider (see `docpipe providers`)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up waiting after this long (90s, 5m, 1h); default 30m')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per document per line on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress or state lines; errors and warnings about security or configuration still show')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress or state lines; errors and warnings about security or configuration still show')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (keys redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (keys redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'docpipe;estimate' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Read one INPUT per line from FILE (- for stdin; blank lines and # comments skipped)')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Name for a document read from stdin (its extension tells the type)')
+            [CompletionResult]::new('--pages', '--pages', [CompletionResultType]::ParameterName, 'Pages that would be extracted, 1-based: 1-5,8')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Provider (see `docpipe providers`)')
             [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Provider (see `docpipe providers`)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`')
@@ -241,6 +266,7 @@ Register-ArgumentCompleter -Native -CommandName 'docpipe' -ScriptBlock {
             [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Submit and record, print the IDs, exit without waiting (the same command again, or fetch, finishes)')
             [CompletionResult]::new('--fail-fast', '--fail-fast', [CompletionResultType]::ParameterName, 'Stop at the first bad input instead of reporting it and going on with the others')
             [CompletionResult]::new('--retry-failed', '--retry-failed', [CompletionResultType]::ParameterName, 'Submit again the documents that failed in an earlier run (same content, provider and options)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Plan only: check the inputs against the record and the provider, count pages and cost; send nothing')
             [CompletionResult]::new('--images', '--images', [CompletionResultType]::ParameterName, 'Save the page images next to the text (-o DIR: DIR/<name>_images/)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per document per line on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress or state lines; errors and warnings about security or configuration still show')
@@ -257,6 +283,7 @@ Register-ArgumentCompleter -Native -CommandName 'docpipe' -ScriptBlock {
             [CompletionResult]::new('parse', 'parse', [CompletionResultType]::ParameterValue, 'Full parse (markdown + images + JSON) into a folder per input')
             [CompletionResult]::new('batch', 'batch', [CompletionResultType]::ParameterValue, 'Many documents: submit all, wait, download as each finishes; resumable')
             [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Download the results of submitted tasks (waits for them to finish)')
+            [CompletionResult]::new('estimate', 'estimate', [CompletionResultType]::ParameterValue, 'Pages per document and what they would cost at each provider; sends nothing')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'State and progress of submitted tasks or batches; with no ID, the recent ones')
             [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'The providers, what each can do, whether a key is set')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Shell completion script on stdout: bash, zsh, fish, powershell, elvish')
@@ -271,6 +298,9 @@ Register-ArgumentCompleter -Native -CommandName 'docpipe' -ScriptBlock {
             break
         }
         'docpipe;help;fetch' {
+            break
+        }
+        'docpipe;help;estimate' {
             break
         }
         'docpipe;help;status' {

@@ -22,6 +22,9 @@ _docpipe() {
             docpipe,completions)
                 cmd="docpipe__subcmd__completions"
                 ;;
+            docpipe,estimate)
+                cmd="docpipe__subcmd__estimate"
+                ;;
             docpipe,fetch)
                 cmd="docpipe__subcmd__fetch"
                 ;;
@@ -45,6 +48,9 @@ _docpipe() {
                 ;;
             docpipe__subcmd__help,completions)
                 cmd="docpipe__subcmd__help__subcmd__completions"
+                ;;
+            docpipe__subcmd__help,estimate)
+                cmd="docpipe__subcmd__help__subcmd__estimate"
                 ;;
             docpipe__subcmd__help,fetch)
                 cmd="docpipe__subcmd__help__subcmd__fetch"
@@ -71,7 +77,7 @@ _docpipe() {
 
     case "${cmd}" in
         docpipe)
-            opts="-p -o -c -q -v -h -V --provider --output --config --json --quiet --verbose --timeout --help --version parse batch fetch status providers completions ocr help"
+            opts="-p -o -c -q -v -h -V --provider --output --config --json --quiet --verbose --timeout --help --version parse batch fetch estimate status providers completions ocr help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -113,7 +119,7 @@ _docpipe() {
             return 0
             ;;
         docpipe__subcmd__batch)
-            opts="-p -o -c -q -v -h -V --from --name --pages --language --ocr --no-formula --no-table --model --format --extra-format --table-format --extract-header --extract-footer --transport --no-wait --fail-fast --retry-failed --max-pages --concurrency --shard --provider --output --config --json --quiet --verbose --timeout --help --version"
+            opts="-p -o -c -q -v -h -V --from --name --pages --language --ocr --no-formula --no-table --model --format --extra-format --table-format --extract-header --extract-footer --transport --no-wait --fail-fast --retry-failed --dry-run --max-pages --concurrency --shard --provider --output --config --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -244,6 +250,60 @@ _docpipe() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        docpipe__subcmd__estimate)
+            opts="-p -o -c -q -v -h -V --from --name --pages --provider --output --config --json --quiet --verbose --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pages)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         docpipe__subcmd__fetch)
             opts="-p -o -c -q -v -h -V --provider --output --config --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -287,7 +347,7 @@ _docpipe() {
             return 0
             ;;
         docpipe__subcmd__help)
-            opts="parse batch fetch status providers completions ocr help"
+            opts="parse batch fetch estimate status providers completions ocr help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -315,6 +375,20 @@ _docpipe() {
             return 0
             ;;
         docpipe__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        docpipe__subcmd__help__subcmd__estimate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -413,7 +487,7 @@ _docpipe() {
             return 0
             ;;
         docpipe__subcmd__ocr)
-            opts="-p -o -c -q -v -h -V --from --name --pages --language --ocr --no-formula --no-table --model --format --table-format --extract-header --extract-footer --transport --no-wait --fail-fast --retry-failed --max-pages --concurrency --images --extra-format --provider --output --config --json --quiet --verbose --timeout --help --version"
+            opts="-p -o -c -q -v -h -V --from --name --pages --language --ocr --no-formula --no-table --model --format --table-format --extract-header --extract-footer --transport --no-wait --fail-fast --retry-failed --dry-run --max-pages --concurrency --images --extra-format --provider --output --config --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -499,7 +573,7 @@ _docpipe() {
             return 0
             ;;
         docpipe__subcmd__parse)
-            opts="-p -o -c -q -v -h -V --from --name --pages --language --ocr --no-formula --no-table --model --format --extra-format --table-format --extract-header --extract-footer --transport --no-wait --fail-fast --retry-failed --max-pages --concurrency --provider --output --config --json --quiet --verbose --timeout --help --version"
+            opts="-p -o -c -q -v -h -V --from --name --pages --language --ocr --no-formula --no-table --model --format --extra-format --table-format --extract-header --extract-footer --transport --no-wait --fail-fast --retry-failed --dry-run --max-pages --concurrency --provider --output --config --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

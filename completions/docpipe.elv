@@ -37,6 +37,7 @@ set edit:completion:arg-completer[docpipe] = {|@words|
             cand parse 'Full parse (markdown + images + JSON) into a folder per input'
             cand batch 'Many documents: submit all, wait, download as each finishes; resumable'
             cand fetch 'Download the results of submitted tasks (waits for them to finish)'
+            cand estimate 'Pages per document and what they would cost at each provider; sends nothing'
             cand status 'State and progress of submitted tasks or batches; with no ID, the recent ones'
             cand providers 'The providers, what each can do, whether a key is set'
             cand completions 'Shell completion script on stdout: bash, zsh, fish, powershell, elvish'
@@ -70,6 +71,7 @@ set edit:completion:arg-completer[docpipe] = {|@words|
             cand --no-wait 'Submit and record, print the IDs, exit without waiting (the same command again, or fetch, finishes)'
             cand --fail-fast 'Stop at the first bad input instead of reporting it and going on with the others'
             cand --retry-failed 'Submit again the documents that failed in an earlier run (same content, provider and options)'
+            cand --dry-run 'Plan only: check the inputs against the record and the provider, count pages and cost; send nothing'
             cand --json 'One JSON object per document per line on stdout'
             cand -q 'No progress or state lines; errors and warnings about security or configuration still show'
             cand --quiet 'No progress or state lines; errors and warnings about security or configuration still show'
@@ -108,6 +110,7 @@ set edit:completion:arg-completer[docpipe] = {|@words|
             cand --no-wait 'Submit and record, print the IDs, exit without waiting (the same command again, or fetch, finishes)'
             cand --fail-fast 'Stop at the first bad input instead of reporting it and going on with the others'
             cand --retry-failed 'Submit again the documents that failed in an earlier run (same content, provider and options)'
+            cand --dry-run 'Plan only: check the inputs against the record and the provider, count pages and cost; send nothing'
             cand --json 'One JSON object per document per line on stdout'
             cand -q 'No progress or state lines; errors and warnings about security or configuration still show'
             cand --quiet 'No progress or state lines; errors and warnings about security or configuration still show'
@@ -119,6 +122,27 @@ set edit:completion:arg-completer[docpipe] = {|@words|
             cand --version 'Print version'
         }
         &'docpipe;fetch'= {
+            cand -p 'Provider (see `docpipe providers`)'
+            cand --provider 'Provider (see `docpipe providers`)'
+            cand -o 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`'
+            cand --output 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`'
+            cand -c 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)'
+            cand --config 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)'
+            cand --timeout 'Give up waiting after this long (90s, 5m, 1h); default 30m'
+            cand --json 'One JSON object per document per line on stdout'
+            cand -q 'No progress or state lines; errors and warnings about security or configuration still show'
+            cand --quiet 'No progress or state lines; errors and warnings about security or configuration still show'
+            cand -v 'Log requests to stderr (keys redacted)'
+            cand --verbose 'Log requests to stderr (keys redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'docpipe;estimate'= {
+            cand --from 'Read one INPUT per line from FILE (- for stdin; blank lines and # comments skipped)'
+            cand --name 'Name for a document read from stdin (its extension tells the type)'
+            cand --pages 'Pages that would be extracted, 1-based: 1-5,8'
             cand -p 'Provider (see `docpipe providers`)'
             cand --provider 'Provider (see `docpipe providers`)'
             cand -o 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`'
@@ -218,6 +242,7 @@ set edit:completion:arg-completer[docpipe] = {|@words|
             cand --no-wait 'Submit and record, print the IDs, exit without waiting (the same command again, or fetch, finishes)'
             cand --fail-fast 'Stop at the first bad input instead of reporting it and going on with the others'
             cand --retry-failed 'Submit again the documents that failed in an earlier run (same content, provider and options)'
+            cand --dry-run 'Plan only: check the inputs against the record and the provider, count pages and cost; send nothing'
             cand --images 'Save the page images next to the text (-o DIR: DIR/<name>_images/)'
             cand --json 'One JSON object per document per line on stdout'
             cand -q 'No progress or state lines; errors and warnings about security or configuration still show'
@@ -233,6 +258,7 @@ set edit:completion:arg-completer[docpipe] = {|@words|
             cand parse 'Full parse (markdown + images + JSON) into a folder per input'
             cand batch 'Many documents: submit all, wait, download as each finishes; resumable'
             cand fetch 'Download the results of submitted tasks (waits for them to finish)'
+            cand estimate 'Pages per document and what they would cost at each provider; sends nothing'
             cand status 'State and progress of submitted tasks or batches; with no ID, the recent ones'
             cand providers 'The providers, what each can do, whether a key is set'
             cand completions 'Shell completion script on stdout: bash, zsh, fish, powershell, elvish'
@@ -244,6 +270,8 @@ set edit:completion:arg-completer[docpipe] = {|@words|
         &'docpipe;help;batch'= {
         }
         &'docpipe;help;fetch'= {
+        }
+        &'docpipe;help;estimate'= {
         }
         &'docpipe;help;status'= {
         }

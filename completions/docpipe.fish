@@ -41,6 +41,7 @@ complete -c docpipe -n "__fish_docpipe_needs_command" -s V -l version -d 'Print 
 complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "parse" -d 'Full parse (markdown + images + JSON) into a folder per input'
 complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "batch" -d 'Many documents: submit all, wait, download as each finishes; resumable'
 complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "fetch" -d 'Download the results of submitted tasks (waits for them to finish)'
+complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "estimate" -d 'Pages per document and what they would cost at each provider; sends nothing'
 complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "status" -d 'State and progress of submitted tasks or batches; with no ID, the recent ones'
 complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "providers" -d 'The providers, what each can do, whether a key is set'
 complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "completions" -d 'Shell completion script on stdout: bash, zsh, fish, powershell, elvish'
@@ -76,6 +77,7 @@ complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l extract-footer
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l no-wait -d 'Submit and record, print the IDs, exit without waiting (the same command again, or fetch, finishes)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l fail-fast -d 'Stop at the first bad input instead of reporting it and going on with the others'
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l retry-failed -d 'Submit again the documents that failed in an earlier run (same content, provider and options)'
+complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l dry-run -d 'Plan only: check the inputs against the record and the provider, count pages and cost; send nothing'
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l json -d 'One JSON object per document per line on stdout'
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -s q -l quiet -d 'No progress or state lines; errors and warnings about security or configuration still show'
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
@@ -112,6 +114,7 @@ complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l extract-footer
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l no-wait -d 'Submit and record, print the IDs, exit without waiting (the same command again, or fetch, finishes)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l fail-fast -d 'Stop at the first bad input instead of reporting it and going on with the others'
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l retry-failed -d 'Submit again the documents that failed in an earlier run (same content, provider and options)'
+complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l dry-run -d 'Plan only: check the inputs against the record and the provider, count pages and cost; send nothing'
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l json -d 'One JSON object per document per line on stdout'
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -s q -l quiet -d 'No progress or state lines; errors and warnings about security or configuration still show'
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
@@ -131,6 +134,23 @@ complete -c docpipe -n "__fish_docpipe_using_subcommand fetch" -s q -l quiet -d 
 complete -c docpipe -n "__fish_docpipe_using_subcommand fetch" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand fetch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c docpipe -n "__fish_docpipe_using_subcommand fetch" -s V -l version -d 'Print version'
+complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -l from -d 'Read one INPUT per line from FILE (- for stdin; blank lines and # comments skipped)' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -l name -d 'Name for a document read from stdin (its extension tells the type)' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -l pages -d 'Pages that would be extracted, 1-based: 1-5,8' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -s p -l provider -d 'Provider (see `docpipe providers`)' -r -f -a "mineru\t'MinerU cloud API v4: full parse to markdown, images and JSON (key needed)'
+mineru-flash\t'MinerU flash API: markdown of small documents, no key needed'
+parse4ai\t'parse4ai: MinerU-compatible parsing of documents at URLs (key needed)'
+mistral\t'Mistral AI OCR: markdown per page, images and the JSON answer, at once (key needed)'
+mistralocr\t'mistralocr.app (third party, not Mistral AI): text, markdown or JSON, at once (key needed)'
+gptge\t'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and images (key needed)'"
+complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
+complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
+complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -l timeout -d 'Give up waiting after this long (90s, 5m, 1h); default 30m' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -l json -d 'One JSON object per document per line on stdout'
+complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -s q -l quiet -d 'No progress or state lines; errors and warnings about security or configuration still show'
+complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
+complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -s V -l version -d 'Print version'
 complete -c docpipe -n "__fish_docpipe_using_subcommand status" -l recent -d 'How many recent documents to list without an ID' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand status" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand status" -l timeout -d 'Give up waiting after this long (90s, 5m, 1h); default 30m' -r
@@ -204,17 +224,19 @@ complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l extract-footer -
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l no-wait -d 'Submit and record, print the IDs, exit without waiting (the same command again, or fetch, finishes)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l fail-fast -d 'Stop at the first bad input instead of reporting it and going on with the others'
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l retry-failed -d 'Submit again the documents that failed in an earlier run (same content, provider and options)'
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l dry-run -d 'Plan only: check the inputs against the record and the provider, count pages and cost; send nothing'
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l images -d 'Save the page images next to the text (-o DIR: DIR/<name>_images/)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l json -d 'One JSON object per document per line on stdout'
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s q -l quiet -d 'No progress or state lines; errors and warnings about security or configuration still show'
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s V -l version -d 'Print version'
-complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch status providers completions ocr help" -f -a "parse" -d 'Full parse (markdown + images + JSON) into a folder per input'
-complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch status providers completions ocr help" -f -a "batch" -d 'Many documents: submit all, wait, download as each finishes; resumable'
-complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch status providers completions ocr help" -f -a "fetch" -d 'Download the results of submitted tasks (waits for them to finish)'
-complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch status providers completions ocr help" -f -a "status" -d 'State and progress of submitted tasks or batches; with no ID, the recent ones'
-complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch status providers completions ocr help" -f -a "providers" -d 'The providers, what each can do, whether a key is set'
-complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch status providers completions ocr help" -f -a "completions" -d 'Shell completion script on stdout: bash, zsh, fish, powershell, elvish'
-complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch status providers completions ocr help" -f -a "ocr" -d 'Text of documents or images: to stdout unless -o'
-complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch status providers completions ocr help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate status providers completions ocr help" -f -a "parse" -d 'Full parse (markdown + images + JSON) into a folder per input'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate status providers completions ocr help" -f -a "batch" -d 'Many documents: submit all, wait, download as each finishes; resumable'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate status providers completions ocr help" -f -a "fetch" -d 'Download the results of submitted tasks (waits for them to finish)'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate status providers completions ocr help" -f -a "estimate" -d 'Pages per document and what they would cost at each provider; sends nothing'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate status providers completions ocr help" -f -a "status" -d 'State and progress of submitted tasks or batches; with no ID, the recent ones'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate status providers completions ocr help" -f -a "providers" -d 'The providers, what each can do, whether a key is set'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate status providers completions ocr help" -f -a "completions" -d 'Shell completion script on stdout: bash, zsh, fish, powershell, elvish'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate status providers completions ocr help" -f -a "ocr" -d 'Text of documents or images: to stdout unless -o'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate status providers completions ocr help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

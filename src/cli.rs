@@ -60,6 +60,8 @@ pub enum Command {
     Status(StatusArgs),
     /// Download the results of submitted tasks (waits for them to finish)
     Fetch(IdArgs),
+    /// Pages per document and what they would cost at each provider; sends nothing
+    Estimate(EstimateArgs),
     /// The providers, what each can do, whether a key is set
     Providers,
     /// Shell completion script on stdout: bash, zsh, fish, powershell, elvish
@@ -133,6 +135,9 @@ pub struct ExtractArgs {
     /// Submit again the documents that failed in an earlier run (same content, provider and options)
     #[arg(long)]
     pub retry_failed: bool,
+    /// Plan only: check the inputs against the record and the provider, count pages and cost; send nothing
+    #[arg(long)]
+    pub dry_run: bool,
     /// Page budget of the run: documents that would take it over N pages are not submitted (exit 8)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_pages: Option<u64>,
@@ -190,6 +195,34 @@ pub struct BatchArgs {
     /// This machine's share of the inputs, I of N (by content hash: disjoint, and the same whatever the input order)
     #[arg(long, value_name = "I/N", value_parser = parse_shard)]
     pub shard: Option<(u64, u64)>,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct EstimateArgs {
+    /// Local file, http(s):// URL or - for stdin (URLs count as unknown length)
+    #[arg(value_name = "INPUT", required_unless_present = "from")]
+    pub inputs: Vec<String>,
+    /// Read one INPUT per line from FILE (- for stdin; blank lines and # comments skipped)
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<String>,
+    /// Name for a document read from stdin (its extension tells the type)
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Pages that would be extracted, 1-based: 1-5,8
+    #[arg(long, value_name = "RANGES")]
+    pub pages: Option<String>,
+}
+
+impl EstimateArgs {
+    pub fn into_extract(self) -> ExtractArgs {
+        ExtractArgs {
+            inputs: self.inputs,
+            from: self.from,
+            name: self.name,
+            pages: self.pages,
+            ..ExtractArgs::default()
+        }
+    }
 }
 
 #[derive(Debug, Args, Clone, Default)]

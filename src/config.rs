@@ -41,6 +41,8 @@ enum Value {
     },
     /// A number above zero (requests per second).
     Positive,
+    /// A number of zero or more (a price).
+    Amount,
 }
 
 /// Every `[defaults]` key with the value it takes, and the flag that sets it too.
@@ -106,6 +108,7 @@ const PROVIDER_VALUES: &[(&str, Value, Option<&str>)] = &[
         None,
     ),
     ("rate_limit", Value::Positive, None),
+    ("price_per_1000_pages", Value::Amount, None),
 ];
 
 pub const PROVIDER_KEYS: &[&str] = &[
@@ -115,6 +118,7 @@ pub const PROVIDER_KEYS: &[&str] = &[
     "max_file_mb",
     "max_pages",
     "rate_limit",
+    "price_per_1000_pages",
 ];
 
 /// Every environment variable docpipe reads besides each provider's key and
@@ -220,6 +224,8 @@ pub struct ProviderTable {
     pub max_pages: Option<u32>,
     /// Requests per second to the provider's API, at most (its QPS limit).
     pub rate_limit: Option<f64>,
+    /// What 1,000 pages cost on the user's plan, for `estimate` and `--dry-run`.
+    pub price_per_1000_pages: Option<f64>,
     /// Provider-specific settings, read by the provider itself.
     #[serde(flatten)]
     pub extra: toml::Table,
@@ -795,6 +801,12 @@ fn check_value(value: &toml::de::DeValue, want: Value, flag: Option<&str>) -> Re
             _ => Err(format!("must be a number above 0, not {}", f.as_str())),
         },
         (Value::Positive, _) => Err(format!("must be a number above 0, not {shown}")),
+        (Value::Amount, DeValue::Integer(i)) if !i.as_str().starts_with('-') => Ok(()),
+        (Value::Amount, DeValue::Float(f)) => match f.as_str().replace('_', "").parse::<f64>() {
+            Ok(x) if x >= 0.0 && x.is_finite() => Ok(()),
+            _ => Err(format!("must be a number of 0 or more, not {}", f.as_str())),
+        },
+        (Value::Amount, _) => Err(format!("must be a number of 0 or more, not {shown}")),
     }
 }
 
@@ -810,6 +822,7 @@ fn example(want: Value) -> String {
         }
         Value::Count { .. } => "a whole number without quotes, e.g. 200".to_string(),
         Value::Positive => "a number above 0, e.g. 2 or 0.5".to_string(),
+        Value::Amount => "a number of 0 or more, e.g. 2 or 0.5".to_string(),
     }
 }
 

@@ -16,6 +16,7 @@ pub mod output;
 pub mod pdf;
 pub mod pipeline;
 pub mod poll;
+pub mod price;
 pub mod progress;
 pub mod provider;
 pub mod record;

@@ -71,6 +71,7 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
         Command::Status(args) if args.ids.is_empty() => tasks::recent(&ctx, args.recent),
         Command::Status(args) => tasks::status(&ctx, &args.ids),
         Command::Fetch(args) => tasks::fetch(&ctx, &args.ids),
+        Command::Estimate(args) => crate::pipeline::estimate::estimate(&ctx, &args.into_extract()),
         Command::Providers => providers::run(&ctx),
         Command::Completions(args) => completions::run(args.shell),
     }

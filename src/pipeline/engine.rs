@@ -1130,6 +1130,16 @@ impl Engine<'_> {
         }
     }
 
+    /// `--dry-run`: reports `line` for every input of `key`, ending its
+    /// progress line quietly.
+    pub fn report_dry(&self, key: &str, line: &Line) {
+        self.settle_progress(key, |p| p.settle(Stage::Queued, Some(line.state.clone())));
+        self.report(key, |i| Line {
+            index: i,
+            ..line.clone()
+        });
+    }
+
     /// Emits `line(index)` for every input of the document `key`.
     fn report(&self, key: &str, line: impl Fn(usize) -> Line) {
         let inputs = lock(&self.state.reports)

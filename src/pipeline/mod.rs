@@ -4,6 +4,7 @@
 //! many documents, with its lines streamed as documents finish and a summary.
 
 pub mod engine;
+pub mod estimate;
 pub mod key;
 pub mod plan;
 pub mod report;
@@ -354,6 +355,9 @@ fn run_with(
         engine.summary().errors.push(bad.error);
     }
     let works = engine.triage(plan.planned);
+    if args.dry_run {
+        return dry_run(&engine, works);
+    }
     engine.execute(works);
     engine.report_rest();
     let broken = emitter.flush();
@@ -364,6 +368,66 @@ fn run_with(
     Ok((
         combined_exit_code(&errors.iter().collect::<Vec<_>>()),
         emitter.take_kept(),
+    ))
+}
+
+/// `--dry-run`: what the run would do with each document, and the cost of the
+/// new submissions. Nothing is sent.
+fn dry_run(engine: &Engine, works: Vec<Work>) -> Result<(i32, Vec<Line>)> {
+    let (mut new, mut pages, mut unknown, mut resumed, mut held) =
+        (0usize, 0u64, 0usize, 0usize, 0usize);
+    for work in works {
+        let (key, line) = match work {
+            Work::New(p) => {
+                new += 1;
+                match p.pages {
+                    Some(n) => pages += n,
+                    None => unknown += 1,
+                }
+                let mut l = Line::not_submitted(
+                    p.index,
+                    &p.doc.input,
+                    engine.provider.info().name,
+                    String::new(),
+                );
+                l.state = "would-submit".into();
+                l.error = None;
+                l.pages = p.pages;
+                (p.key, l)
+            }
+            Work::Resume(rec) => {
+                resumed += 1;
+                let mut l = Line::of(0, &rec);
+                l.state = "would-resume".into();
+                (rec.key.clone(), l)
+            }
+            Work::Held(key) => {
+                held += 1;
+                let rec = engine.journal.get(&key);
+                let mut l = rec.as_ref().map(|r| Line::of(0, r)).unwrap_or_else(|| {
+                    Line::not_submitted(0, "", engine.provider.info().name, String::new())
+                });
+                l.state = "would-deliver".into();
+                (key, l)
+            }
+        };
+        engine.report_dry(&key, &line);
+    }
+    engine.report_rest();
+    let broken = engine.emitter.flush();
+    let skipped = engine.summary().skipped;
+    let summary = format!(
+        "docpipe: dry run: {}; {resumed} to follow, {held} to write from a held answer, {skipped} done already",
+        estimate::cost_line(engine.ctx, engine.provider.info().name, new, pages, unknown)
+    );
+    crate::progress::line_above(&summary);
+    let errors = std::mem::take(&mut engine.summary().errors);
+    if let Some(e) = broken {
+        return Err(e.into());
+    }
+    Ok((
+        combined_exit_code(&errors.iter().collect::<Vec<_>>()),
+        engine.emitter.take_kept(),
     ))
 }
 

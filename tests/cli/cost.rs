@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::PathBuf;
 
-use crate::harness::{json_lines, stderr_of, Env};
+use crate::harness::{json_lines, stderr_of, stdout_of, Env};
 use crate::support::FakeMineru;
 
 /// A copy of demo1.pdf (13 pages) with `extra` bytes appended: another content.
@@ -147,4 +147,55 @@ fn shards_are_disjoint_cover_the_list_and_ignore_its_order() {
     let mut reversed = docs.clone();
     reversed.reverse();
     assert_eq!(run("1/2", "s1-again", &reversed), one);
+}
+
+#[test]
+fn estimate_and_dry_run_count_pages_and_cost_and_send_nothing() {
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    let a = variant(&env, "a.pdf", 1);
+    let cfg = env.config("[providers.mineru]\nprice_per_1000_pages = 10\n");
+    let out = env
+        .keyed(&fake)
+        .arg("-c")
+        .arg(&cfg)
+        .args(["--json", "estimate"])
+        .arg(&a)
+        .arg("https://example.org/x.pdf")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let lines = json_lines(&out);
+    assert_eq!(lines[0]["pages"], 13);
+    assert!(lines[1]["pages"].is_null());
+    let mineru = lines.iter().find(|l| l["provider"] == "mineru").unwrap();
+    assert_eq!(mineru["pages"], 13);
+    assert_eq!(mineru["unknown_pages"], 1);
+    assert_eq!(mineru["cost"], 0.13);
+    let gptge = lines.iter().find(|l| l["provider"] == "gptge").unwrap();
+    assert!(gptge["cost"].is_null(), "no published price: {gptge}");
+    assert!(fake.requests().is_empty());
+
+    // --dry-run: what the run would do, from the record too.
+    let run = |extra: &[&str]| {
+        env.keyed(&fake)
+            .args(["-p", "mineru", "--json", "parse", "-o"])
+            .arg(env.out())
+            .args(extra)
+            .arg(&a)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--dry-run"]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(json_lines(&out)[0]["state"], "would-submit");
+    assert!(
+        stderr_of(&out).contains("would submit 1 document (13 pages) to mineru"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert!(fake.requests().is_empty(), "a dry run sent something");
+    assert!(run(&[]).status.success());
+    let out = run(&["--dry-run"]);
+    assert_eq!(json_lines(&out)[0]["skipped"], true, "{}", stdout_of(&out));
 }

@@ -1,0 +1,180 @@
+//! `docpipe estimate` and `--dry-run`: what a run would cost, from the inputs
+//! alone. Pages are counted locally (a PDF's page tree, 1 for an image, the
+//! `--pages` selection); prices come from `price.rs`. Nothing is sent.
+
+use std::io::Write;
+
+use anyhow::Result;
+use serde_json::json;
+
+use super::plan::{self, Plan, Rules};
+use crate::cli::ExtractArgs;
+use crate::commands::Ctx;
+use crate::input;
+use crate::price;
+use crate::provider::{self, Entry};
+
+/// One provider's view of the inputs.
+struct Quote {
+    provider: &'static str,
+    /// Documents it would take (after its own checks), their known pages, and
+    /// how many of them have a length that cannot be read here.
+    documents: usize,
+    pages: u64,
+    unknown: usize,
+    refused: usize,
+    price: Option<price::Price>,
+}
+
+fn quote(
+    ctx: &Ctx,
+    entry: &'static Entry,
+    words: &[String],
+    args: &ExtractArgs,
+) -> Result<(Quote, Plan)> {
+    let provider = provider::build(entry, &ctx.config, &ctx.http)?;
+    let opts = super::options_from(ctx, args, super::Command::Parse)?;
+    let base_url = ctx
+        .config
+        .base_url(entry.info.name, entry.info.default_base_url)?;
+    let rules = Rules {
+        provider: provider.as_ref(),
+        base_url: &base_url,
+        opts: &opts,
+        folders: None,
+        fail_fast: false,
+        shard: None,
+        warn: &|_| {},
+    };
+    let plan = plan::plan(words, args.name.as_deref(), &rules)?;
+    let pages = plan.planned.iter().filter_map(|p| p.pages).sum();
+    let unknown = plan.planned.iter().filter(|p| p.pages.is_none()).count();
+    let quote = Quote {
+        provider: entry.info.name,
+        documents: plan.planned.len(),
+        pages,
+        unknown,
+        refused: plan.rejected.len(),
+        price: price::of(&ctx.config, entry.info.name),
+    };
+    Ok((quote, plan))
+}
+
+/// `docpipe estimate`: pages per document, and per provider (the one of `-p`,
+/// else every provider) what it would take and cost.
+pub fn estimate(ctx: &Ctx, args: &ExtractArgs) -> Result<i32> {
+    let words = input::collect_inputs(&args.inputs, args.from.as_deref())?;
+    let entries: Vec<&'static Entry> = match ctx.global.provider.as_deref() {
+        Some(name) => vec![provider::find(name)?],
+        None => provider::REGISTRY.iter().collect(),
+    };
+    let mut quotes = Vec::new();
+    let mut documents: Option<Plan> = None;
+    for entry in entries {
+        let (q, plan) = quote(ctx, entry, &words, args)?;
+        // The document list: from the first provider that takes the most.
+        if documents
+            .as_ref()
+            .is_none_or(|d| d.planned.len() < plan.planned.len())
+        {
+            documents = Some(plan);
+        }
+        quotes.push(q);
+    }
+    let mut out = std::io::stdout().lock();
+    if let Some(plan) = &documents {
+        let mut rows: Vec<(usize, String, Option<u64>)> = plan
+            .planned
+            .iter()
+            .map(|p| (p.index, p.doc.input.clone(), p.pages))
+            .collect();
+        rows.extend(
+            plan.rejected
+                .iter()
+                .map(|r| (r.index, r.input.clone(), None)),
+        );
+        rows.sort_by_key(|r| r.0);
+        for (index, input, pages) in rows {
+            if ctx.global.json {
+                writeln!(
+                    out,
+                    "{}",
+                    json!({"index": index, "input": input, "pages": pages})
+                )?;
+            } else {
+                let pages = pages.map_or("?".to_string(), |p| p.to_string());
+                writeln!(out, "{pages:>6}  {input}")?;
+            }
+        }
+    }
+    for q in &quotes {
+        let cost = q.price.as_ref().map(|p| p.cost(q.pages));
+        if ctx.global.json {
+            writeln!(
+                out,
+                "{}",
+                json!({
+                    "provider": q.provider,
+                    "documents": q.documents,
+                    "refused": q.refused,
+                    "pages": q.pages,
+                    "unknown_pages": q.unknown,
+                    "price_per_1000_pages": q.price.as_ref().map(|p| p.per_1000_pages),
+                    "currency": q.price.as_ref().map(|p| p.currency),
+                    "cost": q.price.as_ref().map(|p| p.amount(q.pages)),
+                    "price_source": q.price.as_ref().map(|p| p.source.clone()),
+                })
+            )?;
+        } else {
+            let mut line = format!(
+                "{:<14} {} · {}",
+                q.provider,
+                crate::progress::plural(q.documents as u64, "document"),
+                crate::progress::plural(q.pages, "page"),
+            );
+            if q.unknown > 0 {
+                line.push_str(&format!(" + {} of unknown length", q.unknown));
+            }
+            if q.refused > 0 {
+                line.push_str(&format!(" · {} it cannot take", q.refused));
+            }
+            match (&cost, &q.price) {
+                (Some(c), Some(p)) => line.push_str(&format!(" · {c} ({})", p.source)),
+                _ => line.push_str(&format!(
+                    " · price unknown: set [providers.{}] price_per_1000_pages",
+                    q.provider
+                )),
+            }
+            writeln!(out, "{line}")?;
+        }
+    }
+    Ok(crate::error::exit::OK)
+}
+
+/// The cost line of a `--dry-run`: `documents` new documents holding
+/// `pages` known pages (and `unknown` of unknown length) at `provider`.
+pub fn cost_line(
+    ctx: &Ctx,
+    provider: &str,
+    documents: usize,
+    pages: u64,
+    unknown: usize,
+) -> String {
+    let plural = crate::progress::plural;
+    let mut line = format!(
+        "would submit {} ({}",
+        plural(documents as u64, "document"),
+        plural(pages, "page")
+    );
+    if unknown > 0 {
+        line.push_str(&format!(", {unknown} of unknown length"));
+    }
+    line.push_str(&format!(") to {provider}"));
+    match price::of(&ctx.config, provider) {
+        Some(p) => line.push_str(&format!(": {} ({})", p.cost(pages), p.source)),
+        None => line.push_str(&format!(
+            ": price unknown (set [providers.{provider}] price_per_1000_pages)"
+        )),
+    }
+    line
+}
