@@ -5,10 +5,8 @@
 //! - a missing or wrong key exits 3 (a missing one before any request);
 //! - a used-up quota or rate limit exits 7;
 //! - bad inputs exit 4 before any request, each one named;
-//! - a rerun of the same `batch -o DIR` creates nothing a second time.
-//!
-//! Runs through `batch -o DIR` (the command with a run record today); `ocr` and
-//! `parse` join when they run through the same pipeline.
+//! - a rerun of the same command creates nothing a second time: `batch -o DIR`,
+//!   `parse -o DIR`, `ocr -o DIR` and `ocr` to stdout (one pipeline, one record).
 
 use std::fs;
 use std::path::PathBuf;
@@ -338,32 +336,63 @@ mod scenario {
         assert!((s.requests)().is_empty(), "a request for bad inputs");
     }
 
-    /// The same `batch -o DIR` run twice: the second creates nothing.
+    /// The same command run twice creates nothing the second time, for every
+    /// extraction command and destination.
     pub fn rerun(start: fn(bool) -> Subject) {
-        let s = start(false);
-        let env = Env::new();
-        let inputs = s.inputs(&env);
-        let run = || {
-            s.cmd(&env, s.good_key())
-                .args(["batch", "-o"])
-                .arg(env.out())
-                .args(&inputs)
-                .output()
-                .unwrap()
-        };
-        let out = run();
-        assert!(out.status.success(), "{}", stderr_of(&out));
-        let created = (s.creations)();
-        assert_eq!(created, inputs.len(), "one creation per document");
-        assert!(env.out().join("alpha").exists() && env.out().join("beta").exists());
-        let out = run();
-        assert!(out.status.success(), "{}", stderr_of(&out));
-        assert_eq!(
-            (s.creations)(),
-            created,
-            "the rerun created something again"
-        );
-        assert!((s.violations)().is_empty(), "{:?}", (s.violations)());
+        let commands: [(&str, bool); 4] = [
+            ("batch", true),
+            ("parse", true),
+            ("ocr", true),
+            ("ocr", false),
+        ];
+        for (command, to_folder) in commands {
+            let s = start(false);
+            let env = Env::new();
+            let inputs = s.inputs(&env);
+            let run = || {
+                let mut cmd = s.cmd(&env, s.good_key());
+                cmd.arg(command);
+                if to_folder {
+                    cmd.arg("-o").arg(env.out());
+                }
+                cmd.args(&inputs).output().unwrap()
+            };
+            let out = run();
+            assert!(out.status.success(), "{command}: {}", stderr_of(&out));
+            let created = (s.creations)();
+            assert_eq!(
+                created,
+                inputs.len(),
+                "{command}: one creation per document"
+            );
+            if to_folder {
+                let names: Vec<String> = fs::read_dir(env.out())
+                    .unwrap()
+                    .flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect();
+                for stem in ["alpha", "beta"] {
+                    assert!(
+                        names
+                            .iter()
+                            .any(|n| n == stem || n.starts_with(&format!("{stem}."))),
+                        "{command}: no {stem} in {names:?}"
+                    );
+                }
+            }
+            let again = run();
+            assert!(again.status.success(), "{command}: {}", stderr_of(&again));
+            assert_eq!(
+                (s.creations)(),
+                created,
+                "{command}: the rerun created something again"
+            );
+            if !to_folder {
+                // stdout: the same text again, from the record.
+                assert_eq!(again.stdout, out.stdout, "{command}: another text");
+            }
+            assert!((s.violations)().is_empty(), "{:?}", (s.violations)());
+        }
     }
 }
 
