@@ -591,15 +591,18 @@ pub struct Reporter {
 /// The board on the terminal now, if any: [`line_above`] prints through it.
 static ON_SCREEN: Mutex<Option<Weak<Shared>>> = Mutex::new(None);
 
-/// [`Reporter::suspend`] for code that has no reporter at hand (the writer of
-/// stdout): `f` runs with the board, if one is drawn, off the screen.
-pub fn suspended<R>(f: impl FnOnce() -> R) -> R {
-    let shared = ON_SCREEN
+fn on_screen() -> Option<Arc<Shared>> {
+    ON_SCREEN
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .as_ref()
-        .and_then(Weak::upgrade);
-    match shared {
+        .and_then(Weak::upgrade)
+}
+
+/// [`Reporter::suspend`] for code that has no reporter at hand (the writer of
+/// stdout): `f` runs with the board, if one is drawn, off the screen.
+pub fn suspended<R>(f: impl FnOnce() -> R) -> R {
+    match on_screen() {
         Some(shared) => shared.suspend(f),
         None => f(),
     }
@@ -610,12 +613,7 @@ pub fn suspended<R>(f: impl FnOnce() -> R) -> R {
 /// stderr line written while a board may be up should come through here or
 /// through a [`Reporter`]: `error::report` does.
 pub fn line_above(line: &str) {
-    let shared = ON_SCREEN
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .as_ref()
-        .and_then(Weak::upgrade);
-    match shared {
+    match on_screen() {
         Some(shared) => shared.println(line),
         None => eprintln!("{line}"),
     }
