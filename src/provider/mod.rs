@@ -3,6 +3,7 @@
 
 pub mod envelope;
 pub mod gptge;
+pub mod local;
 pub mod mineru;
 pub mod mineru_flash;
 pub mod mistral;
@@ -41,6 +42,8 @@ pub enum Upload {
     Multipart,
     /// Base64 inside the JSON request, up to a size (mistralocr.app).
     InlineBase64 { max_bytes: u64 },
+    /// Read in place by docpipe itself (`local`): nothing is sent.
+    InProcess,
 }
 
 #[derive(Debug, Clone)]
@@ -557,6 +560,10 @@ pub static REGISTRY: &[Entry] = &[
     Entry {
         info: &gptge::INFO,
         build: gptge::build,
+    },
+    Entry {
+        info: &local::INFO,
+        build: local::build,
     },
 ];
 
