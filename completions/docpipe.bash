@@ -84,11 +84,11 @@ _docpipe() {
             fi
             case "${prev}" in
                 --provider)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -174,11 +174,11 @@ _docpipe() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -216,11 +216,11 @@ _docpipe() {
             fi
             case "${prev}" in
                 --provider)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -270,11 +270,11 @@ _docpipe() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -312,11 +312,11 @@ _docpipe() {
             fi
             case "${prev}" in
                 --provider)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -538,11 +538,11 @@ _docpipe() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -624,11 +624,11 @@ _docpipe() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -678,11 +678,11 @@ _docpipe() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -724,11 +724,11 @@ _docpipe() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
                     return 0
                     ;;
                 --config)

@@ -168,7 +168,11 @@ pub fn man_page() -> Vec<u8> {
             );
         }
     }
-    for entry in REGISTRY {
+    // A provider without a service (`local`) has no base URL to set.
+    for entry in REGISTRY
+        .iter()
+        .filter(|e| !e.info.default_base_url.is_empty())
+    {
         definition(
             &mut out,
             &base_url_var(entry.info.name),

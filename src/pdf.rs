@@ -1,23 +1,36 @@
 //! A PDF's page count read locally, so page limits are checked before upload.
 //!
-//! This is a scan, not a PDF parser: it reads the `/Count` of the page-tree nodes
-//! (`/Type /Pages`) and takes the largest, which is the root's. Page trees hidden in
-//! compressed object streams are not seen: the answer is then `None` (unknown), and
-//! the provider judges.
+//! lopdf reads the cross-reference table (or stream) and the page tree, also
+//! when they sit in compressed object streams. When lopdf cannot read the file at
+//! all (a damaged or hand-made PDF), the bytes are scanned for the page tree's
+//! `/Count` as before, so such a file's limit is still checked; an encrypted PDF
+//! or one without a visible tree answers `None` (unknown), and the provider judges.
 
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-const CHUNK: usize = 1 << 20;
-const CARRY: usize = 8 << 10;
-
 pub fn page_count(path: &Path) -> Option<u32> {
-    let file = File::open(path).ok()?;
-    page_count_from(file)
+    match lopdf::Document::load_metadata(path) {
+        Ok(m) if m.page_count > 0 => Some(m.page_count),
+        _ => scanned_count(File::open(path).ok()?),
+    }
 }
 
 pub fn page_count_from(mut reader: impl Read) -> Option<u32> {
+    let mut bytes = Vec::new();
+    reader.read_to_end(&mut bytes).ok()?;
+    match lopdf::Document::load_metadata_mem(&bytes) {
+        Ok(m) if m.page_count > 0 => Some(m.page_count),
+        _ => scanned_count(&bytes[..]),
+    }
+}
+
+const CHUNK: usize = 1 << 20;
+const CARRY: usize = 8 << 10;
+
+/// The largest `/Count` of a `/Type /Pages` node, read by scanning the bytes.
+fn scanned_count(mut reader: impl Read) -> Option<u32> {
     let mut window: Vec<u8> = Vec::with_capacity(CHUNK + CARRY);
     let mut buf = vec![0u8; CHUNK];
     let mut best: Option<u32> = None;
@@ -110,8 +123,20 @@ mod tests {
     #[test]
     fn counts_pages_of_real_pdfs() {
         assert_eq!(page_count(&fixture("demo1.pdf")), Some(13));
-        // Its page tree sits in a compressed object stream: unknown, not a guess.
-        assert_eq!(page_count(&fixture("test.pdf")), None);
+        assert_eq!(page_count(&fixture("small_ocr.pdf")), Some(8));
+        // Its page tree sits in a compressed object stream, which the byte scan
+        // alone could not see.
+        assert_eq!(page_count(&fixture("test.pdf")), Some(1));
+        assert_eq!(
+            scanned_count(File::open(fixture("test.pdf")).unwrap()),
+            None
+        );
+    }
+
+    #[test]
+    fn a_file_lopdf_refuses_falls_back_to_the_scan() {
+        let bytes = b"%PDF-1.4\n1 0 obj << /Type /Pages /Kids [] /Count 40 >> endobj\n";
+        assert_eq!(page_count_from(&bytes[..]), Some(40));
     }
 
     #[test]
@@ -124,8 +149,18 @@ mod tests {
     }
 
     #[test]
-    fn unknown_when_no_tree_is_visible() {
+    fn unknown_when_not_a_pdf() {
         assert_eq!(page_count_from(&b"%PDF-1.5 compressed"[..]), None);
         assert_eq!(page_count_from(&b""[..]), None);
+        assert_eq!(page_count(Path::new("/nonexistent.pdf")), None);
+    }
+
+    #[test]
+    fn a_truncated_pdf_is_unknown_or_counted_never_a_panic() {
+        let bytes = std::fs::read(fixture("demo1.pdf")).unwrap();
+        for cut in [10, 1000, bytes.len() / 2, bytes.len() - 10] {
+            let n = page_count_from(&bytes[..cut]);
+            assert!(n.is_none_or(|n| n <= 13), "cut at {cut}: {n:?}");
+        }
     }
 }

@@ -27,7 +27,8 @@ pub fn run(ctx: &Ctx) -> Result<i32> {
     };
     let mut out = std::io::stdout().lock();
     if !ctx.global.json {
-        writeln!(out, "config file: {config_text}\n")?;
+        writeln!(out, "config file: {config_text}")?;
+        writeln!(out, "{}\n", crate::local::ocr::status_line())?;
     }
     for entry in REGISTRY {
         let info = entry.info;
@@ -49,6 +50,7 @@ pub fn run(ctx: &Ctx) -> Result<i32> {
             None => "no".to_string(),
             Some(Upload::SignedPut) => "signed-url PUT".to_string(),
             Some(Upload::Multipart) => "multipart".to_string(),
+            Some(Upload::InProcess) => "none: read in place".to_string(),
             Some(Upload::InlineBase64 { max_bytes }) => {
                 format!("inline base64, below {}", human_bytes(max_bytes))
             }

@@ -663,10 +663,12 @@ impl Engine<'_> {
         if kind == Kind::Input {
             rec.state = State::Failed;
             let _ = self.journal.put(&rec);
+            // The provider's own hint (e.g. which provider can take it) wins.
+            let hint = typed.and_then(|t| t.hint.clone()).unwrap_or_else(|| {
+                "check the file's size, type and page count against `docpipe providers`".into()
+            });
             let err = anyhow::anyhow!("{cause:#}").context(
-                Error::input(&p.doc.input, format!("{} refused it", rec.provider)).with_hint(
-                    "check the file's size, type and page count against `docpipe providers`",
-                ),
+                Error::input(&p.doc.input, format!("{} refused it", rec.provider)).with_hint(hint),
             );
             self.failed_with(&rec, err);
             return;

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod envelope;
 pub mod gptge;
+pub mod local;
 pub mod mineru;
 pub mod mineru_dialect;
 pub mod mineru_flash;
@@ -45,6 +46,8 @@ pub enum Upload {
     Multipart,
     /// Base64 inside the JSON request, up to a size (mistralocr.app).
     InlineBase64 { max_bytes: u64 },
+    /// Read in place by docpipe itself (`local`): nothing is sent.
+    InProcess,
 }
 
 #[derive(Debug, Clone)]
@@ -549,6 +552,10 @@ pub static REGISTRY: &[Entry] = &[
     Entry {
         info: &gptge::INFO,
         build: gptge::build,
+    },
+    Entry {
+        info: &local::INFO,
+        build: local::build,
     },
 ];
 

@@ -219,3 +219,119 @@ fn broken_and_hostile_zips_are_errors_never_panics_nor_escapes() {
     // Nothing was written beside the destinations.
     assert_eq!(std::fs::read_dir(root.path()).unwrap().count(), 0);
 }
+
+/// A two-page PDF with a text layer and a correct cross-reference table.
+fn small_pdf() -> Vec<u8> {
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R /Resources << /Font << /F1 6 0 R >> >> >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R /Resources << /Font << /F1 6 0 R >> >> >>".to_string(),
+        {
+            let text = "BT /F1 24 Tf 72 700 Td (A heading) Tj /F1 11 Tf 0 -40 Td (Body text of the page, in words.) Tj ET";
+            format!("<< /Length {} >>\nstream\n{text}\nendstream", text.len())
+        },
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+/// What `-p local` must do with any PDF: give pages, or refuse it as bad input
+/// (exit 4) with a next step; never panic. The page counter the page limits use
+/// must not panic either.
+fn read_pdf(bytes: &[u8]) {
+    let _ = crate::pdf::page_count_from(bytes);
+    match crate::local::pdf::extract_bytes(bytes, "doc.pdf", &crate::local::Settings::default()) {
+        Ok(x) => assert!(x.pages.len() <= 2),
+        Err(e) => {
+            assert_eq!(e.kind, crate::error::Kind::Input, "{}", e.message);
+            assert!(e.hint.is_some(), "{}", e.message);
+        }
+    }
+}
+
+#[test]
+fn pdfs_with_broken_cross_references_are_recovered_or_refused() {
+    let good = small_pdf();
+    let x = crate::local::pdf::extract_bytes(&good, "doc.pdf", &crate::local::Settings::default())
+        .unwrap();
+    assert_eq!(x.pages.len(), 2);
+    assert!(
+        x.pages[0].contains("Body text of the page"),
+        "{:?}",
+        x.pages
+    );
+    let text = String::from_utf8(good.clone()).unwrap();
+    let xref_at = text.find("xref\n").unwrap();
+    let cases: Vec<Vec<u8>> = vec![
+        // Every offset wrong by 7 bytes.
+        text.lines()
+            .map(|l| match l.strip_suffix(" 00000 n ") {
+                Some(n) => format!("{:010} 00000 n ", n.parse::<usize>().unwrap() + 7),
+                None => l.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+            .into_bytes(),
+        // No table at all.
+        format!("{}trailer\n<< /Root 1 0 R >>\n%%EOF\n", &text[..xref_at]).into_bytes(),
+        // startxref past the end, and into the middle of an object.
+        text.replace(&format!("startxref\n{xref_at}"), "startxref\n999999")
+            .into_bytes(),
+        text.replace(&format!("startxref\n{xref_at}"), "startxref\n20")
+            .into_bytes(),
+        // A /Prev loop, and a /Size of nonsense.
+        text.replace("/Size 7", "/Size 7 /Prev 9").into_bytes(),
+        text.replace("/Size 7", "/Size 99999999999").into_bytes(),
+        // Cut inside the table and inside a stream.
+        good[..xref_at + 30].to_vec(),
+        good[..good.len() / 2].to_vec(),
+    ];
+    for case in &cases {
+        read_pdf(case);
+    }
+    let mut rng = Rng(0x9df_0c0d);
+    for _ in 0..400 {
+        read_pdf(&mangle(&mut rng, good.clone()));
+    }
+}
+
+#[test]
+fn damaged_office_files_and_csv_are_refused_never_panics() {
+    let docx = std::fs::read(crate::local::fixture("docx_01.docx")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = Rng(0x0ff1ce);
+    for i in 0..60 {
+        let bytes = mangle(&mut rng, docx.clone());
+        for ext in ["docx", "pptx", "xlsx", "csv", "html"] {
+            let path = dir.path().join(format!("d{i}.{ext}"));
+            std::fs::write(&path, &bytes).unwrap();
+            let settings = crate::local::Settings::default();
+            // The readers themselves, not the panic guard around them.
+            if let Err(e) = crate::local::extract_with(&path, ext, "doc", &settings) {
+                assert_eq!(e.kind, crate::error::Kind::Input, "{}", e.message);
+            }
+            std::fs::remove_file(&path).unwrap();
+        }
+    }
+}

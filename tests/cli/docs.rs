@@ -222,11 +222,15 @@ fn the_providers_doc_matches_the_registry() {
         if info.key_env.is_empty() {
             expect("key", "none".into());
         }
-        expect("base URL", format!("`{}`", info.default_base_url));
-        expect(
-            "base URL",
-            format!("`{}`", docpipe::config::base_url_var(info.name)),
-        );
+        if info.default_base_url.is_empty() {
+            expect("base URL", "none".into());
+        } else {
+            expect("base URL", format!("`{}`", info.default_base_url));
+            expect(
+                "base URL",
+                format!("`{}`", docpipe::config::base_url_var(info.name)),
+            );
+        }
         for ext in info.extensions {
             expect("inputs", ext.to_string());
         }
@@ -265,7 +269,9 @@ fn the_configuration_doc_lists_every_environment_variable() {
         .collect();
     for entry in docpipe::provider::REGISTRY {
         names.extend(entry.info.key_env.iter().map(|k| k.to_string()));
-        names.push(docpipe::config::base_url_var(entry.info.name));
+        if !entry.info.default_base_url.is_empty() {
+            names.push(docpipe::config::base_url_var(entry.info.name));
+        }
     }
     let missing: Vec<&String> = names
         .iter()

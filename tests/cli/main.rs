@@ -14,6 +14,7 @@ mod faults;
 mod flash;
 mod gptge;
 mod harness;
+mod local;
 mod mineru;
 mod mistral;
 mod mistralocr;

@@ -1,0 +1,369 @@
+//! Extraction inside the binary, for `-p local`: born-digital documents (PDF with
+//! a text layer, DOCX, PPTX, XLSX, CSV, HTML, TXT, MD) to markdown pages, with no
+//! network. One file per format; each is a pure function from the file to an
+//! [`Extracted`] (markdown per page or section, and the images it links).
+//!
+//! PDFs go through `pdf-inspector` (lopdf underneath), Office files through
+//! `anydoc`'s document model rendered by [`render`], HTML through `htmd`. Scanned
+//! PDF pages are OCR'd by the `tesseract` program when it is installed ([`ocr`]).
+
+pub mod csv;
+pub mod docx;
+pub mod html;
+pub mod ocr;
+pub mod pdf;
+pub mod pptx;
+pub mod render;
+pub mod text;
+pub mod xlsx;
+
+use std::path::Path;
+
+use serde_json::{json, Value};
+
+use crate::error::Error;
+use crate::provider::PageImage;
+
+/// Extensions `-p local` reads.
+pub const EXTENSIONS: &[&str] = &[
+    "pdf", "docx", "pptx", "xlsx", "csv", "html", "htm", "txt", "md", "markdown",
+];
+
+/// What the extractors give back: the markdown of each page (PDF), slide (PPTX),
+/// sheet (XLSX) or the whole document, and the images the markdown links by name.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Extracted {
+    pub pages: Vec<String>,
+    pub images: Vec<PageImage>,
+    /// 1-based pages whose text came from OCR.
+    pub ocr_pages: Vec<u32>,
+}
+
+/// Whether a document holds its text, so `auto` can route it before any upload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextLayer {
+    /// Every page has text: `local` serves it.
+    Yes,
+    /// At least one page is a scan or image without text: an OCR service (or
+    /// `tesseract`) is needed for it.
+    No,
+    /// Cannot tell (unreadable, encrypted, not a type `local` reads).
+    Unknown,
+}
+
+/// Cheap and without side effects: reads only the file. PDFs are classified by
+/// sampling their content streams (tens of ms); the Office, table, HTML and text
+/// formats always hold their text; anything else is `Unknown`.
+pub fn has_text_layer(path: &Path, ext: &str) -> TextLayer {
+    match ext {
+        "pdf" => pdf::text_layer(path),
+        e if EXTENSIONS.contains(&e) => TextLayer::Yes,
+        _ => TextLayer::Unknown,
+    }
+}
+
+/// How scanned pages are handled.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// The `tesseract` program, when found; `None` refuses scanned pages.
+    pub tesseract: Option<std::path::PathBuf>,
+    /// `--language`, passed to tesseract as `-l` (e.g. `eng`, `deu+eng`).
+    pub language: Option<String>,
+    /// 1-based pages to keep (`--pages`); `None` = all.
+    pub pages: Option<Vec<u32>>,
+}
+
+/// Extracts `path` (of type `ext`), naming it `input` in errors. A panic inside
+/// a reader (a bug for hostile input the property tests did not find) is this
+/// document's input error, not the end of a batch.
+pub fn extract(
+    path: &Path,
+    ext: &str,
+    input: &str,
+    settings: &Settings,
+) -> Result<Extracted, Error> {
+    let run = std::panic::AssertUnwindSafe(|| extract_with(path, ext, input, settings));
+    std::panic::catch_unwind(run).unwrap_or_else(|_| {
+        Err(Error::input(input, format!("the .{ext} reader failed on this file"))
+            .with_hint("try a cloud provider (e.g. -p mineru-flash), and report the file if you can share it"))
+    })
+}
+
+pub(crate) fn extract_with(
+    path: &Path,
+    ext: &str,
+    input: &str,
+    settings: &Settings,
+) -> Result<Extracted, Error> {
+    match ext {
+        "pdf" => pdf::extract(path, input, settings),
+        "docx" => docx::extract(path, input),
+        "pptx" => pptx::extract(path, input),
+        "xlsx" => xlsx::extract(path, input),
+        "csv" => csv::extract(path, input),
+        "html" | "htm" => html::extract(path, input),
+        "txt" | "md" | "markdown" => text::extract(path, input),
+        other => Err(
+            Error::input(input, format!(".{other} files are not read by local"))
+                .with_hint(format!("local takes: {}", EXTENSIONS.join(", "))),
+        ),
+    }
+}
+
+/// The JSON answer `parse` saves and `--format json` prints: each page's
+/// markdown and the blocks (headings, paragraphs, lists, tables, images, code)
+/// with their 1-based page numbers.
+pub fn answer_json(kind: &str, x: &Extracted) -> Value {
+    let pages: Vec<Value> = x
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, md)| json!({"index": i, "markdown": md}))
+        .collect();
+    let mut blocks = Vec::new();
+    for (i, md) in x.pages.iter().enumerate() {
+        for block in blocks_of(md) {
+            let mut b = block;
+            b["page"] = json!(i + 1);
+            blocks.push(b);
+        }
+    }
+    json!({
+        "provider": "local",
+        "type": kind,
+        "page_count": x.pages.len(),
+        "ocr_pages": x.ocr_pages,
+        "pages": pages,
+        "blocks": blocks,
+    })
+}
+
+/// Splits one page's markdown into typed blocks at blank lines (fenced code
+/// kept whole).
+pub fn blocks_of(markdown: &str) -> Vec<Value> {
+    let mut chunks: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut in_fence = false;
+    for line in markdown.lines() {
+        if line.trim_start().starts_with("```") {
+            in_fence = !in_fence;
+        }
+        if line.trim().is_empty() && !in_fence {
+            if !current.trim().is_empty() {
+                chunks.push(std::mem::take(&mut current));
+            }
+            current.clear();
+            continue;
+        }
+        if !current.is_empty() {
+            current.push('\n');
+        }
+        current.push_str(line);
+    }
+    if !current.trim().is_empty() {
+        chunks.push(current);
+    }
+    chunks
+        .into_iter()
+        .map(|text| {
+            let t = text.trim_start();
+            let hashes = t.chars().take_while(|c| *c == '#').count();
+            if (1..=6).contains(&hashes) && t[hashes..].starts_with(' ') && !t.contains('\n') {
+                return json!({"type": "heading", "level": hashes, "text": t[hashes..].trim()});
+            }
+            let kind = if t.starts_with("```") {
+                "code"
+            } else if t.starts_with('|') {
+                "table"
+            } else if t.starts_with("![") && !t.contains('\n') {
+                "image"
+            } else if is_list_line(t) {
+                "list"
+            } else {
+                "text"
+            };
+            json!({"type": kind, "text": text})
+        })
+        .collect()
+}
+
+fn is_list_line(line: &str) -> bool {
+    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
+        return true;
+    }
+    let digits = line.chars().take_while(char::is_ascii_alphanumeric).count();
+    (1..=4).contains(&digits) && line[digits..].starts_with(". ")
+}
+
+/// A zip-based document (DOCX, PPTX, XLSX) checked against the caps of result
+/// unpacking (`unpack::Limits`: entries and total declared size) before it is
+/// opened; the extractor then enforces its own caps on the bytes it inflates, so
+/// a member that lies about its size is stopped too.
+pub fn check_zip(path: &Path, input: &str) -> Result<(), Error> {
+    check_zip_with(path, input, crate::unpack::Limits::configured())
+}
+
+fn check_zip_with(path: &Path, input: &str, limits: crate::unpack::Limits) -> Result<(), Error> {
+    let refuse = |what: String| {
+        Error::input(input, what).with_hint(
+            "check that the file is the document you meant; a file this size needs a cloud provider (e.g. -p mineru)",
+        )
+    };
+    let file = std::fs::File::open(path)
+        .map_err(|e| Error::input(input, format!("cannot read the file: {e}")))?;
+    let mut zip = zip::ZipArchive::new(file).map_err(|e| {
+        Error::input(
+            input,
+            format!("not a readable Office file (damaged zip: {e})"),
+        )
+        .with_hint("open and save it again in its application, or check that the download finished")
+    })?;
+    if zip.len() > limits.max_entries {
+        return Err(refuse(format!(
+            "holds {} zip entries, over the limit of {}",
+            zip.len(),
+            limits.max_entries
+        )));
+    }
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let entry = zip.by_index_raw(i).map_err(|e| {
+            Error::input(
+                input,
+                format!("not a readable Office file (damaged zip: {e})"),
+            )
+            .with_hint("open and save it again in its application")
+        })?;
+        total = total.saturating_add(entry.size());
+        if total > limits.max_total_bytes {
+            return Err(refuse(format!(
+                "would unpack to over {} (a zip bomb?)",
+                crate::provider::human_bytes(limits.max_total_bytes)
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// An anydoc error as docpipe's: what is wrong with the input, and what to do.
+pub fn convert_error(input: &str, e: anydoc::ConvertError) -> Error {
+    use anydoc::ConvertError as C;
+    match e {
+        C::Encrypted => Error::input(input, "the document is encrypted (password-protected)")
+            .with_hint("remove the password in its application and try again"),
+        C::ResourceLimit { limit, detail } => Error::input(
+            input,
+            format!("over a safety limit while reading it ({limit}: {detail})"),
+        )
+        .with_hint("split the document, or use a cloud provider (e.g. -p mineru)"),
+        C::Io(e) => Error::input(input, format!("cannot read the file: {e}"))
+            .with_hint("check that the file exists and is readable"),
+        other => Error::input(input, format!("cannot be read: {other}")).with_hint(
+            "open and save it again in its application, or check that the download finished",
+        ),
+    }
+}
+
+/// The file's bytes, or an input error naming it.
+pub fn read(path: &Path, input: &str) -> Result<Vec<u8>, Error> {
+    std::fs::read(path).map_err(|e| {
+        Error::input(input, format!("cannot read the file: {e}"))
+            .with_hint("check that the file exists and is readable")
+    })
+}
+
+#[cfg(test)]
+pub(crate) fn fixture(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/documents")
+        .join(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_are_typed_and_numbered_by_page() {
+        let x = Extracted {
+            pages: vec![
+                "# Title\n\nSome text\nmore.\n\n- a\n- b".into(),
+                "| a | b |\n| --- | --- |\n\n```\nx\n\ny\n```\n\n![](img-0.png)".into(),
+            ],
+            ..Extracted::default()
+        };
+        let answer = answer_json("pdf", &x);
+        let kinds: Vec<(String, u64)> = answer["blocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| {
+                (
+                    b["type"].as_str().unwrap().to_string(),
+                    b["page"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        let want = [
+            ("heading", 1),
+            ("text", 1),
+            ("list", 1),
+            ("table", 2),
+            ("code", 2),
+            ("image", 2),
+        ];
+        assert_eq!(
+            kinds,
+            want.iter()
+                .map(|(k, p)| (k.to_string(), *p))
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(answer["blocks"][0]["level"], 1);
+        assert_eq!(answer["page_count"], 2);
+    }
+
+    #[test]
+    fn text_layer_by_type() {
+        assert_eq!(
+            has_text_layer(&fixture("docx_01.docx"), "docx"),
+            TextLayer::Yes
+        );
+        assert_eq!(
+            has_text_layer(Path::new("x.png"), "png"),
+            TextLayer::Unknown
+        );
+        assert_eq!(has_text_layer(&fixture("demo1.pdf"), "pdf"), TextLayer::Yes);
+        assert_eq!(
+            has_text_layer(&fixture("small_ocr.pdf"), "pdf"),
+            TextLayer::No
+        );
+        assert_eq!(
+            has_text_layer(Path::new("/nonexistent.pdf"), "pdf"),
+            TextLayer::Unknown
+        );
+    }
+
+    #[test]
+    fn a_zip_bomb_is_refused_before_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bomb.docx");
+        let mut w = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        w.start_file("word/document.xml", opts).unwrap();
+        // 64 MiB of zeros deflate to ~64 KB; the cap here is 16 MiB (the same
+        // check runs with unpack's configured caps, 8 GiB by default).
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..64 {
+            std::io::Write::write_all(&mut w, &zeros).unwrap();
+        }
+        w.finish().unwrap();
+        let limits = crate::unpack::Limits {
+            max_entries: 10,
+            max_total_bytes: 16 << 20,
+        };
+        let err = check_zip_with(&path, "bomb.docx", limits).unwrap_err();
+        assert_eq!(err.kind, crate::error::Kind::Input);
+        assert!(err.message.contains("zip bomb"), "{}", err.message);
+    }
+}

@@ -1,0 +1,245 @@
+//! PDF → markdown per page with `pdf-inspector`: reading order (multi-column
+//! pages too), headings from font size and weight, lists, tables found from
+//! ruling lines and alignment. Pages without a usable text layer are OCR'd by
+//! `tesseract` when it is installed, else the document is refused (exit 4).
+
+use std::path::Path;
+
+use pdf_inspector::PdfError;
+
+use super::{ocr, read, Extracted, Settings, TextLayer};
+use crate::error::Error;
+
+/// The cloud provider named when a scan cannot be read locally.
+const CLOUD_HINT: &str = "-p mineru-flash (no key needed) or -p mistral";
+
+pub fn extract(path: &Path, input: &str, settings: &Settings) -> Result<Extracted, Error> {
+    let bytes = read(path, input)?;
+    extract_bytes(&bytes, input, settings)
+}
+
+pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<Extracted, Error> {
+    let wanted: Option<Vec<u32>> = settings
+        .pages
+        .as_ref()
+        .map(|p| p.iter().map(|n| n.saturating_sub(1)).collect());
+    let result = pdf_inspector::extract_pages_markdown_mem(bytes, wanted.as_deref())
+        .map_err(|e| pdf_error(input, e))?;
+    let scans: Vec<u32> = result
+        .pages
+        .iter()
+        .filter(|p| p.needs_ocr)
+        .map(|p| p.page + 1)
+        .collect();
+    if !scans.is_empty() && settings.tesseract.is_none() {
+        return Err(Error::input(
+            input,
+            format!(
+                "{} without a text layer (a scan?), and tesseract is not installed",
+                describe_pages(&scans, result.pages.len())
+            ),
+        )
+        .with_hint(format!(
+            "install tesseract (Debian/Ubuntu: apt-get install tesseract-ocr) to OCR it locally, or use a cloud provider: {CLOUD_HINT}"
+        )));
+    }
+    let mut pages = Vec::with_capacity(result.pages.len());
+    let mut ocr_pages = Vec::new();
+    let loaded = if scans.is_empty() {
+        None
+    } else {
+        Some(lopdf::Document::load_mem(bytes).map_err(|e| {
+            Error::input(input, format!("cannot be read for OCR: {e}"))
+                .with_hint(format!("use a cloud provider: {CLOUD_HINT}"))
+        })?)
+    };
+    for page in result.pages {
+        if !page.needs_ocr {
+            pages.push(page.markdown);
+            continue;
+        }
+        let (Some(doc), Some(tesseract)) = (&loaded, &settings.tesseract) else {
+            unreachable!("scans are refused above without tesseract")
+        };
+        let text = ocr::pdf_page(doc, page.page + 1, tesseract, settings.language.as_deref())
+            .map_err(|e| {
+                Error::input(input, format!("page {}: OCR failed: {e:#}", page.page + 1))
+                    .with_hint(format!("use a cloud provider: {CLOUD_HINT}"))
+            })?;
+        // Text the layer had is kept when OCR finds nothing.
+        pages.push(if text.trim().is_empty() {
+            page.markdown
+        } else {
+            text
+        });
+        ocr_pages.push(page.page + 1);
+    }
+    Ok(Extracted {
+        pages,
+        images: Vec::new(),
+        ocr_pages,
+    })
+}
+
+fn describe_pages(pages: &[u32], total: usize) -> String {
+    if pages.len() == total {
+        return if total == 1 {
+            "its page is".to_string()
+        } else {
+            format!("all {total} pages are")
+        };
+    }
+    let list: Vec<String> = pages.iter().take(10).map(u32::to_string).collect();
+    let more = if pages.len() > 10 { ", …" } else { "" };
+    format!(
+        "page{} {}{more} of {total} {}",
+        if pages.len() == 1 { "" } else { "s" },
+        list.join(", "),
+        if pages.len() == 1 { "is" } else { "are" }
+    )
+}
+
+pub fn pdf_error(input: &str, e: PdfError) -> Error {
+    match e {
+        PdfError::Encrypted => Error::input(input, "the PDF is encrypted (password-protected)")
+            .with_hint(format!(
+                "remove the password (e.g. qpdf --decrypt) and try again, or use a cloud provider: {CLOUD_HINT}"
+            )),
+        PdfError::NotAPdf(why) => Error::input(input, format!("not a PDF ({why})"))
+            .with_hint("check that it is the document you meant"),
+        PdfError::Io(e) => Error::input(input, format!("cannot read the file: {e}"))
+            .with_hint("check that the file exists and is readable"),
+        other => Error::input(input, format!("a damaged PDF that cannot be read: {other}"))
+            .with_hint(format!(
+                "check that the download finished, repair it (e.g. qpdf in.pdf out.pdf), or try a cloud provider: {CLOUD_HINT}"
+            )),
+    }
+}
+
+/// See [`super::has_text_layer`].
+pub fn text_layer(path: &Path) -> TextLayer {
+    let Ok(bytes) = std::fs::read(path) else {
+        return TextLayer::Unknown;
+    };
+    match pdf_inspector::classify_pdf_mem(&bytes) {
+        Ok(c) if c.pages_needing_ocr.is_empty() && c.page_count > 0 => TextLayer::Yes,
+        Ok(c) if c.page_count > 0 => TextLayer::No,
+        _ => TextLayer::Unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::local::fixture;
+
+    fn no_ocr() -> Settings {
+        Settings::default()
+    }
+
+    #[test]
+    fn demo1_gives_its_13_pages_with_headings() {
+        let x = extract(&fixture("demo1.pdf"), "demo1.pdf", &no_ocr()).unwrap();
+        assert_eq!(x.pages.len(), 13);
+        let md = x.pages.join("\n\n");
+        assert!(md.lines().any(|l| l.starts_with('#')), "no heading:\n{md}");
+        // A phrase of its first page, in reading order.
+        let mineru = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/mineru-output/demo1/demo1.md"),
+        )
+        .unwrap();
+        let words = |s: &str| -> std::collections::HashSet<String> {
+            s.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| w.len() > 3)
+                .map(str::to_lowercase)
+                .collect()
+        };
+        let (ours, theirs) = (words(&md), words(&mineru));
+        let shared = theirs.intersection(&ours).count() as f64 / theirs.len() as f64;
+        assert!(shared > 0.9, "only {shared:.2} of MinerU's words");
+    }
+
+    #[test]
+    fn pages_option_keeps_only_those_pages() {
+        let settings = Settings {
+            pages: Some(vec![2, 3]),
+            ..Settings::default()
+        };
+        let x = extract(&fixture("demo1.pdf"), "demo1.pdf", &settings).unwrap();
+        assert_eq!(x.pages.len(), 2);
+    }
+
+    #[test]
+    fn a_scan_without_tesseract_is_refused_with_a_cloud_hint() {
+        let err = extract(&fixture("small_ocr.pdf"), "small_ocr.pdf", &no_ocr()).unwrap_err();
+        assert_eq!(err.kind, crate::error::Kind::Input);
+        assert!(
+            err.message.contains("without a text layer"),
+            "{}",
+            err.message
+        );
+        assert!(err.hint.unwrap().contains("-p mineru-flash"));
+    }
+
+    #[test]
+    fn a_scan_is_ocrd_when_tesseract_is_installed() {
+        let Some(tesseract) = ocr::find_tesseract() else {
+            eprintln!("tesseract not installed: the OCR path is not exercised here");
+            return;
+        };
+        // One page of the eight: tesseract takes seconds a page.
+        let settings = Settings {
+            tesseract: Some(tesseract),
+            pages: Some(vec![1]),
+            ..Settings::default()
+        };
+        let x = extract(&fixture("small_ocr.pdf"), "small_ocr.pdf", &settings).unwrap();
+        assert_eq!(x.ocr_pages, vec![1]);
+        // The page is Chinese; with only English installed the words are
+        // wrong but many: the page image reached tesseract whole.
+        assert!(
+            x.pages[0].chars().filter(|c| !c.is_whitespace()).count() > 200,
+            "{:?}",
+            x.pages
+        );
+    }
+
+    #[test]
+    fn encrypted_truncated_and_garbage_pdfs_are_input_errors() {
+        let demo = std::fs::read(fixture("demo1.pdf")).unwrap();
+        let cases: Vec<(&str, Vec<u8>)> = vec![
+            ("truncated", demo[..demo.len() / 3].to_vec()),
+            ("garbage", b"%PDF-1.7\n\x00\x01garbage".to_vec()),
+            ("empty", Vec::new()),
+        ];
+        for (name, bytes) in cases {
+            match extract_bytes(&bytes, name, &no_ocr()) {
+                Ok(x) => assert!(x.pages.len() <= 13, "{name}"),
+                Err(e) => {
+                    assert_eq!(e.kind, crate::error::Kind::Input, "{name}");
+                    assert!(e.hint.is_some(), "{name}");
+                }
+            }
+        }
+        let err = extract_bytes(&encrypted_pdf(), "locked.pdf", &no_ocr()).unwrap_err();
+        assert!(err.message.contains("encrypted"), "{}", err.message);
+    }
+
+    /// A small PDF encrypted with a user password (RC4, standard handler).
+    pub(crate) fn encrypted_pdf() -> Vec<u8> {
+        let mut doc = lopdf::Document::load(fixture("demo1.pdf")).unwrap();
+        let state = lopdf::EncryptionState::try_from(lopdf::EncryptionVersion::V2 {
+            document: &doc,
+            owner_password: "owner",
+            user_password: "user",
+            key_length: 128,
+            permissions: lopdf::Permissions::all(),
+        })
+        .unwrap();
+        doc.encrypt(&state).unwrap();
+        let mut out = Vec::new();
+        doc.save_to(&mut out).unwrap();
+        out
+    }
+}

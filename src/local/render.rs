@@ -1,0 +1,341 @@
+//! anydoc's document model → markdown, with embedded images written as links to
+//! files that go beside the markdown (`img-<n>.<ext>`), which anydoc's own
+//! renderer leaves out.
+
+use anydoc::model::{
+    Block, Cell, CellSlot, Document, ImageSource, Inline, LinkTarget, List, Style, Table,
+};
+
+use crate::provider::PageImage;
+
+/// The markdown of `doc` split into sections at each level-`split_at` heading
+/// (a slide, a sheet) or kept whole (`None`), and the images it links.
+pub fn render(doc: &Document, split_at: Option<u8>) -> (Vec<String>, Vec<PageImage>) {
+    let mut r = Renderer {
+        doc,
+        images: Vec::new(),
+    };
+    let mut sections: Vec<String> = vec![String::new()];
+    for block in &doc.blocks {
+        let starts_section =
+            matches!(block, Block::Heading { level, .. } if Some(*level) == split_at);
+        if starts_section && !sections.last().is_some_and(|s| s.trim().is_empty()) {
+            sections.push(String::new());
+        }
+        let text = r.block(block, "");
+        let current = sections.last_mut().expect("one section at least");
+        push_block(current, &text);
+    }
+    if !doc.notes.is_empty() {
+        let mut notes = String::new();
+        for note in &doc.notes {
+            let body: Vec<String> = note.blocks.iter().map(|b| r.block(b, "")).collect();
+            push_block(&mut notes, &format!("[^{}]: {}", note.id, body.join(" ")));
+        }
+        let current = sections.last_mut().expect("one section at least");
+        push_block(current, &notes);
+    }
+    sections.retain(|s| !s.trim().is_empty());
+    (sections, r.images)
+}
+
+fn push_block(out: &mut String, text: &str) {
+    if text.trim().is_empty() {
+        return;
+    }
+    if !out.is_empty() {
+        out.push_str("\n\n");
+    }
+    out.push_str(text.trim_end());
+}
+
+struct Renderer<'a> {
+    doc: &'a Document,
+    images: Vec<PageImage>,
+}
+
+impl Renderer<'_> {
+    fn block(&mut self, block: &Block, indent: &str) -> String {
+        match block {
+            Block::Heading { level, content, .. } => {
+                let text = self.inlines(content).replace('\n', " ");
+                if text.trim().is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "{} {}",
+                        "#".repeat((*level).clamp(1, 6) as usize),
+                        text.trim()
+                    )
+                }
+            }
+            Block::Paragraph(inlines) => self.inlines(inlines).trim().to_string(),
+            Block::List(list) => self.list(list, indent),
+            Block::Table(table) => self.table(table),
+            Block::BlockQuote(blocks) => blocks
+                .iter()
+                .map(|b| self.block(b, ""))
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+                .join("\n\n")
+                .lines()
+                .map(|l| format!("> {l}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            Block::CodeBlock { lang, text } => {
+                format!(
+                    "```{}\n{}\n```",
+                    lang.as_deref().unwrap_or(""),
+                    text.trim_end()
+                )
+            }
+            Block::Rule => "---".to_string(),
+            Block::Math(tex) => format!("$$\n{tex}\n$$"),
+        }
+    }
+
+    fn list(&mut self, list: &List, indent: &str) -> String {
+        let mut lines = Vec::new();
+        for (i, item) in list.items.iter().enumerate() {
+            let marker = item
+                .marker_label
+                .clone()
+                .filter(|m| !m.trim().is_empty() && list.ordered())
+                .unwrap_or_else(|| list.marker.label(list.start + i as u64));
+            let inner = format!("{indent}{}", " ".repeat(marker.chars().count() + 1));
+            let mut first = true;
+            for block in &item.blocks {
+                let text = self.block(block, &inner);
+                if text.is_empty() {
+                    continue;
+                }
+                if first && !matches!(block, Block::List(_)) {
+                    let mut it = text.lines();
+                    lines.push(format!("{indent}{marker} {}", it.next().unwrap_or("")));
+                    lines.extend(it.map(|l| format!("{inner}{l}")));
+                    first = false;
+                } else if matches!(block, Block::List(_)) {
+                    if first {
+                        lines.push(format!("{indent}{marker}"));
+                        first = false;
+                    }
+                    lines.push(text);
+                } else {
+                    lines.extend(text.lines().map(|l| format!("{inner}{l}")));
+                }
+            }
+            if first {
+                lines.push(format!("{indent}{marker}"));
+            }
+        }
+        lines.join("\n")
+    }
+
+    fn table(&mut self, table: &Table) -> String {
+        let width = table.grid.iter().map(Vec::len).max().unwrap_or(0);
+        if width == 0 {
+            return String::new();
+        }
+        let rows: Vec<Vec<String>> = table
+            .grid
+            .iter()
+            .map(|row| {
+                let mut cells: Vec<String> = row
+                    .iter()
+                    .map(|slot| match slot {
+                        CellSlot::Origin(cell) => self.cell(cell),
+                        CellSlot::Covered { .. } => String::new(),
+                    })
+                    .collect();
+                cells.resize(width, String::new());
+                cells
+            })
+            .collect();
+        table_markdown(&rows)
+    }
+
+    fn cell(&mut self, cell: &Cell) -> String {
+        cell.blocks
+            .iter()
+            .map(|b| self.block(b, ""))
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join("<br>")
+            .replace('\n', "<br>")
+    }
+
+    fn inlines(&mut self, inlines: &[Inline]) -> String {
+        let mut out = String::new();
+        for inline in inlines {
+            match inline {
+                Inline::Text { text, style } => out.push_str(&styled(text, *style)),
+                Inline::Link { content, target } => {
+                    let text = self.inlines(content);
+                    match target {
+                        LinkTarget::External(url) | LinkTarget::Relative(url)
+                            if !url.is_empty() =>
+                        {
+                            out.push_str(&format!("[{}]({})", text.trim(), url.replace(' ', "%20")))
+                        }
+                        _ => out.push_str(&text),
+                    }
+                }
+                Inline::Image { alt, source } => out.push_str(&self.image(alt, source)),
+                Inline::Anchor(_) => {}
+                Inline::NoteRef(id) => out.push_str(&format!("[^{id}]")),
+                Inline::LineBreak => out.push('\n'),
+                Inline::Math(tex) => out.push_str(&format!("${tex}$")),
+                Inline::Checkbox(checked) => out.push_str(anydoc::model::checkbox_text(*checked)),
+            }
+        }
+        out
+    }
+
+    fn image(&mut self, alt: &str, source: &ImageSource) -> String {
+        let alt = alt.trim().replace(['[', ']', '\n'], " ");
+        match source {
+            // Remote images are named, never fetched.
+            ImageSource::External(url) => format!("![{alt}]({})", url.replace(' ', "%20")),
+            ImageSource::Asset(id) => {
+                let Some(asset) = self.doc.assets.iter().find(|a| a.id == *id) else {
+                    return alt;
+                };
+                let name = format!(
+                    "img-{}.{}",
+                    id.0,
+                    extension(&asset.media_type, &asset.origin_part)
+                );
+                if !self.images.iter().any(|i| i.name == name) {
+                    self.images.push(PageImage {
+                        name: name.clone(),
+                        bytes: asset.bytes.clone(),
+                    });
+                }
+                format!("![{alt}]({name})")
+            }
+            ImageSource::Unavailable => alt,
+        }
+    }
+}
+
+/// A file extension for an embedded image: from its media type, else from its
+/// part name, else `bin`.
+fn extension(media_type: &str, part: &str) -> String {
+    let from_type = match media_type {
+        "image/png" => Some("png"),
+        "image/jpeg" => Some("jpeg"),
+        "image/gif" => Some("gif"),
+        "image/bmp" => Some("bmp"),
+        "image/tiff" => Some("tiff"),
+        "image/svg+xml" => Some("svg"),
+        "image/webp" => Some("webp"),
+        "image/x-emf" | "image/emf" => Some("emf"),
+        "image/x-wmf" | "image/wmf" => Some("wmf"),
+        _ => None,
+    };
+    if let Some(ext) = from_type {
+        return ext.to_string();
+    }
+    part.rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .filter(|e| !e.is_empty() && e.len() <= 5 && e.chars().all(|c| c.is_ascii_alphanumeric()))
+        .unwrap_or_else(|| "bin".to_string())
+}
+
+fn styled(text: &str, style: Style) -> String {
+    if text.trim().is_empty() {
+        return text.to_string();
+    }
+    // Markers go inside the surrounding spaces, or markdown does not see them.
+    let lead = &text[..text.len() - text.trim_start().len()];
+    let trail = &text[text.trim_end().len()..];
+    let mut core = text.trim().to_string();
+    if style.code {
+        core = format!("`{core}`");
+    } else {
+        core = escape(&core);
+    }
+    if style.strike {
+        core = format!("~~{core}~~");
+    }
+    if style.italic {
+        core = format!("*{core}*");
+    }
+    if style.bold {
+        core = format!("**{core}**");
+    }
+    format!("{lead}{core}{trail}")
+}
+
+/// Escapes what would otherwise turn plain text into markup inside a line.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '*' | '_' | '`' | '|' | '<') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A markdown table: the first row is the header; `|` in cells escaped.
+pub fn table_markdown(rows: &[Vec<String>]) -> String {
+    let Some(first) = rows.first() else {
+        return String::new();
+    };
+    let width = first.len().max(1);
+    let line = |cells: &[String]| {
+        let mut s = String::from("|");
+        for i in 0..width {
+            let cell = cells.get(i).map_or("", String::as_str);
+            s.push(' ');
+            s.push_str(&cell.replace('|', "\\|").replace('\n', " "));
+            s.push_str(" |");
+        }
+        s
+    };
+    let mut out = line(first);
+    out.push('\n');
+    out.push('|');
+    out.push_str(&" --- |".repeat(width));
+    for row in &rows[1..] {
+        out.push('\n');
+        out.push_str(&line(row));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn styles_wrap_the_words_not_the_spaces() {
+        let bold = Style {
+            bold: true,
+            ..Style::PLAIN
+        };
+        assert_eq!(styled(" word ", bold), " **word** ");
+        assert_eq!(styled("a*b", Style::PLAIN), "a\\*b");
+    }
+
+    #[test]
+    fn tables_escape_pipes_and_pad_rows() {
+        let rows = vec![
+            vec!["a".to_string(), "b|c".to_string()],
+            vec!["1".to_string()],
+        ];
+        assert_eq!(
+            table_markdown(&rows),
+            "| a | b\\|c |\n| --- | --- |\n| 1 |  |"
+        );
+    }
+
+    #[test]
+    fn image_extensions_come_from_type_then_part() {
+        assert_eq!(extension("image/png", "word/media/x.jpg"), "png");
+        assert_eq!(extension("", "word/media/image1.JPG"), "jpg");
+        assert_eq!(extension("", "word/media/../../etc"), "bin");
+    }
+}

@@ -1,0 +1,237 @@
+//! `-p local` end to end: the real binary, no fake and no network (the test
+//! environment has no proxy, no base URL and an empty PATH unless a test sets it).
+
+use std::fs;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::harness::{stderr_of, stdout_of, tree, Env};
+
+/// A file in the work folder.
+fn file(env: &Env, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let path = env.work.path().join(name);
+    fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn local(env: &Env) -> assert_cmd::Command {
+    let mut cmd = env.bare();
+    cmd.args(["-p", "local"]);
+    cmd
+}
+
+#[test]
+fn ocr_of_a_born_digital_pdf_needs_no_network_and_no_key() {
+    let env = Env::new();
+    let doc = env.doc("demo1.pdf", "demo1.pdf");
+    let out = local(&env).arg("ocr").arg(&doc).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let md = stdout_of(&out);
+    assert!(
+        md.contains("# The response of flow duration curves to afforestation"),
+        "{}",
+        &md[..md.len().min(2000)]
+    );
+    assert!(md.split_whitespace().count() > 5000);
+}
+
+#[test]
+fn json_answer_has_each_page_and_blocks_with_page_numbers() {
+    let env = Env::new();
+    let doc = env.doc("demo1.pdf", "demo1.pdf");
+    let out = local(&env)
+        .args(["ocr", "--format", "json"])
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let answer: Value = serde_json::from_str(&stdout_of(&out)).unwrap();
+    assert_eq!(answer["provider"], "local");
+    assert_eq!(answer["pages"].as_array().unwrap().len(), 13);
+    let blocks = answer["blocks"].as_array().unwrap();
+    let pages: std::collections::BTreeSet<u64> =
+        blocks.iter().map(|b| b["page"].as_u64().unwrap()).collect();
+    assert_eq!(pages.len(), 13, "blocks from every page");
+    assert!(blocks.iter().any(|b| b["type"] == "heading"));
+}
+
+#[test]
+fn parse_writes_full_md_images_and_the_json_like_the_cloud_providers() {
+    let env = Env::new();
+    let doc = env.doc("docx_01.docx", "report.docx");
+    let out = local(&env)
+        .args(["parse", "-o"])
+        .arg(env.out())
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let dir = env.out().join("report");
+    let files = tree(&dir);
+    assert!(files.contains(&"full.md".to_string()), "{files:?}");
+    assert!(files.contains(&"response.json".to_string()), "{files:?}");
+    let images: Vec<&String> = files.iter().filter(|f| f.starts_with("images/")).collect();
+    assert!(!images.is_empty(), "{files:?}");
+    let md = fs::read_to_string(dir.join("full.md")).unwrap();
+    for image in &images {
+        assert!(md.contains(&format!("]({image})")), "{image} not linked");
+    }
+    let answer: Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("response.json")).unwrap()).unwrap();
+    assert!(answer["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|b| b["page"] == 1));
+}
+
+#[test]
+fn ocr_to_a_folder_writes_the_markdown_and_its_images_folder() {
+    let env = Env::new();
+    let doc = env.doc("docx_01.docx", "report.docx");
+    let out = local(&env)
+        .args(["ocr", "-o"])
+        .arg(env.out())
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let md = fs::read_to_string(env.out().join("report.md")).unwrap();
+    let images = tree(&env.out().join("report_images"));
+    assert!(!images.is_empty());
+    for image in images {
+        assert!(md.contains(&format!("](report_images/{image})")), "{image}");
+    }
+}
+
+#[test]
+fn slides_sheets_csv_html_and_text_are_read() {
+    let env = Env::new();
+    let csv = file(&env, "t.csv", b"a,b\n1,2\n");
+    let html = file(
+        &env,
+        "t.html",
+        b"<h1>Hello</h1><p>World <script>alert('x')</script></p>",
+    );
+    let txt = file(&env, "t.txt", b"plain words\n");
+    let cases: Vec<(std::path::PathBuf, &str)> = vec![
+        (env.doc("pptx_01.pptx", "deck.pptx"), "# "),
+        (env.doc("xlsx_01.xlsx", "book.xlsx"), "| --- |"),
+        (csv, "| a | b |\n| --- | --- |\n| 1 | 2 |"),
+        (html, "# Hello"),
+        (txt, "plain words"),
+    ];
+    for (path, want) in cases {
+        let out = local(&env).arg("ocr").arg(&path).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            path.display(),
+            stderr_of(&out)
+        );
+        let md = stdout_of(&out);
+        assert!(md.contains(want), "{}: {md}", path.display());
+        assert!(!md.contains("alert"), "{md}");
+    }
+}
+
+#[test]
+fn a_scan_without_tesseract_exits_4_naming_a_cloud_provider() {
+    let env = Env::new();
+    let doc = env.doc("small_ocr.pdf", "scan.pdf");
+    // The base environment has no PATH: tesseract cannot be found.
+    let out = local(&env).arg("ocr").arg(&doc).output().unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(err.contains("without a text layer"), "{err}");
+    assert!(err.contains("tesseract is not installed"), "{err}");
+    assert!(
+        err.contains("hint:") && err.contains("-p mineru-flash"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_scan_is_ocrd_by_tesseract_when_it_is_on_path() {
+    let Some(dir) = ["/usr/bin", "/usr/local/bin"]
+        .into_iter()
+        .find(|d| Path::new(d).join("tesseract").exists())
+    else {
+        eprintln!("tesseract not installed: the OCR path is not exercised here");
+        return;
+    };
+    let env = Env::new();
+    let doc = env.doc("small_ocr.pdf", "scan.pdf");
+    let out = local(&env)
+        .env("PATH", dir)
+        .args(["ocr", "--format", "json", "--pages", "2"])
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let answer: Value = serde_json::from_str(&stdout_of(&out)).unwrap();
+    assert_eq!(answer["ocr_pages"], serde_json::json!([2]));
+    let text = answer["pages"][0]["markdown"].as_str().unwrap();
+    assert!(
+        text.chars().filter(|c| !c.is_whitespace()).count() > 200,
+        "{text}"
+    );
+}
+
+#[test]
+fn an_encrypted_pdf_exits_4_and_says_so() {
+    let env = Env::new();
+    let mut pdf = lopdf::Document::load(crate::harness::fixture_path("demo1.pdf")).unwrap();
+    let state = lopdf::EncryptionState::try_from(lopdf::EncryptionVersion::V2 {
+        document: &pdf,
+        owner_password: "owner",
+        user_password: "user",
+        key_length: 128,
+        permissions: lopdf::Permissions::all(),
+    })
+    .unwrap();
+    pdf.encrypt(&state).unwrap();
+    let path = file(&env, "locked.pdf", b"");
+    pdf.save(&path).unwrap();
+    let out = local(&env).arg("ocr").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("locked.pdf") && err.contains("encrypted"),
+        "{err}"
+    );
+    assert!(err.contains("hint:"), "{err}");
+}
+
+#[test]
+fn damaged_documents_exit_4_with_a_next_step() {
+    let env = Env::new();
+    let docx = fs::read(crate::harness::fixture_path("docx_01.docx")).unwrap();
+    let pdf = fs::read(crate::harness::fixture_path("demo1.pdf")).unwrap();
+    let cut_docx = file(&env, "cut.docx", &docx[..docx.len() / 2]);
+    let junk_pdf = file(&env, "junk.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog");
+    let cut_pdf = file(&env, "cut.pdf", &pdf[..pdf.len() / 4]);
+    for path in [cut_docx, junk_pdf, cut_pdf] {
+        let out = local(&env).arg("ocr").arg(&path).output().unwrap();
+        let err = stderr_of(&out);
+        // A truncated PDF may still give the pages it holds; never a crash.
+        match out.status.code() {
+            Some(0) => assert!(!stdout_of(&out).is_empty()),
+            Some(4) => assert!(err.contains("hint:"), "{err}"),
+            other => panic!("{}: exit {other:?}: {err}", path.display()),
+        }
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn urls_are_refused_before_any_request() {
+    let env = Env::new();
+    let out = local(&env)
+        .args(["ocr", "https://example.invalid/a.pdf"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("not URLs"));
+}
