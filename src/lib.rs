@@ -11,6 +11,7 @@ pub mod http;
 pub mod input;
 pub mod interrupt;
 pub mod journal;
+pub mod mcp;
 pub mod options;
 pub mod output;
 pub mod pdf;

@@ -66,6 +66,7 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
         Command::Fetch(args) => tasks::fetch(&ctx, &args.ids),
         Command::Providers => providers::run(&ctx),
         Command::Completions(args) => completions::run(args.shell),
+        Command::Mcp(args) => crate::mcp::run(&ctx, &args),
     }
 }
 

@@ -244,17 +244,19 @@ pub fn run(ctx: &Ctx, command: Command, args: &ExtractArgs) -> Result<i32> {
     } else {
         Order::Input
     };
-    run_with(ctx, command, args, Some(order), &Hooks::default()).map(|(code, _)| code)
+    run_with(ctx, command, args, Some(order), &Hooks::default()).map(|(code, _, _)| code)
 }
 
 /// The pipeline with its lines kept in memory instead of printed (for a
-/// caller in this process): the exit code and one line per input, in order.
+/// caller in this process): the exit code, one line per input, in order, and
+/// the failures behind the exit code (typed: their hints are what the CLI
+/// prints under each error).
 pub fn run_keeping(
     ctx: &Ctx,
     command: Command,
     args: &ExtractArgs,
     hooks: &Hooks,
-) -> Result<(i32, Vec<Line>)> {
+) -> Result<(i32, Vec<Line>, Vec<anyhow::Error>)> {
     run_with(ctx, command, args, None, hooks)
 }
 
@@ -265,7 +267,7 @@ fn run_with(
     args: &ExtractArgs,
     order: Option<Order>,
     hooks: &Hooks,
-) -> Result<(i32, Vec<Line>)> {
+) -> Result<(i32, Vec<Line>, Vec<anyhow::Error>)> {
     // Everything that can be checked is checked before the first request.
     let opts = options_from(ctx, args, command)?;
     let words = input::collect_inputs(&args.inputs, args.from.as_deref())?;
@@ -359,6 +361,7 @@ fn run_with(
     Ok((
         combined_exit_code(&errors.iter().collect::<Vec<_>>()),
         emitter.take_kept(),
+        errors,
     ))
 }
 
