@@ -13,6 +13,7 @@ mod faults;
 mod flash;
 mod gptge;
 mod harness;
+mod mcp;
 mod mineru;
 mod mistral;
 mod mistralocr;
