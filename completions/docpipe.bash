@@ -28,6 +28,9 @@ _docpipe() {
             docpipe,help)
                 cmd="docpipe__subcmd__help"
                 ;;
+            docpipe,mcp)
+                cmd="docpipe__subcmd__mcp"
+                ;;
             docpipe,ocr)
                 cmd="docpipe__subcmd__ocr"
                 ;;
@@ -52,6 +55,9 @@ _docpipe() {
             docpipe__subcmd__help,help)
                 cmd="docpipe__subcmd__help__subcmd__help"
                 ;;
+            docpipe__subcmd__help,mcp)
+                cmd="docpipe__subcmd__help__subcmd__mcp"
+                ;;
             docpipe__subcmd__help,ocr)
                 cmd="docpipe__subcmd__help__subcmd__ocr"
                 ;;
@@ -71,7 +77,7 @@ _docpipe() {
 
     case "${cmd}" in
         docpipe)
-            opts="-p -o -c -q -v -h -V --provider --output --config --json --quiet --verbose --timeout --help --version ocr parse batch status fetch providers completions help"
+            opts="-p -o -c -q -v -h -V --provider --output --config --json --quiet --verbose --timeout --help --version ocr parse batch status fetch providers completions mcp help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -279,7 +285,7 @@ _docpipe() {
             return 0
             ;;
         docpipe__subcmd__help)
-            opts="ocr parse batch status fetch providers completions help"
+            opts="ocr parse batch status fetch providers completions mcp help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -348,6 +354,20 @@ _docpipe() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        docpipe__subcmd__help__subcmd__mcp)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         docpipe__subcmd__help__subcmd__ocr)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -397,6 +417,60 @@ _docpipe() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        docpipe__subcmd__mcp)
+            opts="-p -o -c -q -v -h -V --http --root --token --provider --output --config --json --quiet --verbose --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --http)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

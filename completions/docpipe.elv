@@ -41,6 +41,7 @@ set edit:completion:arg-completer[docpipe] = {|@words|
             cand fetch 'Download the results of submitted tasks (waits for them to finish)'
             cand providers 'The providers, what each can do, whether a key is set'
             cand completions 'Shell completion script on stdout: bash, zsh, fish, powershell, elvish'
+            cand mcp 'Serve the providers to AI agents as an MCP server (stdio, or HTTP with --http)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'docpipe;ocr'= {
@@ -227,6 +228,27 @@ set edit:completion:arg-completer[docpipe] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'docpipe;mcp'= {
+            cand --http 'Serve streamable HTTP on ADDR (e.g. 127.0.0.1:8765, path /mcp) instead of stdio'
+            cand --root 'A folder the tools may read from and write to (repeatable); default: the current folder'
+            cand --token 'Bearer token HTTP clients must send; required when --http is not a loopback address'
+            cand -p 'Provider: mineru, mineru-flash, parse4ai, mistral, mistralocr, gptge'
+            cand --provider 'Provider: mineru, mineru-flash, parse4ai, mistral, mistralocr, gptge'
+            cand -o 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`'
+            cand --output 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`'
+            cand -c 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)'
+            cand --config 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)'
+            cand --timeout 'Give up waiting after this long (90s, 5m, 1h); default 30m'
+            cand --json 'One JSON object per document per line on stdout'
+            cand -q 'No progress or state lines; errors only'
+            cand --quiet 'No progress or state lines; errors only'
+            cand -v 'Log requests to stderr (keys redacted)'
+            cand --verbose 'Log requests to stderr (keys redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'docpipe;help'= {
             cand ocr 'Text of documents or images: to stdout unless -o'
             cand parse 'Full parse (markdown + images + JSON) into a folder per input'
@@ -235,6 +257,7 @@ set edit:completion:arg-completer[docpipe] = {|@words|
             cand fetch 'Download the results of submitted tasks (waits for them to finish)'
             cand providers 'The providers, what each can do, whether a key is set'
             cand completions 'Shell completion script on stdout: bash, zsh, fish, powershell, elvish'
+            cand mcp 'Serve the providers to AI agents as an MCP server (stdio, or HTTP with --http)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'docpipe;help;ocr'= {
@@ -250,6 +273,8 @@ set edit:completion:arg-completer[docpipe] = {|@words|
         &'docpipe;help;providers'= {
         }
         &'docpipe;help;completions'= {
+        }
+        &'docpipe;help;mcp'= {
         }
         &'docpipe;help;help'= {
         }

@@ -40,6 +40,7 @@ complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "status" -d 'State a
 complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "fetch" -d 'Download the results of submitted tasks (waits for them to finish)'
 complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "providers" -d 'The providers, what each can do, whether a key is set'
 complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "completions" -d 'Shell completion script on stdout: bash, zsh, fish, powershell, elvish'
+complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "mcp" -d 'Serve the providers to AI agents as an MCP server (stdio, or HTTP with --http)'
 complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l from -d 'Read one INPUT per line from FILE (- for stdin; blank lines and # comments skipped)' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l name -d 'Name for a document read from stdin (its extension tells the type)' -r
@@ -168,11 +169,24 @@ complete -c docpipe -n "__fish_docpipe_using_subcommand completions" -s q -l qui
 complete -c docpipe -n "__fish_docpipe_using_subcommand completions" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c docpipe -n "__fish_docpipe_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from ocr parse batch status fetch providers completions help" -f -a "ocr" -d 'Text of documents or images: to stdout unless -o'
-complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from ocr parse batch status fetch providers completions help" -f -a "parse" -d 'Full parse (markdown + images + JSON) into a folder per input'
-complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from ocr parse batch status fetch providers completions help" -f -a "batch" -d 'Many documents: submit all, wait, download as each finishes; resumable'
-complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from ocr parse batch status fetch providers completions help" -f -a "status" -d 'State and progress of submitted tasks or batches; with no ID, the recent ones'
-complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from ocr parse batch status fetch providers completions help" -f -a "fetch" -d 'Download the results of submitted tasks (waits for them to finish)'
-complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from ocr parse batch status fetch providers completions help" -f -a "providers" -d 'The providers, what each can do, whether a key is set'
-complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from ocr parse batch status fetch providers completions help" -f -a "completions" -d 'Shell completion script on stdout: bash, zsh, fish, powershell, elvish'
-complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from ocr parse batch status fetch providers completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -l http -d 'Serve streamable HTTP on ADDR (e.g. 127.0.0.1:8765, path /mcp) instead of stdio' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -l root -d 'A folder the tools may read from and write to (repeatable); default: the current folder' -r -F
+complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -l token -d 'Bearer token HTTP clients must send; required when --http is not a loopback address' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -s p -l provider -d 'Provider: mineru, mineru-flash, parse4ai, mistral, mistralocr, gptge' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
+complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
+complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -l timeout -d 'Give up waiting after this long (90s, 5m, 1h); default 30m' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -l json -d 'One JSON object per document per line on stdout'
+complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -s q -l quiet -d 'No progress or state lines; errors only'
+complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
+complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -s h -l help -d 'Print help'
+complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -s V -l version -d 'Print version'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from ocr parse batch status fetch providers completions mcp help" -f -a "ocr" -d 'Text of documents or images: to stdout unless -o'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from ocr parse batch status fetch providers completions mcp help" -f -a "parse" -d 'Full parse (markdown + images + JSON) into a folder per input'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from ocr parse batch status fetch providers completions mcp help" -f -a "batch" -d 'Many documents: submit all, wait, download as each finishes; resumable'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from ocr parse batch status fetch providers completions mcp help" -f -a "status" -d 'State and progress of submitted tasks or batches; with no ID, the recent ones'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from ocr parse batch status fetch providers completions mcp help" -f -a "fetch" -d 'Download the results of submitted tasks (waits for them to finish)'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from ocr parse batch status fetch providers completions mcp help" -f -a "providers" -d 'The providers, what each can do, whether a key is set'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from ocr parse batch status fetch providers completions mcp help" -f -a "completions" -d 'Shell completion script on stdout: bash, zsh, fish, powershell, elvish'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from ocr parse batch status fetch providers completions mcp help" -f -a "mcp" -d 'Serve the providers to AI agents as an MCP server (stdio, or HTTP with --http)'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from ocr parse batch status fetch providers completions mcp help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -23,6 +23,7 @@ fn outside_hint() -> &'static str {
 impl Roots {
     /// The roots from `--root` (default: the current folder), each an existing folder.
     pub fn new(given: &[PathBuf]) -> Result<Roots, Error> {
+        let given_none = given.is_empty();
         let given = if given.is_empty() {
             vec![PathBuf::from(".")]
         } else {
@@ -41,6 +42,15 @@ impl Roots {
                 );
             }
             dirs.push(canonical);
+        }
+        if given_none && dirs[0].parent().is_none() {
+            // Agent hosts often start servers in `/`: a default root there
+            // would open the whole disk to every tool call.
+            return Err(Error::usage(format!(
+                "no --root, and the current folder is {}: the tools would reach every file",
+                dirs[0].display()
+            ))
+            .with_hint("give the folders the tools may use: docpipe mcp --root DIR (repeatable)"));
         }
         Ok(Roots { dirs })
     }

@@ -223,6 +223,23 @@ fn convert_to_markdown_uses_the_default_routing_and_caps_long_results() {
         )
         .await;
         assert_eq!(r.content[0].as_text().unwrap().text.chars().count(), 100);
+
+        // A URL goes to the provider as a URL: docpipe itself never connects to it.
+        let site = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        site.set_nonblocking(true).unwrap();
+        let url = format!("http://{}/docs/brief.pdf", site.local_addr().unwrap());
+        let r = call(&client, "convert_to_markdown", json!({ "uri": url })).await;
+        assert!(!failed(&r), "{}", text_of(&r));
+        let create = fake
+            .requests()
+            .into_iter()
+            .find(|r| r.path == "/api/v1/agent/parse/url")
+            .expect("the URL was handed to the provider");
+        assert_eq!(create.json().unwrap()["url"], json!(url));
+        assert!(
+            site.accept().is_err(),
+            "docpipe connected to the document's URL"
+        );
         client.cancel().await.unwrap();
     });
 }
@@ -474,6 +491,16 @@ fn http_server(mut cmd: std::process::Command) -> HttpServer {
     // Keep draining stderr so the server never blocks on it.
     std::thread::spawn(move || for _ in lines {});
     HttpServer { child, url }
+}
+
+#[test]
+fn started_in_the_filesystem_root_without_root_folders_it_refuses() {
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    // Started in / with no --root (as agent hosts often do): refused.
+    let in_slash = env.cmd(&fake).arg("mcp").current_dir("/").output().unwrap();
+    assert_eq!(in_slash.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&in_slash.stderr).contains("--root DIR"));
 }
 
 #[test]
