@@ -139,6 +139,10 @@ pub struct StatusParams {
     /// A task or batch ID returned by submit (or printed by the docpipe CLI). Omit to list the most recent documents on record.
     #[serde(default)]
     pub id: Option<String>,
+    /// Only for an ID docpipe has no record of (submitted elsewhere): the provider to ask.
+    #[serde(default)]
+    #[schemars(schema_with = "provider_schema")]
+    pub provider: Option<String>,
     /// Without an id: how many recent documents to list (default 20).
     #[serde(default)]
     #[schemars(range(min = 1))]
@@ -150,6 +154,10 @@ pub struct StatusParams {
 pub struct FetchParams {
     /// A task or batch ID returned by submit (or printed by the docpipe CLI).
     pub id: String,
+    /// Only for an ID docpipe has no record of (submitted elsewhere): the provider to ask.
+    #[serde(default)]
+    #[schemars(schema_with = "provider_schema")]
+    pub provider: Option<String>,
     /// Folder (inside a root) to save the results in. Default: where the submission asked for, else the markdown is returned inline.
     #[serde(default)]
     pub output_dir: Option<String>,
@@ -596,7 +604,7 @@ impl Call {
     }
 
     fn status(&self, p: StatusParams) -> Result<CallToolResult> {
-        let ctx = self.ctx(None)?;
+        let ctx = self.ctx(p.provider)?;
         let Some(id) = p.id else {
             let store = ctx.store()?;
             let found = store.recent(p.recent.unwrap_or(20))?;
@@ -666,7 +674,7 @@ impl Call {
     }
 
     fn fetch(&self, p: FetchParams) -> Result<CallToolResult> {
-        let mut ctx = self.ctx(None)?;
+        let mut ctx = self.ctx(p.provider)?;
         ctx.global.output = match p.output_dir.as_deref() {
             Some(dir) => Some(self.roots.output_dir(dir)?),
             None => self.fetch_output(&ctx, &p.id)?,

@@ -155,6 +155,21 @@ fn tools_are_listed_with_schemas_an_agent_can_call_without_docs() {
         assert_eq!(schema("submit")["required"], json!(["sources"]));
         assert_eq!(schema("fetch")["required"], json!(["id"]));
         assert!(schema("status")["required"].is_null(), "status needs no ID");
+        // Unknown arguments (a key, say) are refused, not ignored.
+        let refused = client
+            .call_tool(
+                CallToolRequestParams::new("extract").with_arguments(
+                    json!({"source": "a.pdf", "api_key": "sk-123"})
+                        .as_object()
+                        .unwrap()
+                        .clone(),
+                ),
+            )
+            .await;
+        match refused {
+            Err(e) => assert!(e.to_string().contains("api_key"), "{e}"),
+            Ok(r) => assert!(failed(&r), "an unknown argument was accepted"),
+        }
         // providers() is `docpipe providers --json`.
         let listed = ok(&call(&client, "providers", json!({})).await);
         let mineru = listed["providers"]
@@ -539,6 +554,23 @@ fn http_needs_a_token_beyond_loopback_and_checks_the_bearer() {
             Some("Bearer")
         );
     }
+    let post = |url: &str, host: Option<&str>| {
+        let mut rq = reqwest::blocking::Client::new()
+            .post(url)
+            .header("content-type", "application/json")
+            .header("accept", "application/json, text/event-stream")
+            .header("authorization", "Bearer s3cret-token")
+            .body(body);
+        if let Some(h) = host {
+            rq = rq.header("host", h);
+        }
+        rq.send().unwrap().status().as_u16()
+    };
+    assert_eq!(post(&server.url, None), 200, "the right bearer passes");
+    assert_eq!(post(&server.url.replace("/mcp", "/other"), None), 404);
+    // Loopback: rmcp's Host check against DNS rebinding stays on.
+    let refused = post(&server.url, Some("evil.example"));
+    assert!((400..500).contains(&refused), "{refused}");
     runtime().block_on(async {
         let transport = StreamableHttpClientTransport::from_config(
             StreamableHttpClientTransportConfig::with_uri(server.url.clone())
@@ -584,6 +616,18 @@ fn a_mineru_task_through_submit_status_and_fetch_over_http() {
             !env.work.path().join("out/demo1").exists(),
             "submit does not wait"
         );
+        let again = ok(&call(
+            &client,
+            "submit",
+            json!({"sources": ["demo1.pdf"], "provider": "mineru", "options": {"output_dir": "out"}}),
+        )
+        .await);
+        let doc = &again["documents"][0];
+        assert_eq!(
+            doc["batch_id"].as_str().or(doc["task_id"].as_str()),
+            Some(id.as_str())
+        );
+        assert_eq!(fake.tasks_created(), 1, "the same submission is not paid twice");
 
         let status = ok(&call(&client, "status", json!({"id": id})).await);
         let state = status["documents"][0]["state"].as_str().unwrap().to_string();
@@ -609,6 +653,16 @@ fn a_mineru_task_through_submit_status_and_fetch_over_http() {
         assert_eq!(doc["output"], json!(out.join("demo1").display().to_string()));
         assert_eq!(fake.tasks_created(), 1);
         assert!(fake.violations().is_empty(), "{:?}", fake.violations());
+
+        // An ID nobody recorded: the CLI's message and hint.
+        let r = call(&client, "fetch", json!({"id": "no-such-task"})).await;
+        assert!(failed(&r));
+        let text = text_of(&r);
+        assert!(
+            text.contains("docpipe: error: no record of task or batch no-such-task"),
+            "{text}"
+        );
+        assert!(text.contains("docpipe: hint: "), "{text}");
         client.cancel().await.unwrap();
     });
 }
