@@ -666,3 +666,57 @@ fn a_mineru_task_through_submit_status_and_fetch_over_http() {
         client.cancel().await.unwrap();
     });
 }
+
+#[test]
+fn on_stdio_stdout_carries_only_mcp_messages_and_eof_ends_the_server() {
+    use std::io::Write;
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    env.doc("demo1.pdf", "demo1.pdf");
+    let mut child = mcp(&env, &fake)
+        .env("MINERU_API_KEY", TOKEN)
+        .arg("-v")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    for line in [
+        r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}"#,
+        r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
+        r#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"extract","arguments":{"source":"demo1.pdf","provider":"mineru","output_dir":"out"},"_meta":{"progressToken":"p1"}}}"#,
+    ] {
+        writeln!(stdin, "{line}").unwrap();
+    }
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut progress = 0;
+    let answer = loop {
+        let line = lines.next().expect("the server answered the call").unwrap();
+        let msg: Value = serde_json::from_str(&line)
+            .unwrap_or_else(|e| panic!("not an MCP message on stdout: {line}: {e}"));
+        assert_eq!(msg["jsonrpc"], "2.0", "{line}");
+        if msg["method"] == "notifications/progress" {
+            assert_eq!(msg["params"]["progressToken"], "p1");
+            progress += 1;
+        }
+        if msg["id"] == 2 {
+            break msg;
+        }
+    };
+    assert_ne!(
+        answer["result"]["isError"],
+        json!(true),
+        "{}",
+        answer["result"]["content"][0]
+    );
+    assert!(progress > 0, "progress notifications were sent");
+    drop(stdin);
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "stdin closed: the server ends");
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    // -v logs the requests on stderr, keys redacted.
+    assert!(stderr.contains("/api/v4/"), "{stderr}");
+    assert!(!stderr.contains(TOKEN), "the key reached the log");
+}
