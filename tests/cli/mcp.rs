@@ -354,29 +354,45 @@ fn a_bad_key_gives_the_clis_auth_message_and_hint_and_never_the_key() {
     });
 }
 
-#[test]
-fn a_cancelled_call_leaves_its_task_recorded_and_fetchable() {
+/// A MinerU whose tasks take a few seconds, a document, and the keyed server
+/// command: for calls to be cancelled or cut off mid-wait.
+fn slow_mineru() -> (FakeMineru, Env) {
     let fake = FakeMineru::start_with(FakeConfig {
         advance: Advance::Time(Duration::from_millis(300)),
         ..FakeConfig::default()
     });
     let env = Env::new();
     env.doc("demo1.pdf", "demo1.pdf");
-    let mut cmd = mcp(&env, &fake);
+    (fake, env)
+}
+
+fn keyed(env: &Env, fake: &FakeMineru) -> std::process::Command {
+    let mut cmd = mcp(env, fake);
     cmd.env("MINERU_API_KEY", TOKEN);
+    cmd
+}
+
+/// Starts an `extract` of demo1.pdf through MinerU without waiting for its answer.
+async fn start_extract(client: &Session) -> rmcp::service::RequestHandle<RoleClient> {
+    let args = json!({"source": "demo1.pdf", "provider": "mineru"});
+    client
+        .send_cancellable_request(
+            ClientRequest::CallToolRequest(Request::new(
+                CallToolRequestParams::new("extract")
+                    .with_arguments(args.as_object().unwrap().clone()),
+            )),
+            PeerRequestOptions::no_options(),
+        )
+        .await
+        .unwrap()
+}
+
+#[test]
+fn a_cancelled_call_leaves_its_task_recorded_and_fetchable() {
+    let (fake, env) = slow_mineru();
     runtime().block_on(async {
-        let client = stdio(cmd).await;
-        let args = json!({"source": "demo1.pdf", "provider": "mineru"});
-        let handle = client
-            .send_cancellable_request(
-                ClientRequest::CallToolRequest(Request::new(
-                    CallToolRequestParams::new("extract")
-                        .with_arguments(args.as_object().unwrap().clone()),
-                )),
-                PeerRequestOptions::no_options(),
-            )
-            .await
-            .unwrap();
+        let client = stdio(keyed(&env, &fake)).await;
+        let handle = start_extract(&client).await;
         wait_for_progress(&client).await;
         let message = client.service().progress.lock().unwrap()[0].message.clone();
         assert!(
@@ -418,33 +434,10 @@ fn a_cancelled_call_leaves_its_task_recorded_and_fetchable() {
 
 #[test]
 fn a_client_killed_mid_call_leaves_the_task_fetchable_by_the_next_server() {
-    let fake = FakeMineru::start_with(FakeConfig {
-        advance: Advance::Time(Duration::from_millis(300)),
-        ..FakeConfig::default()
-    });
-    let env = Env::new();
-    env.doc("demo1.pdf", "demo1.pdf");
-    let keyed = || {
-        let mut cmd = mcp(&env, &fake);
-        cmd.env("MINERU_API_KEY", TOKEN);
-        cmd
-    };
+    let (fake, env) = slow_mineru();
     runtime().block_on(async {
-        let client = stdio(keyed()).await;
-        let _pending = client
-            .send_cancellable_request(
-                ClientRequest::CallToolRequest(Request::new(
-                    CallToolRequestParams::new("extract").with_arguments(
-                        json!({"source": "demo1.pdf", "provider": "mineru"})
-                            .as_object()
-                            .unwrap()
-                            .clone(),
-                    ),
-                )),
-                PeerRequestOptions::no_options(),
-            )
-            .await
-            .unwrap();
+        let client = stdio(keyed(&env, &fake)).await;
+        let _pending = start_extract(&client).await;
         wait_for_progress(&client).await;
         // The client goes away: the server's stdin closes and it exits.
         client.cancel().await.unwrap();
@@ -452,7 +445,7 @@ fn a_client_killed_mid_call_leaves_the_task_fetchable_by_the_next_server() {
     assert_eq!(fake.tasks_created(), 1);
     fake.set_advance(Advance::PerPoll);
     runtime().block_on(async {
-        let client = stdio(keyed()).await;
+        let client = stdio(keyed(&env, &fake)).await;
         let id = recent_id(&client).await;
         let status = ok(&call(&client, "status", json!({"id": id})).await);
         assert_eq!(
