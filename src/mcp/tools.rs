@@ -469,6 +469,34 @@ fn failed(lines: &[Line], errors: Vec<anyhow::Error>) -> CallToolResult {
     error_result(&errs)
 }
 
+fn was_cancelled(hooks: &Hooks) -> bool {
+    hooks
+        .cancel
+        .as_ref()
+        .is_some_and(|c| c.load(Ordering::SeqCst))
+}
+
+/// The answer to a call stopped by its client (if anyone still reads it):
+/// what was submitted, and how to get it.
+fn cancelled(lines: &[Line]) -> CallToolResult {
+    let mut ids: Vec<&str> = lines.iter().filter_map(Line::id).collect();
+    ids.dedup();
+    let next = if ids.is_empty() {
+        "nothing was submitted".to_string()
+    } else {
+        format!(
+            "submitted and recorded: {}; fetch(id) downloads the result later, nothing is submitted twice",
+            ids.join(", ")
+        )
+    };
+    error_result(&[crate::error::Error::new(
+        crate::error::Kind::Interrupted,
+        "the call was cancelled",
+    )
+    .with_hint(next)
+    .into()])
+}
+
 fn line_json(line: &Line) -> Value {
     json!({
         "input": line.input,
@@ -522,6 +550,9 @@ impl Call {
             ..ExtractArgs::default()
         };
         let (code, lines, errors) = pipeline::run_keeping(&ctx, Command::Ocr, &args, hooks)?;
+        if was_cancelled(hooks) {
+            return Ok(cancelled(&lines));
+        }
         let Some(line) = lines.first() else {
             return Ok(failed(&lines, errors));
         };
@@ -593,6 +624,9 @@ impl Call {
             ..ExtractArgs::default()
         };
         let (_, lines, errors) = pipeline::run_keeping(&ctx, command, &args, hooks)?;
+        if was_cancelled(hooks) {
+            return Ok(cancelled(&lines));
+        }
         if lines.iter().all(|l| l.id().is_none() && l.state != "done") {
             return Ok(failed(&lines, errors));
         }
