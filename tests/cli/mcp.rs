@@ -564,6 +564,27 @@ fn http_needs_a_token_beyond_loopback_and_checks_the_bearer() {
     // Loopback: rmcp's Host check against DNS rebinding stays on.
     let refused = post(&server.url, Some("evil.example"));
     assert!((400..500).contains(&refused), "{refused}");
+    // The token from the environment (kept out of the process list) works the same.
+    let mut cmd = mcp(&env, &fake);
+    cmd.env("DOCPIPE_MCP_TOKEN", "env-token")
+        .args(["--http", "127.0.0.1:0"]);
+    let from_env = http_server(cmd);
+    let status = |auth: &str| {
+        reqwest::blocking::Client::new()
+            .post(&from_env.url)
+            .header("content-type", "application/json")
+            .header("accept", "application/json, text/event-stream")
+            .header("authorization", auth)
+            .body(body)
+            .send()
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    assert_eq!(status("Bearer s3cret-token"), 401);
+    assert_eq!(status("Bearer env-token"), 200);
+    drop(from_env);
+
     runtime().block_on(async {
         let transport = StreamableHttpClientTransport::from_config(
             StreamableHttpClientTransportConfig::with_uri(server.url.clone())
