@@ -354,11 +354,11 @@ fn a_bad_key_gives_the_clis_auth_message_and_hint_and_never_the_key() {
     });
 }
 
-/// A MinerU whose tasks take a few seconds, a document, and the keyed server
-/// command: for calls to be cancelled or cut off mid-wait.
-fn slow_mineru() -> (FakeMineru, Env) {
+/// A MinerU whose tasks move one step per `step`, and a document: for calls
+/// to be cancelled or cut off mid-wait.
+fn slow_mineru(step: Duration) -> (FakeMineru, Env) {
     let fake = FakeMineru::start_with(FakeConfig {
-        advance: Advance::Time(Duration::from_millis(300)),
+        advance: Advance::Time(step),
         ..FakeConfig::default()
     });
     let env = Env::new();
@@ -389,7 +389,7 @@ async fn start_extract(client: &Session) -> rmcp::service::RequestHandle<RoleCli
 
 #[test]
 fn a_cancelled_call_leaves_its_task_recorded_and_fetchable() {
-    let (fake, env) = slow_mineru();
+    let (fake, env) = slow_mineru(Duration::from_millis(300));
     runtime().block_on(async {
         let client = stdio(keyed(&env, &fake)).await;
         let handle = start_extract(&client).await;
@@ -434,7 +434,7 @@ fn a_cancelled_call_leaves_its_task_recorded_and_fetchable() {
 
 #[test]
 fn a_client_killed_mid_call_leaves_the_task_fetchable_by_the_next_server() {
-    let (fake, env) = slow_mineru();
+    let (fake, env) = slow_mineru(Duration::from_millis(300));
     runtime().block_on(async {
         let client = stdio(keyed(&env, &fake)).await;
         let _pending = start_extract(&client).await;
@@ -733,4 +733,46 @@ fn on_stdio_stdout_carries_only_mcp_messages_and_eof_ends_the_server() {
     // -v logs the requests on stderr, keys redacted.
     assert!(stderr.contains("/api/v4/"), "{stderr}");
     assert!(!stderr.contains(TOKEN), "the key reached the log");
+}
+
+#[test]
+fn an_http_client_gone_mid_call_stops_the_wait_and_the_task_stays_fetchable() {
+    // Slow enough that the task is still running when rmcp, closing the
+    // session, cancels the calls still in flight (after its 5 s drain).
+    let (fake, env) = slow_mineru(Duration::from_secs(3));
+    let mut cmd = keyed(&env, &fake);
+    cmd.args(["--http", "127.0.0.1:0"]);
+    let server = http_server(cmd);
+    runtime().block_on(async {
+        let transport = StreamableHttpClientTransport::from_uri(server.url.clone());
+        let client = Client::default().serve(transport).await.unwrap();
+        let _pending = start_extract(&client).await;
+        wait_for_progress(&client).await;
+        client.cancel().await.unwrap();
+    });
+    assert_eq!(fake.tasks_created(), 1);
+    // Polling stops: the count stays put for 1.5 s, within 12 s.
+    let start = Instant::now();
+    let mut last = (fake.count("GET", "/api/v4/"), Instant::now());
+    while last.1.elapsed() < Duration::from_millis(1500) {
+        assert!(
+            start.elapsed() < Duration::from_secs(12),
+            "still polling for a client that left"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+        let now = fake.count("GET", "/api/v4/");
+        if now != last.0 {
+            last = (now, Instant::now());
+        }
+    }
+    fake.set_advance(Advance::PerPoll);
+    runtime().block_on(async {
+        let transport = StreamableHttpClientTransport::from_uri(server.url.clone());
+        let client = Client::default().serve(transport).await.unwrap();
+        let id = recent_id(&client).await;
+        let fetched = ok(&call(&client, "fetch", json!({"id": id})).await);
+        assert_eq!(fetched["documents"][0]["state"], "done", "{fetched}");
+        assert_eq!(fake.tasks_created(), 1, "nothing was submitted twice");
+        client.cancel().await.unwrap();
+    });
 }
