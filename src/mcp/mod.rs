@@ -14,6 +14,13 @@ use crate::cli::McpArgs;
 use crate::commands::Ctx;
 
 pub fn run(ctx: &Ctx, args: &McpArgs) -> Result<i32> {
+    if ctx.global.output.is_some() || ctx.global.json {
+        return Err(crate::error::Error::usage(
+            "-o and --json do not apply to docpipe mcp: each tool call says where its results go",
+        )
+        .with_hint("drop them; tools take output_dir (inside a --root folder) and answer in JSON")
+        .into());
+    }
     let roots = safety::Roots::new(&args.roots)?;
     if let Some(addr) = &args.http {
         safety::check_bind(addr, args.token.as_deref())?;

@@ -502,13 +502,17 @@ fn http_server(mut cmd: std::process::Command) -> HttpServer {
 }
 
 #[test]
-fn started_in_the_filesystem_root_without_root_folders_it_refuses() {
+fn started_in_the_filesystem_root_without_root_folders_or_with_o_it_refuses() {
     let fake = FakeMineru::start();
     let env = Env::new();
     // Started in / with no --root (as agent hosts often do): refused.
     let in_slash = env.cmd(&fake).arg("mcp").current_dir("/").output().unwrap();
     assert_eq!(in_slash.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&in_slash.stderr).contains("--root DIR"));
+    // -o would suggest a default that tool calls do not use.
+    let with_o = env.cmd(&fake).args(["-o", "out", "mcp"]).output().unwrap();
+    assert_eq!(with_o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&with_o.stderr).contains("output_dir"));
 }
 
 #[test]
