@@ -55,6 +55,7 @@ Register-ArgumentCompleter -Native -CommandName 'docpipe' -ScriptBlock {
             [CompletionResult]::new('batch', 'batch', [CompletionResultType]::ParameterValue, 'Many documents: submit all, wait, download as each finishes; resumable')
             [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Download the results of submitted tasks (waits for them to finish)')
             [CompletionResult]::new('estimate', 'estimate', [CompletionResultType]::ParameterValue, 'Pages per document and what they would cost at each provider; sends nothing')
+            [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'Serve the providers to AI agents as an MCP server (stdio, or HTTP with --http)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'State and progress of submitted tasks or batches; with no ID, the recent ones')
             [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'The providers, what each can do, whether a key is set')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Shell completion script on stdout: bash, zsh, fish, powershell, elvish')
@@ -182,6 +183,28 @@ Register-ArgumentCompleter -Native -CommandName 'docpipe' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'docpipe;mcp' {
+            [CompletionResult]::new('--http', '--http', [CompletionResultType]::ParameterName, 'Serve streamable HTTP on ADDR (e.g. 127.0.0.1:8765, path /mcp) instead of stdio')
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'A folder the tools may read from and write to (repeatable); default: the current folder')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token HTTP clients must send; required when --http is not a loopback address')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Provider (see `docpipe providers`)')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Provider (see `docpipe providers`)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up waiting after this long (90s, 5m, 1h); default 30m')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per document per line on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress or state lines; errors and warnings about security or configuration still show')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress or state lines; errors and warnings about security or configuration still show')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (keys redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (keys redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'docpipe;status' {
             [CompletionResult]::new('--recent', '--recent', [CompletionResultType]::ParameterName, 'How many recent documents to list without an ID')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`')
@@ -285,6 +308,7 @@ Register-ArgumentCompleter -Native -CommandName 'docpipe' -ScriptBlock {
             [CompletionResult]::new('batch', 'batch', [CompletionResultType]::ParameterValue, 'Many documents: submit all, wait, download as each finishes; resumable')
             [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Download the results of submitted tasks (waits for them to finish)')
             [CompletionResult]::new('estimate', 'estimate', [CompletionResultType]::ParameterValue, 'Pages per document and what they would cost at each provider; sends nothing')
+            [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'Serve the providers to AI agents as an MCP server (stdio, or HTTP with --http)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'State and progress of submitted tasks or batches; with no ID, the recent ones')
             [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'The providers, what each can do, whether a key is set')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Shell completion script on stdout: bash, zsh, fish, powershell, elvish')
@@ -302,6 +326,9 @@ Register-ArgumentCompleter -Native -CommandName 'docpipe' -ScriptBlock {
             break
         }
         'docpipe;help;estimate' {
+            break
+        }
+        'docpipe;help;mcp' {
             break
         }
         'docpipe;help;status' {

@@ -31,6 +31,9 @@ _docpipe() {
             docpipe,help)
                 cmd="docpipe__subcmd__help"
                 ;;
+            docpipe,mcp)
+                cmd="docpipe__subcmd__mcp"
+                ;;
             docpipe,ocr)
                 cmd="docpipe__subcmd__ocr"
                 ;;
@@ -58,6 +61,9 @@ _docpipe() {
             docpipe__subcmd__help,help)
                 cmd="docpipe__subcmd__help__subcmd__help"
                 ;;
+            docpipe__subcmd__help,mcp)
+                cmd="docpipe__subcmd__help__subcmd__mcp"
+                ;;
             docpipe__subcmd__help,ocr)
                 cmd="docpipe__subcmd__help__subcmd__ocr"
                 ;;
@@ -77,7 +83,7 @@ _docpipe() {
 
     case "${cmd}" in
         docpipe)
-            opts="-p -o -c -q -v -h -V --provider --output --config --json --quiet --verbose --timeout --help --version parse batch fetch estimate status providers completions ocr help"
+            opts="-p -o -c -q -v -h -V --provider --output --config --json --quiet --verbose --timeout --help --version parse batch fetch estimate mcp status providers completions ocr help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -347,7 +353,7 @@ _docpipe() {
             return 0
             ;;
         docpipe__subcmd__help)
-            opts="parse batch fetch estimate status providers completions ocr help"
+            opts="parse batch fetch estimate mcp status providers completions ocr help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -430,6 +436,20 @@ _docpipe() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        docpipe__subcmd__help__subcmd__mcp)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         docpipe__subcmd__help__subcmd__ocr)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -479,6 +499,60 @@ _docpipe() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        docpipe__subcmd__mcp)
+            opts="-p -o -c -q -v -h -V --http --root --token --provider --output --config --json --quiet --verbose --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --http)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

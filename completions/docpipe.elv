@@ -38,6 +38,7 @@ set edit:completion:arg-completer[docpipe] = {|@words|
             cand batch 'Many documents: submit all, wait, download as each finishes; resumable'
             cand fetch 'Download the results of submitted tasks (waits for them to finish)'
             cand estimate 'Pages per document and what they would cost at each provider; sends nothing'
+            cand mcp 'Serve the providers to AI agents as an MCP server (stdio, or HTTP with --http)'
             cand status 'State and progress of submitted tasks or batches; with no ID, the recent ones'
             cand providers 'The providers, what each can do, whether a key is set'
             cand completions 'Shell completion script on stdout: bash, zsh, fish, powershell, elvish'
@@ -160,6 +161,27 @@ set edit:completion:arg-completer[docpipe] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'docpipe;mcp'= {
+            cand --http 'Serve streamable HTTP on ADDR (e.g. 127.0.0.1:8765, path /mcp) instead of stdio'
+            cand --root 'A folder the tools may read from and write to (repeatable); default: the current folder'
+            cand --token 'Bearer token HTTP clients must send; required when --http is not a loopback address'
+            cand -p 'Provider (see `docpipe providers`)'
+            cand --provider 'Provider (see `docpipe providers`)'
+            cand -o 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`'
+            cand --output 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`'
+            cand -c 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)'
+            cand --config 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)'
+            cand --timeout 'Give up waiting after this long (90s, 5m, 1h); default 30m'
+            cand --json 'One JSON object per document per line on stdout'
+            cand -q 'No progress or state lines; errors and warnings about security or configuration still show'
+            cand --quiet 'No progress or state lines; errors and warnings about security or configuration still show'
+            cand -v 'Log requests to stderr (keys redacted)'
+            cand --verbose 'Log requests to stderr (keys redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'docpipe;status'= {
             cand --recent 'How many recent documents to list without an ID'
             cand -o 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`'
@@ -259,6 +281,7 @@ set edit:completion:arg-completer[docpipe] = {|@words|
             cand batch 'Many documents: submit all, wait, download as each finishes; resumable'
             cand fetch 'Download the results of submitted tasks (waits for them to finish)'
             cand estimate 'Pages per document and what they would cost at each provider; sends nothing'
+            cand mcp 'Serve the providers to AI agents as an MCP server (stdio, or HTTP with --http)'
             cand status 'State and progress of submitted tasks or batches; with no ID, the recent ones'
             cand providers 'The providers, what each can do, whether a key is set'
             cand completions 'Shell completion script on stdout: bash, zsh, fish, powershell, elvish'
@@ -272,6 +295,8 @@ set edit:completion:arg-completer[docpipe] = {|@words|
         &'docpipe;help;fetch'= {
         }
         &'docpipe;help;estimate'= {
+        }
+        &'docpipe;help;mcp'= {
         }
         &'docpipe;help;status'= {
         }

@@ -43,6 +43,7 @@ complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "parse" -d 'Full par
 complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "batch" -d 'Many documents: submit all, wait, download as each finishes; resumable'
 complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "fetch" -d 'Download the results of submitted tasks (waits for them to finish)'
 complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "estimate" -d 'Pages per document and what they would cost at each provider; sends nothing'
+complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "mcp" -d 'Serve the providers to AI agents as an MCP server (stdio, or HTTP with --http)'
 complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "status" -d 'State and progress of submitted tasks or batches; with no ID, the recent ones'
 complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "providers" -d 'The providers, what each can do, whether a key is set'
 complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "completions" -d 'Shell completion script on stdout: bash, zsh, fish, powershell, elvish'
@@ -156,6 +157,24 @@ complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -s q -l quiet 
 complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -s V -l version -d 'Print version'
+complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -l http -d 'Serve streamable HTTP on ADDR (e.g. 127.0.0.1:8765, path /mcp) instead of stdio' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -l root -d 'A folder the tools may read from and write to (repeatable); default: the current folder' -r -F
+complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -l token -d 'Bearer token HTTP clients must send; required when --http is not a loopback address' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -s p -l provider -d 'Provider (see `docpipe providers`)' -r -f -a "mineru\t'MinerU cloud API v4: full parse to markdown, images and JSON (key needed)'
+mineru-flash\t'MinerU flash API: markdown of small documents, no key needed'
+parse4ai\t'parse4ai: MinerU-compatible parsing of documents at URLs (key needed)'
+mistral\t'Mistral AI OCR: markdown per page, images and the JSON answer, at once (key needed)'
+mistralocr\t'mistralocr.app (third party, not Mistral AI): text, markdown or JSON, at once (key needed)'
+gptge\t'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and images (key needed)'
+local\t'Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans with tesseract if installed'"
+complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
+complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
+complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -l timeout -d 'Give up waiting after this long (90s, 5m, 1h); default 30m' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -l json -d 'One JSON object per document per line on stdout'
+complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -s q -l quiet -d 'No progress or state lines; errors and warnings about security or configuration still show'
+complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
+complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -s V -l version -d 'Print version'
 complete -c docpipe -n "__fish_docpipe_using_subcommand status" -l recent -d 'How many recent documents to list without an ID' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand status" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand status" -l timeout -d 'Give up waiting after this long (90s, 5m, 1h); default 30m' -r
@@ -240,12 +259,13 @@ complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s q -l quiet -d 'N
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s V -l version -d 'Print version'
-complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate status providers completions ocr help" -f -a "parse" -d 'Full parse (markdown + images + JSON) into a folder per input'
-complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate status providers completions ocr help" -f -a "batch" -d 'Many documents: submit all, wait, download as each finishes; resumable'
-complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate status providers completions ocr help" -f -a "fetch" -d 'Download the results of submitted tasks (waits for them to finish)'
-complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate status providers completions ocr help" -f -a "estimate" -d 'Pages per document and what they would cost at each provider; sends nothing'
-complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate status providers completions ocr help" -f -a "status" -d 'State and progress of submitted tasks or batches; with no ID, the recent ones'
-complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate status providers completions ocr help" -f -a "providers" -d 'The providers, what each can do, whether a key is set'
-complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate status providers completions ocr help" -f -a "completions" -d 'Shell completion script on stdout: bash, zsh, fish, powershell, elvish'
-complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate status providers completions ocr help" -f -a "ocr" -d 'Text of documents or images: to stdout unless -o'
-complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate status providers completions ocr help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate mcp status providers completions ocr help" -f -a "parse" -d 'Full parse (markdown + images + JSON) into a folder per input'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate mcp status providers completions ocr help" -f -a "batch" -d 'Many documents: submit all, wait, download as each finishes; resumable'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate mcp status providers completions ocr help" -f -a "fetch" -d 'Download the results of submitted tasks (waits for them to finish)'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate mcp status providers completions ocr help" -f -a "estimate" -d 'Pages per document and what they would cost at each provider; sends nothing'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate mcp status providers completions ocr help" -f -a "mcp" -d 'Serve the providers to AI agents as an MCP server (stdio, or HTTP with --http)'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate mcp status providers completions ocr help" -f -a "status" -d 'State and progress of submitted tasks or batches; with no ID, the recent ones'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate mcp status providers completions ocr help" -f -a "providers" -d 'The providers, what each can do, whether a key is set'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate mcp status providers completions ocr help" -f -a "completions" -d 'Shell completion script on stdout: bash, zsh, fish, powershell, elvish'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate mcp status providers completions ocr help" -f -a "ocr" -d 'Text of documents or images: to stdout unless -o'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate mcp status providers completions ocr help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

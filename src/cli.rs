@@ -66,6 +66,8 @@ pub enum Command {
     Providers,
     /// Shell completion script on stdout: bash, zsh, fish, powershell, elvish
     Completions(CompletionsArgs),
+    /// Serve the providers to AI agents as an MCP server (stdio, or HTTP with --http)
+    Mcp(McpArgs),
 }
 
 /// Help headings of the flags only some providers honour (each provider refuses
@@ -240,6 +242,24 @@ pub struct StatusArgs {
     /// How many recent documents to list without an ID
     #[arg(long, value_name = "N", default_value_t = 20)]
     pub recent: usize,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct McpArgs {
+    /// Serve streamable HTTP on ADDR (e.g. 127.0.0.1:8765, path /mcp) instead of stdio
+    #[arg(long, value_name = "ADDR")]
+    pub http: Option<std::net::SocketAddr>,
+    /// A folder the tools may read from and write to (repeatable); default: the current folder
+    #[arg(long = "root", value_name = "DIR")]
+    pub roots: Vec<PathBuf>,
+    /// Bearer token HTTP clients must send; required when --http is not a loopback address
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "DOCPIPE_MCP_TOKEN",
+        hide_env_values = true
+    )]
+    pub token: Option<String>,
 }
 
 #[derive(Debug, Args, Clone)]

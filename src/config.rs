@@ -134,6 +134,7 @@ pub mod var {
     pub const READ_TIMEOUT: &str = "DOCPIPE_READ_TIMEOUT";
     pub const RETRY_BASE: &str = "DOCPIPE_RETRY_BASE";
     pub const STALL_TIMEOUT: &str = "DOCPIPE_STALL_TIMEOUT";
+    pub const MCP_TOKEN: &str = "DOCPIPE_MCP_TOKEN";
     pub const DATA_DIR: &str = "DOCPIPE_DATA_DIR";
     pub const PROGRESS: &str = "DOCPIPE_PROGRESS";
     pub const NO_COLOR: &str = "NO_COLOR";
@@ -161,6 +162,10 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     (
         var::RETRY_BASE,
         "first retry backoff ceiling, doubling per attempt (default 500ms)",
+    ),
+    (
+        var::MCP_TOKEN,
+        "docpipe mcp --http: the bearer token clients must send (as --token)",
     ),
     (
         var::STALL_TIMEOUT,

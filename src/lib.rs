@@ -12,6 +12,7 @@ pub mod input;
 pub mod interrupt;
 pub mod journal;
 pub mod local;
+pub mod mcp;
 pub mod options;
 pub mod output;
 pub mod pdf;

@@ -74,6 +74,7 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
         Command::Estimate(args) => crate::pipeline::estimate::estimate(&ctx, &args.into_extract()),
         Command::Providers => providers::run(&ctx),
         Command::Completions(args) => completions::run(args.shell),
+        Command::Mcp(args) => crate::mcp::run(&ctx, &args),
     }
 }
 

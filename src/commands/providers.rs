@@ -12,6 +12,20 @@ use crate::config;
 use crate::provider::{human_bytes, Mode, Upload, REGISTRY};
 
 pub fn run(ctx: &Ctx) -> Result<i32> {
+    list(ctx, None)?;
+    Ok(0)
+}
+
+/// What `providers --json` prints, one value per provider, kept instead of
+/// printed (for the MCP server, whose stdout is not ours to write).
+pub fn values(ctx: &Ctx) -> Result<Vec<serde_json::Value>> {
+    let mut kept = Vec::new();
+    list(ctx, Some(&mut kept))?;
+    Ok(kept)
+}
+
+fn list(ctx: &Ctx, mut kept: Option<&mut Vec<serde_json::Value>>) -> Result<()> {
+    let json = ctx.global.json || kept.is_some();
     let selected = crate::provider::select(ctx.global.provider.as_deref(), &ctx.config)
         .map(|e| e.info.name)
         .ok();
@@ -25,8 +39,8 @@ pub fn run(ctx: &Ctx) -> Result<i32> {
         (Some(p), false) => format!("none ({} not found)", p.display()),
         (None, _) => "none (this system has no config folder)".to_string(),
     };
-    let mut out = std::io::stdout().lock();
-    if !ctx.global.json {
+    let mut out = std::io::stdout();
+    if !json {
         writeln!(out, "config file: {config_text}")?;
         writeln!(out, "{}\n", crate::local::ocr::status_line())?;
     }
@@ -64,7 +78,7 @@ pub fn run(ctx: &Ctx) -> Result<i32> {
             Some(Upload::InlineBase64 { max_bytes }) => Some(max_bytes),
             _ => None,
         };
-        if ctx.global.json {
+        if json {
             let line = json!({
                 "name": info.name,
                 "summary": info.summary,
@@ -102,7 +116,10 @@ pub fn run(ctx: &Ctx) -> Result<i32> {
                     "loaded": config_loaded,
                 },
             });
-            writeln!(out, "{line}")?;
+            match kept.as_mut() {
+                Some(kept) => kept.push(line),
+                None => writeln!(out, "{line}")?,
+            }
         } else {
             let mark = if selected == Some(info.name) {
                 " (default now)"
@@ -158,6 +175,8 @@ pub fn run(ctx: &Ctx) -> Result<i32> {
             )?;
         }
     }
-    out.flush()?;
-    Ok(0)
+    if kept.is_none() {
+        out.flush()?;
+    }
+    Ok(())
 }

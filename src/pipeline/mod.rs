@@ -249,17 +249,19 @@ pub fn run(
     } else {
         Order::Input
     };
-    run_with(ctx, command, args, shard, Some(order), &Hooks::default()).map(|(code, _)| code)
+    run_with(ctx, command, args, shard, Some(order), &Hooks::default()).map(|(code, _, _)| code)
 }
 
 /// The pipeline with its lines kept in memory instead of printed (for a
-/// caller in this process): the exit code and one line per input, in order.
+/// caller in this process): the exit code, one line per input, in order, and
+/// the failures behind the exit code (typed: their hints are what the CLI
+/// prints under each error).
 pub fn run_keeping(
     ctx: &Ctx,
     command: Command,
     args: &ExtractArgs,
     hooks: &Hooks,
-) -> Result<(i32, Vec<Line>)> {
+) -> Result<(i32, Vec<Line>, Vec<anyhow::Error>)> {
     run_with(ctx, command, args, None, None, hooks)
 }
 
@@ -271,7 +273,7 @@ fn run_with(
     shard: Option<(u64, u64)>,
     order: Option<Order>,
     hooks: &Hooks,
-) -> Result<(i32, Vec<Line>)> {
+) -> Result<(i32, Vec<Line>, Vec<anyhow::Error>)> {
     // Everything that can be checked is checked before the first request.
     let opts = options_from(ctx, args, command)?;
     let words = input::collect_inputs(&args.inputs, args.from.as_deref())?;
@@ -368,12 +370,13 @@ fn run_with(
     Ok((
         combined_exit_code(&errors.iter().collect::<Vec<_>>()),
         emitter.take_kept(),
+        errors,
     ))
 }
 
 /// `--dry-run`: what the run would do with each document, and the cost of the
 /// new submissions. Nothing is sent.
-fn dry_run(engine: &Engine, works: Vec<Work>) -> Result<(i32, Vec<Line>)> {
+fn dry_run(engine: &Engine, works: Vec<Work>) -> Result<(i32, Vec<Line>, Vec<anyhow::Error>)> {
     let (mut new, mut pages, mut unknown, mut resumed, mut held) =
         (0usize, 0u64, 0usize, 0usize, 0usize);
     for work in works {
@@ -428,6 +431,7 @@ fn dry_run(engine: &Engine, works: Vec<Work>) -> Result<(i32, Vec<Line>)> {
     Ok((
         combined_exit_code(&errors.iter().collect::<Vec<_>>()),
         engine.emitter.take_kept(),
+        errors,
     ))
 }
 

@@ -15,6 +15,7 @@ mod flash;
 mod gptge;
 mod harness;
 mod local;
+mod mcp;
 mod mineru;
 mod mistral;
 mod mistralocr;

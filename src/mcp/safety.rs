@@ -1,0 +1,351 @@
+//! What the MCP server lets a tool call touch: files only inside the roots
+//! given on the command line (symlinks resolved first, so one pointing out of a
+//! root is refused), no stdin (it is the MCP channel), URLs only as inputs
+//! handed to a provider; and who may call over HTTP (loopback, or a bearer
+//! token).
+
+use std::net::SocketAddr;
+use std::path::{Component, Path, PathBuf};
+
+use crate::error::{Error, Kind};
+
+/// The folders tool calls may read from and write to, canonical (symlinks
+/// resolved), the first one being where relative paths start.
+#[derive(Debug, Clone)]
+pub struct Roots {
+    dirs: Vec<PathBuf>,
+}
+
+fn outside_hint() -> &'static str {
+    "give a path inside a root, or start the server with --root DIR for that folder (docpipe mcp --root DIR, repeatable)"
+}
+
+impl Roots {
+    /// The roots from `--root` (default: the current folder), each an existing folder.
+    pub fn new(given: &[PathBuf]) -> Result<Roots, Error> {
+        let given_none = given.is_empty();
+        let given = if given.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            given.to_vec()
+        };
+        let mut dirs = Vec::new();
+        for dir in given {
+            let canonical = dir.canonicalize().map_err(|e| {
+                Error::usage(format!("--root {}: {e}", dir.display()))
+                    .with_hint("give an existing folder")
+            })?;
+            if !canonical.is_dir() {
+                return Err(
+                    Error::usage(format!("--root {}: is not a folder", dir.display()))
+                        .with_hint("give an existing folder"),
+                );
+            }
+            dirs.push(canonical);
+        }
+        if given_none && dirs[0].parent().is_none() {
+            // Agent hosts often start servers in `/`: a default root there
+            // would open the whole disk to every tool call.
+            return Err(Error::usage(format!(
+                "no --root, and the current folder is {}: the tools would reach every file",
+                dirs[0].display()
+            ))
+            .with_hint("give the folders the tools may use: docpipe mcp --root DIR (repeatable)"));
+        }
+        Ok(Roots { dirs })
+    }
+
+    pub fn dirs(&self) -> &[PathBuf] {
+        &self.dirs
+    }
+
+    /// The first root: where relative paths start.
+    pub fn first(&self) -> &Path {
+        &self.dirs[0]
+    }
+
+    /// Whether a canonical path lies in a root.
+    pub fn contains(&self, canonical: &Path) -> bool {
+        self.dirs.iter().any(|d| canonical.starts_with(d))
+    }
+
+    fn absolute(&self, path: &Path) -> PathBuf {
+        if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            self.first().join(path)
+        }
+    }
+
+    /// A tool's document argument turned into what the pipeline reads: an
+    /// http(s) URL unchanged (only a provider that takes URLs will get it;
+    /// docpipe does not download it), a `file:` URI or a path resolved against
+    /// the first root, symlinks followed, and refused unless the file it ends at
+    /// lies inside a root.
+    pub fn source(&self, word: &str) -> Result<String, Error> {
+        let word = word.trim();
+        if crate::input::is_url(word) {
+            return Ok(word.to_string());
+        }
+        if word.is_empty() || word == "-" {
+            return Err(Error::input(
+                if word.is_empty() { "(empty)" } else { word },
+                "not a document: stdin is the MCP channel and cannot be read",
+            )
+            .with_hint("give a file path inside a root, a file: URI, or an http(s) URL"));
+        }
+        let lower = word.to_ascii_lowercase();
+        let path = if lower.starts_with("file:") {
+            file_uri_path(word)?
+        } else if lower.starts_with("data:") || scheme_of(word).is_some() {
+            return Err(Error::input(word, "unsupported URI scheme").with_hint(
+                "give a file path inside a root, a file: URI, or an http(s) URL (docpipe mcp reads no other scheme)",
+            ));
+        } else {
+            PathBuf::from(word)
+        };
+        let full = self.absolute(&path);
+        let canonical = full.canonicalize().map_err(|e| {
+            Error::input(word, format!("cannot open: {e}")).with_hint(format!(
+                "check the path; relative paths start at {}",
+                self.first().display()
+            ))
+        })?;
+        if !self.contains(&canonical) {
+            return Err(Error::new(
+                Kind::Input,
+                format!(
+                    "{word}: outside the roots the server may read ({} resolves to {})",
+                    full.display(),
+                    canonical.display()
+                ),
+            )
+            .with_hint(outside_hint()));
+        }
+        if !canonical.is_file() {
+            return Err(Error::input(word, "not a regular file")
+                .with_hint("give one document file (folders are not read by docpipe mcp)"));
+        }
+        Ok(canonical.to_string_lossy().into_owned())
+    }
+
+    /// A tool's output folder: resolved against the first root, its existing
+    /// part canonicalized (symlinks followed) and required to lie in a root, the
+    /// rest plain names (no `..`), created later by the pipeline.
+    pub fn output_dir(&self, word: &str) -> Result<PathBuf, Error> {
+        let path = if word.to_ascii_lowercase().starts_with("file:") {
+            file_uri_path(word)?
+        } else {
+            PathBuf::from(word)
+        };
+        self.check_dir(&path, &format!("output_dir {word}"))
+    }
+
+    /// The same check for a folder given by other means (the config's
+    /// `defaults.output`, the folder a recorded task was submitted to).
+    pub fn check_dir(&self, path: &Path, what: &str) -> Result<PathBuf, Error> {
+        let full = self.absolute(path);
+        let mut existing = full.clone();
+        let mut rest = Vec::new();
+        while !existing.exists() {
+            let Some(name) = existing.file_name().map(|n| n.to_os_string()) else {
+                break;
+            };
+            rest.push(name);
+            if !existing.pop() {
+                break;
+            }
+        }
+        if full.components().any(|c| matches!(c, Component::ParentDir)) && !rest.is_empty() {
+            return Err(
+                Error::usage(format!("{what}: '..' in a folder that does not exist yet"))
+                    .with_hint(outside_hint()),
+            );
+        }
+        let canonical = existing.canonicalize().map_err(|e| {
+            Error::usage(format!("{what}: {}: {e}", existing.display()))
+                .with_hint("give a folder inside a root")
+        })?;
+        if !self.contains(&canonical) {
+            return Err(Error::usage(format!(
+                "{what}: outside the roots the server may write to ({} resolves to {})",
+                full.display(),
+                canonical.display()
+            ))
+            .with_hint(outside_hint()));
+        }
+        if rest.is_empty() && !canonical.is_dir() {
+            return Err(Error::usage(format!("{what}: exists and is not a folder"))
+                .with_hint("give a folder for the results"));
+        }
+        Ok(rest.iter().rev().fold(canonical, |p, n| p.join(n)))
+    }
+}
+
+/// `file:///a/b%20c.pdf` (or `file:/a/b.pdf`) → `/a/b c.pdf`; only local files.
+fn file_uri_path(uri: &str) -> Result<PathBuf, Error> {
+    let rest = &uri["file:".len()..];
+    let path = if let Some(after) = rest.strip_prefix("//") {
+        // An authority: empty or localhost only.
+        let (host, path) = after.split_at(after.find('/').unwrap_or(after.len()));
+        if !(host.is_empty() || host.eq_ignore_ascii_case("localhost")) {
+            return Err(Error::input(uri, "a file: URI on another host")
+                .with_hint("give a local file (file:///path)"));
+        }
+        path
+    } else {
+        rest
+    };
+    let decoded = percent_decode(path)
+        .ok_or_else(|| Error::input(uri, "bad percent-encoding in the file: URI"))?;
+    if decoded.is_empty() {
+        return Err(Error::input(uri, "a file: URI without a path"));
+    }
+    Ok(PathBuf::from(decoded))
+}
+
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = text.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// `scheme:` of a URI (letters, digits, + - ., at least two characters so a
+/// Windows drive letter is not one).
+fn scheme_of(word: &str) -> Option<&str> {
+    let colon = word.find(':')?;
+    let scheme = &word[..colon];
+    let ok = scheme.len() > 1
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    ok.then_some(scheme)
+}
+
+/// The HTTP transport's rule: loopback needs nothing; any other address needs
+/// a token, which every request must then carry.
+pub fn check_bind(addr: &SocketAddr, token: Option<&str>) -> Result<(), Error> {
+    if token.is_some_and(|t| t.trim().is_empty()) {
+        return Err(Error::usage("--token is empty").with_hint("give a long random token"));
+    }
+    if !addr.ip().is_loopback() && token.is_none() {
+        return Err(Error::usage(format!(
+            "--http {addr}: not a loopback address, and no --token: anyone who can reach it could spend your provider quota and read your files"
+        ))
+        .with_hint("add --token TOKEN (or DOCPIPE_MCP_TOKEN) and send it as 'Authorization: Bearer TOKEN', or bind 127.0.0.1"));
+    }
+    Ok(())
+}
+
+/// Whether an `Authorization` header value carries the token, compared in
+/// constant time so the comparison does not leak how much of it matched.
+pub fn bearer_ok(header: Option<&[u8]>, token: &str) -> bool {
+    let Some(value) = header else {
+        return false;
+    };
+    let Some(given) = value
+        .strip_prefix(b"Bearer ")
+        .or_else(|| value.strip_prefix(b"bearer "))
+    else {
+        return false;
+    };
+    let want = token.as_bytes();
+    if given.len() != want.len() {
+        return false;
+    }
+    given
+        .iter()
+        .zip(want)
+        .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+        == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roots() -> (tempfile::TempDir, tempfile::TempDir, Roots) {
+        let inside = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(inside.path().join("a.pdf"), b"%PDF-1.4").unwrap();
+        std::fs::write(outside.path().join("secret.pdf"), b"%PDF-1.4").unwrap();
+        let r = Roots::new(&[inside.path().to_path_buf()]).unwrap();
+        (inside, outside, r)
+    }
+
+    #[test]
+    fn sources_inside_a_root_resolve_and_others_are_refused() {
+        let (inside, outside, r) = roots();
+        let a = r.source("a.pdf").unwrap();
+        assert!(a.ends_with("a.pdf") && Path::new(&a).is_absolute());
+        let uri = format!("file://{}", inside.path().join("a.pdf").display());
+        assert_eq!(r.source(&uri).unwrap(), a);
+        let err = r
+            .source(&outside.path().join("secret.pdf").to_string_lossy())
+            .unwrap_err();
+        assert!(err.message.contains("outside the roots"), "{}", err.message);
+        assert!(r.source("../x.pdf").is_err());
+        assert!(r.source("-").is_err());
+        assert!(r.source("data:application/pdf;base64,AAAA").is_err());
+        assert!(r.source("ftp://example.com/a.pdf").is_err());
+        assert_eq!(
+            r.source("https://example.com/a.pdf").unwrap(),
+            "https://example.com/a.pdf"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_out_of_a_root_is_refused() {
+        let (inside, outside, r) = roots();
+        std::os::unix::fs::symlink(
+            outside.path().join("secret.pdf"),
+            inside.path().join("link.pdf"),
+        )
+        .unwrap();
+        let err = r.source("link.pdf").unwrap_err();
+        assert!(err.message.contains("resolves to"), "{}", err.message);
+        std::os::unix::fs::symlink(outside.path(), inside.path().join("out")).unwrap();
+        let err = r.output_dir("out/results").unwrap_err();
+        assert!(err.message.contains("outside the roots"), "{}", err.message);
+    }
+
+    #[test]
+    fn output_dirs_may_not_exist_yet_but_must_stay_inside() {
+        let (inside, outside, r) = roots();
+        let dir = r.output_dir("new/deeper").unwrap();
+        assert!(dir.starts_with(inside.path().canonicalize().unwrap()));
+        assert!(r.output_dir("new/../../escape").is_err());
+        assert!(r
+            .output_dir(&outside.path().join("x").to_string_lossy())
+            .is_err());
+        assert!(r.output_dir("a.pdf").is_err(), "a file is not a folder");
+    }
+
+    #[test]
+    fn binding_beyond_loopback_needs_a_token_and_the_bearer_must_match() {
+        let lo: SocketAddr = "127.0.0.1:0".parse().unwrap();
+        let any: SocketAddr = "0.0.0.0:8765".parse().unwrap();
+        assert!(check_bind(&lo, None).is_ok());
+        assert!(check_bind(&any, None).is_err());
+        assert!(check_bind(&any, Some("s3cret")).is_ok());
+        assert!(check_bind(&any, Some(" ")).is_err());
+        assert!(bearer_ok(Some(b"Bearer s3cret"), "s3cret"));
+        assert!(!bearer_ok(Some(b"Bearer s3cre"), "s3cret"));
+        assert!(!bearer_ok(Some(b"Bearer s3creT"), "s3cret"));
+        assert!(!bearer_ok(Some(b"s3cret"), "s3cret"));
+        assert!(!bearer_ok(None, "s3cret"));
+    }
+}
