@@ -138,6 +138,17 @@ pub fn answer_json(kind: &str, x: &Extracted) -> Value {
     })
 }
 
+/// The answer without the text: what `ocr` keeps when only the markdown is
+/// delivered.
+pub fn summary_json(kind: &str, x: &Extracted) -> Value {
+    json!({
+        "provider": "local",
+        "type": kind,
+        "page_count": x.pages.len(),
+        "ocr_pages": x.ocr_pages,
+    })
+}
+
 /// Splits one page's markdown into typed blocks at blank lines (fenced code
 /// kept whole).
 pub fn blocks_of(markdown: &str) -> Vec<Value> {
