@@ -75,15 +75,33 @@ impl Provider for Local {
         let Some(path) = doc.path() else {
             return Err(Error::input(&doc.input, "local reads files, not URLs").into());
         };
-        let pages = opts.pages.as_ref().map(|p| {
-            // Past the last page there is nothing to select.
-            let last = crate::pdf::page_count(path).unwrap_or(u32::MAX);
-            p.to_zero_based()
-                .into_iter()
-                .take_while(|i| *i < last)
-                .map(|i| i + 1)
-                .collect()
-        });
+        let pages = match &opts.pages {
+            None => None,
+            Some(p) => {
+                // Past the last page there is nothing to select.
+                let count = crate::pdf::page_count(path);
+                let last = count.unwrap_or(u32::MAX);
+                let pages: Vec<u32> = p
+                    .to_zero_based()
+                    .into_iter()
+                    .filter(|i| *i < last)
+                    .map(|i| i + 1)
+                    .collect();
+                if pages.is_empty() {
+                    let err = Error::input(
+                        &doc.input,
+                        format!(
+                            "--pages {} selects no page of this {}-page PDF",
+                            p.to_mineru(),
+                            last
+                        ),
+                    )
+                    .with_hint("select pages that exist, or drop --pages");
+                    return Err(err.into());
+                }
+                Some(pages)
+            }
+        };
         let settings = local::Settings {
             tesseract: local::ocr::find_tesseract(),
             language: opts.language.clone(),
