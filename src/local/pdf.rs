@@ -11,7 +11,7 @@ use super::{ocr, read, Extracted, Settings, TextLayer};
 use crate::error::Error;
 
 /// The cloud provider named when a scan cannot be read locally.
-const CLOUD_HINT: &str = "-p mineru-flash (no key needed) or -p mistral";
+pub const CLOUD_HINT: &str = "-p mineru-flash (no key needed) or -p mistral";
 
 pub fn extract(path: &Path, input: &str, settings: &Settings) -> Result<Extracted, Error> {
     let bytes = read(path, input)?;

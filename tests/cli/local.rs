@@ -261,3 +261,26 @@ fn pages_past_the_end_are_refused_and_the_others_kept() {
     let answer: Value = serde_json::from_str(&stdout_of(&out)).unwrap();
     assert_eq!(answer["page_count"], 2);
 }
+
+#[test]
+fn an_image_without_tesseract_exits_4_and_with_it_gives_its_text() {
+    let env = Env::new();
+    let doc = env.doc("scan.png", "photo.png");
+    let out = local(&env).arg("ocr").arg(&doc).output().unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("-p mineru-flash"));
+    if Path::new("/usr/bin/tesseract").exists() {
+        let out = local(&env)
+            .env("PATH", "/usr/bin")
+            .arg("ocr")
+            .arg(&doc)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr_of(&out));
+        assert!(
+            stdout_of(&out).contains("quick brown fox"),
+            "{}",
+            stdout_of(&out)
+        );
+    }
+}
