@@ -10,6 +10,7 @@
 pub mod csv;
 pub mod docx;
 pub mod html;
+pub mod image;
 pub mod ocr;
 pub mod pdf;
 pub mod pptx;
@@ -26,7 +27,8 @@ use crate::provider::PageImage;
 
 /// Extensions `-p local` reads.
 pub const EXTENSIONS: &[&str] = &[
-    "pdf", "docx", "pptx", "xlsx", "csv", "html", "htm", "txt", "md", "markdown",
+    "pdf", "docx", "pptx", "xlsx", "csv", "html", "htm", "txt", "md", "markdown", "png", "jpg",
+    "jpeg", "tif", "tiff", "bmp", "gif", "webp",
 ];
 
 /// What the extractors give back: the markdown of each page (PDF), slide (PPTX),
@@ -53,10 +55,11 @@ pub enum TextLayer {
 
 /// Cheap and without side effects: reads only the file. PDFs are classified by
 /// sampling their content streams (tens of ms); the Office, table, HTML and text
-/// formats always hold their text; anything else is `Unknown`.
+/// formats always hold their text; images never do; anything else is `Unknown`.
 pub fn has_text_layer(path: &Path, ext: &str) -> TextLayer {
     match ext {
         "pdf" => pdf::text_layer(path),
+        e if image::EXTENSIONS.contains(&e) => TextLayer::No,
         e if EXTENSIONS.contains(&e) => TextLayer::Yes,
         _ => TextLayer::Unknown,
     }
@@ -103,6 +106,7 @@ pub(crate) fn extract_with(
         "csv" => csv::extract(path, input),
         "html" | "htm" => html::extract(path, input),
         "txt" | "md" | "markdown" => text::extract(path, input),
+        e if image::EXTENSIONS.contains(&e) => image::extract(path, input, settings),
         other => Err(
             Error::input(input, format!(".{other} files are not read by local"))
                 .with_hint(format!("local takes: {}", EXTENSIONS.join(", "))),
@@ -135,6 +139,17 @@ pub fn answer_json(kind: &str, x: &Extracted) -> Value {
         "ocr_pages": x.ocr_pages,
         "pages": pages,
         "blocks": blocks,
+    })
+}
+
+/// The answer without the text: what `ocr` keeps when only the markdown is
+/// delivered.
+pub fn summary_json(kind: &str, x: &Extracted) -> Value {
+    json!({
+        "provider": "local",
+        "type": kind,
+        "page_count": x.pages.len(),
+        "ocr_pages": x.ocr_pages,
     })
 }
 
@@ -328,8 +343,9 @@ mod tests {
             has_text_layer(&fixture("docx_01.docx"), "docx"),
             TextLayer::Yes
         );
+        assert_eq!(has_text_layer(Path::new("x.png"), "png"), TextLayer::No);
         assert_eq!(
-            has_text_layer(Path::new("x.png"), "png"),
+            has_text_layer(Path::new("x.xyz"), "xyz"),
             TextLayer::Unknown
         );
         assert_eq!(has_text_layer(&fixture("demo1.pdf"), "pdf"), TextLayer::Yes);

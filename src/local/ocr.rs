@@ -88,30 +88,39 @@ pub fn pdf_page(
     flush(&mut stack, &mut files)?;
     let mut text = String::new();
     for file in files {
-        let mut cmd = Command::new(tesseract);
-        cmd.arg(&file).arg("stdout");
-        if let Some(lang) = language {
-            cmd.args(["-l", lang]);
-        }
-        let out = cmd
-            .output()
-            .with_context(|| format!("cannot run {}", tesseract.display()))?;
-        if !out.status.success() {
-            bail!(
-                "tesseract failed: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            );
-        }
-        let piece = String::from_utf8_lossy(&out.stdout);
-        if piece.trim().is_empty() {
+        let piece = run(&file, tesseract, language)?;
+        if piece.is_empty() {
             continue;
         }
         if !text.is_empty() {
             text.push_str("\n\n");
         }
-        text.push_str(piece.trim());
+        text.push_str(&piece);
     }
     Ok(paragraphs(&text))
+}
+
+/// The text tesseract reads in an image file (PNG, JPEG, TIFF, BMP, GIF, WebP).
+pub fn image(path: &Path, tesseract: &Path, language: Option<&str>) -> Result<String> {
+    Ok(paragraphs(&run(path, tesseract, language)?))
+}
+
+fn run(file: &Path, tesseract: &Path, language: Option<&str>) -> Result<String> {
+    let mut cmd = Command::new(tesseract);
+    cmd.arg(file).arg("stdout");
+    if let Some(lang) = language {
+        cmd.args(["-l", lang]);
+    }
+    let out = cmd
+        .output()
+        .with_context(|| format!("cannot run {}", tesseract.display()))?;
+    if !out.status.success() {
+        bail!(
+            "tesseract failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 /// Rows of 8-bit gray pixels (0 black, 255 white).

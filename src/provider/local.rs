@@ -14,11 +14,11 @@ use crate::error::Error;
 use crate::http::Http;
 use crate::input::Document;
 use crate::local;
-use crate::options::ExtractOptions;
+use crate::options::{ExtractOptions, Format};
 
 pub static INFO: ProviderInfo = ProviderInfo {
     name: "local",
-    summary: "Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans with tesseract if installed",
+    summary: "Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans and images with tesseract if installed",
     default_base_url: "",
     key_env: &[],
     mode: Mode::Sync,
@@ -74,22 +74,46 @@ impl Provider for Local {
         let Some(path) = doc.path() else {
             return Err(Error::input(&doc.input, "local reads files, not URLs").into());
         };
-        let pages = opts.pages.as_ref().map(|p| {
-            // Past the last page there is nothing to select.
-            let last = crate::pdf::page_count(path).unwrap_or(u32::MAX);
-            p.to_zero_based()
-                .into_iter()
-                .take_while(|i| *i < last)
-                .map(|i| i + 1)
-                .collect()
-        });
+        let pages = match &opts.pages {
+            None => None,
+            Some(p) => {
+                // Past the last page there is nothing to select.
+                let count = crate::pdf::page_count(path);
+                let last = count.unwrap_or(u32::MAX);
+                let pages: Vec<u32> = p
+                    .to_zero_based()
+                    .into_iter()
+                    .filter(|i| *i < last)
+                    .map(|i| i + 1)
+                    .collect();
+                if pages.is_empty() {
+                    let err = Error::input(
+                        &doc.input,
+                        format!(
+                            "--pages {} selects no page of this {}-page PDF",
+                            p.to_mineru(),
+                            last
+                        ),
+                    )
+                    .with_hint("select pages that exist, or drop --pages");
+                    return Err(err.into());
+                }
+                Some(pages)
+            }
+        };
         let settings = local::Settings {
             tesseract: local::ocr::find_tesseract(),
             language: opts.language.clone(),
             pages,
         };
         let extracted = local::extract(path, &doc.ext, &doc.input, &settings)?;
-        let answer = local::answer_json(&doc.ext, &extracted);
+        // The blocks repeat the whole text: built only where they are delivered
+        // (`parse`, `--format json`), so `ocr` of a 100 MB CSV holds one copy less.
+        let answer = if opts.full_result || matches!(opts.format, Format::Json) {
+            local::answer_json(&doc.ext, &extracted)
+        } else {
+            local::summary_json(&doc.ext, &extracted)
+        };
         Ok(Submitted::Done(ResultRef::Pages(Box::new(PageSet {
             pages: extracted.pages,
             images: extracted.images,
