@@ -90,11 +90,11 @@ _docpipe() {
             fi
             case "${prev}" in
                 --provider)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local auto" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local auto" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -180,11 +180,11 @@ _docpipe() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local auto" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local auto" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -222,11 +222,11 @@ _docpipe() {
             fi
             case "${prev}" in
                 --provider)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local auto" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local auto" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -276,11 +276,11 @@ _docpipe() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local auto" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local auto" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -318,11 +318,11 @@ _docpipe() {
             fi
             case "${prev}" in
                 --provider)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local auto" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local auto" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -526,11 +526,11 @@ _docpipe() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local auto" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local auto" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -612,11 +612,11 @@ _docpipe() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local auto" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local auto" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -698,11 +698,11 @@ _docpipe() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local auto" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local auto" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -752,11 +752,11 @@ _docpipe() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local auto" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local auto" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -798,11 +798,11 @@ _docpipe() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local auto" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mineru mineru-flash parse4ai mistral mistralocr gptge local auto" -- "${cur}"))
                     return 0
                     ;;
                 --config)

@@ -30,7 +30,8 @@ parse4ai\t'parse4ai: MinerU-compatible parsing of documents at URLs (key needed)
 mistral\t'Mistral AI OCR: markdown per page, images and the JSON answer, at once (key needed)'
 mistralocr\t'mistralocr.app (third party, not Mistral AI): text, markdown or JSON, at once (key needed)'
 gptge\t'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and images (key needed)'
-local\t'Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans with tesseract if installed'"
+local\t'Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans and images with tesseract if installed'
+auto\t'Per document: local when it has a text layer, else the cloud default (the first provider with a key, else mineru-flash)'"
 complete -c docpipe -n "__fish_docpipe_needs_command" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
 complete -c docpipe -n "__fish_docpipe_needs_command" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
 complete -c docpipe -n "__fish_docpipe_needs_command" -l timeout -d 'Give up waiting after this long (90s, 5m, 1h); default 30m' -r
@@ -68,7 +69,8 @@ parse4ai\t'parse4ai: MinerU-compatible parsing of documents at URLs (key needed)
 mistral\t'Mistral AI OCR: markdown per page, images and the JSON answer, at once (key needed)'
 mistralocr\t'mistralocr.app (third party, not Mistral AI): text, markdown or JSON, at once (key needed)'
 gptge\t'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and images (key needed)'
-local\t'Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans with tesseract if installed'"
+local\t'Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans and images with tesseract if installed'
+auto\t'Per document: local when it has a text layer, else the cloud default (the first provider with a key, else mineru-flash)'"
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l timeout -d 'Give up waiting after this long (90s, 5m, 1h); default 30m' -r
@@ -106,7 +108,8 @@ parse4ai\t'parse4ai: MinerU-compatible parsing of documents at URLs (key needed)
 mistral\t'Mistral AI OCR: markdown per page, images and the JSON answer, at once (key needed)'
 mistralocr\t'mistralocr.app (third party, not Mistral AI): text, markdown or JSON, at once (key needed)'
 gptge\t'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and images (key needed)'
-local\t'Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans with tesseract if installed'"
+local\t'Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans and images with tesseract if installed'
+auto\t'Per document: local when it has a text layer, else the cloud default (the first provider with a key, else mineru-flash)'"
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l timeout -d 'Give up waiting after this long (90s, 5m, 1h); default 30m' -r
@@ -130,7 +133,8 @@ parse4ai\t'parse4ai: MinerU-compatible parsing of documents at URLs (key needed)
 mistral\t'Mistral AI OCR: markdown per page, images and the JSON answer, at once (key needed)'
 mistralocr\t'mistralocr.app (third party, not Mistral AI): text, markdown or JSON, at once (key needed)'
 gptge\t'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and images (key needed)'
-local\t'Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans with tesseract if installed'"
+local\t'Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans and images with tesseract if installed'
+auto\t'Per document: local when it has a text layer, else the cloud default (the first provider with a key, else mineru-flash)'"
 complete -c docpipe -n "__fish_docpipe_using_subcommand fetch" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand fetch" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand fetch" -l timeout -d 'Give up waiting after this long (90s, 5m, 1h); default 30m' -r
@@ -148,7 +152,8 @@ parse4ai\t'parse4ai: MinerU-compatible parsing of documents at URLs (key needed)
 mistral\t'Mistral AI OCR: markdown per page, images and the JSON answer, at once (key needed)'
 mistralocr\t'mistralocr.app (third party, not Mistral AI): text, markdown or JSON, at once (key needed)'
 gptge\t'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and images (key needed)'
-local\t'Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans with tesseract if installed'"
+local\t'Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans and images with tesseract if installed'
+auto\t'Per document: local when it has a text layer, else the cloud default (the first provider with a key, else mineru-flash)'"
 complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -l timeout -d 'Give up waiting after this long (90s, 5m, 1h); default 30m' -r
@@ -166,7 +171,8 @@ parse4ai\t'parse4ai: MinerU-compatible parsing of documents at URLs (key needed)
 mistral\t'Mistral AI OCR: markdown per page, images and the JSON answer, at once (key needed)'
 mistralocr\t'mistralocr.app (third party, not Mistral AI): text, markdown or JSON, at once (key needed)'
 gptge\t'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and images (key needed)'
-local\t'Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans with tesseract if installed'"
+local\t'Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans and images with tesseract if installed'
+auto\t'Per document: local when it has a text layer, else the cloud default (the first provider with a key, else mineru-flash)'"
 complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -l timeout -d 'Give up waiting after this long (90s, 5m, 1h); default 30m' -r
@@ -184,7 +190,8 @@ parse4ai\t'parse4ai: MinerU-compatible parsing of documents at URLs (key needed)
 mistral\t'Mistral AI OCR: markdown per page, images and the JSON answer, at once (key needed)'
 mistralocr\t'mistralocr.app (third party, not Mistral AI): text, markdown or JSON, at once (key needed)'
 gptge\t'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and images (key needed)'
-local\t'Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans with tesseract if installed'"
+local\t'Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans and images with tesseract if installed'
+auto\t'Per document: local when it has a text layer, else the cloud default (the first provider with a key, else mineru-flash)'"
 complete -c docpipe -n "__fish_docpipe_using_subcommand status" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand status" -l json -d 'One JSON object per document per line on stdout'
 complete -c docpipe -n "__fish_docpipe_using_subcommand status" -s q -l quiet -d 'No progress or state lines; errors and warnings about security or configuration still show'
@@ -199,7 +206,8 @@ parse4ai\t'parse4ai: MinerU-compatible parsing of documents at URLs (key needed)
 mistral\t'Mistral AI OCR: markdown per page, images and the JSON answer, at once (key needed)'
 mistralocr\t'mistralocr.app (third party, not Mistral AI): text, markdown or JSON, at once (key needed)'
 gptge\t'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and images (key needed)'
-local\t'Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans with tesseract if installed'"
+local\t'Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans and images with tesseract if installed'
+auto\t'Per document: local when it has a text layer, else the cloud default (the first provider with a key, else mineru-flash)'"
 complete -c docpipe -n "__fish_docpipe_using_subcommand providers" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand providers" -l json -d 'One JSON object per document per line on stdout'
 complete -c docpipe -n "__fish_docpipe_using_subcommand providers" -s q -l quiet -d 'No progress or state lines; errors and warnings about security or configuration still show'
@@ -212,7 +220,8 @@ parse4ai\t'parse4ai: MinerU-compatible parsing of documents at URLs (key needed)
 mistral\t'Mistral AI OCR: markdown per page, images and the JSON answer, at once (key needed)'
 mistralocr\t'mistralocr.app (third party, not Mistral AI): text, markdown or JSON, at once (key needed)'
 gptge\t'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and images (key needed)'
-local\t'Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans with tesseract if installed'"
+local\t'Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans and images with tesseract if installed'
+auto\t'Per document: local when it has a text layer, else the cloud default (the first provider with a key, else mineru-flash)'"
 complete -c docpipe -n "__fish_docpipe_using_subcommand completions" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand completions" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand completions" -l timeout -d 'Give up waiting after this long (90s, 5m, 1h); default 30m' -r
@@ -240,7 +249,8 @@ parse4ai\t'parse4ai: MinerU-compatible parsing of documents at URLs (key needed)
 mistral\t'Mistral AI OCR: markdown per page, images and the JSON answer, at once (key needed)'
 mistralocr\t'mistralocr.app (third party, not Mistral AI): text, markdown or JSON, at once (key needed)'
 gptge\t'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and images (key needed)'
-local\t'Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans with tesseract if installed'"
+local\t'Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans and images with tesseract if installed'
+auto\t'Per document: local when it has a text layer, else the cloud default (the first provider with a key, else mineru-flash)'"
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l timeout -d 'Give up waiting after this long (90s, 5m, 1h); default 30m' -r

@@ -276,7 +276,8 @@ pub fn provider_names() -> PossibleValuesParser {
     PossibleValuesParser::new(
         crate::provider::REGISTRY
             .iter()
-            .map(|e| PossibleValue::new(e.info.name).help(e.info.summary)),
+            .map(|e| PossibleValue::new(e.info.name).help(e.info.summary))
+            .chain([PossibleValue::new(crate::provider::AUTO).help(crate::provider::AUTO_SUMMARY)]),
     )
 }
 

@@ -39,7 +39,10 @@ pub fn completion(shell: Shell) -> Vec<u8> {
 /// The provider names with their summaries, for the shells whose clap_complete
 /// scripts complete flags but not their values.
 fn providers() -> impl Iterator<Item = (&'static str, &'static str)> {
-    REGISTRY.iter().map(|e| (e.info.name, e.info.summary))
+    REGISTRY
+        .iter()
+        .map(|e| (e.info.name, e.info.summary))
+        .chain([(crate::provider::AUTO, crate::provider::AUTO_SUMMARY)])
 }
 
 /// PowerShell: after `-p` or `--provider`, the provider names.
@@ -380,7 +383,7 @@ mod tests {
             }
         }
         let bash = String::from_utf8(completion(Shell::Bash)).unwrap();
-        let names: Vec<&str> = REGISTRY.iter().map(|e| e.info.name).collect();
+        let names: Vec<&str> = providers().map(|(name, _)| name).collect();
         assert!(bash.contains(&format!(
             "-p)\n                    COMPREPLY=($(compgen -W \"{}\"",
             names.join(" ")

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::Ctx;
 use crate::config;
-use crate::provider::{human_bytes, Mode, Upload, REGISTRY};
+use crate::provider::{human_bytes, Mode, Selected, Upload, REGISTRY};
 
 pub fn run(ctx: &Ctx) -> Result<i32> {
     list(ctx, None)?;
@@ -26,9 +26,14 @@ pub fn values(ctx: &Ctx) -> Result<Vec<serde_json::Value>> {
 
 fn list(ctx: &Ctx, mut kept: Option<&mut Vec<serde_json::Value>>) -> Result<()> {
     let json = ctx.global.json || kept.is_some();
-    let selected = crate::provider::select(ctx.global.provider.as_deref(), &ctx.config)
-        .map(|e| e.info.name)
-        .ok();
+    let routing = crate::provider::select_routing(ctx.global.provider.as_deref(), &ctx.config).ok();
+    // Under `auto`, both sides are "default": each document goes to one of them.
+    let (selected, auto_cloud) = match routing {
+        Some(Selected::One(e)) => (Some(e.info.name), None),
+        Some(Selected::Auto { cloud, .. }) => (Some("local"), Some(cloud.info.name)),
+        None => (None, None),
+    };
+    let is_default = |name: &str| selected == Some(name) || auto_cloud == Some(name);
     // The file read, else the one that would have been read had it existed.
     let (config_path, config_loaded) = match &ctx.config.path {
         Some(p) => (Some(p.clone()), true),
@@ -42,7 +47,18 @@ fn list(ctx: &Ctx, mut kept: Option<&mut Vec<serde_json::Value>>) -> Result<()> 
     let mut out = std::io::stdout();
     if !json {
         writeln!(out, "config file: {config_text}")?;
-        writeln!(out, "{}\n", crate::local::ocr::status_line())?;
+        writeln!(out, "{}", crate::local::ocr::status_line())?;
+        match auto_cloud {
+            Some(cloud) => writeln!(
+                out,
+                "default: auto — each document with a text layer goes to local (on this machine), the others to {cloud} (the first provider with a key, else mineru-flash)\n"
+            )?,
+            None => writeln!(
+                out,
+                "default: {} (-p auto: local for documents with a text layer, the cloud default for the others)\n",
+                selected.unwrap_or("none")
+            )?,
+        }
     }
     for entry in REGISTRY {
         let info = entry.info;
@@ -82,7 +98,7 @@ fn list(ctx: &Ctx, mut kept: Option<&mut Vec<serde_json::Value>>) -> Result<()> 
             let line = json!({
                 "name": info.name,
                 "summary": info.summary,
-                "default": selected == Some(info.name),
+                "default": is_default(info.name),
                 "mode": mode,
                 // Every provider serves both commands; `parse` keeps the provider's
                 // files, `ocr` the text.
@@ -121,19 +137,27 @@ fn list(ctx: &Ctx, mut kept: Option<&mut Vec<serde_json::Value>>) -> Result<()> 
                 None => writeln!(out, "{line}")?,
             }
         } else {
-            let mark = if selected == Some(info.name) {
-                " (default now)"
+            let mark = if is_default(info.name) {
+                if auto_cloud.is_some() {
+                    " (default now, through auto)"
+                } else {
+                    " (default now)"
+                }
             } else {
                 ""
             };
             let yes_no = |b: bool| if b { "yes" } else { "no" };
             writeln!(out, "{}{mark}\n  {}", info.name, info.summary)?;
             writeln!(out, "  key: {key_text}")?;
-            writeln!(
-                out,
-                "  base url: {base_url} ({})",
-                config::base_url_var(info.name)
-            )?;
+            if info.default_base_url.is_empty() {
+                writeln!(out, "  base url: none (runs on this machine)")?;
+            } else {
+                writeln!(
+                    out,
+                    "  base url: {base_url} ({})",
+                    config::base_url_var(info.name)
+                )?;
+            }
             // A batch size means batch calls.
             let batch = match (info.batch(), limits.max_batch, info.mode) {
                 (_, Some(n), _) => format!("up to {n} documents per provider batch call"),

@@ -40,7 +40,7 @@ pub struct Engine<'a> {
     pub layout: Layout,
     /// `ocr -o FILE`: the file name to write.
     pub exact: Option<String>,
-    pub journal: Journal,
+    pub journal: &'a Journal,
     pub journal_dir: PathBuf,
     pub store: Store,
     pub base_url: String,
@@ -52,6 +52,8 @@ pub struct Engine<'a> {
     /// Synchronous answers stay held after delivery (stdout: a rerun prints
     /// them again without paying again).
     pub keep_held: bool,
+    /// `auto`: progress lines name the provider each document went to.
+    pub show_provider: bool,
     pub emitter: &'a Emitter,
     pub total: usize,
     pub hooks: &'a Hooks,
@@ -244,7 +246,7 @@ impl Engine<'_> {
             self.register(&p.key, reports);
             lock(&self.state.progress)
                 .entry(p.key.clone())
-                .or_insert_with(|| self.ctx.reporter.doc(&p.doc.name));
+                .or_insert_with(|| self.ctx.reporter.doc(&self.label(&p.doc.name)));
             lock(&self.state.docs).insert(p.key.clone(), p.doc.clone());
             let rec = self.journal.get(&p.key);
             let wanted = rec
@@ -280,7 +282,10 @@ impl Engine<'_> {
                 }
                 State::Done if held => works.push(Work::Held(rec.key.clone())),
                 State::Done if has_task => works.push(Work::Resume(rec)),
-                State::Failed if !self.retry_failed => {
+                // A failure costs nothing to retry in this process (e.g. a scan
+                // refused until tesseract is installed): only paid ones wait
+                // for --retry-failed.
+                State::Failed if !self.retry_failed && !self.in_process() => {
                     let why = rec.error.clone().unwrap_or_default();
                     self.settle_progress(&rec.key, |p| {
                         p.failed(&format!(
@@ -610,7 +615,12 @@ impl Engine<'_> {
         if async_mode {
             self.journal.put(&rec)?;
         }
-        self.step(&rec, "submitting");
+        if async_mode {
+            self.step(&rec, "submitting");
+        } else if let Some(p) = self.doc_progress(&rec) {
+            // A synchronous answer: the provider (or this process) is at work.
+            p.stage(Stage::Running);
+        }
         let in_flight = self.in_flight();
         let opts = p.opts.as_ref().unwrap_or(&self.opts);
         let submitted = match self.provider.submit(&p.doc, opts) {
@@ -964,7 +974,11 @@ impl Engine<'_> {
         let Some(rec) = self.journal.get(key) else {
             return;
         };
-        if let Some(p) = self.doc_progress(&rec) {
+        let fetched = matches!(
+            result,
+            ResultRef::Zip { .. } | ResultRef::Markdown { .. } | ResultRef::File { .. }
+        );
+        if let Some(p) = self.doc_progress(&rec).filter(|_| fetched) {
             p.step("downloading");
         }
         let item = Item {
@@ -1165,9 +1179,23 @@ impl Engine<'_> {
         let mut map = lock(&self.state.progress);
         Some(
             map.entry(rec.key.clone())
-                .or_insert_with(|| self.ctx.reporter.doc(&rec.name))
+                .or_insert_with(|| self.ctx.reporter.doc(&self.label(&rec.name)))
                 .clone(),
         )
+    }
+
+    /// Whether the provider works in this process (nothing is paid for).
+    fn in_process(&self) -> bool {
+        self.provider.info().upload == Some(provider::Upload::InProcess)
+    }
+
+    /// A document's name on the progress board (with its provider under `auto`).
+    fn label(&self, name: &str) -> String {
+        if self.show_provider {
+            format!("{name} [{}]", self.provider.info().name)
+        } else {
+            name.to_string()
+        }
     }
 
     /// Ends a document's progress line with `end` (done, failed, skipped,

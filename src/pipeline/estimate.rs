@@ -37,9 +37,13 @@ fn quote(
     let base_url = ctx
         .config
         .base_url(entry.info.name, entry.info.default_base_url)?;
-    let rules = Rules {
+    let routes = [plan::Route {
         provider: provider.as_ref(),
         base_url: &base_url,
+    }];
+    let rules = Rules {
+        routes: &routes,
+        route: &|_| 0,
         opts: &opts,
         folders: None,
         fail_fast: false,

@@ -26,6 +26,7 @@ use crate::output::Outputs;
 use crate::provider::{self, Provider};
 
 use engine::{Engine, Hooks, Shared, Work};
+use provider::Selected;
 use report::{Emitter, Line, Order, Text};
 
 /// The run-wide settings, resolved once from flags, environment, config file
@@ -277,24 +278,46 @@ fn run_with(
     // Everything that can be checked is checked before the first request.
     let opts = options_from(ctx, args, command)?;
     let words = input::collect_inputs(&args.inputs, args.from.as_deref())?;
-    let entry = provider::select(ctx.global.provider.as_deref(), &ctx.config)?;
-    let provider = provider::build(entry, &ctx.config, &ctx.http)?;
-    provider.ready()?;
+    let selected = provider::select_routing(ctx.global.provider.as_deref(), &ctx.config)?;
+    let entries: Vec<&'static provider::Entry> = match selected {
+        Selected::One(e) => vec![e],
+        Selected::Auto { local, cloud } => vec![local, cloud],
+    };
+    let mut providers = Vec::new();
+    for entry in &entries {
+        let p = provider::build(entry, &ctx.config, &ctx.http)?;
+        p.ready()?;
+        let base_url = ctx
+            .config
+            .base_url(entry.info.name, entry.info.default_base_url)?;
+        providers.push((p, base_url));
+    }
     let dest = destination(ctx, command, words.len())?;
     let to_stdout = matches!(dest, Destination::Stdout);
     let settings = Settings::resolve(ctx, args.concurrency)?;
-    let base_url = ctx
-        .config
-        .base_url(entry.info.name, entry.info.default_base_url)?;
     let place = place(ctx, dest, command)?;
     let folders = match (&place.layout, command) {
         (Layout::Folders(o), Command::Batch) => Some(o.root().to_path_buf()),
         _ => None,
     };
     let warn = |text: String| ctx.reporter.warn(&text);
+    let routes: Vec<plan::Route> = providers
+        .iter()
+        .map(|(p, base_url)| plan::Route {
+            provider: p.as_ref(),
+            base_url,
+        })
+        .collect();
+    let route = |doc: &input::Document| {
+        let entry = selected.route(doc);
+        entries
+            .iter()
+            .position(|e| std::ptr::eq(*e, entry))
+            .unwrap_or(0)
+    };
     let rules = plan::Rules {
-        provider: provider.as_ref(),
-        base_url: &base_url,
+        routes: &routes,
+        route: &route,
         opts: &opts,
         folders: folders.as_deref(),
         fail_fast: args.fail_fast,
@@ -307,9 +330,11 @@ fn run_with(
     if to_stdout && !plan.planned.is_empty() {
         check_stdout(&opts)?;
     }
-    // --no-wait prints IDs, except for a synchronous answer to stdout, which
-    // is already there.
-    let answers_at_once = provider.info().mode == provider::Mode::Sync;
+    // --no-wait prints IDs, except for synchronous answers to stdout, which
+    // are already there.
+    let answers_at_once = providers
+        .iter()
+        .all(|(p, _)| p.info().mode == provider::Mode::Sync);
     let text = if args.no_wait && !(place.text == Text::Results && answers_at_once) {
         Text::Ids
     } else {
@@ -324,46 +349,79 @@ fn run_with(
         "the record is kept in {}: run the same command again to continue (nothing is submitted twice)",
         journal.path().display()
     ));
-    let engine = Engine {
-        ctx,
-        provider: provider.as_ref(),
-        command: command.name(),
-        layout: place.layout,
-        exact: place.exact,
-        journal,
-        journal_dir: place.journal_dir,
-        store: ctx.store()?,
-        base_url,
-        settings,
-        no_wait: args.no_wait,
-        retry_failed: args.retry_failed,
-        budget: args.max_pages,
-        keep_held: place.keep_days.is_some(),
-        emitter: &emitter,
-        total: plan.total,
-        hooks,
-        opts,
-        state: Shared::default(),
-    };
+    let store = ctx.store()?;
+    let engines: Vec<Engine> = providers
+        .iter()
+        .enumerate()
+        .map(|(i, (p, base_url))| Engine {
+            ctx,
+            provider: p.as_ref(),
+            command: command.name(),
+            layout: place.layout.clone(),
+            exact: place.exact.clone(),
+            journal: &journal,
+            journal_dir: place.journal_dir.clone(),
+            store: store.clone(),
+            base_url: base_url.clone(),
+            settings: settings.clone(),
+            no_wait: args.no_wait,
+            retry_failed: args.retry_failed,
+            // Pages extracted on this machine cost nothing: the budget is
+            // for the providers that bill.
+            budget: args
+                .max_pages
+                .filter(|_| entries[i].info.upload != Some(provider::Upload::InProcess)),
+            keep_held: place.keep_days.is_some(),
+            show_provider: matches!(selected, Selected::Auto { .. }),
+            emitter: &emitter,
+            total: plan.total,
+            hooks,
+            opts: opts.clone(),
+            state: Shared::default(),
+        })
+        .collect();
     ctx.reporter.start(plan.total as u64);
+    let shown = match selected {
+        Selected::One(e) => e.info.name,
+        Selected::Auto { .. } => provider::AUTO,
+    };
     for bad in plan.rejected {
         error::report(&bad.error);
         emitter.emit(Line::not_submitted(
             bad.index,
             &bad.input,
-            entry.info.name,
+            shown,
             format!("{:#}", bad.error),
         ));
-        engine.summary().errors.push(bad.error);
+        engines[0].summary().errors.push(bad.error);
     }
-    let works = engine.triage(plan.planned);
-    if args.dry_run {
-        return dry_run(&engine, works);
+    let mut groups: Vec<Vec<plan::Planned>> = engines.iter().map(|_| Vec::new()).collect();
+    for p in plan.planned {
+        let at = p.route.min(groups.len() - 1);
+        groups[at].push(p);
     }
-    engine.execute(works);
-    engine.report_rest();
+    // In order: `local` (at once, in this process) before the cloud.
+    for (engine, docs) in engines.iter().zip(groups) {
+        if docs.is_empty() {
+            continue;
+        }
+        let works = engine.triage(docs);
+        if args.dry_run {
+            dry_run(engine, works);
+        } else {
+            engine.execute(works);
+            engine.report_rest();
+        }
+    }
     let broken = emitter.flush();
-    let errors = finish(&engine, command);
+    let errors = if args.dry_run {
+        engines
+            .iter()
+            .flat_map(|e| std::mem::take(&mut e.summary().errors))
+            .collect()
+    } else {
+        finish(&engines, command)
+    };
     if let Some(e) = broken {
         return Err(e.into());
     }
@@ -376,7 +434,7 @@ fn run_with(
 
 /// `--dry-run`: what the run would do with each document, and the cost of the
 /// new submissions. Nothing is sent.
-fn dry_run(engine: &Engine, works: Vec<Work>) -> Result<(i32, Vec<Line>, Vec<anyhow::Error>)> {
+fn dry_run(engine: &Engine, works: Vec<Work>) {
     let (mut new, mut pages, mut unknown, mut resumed, mut held) =
         (0usize, 0u64, 0usize, 0usize, 0usize);
     for work in works {
@@ -417,22 +475,11 @@ fn dry_run(engine: &Engine, works: Vec<Work>) -> Result<(i32, Vec<Line>, Vec<any
         engine.report_dry(&key, &line);
     }
     engine.report_rest();
-    let broken = engine.emitter.flush();
     let skipped = engine.summary().skipped;
-    let summary = format!(
+    crate::progress::line_above(&format!(
         "docpipe: dry run: {}; {resumed} to follow, {held} to write from a held answer, {skipped} done already",
         estimate::cost_line(engine.ctx, engine.provider.info().name, new, pages, unknown)
-    );
-    crate::progress::line_above(&summary);
-    let errors = std::mem::take(&mut engine.summary().errors);
-    if let Some(e) = broken {
-        return Err(e.into());
-    }
-    Ok((
-        combined_exit_code(&errors.iter().collect::<Vec<_>>()),
-        engine.emitter.take_kept(),
-        errors,
-    ))
+    ));
 }
 
 /// `fetch`: one recorded (or, with `-p`, looked-up) ID through the pipeline:
@@ -474,7 +521,7 @@ pub fn fetch(
         command: command.name(),
         layout: place.layout,
         exact: None,
-        journal,
+        journal: &journal,
         journal_dir: place.journal_dir,
         store: ctx.store()?,
         base_url: first.base_url.clone(),
@@ -483,6 +530,7 @@ pub fn fetch(
         retry_failed: false,
         budget: None,
         keep_held: place.keep_days.is_some(),
+        show_provider: false,
         emitter,
         total: records.len(),
         hooks: &Hooks::default(),
@@ -507,31 +555,46 @@ pub fn fetch(
     }
     engine.execute(works);
     engine.report_rest();
-    Ok(finish(&engine, Command::Parse))
+    Ok(finish(std::slice::from_ref(&engine), Command::Parse))
 }
 
 /// The summary on stderr and the hints; returns the failures (for the exit code).
-fn finish(engine: &Engine, command: Command) -> Vec<anyhow::Error> {
-    let ctx = engine.ctx;
-    let mut s = engine.summary();
+fn finish(engines: &[Engine], command: Command) -> Vec<anyhow::Error> {
+    let Some(first) = engines.first() else {
+        return Vec::new();
+    };
+    let ctx = first.ctx;
+    let (mut errors, mut batch_ids, mut timed_out) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut failed, mut uncertain, mut unsent) = (0usize, 0usize, 0usize);
+    for engine in engines {
+        let mut s = engine.summary();
+        errors.append(&mut s.errors);
+        timed_out.extend(s.timed_out.iter().cloned());
+        failed += s.failed.len();
+        uncertain += s.uncertain;
+        unsent += s.unsent;
+        batch_ids.extend(
+            engine
+                .state
+                .batch_ids
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .iter()
+                .cloned(),
+        );
+    }
     // One document's own progress line says it all; a run of several (or any
     // batch) ends with a summary that stays on screen.
-    if command == Command::Batch || engine.total > 1 {
-        let output = match &engine.layout {
+    if command == Command::Batch || first.total > 1 {
+        let output = match &first.layout {
             Layout::Stdout => None,
-            Layout::Files(o) | Layout::Folders(o) => Some(match &engine.exact {
+            Layout::Files(o) | Layout::Folders(o) => Some(match &first.exact {
                 Some(f) => o.root().join(f).display().to_string(),
                 None => o.root().display().to_string(),
             }),
         };
-        let mut batch_ids = engine
-            .state
-            .batch_ids
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
         batch_ids.dedup();
-        let next_step = Some(if s.failed.is_empty() {
+        let next_step = Some(if failed == 0 {
             "fix what the errors above name, then run the same command again".to_string()
         } else {
             "the same command with --retry-failed submits the failed documents again".to_string()
@@ -543,29 +606,28 @@ fn finish(engine: &Engine, command: Command) -> Vec<anyhow::Error> {
         });
     }
     let say = crate::progress::line_above;
-    if s.uncertain > 0 {
+    if uncertain > 0 {
         say(&format!(
             "docpipe: warning: {} {} cut off mid-submission by an earlier run and submitted again: where the first request did create a task, the provider bills the document twice",
-            crate::progress::plural(s.uncertain as u64, "document"),
-            if s.uncertain == 1 { "was" } else { "were" }
+            crate::progress::plural(uncertain as u64, "document"),
+            if uncertain == 1 { "was" } else { "were" }
         ));
     }
-    if s.unsent > 0 {
+    if unsent > 0 {
         say(&format!(
             "docpipe: hint: {} {} no task on record: run the same command again to submit {} (documents already recorded are not submitted twice)",
-            crate::progress::plural(s.unsent as u64, "document"),
-            if s.unsent == 1 { "has" } else { "have" },
-            if s.unsent == 1 { "it" } else { "them" }
+            crate::progress::plural(unsent as u64, "document"),
+            if unsent == 1 { "has" } else { "have" },
+            if unsent == 1 { "it" } else { "them" }
         ));
     }
-    if !s.timed_out.is_empty() {
-        let mut ids = s.timed_out.clone();
-        ids.dedup();
+    if !timed_out.is_empty() {
+        timed_out.dedup();
         say(&format!(
             "docpipe: hint: still running: run the same command again to continue (the record is kept in {}; nothing is submitted twice), or check with `docpipe status {ids}` and download with `docpipe fetch {ids}`",
-            engine.journal.path().display(),
-            ids = ids.join(" ")
+            first.journal.path().display(),
+            ids = timed_out.join(" ")
         ));
     }
-    std::mem::take(&mut s.errors)
+    errors
 }

@@ -12,8 +12,16 @@ use crate::input::{self, Document};
 use crate::options::ExtractOptions;
 use crate::provider::Provider;
 
+/// A provider documents can be routed to, and the service it is at.
+pub struct Route<'a> {
+    pub provider: &'a dyn Provider,
+    pub base_url: &'a str,
+}
+
 /// A document this run processes.
 pub struct Planned {
+    /// Which of the run's routes (providers) takes it.
+    pub route: usize,
     /// Position of its first occurrence in the input list.
     pub index: usize,
     pub doc: Document,
@@ -112,9 +120,12 @@ pub struct Plan {
 }
 
 /// What planning needs besides the inputs.
+#[derive(Clone, Copy)]
 pub struct Rules<'a> {
-    pub provider: &'a dyn Provider,
-    pub base_url: &'a str,
+    /// The providers of the run (one, or `local` and a cloud one for `auto`).
+    pub routes: &'a [Route<'a>],
+    /// Which route a document goes to (reads the file only).
+    pub route: &'a dyn Fn(&Document) -> usize,
     pub opts: &'a ExtractOptions,
     /// Expand folder inputs (batch), skipping this output folder.
     pub folders: Option<&'a Path>,
@@ -128,15 +139,23 @@ pub struct Rules<'a> {
 /// Judges every input.
 pub fn plan(words: &[String], stdin_name: Option<&str>, rules: &Rules) -> Result<Plan> {
     let Rules {
-        provider,
-        base_url,
+        routes,
+        route,
         opts,
         folders,
         fail_fast,
         shard,
         warn,
     } = *rules;
-    let info = provider.info();
+    // A folder yields the files any of the run's providers reads.
+    let mut extensions: Vec<&str> = Vec::new();
+    for r in routes {
+        for e in r.provider.info().extensions {
+            if !extensions.contains(e) {
+                extensions.push(e);
+            }
+        }
+    }
     let mut planned: Vec<Planned> = Vec::new();
     let mut rejected = Vec::new();
     let mut by_key: HashMap<String, usize> = HashMap::new();
@@ -145,7 +164,7 @@ pub fn plan(words: &[String], stdin_name: Option<&str>, rules: &Rules) -> Result
         let path = Path::new(word);
         let items: Vec<(String, Result<Document, Error>, Option<String>)> = match folders {
             Some(exclude) if !input::is_url(word) && path.is_dir() => {
-                match input::expand_dir(path, info.extensions, exclude) {
+                match input::expand_dir(path, &extensions, exclude) {
                     Ok(files) => files
                         .into_iter()
                         .map(|(p, name)| {
@@ -167,22 +186,30 @@ pub fn plan(words: &[String], stdin_name: Option<&str>, rules: &Rules) -> Result
                 }
             }
             let checked = doc.and_then(|mut d| {
-                provider.check(&d, opts)?;
+                let which = route(&d).min(routes.len() - 1);
+                routes[which].provider.check(&d, opts)?;
                 let fitted = fit_pages(&d, opts, warn)?;
                 if let Some(name) = name {
                     d.name = name;
                 }
-                Ok((d, fitted))
+                Ok((d, which, fitted))
             });
             match checked {
-                Ok((doc, (own_opts, pages))) => {
+                Ok((doc, which, (own_opts, pages))) => {
                     let effective = own_opts.as_ref().unwrap_or(opts);
-                    let key = super::key::doc_key(&doc.sha256, info.name, base_url, effective);
+                    let r = &routes[which];
+                    let key = super::key::doc_key(
+                        &doc.sha256,
+                        r.provider.info().name,
+                        r.base_url,
+                        effective,
+                    );
                     match by_key.get(&key) {
                         Some(&first) => planned[first].aliases.push((at, doc.input.clone())),
                         None => {
                             by_key.insert(key.clone(), planned.len());
                             planned.push(Planned {
+                                route: which,
                                 index: at,
                                 doc,
                                 key,
@@ -239,9 +266,13 @@ mod tests {
         let words = vec![a, "missing.pdf".to_string(), b.clone(), txt, c];
         let p = mineru();
         let opts = ExtractOptions::default();
-        let rules = Rules {
+        let routes = [Route {
             provider: p.as_ref(),
             base_url: "https://x",
+        }];
+        let rules = Rules {
+            routes: &routes,
+            route: &|_| 0,
             opts: &opts,
             folders: None,
             fail_fast: false,
@@ -292,9 +323,13 @@ mod tests {
         let p = mineru();
         let opts = ExtractOptions::default();
         let out = dir.path().join("out");
-        let rules = Rules {
+        let routes = [Route {
             provider: p.as_ref(),
             base_url: "https://x",
+        }];
+        let rules = Rules {
+            routes: &routes,
+            route: &|_| 0,
             opts: &opts,
             folders: Some(&out),
             fail_fast: false,

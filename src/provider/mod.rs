@@ -579,12 +579,90 @@ pub fn find(name: &str) -> Result<&'static Entry, Error> {
         })
 }
 
-/// `-p`, else `default_provider`, else the first keyed provider, else the no-key one.
+/// `-p auto`: each document to `local` when it holds its text, else to the
+/// cloud default.
+pub const AUTO: &str = "auto";
+pub const AUTO_SUMMARY: &str = "Per document: local when it has a text layer, else the cloud default (the first provider with a key, else mineru-flash)";
+
+/// What a command runs with: one provider, or `auto` routing between `local`
+/// and a cloud provider.
+#[derive(Clone, Copy)]
+pub enum Selected {
+    One(&'static Entry),
+    Auto {
+        local: &'static Entry,
+        cloud: &'static Entry,
+    },
+}
+
+impl Selected {
+    /// The provider of a document: `auto` sends a file that holds its text to
+    /// `local` (decided by reading the file only), anything else to the cloud.
+    pub fn route(&self, doc: &Document) -> &'static Entry {
+        match *self {
+            Selected::One(entry) => entry,
+            Selected::Auto { local, cloud } => match doc.path() {
+                Some(path)
+                    if local.info.extensions.contains(&doc.ext.as_str())
+                        && crate::local::has_text_layer(path, &doc.ext)
+                            == crate::local::TextLayer::Yes =>
+                {
+                    local
+                }
+                _ => cloud,
+            },
+        }
+    }
+}
+
+/// `-p`, else `default_provider`, else `auto` when no provider has a key
+/// (local for documents with a text layer, mineru-flash for the others), else
+/// the first keyed provider.
+pub fn select_routing(flag: Option<&str>, config: &Config) -> Result<Selected, Error> {
+    let auto = || -> Result<Selected, Error> {
+        Ok(Selected::Auto {
+            local: find("local")?,
+            cloud: cloud_default(config)?,
+        })
+    };
+    let named = flag.or(config.file.default_provider.as_deref());
+    match named {
+        Some(AUTO) => auto(),
+        Some(_) => select(flag, config).map(Selected::One),
+        None if keyed(config).is_none() => auto(),
+        None => select(flag, config).map(Selected::One),
+    }
+}
+
+/// The first provider of [`PREFERENCE`] with a key.
+fn keyed(config: &Config) -> Option<&'static Entry> {
+    PREFERENCE.iter().find_map(|name| {
+        let entry = find(name).ok()?;
+        config.key(name, entry.info.key_env).map(|_| entry)
+    })
+}
+
+/// Where `auto` sends documents without a text layer.
+fn cloud_default(config: &Config) -> Result<&'static Entry, Error> {
+    match keyed(config) {
+        Some(entry) => Ok(entry),
+        None => find(NO_KEY_DEFAULT),
+    }
+}
+
+/// `-p`, else `default_provider`, else the first keyed provider, else the no-key
+/// one. (`auto` resolves to its cloud side here: see [`select_routing`].)
 pub fn select(flag: Option<&str>, config: &Config) -> Result<&'static Entry, Error> {
     if let Some(name) = flag {
+        if name == AUTO {
+            return cloud_default(config);
+        }
         return find(name);
     }
     if let Some(name) = config.file.default_provider.as_deref() {
+        if name == AUTO {
+            return cloud_default(config);
+        }
         return find(name).map_err(|e| {
             Error::usage(format!(
                 "{}: default_provider: {}",
@@ -598,14 +676,7 @@ pub fn select(flag: Option<&str>, config: &Config) -> Result<&'static Entry, Err
             .with_hint(e.hint.unwrap_or_default())
         });
     }
-    for name in PREFERENCE {
-        if let Ok(entry) = find(name) {
-            if config.key(name, entry.info.key_env).is_some() {
-                return Ok(entry);
-            }
-        }
-    }
-    find(NO_KEY_DEFAULT)
+    cloud_default(config)
 }
 
 /// Builds the provider with its resolved settings.

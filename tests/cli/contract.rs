@@ -436,6 +436,7 @@ fn bash_completes_provider_names_after_p() {
     let names: Vec<&str> = docpipe::provider::REGISTRY
         .iter()
         .map(|e| e.info.name)
+        .chain([docpipe::provider::AUTO])
         .collect();
     for (line, expected) in [
         ("docpipe -p ", names.clone()),

@@ -1,4 +1,5 @@
-//! The no-key default: MinerU's flash API.
+//! The no-key default for documents without a text layer: MinerU's flash API
+//! (`auto` sends born-digital ones to `local`, tests/cli/local.rs).
 
 use std::fs;
 
@@ -6,10 +7,11 @@ use crate::harness::{stderr_of, stdout_of, tree, Env};
 use crate::support::{demo_markdown, FakeConfig, FakeMineru, Server, TOKEN};
 
 #[test]
-fn with_no_key_anywhere_ocr_uses_flash_and_sends_no_authorization() {
+fn with_no_key_anywhere_a_scan_goes_to_flash_with_no_authorization() {
     let fake = FakeMineru::start();
     let env = Env::new();
-    let doc = env.doc("demo1.pdf", "demo1.pdf");
+    // A scan: no text layer, so `auto` (the no-key default) sends it to flash.
+    let doc = env.doc("small_ocr.pdf", "demo1.pdf");
     let out = env.cmd(&fake).arg("ocr").arg(&doc).output().unwrap();
     assert!(out.status.success(), "{}", stderr_of(&out));
     assert_eq!(stdout_of(&out).trim_end(), demo_markdown().trim_end());
@@ -106,7 +108,7 @@ fn over_20_pages_is_refused_before_upload() {
     let doc = env.doc("demo1.pdf", "demo1.pdf");
     let out = env
         .cmd(&fake)
-        .args(["ocr", "--pages", "1-25"])
+        .args(["-p", "mineru-flash", "ocr", "--pages", "1-25"])
         .arg(&doc)
         .output()
         .unwrap();

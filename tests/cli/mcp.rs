@@ -189,10 +189,11 @@ fn tools_are_listed_with_schemas_an_agent_can_call_without_docs() {
 fn convert_to_markdown_uses_the_default_routing_and_caps_long_results() {
     let fake = FakeMineru::start();
     let env = Env::new();
-    env.doc("demo1.pdf", "demo1.pdf");
+    // A scan (no text layer): with no key anywhere, the default routing
+    // (`auto`) sends it to mineru-flash.
+    env.doc("small_ocr.pdf", "demo1.pdf");
     runtime().block_on(async {
         let client = stdio(mcp(&env, &fake)).await;
-        // No key anywhere: the default routing picks mineru-flash.
         let whole = demo_markdown();
         assert!(
             whole.chars().count() > 40_000,

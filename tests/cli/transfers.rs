@@ -74,8 +74,13 @@ fn a_compressed_markdown_result_is_printed_decoded() {
         });
         let env = Env::new();
         let doc = env.doc("demo1.pdf", "demo1.pdf");
-        // The keyless default (flash) answers with a markdown URL.
-        let out = env.cmd(&fake).arg("ocr").arg(&doc).output().unwrap();
+        // Flash answers with a markdown URL.
+        let out = env
+            .cmd(&fake)
+            .args(["-p", "mineru-flash", "ocr"])
+            .arg(&doc)
+            .output()
+            .unwrap();
         assert!(out.status.success(), "{encoding}: {}", stderr_of(&out));
         assert_downloaded(&fake.requests(), encoding);
         assert_eq!(
