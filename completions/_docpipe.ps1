@@ -293,6 +293,7 @@ Register-ArgumentCompleter -Native -CommandName 'docpipe' -ScriptBlock {
             [CompletionResult]::new('--retry-failed', '--retry-failed', [CompletionResultType]::ParameterName, 'Submit again the documents that failed in an earlier run (same content, provider and options)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Plan only: check the inputs against the record and the provider, count pages and cost; send nothing')
             [CompletionResult]::new('--images', '--images', [CompletionResultType]::ParameterName, 'Save the page images next to the text (-o DIR: DIR/<name>_images/)')
+            [CompletionResult]::new('--no-images', '--no-images', [CompletionResultType]::ParameterName, 'Write no images folder: the markdown''s image links become their alt text')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per document per line on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress or state lines; errors and warnings about security or configuration still show')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress or state lines; errors and warnings about security or configuration still show')

@@ -266,6 +266,7 @@ set edit:completion:arg-completer[docpipe] = {|@words|
             cand --retry-failed 'Submit again the documents that failed in an earlier run (same content, provider and options)'
             cand --dry-run 'Plan only: check the inputs against the record and the provider, count pages and cost; send nothing'
             cand --images 'Save the page images next to the text (-o DIR: DIR/<name>_images/)'
+            cand --no-images 'Write no images folder: the markdown''s image links become their alt text'
             cand --json 'One JSON object per document per line on stdout'
             cand -q 'No progress or state lines; errors and warnings about security or configuration still show'
             cand --quiet 'No progress or state lines; errors and warnings about security or configuration still show'

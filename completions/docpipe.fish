@@ -264,6 +264,7 @@ complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l fail-fast -d 'St
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l retry-failed -d 'Submit again the documents that failed in an earlier run (same content, provider and options)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l dry-run -d 'Plan only: check the inputs against the record and the provider, count pages and cost; send nothing'
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l images -d 'Save the page images next to the text (-o DIR: DIR/<name>_images/)'
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l no-images -d 'Write no images folder: the markdown\'s image links become their alt text'
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l json -d 'One JSON object per document per line on stdout'
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s q -l quiet -d 'No progress or state lines; errors and warnings about security or configuration still show'
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s v -l verbose -d 'Log requests to stderr (keys redacted)'

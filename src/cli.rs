@@ -125,6 +125,9 @@ pub struct ExtractArgs {
     /// `ocr` only (OcrArgs)
     #[arg(skip)]
     pub images: bool,
+    /// `ocr` only (OcrArgs)
+    #[arg(skip)]
+    pub no_images: bool,
     /// rest (default) or mcp (its MCP endpoint)
     #[arg(long, value_name = "TRANSPORT", value_parser = ["rest", "mcp"], help_heading = MISTRALOCR)]
     pub transport: Option<String>,
@@ -159,6 +162,9 @@ pub struct OcrArgs {
     /// Save the page images next to the text (-o DIR: DIR/<name>_images/)
     #[arg(long, help_heading = MISTRAL)]
     pub images: bool,
+    /// Write no images folder: the markdown's image links become their alt text
+    #[arg(long, conflicts_with = "images")]
+    pub no_images: bool,
 }
 
 impl OcrArgs {
@@ -173,6 +179,7 @@ impl OcrArgs {
         }
         Ok(ExtractArgs {
             images: self.images,
+            no_images: self.no_images,
             ..self.extract
         })
     }

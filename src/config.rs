@@ -135,6 +135,8 @@ pub mod var {
     pub const RETRY_BASE: &str = "DOCPIPE_RETRY_BASE";
     pub const STALL_TIMEOUT: &str = "DOCPIPE_STALL_TIMEOUT";
     pub const MCP_TOKEN: &str = "DOCPIPE_MCP_TOKEN";
+    /// gpt.ge's document password (kept out of flags so it never shows in `ps`).
+    pub const GPTGE_DOC_PASSWORD: &str = "GPTGE_DOC_PASSWORD";
     pub const DATA_DIR: &str = "DOCPIPE_DATA_DIR";
     pub const PROGRESS: &str = "DOCPIPE_PROGRESS";
     pub const NO_COLOR: &str = "NO_COLOR";
@@ -184,7 +186,7 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
         "when set and not empty, progress uses no color",
     ),
     (
-        crate::provider::gptge::PASSWORD_ENV,
+        var::GPTGE_DOC_PASSWORD,
         "password of protected documents sent to gptge (never a flag)",
     ),
 ];
@@ -287,13 +289,10 @@ pub struct ProviderSettings {
 }
 
 impl ProviderSettings {
-    /// The key, or the missing-key error naming its variable: every keyed
-    /// provider asks this before any request.
-    pub fn key_for(&self, info: &crate::provider::ProviderInfo) -> Result<&Secret, Error> {
-        self.key
-            .as_ref()
-            .map(|(k, _)| k)
-            .ok_or_else(|| crate::provider::missing_key(info))
+    /// The key, if one is set (`ProviderInfo::key` turns its absence into the
+    /// missing-key error).
+    pub fn secret(&self) -> Option<&Secret> {
+        self.key.as_ref().map(|(k, _)| k)
     }
 
     /// Settings with only a base URL: for unit tests and for listing.
@@ -313,6 +312,10 @@ pub struct Config {
     pub file: FileConfig,
     /// `<file>:<line>: unknown key …`, for the command to print.
     pub warnings: Vec<String>,
+    /// Every key of a `[providers.NAME]` table beyond the common ones, as
+    /// (provider, key, line): which of them that provider reads is the
+    /// provider registry's business (`provider::unknown_config_keys`).
+    pub provider_keys: Vec<(String, String, usize)>,
     env: Box<Env>,
 }
 
@@ -365,6 +368,7 @@ impl Config {
             path: Some(path.to_path_buf()),
             file,
             warnings: unknown_keys(text, path),
+            provider_keys: provider_keys(text),
             env,
         })
     }
@@ -374,6 +378,7 @@ impl Config {
             path: None,
             file: FileConfig::default(),
             warnings: Vec::new(),
+            provider_keys: Vec::new(),
             env,
         }
     }
@@ -642,9 +647,9 @@ fn parse_file(text: &str, path: &Path) -> Result<FileConfig, Error> {
     })
 }
 
-/// Keys docpipe does not know, as `<file>:<line>: unknown key 'x' in [section]`,
-/// in file order. Keys of providers this build does not have are left alone: a
-/// newer docpipe may know them.
+/// Keys docpipe does not know at the top level and in `[defaults]`, as
+/// `<file>:<line>: unknown key 'x' in [section]`, in file order (provider
+/// tables: see [`Config::provider_keys`]).
 fn unknown_keys(text: &str, path: &Path) -> Vec<String> {
     use toml::de::{DeTable, DeValue};
     fn check(
@@ -671,29 +676,38 @@ fn unknown_keys(text: &str, path: &Path) -> Vec<String> {
     if let Some(DeValue::Table(defaults)) = doc.get("defaults").map(|v| v.get_ref()) {
         check(defaults, &defaults_keys(), &[], "in [defaults]", &mut found);
     }
-    if let Some(DeValue::Table(providers)) = doc.get("providers").map(|v| v.get_ref()) {
-        for (name, table) in providers {
-            let name: &str = name.get_ref();
-            let entry = crate::provider::REGISTRY
-                .iter()
-                .find(|e| e.info.name == name);
-            if let (Some(entry), DeValue::Table(table)) = (entry, table.get_ref()) {
-                let place = format!("in [providers.{name}]");
-                check(
-                    table,
-                    PROVIDER_KEYS,
-                    entry.info.config_keys,
-                    &place,
-                    &mut found,
-                );
-            }
-        }
-    }
     found.sort();
     found
         .into_iter()
         .map(|(offset, what)| format!("{}:{}: {what}", path.display(), line_col(text, offset).0))
         .collect()
+}
+
+/// The keys of `[providers.NAME]` tables beyond the common ones, with their
+/// line: (provider, key, line).
+fn provider_keys(text: &str) -> Vec<(String, String, usize)> {
+    use toml::de::{DeTable, DeValue};
+    let Ok(doc) = DeTable::parse(text) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    if let Some(DeValue::Table(providers)) = doc.get_ref().get("providers").map(|v| v.get_ref()) {
+        for (name, table) in providers {
+            if let DeValue::Table(table) = table.get_ref() {
+                for key in table.keys() {
+                    let k: &str = key.get_ref();
+                    if !PROVIDER_KEYS.contains(&k) {
+                        found.push((
+                            name.get_ref().to_string(),
+                            k.to_string(),
+                            line_col(text, key.span().start).0,
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    found
 }
 
 /// The keys `[defaults]` may hold.
@@ -937,8 +951,11 @@ base_url = "http://localhost:9000/prefix/"
             vec![
                 "/etc/d.toml:2: unknown key 'colour' at the top level",
                 "/etc/d.toml:4: unknown key 'timout' in [defaults]",
-                "/etc/d.toml:7: unknown key 'api_kye' in [providers.mineru]",
             ]
+        );
+        assert_eq!(
+            crate::provider::unknown_config_keys(&cfg),
+            vec!["/etc/d.toml:7: unknown key 'api_kye' in [providers.mineru]"]
         );
         assert_eq!(cfg.file.default_provider.as_deref(), Some("mineru"));
         assert_eq!(cfg.concurrency(None), 2);
@@ -1005,8 +1022,9 @@ base_url = "http://localhost:9000/prefix/"
             }
             text.push_str("no_such_key = 1\n");
             let cfg = Config::from_str(&text, Path::new("c.toml"), env_of(&[])).unwrap();
-            assert_eq!(cfg.warnings.len(), 1, "{:?}", cfg.warnings);
-            assert!(cfg.warnings[0].contains("'no_such_key'"));
+            let unknown = crate::provider::unknown_config_keys(&cfg);
+            assert_eq!(unknown.len(), 1, "{unknown:?}");
+            assert!(unknown[0].contains("'no_such_key'"));
         }
     }
 
@@ -1017,6 +1035,8 @@ base_url = "http://localhost:9000/prefix/"
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
         let cfg = Config::load(Some(&path), env_of(&[])).unwrap();
         assert!(cfg.warnings.is_empty(), "{:?}", cfg.warnings);
+        let unknown = crate::provider::unknown_config_keys(&cfg);
+        assert!(unknown.is_empty(), "{unknown:?}");
         assert_eq!(cfg.path.as_deref(), Some(path.as_path()));
         let text = std::fs::read_to_string(&path).unwrap();
         let mut keys: Vec<&str> = TOP_KEYS

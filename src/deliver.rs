@@ -46,6 +46,8 @@ pub struct Item<'a> {
     /// `ocr -o FILE`: the exact file name to write (replaced if it exists, as
     /// the user named it), its images beside it as `<stem>_images/`.
     pub exact: Option<&'a str>,
+    /// `--no-images`: no images folder; image links become their alt text.
+    pub no_images: bool,
 }
 
 pub fn deliver(http: &Http, result: &ResultRef, item: &Item, layout: &Layout) -> Result<Delivered> {
@@ -131,7 +133,9 @@ fn deliver_file(http: &Http, result: &ResultRef, item: &Item, out: &Outputs) -> 
                 Format::Markdown => {
                     let md = read_text(&markdown_in(staging.path())?)?;
                     let images = staging.path().join("images");
-                    if images.is_dir() && fs::read_dir(&images)?.next().is_some() {
+                    if item.no_images {
+                        drop_image_links(&md, |_| false)
+                    } else if images.is_dir() && fs::read_dir(&images)?.next().is_some() {
                         let images_key = format!("{stem}_images");
                         out.claim(&images_key, item.sha256, "")?;
                         out.publish(&images, &images_key, item.sha256)?;
@@ -152,6 +156,7 @@ fn deliver_file(http: &Http, result: &ResultRef, item: &Item, out: &Outputs) -> 
         ResultRef::Pages(set) => {
             let text = match item.format {
                 Format::Json => pretty(&set.answer)?,
+                _ if item.no_images => drop_image_links(&set.markdown(), |_| false),
                 _ if set.images.is_empty() => page_markdown(set),
                 _ => {
                     let images_key = format!("{stem}_images");

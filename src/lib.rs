@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod context;
 pub mod deliver;
 pub mod error;
 pub mod generate;
@@ -12,9 +13,9 @@ pub mod input;
 pub mod interrupt;
 pub mod journal;
 pub mod local;
-pub mod mcp;
 pub mod options;
 pub mod output;
+pub mod pages;
 pub mod pdf;
 pub mod pipeline;
 pub mod poll;

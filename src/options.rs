@@ -74,6 +74,10 @@ pub struct ExtractOptions {
     /// `parse`: the provider's whole result (images and JSON too), not only text.
     #[serde(default)]
     pub full_result: bool,
+    /// `ocr -o`: no images folder, and the markdown's image links replaced by
+    /// their alt text (docpipe's own choice: not part of the record key).
+    #[serde(default)]
+    pub no_images: bool,
 }
 
 impl ExtractOptions {
@@ -120,9 +124,15 @@ impl Default for ExtractOptions {
             images: false,
             transport: None,
             full_result: false,
+            no_images: false,
         }
     }
 }
+
+/// The highest page number `--pages` accepts: far past any provider's limit
+/// (Mistral 1,000 pages, MinerU 600), low enough that a selection's page list
+/// always fits in memory.
+pub const MAX_PAGE: u32 = 100_000;
 
 /// A 1-based page selection such as `1-5,8`, kept as inclusive ranges in the order
 /// given.
@@ -154,6 +164,11 @@ impl PageRanges {
             }
             if start > end {
                 return Err(bad(&format!("{start}-{end} runs backwards")));
+            }
+            if end > MAX_PAGE {
+                return Err(bad(&format!(
+                    "{end} is past any document's length (pages go up to {MAX_PAGE})"
+                )));
             }
             ranges.push((start, end));
         }
@@ -210,6 +225,12 @@ impl PageRanges {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn absurd_page_numbers_are_refused_before_anything_is_allocated() {
+        assert!(PageRanges::parse("1-4000000000").is_err());
+        assert_eq!(PageRanges::parse("1-100000").unwrap().count(), 100_000);
+    }
 
     #[test]
     fn selections_are_cut_to_the_document() {

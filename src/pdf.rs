@@ -5,14 +5,30 @@
 //! all (a damaged or hand-made PDF), the bytes are scanned for the page tree's
 //! `/Count` as before, so such a file's limit is still checked; an encrypted PDF
 //! or one without a visible tree answers `None` (unknown), and the provider judges.
+//! lopdf reads the whole file even for its metadata, so a file over 64 MiB is
+//! scanned first (bounded memory); only a big file whose page tree is
+//! compressed is read whole.
 
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
+/// Above this size a PDF is first scanned in bounded memory: lopdf reads the
+/// whole file into memory even for its metadata.
+const READ_WHOLE_UP_TO: u64 = 64 << 20;
+
 pub fn page_count(path: &Path) -> Option<u32> {
+    let size = std::fs::metadata(path).ok()?.len();
+    if size > READ_WHOLE_UP_TO {
+        // A big file: the scan (1 MiB at a time) finds a plain page tree; only
+        // one whose tree sits in compressed object streams is read whole.
+        if let Some(n) = scanned_count(File::open(path).ok()?) {
+            return Some(n);
+        }
+    }
     match lopdf::Document::load_metadata(path) {
         Ok(m) if m.page_count > 0 => Some(m.page_count),
+        _ if size > READ_WHOLE_UP_TO => None,
         _ => scanned_count(File::open(path).ok()?),
     }
 }

@@ -3,59 +3,14 @@
 pub mod batch;
 pub mod completions;
 pub mod extract;
+pub mod mcp;
 pub mod providers;
 pub mod tasks;
 
 use anyhow::Result;
 
-use crate::cli::{Cli, Command, GlobalArgs};
-use crate::config::{process_env, Config};
-use crate::error::{self, Error, Kind};
-use crate::http::{Http, HttpOptions};
-use crate::progress::{Reporter, Target};
-use crate::record::Store;
-
-/// What every command needs: settings, the HTTP client, the progress reporter.
-pub struct Ctx {
-    pub global: GlobalArgs,
-    pub config: Config,
-    pub http: Http,
-    pub reporter: Reporter,
-}
-
-impl Ctx {
-    pub fn new(global: GlobalArgs) -> Result<Ctx> {
-        let config = Config::load(global.config.as_deref(), Box::new(process_env))?;
-        // `--timeout` bounds the whole command, downloads included; a bad value
-        // is reported by the command that reads it.
-        let deadline = config
-            .timeout(global.timeout)
-            .ok()
-            .map(|t| std::time::Instant::now() + t);
-        let http = Http::new(HttpOptions {
-            verbose: global.verbose > 0,
-            deadline,
-            ..config.http_options()?
-        })?;
-        crate::unpack::Limits::configure(config.unpack_limits());
-        let target = Target::detect(global.quiet, process_env("DOCPIPE_PROGRESS").as_deref());
-        let color = crate::progress::color_wanted(process_env("NO_COLOR").as_deref());
-        let reporter = Reporter::new(target, color);
-        for warning in &config.warnings {
-            reporter.alert(warning);
-        }
-        Ok(Ctx {
-            global,
-            config,
-            http,
-            reporter,
-        })
-    }
-
-    pub fn store(&self) -> Result<Store> {
-        Store::open(&self.config.data_dir()?)
-    }
-}
+use crate::cli::{Cli, Command};
+pub use crate::context::{combined_exit_code, Ctx};
 
 pub fn dispatch(cli: Cli) -> Result<i32> {
     // Completions need no settings: a broken config file must not break the
@@ -74,36 +29,6 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
         Command::Estimate(args) => crate::pipeline::estimate::estimate(&ctx, &args.into_extract()),
         Command::Providers => providers::run(&ctx),
         Command::Completions(args) => completions::run(args.shell),
-        Command::Mcp(args) => crate::mcp::run(&ctx, &args),
+        Command::Mcp(args) => mcp::run(&ctx, &args),
     }
-}
-
-/// The exit code of a run in which some documents failed: the most
-/// user-actionable kind wins (a bad key before a bad file before a quota before a
-/// timeout before a provider failure).
-pub fn combined_exit_code(errors: &[&anyhow::Error]) -> i32 {
-    const ORDER: &[Kind] = &[
-        Kind::Interrupted,
-        Kind::Auth,
-        Kind::Usage,
-        Kind::NotFound,
-        Kind::Input,
-        Kind::Budget,
-        Kind::Quota,
-        Kind::Timeout,
-        Kind::Provider,
-    ];
-    if errors.is_empty() {
-        return error::exit::OK;
-    }
-    let kinds: Vec<Option<Kind>> = errors
-        .iter()
-        .map(|e| error::typed(e).map(|t| t.kind.clone()))
-        .collect();
-    for kind in ORDER {
-        if kinds.iter().any(|k| k.as_ref() == Some(kind)) {
-            return Error::new(kind.clone(), "").exit_code();
-        }
-    }
-    error::exit::OTHER
 }

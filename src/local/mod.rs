@@ -23,7 +23,7 @@ use std::path::Path;
 use serde_json::{json, Value};
 
 use crate::error::Error;
-use crate::provider::PageImage;
+use crate::pages::PageImage;
 
 /// Extensions `-p local` reads.
 pub const EXTENSIONS: &[&str] = &[
@@ -252,8 +252,8 @@ fn check_zip_with(path: &Path, input: &str, limits: crate::unpack::Limits) -> Re
         total = total.saturating_add(entry.size());
         if total > limits.max_total_bytes {
             return Err(refuse(format!(
-                "would unpack to over {} (a zip bomb?)",
-                crate::provider::human_bytes(limits.max_total_bytes)
+                "would unpack to over {} MB (a zip bomb?)",
+                limits.max_total_bytes >> 20
             )));
         }
     }

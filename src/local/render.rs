@@ -6,7 +6,7 @@ use anydoc::model::{
     Block, Cell, CellSlot, Document, ImageSource, Inline, LinkTarget, List, Style, Table,
 };
 
-use crate::provider::PageImage;
+use crate::pages::PageImage;
 
 /// The markdown of `doc` split into sections at each level-`split_at` heading
 /// (a slide, a sheet) or kept whole (`None`), and the images it links.

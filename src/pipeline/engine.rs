@@ -13,7 +13,7 @@ use anyhow::Result;
 
 use super::plan::Planned;
 use super::report::{Emitter, Line};
-use crate::commands::Ctx;
+use crate::context::Ctx;
 use crate::deliver::{self, Item, Layout};
 use crate::error::{self, Error, Kind};
 use crate::input::Document;
@@ -221,8 +221,9 @@ impl Engine<'_> {
             Layout::Stdout => false,
             Layout::Folders(_) => output.is_dir(),
             Layout::Files(out) => {
-                let same_format =
-                    rec.options.as_ref().map(|o| &o.format) == Some(&self.opts.format);
+                let same_format = rec.options.as_ref().is_some_and(|o| {
+                    o.format == self.opts.format && o.no_images == self.opts.no_images
+                });
                 let same_place = self
                     .exact
                     .as_ref()
@@ -825,7 +826,7 @@ impl Engine<'_> {
                     .deadline
                     .saturating_duration_since(Instant::now()),
             );
-            std::thread::sleep(sleep);
+            self.nap(sleep);
             if self.is_fatal() {
                 return;
             }
@@ -869,6 +870,23 @@ impl Engine<'_> {
             } else {
                 backoff.next(moved)
             };
+        }
+    }
+
+    /// Sleeps up to `time`, waking as soon as nothing is left to wait for (the
+    /// last submission ended with nothing to follow: synchronous answers).
+    fn nap(&self, time: Duration) {
+        let until = Instant::now() + time;
+        while Instant::now() < until {
+            if !self.state.submitting.load(Ordering::SeqCst) && lock(&self.state.groups).is_empty()
+            {
+                return;
+            }
+            std::thread::sleep(
+                until
+                    .saturating_duration_since(Instant::now())
+                    .min(Duration::from_millis(10)),
+            );
         }
     }
 
@@ -986,6 +1004,7 @@ impl Engine<'_> {
             sha256: &rec.sha256,
             format: &self.opts.format,
             exact: self.exact.as_deref(),
+            no_images: self.opts.no_images,
         };
         match deliver::deliver(&self.ctx.http, result, &item, &self.layout) {
             Ok(d) => {

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::plan::{self, Plan, Rules};
 use crate::cli::ExtractArgs;
-use crate::commands::Ctx;
+use crate::context::Ctx;
 use crate::input;
 use crate::price;
 use crate::provider::{self, Entry};

@@ -16,7 +16,7 @@ use std::time::Instant;
 use anyhow::Result;
 
 use crate::cli::ExtractArgs;
-use crate::commands::{combined_exit_code, Ctx};
+use crate::context::{combined_exit_code, Ctx};
 use crate::deliver::{self, Layout};
 use crate::error::{self, Error};
 use crate::input;
@@ -102,6 +102,7 @@ pub fn options_from(
         images: args.images,
         transport: args.transport.clone(),
         full_result: command != Command::Ocr,
+        no_images: args.no_images,
     })
 }
 

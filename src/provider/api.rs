@@ -23,7 +23,7 @@ pub fn keyed_call(
     retry: Retry,
     busy: Option<Busy>,
 ) -> Result<Answer> {
-    let key = settings.key_for(info)?;
+    let key = info.key(settings)?;
     call(
         http,
         &settings.base_url,

@@ -49,7 +49,8 @@ pub static INFO: ProviderInfo = ProviderInfo {
 };
 
 /// The environment variable holding a document password.
-pub const PASSWORD_ENV: &str = "GPTGE_DOC_PASSWORD";
+/// gpt.ge's document password variable (declared with the others in `config::var`).
+pub const PASSWORD_ENV: &str = crate::config::var::GPTGE_DOC_PASSWORD;
 
 /// docpipe's (MinerU-style) language codes and gpt.ge's names for them.
 const LANGUAGES: &[(&str, &str)] = &[
@@ -122,7 +123,7 @@ pub fn language_field(text: &str) -> Result<String, Error> {
 
 impl GptGe {
     fn key(&self) -> Result<&Secret, Error> {
-        self.settings.key_for(&INFO)
+        INFO.key(&self.settings)
     }
 
     fn fields(&self, opts: &ExtractOptions) -> Result<Vec<(&'static str, String)>> {

@@ -74,7 +74,7 @@ impl Provider for MinerU {
     }
 
     fn ready(&self) -> Result<(), Error> {
-        self.settings.key_for(&INFO).map(|_| ())
+        INFO.key(&self.settings).map(|_| ())
     }
 
     fn check(&self, doc: &Document, opts: &ExtractOptions) -> Result<(), Error> {

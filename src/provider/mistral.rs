@@ -109,7 +109,7 @@ fn document_chunk(url: &str, ext: &str, name: Option<&str>) -> Value {
 
 impl Mistral {
     fn key(&self) -> Result<&Secret, Error> {
-        self.settings.key_for(&INFO)
+        INFO.key(&self.settings)
     }
 
     fn inline_max_bytes(&self) -> u64 {

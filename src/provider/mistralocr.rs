@@ -75,7 +75,7 @@ pub struct MistralOcr {
 
 impl MistralOcr {
     fn key(&self) -> Result<&Secret, Error> {
-        self.settings.key_for(&INFO)
+        INFO.key(&self.settings)
     }
 
     fn transport(&self, opts: &ExtractOptions) -> Result<Transport, Error> {

@@ -82,6 +82,15 @@ pub struct ProviderInfo {
 }
 
 impl ProviderInfo {
+    /// The key from `settings`, or the missing-key error naming its variable:
+    /// every keyed provider asks this before any request.
+    pub fn key<'a>(
+        &self,
+        settings: &'a ProviderSettings,
+    ) -> Result<&'a crate::config::Secret, Error> {
+        settings.secret().ok_or_else(|| missing_key(self))
+    }
+
     pub fn needs_key(&self) -> bool {
         !self.key_env.is_empty()
     }
@@ -258,42 +267,7 @@ pub enum ResultRef {
     Pages(Box<PageSet>),
 }
 
-/// A synchronous answer made of pages: what `deliver` needs for stdout, `ocr -o`
-/// (markdown plus an images folder) and `parse -o` (a folder with everything).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PageSet {
-    /// Each page's markdown, in page order.
-    pub pages: Vec<String>,
-    /// Decoded images, named as the markdown links them (`img-0.jpeg`).
-    pub images: Vec<PageImage>,
-    /// The provider's answer as received (for `--format json` and `parse`).
-    pub answer: serde_json::Value,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PageImage {
-    pub name: String,
-    pub bytes: Vec<u8>,
-}
-
-impl PageSet {
-    /// The pages' markdown joined in order, one blank line between pages.
-    pub fn markdown(&self) -> String {
-        let mut out = String::new();
-        for page in &self.pages {
-            let page = page.trim_end();
-            if page.is_empty() {
-                continue;
-            }
-            if !out.is_empty() {
-                out.push_str("\n\n");
-            }
-            out.push_str(page);
-        }
-        out.push('\n');
-        out
-    }
-}
+pub use crate::pages::{PageImage, PageSet};
 
 pub trait Provider: Send + Sync {
     fn info(&self) -> &'static ProviderInfo;
@@ -714,6 +688,28 @@ pub fn build_for_record(
     settings.base_url = base_url.to_string();
     let http = paced(http, &settings);
     Ok((entry.build)(settings, http))
+}
+
+/// The keys of the config file's `[providers.NAME]` tables that the provider
+/// does not read, as `<file>:<line>: unknown key 'k' in [providers.NAME]`.
+/// Tables of providers this build does not have are left alone: a newer
+/// docpipe may know them.
+pub fn unknown_config_keys(config: &Config) -> Vec<String> {
+    let file = config
+        .path
+        .as_deref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "config".into());
+    config
+        .provider_keys
+        .iter()
+        .filter(|(name, key, _)| {
+            find(name).is_ok_and(|e| !e.info.config_keys.contains(&key.as_str()))
+        })
+        .map(|(name, key, line)| {
+            format!("{file}:{line}: unknown key '{key}' in [providers.{name}]")
+        })
+        .collect()
 }
 
 /// The missing-key error every keyed provider gives. A keyless API of the same

@@ -126,7 +126,7 @@ impl Provider for Parse4ai {
     }
 
     fn ready(&self) -> Result<(), Error> {
-        self.settings.key_for(&INFO).map(|_| ())
+        INFO.key(&self.settings).map(|_| ())
     }
 
     fn check(&self, doc: &Document, opts: &ExtractOptions) -> Result<(), Error> {

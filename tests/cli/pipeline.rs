@@ -443,3 +443,36 @@ fn a_kill_during_a_creation_is_named_by_the_rerun() {
     );
     assert!(env.out().join("inflight/full.md").is_file());
 }
+
+#[test]
+fn ocr_no_images_writes_no_images_folder_and_keeps_the_alt_text() {
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    let doc = env.doc("demo1.pdf", "doc.pdf");
+    let out = env
+        .keyed(&fake)
+        .args(["-p", "mineru", "ocr", "--no-images", "-o"])
+        .arg(env.out())
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let md = fs::read_to_string(env.out().join("doc.md")).unwrap();
+    assert!(!env.out().join("doc_images").exists());
+    assert!(!md.contains("]("), "an image link is left: {}", &md[..300]);
+    // The same document with images: a folder and links to it.
+    let out = env
+        .keyed(&fake)
+        .args(["-p", "mineru", "ocr", "-o"])
+        .arg(env.out())
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(env.out().join("doc_images").is_dir());
+    assert_eq!(
+        fake.tasks_created(),
+        1,
+        "the rerun re-delivers from the same task"
+    );
+}

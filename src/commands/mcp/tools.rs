@@ -22,7 +22,8 @@ use sha2::{Digest, Sha256};
 
 use super::safety::Roots;
 use crate::cli::{ExtractArgs, GlobalArgs};
-use crate::commands::{providers, tasks, Ctx};
+use crate::commands::{providers, tasks};
+use crate::context::Ctx;
 use crate::error;
 use crate::pipeline::engine::Hooks;
 use crate::pipeline::report::{Emitter, Line};

@@ -11,7 +11,7 @@ pub mod tools;
 use anyhow::Result;
 
 use crate::cli::McpArgs;
-use crate::commands::Ctx;
+use crate::context::Ctx;
 
 pub fn run(ctx: &Ctx, args: &McpArgs) -> Result<i32> {
     if ctx.global.output.is_some() || ctx.global.json {
