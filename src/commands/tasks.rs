@@ -15,6 +15,7 @@ use crate::error::{self, Error, Kind};
 use crate::input::hex;
 use crate::journal::DocRecord;
 use crate::pipeline::engine::failure_error;
+use crate::pipeline::engine::Hooks;
 use crate::pipeline::report::{Emitter, Line, Order, Text};
 use crate::pipeline::{self};
 use crate::provider::{self, Provider, State, TaskStatus};
@@ -232,7 +233,7 @@ fn human_age(secs: u64) -> String {
 
 pub fn fetch(ctx: &Ctx, ids: &[String]) -> Result<i32> {
     let emitter = Emitter::new(Order::Input, ctx.global.json, Text::Results);
-    let failures = fetch_into(ctx, ids, &emitter)?;
+    let failures = fetch_into(ctx, ids, &emitter, &Hooks::default())?;
     if let Some(e) = emitter.flush() {
         return Err(e.into());
     }
@@ -241,7 +242,12 @@ pub fn fetch(ctx: &Ctx, ids: &[String]) -> Result<i32> {
 
 /// `fetch` with its lines going to `emitter` (printed, or kept by a caller in
 /// this process); returns the failures.
-pub fn fetch_into(ctx: &Ctx, ids: &[String], emitter: &Emitter) -> Result<Vec<anyhow::Error>> {
+pub fn fetch_into(
+    ctx: &Ctx,
+    ids: &[String],
+    emitter: &Emitter,
+    hooks: &Hooks,
+) -> Result<Vec<anyhow::Error>> {
     let store = ctx.store()?;
     let mut failures: Vec<anyhow::Error> = Vec::new();
     let mut index = 0;
@@ -250,14 +256,15 @@ pub fn fetch_into(ctx: &Ctx, ids: &[String], emitter: &Emitter) -> Result<Vec<an
         let result = if found.is_empty() {
             look_up(ctx, &store, id).and_then(|(p, rec, _)| {
                 index += 1;
-                pipeline::fetch(ctx, p.as_ref(), vec![rec], None, emitter, index - 1)
+                pipeline::fetch(ctx, p.as_ref(), vec![rec], None, emitter, index - 1, hooks)
             })
         } else {
             let journal = found[0].journal.clone();
             let recs: Vec<DocRecord> = found.into_iter().map(|f| f.rec).collect();
             let n = recs.len();
             provider_for(ctx, &recs[0]).and_then(|p| {
-                let r = pipeline::fetch(ctx, p.as_ref(), recs, Some(&journal), emitter, index);
+                let r =
+                    pipeline::fetch(ctx, p.as_ref(), recs, Some(&journal), emitter, index, hooks);
                 index += n;
                 r
             })

@@ -492,6 +492,7 @@ pub fn fetch(
     from_journal: Option<&Path>,
     emitter: &Emitter,
     first_index: usize,
+    hooks: &Hooks,
 ) -> Result<Vec<anyhow::Error>> {
     let Some(first) = records.first() else {
         return Ok(Vec::new());
@@ -534,7 +535,7 @@ pub fn fetch(
         show_provider: false,
         emitter,
         total: records.len(),
-        hooks: &Hooks::default(),
+        hooks,
         opts,
         state: Shared::default(),
     };

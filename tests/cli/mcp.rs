@@ -419,6 +419,29 @@ fn a_cancelled_call_leaves_its_task_recorded_and_fetchable() {
 
         // The same server goes on serving; the task is on record and fetchable.
         let id = recent_id(&client).await;
+        // A fetch reports progress while it waits and stops when cancelled too.
+        client.service().progress.lock().unwrap().clear();
+        let args = json!({"id": id});
+        let handle = client
+            .send_cancellable_request(
+                ClientRequest::CallToolRequest(Request::new(
+                    CallToolRequestParams::new("fetch")
+                        .with_arguments(args.as_object().unwrap().clone()),
+                )),
+                PeerRequestOptions::no_options(),
+            )
+            .await
+            .unwrap();
+        wait_for_progress(&client).await;
+        handle.cancel(Some("again".into())).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let asked = fake.count("GET", "/api/v4/");
+        tokio::time::sleep(Duration::from_millis(900)).await;
+        assert_eq!(
+            fake.count("GET", "/api/v4/"),
+            asked,
+            "fetch still polling after the cancel"
+        );
         fake.set_advance(Advance::PerPoll);
         let fetched = ok(&call(&client, "fetch", json!({"id": id, "max_chars": 100_000})).await);
         let doc = &fetched["documents"][0];

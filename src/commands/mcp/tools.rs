@@ -248,7 +248,8 @@ impl DocServer {
         Parameters(p): Parameters<FetchParams>,
         rc: RequestContext<RoleServer>,
     ) -> CallToolResult {
-        self.call(&rc, move |call, _| call.fetch(p)).await
+        self.call(&rc, move |call, hooks| call.fetch(p, hooks))
+            .await
     }
 
     #[tool(
@@ -708,7 +709,7 @@ impl Call {
         }))
     }
 
-    fn fetch(&self, p: FetchParams) -> Result<CallToolResult> {
+    fn fetch(&self, p: FetchParams, hooks: &Hooks) -> Result<CallToolResult> {
         let mut ctx = self.ctx(p.provider)?;
         ctx.global.output = match p.output_dir.as_deref() {
             Some(dir) => Some(self.roots.output_dir(dir)?),
@@ -716,7 +717,7 @@ impl Call {
         };
         let saved = ctx.global.output.is_some();
         let emitter = Emitter::keeping();
-        let failures = tasks::fetch_into(&ctx, std::slice::from_ref(&p.id), &emitter)?;
+        let failures = tasks::fetch_into(&ctx, std::slice::from_ref(&p.id), &emitter, hooks)?;
         let _ = emitter.flush();
         let lines = emitter.take_kept();
         if lines.iter().all(|l| l.state != "done") {
