@@ -206,14 +206,35 @@ pub fn read(dir: &Path) -> Result<Vec<DocRecord>> {
 }
 
 fn replay(file: File) -> HashMap<String, DocRecord> {
+    replay_counting(file).0
+}
+
+/// The records, and how many lines held them.
+fn replay_counting(file: File) -> (HashMap<String, DocRecord>, usize) {
     let mut map = HashMap::new();
+    let mut lines = 0;
     for line in BufReader::new(file).split(b'\n').map_while(Result::ok) {
+        lines += 1;
         // A torn last line (killed mid-write) or foreign junk is skipped.
         if let Ok(rec) = serde_json::from_slice::<DocRecord>(&line) {
             map.insert(rec.key.clone(), rec);
         }
     }
-    map
+    (map, lines)
+}
+
+/// Whether the file is empty or ends with a newline: a line torn by a kill
+/// must be rewritten before anything is appended after it.
+fn ends_cleanly(path: &Path) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
+    let Ok(mut f) = File::open(path) else {
+        return true;
+    };
+    if f.metadata().map(|m| m.len()).unwrap_or(0) == 0 {
+        return true;
+    }
+    let mut last = [0u8];
+    f.seek(SeekFrom::End(-1)).is_ok() && f.read_exact(&mut last).is_ok() && last[0] == b'\n'
 }
 
 fn busy(dir: &Path) -> anyhow::Error {
@@ -267,11 +288,13 @@ impl Journal {
             }
         };
         let path = journal_path(dir);
-        let mut records = match File::open(&path) {
-            Ok(f) => replay(f),
-            Err(_) => HashMap::new(),
+        let (mut records, lines) = match File::open(&path) {
+            Ok(f) => replay_counting(f),
+            Err(_) => (HashMap::new(), 0),
         };
+        let clean = ends_cleanly(&path);
         if alone {
+            let before = records.len();
             if let Some(days) = keep_days {
                 let cutoff = now().saturating_sub(days * 86_400);
                 records.retain(|key, r| {
@@ -282,7 +305,13 @@ impl Journal {
                     keep
                 });
             }
-            compact(dir, &path, &records)?;
+            // Rewritten when torn, pruned, or grown to twice its compacted
+            // size: not on every start (a one-document `ocr` would pay a
+            // rewrite and an fsync each time).
+            let grown = lines > 64 && lines > 2 * records.len();
+            if !clean || records.len() != before || grown {
+                compact(dir, &path, &records)?;
+            }
         }
         if sharing == Sharing::Shared {
             // Turns our exclusive lock into a shared one, or joins the other
@@ -448,6 +477,24 @@ mod tests {
         let lines = fs::read_to_string(journal_path(dir.path())).unwrap();
         assert_eq!(lines.lines().count(), 2, "compacted: {lines}");
         assert_eq!(read(dir.path()).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_last_line_without_its_newline_is_rewritten_before_appending() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let j = Journal::open(dir.path(), Sharing::Exclusive, None).unwrap();
+            j.put(&rec("a", State::Submitted)).unwrap();
+        }
+        // A kill between the record and its newline.
+        let text = fs::read_to_string(journal_path(dir.path())).unwrap();
+        fs::write(journal_path(dir.path()), text.trim_end()).unwrap();
+        {
+            let j = Journal::open(dir.path(), Sharing::Shared, None).unwrap();
+            j.put(&rec("b", State::Submitted)).unwrap();
+        }
+        let j = Journal::open(dir.path(), Sharing::Exclusive, None).unwrap();
+        assert!(j.get("a").is_some() && j.get("b").is_some());
     }
 
     #[test]

@@ -6,8 +6,8 @@
 //! `/Count` as before, so such a file's limit is still checked; an encrypted PDF
 //! or one without a visible tree answers `None` (unknown), and the provider judges.
 //! lopdf reads the whole file even for its metadata, so a file over 64 MiB is
-//! scanned first (bounded memory); only a big file whose page tree is
-//! compressed is read whole.
+//! only scanned (bounded memory): the page count of such a file whose page
+//! tree sits in compressed object streams is unknown.
 
 use std::fs::File;
 use std::io::Read;
@@ -20,15 +20,13 @@ const READ_WHOLE_UP_TO: u64 = 64 << 20;
 pub fn page_count(path: &Path) -> Option<u32> {
     let size = std::fs::metadata(path).ok()?.len();
     if size > READ_WHOLE_UP_TO {
-        // A big file: the scan (1 MiB at a time) finds a plain page tree; only
-        // one whose tree sits in compressed object streams is read whole.
-        if let Some(n) = scanned_count(File::open(path).ok()?) {
-            return Some(n);
-        }
+        // A big file is only scanned (1 MiB at a time): a plain page tree is
+        // found; one in compressed object streams stays unknown, and the
+        // provider judges the page count (memory stays bounded).
+        return scanned_count(File::open(path).ok()?);
     }
     match lopdf::Document::load_metadata(path) {
         Ok(m) if m.page_count > 0 => Some(m.page_count),
-        _ if size > READ_WHOLE_UP_TO => None,
         _ => scanned_count(File::open(path).ok()?),
     }
 }
