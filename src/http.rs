@@ -3,6 +3,7 @@
 //! request log of `-v` (which never shows keys or signed query strings).
 
 use std::hash::{BuildHasher, Hasher};
+use std::sync::OnceLock;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -90,16 +91,38 @@ impl Default for HttpOptions {
 
 #[derive(Clone)]
 pub struct Http {
-    client: Client,
-    /// The same settings, for requests that carry a key: redirects are followed
-    /// only on the same host, so no key header reaches another host.
-    keyed: Client,
-    /// For downloads: no whole-request timeout (a large result may take hours
-    /// while it moves), but a no-progress timeout on the headers and each read.
-    transfer: Client,
+    clients: Arc<Clients>,
     opts: HttpOptions,
     /// When set, requests are spaced by this pacer (a provider's `rate_limit`).
     pacer: Option<Arc<Pacer>>,
+}
+
+/// The clients, each built on first use: building one loads the system's trust
+/// store (hundreds of certificate files, about 3 ms), which a command that makes
+/// no request (`-p local`) or only one kind of request should not pay for.
+#[derive(Default)]
+struct Clients {
+    client: OnceLock<Client>,
+    /// The same settings, for requests that carry a key: redirects are followed
+    /// only on the same host, so no key header reaches another host.
+    keyed: OnceLock<Client>,
+    /// For downloads: no whole-request timeout (a large result may take hours
+    /// while it moves), but a no-progress timeout on the headers and each read.
+    transfer: OnceLock<Client>,
+}
+
+/// The client in `cell`, built by `make` the first time.
+fn lazy(
+    cell: &OnceLock<Client>,
+    make: impl FnOnce() -> reqwest::blocking::ClientBuilder,
+) -> Result<&Client> {
+    if let Some(client) = cell.get() {
+        return Ok(client);
+    }
+    let client = make().build().context("cannot set up the HTTP client")?;
+    // Two threads may build one at once: the first stored wins, both work.
+    let _ = cell.set(client);
+    Ok(cell.get().expect("set just above"))
 }
 
 /// Spaces requests evenly to at most `per_second`, across every thread that
@@ -132,22 +155,26 @@ impl Pacer {
 
 impl Http {
     pub fn new(opts: HttpOptions) -> Result<Http> {
-        let client = Self::builder(&opts)
-            .build()
-            .context("cannot set up the HTTP client")?;
-        let keyed = Self::builder(&opts)
-            .redirect(same_host_redirects())
-            .build()
-            .context("cannot set up the HTTP client")?;
-        let transfer = Self::transfer_builder(&opts)
-            .build()
-            .context("cannot set up the HTTP client")?;
         Ok(Http {
-            client,
-            keyed,
-            transfer,
+            clients: Arc::new(Clients::default()),
             opts,
             pacer: None,
+        })
+    }
+
+    fn api(&self) -> Result<&Client> {
+        lazy(&self.clients.client, || Self::builder(&self.opts))
+    }
+
+    fn keyed(&self) -> Result<&Client> {
+        lazy(&self.clients.keyed, || {
+            Self::builder(&self.opts).redirect(same_host_redirects())
+        })
+    }
+
+    fn transfer(&self) -> Result<&Client> {
+        lazy(&self.clients.transfer, || {
+            Self::transfer_builder(&self.opts)
         })
     }
 
@@ -176,23 +203,6 @@ impl Http {
             .pool_idle_timeout(Duration::from_secs(60))
     }
 
-    /// The same client settings, but redirects are answered rather than followed:
-    /// for keys sent in headers that reqwest does not strip on a cross-host redirect
-    /// (it strips only `Authorization`), such as `x-api-key`.
-    pub fn without_redirects(&self) -> Result<Http> {
-        let client = Self::builder(&self.opts)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .context("cannot set up the HTTP client")?;
-        Ok(Http {
-            keyed: client.clone(),
-            client,
-            transfer: self.transfer.clone(),
-            opts: self.opts.clone(),
-            pacer: self.pacer.clone(),
-        })
-    }
-
     /// The same client (same connections), with requests limited to
     /// `per_second` for everyone holding the returned handle.
     pub fn rate_limited(&self, per_second: f64) -> Http {
@@ -200,10 +210,6 @@ impl Http {
             pacer: Some(Arc::new(Pacer::new(per_second))),
             ..self.clone()
         }
-    }
-
-    pub fn client(&self) -> &Client {
-        &self.client
     }
 
     /// The deadline of a transfer of `bytes`: the API read timeout plus one second
@@ -293,7 +299,7 @@ impl Http {
             if let Some(pacer) = &self.pacer {
                 pacer.wait_turn();
             }
-            let mut request = build(&self.client)?
+            let mut request = build(self.api()?)?
                 .build()
                 .context("cannot build the request")?;
             let method = request.method().clone();
@@ -334,9 +340,9 @@ impl Http {
                 .contains_key(reqwest::header::AUTHORIZATION)
                 || request.headers().contains_key("x-api-key");
             let client = match route {
-                Route::Transfer if !carries_key => &self.transfer,
-                _ if carries_key => &self.keyed,
-                _ => &self.client,
+                Route::Transfer if !carries_key => self.transfer()?,
+                _ if carries_key => self.keyed()?,
+                _ => self.api()?,
             };
             let result = client.execute(request);
             let last = attempt >= attempts;

@@ -92,6 +92,8 @@ pub struct Shared {
     seen_pages: Mutex<HashMap<String, Option<u64>>>,
     /// Provider batch IDs of this run, in order, for the summary.
     pub batch_ids: Mutex<Vec<String>>,
+    /// Wakes the polling loop's wait when the work it waits for may be over.
+    wake: (Mutex<()>, std::sync::Condvar),
     /// Who to report when a document finishes: key → (index, input) of each
     /// input with that content, the first one first.
     reports: Mutex<HashMap<String, Vec<(usize, String)>>>,
@@ -403,6 +405,7 @@ impl Engine<'_> {
                     self.set_fatal(e);
                 }
                 self.state.submitting.store(false, Ordering::SeqCst);
+                self.wake();
             });
             if self.no_wait {
                 while self.state.submitting.load(Ordering::SeqCst) {
@@ -877,17 +880,28 @@ impl Engine<'_> {
     /// last submission ended with nothing to follow: synchronous answers).
     fn nap(&self, time: Duration) {
         let until = Instant::now() + time;
-        while Instant::now() < until {
+        let (mutex, wake) = &self.state.wake;
+        let mut guard = lock(mutex);
+        loop {
             if !self.state.submitting.load(Ordering::SeqCst) && lock(&self.state.groups).is_empty()
             {
                 return;
             }
-            std::thread::sleep(
-                until
-                    .saturating_duration_since(Instant::now())
-                    .min(Duration::from_millis(10)),
-            );
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return;
+            }
+            guard = wake
+                .wait_timeout(guard, left)
+                .map(|(g, _)| g)
+                .unwrap_or_else(|e| e.into_inner().0);
         }
+    }
+
+    /// Tells a waiting polling loop to look again.
+    fn wake(&self) {
+        let _guard = lock(&self.state.wake.0);
+        self.state.wake.1.notify_all();
     }
 
     /// The document a batch answer's entry belongs to: by key, else by file name.
