@@ -186,6 +186,29 @@ fn tools_are_listed_with_schemas_an_agent_can_call_without_docs() {
 }
 
 #[test]
+fn a_born_digital_document_is_converted_on_this_machine_with_no_request() {
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    env.doc("demo1.pdf", "paper.pdf");
+    runtime().block_on(async {
+        let client = stdio(mcp(&env, &fake)).await;
+        // No key anywhere: `auto` sends a PDF with a text layer to `local`.
+        let r = call(&client, "convert_to_markdown", json!({"uri": "paper.pdf"})).await;
+        assert!(!failed(&r), "{}", text_of(&r));
+        assert!(
+            text_of(&r).contains("The response of flow duration curves to afforestation"),
+            "{}",
+            &text_of(&r)[..200.min(text_of(&r).len())]
+        );
+        assert!(
+            fake.requests().is_empty(),
+            "a request for a local conversion"
+        );
+        client.cancel().await.unwrap();
+    });
+}
+
+#[test]
 fn convert_to_markdown_uses_the_default_routing_and_caps_long_results() {
     let fake = FakeMineru::start();
     let env = Env::new();
