@@ -162,7 +162,8 @@ fn is_html(doc: &Document) -> bool {
 }
 
 /// `--model` (or `model_version` in config) as MinerU's `model_version`; `.html`
-/// inputs need `MinerU-HTML` and get it by default.
+/// inputs need `MinerU-HTML` and get it by default, other documents get
+/// [`DEFAULT_MODEL`].
 pub fn model_version(
     doc: &Document,
     opts: &ExtractOptions,
@@ -196,9 +197,17 @@ pub fn model_version(
             doc.input
         ))
         .with_hint("use --model pipeline or vlm for this document")),
+        // Nothing asked: what MinerU's own SDK and CLI now send
+        // (opendatalab/MinerU-Ecosystem `sdk/`, `cli/`: `model_version: "vlm"`;
+        // shared/providers.md). A URL without an extension may be a web page:
+        // the service judges it.
+        (false, None) if !doc.ext.is_empty() => Ok(Some(DEFAULT_MODEL.into())),
         (_, m) => Ok(m.map(str::to_string)),
     }
 }
+
+/// The model asked for when `--model` and `model_version` are not given.
+pub const DEFAULT_MODEL: &str = "vlm";
 
 /// The options every MinerU-dialect body carries (snake_case), with the model and
 /// extra formats checked.

@@ -199,3 +199,34 @@ fn estimate_and_dry_run_count_pages_and_cost_and_send_nothing() {
     let out = run(&["--dry-run"]);
     assert_eq!(json_lines(&out)[0]["skipped"], true, "{}", stdout_of(&out));
 }
+
+/// The model MinerU's own SDK and CLI send (vlm) unless `--model` says
+/// otherwise; HTML gets MinerU-HTML.
+#[test]
+fn mineru_gets_the_sdks_default_model() {
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    let doc = env.doc("demo1.pdf", "a.pdf");
+    let sent = |args: &[&str]| {
+        let out = env
+            .keyed(&fake)
+            .args(["-p", "mineru", "parse", "-o"])
+            .arg(env.out())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr_of(&out));
+        fake.requests()
+            .into_iter()
+            .rfind(|r| r.method == "POST" && r.path.starts_with("/api/v4/"))
+            .and_then(|r| r.json())
+            .unwrap()["model_version"]
+            .clone()
+    };
+    assert_eq!(sent(&[doc.to_str().unwrap()]), "vlm");
+    assert_eq!(
+        sent(&["--model", "pipeline", "https://example.org/b.pdf"]),
+        "pipeline"
+    );
+    assert_eq!(sent(&["https://example.org/page.html"]), "MinerU-HTML");
+}
