@@ -1,12 +1,8 @@
-//! The one polling loop: ask, wait, ask again, with backoff that starts near the
-//! first interval, grows while nothing moves, resets when progress moves, and never
-//! passes the deadline.
+//! The polling backoff: it starts at the first interval, grows while nothing
+//! moves and resets when progress moves. The loop itself is the pipeline's
+//! (`pipeline/engine.rs`): one request per batch or task per round.
 
-use std::time::{Duration, Instant};
-
-use anyhow::Result;
-
-use crate::provider::{Progress, Provider, State, TaskRef, TaskStatus};
+use std::time::Duration;
 
 #[derive(Debug, Clone)]
 pub struct Backoff {
@@ -32,51 +28,6 @@ impl Backoff {
             self.current = (self.current.mul_f64(1.5)).min(self.max);
         }
         self.current
-    }
-}
-
-pub enum Waited {
-    Finished(TaskStatus),
-    TimedOut(Option<TaskStatus>),
-}
-
-/// Polls `task` until it is done or failed, or `deadline` passes. `on_change` sees
-/// every status whose state or progress differs from the last one.
-pub fn wait(
-    provider: &dyn Provider,
-    task: &TaskRef,
-    intervals: (Duration, Duration),
-    deadline: Instant,
-    mut on_change: impl FnMut(&TaskStatus) -> Result<()>,
-) -> Result<Waited> {
-    let mut backoff = Backoff::new(intervals.0, intervals.1);
-    let mut last: Option<(State, Option<Progress>)> = None;
-    let mut wait = Duration::ZERO;
-    let mut latest = None;
-    loop {
-        let now = Instant::now();
-        if now + wait > deadline {
-            std::thread::sleep(deadline.saturating_duration_since(now));
-            return Ok(Waited::TimedOut(latest));
-        }
-        std::thread::sleep(wait);
-        let status = provider.status(task)?;
-        let key = (status.state, status.progress);
-        let moved = last.as_ref() != Some(&key);
-        if moved {
-            on_change(&status)?;
-        }
-        last = Some(key);
-        if status.state.is_final() {
-            return Ok(Waited::Finished(status));
-        }
-        // The first change (from nothing) is not progress.
-        wait = if latest.is_none() {
-            intervals.0
-        } else {
-            backoff.next(moved)
-        };
-        latest = Some(status);
     }
 }
 

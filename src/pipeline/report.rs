@@ -192,11 +192,6 @@ impl Emitter {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Whether `index` was reported already.
-    pub fn reported(&self, index: usize) -> bool {
-        self.lock().reported.contains(&index)
-    }
-
     /// Reports one document (once: a second report of an index is ignored).
     pub fn emit(&self, line: Line) {
         let mut st = self.lock();
@@ -282,7 +277,7 @@ mod tests {
     fn input_order_waits_for_earlier_lines_and_reports_each_once() {
         let e = Emitter::new(Order::Input, false, Text::Nothing);
         e.emit(line(1));
-        assert!(e.reported(1));
+        assert!(e.lock().reported.contains(&1));
         assert_eq!(e.lock().waiting.len(), 1, "1 waits for 0");
         e.emit(line(0));
         assert_eq!(e.lock().next, 2);
