@@ -48,6 +48,7 @@ fn quote(
         folders: None,
         fail_fast: false,
         shard: None,
+        count_pages: true,
         warn: &|_| {},
     };
     let plan = plan::plan(words, args.name.as_deref(), &rules)?;

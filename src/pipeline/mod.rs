@@ -323,6 +323,7 @@ fn run_with(
         folders: folders.as_deref(),
         fail_fast: args.fail_fast,
         shard,
+        count_pages: args.max_pages.is_some() || args.dry_run,
         warn: &warn,
     };
     let plan = plan::plan(&words, args.name.as_deref(), &rules)?;

@@ -58,12 +58,15 @@ pub fn document_pages(doc: &Document) -> Option<u64> {
 fn fit_pages(
     doc: &Document,
     opts: &ExtractOptions,
+    count_pages: bool,
     warn: &dyn Fn(String),
 ) -> Result<(Option<ExtractOptions>, Option<u64>), Error> {
-    let held = document_pages(doc);
     let Some(selected) = &opts.pages else {
-        return Ok((None, held));
+        // Read only when a budget or an estimate needs it: the provider's
+        // own limit check reads it too, and a big PDF is not free to read.
+        return Ok((None, count_pages.then(|| document_pages(doc)).flatten()));
     };
+    let held = document_pages(doc);
     let Some(count) = held else {
         return Ok((None, Some(u64::from(selected.count()))));
     };
@@ -133,6 +136,9 @@ pub struct Rules<'a> {
     pub fail_fast: bool,
     /// Keep only this share of the documents (batch `--shard I/N`).
     pub shard: Option<(u64, u64)>,
+    /// Count each document's pages even without `--pages` (a page budget, a
+    /// dry run, an estimate).
+    pub count_pages: bool,
     pub warn: &'a dyn Fn(String),
 }
 
@@ -145,6 +151,7 @@ pub fn plan(words: &[String], stdin_name: Option<&str>, rules: &Rules) -> Result
         folders,
         fail_fast,
         shard,
+        count_pages,
         warn,
     } = *rules;
     // A folder yields the files any of the run's providers reads.
@@ -188,7 +195,7 @@ pub fn plan(words: &[String], stdin_name: Option<&str>, rules: &Rules) -> Result
             let checked = doc.and_then(|mut d| {
                 let which = route(&d).min(routes.len() - 1);
                 routes[which].provider.check(&d, opts)?;
-                let fitted = fit_pages(&d, opts, warn)?;
+                let fitted = fit_pages(&d, opts, count_pages, warn)?;
                 if let Some(name) = name {
                     d.name = name;
                 }
@@ -277,6 +284,7 @@ mod tests {
             folders: None,
             fail_fast: false,
             shard: None,
+            count_pages: true,
             warn: &|_| {},
         };
         let plan = super::plan(&words, None, &rules).unwrap();
@@ -334,6 +342,7 @@ mod tests {
             folders: Some(&out),
             fail_fast: false,
             shard: None,
+            count_pages: true,
             warn: &|_| {},
         };
         let batch = super::plan(&words, None, &rules).unwrap();

@@ -112,6 +112,15 @@ fn a_page_budget_submits_only_what_fits_and_exits_8() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr_of(&out));
     assert_eq!(fake.tasks_created(), 2);
+    // Pages extracted on this machine cost nothing: no budget applies to them.
+    let out = env
+        .keyed(&fake)
+        .args(["-p", "local", "parse", "--max-pages", "1", "-o"])
+        .arg(env.work.path().join("local-out"))
+        .arg(&b)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
 }
 
 #[test]
