@@ -23,6 +23,7 @@ pub mod price;
 pub mod progress;
 pub mod provider;
 pub mod record;
+pub mod split;
 pub mod transfer;
 pub mod unpack;
 
