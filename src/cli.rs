@@ -143,6 +143,9 @@ pub struct ExtractArgs {
     /// Plan only: check the inputs against the record and the provider, count pages and cost; send nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Refuse a PDF over the provider's page or size limit instead of sending it in parts
+    #[arg(long)]
+    pub no_split: bool,
     /// Page budget of the run: documents that would take it over N pages are not submitted (exit 8)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_pages: Option<u64>,

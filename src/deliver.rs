@@ -82,6 +82,7 @@ pub fn deliver(http: &Http, result: &ResultRef, item: &Item, layout: &Layout) ->
                     Format::Json => pretty(&set.answer)?,
                     _ => set.markdown(),
                 },
+                ResultRef::Folder { path } => text_from_folder(path, item.format)?,
             };
             Ok(Delivered {
                 text: Some(text),
@@ -129,23 +130,15 @@ fn deliver_file(http: &Http, result: &ResultRef, item: &Item, out: &Outputs) -> 
             let staging = out.staging()?;
             unpack::unpack(tmp.path(), staging.path(), unpack::Limits::configured())?;
             drop(tmp);
-            let text = match item.format {
-                Format::Markdown => {
-                    let md = read_text(&markdown_in(staging.path())?)?;
-                    let images = staging.path().join("images");
-                    if item.no_images {
-                        drop_image_links(&md, |_| false)
-                    } else if images.is_dir() && fs::read_dir(&images)?.next().is_some() {
-                        let images_key = format!("{stem}_images");
-                        out.claim(&images_key, item.sha256, "")?;
-                        out.publish(&images, &images_key, item.sha256)?;
-                        rewrite_image_links(&md, &images_key)
-                    } else {
-                        md
-                    }
-                }
-                other => text_from_folder(staging.path(), other)?,
-            };
+            let text = file_from_folder(staging.path(), item, &stem, out)?;
+            out.publish_bytes(text.as_bytes(), &key, item.sha256)?
+        }
+        ResultRef::Folder { path } => {
+            // Its images are copied, so the folder stays whole until the
+            // result is in place.
+            let staging = out.staging()?;
+            copy_tree(path, staging.path())?;
+            let text = file_from_folder(staging.path(), item, &stem, out)?;
             out.publish_bytes(text.as_bytes(), &key, item.sha256)?
         }
         ResultRef::File { url, .. } => {
@@ -181,6 +174,45 @@ fn deliver_file(http: &Http, result: &ResultRef, item: &Item, out: &Outputs) -> 
         markdown_path,
         text: None,
     })
+}
+
+/// `ocr -o`'s text from a result folder: its markdown with the images
+/// published beside it (or dropped), or its text or JSON.
+fn file_from_folder(dir: &Path, item: &Item, stem: &str, out: &Outputs) -> Result<String> {
+    Ok(match item.format {
+        Format::Markdown => {
+            let md = read_text(&markdown_in(dir)?)?;
+            let images = dir.join("images");
+            if item.no_images {
+                drop_image_links(&md, |_| false)
+            } else if images.is_dir() && fs::read_dir(&images)?.next().is_some() {
+                let images_key = format!("{stem}_images");
+                out.claim(&images_key, item.sha256, "")?;
+                out.publish(&images, &images_key, item.sha256)?;
+                rewrite_image_links(&md, &images_key)
+            } else {
+                md
+            }
+        }
+        other => text_from_folder(dir, other)?,
+    })
+}
+
+/// Copies a result folder (files and folders only; links are not followed).
+fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    for entry in fs::read_dir(from).with_context(|| format!("cannot read {}", from.display()))? {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        let target = to.join(entry.file_name());
+        if kind.is_dir() {
+            fs::create_dir_all(&target)?;
+            copy_tree(&entry.path(), &target)?;
+        } else if kind.is_file() {
+            fs::copy(entry.path(), &target)
+                .with_context(|| format!("cannot copy {}", entry.path().display()))?;
+        }
+    }
+    Ok(())
 }
 
 fn deliver_folder(
@@ -222,6 +254,7 @@ fn deliver_folder(
             fs::write(staging.path().join("full.md"), markdown)?;
             fs::write(staging.path().join("response.json"), pretty(&set.answer)?)?;
         }
+        ResultRef::Folder { path } => copy_tree(path, staging.path())?,
     }
     let markdown = markdown_in(staging.path())
         .ok()
@@ -284,6 +317,11 @@ fn text_from_zip(zip: &Path, format: &Format) -> Result<String> {
 }
 
 fn text_from_folder(dir: &Path, format: &Format) -> Result<String> {
+    // An answer made of pages (Mistral) keeps the whole answer as JSON.
+    let answer = dir.join("response.json");
+    if *format == Format::Json && answer.is_file() {
+        return read_text(&answer);
+    }
     let list = fs::read_dir(dir)?
         .filter_map(|e| e.ok())
         .find(|e| is_content_list(&e.file_name().to_string_lossy()));

@@ -48,6 +48,14 @@ pub struct Upload {
     pub done: bool,
 }
 
+/// One part of a document sent in parts: its pages and its own record's key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartRef {
+    pub first: u32,
+    pub last: u32,
+    pub key: String,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DocRecord {
     /// Identity: content hash + provider + options (see `doc_key`).
@@ -96,6 +104,10 @@ pub struct DocRecord {
     /// When the task was created (unix seconds).
     #[serde(default)]
     pub submitted_at: Option<u64>,
+    /// A document over the provider's limits, sent in parts (each with a
+    /// record of its own), in page order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parts: Option<Vec<PartRef>>,
     pub updated_at: u64,
 }
 
@@ -123,6 +135,7 @@ impl DocRecord {
             command: None,
             options: None,
             submitted_at: None,
+            parts: None,
             updated_at: now(),
         }
     }

@@ -24,6 +24,7 @@ pub mod progress;
 pub mod provider;
 pub mod record;
 pub mod split;
+pub mod stitch;
 pub mod transfer;
 pub mod unpack;
 

@@ -172,7 +172,13 @@ impl Splitter {
             .filter_map(|id| match self.skeleton.get_object(*id) {
                 Ok(Object::Stream(s)) => s.dict.get(b"Length").ok().and_then(|l| match l {
                     Object::Integer(n) => Some(*n as u64),
-                    Object::Reference(r) => self.skeleton.get_object(*r).ok()?.as_i64().ok().map(|n| n as u64),
+                    Object::Reference(r) => self
+                        .skeleton
+                        .get_object(*r)
+                        .ok()?
+                        .as_i64()
+                        .ok()
+                        .map(|n| n as u64),
                     _ => None,
                 }),
                 _ => None,
@@ -308,67 +314,16 @@ pub fn describe(ranges: &[(u32, u32)]) -> String {
 /// A map from part ranges to anything, ordered by first page.
 pub type ByRange<T> = BTreeMap<(u32, u32), T>;
 
+/// The test documents' generator, shared with the integration tests.
+#[cfg(test)]
+#[path = "../tests/cli/support/pdfgen.rs"]
+mod pdfgen;
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// A PDF of `n` pages, page i showing "Page i", with shared resources in
-    /// the tree (inherited) and a page tree two levels deep.
-    pub fn make_pdf(n: u32) -> Vec<u8> {
-        use lopdf::content::{Content, Operation};
-        use lopdf::{dictionary, Stream};
-        let mut doc = Document::with_version("1.5");
-        let pages_id = doc.new_object_id();
-        let font_id = doc.add_object(dictionary! {
-            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
-        });
-        let resources_id = doc.add_object(dictionary! {
-            "Font" => dictionary! { "F1" => font_id },
-        });
-        let mut kids = vec![];
-        for chunk in (1..=n).collect::<Vec<_>>().chunks(50) {
-            let mid_id = doc.new_object_id();
-            let mut mid_kids = vec![];
-            for &i in chunk {
-                let content = Content {
-                    operations: vec![
-                        Operation::new("BT", vec![]),
-                        Operation::new("Tf", vec!["F1".into(), 24.into()]),
-                        Operation::new("Td", vec![100.into(), 600.into()]),
-                        Operation::new("Tj", vec![Object::string_literal(format!("Page {i}"))]),
-                        Operation::new("ET", vec![]),
-                    ],
-                };
-                let content_id =
-                    doc.add_object(Stream::new(dictionary! {}, content.encode().unwrap()));
-                let page_id = doc.add_object(dictionary! {
-                    "Type" => "Page", "Parent" => mid_id, "Contents" => content_id,
-                });
-                mid_kids.push(page_id.into());
-            }
-            doc.objects.insert(
-                mid_id,
-                Object::Dictionary(dictionary! {
-                    "Type" => "Pages", "Parent" => pages_id,
-                    "Count" => mid_kids.len() as i64, "Kids" => mid_kids,
-                }),
-            );
-            kids.push(mid_id.into());
-        }
-        doc.objects.insert(
-            pages_id,
-            Object::Dictionary(dictionary! {
-                "Type" => "Pages", "Kids" => kids, "Count" => n as i64,
-                "Resources" => resources_id, "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-            }),
-        );
-        let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-        doc.trailer.set("Root", catalog_id);
-        doc.compress();
-        let mut out = Vec::new();
-        doc.save_to(&mut out).unwrap();
-        out
-    }
+    use crate::split::pdfgen::make_pdf;
 
     #[test]
     fn ranges_are_even_and_fit_the_limits() {
@@ -377,7 +332,10 @@ mod tests {
             plan_ranges(1300, Some(600), None, &none).unwrap(),
             vec![(1, 434), (435, 867), (868, 1300)]
         );
-        assert_eq!(plan_ranges(20, Some(20), None, &none).unwrap(), vec![(1, 20)]);
+        assert_eq!(
+            plan_ranges(20, Some(20), None, &none).unwrap(),
+            vec![(1, 20)]
+        );
         // 1 KB a page, 10 KB allowed: 10 pages a part at most.
         let kb = |a: u32, b: u32| u64::from(b - a + 1) * 1000;
         let r = plan_ranges(45, None, Some(10_000), &kb).unwrap();

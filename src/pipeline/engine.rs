@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use super::plan::Planned;
 use super::report::{Emitter, Line};
@@ -56,6 +56,10 @@ pub struct Engine<'a> {
     pub show_provider: bool,
     pub emitter: &'a Emitter,
     pub total: usize,
+    /// The provider's limits in force: a PDF over them is sent in parts.
+    pub limits: provider::Limits,
+    /// `--dry-run`: nothing is cut, recorded or sent.
+    pub dry_run: bool,
     pub hooks: &'a Hooks,
     pub state: Shared,
 }
@@ -101,7 +105,22 @@ pub struct Shared {
     docs: Mutex<HashMap<String, Document>>,
     /// Pages the new submissions of this run will cost (for `--max-pages`).
     spent: Mutex<u64>,
+    /// Part key → the split document it belongs to.
+    parts: Mutex<HashMap<String, PartOf>>,
+    /// Split documents being stitched (one thread does it).
+    stitching: Mutex<std::collections::HashSet<String>>,
 }
+
+/// Where a part of a split document belongs.
+#[derive(Clone)]
+struct PartOf {
+    parent: String,
+    first: u32,
+    last: u32,
+}
+
+/// The most a part may weigh: a part is held in memory while it is cut.
+const PART_BYTES: u64 = 64 << 20;
 
 /// Work the poller follows: a provider batch, or a single task.
 enum Group {
@@ -264,7 +283,11 @@ impl Engine<'_> {
                 }
             }
             let Some(rec) = rec else {
-                self.new_work(&mut works, p);
+                if p.split {
+                    self.split_work(&mut works, p);
+                } else {
+                    self.new_work(&mut works, p);
+                }
                 continue;
             };
             let output_there = self.fits(&rec);
@@ -282,6 +305,12 @@ impl Engine<'_> {
                         l.skipped = true;
                         l
                     });
+                }
+                // Sent in parts: each part is judged against its own record.
+                _ if (p.split || rec.parts.is_some())
+                    && (rec.state != State::Failed || self.retry_failed) =>
+                {
+                    self.split_work(&mut works, p)
                 }
                 State::Done if held => works.push(Work::Held(rec.key.clone())),
                 State::Done if has_task => works.push(Work::Resume(rec)),
@@ -365,6 +394,285 @@ impl Engine<'_> {
             }
         }
         works.push(Work::New(p));
+    }
+
+    fn part_of(&self, key: &str) -> Option<PartOf> {
+        lock(&self.state.parts).get(key).cloned()
+    }
+
+    /// Where a split document's part files and part results wait.
+    fn parts_dir(&self, parent: &str) -> PathBuf {
+        self.journal_dir
+            .join("parts")
+            .join(&parent[..16.min(parent.len())])
+    }
+
+    fn part_results(&self, parent: &str) -> Result<Arc<crate::output::Outputs>> {
+        let root = self.parts_dir(parent).join("results");
+        Ok(Arc::new(crate::output::Outputs::open_unindexed(&root)?))
+    }
+
+    /// A PDF over the provider's limits: its parts (pages cut to fit, each a
+    /// PDF of its own with a record of its own) become the work; the document
+    /// is delivered, stitched, when the last part is in.
+    fn split_work(&self, works: &mut Vec<Work>, p: Planned) {
+        if self.dry_run {
+            // Reported whole; the parts are cut when it is sent.
+            self.new_work(works, p);
+            return;
+        }
+        match self.plan_parts(&p) {
+            Ok(mut parts) => {
+                // Within the page budget as one document.
+                let pages: u64 = parts
+                    .iter()
+                    .filter_map(|w| match w {
+                        Work::New(n) => n.pages,
+                        _ => None,
+                    })
+                    .sum();
+                if pages > 0 {
+                    let mut p2 = Vec::new();
+                    self.new_work(
+                        &mut p2,
+                        Planned {
+                            pages: Some(pages),
+                            split: false,
+                            aliases: Vec::new(),
+                            opts: None,
+                            doc: p.doc.clone(),
+                            key: p.key.clone(),
+                            index: p.index,
+                            route: p.route,
+                        },
+                    );
+                    if p2.is_empty() {
+                        return;
+                    }
+                }
+                let whole = parts.is_empty();
+                works.append(&mut parts);
+                if whole {
+                    // Every part was in before a stop: stitch now.
+                    self.stitch_when_whole(&p.key);
+                }
+            }
+            Err(e) => {
+                // The provider's own refusal (with its hint), and why cutting
+                // did not help.
+                let err = match self.provider.check(&p.doc, &self.opts) {
+                    Err(refusal) => Error {
+                        message: format!("{}; it cannot be sent in parts: {e:#}", refusal.message),
+                        ..refusal
+                    },
+                    Ok(()) => Error::input(
+                        &p.doc.input,
+                        format!(
+                            "it is over {}'s limits ({}), and it cannot be sent in parts: {e:#}",
+                            self.provider.info().name,
+                            describe_limits(&self.limits)
+                        ),
+                    )
+                    .with_hint("split it yourself, or use a provider with higher limits (`docpipe providers`)"),
+                };
+                let err = anyhow::Error::from(err);
+                self.fail_unsent(&p.key, &p.doc.input, err, false);
+            }
+        }
+    }
+
+    /// The parts of a split document and what each needs: new parts are cut
+    /// (and checked by the provider) here, before any request.
+    fn plan_parts(&self, p: &Planned) -> Result<Vec<Work>> {
+        let path = p
+            .doc
+            .path()
+            .ok_or_else(|| anyhow::anyhow!("only a local file can be split"))?;
+        let previous = self.journal.get(&p.key);
+        let splitter = std::cell::OnceCell::new();
+        let open = || -> Result<&crate::split::Splitter> {
+            if splitter.get().is_none() {
+                let s = crate::split::Splitter::open(path)?;
+                let _ = splitter.set(s);
+            }
+            Ok(splitter.get().expect("set above"))
+        };
+        // The ranges of an earlier run stand (its parts are recorded under them).
+        let ranges: Vec<(u32, u32)> = match previous.as_ref().and_then(|r| r.parts.clone()) {
+            Some(parts) => parts.iter().map(|r| (r.first, r.last)).collect(),
+            None => {
+                let s = open()?;
+                let max_bytes = Some(
+                    self.limits
+                        .max_bytes
+                        .map_or(PART_BYTES, |m| (m / 10 * 9).min(PART_BYTES)),
+                );
+                crate::split::plan_ranges(
+                    s.page_count(),
+                    self.limits.max_pages,
+                    max_bytes,
+                    &|a, b| s.weight(a, b),
+                )
+                .ok_or_else(|| anyhow::anyhow!("a single page is over the size limit"))?
+            }
+        };
+        let dir = self.parts_dir(&p.key);
+        let refs: Vec<crate::journal::PartRef> = ranges
+            .iter()
+            .map(|&(first, last)| crate::journal::PartRef {
+                first,
+                last,
+                key: super::key::part_key(&p.key, first, last),
+            })
+            .collect();
+        let stem = Path::new(&p.doc.file_name)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "document".into());
+        let mut works = Vec::new();
+        for r in &refs {
+            lock(&self.state.parts).insert(
+                r.key.clone(),
+                PartOf {
+                    parent: p.key.clone(),
+                    first: r.first,
+                    last: r.last,
+                },
+            );
+            let rec = self.journal.get(&r.key);
+            let delivered = rec.as_ref().is_some_and(|r| {
+                r.state == State::Done && r.output.as_deref().is_some_and(Path::is_dir)
+            });
+            if delivered {
+                continue;
+            }
+            if let Some(rec) = &rec {
+                if rec.state == State::Done && self.journal.held(&rec.key).is_some() {
+                    works.push(Work::Held(rec.key.clone()));
+                    continue;
+                }
+            }
+            let upload_owed = rec
+                .as_ref()
+                .and_then(|r| r.upload.as_ref())
+                .is_some_and(|u| !u.done);
+            let resume = rec.as_ref().filter(|r| {
+                r.task().is_some()
+                    && r.state != State::Failed
+                    && !r.upload.as_ref().is_some_and(|u| {
+                        !u.done && record::now().saturating_sub(u.issued_at) > UPLOAD_URL_TRUST
+                    })
+            });
+            if resume.is_some() && !upload_owed {
+                works.push(Work::Resume(resume.cloned().expect("checked")));
+                continue;
+            }
+            // Cut it: a new part, or one whose upload is still owed.
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            let file = dir.join(format!("{stem}.pages-{}-{}.pdf", r.first, r.last));
+            if !file.is_file() {
+                let tmp = dir.join(format!(".cutting-{}-{}.pdf", r.first, r.last));
+                open()?.write_part(r.first, r.last, &tmp)?;
+                std::fs::rename(&tmp, &file)?;
+            }
+            let mut doc = crate::input::resolve(&file.display().to_string(), None)?;
+            doc.input = format!("{} (pages {}-{})", p.doc.input, r.first, r.last);
+            doc.name = format!("pages-{}-{}", r.first, r.last);
+            self.provider.check(&doc, &self.opts)?;
+            lock(&self.state.docs).insert(r.key.clone(), doc.clone());
+            match resume {
+                Some(rec) => works.push(Work::Resume(rec.clone())),
+                None => works.push(Work::New(Planned {
+                    route: p.route,
+                    index: p.index,
+                    pages: Some(u64::from(r.last - r.first + 1)),
+                    doc,
+                    key: r.key.clone(),
+                    aliases: Vec::new(),
+                    opts: None,
+                    split: false,
+                })),
+            }
+        }
+        // The document's own record: which parts make it.
+        let mut rec = previous.unwrap_or_else(|| {
+            DocRecord::new(
+                &p.key,
+                &p.doc.input,
+                &p.doc.name,
+                &p.doc.sha256,
+                self.provider.info().name,
+            )
+        });
+        rec.base_url = self.base_url.clone();
+        rec.command = Some(self.command.to_string());
+        rec.options = Some(self.opts.clone());
+        rec.name = p.doc.name.clone();
+        rec.pages = Some(u64::from(ranges.last().map_or(0, |r| r.1)));
+        rec.parts = Some(refs);
+        if rec.state == State::Failed {
+            rec.state = State::Submitted;
+            rec.error = None;
+        }
+        self.journal.put(&rec)?;
+        if let Some(progress) = lock(&self.state.progress).get(&p.key) {
+            progress.step(&format!(
+                "over {}'s limits: sent in {} parts (pages {})",
+                self.provider.info().name,
+                ranges.len(),
+                crate::split::describe(&ranges)
+            ));
+        }
+        Ok(works)
+    }
+
+    /// Stitches a split document once every part's result is in, and delivers
+    /// it as one result.
+    fn stitch_when_whole(&self, parent: &str) {
+        let Some(rec) = self.journal.get(parent) else {
+            return;
+        };
+        let Some(parts) = rec.parts.clone() else {
+            return;
+        };
+        let mut pieces = Vec::new();
+        for part in &parts {
+            let Some(r) = self.journal.get(&part.key) else {
+                return;
+            };
+            match r.output.filter(|o| r.state == State::Done && o.is_dir()) {
+                Some(dir) => pieces.push(crate::stitch::Part {
+                    dir,
+                    first_page: part.first,
+                    last_page: part.last,
+                }),
+                None => return,
+            }
+        }
+        if !lock(&self.state.stitching).insert(parent.to_string()) {
+            return;
+        }
+        let dest = self.parts_dir(parent).join("stitched");
+        let _ = std::fs::remove_dir_all(&dest);
+        let stitched = std::fs::create_dir_all(&dest)
+            .map_err(anyhow::Error::from)
+            .and_then(|()| crate::stitch::stitch(&pieces, &dest));
+        match stitched {
+            Ok(()) => self.download(parent, &ResultRef::Folder { path: dest }),
+            Err(e) => {
+                let err = e.context(format!(
+                    "{}: cannot join its parts (they stay in {}; the same command again retries)",
+                    rec.input,
+                    self.parts_dir(parent).display()
+                ));
+                error::report(&err);
+                let why = format!("{err:#}");
+                self.settle_progress(parent, |p| p.failed("its parts could not be joined"));
+                lock(&self.state.summary).errors.push(err);
+                self.report(parent, |i| Line::of(i, &rec).failed(why.clone()));
+            }
+        }
     }
 
     /// Runs the work: submission on one thread, polling on this one, downloads
@@ -1013,14 +1321,39 @@ impl Engine<'_> {
         if let Some(p) = self.doc_progress(&rec).filter(|_| fetched) {
             p.step("downloading");
         }
+        let part = self.part_of(key);
+        let (layout, exact) = match &part {
+            // A part's result waits, whole, beside its document's other parts.
+            Some(p) => match self.part_results(&p.parent) {
+                Ok(out) => (Layout::Folders(out), None),
+                Err(e) => {
+                    self.failed_with(
+                        &rec,
+                        e.context(format!("{}: cannot save a part", rec.input)),
+                    );
+                    return;
+                }
+            },
+            None => (self.layout.clone(), self.exact.as_deref()),
+        };
         let item = Item {
             name: &rec.name,
             sha256: &rec.sha256,
             format: &self.opts.format,
-            exact: self.exact.as_deref(),
-            no_images: self.opts.no_images,
+            exact,
+            no_images: part.is_none() && self.opts.no_images,
         };
-        match deliver::deliver(&self.ctx.http, result, &item, &self.layout) {
+        match deliver::deliver(&self.ctx.http, result, &item, &layout) {
+            Ok(d) if part.is_some() => {
+                let _ = self.journal.update(key, |r| {
+                    r.state = State::Done;
+                    r.output = d.output.clone();
+                    r.error = None;
+                });
+                if let Some(p) = part {
+                    self.stitch_when_whole(&p.parent);
+                }
+            }
             Ok(d) => {
                 let rec = self
                     .journal
@@ -1035,6 +1368,16 @@ impl Engine<'_> {
                     .unwrap_or(rec);
                 if !self.keep_held {
                     self.journal.release(key);
+                }
+                if let Some(parts) = &rec.parts {
+                    // Whole and in place: the parts' files are not needed any
+                    // more (their records stay: a rerun skips the document).
+                    if !self.keep_held {
+                        for part in parts {
+                            self.journal.release(&part.key);
+                        }
+                    }
+                    let _ = std::fs::remove_dir_all(self.parts_dir(key));
                 }
                 lock(&self.state.summary).done += 1;
                 let place = rec
@@ -1105,6 +1448,15 @@ impl Engine<'_> {
     }
 
     fn failed_with(&self, rec: &DocRecord, err: anyhow::Error) {
+        if let Some(part) = self.part_of(&rec.key) {
+            // The document cannot be whole: it is failed (its other parts
+            // stay recorded; --retry-failed submits only the failed ones).
+            let why = format!("pages {}-{}: {err:#}", part.first, part.last);
+            let _ = self.journal.update(&part.parent, |r| {
+                r.state = State::Failed;
+                r.error = Some(why);
+            });
+        }
         error::report(&err);
         let why = rec.error.clone().unwrap_or_else(|| "failed".into());
         self.settle_progress(&rec.key, |p| p.failed(&why));
@@ -1153,7 +1505,8 @@ impl Engine<'_> {
         };
         for key in keys {
             let rec = self.journal.get(&key);
-            match rec.filter(|r| r.task().is_some() || r.state == State::Done) {
+            match rec.filter(|r| r.task().is_some() || r.state == State::Done || r.parts.is_some())
+            {
                 Some(rec) => {
                     self.settle_progress(&key, |p| {
                         p.settle(Stage::of_state(rec.state), Some(why.to_string()))
@@ -1191,6 +1544,9 @@ impl Engine<'_> {
 
     /// Emits `line(index)` for every input of the document `key`.
     fn report(&self, key: &str, line: impl Fn(usize) -> Line) {
+        // A part is reported as its document (the first report wins).
+        let part = self.part_of(key);
+        let key = part.as_ref().map_or(key, |p| p.parent.as_str());
         let inputs = lock(&self.state.reports)
             .get(key)
             .cloned()
@@ -1198,6 +1554,7 @@ impl Engine<'_> {
         let mut first: Option<Line> = None;
         for (i, input) in inputs {
             let l = match &first {
+                None if part.is_some() => line(i).for_alias(i, &input),
                 None => line(i),
                 Some(f) => f.for_alias(i, &input),
             };
@@ -1209,6 +1566,9 @@ impl Engine<'_> {
     }
 
     fn doc_progress(&self, rec: &DocRecord) -> Option<DocProgress> {
+        if let Some(part) = self.part_of(&rec.key) {
+            return lock(&self.state.progress).get(&part.parent).cloned();
+        }
         let mut map = lock(&self.state.progress);
         Some(
             map.entry(rec.key.clone())
@@ -1234,6 +1594,8 @@ impl Engine<'_> {
     /// Ends a document's progress line with `end` (done, failed, skipped,
     /// settled); a document already ended is left alone.
     fn settle_progress(&self, key: &str, end: impl FnOnce(&DocProgress)) {
+        let part = self.part_of(key);
+        let key = part.as_ref().map_or(key, |p| p.parent.as_str());
         if let Some(p) = lock(&self.state.progress).remove(key) {
             end(&p);
         }
@@ -1248,6 +1610,18 @@ impl Engine<'_> {
 
 /// The error for a task that ended `failed`: the document refused (exit 4) or the
 /// provider failing to extract it (exit 5).
+/// The limits in words: "600 pages and 200.0 MB".
+fn describe_limits(limits: &provider::Limits) -> String {
+    let mut parts = Vec::new();
+    if let Some(p) = limits.max_pages {
+        parts.push(format!("{p} pages"));
+    }
+    if let Some(b) = limits.max_bytes {
+        parts.push(provider::human_bytes(b));
+    }
+    parts.join(" and ")
+}
+
 pub fn failure_error(input: &str, task: &TaskRef, fault: Option<Kind>, why: &str) -> Error {
     match fault {
         Some(Kind::Input) => Error::input(

@@ -40,6 +40,7 @@ fn quote(
     let routes = [plan::Route {
         provider: provider.as_ref(),
         base_url: &base_url,
+        limits: entry.info.limits_with(&ctx.config.table(entry.info.name)),
     }];
     let rules = Rules {
         routes: &routes,
@@ -49,6 +50,7 @@ fn quote(
         fail_fast: false,
         shard: None,
         count_pages: true,
+        split: !args.no_split,
         warn: &|_| {},
     };
     let plan = plan::plan(words, args.name.as_deref(), &rules)?;

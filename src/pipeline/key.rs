@@ -66,6 +66,13 @@ fn field(opts: &ExtractOptions, name: &str) -> String {
 /// The record key of a document: content hash, provider (its name and the
 /// service it is at: a task ID means nothing to another deployment), and the
 /// result-changing options.
+/// The key of pages `first..=last` of a split document: one record per part,
+/// so a rerun submits only the parts that have none.
+pub fn part_key(parent: &str, first: u32, last: u32) -> String {
+    let text = format!("docpipe-part-1\n{parent}\n{first}-{last}");
+    crate::input::hex(&Sha256::digest(text.as_bytes()))
+}
+
 pub fn doc_key(sha256: &str, provider: &str, base_url: &str, opts: &ExtractOptions) -> String {
     let base_url = base_url.trim_end_matches('/');
     let mut text = format!("{VERSION}\n{sha256}\n{provider}\n{base_url}\n");

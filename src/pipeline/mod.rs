@@ -307,6 +307,7 @@ fn run_with(
         .map(|(p, base_url)| plan::Route {
             provider: p.as_ref(),
             base_url,
+            limits: p.info().limits_with(&ctx.config.table(p.info().name)),
         })
         .collect();
     let route = |doc: &input::Document| {
@@ -324,6 +325,7 @@ fn run_with(
         fail_fast: args.fail_fast,
         shard,
         count_pages: args.max_pages.is_some() || args.dry_run,
+        split: !args.no_split,
         warn: &warn,
     };
     let plan = plan::plan(&words, args.name.as_deref(), &rules)?;
@@ -377,6 +379,8 @@ fn run_with(
             show_provider: matches!(selected, Selected::Auto { .. }),
             emitter: &emitter,
             total: plan.total,
+            limits: p.info().limits_with(&ctx.config.table(p.info().name)),
+            dry_run: args.dry_run,
             hooks,
             opts: opts.clone(),
             state: Shared::default(),
@@ -536,6 +540,8 @@ pub fn fetch(
         show_provider: false,
         emitter,
         total: records.len(),
+        limits: provider.info().limits.clone(),
+        dry_run: false,
         hooks,
         opts,
         state: Shared::default(),

@@ -16,6 +16,8 @@ use crate::provider::Provider;
 pub struct Route<'a> {
     pub provider: &'a dyn Provider,
     pub base_url: &'a str,
+    /// The provider's limits in force (config overrides applied).
+    pub limits: crate::provider::Limits,
 }
 
 /// A document this run processes.
@@ -34,6 +36,25 @@ pub struct Planned {
     /// Pages it will cost, as far as they can be known here: the `--pages`
     /// selection, a PDF's page count, 1 for an image; None otherwise.
     pub pages: Option<u64>,
+    /// A PDF over the provider's page or size limit: sent in parts.
+    pub split: bool,
+}
+
+/// Whether a document is a local PDF over `limits` that can be split: the
+/// whole document is asked for (no `--pages`), and its size or its page count
+/// (when it can be read) is over the limit.
+fn over_limits(doc: &Document, opts: &ExtractOptions, limits: &crate::provider::Limits) -> bool {
+    let Some(path) = doc.path() else {
+        return false;
+    };
+    if doc.ext != "pdf" || opts.pages.is_some() {
+        return false;
+    }
+    let too_big = matches!((limits.max_bytes, doc.size), (Some(max), Some(size)) if size > max);
+    too_big
+        || limits
+            .max_pages
+            .is_some_and(|max| crate::pdf::page_count(path).is_some_and(|n| n > max))
 }
 
 const IMAGES: &[&str] = &["png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff"];
@@ -139,6 +160,8 @@ pub struct Rules<'a> {
     /// Count each document's pages even without `--pages` (a page budget, a
     /// dry run, an estimate).
     pub count_pages: bool,
+    /// Split PDFs over a provider's limits (off with `--no-split`).
+    pub split: bool,
     pub warn: &'a dyn Fn(String),
 }
 
@@ -152,6 +175,7 @@ pub fn plan(words: &[String], stdin_name: Option<&str>, rules: &Rules) -> Result
         fail_fast,
         shard,
         count_pages,
+        split,
         warn,
     } = *rules;
     // A folder yields the files any of the run's providers reads.
@@ -194,15 +218,21 @@ pub fn plan(words: &[String], stdin_name: Option<&str>, rules: &Rules) -> Result
             }
             let checked = doc.and_then(|mut d| {
                 let which = route(&d).min(routes.len() - 1);
-                routes[which].provider.check(&d, opts)?;
-                let fitted = fit_pages(&d, opts, count_pages, warn)?;
+                let r = &routes[which];
+                // A PDF over the limits goes in parts, each checked by the
+                // provider when it is cut (before any request).
+                let parts = split && over_limits(&d, opts, &r.limits);
+                if !parts {
+                    r.provider.check(&d, opts)?;
+                }
+                let fitted = fit_pages(&d, opts, count_pages || parts, warn)?;
                 if let Some(name) = name {
                     d.name = name;
                 }
-                Ok((d, which, fitted))
+                Ok((d, which, fitted, parts))
             });
             match checked {
-                Ok((doc, which, (own_opts, pages))) => {
+                Ok((doc, which, (own_opts, pages), parts)) => {
                     let effective = own_opts.as_ref().unwrap_or(opts);
                     let r = &routes[which];
                     let key = super::key::doc_key(
@@ -223,6 +253,7 @@ pub fn plan(words: &[String], stdin_name: Option<&str>, rules: &Rules) -> Result
                                 aliases: Vec::new(),
                                 opts: own_opts,
                                 pages,
+                                split: parts,
                             });
                         }
                     }
@@ -276,6 +307,7 @@ mod tests {
         let routes = [Route {
             provider: p.as_ref(),
             base_url: "https://x",
+            limits: p.info().limits.clone(),
         }];
         let rules = Rules {
             routes: &routes,
@@ -285,6 +317,7 @@ mod tests {
             fail_fast: false,
             shard: None,
             count_pages: true,
+            split: true,
             warn: &|_| {},
         };
         let plan = super::plan(&words, None, &rules).unwrap();
@@ -334,6 +367,7 @@ mod tests {
         let routes = [Route {
             provider: p.as_ref(),
             base_url: "https://x",
+            limits: p.info().limits.clone(),
         }];
         let rules = Rules {
             routes: &routes,
@@ -343,6 +377,7 @@ mod tests {
             fail_fast: false,
             shard: None,
             count_pages: true,
+            split: true,
             warn: &|_| {},
         };
         let batch = super::plan(&words, None, &rules).unwrap();

@@ -265,6 +265,9 @@ pub enum ResultRef {
     /// Markdown pages with their images and the provider's whole JSON answer, from
     /// a synchronous answer (Mistral OCR).
     Pages(Box<PageSet>),
+    /// A result already on this machine, laid out as `parse` writes it: the
+    /// stitched parts of a split document.
+    Folder { path: std::path::PathBuf },
 }
 
 pub use crate::pages::{PageImage, PageSet};

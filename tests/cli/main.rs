@@ -25,6 +25,7 @@ mod provider_contract;
 mod proxy;
 mod reliability;
 mod shell;
+mod split;
 mod support;
 mod tls;
 mod transfers;

@@ -14,6 +14,7 @@ pub mod mistral;
 pub mod mistralocr;
 pub mod multipart;
 pub mod parse4ai;
+pub mod pdfgen;
 pub mod zipfix;
 
 pub use http::{Recorded, Server};

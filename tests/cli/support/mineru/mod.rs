@@ -165,6 +165,11 @@ impl FakeMineru {
         self.core.state().cfg.advance = a;
     }
 
+    /// Flash task creations served (in all) before HTTP 429.
+    pub fn set_rate_limit_flash(&self, n: u32) {
+        self.core.state().cfg.rate_limit_flash = n;
+    }
+
     /// The last bytes PUT for the upload announced under `file_name` (v4 `name` or flash
     /// `file_name`), if any arrived.
     pub fn uploaded(&self, file_name: &str) -> Option<Vec<u8>> {

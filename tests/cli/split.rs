@@ -1,0 +1,174 @@
+//! Documents over a provider's limits: cut into parts that fit, each part
+//! recorded and sent, the results stitched back into one, in page order.
+
+use std::fs;
+
+use crate::harness::{json_lines, stderr_of, Env};
+use crate::support::pdfgen::make_pdf;
+use crate::support::{demo_markdown, FakeMineru};
+
+fn pages_of(bytes: &[u8]) -> (usize, String) {
+    let doc = lopdf::Document::load_mem(bytes).expect("a part is a PDF");
+    let first = doc.extract_text(&[1]).unwrap_or_default();
+    (doc.get_pages().len(), first)
+}
+
+#[test]
+fn a_1300_page_pdf_goes_to_mineru_in_three_parts_and_comes_back_whole() {
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    let doc = env.work.path().join("big.pdf");
+    fs::write(&doc, make_pdf(1300)).unwrap();
+    let out = env
+        .keyed(&fake)
+        .args(["-p", "mineru", "--json", "parse", "-o"])
+        .arg(env.out())
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+
+    // One batch call holding the three parts, each within 600 pages, in order.
+    let calls: Vec<_> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/api/v4/file-urls/batch")
+        .collect();
+    assert_eq!(calls.len(), 1, "one batch call");
+    let body = calls[0].json().unwrap();
+    let names: Vec<String> = body["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            "big.pages-1-434.pdf",
+            "big.pages-435-867.pdf",
+            "big.pages-868-1300.pdf"
+        ]
+    );
+    for (name, first, count) in [
+        (&names[0], 1, 434),
+        (&names[1], 435, 433),
+        (&names[2], 868, 433),
+    ] {
+        let bytes = fake.uploaded(name).expect("uploaded");
+        let (pages, text) = pages_of(&bytes);
+        assert_eq!(pages, count, "{name}");
+        assert!(text.contains(&format!("Page {first}")), "{name}: {text:?}");
+    }
+    assert_eq!(fake.tasks_created(), 3);
+
+    // One document on stdout and in the folder.
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["state"], "done");
+    assert_eq!(lines[0]["input"], doc.display().to_string());
+    let folder = env.out().join("big");
+    let md = fs::read_to_string(folder.join("full.md")).unwrap();
+    let demo = demo_markdown().trim_end();
+    assert_eq!(md.matches(demo.lines().next().unwrap()).count(), 3);
+    // Each part's images are all there, the repeated names made unique.
+    let images: Vec<String> = fs::read_dir(folder.join("images"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let originals = images.iter().filter(|n| !n.starts_with('p')).count();
+    assert_eq!(images.len(), originals * 3, "{images:?}");
+    assert!(md.contains("images/p435-") && md.contains("images/p868-"));
+    for name in &images {
+        assert!(md.contains(&format!("images/{name}")), "{name} not linked");
+    }
+    // Page indexes of the content list follow the document.
+    let list_name = fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .find(|n| n.ends_with("_content_list.json"))
+        .expect("a content list");
+    let list: serde_json::Value =
+        serde_json::from_slice(&fs::read(folder.join(list_name)).unwrap()).unwrap();
+    let pages: Vec<u64> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|b| b["page_idx"].as_u64())
+        .collect();
+    assert!(pages.windows(2).all(|w| w[0] <= w[1]), "in order");
+    assert!(pages.contains(&0) && pages.contains(&434) && pages.contains(&867));
+    // The parts' own files are kept, named by their pages.
+    assert!(fs::read_dir(&folder).unwrap().any(|e| e
+        .unwrap()
+        .file_name()
+        .to_string_lossy()
+        .contains("pages-868-1300")));
+    // Nothing of the parts is left behind.
+    let parts = env.out().join(".docpipe/parts");
+    assert!(!parts.exists() || fs::read_dir(&parts).unwrap().next().is_none());
+
+    // The same command again: nothing new.
+    let again = env
+        .keyed(&fake)
+        .args(["-p", "mineru", "--json", "parse", "-o"])
+        .arg(env.out())
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert!(again.status.success(), "{}", stderr_of(&again));
+    assert_eq!(fake.tasks_created(), 3);
+    assert_eq!(json_lines(&again)[0]["skipped"], true);
+}
+
+#[test]
+fn no_split_keeps_the_refusal() {
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    let doc = env.work.path().join("long.pdf");
+    fs::write(&doc, make_pdf(45)).unwrap();
+    let out = env
+        .cmd(&fake)
+        .args(["-p", "mineru-flash", "ocr", "--no-split"])
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("45 pages"), "{}", stderr_of(&out));
+    assert!(fake.requests().is_empty());
+}
+
+#[test]
+fn a_stopped_run_sends_only_the_missing_parts_again() {
+    let fake = FakeMineru::start();
+    // Flash takes 20 pages: 45 pages go in three parts. One creation is
+    // served, then the service says "too many requests".
+    fake.set_rate_limit_flash(1);
+    let env = Env::new();
+    let doc = env.work.path().join("long.pdf");
+    fs::write(&doc, make_pdf(45)).unwrap();
+    let first = env
+        .cmd(&fake)
+        .args(["-p", "mineru-flash", "ocr", "-o"])
+        .arg(env.out())
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert_eq!(first.status.code(), Some(7), "{}", stderr_of(&first));
+    assert_eq!(fake.tasks_created(), 1);
+    assert!(!env.out().join("long.md").exists());
+
+    fake.set_rate_limit_flash(u32::MAX);
+    let second = env
+        .cmd(&fake)
+        .args(["-p", "mineru-flash", "ocr", "-o"])
+        .arg(env.out())
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert!(second.status.success(), "{}", stderr_of(&second));
+    assert_eq!(fake.tasks_created(), 3, "only the two missing parts");
+    let md = fs::read_to_string(env.out().join("long.md")).unwrap();
+    let demo = demo_markdown().trim_end();
+    assert_eq!(md.matches(demo.lines().next().unwrap()).count(), 3);
+}

@@ -1,0 +1,62 @@
+//! Generated PDFs of many pages for the splitting tests: page i shows
+//! "Page i"; the resources sit in the page tree (inherited) and the tree is two
+//! levels deep, as in real long documents. Shared with the library's unit tests.
+
+use lopdf::content::{Content, Operation};
+use lopdf::{dictionary, Document, Object, Stream};
+
+/// A PDF of `n` pages, page i showing "Page i", with shared resources in
+/// the tree (inherited) and a page tree two levels deep.
+#[allow(dead_code)]
+pub fn make_pdf(n: u32) -> Vec<u8> {
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font_id = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+    });
+    let resources_id = doc.add_object(dictionary! {
+        "Font" => dictionary! { "F1" => font_id },
+    });
+    let mut kids = vec![];
+    for chunk in (1..=n).collect::<Vec<_>>().chunks(50) {
+        let mid_id = doc.new_object_id();
+        let mut mid_kids = vec![];
+        for &i in chunk {
+            let content = Content {
+                operations: vec![
+                    Operation::new("BT", vec![]),
+                    Operation::new("Tf", vec!["F1".into(), 24.into()]),
+                    Operation::new("Td", vec![100.into(), 600.into()]),
+                    Operation::new("Tj", vec![Object::string_literal(format!("Page {i}"))]),
+                    Operation::new("ET", vec![]),
+                ],
+            };
+            let content_id = doc.add_object(Stream::new(dictionary! {}, content.encode().unwrap()));
+            let page_id = doc.add_object(dictionary! {
+                "Type" => "Page", "Parent" => mid_id, "Contents" => content_id,
+            });
+            mid_kids.push(page_id.into());
+        }
+        doc.objects.insert(
+            mid_id,
+            Object::Dictionary(dictionary! {
+                "Type" => "Pages", "Parent" => pages_id,
+                "Count" => mid_kids.len() as i64, "Kids" => mid_kids,
+            }),
+        );
+        kids.push(mid_id.into());
+    }
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages", "Kids" => kids, "Count" => n as i64,
+            "Resources" => resources_id, "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    doc.compress();
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
