@@ -261,6 +261,16 @@ fn small_pdf() -> Vec<u8> {
 /// must not panic either.
 fn read_pdf(bytes: &[u8]) {
     let _ = crate::pdf::page_count_from(bytes);
+    // Cutting it into parts (a document over a provider's limits): parts or
+    // an error, never a panic.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    if let Ok(s) = crate::split::Splitter::open(&path) {
+        let n = s.page_count();
+        let _ = s.write_part(1, n, &dir.path().join("all.pdf"));
+        let _ = s.write_part(n, n, &dir.path().join("last.pdf"));
+    }
     match crate::local::pdf::extract_bytes(bytes, "doc.pdf", &crate::local::Settings::default()) {
         Ok(x) => assert!(x.pages.len() <= 2),
         Err(e) => {
