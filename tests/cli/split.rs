@@ -172,3 +172,53 @@ fn a_stopped_run_sends_only_the_missing_parts_again() {
     let demo = demo_markdown().trim_end();
     assert_eq!(md.matches(demo.lines().next().unwrap()).count(), 3);
 }
+
+#[test]
+fn a_synchronous_provider_answers_each_part_and_the_pages_are_renumbered() {
+    use crate::support::mistral::{FakeMistral, MISTRAL_KEY};
+    let fake = FakeMistral::start();
+    let env = Env::new();
+    // A lower page limit in the config: 25 pages go in three parts.
+    let cfg = env.config("[providers.mistral]\nmax_pages = 10\ninline_max_kb = 0\n");
+    let doc = env.work.path().join("long.pdf");
+    fs::write(&doc, make_pdf(25)).unwrap();
+    let out = env
+        .bare()
+        .env("DOCPIPE_MISTRAL_BASE_URL", fake.base_url())
+        .env("MISTRAL_API_KEY", MISTRAL_KEY)
+        .arg("-c")
+        .arg(&cfg)
+        .args(["-p", "mistral", "--json", "parse", "-o"])
+        .arg(env.out())
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(fake.find("POST", "/v1/ocr").len(), 3, "one call a part");
+    assert_eq!(fake.files_left(), 0, "uploaded parts deleted");
+    assert!(fake.violations().is_empty(), "{:#?}", fake.violations());
+    assert_eq!(json_lines(&out).len(), 1);
+    let folder = env.out().join("long");
+    let answer: serde_json::Value =
+        serde_json::from_slice(&fs::read(folder.join("response.json")).unwrap()).unwrap();
+    let firsts: Vec<u64> = answer["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["index"].as_u64().unwrap())
+        .collect();
+    // Each part's pages, offset by the part's first page (1-9, 10-17, 18-25).
+    assert!(
+        firsts.contains(&0) && firsts.contains(&9) && firsts.contains(&17),
+        "{firsts:?}"
+    );
+    assert!(firsts.windows(2).all(|w| w[0] < w[1]), "{firsts:?}");
+    let md = fs::read_to_string(folder.join("full.md")).unwrap();
+    for name in fs::read_dir(folder.join("images")).unwrap() {
+        let name = name.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(
+            md.contains(&format!("images/{name}")),
+            "{name} not linked: {md}"
+        );
+    }
+}
