@@ -109,6 +109,8 @@ pub struct Shared {
     parts: Mutex<HashMap<String, PartOf>>,
     /// Split documents being stitched (one thread does it).
     stitching: Mutex<std::collections::HashSet<String>>,
+    /// The last status of each part of a split document.
+    part_status: Mutex<HashMap<String, (State, Option<provider::Progress>)>>,
 }
 
 /// Where a part of a split document belongs.
@@ -625,6 +627,49 @@ impl Engine<'_> {
             ));
         }
         Ok(works)
+    }
+
+    /// A split document's state as one: its least advanced part's, with the
+    /// pages of all its parts added up.
+    fn parts_status(
+        &self,
+        parent: &str,
+        key: &str,
+        status: &TaskStatus,
+    ) -> (State, Option<provider::Progress>) {
+        let mut seen = lock(&self.state.part_status);
+        seen.insert(key.to_string(), (status.state, status.progress));
+        let parts = self
+            .journal
+            .get(parent)
+            .and_then(|r| r.parts)
+            .unwrap_or_default();
+        let rank = |s: State| match s {
+            State::Submitted | State::WaitingFile => 0,
+            State::Pending => 1,
+            State::Running | State::Converting => 2,
+            State::Done | State::Failed => 3,
+        };
+        let mut least = status.state;
+        let (mut done, mut total) = (0u64, 0u64);
+        for part in &parts {
+            let pages = u64::from(part.last - part.first + 1);
+            let (state, progress) = seen.get(&part.key).copied().unwrap_or_else(|| {
+                let state = self.journal.get(&part.key).map_or(State::Submitted, |r| r.state);
+                (state, None)
+            });
+            if rank(state) < rank(least) {
+                least = state;
+            }
+            total += pages;
+            done += match (state, progress) {
+                (State::Done, _) => pages,
+                (_, Some(p)) => p.done.min(pages),
+                _ => 0,
+            };
+        }
+        let progress = (total > 0).then_some(provider::Progress { done, total });
+        (least, progress)
     }
 
     /// Stitches a split document once every part's result is in, and delivers
@@ -1264,7 +1309,14 @@ impl Engine<'_> {
             || rec.pages != pages
             || seen.is_some_and(|s| s != done_pages);
         if let Some(p) = self.doc_progress(&rec) {
-            p.state(status.state, status.progress);
+            match self.part_of(key) {
+                // A part: the document's line shows all its parts together.
+                Some(part) => {
+                    let (state, progress) = self.parts_status(&part.parent, key, &status);
+                    p.state(state, progress);
+                }
+                None => p.state(status.state, status.progress),
+            }
         }
         if let Some(tell) = &self.hooks.on_status {
             tell(
