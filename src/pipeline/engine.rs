@@ -627,7 +627,9 @@ impl Engine<'_> {
         }
         let in_flight = self.in_flight();
         let opts = p.opts.as_ref().unwrap_or(&self.opts);
-        let submitted = match self.provider.submit(&p.doc, opts) {
+        // A multipart upload inside the provider's call shows its bytes too.
+        let meter = self.meter(&rec);
+        let submitted = match meter.scope(|| self.provider.submit(&p.doc, opts)) {
             Ok(s) => s,
             Err(e) => {
                 drop(in_flight);
@@ -741,13 +743,15 @@ impl Engine<'_> {
         let Some(upload) = provider::SignedUpload::of(doc, url.to_string()) else {
             return;
         };
+        let mut meter = transfer::Meter::none();
         if let Some(rec) = self.journal.get(key) {
             self.step(
                 &rec,
                 &format!("uploading {}", provider::human_bytes(upload.size)),
             );
+            meter = self.meter(&rec);
         }
-        match transfer::put_signed(&self.ctx.http, &upload) {
+        match transfer::put_signed(&self.ctx.http, &upload, &meter) {
             Ok(()) => {
                 let _ = self.journal.update(key, |r| {
                     if let Some(u) = r.upload.as_mut() {
@@ -1010,8 +1014,10 @@ impl Engine<'_> {
             result,
             ResultRef::Zip { .. } | ResultRef::Markdown { .. } | ResultRef::File { .. }
         );
+        let mut meter = transfer::Meter::none();
         if let Some(p) = self.doc_progress(&rec).filter(|_| fetched) {
             p.step("downloading");
+            meter = transfer::Meter::new(LineWatch(p));
         }
         let item = Item {
             name: &rec.name,
@@ -1019,6 +1025,7 @@ impl Engine<'_> {
             format: &self.opts.format,
             exact: self.exact.as_deref(),
             no_images: self.opts.no_images,
+            meter: &meter,
         };
         match deliver::deliver(&self.ctx.http, result, &item, &self.layout) {
             Ok(d) => {
@@ -1243,6 +1250,28 @@ impl Engine<'_> {
         if let Some(p) = self.doc_progress(rec) {
             p.step(text);
         }
+    }
+
+    /// What measures a document's transfers: its progress line.
+    fn meter(&self, rec: &DocRecord) -> transfer::Meter {
+        self.doc_progress(rec)
+            .map_or_else(transfer::Meter::none, |p| {
+                transfer::Meter::new(LineWatch(p))
+            })
+    }
+}
+
+/// A document's progress line as the watcher of its transfers (`transfer`
+/// knows nothing of `progress`).
+struct LineWatch(DocProgress);
+
+impl transfer::Watch for LineWatch {
+    fn begin(&self, from: u64, total: Option<u64>) {
+        self.0.transfer(from, total);
+    }
+
+    fn bytes(&self, done: u64) {
+        self.0.bytes(done, None);
     }
 }
 
