@@ -319,3 +319,39 @@ fn large_transfers_print_no_byte_lines_off_a_terminal() {
 fn console_width(line: &str) -> usize {
     line.chars().count()
 }
+
+/// A multipart upload inside a provider's own call (Mistral's `/v1/files`)
+/// shows its bytes too, on the line of a document that counts as running (a
+/// synchronous provider is at work from the first byte).
+#[test]
+fn a_multipart_upload_shows_its_bytes_on_the_board() {
+    use crate::support::mistral::{FakeMistral, MistralConfig, MISTRAL_KEY};
+    let faults = Arc::new(Faults::new(0, 0, |_| false).throttling(3 * 1024 * 1024));
+    let fake = FakeMistral::start_with(MistralConfig {
+        faults: Some(faults),
+        ..MistralConfig::default()
+    });
+    let env = Env::new();
+    let doc = large_pdf(&env, "big.pdf", 12);
+    let out = env
+        .bare()
+        .env("DOCPIPE_MISTRAL_BASE_URL", fake.base_url())
+        .env("MISTRAL_API_KEY", MISTRAL_KEY)
+        .env("DOCPIPE_PROGRESS", "bar")
+        .args(["-p", "mistral", "ocr", "-o"])
+        .arg(env.out())
+        .arg(&doc)
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert!(out.status.success(), "{err}");
+    let lines = drawn_lines(&err);
+    assert!(
+        lines.iter().any(|l| l.contains("running")
+            && l.contains(" of 12.3 MB · ")
+            && l.contains("MB/s · ")
+            && l.contains(" left")),
+        "no upload progress in {lines:#?}"
+    );
+    assert_eq!(fake.files().len(), 1);
+}
