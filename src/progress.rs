@@ -513,8 +513,12 @@ fn doc_line(doc: &Doc, now: Instant, name_width: usize, width: usize) -> String 
         .saturating_sub(1)
         .saturating_sub(console::measure_text_width(&line) + 2);
     // A transfer in any stage under way: a synchronous provider uploads while
-    // its document counts as running.
-    let transfer = doc.transfer.as_ref().filter(|_| doc.stage.is_active());
+    // its document counts as running (and once its upload is whole, the line
+    // is about the provider's work again).
+    let transfer = doc.transfer.as_ref().filter(|t| match doc.stage {
+        Stage::Uploading | Stage::Downloading => true,
+        stage => stage.is_active() && t.total.is_none_or(|total| t.done < total),
+    });
     if let Some(text) = transfer.and_then(|t| t.text(now, room)) {
         write!(line, "  {text}").unwrap_or(());
         return line;
@@ -1297,6 +1301,29 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_running_document_shows_its_upload_until_it_is_whole() {
+        let t0 = Instant::now();
+        let mut board = Board::new(t0);
+        let id = board.add("scan.pdf", t0);
+        board.set_stage(id, Stage::Running, None, t0);
+        let mut t = Transfer::new(0, Some(20 * MB), t0);
+        t.advance(10 * MB, t0 + Duration::from_secs(2));
+        board.docs[id].transfer = Some(t.clone());
+        let at = t0 + Duration::from_secs(2);
+        assert!(board.frame(at, 100, 24)[2].contains("10.0 MB of 20.0 MB"));
+        t.advance(20 * MB, t0 + Duration::from_secs(4));
+        board.docs[id].transfer = Some(t.clone());
+        board.docs[id].pages = Some(Progress { done: 2, total: 5 });
+        let line = &board.frame(t0 + Duration::from_secs(4), 100, 24)[2];
+        assert!(!line.contains("MB") && line.contains("page 2/5"), "{line}");
+        // An upload stays on its line while the server takes the last bytes.
+        board.set_stage(id, Stage::Uploading, None, t0);
+        board.docs[id].transfer = Some(t);
+        let line = &board.frame(t0 + Duration::from_secs(4), 100, 24)[2];
+        assert!(line.contains("20.0 MB of 20.0 MB"), "{line}");
     }
 
     #[test]
