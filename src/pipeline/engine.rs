@@ -69,7 +69,13 @@ pub struct Hooks {
     /// Told each status seen while waiting: input, state, pages (done, total).
     #[allow(clippy::type_complexity)]
     pub on_status: Option<Box<dyn Fn(&str, State, Option<(u64, u64)>) + Send + Sync>>,
+    /// Told how a transfer goes: input, `uploading` or `downloading`, bytes
+    /// done, total when known; when it begins, when it is whole, and at most
+    /// once a second in between.
+    pub on_bytes: Option<Arc<BytesHook>>,
 }
+
+pub type BytesHook = dyn Fn(&str, &str, u64, Option<u64>) + Send + Sync;
 
 impl Hooks {
     fn cancelled(&self) -> bool {
@@ -628,7 +634,7 @@ impl Engine<'_> {
         let in_flight = self.in_flight();
         let opts = p.opts.as_ref().unwrap_or(&self.opts);
         // A multipart upload inside the provider's call shows its bytes too.
-        let meter = self.meter(&rec);
+        let meter = self.meter(&rec, "uploading");
         let submitted = match meter.scope(|| self.provider.submit(&p.doc, opts)) {
             Ok(s) => s,
             Err(e) => {
@@ -749,7 +755,7 @@ impl Engine<'_> {
                 &rec,
                 &format!("uploading {}", provider::human_bytes(upload.size)),
             );
-            meter = self.meter(&rec);
+            meter = self.meter(&rec, "uploading");
         }
         match transfer::put_signed(&self.ctx.http, &upload, &meter) {
             Ok(()) => {
@@ -1017,7 +1023,7 @@ impl Engine<'_> {
         let mut meter = transfer::Meter::none();
         if let Some(p) = self.doc_progress(&rec).filter(|_| fetched) {
             p.step("downloading");
-            meter = transfer::Meter::new(LineWatch(p));
+            meter = self.meter(&rec, "downloading");
         }
         let item = Item {
             name: &rec.name,
@@ -1252,26 +1258,73 @@ impl Engine<'_> {
         }
     }
 
-    /// What measures a document's transfers: its progress line.
-    fn meter(&self, rec: &DocRecord) -> transfer::Meter {
-        self.doc_progress(rec)
-            .map_or_else(transfer::Meter::none, |p| {
-                transfer::Meter::new(LineWatch(p))
-            })
+    /// What measures a document's transfers (`what`: `uploading` or
+    /// `downloading`): its progress line, and the caller's hook.
+    fn meter(&self, rec: &DocRecord, what: &'static str) -> transfer::Meter {
+        let Some(line) = self.doc_progress(rec) else {
+            return transfer::Meter::none();
+        };
+        transfer::Meter::new(LineWatch {
+            line,
+            input: rec.input.clone(),
+            what,
+            hook: self.hooks.on_bytes.clone(),
+            told: Mutex::new(Told::default()),
+        })
     }
 }
 
-/// A document's progress line as the watcher of its transfers (`transfer`
-/// knows nothing of `progress`).
-struct LineWatch(DocProgress);
+/// A document's progress line (and the caller's [`Hooks::on_bytes`]) as the
+/// watcher of its transfers: `transfer` knows nothing of `progress`.
+struct LineWatch {
+    line: DocProgress,
+    input: String,
+    what: &'static str,
+    hook: Option<Arc<BytesHook>>,
+    told: Mutex<Told>,
+}
+
+/// What the hook was last told of the current transfer.
+#[derive(Default)]
+struct Told {
+    total: Option<u64>,
+    at: Option<Instant>,
+}
+
+impl Told {
+    /// Whether `done` is worth telling: the start, the end, or a second on.
+    fn due(&mut self, done: u64, start: bool, now: Instant) -> bool {
+        let whole = self.total.is_some_and(|t| done >= t);
+        let late = self
+            .at
+            .is_none_or(|at| now.saturating_duration_since(at) >= Duration::from_secs(1));
+        if start || whole || late {
+            self.at = Some(now);
+            return true;
+        }
+        false
+    }
+}
 
 impl transfer::Watch for LineWatch {
     fn begin(&self, from: u64, total: Option<u64>) {
-        self.0.transfer(from, total);
+        self.line.transfer(from, total);
+        if let Some(hook) = &self.hook {
+            let mut told = lock(&self.told);
+            told.total = total;
+            told.due(from, true, Instant::now());
+            hook(&self.input, self.what, from, total);
+        }
     }
 
     fn bytes(&self, done: u64) {
-        self.0.bytes(done, None);
+        self.line.bytes(done, None);
+        if let Some(hook) = &self.hook {
+            let mut told = lock(&self.told);
+            if told.due(done, false, Instant::now()) {
+                hook(&self.input, self.what, done, told.total);
+            }
+        }
     }
 }
 
