@@ -214,7 +214,9 @@ fn a_born_digital_document_is_converted_on_this_machine_with_no_request() {
 #[test]
 fn a_large_upload_is_reported_to_the_client_in_bytes() {
     use crate::support::faults::Faults;
-    let faults = Arc::new(Faults::new(0, 0, |_| false).throttling(3 * 1024 * 1024));
+    // 12 MiB at 2 MiB/s: the client reads the file well ahead of the server
+    // (socket buffers, a few MB) and still has seconds of it to report.
+    let faults = Arc::new(Faults::new(0, 0, |_| false).throttling(2 * 1024 * 1024));
     let fake = FakeMineru::start_with(FakeConfig {
         faults: Some(faults),
         ..FakeConfig::default()
@@ -224,7 +226,7 @@ fn a_large_upload_is_reported_to_the_client_in_bytes() {
     let mut bytes = std::fs::read(&path).unwrap();
     bytes.extend(
         format!("%{}\n", "x".repeat(1022))
-            .repeat(9 * 1024)
+            .repeat(12 * 1024)
             .as_bytes(),
     );
     std::fs::write(&path, bytes).unwrap();
@@ -261,7 +263,7 @@ fn a_large_upload_is_reported_to_the_client_in_bytes() {
             .rsplit_once(" of ")
             .map(|(_, t)| t.to_string())
             .unwrap();
-        assert!(total.starts_with("9."), "{messages:#?}");
+        assert!(total.starts_with("12."), "{messages:#?}");
         assert!(
             uploads[0].ends_with(&format!("uploading 0.0 KB of {total}")),
             "{messages:#?}"
