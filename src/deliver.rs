@@ -48,6 +48,8 @@ pub struct Item<'a> {
     pub exact: Option<&'a str>,
     /// `--no-images`: no images folder; image links become their alt text.
     pub no_images: bool,
+    /// Told how a download's bytes go.
+    pub meter: &'a transfer::Meter,
 }
 
 pub fn deliver(http: &Http, result: &ResultRef, item: &Item, layout: &Layout) -> Result<Delivered> {
@@ -56,8 +58,13 @@ pub fn deliver(http: &Http, result: &ResultRef, item: &Item, layout: &Layout) ->
             let text = match result {
                 ResultRef::Inline { text, .. } => text.clone(),
                 ResultRef::Markdown { url, referer } => {
-                    let tmp =
-                        transfer::download(http, url, referer.as_deref(), &std::env::temp_dir())?;
+                    let tmp = transfer::download(
+                        http,
+                        url,
+                        referer.as_deref(),
+                        &std::env::temp_dir(),
+                        item.meter,
+                    )?;
                     read_text(tmp.path())?
                 }
                 ResultRef::Zip { url, referer } => {
@@ -66,6 +73,7 @@ pub fn deliver(http: &Http, result: &ResultRef, item: &Item, layout: &Layout) ->
                         url,
                         referer.as_deref(),
                         &std::env::temp_dir(),
+                        item.meter,
                     )?;
                     text_from_zip(tmp.path(), item.format)?
                 }
@@ -75,7 +83,8 @@ pub fn deliver(http: &Http, result: &ResultRef, item: &Item, layout: &Layout) ->
                             "the result is a .{ext} file, which is not printed to stdout; give -o DIR to save it"
                         );
                     }
-                    let tmp = transfer::download(http, url, None, &std::env::temp_dir())?;
+                    let tmp =
+                        transfer::download(http, url, None, &std::env::temp_dir(), item.meter)?;
                     read_text(tmp.path())?
                 }
                 ResultRef::Pages(set) => match item.format {
@@ -121,12 +130,13 @@ fn deliver_file(http: &Http, result: &ResultRef, item: &Item, out: &Outputs) -> 
     let path = match result {
         ResultRef::Inline { text, .. } => out.publish_bytes(text.as_bytes(), &key, item.sha256)?,
         ResultRef::Markdown { url, referer } => {
-            let tmp = transfer::download(http, url, referer.as_deref(), out.root())?;
+            let tmp = transfer::download(http, url, referer.as_deref(), out.root(), item.meter)?;
             let (_, staged) = tmp.keep().context("cannot keep the download")?;
             out.publish(&staged, &key, item.sha256)?
         }
         ResultRef::Zip { url, referer } => {
-            let tmp = transfer::download_zip(http, url, referer.as_deref(), out.root())?;
+            let tmp =
+                transfer::download_zip(http, url, referer.as_deref(), out.root(), item.meter)?;
             let staging = out.staging()?;
             unpack::unpack(tmp.path(), staging.path(), unpack::Limits::configured())?;
             drop(tmp);
@@ -142,7 +152,7 @@ fn deliver_file(http: &Http, result: &ResultRef, item: &Item, out: &Outputs) -> 
             out.publish_bytes(text.as_bytes(), &key, item.sha256)?
         }
         ResultRef::File { url, .. } => {
-            let tmp = transfer::download(http, url, None, out.root())?;
+            let tmp = transfer::download(http, url, None, out.root(), item.meter)?;
             let (_, staged) = tmp.keep().context("cannot keep the download")?;
             out.publish(&staged, &key, item.sha256)?
         }
@@ -225,11 +235,12 @@ fn deliver_folder(
     let staging = out.staging()?;
     match result {
         ResultRef::Zip { url, referer } => {
-            let tmp = transfer::download_zip(http, url, referer.as_deref(), out.root())?;
+            let tmp =
+                transfer::download_zip(http, url, referer.as_deref(), out.root(), item.meter)?;
             unpack::unpack(tmp.path(), staging.path(), unpack::Limits::configured())?;
         }
         ResultRef::Markdown { url, referer } => {
-            let tmp = transfer::download(http, url, referer.as_deref(), out.root())?;
+            let tmp = transfer::download(http, url, referer.as_deref(), out.root(), item.meter)?;
             tmp.persist(staging.path().join("full.md"))
                 .context("cannot move the download into place")?;
         }
@@ -238,7 +249,7 @@ fn deliver_folder(
             fs::write(staging.path().join(name), text)?;
         }
         ResultRef::File { url, ext } => {
-            let tmp = transfer::download(http, url, None, out.root())?;
+            let tmp = transfer::download(http, url, None, out.root(), item.meter)?;
             tmp.persist(staging.path().join(format!("full.{ext}")))
                 .context("cannot move the download into place")?;
         }

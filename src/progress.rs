@@ -23,6 +23,7 @@
 //! summarised in one line), pages only while a document is running, bytes with
 //! rate and time left for transfers.
 
+use std::collections::VecDeque;
 use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -177,11 +178,110 @@ fn bytes_text(n: u64) -> String {
     crate::provider::human_bytes(n)
 }
 
+/// A transfer shows its bytes once it is this large or has run for
+/// [`SHOW_AFTER`]: a small file's bytes would only flicker past.
+const SHOW_FROM: u64 = 1024 * 1024;
+const SHOW_AFTER: Duration = Duration::from_secs(1);
+/// The rate is measured over this much of the recent past, so a transfer that
+/// slows down or stalls shows it within seconds.
+const RATE_WINDOW: Duration = Duration::from_secs(5);
+
+/// One transfer of a document (an upload or a download): its bytes, and marks
+/// to measure its rate by.
 #[derive(Debug, Clone)]
 struct Transfer {
     done: u64,
     total: Option<u64>,
     since: Instant,
+    /// `(when, bytes)`, oldest first, reaching one mark past [`RATE_WINDOW`]
+    /// back. The first is where the transfer began: a resumed download's rate
+    /// counts from the part already on disk, not from zero.
+    marks: VecDeque<(Instant, u64)>,
+}
+
+impl Transfer {
+    fn new(from: u64, total: Option<u64>, now: Instant) -> Transfer {
+        Transfer {
+            done: from,
+            total,
+            since: now,
+            marks: VecDeque::from([(now, from)]),
+        }
+    }
+
+    fn advance(&mut self, done: u64, now: Instant) {
+        self.done = done;
+        self.marks.push_back((now, done));
+        while self.marks.len() > 2 && now.saturating_duration_since(self.marks[1].0) >= RATE_WINDOW
+        {
+            self.marks.pop_front();
+        }
+    }
+
+    /// Bytes a second over the last [`RATE_WINDOW`] (since the start while it
+    /// is younger); none in its first half second, too soon to tell.
+    fn rate(&self, now: Instant) -> Option<f64> {
+        let &(t0, d0) = self
+            .marks
+            .iter()
+            .rev()
+            .find(|(t, _)| now.saturating_duration_since(*t) >= RATE_WINDOW)
+            .or(self.marks.front())?;
+        let secs = now.saturating_duration_since(t0).as_secs_f64();
+        (secs >= 0.5).then(|| self.done.saturating_sub(d0) as f64 / secs)
+    }
+
+    /// Its words for a board line with `room` columns left: the most detailed
+    /// that fits (`12.0 MB of 190.0 MB · 5.0 MB/s · 0:36 left`, then shorter
+    /// forms down to `6%`); none for a small transfer that just began. An
+    /// unknown total (a download without Content-Length) has no time left.
+    fn text(&self, now: Instant, room: usize) -> Option<String> {
+        let young = now.saturating_duration_since(self.since) < SHOW_AFTER;
+        if young && self.total.is_none_or(|t| t < SHOW_FROM) {
+            return None;
+        }
+        let total = self.total.filter(|&t| t > 0);
+        let done = total.map_or(self.done, |t| self.done.min(t));
+        let rate = self.rate(now).filter(|&r| r >= 1.0);
+        let amount = match total {
+            Some(t) => format!("{} of {}", bytes_text(done), bytes_text(t)),
+            None => bytes_text(done),
+        };
+        let short = match total {
+            Some(t) => format!("{}%", done * 100 / t),
+            None => bytes_text(done),
+        };
+        let speed = rate.map(|r| format!("{}/s", bytes_text(r as u64)));
+        let left = match (rate, total) {
+            (Some(r), Some(t)) if t > done => Some(format!(
+                "{} left",
+                clock(Duration::from_secs_f64((t - done) as f64 / r))
+            )),
+            _ => None,
+        };
+        let forms = [
+            [Some(amount), speed.clone(), left.clone()],
+            [Some(short.clone()), speed, left.clone()],
+            [Some(short.clone()), None, left],
+            [Some(short), None, None],
+        ];
+        let joined: Vec<String> = forms
+            .iter()
+            .map(|parts| {
+                parts
+                    .iter()
+                    .flatten()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" · ")
+            })
+            .collect();
+        joined
+            .iter()
+            .find(|t| console::measure_text_width(t) <= room)
+            .or(joined.last())
+            .cloned()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -377,7 +477,7 @@ impl Board {
             .unwrap_or(0)
             .min(width / 3);
         for doc in active.iter().take(shown) {
-            lines.push(fit(&doc_line(doc, now, name_width), width));
+            lines.push(fit(&doc_line(doc, now, name_width, width), width));
         }
         if active.len() > shown {
             let rest = &active[shown..];
@@ -397,7 +497,8 @@ impl Board {
     }
 }
 
-fn doc_line(doc: &Doc, now: Instant, name_width: usize) -> String {
+/// A document's board line for a terminal `width` columns wide.
+fn doc_line(doc: &Doc, now: Instant, name_width: usize, width: usize) -> String {
     let name = fit(&doc.name, name_width + 1);
     let pad = name_width.saturating_sub(console::measure_text_width(&name));
     // Name, stage and the time in this stage first: a cut line loses details only.
@@ -407,32 +508,26 @@ fn doc_line(doc: &Doc, now: Instant, name_width: usize) -> String {
         doc.stage.name(),
         clock(now.saturating_duration_since(doc.since))
     );
-    match (doc.stage, doc.pages, &doc.transfer) {
-        (Stage::Running, Some(p), _) if p.total > 0 => {
+    // What `fit` leaves after the two spaces before the details.
+    let room = width
+        .saturating_sub(1)
+        .saturating_sub(console::measure_text_width(&line) + 2);
+    // A transfer in any stage under way: a synchronous provider uploads while
+    // its document counts as running (and once its upload is whole, the line
+    // is about the provider's work again).
+    let transfer = doc.transfer.as_ref().filter(|t| match doc.stage {
+        Stage::Uploading | Stage::Downloading => true,
+        stage => stage.is_active() && t.total.is_none_or(|total| t.done < total),
+    });
+    if let Some(text) = transfer.and_then(|t| t.text(now, room)) {
+        write!(line, "  {text}").unwrap_or(());
+        return line;
+    }
+    match (doc.stage, doc.pages) {
+        (Stage::Running, Some(p)) if p.total > 0 => {
             write!(line, "  page {}/{}", p.done.min(p.total), p.total).unwrap_or(());
         }
-        (Stage::Uploading | Stage::Downloading, _, Some(t)) => {
-            let secs = now.saturating_duration_since(t.since).as_secs_f64();
-            let rate = if secs >= 0.5 {
-                t.done as f64 / secs
-            } else {
-                0.0
-            };
-            match t.total {
-                Some(total) if total > 0 => {
-                    write!(line, "  {} of {}", bytes_text(t.done), bytes_text(total)).unwrap_or(())
-                }
-                _ => write!(line, "  {}", bytes_text(t.done)).unwrap_or(()),
-            }
-            if rate > 0.0 {
-                write!(line, " · {}/s", bytes_text(rate as u64)).unwrap_or(());
-                if let Some(total) = t.total.filter(|&n| n > t.done) {
-                    let left = Duration::from_secs_f64((total - t.done) as f64 / rate);
-                    write!(line, " · {} left", clock(left)).unwrap_or(());
-                }
-            }
-        }
-        (Stage::Waiting, _, _) => {
+        (Stage::Waiting, _) => {
             if let Some(d) = &doc.detail {
                 write!(line, "  {d}").unwrap_or(());
             }
@@ -836,23 +931,27 @@ impl DocProgress {
         doc.pages = (progress.total > 0).then_some(progress);
     }
 
-    /// Bytes sent or received in the current transfer (uploading or downloading);
-    /// `total` when known. The rate counts from the first call of the stage.
+    /// A transfer (an upload or a download) begins, or begins again after a
+    /// retry: `from` bytes are there already (a resumed download), of `total`
+    /// when known. Its rate counts from here.
+    pub fn transfer(&self, from: u64, total: Option<u64>) {
+        let mut board = self.shared.board();
+        board.docs[self.id].transfer = Some(Transfer::new(from, total, Instant::now()));
+    }
+
+    /// Bytes sent or received in the current transfer; `total` when known (a
+    /// first call begins the transfer). Nothing is printed off a terminal: the
+    /// plain lines stay one per change of stage.
     pub fn bytes(&self, done: u64, total: Option<u64>) {
+        let now = Instant::now();
         let mut board = self.shared.board();
         let doc = &mut board.docs[self.id];
         match &mut doc.transfer {
             Some(t) => {
-                t.done = done;
                 t.total = total.or(t.total);
+                t.advance(done, now);
             }
-            None => {
-                doc.transfer = Some(Transfer {
-                    done,
-                    total,
-                    since: Instant::now(),
-                })
-            }
+            None => doc.transfer = Some(Transfer::new(done, total, now)),
         }
     }
 
@@ -1106,15 +1205,141 @@ mod tests {
         let mut board = Board::new(start);
         let id = board.add("big.pdf", start);
         board.set_stage(id, Stage::Uploading, None, start);
-        board.docs[id].transfer = Some(Transfer {
-            done: 50 * 1024 * 1024,
-            total: Some(190 * 1024 * 1024),
-            since: start,
-        });
+        let mut t = Transfer::new(0, Some(190 * 1024 * 1024), start);
+        t.advance(50 * 1024 * 1024, start + Duration::from_secs(10));
+        board.docs[id].transfer = Some(t);
         let line = &board.frame(start + Duration::from_secs(10), 120, 24)[2];
         assert!(line.contains("50.0 MB of 190.0 MB"), "{line}");
         assert!(line.contains("5.0 MB/s"), "{line}");
         assert!(line.contains("0:28 left"), "{line}");
+    }
+
+    const MB: u64 = 1024 * 1024;
+
+    #[test]
+    fn a_small_transfer_shows_no_bytes_until_it_has_run_a_second() {
+        let t0 = Instant::now();
+        let small = Transfer::new(0, Some(200 * 1024), t0);
+        assert_eq!(small.text(t0 + Duration::from_millis(900), 80), None);
+        assert!(small.text(t0 + Duration::from_millis(1100), 80).is_some());
+        let large = Transfer::new(0, Some(2 * MB), t0);
+        assert_eq!(large.text(t0, 80).as_deref(), Some("0.0 KB of 2.0 MB"));
+        // No total: shown after a second too, whatever its size.
+        let unknown = Transfer::new(0, None, t0);
+        assert_eq!(unknown.text(t0, 80), None);
+    }
+
+    #[test]
+    fn an_unknown_total_shows_bytes_and_rate_without_time_left() {
+        let t0 = Instant::now();
+        let mut t = Transfer::new(0, None, t0);
+        t.advance(6 * MB, t0 + Duration::from_secs(3));
+        let text = t.text(t0 + Duration::from_secs(3), 80).unwrap();
+        assert_eq!(text, "6.0 MB · 2.0 MB/s");
+    }
+
+    #[test]
+    fn a_resumed_transfer_counts_its_rate_from_where_it_resumed() {
+        let t0 = Instant::now();
+        let mut t = Transfer::new(100 * MB, Some(200 * MB), t0);
+        t.advance(110 * MB, t0 + Duration::from_secs(2));
+        let text = t.text(t0 + Duration::from_secs(2), 120).unwrap();
+        // 10 MB in 2 s, not 110 MB; 90 MB to go at that rate.
+        assert_eq!(text, "110.0 MB of 200.0 MB · 5.0 MB/s · 0:18 left");
+    }
+
+    #[test]
+    fn the_rate_follows_the_last_seconds_and_a_stall_shows() {
+        let t0 = Instant::now();
+        let s = Duration::from_secs;
+        let mut t = Transfer::new(0, Some(100 * MB), t0);
+        // 10 MB/s for 4 s, then 1 MB/s for 6 s.
+        for i in 1..=4 {
+            t.advance(i * 10 * MB, t0 + s(i));
+        }
+        for i in 1..=6 {
+            t.advance(40 * MB + i * MB, t0 + s(4 + i));
+        }
+        let rate = t.rate(t0 + s(10)).unwrap();
+        assert!((0.9..1.5).contains(&(rate / MB as f64)), "{rate}");
+        // Nothing more for six seconds: no rate, no time left.
+        let text = t.text(t0 + s(16), 120).unwrap();
+        assert_eq!(text, "46.0 MB of 100.0 MB");
+        assert!(t.marks.len() <= 8, "marks are pruned: {}", t.marks.len());
+    }
+
+    #[test]
+    fn a_narrow_line_keeps_the_rate_and_time_left_before_the_amounts() {
+        let t0 = Instant::now();
+        let mut t = Transfer::new(0, Some(190 * MB), t0);
+        t.advance(50 * MB, t0 + Duration::from_secs(10));
+        let at = t0 + Duration::from_secs(10);
+        assert_eq!(
+            t.text(at, 44).unwrap(),
+            "50.0 MB of 190.0 MB · 5.0 MB/s · 0:28 left"
+        );
+        assert_eq!(t.text(at, 30).unwrap(), "26% · 5.0 MB/s · 0:28 left");
+        assert_eq!(t.text(at, 20).unwrap(), "26% · 0:28 left");
+        assert_eq!(t.text(at, 5).unwrap(), "26%");
+        // On the board: every width from 40 to 200 columns, no line too wide,
+        // and the rate and time left in view from 80 columns on.
+        let mut board = Board::new(t0);
+        let id = board.add("a-long-file-name-of-a-scan.pdf", t0);
+        board.set_stage(id, Stage::Uploading, None, t0);
+        board.docs[id].transfer = Some(t);
+        for width in 40..=200 {
+            let frame = board.frame(at, width, 24);
+            assert!(
+                frame.iter().all(|l| console::measure_text_width(l) < width),
+                "{width}: {frame:#?}"
+            );
+            if width >= 80 {
+                assert!(
+                    frame[2].contains("5.0 MB/s · 0:28 left"),
+                    "{width}: {}",
+                    frame[2]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_running_document_shows_its_upload_until_it_is_whole() {
+        let t0 = Instant::now();
+        let mut board = Board::new(t0);
+        let id = board.add("scan.pdf", t0);
+        board.set_stage(id, Stage::Running, None, t0);
+        let mut t = Transfer::new(0, Some(20 * MB), t0);
+        t.advance(10 * MB, t0 + Duration::from_secs(2));
+        board.docs[id].transfer = Some(t.clone());
+        let at = t0 + Duration::from_secs(2);
+        assert!(board.frame(at, 100, 24)[2].contains("10.0 MB of 20.0 MB"));
+        t.advance(20 * MB, t0 + Duration::from_secs(4));
+        board.docs[id].transfer = Some(t.clone());
+        board.docs[id].pages = Some(Progress { done: 2, total: 5 });
+        let line = &board.frame(t0 + Duration::from_secs(4), 100, 24)[2];
+        assert!(!line.contains("MB") && line.contains("page 2/5"), "{line}");
+        // An upload stays on its line while the server takes the last bytes.
+        board.set_stage(id, Stage::Uploading, None, t0);
+        board.docs[id].transfer = Some(t);
+        let line = &board.frame(t0 + Duration::from_secs(4), 100, 24)[2];
+        assert!(line.contains("20.0 MB of 20.0 MB"), "{line}");
+    }
+
+    #[test]
+    fn bytes_reported_to_a_document_show_on_its_line_and_go_with_the_stage() {
+        let reporter = Reporter::new(Target::Hidden, false);
+        let doc = reporter.doc("big.pdf");
+        doc.stage(Stage::Uploading);
+        doc.transfer(0, Some(40 * MB));
+        doc.bytes(10 * MB, None);
+        let now = Instant::now() + Duration::from_secs(2);
+        let line = reporter.shared.board().frame(now, 100, 24)[2].clone();
+        assert!(line.contains("10.0 MB of 40.0 MB"), "{line}");
+        assert!(line.contains("/s") && line.contains("left"), "{line}");
+        doc.stage(Stage::Waiting);
+        let line = reporter.shared.board().frame(now, 100, 24)[2].clone();
+        assert!(!line.contains("MB"), "{line}");
     }
 
     #[test]

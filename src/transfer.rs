@@ -1,9 +1,16 @@
 //! Moving bytes: the signed-URL PUT of local files and result downloads. Both
 //! stream (a file is never read whole into memory) and never carry an API key.
+//!
+//! Both tell a [`Meter`] how their bytes go, at most every [`Meter::EVERY`]:
+//! the caller decides what to show (the engine adapts a document's progress
+//! line to it), this module shows nothing.
 
+use std::cell::RefCell;
 use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use reqwest::blocking::Body;
@@ -29,17 +36,127 @@ impl SignedUpload {
     }
 }
 
-/// A file opened on first read, so each retry of a request streams it afresh.
+/// What watches a transfer's bytes (a progress line). Called from the thread
+/// that moves them.
+pub trait Watch: Send + Sync {
+    /// A transfer starts, or starts again after a retry: `from` bytes are
+    /// there already (the part of a resumed download), of `total` when known.
+    fn begin(&self, from: u64, total: Option<u64>);
+    /// `done` bytes are there, counted like `from`.
+    fn bytes(&self, done: u64);
+}
+
+/// A transfer's [`Watch`], or none. Clones share it.
+#[derive(Clone, Default)]
+pub struct Meter(Option<Arc<dyn Watch>>);
+
+impl Meter {
+    /// The most often a transfer reports its bytes (besides its first and its
+    /// last count): a display redraws five times a second, and a 190 MB
+    /// upload read 64 KiB at a time would otherwise report thousands of times.
+    pub const EVERY: Duration = Duration::from_millis(100);
+
+    pub fn new(watch: impl Watch + 'static) -> Meter {
+        Meter(Some(Arc::new(watch)))
+    }
+
+    /// Nobody watches.
+    pub fn none() -> Meter {
+        Meter(None)
+    }
+
+    /// Runs `f` with this meter watching the files it opens through
+    /// [`LazyFile::new`] on this thread: how a provider's multipart upload
+    /// (built inside `Provider::submit`) is measured without every provider
+    /// taking a meter.
+    pub fn scope<R>(&self, f: impl FnOnce() -> R) -> R {
+        let before = CURRENT.with(|c| c.replace(self.clone()));
+        let result = f();
+        CURRENT.with(|c| *c.borrow_mut() = before);
+        result
+    }
+
+    fn current() -> Meter {
+        CURRENT.with(|c| c.borrow().clone())
+    }
+
+    /// A transfer starts: its counter.
+    fn start(&self, from: u64, total: Option<u64>) -> Counter {
+        if let Some(w) = &self.0 {
+            w.begin(from, total);
+        }
+        Counter {
+            meter: self.clone(),
+            done: from,
+            total,
+            last: Instant::now(),
+            reported: from,
+        }
+    }
+}
+
+thread_local! {
+    /// The meter of [`Meter::scope`] on this thread.
+    static CURRENT: RefCell<Meter> = RefCell::new(Meter::none());
+}
+
+/// Counts one transfer's bytes into its meter, at most every [`Meter::EVERY`]
+/// (and at once when the total is reached or the transfer ends).
+struct Counter {
+    meter: Meter,
+    done: u64,
+    total: Option<u64>,
+    /// When the count was last reported (or the transfer began).
+    last: Instant,
+    reported: u64,
+}
+
+impl Counter {
+    fn add(&mut self, n: usize, now: Instant) {
+        self.done += n as u64;
+        let due = now.saturating_duration_since(self.last) >= Meter::EVERY;
+        if due || self.total.is_some_and(|t| self.done >= t) {
+            self.report(now);
+        }
+    }
+
+    /// The last count, if not reported yet.
+    fn finish(&mut self) {
+        self.report(Instant::now());
+    }
+
+    fn report(&mut self, now: Instant) {
+        if self.reported != self.done {
+            if let Some(w) = &self.meter.0 {
+                w.bytes(self.done);
+            }
+            self.reported = self.done;
+        }
+        self.last = now;
+    }
+}
+
+/// A file opened on first read, so each retry of a request streams it afresh
+/// (and is measured afresh: its meter begins again at 0).
 pub struct LazyFile {
     path: PathBuf,
     file: Option<File>,
+    meter: Meter,
+    counter: Option<Counter>,
 }
 
 impl LazyFile {
+    /// Measured by the meter of the enclosing [`Meter::scope`], if any.
     pub fn new(path: &Path) -> LazyFile {
+        LazyFile::metered(path, Meter::current())
+    }
+
+    pub fn metered(path: &Path, meter: Meter) -> LazyFile {
         LazyFile {
             path: path.to_path_buf(),
             file: None,
+            meter,
+            counter: None,
         }
     }
 }
@@ -47,15 +164,26 @@ impl LazyFile {
 impl Read for LazyFile {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         if self.file.is_none() {
-            self.file = Some(File::open(&self.path)?);
+            let file = File::open(&self.path)?;
+            let size = file.metadata().ok().map(|m| m.len());
+            self.counter = Some(self.meter.start(0, size));
+            self.file = Some(file);
         }
-        self.file.as_mut().map_or(Ok(0), |f| f.read(buf))
+        let n = self.file.as_mut().map_or(Ok(0), |f| f.read(buf))?;
+        if let Some(c) = self.counter.as_mut() {
+            if n == 0 {
+                c.finish();
+            } else {
+                c.add(n, Instant::now());
+            }
+        }
+        Ok(n)
     }
 }
 
 /// PUTs the file to a signed URL: explicit Content-Length, no Content-Type and no
 /// Authorization (the signature covers an empty Content-Type).
-pub fn put_signed(http: &Http, upload: &SignedUpload) -> Result<()> {
+pub fn put_signed(http: &Http, upload: &SignedUpload, meter: &Meter) -> Result<()> {
     let size = std::fs::metadata(&upload.path)
         .with_context(|| format!("cannot read {}", upload.path.display()))?
         .len();
@@ -63,7 +191,7 @@ pub fn put_signed(http: &Http, upload: &SignedUpload) -> Result<()> {
         .map(|u| redact_url(&u))
         .unwrap_or_else(|_| "the upload URL".into());
     let resp = http.send(Retry::Idempotent, |c| {
-        let body = Body::sized(LazyFile::new(&upload.path), size);
+        let body = Body::sized(LazyFile::metered(&upload.path, meter.clone()), size);
         c.put(&upload.url)
             .timeout(http.transfer_timeout(size))
             .body(body)
@@ -101,8 +229,9 @@ pub fn download(
     url: &str,
     referer: Option<&str>,
     dir: &Path,
+    meter: &Meter,
 ) -> Result<tempfile::NamedTempFile> {
-    download_checked(http, url, referer, dir, |_| Ok(()))
+    download_checked(http, url, referer, dir, meter, |_| Ok(()))
 }
 
 /// [`download`] of a zip: one that does not open and list is downloaded again,
@@ -112,8 +241,9 @@ pub fn download_zip(
     url: &str,
     referer: Option<&str>,
     dir: &Path,
+    meter: &Meter,
 ) -> Result<tempfile::NamedTempFile> {
-    download_checked(http, url, referer, dir, crate::unpack::check_zip)
+    download_checked(http, url, referer, dir, meter, crate::unpack::check_zip)
 }
 
 fn download_checked(
@@ -121,6 +251,7 @@ fn download_checked(
     url: &str,
     referer: Option<&str>,
     dir: &Path,
+    meter: &Meter,
     check: impl Fn(&Path) -> Result<()>,
 ) -> Result<tempfile::NamedTempFile> {
     let parsed =
@@ -140,7 +271,7 @@ fn download_checked(
                 });
             }
         }
-        match download_once(http, url, referer, dir, partial.take()) {
+        match download_once(http, url, referer, dir, meter, partial.take()) {
             Ok(file) => match check(file.path()) {
                 Ok(()) => return Ok(file),
                 Err(e) => {
@@ -233,6 +364,7 @@ fn download_once(
     url: &str,
     referer: Option<&str>,
     dir: &Path,
+    meter: &Meter,
     partial: Option<Partial>,
 ) -> Result<tempfile::NamedTempFile, DownloadError> {
     let range = partial.as_ref().map(|p| (p.got, p.validator.clone()));
@@ -289,6 +421,8 @@ fn download_once(
     let validator = validator(&resp);
     let mut buf = vec![0u8; 256 * 1024];
     let mut got = start;
+    // A resumed download counts on from the part on disk; its rate from here.
+    let mut counter = meter.start(start, expected);
     let mut cut = None;
     {
         use std::io::Seek;
@@ -317,12 +451,14 @@ fn download_once(
             out.write_all(&buf[..n])
                 .with_context(|| format!("cannot write to {}", dir.display()))?;
             got += n as u64;
+            counter.add(n, Instant::now());
             if let Some(err) = http.past_deadline("the download") {
                 return Err(DownloadError::Other(err));
             }
         }
         out.flush().context("cannot write the download")?;
     }
+    counter.finish();
     let short = expected.is_some_and(|want| got != want);
     if cut.is_some() || short {
         return Err(DownloadError::Truncated(Cut {
@@ -474,7 +610,14 @@ mod tests {
         });
         let started = Instant::now();
         let dir = tempfile::tempdir().unwrap();
-        let file = download(&http(Duration::from_secs(1), None), &url, None, dir.path()).unwrap();
+        let file = download(
+            &http(Duration::from_secs(1), None),
+            &url,
+            None,
+            dir.path(),
+            &Meter::none(),
+        )
+        .unwrap();
         assert_eq!(std::fs::read(file.path()).unwrap(), body());
         assert_eq!(seen.lock().unwrap().len(), 2);
         let took = started.elapsed();
@@ -513,8 +656,21 @@ mod tests {
             }
         });
         let dir = tempfile::tempdir().unwrap();
-        let file = download(&http(Duration::from_secs(1), None), &url, None, dir.path()).unwrap();
+        let (meter, told) = recording();
+        let file = download(
+            &http(Duration::from_secs(1), None),
+            &url,
+            None,
+            dir.path(),
+            &meter,
+        )
+        .unwrap();
         assert_eq!(std::fs::read(file.path()).unwrap(), data);
+        // The resume begins at the part on disk, and ends at the whole.
+        let told = told.lock().unwrap();
+        let begins: Vec<_> = told.iter().filter_map(|t| t.begin).collect();
+        assert_eq!(begins, [(0, Some(200_000)), (100_000, Some(200_000))]);
+        assert_eq!(told.last().and_then(|t| t.bytes), Some(200_000));
         let seen = seen.lock().unwrap();
         assert_eq!(seen.len(), 2, "{seen:?}");
         assert!(
@@ -544,7 +700,14 @@ mod tests {
         });
         let dir = tempfile::tempdir().unwrap();
         let started = Instant::now();
-        let file = download(&http(Duration::from_secs(1), None), &url, None, dir.path()).unwrap();
+        let file = download(
+            &http(Duration::from_secs(1), None),
+            &url,
+            None,
+            dir.path(),
+            &Meter::none(),
+        )
+        .unwrap();
         assert_eq!(std::fs::read(file.path()).unwrap(), body());
         assert_eq!(seen.lock().unwrap().len(), 2);
         assert!(started.elapsed() < Duration::from_secs(10));
@@ -555,8 +718,14 @@ mod tests {
         let (url, seen) = cdn(|_, _, conn| stall(conn));
         let dir = tempfile::tempdir().unwrap();
         let started = Instant::now();
-        let err =
-            download(&http(Duration::from_secs(1), None), &url, None, dir.path()).unwrap_err();
+        let err = download(
+            &http(Duration::from_secs(1), None),
+            &url,
+            None,
+            dir.path(),
+            &Meter::none(),
+        )
+        .unwrap_err();
         let took = started.elapsed();
         // 4 requests, each given up after 1 s without progress.
         assert!(took < Duration::from_secs(10), "{took:?}");
@@ -586,7 +755,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let started = Instant::now();
         let http = http(Duration::from_secs(1), Some(Duration::from_secs(2)));
-        let err = download(&http, &url, None, dir.path()).unwrap_err();
+        let err = download(&http, &url, None, dir.path(), &Meter::none()).unwrap_err();
         let took = started.elapsed();
         assert!(took < Duration::from_secs(4), "{took:?}");
         let kind = err
@@ -611,7 +780,14 @@ mod tests {
             let _ = conn.write_all(&packed);
         });
         let dir = tempfile::tempdir().unwrap();
-        let file = download(&http(Duration::from_secs(5), None), &url, None, dir.path()).unwrap();
+        let file = download(
+            &http(Duration::from_secs(5), None),
+            &url,
+            None,
+            dir.path(),
+            &Meter::none(),
+        )
+        .unwrap();
         assert_eq!(std::fs::read(file.path()).unwrap(), body());
     }
 
@@ -629,7 +805,14 @@ mod tests {
             let _ = conn.write_all(&packed[..end]);
         });
         let dir = tempfile::tempdir().unwrap();
-        let file = download(&http(Duration::from_secs(5), None), &url, None, dir.path()).unwrap();
+        let file = download(
+            &http(Duration::from_secs(5), None),
+            &url,
+            None,
+            dir.path(),
+            &Meter::none(),
+        )
+        .unwrap();
         assert_eq!(std::fs::read(file.path()).unwrap(), body());
         assert_eq!(seen.lock().unwrap().len(), 2);
     }
@@ -653,6 +836,7 @@ mod tests {
             &format!("{url}/r.zip"),
             Some(referer),
             dir.path(),
+            &Meter::none(),
         )
         .unwrap();
         let seen = seen.lock().unwrap();
@@ -705,8 +889,14 @@ mod tests {
                 let _ = conn.write_all(&packed);
             });
             let dir = tempfile::tempdir().unwrap();
-            let file =
-                download_zip(&http(Duration::from_secs(5), None), &url, None, dir.path()).unwrap();
+            let file = download_zip(
+                &http(Duration::from_secs(5), None),
+                &url,
+                None,
+                dir.path(),
+                &Meter::none(),
+            )
+            .unwrap();
             assert_eq!(
                 std::fs::read(file.path()).unwrap(),
                 small_zip(),
@@ -737,10 +927,96 @@ mod tests {
             }
         });
         let dir = tempfile::tempdir().unwrap();
-        let file = download(&http(Duration::from_secs(5), None), &url, None, dir.path()).unwrap();
+        let file = download(
+            &http(Duration::from_secs(5), None),
+            &url,
+            None,
+            dir.path(),
+            &Meter::none(),
+        )
+        .unwrap();
         assert_eq!(std::fs::read(file.path()).unwrap(), body());
         let seen = seen.lock().unwrap();
         assert_eq!(seen.len(), 3);
         assert!(header_of(&seen[2], "range").is_none(), "{}", seen[2]);
+    }
+
+    /// What a meter was told, call by call.
+    #[derive(Debug, Default, Clone, Copy)]
+    struct Told {
+        begin: Option<(u64, Option<u64>)>,
+        bytes: Option<u64>,
+    }
+
+    struct Recorder(Arc<Mutex<Vec<Told>>>);
+
+    impl Watch for Recorder {
+        fn begin(&self, from: u64, total: Option<u64>) {
+            self.0.lock().unwrap().push(Told {
+                begin: Some((from, total)),
+                bytes: None,
+            });
+        }
+        fn bytes(&self, done: u64) {
+            self.0.lock().unwrap().push(Told {
+                begin: None,
+                bytes: Some(done),
+            });
+        }
+    }
+
+    fn recording() -> (Meter, Arc<Mutex<Vec<Told>>>) {
+        let told = Arc::new(Mutex::new(Vec::new()));
+        (Meter::new(Recorder(told.clone())), told)
+    }
+
+    #[test]
+    fn a_counter_reports_at_most_every_tenth_of_a_second_and_its_last_count() {
+        let (meter, told) = recording();
+        let t0 = Instant::now();
+        let mut c = meter.start(0, Some(1_000_000));
+        // A thousand reads a millisecond apart: a second of transfer.
+        for i in 1..=1000u64 {
+            c.add(1000, t0 + Duration::from_millis(i));
+        }
+        c.finish();
+        let told = told.lock().unwrap();
+        let counts: Vec<u64> = told.iter().filter_map(|t| t.bytes).collect();
+        assert!((9..=11).contains(&counts.len()), "{counts:?}");
+        assert!(counts.windows(2).all(|w| w[0] < w[1]), "{counts:?}");
+        // The total is reported when reached, and not again by `finish`.
+        assert_eq!(counts.last(), Some(&1_000_000));
+        assert_eq!(told[0].begin, Some((0, Some(1_000_000))));
+
+        // Without a total, `finish` reports the last count.
+        let (meter, told) = recording();
+        let mut c = meter.start(0, None);
+        c.add(10, Instant::now());
+        c.finish();
+        let counts: Vec<u64> = told
+            .lock()
+            .unwrap()
+            .iter()
+            .filter_map(|t| t.bytes)
+            .collect();
+        assert_eq!(counts, [10]);
+    }
+
+    #[test]
+    fn a_file_opened_inside_a_scope_is_measured_by_its_meter_and_only_there() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.bin");
+        std::fs::write(&path, vec![1u8; 300_000]).unwrap();
+        let (meter, told) = recording();
+        let mut inside = meter.scope(|| LazyFile::new(&path));
+        let mut outside = LazyFile::new(&path);
+        let mut sink = Vec::new();
+        inside.read_to_end(&mut sink).unwrap();
+        outside.read_to_end(&mut sink).unwrap();
+        assert_eq!(sink.len(), 600_000);
+        let told = told.lock().unwrap();
+        assert_eq!(told[0].begin, Some((0, Some(300_000))));
+        assert_eq!(told.last().and_then(|t| t.bytes), Some(300_000));
+        assert_eq!(told.iter().filter(|t| t.begin.is_some()).count(), 1);
     }
 }

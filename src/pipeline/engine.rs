@@ -73,7 +73,13 @@ pub struct Hooks {
     /// Told each status seen while waiting: input, state, pages (done, total).
     #[allow(clippy::type_complexity)]
     pub on_status: Option<Box<dyn Fn(&str, State, Option<(u64, u64)>) + Send + Sync>>,
+    /// Told how a transfer goes: input, `uploading` or `downloading`, bytes
+    /// done, total when known; when it begins, when it is whole, and at most
+    /// once a second in between.
+    pub on_bytes: Option<Arc<BytesHook>>,
 }
+
+pub type BytesHook = dyn Fn(&str, &str, u64, Option<u64>) + Send + Sync;
 
 impl Hooks {
     fn cancelled(&self) -> bool {
@@ -980,7 +986,9 @@ impl Engine<'_> {
         }
         let in_flight = self.in_flight();
         let opts = p.opts.as_ref().unwrap_or(&self.opts);
-        let submitted = match self.provider.submit(&p.doc, opts) {
+        // A multipart upload inside the provider's call shows its bytes too.
+        let meter = self.meter(&rec, "uploading");
+        let submitted = match meter.scope(|| self.provider.submit(&p.doc, opts)) {
             Ok(s) => s,
             Err(e) => {
                 drop(in_flight);
@@ -1094,13 +1102,15 @@ impl Engine<'_> {
         let Some(upload) = provider::SignedUpload::of(doc, url.to_string()) else {
             return;
         };
+        let mut meter = transfer::Meter::none();
         if let Some(rec) = self.journal.get(key) {
             self.step(
                 &rec,
                 &format!("uploading {}", provider::human_bytes(upload.size)),
             );
+            meter = self.meter(&rec, "uploading");
         }
-        match transfer::put_signed(&self.ctx.http, &upload) {
+        match transfer::put_signed(&self.ctx.http, &upload, &meter) {
             Ok(()) => {
                 let _ = self.journal.update(key, |r| {
                     if let Some(u) = r.upload.as_mut() {
@@ -1370,8 +1380,10 @@ impl Engine<'_> {
             result,
             ResultRef::Zip { .. } | ResultRef::Markdown { .. } | ResultRef::File { .. }
         );
+        let mut meter = transfer::Meter::none();
         if let Some(p) = self.doc_progress(&rec).filter(|_| fetched) {
             p.step("downloading");
+            meter = self.meter(&rec, "downloading");
         }
         let part = self.part_of(key);
         let (layout, exact) = match &part {
@@ -1394,6 +1406,7 @@ impl Engine<'_> {
             format: &self.opts.format,
             exact,
             no_images: part.is_none() && self.opts.no_images,
+            meter: &meter,
         };
         match deliver::deliver(&self.ctx.http, result, &item, &layout) {
             Ok(d) if part.is_some() => {
@@ -1656,6 +1669,75 @@ impl Engine<'_> {
     fn step(&self, rec: &DocRecord, text: &str) {
         if let Some(p) = self.doc_progress(rec) {
             p.step(text);
+        }
+    }
+
+    /// What measures a document's transfers (`what`: `uploading` or
+    /// `downloading`): its progress line, and the caller's hook.
+    fn meter(&self, rec: &DocRecord, what: &'static str) -> transfer::Meter {
+        let Some(line) = self.doc_progress(rec) else {
+            return transfer::Meter::none();
+        };
+        transfer::Meter::new(LineWatch {
+            line,
+            input: rec.input.clone(),
+            what,
+            hook: self.hooks.on_bytes.clone(),
+            told: Mutex::new(Told::default()),
+        })
+    }
+}
+
+/// A document's progress line (and the caller's [`Hooks::on_bytes`]) as the
+/// watcher of its transfers: `transfer` knows nothing of `progress`.
+struct LineWatch {
+    line: DocProgress,
+    input: String,
+    what: &'static str,
+    hook: Option<Arc<BytesHook>>,
+    told: Mutex<Told>,
+}
+
+/// What the hook was last told of the current transfer.
+#[derive(Default)]
+struct Told {
+    total: Option<u64>,
+    at: Option<Instant>,
+}
+
+impl Told {
+    /// Whether `done` is worth telling: the start, the end, or a second on.
+    fn due(&mut self, done: u64, start: bool, now: Instant) -> bool {
+        let whole = self.total.is_some_and(|t| done >= t);
+        let late = self
+            .at
+            .is_none_or(|at| now.saturating_duration_since(at) >= Duration::from_secs(1));
+        if start || whole || late {
+            self.at = Some(now);
+            return true;
+        }
+        false
+    }
+}
+
+impl transfer::Watch for LineWatch {
+    fn begin(&self, from: u64, total: Option<u64>) {
+        self.line.transfer(from, total);
+        if let Some(hook) = &self.hook {
+            let mut told = lock(&self.told);
+            told.total = total;
+            told.due(from, true, Instant::now());
+            hook(&self.input, self.what, from, total);
+        }
+    }
+
+    fn bytes(&self, done: u64) {
+        self.line.bytes(done, None);
+        if let Some(hook) = &self.hook {
+            let mut told = lock(&self.told);
+            if told.due(done, false, Instant::now()) {
+                hook(&self.input, self.what, done, told.total);
+            }
         }
     }
 }

@@ -10,12 +10,17 @@
 //! - `BENCH_RESULT_ZIP`: a zip on disk served, streamed, as every result;
 //! - `BENCH_KEEP_BODIES_UP_TO`: request bodies above this many bytes are counted
 //!   and hashed, not kept;
+//! - `BENCH_THROTTLE`: bytes a second at which MinerU's hosts read uploads and
+//!   send results (a slow link, for `scripts/progress-tmux`);
 //! - `BENCH_LOG`: file receiving one line per request: milliseconds since start,
 //!   host (api/oss/cdn), method, path.
 
 use std::io::Write;
 use std::time::{Duration, Instant};
 
+use std::sync::Arc;
+
+use crate::support::faults::Faults;
 use crate::support::http::{self, Server};
 use crate::support::mistralocr::{FakeMistralOcr, MISTRALOCR_KEY};
 use crate::support::{Advance, FakeConfig, FakeMineru, TOKEN};
@@ -34,6 +39,10 @@ fn serve_fakes() {
     let mineru = FakeMineru::start_with(FakeConfig {
         advance: Advance::Time(Duration::from_millis(task_ms) / 4),
         result_zip: knob("BENCH_RESULT_ZIP").map(Into::into),
+        faults: knob("BENCH_THROTTLE").map(|rate| {
+            let rate = rate.parse().expect("BENCH_THROTTLE");
+            Arc::new(Faults::new(0, 0, |_| false).throttling(rate))
+        }),
         // A real batch allows 200 files; the benchmark sends up to that.
         ..FakeConfig::default()
     });

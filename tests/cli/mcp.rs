@@ -208,6 +208,81 @@ fn a_born_digital_document_is_converted_on_this_machine_with_no_request() {
     });
 }
 
+/// A large upload and its result's download reach an MCP client as progress
+/// messages with their bytes: at the start, at the end, at most once a second
+/// in between.
+#[test]
+fn a_large_upload_is_reported_to_the_client_in_bytes() {
+    use crate::support::faults::Faults;
+    // 12 MiB at 2 MiB/s: the client reads the file well ahead of the server
+    // (socket buffers, a few MB) and still has seconds of it to report.
+    let faults = Arc::new(Faults::new(0, 0, |_| false).throttling(2 * 1024 * 1024));
+    let fake = FakeMineru::start_with(FakeConfig {
+        faults: Some(faults),
+        ..FakeConfig::default()
+    });
+    let env = Env::new();
+    let path = env.doc("demo1.pdf", "big.pdf");
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes.extend(
+        format!("%{}\n", "x".repeat(1022))
+            .repeat(12 * 1024)
+            .as_bytes(),
+    );
+    std::fs::write(&path, bytes).unwrap();
+    runtime().block_on(async {
+        let client = stdio(keyed(&env, &fake)).await;
+        let started = Instant::now();
+        let r = call(
+            &client,
+            "extract",
+            json!({"source": "big.pdf", "provider": "mineru", "output_dir": "out"}),
+        )
+        .await;
+        let took = started.elapsed();
+        ok(&r);
+        let messages: Vec<String> = client
+            .service()
+            .progress
+            .lock()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p.message.clone())
+            .collect();
+        let uploads: Vec<&String> = messages
+            .iter()
+            .filter(|m| m.contains("big.pdf: uploading "))
+            .collect();
+        assert!(uploads.len() >= 3, "{messages:#?}");
+        assert!(
+            uploads.len() as u64 <= took.as_secs() + 3,
+            "{} in {took:?}: {messages:#?}",
+            uploads.len()
+        );
+        let total = uploads[0]
+            .rsplit_once(" of ")
+            .map(|(_, t)| t.to_string())
+            .unwrap();
+        assert!(total.starts_with("12."), "{messages:#?}");
+        assert!(
+            uploads[0].ends_with(&format!("uploading 0.0 KB of {total}")),
+            "{messages:#?}"
+        );
+        assert!(
+            uploads
+                .last()
+                .unwrap()
+                .ends_with(&format!("uploading {total} of {total}")),
+            "{messages:#?}"
+        );
+        assert!(
+            messages.iter().any(|m| m.contains("big.pdf: downloading ")),
+            "{messages:#?}"
+        );
+        client.cancel().await.unwrap();
+    });
+}
+
 #[test]
 fn convert_to_markdown_uses_the_default_routing_and_caps_long_results() {
     let fake = FakeMineru::start();

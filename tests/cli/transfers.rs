@@ -172,3 +172,186 @@ fn timeout_bounds_a_download_that_stalls() {
     let err = stderr_of(&out);
     assert!(err.contains("time limit (--timeout) ran out"), "{err}");
 }
+
+/// A PDF of about `mb` MiB: the demo document, then comment lines (a reader
+/// stops at the last `%%EOF`; the fake keeps the bytes as the result's origin,
+/// so the result zip is as large).
+fn large_pdf(env: &Env, name: &str, mb: usize) -> std::path::PathBuf {
+    let path = env.doc("demo1.pdf", name);
+    let mut bytes = fs::read(&path).unwrap();
+    let line = format!("%{}\n", "x".repeat(1022));
+    bytes.extend(line.repeat(mb * 1024).as_bytes());
+    fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// The lines a terminal would show for what the board wrote: escape codes
+/// dropped, one line per line drawn.
+fn drawn_lines(stderr: &str) -> Vec<String> {
+    let mut out = String::new();
+    let mut chars = stderr.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' && chars.peek() == Some(&'[') {
+            for e in chars.by_ref() {
+                if e.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else if c != '\r' {
+            out.push(c);
+        }
+    }
+    out.lines().map(str::to_string).collect()
+}
+
+/// A result zip of `mb` MiB that does not compress: `full.md` and one image.
+fn large_result_zip(env: &Env, mb: usize) -> std::path::PathBuf {
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+    let path = env.home.path().join("large-result.zip");
+    let mut w = zip::ZipWriter::new(fs::File::create(&path).unwrap());
+    let stored = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    w.start_file("full.md", stored).unwrap();
+    w.write_all(demo_markdown().as_bytes()).unwrap();
+    w.start_file("images/scan.jpg", stored).unwrap();
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let noise: Vec<u8> = (0..mb * 1024 * 1024)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect();
+    w.write_all(&noise).unwrap();
+    w.finish().unwrap();
+    path
+}
+
+/// A 12 MiB upload and a 6 MiB result over a 3 MiB/s link: on the board
+/// (forced with `DOCPIPE_PROGRESS=bar`; stderr is not a terminal, so 79
+/// columns), the document's line shows the bytes, the rate and the time left
+/// while each transfer runs, within the width. (An upload is counted as it
+/// leaves for the socket, a few MB ahead of the server on loopback: hence a
+/// file larger than those buffers.)
+#[test]
+fn a_large_upload_and_download_show_bytes_rate_and_time_left_on_the_board() {
+    let faults = Arc::new(Faults::new(0, 0, |_| false).throttling(3 * 1024 * 1024));
+    let env = Env::new();
+    let fake = FakeMineru::start_with(FakeConfig {
+        faults: Some(faults),
+        result_zip: Some(large_result_zip(&env, 6)),
+        ..FakeConfig::default()
+    });
+    let doc = large_pdf(&env, "big.pdf", 12);
+    let out = env
+        .keyed(&fake)
+        .env("DOCPIPE_PROGRESS", "bar")
+        .args(["-p", "mineru", "parse", "-o"])
+        .arg(env.out())
+        .arg(&doc)
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert!(out.status.success(), "{err}");
+    let lines = drawn_lines(&err);
+    let shows = |stage: &str, total: &str| {
+        lines.iter().any(|l| {
+            l.contains(stage)
+                && l.contains(&format!(" of {total} · "))
+                && !l.contains(&format!("{total} of {total}"))
+                && l.contains("MB/s · ")
+                && l.contains(" left")
+        })
+    };
+    assert!(
+        shows("uploading", "12.3 MB"),
+        "no upload progress in {lines:#?}"
+    );
+    assert!(
+        shows("downloading", "6.0 MB"),
+        "no download progress in {lines:#?}"
+    );
+    let wide: Vec<&String> = lines.iter().filter(|l| console_width(l) > 79).collect();
+    assert!(wide.is_empty(), "{wide:#?}");
+    // The upload reached the object store whole.
+    let put = fake
+        .requests()
+        .into_iter()
+        .find(|r| r.server == Server::Oss && r.method == "PUT")
+        .expect("an upload");
+    assert_eq!(put.body.len() as u64, fs::metadata(&doc).unwrap().len());
+}
+
+/// Off a terminal the same transfers print one line per change of stage and
+/// no byte counts: CI logs stay readable.
+#[test]
+fn large_transfers_print_no_byte_lines_off_a_terminal() {
+    let faults = Arc::new(Faults::new(0, 0, |_| false).throttling(4 * 1024 * 1024));
+    let fake = FakeMineru::start_with(FakeConfig {
+        faults: Some(faults),
+        ..FakeConfig::default()
+    });
+    let env = Env::new();
+    let doc = large_pdf(&env, "big.pdf", 3);
+    let out = env
+        .keyed(&fake)
+        .env("DOCPIPE_PROGRESS", "plain")
+        .args(["-p", "mineru", "parse", "-o"])
+        .arg(env.out())
+        .arg(&doc)
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("/s") && !err.contains(" left"), "{err}");
+    assert!(!err.contains('\x1b'), "{err}");
+    for stage in ["uploading", "downloading", "done"] {
+        let n = err
+            .lines()
+            .filter(|l| l.starts_with(&format!("docpipe: big: {stage}")))
+            .count();
+        assert_eq!(n, 1, "{stage}: {err}");
+    }
+    assert!(err.lines().count() <= 8, "{err}");
+}
+
+fn console_width(line: &str) -> usize {
+    line.chars().count()
+}
+
+/// A multipart upload inside a provider's own call (Mistral's `/v1/files`)
+/// shows its bytes too, on the line of a document that counts as running (a
+/// synchronous provider is at work from the first byte).
+#[test]
+fn a_multipart_upload_shows_its_bytes_on_the_board() {
+    use crate::support::mistral::{FakeMistral, MistralConfig, MISTRAL_KEY};
+    let faults = Arc::new(Faults::new(0, 0, |_| false).throttling(3 * 1024 * 1024));
+    let fake = FakeMistral::start_with(MistralConfig {
+        faults: Some(faults),
+        ..MistralConfig::default()
+    });
+    let env = Env::new();
+    let doc = large_pdf(&env, "big.pdf", 12);
+    let out = env
+        .bare()
+        .env("DOCPIPE_MISTRAL_BASE_URL", fake.base_url())
+        .env("MISTRAL_API_KEY", MISTRAL_KEY)
+        .env("DOCPIPE_PROGRESS", "bar")
+        .args(["-p", "mistral", "ocr", "-o"])
+        .arg(env.out())
+        .arg(&doc)
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert!(out.status.success(), "{err}");
+    let lines = drawn_lines(&err);
+    assert!(
+        lines.iter().any(|l| l.contains("running")
+            && l.contains(" of 12.3 MB · ")
+            && l.contains("MB/s · ")
+            && l.contains(" left")),
+        "no upload progress in {lines:#?}"
+    );
+    assert_eq!(fake.files().len(), 1);
+}

@@ -298,8 +298,14 @@ impl DocServer {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
         let hooks = Hooks {
             cancel: Some(cancel.clone()),
-            on_status: Some(Box::new(move |input, state, pages| {
-                let _ = tx.send(progress_message(input, state, pages));
+            on_status: Some(Box::new({
+                let tx = tx.clone();
+                move |input, state, pages| {
+                    let _ = tx.send(progress_message(input, state, pages));
+                }
+            })),
+            on_bytes: Some(Arc::new(move |input, what, done, total| {
+                let _ = tx.send(bytes_message(input, what, done, total));
             })),
         };
         let call = Call {
@@ -344,6 +350,18 @@ fn progress_message(input: &str, state: State, pages: Option<(u64, u64)>) -> Str
     match pages.filter(|(_, total)| *total > 0) {
         Some((done, total)) => format!("{input}: {state} ({done}/{total} pages)"),
         None => format!("{input}: {state}"),
+    }
+}
+
+/// `report.pdf: uploading 12.0 MB of 190.0 MB`.
+fn bytes_message(input: &str, what: &str, done: u64, total: Option<u64>) -> String {
+    let done_text = crate::provider::human_bytes(done);
+    match total.filter(|&t| t > 0) {
+        Some(t) => format!(
+            "{input}: {what} {done_text} of {}",
+            crate::provider::human_bytes(t)
+        ),
+        None => format!("{input}: {what} {done_text}"),
     }
 }
 

@@ -85,6 +85,9 @@ pub struct Faults {
     busy: Option<&'static str>,
     /// Every download sends half its body, then nothing for this long.
     stall_downloads: Option<Duration>,
+    /// Bytes a second at which request bodies are read and download bodies
+    /// (GET on the CDN) sent: a slow link, for tests of byte progress.
+    throttle: Option<u64>,
     /// Every successful download (GET on the CDN) is sent compressed with this
     /// Content-Encoding, as object stores do for objects stored with it.
     encoding: Option<&'static str>,
@@ -131,6 +134,7 @@ impl Faults {
             busy: None,
             refuse_creations: 0,
             encoding: None,
+            throttle: None,
             stall_downloads: None,
             is_create: Box::new(is_create),
             state: Mutex::new(State::default()),
@@ -157,6 +161,17 @@ impl Faults {
     pub fn compressing_downloads(mut self, encoding: &'static str) -> Faults {
         self.encoding = Some(encoding);
         self
+    }
+
+    /// Reads request bodies and sends download bodies at `bytes_per_sec`.
+    pub fn throttling(mut self, bytes_per_sec: u64) -> Faults {
+        self.throttle = Some(bytes_per_sec.max(1));
+        self
+    }
+
+    /// The rate of [`Faults::throttling`], if set.
+    pub fn throttle(&self) -> Option<u64> {
+        self.throttle
     }
 
     /// The Content-Encoding of successful downloads, if any.

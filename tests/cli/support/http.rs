@@ -249,7 +249,8 @@ fn serve_one(
         Err(_) => return,
     });
     let mut out = conn;
-    let recorded = match read_request(&mut reader, kind) {
+    let pace = faults.and_then(Faults::throttle);
+    let recorded = match read_request(&mut reader, kind, pace) {
         Ok(r) => r,
         Err(RequestError::Closed) => return,
         Err(RequestError::Bad(why)) => {
@@ -304,7 +305,10 @@ fn serve_one(
         _ => None,
     };
     // The client may have gone away; nothing useful to do about it here.
-    let _ = write_reply(&mut out, &reply, head_only, cut);
+    let _ = match pace.filter(|_| kind == Server::Cdn && recorded.method == "GET") {
+        Some(rate) => write_reply(&mut Paced::new(&mut out, rate), &reply, head_only, cut),
+        None => write_reply(&mut out, &reply, head_only, cut),
+    };
     if let Some(Fault::StallMidBody(wait)) = fault {
         // Silent with the connection open: only the client's no-progress
         // timeout ends this.
@@ -356,7 +360,65 @@ enum RequestError {
     Bad(String),
 }
 
-fn read_request(reader: &mut impl BufRead, kind: Server) -> Result<Recorded, RequestError> {
+/// A reader or writer held to `rate` bytes a second (a slow link): each call
+/// moves at most a twentieth of a second's worth, then waits for the clock.
+struct Paced<T> {
+    inner: T,
+    rate: u64,
+    start: std::time::Instant,
+    moved: u64,
+}
+
+impl<T> Paced<T> {
+    fn new(inner: T, rate: u64) -> Paced<T> {
+        Paced {
+            inner,
+            rate,
+            start: std::time::Instant::now(),
+            moved: 0,
+        }
+    }
+
+    fn chunk(&self, want: usize) -> usize {
+        want.min((self.rate / 20).max(1) as usize)
+    }
+
+    fn after(&mut self, n: usize) {
+        self.moved += n as u64;
+        let due = Duration::from_secs_f64(self.moved as f64 / self.rate as f64);
+        if let Some(wait) = due.checked_sub(self.start.elapsed()) {
+            std::thread::sleep(wait);
+        }
+    }
+}
+
+impl<R: Read> Read for Paced<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let want = self.chunk(buf.len());
+        let n = self.inner.read(&mut buf[..want])?;
+        self.after(n);
+        Ok(n)
+    }
+}
+
+impl<W: Write> Write for Paced<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let want = self.chunk(buf.len());
+        let n = self.inner.write(&buf[..want])?;
+        self.after(n);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+fn read_request(
+    reader: &mut impl BufRead,
+    kind: Server,
+    pace: Option<u64>,
+) -> Result<Recorded, RequestError> {
     let bad = |why: &str| RequestError::Bad(why.to_string());
     let mut line = String::new();
     match reader.read_line(&mut line) {
@@ -391,6 +453,18 @@ fn read_request(reader: &mut impl BufRead, kind: Server) -> Result<Recorded, Req
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.clone())
     };
+    let mut paced;
+    let mut plain;
+    let reader: &mut dyn BufRead = match pace {
+        Some(rate) => {
+            paced = std::io::BufReader::with_capacity(8 * 1024, Paced::new(reader, rate));
+            &mut paced
+        }
+        None => {
+            plain = reader;
+            &mut plain
+        }
+    };
     let body = if find("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
         read_chunked(reader).map_err(|e| bad(&format!("unreadable chunked body: {e}")))?
     } else {
@@ -417,7 +491,7 @@ fn read_request(reader: &mut impl BufRead, kind: Server) -> Result<Recorded, Req
     })
 }
 
-fn read_chunked(reader: &mut impl BufRead) -> std::io::Result<Vec<u8>> {
+fn read_chunked(reader: &mut (impl BufRead + ?Sized)) -> std::io::Result<Vec<u8>> {
     let invalid = |why: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, why.to_string());
     let mut body = Vec::new();
     loop {
@@ -452,7 +526,7 @@ pub fn keep_bodies_up_to(limit: u64) {
 }
 
 /// Reads `len` bytes of a body without keeping them: their count and SHA-256.
-fn summarize_body(reader: &mut impl Read, len: u64) -> std::io::Result<Vec<u8>> {
+fn summarize_body(reader: &mut (impl Read + ?Sized), len: u64) -> std::io::Result<Vec<u8>> {
     use sha2::Digest;
     let mut hasher = sha2::Sha256::new();
     let mut buf = vec![0u8; 256 * 1024];
