@@ -21,7 +21,7 @@ use crate::deliver::{self, Layout};
 use crate::error::{self, Error};
 use crate::input;
 use crate::journal::{self, Journal, Sharing};
-use crate::options::{ExtractOptions, Format, PageRanges};
+use crate::options::{BatchApi, ExtractOptions, Format, PageRanges};
 use crate::output::Outputs;
 use crate::provider::{self, Provider};
 
@@ -103,6 +103,7 @@ pub fn options_from(
         transport: args.transport.clone(),
         full_result: command != Command::Ocr,
         no_images: args.no_images,
+        batch_api: args.batch_api.as_deref().and_then(BatchApi::parse),
     })
 }
 

@@ -267,7 +267,17 @@ fn mistral_sync_ocr_in_a_batch_survives_15_percent_faults() {
         .arg(&config);
     fast(&mut cmd);
     let out = cmd
-        .args(["-p", "mistral", "-q", "batch", "--concurrency", "8", "-o"])
+        .args([
+            "-p",
+            "mistral",
+            "-q",
+            "batch",
+            "--batch-api",
+            "off",
+            "--concurrency",
+            "8",
+            "-o",
+        ])
         .arg(env.out())
         .args(&files)
         .output()
