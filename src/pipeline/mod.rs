@@ -440,6 +440,14 @@ fn run_with(
 fn dry_run(engine: &Engine, works: Vec<Work>) {
     let (mut new, mut pages, mut unknown, mut resumed, mut held) =
         (0usize, 0u64, 0usize, 0usize, 0usize);
+    let fresh: Vec<&plan::Planned> = works
+        .iter()
+        .filter_map(|w| match w {
+            Work::New(p) => Some(p),
+            _ => None,
+        })
+        .collect();
+    let batched = estimate::batched_pages(engine.provider, &engine.opts, &fresh);
     for work in works {
         let (key, line) = match work {
             Work::New(p) => {
@@ -481,7 +489,13 @@ fn dry_run(engine: &Engine, works: Vec<Work>) {
     let skipped = engine.summary().skipped;
     crate::progress::line_above(&format!(
         "docpipe: dry run: {}; {resumed} to follow, {held} to write from a held answer, {skipped} done already",
-        estimate::cost_line(engine.ctx, engine.provider.info().name, new, pages, unknown)
+        estimate::cost_line(
+            engine.ctx,
+            engine.provider.info().name,
+            new,
+            (pages, batched),
+            unknown
+        )
     ));
 }
 

@@ -435,3 +435,118 @@ fn max_batch_from_the_config_cuts_jobs() {
         stderr_of(&out)
     );
 }
+
+/// `n` copies of demo1.pdf (13 pages), each another content.
+fn thirteen_pagers(env: &Env, n: usize) -> Vec<PathBuf> {
+    (0..n)
+        .map(|i| {
+            let path = env.doc("demo1.pdf", &format!("in/p{i:02}.pdf"));
+            let mut bytes = fs::read(&path).unwrap();
+            bytes.extend(std::iter::repeat_n(b'\n', i + 1));
+            fs::write(&path, bytes).unwrap();
+            path
+        })
+        .collect()
+}
+
+#[test]
+fn estimate_and_dry_run_price_the_pages_a_job_would_take_at_half() {
+    let fake = FakeMistral::start();
+    let env = Env::new();
+    let docs = thirteen_pagers(&env, 20);
+    let quote = |docs: &[PathBuf]| -> Value {
+        let out = cmd(&env, &fake)
+            .args(["-p", "mistral", "--json", "estimate"])
+            .args(docs)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr_of(&out));
+        json_lines(&out)
+            .into_iter()
+            .find(|l| l["provider"] == "mistral")
+            .unwrap()
+    };
+    // 20 documents: one job, 260 pages at $2 per 1,000 instead of $4.
+    let q = quote(&docs);
+    assert_eq!(
+        (q["pages"].as_u64(), q["batch_pages"].as_u64()),
+        (Some(260), Some(260))
+    );
+    assert!((q["cost"].as_f64().unwrap() - 0.52).abs() < 1e-9, "{q}");
+    // 19: direct calls at the full price.
+    let q = quote(&docs[..19]);
+    assert_eq!(q["batch_pages"], 0);
+    assert!((q["cost"].as_f64().unwrap() - 0.988).abs() < 1e-9, "{q}");
+
+    let dry = |extra: &[&str]| {
+        let out = cmd(&env, &fake)
+            .args(["-p", "mistral", "batch", "--dry-run"])
+            .args(extra)
+            .arg("-o")
+            .arg(env.out())
+            .args(&docs)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr_of(&out));
+        stderr_of(&out)
+    };
+    let err = dry(&[]);
+    assert!(
+        err.contains("0.52 USD, 260 pages in batch jobs at 50 %"),
+        "{err}"
+    );
+    let err = dry(&["--batch-api", "off"]);
+    assert!(
+        err.contains("1.04 USD (") && !err.contains("batch jobs at"),
+        "{err}"
+    );
+    assert!(fake.requests().is_empty(), "sent {:?}", fake.requests());
+}
+
+#[test]
+fn no_wait_then_status_and_fetch_by_the_job_id() {
+    // Queued for the 5 first polls: `status` asks once per document.
+    let fake = FakeMistral::start_with(MistralConfig {
+        batch_polls: 5,
+        ..MistralConfig::default()
+    });
+    let env = Env::new();
+    let docs = pdfs(&env.work.path().join("in"), 3);
+    let out = cmd(&env, &fake)
+        .args([
+            "-p",
+            "mistral",
+            "--json",
+            "batch",
+            "--batch-api",
+            "on",
+            "--no-wait",
+            "-o",
+        ])
+        .arg(env.out())
+        .args(&docs)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let job = fake.jobs()[0].id.clone();
+    assert!(json_lines(&out).iter().all(|l| l["batch_id"] == *job));
+
+    // `status` by the job ID, from the record: the job's state, nothing written.
+    let out = cmd(&env, &fake)
+        .args(["--json", "status", &job])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 3);
+    assert!(lines.iter().all(|l| l["state"] == "pending"), "{lines:?}");
+
+    let out = cmd(&env, &fake).args(["fetch", &job]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    for i in 0..3 {
+        assert!(env.out().join(format!("doc{i:02}/full.md")).is_file());
+    }
+    assert_eq!(fake.find("POST", "/v1/batch/jobs").len(), 1);
+    assert_eq!(fake.files_left(), 0);
+    assert!(fake.violations().is_empty(), "{:#?}", fake.violations());
+}
