@@ -550,3 +550,51 @@ fn no_wait_then_status_and_fetch_by_the_job_id() {
     assert_eq!(fake.files_left(), 0);
     assert!(fake.violations().is_empty(), "{:#?}", fake.violations());
 }
+
+#[test]
+fn a_lost_job_creation_deletes_the_upload_and_the_rerun_sends_one_job() {
+    use crate::support::faults::Faults;
+    let faults = Faults::new(7, 0, |rq| {
+        rq.method == "POST" && rq.path_only() == "/v1/batch/jobs"
+    })
+    .losing_creations(1);
+    let fake = FakeMistral::start_with(MistralConfig {
+        faults: Some(std::sync::Arc::new(faults)),
+        ..MistralConfig::default()
+    });
+    let env = Env::new();
+    let docs = pdfs(&env.work.path().join("in"), 3);
+    let run = || {
+        cmd(&env, &fake)
+            .args(["-p", "mistral", "batch", "--batch-api", "on", "-o"])
+            .arg(env.out())
+            .args(&docs)
+            .output()
+            .unwrap()
+    };
+    let out = run();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(err.contains("was lost"), "{err}");
+    // Not sent again in that run, and its input is gone at once.
+    assert_eq!(fake.find("POST", "/v1/batch/jobs").len(), 1);
+    assert_eq!(
+        fake.files_left(),
+        0,
+        "the upload of a lost creation was left"
+    );
+
+    let out = run();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("cut off while submitting"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert_eq!(fake.find("POST", "/v1/batch/jobs").len(), 2);
+    for i in 0..3 {
+        assert!(env.out().join(format!("doc{i:02}/full.md")).is_file());
+    }
+    assert_eq!(fake.files_left(), 0);
+    assert!(fake.violations().is_empty(), "{:#?}", fake.violations());
+}
