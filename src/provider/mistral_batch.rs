@@ -303,14 +303,27 @@ pub fn status(m: &Mistral, id: &str) -> Result<Vec<BatchItem>> {
     }
     job.delete_inputs(m, id)?;
     let mut lines = HashMap::new();
+    let mut gone = Vec::new();
     for file in job.output_file.iter().chain(&job.error_file) {
-        read_results(m, id, file, &mut lines)?;
+        if !read_results(m, id, file, &mut lines)? {
+            gone.push(file.as_str());
+        }
     }
+    // Asking again would not bring a deleted file back: the documents fail,
+    // and --retry-failed sends them again.
+    let reason = if gone.is_empty() {
+        job.reason()
+    } else {
+        format!(
+            "the batch job's result file {} is no longer at Mistral (deleted?)",
+            gone.join(", ")
+        )
+    };
     Ok((0..job.requests)
         .map(|i| {
             let status = lines
                 .remove(&i.to_string())
-                .unwrap_or_else(|| failed(job.reason(), None));
+                .unwrap_or_else(|| failed(reason.clone(), None));
             item(i, status)
         })
         .collect())
@@ -330,13 +343,14 @@ pub fn item_status(m: &Mistral, task: &TaskRef) -> Result<TaskStatus> {
     })
 }
 
-/// Reads a result file line by line into `lines` (custom_id → status).
+/// Reads a result file line by line into `lines` (custom_id → status); false
+/// when the file is not there any more.
 fn read_results(
     m: &Mistral,
     job: &str,
     file: &str,
     lines: &mut HashMap<String, TaskStatus>,
-) -> Result<()> {
+) -> Result<bool> {
     let key = m.key()?;
     let url = format!("{}/v1/files/{file}/content", m.settings.base_url);
     let resp = m.http.send(Retry::Idempotent, |c| {
@@ -345,6 +359,9 @@ fn read_results(
             // Results can be large (page images): the deadline of a big transfer.
             .timeout(m.http.transfer_timeout(MAX_JOB_BYTES * 2))
     })?;
+    if resp.status().as_u16() == 404 {
+        return Ok(false);
+    }
     if !resp.status().is_success() {
         let answer = super::api::read_answer(resp)?;
         return Err(classify(&answer, &format!("results of batch job {job}")).into());
@@ -360,7 +377,7 @@ fn read_results(
             lines.insert(id, status);
         }
     }
-    Ok(())
+    Ok(true)
 }
 
 /// One result line: `{custom_id, response: {status_code, body}, error}`.

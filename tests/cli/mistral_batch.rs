@@ -598,3 +598,37 @@ fn a_lost_job_creation_deletes_the_upload_and_the_rerun_sends_one_job() {
     assert_eq!(fake.files_left(), 0);
     assert!(fake.violations().is_empty(), "{:#?}", fake.violations());
 }
+
+#[test]
+fn a_deleted_output_file_fails_the_documents_instead_of_polling_forever() {
+    let fake = FakeMistral::start_with(MistralConfig {
+        batch_output_deleted: true,
+        ..MistralConfig::default()
+    });
+    let env = Env::new();
+    let docs = pdfs(&env.work.path().join("in"), 2);
+    let out = cmd(&env, &fake)
+        .args([
+            "-p",
+            "mistral",
+            "batch",
+            "--batch-api",
+            "on",
+            "--timeout",
+            "60s",
+            "-o",
+        ])
+        .arg(env.out())
+        .args(&docs)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert_eq!(
+        err.matches("is no longer at Mistral (deleted?) (task")
+            .count(),
+        2,
+        "{err}"
+    );
+    assert_eq!(fake.find("GET", "/v1/files/").len(), 1, "asked once");
+}

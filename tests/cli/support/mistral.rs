@@ -46,6 +46,8 @@ pub struct MistralConfig {
     pub batch_fail: Vec<String>,
     /// The job ends in this state instead of SUCCESS (e.g. TIMEOUT_EXCEEDED).
     pub batch_ends: Option<&'static str>,
+    /// A finished job's output file is already deleted (by someone else).
+    pub batch_output_deleted: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -805,6 +807,13 @@ impl Core {
         };
         job.output_file = store(output, "batch_result");
         job.error_file = store(errors, "batch_error");
+        if cfg.batch_output_deleted {
+            for id in job.output_file.iter() {
+                if let Some(f) = st.files.get_mut(id) {
+                    f.deleted = true;
+                }
+            }
+        }
         let answer = job_out(&job);
         st.jobs.insert(job.id.clone(), job);
         answer
