@@ -83,6 +83,10 @@ pub struct ExtractOptions {
     /// record key: a rerun with another value re-attaches instead of paying again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_api: Option<BatchApi>,
+    /// The run is `batch`: a provider may answer through batch jobs that take
+    /// minutes to start (Mistral); `ocr` and `parse` get direct answers.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub batch_command: bool,
 }
 
 /// `--batch-api`: send many documents as one provider batch job (cheaper, slower
@@ -156,6 +160,7 @@ impl Default for ExtractOptions {
             full_result: false,
             no_images: false,
             batch_api: None,
+            batch_command: false,
         }
     }
 }

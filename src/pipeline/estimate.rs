@@ -56,7 +56,10 @@ fn quote(
     args: &ExtractArgs,
 ) -> Result<(Quote, Plan)> {
     let provider = provider::build(entry, &ctx.config, &ctx.http)?;
-    let opts = super::options_from(ctx, args, super::Command::Parse)?;
+    let mut opts = super::options_from(ctx, args, super::Command::Parse)?;
+    // Quoted as `batch` would run them: many documents are what it is for,
+    // and it alone may use a provider's cheaper batch jobs.
+    opts.batch_command = true;
     let base_url = ctx
         .config
         .base_url(entry.info.name, entry.info.default_base_url)?;

@@ -104,6 +104,7 @@ pub fn options_from(
         full_result: command != Command::Ocr,
         no_images: args.no_images,
         batch_api: args.batch_api.as_deref().and_then(BatchApi::parse),
+        batch_command: command == Command::Batch,
     })
 }
 

@@ -343,10 +343,13 @@ impl Provider for Mistral {
         }
     }
 
-    /// One group for every document a job can carry, unless `--batch-api off`.
+    /// One group for every document a job can carry, in `batch` runs unless
+    /// `--batch-api off` (`ocr` and `parse` answer at once).
     fn batch_group(&self, doc: &Document, opts: &ExtractOptions) -> Option<String> {
-        (opts.batch_api != Some(BatchApi::Off) && mistral_batch::batchable(doc))
-            .then(|| "ocr".to_string())
+        (opts.batch_command
+            && opts.batch_api != Some(BatchApi::Off)
+            && mistral_batch::batchable(doc))
+        .then(|| "ocr".to_string())
     }
 
     fn batch_min(&self, opts: &ExtractOptions) -> usize {

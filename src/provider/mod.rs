@@ -754,7 +754,11 @@ mod tests {
     fn batch_capability_matches_the_batch_calls() {
         let http = Http::new(crate::http::HttpOptions::default()).unwrap();
         let doc = crate::input::resolve("https://example.com/report.pdf", None).unwrap();
-        let opts = ExtractOptions::default();
+        // As `batch` runs (Mistral's jobs are for `batch` only).
+        let opts = ExtractOptions {
+            batch_command: true,
+            ..ExtractOptions::default()
+        };
         for entry in REGISTRY {
             let info = entry.info;
             let settings = ProviderSettings::bare(info.name, info.default_base_url);

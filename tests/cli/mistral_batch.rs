@@ -133,16 +133,26 @@ fn fifty_documents_go_as_one_job_and_each_result_is_written() {
     );
     assert!(total <= 20, "{total} requests");
 
-    // The same command again: everything is there, nothing is asked.
+    // Again, with direct calls: `--batch-api` is not part of the record key,
+    // so everything is found done and nothing is asked.
     let before = fake.requests().len();
     let out = cmd(&env, &fake)
-        .args(["-p", "mistral", "--json", "batch", "-o"])
+        .args([
+            "-p",
+            "mistral",
+            "--json",
+            "batch",
+            "--batch-api",
+            "off",
+            "-o",
+        ])
         .arg(env.out())
         .args(&docs)
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr_of(&out));
     assert_eq!(fake.requests().len(), before);
+    assert!(json_lines(&out).iter().all(|l| l["skipped"] == true));
 }
 
 #[cfg(unix)]
@@ -357,7 +367,7 @@ fn a_workspace_without_batch_billing_gets_a_clear_error_and_no_fallback() {
 }
 
 #[test]
-fn under_the_threshold_or_off_documents_go_as_direct_calls() {
+fn under_the_threshold_or_with_parse_documents_go_as_direct_calls() {
     let fake = FakeMistral::start();
     let env = Env::new();
     let docs = pdfs(&env.work.path().join("in"), 19);
@@ -375,6 +385,18 @@ fn under_the_threshold_or_off_documents_go_as_direct_calls() {
         0,
         "small files go inline"
     );
+
+    // `parse` answers at once, however many documents: no job.
+    let docs = pdfs(&env.work.path().join("more"), 20);
+    let out = cmd(&env, &fake)
+        .args(["-p", "mistral", "parse", "-o"])
+        .arg(env.out().join("parsed"))
+        .args(&docs)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(fake.find("POST", "/v1/ocr").len(), 39);
+    assert_eq!(fake.find("POST", "/v1/batch/jobs").len(), 0);
 }
 
 #[test]
