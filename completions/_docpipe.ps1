@@ -117,6 +117,7 @@ Register-ArgumentCompleter -Native -CommandName 'docpipe' -ScriptBlock {
             [CompletionResult]::new('--max-pages', '--max-pages', [CompletionResultType]::ParameterName, 'Page budget of the run: documents that would take it over N pages are not submitted (exit 8)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Documents processed (uploaded, downloaded) at once, 1-64; default 4')
             [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'This machine''s share of the inputs, I of N (by content hash: disjoint, and the same whatever the input order)')
+            [CompletionResult]::new('--batch-api', '--batch-api', [CompletionResultType]::ParameterName, 'Batch jobs at half the price: auto (from 20 documents), on, off (direct calls)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Provider (see `docpipe providers`)')
             [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Provider (see `docpipe providers`)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`')

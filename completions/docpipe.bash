@@ -125,7 +125,7 @@ _docpipe() {
             return 0
             ;;
         docpipe__subcmd__batch)
-            opts="-p -o -c -q -v -h -V --from --name --pages --language --ocr --no-formula --no-table --model --format --extra-format --table-format --extract-header --extract-footer --transport --no-wait --fail-fast --retry-failed --dry-run --no-split --max-pages --concurrency --shard --provider --output --config --json --quiet --verbose --timeout --help --version"
+            opts="-p -o -c -q -v -h -V --from --name --pages --language --ocr --no-formula --no-table --model --format --extra-format --table-format --extract-header --extract-footer --transport --no-wait --fail-fast --retry-failed --dry-run --no-split --max-pages --concurrency --shard --batch-api --provider --output --config --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -177,6 +177,10 @@ _docpipe() {
                     ;;
                 --shard)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --batch-api)
+                    COMPREPLY=($(compgen -W "auto on off" -- "${cur}"))
                     return 0
                     ;;
                 --provider)

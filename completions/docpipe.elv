@@ -97,6 +97,7 @@ set edit:completion:arg-completer[docpipe] = {|@words|
             cand --max-pages 'Page budget of the run: documents that would take it over N pages are not submitted (exit 8)'
             cand --concurrency 'Documents processed (uploaded, downloaded) at once, 1-64; default 4'
             cand --shard 'This machine''s share of the inputs, I of N (by content hash: disjoint, and the same whatever the input order)'
+            cand --batch-api 'Batch jobs at half the price: auto (from 20 documents), on, off (direct calls)'
             cand -p 'Provider (see `docpipe providers`)'
             cand --provider 'Provider (see `docpipe providers`)'
             cand -o 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`'

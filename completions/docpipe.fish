@@ -103,6 +103,9 @@ mcp\t''"
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l max-pages -d 'Page budget of the run: documents that would take it over N pages are not submitted (exit 8)' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l concurrency -d 'Documents processed (uploaded, downloaded) at once, 1-64; default 4' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l shard -d 'This machine\'s share of the inputs, I of N (by content hash: disjoint, and the same whatever the input order)' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l batch-api -d 'Batch jobs at half the price: auto (from 20 documents), on, off (direct calls)' -r -f -a "auto\t''
+on\t''
+off\t''"
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -s p -l provider -d 'Provider (see `docpipe providers`)' -r -f -a "mineru\t'MinerU cloud API v4: full parse to markdown, images and JSON (key needed)'
 mineru-flash\t'MinerU flash API: markdown of small documents, no key needed'
 parse4ai\t'parse4ai: MinerU-compatible parsing of documents at URLs (key needed)'

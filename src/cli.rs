@@ -128,6 +128,9 @@ pub struct ExtractArgs {
     /// `ocr` only (OcrArgs)
     #[arg(skip)]
     pub no_images: bool,
+    /// `batch` only (BatchArgs)
+    #[arg(skip)]
+    pub batch_api: Option<String>,
     /// rest (default) or mcp (its MCP endpoint)
     #[arg(long, value_name = "TRANSPORT", value_parser = ["rest", "mcp"], help_heading = MISTRALOCR)]
     pub transport: Option<String>,
@@ -207,6 +210,19 @@ pub struct BatchArgs {
     /// This machine's share of the inputs, I of N (by content hash: disjoint, and the same whatever the input order)
     #[arg(long, value_name = "I/N", value_parser = parse_shard)]
     pub shard: Option<(u64, u64)>,
+    /// Batch jobs at half the price: auto (from 20 documents), on, off (direct calls)
+    #[arg(long, value_name = "WHEN", value_parser = ["auto", "on", "off"], help_heading = MISTRAL)]
+    pub batch_api: Option<String>,
+}
+
+impl BatchArgs {
+    /// The arguments the extraction reads, `--batch-api` included.
+    pub fn to_extract(&self) -> ExtractArgs {
+        ExtractArgs {
+            batch_api: self.batch_api.clone(),
+            ..self.extract.clone()
+        }
+    }
 }
 
 #[derive(Debug, Args, Clone, Default)]

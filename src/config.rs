@@ -107,9 +107,21 @@ const PROVIDER_VALUES: &[(&str, Value, Option<&str>)] = &[
         },
         None,
     ),
+    (
+        "max_batch",
+        Value::Count {
+            min: 1,
+            max: MAX_BATCH,
+        },
+        None,
+    ),
     ("rate_limit", Value::Positive, None),
     ("price_per_1000_pages", Value::Amount, None),
 ];
+
+/// The most documents `max_batch` may put in one provider batch: far above any
+/// provider's documented limit, low enough that one call's list stays small.
+pub const MAX_BATCH: u64 = 100_000;
 
 pub const PROVIDER_KEYS: &[&str] = &[
     "api_key",
@@ -117,6 +129,7 @@ pub const PROVIDER_KEYS: &[&str] = &[
     "model_version",
     "max_file_mb",
     "max_pages",
+    "max_batch",
     "rate_limit",
     "price_per_1000_pages",
 ];
@@ -229,6 +242,8 @@ pub struct ProviderTable {
     /// Overrides of the provider's documented limits (services change them).
     pub max_file_mb: Option<u64>,
     pub max_pages: Option<u32>,
+    /// Documents per provider batch call (providers with a batch API only).
+    pub max_batch: Option<usize>,
     /// Requests per second to the provider's API, at most (its QPS limit).
     pub rate_limit: Option<f64>,
     /// What 1,000 pages cost on the user's plan, for `estimate` and `--dry-run`.

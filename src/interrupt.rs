@@ -82,6 +82,14 @@ impl Cleanup {
     pub fn run(self) {
         // Drop does the work.
     }
+
+    /// Drops the action without running it: what it would undo is now needed
+    /// (e.g. a file a provider job just started reading).
+    pub fn disarm(self) {
+        if let Ok(mut c) = CLEANUPS.lock() {
+            c.remove(&self.0);
+        }
+    }
 }
 
 impl Drop for Cleanup {

@@ -78,6 +78,39 @@ pub struct ExtractOptions {
     /// their alt text (docpipe's own choice: not part of the record key).
     #[serde(default)]
     pub no_images: bool,
+    /// `batch --batch-api`: how Mistral's batch jobs are used (None: not given,
+    /// i.e. `auto`). The result is the same either way, so it is not part of the
+    /// record key: a rerun with another value re-attaches instead of paying again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_api: Option<BatchApi>,
+    /// The run is `batch`: a provider may answer through batch jobs that take
+    /// minutes to start (Mistral); `ocr` and `parse` get direct answers.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub batch_command: bool,
+}
+
+/// `--batch-api`: send many documents as one provider batch job (cheaper, slower
+/// to start) or as direct calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BatchApi {
+    /// A job from the provider's documented number of documents.
+    Auto,
+    /// Always a job, even for one document.
+    On,
+    /// Direct calls at the full price.
+    Off,
+}
+
+impl BatchApi {
+    pub fn parse(text: &str) -> Option<BatchApi> {
+        match text {
+            "auto" => Some(BatchApi::Auto),
+            "on" => Some(BatchApi::On),
+            "off" => Some(BatchApi::Off),
+            _ => None,
+        }
+    }
 }
 
 impl ExtractOptions {
@@ -103,6 +136,7 @@ impl ExtractOptions {
         add(self.extract_footer, "--extract-footer");
         add(self.images, "--images");
         add(self.transport.is_some(), "--transport");
+        add(self.batch_api.is_some(), "--batch-api");
         set
     }
 }
@@ -125,6 +159,8 @@ impl Default for ExtractOptions {
             transport: None,
             full_result: false,
             no_images: false,
+            batch_api: None,
+            batch_command: false,
         }
     }
 }

@@ -12,6 +12,20 @@ pub struct Price {
     pub currency: &'static str,
     /// Where the figure comes from.
     pub source: String,
+    /// The share of the price that pages sent in the provider's batch jobs
+    /// cost (Mistral: half); None when batches cost the same.
+    pub batch_share: Option<f64>,
+}
+
+/// Providers whose batch jobs cost a share of the per-page price, whichever
+/// price is in force: Mistral's batch jobs are 50 % of its per-page price.
+const BATCH_SHARE: &[(&str, f64)] = &[("mistral", 0.5)];
+
+fn batch_share(provider: &str) -> Option<f64> {
+    BATCH_SHARE
+        .iter()
+        .find(|(name, _)| *name == provider)
+        .map(|&(_, share)| share)
 }
 
 /// The defaults compiled in: (provider, price per 1,000 pages, currency, source).
@@ -54,6 +68,7 @@ pub fn of(config: &Config, provider: &str) -> Option<Price> {
                 Some(path) => format!("price_per_1000_pages in {}", path.display()),
                 None => "price_per_1000_pages in the config".to_string(),
             },
+            batch_share: batch_share(provider),
         });
     }
     PUBLISHED
@@ -63,14 +78,23 @@ pub fn of(config: &Config, provider: &str) -> Option<Price> {
             per_1000_pages: per,
             currency,
             source: source.to_string(),
+            batch_share: batch_share(provider),
         })
 }
 
 impl Price {
     /// The cost of `pages` pages, as text: `0.05 USD`.
     pub fn cost(&self, pages: u64) -> String {
-        let amount = self.per_1000_pages * pages as f64 / 1000.0;
-        let amount = format!("{amount:.2}");
+        self.cost_split(pages, 0)
+    }
+
+    pub fn amount(&self, pages: u64) -> f64 {
+        self.amount_split(pages, 0)
+    }
+
+    /// [`Price::cost`] of `pages` pages of which `batched` go in batch jobs.
+    pub fn cost_split(&self, pages: u64, batched: u64) -> String {
+        let amount = format!("{:.2}", self.amount_split(pages, batched));
         if self.currency.is_empty() {
             amount
         } else {
@@ -78,8 +102,10 @@ impl Price {
         }
     }
 
-    pub fn amount(&self, pages: u64) -> f64 {
-        self.per_1000_pages * pages as f64 / 1000.0
+    pub fn amount_split(&self, pages: u64, batched: u64) -> f64 {
+        let batched = batched.min(pages);
+        let share = self.batch_share.unwrap_or(1.0);
+        self.per_1000_pages * ((pages - batched) as f64 + batched as f64 * share) / 1000.0
     }
 }
 
@@ -100,6 +126,12 @@ mod tests {
         assert_eq!(p.per_1000_pages, 1.5);
         assert!(p.source.contains("c.toml"));
         assert_eq!(p.cost(2000), "3.00");
+        // Pages in batch jobs at half the price.
+        assert_eq!(p.cost_split(2000, 1000), "2.25");
+        assert_eq!(
+            of(&config, "mineru").unwrap().cost_split(500, 500),
+            "0.00 USD"
+        );
         assert_eq!(of(&config, "mineru").unwrap().cost(500), "0.00 USD");
         assert_eq!(of(&config, "gptge"), None);
         let bad = Config::from_str(

@@ -857,17 +857,24 @@ impl Engine<'_> {
         // All batch calls first, a quick burst: the provider starts on URLs at
         // once, and the moments in which a stop could catch a call in flight are
         // over before the long uploads begin.
-        let chunk = self.provider.info().limits.max_batch.unwrap_or(200).max(1);
+        // Sizes as the config may override them (`[providers.NAME] max_batch`).
+        let info = self.provider.info();
+        let limits = info.limits_with(&self.ctx.config.table(info.name));
+        let chunk = limits.max_batch.unwrap_or(200).max(1);
+        let max_bytes = self.provider.batch_max_bytes();
         let mut batched = Vec::new();
         for (_, docs) in groups {
-            if docs.len() == 1 {
+            // Too few to be worth a batch (Mistral's jobs start slowly): one by one.
+            if docs.len() < self.provider.batch_min(&self.opts).max(1) {
                 singles.extend(docs);
             } else {
                 batched.push(docs);
             }
         }
         for docs in batched {
-            for part in docs.chunks(chunk) {
+            // Bytes of local files only: a URL is fetched by the provider.
+            let local_bytes = |p: &Planned| p.doc.size.filter(|_| p.doc.path().is_some());
+            for part in batch_chunks(&docs, |p| local_bytes(p).unwrap_or(0), chunk, max_bytes) {
                 if self.is_fatal() {
                     break;
                 }
@@ -911,7 +918,9 @@ impl Engine<'_> {
         // flight leaves documents the rerun can name (see `triage`).
         self.journal.put_many(&recs)?;
         let docs: Vec<&Document> = part.iter().map(|p| &p.doc).collect();
-        let in_flight = self.in_flight();
+        // A batch call creates billable work whatever the provider's mode
+        // (Mistral's jobs, though its direct calls are synchronous).
+        let in_flight = Some(crate::interrupt::submitting());
         let answer = match self.provider.submit_batch(&docs, &self.opts) {
             Ok(a) => a,
             Err(e) => {
@@ -1742,6 +1751,33 @@ impl transfer::Watch for LineWatch {
     }
 }
 
+/// Consecutive runs of `items` with at most `count` items and, when `max_bytes`
+/// is set, at most that many bytes by `size` (an item bigger than that alone
+/// goes in a run of its own).
+fn batch_chunks<T>(
+    items: &[T],
+    size: impl Fn(&T) -> u64,
+    count: usize,
+    max_bytes: Option<u64>,
+) -> Vec<&[T]> {
+    let mut parts = Vec::new();
+    let (mut start, mut bytes) = (0, 0u64);
+    for (i, item) in items.iter().enumerate() {
+        let n = size(item);
+        let full = i - start >= count.max(1)
+            || max_bytes.is_some_and(|m| i > start && bytes.saturating_add(n) > m);
+        if full {
+            parts.push(&items[start..i]);
+            (start, bytes) = (i, 0);
+        }
+        bytes = bytes.saturating_add(n);
+    }
+    if start < items.len() {
+        parts.push(&items[start..]);
+    }
+    parts
+}
+
 /// The error for a task that ended `failed`: the document refused (exit 4) or the
 /// provider failing to extract it (exit 5).
 /// The limits in words: "600 pages and 200.0 MB".
@@ -1771,5 +1807,23 @@ pub fn failure_error(input: &str, task: &TaskRef, fault: Option<Kind>, why: &str
             task.provider, task.id
         ))
         .with_hint("check the document; the same command with --retry-failed submits it again"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::batch_chunks;
+
+    #[test]
+    fn batches_are_cut_by_count_and_by_bytes() {
+        let sizes = [5u64, 5, 5, 5, 5];
+        let lens = |parts: Vec<&[u64]>| parts.iter().map(|p| p.len()).collect::<Vec<_>>();
+        assert_eq!(lens(batch_chunks(&sizes, |s| *s, 2, None)), [2, 2, 1]);
+        assert_eq!(lens(batch_chunks(&sizes, |s| *s, 10, Some(12))), [2, 2, 1]);
+        assert_eq!(lens(batch_chunks(&sizes, |s| *s, 10, Some(25))), [5]);
+        // One item over the cap still goes, alone.
+        let big = [3u64, 40, 3];
+        assert_eq!(lens(batch_chunks(&big, |s| *s, 10, Some(10))), [1, 1, 1]);
+        assert!(batch_chunks(&[] as &[u64], |s| *s, 10, None).is_empty());
     }
 }

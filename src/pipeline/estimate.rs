@@ -7,12 +7,13 @@ use std::io::Write;
 use anyhow::Result;
 use serde_json::json;
 
-use super::plan::{self, Plan, Rules};
+use super::plan::{self, Plan, Planned, Rules};
 use crate::cli::ExtractArgs;
 use crate::context::Ctx;
 use crate::input;
+use crate::options::ExtractOptions;
 use crate::price;
-use crate::provider::{self, Entry};
+use crate::provider::{self, Entry, Provider};
 
 /// One provider's view of the inputs.
 struct Quote {
@@ -21,9 +22,31 @@ struct Quote {
     /// how many of them have a length that cannot be read here.
     documents: usize,
     pages: u64,
+    /// Of those, the pages that would go in provider batch jobs.
+    batched: u64,
     unknown: usize,
     refused: usize,
     price: Option<price::Price>,
+}
+
+/// The known pages of `planned` that a run would send in provider batch calls:
+/// the engine's rule (`Engine::submit_all`): documents of one batch group,
+/// without options of their own, at least `batch_min` of them.
+pub fn batched_pages(provider: &dyn Provider, opts: &ExtractOptions, planned: &[&Planned]) -> u64 {
+    let mut groups: std::collections::BTreeMap<String, (usize, u64)> = Default::default();
+    for p in planned.iter().filter(|p| p.opts.is_none()) {
+        if let Some(g) = provider.batch_group(&p.doc, opts) {
+            let group = groups.entry(g).or_default();
+            group.0 += 1;
+            group.1 += p.pages.unwrap_or(0);
+        }
+    }
+    let min = provider.batch_min(opts).max(1);
+    groups
+        .values()
+        .filter(|(documents, _)| *documents >= min)
+        .map(|(_, pages)| pages)
+        .sum()
 }
 
 fn quote(
@@ -33,7 +56,10 @@ fn quote(
     args: &ExtractArgs,
 ) -> Result<(Quote, Plan)> {
     let provider = provider::build(entry, &ctx.config, &ctx.http)?;
-    let opts = super::options_from(ctx, args, super::Command::Parse)?;
+    let mut opts = super::options_from(ctx, args, super::Command::Parse)?;
+    // Quoted as `batch` would run them: many documents are what it is for,
+    // and it alone may use a provider's cheaper batch jobs.
+    opts.batch_command = true;
     let base_url = ctx
         .config
         .base_url(entry.info.name, entry.info.default_base_url)?;
@@ -56,10 +82,12 @@ fn quote(
     let plan = plan::plan(words, args.name.as_deref(), &rules)?;
     let pages = plan.planned.iter().filter_map(|p| p.pages).sum();
     let unknown = plan.planned.iter().filter(|p| p.pages.is_none()).count();
+    let all: Vec<&Planned> = plan.planned.iter().collect();
     let quote = Quote {
         provider: entry.info.name,
         documents: plan.planned.len(),
         pages,
+        batched: batched_pages(provider.as_ref(), &opts, &all),
         unknown,
         refused: plan.rejected.len(),
         price: price::of(&ctx.config, entry.info.name),
@@ -115,7 +143,7 @@ pub fn estimate(ctx: &Ctx, args: &ExtractArgs) -> Result<i32> {
         }
     }
     for q in &quotes {
-        let cost = q.price.as_ref().map(|p| p.cost(q.pages));
+        let cost = q.price.as_ref().map(|p| p.cost_split(q.pages, q.batched));
         if ctx.global.json {
             writeln!(
                 out,
@@ -125,10 +153,11 @@ pub fn estimate(ctx: &Ctx, args: &ExtractArgs) -> Result<i32> {
                     "documents": q.documents,
                     "refused": q.refused,
                     "pages": q.pages,
+                    "batch_pages": q.batched,
                     "unknown_pages": q.unknown,
                     "price_per_1000_pages": q.price.as_ref().map(|p| p.per_1000_pages),
                     "currency": q.price.as_ref().map(|p| p.currency),
-                    "cost": q.price.as_ref().map(|p| p.amount(q.pages)),
+                    "cost": q.price.as_ref().map(|p| p.amount_split(q.pages, q.batched)),
                     "price_source": q.price.as_ref().map(|p| p.source.clone()),
                 })
             )?;
@@ -146,7 +175,11 @@ pub fn estimate(ctx: &Ctx, args: &ExtractArgs) -> Result<i32> {
                 line.push_str(&format!(" · {} it cannot take", q.refused));
             }
             match (&cost, &q.price) {
-                (Some(c), Some(p)) => line.push_str(&format!(" · {c} ({})", p.source)),
+                (Some(c), Some(p)) => {
+                    line.push_str(&format!(" · {c}"));
+                    line.push_str(&batch_note(p, q.batched));
+                    line.push_str(&format!(" ({})", p.source));
+                }
                 _ => line.push_str(&format!(
                     " · price unknown: set [providers.{}] price_per_1000_pages",
                     q.provider
@@ -158,13 +191,26 @@ pub fn estimate(ctx: &Ctx, args: &ExtractArgs) -> Result<i32> {
     Ok(crate::error::exit::OK)
 }
 
+/// ` with N pages in batch jobs at 50 %`, when some are and that costs less.
+fn batch_note(price: &price::Price, batched: u64) -> String {
+    match price.batch_share {
+        Some(share) if batched > 0 && share < 1.0 => format!(
+            ", {} in batch jobs at {:.0} %",
+            crate::progress::plural(batched, "page"),
+            share * 100.0
+        ),
+        _ => String::new(),
+    }
+}
+
 /// The cost line of a `--dry-run`: `documents` new documents holding
-/// `pages` known pages (and `unknown` of unknown length) at `provider`.
+/// `pages` known pages (`batched` of them in batch jobs; `unknown` documents
+/// of unknown length) at `provider`.
 pub fn cost_line(
     ctx: &Ctx,
     provider: &str,
     documents: usize,
-    pages: u64,
+    (pages, batched): (u64, u64),
     unknown: usize,
 ) -> String {
     let plural = crate::progress::plural;
@@ -178,7 +224,12 @@ pub fn cost_line(
     }
     line.push_str(&format!(") to {provider}"));
     match price::of(&ctx.config, provider) {
-        Some(p) => line.push_str(&format!(": {} ({})", p.cost(pages), p.source)),
+        Some(p) => line.push_str(&format!(
+            ": {}{} ({})",
+            p.cost_split(pages, batched),
+            batch_note(&p, batched),
+            p.source
+        )),
         None => line.push_str(&format!(
             ": price unknown (set [providers.{provider}] price_per_1000_pages)"
         )),

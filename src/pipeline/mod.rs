@@ -21,7 +21,7 @@ use crate::deliver::{self, Layout};
 use crate::error::{self, Error};
 use crate::input;
 use crate::journal::{self, Journal, Sharing};
-use crate::options::{ExtractOptions, Format, PageRanges};
+use crate::options::{BatchApi, ExtractOptions, Format, PageRanges};
 use crate::output::Outputs;
 use crate::provider::{self, Provider};
 
@@ -103,6 +103,8 @@ pub fn options_from(
         transport: args.transport.clone(),
         full_result: command != Command::Ocr,
         no_images: args.no_images,
+        batch_api: args.batch_api.as_deref().and_then(BatchApi::parse),
+        batch_command: command == Command::Batch,
     })
 }
 
@@ -443,6 +445,14 @@ fn run_with(
 fn dry_run(engine: &Engine, works: Vec<Work>) {
     let (mut new, mut pages, mut unknown, mut resumed, mut held) =
         (0usize, 0u64, 0usize, 0usize, 0usize);
+    let fresh: Vec<&plan::Planned> = works
+        .iter()
+        .filter_map(|w| match w {
+            Work::New(p) => Some(p),
+            _ => None,
+        })
+        .collect();
+    let batched = estimate::batched_pages(engine.provider, &engine.opts, &fresh);
     for work in works {
         let (key, line) = match work {
             Work::New(p) => {
@@ -484,7 +494,13 @@ fn dry_run(engine: &Engine, works: Vec<Work>) {
     let skipped = engine.summary().skipped;
     crate::progress::line_above(&format!(
         "docpipe: dry run: {}; {resumed} to follow, {held} to write from a held answer, {skipped} done already",
-        estimate::cost_line(engine.ctx, engine.provider.info().name, new, pages, unknown)
+        estimate::cost_line(
+            engine.ctx,
+            engine.provider.info().name,
+            new,
+            (pages, batched),
+            unknown
+        )
     ));
 }
 

@@ -7,9 +7,8 @@
 //! 0 to always upload). `/v1/ocr` rejects unknown fields, so the request carries
 //! only fields of the spec's `OCRRequest`.
 //!
-//! Not yet here: Mistral's batch API (`/v1/batch/jobs`, JSONL of OCR requests),
-//! which comes with the `batch` command; `limits.max_batch` stays `None` (no batch
-//! API) until then.
+//! `batch` sends many documents as one batch job instead (`mistral_batch.rs`,
+//! `--batch-api`), at half the price.
 
 use anyhow::{Context, Result};
 use base64::Engine;
@@ -19,14 +18,17 @@ use serde_json::{json, Map, Value};
 
 use super::api::{call, read_answer};
 use super::envelope::{text_of, Answer};
+use super::mistral_batch;
 use super::{
-    check_common, check_flags, check_formats, check_pages, check_size, setting, Limits, Mode,
-    PageImage, PageSet, Provider, ProviderInfo, ResultRef, Submitted, TaskRef, TaskStatus, Upload,
+    check_common, check_flags, check_formats, check_pages, check_size, setting, BatchItem,
+    BatchSubmitted, IdKind, Limits, Mode, PageImage, PageSet, Provider, ProviderInfo, ResultRef,
+    Submitted, TaskRef, TaskStatus, Upload,
 };
 use crate::config::{ProviderSettings, Secret};
 use crate::error::{Error, Kind};
 use crate::http::{Http, Retry};
 use crate::input::Document;
+use crate::options::BatchApi;
 use crate::options::ExtractOptions;
 
 pub static INFO: ProviderInfo = ProviderInfo {
@@ -43,7 +45,7 @@ pub static INFO: ProviderInfo = ProviderInfo {
     limits: Limits {
         max_bytes: Some(50 * 1024 * 1024),
         max_pages: Some(1000),
-        max_batch: None,
+        max_batch: Some(mistral_batch::MAX_JOB_DOCS),
     },
 };
 
@@ -61,6 +63,7 @@ const FLAGS: &[&str] = &[
     "--extract-header",
     "--extract-footer",
     "--images",
+    "--batch-api",
 ];
 
 const TOO_BIG: &str =
@@ -71,15 +74,15 @@ pub fn build(settings: ProviderSettings, http: Http) -> Box<dyn Provider> {
 }
 
 pub struct Mistral {
-    settings: ProviderSettings,
-    http: Http,
+    pub(super) settings: ProviderSettings,
+    pub(super) http: Http,
 }
 
-fn is_image(ext: &str) -> bool {
+pub(super) fn is_image(ext: &str) -> bool {
     matches!(ext, "png" | "jpg" | "jpeg" | "webp" | "avif" | "gif")
 }
 
-fn mime_of(ext: &str) -> &'static str {
+pub(super) fn mime_of(ext: &str) -> &'static str {
     match ext {
         "pdf" => "application/pdf",
         "png" => "image/png",
@@ -95,7 +98,7 @@ fn mime_of(ext: &str) -> &'static str {
 
 /// The `document` of an OCR request for a URL (or data URI): images as
 /// `image_url`, everything else as `document_url`.
-fn document_chunk(url: &str, ext: &str, name: Option<&str>) -> Value {
+pub(super) fn document_chunk(url: &str, ext: &str, name: Option<&str>) -> Value {
     if is_image(ext) {
         json!({"type": "image_url", "image_url": url})
     } else {
@@ -108,7 +111,7 @@ fn document_chunk(url: &str, ext: &str, name: Option<&str>) -> Value {
 }
 
 impl Mistral {
-    fn key(&self) -> Result<&Secret, Error> {
+    pub(super) fn key(&self) -> Result<&Secret, Error> {
         INFO.key(&self.settings)
     }
 
@@ -119,7 +122,7 @@ impl Mistral {
             * 1024
     }
 
-    fn json(
+    pub(super) fn json(
         &self,
         method: Method,
         path: &str,
@@ -142,32 +145,49 @@ impl Mistral {
 
     /// Streams the file to `/v1/files` and returns its ID.
     fn upload(&self, doc: &Document, path: &std::path::Path) -> Result<String> {
+        let upload = FileUpload {
+            path,
+            size: doc.size.unwrap_or(0),
+            file_name: &doc.file_name,
+            mime: mime_of(&doc.ext),
+            purpose: "ocr",
+        };
+        self.upload_file(&upload, &doc.input)
+    }
+
+    /// Streams a file to `/v1/files` (multipart, with its length) and returns
+    /// its ID.
+    pub(super) fn upload_file(&self, up: &FileUpload, subject: &str) -> Result<String> {
         let key = self.key()?;
-        let size = doc.size.unwrap_or(0);
         let url = format!("{}/v1/files", self.settings.base_url);
         let resp = self.http.send_with(Retry::Create, |c| {
-            let part = Part::reader_with_length(crate::transfer::LazyFile::new(path), size)
-                .file_name(doc.file_name.clone())
-                .mime_str(mime_of(&doc.ext))?;
-            let form = Form::new().text("purpose", "ocr").part("file", part);
+            let part = Part::reader_with_length(crate::transfer::LazyFile::new(up.path), up.size)
+                .file_name(up.file_name.to_string())
+                .mime_str(up.mime)?;
+            let form = Form::new().text("purpose", up.purpose).part("file", part);
             Ok(c.post(&url)
                 .bearer_auth(key.expose())
                 .header("Accept", "application/json")
-                .timeout(self.http.transfer_timeout(size))
+                .timeout(self.http.transfer_timeout(up.size))
                 .multipart(form))
         })?;
-        let data = expect_ok(read_answer(resp)?, &doc.input)?;
+        let data = expect_ok(read_answer(resp)?, subject)?;
         Answer::str_field(&data, &["id"]).context("mistral answered the upload without a file id")
     }
 
-    fn ocr(&self, doc: &Document, document: Value, opts: &ExtractOptions) -> Result<Value> {
-        let mut body = Map::new();
-        let model = opts
-            .model
+    /// The model in use: `--model`, else the config's `model_version`, else
+    /// Mistral's latest.
+    pub(super) fn model(&self, opts: &ExtractOptions) -> String {
+        opts.model
             .clone()
             .or_else(|| self.settings.table.model_version.clone())
-            .unwrap_or_else(|| DEFAULT_MODEL.to_string());
-        body.insert("model".into(), json!(model));
+            .unwrap_or_else(|| DEFAULT_MODEL.to_string())
+    }
+
+    /// The fields of an OCR request besides `model`: the document and the
+    /// options. A batch job's lines carry exactly these (the job names the model).
+    pub(super) fn ocr_body(&self, document: Value, opts: &ExtractOptions) -> Map<String, Value> {
+        let mut body = Map::new();
         body.insert("document".into(), document);
         if let Some(p) = &opts.pages {
             body.insert("pages".into(), json!(p.to_zero_based()));
@@ -184,6 +204,13 @@ impl Mistral {
         if opts.extract_footer {
             body.insert("extract_footer".into(), json!(true));
         }
+        body
+    }
+
+    fn ocr(&self, doc: &Document, document: Value, opts: &ExtractOptions) -> Result<Value> {
+        let mut body = Map::new();
+        body.insert("model".into(), json!(self.model(opts)));
+        body.extend(self.ocr_body(document, opts));
         // Synchronous: no task is left behind, so it is retried like a read (a
         // retry after a lost answer is billed like the rerun it replaces).
         self.json(
@@ -196,9 +223,19 @@ impl Mistral {
     }
 }
 
+/// A file to send to `/v1/files`.
+pub(super) struct FileUpload<'a> {
+    pub path: &'a std::path::Path,
+    pub size: u64,
+    pub file_name: &'a str,
+    pub mime: &'static str,
+    /// `ocr` for a document, `batch` for a job's requests (the spec's FilePurpose).
+    pub purpose: &'static str,
+}
+
 /// Deletes an uploaded file; a failure is only a warning (the result is fine), but
 /// it says which file is left so the user can delete it.
-fn delete_file(http: &Http, base_url: &str, key: &Secret, id: &str, input: &str) {
+pub(super) fn delete_file(http: &Http, base_url: &str, key: &Secret, id: &str, input: &str) {
     let result = call(
         http,
         base_url,
@@ -300,7 +337,35 @@ impl Provider for Mistral {
     }
 
     fn status(&self, task: &TaskRef) -> Result<TaskStatus> {
-        Err(super::no_tasks(&INFO, &task.id).into())
+        match task.kind {
+            IdKind::Batch => mistral_batch::item_status(self, task),
+            IdKind::Task => Err(super::no_tasks(&INFO, &task.id).into()),
+        }
+    }
+
+    /// One group for every document a job can carry, in `batch` runs unless
+    /// `--batch-api off` (`ocr` and `parse` answer at once).
+    fn batch_group(&self, doc: &Document, opts: &ExtractOptions) -> Option<String> {
+        (opts.batch_command
+            && opts.batch_api != Some(BatchApi::Off)
+            && mistral_batch::batchable(doc))
+        .then(|| "ocr".to_string())
+    }
+
+    fn batch_min(&self, opts: &ExtractOptions) -> usize {
+        mistral_batch::min_documents(opts)
+    }
+
+    fn batch_max_bytes(&self) -> Option<u64> {
+        Some(mistral_batch::MAX_JOB_BYTES)
+    }
+
+    fn submit_batch(&self, docs: &[&Document], opts: &ExtractOptions) -> Result<BatchSubmitted> {
+        mistral_batch::submit(self, docs, opts)
+    }
+
+    fn batch_status(&self, batch_id: &str) -> Result<Vec<BatchItem>> {
+        mistral_batch::status(self, batch_id)
     }
 
     fn lookup(&self, id: &str) -> Result<TaskRef> {
@@ -376,7 +441,7 @@ pub fn decode_data_uri(data: &str) -> Result<Vec<u8>> {
 
 /// The answer's JSON on success; otherwise the typed error for Mistral's shapes:
 /// `{"object":"error","message","type","code"}` and 422 `{"detail":[…]}`.
-fn expect_ok(answer: Answer, subject: &str) -> Result<Value> {
+pub(super) fn expect_ok(answer: Answer, subject: &str) -> Result<Value> {
     if (200..300).contains(&answer.http_status) && !answer.body.is_null() {
         return Ok(answer.body);
     }
@@ -431,6 +496,10 @@ pub fn classify(answer: &Answer, subject: &str) -> Error {
         401 | 403 => Error::auth(format!("mistral rejected the API key: {detail}")).with_hint(
             "check MISTRAL_API_KEY (or providers.mistral.api_key in the config); create a key at console.mistral.ai",
         ),
+        402 => Error::quota(format!(
+            "mistral: {subject}: payment required: {detail}"
+        ))
+        .with_hint("check the billing of your Mistral workspace in the Mistral console"),
         429 => Error::quota(format!(
             "mistral: {subject}: rate limit or quota reached: {detail}"
         ))

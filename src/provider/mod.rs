@@ -9,6 +9,7 @@ pub mod mineru;
 pub mod mineru_dialect;
 pub mod mineru_flash;
 pub mod mistral;
+pub mod mistral_batch;
 pub mod mistralocr;
 pub mod parse4ai;
 #[cfg(test)]
@@ -101,7 +102,8 @@ impl ProviderInfo {
     }
 
     /// The limits in force: the documented ones unless the config overrides them
-    /// (`max_file_mb`, `max_pages`).
+    /// (`max_file_mb`, `max_pages`, and `max_batch` for a provider with a batch
+    /// API: a provider without one keeps `None`).
     pub fn limits_with(&self, table: &ProviderTable) -> Limits {
         Limits {
             max_bytes: table
@@ -109,7 +111,10 @@ impl ProviderInfo {
                 .map(|mb| mb * 1024 * 1024)
                 .or(self.limits.max_bytes),
             max_pages: table.max_pages.or(self.limits.max_pages),
-            max_batch: self.limits.max_batch,
+            max_batch: self
+                .limits
+                .max_batch
+                .map(|documented| table.max_batch.unwrap_or(documented)),
         }
     }
 }
@@ -299,6 +304,17 @@ pub trait Provider: Send + Sync {
     /// Submits documents of one group in one call (at most `limits.max_batch`).
     fn submit_batch(&self, _docs: &[&Document], _opts: &ExtractOptions) -> Result<BatchSubmitted> {
         anyhow::bail!("{} has no batch API", self.info().name)
+    }
+
+    /// The fewest documents of one group sent as a batch; fewer go one by one.
+    /// Two by default; Mistral's `--batch-api` decides its own.
+    fn batch_min(&self, _opts: &ExtractOptions) -> usize {
+        2
+    }
+
+    /// The most bytes of local files one batch call may carry (None: no cap).
+    fn batch_max_bytes(&self) -> Option<u64> {
+        None
     }
 
     /// Every document of a batch, in one request.
@@ -741,7 +757,11 @@ mod tests {
     fn batch_capability_matches_the_batch_calls() {
         let http = Http::new(crate::http::HttpOptions::default()).unwrap();
         let doc = crate::input::resolve("https://example.com/report.pdf", None).unwrap();
-        let opts = ExtractOptions::default();
+        // As `batch` runs (Mistral's jobs are for `batch` only).
+        let opts = ExtractOptions {
+            batch_command: true,
+            ..ExtractOptions::default()
+        };
         for entry in REGISTRY {
             let info = entry.info;
             let settings = ProviderSettings::bare(info.name, info.default_base_url);

@@ -1,4 +1,5 @@
-//! `batch` with the providers that have no batch API: mistral and mistralocr
+//! `batch` through providers one document at a time: mistral (under its batch-job
+//! threshold; `mistral_batch.rs` has the jobs) and mistralocr
 //! (answers at once) and gpt.ge (tasks), `--concurrency` at a time, with the same
 //! record, resume and exactly-once guarantees, and the per-provider rate limit.
 

@@ -267,7 +267,17 @@ fn mistral_sync_ocr_in_a_batch_survives_15_percent_faults() {
         .arg(&config);
     fast(&mut cmd);
     let out = cmd
-        .args(["-p", "mistral", "-q", "batch", "--concurrency", "8", "-o"])
+        .args([
+            "-p",
+            "mistral",
+            "-q",
+            "batch",
+            "--batch-api",
+            "off",
+            "--concurrency",
+            "8",
+            "-o",
+        ])
         .arg(env.out())
         .args(&files)
         .output()
@@ -285,6 +295,58 @@ fn mistral_sync_ocr_in_a_batch_survives_15_percent_faults() {
     let v = fake.violations();
     assert!(v.is_empty(), "{v:#?}");
     assert_eq!(fake.files_left(), 0, "uploads left at Mistral");
+    for i in 0..100 {
+        let md = fs::read_to_string(env.out().join(format!("f{i:03}/full.md"))).unwrap();
+        for page in 1..=3 {
+            assert!(md.contains(&format!("Text of page {page}.")), "{md}");
+        }
+    }
+}
+
+#[test]
+fn mistral_batch_job_survives_15_percent_faults() {
+    use crate::support::mistral::{FakeMistral, MistralConfig, MISTRAL_KEY};
+    // Creating calls: the JSONL upload and the job's creation.
+    let faults = Arc::new(
+        Faults::new(SEED, PERCENT, |rq| {
+            rq.method == "POST" && matches!(rq.path_only(), "/v1/files" | "/v1/batch/jobs")
+        })
+        .with_stalls(STALL)
+        .refusing_creations(REFUSED_CREATIONS),
+    );
+    let fake = FakeMistral::start_with(MistralConfig {
+        faults: Some(faults.clone()),
+        batch_polls: 3,
+        ..MistralConfig::default()
+    });
+    let env = Env::new();
+    let files = pdfs(&env.work.path().join("in"), 100);
+    let started = Instant::now();
+    let mut cmd = env.bare();
+    cmd.env("DOCPIPE_MISTRAL_BASE_URL", fake.base_url())
+        .env("MISTRAL_API_KEY", MISTRAL_KEY)
+        .env("DOCPIPE_POLL_INTERVAL", "20ms")
+        .env("DOCPIPE_POLL_MAX", "50ms");
+    fast(&mut cmd);
+    let out = cmd
+        .args(["-p", "mistral", "-q", "batch", "-o"])
+        .arg(env.out())
+        .args(&files)
+        .output()
+        .unwrap();
+    let wall = started.elapsed();
+    report("mistral batch job", &faults, 100, faults.creations(), wall);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(faults.total_injected() > 0, "{:?}", faults.injected());
+    assert_eq!(
+        faults.creations(),
+        2,
+        "one upload and one job for the 100 documents"
+    );
+    assert_eq!(fake.jobs().len(), 1);
+    let v = fake.violations();
+    assert!(v.is_empty(), "{v:#?}");
+    assert_eq!(fake.files_left(), 0, "the job's input left at Mistral");
     for i in 0..100 {
         let md = fs::read_to_string(env.out().join(format!("f{i:03}/full.md"))).unwrap();
         for page in 1..=3 {

@@ -18,6 +18,7 @@ mod local;
 mod mcp;
 mod mineru;
 mod mistral;
+mod mistral_batch;
 mod mistralocr;
 mod parse4ai;
 mod pipeline;

@@ -5,6 +5,14 @@
 //!
 //! The file store counts what the client left behind: [`FakeMistral::files_left`]
 //! must be 0 after every run, failed or interrupted ones included.
+//!
+//! Batch jobs (`/v1/batch/jobs`, spec `BatchJobIn`/`BatchJobOut`): a JSONL file
+//! uploaded with `purpose=batch` holds `{custom_id, body}` lines; the job goes
+//! QUEUED → RUNNING → SUCCESS over the client's polls, then its output file
+//! (one `{id, custom_id, response: {status_code, body}, error}` line per request
+//! that succeeded) and error file (the failed ones) are readable at
+//! `/v1/files/{id}/content`. Those two files are the service's own, not counted
+//! by `files_left`.
 
 use super::faults::Faults;
 use super::http::{self, lock, Listener, Log, Recorded, Reply, Server};
@@ -30,6 +38,16 @@ pub struct MistralConfig {
     pub ocr_delay: Duration,
     /// Faults injected into the answers.
     pub faults: Option<Arc<Faults>>,
+    /// Job creation answers 402: the workspace has no batch billing.
+    pub batch_402: bool,
+    /// Polls of a job answered QUEUED, then as many RUNNING, before SUCCESS.
+    pub batch_polls: usize,
+    /// `custom_id`s of batch requests that fail (400, the document refused).
+    pub batch_fail: Vec<String>,
+    /// The job ends in this state instead of SUCCESS (e.g. TIMEOUT_EXCEEDED).
+    pub batch_ends: Option<&'static str>,
+    /// A finished job's output file is already deleted (by someone else).
+    pub batch_output_deleted: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -38,6 +56,23 @@ pub struct StoredFile {
     pub purpose: String,
     pub bytes: Vec<u8>,
     pub deleted: bool,
+    /// Written by the service (a job's output or error file), not uploaded.
+    pub by_service: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Job {
+    pub id: String,
+    pub input_files: Vec<String>,
+    pub model: Value,
+    pub metadata: Value,
+    pub polls: usize,
+    pub total: usize,
+    pub status: &'static str,
+    pub output_file: Option<String>,
+    pub error_file: Option<String>,
+    pub succeeded: usize,
+    pub failed: usize,
 }
 
 #[derive(Default)]
@@ -47,6 +82,9 @@ struct State {
     violations: Vec<String>,
     /// OCR answers given (each one billed by the real service).
     answered: usize,
+    /// Batch requests answered with a result (billed at the batch price).
+    batch_answered: usize,
+    jobs: HashMap<String, Job>,
 }
 
 struct Core {
@@ -123,8 +161,18 @@ impl FakeMistral {
         lock(&self.core.state)
             .files
             .values()
-            .filter(|f| !f.deleted)
+            .filter(|f| !f.deleted && !f.by_service)
             .count()
+    }
+
+    /// Batch jobs created.
+    pub fn jobs(&self) -> Vec<Job> {
+        lock(&self.core.state).jobs.values().cloned().collect()
+    }
+
+    /// Batch requests answered with a result.
+    pub fn batch_answered(&self) -> usize {
+        lock(&self.core.state).batch_answered
     }
 
     /// OCR requests answered with a result: what the real service bills.
@@ -189,6 +237,19 @@ impl Core {
         match (rq.method.as_str(), path) {
             ("POST", "/v1/files") => self.upload(rq),
             ("POST", "/v1/ocr") => self.ocr(rq),
+            ("POST", "/v1/batch/jobs") => self.create_job(rq),
+            ("GET", p) if p.starts_with("/v1/batch/jobs/") => {
+                self.poll_job(&p["/v1/batch/jobs/".len()..])
+            }
+            ("GET", p) if p.starts_with("/v1/files/") && p.ends_with("/content") => {
+                let id = &p["/v1/files/".len()..p.len() - "/content".len()];
+                match lock(&self.state).files.get(id) {
+                    Some(f) if !f.deleted => {
+                        Reply::new(200, "application/octet-stream", f.bytes.clone())
+                    }
+                    _ => error(404, "File not found", "not_found", "3310"),
+                }
+            }
             ("GET", p) if p.starts_with("/v1/files/") && p.ends_with("/url") => {
                 let id = &p["/v1/files/".len()..p.len() - "/url".len()];
                 if !rq.query().contains("expiry=") {
@@ -247,8 +308,8 @@ impl Core {
             self.violation("file part without a filename".into());
             return invalid(&["body", "file"], "Expected UploadFile");
         };
-        if purpose.as_deref() != Some("ocr") {
-            self.violation(format!("upload with purpose {purpose:?}, not ocr"));
+        if !matches!(purpose.as_deref(), Some("ocr") | Some("batch")) {
+            self.violation(format!("upload with purpose {purpose:?}, not ocr or batch"));
         }
         for f in &fields {
             if !["purpose", "file", "expiry", "visibility"].contains(&f.name.as_str()) {
@@ -264,14 +325,20 @@ impl Core {
                 purpose: purpose.clone().unwrap_or_default(),
                 bytes: file.data.clone(),
                 deleted: false,
+                by_service: false,
             },
         );
+        let sample_type = if purpose.as_deref() == Some("batch") {
+            "batch_request"
+        } else {
+            "ocr_input"
+        };
         // `sample_type` and `source` carry values the spec's enums lack, as the
         // real service does.
         Reply::json(
             200,
             &json!({"id": id, "object": "file", "bytes": size, "created_at": 1_759_500_189,
-                "filename": filename, "purpose": "ocr", "sample_type": "ocr_input",
+                "filename": filename, "purpose": purpose, "sample_type": sample_type,
                 "source": "upload", "num_lines": null, "mimetype": file.content_type,
                 "signature": ids::hex(16)}),
         )
@@ -380,15 +447,29 @@ impl Core {
         let Some(Value::Object(body)) = rq.json() else {
             return invalid(&["body"], "JSON object required");
         };
+        if !body.get("model").is_some_and(Value::is_string) {
+            self.violation("/v1/ocr without a model".into());
+            return invalid(&["body", "model"], "Field required");
+        }
+        if cfg.rate_limited {
+            return error(429, "Rate limit exceeded", "rate_limited", "1300")
+                .with_header("Retry-After", "0");
+        }
+        let reply = self.ocr_answer(&body, &cfg);
+        if reply.status == 200 {
+            lock(&self.state).answered += 1;
+        }
+        reply
+    }
+
+    /// The answer to one OCR request body, direct or a batch job's line (where
+    /// the job names the model).
+    fn ocr_answer(&self, body: &Map<String, Value>, cfg: &MistralConfig) -> Reply {
         for k in body.keys() {
             if !OCR_FIELDS.contains(&k.as_str()) {
                 self.violation(format!("/v1/ocr got unknown field {k}"));
                 return extra_forbidden(&["body", k], &body[k]);
             }
-        }
-        if !body.get("model").is_some_and(Value::is_string) {
-            self.violation("/v1/ocr without a model".into());
-            return invalid(&["body", "model"], "Field required");
         }
         let (doc_bytes, name) = match self.document(body.get("document").unwrap_or(&Value::Null)) {
             Ok(d) => d,
@@ -440,12 +521,8 @@ impl Core {
             }
             Some(_) => return invalid(&["body", "pages"], "Input should be a list of integers"),
         };
-        if cfg.rate_limited {
-            return error(429, "Rate limit exceeded", "rate_limited", "1300")
-                .with_header("Retry-After", "0");
-        }
-        if let Some((status, body)) = cfg.ocr_fails {
-            return Reply::json(status, &body);
+        if let Some((status, body)) = &cfg.ocr_fails {
+            return Reply::json(*status, body);
         }
         let images = body.get("include_image_base64") == Some(&json!(true));
         let header = body.get("extract_header") == Some(&json!(true));
@@ -474,12 +551,271 @@ impl Core {
                 page
             })
             .collect();
-        lock(&self.state).answered += 1;
         Reply::json(
             200,
             &json!({"pages": page_list, "model": "mistral-ocr-2505-completion",
                 "document_annotation": null,
                 "usage_info": {"pages_processed": pages.len(), "doc_size_bytes": doc_bytes.len()}}),
         )
+    }
+}
+
+const JOB_FIELDS: &[&str] = &[
+    "input_files",
+    "requests",
+    "endpoint",
+    "model",
+    "agent_id",
+    "metadata",
+    "timeout_hours",
+];
+
+fn job_out(job: &Job) -> Value {
+    let done = matches!(job.status, "QUEUED") as usize;
+    let finished = !matches!(job.status, "QUEUED" | "RUNNING");
+    json!({
+        "id": job.id, "object": "batch", "input_files": job.input_files,
+        "metadata": job.metadata, "endpoint": "/v1/ocr", "model": job.model,
+        "agent_id": null, "output_file": job.output_file, "error_file": job.error_file,
+        "errors": if job.status == "TIMEOUT_EXCEEDED" {
+            json!([{"message": "The job did not finish within its timeout", "count": 1}])
+        } else { json!([]) },
+        "outputs": null, "status": job.status, "created_at": 1_759_500_189,
+        // The real service counts the requests once it has read the file.
+        "total_requests": if done == 1 { 0 } else { job.total },
+        "completed_requests": if finished { job.succeeded + job.failed } else { 0 },
+        "succeeded_requests": job.succeeded, "failed_requests": job.failed,
+        "started_at": if done == 1 { Value::Null } else { json!(1_759_500_200) },
+        "completed_at": if finished { json!(1_759_500_300) } else { Value::Null },
+    })
+}
+
+impl Core {
+    fn create_job(&self, rq: &Recorded) -> Reply {
+        let Some(Value::Object(body)) = rq.json() else {
+            return invalid(&["body"], "JSON object required");
+        };
+        for k in body.keys() {
+            if !JOB_FIELDS.contains(&k.as_str()) {
+                self.violation(format!("/v1/batch/jobs got unknown field {k}"));
+                return extra_forbidden(&["body", k], &body[k]);
+            }
+        }
+        if body.get("endpoint") != Some(&json!("/v1/ocr")) {
+            self.violation(format!("batch job on {:?}", body.get("endpoint")));
+            return invalid(&["body", "endpoint"], "Input should be a valid endpoint");
+        }
+        if !body.get("model").is_some_and(Value::is_string) {
+            self.violation("batch job without a model".into());
+        }
+        if let Some(meta) = body.get("metadata").and_then(Value::as_object) {
+            for (k, v) in meta {
+                let ok_value = v.as_str().is_some_and(|s| (1..=512).contains(&s.len()));
+                if !(1..=32).contains(&k.len()) || !ok_value {
+                    self.violation(format!("metadata {k}={v} outside the spec"));
+                    return invalid(&["body", "metadata", k], "Invalid metadata");
+                }
+            }
+        }
+        let files: Vec<String> = body
+            .get("input_files")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut st = lock(&self.state);
+        if st.cfg.batch_402 {
+            return error(
+                402,
+                "Batch API is not enabled for this workspace: please enable billing",
+                "payment_required",
+                "3505",
+            );
+        }
+        let mut total = 0;
+        for id in &files {
+            match st.files.get(id) {
+                Some(f) if !f.deleted && f.purpose == "batch" => {
+                    total += f
+                        .bytes
+                        .split(|b| *b == b'\n')
+                        .filter(|l| !l.is_empty())
+                        .count();
+                }
+                _ => {
+                    st.violations
+                        .push(format!("batch job on a missing or non-batch file {id}"));
+                    return error(404, "File not found", "not_found", "3310");
+                }
+            }
+        }
+        let job = Job {
+            id: ids::uuid(),
+            input_files: files,
+            model: body.get("model").cloned().unwrap_or(Value::Null),
+            metadata: body.get("metadata").cloned().unwrap_or(Value::Null),
+            polls: 0,
+            total,
+            status: "QUEUED",
+            output_file: None,
+            error_file: None,
+            succeeded: 0,
+            failed: 0,
+        };
+        let answer = job_out(&job);
+        st.jobs.insert(job.id.clone(), job);
+        Reply::json(200, &answer)
+    }
+
+    fn poll_job(&self, id: &str) -> Reply {
+        let mut st = lock(&self.state);
+        let polls = st.cfg.batch_polls;
+        let Some(job) = st.jobs.get_mut(id) else {
+            return error(404, "Batch job not found", "not_found", "3404");
+        };
+        job.polls += 1;
+        if matches!(job.status, "QUEUED" | "RUNNING") {
+            job.status = if job.polls <= polls {
+                "QUEUED"
+            } else if job.polls <= 2 * polls {
+                "RUNNING"
+            } else {
+                "FINISHING"
+            };
+        }
+        if job.status != "FINISHING" {
+            return Reply::json(200, &job_out(job));
+        }
+        let job = job.clone();
+        drop(st);
+        let answer = self.run_job(job);
+        Reply::json(200, &answer)
+    }
+
+    /// Runs every request of the job's input files; writes its output and
+    /// error files.
+    fn run_job(&self, mut job: Job) -> Value {
+        let (cfg, inputs) = {
+            let st = lock(&self.state);
+            let inputs: Vec<Option<Vec<u8>>> = job
+                .input_files
+                .iter()
+                .map(|f| {
+                    st.files
+                        .get(f)
+                        .filter(|f| !f.deleted)
+                        .map(|f| f.bytes.clone())
+                })
+                .collect();
+            (st.cfg.clone(), inputs)
+        };
+        let (mut output, mut errors) = (Vec::new(), Vec::new());
+        let mut custom_ids = std::collections::HashSet::new();
+        // A failed or cancelled job answers nothing; one that timed out, the
+        // first half of its requests.
+        let runs = match cfg.batch_ends {
+            Some("FAILED") | Some("CANCELLED") => 0,
+            Some("TIMEOUT_EXCEEDED") => job.total / 2,
+            _ => job.total,
+        };
+        for input in &inputs {
+            let Some(bytes) = input else {
+                self.violation(format!(
+                    "job {} ran after its input file was deleted",
+                    job.id
+                ));
+                continue;
+            };
+            for line in bytes.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+                let Ok(Value::Object(line)) = serde_json::from_slice::<Value>(line) else {
+                    self.violation("a batch input line is not a JSON object".into());
+                    continue;
+                };
+                for k in line.keys() {
+                    if !["custom_id", "body"].contains(&k.as_str()) {
+                        self.violation(format!("batch input line with field {k}"));
+                    }
+                }
+                let custom_id = line.get("custom_id").cloned().unwrap_or(Value::Null);
+                if !custom_ids.insert(custom_id.to_string()) {
+                    self.violation(format!("custom_id {custom_id} used twice in a job"));
+                }
+                if custom_ids.len() > runs {
+                    continue;
+                }
+                let Some(Value::Object(body)) = line.get("body") else {
+                    self.violation("batch input line without a body".into());
+                    continue;
+                };
+                if body.contains_key("model") {
+                    self.violation("batch line names a model (the job does)".into());
+                }
+                let reply = if cfg
+                    .batch_fail
+                    .iter()
+                    .any(|c| Some(c.as_str()) == custom_id.as_str())
+                {
+                    error(
+                        400,
+                        "Invalid document: could not be processed",
+                        "invalid_request_error",
+                        "3000",
+                    )
+                } else {
+                    self.ocr_answer(
+                        body,
+                        &MistralConfig {
+                            ocr_fails: None,
+                            ..cfg.clone()
+                        },
+                    )
+                };
+                let body: Value = serde_json::from_slice(&reply.body).unwrap_or(Value::Null);
+                let line = json!({"id": format!("batchreq-{}", ids::hex(8)), "custom_id": custom_id,
+                    "response": {"status_code": reply.status, "body": body}, "error": null});
+                if reply.status == 200 {
+                    output.push(line.to_string());
+                } else {
+                    errors.push(line.to_string());
+                }
+            }
+        }
+        job.status = cfg.batch_ends.unwrap_or("SUCCESS");
+        job.succeeded = output.len();
+        job.failed = errors.len();
+        let mut st = lock(&self.state);
+        st.batch_answered += output.len();
+        let mut store = |lines: Vec<String>, kind: &str| -> Option<String> {
+            if lines.is_empty() {
+                return None;
+            }
+            let id = ids::uuid();
+            st.files.insert(
+                id.clone(),
+                StoredFile {
+                    filename: format!("{}.jsonl", job.id),
+                    purpose: kind.to_string(),
+                    bytes: (lines.join("\n") + "\n").into_bytes(),
+                    deleted: false,
+                    by_service: true,
+                },
+            );
+            Some(id)
+        };
+        job.output_file = store(output, "batch_result");
+        job.error_file = store(errors, "batch_error");
+        if cfg.batch_output_deleted {
+            for id in job.output_file.iter() {
+                if let Some(f) = st.files.get_mut(id) {
+                    f.deleted = true;
+                }
+            }
+        }
+        let answer = job_out(&job);
+        st.jobs.insert(job.id.clone(), job);
+        answer
     }
 }
