@@ -661,7 +661,10 @@ impl Engine<'_> {
         for part in &parts {
             let pages = u64::from(part.last - part.first + 1);
             let (state, progress) = seen.get(&part.key).copied().unwrap_or_else(|| {
-                let state = self.journal.get(&part.key).map_or(State::Submitted, |r| r.state);
+                let state = self
+                    .journal
+                    .get(&part.key)
+                    .map_or(State::Submitted, |r| r.state);
                 (state, None)
             });
             if rank(state) < rank(least) {
