@@ -604,18 +604,7 @@ impl Engine<'_> {
             }
         }
         // The document's own record: which parts make it.
-        let mut rec = previous.unwrap_or_else(|| {
-            DocRecord::new(
-                &p.key,
-                &p.doc.input,
-                &p.doc.name,
-                &p.doc.sha256,
-                self.provider.info().name,
-            )
-        });
-        rec.base_url = self.base_url.clone();
-        rec.command = Some(self.command.to_string());
-        rec.options = Some(self.opts.clone());
+        let mut rec = previous.unwrap_or_else(|| self.fresh_record(&p.key, &p.doc, &self.opts));
         rec.name = p.doc.name.clone();
         rec.pages = Some(u64::from(ranges.last().map_or(0, |r| r.1)));
         rec.parts = Some(refs);
@@ -895,19 +884,26 @@ impl Engine<'_> {
         (self.provider.info().mode == provider::Mode::Async).then(crate::interrupt::submitting)
     }
 
-    /// The record of a document about to be submitted, marked as being sent.
-    fn new_record(&self, p: &Planned) -> DocRecord {
-        let previous = self.journal.get(&p.key);
+    /// A new record of a document of this run: who it is, where it goes, and
+    /// the command and options that deliver it.
+    fn fresh_record(&self, key: &str, doc: &Document, opts: &ExtractOptions) -> DocRecord {
         let mut rec = DocRecord::new(
-            &p.key,
-            &p.doc.input,
-            &p.doc.name,
-            &p.doc.sha256,
+            key,
+            &doc.input,
+            &doc.name,
+            &doc.sha256,
             self.provider.info().name,
         );
         rec.base_url = self.base_url.clone();
         rec.command = Some(self.command.to_string());
-        rec.options = Some(p.opts.clone().unwrap_or_else(|| self.opts.clone()));
+        rec.options = Some(opts.clone());
+        rec
+    }
+
+    /// The record of a document about to be submitted, marked as being sent.
+    fn new_record(&self, p: &Planned) -> DocRecord {
+        let previous = self.journal.get(&p.key);
+        let mut rec = self.fresh_record(&p.key, &p.doc, p.opts.as_ref().unwrap_or(&self.opts));
         rec.submissions = previous.map_or(0, |r| r.submissions) + 1;
         rec.sending = Some(record::now());
         rec.submitted_at = rec.sending;
