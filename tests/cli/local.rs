@@ -34,6 +34,9 @@ fn ocr_of_a_born_digital_pdf_needs_no_network_and_no_key() {
         &md[..md.len().min(2000)]
     );
     assert!(md.split_whitespace().count() > 5000);
+    // Section titles set in the body size are headings; the running header is not text.
+    assert!(md.contains("\n## 1. Introduction\n"), "{md}");
+    assert!(!md.contains("Lane et al. / Journal of Hydrology"), "{md}");
 }
 
 #[test]
@@ -54,6 +57,16 @@ fn json_answer_has_each_page_and_blocks_with_page_numbers() {
         blocks.iter().map(|b| b["page"].as_u64().unwrap()).collect();
     assert_eq!(pages.len(), 13, "blocks from every page");
     assert!(blocks.iter().any(|b| b["type"] == "heading"));
+    // The running header left the markdown but not the answer.
+    assert!(
+        blocks.iter().any(|b| b["type"] == "header"
+            && b["page"] == 3
+            && b["text"]
+                .as_str()
+                .unwrap()
+                .contains("Lane et al. / Journal of Hydrology")),
+        "{blocks:?}"
+    );
 }
 
 #[test]
