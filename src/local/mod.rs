@@ -43,6 +43,9 @@ pub struct Extracted {
     /// Running headers and footers taken out of the markdown (PDF), by index
     /// into `pages`: kept as `header`/`footer` blocks in the JSON.
     pub furniture: Vec<(usize, pdf_hints::Furniture)>,
+    /// A file holding the whole markdown instead of `pages` (a large CSV's
+    /// table, see `csv::SPOOL_FROM`): the caller owns it and removes it.
+    pub spool: Option<std::path::PathBuf>,
 }
 
 /// Whether a document holds its text, so `auto` can route it before any upload.

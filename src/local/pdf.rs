@@ -93,6 +93,7 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
         images: Vec::new(),
         ocr_pages,
         furniture,
+        spool: None,
     })
 }
 

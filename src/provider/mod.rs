@@ -265,6 +265,13 @@ pub enum ResultRef {
     /// Markdown pages with their images and the provider's whole JSON answer, from
     /// a synchronous answer (Mistral OCR).
     Pages(Box<PageSet>),
+    /// Markdown already written to a file on this machine, too big to hold in
+    /// memory (`local`'s table of a large spreadsheet), with the answer's JSON:
+    /// copied into place at delivery, then removed.
+    Spooled {
+        path: std::path::PathBuf,
+        answer: serde_json::Value,
+    },
 }
 
 pub use crate::pages::{PageImage, PageSet};

@@ -301,3 +301,51 @@ fn an_image_without_tesseract_exits_4_and_with_it_gives_its_text() {
         );
     }
 }
+
+/// A CSV past the size kept in memory (8 MiB) is written to a temporary file
+/// and copied into place: the same table to stdout, `ocr -o` and `parse -o`,
+/// no blocks copying it in the JSON, and nothing left in the temporary folder.
+#[test]
+fn a_large_csv_is_spooled_through_a_temporary_file() {
+    let env = Env::new();
+    let mut csv = String::from("word,number,note\n");
+    let mut row = 0u64;
+    while csv.len() < 9 << 20 {
+        csv.push_str(&format!("w{row},{row},\"a, b|c\"\n"));
+        row += 1;
+    }
+    let doc = file(&env, "big.csv", csv.as_bytes());
+    let tmp = env.work.path().join("tmp");
+    fs::create_dir(&tmp).unwrap();
+    let run = |args: &[&str]| {
+        let out = local(&env)
+            .env("TMPDIR", &tmp)
+            .args(args)
+            .arg(&doc)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr_of(&out));
+        assert!(tree(&tmp).is_empty(), "left behind: {:?}", tree(&tmp));
+        out
+    };
+    let printed = stdout_of(&run(&["ocr"]));
+    assert!(printed
+        .starts_with("| word | number | note |\n| --- | --- | --- |\n| w0 | 0 | a, b\\|c |\n"));
+    let last = row - 1;
+    assert!(printed
+        .trim_end()
+        .ends_with(&format!("| w{last} | {last} | a, b\\|c |")));
+    let files = env.out();
+    run(&["ocr", "-o", files.to_str().unwrap()]);
+    let written = fs::read_to_string(files.join("big.md")).unwrap();
+    assert_eq!(written.trim_end(), printed.trim_end());
+    let folders = env.work.path().join("parsed");
+    run(&["parse", "-o", folders.to_str().unwrap()]);
+    let full = fs::read_to_string(folders.join("big/full.md")).unwrap();
+    assert_eq!(full.trim_end(), printed.trim_end());
+    let answer: Value =
+        serde_json::from_str(&fs::read_to_string(folders.join("big/response.json")).unwrap())
+            .unwrap();
+    assert_eq!(answer["page_count"], 1);
+    assert!(answer.get("blocks").is_none(), "{answer}");
+}
