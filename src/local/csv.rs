@@ -26,6 +26,15 @@ pub fn extract(path: &Path, input: &str) -> Result<Extracted, Error> {
             ..Extracted::default()
         });
     }
+    spool(input, |out| write_table(path, input, out))
+}
+
+/// What `write` writes, in a temporary file (removed on interrupt) that the
+/// caller hands over as [`Extracted::spool`].
+pub fn spool(
+    input: &str,
+    write: impl FnOnce(&mut dyn Write) -> Result<(), Error>,
+) -> Result<Extracted, Error> {
     let write_error = |e: std::io::Error| {
         Error::input(
             input,
@@ -40,7 +49,7 @@ pub fn extract(path: &Path, input: &str) -> Result<Extracted, Error> {
         .map_err(write_error)?;
     crate::interrupt::remove_on_interrupt(tmp.path());
     let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp);
-    write_table(path, input, &mut w)?;
+    write(&mut w)?;
     let tmp = w.into_inner().map_err(|e| write_error(e.into_error()))?;
     let (_, spool) = tmp.keep().map_err(|e| write_error(e.error))?;
     Ok(Extracted {
@@ -50,7 +59,7 @@ pub fn extract(path: &Path, input: &str) -> Result<Extracted, Error> {
 }
 
 /// The file's table, row by row, into `out`.
-fn write_table(path: &Path, input: &str, out: &mut impl Write) -> Result<(), Error> {
+fn write_table(path: &Path, input: &str, out: &mut dyn Write) -> Result<(), Error> {
     let write_error = |e: std::io::Error| {
         Error::input(input, format!("cannot write its table: {e}"))
             .with_hint("check the free space of the temporary folder (TMPDIR)")

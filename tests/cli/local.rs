@@ -349,3 +349,63 @@ fn a_large_csv_is_spooled_through_a_temporary_file() {
     assert_eq!(answer["page_count"], 1);
     assert!(answer.get("blocks").is_none(), "{answer}");
 }
+
+/// A workbook past the size read whole (8 MiB) is streamed sheet by sheet into
+/// a temporary file: every row arrives, the sheet's name heads its table, and
+/// nothing is left in the temporary folder.
+#[test]
+fn a_large_xlsx_is_streamed_not_refused() {
+    let env = Env::new();
+    let path = env.work.path().join("big.xlsx");
+    let ns = r#"xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships""#;
+    let mut w = zip::ZipWriter::new(fs::File::create(&path).unwrap());
+    // Stored, not deflated: the file itself must pass the 8 MiB mark.
+    let opts =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let mut put = |name: &str, text: &str| {
+        w.start_file(name, opts).unwrap();
+        std::io::Write::write_all(&mut w, text.as_bytes()).unwrap();
+    };
+    put(
+        "xl/workbook.xml",
+        &format!(
+            r#"<workbook {ns}><sheets><sheet name="Big" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+        ),
+    );
+    put(
+        "xl/_rels/workbook.xml.rels",
+        r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+    );
+    let mut sheet = format!(
+        r#"<worksheet {ns}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>word</t></is></c><c r="B1" t="inlineStr"><is><t>number</t></is></c></row>"#
+    );
+    let mut rows = 0u64;
+    while sheet.len() < 9 << 20 {
+        let r = rows + 2;
+        sheet.push_str(&format!(r#"<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>w{rows}</t></is></c><c r="B{r}"><v>{rows}</v></c></row>"#));
+        rows += 1;
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    put("xl/worksheets/sheet1.xml", &sheet);
+    w.finish().unwrap();
+    let tmp = env.work.path().join("tmp");
+    fs::create_dir(&tmp).unwrap();
+    let out = local(&env)
+        .env("TMPDIR", &tmp)
+        .args(["ocr", "-o"])
+        .arg(env.out())
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(tree(&tmp).is_empty(), "left behind: {:?}", tree(&tmp));
+    let md = fs::read_to_string(env.out().join("big.md")).unwrap();
+    assert!(
+        md.starts_with("## Big\n\n| word | number |\n| --- | --- |\n| w0 | 0 |\n"),
+        "{}",
+        &md[..200]
+    );
+    let last = rows - 1;
+    assert!(md.trim_end().ends_with(&format!("| w{last} | {last} |")));
+    assert_eq!(md.lines().count() as u64, rows + 4);
+}
