@@ -329,6 +329,8 @@ fn a_large_csv_is_spooled_through_a_temporary_file() {
         out
     };
     let printed = stdout_of(&run(&["ocr"]));
+    // Printed again by a second run: the record held no copy of the table.
+    assert_eq!(stdout_of(&run(&["ocr"])), printed);
     assert!(printed
         .starts_with("| word | number | note |\n| --- | --- | --- |\n| w0 | 0 | a, b\\|c |\n"));
     let last = row - 1;
