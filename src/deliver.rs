@@ -92,6 +92,15 @@ pub fn deliver(http: &Http, result: &ResultRef, item: &Item, layout: &Layout) ->
                     _ => set.markdown(),
                 },
                 ResultRef::Folder { path } => text_from_folder(path, item.format)?,
+                // Printed text is held whole: only files stay out of memory.
+                ResultRef::Spooled { path, answer } => {
+                    let text = match item.format {
+                        Format::Json => pretty(answer)?,
+                        _ => read_text(path)?,
+                    };
+                    let _ = fs::remove_file(path);
+                    text
+                }
             };
             Ok(Delivered {
                 text: Some(text),
@@ -175,6 +184,19 @@ fn deliver_file(http: &Http, result: &ResultRef, item: &Item, out: &Outputs) -> 
                 }
             };
             out.publish_bytes(text.as_bytes(), &key, item.sha256)?
+        }
+        ResultRef::Spooled { path, answer } => {
+            let published = match item.format {
+                Format::Json => out.publish_bytes(pretty(answer)?.as_bytes(), &key, item.sha256)?,
+                _ => {
+                    let mut tmp = out.temp_file()?;
+                    copy_file(path, tmp.as_file_mut())?;
+                    let (_, staged) = tmp.keep().context("cannot keep the temporary file")?;
+                    out.publish(&staged, &key, item.sha256)?
+                }
+            };
+            let _ = fs::remove_file(path);
+            published
         }
     };
     let markdown_path = (ext == "md" || (item.exact.is_some() && *item.format == Format::Markdown))
@@ -266,6 +288,11 @@ fn deliver_folder(
             fs::write(staging.path().join("response.json"), pretty(&set.answer)?)?;
         }
         ResultRef::Folder { path } => copy_tree(path, staging.path())?,
+        ResultRef::Spooled { path, answer } => {
+            let mut full = fs::File::create(staging.path().join("full.md"))?;
+            copy_file(path, &mut full)?;
+            fs::write(staging.path().join("response.json"), pretty(answer)?)?;
+        }
     }
     let markdown = markdown_in(staging.path())
         .ok()
@@ -278,6 +305,9 @@ fn deliver_folder(
             return Err(e);
         }
     };
+    if let ResultRef::Spooled { path, .. } = result {
+        let _ = fs::remove_file(path);
+    }
     Ok(Delivered {
         markdown_path: markdown.map(|m| path.join(m)),
         output: Some(path),
@@ -299,6 +329,14 @@ fn markdown_in(dir: &Path) -> Result<PathBuf> {
     mds.into_iter()
         .next()
         .context("the result has no markdown file")
+}
+
+/// Streams the file at `from` into `to`, in bounded memory.
+fn copy_file(from: &Path, to: &mut fs::File) -> Result<()> {
+    let mut src =
+        fs::File::open(from).with_context(|| format!("cannot read {}", from.display()))?;
+    std::io::copy(&mut src, to).with_context(|| format!("cannot copy {}", from.display()))?;
+    Ok(())
 }
 
 fn read_text(path: &Path) -> Result<String> {

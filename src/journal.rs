@@ -430,7 +430,13 @@ impl Journal {
     /// The answer held for `key`, if any.
     pub fn held(&self, key: &str) -> Option<ResultRef> {
         let bytes = fs::read(self.held_path(key)).ok()?;
-        serde_json::from_slice(&bytes).ok()
+        let result: ResultRef = serde_json::from_slice(&bytes).ok()?;
+        // A spooled table is removed once delivered (or with the temporary
+        // folder): it is held no longer, and `local` makes it again for free.
+        match &result {
+            ResultRef::Spooled { path, .. } if !path.is_file() => None,
+            _ => Some(result),
+        }
     }
 
     /// Drops a held answer once its result is in place.

@@ -1,15 +1,69 @@
 //! CSV → one markdown table, streamed: records are read and written one at a
-//! time, so memory follows the size of the markdown, not of a parsed table. The
-//! delimiter (`,` `;` tab `|`) is chosen from the first line.
+//! time. A small file's table is kept in memory; from [`SPOOL_FROM`] bytes it
+//! is written to a temporary file that delivery copies into place, so memory
+//! stays bounded whatever the size. The delimiter (`,` `;` tab `|`) is chosen
+//! from the first line.
 
-use std::io::BufRead;
+use std::io::{BufRead, Write};
 use std::path::Path;
 
 use super::render::table_markdown;
 use super::Extracted;
 use crate::error::Error;
 
+/// From this size a CSV's table goes to a temporary file, not to memory.
+pub const SPOOL_FROM: u64 = 8 << 20;
+
 pub fn extract(path: &Path, input: &str) -> Result<Extracted, Error> {
+    let size = std::fs::metadata(path).map_or(0, |m| m.len());
+    if size < SPOOL_FROM {
+        let mut out = Vec::new();
+        write_table(path, input, &mut out)?;
+        let text = String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        return Ok(Extracted {
+            pages: vec![text],
+            ..Extracted::default()
+        });
+    }
+    spool(input, |out| write_table(path, input, out))
+}
+
+/// What `write` writes, in a temporary file (removed on interrupt) that the
+/// caller hands over as [`Extracted::spool`].
+pub fn spool(
+    input: &str,
+    write: impl FnOnce(&mut dyn Write) -> Result<(), Error>,
+) -> Result<Extracted, Error> {
+    let write_error = |e: std::io::Error| {
+        Error::input(
+            input,
+            format!("cannot write its table to a temporary file: {e}"),
+        )
+        .with_hint("check the free space of the temporary folder (TMPDIR)")
+    };
+    let tmp = tempfile::Builder::new()
+        .prefix(".docpipe-table-")
+        .suffix(".md")
+        .tempfile()
+        .map_err(write_error)?;
+    crate::interrupt::remove_on_interrupt(tmp.path());
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp);
+    write(&mut w)?;
+    let tmp = w.into_inner().map_err(|e| write_error(e.into_error()))?;
+    let (_, spool) = tmp.keep().map_err(|e| write_error(e.error))?;
+    Ok(Extracted {
+        spool: Some(spool),
+        ..Extracted::default()
+    })
+}
+
+/// The file's table, row by row, into `out`.
+fn write_table(path: &Path, input: &str, out: &mut dyn Write) -> Result<(), Error> {
+    let write_error = |e: std::io::Error| {
+        Error::input(input, format!("cannot write its table: {e}"))
+            .with_hint("check the free space of the temporary folder (TMPDIR)")
+    };
     let file = std::fs::File::open(path).map_err(|e| {
         Error::input(input, format!("cannot read the file: {e}"))
             .with_hint("check that the file exists and is readable")
@@ -28,7 +82,6 @@ pub fn extract(path: &Path, input: &str) -> Result<Extracted, Error> {
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(reader);
-    let mut out = String::new();
     let mut width = 0usize;
     let mut record = ::csv::ByteRecord::new();
     let mut row = 0u64;
@@ -51,7 +104,8 @@ pub fn extract(path: &Path, input: &str) -> Result<Extracted, Error> {
             .collect();
         if row == 0 {
             width = cells.len().max(1);
-            out.push_str(&table_markdown(&[cells]));
+            out.write_all(table_markdown(&[cells]).as_bytes())
+                .map_err(write_error)?;
         } else {
             cells.resize(width.max(cells.len()), String::new());
             // Extra cells past the header's width are kept, joined into the last.
@@ -60,15 +114,13 @@ pub fn extract(path: &Path, input: &str) -> Result<Extracted, Error> {
                 cells.push(rest);
             }
             let line = table_markdown(&[cells]);
-            out.push('\n');
-            out.push_str(line.lines().next().unwrap_or(""));
+            out.write_all(b"\n").map_err(write_error)?;
+            out.write_all(line.lines().next().unwrap_or("").as_bytes())
+                .map_err(write_error)?;
         }
         row += 1;
     }
-    Ok(Extracted {
-        pages: vec![out],
-        ..Extracted::default()
-    })
+    out.flush().map_err(write_error)
 }
 
 fn sniff_delimiter(line: &str) -> u8 {

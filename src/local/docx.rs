@@ -15,7 +15,7 @@ pub fn extract(path: &Path, input: &str) -> Result<Extracted, Error> {
     Ok(Extracted {
         pages: vec![sections.join("\n\n")],
         images,
-        ocr_pages: Vec::new(),
+        ..Extracted::default()
     })
 }
 

@@ -26,8 +26,8 @@ pub fn extract(path: &Path, input: &str, settings: &Settings) -> Result<Extracte
     })?;
     Ok(Extracted {
         pages: vec![text],
-        images: Vec::new(),
         ocr_pages: vec![1],
+        ..Extracted::default()
     })
 }
 

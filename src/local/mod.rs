@@ -13,6 +13,7 @@ pub mod html;
 pub mod image;
 pub mod ocr;
 pub mod pdf;
+pub mod pdf_hints;
 pub mod pptx;
 pub mod render;
 pub mod text;
@@ -39,6 +40,12 @@ pub struct Extracted {
     pub images: Vec<PageImage>,
     /// 1-based pages whose text came from OCR.
     pub ocr_pages: Vec<u32>,
+    /// Running headers and footers taken out of the markdown (PDF), by index
+    /// into `pages`: kept as `header`/`footer` blocks in the JSON.
+    pub furniture: Vec<(usize, pdf_hints::Furniture)>,
+    /// A file holding the whole markdown instead of `pages` (a large CSV's
+    /// table, see `csv::SPOOL_FROM`): the caller owns it and removes it.
+    pub spool: Option<std::path::PathBuf>,
 }
 
 /// Whether a document holds its text, so `auto` can route it before any upload.
@@ -125,9 +132,19 @@ pub fn answer_json(kind: &str, x: &Extracted) -> Value {
         .map(|(i, md)| json!({"index": i, "markdown": md}))
         .collect();
     let mut blocks = Vec::new();
+    let furniture = |i: usize, top: bool| {
+        x.furniture
+            .iter()
+            .filter(move |(p, f)| *p == i && f.top == top)
+            .map(move |(_, f)| {
+                json!({"type": if top { "header" } else { "footer" }, "text": f.text})
+            })
+    };
     for (i, md) in x.pages.iter().enumerate() {
-        for block in blocks_of(md) {
-            let mut b = block;
+        let page = furniture(i, true)
+            .chain(blocks_of(md))
+            .chain(furniture(i, false));
+        for mut b in page {
             b["page"] = json!(i + 1);
             blocks.push(b);
         }

@@ -24,7 +24,7 @@ pub fn extract(path: &Path, input: &str) -> Result<Extracted, Error> {
     Ok(Extracted {
         pages,
         images,
-        ocr_pages: Vec::new(),
+        ..Extracted::default()
     })
 }
 

@@ -1,16 +1,34 @@
-//! XLSX → a markdown table per sheet, each sheet a section (anydoc's model).
+//! XLSX → a markdown table per sheet, each sheet a section.
 //!
-//! The workbook is read whole, under anydoc's caps (4 million cells a table, a
-//! 2 million node XML part): a bigger sheet is refused with exit 4, not read
-//! into unbounded memory. CSV, which can be streamed, is in `csv.rs`.
+//! Below [`STREAM_FROM`] bytes the workbook is read whole by anydoc (number
+//! formats and dates rendered, merged and hidden cells handled), under its caps.
+//! From that size each sheet's XML is streamed from the zip, row by row, into a
+//! temporary file (see `csv.rs`): memory holds the shared strings and one row,
+//! not the sheet. Streamed cells are shown as stored: a date is its serial
+//! number, a number its stored digits.
 
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Seek, Write};
 use std::path::Path;
 
+use quick_xml::events::Event;
+
+use super::render::table_markdown;
 use super::{check_zip, convert_error, read, render, Extracted};
 use crate::error::Error;
 
+/// From this size a workbook is streamed (the size where a CSV is spooled).
+pub const STREAM_FROM: u64 = super::csv::SPOOL_FROM;
+/// The most text the shared strings may hold in memory.
+const MAX_SHARED_BYTES: usize = 256 << 20;
+/// The longest single XML event (a cell's text) read into memory.
+const MAX_EVENT_BYTES: usize = 16 << 20;
+
 pub fn extract(path: &Path, input: &str) -> Result<Extracted, Error> {
     check_zip(path, input)?;
+    if std::fs::metadata(path).map_or(0, |m| m.len()) >= STREAM_FROM {
+        return super::csv::spool(input, |out| stream(path, input, out));
+    }
     let bytes = read(path, input)?;
     let doc = anydoc::to_document(&bytes[..], anydoc::Format::Excel)
         .map_err(|e| convert_error(input, e))?;
@@ -19,8 +37,318 @@ pub fn extract(path: &Path, input: &str) -> Result<Extracted, Error> {
     Ok(Extracted {
         pages,
         images,
-        ocr_pages: Vec::new(),
+        ..Extracted::default()
     })
+}
+
+fn damaged(input: &str, what: impl std::fmt::Display) -> Error {
+    Error::input(input, format!("not a readable XLSX file ({what})"))
+        .with_hint("open and save it again in its application, or check that the download finished")
+}
+
+/// Every sheet of the workbook at `path`, in workbook order: its name as a
+/// level-2 heading, then its rows as a table whose first row is the header.
+fn stream(path: &Path, input: &str, out: &mut dyn Write) -> Result<(), Error> {
+    let file = std::fs::File::open(path)
+        .map_err(|e| Error::input(input, format!("cannot read the file: {e}")))?;
+    let mut zip = zip::ZipArchive::new(file).map_err(|e| damaged(input, e))?;
+    let sheets = sheets(&mut zip, input)?;
+    let shared = match zip.by_name("xl/sharedStrings.xml") {
+        Ok(entry) => shared_strings(BufReader::new(entry), input)?,
+        Err(_) => Vec::new(),
+    };
+    let write_error = |e: std::io::Error| {
+        Error::input(input, format!("cannot write its table: {e}"))
+            .with_hint("check the free space of the temporary folder (TMPDIR)")
+    };
+    for (i, (name, part)) in sheets.iter().enumerate() {
+        let entry = zip
+            .by_name(part)
+            .map_err(|e| damaged(input, format!("{part}: {e}")))?;
+        if i > 0 {
+            out.write_all(b"\n\n").map_err(write_error)?;
+        }
+        out.write_all(format!("## {}\n\n", name.replace('\n', " ")).as_bytes())
+            .map_err(write_error)?;
+        sheet(BufReader::new(entry), &shared, input, out)?;
+    }
+    out.flush().map_err(write_error)
+}
+
+/// (name, zip path) of each visible sheet, from the workbook and its relationships.
+fn sheets<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    input: &str,
+) -> Result<Vec<(String, String)>, Error> {
+    let mut targets: HashMap<String, String> = HashMap::new();
+    if let Ok(entry) = zip.by_name("xl/_rels/workbook.xml.rels") {
+        each_start(BufReader::new(entry), input, |name, attrs| {
+            if name == b"Relationship" {
+                if let (Some(id), Some(target)) = (attrs.get("Id"), attrs.get("Target")) {
+                    let target = target.trim_start_matches('/');
+                    let path = if target.starts_with("xl/") {
+                        target.to_string()
+                    } else {
+                        format!("xl/{target}")
+                    };
+                    targets.insert(id.clone(), path);
+                }
+            }
+        })?;
+    }
+    let mut sheets = Vec::new();
+    let entry = zip
+        .by_name("xl/workbook.xml")
+        .map_err(|e| damaged(input, format!("xl/workbook.xml: {e}")))?;
+    each_start(BufReader::new(entry), input, |name, attrs| {
+        // Hidden sheets are left out, as anydoc leaves them out.
+        let hidden = attrs.get("state").is_some_and(|s| s != "visible");
+        if name == b"sheet" && !hidden {
+            let id = attrs.get("r:id").or_else(|| attrs.get("id"));
+            if let (Some(sheet), Some(part)) = (attrs.get("name"), id.and_then(|i| targets.get(i)))
+            {
+                sheets.push((sheet.clone(), part.clone()));
+            }
+        }
+    })?;
+    Ok(sheets)
+}
+
+/// Calls `f` with the local name and attributes of every start tag.
+fn each_start(
+    src: impl BufRead,
+    input: &str,
+    mut f: impl FnMut(&[u8], &HashMap<String, String>),
+) -> Result<(), Error> {
+    let mut reader = quick_xml::Reader::from_reader(src);
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e) | Event::Empty(e)) => {
+                let mut attrs = HashMap::new();
+                for a in e.attributes().flatten() {
+                    let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
+                    let value = a
+                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .map(|v| v.into_owned())
+                        .unwrap_or_default();
+                    attrs.insert(key, value);
+                }
+                f(e.local_name().as_ref(), &attrs);
+            }
+            Ok(Event::Eof) => return Ok(()),
+            Ok(_) => {}
+            Err(e) => return Err(damaged(input, e)),
+        }
+        check_event(&buf, input)?;
+        buf.clear();
+    }
+}
+
+fn check_event(buf: &[u8], input: &str) -> Result<(), Error> {
+    if buf.len() > MAX_EVENT_BYTES {
+        return Err(Error::input(
+            input,
+            format!(
+                "over a safety limit while reading it (one XML item over {} MiB)",
+                MAX_EVENT_BYTES >> 20
+            ),
+        )
+        .with_hint("split the workbook, or use a cloud provider (e.g. -p mineru)"));
+    }
+    Ok(())
+}
+
+/// Text and entity events appended to `text`.
+fn push_text(event: &Event, text: &mut String) {
+    match event {
+        Event::Text(t) => text.push_str(&t.decode().unwrap_or_default()),
+        Event::CData(t) => text.push_str(&String::from_utf8_lossy(t)),
+        Event::GeneralRef(r) => match r.resolve_char_ref() {
+            Ok(Some(c)) => text.push(c),
+            _ => text.push_str(match r.decode().unwrap_or_default().as_ref() {
+                "amp" => "&",
+                "lt" => "<",
+                "gt" => ">",
+                "quot" => "\"",
+                "apos" => "'",
+                _ => "",
+            }),
+        },
+        _ => {}
+    }
+}
+
+/// The shared strings table: each `<si>`'s text runs joined (phonetic runs left out).
+fn shared_strings(src: impl BufRead, input: &str) -> Result<Vec<String>, Error> {
+    let mut reader = quick_xml::Reader::from_reader(src);
+    let mut buf = Vec::new();
+    let mut strings = Vec::new();
+    let (mut current, mut in_t, mut in_phonetic, mut total) = (String::new(), false, false, 0usize);
+    loop {
+        let event = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| damaged(input, e))?;
+        match &event {
+            Event::Start(e) => match e.local_name().as_ref() {
+                b"t" => in_t = !in_phonetic,
+                b"rPh" => in_phonetic = true,
+                _ => {}
+            },
+            Event::End(e) => match e.local_name().as_ref() {
+                b"t" => in_t = false,
+                b"rPh" => in_phonetic = false,
+                b"si" => {
+                    total += current.len();
+                    strings.push(std::mem::take(&mut current));
+                }
+                _ => {}
+            },
+            Event::Empty(e) if e.local_name().as_ref() == b"si" => strings.push(String::new()),
+            Event::Eof => break,
+            other if in_t => push_text(other, &mut current),
+            _ => {}
+        }
+        check_event(&buf, input)?;
+        if total > MAX_SHARED_BYTES {
+            return Err(Error::input(
+                input,
+                format!(
+                    "over a safety limit while reading it (shared strings over {} MiB)",
+                    MAX_SHARED_BYTES >> 20
+                ),
+            )
+            .with_hint("split the workbook, or use a cloud provider (e.g. -p mineru)"));
+        }
+        buf.clear();
+    }
+    Ok(strings)
+}
+
+/// 0-based column of a cell reference ("C7" → 2).
+fn column_of(reference: &str) -> Option<usize> {
+    let letters: Vec<u8> = reference
+        .bytes()
+        .take_while(u8::is_ascii_alphabetic)
+        .collect();
+    if letters.is_empty() || letters.len() > 3 {
+        return None;
+    }
+    let n = letters.iter().fold(0usize, |n, c| {
+        n * 26 + (c.to_ascii_uppercase() - b'A') as usize + 1
+    });
+    Some(n - 1)
+}
+
+/// One sheet's rows as a markdown table, written row by row.
+fn sheet(
+    src: impl BufRead,
+    shared: &[String],
+    input: &str,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
+    let write_error = |e: std::io::Error| {
+        Error::input(input, format!("cannot write its table: {e}"))
+            .with_hint("check the free space of the temporary folder (TMPDIR)")
+    };
+    let mut reader = quick_xml::Reader::from_reader(src);
+    let mut buf = Vec::new();
+    let mut row: Vec<String> = Vec::new();
+    let mut rows = 0u64;
+    let mut width = 0usize;
+    // The cell being read: its column, type and text.
+    let mut col = 0usize;
+    let mut kind = String::new();
+    let mut text = String::new();
+    let mut in_value = false;
+    loop {
+        let event = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| damaged(input, e))?;
+        match &event {
+            Event::Start(e) | Event::Empty(e) => {
+                let empty = matches!(event, Event::Empty(_));
+                match e.local_name().as_ref() {
+                    b"row" => row.clear(),
+                    b"c" => {
+                        col = row.len();
+                        kind.clear();
+                        text.clear();
+                        for a in e.attributes().flatten() {
+                            let value = a
+                                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                                .unwrap_or_default();
+                            match a.key.as_ref() {
+                                b"r" => col = column_of(&value).unwrap_or(col),
+                                b"t" => kind.push_str(&value),
+                                _ => {}
+                            }
+                        }
+                        if empty {
+                            put(&mut row, col, String::new());
+                        }
+                    }
+                    b"v" | b"t" if !empty => in_value = true,
+                    _ => {}
+                }
+            }
+            Event::End(e) => match e.local_name().as_ref() {
+                b"v" | b"t" => in_value = false,
+                b"c" => {
+                    let value = match kind.as_str() {
+                        "s" => text
+                            .trim()
+                            .parse::<usize>()
+                            .ok()
+                            .and_then(|i| shared.get(i))
+                            .cloned()
+                            .unwrap_or_default(),
+                        "b" => (if text.trim() == "1" { "TRUE" } else { "FALSE" }).to_string(),
+                        _ => std::mem::take(&mut text),
+                    };
+                    put(&mut row, col, value);
+                }
+                b"row" => {
+                    let mut cells = std::mem::take(&mut row);
+                    if rows == 0 {
+                        width = cells.len().max(1);
+                        cells.resize(width, String::new());
+                        out.write_all(table_markdown(&[cells]).as_bytes())
+                            .map_err(write_error)?;
+                    } else {
+                        cells.resize(width.max(cells.len()), String::new());
+                        // Cells past the header's width are kept, joined into the last.
+                        if cells.len() > width {
+                            let rest = cells.split_off(width - 1).join(" ");
+                            cells.push(rest);
+                        }
+                        let line = table_markdown(&[cells]);
+                        out.write_all(b"\n").map_err(write_error)?;
+                        out.write_all(line.lines().next().unwrap_or("").as_bytes())
+                            .map_err(write_error)?;
+                    }
+                    rows += 1;
+                }
+                _ => {}
+            },
+            Event::Eof => break,
+            other if in_value => push_text(other, &mut text),
+            _ => {}
+        }
+        check_event(&buf, input)?;
+        buf.clear();
+    }
+    Ok(())
+}
+
+/// Sets `row[col]`, filling the columns a sparse row skips.
+fn put(row: &mut Vec<String>, col: usize, value: String) {
+    // A reference far past the row is a damaged file, not a reason to allocate.
+    let col = col.min(row.len() + 16_384);
+    if row.len() <= col {
+        row.resize(col + 1, String::new());
+    }
+    row[col] = value;
 }
 
 #[cfg(test)]
@@ -39,5 +367,82 @@ mod tests {
                 "a sheet without a table:\n{page}"
             );
         }
+    }
+
+    /// A workbook written by hand: two sheets (the second first in the zip),
+    /// shared strings with rich runs and a phonetic run, inline strings,
+    /// numbers, booleans, entities, a sparse row and a row wider than the header.
+    fn workbook(dir: &Path) -> std::path::PathBuf {
+        let path = dir.join("w.xlsx");
+        let mut w = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        let opts = zip::write::SimpleFileOptions::default();
+        let ns = r#"xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships""#;
+        let parts = [
+            ("xl/worksheets/sheet2.xml", format!(r#"<worksheet {ns}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Only</t></is></c></row><row r="2"><c r="A2"><v>2.5</v></c></row></sheetData></worksheet>"#)),
+            ("xl/workbook.xml", format!(r#"<workbook {ns}><sheets><sheet name="First &amp; main" sheetId="1" r:id="rId1"/><sheet name="Second" sheetId="2" r:id="rId2"/></sheets></workbook>"#)),
+            ("xl/_rels/workbook.xml.rels", r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="worksheet" Target="/xl/worksheets/sheet2.xml"/></Relationships>"#.to_string()),
+            ("xl/sharedStrings.xml", format!(r#"<sst {ns}><si><t>Name</t></si><si><r><t>Va</t></r><r><t>lue</t></r><rPh><t>ignored</t></rPh></si><si><t>a|b &lt;c&gt; &#233;</t></si></sst>"#)),
+            ("xl/worksheets/sheet1.xml", format!(r#"<worksheet {ns}><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="inlineStr"><is><t>Flag</t></is></c></row><row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2"><v>42</v></c><c r="C2" t="b"><v>1</v></c></row><row r="3"><c r="C3" t="str"><v>only C</v></c></row><row r="4"><c r="A4"><v>1</v></c><c r="B4"><v>2</v></c><c r="C4"><v>3</v></c><c r="D4"><v>4</v></c></row></sheetData></worksheet>"#)),
+        ];
+        for (name, text) in parts {
+            w.start_file(name, opts).unwrap();
+            std::io::Write::write_all(&mut w, text.as_bytes()).unwrap();
+        }
+        w.finish().unwrap();
+        path
+    }
+
+    #[test]
+    fn a_large_workbook_is_streamed_sheet_by_sheet() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = workbook(dir.path());
+        let mut out = Vec::new();
+        stream(&path, "w.xlsx", &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "## First & main\n\n\
+             | Name | Value | Flag |\n| --- | --- | --- |\n\
+             | a\\|b <c> é | 42 | TRUE |\n\
+             |  |  | only C |\n\
+             | 1 | 2 | 3 4 |\n\n\
+             ## Second\n\n| Only |\n| --- |\n| 2.5 |"
+        );
+    }
+
+    #[test]
+    fn streaming_reads_the_same_sheets_and_words_as_anydoc() {
+        let path = fixture("xlsx_01.xlsx");
+        let whole = extract(&path, "xlsx_01.xlsx").unwrap().pages.join("\n\n");
+        let mut out = Vec::new();
+        stream(&path, "xlsx_01.xlsx", &mut out).unwrap();
+        let streamed = String::from_utf8(out).unwrap();
+        let headings = |s: &str| -> Vec<String> {
+            s.lines()
+                .filter(|l| l.starts_with("## "))
+                .map(str::to_string)
+                .collect()
+        };
+        assert_eq!(headings(&streamed), headings(&whole));
+        let words = |s: &str| -> std::collections::BTreeSet<String> {
+            s.split(|c: char| !c.is_alphabetic())
+                .filter(|w| w.len() > 2)
+                .map(str::to_string)
+                .collect()
+        };
+        assert_eq!(words(&streamed), words(&whole));
+    }
+
+    #[test]
+    fn a_damaged_sheet_is_an_input_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.xlsx");
+        let mut w = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        w.start_file("xl/workbook.xml", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut w, b"<workbook><sheets><sheet name=\"a\" r:id=\"x\"")
+            .unwrap();
+        w.finish().unwrap();
+        let err = stream(&path, "bad.xlsx", &mut Vec::new()).unwrap_err();
+        assert_eq!(err.kind, crate::error::Kind::Input);
     }
 }

@@ -107,6 +107,15 @@ impl Provider for Local {
             pages,
         };
         let extracted = local::extract(path, &doc.ext, &doc.input, &settings)?;
+        if let Some(spool) = extracted.spool.clone() {
+            // Blocks would copy the whole table into memory: the answer has none.
+            let mut answer = local::summary_json(&doc.ext, &extracted);
+            answer["page_count"] = 1.into();
+            return Ok(Submitted::Done(ResultRef::Spooled {
+                path: spool,
+                answer,
+            }));
+        }
         // The blocks repeat the whole text: built only where they are delivered
         // (`parse`, `--format json`), so `ocr` of a 100 MB CSV holds one copy less.
         let answer = if opts.full_result || matches!(opts.format, Format::Json) {

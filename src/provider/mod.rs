@@ -273,6 +273,13 @@ pub enum ResultRef {
     /// A result already on this machine, laid out as `parse` writes it: the
     /// stitched parts of a split document.
     Folder { path: std::path::PathBuf },
+    /// Markdown already written to a file on this machine, too big to hold in
+    /// memory (`local`'s table of a large spreadsheet), with the answer's JSON:
+    /// copied into place at delivery, then removed.
+    Spooled {
+        path: std::path::PathBuf,
+        answer: serde_json::Value,
+    },
 }
 
 pub use crate::pages::{PageImage, PageSet};

@@ -34,6 +34,9 @@ fn ocr_of_a_born_digital_pdf_needs_no_network_and_no_key() {
         &md[..md.len().min(2000)]
     );
     assert!(md.split_whitespace().count() > 5000);
+    // Section titles set in the body size are headings; the running header is not text.
+    assert!(md.contains("\n## 1. Introduction\n"), "{md}");
+    assert!(!md.contains("Lane et al. / Journal of Hydrology"), "{md}");
 }
 
 #[test]
@@ -54,6 +57,16 @@ fn json_answer_has_each_page_and_blocks_with_page_numbers() {
         blocks.iter().map(|b| b["page"].as_u64().unwrap()).collect();
     assert_eq!(pages.len(), 13, "blocks from every page");
     assert!(blocks.iter().any(|b| b["type"] == "heading"));
+    // The running header left the markdown but not the answer.
+    assert!(
+        blocks.iter().any(|b| b["type"] == "header"
+            && b["page"] == 3
+            && b["text"]
+                .as_str()
+                .unwrap()
+                .contains("Lane et al. / Journal of Hydrology")),
+        "{blocks:?}"
+    );
 }
 
 #[test]
@@ -287,4 +300,114 @@ fn an_image_without_tesseract_exits_4_and_with_it_gives_its_text() {
             stdout_of(&out)
         );
     }
+}
+
+/// A CSV past the size kept in memory (8 MiB) is written to a temporary file
+/// and copied into place: the same table to stdout, `ocr -o` and `parse -o`,
+/// no blocks copying it in the JSON, and nothing left in the temporary folder.
+#[test]
+fn a_large_csv_is_spooled_through_a_temporary_file() {
+    let env = Env::new();
+    let mut csv = String::from("word,number,note\n");
+    let mut row = 0u64;
+    while csv.len() < 9 << 20 {
+        csv.push_str(&format!("w{row},{row},\"a, b|c\"\n"));
+        row += 1;
+    }
+    let doc = file(&env, "big.csv", csv.as_bytes());
+    let tmp = env.work.path().join("tmp");
+    fs::create_dir(&tmp).unwrap();
+    let run = |args: &[&str]| {
+        let out = local(&env)
+            .env("TMPDIR", &tmp)
+            .args(args)
+            .arg(&doc)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr_of(&out));
+        assert!(tree(&tmp).is_empty(), "left behind: {:?}", tree(&tmp));
+        out
+    };
+    let printed = stdout_of(&run(&["ocr"]));
+    // Printed again by a second run: the record held no copy of the table.
+    assert_eq!(stdout_of(&run(&["ocr"])), printed);
+    assert!(printed
+        .starts_with("| word | number | note |\n| --- | --- | --- |\n| w0 | 0 | a, b\\|c |\n"));
+    let last = row - 1;
+    assert!(printed
+        .trim_end()
+        .ends_with(&format!("| w{last} | {last} | a, b\\|c |")));
+    let files = env.out();
+    run(&["ocr", "-o", files.to_str().unwrap()]);
+    let written = fs::read_to_string(files.join("big.md")).unwrap();
+    assert_eq!(written.trim_end(), printed.trim_end());
+    let folders = env.work.path().join("parsed");
+    run(&["parse", "-o", folders.to_str().unwrap()]);
+    let full = fs::read_to_string(folders.join("big/full.md")).unwrap();
+    assert_eq!(full.trim_end(), printed.trim_end());
+    let answer: Value =
+        serde_json::from_str(&fs::read_to_string(folders.join("big/response.json")).unwrap())
+            .unwrap();
+    assert_eq!(answer["page_count"], 1);
+    assert!(answer.get("blocks").is_none(), "{answer}");
+}
+
+/// A workbook past the size read whole (8 MiB) is streamed sheet by sheet into
+/// a temporary file: every row arrives, the sheet's name heads its table, and
+/// nothing is left in the temporary folder.
+#[test]
+fn a_large_xlsx_is_streamed_not_refused() {
+    let env = Env::new();
+    let path = env.work.path().join("big.xlsx");
+    let ns = r#"xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships""#;
+    let mut w = zip::ZipWriter::new(fs::File::create(&path).unwrap());
+    // Stored, not deflated: the file itself must pass the 8 MiB mark.
+    let opts =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let mut put = |name: &str, text: &str| {
+        w.start_file(name, opts).unwrap();
+        std::io::Write::write_all(&mut w, text.as_bytes()).unwrap();
+    };
+    put(
+        "xl/workbook.xml",
+        &format!(
+            r#"<workbook {ns}><sheets><sheet name="Big" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+        ),
+    );
+    put(
+        "xl/_rels/workbook.xml.rels",
+        r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+    );
+    let mut sheet = format!(
+        r#"<worksheet {ns}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>word</t></is></c><c r="B1" t="inlineStr"><is><t>number</t></is></c></row>"#
+    );
+    let mut rows = 0u64;
+    while sheet.len() < 9 << 20 {
+        let r = rows + 2;
+        sheet.push_str(&format!(r#"<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>w{rows}</t></is></c><c r="B{r}"><v>{rows}</v></c></row>"#));
+        rows += 1;
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    put("xl/worksheets/sheet1.xml", &sheet);
+    w.finish().unwrap();
+    let tmp = env.work.path().join("tmp");
+    fs::create_dir(&tmp).unwrap();
+    let out = local(&env)
+        .env("TMPDIR", &tmp)
+        .args(["ocr", "-o"])
+        .arg(env.out())
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(tree(&tmp).is_empty(), "left behind: {:?}", tree(&tmp));
+    let md = fs::read_to_string(env.out().join("big.md")).unwrap();
+    assert!(
+        md.starts_with("## Big\n\n| word | number |\n| --- | --- |\n| w0 | 0 |\n"),
+        "{}",
+        &md[..200]
+    );
+    let last = rows - 1;
+    assert!(md.trim_end().ends_with(&format!("| w{last} | {last} |")));
+    assert_eq!(md.lines().count() as u64, rows + 4);
 }
