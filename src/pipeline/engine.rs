@@ -1007,8 +1007,12 @@ impl Engine<'_> {
         rec.sending = None;
         match submitted {
             Submitted::Done(result) => {
-                // Paid for: held before anything else can fail.
-                self.journal.hold(&rec.key, &result)?;
+                // Paid for: held before anything else can fail. An answer made
+                // in this process is not kept: it costs nothing to make again,
+                // and a kept one would outlive the build that made it.
+                if !self.in_process() {
+                    self.journal.hold(&rec.key, &result)?;
+                }
                 rec.state = State::Done;
                 self.journal.put(&rec)?;
                 drop(in_flight);

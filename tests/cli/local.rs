@@ -37,6 +37,16 @@ fn ocr_of_a_born_digital_pdf_needs_no_network_and_no_key() {
     // Section titles set in the body size are headings; the running header is not text.
     assert!(md.contains("\n## 1. Introduction\n"), "{md}");
     assert!(!md.contains("Lane et al. / Journal of Hydrology"), "{md}");
+    // Nothing kept: an answer made here costs nothing to make again, so the
+    // rerun extracts it again (with the build that runs it).
+    let files = tree(env.home.path());
+    assert!(
+        files.iter().any(|f| f.contains("journal")),
+        "the record is in the data folder: {files:?}"
+    );
+    assert!(!files.iter().any(|f| f.contains("held")), "{files:?}");
+    let again = local(&env).arg("ocr").arg(&doc).output().unwrap();
+    assert_eq!(stdout_of(&again), md);
 }
 
 #[test]
