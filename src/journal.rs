@@ -108,6 +108,9 @@ pub struct DocRecord {
     /// record of its own), in page order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parts: Option<Vec<PartRef>>,
+    /// A part's document (its key), for `fetch` by the part's ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
     pub updated_at: u64,
 }
 
@@ -136,6 +139,7 @@ impl DocRecord {
             options: None,
             submitted_at: None,
             parts: None,
+            parent: None,
             updated_at: now(),
         }
     }

@@ -624,6 +624,42 @@ impl Engine<'_> {
         Ok(works)
     }
 
+    /// `fetch` by the ID of a part: the whole document is fetched instead
+    /// (every part followed, then stitched and delivered as one), reported
+    /// for `inputs`.
+    pub fn adopt_parts(&self, parent: &DocRecord, inputs: Vec<(usize, String)>) -> Vec<Work> {
+        self.register(&parent.key, inputs);
+        lock(&self.state.progress)
+            .entry(parent.key.clone())
+            .or_insert_with(|| self.ctx.reporter.doc(&self.label(&parent.name)));
+        let mut works = Vec::new();
+        for part in parent.parts.iter().flatten() {
+            lock(&self.state.parts).insert(
+                part.key.clone(),
+                PartOf {
+                    parent: parent.key.clone(),
+                    first: part.first,
+                    last: part.last,
+                },
+            );
+            let Some(rec) = self.journal.get(&part.key) else {
+                continue;
+            };
+            if rec.state == State::Done && rec.output.as_deref().is_some_and(Path::is_dir) {
+                continue;
+            }
+            if self.journal.held(&rec.key).is_some() {
+                works.push(Work::Held(rec.key.clone()));
+            } else if rec.task().is_some() {
+                works.push(Work::Resume(rec));
+            }
+        }
+        if works.is_empty() {
+            self.stitch_when_whole(&parent.key);
+        }
+        works
+    }
+
     /// A split document's state as one: its least advanced part's, with the
     /// pages of all its parts added up.
     fn parts_status(
@@ -904,6 +940,7 @@ impl Engine<'_> {
     fn new_record(&self, p: &Planned) -> DocRecord {
         let previous = self.journal.get(&p.key);
         let mut rec = self.fresh_record(&p.key, &p.doc, p.opts.as_ref().unwrap_or(&self.opts));
+        rec.parent = self.part_of(&p.key).map(|part| part.parent);
         rec.submissions = previous.map_or(0, |r| r.submissions) + 1;
         rec.sending = Some(record::now());
         rec.submitted_at = rec.sending;

@@ -563,7 +563,22 @@ pub fn fetch(
         state: Shared::default(),
     };
     let mut works = Vec::new();
+    // Parts of a split document are fetched as the whole document.
+    let mut parents: Vec<(journal::DocRecord, Vec<(usize, String)>)> = Vec::new();
     for (i, rec) in records.into_iter().enumerate() {
+        let parent = rec
+            .parent
+            .as_ref()
+            .and_then(|k| engine.journal.get(k))
+            .filter(|p| p.parts.is_some());
+        if let Some(parent) = parent {
+            // One line for the document, however many of its parts the ID names.
+            if !parents.iter().any(|(p, _)| p.key == parent.key) {
+                let input = (first_index + i, parent.input.clone());
+                parents.push((parent, vec![input]));
+            }
+            continue;
+        }
         engine.register(&rec.key, vec![(first_index + i, rec.input.clone())]);
         // The record follows the result: a later `status`/`fetch` finds it here.
         if engine.journal.get(&rec.key).is_none() {
@@ -577,6 +592,9 @@ pub fn fetch(
         } else {
             works.push(Work::Resume(rec));
         }
+    }
+    for (parent, inputs) in parents {
+        works.extend(engine.adopt_parts(&parent, inputs));
     }
     engine.execute(works);
     engine.report_rest();

@@ -222,3 +222,35 @@ fn a_synchronous_provider_answers_each_part_and_the_pages_are_renumbered() {
         );
     }
 }
+
+#[test]
+fn fetch_by_the_batch_id_of_the_parts_delivers_the_whole_document() {
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    let doc = env.work.path().join("big.pdf");
+    fs::write(&doc, make_pdf(1300)).unwrap();
+    let submitted = env
+        .keyed(&fake)
+        .args(["-p", "mineru", "parse", "--no-wait", "-o"])
+        .arg(env.out())
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert!(submitted.status.success(), "{}", stderr_of(&submitted));
+    let id = crate::harness::stdout_of(&submitted).trim().to_string();
+    assert!(!id.is_empty() && !id.contains('\n'), "one batch ID: {id:?}");
+    let fetched = env
+        .keyed(&fake)
+        .args(["-p", "mineru", "--json", "fetch", &id])
+        .output()
+        .unwrap();
+    assert!(fetched.status.success(), "{}", stderr_of(&fetched));
+    let lines = json_lines(&fetched);
+    assert_eq!(lines.len(), 1, "one document: {lines:?}");
+    assert_eq!(lines[0]["state"], "done");
+    let md = fs::read_to_string(env.out().join("big/full.md")).unwrap();
+    let demo = demo_markdown().trim_end();
+    assert_eq!(md.matches(demo.lines().next().unwrap()).count(), 3);
+    assert!(!env.out().join("pages-1-434").exists());
+    assert_eq!(fake.tasks_created(), 3, "nothing submitted again");
+}
