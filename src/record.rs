@@ -121,6 +121,21 @@ impl Store {
         for dir in journals {
             // A folder deleted since is simply gone from the list.
             if let Ok(recs) = journal::read(&dir) {
+                // A part of a split document is shown with the document's output.
+                let outputs: std::collections::HashMap<String, Option<PathBuf>> = recs
+                    .iter()
+                    .filter(|r| r.parts.is_some())
+                    .map(|r| (r.key.clone(), r.output.clone()))
+                    .collect();
+                let recs: Vec<journal::DocRecord> = recs
+                    .into_iter()
+                    .map(|mut r| {
+                        if let Some(output) = r.parent.as_ref().and_then(|p| outputs.get(p)) {
+                            r.output = output.clone();
+                        }
+                        r
+                    })
+                    .collect();
                 all.extend(
                     recs.into_iter()
                         .filter(|r| r.task().is_some())

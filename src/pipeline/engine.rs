@@ -613,10 +613,12 @@ impl Engine<'_> {
             rec.error = None;
         }
         self.journal.put(&rec)?;
-        if let Some(progress) = lock(&self.state.progress).get(&p.key) {
-            progress.step(&format!(
-                "over {}'s limits: sent in {} parts (pages {})",
+        if !works.is_empty() {
+            self.ctx.reporter.note(&format!(
+                "{}: over {}'s limits ({}): sent in {} parts, pages {}; one result when all are in",
+                p.doc.input,
                 self.provider.info().name,
+                describe_limits(&self.limits),
                 ranges.len(),
                 crate::split::describe(&ranges)
             ));
@@ -1429,12 +1431,28 @@ impl Engine<'_> {
             result,
             ResultRef::Zip { .. } | ResultRef::Markdown { .. } | ResultRef::File { .. }
         );
+        let part = self.part_of(key);
+        // A part downloads while others still run: its document's line shows
+        // downloading only for the last one.
+        let last_part = part.as_ref().is_none_or(|p| {
+            self.journal
+                .get(&p.parent)
+                .and_then(|r| r.parts)
+                .is_some_and(|parts| {
+                    parts.iter().all(|r| {
+                        r.key == key
+                            || self
+                                .journal
+                                .get(&r.key)
+                                .is_some_and(|x| x.state == State::Done)
+                    })
+                })
+        });
         let mut meter = transfer::Meter::none();
-        if let Some(p) = self.doc_progress(&rec).filter(|_| fetched) {
+        if let Some(p) = self.doc_progress(&rec).filter(|_| fetched && last_part) {
             p.step("downloading");
             meter = self.meter(&rec, "downloading");
         }
-        let part = self.part_of(key);
         let (layout, exact) = match &part {
             // A part's result waits, whole, beside its document's other parts.
             Some(p) => match self.part_results(&p.parent) {
