@@ -62,6 +62,13 @@ fn a_1300_page_pdf_goes_to_mineru_in_three_parts_and_comes_back_whole() {
     }
     assert_eq!(fake.tasks_created(), 3);
 
+    // Said once, and one document's progress: downloading once, at the end.
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("sent in 3 parts, pages 1-434, 435-867, 868-1300"),
+        "{err}"
+    );
+    assert_eq!(err.matches(": downloading").count(), 1, "{err}");
     // One document on stdout and in the folder.
     let lines = json_lines(&out);
     assert_eq!(lines.len(), 1, "{lines:?}");
