@@ -178,6 +178,20 @@ fn a_stopped_run_sends_only_the_missing_parts_again() {
     let md = fs::read_to_string(env.out().join("long.md")).unwrap();
     let demo = demo_markdown().trim_end();
     assert_eq!(md.matches(demo.lines().next().unwrap()).count(), 3);
+
+    // To stdout (its own record, in the data folder): the stitched text.
+    let printed = env
+        .cmd(&fake)
+        .args(["-p", "mineru-flash", "ocr"])
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert!(printed.status.success(), "{}", stderr_of(&printed));
+    let text = String::from_utf8_lossy(&printed.stdout);
+    assert_eq!(text.matches(demo.lines().next().unwrap()).count(), 3);
+    assert_eq!(text.trim_end(), md.trim_end());
+    let parts = env.data_dir().join("journal/parts");
+    assert!(!parts.exists() || fs::read_dir(&parts).unwrap().next().is_none());
 }
 
 #[test]
