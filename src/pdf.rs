@@ -9,15 +9,37 @@
 //! only scanned (bounded memory): the page count of such a file whose page
 //! tree sits in compressed object streams is unknown.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 /// Above this size a PDF is first scanned in bounded memory: lopdf reads the
 /// whole file into memory even for its metadata.
 const READ_WHOLE_UP_TO: u64 = 64 << 20;
 
+/// A file's page count, read once per process: planning asks for it from
+/// several places (the provider's limit check, `--pages`, the budget, the
+/// decision to split), and a big file is scanned whole to answer.
 pub fn page_count(path: &Path) -> Option<u32> {
+    type Seen = std::sync::Mutex<HashMap<(PathBuf, u64, Option<SystemTime>), Option<u32>>>;
+    static SEEN: std::sync::OnceLock<Seen> = std::sync::OnceLock::new();
+    let meta = std::fs::metadata(path).ok()?;
+    // The same file unchanged: same path, length and modification time.
+    let id = (path.to_path_buf(), meta.len(), meta.modified().ok());
+    let seen = SEEN.get_or_init(Default::default);
+    if let Some(known) = seen.lock().unwrap_or_else(|e| e.into_inner()).get(&id) {
+        return *known;
+    }
+    let count = read_page_count(path);
+    seen.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(id, count);
+    count
+}
+
+fn read_page_count(path: &Path) -> Option<u32> {
     let size = std::fs::metadata(path).ok()?.len();
     if size > READ_WHOLE_UP_TO {
         // A big file is only scanned (1 MiB at a time): a plain page tree is
