@@ -8,7 +8,7 @@
 //! structure plus one part's objects. Pages of the mapped file that were read
 //! count in the resident size as file cache, which the kernel drops at will.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::fs::File;
 use std::path::Path;
 use std::sync::{Mutex, RwLock};
@@ -310,9 +310,6 @@ pub fn describe(ranges: &[(u32, u32)]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
-
-/// A map from part ranges to anything, ordered by first page.
-pub type ByRange<T> = BTreeMap<(u32, u32), T>;
 
 /// The test documents' generator, shared with the integration tests.
 #[cfg(test)]

@@ -571,8 +571,8 @@ impl Engine<'_> {
                         !u.done && record::now().saturating_sub(u.issued_at) > UPLOAD_URL_TRUST
                     })
             });
-            if resume.is_some() && !upload_owed {
-                works.push(Work::Resume(resume.cloned().expect("checked")));
+            if let Some(rec) = resume.filter(|_| !upload_owed) {
+                works.push(Work::Resume(rec.clone()));
                 continue;
             }
             // Cut it: a new part, or one whose upload is still owed.
