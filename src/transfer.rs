@@ -575,6 +575,17 @@ mod tests {
         .unwrap()
     }
 
+    /// A plain download (no referer, nothing watching) with a stall timeout of `stall_s`.
+    fn get(url: &str, dir: &Path, stall_s: u64) -> Result<tempfile::NamedTempFile> {
+        download(
+            &http(Duration::from_secs(stall_s), None),
+            url,
+            None,
+            dir,
+            &Meter::none(),
+        )
+    }
+
     fn body() -> Vec<u8> {
         (0..200_000u32).map(|i| (i * 7 % 251) as u8).collect()
     }
@@ -610,14 +621,7 @@ mod tests {
         });
         let started = Instant::now();
         let dir = tempfile::tempdir().unwrap();
-        let file = download(
-            &http(Duration::from_secs(1), None),
-            &url,
-            None,
-            dir.path(),
-            &Meter::none(),
-        )
-        .unwrap();
+        let file = get(&url, dir.path(), 1).unwrap();
         assert_eq!(std::fs::read(file.path()).unwrap(), body());
         assert_eq!(seen.lock().unwrap().len(), 2);
         let took = started.elapsed();
@@ -700,14 +704,7 @@ mod tests {
         });
         let dir = tempfile::tempdir().unwrap();
         let started = Instant::now();
-        let file = download(
-            &http(Duration::from_secs(1), None),
-            &url,
-            None,
-            dir.path(),
-            &Meter::none(),
-        )
-        .unwrap();
+        let file = get(&url, dir.path(), 1).unwrap();
         assert_eq!(std::fs::read(file.path()).unwrap(), body());
         assert_eq!(seen.lock().unwrap().len(), 2);
         assert!(started.elapsed() < Duration::from_secs(10));
@@ -718,14 +715,7 @@ mod tests {
         let (url, seen) = cdn(|_, _, conn| stall(conn));
         let dir = tempfile::tempdir().unwrap();
         let started = Instant::now();
-        let err = download(
-            &http(Duration::from_secs(1), None),
-            &url,
-            None,
-            dir.path(),
-            &Meter::none(),
-        )
-        .unwrap_err();
+        let err = get(&url, dir.path(), 1).unwrap_err();
         let took = started.elapsed();
         // 4 requests, each given up after 1 s without progress.
         assert!(took < Duration::from_secs(10), "{took:?}");
@@ -780,14 +770,7 @@ mod tests {
             let _ = conn.write_all(&packed);
         });
         let dir = tempfile::tempdir().unwrap();
-        let file = download(
-            &http(Duration::from_secs(5), None),
-            &url,
-            None,
-            dir.path(),
-            &Meter::none(),
-        )
-        .unwrap();
+        let file = get(&url, dir.path(), 5).unwrap();
         assert_eq!(std::fs::read(file.path()).unwrap(), body());
     }
 
@@ -805,14 +788,7 @@ mod tests {
             let _ = conn.write_all(&packed[..end]);
         });
         let dir = tempfile::tempdir().unwrap();
-        let file = download(
-            &http(Duration::from_secs(5), None),
-            &url,
-            None,
-            dir.path(),
-            &Meter::none(),
-        )
-        .unwrap();
+        let file = get(&url, dir.path(), 5).unwrap();
         assert_eq!(std::fs::read(file.path()).unwrap(), body());
         assert_eq!(seen.lock().unwrap().len(), 2);
     }
@@ -927,14 +903,7 @@ mod tests {
             }
         });
         let dir = tempfile::tempdir().unwrap();
-        let file = download(
-            &http(Duration::from_secs(5), None),
-            &url,
-            None,
-            dir.path(),
-            &Meter::none(),
-        )
-        .unwrap();
+        let file = get(&url, dir.path(), 5).unwrap();
         assert_eq!(std::fs::read(file.path()).unwrap(), body());
         let seen = seen.lock().unwrap();
         assert_eq!(seen.len(), 3);

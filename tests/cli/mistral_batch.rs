@@ -33,6 +33,18 @@ fn cmd(env: &Env, fake: &FakeMistral) -> assert_cmd::Command {
 }
 
 /// The multipart uploads with `purpose=batch`, as the lines of their file.
+/// `docpipe -p mistral batch --batch-api on FLAGS -o OUT DOCS`.
+fn job(env: &Env, fake: &FakeMistral, docs: &[PathBuf], flags: &[&str]) -> std::process::Output {
+    cmd(env, fake)
+        .args(["-p", "mistral", "batch", "--batch-api", "on"])
+        .args(flags)
+        .arg("-o")
+        .arg(env.out())
+        .args(docs)
+        .output()
+        .unwrap()
+}
+
 fn batch_uploads(fake: &FakeMistral) -> Vec<Vec<Value>> {
     fake.files()
         .into_iter()
@@ -221,20 +233,7 @@ fn a_failed_line_fails_its_document_and_the_others_are_written() {
     });
     let env = Env::new();
     let docs = pdfs(&env.work.path().join("in"), 5);
-    let out = cmd(&env, &fake)
-        .args([
-            "-p",
-            "mistral",
-            "--json",
-            "batch",
-            "--batch-api",
-            "on",
-            "-o",
-        ])
-        .arg(env.out())
-        .args(&docs)
-        .output()
-        .unwrap();
+    let out = job(&env, &fake, &docs, &["--json"]);
     // The provider refused that document: exit 4.
     assert_eq!(out.status.code(), Some(4), "{}", stderr_of(&out));
     let err = stderr_of(&out);
@@ -263,20 +262,7 @@ fn a_job_that_times_out_fails_the_documents_it_did_not_finish_with_the_reason() 
     });
     let env = Env::new();
     let docs = pdfs(&env.work.path().join("in"), 4);
-    let out = cmd(&env, &fake)
-        .args([
-            "-p",
-            "mistral",
-            "--json",
-            "batch",
-            "--batch-api",
-            "on",
-            "-o",
-        ])
-        .arg(env.out())
-        .args(&docs)
-        .output()
-        .unwrap();
+    let out = job(&env, &fake, &docs, &["--json"]);
     assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
     let err = stderr_of(&out);
     assert!(
@@ -309,12 +295,7 @@ fn a_cancelled_job_fails_every_document() {
     });
     let env = Env::new();
     let docs = pdfs(&env.work.path().join("in"), 3);
-    let out = cmd(&env, &fake)
-        .args(["-p", "mistral", "batch", "--batch-api", "on", "-o"])
-        .arg(env.out())
-        .args(&docs)
-        .output()
-        .unwrap();
+    let out = job(&env, &fake, &docs, &[]);
     assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
     let err = stderr_of(&out);
     assert_eq!(
@@ -534,21 +515,7 @@ fn no_wait_then_status_and_fetch_by_the_job_id() {
     });
     let env = Env::new();
     let docs = pdfs(&env.work.path().join("in"), 3);
-    let out = cmd(&env, &fake)
-        .args([
-            "-p",
-            "mistral",
-            "--json",
-            "batch",
-            "--batch-api",
-            "on",
-            "--no-wait",
-            "-o",
-        ])
-        .arg(env.out())
-        .args(&docs)
-        .output()
-        .unwrap();
+    let out = job(&env, &fake, &docs, &["--json", "--no-wait"]);
     assert!(out.status.success(), "{}", stderr_of(&out));
     let job = fake.jobs()[0].id.clone();
     assert!(json_lines(&out).iter().all(|l| l["batch_id"] == *job));
@@ -586,14 +553,7 @@ fn a_lost_job_creation_deletes_the_upload_and_the_rerun_sends_one_job() {
     });
     let env = Env::new();
     let docs = pdfs(&env.work.path().join("in"), 3);
-    let run = || {
-        cmd(&env, &fake)
-            .args(["-p", "mistral", "batch", "--batch-api", "on", "-o"])
-            .arg(env.out())
-            .args(&docs)
-            .output()
-            .unwrap()
-    };
+    let run = || job(&env, &fake, &docs, &[]);
     let out = run();
     assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
     let err = stderr_of(&out);
@@ -629,21 +589,7 @@ fn a_deleted_output_file_fails_the_documents_instead_of_polling_forever() {
     });
     let env = Env::new();
     let docs = pdfs(&env.work.path().join("in"), 2);
-    let out = cmd(&env, &fake)
-        .args([
-            "-p",
-            "mistral",
-            "batch",
-            "--batch-api",
-            "on",
-            "--timeout",
-            "60s",
-            "-o",
-        ])
-        .arg(env.out())
-        .args(&docs)
-        .output()
-        .unwrap();
+    let out = job(&env, &fake, &docs, &["--timeout", "60s"]);
     assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
     let err = stderr_of(&out);
     assert_eq!(

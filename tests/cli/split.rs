@@ -2,10 +2,34 @@
 //! recorded and sent, the results stitched back into one, in page order.
 
 use std::fs;
+use std::path::Path;
+use std::process::Output;
 
 use crate::harness::{json_lines, stderr_of, Env};
 use crate::support::pdfgen::make_pdf;
 use crate::support::{demo_markdown, FakeMineru};
+
+/// `docpipe -p mineru parse FLAGS -o OUT doc` with a key.
+fn parse_mineru(env: &Env, fake: &FakeMineru, doc: &Path, flags: &[&str]) -> Output {
+    env.keyed(fake)
+        .args(["-p", "mineru", "parse"])
+        .args(flags)
+        .arg("-o")
+        .arg(env.out())
+        .arg(doc)
+        .output()
+        .unwrap()
+}
+
+/// `docpipe -p mineru-flash ocr ARGS doc` (no key).
+fn flash_ocr(env: &Env, fake: &FakeMineru, doc: &Path, args: &[&str]) -> Output {
+    env.cmd(fake)
+        .args(["-p", "mineru-flash", "ocr"])
+        .args(args)
+        .arg(doc)
+        .output()
+        .unwrap()
+}
 
 fn pages_of(bytes: &[u8]) -> (usize, String) {
     let doc = lopdf::Document::load_mem(bytes).expect("a part is a PDF");
@@ -19,13 +43,7 @@ fn a_1300_page_pdf_goes_to_mineru_in_three_parts_and_comes_back_whole() {
     let env = Env::new();
     let doc = env.work.path().join("big.pdf");
     fs::write(&doc, make_pdf(1300)).unwrap();
-    let out = env
-        .keyed(&fake)
-        .args(["-p", "mineru", "--json", "parse", "-o"])
-        .arg(env.out())
-        .arg(&doc)
-        .output()
-        .unwrap();
+    let out = parse_mineru(&env, &fake, &doc, &["--json"]);
     assert!(out.status.success(), "{}", stderr_of(&out));
 
     // One batch call holding the three parts, each within 600 pages, in order.
@@ -116,13 +134,7 @@ fn a_1300_page_pdf_goes_to_mineru_in_three_parts_and_comes_back_whole() {
     assert!(!parts.exists() || fs::read_dir(&parts).unwrap().next().is_none());
 
     // The same command again: nothing new.
-    let again = env
-        .keyed(&fake)
-        .args(["-p", "mineru", "--json", "parse", "-o"])
-        .arg(env.out())
-        .arg(&doc)
-        .output()
-        .unwrap();
+    let again = parse_mineru(&env, &fake, &doc, &["--json"]);
     assert!(again.status.success(), "{}", stderr_of(&again));
     assert_eq!(fake.tasks_created(), 3);
     assert_eq!(json_lines(&again)[0]["skipped"], true);
@@ -134,12 +146,7 @@ fn no_split_keeps_the_refusal() {
     let env = Env::new();
     let doc = env.work.path().join("long.pdf");
     fs::write(&doc, make_pdf(45)).unwrap();
-    let out = env
-        .cmd(&fake)
-        .args(["-p", "mineru-flash", "ocr", "--no-split"])
-        .arg(&doc)
-        .output()
-        .unwrap();
+    let out = flash_ocr(&env, &fake, &doc, &["--no-split"]);
     assert_eq!(out.status.code(), Some(4), "{}", stderr_of(&out));
     assert!(stderr_of(&out).contains("45 pages"), "{}", stderr_of(&out));
     assert!(fake.requests().is_empty());
@@ -154,25 +161,15 @@ fn a_stopped_run_sends_only_the_missing_parts_again() {
     let env = Env::new();
     let doc = env.work.path().join("long.pdf");
     fs::write(&doc, make_pdf(45)).unwrap();
-    let first = env
-        .cmd(&fake)
-        .args(["-p", "mineru-flash", "ocr", "-o"])
-        .arg(env.out())
-        .arg(&doc)
-        .output()
-        .unwrap();
+    let out_dir = env.out();
+    let out = out_dir.to_str().unwrap();
+    let first = flash_ocr(&env, &fake, &doc, &["-o", out]);
     assert_eq!(first.status.code(), Some(7), "{}", stderr_of(&first));
     assert_eq!(fake.tasks_created(), 1);
     assert!(!env.out().join("long.md").exists());
 
     fake.set_rate_limit_flash(u32::MAX);
-    let second = env
-        .cmd(&fake)
-        .args(["-p", "mineru-flash", "ocr", "-o"])
-        .arg(env.out())
-        .arg(&doc)
-        .output()
-        .unwrap();
+    let second = flash_ocr(&env, &fake, &doc, &["-o", out]);
     assert!(second.status.success(), "{}", stderr_of(&second));
     assert_eq!(fake.tasks_created(), 3, "only the two missing parts");
     let md = fs::read_to_string(env.out().join("long.md")).unwrap();
@@ -180,12 +177,7 @@ fn a_stopped_run_sends_only_the_missing_parts_again() {
     assert_eq!(md.matches(demo.lines().next().unwrap()).count(), 3);
 
     // To stdout (its own record, in the data folder): the stitched text.
-    let printed = env
-        .cmd(&fake)
-        .args(["-p", "mineru-flash", "ocr"])
-        .arg(&doc)
-        .output()
-        .unwrap();
+    let printed = flash_ocr(&env, &fake, &doc, &[]);
     assert!(printed.status.success(), "{}", stderr_of(&printed));
     let text = String::from_utf8_lossy(&printed.stdout);
     assert_eq!(text.matches(demo.lines().next().unwrap()).count(), 3);
@@ -250,13 +242,7 @@ fn fetch_by_the_batch_id_of_the_parts_delivers_the_whole_document() {
     let env = Env::new();
     let doc = env.work.path().join("big.pdf");
     fs::write(&doc, make_pdf(1300)).unwrap();
-    let submitted = env
-        .keyed(&fake)
-        .args(["-p", "mineru", "parse", "--no-wait", "-o"])
-        .arg(env.out())
-        .arg(&doc)
-        .output()
-        .unwrap();
+    let submitted = parse_mineru(&env, &fake, &doc, &["--no-wait"]);
     assert!(submitted.status.success(), "{}", stderr_of(&submitted));
     let id = crate::harness::stdout_of(&submitted).trim().to_string();
     assert!(!id.is_empty() && !id.contains('\n'), "one batch ID: {id:?}");
