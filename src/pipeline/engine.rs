@@ -56,7 +56,8 @@ pub struct Engine<'a> {
     pub show_provider: bool,
     pub emitter: &'a Emitter,
     pub total: usize,
-    /// The provider's limits in force: a PDF over them is sent in parts.
+    /// The provider's limits in force (config overrides applied): a PDF over
+    /// them is sent in parts; batch calls hold at most `max_batch`.
     pub limits: provider::Limits,
     /// `--dry-run`: nothing is cut, recorded or sent.
     pub dry_run: bool,
@@ -888,9 +889,7 @@ impl Engine<'_> {
         // once, and the moments in which a stop could catch a call in flight are
         // over before the long uploads begin.
         // Sizes as the config may override them (`[providers.NAME] max_batch`).
-        let info = self.provider.info();
-        let limits = info.limits_with(&self.ctx.config.table(info.name));
-        let chunk = limits.max_batch.unwrap_or(200).max(1);
+        let chunk = self.limits.max_batch.unwrap_or(200).max(1);
         let max_bytes = self.provider.batch_max_bytes();
         let mut batched = Vec::new();
         for (_, docs) in groups {

@@ -381,7 +381,7 @@ fn run_with(
             show_provider: matches!(selected, Selected::Auto { .. }),
             emitter: &emitter,
             total: plan.total,
-            limits: p.info().limits_with(&ctx.config.table(p.info().name)),
+            limits: routes[i].limits.clone(),
             dry_run: args.dry_run,
             hooks,
             opts: opts.clone(),
@@ -556,7 +556,9 @@ pub fn fetch(
         show_provider: false,
         emitter,
         total: records.len(),
-        limits: provider.info().limits.clone(),
+        limits: provider
+            .info()
+            .limits_with(&ctx.config.table(provider.info().name)),
         dry_run: false,
         hooks,
         opts,
