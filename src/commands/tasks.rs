@@ -130,10 +130,21 @@ pub fn statuses(ctx: &Ctx, id: &str) -> Result<Vec<(DocRecord, Result<TaskStatus
         return Ok(vec![(rec, Ok(status))]);
     }
     let mut out = Vec::new();
+    // One provider per service: what it learns (a job's input already
+    // deleted) serves every document of the ID.
+    let mut providers: Vec<((String, String), Box<dyn Provider>)> = Vec::new();
     for f in found {
         let Some(task) = f.rec.task() else { continue };
-        let status = provider_for(ctx, &f.rec)
-            .and_then(|p| p.status(&task))
+        let which = (f.rec.provider.clone(), f.rec.base_url.clone());
+        let provider = match providers.iter().position(|(k, _)| *k == which) {
+            Some(i) => Ok(i),
+            None => provider_for(ctx, &f.rec).map(|p| {
+                providers.push((which, p));
+                providers.len() - 1
+            }),
+        };
+        let status = provider
+            .and_then(|i| providers[i].1.status(&task))
             .map_err(|e| {
                 e.context(format!(
                     "{}: cannot get the status of {}",

@@ -70,12 +70,19 @@ const TOO_BIG: &str =
     "split the document (Mistral takes up to 50 MB and 1,000 pages), or select pages with --pages";
 
 pub fn build(settings: ProviderSettings, http: Http) -> Box<dyn Provider> {
-    Box::new(Mistral { settings, http })
+    Box::new(Mistral {
+        settings,
+        http,
+        deleted: Default::default(),
+    })
 }
 
 pub struct Mistral {
     pub(super) settings: ProviderSettings,
     pub(super) http: Http,
+    /// Batch-job input files deleted by this process: each is deleted once,
+    /// however many documents of the job are asked about.
+    pub(super) deleted: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 pub(super) fn is_image(ext: &str) -> bool {

@@ -258,6 +258,14 @@ impl Job {
     fn delete_inputs(&self, m: &Mistral, id: &str) -> Result<()> {
         let key = m.key()?;
         for file in &self.input_files {
+            let first = m
+                .deleted
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(file.clone());
+            if !first {
+                continue;
+            }
             delete_file(
                 &m.http,
                 &m.settings.base_url,

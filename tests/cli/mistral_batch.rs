@@ -537,6 +537,17 @@ fn no_wait_then_status_and_fetch_by_the_job_id() {
     }
     assert_eq!(fake.find("POST", "/v1/batch/jobs").len(), 1);
     assert_eq!(fake.files_left(), 0);
+
+    // `status` of the finished job: its input file is asked to go once per
+    // run, not once per document.
+    let deletes = fake.find("DELETE", "/v1/files/").len();
+    let out = cmd(&env, &fake)
+        .args(["--json", "status", &job])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(json_lines(&out).len(), 3);
+    assert!(fake.find("DELETE", "/v1/files/").len() <= deletes + 1);
     assert!(fake.violations().is_empty(), "{:#?}", fake.violations());
 }
 
