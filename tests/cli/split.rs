@@ -261,3 +261,33 @@ fn fetch_by_the_batch_id_of_the_parts_delivers_the_whole_document() {
     assert!(!env.out().join("pages-1-434").exists());
     assert_eq!(fake.tasks_created(), 3, "nothing submitted again");
 }
+
+#[test]
+fn a_failed_part_fails_the_document_and_retry_failed_sends_the_parts_again() {
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    // The fake fails every document whose name says "fail": all three parts.
+    let doc = env.work.path().join("fail-book.pdf");
+    fs::write(&doc, make_pdf(1300)).unwrap();
+    let first = parse_mineru(&env, &fake, &doc, &["--json"]);
+    assert_eq!(first.status.code(), Some(5), "{}", stderr_of(&first));
+    let lines = json_lines(&first);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["state"], "failed");
+    assert!(!env.out().join("fail-book").exists());
+    assert_eq!(fake.tasks_created(), 3);
+
+    // Without --retry-failed nothing is sent again.
+    let again = parse_mineru(&env, &fake, &doc, &[]);
+    assert_eq!(again.status.code(), Some(5), "{}", stderr_of(&again));
+    assert!(
+        stderr_of(&again).contains("--retry-failed"),
+        "{}",
+        stderr_of(&again)
+    );
+    assert_eq!(fake.tasks_created(), 3);
+
+    let retried = parse_mineru(&env, &fake, &doc, &["--retry-failed"]);
+    assert_eq!(retried.status.code(), Some(5), "{}", stderr_of(&retried));
+    assert_eq!(fake.tasks_created(), 6, "the failed parts, sent again");
+}
