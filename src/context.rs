@@ -33,6 +33,7 @@ impl Ctx {
             ..config.http_options()?
         })?;
         crate::unpack::Limits::configure(config.unpack_limits());
+        crate::messages::set_quiet(global.quiet);
         let target = Target::detect(global.quiet, process_env("DOCPIPE_PROGRESS").as_deref());
         let color = crate::progress::color_wanted(process_env("NO_COLOR").as_deref());
         let reporter = Reporter::new(target, color);

@@ -155,15 +155,6 @@ pub fn ends_run(err: &anyhow::Error) -> bool {
     ) || is_out_of_space(err)
 }
 
-/// One line `docpipe: error: …` with the cause chain, then the hint if there is one.
-pub fn report(err: &anyhow::Error) {
-    // Above the progress board when one is drawn, where it stays readable.
-    crate::progress::line_above(&format!("docpipe: error: {err:#}"));
-    if let Some(hint) = hint_of(err) {
-        crate::progress::line_above(&format!("docpipe: hint: {hint}"));
-    }
-}
-
 /// A write to stdout failed because the reader went away (`docpipe … | head`).
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {

@@ -330,7 +330,7 @@ impl Http {
             }
             let started = Instant::now();
             if self.opts.verbose {
-                eprintln!("docpipe: -> {method} {shown}");
+                crate::messages::line(&format!("docpipe: -> {method} {shown}"));
             }
             // Keys travel in headers; such a request never follows a redirect to
             // another host (reqwest strips only `Authorization` there, not e.g.
@@ -350,11 +350,11 @@ impl Http {
                 Ok(resp) => {
                     let status = resp.status();
                     if self.opts.verbose {
-                        eprintln!(
+                        crate::messages::line(&format!(
                             "docpipe: <- {} {method} {shown} ({} ms)",
                             status.as_u16(),
                             started.elapsed().as_millis()
-                        );
+                        ));
                     }
                     if status == StatusCode::PROXY_AUTHENTICATION_REQUIRED {
                         return Err(proxy_refused(&format!("{method} {shown}")));
@@ -397,15 +397,17 @@ impl Http {
                         return Ok(Response::from(resp));
                     }
                     if self.opts.verbose {
-                        eprintln!(
+                        crate::messages::line(&format!(
                             "docpipe: <- {method} {shown}: the service is busy, trying again"
-                        );
+                        ));
                     }
                     std::thread::sleep(self.backoff(attempt));
                 }
                 Err(err) => {
                     if self.opts.verbose {
-                        eprintln!("docpipe: <- error {method} {shown}: {err}");
+                        crate::messages::line(&format!(
+                            "docpipe: <- error {method} {shown}: {err}"
+                        ));
                     }
                     if proxy_refusal(&err) {
                         return Err(anyhow::Error::new(err)

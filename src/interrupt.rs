@@ -152,7 +152,7 @@ fn run_cleanups() {
         .map(|mut c| std::mem::take(&mut *c).into_values().collect())
         .unwrap_or_default();
     if !pending.is_empty() {
-        eprintln!("docpipe: interrupted; cleaning up at the provider first");
+        crate::messages::line("docpipe: interrupted; cleaning up at the provider first");
         // On their own thread, so a provider that does not answer cannot hold the
         // exit past the grace period.
         RUNNING.fetch_add(1, Ordering::SeqCst);
@@ -173,7 +173,7 @@ fn run_cleanups() {
 fn wait_for_submissions() {
     let started = Instant::now();
     if IN_FLIGHT.load(Ordering::SeqCst) > 0 {
-        eprintln!("docpipe: interrupted; recording the submissions already sent first");
+        crate::messages::line("docpipe: interrupted; recording the submissions already sent first");
     }
     while IN_FLIGHT.load(Ordering::SeqCst) > 0 && started.elapsed() < CLEANUP_GRACE {
         std::thread::sleep(Duration::from_millis(10));
@@ -191,30 +191,32 @@ pub fn install() {
         let active = ACTIVE.lock().map(|a| a.clone()).unwrap_or_default();
         let hint = RESUME_HINT.lock().ok().and_then(|h| h.clone());
         let ids: Vec<&str> = active.keys().map(String::as_str).collect();
+        let say = crate::messages::line;
         if let Some(hint) = hint {
-            eprintln!("docpipe: interrupted");
+            say("docpipe: interrupted");
             if ids.is_empty() {
-                eprintln!("docpipe: hint: {hint}");
+                say(&format!("docpipe: hint: {hint}"));
             } else {
-                eprintln!(
+                say(&format!(
                     "docpipe: hint: {hint}; or `docpipe fetch {}` (status: `docpipe status {}`)",
                     ids.join(" "),
                     ids.join(" ")
-                );
+                ));
             }
         } else if active.is_empty() {
-            eprintln!("docpipe: interrupted");
+            say("docpipe: interrupted");
         } else {
-            eprintln!(
+            say(&format!(
                 "docpipe: interrupted; {} submitted task(s) are recorded and keep running at the provider",
                 ids.len()
-            );
-            eprintln!(
+            ));
+            say(&format!(
                 "docpipe: hint: resume with `docpipe fetch {}` (status: `docpipe status {}`)",
                 ids.join(" "),
                 ids.join(" ")
-            );
+            ));
         }
+        crate::messages::finish();
         std::process::exit(crate::error::exit::INTERRUPTED);
     });
 }

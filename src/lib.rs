@@ -13,6 +13,7 @@ pub mod input;
 pub mod interrupt;
 pub mod journal;
 pub mod local;
+pub mod messages;
 pub mod options;
 pub mod output;
 pub mod pages;
@@ -31,12 +32,16 @@ pub mod unpack;
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: cli::Cli) -> i32 {
     interrupt::install();
-    match commands::dispatch(cli) {
+    let code = match commands::dispatch(cli) {
         Ok(code) => code,
         Err(err) if error::is_broken_pipe(&err) => error::exit::OK,
         Err(err) => {
-            error::report(&err);
+            messages::error(&err);
             error::exit_code_of(&err)
         }
-    }
+    };
+    // What is still queued for stderr is written before the process ends
+    // (bounded: a stderr nobody reads cannot hold the exit).
+    messages::finish();
+    code
 }

@@ -11,10 +11,10 @@
 //!   during an upload or a download, then one of [`DocProgress::done`],
 //!   [`DocProgress::failed`], [`DocProgress::skipped`], or
 //!   [`DocProgress::settle`] for one left unfinished (`--no-wait`, a timeout);
-//! - every other stderr line through [`Reporter::note`] / `warn` / `alert`, or
-//!   [`line_above`] (as `error::report` does), and every stdout write while
-//!   documents are under way inside [`Reporter::suspend`]: a plain `eprintln!` or
-//!   `print!` lands below the board and the next frame blanks it;
+//! - every other stderr line through [`Reporter::note`] / `warn` / `alert` or
+//!   [`crate::messages`] (which owns stderr and draws the frames this module
+//!   makes), and every stdout write while documents are under way inside
+//!   [`Reporter::suspend`];
 //! - [`Reporter::summary`] at the end: the lines that stay on screen.
 //!
 //! On a terminal the board is redrawn five times a second while a document is
@@ -25,15 +25,13 @@
 
 use std::collections::VecDeque;
 use std::fmt::Write as _;
-use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
-
-use std::io::Write as _;
 
 use indicatif::ProgressBar;
 
+use crate::messages;
 use crate::provider::{Progress, State};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,7 +52,7 @@ impl Target {
             Some("bar") => Target::Bar,
             Some("plain") => Target::Plain,
             Some("none") => Target::Hidden,
-            _ if std::io::stderr().is_terminal() => Target::Bar,
+            _ if messages::stderr_is_terminal() => Target::Bar,
             _ => Target::Plain,
         }
     }
@@ -62,7 +60,7 @@ impl Target {
 
 /// Colors only on a terminal, and never when `NO_COLOR` is set (no-color.org).
 pub fn color_wanted(no_color: Option<&str>) -> bool {
-    no_color.is_none() && std::io::stderr().is_terminal()
+    no_color.is_none() && messages::stderr_is_terminal()
 }
 
 /// Where one document is, as the person watching sees it.
@@ -570,63 +568,17 @@ pub struct Summary {
     pub next_step: Option<String>,
 }
 
-/// The board's lines on the terminal: how many are drawn below the cursor's line
-/// of origin, so the next frame can replace them.
-struct Screen {
-    drawn: usize,
-}
-
-impl Screen {
-    /// Escape codes that blank the drawn lines one by one and leave the cursor
-    /// where they started. (Not "clear to the end of the screen": tmux and some
-    /// terminals push a whole cleared screen into the scrollback, which would
-    /// fill it with old frames.)
-    fn clear(&mut self, out: &mut String) {
-        if self.drawn > 0 {
-            write!(out, "\r\x1b[{}A", self.drawn).unwrap_or(());
-            for _ in 0..self.drawn {
-                out.push_str("\x1b[2K\n");
-            }
-            write!(out, "\x1b[{}A", self.drawn).unwrap_or(());
-        }
-        out.push('\r');
-        self.drawn = 0;
-    }
-
-    fn put(&mut self, frame: &[String], out: &mut String) {
-        for line in frame {
-            out.push_str("\x1b[2K");
-            out.push_str(line);
-            out.push('\n');
-        }
-        self.drawn = frame.len();
-    }
-}
-
 struct Shared {
     board: Mutex<Board>,
-    /// The terminal's board; None off a terminal.
-    screen: Option<Mutex<Screen>>,
+    /// The board is drawn (stderr is a terminal): frames go to
+    /// [`crate::messages::frame`], which owns the screen.
+    drawn: bool,
     stop: AtomicBool,
     ticking: AtomicBool,
     summarised: AtomicBool,
 }
 
 impl Shared {
-    fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
-        let Some(screen) = &self.screen else {
-            return f();
-        };
-        let mut guard = screen.lock().unwrap_or_else(|e| e.into_inner());
-        let mut out = String::new();
-        guard.clear(&mut out);
-        let _ = std::io::stderr().write_all(out.as_bytes());
-        let result = f();
-        drop(guard);
-        self.redraw(None);
-        result
-    }
-
     fn board(&self) -> MutexGuard<'_, Board> {
         self.board.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -634,42 +586,30 @@ impl Shared {
     /// The current frame: nothing while no document is under way (so whatever
     /// else goes to the terminal between documents is left alone).
     fn frame(&self) -> Vec<String> {
-        let (rows, cols) = console::Term::stderr().size();
+        let (rows, cols) = messages::terminal_size();
         let board = self.board();
         if board.idle() {
             return Vec::new();
         }
-        board.frame(Instant::now(), cols as usize, rows as usize)
+        board.frame(Instant::now(), cols, rows)
     }
 
-    /// Replaces the drawn frame with the current one, `above` printed first.
+    /// `above` printed (above the board, if one is drawn), then the board's
+    /// current frame handed to the screen. No lock is held while either is
+    /// handed over, and neither waits for stderr.
     fn redraw(&self, above: Option<&str>) {
-        let Some(screen) = &self.screen else {
-            if let Some(line) = above {
-                eprintln!("{line}");
-            }
+        if let Some(line) = above {
+            messages::line(line);
+        }
+        if !self.drawn {
             return;
-        };
+        }
         let frame = if self.stop.load(Ordering::SeqCst) {
             Vec::new()
         } else {
             self.frame()
         };
-        let mut screen = screen.lock().unwrap_or_else(|e| e.into_inner());
-        if screen.drawn == 0 && frame.is_empty() && above.is_none() {
-            // Nothing on screen and nothing to draw: the terminal is left alone.
-            return;
-        }
-        let mut out = String::new();
-        screen.clear(&mut out);
-        if let Some(line) = above {
-            out.push_str(line);
-            out.push('\n');
-        }
-        screen.put(&frame, &mut out);
-        let mut err = std::io::stderr().lock();
-        let _ = err.write_all(out.as_bytes());
-        let _ = err.flush();
+        messages::frame(frame);
     }
 
     /// A line above the board (or on its own off a terminal).
@@ -683,51 +623,17 @@ pub struct Reporter {
     shared: Arc<Shared>,
 }
 
-/// The board on the terminal now, if any: [`line_above`] prints through it.
-static ON_SCREEN: Mutex<Option<Weak<Shared>>> = Mutex::new(None);
-
-fn on_screen() -> Option<Arc<Shared>> {
-    ON_SCREEN
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .as_ref()
-        .and_then(Weak::upgrade)
-}
-
-/// [`Reporter::suspend`] for code that has no reporter at hand (the writer of
-/// stdout): `f` runs with the board, if one is drawn, off the screen.
-pub fn suspended<R>(f: impl FnOnce() -> R) -> R {
-    match on_screen() {
-        Some(shared) => shared.suspend(f),
-        None => f(),
-    }
-}
-
-/// Prints a line on stderr above the board when one is drawn (a plain
-/// `eprintln!` would land below it and be erased by the next frame). Every
-/// stderr line written while a board may be up should come through here or
-/// through a [`Reporter`]: `error::report` does.
-pub fn line_above(line: &str) {
-    match on_screen() {
-        Some(shared) => shared.println(line),
-        None => eprintln!("{line}"),
-    }
-}
-
 impl Reporter {
     pub fn new(target: Target, color: bool) -> Reporter {
         // The board has no colors: `color` stays for the callers' sake.
         let _ = color;
         let shared = Arc::new(Shared {
             board: Mutex::new(Board::new(Instant::now())),
-            screen: (target == Target::Bar).then(|| Mutex::new(Screen { drawn: 0 })),
+            drawn: target == Target::Bar,
             stop: AtomicBool::new(false),
             ticking: AtomicBool::new(false),
             summarised: AtomicBool::new(false),
         });
-        if target == Target::Bar {
-            *ON_SCREEN.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::downgrade(&shared));
-        }
         Reporter { target, shared }
     }
 
@@ -744,7 +650,7 @@ impl Reporter {
 
     /// Starts the thread that redraws the board (once; terminal only).
     fn tick(&self) {
-        if self.shared.screen.is_none() || self.shared.ticking.swap(true, Ordering::SeqCst) {
+        if !self.shared.drawn || self.shared.ticking.swap(true, Ordering::SeqCst) {
             return;
         }
         let shared = Arc::clone(&self.shared);
@@ -759,7 +665,7 @@ impl Reporter {
     /// Runs `f` (e.g. a write to stdout, which shares the terminal) with the board
     /// off the screen, then draws it again.
     pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
-        self.shared.suspend(f)
+        messages::with_board_hidden(f)
     }
 
     /// A document of the run; it starts queued.
@@ -794,7 +700,7 @@ impl Reporter {
     /// A warning about security or configuration (a readable key file, an
     /// unknown config key): shown even with `-q`, which hides progress only.
     pub fn alert(&self, text: &str) {
-        self.shared.println(&format!("docpipe: warning: {text}"));
+        messages::alert(text);
     }
 
     /// The counts by stage, in [`Stage::ALL`] order.
@@ -825,12 +731,8 @@ impl Drop for Reporter {
             self.shared.redraw(None);
         }
         self.shared.stop.store(true, Ordering::SeqCst);
-        let mut on_screen = ON_SCREEN.lock().unwrap_or_else(|e| e.into_inner());
-        if on_screen
-            .as_ref()
-            .is_some_and(|w| std::ptr::eq(w.as_ptr(), Arc::as_ptr(&self.shared)))
-        {
-            *on_screen = None;
+        if self.shared.drawn {
+            messages::leave_board();
         }
     }
 }
@@ -915,7 +817,7 @@ impl DocProgress {
             }
         };
         if let Some(line) = line {
-            eprintln!("{line}");
+            messages::line(&line);
         }
         if self.target == Target::Bar && stage.is_final() {
             // At once, so a board with nothing left under way is gone before
@@ -1483,21 +1385,6 @@ mod tests {
         let board = reporter.shared.board();
         let t = board.docs[0].transfer.as_ref().unwrap();
         assert_eq!((t.done, t.total), (10_000, Some(10_000)));
-    }
-
-    #[test]
-    fn a_redraw_blanks_the_old_lines_without_clearing_the_screen() {
-        let mut screen = Screen { drawn: 0 };
-        let mut out = String::new();
-        screen.clear(&mut out);
-        screen.put(&["a".into(), "b".into()], &mut out);
-        assert_eq!(out, "\r\x1b[2Ka\n\x1b[2Kb\n");
-        let mut out = String::new();
-        screen.clear(&mut out);
-        screen.put(&["c".into()], &mut out);
-        assert_eq!(out, "\r\x1b[2A\x1b[2K\n\x1b[2K\n\x1b[2A\r\x1b[2Kc\n");
-        assert!(!out.contains("\x1b[J"));
-        assert_eq!(screen.drawn, 1);
     }
 
     #[test]

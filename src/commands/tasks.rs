@@ -163,7 +163,7 @@ pub fn status(ctx: &Ctx, ids: &[String]) -> Result<i32> {
         let found = match statuses(ctx, id) {
             Ok(f) => f,
             Err(e) => {
-                error::report(&e);
+                crate::messages::error(&e);
                 failures.push(e);
                 continue;
             }
@@ -172,7 +172,7 @@ pub fn status(ctx: &Ctx, ids: &[String]) -> Result<i32> {
             let status = match status {
                 Ok(s) => s,
                 Err(e) => {
-                    error::report(&e);
+                    crate::messages::error(&e);
                     failures.push(e);
                     continue;
                 }
@@ -283,7 +283,7 @@ pub fn fetch_into(
         match result {
             Ok(errors) => failures.extend(errors),
             Err(e) => {
-                error::report(&e);
+                crate::messages::error(&e);
                 failures.push(e);
             }
         }

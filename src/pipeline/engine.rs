@@ -748,7 +748,7 @@ impl Engine<'_> {
                     rec.input,
                     self.parts_dir(parent).display()
                 ));
-                error::report(&err);
+                crate::messages::error(&err);
                 let why = format!("{err:#}");
                 self.settle_progress(parent, |p| p.failed("its parts could not be joined"));
                 lock(&self.state.summary).errors.push(err);
@@ -1119,7 +1119,7 @@ impl Engine<'_> {
 
     /// Reports a document that has no task: printed, counted, its line emitted.
     fn fail_unsent(&self, key: &str, input: &str, err: anyhow::Error, count: bool) {
-        error::report(&err);
+        crate::messages::error(&err);
         let why = format!("{err:#}");
         self.settle_progress(key, |p| p.failed("not submitted"));
         {
@@ -1177,7 +1177,7 @@ impl Engine<'_> {
                     "{}: upload failed; run the same command again to upload it to the same task",
                     doc.input
                 ));
-                error::report(&err);
+                crate::messages::error(&err);
                 self.untrack(key);
                 self.settle_progress(key, |p| p.failed("upload failed"));
                 let why = format!("{err:#}");
@@ -1332,7 +1332,7 @@ impl Engine<'_> {
 
     fn poll_error(&self, err: anyhow::Error) {
         if is_run_wide(&err) {
-            error::report(&err);
+            crate::messages::error(&err);
             lock(&self.state.summary).errors.push(
                 anyhow::anyhow!("{err:#}").context(
                     error::typed(&err)
@@ -1554,7 +1554,7 @@ impl Engine<'_> {
                 if error::ends_run(&err) {
                     self.set_fatal(anyhow::anyhow!("{err:#}"));
                 }
-                error::report(&err);
+                crate::messages::error(&err);
                 let why = format!("{err:#}");
                 let _ = self.journal.update(key, |r| r.error = Some(why.clone()));
                 self.settle_progress(key, |p| p.failed("the result could not be saved"));
@@ -1588,7 +1588,7 @@ impl Engine<'_> {
                 r.error = Some(why);
             });
         }
-        error::report(&err);
+        crate::messages::error(&err);
         let why = rec.error.clone().unwrap_or_else(|| "failed".into());
         self.settle_progress(&rec.key, |p| p.failed(&why));
         let why = format!("{err:#}");
@@ -1613,7 +1613,7 @@ impl Engine<'_> {
                     rec.input, rec.state, rec.provider
                 ))
                 .into();
-                error::report(&err);
+                crate::messages::error(&err);
                 let why = format!("{err:#}");
                 lock(&self.state.summary).errors.push(err);
                 self.report(&key, |i| {

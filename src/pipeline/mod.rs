@@ -18,7 +18,7 @@ use anyhow::Result;
 use crate::cli::ExtractArgs;
 use crate::context::{combined_exit_code, Ctx};
 use crate::deliver::{self, Layout};
-use crate::error::{self, Error};
+use crate::error::Error;
 use crate::input;
 use crate::journal::{self, Journal, Sharing};
 use crate::options::{BatchApi, ExtractOptions, Format, PageRanges};
@@ -394,7 +394,7 @@ fn run_with(
         Selected::Auto { .. } => provider::AUTO,
     };
     for bad in plan.rejected {
-        error::report(&bad.error);
+        crate::messages::error(&bad.error);
         emitter.emit(Line::not_submitted(
             bad.index,
             &bad.input,
@@ -492,7 +492,7 @@ fn dry_run(engine: &Engine, works: Vec<Work>) {
     }
     engine.report_rest();
     let skipped = engine.summary().skipped;
-    crate::progress::line_above(&format!(
+    crate::messages::line(&format!(
         "docpipe: dry run: {}; {resumed} to follow, {held} to write from a held answer, {skipped} done already",
         estimate::cost_line(
             engine.ctx,
@@ -650,7 +650,7 @@ fn finish(engines: &[Engine], command: Command) -> Vec<anyhow::Error> {
             next_step,
         });
     }
-    let say = crate::progress::line_above;
+    let say = crate::messages::line;
     if uncertain > 0 {
         say(&format!(
             "docpipe: warning: {} {} cut off mid-submission by an earlier run and submitted again: where the first request did create a task, the provider bills the document twice",

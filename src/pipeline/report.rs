@@ -2,7 +2,7 @@
 //! stdout (`ocr`'s markdown, `--no-wait`'s IDs), in input order or as documents
 //! finish, and the failures that decide the exit code.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::io::Write;
 use std::path::Path;
 use std::sync::Mutex;
@@ -150,6 +150,10 @@ pub struct Emitter {
     /// the MCP server, whose stdout is not ours to write).
     keep: bool,
     state: Mutex<Pending>,
+    /// Held by the one thread writing stdout, taken only with `try_lock`: a
+    /// reader that stops reading stalls that thread alone, never a thread that
+    /// only hands a line over (see [`Emitter::drain`]).
+    writing: Mutex<()>,
 }
 
 #[derive(Default)]
@@ -159,6 +163,8 @@ struct Pending {
     reported: HashSet<usize>,
     ids: HashSet<String>,
     kept: Vec<Line>,
+    /// Lines in the order they go to stdout, not written yet.
+    outbox: VecDeque<Line>,
     /// The first failed write (a closed pipe): the run ends with it.
     broken: Option<std::io::Error>,
 }
@@ -172,6 +178,7 @@ impl Emitter {
             started: Instant::now(),
             keep: false,
             state: Mutex::new(Pending::default()),
+            writing: Mutex::new(()),
         }
     }
 
@@ -194,49 +201,101 @@ impl Emitter {
 
     /// Reports one document (once: a second report of an index is ignored).
     pub fn emit(&self, line: Line) {
-        let mut st = self.lock();
-        if !st.reported.insert(line.index) {
-            return;
-        }
-        match self.order {
-            Order::Completion => self.write(&mut st, &line),
-            Order::Input => {
-                st.waiting.insert(line.index, line);
-                loop {
-                    let next = st.next;
-                    let Some(line) = st.waiting.remove(&next) else {
-                        break;
-                    };
-                    st.next += 1;
-                    self.write(&mut st, &line);
+        {
+            let mut st = self.lock();
+            if !st.reported.insert(line.index) {
+                return;
+            }
+            match self.order {
+                Order::Completion => self.queue(&mut st, line),
+                Order::Input => {
+                    st.waiting.insert(line.index, line);
+                    loop {
+                        let next = st.next;
+                        let Some(line) = st.waiting.remove(&next) else {
+                            break;
+                        };
+                        st.next += 1;
+                        self.queue(&mut st, line);
+                    }
                 }
             }
         }
+        self.drain();
     }
 
-    /// Writes whatever still waits for an earlier line that never came.
+    /// Writes whatever still waits for an earlier line that never came, and
+    /// waits until every line is written (stdout is the run's data: a slow
+    /// reader is waited for, a reader that went away ends it).
     pub fn flush(&self) -> Option<std::io::Error> {
-        let mut st = self.lock();
-        let waiting = std::mem::take(&mut st.waiting);
-        for line in waiting.into_values() {
-            self.write(&mut st, &line);
+        {
+            let mut st = self.lock();
+            let waiting = std::mem::take(&mut st.waiting);
+            for line in waiting.into_values() {
+                self.queue(&mut st, line);
+            }
         }
-        st.broken.take()
+        loop {
+            self.drain();
+            let idle = self.writing.try_lock().is_ok();
+            if idle && self.lock().outbox.is_empty() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        self.lock().broken.take()
     }
 
-    fn write(&self, st: &mut Pending, line: &Line) {
+    /// A line is ready, in its order: kept, or put in the outbox.
+    fn queue(&self, st: &mut Pending, line: Line) {
         if self.keep {
-            st.kept.push(line.clone());
+            st.kept.push(line);
             return;
         }
         if st.broken.is_some() {
             return;
         }
-        // stdout may share the terminal with the progress board.
-        crate::progress::suspended(|| self.write_out(st, line));
+        if self.text == Text::Ids && !self.json {
+            match line.id() {
+                Some(id) if st.ids.insert(id.to_string()) => {}
+                _ => return,
+            }
+        }
+        st.outbox.push_back(line);
     }
 
-    fn write_out(&self, st: &mut Pending, line: &Line) {
+    /// Writes the outbox to stdout, unless another thread is at it (that one
+    /// writes what was added here as well). The state's lock is never held
+    /// while stdout is written.
+    fn drain(&self) {
+        loop {
+            let Ok(token) = self.writing.try_lock() else {
+                return;
+            };
+            loop {
+                let next = {
+                    let mut st = self.lock();
+                    if st.broken.is_some() {
+                        st.outbox.clear();
+                    }
+                    st.outbox.pop_front()
+                };
+                let Some(line) = next else { break };
+                // stdout may share the terminal with the progress board.
+                if let Err(e) = crate::messages::with_board_hidden(|| self.write_out(&line)) {
+                    self.lock().broken.get_or_insert(e);
+                }
+            }
+            drop(token);
+            // A line queued after the last look, while the token was still
+            // held, would wait for the next emit: look once more.
+            if self.lock().outbox.is_empty() {
+                return;
+            }
+        }
+    }
+
+    fn write_out(&self, line: &Line) -> std::io::Result<()> {
         let mut out = std::io::stdout().lock();
         let result = if self.json {
             writeln!(out, "{}", line.json(self.started.elapsed().as_secs_f64()))
@@ -253,15 +312,13 @@ impl Emitter {
                     None => Ok(()),
                 },
                 Text::Ids => match line.id() {
-                    Some(id) if st.ids.insert(id.to_string()) => writeln!(out, "{id}"),
-                    _ => Ok(()),
+                    Some(id) => writeln!(out, "{id}"),
+                    None => Ok(()),
                 },
                 Text::Nothing => Ok(()),
             }
         };
-        if let Err(e) = result.and_then(|_| out.flush()) {
-            st.broken = Some(e);
-        }
+        result.and_then(|_| out.flush())
     }
 }
 
