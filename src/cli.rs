@@ -272,9 +272,12 @@ pub struct StatusArgs {
 
 #[derive(Debug, Args, Clone, Default)]
 pub struct McpArgs {
-    /// Serve streamable HTTP on ADDR (e.g. 127.0.0.1:8765, path /mcp) instead of stdio
+    /// Serve streamable HTTP on ADDR (e.g. 127.0.0.1:8765 or localhost:8765, path /mcp) instead of stdio
     #[arg(long, value_name = "ADDR")]
-    pub http: Option<std::net::SocketAddr>,
+    pub http: Option<String>,
+    /// A web page origin allowed to call the HTTP server besides loopback ones (repeatable), e.g. https://app.example.org
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    pub allow_origins: Vec<String>,
     /// A folder the tools may read from and write to (repeatable); default: the current folder
     #[arg(long = "root", value_name = "DIR")]
     pub roots: Vec<PathBuf>,

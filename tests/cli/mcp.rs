@@ -637,6 +637,104 @@ fn started_in_the_filesystem_root_without_root_folders_or_with_o_it_refuses() {
     assert!(String::from_utf8_lossy(&with_o.stderr).contains("output_dir"));
 }
 
+/// An MCP `initialize` request body.
+const INITIALIZE: &str = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#;
+
+#[test]
+fn http_refuses_foreign_origins_and_guessable_tokens_and_takes_host_names() {
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    // A token a person could guess is refused before anything listens.
+    for weak in [
+        "x",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "0123456789",
+    ] {
+        let out = env
+            .cmd(&fake)
+            .args(["mcp", "--http", "127.0.0.1:0", "--token", weak])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{weak}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("too easy to guess") && err.contains("openssl rand"),
+            "{err}"
+        );
+    }
+    // A host name that resolves to loopback is accepted (and is loopback:
+    // no token needed).
+    let mut cmd = mcp(&env, &fake);
+    cmd.args([
+        "--http",
+        "localhost:0",
+        "--allow-origin",
+        "https://app.example.org",
+    ]);
+    let server = http_server(cmd);
+    assert!(
+        server.url.contains("127.0.0.1") || server.url.contains("[::1]"),
+        "{}",
+        server.url
+    );
+    let post = |origin: Option<&str>| {
+        let mut rq = reqwest::blocking::Client::new()
+            .post(&server.url)
+            .header("content-type", "application/json")
+            .header("accept", "application/json, text/event-stream")
+            .body(INITIALIZE);
+        if let Some(o) = origin {
+            rq = rq.header("origin", o);
+        }
+        rq.send().unwrap()
+    };
+    // A page from elsewhere (DNS rebinding, a page posting to localhost): 403.
+    for foreign in [
+        "http://evil.example",
+        "null",
+        "https://app.example.org.evil.example",
+    ] {
+        assert_eq!(post(Some(foreign)).status().as_u16(), 403, "{foreign}");
+    }
+    // No Origin (not a browser), a loopback page and a listed one are served.
+    for ok in [
+        None,
+        Some("http://localhost:3000"),
+        Some("http://127.0.0.1:8080"),
+        Some("https://app.example.org/"),
+    ] {
+        assert_eq!(post(ok).status().as_u16(), 200, "{ok:?}");
+    }
+    // Ending a session with DELETE answers 200, as clients expect.
+    let res = post(None);
+    let session = res
+        .headers()
+        .get("mcp-session-id")
+        .expect("a session ID")
+        .to_str()
+        .unwrap()
+        .to_string();
+    let ended = reqwest::blocking::Client::new()
+        .delete(&server.url)
+        .header("mcp-session-id", &session)
+        .send()
+        .unwrap();
+    assert_eq!(ended.status().as_u16(), 200);
+    // A badly written --allow-origin is a usage error.
+    let out = env
+        .cmd(&fake)
+        .args([
+            "mcp",
+            "--http",
+            "127.0.0.1:0",
+            "--allow-origin",
+            "app.example.org",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
 #[test]
 fn http_needs_a_token_beyond_loopback_and_checks_the_bearer() {
     let fake = FakeMineru::start();
@@ -652,10 +750,19 @@ fn http_needs_a_token_beyond_loopback_and_checks_the_bearer() {
     assert!(stderr.contains("--token"), "{stderr}");
 
     let mut cmd = mcp(&env, &fake);
-    cmd.args(["--http", "127.0.0.1:0", "--token", "s3cret-token"]);
+    cmd.args([
+        "--http",
+        "127.0.0.1:0",
+        "--token",
+        "s3cret-token-9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+    ]);
     let server = http_server(cmd);
     let body = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#;
-    for auth in [None, Some("Bearer wrong-token"), Some("s3cret-token")] {
+    for auth in [
+        None,
+        Some("Bearer wrong-token"),
+        Some("s3cret-token-9f8e7d6c5b4a39281706f5e4d3c2b1a0"),
+    ] {
         let mut rq = reqwest::blocking::Client::new()
             .post(&server.url)
             .header("content-type", "application/json")
@@ -678,7 +785,10 @@ fn http_needs_a_token_beyond_loopback_and_checks_the_bearer() {
             .post(url)
             .header("content-type", "application/json")
             .header("accept", "application/json, text/event-stream")
-            .header("authorization", "Bearer s3cret-token")
+            .header(
+                "authorization",
+                "Bearer s3cret-token-9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+            )
             .body(body);
         if let Some(h) = host {
             rq = rq.header("host", h);
@@ -692,8 +802,11 @@ fn http_needs_a_token_beyond_loopback_and_checks_the_bearer() {
     assert!((400..500).contains(&refused), "{refused}");
     // The token from the environment (kept out of the process list) works the same.
     let mut cmd = mcp(&env, &fake);
-    cmd.env("DOCPIPE_MCP_TOKEN", "env-token")
-        .args(["--http", "127.0.0.1:0"]);
+    cmd.env(
+        "DOCPIPE_MCP_TOKEN",
+        "env-token-0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+    )
+    .args(["--http", "127.0.0.1:0"]);
     let from_env = http_server(cmd);
     let status = |auth: &str| {
         reqwest::blocking::Client::new()
@@ -707,8 +820,14 @@ fn http_needs_a_token_beyond_loopback_and_checks_the_bearer() {
             .status()
             .as_u16()
     };
-    assert_eq!(status("Bearer s3cret-token"), 401);
-    assert_eq!(status("Bearer env-token"), 200);
+    assert_eq!(
+        status("Bearer s3cret-token-9f8e7d6c5b4a39281706f5e4d3c2b1a0"),
+        401
+    );
+    assert_eq!(
+        status("Bearer env-token-0a1b2c3d4e5f60718293a4b5c6d7e8f9"),
+        200
+    );
     drop(from_env);
 
     runtime().block_on(async {
@@ -719,7 +838,7 @@ fn http_needs_a_token_beyond_loopback_and_checks_the_bearer() {
         assert!(Client::default().serve(transport).await.is_err());
         let transport = StreamableHttpClientTransport::from_config(
             StreamableHttpClientTransportConfig::with_uri(server.url.clone())
-                .auth_header("s3cret-token"),
+                .auth_header("s3cret-token-9f8e7d6c5b4a39281706f5e4d3c2b1a0"),
         );
         let client = Client::default().serve(transport).await.unwrap();
         assert_eq!(client.list_all_tools().await.unwrap().len(), 6);

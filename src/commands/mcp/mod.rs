@@ -22,9 +22,15 @@ pub fn run(ctx: &Ctx, args: &McpArgs) -> Result<i32> {
         .into());
     }
     let roots = safety::Roots::new(&args.roots)?;
-    if let Some(addr) = &args.http {
-        safety::check_bind(addr, args.token.as_deref())?;
-    }
+    let bind = match &args.http {
+        Some(word) => {
+            let addr = safety::resolve_bind(word)?;
+            safety::check_bind(&addr, args.token.as_deref())?;
+            Some(addr)
+        }
+        None => None,
+    };
+    let origins = safety::Origins::new(&args.allow_origins)?;
     let server = tools::DocServer::new(ctx.global.clone(), roots.clone());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -35,7 +41,7 @@ pub fn run(ctx: &Ctx, args: &McpArgs) -> Result<i32> {
         .iter()
         .map(|d| d.display().to_string())
         .collect();
-    match args.http {
+    match bind {
         None => {
             ctx.reporter.note(&format!(
                 "mcp: serving on stdio; roots: {}",
@@ -44,7 +50,13 @@ pub fn run(ctx: &Ctx, args: &McpArgs) -> Result<i32> {
             runtime.block_on(server::stdio(server))?;
         }
         Some(addr) => {
-            runtime.block_on(server::http(server, addr, args.token.clone(), &dirs))?;
+            runtime.block_on(server::http(
+                server,
+                addr,
+                args.token.clone(),
+                origins,
+                &dirs,
+            ))?;
         }
     }
     // Blocking calls still running (a client gone mid-call) end with the

@@ -234,11 +234,45 @@ fn scheme_of(word: &str) -> Option<&str> {
     ok.then_some(scheme)
 }
 
+/// `--http ADDR`: an IP address and port, or a host name and port (the name
+/// resolved here; a loopback address is preferred when it has one, so
+/// `localhost:8765` is loopback).
+pub fn resolve_bind(word: &str) -> Result<SocketAddr, Error> {
+    if let Ok(addr) = word.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    let hint = "give HOST:PORT, e.g. 127.0.0.1:8765 or localhost:8765 (port 0: any free port)";
+    let addrs: Vec<SocketAddr> = std::net::ToSocketAddrs::to_socket_addrs(word)
+        .map_err(|e| Error::usage(format!("--http {word}: {e}")).with_hint(hint))?
+        .collect();
+    addrs
+        .iter()
+        .find(|a| a.ip().is_loopback())
+        .or(addrs.first())
+        .copied()
+        .ok_or_else(|| {
+            Error::usage(format!("--http {word}: the name has no address")).with_hint(hint)
+        })
+}
+
+/// The shortest bearer token accepted, and how many different characters it
+/// must hold at least: a guessable token is no guard.
+const TOKEN_MIN: usize = 32;
+const TOKEN_DISTINCT: usize = 12;
+
 /// The HTTP transport's rule: loopback needs nothing; any other address needs
-/// a token, which every request must then carry.
+/// a token, which every request must then carry. A token, wherever it is used,
+/// must look random: at least [`TOKEN_MIN`] characters, [`TOKEN_DISTINCT`] of
+/// them different.
 pub fn check_bind(addr: &SocketAddr, token: Option<&str>) -> Result<(), Error> {
-    if token.is_some_and(|t| t.trim().is_empty()) {
-        return Err(Error::usage("--token is empty").with_hint("give a long random token"));
+    if let Some(token) = token {
+        let distinct: std::collections::HashSet<char> = token.chars().collect();
+        if token.chars().count() < TOKEN_MIN || distinct.len() < TOKEN_DISTINCT {
+            return Err(Error::usage(format!(
+                "--token (or DOCPIPE_MCP_TOKEN) is too easy to guess: it needs at least {TOKEN_MIN} characters, {TOKEN_DISTINCT} of them different"
+            ))
+            .with_hint("make one with `openssl rand -hex 32` (or `head -c 32 /dev/urandom | base64`)"));
+        }
     }
     if !addr.ip().is_loopback() && token.is_none() {
         return Err(Error::usage(format!(
@@ -247,6 +281,65 @@ pub fn check_bind(addr: &SocketAddr, token: Option<&str>) -> Result<(), Error> {
         .with_hint("add --token TOKEN (or DOCPIPE_MCP_TOKEN) and send it as 'Authorization: Bearer TOKEN', or bind 127.0.0.1"));
     }
     Ok(())
+}
+
+/// Which web pages may call the HTTP server. A browser sends `Origin` with
+/// every cross-site request: a page from anywhere else (DNS rebinding, a page
+/// posting to localhost) is refused, as the MCP transport spec requires.
+/// Requests without `Origin` (command-line and SDK clients) are not pages.
+#[derive(Debug, Clone, Default)]
+pub struct Origins {
+    allowed: Vec<String>,
+}
+
+impl Origins {
+    pub fn new(allowed: &[String]) -> Result<Origins, Error> {
+        let mut list = Vec::new();
+        for o in allowed {
+            let norm = o.trim().trim_end_matches('/').to_ascii_lowercase();
+            if !(norm.starts_with("http://") || norm.starts_with("https://"))
+                || norm["https://".len().min(norm.len())..].is_empty()
+            {
+                return Err(Error::usage(format!(
+                    "--allow-origin {o}: not an origin"
+                ))
+                .with_hint("give the page's scheme and host, e.g. https://app.example.org or http://localhost:3000"));
+            }
+            list.push(norm);
+        }
+        Ok(Origins { allowed: list })
+    }
+
+    /// An `Origin` header value the server serves: a loopback page or a listed
+    /// one. `null` (a sandboxed frame, a file: page) is refused.
+    pub fn allows(&self, origin: &[u8]) -> bool {
+        let Ok(origin) = std::str::from_utf8(origin) else {
+            return false;
+        };
+        let norm = origin.trim().trim_end_matches('/').to_ascii_lowercase();
+        if self.allowed.contains(&norm) {
+            return true;
+        }
+        let Some(rest) = norm
+            .strip_prefix("http://")
+            .or_else(|| norm.strip_prefix("https://"))
+        else {
+            return false;
+        };
+        // The host, without a port: `[::1]:8080`, `127.0.0.1:8080`, `localhost`.
+        let host = if let Some(v6) = rest.strip_prefix('[') {
+            match v6.split_once(']') {
+                Some((h, _)) => h,
+                None => return false,
+            }
+        } else {
+            rest.split(':').next().unwrap_or("")
+        };
+        host == "localhost"
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    }
 }
 
 /// Whether an `Authorization` header value carries the token, compared in

@@ -47,6 +47,7 @@ pub async fn http(
     server: DocServer,
     addr: SocketAddr,
     token: Option<String>,
+    origins: safety::Origins,
     roots: &[String],
 ) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(addr)
@@ -67,7 +68,7 @@ pub async fn http(
     );
     // Always on stderr, even with -q: a client needs the address (the port of
     // :0 is only known now).
-    eprintln!(
+    crate::messages::line(&format!(
         "docpipe: mcp: listening on http://{local}{HTTP_PATH}{}; roots: {}",
         if token.is_some() {
             " (bearer token required)"
@@ -75,30 +76,41 @@ pub async fn http(
             ""
         },
         roots.join(", ")
-    );
+    ));
     let token: Option<Arc<str>> = token.map(Arc::from);
+    let origins = Arc::new(origins);
     loop {
         let (stream, _) = match listener.accept().await {
             Ok(s) => s,
             Err(e) => {
                 // A full file table or a reset before accept: keep serving.
-                eprintln!("docpipe: mcp: accept failed: {e}");
+                crate::messages::line(&format!("docpipe: mcp: accept failed: {e}"));
                 tokio::time::sleep(std::time::Duration::from_millis(100)).await;
                 continue;
             }
         };
         let service = service.clone();
         let token = token.clone();
+        let origins = Arc::clone(&origins);
         tokio::spawn(async move {
             let handler = hyper::service::service_fn(move |req: Request<Incoming>| {
                 let service = service.clone();
                 let token = token.clone();
+                let origins = Arc::clone(&origins);
                 async move {
                     if req.uri().path() != HTTP_PATH {
                         return Ok::<_, Infallible>(plain(
                             StatusCode::NOT_FOUND,
                             "docpipe mcp serves MCP on /mcp\n",
                         ));
+                    }
+                    if let Some(origin) = req.headers().get(header::ORIGIN) {
+                        if !origins.allows(origin.as_bytes()) {
+                            return Ok(plain(
+                                StatusCode::FORBIDDEN,
+                                "docpipe mcp: this Origin may not call the server (loopback pages only; the server's --allow-origin adds others)\n",
+                            ));
+                        }
                     }
                     if let Some(token) = &token {
                         let given = req
@@ -117,7 +129,14 @@ pub async fn http(
                             return Ok(res);
                         }
                     }
-                    Ok(service.handle(req).await)
+                    let delete = req.method() == hyper::Method::DELETE;
+                    let mut res = service.handle(req).await;
+                    // A session ended by DELETE: rmcp answers 202, clients
+                    // (the official Python SDK among them) expect 200.
+                    if delete && res.status() == StatusCode::ACCEPTED {
+                        *res.status_mut() = StatusCode::OK;
+                    }
+                    Ok(res)
                 }
             });
             let _ = hyper::server::conn::http1::Builder::new()
