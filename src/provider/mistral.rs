@@ -164,10 +164,23 @@ impl Mistral {
 
     /// Streams a file to `/v1/files` (multipart, with its length) and returns
     /// its ID.
+    ///
+    /// A document's upload is sent once (as a creation: a lost answer is named,
+    /// and the rerun decides). A batch job's requests file (`purpose` batch)
+    /// creates no task and costs nothing, so it is retried like a read: its name
+    /// is unique to this upload, and once one attempt is answered, the copies
+    /// earlier attempts may have left are found by that name and deleted.
     pub(super) fn upload_file(&self, up: &FileUpload, subject: &str) -> Result<String> {
         let key = self.key()?;
         let url = format!("{}/v1/files", self.settings.base_url);
-        let resp = self.http.send_with(Retry::Create, |c| {
+        let retry = if up.purpose == "batch" {
+            Retry::Idempotent
+        } else {
+            Retry::Create
+        };
+        let attempts = std::cell::Cell::new(0u32);
+        let resp = self.http.send_with(retry, |c| {
+            attempts.set(attempts.get() + 1);
             let part = Part::reader_with_length(crate::transfer::LazyFile::new(up.path), up.size)
                 .file_name(up.file_name.to_string())
                 .mime_str(up.mime)?;
@@ -179,7 +192,48 @@ impl Mistral {
                 .multipart(form))
         })?;
         let data = expect_ok(read_answer(resp)?, subject)?;
-        Answer::str_field(&data, &["id"]).context("mistral answered the upload without a file id")
+        let id = Answer::str_field(&data, &["id"])
+            .context("mistral answered the upload without a file id")?;
+        if attempts.get() > 1 && up.purpose == "batch" {
+            self.delete_earlier_copies(up, &id, subject);
+        }
+        Ok(id)
+    }
+
+    /// Deletes the files named `up.file_name` other than `kept`: what attempts
+    /// whose answers were lost left at Mistral. A failed listing is a warning.
+    fn delete_earlier_copies(&self, up: &FileUpload, kept: &str, subject: &str) {
+        let path = format!(
+            "/v1/files?search={}&purpose={}&page_size=100",
+            up.file_name, up.purpose
+        );
+        let listed = self.json(Method::GET, &path, None, Retry::Idempotent, subject);
+        let files = match listed {
+            Ok(v) => v
+                .get("data")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default(),
+            Err(e) => {
+                crate::messages::warn(&format!(
+                    "{subject}: an upload was sent again after a lost answer, and the earlier copies could not be looked for: {e:#}\ndocpipe: hint: look for files named {} in the Mistral console",
+                    up.file_name
+                ));
+                return;
+            }
+        };
+        let Ok(key) = self.key() else { return };
+        for f in files {
+            let (Some(id), Some(name)) = (
+                f.get("id").and_then(Value::as_str),
+                f.get("filename").and_then(Value::as_str),
+            ) else {
+                continue;
+            };
+            if id != kept && name == up.file_name {
+                delete_file(&self.http, &self.settings.base_url, key, id, subject);
+            }
+        }
     }
 
     /// The model in use: `--model`, else the config's `model_version`, else
@@ -234,6 +288,7 @@ impl Mistral {
 pub(super) struct FileUpload<'a> {
     pub path: &'a std::path::Path,
     pub size: u64,
+    /// Unique for a batch job's requests (earlier copies are found by it).
     pub file_name: &'a str,
     pub mime: &'static str,
     /// `ocr` for a document, `batch` for a job's requests (the spec's FilePurpose).
@@ -259,10 +314,9 @@ pub(super) fn delete_file(http: &Http, base_url: &str, key: &Secret, id: &str, i
         _ => expect_ok(a, input).map(drop),
     });
     if let Err(e) = result {
-        eprintln!(
-            "docpipe: warning: {input}: the copy uploaded to Mistral (file {id}) could not be deleted: {e:#}"
-        );
-        eprintln!("docpipe: hint: delete it in the Mistral console, or with DELETE /v1/files/{id}");
+        crate::messages::warn(&format!(
+            "{input}: the copy uploaded to Mistral (file {id}) could not be deleted: {e:#}\ndocpipe: hint: delete it in the Mistral console, or with DELETE /v1/files/{id}"
+        ));
     }
 }
 
@@ -338,7 +392,7 @@ impl Provider for Mistral {
         let (set, skipped) = page_set(answer, want_images)
             .with_context(|| format!("{}: unexpected answer", doc.input))?;
         for why in skipped {
-            eprintln!("docpipe: warning: {}: {why}; the text is kept", doc.input);
+            crate::messages::warn(&format!("{}: {why}; the text is kept", doc.input));
         }
         Ok(Submitted::Done(ResultRef::Pages(Box::new(set))))
     }

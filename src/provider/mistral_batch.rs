@@ -126,10 +126,11 @@ fn write_requests(
 pub fn submit(m: &Mistral, docs: &[&Document], opts: &ExtractOptions) -> Result<BatchSubmitted> {
     let subject = format!("batch job of {} documents", docs.len());
     let (requests, size) = write_requests(m, docs, opts)?;
+    let file_name = unique_name();
     let upload = FileUpload {
         path: requests.path(),
         size,
-        file_name: "docpipe-batch.jsonl",
+        file_name: &file_name,
         mime: "application/jsonl",
         purpose: "batch",
     };
@@ -145,7 +146,9 @@ pub fn submit(m: &Mistral, docs: &[&Document], opts: &ExtractOptions) -> Result<
         "input_files": [file_id],
         "endpoint": "/v1/ocr",
         "model": m.model(opts),
-        "metadata": {"client": "docpipe", "documents": docs.len().to_string()},
+        // The file docpipe uploaded, so that it is deleted when the job ends
+        // even if the job's answers do not list it in `input_files`.
+        "metadata": {"client": "docpipe", "documents": docs.len().to_string(), "docpipe_input": file_id},
     });
     let answer = call(
         &m.http,
@@ -169,6 +172,15 @@ pub fn submit(m: &Mistral, docs: &[&Document], opts: &ExtractOptions) -> Result<
         batch_id,
         items: (0..docs.len()).map(|i| (i.to_string(), None)).collect(),
     })
+}
+
+/// A requests file's name, unique to this upload: `docpipe-batch-<time><pid>.jsonl`.
+fn unique_name() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("docpipe-batch-{nanos:x}{:x}.jsonl", std::process::id())
 }
 
 /// HTTP 402 on a job: the workspace has no batch billing. Not a fallback to
@@ -222,10 +234,18 @@ impl Job {
         // the count docpipe sent along in the metadata says it.
         let requests = count(v.get("total_requests"))
             .max(count(v.get("metadata").and_then(|m| m.get("documents"))));
+        // What docpipe uploaded for the job (its metadata) and what the job
+        // says it read, once each.
+        let mut input_files = strings("input_files");
+        if let Some(own) = v.pointer("/metadata/docpipe_input").and_then(Value::as_str) {
+            if !input_files.iter().any(|f| f == own) {
+                input_files.push(own.to_string());
+            }
+        }
         Ok(Job {
             status,
             requests,
-            input_files: strings("input_files"),
+            input_files,
             output_file: Answer::str_field(&v, &["output_file"]),
             error_file: Answer::str_field(&v, &["error_file"]),
             errors: strings("errors"),
@@ -408,9 +428,9 @@ fn line_status(job: &str, line: Value) -> Option<(String, TaskStatus)> {
         return Some(match page_set(body, true) {
             Ok((set, skipped)) => {
                 for why in skipped {
-                    eprintln!(
-                        "docpipe: warning: batch job {job}, document {id}: {why}; the text is kept"
-                    );
+                    crate::messages::warn(&format!(
+                        "batch job {job}, document {id}: {why}; the text is kept"
+                    ));
                 }
                 let status = TaskStatus {
                     state: State::Done,

@@ -611,3 +611,55 @@ fn a_deleted_output_file_fails_the_documents_instead_of_polling_forever() {
     );
     assert_eq!(fake.find("GET", "/v1/files/").len(), 1, "asked once");
 }
+
+/// The requests file docpipe uploaded is deleted when the job ends, even when
+/// the job's answers do not list it in `input_files`.
+#[test]
+fn the_uploaded_requests_are_deleted_even_when_the_job_does_not_list_them() {
+    let fake = FakeMistral::start_with(MistralConfig {
+        batch_hides_inputs: true,
+        ..MistralConfig::default()
+    });
+    let env = Env::new();
+    let docs = pdfs(&env.work.path().join("in"), 3);
+    let out = job(&env, &fake, &docs, &[]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    for i in 0..3 {
+        assert!(env.out().join(format!("doc{i:02}/full.md")).is_file());
+    }
+    assert_eq!(
+        fake.files_left(),
+        0,
+        "the requests file was left at Mistral"
+    );
+    assert!(fake.violations().is_empty(), "{:#?}", fake.violations());
+}
+
+/// An upload creates no task and costs nothing: a dropped connection on the
+/// requests' upload is retried, the copy the lost attempt left is found and
+/// deleted, and all 30 documents are done in one job.
+#[test]
+fn a_lost_answer_to_the_requests_upload_is_retried_and_its_copy_deleted() {
+    let fake = FakeMistral::start_with(MistralConfig {
+        batch_uploads_lost: 1,
+        ..MistralConfig::default()
+    });
+    let env = Env::new();
+    let docs = pdfs(&env.work.path().join("in"), 30);
+    let out = job(&env, &fake, &docs, &[]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    for i in 0..30 {
+        assert!(
+            env.out().join(format!("doc{i:02}/full.md")).is_file(),
+            "doc{i:02}"
+        );
+    }
+    assert_eq!(
+        count(&fake, "POST", |r| r.path_only() == "/v1/files"),
+        2,
+        "sent again once"
+    );
+    assert_eq!(fake.find("POST", "/v1/batch/jobs").len(), 1, "one job");
+    assert_eq!(fake.files_left(), 0, "the lost attempt's copy was left");
+    assert!(fake.violations().is_empty(), "{:#?}", fake.violations());
+}

@@ -86,6 +86,12 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// The handler acted (stored a file, created a job), then the connection
+    /// closes without an answer: the client cannot know that it did.
+    pub fn lost() -> Reply {
+        Reply::new(0, "text/plain", Vec::new())
+    }
+
     pub fn new(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Reply {
         Reply {
             status,
@@ -293,6 +299,11 @@ fn serve_one(
         }
         Some(Fault::Truncate) | None => answer(handler, &recorded),
     };
+    if reply.status == 0 {
+        // Reply::lost: acted, then closed without a word.
+        let _ = out.shutdown(Shutdown::Both);
+        return;
+    }
     let encoding = faults.and_then(Faults::download_encoding);
     let reply = match encoding {
         Some(enc) if kind == Server::Cdn && recorded.method == "GET" && reply.status == 200 => {

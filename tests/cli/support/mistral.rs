@@ -48,6 +48,11 @@ pub struct MistralConfig {
     pub batch_ends: Option<&'static str>,
     /// A finished job's output file is already deleted (by someone else).
     pub batch_output_deleted: bool,
+    /// The first this many uploads of a batch job's requests are stored, and
+    /// then their answers are lost (the connection closes).
+    pub batch_uploads_lost: usize,
+    /// Job answers leave `input_files` empty (the job does not say what it read).
+    pub batch_hides_inputs: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -236,6 +241,7 @@ impl Core {
         let path = rq.path_only();
         match (rq.method.as_str(), path) {
             ("POST", "/v1/files") => self.upload(rq),
+            ("GET", "/v1/files") => self.list_files(rq),
             ("POST", "/v1/ocr") => self.ocr(rq),
             ("POST", "/v1/batch/jobs") => self.create_job(rq),
             ("GET", p) if p.starts_with("/v1/batch/jobs/") => {
@@ -284,6 +290,36 @@ impl Core {
         }
     }
 
+    /// `GET /v1/files`: the files not deleted, filtered by `search` (a part of
+    /// the name) and `purpose`, as the spec's ListFilesOut.
+    fn list_files(&self, rq: &Recorded) -> Reply {
+        let query = rq.query();
+        let param = |name: &str| {
+            query.split('&').find_map(|kv| {
+                let (k, v) = kv.split_once('=')?;
+                (k == name).then(|| v.to_string())
+            })
+        };
+        let (search, purpose) = (param("search"), param("purpose"));
+        let st = lock(&self.state);
+        let data: Vec<Value> = st
+            .files
+            .iter()
+            .filter(|(_, f)| !f.deleted && !f.by_service)
+            .filter(|(_, f)| search.as_ref().is_none_or(|s| f.filename.contains(s.as_str())))
+            .filter(|(_, f)| purpose.as_ref().is_none_or(|p| f.purpose == *p))
+            .map(|(id, f)| {
+                json!({"id": id, "object": "file", "bytes": f.bytes.len(), "created_at": 1_759_500_000,
+                    "filename": f.filename, "purpose": f.purpose, "sample_type": "batch_request",
+                    "source": "upload", "num_lines": null, "mimetype": null, "signature": null})
+            })
+            .collect();
+        Reply::json(
+            200,
+            &json!({"data": data, "object": "list", "total": data.len()}),
+        )
+    }
+
     fn upload(&self, rq: &Recorded) -> Reply {
         if rq.header("transfer-encoding").is_some() || rq.header("content-length").is_none() {
             self.violation(
@@ -328,6 +364,13 @@ impl Core {
                 by_service: false,
             },
         );
+        if purpose.as_deref() == Some("batch") {
+            let mut st = lock(&self.state);
+            if st.cfg.batch_uploads_lost > 0 {
+                st.cfg.batch_uploads_lost -= 1;
+                return Reply::lost();
+            }
+        }
         let sample_type = if purpose.as_deref() == Some("batch") {
             "batch_request"
         } else {
@@ -570,11 +613,11 @@ const JOB_FIELDS: &[&str] = &[
     "timeout_hours",
 ];
 
-fn job_out(job: &Job) -> Value {
+fn job_out(job: &Job, hide: bool) -> Value {
     let done = matches!(job.status, "QUEUED") as usize;
     let finished = !matches!(job.status, "QUEUED" | "RUNNING");
     json!({
-        "id": job.id, "object": "batch", "input_files": job.input_files,
+        "id": job.id, "object": "batch", "input_files": job.input_files.iter().filter(|_| !hide).collect::<Vec<_>>(),
         "metadata": job.metadata, "endpoint": "/v1/ocr", "model": job.model,
         "agent_id": null, "output_file": job.output_file, "error_file": job.error_file,
         "errors": if job.status == "TIMEOUT_EXCEEDED" {
@@ -665,7 +708,7 @@ impl Core {
             succeeded: 0,
             failed: 0,
         };
-        let answer = job_out(&job);
+        let answer = job_out(&job, st.cfg.batch_hides_inputs);
         st.jobs.insert(job.id.clone(), job);
         Reply::json(200, &answer)
     }
@@ -673,6 +716,7 @@ impl Core {
     fn poll_job(&self, id: &str) -> Reply {
         let mut st = lock(&self.state);
         let polls = st.cfg.batch_polls;
+        let hide = st.cfg.batch_hides_inputs;
         let Some(job) = st.jobs.get_mut(id) else {
             return error(404, "Batch job not found", "not_found", "3404");
         };
@@ -687,7 +731,7 @@ impl Core {
             };
         }
         if job.status != "FINISHING" {
-            return Reply::json(200, &job_out(job));
+            return Reply::json(200, &job_out(job, hide));
         }
         let job = job.clone();
         drop(st);
@@ -814,7 +858,7 @@ impl Core {
                 }
             }
         }
-        let answer = job_out(&job);
+        let answer = job_out(&job, cfg.batch_hides_inputs);
         st.jobs.insert(job.id.clone(), job);
         answer
     }
