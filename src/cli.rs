@@ -157,9 +157,7 @@ pub struct ExtractArgs {
     pub concurrency: Option<u32>,
 }
 
-/// The range `--concurrency` and `[defaults] concurrency` accept.
-pub const CONCURRENCY_MIN: u32 = 1;
-pub const CONCURRENCY_MAX: u32 = 64;
+pub use crate::units::{CONCURRENCY_MAX, CONCURRENCY_MIN};
 
 #[derive(Debug, Args, Clone, Default)]
 pub struct OcrArgs {
@@ -355,92 +353,11 @@ pub fn parse() -> Cli {
     Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
-/// `--timeout`: a duration, and not zero (nothing could finish in no time, and
-/// a task would be created and billed first).
-pub fn parse_timeout(text: &str) -> Result<Duration, String> {
-    let d = parse_duration(text)?;
-    if d.is_zero() {
-        return Err(format!(
-            "a timeout of {text} would give up before anything is sent: use e.g. 90s, 5m, 1h"
-        ));
-    }
-    Ok(d)
-}
-
-/// `I/N` with 1 <= I <= N: one share of N.
-pub fn parse_shard(text: &str) -> Result<(u64, u64), String> {
-    let bad = || format!("invalid shard '{text}': use I/N with 1 <= I <= N, e.g. 2/4");
-    let (i, n) = text.split_once('/').ok_or_else(bad)?;
-    let (i, n): (u64, u64) = (
-        i.trim().parse().map_err(|_| bad())?,
-        n.trim().parse().map_err(|_| bad())?,
-    );
-    if i == 0 || n == 0 || i > n {
-        return Err(bad());
-    }
-    Ok((i, n))
-}
-
-/// `90s`, `5m`, `1h`, `1h30m`, `250ms`; a bare number is seconds.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let bad = || format!("invalid duration '{text}': use e.g. 90s, 5m, 1h");
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(bad());
-    }
-    if let Ok(secs) = text.parse::<u64>() {
-        return Ok(Duration::from_secs(secs));
-    }
-    let mut total = Duration::ZERO;
-    let mut rest = text;
-    while !rest.is_empty() {
-        let digits = rest.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
-        if digits == 0 {
-            return Err(bad());
-        }
-        let value: u64 = rest[..digits].parse().map_err(|_| bad())?;
-        rest = &rest[digits..];
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit())
-            .unwrap_or(rest.len());
-        let unit = &rest[..unit_len];
-        rest = &rest[unit_len..];
-        total += match unit {
-            "ms" => Duration::from_millis(value),
-            "s" => Duration::from_secs(value),
-            "m" => Duration::from_secs(value * 60),
-            "h" => Duration::from_secs(value * 3600),
-            _ => return Err(bad()),
-        };
-    }
-    Ok(total)
-}
+pub use crate::units::{parse_duration, parse_shard, parse_timeout};
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn shards() {
-        assert_eq!(parse_shard("2/4"), Ok((2, 4)));
-        assert_eq!(parse_shard("1/1"), Ok((1, 1)));
-        for bad in ["0/4", "5/4", "2", "a/b", "2/0"] {
-            assert!(parse_shard(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("90s"), Ok(Duration::from_secs(90)));
-        assert_eq!(parse_duration("5m"), Ok(Duration::from_secs(300)));
-        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
-        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
-        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
-        assert_eq!(parse_duration("42"), Ok(Duration::from_secs(42)));
-        assert!(parse_duration("5x").is_err());
-        assert!(parse_duration("m").is_err());
-        assert!(parse_duration("").is_err());
-    }
 
     #[test]
     fn cli_is_consistent() {

@@ -56,8 +56,8 @@ const DEFAULTS: &[(&str, Value, Option<&str>)] = &[
     (
         "concurrency",
         Value::Count {
-            min: crate::cli::CONCURRENCY_MIN as u64,
-            max: crate::cli::CONCURRENCY_MAX as u64,
+            min: crate::units::CONCURRENCY_MIN as u64,
+            max: crate::units::CONCURRENCY_MAX as u64,
         },
         Some("--concurrency"),
     ),
@@ -471,9 +471,9 @@ impl Config {
             .any(|(k, v, _)| *k == key && matches!(v, Value::Duration { nonzero: true }));
         let parse = |text: &str| {
             if nonzero {
-                crate::cli::parse_timeout(text)
+                crate::units::parse_timeout(text)
             } else {
-                crate::cli::parse_duration(text)
+                crate::units::parse_duration(text)
             }
         };
         if let Some(v) = self.env(env_name) {
@@ -792,9 +792,9 @@ fn check_value(value: &toml::de::DeValue, want: Value, flag: Option<&str>) -> Re
         (Value::Text, _) => Err(format!("must be text in quotes, not {shown}")),
         (Value::Duration { nonzero }, DeValue::String(s)) => {
             let parsed = if nonzero {
-                crate::cli::parse_timeout(s)
+                crate::units::parse_timeout(s)
             } else {
-                crate::cli::parse_duration(s)
+                crate::units::parse_duration(s)
             };
             parsed
                 .map(|_| ())

@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::http::Http;
 use crate::options::Format;
 use crate::output::Outputs;
-use crate::provider::{PageSet, ResultRef};
+use crate::task::{PageSet, ResultRef};
 use crate::transfer;
 use crate::unpack;
 
@@ -510,11 +510,11 @@ mod tests {
                 "![../x.png](../x.png)".into(),
             ],
             images: vec![
-                crate::provider::PageImage {
+                crate::task::PageImage {
                     name: "img-0.jpeg".into(),
                     bytes: vec![1],
                 },
-                crate::provider::PageImage {
+                crate::task::PageImage {
                     name: "../x.png".into(),
                     bytes: vec![2],
                 },
@@ -547,7 +547,7 @@ mod tests {
                 "# One\n\n![img-0.jpeg](img-0.jpeg) and ![chart](img-1.png)\n".into(),
                 "Text with [a link](https://x.org) and ![](img-2.png) and ![ kept\n".into(),
             ],
-            images: vec![crate::provider::PageImage {
+            images: vec![crate::task::PageImage {
                 name: "img-1.png".into(),
                 bytes: vec![1],
             }],

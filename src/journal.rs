@@ -21,7 +21,7 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::options::ExtractOptions;
-use crate::provider::{IdKind, ResultRef, State, TaskRef};
+use crate::task::{IdKind, ResultRef, State, TaskRef};
 
 /// Seconds since the Unix epoch.
 pub fn now() -> u64 {

@@ -26,7 +26,9 @@ pub mod provider;
 pub mod record;
 pub mod split;
 pub mod stitch;
+pub mod task;
 pub mod transfer;
+pub mod units;
 pub mod unpack;
 
 /// Runs a parsed command line and returns the process exit code.

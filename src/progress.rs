@@ -32,7 +32,7 @@ use std::time::{Duration, Instant};
 use indicatif::ProgressBar;
 
 use crate::messages;
-use crate::provider::{Progress, State};
+use crate::task::{Progress, State};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
@@ -143,38 +143,8 @@ impl Stage {
     }
 }
 
-/// `1 document`, `2 documents`.
-pub fn plural(n: u64, one: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {one}s")
-    }
-}
-
-/// `0:07`, `12:40`, `1:02:03`.
-pub fn clock(d: Duration) -> String {
-    let s = d.as_secs();
-    if s >= 3600 {
-        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
-    } else {
-        format!("{}:{:02}", s / 60, s % 60)
-    }
-}
-
-/// `2m13s`, `45s`, `1h02m`.
-fn span(d: Duration) -> String {
-    let s = d.as_secs();
-    match s {
-        0..=59 => format!("{}.{}s", s, d.subsec_millis() / 100),
-        60..=3599 => format!("{}m{:02}s", s / 60, s % 60),
-        _ => format!("{}h{:02}m", s / 3600, s / 60 % 60),
-    }
-}
-
-fn bytes_text(n: u64) -> String {
-    crate::provider::human_bytes(n)
-}
+pub use crate::units::{clock, plural};
+use crate::units::{bytes_text, span};
 
 /// A transfer shows its bytes once it is this large or has run for
 /// [`SHOW_AFTER`]: a small file's bytes would only flicker past.

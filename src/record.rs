@@ -173,7 +173,7 @@ fn component(id: &str) -> String {
 mod tests {
     use super::*;
     use crate::journal::{Journal, Sharing};
-    use crate::provider::State;
+    use crate::task::State;
 
     #[test]
     fn ids_point_at_the_journal_that_holds_them() {

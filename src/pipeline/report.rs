@@ -11,7 +11,7 @@ use std::time::Instant;
 use serde_json::{json, Value};
 
 use crate::journal::DocRecord;
-use crate::provider::State;
+use crate::task::State;
 
 /// The state of a document that never reached a provider: a bad input, a
 /// request refused before any task existed, a run stopped by an error every

@@ -308,6 +308,11 @@ impl Dialect {
 /// success. Builds the errors below, and is what an HTTP layer can ask before
 /// retrying (`Class::Transient`: nothing was created, send it again later).
 pub fn class_of(dialect: &Dialect, answer: &Answer) -> Option<Class> {
+    class_in(dialect.codes, answer)
+}
+
+/// [`class_of`] with the code tables alone (no provider named).
+fn class_in(codes: &[&[Code]], answer: &Answer) -> Option<Class> {
     if answer.is_ok() {
         return None;
     }
@@ -315,7 +320,10 @@ pub fn class_of(dialect: &Dialect, answer: &Answer) -> Option<Class> {
     if answer.http_status == 401 || MSG_CODES.iter().any(|(c, _)| *c == msg_code) {
         return Some(Class::Auth);
     }
-    if let Some(known) = answer.code().and_then(|c| dialect.code(c)) {
+    if let Some(known) = answer
+        .code()
+        .and_then(|c| codes.iter().find_map(|table| table.iter().find(|k| k.code == c)))
+    {
         return Some(known.class);
     }
     if answer.http_status == 429 {
@@ -328,12 +336,7 @@ pub fn class_of(dialect: &Dialect, answer: &Answer) -> Option<Class> {
 /// parse4ai) says "busy, send the same request again later": the transient
 /// codes are the same in every table. For a retry layer that sees only bytes.
 pub fn is_transient(http_status: u16, body: &[u8]) -> bool {
-    static ANY: Dialect = Dialect {
-        info: &super::mineru::INFO,
-        codes: &[COMMON_CODES],
-        referer: None,
-    };
-    class_of(&ANY, &Answer::from_bytes(http_status, body)) == Some(Class::Transient)
+    class_in(&[COMMON_CODES], &Answer::from_bytes(http_status, body)) == Some(Class::Transient)
 }
 
 fn msg_code(answer: &Answer) -> &str {

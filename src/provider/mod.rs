@@ -9,7 +9,6 @@ pub mod mineru;
 pub mod mineru_dialect;
 pub mod mineru_flash;
 pub mod mistral;
-pub mod mistral_batch;
 pub mod mistralocr;
 pub mod parse4ai;
 #[cfg(test)]
@@ -18,16 +17,15 @@ mod robustness;
 /// Lives with the transfers that send it, so `transfer` needs nothing from here.
 pub use crate::transfer::SignedUpload;
 
-use std::fmt;
 
 use anyhow::Result;
-use serde::{Deserialize, Serialize};
+
 
 use crate::config::{Config, ProviderSettings, ProviderTable};
 use crate::error::Error;
 use crate::http::Http;
 use crate::input::Document;
-use crate::options::{ExtractOptions, Format};
+use crate::options::ExtractOptions;
 
 /// How a provider answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,52 +117,6 @@ impl ProviderInfo {
     }
 }
 
-/// A submitted unit of work: a task, or one document inside a provider batch.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TaskRef {
-    pub provider: String,
-    pub id: String,
-    pub kind: IdKind,
-    /// The document's key inside a batch (MinerU `data_id`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum IdKind {
-    Task,
-    Batch,
-}
-
-impl TaskRef {
-    pub fn task(provider: &str, id: String) -> TaskRef {
-        TaskRef {
-            provider: provider.to_string(),
-            id,
-            kind: IdKind::Task,
-            item: None,
-        }
-    }
-
-    /// One document inside a provider batch.
-    pub fn batch_item(provider: &str, id: String, item: String) -> TaskRef {
-        TaskRef {
-            provider: provider.to_string(),
-            id,
-            kind: IdKind::Batch,
-            item: Some(item),
-        }
-    }
-
-    pub fn task_id(&self) -> Option<&str> {
-        (self.kind == IdKind::Task).then_some(self.id.as_str())
-    }
-    pub fn batch_id(&self) -> Option<&str> {
-        (self.kind == IdKind::Batch).then_some(self.id.as_str())
-    }
-}
-
 /// The answer to one batch call: the batch ID and, in the order the documents
 /// were given, each document's key inside the batch and its pending upload.
 #[derive(Debug)]
@@ -193,96 +145,7 @@ pub enum Submitted {
     Done(ResultRef),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum State {
-    Submitted,
-    WaitingFile,
-    Pending,
-    Running,
-    Converting,
-    Done,
-    Failed,
-}
-
-impl State {
-    pub fn is_final(self) -> bool {
-        matches!(self, State::Done | State::Failed)
-    }
-    pub fn name(self) -> &'static str {
-        match self {
-            State::Submitted => "submitted",
-            State::WaitingFile => "waiting-file",
-            State::Pending => "pending",
-            State::Running => "running",
-            State::Converting => "converting",
-            State::Done => "done",
-            State::Failed => "failed",
-        }
-    }
-}
-
-impl fmt::Display for State {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Progress {
-    pub done: u64,
-    pub total: u64,
-}
-
-#[derive(Debug, Clone)]
-pub struct TaskStatus {
-    pub state: State,
-    pub progress: Option<Progress>,
-    pub result: Option<ResultRef>,
-    pub error: Option<String>,
-    /// What kind of failure a `Failed` state is: `Input` when the provider refused
-    /// the document itself (too large, not a valid file: exit 4); None means the
-    /// provider failed to extract it (exit 5).
-    pub fault: Option<crate::error::Kind>,
-}
-
-/// Where a finished result is and what shape it has.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
-pub enum ResultRef {
-    /// A zip of the provider's files (MinerU's full.md, images/, JSON).
-    Zip {
-        url: String,
-        #[serde(default)]
-        referer: Option<String>,
-    },
-    /// A markdown file.
-    Markdown {
-        url: String,
-        #[serde(default)]
-        referer: Option<String>,
-    },
-    /// The text itself, from a synchronous answer (mistralocr.app).
-    Inline { text: String, format: Format },
-    /// One file in a provider format (gpt.ge's txt, docx, pdf, xlsx, pptx), on a
-    /// result host that never gets the key.
-    File { url: String, ext: String },
-    /// Markdown pages with their images and the provider's whole JSON answer, from
-    /// a synchronous answer (Mistral OCR).
-    Pages(Box<PageSet>),
-    /// A result already on this machine, laid out as `parse` writes it: the
-    /// stitched parts of a split document.
-    Folder { path: std::path::PathBuf },
-    /// Markdown already written to a file on this machine, too big to hold in
-    /// memory (`local`'s table of a large spreadsheet), with the answer's JSON:
-    /// copied into place at delivery, then removed.
-    Spooled {
-        path: std::path::PathBuf,
-        answer: serde_json::Value,
-    },
-}
-
-pub use crate::pages::{PageImage, PageSet};
+pub use crate::task::{IdKind, PageImage, PageSet, Progress, ResultRef, State, TaskRef, TaskStatus};
 
 pub trait Provider: Send + Sync {
     fn info(&self) -> &'static ProviderInfo;
@@ -513,14 +376,7 @@ pub fn check_size(
     Ok(())
 }
 
-pub fn human_bytes(n: u64) -> String {
-    const MB: f64 = 1024.0 * 1024.0;
-    if n as f64 >= MB {
-        format!("{:.1} MB", n as f64 / MB)
-    } else {
-        format!("{:.1} KB", n as f64 / 1024.0)
-    }
-}
+pub use crate::units::bytes_text as human_bytes;
 
 pub struct Entry {
     pub info: &'static ProviderInfo,

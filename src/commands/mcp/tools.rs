@@ -28,7 +28,7 @@ use crate::error;
 use crate::pipeline::engine::Hooks;
 use crate::pipeline::report::{Emitter, Line};
 use crate::pipeline::{self, Command};
-use crate::provider::State;
+use crate::task::State;
 
 /// Characters of markdown returned inline unless the call asks otherwise.
 pub const DEFAULT_MAX_CHARS: usize = 40_000;

@@ -22,13 +22,14 @@ use anyhow::{Context, Result};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use super::api::call;
-use super::envelope::{text_of, Answer};
-use super::mistral::{
+use super::client::{
     classify, delete_file, document_chunk, is_image, mime_of, page_set, FileUpload, Mistral,
 };
-use super::{BatchItem, BatchSubmitted, Progress, State, TaskStatus};
-use super::{ResultRef, TaskRef};
+use super::client::MAX_JOB_BYTES;
+use crate::provider::api::call;
+use crate::provider::envelope::{text_of, Answer};
+use crate::provider::{BatchItem, BatchSubmitted, Progress, State, TaskStatus};
+use crate::provider::{ResultRef, TaskRef};
 use crate::error::{Error, Kind};
 use crate::http::Retry;
 use crate::input::Document;
@@ -40,13 +41,6 @@ use crate::options::{BatchApi, ExtractOptions};
 /// minute; from about 20 documents, half the price is worth the wait.
 pub const AUTO_MIN: usize = 20;
 
-/// Documents in one job (`[providers.mistral] max_batch` overrides it).
-pub const MAX_JOB_DOCS: usize = 1000;
-
-/// Bytes of local documents in one job. Inline as base64 they grow by a third,
-/// so a full job's JSONL stays near 270 MB: under the 512 MB that `/v1/files`
-/// takes, with room to spare, and one failed upload costs little to redo.
-pub const MAX_JOB_BYTES: u64 = 200 * 1024 * 1024;
 
 /// Stands in a line for the data URI streamed in its place.
 const MARK: &str = "@@docpipe-inline-document@@";
@@ -164,7 +158,7 @@ pub fn submit(m: &Mistral, docs: &[&Document], opts: &ExtractOptions) -> Result<
         // `cleanup` deletes the uploaded requests as it goes out of scope.
         return Err(no_batch_billing(&answer).into());
     }
-    let job = super::mistral::expect_ok(answer, &subject)?;
+    let job = super::client::expect_ok(answer, &subject)?;
     let batch_id = Answer::str_field(&job, &["id"])
         .context("mistral answered the batch job's creation without an id")?;
     cleanup.disarm();
@@ -391,7 +385,7 @@ fn read_results(
         return Ok(false);
     }
     if !resp.status().is_success() {
-        let answer = super::api::read_answer(resp)?;
+        let answer = crate::provider::api::read_answer(resp)?;
         return Err(classify(&answer, &format!("results of batch job {job}")).into());
     }
     for line in BufReader::new(resp).lines() {

@@ -1,14 +1,6 @@
-//! Mistral AI OCR (`/v1/ocr`): synchronous, markdown per page with optional images.
-//!
-//! Local files are uploaded to `/v1/files` (`purpose=ocr`, streamed from disk),
-//! read back through a signed URL, and deleted afterwards, also when the OCR fails
-//! or the run is interrupted: Mistral otherwise keeps them. Small PDFs and images
-//! go inline as data URIs instead (`providers.mistral.inline_max_kb`, default 1024,
-//! 0 to always upload). `/v1/ocr` rejects unknown fields, so the request carries
-//! only fields of the spec's `OCRRequest`.
-//!
-//! `batch` sends many documents as one batch job instead (`mistral_batch.rs`,
-//! `--batch-api`), at half the price.
+//! The Mistral API as docpipe speaks it, whichever way a document goes (one
+//! `/v1/ocr` call or a batch job): the service's info and limits, keyed
+//! requests, file uploads and deletions, and how its answers read.
 
 use anyhow::{Context, Result};
 use base64::Engine;
@@ -16,20 +8,22 @@ use reqwest::blocking::multipart::{Form, Part};
 use reqwest::Method;
 use serde_json::{json, Map, Value};
 
-use super::api::{call, read_answer};
-use super::envelope::{text_of, Answer};
-use super::mistral_batch;
-use super::{
-    check_common, check_flags, check_formats, check_pages, check_size, setting, BatchItem,
-    BatchSubmitted, IdKind, Limits, Mode, PageImage, PageSet, Provider, ProviderInfo, ResultRef,
-    Submitted, TaskRef, TaskStatus, Upload,
-};
 use crate::config::{ProviderSettings, Secret};
 use crate::error::{Error, Kind};
 use crate::http::{Http, Retry};
-use crate::input::Document;
-use crate::options::BatchApi;
 use crate::options::ExtractOptions;
+use crate::provider::api::{call, read_answer};
+use crate::provider::envelope::{text_of, Answer};
+use crate::provider::{Limits, Mode, PageImage, PageSet, ProviderInfo, Upload};
+
+/// Documents in one batch job (`[providers.mistral] max_batch` overrides it).
+pub const MAX_JOB_DOCS: usize = 1000;
+
+/// Bytes of local documents in one batch job. Inline as base64 they grow by a
+/// third, so a full job's JSONL stays near 270 MB: under the 512 MB that
+/// `/v1/files` takes, with room to spare, and one failed upload costs little to
+/// redo.
+pub const MAX_JOB_BYTES: u64 = 200 * 1024 * 1024;
 
 pub static INFO: ProviderInfo = ProviderInfo {
     name: "mistral",
@@ -45,51 +39,25 @@ pub static INFO: ProviderInfo = ProviderInfo {
     limits: Limits {
         max_bytes: Some(50 * 1024 * 1024),
         max_pages: Some(1000),
-        max_batch: Some(mistral_batch::MAX_JOB_DOCS),
+        max_batch: Some(MAX_JOB_DOCS),
     },
 };
 
 pub const DEFAULT_MODEL: &str = "mistral-ocr-latest";
-/// Local PDFs and images up to this size go inline as data URIs.
-const DEFAULT_INLINE_KB: u64 = 1024;
-/// Hours the signed URL of an uploaded file stays valid.
-const URL_EXPIRY_HOURS: u32 = 24;
-
-const FLAGS: &[&str] = &[
-    "--pages",
-    "--ocr",
-    "--model",
-    "--table-format",
-    "--extract-header",
-    "--extract-footer",
-    "--images",
-    "--batch-api",
-];
-
-const TOO_BIG: &str =
-    "split the document (Mistral takes up to 50 MB and 1,000 pages), or select pages with --pages";
-
-pub fn build(settings: ProviderSettings, http: Http) -> Box<dyn Provider> {
-    Box::new(Mistral {
-        settings,
-        http,
-        deleted: Default::default(),
-    })
-}
 
 pub struct Mistral {
-    pub(super) settings: ProviderSettings,
-    pub(super) http: Http,
+    pub(crate) settings: ProviderSettings,
+    pub(crate) http: Http,
     /// Batch-job input files deleted by this process: each is deleted once,
     /// however many documents of the job are asked about.
-    pub(super) deleted: std::sync::Mutex<std::collections::HashSet<String>>,
+    pub(crate) deleted: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
-pub(super) fn is_image(ext: &str) -> bool {
+pub(crate) fn is_image(ext: &str) -> bool {
     matches!(ext, "png" | "jpg" | "jpeg" | "webp" | "avif" | "gif")
 }
 
-pub(super) fn mime_of(ext: &str) -> &'static str {
+pub(crate) fn mime_of(ext: &str) -> &'static str {
     match ext {
         "pdf" => "application/pdf",
         "png" => "image/png",
@@ -105,7 +73,7 @@ pub(super) fn mime_of(ext: &str) -> &'static str {
 
 /// The `document` of an OCR request for a URL (or data URI): images as
 /// `image_url`, everything else as `document_url`.
-pub(super) fn document_chunk(url: &str, ext: &str, name: Option<&str>) -> Value {
+pub(crate) fn document_chunk(url: &str, ext: &str, name: Option<&str>) -> Value {
     if is_image(ext) {
         json!({"type": "image_url", "image_url": url})
     } else {
@@ -118,18 +86,11 @@ pub(super) fn document_chunk(url: &str, ext: &str, name: Option<&str>) -> Value 
 }
 
 impl Mistral {
-    pub(super) fn key(&self) -> Result<&Secret, Error> {
+    pub(crate) fn key(&self) -> Result<&Secret, Error> {
         INFO.key(&self.settings)
     }
 
-    fn inline_max_bytes(&self) -> u64 {
-        setting(&self.settings, "inline_max_kb")
-            .and_then(toml::Value::as_integer)
-            .map_or(DEFAULT_INLINE_KB, |kb| kb.max(0) as u64)
-            * 1024
-    }
-
-    pub(super) fn json(
+    pub(crate) fn json(
         &self,
         method: Method,
         path: &str,
@@ -150,18 +111,6 @@ impl Mistral {
         expect_ok(answer, subject)
     }
 
-    /// Streams the file to `/v1/files` and returns its ID.
-    fn upload(&self, doc: &Document, path: &std::path::Path) -> Result<String> {
-        let upload = FileUpload {
-            path,
-            size: doc.size.unwrap_or(0),
-            file_name: &doc.file_name,
-            mime: mime_of(&doc.ext),
-            purpose: "ocr",
-        };
-        self.upload_file(&upload, &doc.input)
-    }
-
     /// Streams a file to `/v1/files` (multipart, with its length) and returns
     /// its ID.
     ///
@@ -170,7 +119,7 @@ impl Mistral {
     /// creates no task and costs nothing, so it is retried like a read: its name
     /// is unique to this upload, and once one attempt is answered, the copies
     /// earlier attempts may have left are found by that name and deleted.
-    pub(super) fn upload_file(&self, up: &FileUpload, subject: &str) -> Result<String> {
+    pub(crate) fn upload_file(&self, up: &FileUpload, subject: &str) -> Result<String> {
         let key = self.key()?;
         let url = format!("{}/v1/files", self.settings.base_url);
         let retry = if up.purpose == "batch" {
@@ -238,7 +187,7 @@ impl Mistral {
 
     /// The model in use: `--model`, else the config's `model_version`, else
     /// Mistral's latest.
-    pub(super) fn model(&self, opts: &ExtractOptions) -> String {
+    pub(crate) fn model(&self, opts: &ExtractOptions) -> String {
         opts.model
             .clone()
             .or_else(|| self.settings.table.model_version.clone())
@@ -247,7 +196,7 @@ impl Mistral {
 
     /// The fields of an OCR request besides `model`: the document and the
     /// options. A batch job's lines carry exactly these (the job names the model).
-    pub(super) fn ocr_body(&self, document: Value, opts: &ExtractOptions) -> Map<String, Value> {
+    pub(crate) fn ocr_body(&self, document: Value, opts: &ExtractOptions) -> Map<String, Value> {
         let mut body = Map::new();
         body.insert("document".into(), document);
         if let Some(p) = &opts.pages {
@@ -267,25 +216,11 @@ impl Mistral {
         }
         body
     }
-
-    fn ocr(&self, doc: &Document, document: Value, opts: &ExtractOptions) -> Result<Value> {
-        let mut body = Map::new();
-        body.insert("model".into(), json!(self.model(opts)));
-        body.extend(self.ocr_body(document, opts));
-        // Synchronous: no task is left behind, so it is retried like a read (a
-        // retry after a lost answer is billed like the rerun it replaces).
-        self.json(
-            Method::POST,
-            "/v1/ocr",
-            Some(&Value::Object(body)),
-            Retry::Sync,
-            &doc.input,
-        )
-    }
 }
 
+
 /// A file to send to `/v1/files`.
-pub(super) struct FileUpload<'a> {
+pub(crate) struct FileUpload<'a> {
     pub path: &'a std::path::Path,
     pub size: u64,
     /// Unique for a batch job's requests (earlier copies are found by it).
@@ -297,7 +232,7 @@ pub(super) struct FileUpload<'a> {
 
 /// Deletes an uploaded file; a failure is only a warning (the result is fine), but
 /// it says which file is left so the user can delete it.
-pub(super) fn delete_file(http: &Http, base_url: &str, key: &Secret, id: &str, input: &str) {
+pub(crate) fn delete_file(http: &Http, base_url: &str, key: &Secret, id: &str, input: &str) {
     let result = call(
         http,
         base_url,
@@ -320,119 +255,6 @@ pub(super) fn delete_file(http: &Http, base_url: &str, key: &Secret, id: &str, i
     }
 }
 
-impl Provider for Mistral {
-    fn info(&self) -> &'static ProviderInfo {
-        &INFO
-    }
-
-    fn ready(&self) -> Result<(), Error> {
-        self.key().map(|_| ())
-    }
-
-    fn check(&self, doc: &Document, opts: &ExtractOptions) -> Result<(), Error> {
-        check_common(&INFO, doc, opts)?;
-        check_size(&INFO, &self.settings, doc, TOO_BIG)?;
-        check_pages(&INFO, &self.settings, doc, opts, TOO_BIG)?;
-        check_formats(&INFO, opts)?;
-        check_flags(&INFO, opts, FLAGS)
-    }
-
-    fn submit(&self, doc: &Document, opts: &ExtractOptions) -> Result<Submitted> {
-        let answer = match (doc.url(), doc.path()) {
-            (Some(url), _) => {
-                let chunk = document_chunk(url, &doc.ext, Some(&doc.file_name));
-                self.ocr(doc, chunk, opts)?
-            }
-            (None, Some(path))
-                if (doc.ext == "pdf" || is_image(&doc.ext))
-                    && doc.size.unwrap_or(u64::MAX) <= self.inline_max_bytes() =>
-            {
-                let bytes = std::fs::read(path)
-                    .with_context(|| format!("{}: cannot read the file", doc.input))?;
-                let uri = format!(
-                    "data:{};base64,{}",
-                    mime_of(&doc.ext),
-                    base64::engine::general_purpose::STANDARD.encode(bytes)
-                );
-                let chunk = document_chunk(&uri, &doc.ext, Some(&doc.file_name));
-                self.ocr(doc, chunk, opts)?
-            }
-            (None, Some(path)) => {
-                let id = self.upload(doc, path)?;
-                // From here on the uploaded copy is deleted whatever happens: when
-                // the guard is run or dropped (an error below), or on Ctrl-C.
-                let cleanup = {
-                    let (http, base, key) = (
-                        self.http.clone(),
-                        self.settings.base_url.clone(),
-                        self.key()?.clone(),
-                    );
-                    let (id, input) = (id.clone(), doc.input.clone());
-                    crate::interrupt::on_interrupt(move || {
-                        delete_file(&http, &base, &key, &id, &input)
-                    })
-                };
-                let signed = self.json(
-                    Method::GET,
-                    &format!("/v1/files/{id}/url?expiry={URL_EXPIRY_HOURS}"),
-                    None,
-                    Retry::Idempotent,
-                    &doc.input,
-                )?;
-                let url = Answer::str_field(&signed, &["url"])
-                    .context("mistral answered without a signed URL for the upload")?;
-                let chunk = document_chunk(&url, &doc.ext, Some(&doc.file_name));
-                let answer = self.ocr(doc, chunk, opts);
-                cleanup.run();
-                answer?
-            }
-            (None, None) => anyhow::bail!("{}: neither a file nor a URL", doc.input),
-        };
-        let want_images = opts.images || opts.full_result;
-        let (set, skipped) = page_set(answer, want_images)
-            .with_context(|| format!("{}: unexpected answer", doc.input))?;
-        for why in skipped {
-            crate::messages::warn(&format!("{}: {why}; the text is kept", doc.input));
-        }
-        Ok(Submitted::Done(ResultRef::Pages(Box::new(set))))
-    }
-
-    fn status(&self, task: &TaskRef) -> Result<TaskStatus> {
-        match task.kind {
-            IdKind::Batch => mistral_batch::item_status(self, task),
-            IdKind::Task => Err(super::no_tasks(&INFO, &task.id).into()),
-        }
-    }
-
-    /// One group for every document a job can carry, in `batch` runs unless
-    /// `--batch-api off` (`ocr` and `parse` answer at once).
-    fn batch_group(&self, doc: &Document, opts: &ExtractOptions) -> Option<String> {
-        (opts.batch_command
-            && opts.batch_api != Some(BatchApi::Off)
-            && mistral_batch::batchable(doc))
-        .then(|| "ocr".to_string())
-    }
-
-    fn batch_min(&self, opts: &ExtractOptions) -> usize {
-        mistral_batch::min_documents(opts)
-    }
-
-    fn batch_max_bytes(&self) -> Option<u64> {
-        Some(mistral_batch::MAX_JOB_BYTES)
-    }
-
-    fn submit_batch(&self, docs: &[&Document], opts: &ExtractOptions) -> Result<BatchSubmitted> {
-        mistral_batch::submit(self, docs, opts)
-    }
-
-    fn batch_status(&self, batch_id: &str) -> Result<Vec<BatchItem>> {
-        mistral_batch::status(self, batch_id)
-    }
-
-    fn lookup(&self, id: &str) -> Result<TaskRef> {
-        Err(super::no_tasks(&INFO, id).into())
-    }
-}
 
 /// The pages (in index order) and, when wanted, the decoded images of an OCR
 /// answer; images that do not decode are skipped and listed.
@@ -502,7 +324,7 @@ pub fn decode_data_uri(data: &str) -> Result<Vec<u8>> {
 
 /// The answer's JSON on success; otherwise the typed error for Mistral's shapes:
 /// `{"object":"error","message","type","code"}` and 422 `{"detail":[…]}`.
-pub(super) fn expect_ok(answer: Answer, subject: &str) -> Result<Value> {
+pub(crate) fn expect_ok(answer: Answer, subject: &str) -> Result<Value> {
     if (200..300).contains(&answer.http_status) && !answer.body.is_null() {
         return Ok(answer.body);
     }
@@ -577,86 +399,5 @@ pub fn classify(answer: &Answer, subject: &str) -> Error {
             .with_hint("try again later"),
         _ => Error::provider(format!("mistral: {subject}: unexpected answer: {detail}"))
             .with_hint("try again later; if it persists, check status.mistral.ai"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn urls_go_as_image_or_document_chunks() {
-        assert_eq!(
-            document_chunk("https://x/a.png", "png", None),
-            json!({"type":"image_url","image_url":"https://x/a.png"})
-        );
-        assert_eq!(
-            document_chunk("https://x/a.pdf", "pdf", Some("a.pdf")),
-            json!({"type":"document_url","document_url":"https://x/a.pdf","document_name":"a.pdf"})
-        );
-    }
-
-    #[test]
-    fn data_uris_decode_with_or_without_prefix() {
-        assert_eq!(
-            decode_data_uri("data:image/png;base64,AQID").unwrap(),
-            vec![1, 2, 3]
-        );
-        assert_eq!(decode_data_uri("AQID").unwrap(), vec![1, 2, 3]);
-        assert!(decode_data_uri("data:image/png;base64,@@").is_err());
-    }
-
-    #[test]
-    fn pages_are_ordered_and_images_decoded() {
-        let answer = json!({"pages":[
-            {"index":1,"markdown":"two","images":[]},
-            {"index":0,"markdown":"one ![img-0.jpeg](img-0.jpeg)","images":[
-                {"id":"img-0.jpeg","image_base64":"data:image/jpeg;base64,AQID"},
-                {"id":"img-1.jpeg","image_base64":null}]}
-        ],"model":"m","usage_info":{"pages_processed":2}});
-        let (set, skipped) = page_set(answer.clone(), true).unwrap();
-        assert_eq!(set.markdown(), "one ![img-0.jpeg](img-0.jpeg)\n\ntwo\n");
-        assert_eq!(set.images.len(), 1);
-        assert_eq!(set.images[0].bytes, vec![1, 2, 3]);
-        assert!(skipped.is_empty());
-        let (set, _) = page_set(answer, false).unwrap();
-        assert!(set.images.is_empty());
-        let bad =
-            json!({"pages":[{"index":0,"markdown":"x","images":[{"id":"i","image_base64":"@@"}]}]});
-        let (set, skipped) = page_set(bad, true).unwrap();
-        assert_eq!((set.pages.len(), skipped.len()), (1, 1));
-    }
-
-    #[test]
-    fn errors_map_to_exit_codes() {
-        let code = |status: u16, body: &str| {
-            classify(&Answer::from_bytes(status, body.as_bytes()), "a.pdf").exit_code()
-        };
-        let err = r#"{"object":"error","message":"Unauthorized","type":"unauthorized","param":null,"code":"1001"}"#;
-        assert_eq!(code(401, err), 3);
-        assert_eq!(
-            code(
-                429,
-                r#"{"object":"error","message":"Rate limit exceeded","type":"rate_limited","code":"1300"}"#
-            ),
-            7
-        );
-        assert_eq!(
-            code(
-                422,
-                r#"{"detail":[{"loc":["body","pages"],"msg":"bad","type":"x"}]}"#
-            ),
-            2
-        );
-        assert_eq!(code(500, "oops"), 5);
-        let e = classify(
-            &Answer::from_bytes(422, br#"{"detail":[{"loc":["body","bogus"],"msg":"Extra inputs are not permitted","type":"extra_forbidden"}]}"#),
-            "a.pdf",
-        );
-        assert!(
-            e.message.contains("body.bogus: Extra inputs"),
-            "{}",
-            e.message
-        );
     }
 }
