@@ -1797,6 +1797,10 @@ impl transfer::Watch for LineWatch {
         }
     }
 
+    fn retrying(&self, why: &str) {
+        self.line.warn(why);
+    }
+
     fn bytes(&self, done: u64) {
         self.line.bytes(done, None);
         if let Some(hook) = &self.hook {
