@@ -189,8 +189,8 @@ struct Place {
     text: Text,
 }
 
-fn place(ctx: &Ctx, dest: Destination, command: Command) -> Result<Place> {
-    let own = ctx.store()?.own_journal();
+/// `own`: the data folder's record, for results without a folder of their own.
+fn place(own: PathBuf, dest: Destination, command: Command) -> Result<Place> {
     let sharing = if command == Command::Batch {
         Sharing::Exclusive
     } else {
@@ -298,7 +298,16 @@ fn run_with(
     let dest = destination(ctx, command, words.len())?;
     let to_stdout = matches!(dest, Destination::Stdout);
     let settings = Settings::resolve(ctx, args.concurrency)?;
-    let place = place(ctx, dest, command)?;
+    let in_process_only = entries
+        .iter()
+        .all(|e| e.info.upload == Some(provider::Upload::InProcess));
+    // Held until the run ends: a temporary record is removed with it.
+    let (store, _scratch) = if in_process_only {
+        ctx.store_for_local_run()?
+    } else {
+        (ctx.store()?, None)
+    };
+    let place = place(store.own_journal(), dest, command)?;
     let folders = match (&place.layout, command) {
         (Layout::Folders(o), Command::Batch) => Some(o.root().to_path_buf()),
         _ => None,
@@ -355,7 +364,6 @@ fn run_with(
         "the record is kept in {}: run the same command again to continue (nothing is submitted twice)",
         journal.path().display()
     ));
-    let store = ctx.store()?;
     let engines: Vec<Engine> = providers
         .iter()
         .enumerate()
@@ -536,7 +544,8 @@ pub fn fetch(
     if matches!(dest, Destination::Stdout) {
         check_stdout(&opts)?;
     }
-    let place = place(ctx, dest, Command::Parse)?;
+    let store = ctx.store()?;
+    let place = place(store.own_journal(), dest, Command::Parse)?;
     let journal = Journal::open(&place.journal_dir, Sharing::Shared, place.keep_days)?;
     let engine = Engine {
         ctx,
@@ -546,7 +555,7 @@ pub fn fetch(
         exact: None,
         journal: &journal,
         journal_dir: place.journal_dir,
-        store: ctx.store()?,
+        store,
         base_url: first.base_url.clone(),
         settings: Settings::resolve(ctx, None)?,
         no_wait: false,
