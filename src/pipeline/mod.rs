@@ -149,13 +149,16 @@ fn destination(ctx: &Ctx, command: Command, inputs: usize) -> Result<Destination
                     && !path.to_string_lossy().ends_with('/'));
             match (looks_like_file, inputs) {
                 (true, 1) => Destination::File(path),
-                (true, _) if path.is_file() => {
+                // A name with an extension names a file, existing or not:
+                // several results cannot go into it, and making a folder of
+                // that name would surprise.
+                (true, _) => {
                     return Err(Error::usage(format!(
-                        "-o {}: is a file, and {inputs} inputs need a folder",
+                        "-o {}: names a file, and {inputs} inputs need a folder",
                         path.display()
                     ))
                     .with_hint(
-                        "give a folder for several inputs (ocr writes DIR/<name>.md for each)",
+                        "give a folder for several inputs, e.g. -o out/ (ocr writes out/<name>.md for each)",
                     ))
                 }
                 _ => Destination::Files(path),
