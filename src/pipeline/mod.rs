@@ -598,7 +598,7 @@ pub fn fetch(
         if engine.journal.get(&rec.key).is_none() {
             engine.journal.put(&rec)?;
             if let Some(task) = rec.task() {
-                engine.store.put_run(&task.id, &engine.journal_dir)?;
+                engine.store.move_run(&task.id, &engine.journal_dir)?;
             }
         }
         if engine.journal.held(&rec.key).is_some() {
