@@ -57,6 +57,14 @@ fn over_limits(doc: &Document, opts: &ExtractOptions, limits: &crate::provider::
             .is_some_and(|max| crate::pdf::page_count(path).is_some_and(|n| n > max))
 }
 
+/// A document refused only because `--no-split` kept it whole: the way out
+/// is the flag, not cutting the file by hand.
+fn drop_no_split(e: Error) -> Error {
+    e.with_hint(
+        "drop --no-split: docpipe then sends the PDF in parts that fit and joins the results",
+    )
+}
+
 const IMAGES: &[&str] = &["png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff"];
 
 /// The pages a document holds, read locally: a PDF's page count, 1 for an
@@ -221,9 +229,12 @@ pub fn plan(words: &[String], stdin_name: Option<&str>, rules: &Rules) -> Result
                 let r = &routes[which];
                 // A PDF over the limits goes in parts, each checked by the
                 // provider when it is cut (before any request).
-                let parts = split && over_limits(&d, opts, &r.limits);
+                let over = over_limits(&d, opts, &r.limits);
+                let parts = split && over;
                 if !parts {
-                    r.provider.check(&d, opts)?;
+                    r.provider
+                        .check(&d, opts)
+                        .map_err(|e| if over { drop_no_split(e) } else { e })?;
                 }
                 let fitted = fit_pages(&d, opts, count_pages || parts, warn)?;
                 if let Some(name) = name {
