@@ -281,9 +281,33 @@ fn run_with(
     order: Option<Order>,
     hooks: &Hooks,
 ) -> Result<(i32, Vec<Line>, Vec<anyhow::Error>)> {
+    let words = input::collect_inputs(&args.inputs, args.from.as_deref())?;
+    let run = run_words(ctx, command, args, &words, shard, order, hooks);
+    match run {
+        // Lines are printed, and no document got one: each input gets its
+        // line saying why the run was refused (`docs/json-output.md`).
+        Err(e) if order.is_some() && ctx.global.json && !error::is_broken_pipe(&e) => {
+            let shown = ctx.global.provider.as_deref().unwrap_or_default();
+            report::print_refused(&words, shown, &e)?;
+            Err(e)
+        }
+        run => run,
+    }
+}
+
+/// The run over the inputs' words. Every `?` here comes before the first
+/// document is reported: after that, failures are the documents'.
+fn run_words(
+    ctx: &Ctx,
+    command: Command,
+    args: &ExtractArgs,
+    words: &[String],
+    shard: Option<(u64, u64)>,
+    order: Option<Order>,
+    hooks: &Hooks,
+) -> Result<(i32, Vec<Line>, Vec<anyhow::Error>)> {
     // Everything that can be checked is checked before the first request.
     let opts = options_from(ctx, args, command)?;
-    let words = input::collect_inputs(&args.inputs, args.from.as_deref())?;
     let selected = provider::select_routing(ctx.global.provider.as_deref(), &ctx.config)?;
     let entries: Vec<&'static provider::Entry> = match selected {
         Selected::One(e) => vec![e],
@@ -342,7 +366,7 @@ fn run_with(
         split: !args.no_split,
         warn: &warn,
     };
-    let plan = plan::plan(&words, args.name.as_deref(), &rules)?;
+    let plan = plan::plan(words, args.name.as_deref(), &rules)?;
     // After the provider's own checks, so a flag it cannot honour is named as
     // such rather than as something stdout cannot carry.
     if to_stdout && !plan.planned.is_empty() {
