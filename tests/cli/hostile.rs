@@ -474,8 +474,10 @@ fn help_says_what_no_provider_flag_does_as_providers_does() {
     let env = Env::new();
     let help = stdout_of(&env.bare().arg("--help").output().unwrap());
     let providers = stdout_of(&env.bare().arg("providers").output().unwrap());
-    let sentence = providers.lines().next().unwrap();
-    assert!(sentence.starts_with("With no -p:"), "{providers}");
+    let sentence = providers
+        .lines()
+        .find(|l| l.starts_with("With no -p:"))
+        .unwrap_or_else(|| panic!("{providers}"));
     assert!(
         sentence.contains("local") && sentence.contains("mineru-flash"),
         "{sentence}"
