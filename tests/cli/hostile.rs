@@ -112,6 +112,20 @@ fn several_inputs_into_one_named_file_are_refused_before_any_request() {
     let err = stderr_of(&out);
     assert!(err.contains("one.md") && err.contains("folder"), "{err}");
     assert!(!env.work.path().join("one.md").exists(), "nothing made");
+    // Under --json, each input gets its line saying so.
+    let out = env
+        .keyed(&fake)
+        .args(["-p", "mineru", "--json", "ocr", "-o", "one.md"])
+        .arg(&a)
+        .arg(&b)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(lines
+        .iter()
+        .all(|l| l["state"] == "refused" && l["error"].as_str().unwrap().contains("one.md")));
     assert!(fake.requests().is_empty());
 }
 
