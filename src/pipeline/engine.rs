@@ -372,38 +372,43 @@ impl Engine<'_> {
                 meter: &transfer::Meter::none(),
                 ..*item
             };
-            let outcome = deliver::deliver(&self.ctx.http, result, &own, &self.layout);
-            let mut twins = lock(&self.state.twins);
-            let Some(t) = twins
-                .get_mut(key)
-                .and_then(|ts| ts.iter_mut().find(|t| t.index == twin.index))
-            else {
-                continue;
-            };
-            t.settled = true;
+            let outcome =
+                deliver::deliver(&self.ctx.http, result, &own, &self.layout).map_err(|e| {
+                    e.context(format!(
+                        "{}: cannot save the result under its own name {}",
+                        self.input_at(key, twin.index),
+                        twin.name
+                    ))
+                });
+            self.update_twin(key, twin.index, |t| {
+                t.settled = true;
+                t.failed = outcome.as_ref().err().map(|e| format!("{e:#}"));
+            });
+            // The progress line is written with no lock held.
             match outcome {
                 Ok(d) => {
                     let place = d
                         .output
                         .map(|p| p.display().to_string())
                         .unwrap_or_default();
-                    t.progress.done(&place);
-                    drop(twins);
+                    twin.progress.done(&place);
                     lock(&self.state.summary).done += 1;
                 }
-                Err(e) => {
-                    t.progress.failed("the result could not be saved");
-                    let err = e.context(format!(
-                        "{}: cannot save the result under its own name {}",
-                        self.input_at(key, twin.index),
-                        twin.name
-                    ));
-                    t.failed = Some(format!("{err:#}"));
-                    drop(twins);
+                Err(err) => {
+                    twin.progress.failed("the result could not be saved");
                     error::report(&err);
                     lock(&self.state.summary).errors.push(err);
                 }
             }
+        }
+    }
+
+    fn update_twin(&self, key: &str, index: usize, change: impl FnOnce(&mut Twin)) {
+        if let Some(t) = lock(&self.state.twins)
+            .get_mut(key)
+            .and_then(|ts| ts.iter_mut().find(|t| t.index == index))
+        {
+            change(t);
         }
     }
 
@@ -1918,12 +1923,23 @@ impl Engine<'_> {
         if let Some(p) = main {
             end(&p);
         }
-        // Twins not written on their own end as their document does.
-        if let Some(twins) = lock(&self.state.twins).get_mut(key) {
-            for t in twins.iter_mut().filter(|t| !t.settled) {
-                t.settled = true;
-                end(&t.progress);
-            }
+        // Twins not written on their own end as their document does (their
+        // lines written with no lock held).
+        let unsettled: Vec<DocProgress> = lock(&self.state.twins)
+            .get_mut(key)
+            .map(|twins| {
+                twins
+                    .iter_mut()
+                    .filter(|t| !t.settled)
+                    .map(|t| {
+                        t.settled = true;
+                        t.progress.clone()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        for p in &unsettled {
+            end(p);
         }
     }
 
