@@ -13,7 +13,7 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
     about = "Turn documents into text, markdown and structured results through cloud extraction services",
     long_about = None,
     propagate_version = true,
-    after_help = "With no -p: default_provider from config, else the first provider with a key, else mineru-flash (no key needed)."
+    after_help = crate::provider::selection_help()
 )]
 pub struct Cli {
     #[command(flatten)]

@@ -62,6 +62,7 @@ const DEFAULTS: &[(&str, Value, Option<&str>)] = &[
         Some("--concurrency"),
     ),
     ("language", Value::Text, Some("--language")),
+    ("data_dir", Value::Text, None),
     ("poll_interval", Value::Duration { nonzero: true }, None),
     ("poll_max", Value::Duration { nonzero: true }, None),
     ("connect_timeout", Value::Duration { nonzero: true }, None),
@@ -219,6 +220,8 @@ pub struct Defaults {
     pub timeout: Option<String>,
     pub concurrency: Option<u32>,
     pub language: Option<String>,
+    /// Where the task record is kept (as `DOCPIPE_DATA_DIR`).
+    pub data_dir: Option<PathBuf>,
     /// First wait between status polls; grows to `poll_max`.
     pub poll_interval: Option<String>,
     pub poll_max: Option<String>,
@@ -356,7 +359,15 @@ impl Config {
         };
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => {
+            // A HOME that is not a folder (or is missing) has no config file
+            // either: that is no reason to stop.
+            Err(e)
+                if !must_exist
+                    && matches!(
+                        e.kind(),
+                        std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+                    ) =>
+            {
                 return Ok(Config::empty(env))
             }
             Err(e) => {
@@ -590,17 +601,25 @@ impl Config {
             .or_else(|| self.file.defaults.output.clone())
     }
 
-    /// Where the task record lives: `$DOCPIPE_DATA_DIR`, else `<data dir>/docpipe`.
+    /// Where the task record lives: `$DOCPIPE_DATA_DIR`, else `[defaults]
+    /// data_dir`, else `<data dir>/docpipe` (`$XDG_DATA_HOME/docpipe` on Linux).
     pub fn data_dir(&self) -> Result<PathBuf, Error> {
         if let Some(dir) = self.env(var::DATA_DIR) {
             return Ok(PathBuf::from(dir));
         }
+        if let Some(dir) = &self.file.defaults.data_dir {
+            return Ok(dir.clone());
+        }
         dirs::data_dir().map(|d| d.join("docpipe")).ok_or_else(|| {
-            Error::usage("no data directory for the task record on this system")
-                .with_hint("set DOCPIPE_DATA_DIR to a writable folder")
+            Error::usage("no data folder for the task record on this system")
+                .with_hint(DATA_DIR_HINT)
         })
     }
 }
+
+/// Every way to give the task record a folder, for the error that says it
+/// has none.
+pub const DATA_DIR_HINT: &str = "the task record needs a writable folder: set DOCPIPE_DATA_DIR, or data_dir under [defaults] in the config file, or XDG_DATA_HOME (docpipe then uses $XDG_DATA_HOME/docpipe)";
 
 /// A warning when the config file holds a key and others may read it (group or
 /// world read bit, Unix only).

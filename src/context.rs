@@ -53,8 +53,31 @@ impl Ctx {
         })
     }
 
+    /// The task record in the data folder, created if needed; when it cannot
+    /// be, the error names the folder and every way to choose another.
     pub fn store(&self) -> Result<Store> {
-        Store::open(&self.config.data_dir()?)
+        let dir = self.config.data_dir()?;
+        Store::open(&dir).map_err(|e| {
+            Error::new(Kind::Other, format!("{e:#}"))
+                .with_hint(crate::config::DATA_DIR_HINT)
+                .into()
+        })
+    }
+
+    /// The task record for a run whose every document is extracted on this
+    /// machine: the data folder's when it can be made, else a temporary one
+    /// removed with the returned guard. Such a run needs no lasting record
+    /// (nothing is paid for, no task ID is given out), so a missing or
+    /// read-only HOME must not stop it.
+    pub fn store_for_local_run(&self) -> Result<(Store, Option<tempfile::TempDir>)> {
+        if let Ok(store) = self.store() {
+            return Ok((store, None));
+        }
+        let scratch = tempfile::Builder::new()
+            .prefix(".docpipe-record-")
+            .tempdir()?;
+        crate::interrupt::remove_on_interrupt(scratch.path());
+        Ok((Store::open(scratch.path())?, Some(scratch)))
     }
 }
 

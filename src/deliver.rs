@@ -93,14 +93,10 @@ pub fn deliver(http: &Http, result: &ResultRef, item: &Item, layout: &Layout) ->
                 },
                 ResultRef::Folder { path } => text_from_folder(path, item.format)?,
                 // Printed text is held whole: only files stay out of memory.
-                ResultRef::Spooled { path, answer } => {
-                    let text = match item.format {
-                        Format::Json => pretty(answer)?,
-                        _ => read_text(path)?,
-                    };
-                    let _ = fs::remove_file(path);
-                    text
-                }
+                ResultRef::Spooled { path, answer } => match item.format {
+                    Format::Json => pretty(answer)?,
+                    _ => read_text(path)?,
+                },
             };
             Ok(Delivered {
                 text: Some(text),
@@ -185,19 +181,15 @@ fn deliver_file(http: &Http, result: &ResultRef, item: &Item, out: &Outputs) -> 
             };
             out.publish_bytes(text.as_bytes(), &key, item.sha256)?
         }
-        ResultRef::Spooled { path, answer } => {
-            let published = match item.format {
-                Format::Json => out.publish_bytes(pretty(answer)?.as_bytes(), &key, item.sha256)?,
-                _ => {
-                    let mut tmp = out.temp_file()?;
-                    copy_file(path, tmp.as_file_mut())?;
-                    let (_, staged) = tmp.keep().context("cannot keep the temporary file")?;
-                    out.publish(&staged, &key, item.sha256)?
-                }
-            };
-            let _ = fs::remove_file(path);
-            published
-        }
+        ResultRef::Spooled { path, answer } => match item.format {
+            Format::Json => out.publish_bytes(pretty(answer)?.as_bytes(), &key, item.sha256)?,
+            _ => {
+                let mut tmp = out.temp_file()?;
+                copy_file(path, tmp.as_file_mut())?;
+                let (_, staged) = tmp.keep().context("cannot keep the temporary file")?;
+                out.publish(&staged, &key, item.sha256)?
+            }
+        },
     };
     let markdown_path = (ext == "md" || (item.exact.is_some() && *item.format == Format::Markdown))
         .then(|| path.clone());
@@ -305,9 +297,6 @@ fn deliver_folder(
             return Err(e);
         }
     };
-    if let ResultRef::Spooled { path, .. } = result {
-        let _ = fs::remove_file(path);
-    }
     Ok(Delivered {
         markdown_path: markdown.map(|m| path.join(m)),
         output: Some(path),

@@ -234,7 +234,7 @@ impl Http {
         retry: Retry,
         build: impl Fn(&Client) -> RequestBuilder,
     ) -> Result<Response> {
-        self.send_inner(retry, None, Route::Api, |c| Ok(build(c)))
+        self.send_inner(retry, None, Route::Api, &|_| {}, |c| Ok(build(c)))
     }
 
     /// [`Http::send`] for requests whose building can fail (a multipart body that
@@ -244,7 +244,7 @@ impl Http {
         retry: Retry,
         build: impl Fn(&Client) -> Result<RequestBuilder>,
     ) -> Result<Response> {
-        self.send_inner(retry, None, Route::Api, build)
+        self.send_inner(retry, None, Route::Api, &|_| {}, build)
     }
 
     /// [`Http::send`] for a service that says "try again later" in the body of
@@ -258,14 +258,22 @@ impl Http {
         busy: Busy,
         build: impl Fn(&Client) -> RequestBuilder,
     ) -> Result<Response> {
-        self.send_inner(retry, Some(busy), Route::Api, |c| Ok(build(c)))
+        self.send_inner(retry, Some(busy), Route::Api, &|_| {}, |c| Ok(build(c)))
     }
 
     /// A download (a GET without a key): retried like a read, on the transfer
     /// client (no-progress timeout instead of a whole-request one; `Referer`
-    /// kept across redirects), bounded by the command's deadline.
-    pub fn send_transfer(&self, build: impl Fn(&Client) -> RequestBuilder) -> Result<Response> {
-        self.send_inner(Retry::Idempotent, None, Route::Transfer, |c| Ok(build(c)))
+    /// kept across redirects), bounded by the command's deadline. `retrying`
+    /// is told why before each new attempt: a download that stalls waits a
+    /// whole stall timeout, and the user should not wonder at the silence.
+    pub fn send_transfer(
+        &self,
+        retrying: &dyn Fn(&str),
+        build: impl Fn(&Client) -> RequestBuilder,
+    ) -> Result<Response> {
+        self.send_inner(Retry::Idempotent, None, Route::Transfer, retrying, |c| {
+            Ok(build(c))
+        })
     }
 
     /// The error for a command whose `--timeout` has passed, if it has.
@@ -286,6 +294,7 @@ impl Http {
         retry: Retry,
         busy: Option<Busy>,
         route: Route,
+        retrying: &dyn Fn(&str),
         build: impl Fn(&Client) -> Result<RequestBuilder>,
     ) -> Result<Response> {
         let attempts = if retry == Retry::Never {
@@ -383,6 +392,10 @@ impl Http {
                     }
                     if retryable && !last {
                         let wait = retry_after(&resp).unwrap_or_else(|| self.backoff(attempt));
+                        retrying(&format!(
+                            "{method} {shown} answered HTTP {}; trying again",
+                            status.as_u16()
+                        ));
                         drop(resp);
                         std::thread::sleep(wait);
                         continue;
@@ -467,6 +480,16 @@ impl Http {
                                 .with_hint(hint),
                         ));
                     }
+                    // The URL is shown redacted: reqwest's own text carries
+                    // a signed URL's query.
+                    retrying(&format!(
+                        "{method} {shown}: {}; trying again",
+                        if err.is_timeout() {
+                            "no answer within the stall timeout"
+                        } else {
+                            "the connection failed"
+                        }
+                    ));
                     std::thread::sleep(self.backoff(attempt));
                 }
             }

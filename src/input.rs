@@ -233,7 +233,7 @@ fn from_stdin(name: Option<&str>) -> Result<Document, Error> {
     }
     let file_name = match name {
         Some(n) => n.to_string(),
-        None => match sniff_extension(&head) {
+        None => match sniff_extension(&head).or_else(|| office_kind(&head, spool.path())) {
             Some(ext) => format!("stdin.{ext}"),
             None => {
                 return Err(Error::input("-", "cannot tell the document type of stdin")
@@ -328,6 +328,30 @@ pub fn sniff_extension(head: &[u8]) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// Which Office Open XML document a zip is, from the part every such file
+/// must hold (ECMA-376: the main part is at its conventional path in files
+/// written by Office, LibreOffice and the common libraries). Only the zip's
+/// central directory is read.
+pub fn office_kind(head: &[u8], path: &Path) -> Option<&'static str> {
+    if !head.starts_with(b"PK\x03\x04") {
+        return None;
+    }
+    let archive = zip::ZipArchive::new(File::open(path).ok()?).ok()?;
+    let names: Vec<&str> = archive.file_names().collect();
+    if !names.contains(&"[Content_Types].xml") {
+        return None;
+    }
+    const MAIN_PARTS: &[(&str, &str)] = &[
+        ("word/document.xml", "docx"),
+        ("xl/workbook.xml", "xlsx"),
+        ("ppt/presentation.xml", "pptx"),
+    ];
+    MAIN_PARTS
+        .iter()
+        .find(|(part, _)| names.contains(part))
+        .map(|(_, ext)| *ext)
 }
 
 /// What is wrong when a file's first bytes do not fit its extension, judged by
@@ -543,5 +567,30 @@ mod tests {
             .contains("not a .jpg"));
         assert_eq!(sniff_extension(b"  <!DOCTYPE html><html>"), Some("html"));
         assert_eq!(sniff_extension(b"PK\x03\x04"), None);
+    }
+
+    #[test]
+    fn office_zips_are_told_apart_by_their_main_part() {
+        let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/documents");
+        for (file, kind) in [
+            ("docx_01.docx", "docx"),
+            ("xlsx_01.xlsx", "xlsx"),
+            ("pptx_01.pptx", "pptx"),
+        ] {
+            let path = docs.join(file);
+            let head = read_head(&path).unwrap();
+            assert_eq!(office_kind(&head, &path), Some(kind), "{file}");
+        }
+        // A plain zip is no Office document.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.zip");
+        let mut zip = zip::ZipWriter::new(File::create(&path).unwrap());
+        zip.start_file(
+            "word/document.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        zip.finish().unwrap();
+        assert_eq!(office_kind(&read_head(&path).unwrap(), &path), None);
     }
 }

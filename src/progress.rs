@@ -858,6 +858,16 @@ impl DocProgress {
         self.change(Stage::Skipped, Some(reason.to_string()));
     }
 
+    /// A warning about this document, on a line of its own (above the board),
+    /// hidden with `-q` like the rest of its progress.
+    pub fn warn(&self, text: &str) {
+        if self.target != Target::Hidden {
+            let name = self.shared.board().docs[self.id].name.clone();
+            self.shared
+                .println(&format!("docpipe: warning: {name}: {text}"));
+        }
+    }
+
     // The calls below are the earlier free-form API, kept working.
 
     /// A provider state and its page progress.

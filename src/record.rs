@@ -55,10 +55,21 @@ impl Store {
     /// Points a batch or task ID at the record folder whose journal holds its
     /// documents. Written once per ID, atomically.
     pub fn put_run(&self, id: &str, journal: &Path) -> Result<()> {
-        let path = self.pointer(id);
-        if path.exists() {
+        if self.pointer(id).exists() {
             return Ok(());
         }
+        self.point(id, journal)
+    }
+
+    /// Points an ID at a journal even when it pointed elsewhere: `fetch -o`
+    /// delivers into another folder and records there what it learned, so
+    /// `status` must read that record, not the one left behind.
+    pub fn move_run(&self, id: &str, journal: &Path) -> Result<()> {
+        self.point(id, journal)
+    }
+
+    fn point(&self, id: &str, journal: &Path) -> Result<()> {
+        let path = self.pointer(id);
         let mut tmp = tempfile::Builder::new()
             .prefix(".run-")
             .tempfile_in(&self.dir)?;
@@ -102,6 +113,9 @@ impl Store {
     /// newest first.
     pub fn recent(&self, limit: usize) -> Result<Vec<Found>> {
         let mut journals = std::collections::BTreeSet::new();
+        // Where each ID points: a record left in a journal an ID has moved
+        // away from (`move_run`) is stale and not listed.
+        let mut pointed: std::collections::HashMap<String, PathBuf> = Default::default();
         for entry in fs::read_dir(&self.dir).context("cannot read the task record")? {
             let path = entry?.path();
             if path.extension().and_then(|e| e.to_str()) != Some("run") {
@@ -110,13 +124,24 @@ impl Store {
             let Ok(text) = fs::read_to_string(&path) else {
                 continue;
             };
-            if let Some(dir) = serde_json::from_str::<serde_json::Value>(&text)
-                .ok()
-                .and_then(|v| v.get("journal")?.as_str().map(PathBuf::from))
+            let Ok(pointer) = serde_json::from_str::<serde_json::Value>(&text) else {
+                continue;
+            };
+            if let Some(dir) = pointer
+                .get("journal")
+                .and_then(|v| v.as_str())
+                .map(PathBuf::from)
             {
+                if let Some(id) = pointer.get("id").and_then(|v| v.as_str()) {
+                    pointed.insert(id.to_string(), dir.clone());
+                }
                 journals.insert(dir);
             }
         }
+        let current = |rec: &DocRecord, dir: &Path| {
+            rec.task()
+                .is_some_and(|t| pointed.get(&t.id).is_none_or(|d| d == dir))
+        };
         let mut all = Vec::new();
         for dir in journals {
             // A folder deleted since is simply gone from the list.
@@ -138,7 +163,7 @@ impl Store {
                     .collect();
                 all.extend(
                     recs.into_iter()
-                        .filter(|r| r.task().is_some())
+                        .filter(|r| current(r, &dir))
                         .map(|rec| Found {
                             rec,
                             journal: dir.clone(),
@@ -195,6 +220,21 @@ mod tests {
         assert_eq!(store.find("t-1").unwrap()[0].rec.input, "t.pdf");
         assert!(store.find("t").unwrap().is_empty());
         assert_eq!(store.recent(10).unwrap().len(), 3);
+        // Moved by a fetch into another folder: listed from there only.
+        let moved = tempfile::tempdir().unwrap();
+        let j2 = Journal::open(moved.path(), Sharing::Exclusive, None).unwrap();
+        let mut t2 = DocRecord::new("kt", "t.pdf", "t", "22", "gptge");
+        t2.task_id = Some("t-1".into());
+        t2.state = State::Done;
+        j2.put(&t2).unwrap();
+        store.move_run("t-1", moved.path()).unwrap();
+        let recent = store.recent(10).unwrap();
+        assert_eq!(recent.len(), 3);
+        let t = recent.iter().find(|f| f.rec.input == "t.pdf").unwrap();
+        assert_eq!(
+            (t.rec.state, t.journal.as_path()),
+            (State::Done, moved.path())
+        );
     }
 
     #[test]

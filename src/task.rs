@@ -138,7 +138,8 @@ pub enum ResultRef {
     Folder { path: std::path::PathBuf },
     /// Markdown already written to a file on this machine, too big to hold in
     /// memory (`local`'s table of a large spreadsheet), with the answer's JSON:
-    /// copied into place at delivery, then removed.
+    /// copied into place at delivery (once per output), then removed by the
+    /// engine.
     Spooled {
         path: std::path::PathBuf,
         answer: serde_json::Value,

@@ -44,6 +44,8 @@ pub trait Watch: Send + Sync {
     fn begin(&self, from: u64, total: Option<u64>);
     /// `done` bytes are there, counted like `from`.
     fn bytes(&self, done: u64);
+    /// The transfer failed and is tried again; `why` says what happened.
+    fn retrying(&self, _why: &str) {}
 }
 
 /// A transfer's [`Watch`], or none. Clones share it.
@@ -78,6 +80,13 @@ impl Meter {
 
     fn current() -> Meter {
         CURRENT.with(|c| c.borrow().clone())
+    }
+
+    /// The transfer is tried again, for `why`.
+    fn retrying(&self, why: &str) {
+        if let Some(w) = &self.0 {
+            w.retrying(why);
+        }
     }
 
     /// A transfer starts: its counter.
@@ -276,6 +285,7 @@ fn download_checked(
                 Ok(()) => return Ok(file),
                 Err(e) => {
                     last_err = Some(e.context(format!("the download of {shown} is damaged")));
+                    again(meter, &last_err, attempt);
                     std::thread::sleep(http.backoff(attempt));
                 }
             },
@@ -294,10 +304,12 @@ fn download_checked(
                 });
                 // The next try asks for the rest only, when the server allows it.
                 partial = cut.resumable();
+                again(meter, &last_err, attempt);
                 std::thread::sleep(http.backoff(attempt));
             }
             Err(DownloadError::Again(e)) => {
                 last_err = Some(e.context(format!("cannot download {shown}")));
+                again(meter, &last_err, attempt);
                 std::thread::sleep(http.backoff(attempt));
             }
             Err(DownloadError::Other(e)) => {
@@ -314,6 +326,18 @@ fn download_checked(
 
 /// Tries of one download (each made of up to `HttpOptions::attempts` requests).
 const ATTEMPTS: u32 = 3;
+
+/// Tells the meter a try failed and, when one is left, that another follows.
+fn again(meter: &Meter, err: &Option<anyhow::Error>, attempt: u32) {
+    if attempt < ATTEMPTS {
+        if let Some(e) = err {
+            meter.retrying(&format!(
+                "{e:#}; trying again ({} of {ATTEMPTS})",
+                attempt + 1
+            ));
+        }
+    }
+}
 
 enum DownloadError {
     Truncated(Cut),
@@ -368,7 +392,7 @@ fn download_once(
     partial: Option<Partial>,
 ) -> Result<tempfile::NamedTempFile, DownloadError> {
     let range = partial.as_ref().map(|p| (p.got, p.validator.clone()));
-    let mut resp = http.send_transfer(|c| {
+    let mut resp = http.send_transfer(&|why| meter.retrying(why), |c| {
         let mut req = c.get(url);
         if let Some(r) = referer {
             req = req.header(reqwest::header::REFERER, r);

@@ -51,14 +51,16 @@ fn list(ctx: &Ctx, mut kept: Option<&mut Vec<serde_json::Value>>) -> Result<()> 
         match auto_cloud {
             Some(cloud) => writeln!(
                 out,
-                "default: auto — each document with a text layer goes to local (on this machine), the others to {cloud} (the first provider with a key, else mineru-flash)\n"
+                "default: auto — each document with a text layer goes to local (on this machine), the others to {cloud} (the first provider with a key, else {})",
+                crate::provider::NO_KEY_DEFAULT
             )?,
             None => writeln!(
                 out,
-                "default: {} (-p auto: local for documents with a text layer, the cloud default for the others)\n",
+                "default: {} (-p auto: local for documents with a text layer, the cloud default for the others)",
                 selected.unwrap_or("none")
             )?,
         }
+        writeln!(out, "{}\n", crate::provider::selection_help())?;
     }
     for entry in REGISTRY {
         let info = entry.info;

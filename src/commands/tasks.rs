@@ -264,6 +264,14 @@ pub fn fetch_into(
     let mut index = 0;
     for id in ids {
         let found = store.find(id)?;
+        let (start, provider) = (
+            index,
+            found
+                .first()
+                .map(|f| f.rec.provider.clone())
+                .or_else(|| ctx.global.provider.clone())
+                .unwrap_or_default(),
+        );
         let result = if found.is_empty() {
             look_up(ctx, &store, id).and_then(|(p, rec, _)| {
                 index += 1;
@@ -284,6 +292,12 @@ pub fn fetch_into(
             Ok(errors) => failures.extend(errors),
             Err(e) => {
                 crate::messages::error(&e);
+                // Nothing of this ID was reported: each of its places gets a
+                // line saying why (an ID nobody knows takes one).
+                index = index.max(start + 1);
+                for i in start..index {
+                    emitter.emit(Line::refused(i, id, &provider, format!("{e:#}")));
+                }
                 failures.push(e);
             }
         }

@@ -50,6 +50,9 @@ pub fn spool(
     crate::interrupt::remove_on_interrupt(tmp.path());
     let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp);
     write(&mut w)?;
+    // Like a result held in memory (`PageSet::markdown`): a text file ends
+    // with a newline, so `cat` and concatenation behave.
+    w.write_all(b"\n").map_err(write_error)?;
     let tmp = w.into_inner().map_err(|e| write_error(e.into_error()))?;
     let (_, spool) = tmp.keep().map_err(|e| write_error(e.error))?;
     Ok(Extracted {

@@ -118,6 +118,22 @@ pub struct Shared {
     stitching: Mutex<std::collections::HashSet<String>>,
     /// The last status of each part of a split document.
     part_status: Mutex<HashMap<String, (State, Option<provider::Progress>)>>,
+    /// Document key → the later inputs with its content that get a result of
+    /// their own under their own name.
+    twins: Mutex<HashMap<String, Vec<Twin>>>,
+}
+
+/// An input with the content of an earlier one, written under its own name
+/// from the same task or answer (nothing is paid twice).
+#[derive(Clone)]
+struct Twin {
+    index: usize,
+    name: String,
+    progress: DocProgress,
+    /// Its progress line has ended.
+    settled: bool,
+    /// Why its result could not be written.
+    failed: Option<String>,
 }
 
 /// Where a part of a split document belongs.
@@ -263,6 +279,151 @@ impl Engine<'_> {
         }
     }
 
+    /// The inputs with this document's content that ask for another name
+    /// than its own: each name is claimed now, in input order, like any
+    /// document's. One whose name cannot be claimed shares the document's
+    /// output, as before twins had their own.
+    fn claim_twins(&self, p: &Planned) {
+        if self.exact.is_some() || self.outputs().is_none() {
+            return;
+        }
+        let mut twins: Vec<Twin> = Vec::new();
+        for alias in &p.aliases {
+            let Ok(name) = self.claim(&alias.name, &p.doc.sha256) else {
+                continue;
+            };
+            if name == p.doc.name || twins.iter().any(|t| t.name == name) {
+                continue;
+            }
+            twins.push(Twin {
+                index: alias.index,
+                progress: self.ctx.reporter.doc(&self.label(&name)),
+                name,
+                settled: false,
+                failed: None,
+            });
+        }
+        if !twins.is_empty() {
+            lock(&self.state.twins).insert(p.key.clone(), twins);
+        }
+    }
+
+    fn twins(&self, key: &str) -> Vec<Twin> {
+        lock(&self.state.twins)
+            .get(key)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Where a twin's result goes, beside the document's own `main`: the
+    /// same kind of file or folder under the twin's name.
+    fn twin_output(&self, main: &Path, name: &str) -> Option<PathBuf> {
+        let root = self.outputs()?.root();
+        Some(match (&self.layout, main.extension()) {
+            (Layout::Files(_), Some(ext)) => root.join(format!("{name}.{}", ext.to_string_lossy())),
+            _ => root.join(name),
+        })
+    }
+
+    /// Whether every twin's result of a finished document is there too.
+    fn twins_in_place(&self, rec: &DocRecord) -> bool {
+        let Some(main) = rec.output.as_deref() else {
+            return true;
+        };
+        self.twins(&rec.key).iter().all(|t| {
+            self.twin_output(main, &t.name)
+                .is_some_and(|p| p.symlink_metadata().is_ok())
+        })
+    }
+
+    /// A twin's line: its own output (or why it has none) in the document's.
+    fn twin_line(&self, key: &str, mut line: Line) -> Line {
+        let twins = self.twins(key);
+        let Some(twin) = twins.iter().find(|t| t.index == line.index) else {
+            return line;
+        };
+        if let Some(why) = &twin.failed {
+            return line.failed(why.clone());
+        }
+        let Some(main) = line.output.clone().map(PathBuf::from) else {
+            return line;
+        };
+        let Some(own) = self.twin_output(&main, &twin.name) else {
+            return line;
+        };
+        line.markdown = line.markdown.map(|md| {
+            match Path::new(&md).strip_prefix(&main) {
+                // A folder's markdown inside it.
+                Ok(inner) if !inner.as_os_str().is_empty() => own.join(inner),
+                _ => own.clone(),
+            }
+            .display()
+            .to_string()
+        });
+        line.output = Some(own.display().to_string());
+        line
+    }
+
+    /// Writes each twin's result from the document's `result`.
+    fn deliver_twins(&self, key: &str, result: &ResultRef, item: &Item) {
+        for twin in self.twins(key) {
+            let own = Item {
+                name: &twin.name,
+                meter: &transfer::Meter::none(),
+                ..*item
+            };
+            let outcome =
+                deliver::deliver(&self.ctx.http, result, &own, &self.layout).map_err(|e| {
+                    e.context(format!(
+                        "{}: cannot save the result under its own name {}",
+                        self.input_at(key, twin.index),
+                        twin.name
+                    ))
+                });
+            self.update_twin(key, twin.index, |t| {
+                t.settled = true;
+                t.failed = outcome.as_ref().err().map(|e| format!("{e:#}"));
+            });
+            // The progress line is written with no lock held.
+            match outcome {
+                Ok(d) => {
+                    let place = d
+                        .output
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default();
+                    twin.progress.done(&place);
+                    lock(&self.state.summary).done += 1;
+                }
+                Err(err) => {
+                    twin.progress.failed("the result could not be saved");
+                    crate::messages::error(&err);
+                    lock(&self.state.summary).errors.push(err);
+                }
+            }
+        }
+    }
+
+    fn update_twin(&self, key: &str, index: usize, change: impl FnOnce(&mut Twin)) {
+        if let Some(t) = lock(&self.state.twins)
+            .get_mut(key)
+            .and_then(|ts| ts.iter_mut().find(|t| t.index == index))
+        {
+            change(t);
+        }
+    }
+
+    /// The input given at `index` for a document.
+    fn input_at(&self, key: &str, index: usize) -> String {
+        lock(&self.state.reports)
+            .get(key)
+            .and_then(|r| {
+                r.iter()
+                    .find(|(i, _)| *i == index)
+                    .map(|(_, input)| input.clone())
+            })
+            .unwrap_or_default()
+    }
+
     pub fn register(&self, key: &str, reports: Vec<(usize, String)>) {
         lock(&self.state.reports).insert(key.to_string(), reports);
     }
@@ -273,7 +434,7 @@ impl Engine<'_> {
         let mut works = Vec::new();
         for mut p in planned {
             let mut reports = vec![(p.index, p.doc.input.clone())];
-            reports.append(&mut p.aliases);
+            reports.extend(p.aliases.iter().map(|a| (a.index, a.input.clone())));
             self.register(&p.key, reports);
             lock(&self.state.progress)
                 .entry(p.key.clone())
@@ -291,6 +452,7 @@ impl Engine<'_> {
                     continue;
                 }
             }
+            self.claim_twins(&p);
             let Some(rec) = rec else {
                 if p.split {
                     self.split_work(&mut works, p);
@@ -299,7 +461,7 @@ impl Engine<'_> {
                 }
                 continue;
             };
-            let output_there = self.fits(&rec);
+            let output_there = self.fits(&rec) && self.twins_in_place(&rec);
             let has_task = rec.task().is_some();
             let held = self.journal.held(&rec.key).is_some();
             match rec.state {
@@ -1423,6 +1585,14 @@ impl Engine<'_> {
     }
 
     fn download(&self, key: &str, result: &ResultRef) {
+        self.deliver_all(key, result);
+        // A table spooled to a temporary file served every output: gone now.
+        if let ResultRef::Spooled { path, .. } = result {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+
+    fn deliver_all(&self, key: &str, result: &ResultRef) {
         let Some(rec) = self.journal.get(key) else {
             return;
         };
@@ -1486,6 +1656,7 @@ impl Engine<'_> {
                 }
             }
             Ok(d) => {
+                self.deliver_twins(key, result, &item);
                 let rec = self
                     .journal
                     .update(key, |r| {
@@ -1685,15 +1856,36 @@ impl Engine<'_> {
         let mut first: Option<Line> = None;
         for (i, input) in inputs {
             let l = match &first {
-                None if part.is_some() => line(i).for_alias(i, &input),
-                None => line(i),
+                None if part.is_some() => self.with_parts_id(key, line(i)).for_alias(i, &input),
+                None => self.with_parts_id(key, line(i)),
                 Some(f) => f.for_alias(i, &input),
             };
             if first.is_none() {
                 first = Some(l.clone());
             }
-            self.emitter.emit(l);
+            self.emitter.emit(self.twin_line(key, l));
         }
+    }
+
+    /// A split document has no task of its own: its line carries the ID of
+    /// its first sent part, which `status` takes and `fetch` turns into the
+    /// whole document (`adopt_parts`).
+    fn with_parts_id(&self, key: &str, mut line: Line) -> Line {
+        if line.task_id.is_some() || line.batch_id.is_some() {
+            return line;
+        }
+        let Some(parts) = self.journal.get(key).and_then(|r| r.parts) else {
+            return line;
+        };
+        if let Some(sent) = parts
+            .iter()
+            .filter_map(|p| self.journal.get(&p.key))
+            .find(|r| r.task_id.is_some() || r.batch_id.is_some())
+        {
+            line.task_id = sent.task_id;
+            line.batch_id = sent.batch_id;
+        }
+        line
     }
 
     fn doc_progress(&self, rec: &DocRecord) -> Option<DocProgress> {
@@ -1724,11 +1916,30 @@ impl Engine<'_> {
 
     /// Ends a document's progress line with `end` (done, failed, skipped,
     /// settled); a document already ended is left alone.
-    fn settle_progress(&self, key: &str, end: impl FnOnce(&DocProgress)) {
+    fn settle_progress(&self, key: &str, end: impl Fn(&DocProgress)) {
         let part = self.part_of(key);
         let key = part.as_ref().map_or(key, |p| p.parent.as_str());
-        if let Some(p) = lock(&self.state.progress).remove(key) {
+        let main = lock(&self.state.progress).remove(key);
+        if let Some(p) = main {
             end(&p);
+        }
+        // Twins not written on their own end as their document does (their
+        // lines written with no lock held).
+        let unsettled: Vec<DocProgress> = lock(&self.state.twins)
+            .get_mut(key)
+            .map(|twins| {
+                twins
+                    .iter_mut()
+                    .filter(|t| !t.settled)
+                    .map(|t| {
+                        t.settled = true;
+                        t.progress.clone()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        for p in &unsettled {
+            end(p);
         }
     }
 
@@ -1795,6 +2006,10 @@ impl transfer::Watch for LineWatch {
             told.due(from, true, Instant::now());
             hook(&self.input, self.what, from, total);
         }
+    }
+
+    fn retrying(&self, why: &str) {
+        self.line.warn(why);
     }
 
     fn bytes(&self, done: u64) {

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::plan::{self, Plan, Planned, Rules};
 use crate::cli::ExtractArgs;
-use crate::context::Ctx;
+use crate::context::{combined_exit_code, Ctx};
 use crate::input;
 use crate::options::ExtractOptions;
 use crate::price;
@@ -25,7 +25,9 @@ struct Quote {
     /// Of those, the pages that would go in provider batch jobs.
     batched: u64,
     unknown: usize,
-    refused: usize,
+    /// The inputs this provider cannot take though another can, each with its
+    /// reason (inputs no provider takes are errors of the run instead).
+    refused: Vec<String>,
     price: Option<price::Price>,
 }
 
@@ -89,14 +91,17 @@ fn quote(
         pages,
         batched: batched_pages(provider.as_ref(), &opts, &all),
         unknown,
-        refused: plan.rejected.len(),
+        refused: Vec::new(),
         price: price::of(&ctx.config, entry.info.name),
     };
     Ok((quote, plan))
 }
 
 /// `docpipe estimate`: pages per document, and per provider (the one of `-p`,
-/// else every provider) what it would take and cost.
+/// else every provider) what it would take and cost. An input no provider
+/// takes (missing, unreadable, pages past its end) is an error of the run, as
+/// in every other command; one that only some providers refuse is named under
+/// each of them with the reason.
 pub fn estimate(ctx: &Ctx, args: &ExtractArgs) -> Result<i32> {
     let words = input::collect_inputs(&args.inputs, args.from.as_deref())?;
     let entries: Vec<&'static Entry> = match ctx.global.provider.as_deref() {
@@ -104,41 +109,71 @@ pub fn estimate(ctx: &Ctx, args: &ExtractArgs) -> Result<i32> {
         None => provider::REGISTRY.iter().collect(),
     };
     let mut quotes = Vec::new();
-    let mut documents: Option<Plan> = None;
+    let mut plans: Vec<Plan> = Vec::new();
     for entry in entries {
         let (q, plan) = quote(ctx, entry, &words, args)?;
-        // The document list: from the first provider that takes the most.
-        if documents
-            .as_ref()
-            .is_none_or(|d| d.planned.len() < plan.planned.len())
-        {
-            documents = Some(plan);
-        }
         quotes.push(q);
+        plans.push(plan);
     }
-    let mut out = std::io::stdout().lock();
-    if let Some(plan) = &documents {
-        let mut rows: Vec<(usize, String, Option<u64>)> = plan
-            .planned
+    let total = plans.iter().map(|p| p.total).max().unwrap_or(0);
+    let planned_in = |plan: &Plan, index: usize| -> Option<Option<u64>> {
+        plan.planned
             .iter()
-            .map(|p| (p.index, p.doc.input.clone(), p.pages))
-            .collect();
-        rows.extend(
-            plan.rejected
-                .iter()
-                .map(|r| (r.index, r.input.clone(), None)),
-        );
-        rows.sort_by_key(|r| r.0);
-        for (index, input, pages) in rows {
-            if ctx.global.json {
-                writeln!(
-                    out,
-                    "{}",
-                    json!({"index": index, "input": input, "pages": pages})
-                )?;
-            } else {
-                let pages = pages.map_or("?".to_string(), |p| p.to_string());
-                writeln!(out, "{pages:>6}  {input}")?;
+            .find(|p| p.index == index || p.aliases.iter().any(|a| a.index == index))
+            .map(|p| p.pages)
+    };
+    let mut out = std::io::stdout().lock();
+    let mut errors: Vec<anyhow::Error> = Vec::new();
+    for index in 0..total {
+        let taken = plans.iter().find_map(|plan| planned_in(plan, index));
+        let input = plans
+            .iter()
+            .flat_map(|plan| plan.planned.iter())
+            .find_map(|p| {
+                (p.index == index).then(|| p.doc.input.clone()).or_else(|| {
+                    p.aliases
+                        .iter()
+                        .find(|a| a.index == index)
+                        .map(|a| a.input.clone())
+                })
+            });
+        match (taken, input) {
+            (Some(pages), Some(input)) => {
+                for (q, plan) in quotes.iter_mut().zip(&plans) {
+                    if let Some(r) = plan.rejected.iter().find(|r| r.index == index) {
+                        q.refused.push(format!("{:#}", r.error));
+                    }
+                }
+                if ctx.global.json {
+                    writeln!(
+                        out,
+                        "{}",
+                        json!({"index": index, "input": input, "pages": pages})
+                    )?;
+                } else {
+                    let pages = pages.map_or("?".to_string(), |p| p.to_string());
+                    writeln!(out, "{pages:>6}  {input}")?;
+                }
+            }
+            _ => {
+                // No provider takes it: the reason is the first provider's
+                // (a missing file reads the same for all).
+                let mut plans = plans.iter_mut();
+                let Some(rejected) = plans.find_map(|plan| {
+                    let at = plan.rejected.iter().position(|r| r.index == index)?;
+                    Some(plan.rejected.remove(at))
+                }) else {
+                    continue;
+                };
+                crate::messages::error(&rejected.error);
+                if ctx.global.json {
+                    writeln!(
+                        out,
+                        "{}",
+                        json!({"index": index, "input": rejected.input, "state": "refused", "error": format!("{:#}", rejected.error)})
+                    )?;
+                }
+                errors.push(rejected.error);
             }
         }
     }
@@ -151,7 +186,8 @@ pub fn estimate(ctx: &Ctx, args: &ExtractArgs) -> Result<i32> {
                 json!({
                     "provider": q.provider,
                     "documents": q.documents,
-                    "refused": q.refused,
+                    "refused": q.refused.len(),
+                    "cannot_take": q.refused,
                     "pages": q.pages,
                     "batch_pages": q.batched,
                     "unknown_pages": q.unknown,
@@ -171,9 +207,6 @@ pub fn estimate(ctx: &Ctx, args: &ExtractArgs) -> Result<i32> {
             if q.unknown > 0 {
                 line.push_str(&format!(" + {} of unknown length", q.unknown));
             }
-            if q.refused > 0 {
-                line.push_str(&format!(" · {} it cannot take", q.refused));
-            }
             match (&cost, &q.price) {
                 (Some(c), Some(p)) => {
                     line.push_str(&format!(" · {c}"));
@@ -186,9 +219,12 @@ pub fn estimate(ctx: &Ctx, args: &ExtractArgs) -> Result<i32> {
                 )),
             }
             writeln!(out, "{line}")?;
+            for reason in &q.refused {
+                writeln!(out, "{:<14} cannot take {reason}", "")?;
+            }
         }
     }
-    Ok(crate::error::exit::OK)
+    Ok(combined_exit_code(&errors.iter().collect::<Vec<_>>()))
 }
 
 /// ` with N pages in batch jobs at 50 %`, when some are and that costs less.

@@ -149,13 +149,16 @@ fn destination(ctx: &Ctx, command: Command, inputs: usize) -> Result<Destination
                     && !path.to_string_lossy().ends_with('/'));
             match (looks_like_file, inputs) {
                 (true, 1) => Destination::File(path),
-                (true, _) if path.is_file() => {
+                // A name with an extension names a file, existing or not:
+                // several results cannot go into it, and making a folder of
+                // that name would surprise.
+                (true, _) => {
                     return Err(Error::usage(format!(
-                        "-o {}: is a file, and {inputs} inputs need a folder",
+                        "-o {}: names a file, and {inputs} inputs need a folder",
                         path.display()
                     ))
                     .with_hint(
-                        "give a folder for several inputs (ocr writes DIR/<name>.md for each)",
+                        "give a folder for several inputs, e.g. -o out/ (ocr writes out/<name>.md for each)",
                     ))
                 }
                 _ => Destination::Files(path),
@@ -189,8 +192,8 @@ struct Place {
     text: Text,
 }
 
-fn place(ctx: &Ctx, dest: Destination, command: Command) -> Result<Place> {
-    let own = ctx.store()?.own_journal();
+/// `own`: the data folder's record, for results without a folder of their own.
+fn place(own: PathBuf, dest: Destination, command: Command) -> Result<Place> {
     let sharing = if command == Command::Batch {
         Sharing::Exclusive
     } else {
@@ -278,9 +281,33 @@ fn run_with(
     order: Option<Order>,
     hooks: &Hooks,
 ) -> Result<(i32, Vec<Line>, Vec<anyhow::Error>)> {
+    let words = input::collect_inputs(&args.inputs, args.from.as_deref())?;
+    let run = run_words(ctx, command, args, &words, shard, order, hooks);
+    match run {
+        // Lines are printed, and no document got one: each input gets its
+        // line saying why the run was refused (`docs/json-output.md`).
+        Err(e) if order.is_some() && ctx.global.json && !crate::error::is_broken_pipe(&e) => {
+            let shown = ctx.global.provider.as_deref().unwrap_or_default();
+            report::print_refused(&words, shown, &e)?;
+            Err(e)
+        }
+        run => run,
+    }
+}
+
+/// The run over the inputs' words. Every `?` here comes before the first
+/// document is reported: after that, failures are the documents'.
+fn run_words(
+    ctx: &Ctx,
+    command: Command,
+    args: &ExtractArgs,
+    words: &[String],
+    shard: Option<(u64, u64)>,
+    order: Option<Order>,
+    hooks: &Hooks,
+) -> Result<(i32, Vec<Line>, Vec<anyhow::Error>)> {
     // Everything that can be checked is checked before the first request.
     let opts = options_from(ctx, args, command)?;
-    let words = input::collect_inputs(&args.inputs, args.from.as_deref())?;
     let selected = provider::select_routing(ctx.global.provider.as_deref(), &ctx.config)?;
     let entries: Vec<&'static provider::Entry> = match selected {
         Selected::One(e) => vec![e],
@@ -298,7 +325,16 @@ fn run_with(
     let dest = destination(ctx, command, words.len())?;
     let to_stdout = matches!(dest, Destination::Stdout);
     let settings = Settings::resolve(ctx, args.concurrency)?;
-    let place = place(ctx, dest, command)?;
+    let in_process_only = entries
+        .iter()
+        .all(|e| e.info.upload == Some(provider::Upload::InProcess));
+    // Held until the run ends: a temporary record is removed with it.
+    let (store, _scratch) = if in_process_only {
+        ctx.store_for_local_run()?
+    } else {
+        (ctx.store()?, None)
+    };
+    let place = place(store.own_journal(), dest, command)?;
     let folders = match (&place.layout, command) {
         (Layout::Folders(o), Command::Batch) => Some(o.root().to_path_buf()),
         _ => None,
@@ -330,7 +366,7 @@ fn run_with(
         split: !args.no_split,
         warn: &warn,
     };
-    let plan = plan::plan(&words, args.name.as_deref(), &rules)?;
+    let plan = plan::plan(words, args.name.as_deref(), &rules)?;
     // After the provider's own checks, so a flag it cannot honour is named as
     // such rather than as something stdout cannot carry.
     if to_stdout && !plan.planned.is_empty() {
@@ -355,7 +391,6 @@ fn run_with(
         "the record is kept in {}: run the same command again to continue (nothing is submitted twice)",
         journal.path().display()
     ));
-    let store = ctx.store()?;
     let engines: Vec<Engine> = providers
         .iter()
         .enumerate()
@@ -536,7 +571,8 @@ pub fn fetch(
     if matches!(dest, Destination::Stdout) {
         check_stdout(&opts)?;
     }
-    let place = place(ctx, dest, Command::Parse)?;
+    let store = ctx.store()?;
+    let place = place(store.own_journal(), dest, Command::Parse)?;
     let journal = Journal::open(&place.journal_dir, Sharing::Shared, place.keep_days)?;
     let engine = Engine {
         ctx,
@@ -546,7 +582,7 @@ pub fn fetch(
         exact: None,
         journal: &journal,
         journal_dir: place.journal_dir,
-        store: ctx.store()?,
+        store,
         base_url: first.base_url.clone(),
         settings: Settings::resolve(ctx, None)?,
         no_wait: false,
@@ -586,7 +622,7 @@ pub fn fetch(
         if engine.journal.get(&rec.key).is_none() {
             engine.journal.put(&rec)?;
             if let Some(task) = rec.task() {
-                engine.store.put_run(&task.id, &engine.journal_dir)?;
+                engine.store.move_run(&task.id, &engine.journal_dir)?;
             }
         }
         if engine.journal.held(&rec.key).is_some() {

@@ -28,8 +28,9 @@ pub struct Planned {
     pub index: usize,
     pub doc: Document,
     pub key: String,
-    /// Later inputs with the same content: (index, input). One task serves all.
-    pub aliases: Vec<(usize, String)>,
+    /// Later inputs with the same content. One task serves all; each gets
+    /// its own output under its own name.
+    pub aliases: Vec<Alias>,
     /// Its own options where they differ from the run's (`--pages` cut to the
     /// document's length).
     pub opts: Option<ExtractOptions>,
@@ -38,6 +39,15 @@ pub struct Planned {
     pub pages: Option<u64>,
     /// A PDF over the provider's page or size limit: sent in parts.
     pub split: bool,
+}
+
+/// An input whose content an earlier input of the run already has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alias {
+    pub index: usize,
+    pub input: String,
+    /// The output name it asks for (its own file name, or its place in a folder).
+    pub name: String,
 }
 
 /// Whether a document is a local PDF over `limits` that can be split: the
@@ -55,6 +65,14 @@ fn over_limits(doc: &Document, opts: &ExtractOptions, limits: &crate::provider::
         || limits
             .max_pages
             .is_some_and(|max| crate::pdf::page_count(path).is_some_and(|n| n > max))
+}
+
+/// A document refused only because `--no-split` kept it whole: the way out
+/// is the flag, not cutting the file by hand.
+fn drop_no_split(e: Error) -> Error {
+    e.with_hint(
+        "drop --no-split: docpipe then sends the PDF in parts that fit and joins the results",
+    )
 }
 
 const IMAGES: &[&str] = &["png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff"];
@@ -221,9 +239,12 @@ pub fn plan(words: &[String], stdin_name: Option<&str>, rules: &Rules) -> Result
                 let r = &routes[which];
                 // A PDF over the limits goes in parts, each checked by the
                 // provider when it is cut (before any request).
-                let parts = split && over_limits(&d, opts, &r.limits);
+                let over = over_limits(&d, opts, &r.limits);
+                let parts = split && over;
                 if !parts {
-                    r.provider.check(&d, opts)?;
+                    r.provider
+                        .check(&d, opts)
+                        .map_err(|e| if over { drop_no_split(e) } else { e })?;
                 }
                 let fitted = fit_pages(&d, opts, count_pages || parts, warn)?;
                 if let Some(name) = name {
@@ -242,7 +263,11 @@ pub fn plan(words: &[String], stdin_name: Option<&str>, rules: &Rules) -> Result
                         effective,
                     );
                     match by_key.get(&key) {
-                        Some(&first) => planned[first].aliases.push((at, doc.input.clone())),
+                        Some(&first) => planned[first].aliases.push(Alias {
+                            index: at,
+                            input: doc.input.clone(),
+                            name: doc.name.clone(),
+                        }),
                         None => {
                             by_key.insert(key.clone(), planned.len());
                             planned.push(Planned {
@@ -324,7 +349,14 @@ mod tests {
         assert_eq!(plan.total, 5);
         let indices: Vec<usize> = plan.planned.iter().map(|d| d.index).collect();
         assert_eq!(indices, vec![0, 4]);
-        assert_eq!(plan.planned[0].aliases, vec![(2, b)]);
+        assert_eq!(
+            plan.planned[0].aliases,
+            vec![Alias {
+                index: 2,
+                input: b,
+                name: "b".into()
+            }]
+        );
         let rejected: Vec<usize> = plan.rejected.iter().map(|r| r.index).collect();
         assert_eq!(rejected, vec![1, 3]);
         // --fail-fast: the first bad input is the answer.

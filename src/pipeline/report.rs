@@ -18,6 +18,11 @@ use crate::task::State;
 /// document would hit. A plain rerun submits it.
 pub const NOT_SUBMITTED: &str = "not-submitted";
 
+/// The state of every input of a run refused as a whole before any document
+/// was looked at (an output folder that cannot be written, a record another
+/// batch holds, an ID nobody knows): nothing was sent; the error says why.
+pub const REFUSED: &str = "refused";
+
 /// One document's report.
 #[derive(Debug, Clone)]
 pub struct Line {
@@ -75,6 +80,14 @@ impl Line {
             pages: None,
             error: Some(why),
             text: None,
+        }
+    }
+
+    /// An input of a run refused as a whole ([`REFUSED`]).
+    pub fn refused(index: usize, input: &str, provider: &str, why: String) -> Line {
+        Line {
+            state: REFUSED.to_string(),
+            ..Line::not_submitted(index, input, provider, why)
         }
     }
 
@@ -320,6 +333,20 @@ impl Emitter {
         };
         result.and_then(|_| out.flush())
     }
+}
+
+/// With `--json`, the lines of a run refused as a whole: one per input, so a
+/// script reading stdout learns about every input it gave.
+pub fn print_refused(
+    inputs: &[String],
+    provider: &str,
+    err: &anyhow::Error,
+) -> std::io::Result<()> {
+    let emitter = Emitter::new(Order::Input, true, Text::Nothing);
+    for (index, input) in inputs.iter().enumerate() {
+        emitter.emit(Line::refused(index, input, provider, format!("{err:#}")));
+    }
+    emitter.flush().map_or(Ok(()), Err)
 }
 
 #[cfg(test)]

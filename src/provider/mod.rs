@@ -417,7 +417,7 @@ pub static REGISTRY: &[Entry] = &[
 
 /// Order in which a keyed provider is chosen when no `-p` and no default is set.
 const PREFERENCE: &[&str] = &["mineru", "mistral", "parse4ai", "mistralocr", "gptge"];
-const NO_KEY_DEFAULT: &str = "mineru-flash";
+pub const NO_KEY_DEFAULT: &str = "mineru-flash";
 
 pub fn find(name: &str) -> Result<&'static Entry, Error> {
     REGISTRY
@@ -437,6 +437,19 @@ pub fn find(name: &str) -> Result<&'static Entry, Error> {
 
 /// `-p auto`: each document to `local` when it holds its text, else to the
 /// cloud default.
+/// How a provider is chosen without `-p`, in words, from [`PREFERENCE`] and
+/// [`NO_KEY_DEFAULT`]: `docpipe --help` and `docpipe providers` print this, so
+/// the help cannot drift from what `select_routing` does.
+pub fn selection_help() -> String {
+    format!(
+        "With no -p: default_provider from config, else the first of {} that has a key, \
+         else {AUTO}: each document with a text layer goes to local (on this machine), \
+         the others to {NO_KEY_DEFAULT} (no key needed). -p {AUTO} routes the same way \
+         with the first provider that has a key as the cloud side.",
+        PREFERENCE.join(", ")
+    )
+}
+
 pub const AUTO: &str = "auto";
 pub const AUTO_SUMMARY: &str = "Per document: local when it has a text layer, else the cloud default (the first provider with a key, else mineru-flash)";
 

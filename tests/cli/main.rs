@@ -15,6 +15,7 @@ mod faults;
 mod flash;
 mod gptge;
 mod harness;
+mod hostile;
 mod local;
 mod mcp;
 mod mineru;

@@ -105,7 +105,23 @@ fn the_same_content_twice_is_one_task_reported_for_both_inputs() {
     assert_eq!(lines[0]["index"], 0);
     assert_eq!(lines[1]["index"], 1);
     assert_eq!(lines[1]["input"], b.display().to_string());
-    assert_eq!(lines[0]["output"], lines[1]["output"]);
+    // Each input under its own name, from the one task.
+    assert_eq!(
+        lines[0]["output"],
+        env.out().join("a").display().to_string()
+    );
+    assert_eq!(
+        lines[1]["output"],
+        env.out().join("b").display().to_string()
+    );
+    assert_eq!(
+        lines[1]["markdown"],
+        env.out().join("b/full.md").display().to_string()
+    );
+    assert_eq!(
+        fs::read(env.out().join("a/full.md")).unwrap(),
+        fs::read(env.out().join("b/full.md")).unwrap()
+    );
     assert_eq!(lines[1]["state"], "done");
 
     // ocr to stdout: printed for each input, in order, from one task.

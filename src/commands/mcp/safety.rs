@@ -428,13 +428,54 @@ mod tests {
     }
 
     #[test]
+    fn origins_are_loopback_pages_or_listed_ones() {
+        let o = Origins::new(&["https://App.example.org/".to_string()]).unwrap();
+        for ok in [
+            "http://localhost:3000",
+            "http://127.0.0.1",
+            "https://127.8.9.10:8443",
+            "http://[::1]:8080",
+            "https://app.example.org",
+        ] {
+            assert!(o.allows(ok.as_bytes()), "{ok}");
+        }
+        for bad in [
+            "http://evil.example",
+            "null",
+            "http://localhost.evil.example",
+            "http://127.0.0.1.evil.example",
+            "file://",
+            "https://app.example.org.evil.example",
+        ] {
+            assert!(!o.allows(bad.as_bytes()), "{bad}");
+        }
+        assert!(Origins::new(&["app.example.org".to_string()]).is_err());
+    }
+
+    #[test]
+    fn host_names_resolve_and_prefer_loopback() {
+        assert!(resolve_bind("localhost:0").unwrap().ip().is_loopback());
+        assert_eq!(
+            resolve_bind("127.0.0.1:8765").unwrap(),
+            "127.0.0.1:8765".parse().unwrap()
+        );
+        assert!(resolve_bind("no port").is_err());
+    }
+
+    #[test]
     fn binding_beyond_loopback_needs_a_token_and_the_bearer_must_match() {
         let lo: SocketAddr = "127.0.0.1:0".parse().unwrap();
         let any: SocketAddr = "0.0.0.0:8765".parse().unwrap();
         assert!(check_bind(&lo, None).is_ok());
         assert!(check_bind(&any, None).is_err());
-        assert!(check_bind(&any, Some("s3cret")).is_ok());
+        let strong = "9f8e7d6c5b4a39281706f5e4d3c2b1a0-s3cret";
+        assert!(check_bind(&any, Some(strong)).is_ok());
+        assert!(check_bind(&lo, Some(strong)).is_ok());
         assert!(check_bind(&any, Some(" ")).is_err());
+        // Guessable: too short, or too few different characters.
+        assert!(check_bind(&any, Some("s3cret")).is_err());
+        assert!(check_bind(&lo, Some("s3cret")).is_err(), "on loopback too");
+        assert!(check_bind(&any, Some(&"ab".repeat(20))).is_err());
         assert!(bearer_ok(Some(b"Bearer s3cret"), "s3cret"));
         assert!(!bearer_ok(Some(b"Bearer s3cre"), "s3cret"));
         assert!(!bearer_ok(Some(b"Bearer s3creT"), "s3cret"));
