@@ -511,13 +511,17 @@ _docpipe() {
             return 0
             ;;
         docpipe__subcmd__mcp)
-            opts="-p -o -c -q -v -h -V --http --root --token --provider --output --config --json --quiet --verbose --timeout --help --version"
+            opts="-p -o -c -q -v -h -V --http --allow-origin --root --token --provider --output --config --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --http)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-origin)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

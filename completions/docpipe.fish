@@ -53,9 +53,9 @@ complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "help" -d 'Print thi
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l from -d 'Read one INPUT per line from FILE (- for stdin; blank lines and # comments skipped)' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l name -d 'Name for a document read from stdin (its extension tells the type)' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l pages -d 'Pages to extract, 1-based: 1-5,8' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l language -d 'Document language (provider\'s codes, e.g. en, ch; gptge: English, ChinesePRC)' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l language -d 'Document language, in the provider\'s codes (e.g. en, ch, or English, ChinesePRC)' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l model -d 'Provider model (MinerU: pipeline, vlm, html; Mistral: mistral-ocr-latest)' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l format -d 'Output format: markdown (default), text, json, or a provider format (gptge: docx, pdf, xlsx, pptx)' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l format -d 'Output format: markdown (default), text, json, or a file format a provider writes (docx, pdf, xlsx, pptx: see `docpipe providers`)' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l extra-format -d 'Extra result files MinerU should add: docx, html, latex (not mineru-flash)' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l table-format -d 'Tables as markdown or html' -r -f -a "markdown\t''
 html\t''"
@@ -92,9 +92,9 @@ complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -s V -l version -
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l from -d 'Read one INPUT per line from FILE (- for stdin; blank lines and # comments skipped)' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l name -d 'Name for a document read from stdin (its extension tells the type)' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l pages -d 'Pages to extract, 1-based: 1-5,8' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l language -d 'Document language (provider\'s codes, e.g. en, ch; gptge: English, ChinesePRC)' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l language -d 'Document language, in the provider\'s codes (e.g. en, ch, or English, ChinesePRC)' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l model -d 'Provider model (MinerU: pipeline, vlm, html; Mistral: mistral-ocr-latest)' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l format -d 'Output format: markdown (default), text, json, or a provider format (gptge: docx, pdf, xlsx, pptx)' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l format -d 'Output format: markdown (default), text, json, or a file format a provider writes (docx, pdf, xlsx, pptx: see `docpipe providers`)' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l extra-format -d 'Extra result files MinerU should add: docx, html, latex (not mineru-flash)' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l table-format -d 'Tables as markdown or html' -r -f -a "markdown\t''
 html\t''"
@@ -167,7 +167,8 @@ complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -s q -l quiet 
 complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -s V -l version -d 'Print version'
-complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -l http -d 'Serve streamable HTTP on ADDR (e.g. 127.0.0.1:8765, path /mcp) instead of stdio' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -l http -d 'Serve streamable HTTP on ADDR (e.g. 127.0.0.1:8765 or localhost:8765, path /mcp) instead of stdio' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -l allow-origin -d 'A web page origin allowed to call the HTTP server besides loopback ones (repeatable), e.g. https://app.example.org' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -l root -d 'A folder the tools may read from and write to (repeatable); default: the current folder' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -l token -d 'Bearer token HTTP clients must send; required when --http is not a loopback address' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -s p -l provider -d 'Provider (see `docpipe providers`)' -r -f -a "mineru\t'MinerU cloud API v4: full parse to markdown, images and JSON (key needed)'
@@ -238,9 +239,9 @@ complete -c docpipe -n "__fish_docpipe_using_subcommand completions" -s V -l ver
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l from -d 'Read one INPUT per line from FILE (- for stdin; blank lines and # comments skipped)' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l name -d 'Name for a document read from stdin (its extension tells the type)' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l pages -d 'Pages to extract, 1-based: 1-5,8' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l language -d 'Document language (provider\'s codes, e.g. en, ch; gptge: English, ChinesePRC)' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l language -d 'Document language, in the provider\'s codes (e.g. en, ch, or English, ChinesePRC)' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l model -d 'Provider model (MinerU: pipeline, vlm, html; Mistral: mistral-ocr-latest)' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l format -d 'Output format: markdown (default), text, json, or a provider format (gptge: docx, pdf, xlsx, pptx)' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l format -d 'Output format: markdown (default), text, json, or a file format a provider writes (docx, pdf, xlsx, pptx: see `docpipe providers`)' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l table-format -d 'Tables as markdown or html' -r -f -a "markdown\t''
 html\t''"
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l transport -d 'rest (default) or mcp (its MCP endpoint)' -r -f -a "rest\t''

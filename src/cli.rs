@@ -92,7 +92,7 @@ pub struct ExtractArgs {
     /// Pages to extract, 1-based: 1-5,8
     #[arg(long, value_name = "RANGES")]
     pub pages: Option<String>,
-    /// Document language (provider's codes, e.g. en, ch; gptge: English, ChinesePRC)
+    /// Document language, in the provider's codes (e.g. en, ch, or English, ChinesePRC)
     #[arg(long, value_name = "LANG")]
     pub language: Option<String>,
     /// Force OCR of scanned pages (every provider but mistral)
@@ -107,7 +107,7 @@ pub struct ExtractArgs {
     /// Provider model (MinerU: pipeline, vlm, html; Mistral: mistral-ocr-latest)
     #[arg(long, value_name = "NAME")]
     pub model: Option<String>,
-    /// Output format: markdown (default), text, json, or a provider format (gptge: docx, pdf, xlsx, pptx)
+    /// Output format: markdown (default), text, json, or a file format a provider writes (docx, pdf, xlsx, pptx: see `docpipe providers`)
     #[arg(long, value_name = "FORMAT")]
     pub format: Option<String>,
     /// Extra result files MinerU should add: docx, html, latex (not mineru-flash)

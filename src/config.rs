@@ -149,8 +149,6 @@ pub mod var {
     pub const RETRY_BASE: &str = "DOCPIPE_RETRY_BASE";
     pub const STALL_TIMEOUT: &str = "DOCPIPE_STALL_TIMEOUT";
     pub const MCP_TOKEN: &str = "DOCPIPE_MCP_TOKEN";
-    /// gpt.ge's document password (kept out of flags so it never shows in `ps`).
-    pub const GPTGE_DOC_PASSWORD: &str = "GPTGE_DOC_PASSWORD";
     pub const DATA_DIR: &str = "DOCPIPE_DATA_DIR";
     pub const PROGRESS: &str = "DOCPIPE_PROGRESS";
     pub const NO_COLOR: &str = "NO_COLOR";
@@ -198,10 +196,6 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     (
         var::NO_COLOR,
         "when set and not empty, progress uses no color",
-    ),
-    (
-        var::GPTGE_DOC_PASSWORD,
-        "password of protected documents sent to gptge (never a flag)",
     ),
 ];
 
@@ -1210,6 +1204,7 @@ base_url = "http://localhost:9000/prefix/"
         for entry in crate::provider::REGISTRY {
             known.extend(entry.info.key_env.iter().map(|k| k.to_string()));
             known.push(base_url_var(entry.info.name));
+            known.extend(entry.info.env.iter().map(|(n, _)| n.to_string()));
         }
         let mut unknown = Vec::new();
         let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];

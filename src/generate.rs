@@ -185,7 +185,10 @@ pub fn man_page() -> Vec<u8> {
             ),
         );
     }
-    for (name, meaning) in crate::config::ENVIRONMENT {
+    for (name, meaning) in crate::config::ENVIRONMENT
+        .iter()
+        .chain(REGISTRY.iter().flat_map(|e| e.info.env))
+    {
         definition(&mut out, name, meaning);
     }
 
@@ -347,7 +350,9 @@ mod tests {
         for (name, _) in crate::config::ENVIRONMENT {
             assert!(page.contains(&roff_text(name)), "{name}");
         }
-        assert!(page.contains("GPTGE_DOC_PASSWORD"));
+        for (name, _) in REGISTRY.iter().flat_map(|e| e.info.env) {
+            assert!(page.contains(&roff_text(name)), "{name}");
+        }
         assert!(page.contains(".SH EXAMPLES"));
         assert!(page.contains("[\\fIINPUT\\fR]..."), "synopsis without ...");
         assert!(page.contains("\\fIID\\fR...") || page.contains("<\\fIID\\fR>..."));

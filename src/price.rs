@@ -17,49 +17,12 @@ pub struct Price {
     pub batch_share: Option<f64>,
 }
 
-/// Providers whose batch jobs cost a share of the per-page price, whichever
-/// price is in force: Mistral's batch jobs are 50 % of its per-page price.
-const BATCH_SHARE: &[(&str, f64)] = &[("mistral", 0.5)];
-
-fn batch_share(provider: &str) -> Option<f64> {
-    BATCH_SHARE
-        .iter()
-        .find(|(name, _)| *name == provider)
-        .map(|&(_, share)| share)
-}
-
-/// The defaults compiled in: (provider, price per 1,000 pages, currency, source).
-const PUBLISHED: &[(&str, f64, &str, &str)] = &[
-    (
-        "local",
-        0.0,
-        "USD",
-        "runs on this machine",
-    ),
-    (
-        "mineru",
-        0.0,
-        "USD",
-        "mineru.net API: free within a daily page quota (2,000 priority pages a day, as documented in 2026-04)",
-    ),
-    (
-        "mineru-flash",
-        0.0,
-        "USD",
-        "MinerU's no-key flash API: free (10 MB / 20 pages a document)",
-    ),
-    (
-        "mistral",
-        4.0,
-        "USD",
-        "Mistral OCR 4 list price as published 2026-06-23 ($4 per 1,000 pages; $2 through batch jobs)",
-    ),
-];
-
 /// The price of `provider`: the config's, else the published one, else None
 /// (parse4ai, mistralocr.app and gpt.ge sell credits whose per-page price
 /// depends on the plan).
 pub fn of(config: &Config, provider: &str) -> Option<Price> {
+    let info = crate::provider::find(provider).ok().map(|e| e.info);
+    let batch_share = info.and_then(|i| i.batch_share);
     if let Some(p) = config.table(provider).price_per_1000_pages {
         return Some(Price {
             per_1000_pages: p,
@@ -68,18 +31,15 @@ pub fn of(config: &Config, provider: &str) -> Option<Price> {
                 Some(path) => format!("price_per_1000_pages in {}", path.display()),
                 None => "price_per_1000_pages in the config".to_string(),
             },
-            batch_share: batch_share(provider),
+            batch_share,
         });
     }
-    PUBLISHED
-        .iter()
-        .find(|(name, ..)| *name == provider)
-        .map(|&(_, per, currency, source)| Price {
-            per_1000_pages: per,
-            currency,
-            source: source.to_string(),
-            batch_share: batch_share(provider),
-        })
+    info.and_then(|i| i.price).map(|p| Price {
+        per_1000_pages: p.per_1000_pages,
+        currency: p.currency,
+        source: p.source.to_string(),
+        batch_share,
+    })
 }
 
 impl Price {
@@ -133,7 +93,11 @@ mod tests {
             "0.00 USD"
         );
         assert_eq!(of(&config, "mineru").unwrap().cost(500), "0.00 USD");
-        assert_eq!(of(&config, "gptge"), None);
+        assert_eq!(
+            of(&config, "parse4ai"),
+            None,
+            "sells credits: no per-page price"
+        );
         let bad = Config::from_str(
             "[providers.mistral]\nprice_per_1000_pages = -1\n",
             Path::new("c.toml"),

@@ -143,8 +143,8 @@ impl Stage {
     }
 }
 
-pub use crate::units::{clock, plural};
 use crate::units::{bytes_text, span};
+pub use crate::units::{clock, plural};
 
 /// A transfer shows its bytes once it is this large or has run for
 /// [`SHOW_AFTER`]: a small file's bytes would only flicker past.

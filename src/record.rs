@@ -210,7 +210,7 @@ mod tests {
         a.batch_id = Some("b-1".into());
         let mut b = DocRecord::new("kb", "b.pdf", "b", "11", "mineru");
         b.batch_id = Some("b-1".into());
-        let mut t = DocRecord::new("kt", "t.pdf", "t", "22", "gptge");
+        let mut t = DocRecord::new("kt", "t.pdf", "t", "22", "mistralocr");
         t.task_id = Some("t-1".into());
         t.state = State::Running;
         j.put_many(&[a, b, t]).unwrap();
@@ -223,7 +223,7 @@ mod tests {
         // Moved by a fetch into another folder: listed from there only.
         let moved = tempfile::tempdir().unwrap();
         let j2 = Journal::open(moved.path(), Sharing::Exclusive, None).unwrap();
-        let mut t2 = DocRecord::new("kt", "t.pdf", "t", "22", "gptge");
+        let mut t2 = DocRecord::new("kt", "t.pdf", "t", "22", "mistralocr");
         t2.task_id = Some("t-1".into());
         t2.state = State::Done;
         j2.put(&t2).unwrap();

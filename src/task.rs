@@ -145,4 +145,3 @@ pub enum ResultRef {
         answer: serde_json::Value,
     },
 }
-

@@ -133,5 +133,4 @@ mod tests {
         assert!(parse_duration("m").is_err());
         assert!(parse_duration("").is_err());
     }
-
 }

@@ -41,6 +41,13 @@ pub static INFO: ProviderInfo = ProviderInfo {
         "pdf", "ppt", "pptx", "xls", "xlsx", "doc", "docx", "jpeg", "jpg", "png", "gif", "bmp",
     ],
     config_keys: &["password"],
+    preference: Some(5),
+    price: None,
+    batch_share: None,
+    env: &[(
+        PASSWORD_ENV,
+        "password of protected documents sent to gptge (never a flag)",
+    )],
     limits: Limits {
         max_bytes: None,
         max_pages: None,
@@ -50,7 +57,8 @@ pub static INFO: ProviderInfo = ProviderInfo {
 
 /// The environment variable holding a document password.
 /// gpt.ge's document password variable (declared with the others in `config::var`).
-pub const PASSWORD_ENV: &str = crate::config::var::GPTGE_DOC_PASSWORD;
+/// gpt.ge's document password (kept out of flags so it never shows in `ps`).
+pub const PASSWORD_ENV: &str = "GPTGE_DOC_PASSWORD";
 
 /// docpipe's (MinerU-style) language codes and gpt.ge's names for them.
 const LANGUAGES: &[(&str, &str)] = &[
@@ -373,6 +381,13 @@ fn classify(status: u16, answer: &Answer, subject: &str) -> Error {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn any_answer_is_read_without_panicking() {
+        for answer in crate::provider::robustness::any_answers(0x0dd_ba11, 3000) {
+            let _ = task_status(&answer.data().clone());
+        }
+    }
 
     #[test]
     fn languages_map_codes_and_pass_names_through() {

@@ -6,8 +6,8 @@
 use anyhow::Result;
 
 use super::{
-    check_flags, check_formats, no_tasks, Limits, Mode, PageSet, Provider, ProviderInfo, ResultRef,
-    Submitted, TaskRef, TaskStatus, Upload,
+    check_flags, check_formats, no_tasks, Limits, Mode, PageSet, Provider, ProviderInfo, Published,
+    ResultRef, Submitted, TaskRef, TaskStatus, Upload,
 };
 use crate::config::ProviderSettings;
 use crate::error::Error;
@@ -27,6 +27,14 @@ pub static INFO: ProviderInfo = ProviderInfo {
     formats: &["markdown", "json"],
     extensions: local::EXTENSIONS,
     config_keys: &[],
+    preference: None,
+    price: Some(Published {
+        per_1000_pages: 0.0,
+        currency: "USD",
+        source: "runs on this machine",
+    }),
+    batch_share: None,
+    env: &[],
     limits: Limits {
         max_bytes: None,
         max_pages: None,

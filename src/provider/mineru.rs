@@ -10,7 +10,7 @@ use super::mineru_dialect::{
 };
 use super::{
     check_common, check_flags, check_formats, check_pages, check_size, BatchItem, BatchSubmitted,
-    Limits, Mode, Provider, ProviderInfo, Submitted, TaskRef, TaskStatus, Upload,
+    Limits, Mode, Provider, ProviderInfo, Published, Submitted, TaskRef, TaskStatus, Upload,
 };
 use crate::config::ProviderSettings;
 use crate::error::Error;
@@ -36,6 +36,14 @@ pub static INFO: ProviderInfo = ProviderInfo {
         max_batch: Some(200),
     },
     config_keys: &[],
+    preference: Some(1),
+    price: Some(Published {
+        per_1000_pages: 0.0,
+        currency: "USD",
+        source: "mineru.net API: free within a daily page quota (2,000 priority pages a day, as documented in 2026-04)",
+    }),
+    batch_share: None,
+    env: &[],
 };
 
 /// MinerU's CDN has refused result downloads without this Referer.

@@ -320,10 +320,11 @@ fn class_in(codes: &[&[Code]], answer: &Answer) -> Option<Class> {
     if answer.http_status == 401 || MSG_CODES.iter().any(|(c, _)| *c == msg_code) {
         return Some(Class::Auth);
     }
-    if let Some(known) = answer
-        .code()
-        .and_then(|c| codes.iter().find_map(|table| table.iter().find(|k| k.code == c)))
-    {
+    if let Some(known) = answer.code().and_then(|c| {
+        codes
+            .iter()
+            .find_map(|table| table.iter().find(|k| k.code == c))
+    }) {
         return Some(known.class);
     }
     if answer.http_status == 429 {

@@ -14,7 +14,7 @@ use super::mineru_dialect::{
 };
 use super::{
     check_common, check_flags, check_formats, check_pages, check_size, Limits, Mode, Provider,
-    ProviderInfo, SignedUpload, Submitted, TaskRef, TaskStatus, Upload,
+    ProviderInfo, Published, SignedUpload, Submitted, TaskRef, TaskStatus, Upload,
 };
 use crate::config::ProviderSettings;
 use crate::error::Error;
@@ -38,6 +38,14 @@ pub static INFO: ProviderInfo = ProviderInfo {
         max_batch: None,
     },
     config_keys: &[],
+    preference: None,
+    price: Some(Published {
+        per_1000_pages: 0.0,
+        currency: "USD",
+        source: "MinerU's no-key flash API: free (10 MB / 20 pages a document)",
+    }),
+    batch_share: None,
+    env: &[],
 };
 
 /// The flash API's own codes first, then the dialect's.

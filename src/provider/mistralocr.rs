@@ -48,6 +48,10 @@ pub static INFO: ProviderInfo = ProviderInfo {
     formats: &["markdown", "text", "json"],
     extensions: &["pdf", "jpg", "jpeg", "png", "webp"],
     config_keys: &["transport"],
+    preference: Some(4),
+    price: None,
+    batch_share: None,
+    env: &[],
     limits: Limits {
         max_bytes: None,
         max_pages: None,

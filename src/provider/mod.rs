@@ -17,9 +17,7 @@ mod robustness;
 /// Lives with the transfers that send it, so `transfer` needs nothing from here.
 pub use crate::transfer::SignedUpload;
 
-
 use anyhow::Result;
-
 
 use crate::config::{Config, ProviderSettings, ProviderTable};
 use crate::error::Error;
@@ -78,6 +76,26 @@ pub struct ProviderInfo {
     /// Keys its `[providers.<name>]` table may hold beyond the common
     /// `config::PROVIDER_KEYS`; any other key there warns.
     pub config_keys: &'static [&'static str],
+    /// Its rank when docpipe picks a provider with a key (no `-p`, no
+    /// default): lowest first; None: never picked that way.
+    pub preference: Option<u8>,
+    /// Its published price, when it has one (`estimate`, `--dry-run`); the
+    /// config's `price_per_1000_pages` wins over it.
+    pub price: Option<Published>,
+    /// The share of the price that pages sent in its batch jobs cost (Mistral:
+    /// half); None when batches cost the same.
+    pub batch_share: Option<f64>,
+    /// Environment variables it reads besides its key and base URL, with what
+    /// each means (the man page and the variable check read these).
+    pub env: &'static [(&'static str, &'static str)],
+}
+
+/// A per-page price as published, with where and when it was read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Published {
+    pub per_1000_pages: f64,
+    pub currency: &'static str,
+    pub source: &'static str,
 }
 
 impl ProviderInfo {
@@ -145,7 +163,9 @@ pub enum Submitted {
     Done(ResultRef),
 }
 
-pub use crate::task::{IdKind, PageImage, PageSet, Progress, ResultRef, State, TaskRef, TaskStatus};
+pub use crate::task::{
+    IdKind, PageImage, PageSet, Progress, ResultRef, State, TaskRef, TaskStatus,
+};
 
 pub trait Provider: Send + Sync {
     fn info(&self) -> &'static ProviderInfo;
@@ -416,7 +436,14 @@ pub static REGISTRY: &[Entry] = &[
 ];
 
 /// Order in which a keyed provider is chosen when no `-p` and no default is set.
-const PREFERENCE: &[&str] = &["mineru", "mistral", "parse4ai", "mistralocr", "gptge"];
+fn preference() -> Vec<&'static Entry> {
+    let mut ranked: Vec<&'static Entry> = REGISTRY
+        .iter()
+        .filter(|e| e.info.preference.is_some())
+        .collect();
+    ranked.sort_by_key(|e| e.info.preference);
+    ranked
+}
 pub const NO_KEY_DEFAULT: &str = "mineru-flash";
 
 pub fn find(name: &str) -> Result<&'static Entry, Error> {
@@ -437,7 +464,7 @@ pub fn find(name: &str) -> Result<&'static Entry, Error> {
 
 /// `-p auto`: each document to `local` when it holds its text, else to the
 /// cloud default.
-/// How a provider is chosen without `-p`, in words, from [`PREFERENCE`] and
+/// How a provider is chosen without `-p`, in words, from each provider's `preference` and
 /// [`NO_KEY_DEFAULT`]: `docpipe --help` and `docpipe providers` print this, so
 /// the help cannot drift from what `select_routing` does.
 pub fn selection_help() -> String {
@@ -446,7 +473,11 @@ pub fn selection_help() -> String {
          else {AUTO}: each document with a text layer goes to local (on this machine), \
          the others to {NO_KEY_DEFAULT} (no key needed). -p {AUTO} routes the same way \
          with the first provider that has a key as the cloud side.",
-        PREFERENCE.join(", ")
+        preference()
+            .iter()
+            .map(|e| e.info.name)
+            .collect::<Vec<_>>()
+            .join(", ")
     )
 }
 
@@ -503,12 +534,11 @@ pub fn select_routing(flag: Option<&str>, config: &Config) -> Result<Selected, E
     }
 }
 
-/// The first provider of [`PREFERENCE`] with a key.
+/// The first provider of each provider's `preference` with a key.
 fn keyed(config: &Config) -> Option<&'static Entry> {
-    PREFERENCE.iter().find_map(|name| {
-        let entry = find(name).ok()?;
-        config.key(name, entry.info.key_env).map(|_| entry)
-    })
+    preference()
+        .into_iter()
+        .find(|entry| config.key(entry.info.name, entry.info.key_env).is_some())
 }
 
 /// Where `auto` sends documents without a text layer.

@@ -30,6 +30,10 @@ pub static INFO: ProviderInfo = ProviderInfo {
     formats: &["markdown", "json", "text"],
     extensions: &["pdf", "doc", "docx", "ppt", "pptx", "png", "jpg", "jpeg"],
     config_keys: &[],
+    preference: Some(3),
+    price: None,
+    batch_share: None,
+    env: &[],
     limits: Limits {
         max_bytes: Some(200 * 1024 * 1024),
         max_pages: Some(600),

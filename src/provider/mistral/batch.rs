@@ -22,25 +22,24 @@ use anyhow::{Context, Result};
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use super::client::MAX_JOB_BYTES;
 use super::client::{
     classify, delete_file, document_chunk, is_image, mime_of, page_set, FileUpload, Mistral,
 };
-use super::client::MAX_JOB_BYTES;
-use crate::provider::api::call;
-use crate::provider::envelope::{text_of, Answer};
-use crate::provider::{BatchItem, BatchSubmitted, Progress, State, TaskStatus};
-use crate::provider::{ResultRef, TaskRef};
 use crate::error::{Error, Kind};
 use crate::http::Retry;
 use crate::input::Document;
 use crate::options::{BatchApi, ExtractOptions};
+use crate::provider::api::call;
+use crate::provider::envelope::{text_of, Answer};
+use crate::provider::{BatchItem, BatchSubmitted, Progress, State, TaskStatus};
+use crate::provider::{ResultRef, TaskRef};
 
 /// `--batch-api auto` sends a job from this many new documents of one run.
 /// Fewer go as direct calls: a job often waits minutes in the queue before it
 /// starts, while a handful of direct calls (4 at once) are done in under a
 /// minute; from about 20 documents, half the price is worth the wait.
 pub const AUTO_MIN: usize = 20;
-
 
 /// Stands in a line for the data URI streamed in its place.
 const MARK: &str = "@@docpipe-inline-document@@";

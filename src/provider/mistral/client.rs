@@ -14,7 +14,7 @@ use crate::http::{Http, Retry};
 use crate::options::ExtractOptions;
 use crate::provider::api::{call, read_answer};
 use crate::provider::envelope::{text_of, Answer};
-use crate::provider::{Limits, Mode, PageImage, PageSet, ProviderInfo, Upload};
+use crate::provider::{Limits, Mode, PageImage, PageSet, ProviderInfo, Published, Upload};
 
 /// Documents in one batch job (`[providers.mistral] max_batch` overrides it).
 pub const MAX_JOB_DOCS: usize = 1000;
@@ -36,6 +36,14 @@ pub static INFO: ProviderInfo = ProviderInfo {
     formats: &["markdown", "json"],
     extensions: &["pdf", "docx", "pptx", "png", "jpg", "jpeg", "webp", "avif"],
     config_keys: &["inline_max_kb"],
+    preference: Some(2),
+    price: Some(Published {
+        per_1000_pages: 4.0,
+        currency: "USD",
+        source: "Mistral OCR 4 list price as published 2026-06-23 ($4 per 1,000 pages; $2 through batch jobs)",
+    }),
+    batch_share: Some(0.5),
+    env: &[],
     limits: Limits {
         max_bytes: Some(50 * 1024 * 1024),
         max_pages: Some(1000),
@@ -218,7 +226,6 @@ impl Mistral {
     }
 }
 
-
 /// A file to send to `/v1/files`.
 pub(crate) struct FileUpload<'a> {
     pub path: &'a std::path::Path,
@@ -254,7 +261,6 @@ pub(crate) fn delete_file(http: &Http, base_url: &str, key: &Secret, id: &str, i
         ));
     }
 }
-
 
 /// The pages (in index order) and, when wanted, the decoded images of an OCR
 /// answer; images that do not decode are skipped and listed.

@@ -24,14 +24,14 @@ use super::{
     check_common, check_flags, check_formats, check_pages, check_size, setting, BatchItem,
     BatchSubmitted, IdKind, Provider, ProviderInfo, ResultRef, Submitted, TaskRef, TaskStatus,
 };
-use client::{delete_file, document_chunk, is_image, mime_of, FileUpload};
 use crate::config::ProviderSettings;
 use crate::error::Error;
 use crate::http::{Http, Retry};
-use crate::provider::envelope::Answer;
 use crate::input::Document;
 use crate::options::BatchApi;
 use crate::options::ExtractOptions;
+use crate::provider::envelope::Answer;
+use client::{delete_file, document_chunk, is_image, mime_of, FileUpload};
 
 /// Local PDFs and images up to this size go inline as data URIs.
 const DEFAULT_INLINE_KB: u64 = 1024;
@@ -183,10 +183,8 @@ impl Provider for Mistral {
     /// One group for every document a job can carry, in `batch` runs unless
     /// `--batch-api off` (`ocr` and `parse` answer at once).
     fn batch_group(&self, doc: &Document, opts: &ExtractOptions) -> Option<String> {
-        (opts.batch_command
-            && opts.batch_api != Some(BatchApi::Off)
-            && batch::batchable(doc))
-        .then(|| "ocr".to_string())
+        (opts.batch_command && opts.batch_api != Some(BatchApi::Off) && batch::batchable(doc))
+            .then(|| "ocr".to_string())
     }
 
     fn batch_min(&self, opts: &ExtractOptions) -> usize {
@@ -291,4 +289,3 @@ mod tests {
         );
     }
 }
-
