@@ -29,8 +29,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use indicatif::ProgressBar;
-
 use crate::messages;
 use crate::task::{Progress, State};
 
@@ -647,13 +645,6 @@ impl Reporter {
             target: self.target,
             shared: Arc::clone(&self.shared),
         }
-    }
-
-    /// Kept for callers of the old overall bar: sets the total (as
-    /// [`Reporter::start`]) and returns a hidden bar, as the board shows the counts.
-    pub fn overall(&self, total: u64) -> ProgressBar {
-        self.start(total);
-        ProgressBar::hidden()
     }
 
     /// A line that is not an error: hidden with `-q`, printed above the board.
