@@ -31,7 +31,13 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
         .filter(|p| p.needs_ocr)
         .map(|p| p.page + 1)
         .collect();
-    if !scans.is_empty() && settings.tesseract.is_none() {
+    // The positioned text: headings and running text pdf-inspector misses, and
+    // the text layer of the pages it leaves to OCR.
+    let items = pdf_inspector::extract_text_with_positions_mem(bytes).unwrap_or_default();
+    let page_count = items.iter().map(|i| i.page).max().unwrap_or(0);
+    let mut layer = own_text(&items, &scans);
+    let readable = scans.iter().filter(|p| layer.contains_key(p)).count();
+    if readable == 0 && scans.len() == result.pages.len() && settings.tesseract.is_none() {
         return Err(Error::input(
             input,
             format!(
@@ -43,69 +49,136 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
             "install tesseract (Debian/Ubuntu: apt-get install tesseract-ocr) to OCR it locally, or use a cloud provider: {CLOUD_HINT}"
         )));
     }
-    let mut hints = if scans.len() < result.pages.len() {
-        hints(bytes)
-    } else {
-        Default::default()
-    };
+    let mut hints = pdf_hints::analyse(items, page_count);
     let mut pages = Vec::with_capacity(result.pages.len());
     let mut ocr_pages = Vec::new();
+    let mut skipped = Vec::new();
     let mut furniture = Vec::new();
-    let loaded = if scans.is_empty() {
-        None
-    } else {
-        Some(lopdf::Document::load_mem(bytes).map_err(|e| {
-            Error::input(input, format!("cannot be read for OCR: {e}"))
-                .with_hint(format!("use a cloud provider: {CLOUD_HINT}"))
-        })?)
-    };
+    let mut loaded: Option<Result<lopdf::Document, String>> = None;
     for page in result.pages {
-        if !page.needs_ocr {
-            let md = match hints.remove(&(page.page + 1)) {
-                Some(h) => {
-                    let (md, found) = pdf_hints::apply(&page.markdown, &h);
-                    furniture.extend(found.into_iter().map(|f| (pages.len(), f)));
-                    md
+        let number = page.page + 1;
+        let markdown = if page.needs_ocr {
+            match layer.remove(&number) {
+                // A page's own text wins over OCR.
+                Some(text) => text,
+                None => {
+                    let doc = loaded.get_or_insert_with(|| {
+                        lopdf::Document::load_mem(bytes).map_err(|e| e.to_string())
+                    });
+                    match ocr_page(doc, number, settings) {
+                        Ok(text) => {
+                            ocr_pages.push(number);
+                            pages.push(text);
+                            continue;
+                        }
+                        Err(why) => {
+                            pages.push(format!("<!-- page {number} skipped: {why} -->"));
+                            skipped.push((number, why));
+                            continue;
+                        }
+                    }
                 }
-                None => page.markdown,
-            };
-            pages.push(md);
-            continue;
-        }
-        let (Some(doc), Some(tesseract)) = (&loaded, &settings.tesseract) else {
-            unreachable!("scans are refused above without tesseract")
-        };
-        let text = ocr::pdf_page(doc, page.page + 1, tesseract, settings.language.as_deref())
-            .map_err(|e| {
-                Error::input(input, format!("page {}: OCR failed: {e:#}", page.page + 1))
-                    .with_hint(format!("use a cloud provider: {CLOUD_HINT}"))
-            })?;
-        // Text the layer had is kept when OCR finds nothing.
-        pages.push(if text.trim().is_empty() {
-            page.markdown
+            }
         } else {
-            text
-        });
-        ocr_pages.push(page.page + 1);
+            page.markdown
+        };
+        let md = match hints.remove(&number) {
+            Some(h) => {
+                let (md, found) = pdf_hints::apply(&markdown, &h, settings.keep_headers);
+                furniture.extend(found.into_iter().map(|f| (pages.len(), f)));
+                md
+            }
+            None => pdf_hints::tidy(&markdown),
+        };
+        pages.push(md);
     }
     Ok(Extracted {
         pages,
         images: Vec::new(),
         ocr_pages,
+        skipped,
         furniture,
         spool: None,
     })
 }
 
-/// Headings and running headers pdf-inspector's page markdown misses (see
-/// [`pdf_hints`]), by 1-based page; none when the positioned text cannot be
-/// read (the markdown is then kept as it is).
-fn hints(bytes: &[u8]) -> std::collections::HashMap<u32, pdf_hints::PageHints> {
-    let Ok(items) = pdf_inspector::extract_text_with_positions_mem(bytes) else {
-        return Default::default();
+/// The OCR'd text of a page without a usable text layer, or why there is none.
+fn ocr_page(
+    doc: &Result<lopdf::Document, String>,
+    page: u32,
+    settings: &Settings,
+) -> Result<String, String> {
+    if doc.as_ref().is_ok_and(|d| ocr::page_is_blank(d, page)) {
+        return Err("blank (no text and no image)".to_string());
+    }
+    let Some(tesseract) = &settings.tesseract else {
+        return Err("no text layer (a scan?) and tesseract is not installed to OCR it".to_string());
     };
-    let page_count = items.iter().map(|i| i.page).max().unwrap_or(0);
-    pdf_hints::analyse(items, page_count)
+    let doc = doc
+        .as_ref()
+        .map_err(|e| format!("cannot be read for OCR: {e}"))?;
+    let text = ocr::pdf_page(doc, page, tesseract, settings.language.as_deref())
+        .map_err(|e| format!("OCR failed: {e:#}"))?;
+    if text.trim().is_empty() {
+        return Err("OCR found no text".to_string());
+    }
+    Ok(text)
+}
+
+/// The text layer of `pages` (1-based) that pdf-inspector leaves to OCR, by
+/// page, where it reads as text: pdf-inspector sets aside a whole page for a
+/// table of contents' dot leaders, an OCR layer over a scan, or one odd glyph.
+fn own_text(
+    items: &[pdf_inspector::TextItem],
+    pages: &[u32],
+) -> std::collections::HashMap<u32, String> {
+    use pdf_inspector::extractor::ItemType;
+    let mut out = std::collections::HashMap::new();
+    for &page in pages {
+        let on_page: Vec<pdf_inspector::TextItem> = items
+            .iter()
+            .filter(|i| {
+                i.page == page && matches!(i.item_type, ItemType::Text) && !i.text.trim().is_empty()
+            })
+            .cloned()
+            .collect();
+        if on_page.is_empty() {
+            continue;
+        }
+        let mut lines = pdf_inspector::extractor::group_into_lines_preserving_all_text(on_page);
+        lines.sort_by(|a, b| b.y.total_cmp(&a.y));
+        let text = lines
+            .iter()
+            .map(|l| l.text().trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n");
+        if reads_as_text(&text) {
+            out.insert(page, text);
+        }
+    }
+    out
+}
+
+/// Text, not the glyph soup of a font without a usable encoding: enough
+/// letters, most of them in words of two letters or more, few symbols.
+fn reads_as_text(text: &str) -> bool {
+    let visible: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let letters = visible.iter().filter(|c| c.is_alphabetic()).count();
+    let odd = visible
+        .iter()
+        .filter(|c| c.is_control() || ('\u{e000}'..='\u{f8ff}').contains(*c) || **c == '\u{fffd}')
+        .count();
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let in_words: usize = words
+        .iter()
+        .filter(|w| w.chars().count() >= 2)
+        .map(|w| w.chars().count())
+        .sum();
+    letters >= 20 && odd * 20 < visible.len() && in_words * 10 >= letters * 7
 }
 
 fn describe_pages(pages: &[u32], total: usize) -> String {

@@ -105,6 +105,7 @@ pub fn options_from(
         no_images: args.no_images,
         batch_api: args.batch_api.as_deref().and_then(BatchApi::parse),
         batch_command: command == Command::Batch,
+        keep_headers: args.keep_headers,
     })
 }
 
