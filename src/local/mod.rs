@@ -14,6 +14,7 @@ pub mod image;
 pub mod ocr;
 pub mod pdf;
 pub mod pdf_hints;
+pub mod pdf_repair;
 pub mod pptx;
 pub mod render;
 pub mod text;

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use pdf_inspector::PdfError;
 
-use super::{ocr, pdf_hints, read, Extracted, Settings, TextLayer};
+use super::{ocr, pdf_hints, pdf_repair, read, Extracted, Settings, TextLayer};
 use crate::error::Error;
 
 /// The cloud provider named when a scan cannot be read locally.
@@ -23,8 +23,19 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
         .pages
         .as_ref()
         .map(|p| p.iter().map(|n| n.saturating_sub(1)).collect());
-    let result = pdf_inspector::extract_pages_markdown_mem(bytes, wanted.as_deref())
-        .map_err(|e| pdf_error(input, e))?;
+    let repaired;
+    let (bytes, result) = match pdf_inspector::extract_pages_markdown_mem(bytes, wanted.as_deref())
+    {
+        Ok(result) => (bytes, result),
+        // What poppler reads after rebuilding the cross-reference table, so do we.
+        Err(e) if damaged(&e) => {
+            repaired = pdf_repair::rebuild_xref(bytes).ok_or_else(|| pdf_error(input, e))?;
+            let result = pdf_inspector::extract_pages_markdown_mem(&repaired, wanted.as_deref())
+                .map_err(|e| pdf_error(input, e))?;
+            (&repaired[..], result)
+        }
+        Err(e) => return Err(pdf_error(input, e)),
+    };
     let scans: Vec<u32> = result
         .pages
         .iter()
@@ -37,6 +48,7 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
     let page_count = items.iter().map(|i| i.page).max().unwrap_or(0);
     let mut layer = own_text(&items, &scans);
     let readable = scans.iter().filter(|p| layer.contains_key(p)).count();
+
     if readable == 0 && scans.len() == result.pages.len() && settings.tesseract.is_none() {
         return Err(Error::input(
             input,
@@ -58,10 +70,11 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
     for page in result.pages {
         let number = page.page + 1;
         let markdown = if page.needs_ocr {
-            match layer.remove(&number) {
-                // A page's own text wins over OCR.
-                Some(text) => text,
-                None => {
+            let own = layer.remove(&number);
+            match own {
+                // A page's own text wins over OCR when it reads as text.
+                Some((text, true)) => text,
+                own => {
                     let doc = loaded.get_or_insert_with(|| {
                         lopdf::Document::load_mem(bytes).map_err(|e| e.to_string())
                     });
@@ -71,6 +84,8 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
                             pages.push(text);
                             continue;
                         }
+                        // Some text (a date over a scan) is better than none.
+                        Err(_) if own.is_some() => own.map(|(t, _)| t).unwrap_or_default(),
                         Err(why) => {
                             pages.push(format!("<!-- page {number} skipped: {why} -->"));
                             skipped.push((number, why));
@@ -126,12 +141,13 @@ fn ocr_page(
 }
 
 /// The text layer of `pages` (1-based) that pdf-inspector leaves to OCR, by
-/// page, where it reads as text: pdf-inspector sets aside a whole page for a
-/// table of contents' dot leaders, an OCR layer over a scan, or one odd glyph.
+/// page, and whether it reads as text: pdf-inspector sets aside a whole page
+/// for a table of contents' dot leaders, an OCR layer over a scan, or one odd
+/// glyph.
 fn own_text(
     items: &[pdf_inspector::TextItem],
     pages: &[u32],
-) -> std::collections::HashMap<u32, String> {
+) -> std::collections::HashMap<u32, (String, bool)> {
     use pdf_inspector::extractor::ItemType;
     let mut out = std::collections::HashMap::new();
     for &page in pages {
@@ -153,8 +169,9 @@ fn own_text(
             .filter(|l| !l.is_empty())
             .collect::<Vec<_>>()
             .join("\n");
-        if reads_as_text(&text) {
-            out.insert(page, text);
+        if !text.is_empty() {
+            let good = reads_as_text(&text);
+            out.insert(page, (text, good));
         }
     }
     out
@@ -199,6 +216,11 @@ fn describe_pages(pages: &[u32], total: usize) -> String {
     )
 }
 
+/// A parse error a rebuilt cross-reference table may cure.
+fn damaged(e: &PdfError) -> bool {
+    !matches!(e, PdfError::Encrypted | PdfError::Io(_))
+}
+
 pub fn pdf_error(input: &str, e: PdfError) -> Error {
     match e {
         PdfError::Encrypted => Error::input(input, "the PDF is encrypted (password-protected)")
@@ -221,7 +243,13 @@ pub fn text_layer(path: &Path) -> TextLayer {
     let Ok(bytes) = std::fs::read(path) else {
         return TextLayer::Unknown;
     };
-    match pdf_inspector::classify_pdf_mem(&bytes) {
+    let classified = match pdf_inspector::classify_pdf_mem(&bytes) {
+        Err(e) if damaged(&e) => pdf_repair::rebuild_xref(&bytes)
+            .ok_or(e)
+            .and_then(|fixed| pdf_inspector::classify_pdf_mem(&fixed)),
+        other => other,
+    };
+    match classified {
         Ok(c) if c.pages_needing_ocr.is_empty() && c.page_count > 0 => TextLayer::Yes,
         Ok(c) if c.page_count > 0 => TextLayer::No,
         _ => TextLayer::Unknown,

@@ -587,3 +587,32 @@ fn a_blank_page_and_a_scan_without_tesseract_are_left_out_not_the_document() {
     assert_eq!(line["state"], "done");
     assert_eq!(line["pages_skipped"], serde_json::json!([2, 3]));
 }
+
+#[test]
+fn pdfs_poppler_reads_are_read_a_bad_xref_and_a_scan_s_own_words() {
+    let env = Env::new();
+    let text = |n: &'static str| Page::Text(vec![(11, 700, n), (11, 684, BODY[1])]);
+    let pdf = pages_pdf(&[text("Opening words."), text("Closing words.")]);
+    // A line slipped in after the header moves every object away from where
+    // the cross-reference table says it is (pdfplumber's issue-848.pdf).
+    let cut = pdf.iter().position(|b| *b == b'\n').unwrap() + 1;
+    let mut shifted = b"GPL Ghostscript: processing pages 1 through 2.\n".to_vec();
+    shifted.extend_from_slice(&pdf[..cut]);
+    shifted.extend_from_slice(b"%%Invocation: gs -sDEVICE=pdfwrite -dPDFSETTINGS=/prepress\n");
+    shifted.extend_from_slice(&pdf[cut..]);
+    let path = file(&env, "shifted.pdf", &shifted);
+    let out = local(&env).arg("ocr").arg(&path).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let md = stdout_of(&out);
+    assert!(
+        md.contains("Opening words.") && md.contains("Closing words."),
+        "{md}"
+    );
+
+    // A scan with a date over it and no tesseract: the date, not a refusal
+    // (pdfplumber's malformed-from-issue-932.pdf).
+    let path = file(&env, "fax.pdf", &pages_pdf(&[Page::ImageWith("2021 3 31")]));
+    let out = local(&env).arg("ocr").arg(&path).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(stdout_of(&out).contains("2021 3 31"), "{}", stdout_of(&out));
+}

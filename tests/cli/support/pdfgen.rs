@@ -70,6 +70,8 @@ pub enum Page<'a> {
     Blank,
     /// One 8×8 gray image and no text: a scan.
     Image,
+    /// The scan with a few words of text over it (a date stamped on a fax).
+    ImageWith(&'a str),
 }
 
 /// A PDF of A4 pages showing `pages`.
@@ -107,7 +109,7 @@ pub fn pages_pdf(pages: &[Page]) -> Vec<u8> {
                 }
             }
             Page::Blank => {}
-            Page::Image => operations.extend([
+            Page::Image | Page::ImageWith(_) => operations.extend([
                 Operation::new("q", vec![]),
                 Operation::new(
                     "cm",
@@ -123,6 +125,15 @@ pub fn pages_pdf(pages: &[Page]) -> Vec<u8> {
                 Operation::new("Do", vec!["Im1".into()]),
                 Operation::new("Q", vec![]),
             ]),
+        }
+        if let Page::ImageWith(text) = page {
+            operations.extend([
+                Operation::new("BT", vec![]),
+                Operation::new("Tf", vec!["F1".into(), 12.into()]),
+                Operation::new("Td", vec![380.into(), 340.into()]),
+                Operation::new("Tj", vec![Object::string_literal(*text)]),
+                Operation::new("ET", vec![]),
+            ]);
         }
         let content = Content { operations };
         let content_id = doc.add_object(Stream::new(dictionary! {}, content.encode().unwrap()));
