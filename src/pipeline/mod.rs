@@ -314,7 +314,10 @@ fn run_with(
         })
         .collect();
     let route = |doc: &input::Document| {
-        let entry = selected.route(doc);
+        let (entry, note) = selected.route_noted(doc);
+        if let Some(note) = note {
+            warn(note);
+        }
         entries
             .iter()
             .position(|e| std::ptr::eq(*e, entry))
