@@ -97,6 +97,7 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
         } else {
             page.markdown
         };
+        let markdown = logical_order(&markdown);
         let md = match hints.remove(&number) {
             Some(h) => {
                 let (md, found) = pdf_hints::apply(&markdown, &h, settings.keep_headers);
@@ -115,6 +116,87 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
         furniture,
         spool: None,
     })
+}
+
+/// Right-to-left lines (Arabic, Hebrew) in reading order: on some pages
+/// pdf-inspector gives their characters left to right as drawn, so "وعليه"
+/// came out "هيلعو"; on others they are already in reading order. Which one
+/// the page is, its words tell: Arabic words start with the article "ال" and
+/// Hebrew ones end in a final letter (ך ם ן ף ץ); drawn order turns both
+/// around. On a page in drawn order, a line whose letters are mostly
+/// right-to-left is reversed, and the left-to-right runs inside it (digits,
+/// Latin words) turned back, brackets mirrored.
+fn logical_order(md: &str) -> String {
+    if !md.chars().any(is_rtl) || !drawn_order(md) {
+        return md.to_string();
+    }
+    md.lines()
+        .map(|line| {
+            let rtl = line.chars().filter(|c| is_rtl(*c)).count();
+            let letters = line.chars().filter(|c| c.is_alphabetic()).count();
+            if rtl * 2 <= letters {
+                return line.to_string();
+            }
+            let mut out = String::with_capacity(line.len());
+            let mut run: Vec<char> = Vec::new();
+            let flush = |run: &mut Vec<char>, out: &mut String| {
+                out.extend(run.drain(..).rev());
+            };
+            for c in line.chars().rev() {
+                if c.is_ascii_alphanumeric()
+                    || (!run.is_empty() && matches!(c, '.' | ',' | ':' | '/' | '-'))
+                {
+                    run.push(c);
+                    continue;
+                }
+                flush(&mut run, &mut out);
+                out.push(match c {
+                    '(' => ')',
+                    ')' => '(',
+                    '[' => ']',
+                    ']' => '[',
+                    '<' => '>',
+                    '>' => '<',
+                    other => other,
+                });
+            }
+            flush(&mut run, &mut out);
+            out
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn drawn_order(md: &str) -> bool {
+    const FINALS: &[char] = &['ך', 'ם', 'ן', 'ף', 'ץ'];
+    // Persian's commonest words ("in", "from", "to", "with", "that", "this").
+    const PERSIAN: &[&str] = &["در", "از", "به", "با", "که", "این", "را", "است"];
+    let (mut reading, mut drawn) = (0, 0);
+    for word in md.split(|c: char| !c.is_alphabetic()) {
+        let (Some(first), Some(last)) = (word.chars().next(), word.chars().last()) else {
+            continue;
+        };
+        let backwards: String = word.chars().rev().collect();
+        if PERSIAN.contains(&word) {
+            reading += 1;
+        } else if PERSIAN.contains(&backwards.as_str()) {
+            drawn += 1;
+        }
+        if word.chars().count() < 3 {
+            continue;
+        }
+        if word.starts_with("ال") || FINALS.contains(&last) {
+            reading += 1;
+        }
+        if word.ends_with("لا") || FINALS.contains(&first) {
+            drawn += 1;
+        }
+    }
+    drawn > reading
+}
+
+fn is_rtl(c: char) -> bool {
+    matches!(c, '\u{0590}'..='\u{08ff}' | '\u{fb1d}'..='\u{fdff}' | '\u{fe70}'..='\u{feff}')
 }
 
 /// The OCR'd text of a page without a usable text layer, or why there is none.
@@ -343,6 +425,23 @@ mod tests {
             first["text"],
             "254 P.N.J. Lane et al. / Journal of Hydrology 310 (2005) 253–265"
         );
+    }
+
+    #[test]
+    fn right_to_left_lines_in_drawn_order_are_turned_around_and_others_left() {
+        // docling's right_to_left_02.pdf, as pdf-inspector gives it.
+        let drawn = "**،هيلعو** ةيرصملا ةموكحلا نإف (2024 - 2026) لاو";
+        assert_eq!(
+            logical_order(drawn),
+            // The numbers run right to left too, as poppler gives them.
+            "وال (2026 - 2024) فإن الحكومة المصرية **وعليه،**"
+        );
+        for kept in [
+            "تحسين الإنتاجية وحل المشكلات من خلال البرمجة بلغة R وPython",
+            "Plain English text (2024).",
+        ] {
+            assert_eq!(logical_order(kept), kept);
+        }
     }
 
     #[test]
