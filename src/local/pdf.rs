@@ -97,7 +97,7 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
         } else {
             page.markdown
         };
-        let markdown = logical_order(&markdown);
+        let markdown = prose_tables_as_text(&logical_order(&markdown));
         let md = match hints.remove(&number) {
             Some(h) => {
                 let (md, found) = pdf_hints::apply(&markdown, &h, settings.keep_headers);
@@ -116,6 +116,55 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
         furniture,
         spool: None,
     })
+}
+
+/// Pipe tables that are running text cut at word gaps (justified columns
+/// taken for table columns, demo1.pdf's introduction) back to lines of text:
+/// most of their cells start in lower case, and few hold a number.
+fn prose_tables_as_text(md: &str) -> String {
+    if !md.contains('|') {
+        return md.to_string();
+    }
+    let lines: Vec<&str> = md.lines().collect();
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    let mut i = 0;
+    while i < lines.len() {
+        if !lines[i].starts_with('|') {
+            out.push(lines[i].to_string());
+            i += 1;
+            continue;
+        }
+        let end = (i..lines.len())
+            .find(|&j| !lines[j].starts_with('|'))
+            .unwrap_or(lines.len());
+        let rows: Vec<Vec<&str>> = lines[i..end]
+            .iter()
+            .filter(|l| !l.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ')))
+            .map(|l| {
+                l.trim_matches('|')
+                    .split('|')
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                    .collect()
+            })
+            .collect();
+        let cells: Vec<&str> = rows.iter().flatten().copied().collect();
+        let lower = cells
+            .iter()
+            .filter(|c| c.chars().next().is_some_and(char::is_lowercase))
+            .count();
+        let numeric = cells
+            .iter()
+            .filter(|c| c.chars().filter(char::is_ascii_digit).count() * 2 >= c.chars().count())
+            .count();
+        if cells.len() >= 6 && lower * 2 >= cells.len() && numeric * 5 < cells.len() {
+            out.extend(rows.iter().map(|r| r.join(" ")));
+        } else {
+            out.extend(lines[i..end].iter().map(|l| l.to_string()));
+        }
+        i = end;
+    }
+    out.join("\n")
 }
 
 /// Right-to-left lines (Arabic, Hebrew) in reading order: on some pages
@@ -425,6 +474,28 @@ mod tests {
             first["text"],
             "254 P.N.J. Lane et al. / Journal of Hydrology 310 (2005) 253–265"
         );
+    }
+
+    /// The introduction is set in justified columns; pdf-inspector took their
+    /// word gaps for table columns.
+    #[test]
+    fn demo1_introduction_is_text_not_a_table() {
+        let x = extract(&fixture("demo1.pdf"), "demo1.pdf", &no_ocr()).unwrap();
+        let md = x.pages.join("\n\n");
+        assert!(md.contains("Vertessy"), "{md}");
+        for line in md.lines().filter(|l| l.starts_with('|')) {
+            assert!(
+                !line.contains("Vertessy") && !line.contains("annual basis"),
+                "{line}"
+            );
+        }
+        let tabled = "|a mean|annual basis|(Holmes|and Sinclair,|1986;|\n|---|---|---|---|---|\n|South|Africa in particular|has|demonstrated|flow|";
+        assert_eq!(
+            prose_tables_as_text(tabled),
+            "a mean annual basis (Holmes and Sinclair, 1986;\nSouth Africa in particular has demonstrated flow"
+        );
+        let numbers = "|Year|Flow|Rain|\n|---|---|---|\n|1999|12.5|800|\n|2000|13.1|760|";
+        assert_eq!(prose_tables_as_text(numbers), numbers);
     }
 
     #[test]
