@@ -125,7 +125,7 @@ _docpipe() {
             return 0
             ;;
         docpipe__subcmd__batch)
-            opts="-p -o -c -q -v -h -V --from --name --pages --language --ocr --no-formula --no-table --model --format --extra-format --table-format --extract-header --extract-footer --transport --no-wait --fail-fast --retry-failed --dry-run --no-split --max-pages --concurrency --shard --batch-api --provider --output --config --json --quiet --verbose --timeout --help --version"
+            opts="-p -o -c -q -v -h -V --from --name --pages --language --ocr --no-formula --no-table --model --format --extra-format --table-format --extract-header --extract-footer --keep-headers --transport --no-wait --fail-fast --retry-failed --dry-run --no-split --max-pages --concurrency --shard --batch-api --provider --output --config --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -569,7 +569,7 @@ _docpipe() {
             return 0
             ;;
         docpipe__subcmd__ocr)
-            opts="-p -o -c -q -v -h -V --from --name --pages --language --ocr --no-formula --no-table --model --format --table-format --extract-header --extract-footer --transport --no-wait --fail-fast --retry-failed --dry-run --no-split --max-pages --concurrency --images --no-images --extra-format --provider --output --config --json --quiet --verbose --timeout --help --version"
+            opts="-p -o -c -q -v -h -V --from --name --pages --language --ocr --no-formula --no-table --model --format --table-format --extract-header --extract-footer --keep-headers --transport --no-wait --fail-fast --retry-failed --dry-run --no-split --max-pages --concurrency --images --no-images --extra-format --provider --output --config --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -655,7 +655,7 @@ _docpipe() {
             return 0
             ;;
         docpipe__subcmd__parse)
-            opts="-p -o -c -q -v -h -V --from --name --pages --language --ocr --no-formula --no-table --model --format --extra-format --table-format --extract-header --extract-footer --transport --no-wait --fail-fast --retry-failed --dry-run --no-split --max-pages --concurrency --provider --output --config --json --quiet --verbose --timeout --help --version"
+            opts="-p -o -c -q -v -h -V --from --name --pages --language --ocr --no-formula --no-table --model --format --extra-format --table-format --extract-header --extract-footer --keep-headers --transport --no-wait --fail-fast --retry-failed --dry-run --no-split --max-pages --concurrency --provider --output --config --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

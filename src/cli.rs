@@ -131,6 +131,9 @@ pub struct ExtractArgs {
     /// `batch` only (BatchArgs)
     #[arg(skip)]
     pub batch_api: Option<String>,
+    /// Keep running page headers and footers in the text (local; they are typed blocks in the JSON either way)
+    #[arg(long)]
+    pub keep_headers: bool,
     /// rest (default) or mcp (its MCP endpoint)
     #[arg(long, value_name = "TRANSPORT", value_parser = ["rest", "mcp"], help_heading = MISTRALOCR)]
     pub transport: Option<String>,

@@ -78,6 +78,9 @@ pub struct DocRecord {
     pub state: State,
     #[serde(default)]
     pub pages: Option<u64>,
+    /// 1-based pages the provider left out of its answer (`local`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages_skipped: Option<Vec<u64>>,
     #[serde(default)]
     pub error: Option<String>,
     /// Where the result was written, once it was.
@@ -130,6 +133,7 @@ impl DocRecord {
             upload: None,
             state: State::Submitted,
             pages: None,
+            pages_skipped: None,
             error: None,
             output: None,
             markdown: None,

@@ -87,6 +87,10 @@ pub struct ExtractOptions {
     /// minutes to start (Mistral); `ocr` and `parse` get direct answers.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub batch_command: bool,
+    /// `local`: running headers and footers stay in the markdown. Not part of
+    /// the record key: `local`'s answers are never kept.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub keep_headers: bool,
 }
 
 /// `--batch-api`: send many documents as one provider batch job (cheaper, slower
@@ -137,6 +141,7 @@ impl ExtractOptions {
         add(self.images, "--images");
         add(self.transport.is_some(), "--transport");
         add(self.batch_api.is_some(), "--batch-api");
+        add(self.keep_headers, "--keep-headers");
         set
     }
 }
@@ -161,6 +166,7 @@ impl Default for ExtractOptions {
             no_images: false,
             batch_api: None,
             batch_command: false,
+            keep_headers: false,
         }
     }
 }

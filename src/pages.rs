@@ -24,6 +24,23 @@ pub struct PageImage {
 }
 
 impl PageSet {
+    /// Pages the provider left out of an answer it made anyway (`local`: a
+    /// blank page, one OCR could not read), from the answer's `pages_skipped`:
+    /// 1-based page and why.
+    pub fn skipped(&self) -> Vec<(u64, String)> {
+        self.answer["pages_skipped"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| {
+                Some((
+                    s["page"].as_u64()?,
+                    s["reason"].as_str().unwrap_or_default().to_string(),
+                ))
+            })
+            .collect()
+    }
+
     /// The pages' markdown joined in order, one blank line between pages.
     pub fn markdown(&self) -> String {
         let mut out = String::new();

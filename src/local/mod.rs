@@ -14,6 +14,7 @@ pub mod image;
 pub mod ocr;
 pub mod pdf;
 pub mod pdf_hints;
+pub mod pdf_repair;
 pub mod pptx;
 pub mod render;
 pub mod text;
@@ -40,6 +41,9 @@ pub struct Extracted {
     pub images: Vec<PageImage>,
     /// 1-based pages whose text came from OCR.
     pub ocr_pages: Vec<u32>,
+    /// 1-based pages left out (blank, unreadable, OCR failed), with why: each
+    /// is a one-line HTML comment in `pages`, the others are converted.
+    pub skipped: Vec<(u32, String)>,
     /// Running headers and footers taken out of the markdown (PDF), by index
     /// into `pages`: kept as `header`/`footer` blocks in the JSON.
     pub furniture: Vec<(usize, pdf_hints::Furniture)>,
@@ -81,6 +85,8 @@ pub struct Settings {
     pub language: Option<String>,
     /// 1-based pages to keep (`--pages`); `None` = all.
     pub pages: Option<Vec<u32>>,
+    /// `--keep-headers`: running headers and footers stay in the markdown.
+    pub keep_headers: bool,
 }
 
 /// Extracts `path` (of type `ext`), naming it `input` in errors. A panic inside
@@ -141,8 +147,14 @@ pub fn answer_json(kind: &str, x: &Extracted) -> Value {
             })
     };
     for (i, md) in x.pages.iter().enumerate() {
+        // Kept in the markdown (`--keep-headers`), running text is still typed.
+        let running = |b: &Value| {
+            x.furniture
+                .iter()
+                .any(|(p, f)| *p == i && b["text"].as_str() == Some(f.text.as_str()))
+        };
         let page = furniture(i, true)
-            .chain(blocks_of(md))
+            .chain(blocks_of(md).into_iter().filter(|b| !running(b)))
             .chain(furniture(i, false));
         for mut b in page {
             b["page"] = json!(i + 1);
@@ -154,6 +166,7 @@ pub fn answer_json(kind: &str, x: &Extracted) -> Value {
         "type": kind,
         "page_count": x.pages.len(),
         "ocr_pages": x.ocr_pages,
+        "pages_skipped": skipped_json(x),
         "pages": pages,
         "blocks": blocks,
     })
@@ -167,7 +180,15 @@ pub fn summary_json(kind: &str, x: &Extracted) -> Value {
         "type": kind,
         "page_count": x.pages.len(),
         "ocr_pages": x.ocr_pages,
+        "pages_skipped": skipped_json(x),
     })
+}
+
+fn skipped_json(x: &Extracted) -> Value {
+    x.skipped
+        .iter()
+        .map(|(page, why)| json!({"page": page, "reason": why}))
+        .collect()
 }
 
 /// Splits one page's markdown into typed blocks at blank lines (fenced code

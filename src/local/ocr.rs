@@ -188,6 +188,20 @@ fn paragraphs(text: &str) -> String {
 }
 
 /// The images a page draws, in drawing order, as files tesseract reads.
+/// Whether 1-based `page` draws nothing OCR could read: no image, no form,
+/// no inline image (its content stream may still paint rules or fills).
+pub fn page_is_blank(doc: &Document, page: u32) -> bool {
+    let Some(id) = doc.get_pages().get(&page).copied() else {
+        return false;
+    };
+    doc.get_and_decode_page_content(id).is_ok_and(|content| {
+        !content
+            .operations
+            .iter()
+            .any(|op| matches!(op.operator.as_str(), "Do" | "BI" | "Tj" | "TJ" | "'" | "\""))
+    })
+}
+
 pub fn page_images(doc: &Document, page: ObjectId) -> Result<Vec<Picture>> {
     let (resources, inherited) = doc.get_page_resources(page)?;
     let mut xobjects = Dictionary::new();

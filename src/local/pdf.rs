@@ -7,7 +7,7 @@ use std::path::Path;
 
 use pdf_inspector::PdfError;
 
-use super::{ocr, pdf_hints, read, Extracted, Settings, TextLayer};
+use super::{ocr, pdf_hints, pdf_repair, read, Extracted, Settings, TextLayer};
 use crate::error::Error;
 
 /// The cloud provider named when a scan cannot be read locally.
@@ -23,15 +23,33 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
         .pages
         .as_ref()
         .map(|p| p.iter().map(|n| n.saturating_sub(1)).collect());
-    let result = pdf_inspector::extract_pages_markdown_mem(bytes, wanted.as_deref())
-        .map_err(|e| pdf_error(input, e))?;
+    let repaired;
+    let (bytes, result) = match pdf_inspector::extract_pages_markdown_mem(bytes, wanted.as_deref())
+    {
+        Ok(result) => (bytes, result),
+        // What poppler reads after rebuilding the cross-reference table, so do we.
+        Err(e) if damaged(&e) => {
+            repaired = pdf_repair::rebuild_xref(bytes).ok_or_else(|| pdf_error(input, e))?;
+            let result = pdf_inspector::extract_pages_markdown_mem(&repaired, wanted.as_deref())
+                .map_err(|e| pdf_error(input, e))?;
+            (&repaired[..], result)
+        }
+        Err(e) => return Err(pdf_error(input, e)),
+    };
     let scans: Vec<u32> = result
         .pages
         .iter()
         .filter(|p| p.needs_ocr)
         .map(|p| p.page + 1)
         .collect();
-    if !scans.is_empty() && settings.tesseract.is_none() {
+    // The positioned text: headings and running text pdf-inspector misses, and
+    // the text layer of the pages it leaves to OCR.
+    let items = pdf_inspector::extract_text_with_positions_mem(bytes).unwrap_or_default();
+    let page_count = items.iter().map(|i| i.page).max().unwrap_or(0);
+    let mut layer = own_text(&items, &scans);
+    let readable = scans.iter().filter(|p| layer.contains_key(p)).count();
+
+    if readable == 0 && scans.len() == result.pages.len() && settings.tesseract.is_none() {
         return Err(Error::input(
             input,
             format!(
@@ -43,69 +61,272 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
             "install tesseract (Debian/Ubuntu: apt-get install tesseract-ocr) to OCR it locally, or use a cloud provider: {CLOUD_HINT}"
         )));
     }
-    let mut hints = if scans.len() < result.pages.len() {
-        hints(bytes)
-    } else {
-        Default::default()
-    };
+    let mut hints = pdf_hints::analyse(items, page_count);
     let mut pages = Vec::with_capacity(result.pages.len());
     let mut ocr_pages = Vec::new();
+    let mut skipped = Vec::new();
     let mut furniture = Vec::new();
-    let loaded = if scans.is_empty() {
-        None
-    } else {
-        Some(lopdf::Document::load_mem(bytes).map_err(|e| {
-            Error::input(input, format!("cannot be read for OCR: {e}"))
-                .with_hint(format!("use a cloud provider: {CLOUD_HINT}"))
-        })?)
-    };
+    let mut loaded: Option<Result<lopdf::Document, String>> = None;
     for page in result.pages {
-        if !page.needs_ocr {
-            let md = match hints.remove(&(page.page + 1)) {
-                Some(h) => {
-                    let (md, found) = pdf_hints::apply(&page.markdown, &h);
-                    furniture.extend(found.into_iter().map(|f| (pages.len(), f)));
-                    md
+        let number = page.page + 1;
+        let markdown = if page.needs_ocr {
+            let own = layer.remove(&number);
+            match own {
+                // A page's own text wins over OCR when it reads as text.
+                Some((text, true)) => text,
+                own => {
+                    let doc = loaded.get_or_insert_with(|| {
+                        lopdf::Document::load_mem(bytes).map_err(|e| e.to_string())
+                    });
+                    match ocr_page(doc, number, settings) {
+                        Ok(text) => {
+                            ocr_pages.push(number);
+                            pages.push(text);
+                            continue;
+                        }
+                        // Some text (a date over a scan) is better than none.
+                        Err(_) if own.is_some() => own.map(|(t, _)| t).unwrap_or_default(),
+                        Err(why) => {
+                            pages.push(format!("<!-- page {number} skipped: {why} -->"));
+                            skipped.push((number, why));
+                            continue;
+                        }
+                    }
                 }
-                None => page.markdown,
-            };
-            pages.push(md);
-            continue;
-        }
-        let (Some(doc), Some(tesseract)) = (&loaded, &settings.tesseract) else {
-            unreachable!("scans are refused above without tesseract")
-        };
-        let text = ocr::pdf_page(doc, page.page + 1, tesseract, settings.language.as_deref())
-            .map_err(|e| {
-                Error::input(input, format!("page {}: OCR failed: {e:#}", page.page + 1))
-                    .with_hint(format!("use a cloud provider: {CLOUD_HINT}"))
-            })?;
-        // Text the layer had is kept when OCR finds nothing.
-        pages.push(if text.trim().is_empty() {
-            page.markdown
+            }
         } else {
-            text
-        });
-        ocr_pages.push(page.page + 1);
+            page.markdown
+        };
+        let markdown = prose_tables_as_text(&logical_order(&markdown));
+        let md = match hints.remove(&number) {
+            Some(h) => {
+                let (md, found) = pdf_hints::apply(&markdown, &h, settings.keep_headers);
+                furniture.extend(found.into_iter().map(|f| (pages.len(), f)));
+                md
+            }
+            None => pdf_hints::tidy(&markdown),
+        };
+        pages.push(md);
     }
     Ok(Extracted {
         pages,
         images: Vec::new(),
         ocr_pages,
+        skipped,
         furniture,
         spool: None,
     })
 }
 
-/// Headings and running headers pdf-inspector's page markdown misses (see
-/// [`pdf_hints`]), by 1-based page; none when the positioned text cannot be
-/// read (the markdown is then kept as it is).
-fn hints(bytes: &[u8]) -> std::collections::HashMap<u32, pdf_hints::PageHints> {
-    let Ok(items) = pdf_inspector::extract_text_with_positions_mem(bytes) else {
-        return Default::default();
+/// Pipe tables that are running text cut at word gaps (justified columns
+/// taken for table columns, demo1.pdf's introduction) back to lines of text:
+/// most of their cells start in lower case, and few hold a number.
+fn prose_tables_as_text(md: &str) -> String {
+    if !md.contains('|') {
+        return md.to_string();
+    }
+    let lines: Vec<&str> = md.lines().collect();
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    let mut i = 0;
+    while i < lines.len() {
+        if !lines[i].starts_with('|') {
+            out.push(lines[i].to_string());
+            i += 1;
+            continue;
+        }
+        let end = (i..lines.len())
+            .find(|&j| !lines[j].starts_with('|'))
+            .unwrap_or(lines.len());
+        let rows: Vec<Vec<&str>> = lines[i..end]
+            .iter()
+            .filter(|l| !l.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ')))
+            .map(|l| {
+                l.trim_matches('|')
+                    .split('|')
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                    .collect()
+            })
+            .collect();
+        let cells: Vec<&str> = rows.iter().flatten().copied().collect();
+        let lower = cells
+            .iter()
+            .filter(|c| c.chars().next().is_some_and(char::is_lowercase))
+            .count();
+        let numeric = cells
+            .iter()
+            .filter(|c| c.chars().filter(char::is_ascii_digit).count() * 2 >= c.chars().count())
+            .count();
+        if cells.len() >= 6 && lower * 2 >= cells.len() && numeric * 5 < cells.len() {
+            out.extend(rows.iter().map(|r| r.join(" ")));
+        } else {
+            out.extend(lines[i..end].iter().map(|l| l.to_string()));
+        }
+        i = end;
+    }
+    out.join("\n")
+}
+
+/// Right-to-left lines (Arabic, Hebrew) in reading order: on some pages
+/// pdf-inspector gives their characters left to right as drawn, so "وعليه"
+/// came out "هيلعو"; on others they are already in reading order. Which one
+/// the page is, its words tell: Arabic words start with the article "ال" and
+/// Hebrew ones end in a final letter (ך ם ן ף ץ); drawn order turns both
+/// around. On a page in drawn order, a line whose letters are mostly
+/// right-to-left is reversed, and the left-to-right runs inside it (digits,
+/// Latin words) turned back, brackets mirrored.
+fn logical_order(md: &str) -> String {
+    if !md.chars().any(is_rtl) || !drawn_order(md) {
+        return md.to_string();
+    }
+    md.lines()
+        .map(|line| {
+            let rtl = line.chars().filter(|c| is_rtl(*c)).count();
+            let letters = line.chars().filter(|c| c.is_alphabetic()).count();
+            if rtl * 2 <= letters {
+                return line.to_string();
+            }
+            let mut out = String::with_capacity(line.len());
+            let mut run: Vec<char> = Vec::new();
+            let flush = |run: &mut Vec<char>, out: &mut String| {
+                out.extend(run.drain(..).rev());
+            };
+            for c in line.chars().rev() {
+                if c.is_ascii_alphanumeric()
+                    || (!run.is_empty() && matches!(c, '.' | ',' | ':' | '/' | '-'))
+                {
+                    run.push(c);
+                    continue;
+                }
+                flush(&mut run, &mut out);
+                out.push(match c {
+                    '(' => ')',
+                    ')' => '(',
+                    '[' => ']',
+                    ']' => '[',
+                    '<' => '>',
+                    '>' => '<',
+                    other => other,
+                });
+            }
+            flush(&mut run, &mut out);
+            out
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn drawn_order(md: &str) -> bool {
+    const FINALS: &[char] = &['ך', 'ם', 'ן', 'ף', 'ץ'];
+    // Persian's commonest words ("in", "from", "to", "with", "that", "this").
+    const PERSIAN: &[&str] = &["در", "از", "به", "با", "که", "این", "را", "است"];
+    let (mut reading, mut drawn) = (0, 0);
+    for word in md.split(|c: char| !c.is_alphabetic()) {
+        let (Some(first), Some(last)) = (word.chars().next(), word.chars().last()) else {
+            continue;
+        };
+        let backwards: String = word.chars().rev().collect();
+        if PERSIAN.contains(&word) {
+            reading += 1;
+        } else if PERSIAN.contains(&backwards.as_str()) {
+            drawn += 1;
+        }
+        if word.chars().count() < 3 {
+            continue;
+        }
+        if word.starts_with("ال") || FINALS.contains(&last) {
+            reading += 1;
+        }
+        if word.ends_with("لا") || FINALS.contains(&first) {
+            drawn += 1;
+        }
+    }
+    drawn > reading
+}
+
+fn is_rtl(c: char) -> bool {
+    matches!(c, '\u{0590}'..='\u{08ff}' | '\u{fb1d}'..='\u{fdff}' | '\u{fe70}'..='\u{feff}')
+}
+
+/// The OCR'd text of a page without a usable text layer, or why there is none.
+fn ocr_page(
+    doc: &Result<lopdf::Document, String>,
+    page: u32,
+    settings: &Settings,
+) -> Result<String, String> {
+    if doc.as_ref().is_ok_and(|d| ocr::page_is_blank(d, page)) {
+        return Err("blank (no text and no image)".to_string());
+    }
+    let Some(tesseract) = &settings.tesseract else {
+        return Err("no text layer (a scan?) and tesseract is not installed to OCR it".to_string());
     };
-    let page_count = items.iter().map(|i| i.page).max().unwrap_or(0);
-    pdf_hints::analyse(items, page_count)
+    let doc = doc
+        .as_ref()
+        .map_err(|e| format!("cannot be read for OCR: {e}"))?;
+    let text = ocr::pdf_page(doc, page, tesseract, settings.language.as_deref())
+        .map_err(|e| format!("OCR failed: {e:#}"))?;
+    if text.trim().is_empty() {
+        return Err("OCR found no text".to_string());
+    }
+    Ok(text)
+}
+
+/// The text layer of `pages` (1-based) that pdf-inspector leaves to OCR, by
+/// page, and whether it reads as text: pdf-inspector sets aside a whole page
+/// for a table of contents' dot leaders, an OCR layer over a scan, or one odd
+/// glyph.
+fn own_text(
+    items: &[pdf_inspector::TextItem],
+    pages: &[u32],
+) -> std::collections::HashMap<u32, (String, bool)> {
+    use pdf_inspector::extractor::ItemType;
+    let mut out = std::collections::HashMap::new();
+    for &page in pages {
+        let on_page: Vec<pdf_inspector::TextItem> = items
+            .iter()
+            .filter(|i| {
+                i.page == page && matches!(i.item_type, ItemType::Text) && !i.text.trim().is_empty()
+            })
+            .cloned()
+            .collect();
+        if on_page.is_empty() {
+            continue;
+        }
+        let mut lines = pdf_inspector::extractor::group_into_lines_preserving_all_text(on_page);
+        lines.sort_by(|a, b| b.y.total_cmp(&a.y));
+        let text = lines
+            .iter()
+            .map(|l| l.text().trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n");
+        if !text.is_empty() {
+            let good = reads_as_text(&text);
+            out.insert(page, (text, good));
+        }
+    }
+    out
+}
+
+/// Text, not the glyph soup of a font without a usable encoding: enough
+/// letters, most of them in words of two letters or more, few symbols.
+fn reads_as_text(text: &str) -> bool {
+    let visible: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let letters = visible.iter().filter(|c| c.is_alphabetic()).count();
+    let odd = visible
+        .iter()
+        .filter(|c| c.is_control() || ('\u{e000}'..='\u{f8ff}').contains(*c) || **c == '\u{fffd}')
+        .count();
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let in_words: usize = words
+        .iter()
+        .filter(|w| w.chars().count() >= 2)
+        .map(|w| w.chars().count())
+        .sum();
+    letters >= 20 && odd * 20 < visible.len() && in_words * 10 >= letters * 7
 }
 
 fn describe_pages(pages: &[u32], total: usize) -> String {
@@ -124,6 +345,11 @@ fn describe_pages(pages: &[u32], total: usize) -> String {
         list.join(", "),
         if pages.len() == 1 { "is" } else { "are" }
     )
+}
+
+/// A parse error a rebuilt cross-reference table may cure.
+fn damaged(e: &PdfError) -> bool {
+    !matches!(e, PdfError::Encrypted | PdfError::Io(_))
 }
 
 pub fn pdf_error(input: &str, e: PdfError) -> Error {
@@ -148,7 +374,13 @@ pub fn text_layer(path: &Path) -> TextLayer {
     let Ok(bytes) = std::fs::read(path) else {
         return TextLayer::Unknown;
     };
-    match pdf_inspector::classify_pdf_mem(&bytes) {
+    let classified = match pdf_inspector::classify_pdf_mem(&bytes) {
+        Err(e) if damaged(&e) => pdf_repair::rebuild_xref(&bytes)
+            .ok_or(e)
+            .and_then(|fixed| pdf_inspector::classify_pdf_mem(&fixed)),
+        other => other,
+    };
+    match classified {
         Ok(c) if c.pages_needing_ocr.is_empty() && c.page_count > 0 => TextLayer::Yes,
         Ok(c) if c.page_count > 0 => TextLayer::No,
         _ => TextLayer::Unknown,
@@ -242,6 +474,45 @@ mod tests {
             first["text"],
             "254 P.N.J. Lane et al. / Journal of Hydrology 310 (2005) 253–265"
         );
+    }
+
+    /// The introduction is set in justified columns; pdf-inspector took their
+    /// word gaps for table columns.
+    #[test]
+    fn demo1_introduction_is_text_not_a_table() {
+        let x = extract(&fixture("demo1.pdf"), "demo1.pdf", &no_ocr()).unwrap();
+        let md = x.pages.join("\n\n");
+        assert!(md.contains("Vertessy"), "{md}");
+        for line in md.lines().filter(|l| l.starts_with('|')) {
+            assert!(
+                !line.contains("Vertessy") && !line.contains("annual basis"),
+                "{line}"
+            );
+        }
+        let tabled = "|a mean|annual basis|(Holmes|and Sinclair,|1986;|\n|---|---|---|---|---|\n|South|Africa in particular|has|demonstrated|flow|";
+        assert_eq!(
+            prose_tables_as_text(tabled),
+            "a mean annual basis (Holmes and Sinclair, 1986;\nSouth Africa in particular has demonstrated flow"
+        );
+        let numbers = "|Year|Flow|Rain|\n|---|---|---|\n|1999|12.5|800|\n|2000|13.1|760|";
+        assert_eq!(prose_tables_as_text(numbers), numbers);
+    }
+
+    #[test]
+    fn right_to_left_lines_in_drawn_order_are_turned_around_and_others_left() {
+        // docling's right_to_left_02.pdf, as pdf-inspector gives it.
+        let drawn = "**،هيلعو** ةيرصملا ةموكحلا نإف (2024 - 2026) لاو";
+        assert_eq!(
+            logical_order(drawn),
+            // The numbers run right to left too, as poppler gives them.
+            "وال (2026 - 2024) فإن الحكومة المصرية **وعليه،**"
+        );
+        for kept in [
+            "تحسين الإنتاجية وحل المشكلات من خلال البرمجة بلغة R وPython",
+            "Plain English text (2024).",
+        ] {
+            assert_eq!(logical_order(kept), kept);
+        }
     }
 
     #[test]

@@ -10,9 +10,12 @@
 //!   or a gap away), and it is shaped like a title: short, no sentence
 //!   punctuation at the end, numbered ("2.1. …") or starting with a capital.
 //! - **Running headers and footers.** The top or bottom line of a page whose
-//!   text, digits aside, is the top or bottom line of most pages ("254 P.N.J.
-//!   Lane et al. / Journal of Hydrology …"). They are taken out of the markdown
-//!   and kept, typed, in `parse`'s JSON.
+//!   text is the top or bottom line of most pages, with at most a page number
+//!   changing ("254 P.N.J. Lane et al. / Journal of Hydrology 310 (2005)
+//!   253–265"; the number follows the page index). A line whose other numbers
+//!   change is content, and so is anything set larger than the body or alone
+//!   on a short page. They are taken out of the markdown (or, kept, made a
+//!   paragraph of their own) and typed `header`/`footer` in `parse`'s JSON.
 //!
 //! pdf-inspector has both rules inside (`strip_headers_footers`, its bold-based
 //! heading sequence), but its per-page API turns the first off and gives no hook
@@ -72,7 +75,7 @@ pub fn analyse(items: Vec<TextItem>, page_count: u32) -> HashMap<u32, PageHints>
         page.sort_by(|a, b| b.y.total_cmp(&a.y));
     }
     let mut hints: HashMap<u32, PageHints> = HashMap::new();
-    for (top, furniture) in furniture(&by_page, page_count) {
+    for (top, furniture) in furniture(&by_page, page_count, &body) {
         for (page, text) in furniture {
             hints
                 .entry(page)
@@ -142,37 +145,138 @@ fn furniture_key(text: &str) -> String {
         .to_lowercase()
 }
 
+/// A number in a line: its value, and whether it stands where a page number
+/// does (the line's first or last number-or-word, or right after "page"/"p.").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Number {
+    value: u64,
+    at_edge: bool,
+}
+
+const PAGE_WORDS: &[&str] = &["page", "p", "pg", "pp", "seite", "pagina", "página", "pag"];
+
+fn numbers(text: &str) -> Vec<Number> {
+    // Runs of letters or of digits, in order: a number is at the edge when no
+    // word stands before it, or none after it.
+    let mut runs: Vec<(bool, String)> = Vec::new();
+    for c in text.chars() {
+        let digit = c.is_ascii_digit();
+        if !digit && !c.is_alphabetic() {
+            runs.push((false, String::new()));
+            continue;
+        }
+        match runs.last_mut() {
+            Some((d, run)) if *d == digit && !run.is_empty() => run.push(c),
+            _ => runs.push((digit, c.to_string())),
+        }
+    }
+    let runs: Vec<(bool, String)> = runs.into_iter().filter(|(_, r)| !r.is_empty()).collect();
+    let last = runs.len().saturating_sub(1);
+    runs.iter()
+        .enumerate()
+        .filter(|(_, (digit, _))| *digit)
+        .filter_map(|(i, (_, run))| {
+            let after_page_word = i > 0
+                && !runs[i - 1].0
+                && PAGE_WORDS.contains(&runs[i - 1].1.to_lowercase().as_str());
+            Some(Number {
+                value: run.parse().ok()?,
+                at_edge: i == 0 || i == last || after_page_word,
+            })
+        })
+        .collect()
+}
+
+/// Of the edge lines that read alike digits aside (`group`: page and text),
+/// those that are running text: their numbers are the same on every page but
+/// for at most one, a page number (it stands where page numbers do, and
+/// follows the page index by the same offset on every page). A line whose
+/// other numbers change ("Account 1007-55: balance due EUR 120.50") is content.
+fn running(group: &[(u32, String)], needed: usize) -> Vec<(u32, String)> {
+    let per_line: Vec<Vec<Number>> = group.iter().map(|(_, t)| numbers(t)).collect();
+    let mut seen: HashMap<u64, usize> = HashMap::new();
+    for nums in &per_line {
+        let distinct: HashSet<u64> = nums.iter().map(|n| n.value).collect();
+        for v in distinct {
+            *seen.entry(v).or_default() += 1;
+        }
+    }
+    // Numbers on most of the lines are the header's own ("310 (2005)").
+    let fixed = |v: u64| seen.get(&v).is_some_and(|n| n * 2 > group.len());
+    // Each line's page-number offset: `None` when it has no changing number.
+    let offsets: Vec<Option<Option<i64>>> = group
+        .iter()
+        .zip(&per_line)
+        .map(|((page, _), nums)| {
+            let changing: Vec<&Number> = nums.iter().filter(|n| !fixed(n.value)).collect();
+            match changing.as_slice() {
+                [] => Some(None),
+                [n] if n.at_edge => Some(Some(n.value as i64 - i64::from(*page))),
+                _ => None,
+            }
+        })
+        .collect();
+    let mut by_offset: HashMap<i64, usize> = HashMap::new();
+    for o in offsets.iter().flatten().flatten() {
+        *by_offset.entry(*o).or_default() += 1;
+    }
+    let best = by_offset
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map(|(o, _)| o);
+    let kept: Vec<(u32, String)> = group
+        .iter()
+        .zip(&offsets)
+        .filter(|(_, o)| matches!(o, Some(None)) || (o.is_some() && o.flatten() == best))
+        .map(|(g, _)| g.clone())
+        .collect();
+    if kept.len() >= needed {
+        kept
+    } else {
+        Vec::new()
+    }
+}
+
 /// For the top lines and then the bottom lines: the (page, text) of each page's
-/// edge line whose key repeats on enough pages.
+/// edge line that runs across enough pages. A page of one or two lines has no
+/// room for running text, and running text is set no larger than the body.
 fn furniture(
     by_page: &HashMap<u32, Vec<&TextLine>>,
     page_count: u32,
+    body: &BodyStyle,
 ) -> Vec<(bool, Vec<(u32, String)>)> {
     let needed = ((page_count as f32 * FURNITURE_SHARE).ceil() as usize).max(3);
     let mut out = Vec::new();
     for top in [true, false] {
-        let edges: Vec<(u32, String)> = by_page
-            .iter()
-            .filter_map(|(page, lines)| {
-                let line = if top { lines.first() } else { lines.last() }?;
-                Some((*page, line.text().trim().to_string()))
-            })
-            .collect();
-        let mut counts: HashMap<String, usize> = HashMap::new();
-        for (_, text) in &edges {
-            let key = furniture_key(text);
-            if key.chars().filter(|c| c.is_alphabetic()).count() >= 3 {
-                *counts.entry(key).or_default() += 1;
+        let mut groups: HashMap<String, Vec<(u32, String)>> = HashMap::new();
+        for (page, lines) in by_page {
+            if lines.len() < 3 {
+                continue;
+            }
+            let Some(line) = (if top { lines.first() } else { lines.last() }) else {
+                continue;
+            };
+            let size = line
+                .items
+                .iter()
+                .map(|i| i.font_size)
+                .fold(0.0f32, f32::max);
+            if size > body.size * 1.05 {
+                continue;
+            }
+            let text = line.text().trim().to_string();
+            let key = furniture_key(&text);
+            let letters = key.chars().filter(|c| c.is_alphabetic()).count();
+            // A bare page number ("12", "- 12 -") has a key of no letters.
+            if letters >= 3 || (letters == 0 && numbers(&text).len() == 1) {
+                groups.entry(key).or_default().push((*page, text));
             }
         }
-        let mut found: Vec<(u32, String)> = edges
-            .into_iter()
-            .filter(|(_, text)| {
-                counts
-                    .get(&furniture_key(text))
-                    .is_some_and(|n| *n >= needed)
-            })
-            .collect();
+        let mut found: Vec<(u32, String)> = Vec::new();
+        for group in groups.values_mut() {
+            group.sort();
+            found.extend(running(group, needed));
+        }
         found.sort();
         out.push((top, found));
     }
@@ -282,19 +386,15 @@ fn numbering_depth(token: &str) -> Option<usize> {
     roman.then_some(1)
 }
 
-/// The page's markdown with its hints applied: furniture taken out, headings
-/// made heading lines (split from the paragraph they ran into). Returns the
-/// markdown and the furniture actually found in it.
-pub fn apply(markdown: &str, hints: &PageHints) -> (String, Vec<Furniture>) {
+/// The page's markdown with its hints applied: furniture taken out (with
+/// `keep`, made a paragraph of its own at the page's top or bottom instead),
+/// headings made heading lines (split from the paragraph they ran into).
+/// Returns the markdown and the furniture actually found in it.
+pub fn apply(markdown: &str, hints: &PageHints, keep: bool) -> (String, Vec<Furniture>) {
     let mut md = markdown.to_string();
     let mut removed = Vec::new();
     for f in &hints.furniture {
-        let found = if f.top {
-            find_words(&md, &f.text, false)
-        } else {
-            find_words(&md, &f.text, true)
-        };
-        if let Some((s, e)) = found {
+        if let Some((s, e)) = find_words(&md, &f.text, !f.top) {
             md.replace_range(s..e, "");
             removed.push(f.clone());
         }
@@ -302,7 +402,17 @@ pub fn apply(markdown: &str, hints: &PageHints) -> (String, Vec<Furniture>) {
     for h in &hints.headings {
         md = mark_heading(&md, h);
     }
-    (tidy(&md), removed)
+    let mut md = tidy(&md);
+    if keep {
+        for f in removed.iter().filter(|f| f.top).rev() {
+            md = format!("{}\n\n{md}", f.text);
+        }
+        for f in removed.iter().filter(|f| !f.top) {
+            md = format!("{md}\n\n{}", f.text);
+        }
+        md = tidy(&md);
+    }
+    (md, removed)
 }
 
 /// Where `needle`'s words occur in `hay` separated by any whitespace: the
@@ -381,12 +491,16 @@ fn mark_heading(md: &str, h: &Heading) -> String {
     md.to_string()
 }
 
-/// At most one blank line in a row, none at the ends.
-fn tidy(md: &str) -> String {
+/// At most one blank line in a row, none at the ends, no heading without text
+/// (what is left of a heading whose words were running text).
+pub fn tidy(md: &str) -> String {
     let mut out = String::with_capacity(md.len());
     let mut blank = 0;
     for line in md.lines() {
-        if line.trim().is_empty() {
+        let bare = line.trim();
+        if bare.is_empty()
+            || (bare.starts_with('#') && bare.trim_start_matches('#').trim().is_empty())
+        {
             blank += 1;
             continue;
         }
@@ -449,6 +563,53 @@ mod tests {
     }
 
     #[test]
+    fn only_a_page_number_may_change_in_running_text() {
+        let group = |texts: &[(u32, &str)]| -> Vec<(u32, String)> {
+            texts.iter().map(|(p, t)| (*p, t.to_string())).collect()
+        };
+        // The journal's header: the page number moves side, the rest stays.
+        let journal = group(&[
+            (
+                2,
+                "254 P.N.J. Lane et al. / Journal of Hydrology 310 (2005) 253–265",
+            ),
+            (
+                3,
+                "P.N.J. Lane et al. / Journal of Hydrology 310 (2005) 253–265 255",
+            ),
+            (
+                4,
+                "256 P.N.J. Lane et al. / Journal of Hydrology 310 (2005) 253–265",
+            ),
+        ]);
+        assert_eq!(running(&journal, 3).len(), 3);
+        // Other numbers change: content.
+        let accounts = group(&[
+            (1, "Account 1007-55: balance due EUR 120.50"),
+            (2, "Account 2231-08: balance due EUR 75.10"),
+            (3, "Account 3310-91: balance due EUR 988.00"),
+        ]);
+        assert!(running(&accounts, 3).is_empty());
+        // A number that follows the page index inside a sentence is not a page number.
+        let sentences = group(&[
+            (1, "Body of chapter 1. This is ordinary text."),
+            (2, "Body of chapter 2. This is ordinary text."),
+            (3, "Body of chapter 3. This is ordinary text."),
+        ]);
+        assert!(running(&sentences, 3).is_empty());
+        // A number that does not follow the page index is not one either.
+        let totals = group(&[(1, "Total 17"), (2, "Total 4"), (3, "Total 230")]);
+        assert!(running(&totals, 3).is_empty());
+        let pages = group(&[(1, "Page 1 of 3"), (2, "Page 2 of 3"), (3, "Page 3 of 3")]);
+        assert_eq!(running(&pages, 3).len(), 3);
+    }
+
+    #[test]
+    fn a_heading_left_without_text_is_dropped() {
+        assert_eq!(tidy("#\n\nBody\n\n## \n\n# Title"), "Body\n\n# Title");
+    }
+
+    #[test]
     fn furniture_is_taken_out_once_at_its_edge() {
         let hints = PageHints {
             headings: vec![],
@@ -458,7 +619,7 @@ mod tests {
             }],
         };
         let md = "254 P.N.J. Lane  et al. / Journal 310\n\nBody text.";
-        let (out, removed) = apply(md, &hints);
+        let (out, removed) = apply(md, &hints, false);
         assert_eq!(out, "Body text.");
         assert_eq!(removed.len(), 1);
         assert_eq!(

@@ -1207,6 +1207,15 @@ impl Engine<'_> {
         rec.sending = None;
         match submitted {
             Submitted::Done(result) => {
+                if let ResultRef::Pages(set) = &result {
+                    let skipped = set.skipped();
+                    for (page, why) in &skipped {
+                        self.ctx
+                            .reporter
+                            .warn(&format!("{}: page {page} left out: {why}", rec.input));
+                    }
+                    rec.pages_skipped = Some(skipped.into_iter().map(|(p, _)| p).collect());
+                }
                 // Paid for: held before anything else can fail. An answer made
                 // in this process is not kept: it costs nothing to make again,
                 // and a kept one would outlive the build that made it.

@@ -105,6 +105,7 @@ pub fn options_from(
         no_images: args.no_images,
         batch_api: args.batch_api.as_deref().and_then(BatchApi::parse),
         batch_command: command == Command::Batch,
+        keep_headers: args.keep_headers,
     })
 }
 
@@ -349,7 +350,10 @@ fn run_words(
         })
         .collect();
     let route = |doc: &input::Document| {
-        let entry = selected.route(doc);
+        let (entry, note) = selected.route_noted(doc);
+        if let Some(note) = note {
+            warn(note);
+        }
         entries
             .iter()
             .position(|e| std::ptr::eq(*e, entry))

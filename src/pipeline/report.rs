@@ -40,6 +40,8 @@ pub struct Line {
     /// Path of the markdown written, or (stdout) the markdown itself.
     pub markdown: Option<String>,
     pub pages: Option<u64>,
+    /// Pages left out of the answer (`local`), when the provider says.
+    pub pages_skipped: Option<Vec<u64>>,
     pub error: Option<String>,
     /// Text for stdout in text mode (`ocr` without `-o`).
     pub text: Option<String>,
@@ -60,6 +62,7 @@ impl Line {
             output: rec.output.as_deref().map(show),
             markdown: rec.markdown.as_deref().map(show),
             pages: rec.pages,
+            pages_skipped: rec.pages_skipped.clone(),
             error: if done { None } else { rec.error.clone() },
             text: None,
         }
@@ -78,6 +81,7 @@ impl Line {
             output: None,
             markdown: None,
             pages: None,
+            pages_skipped: None,
             error: Some(why),
             text: None,
         }
@@ -120,6 +124,7 @@ impl Line {
             "output": self.output,
             "markdown": self.markdown,
             "pages": self.pages,
+            "pages_skipped": self.pages_skipped,
             "error": self.error,
             "elapsed_s": (elapsed_s * 1000.0).round() / 1000.0,
         })

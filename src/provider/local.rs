@@ -26,7 +26,7 @@ pub static INFO: ProviderInfo = ProviderInfo {
     urls: false,
     formats: &["markdown", "json"],
     extensions: local::EXTENSIONS,
-    config_keys: &[],
+    config_keys: &["keep_headers"],
     preference: None,
     price: Some(Published {
         per_1000_pages: 0.0,
@@ -44,13 +44,31 @@ pub static INFO: ProviderInfo = ProviderInfo {
 
 /// `--language` is read too (tesseract's `-l`), but it is not a flag
 /// `check_flags` sees.
-const FLAGS: &[&str] = &["--pages", "--images"];
+const FLAGS: &[&str] = &["--pages", "--images", "--keep-headers"];
 
-pub fn build(_settings: ProviderSettings, _http: Http) -> Box<dyn Provider> {
-    Box::new(Local)
+pub fn build(settings: ProviderSettings, _http: Http) -> Box<dyn Provider> {
+    Box::new(Local { settings })
 }
 
-pub struct Local;
+pub struct Local {
+    settings: ProviderSettings,
+}
+
+impl Local {
+    /// `--keep-headers`, else `providers.local.keep_headers`, else off.
+    fn keep_headers(&self, opts: &ExtractOptions) -> Result<bool, Error> {
+        if opts.keep_headers {
+            return Ok(true);
+        }
+        match super::setting(&self.settings, "keep_headers") {
+            None => Ok(false),
+            Some(v) => v.as_bool().ok_or_else(|| {
+                Error::usage("providers.local.keep_headers: not true or false")
+                    .with_hint("write keep_headers = true (or false) under [providers.local]")
+            }),
+        }
+    }
+}
 
 impl Provider for Local {
     fn info(&self) -> &'static ProviderInfo {
@@ -75,6 +93,7 @@ impl Provider for Local {
             .with_hint("drop --pages"));
         }
         check_formats(&INFO, opts)?;
+        self.keep_headers(opts)?;
         check_flags(&INFO, opts, FLAGS)
     }
 
@@ -113,6 +132,7 @@ impl Provider for Local {
             tesseract: local::ocr::find_tesseract(),
             language: opts.language.clone(),
             pages,
+            keep_headers: self.keep_headers(opts)?,
         };
         let extracted = local::extract(path, &doc.ext, &doc.input, &settings)?;
         if let Some(spool) = extracted.spool.clone() {

@@ -499,17 +499,29 @@ impl Selected {
     /// The provider of a document: `auto` sends a file that holds its text to
     /// `local` (decided by reading the file only), anything else to the cloud.
     pub fn route(&self, doc: &Document) -> &'static Entry {
+        self.route_noted(doc).0
+    }
+
+    /// [`Selected::route`], and a line to show when `auto` sends a document
+    /// `local` would take but cannot read (damaged, encrypted) to the cloud.
+    pub fn route_noted(&self, doc: &Document) -> (&'static Entry, Option<String>) {
         match *self {
-            Selected::One(entry) => entry,
+            Selected::One(entry) => (entry, None),
             Selected::Auto { local, cloud } => match doc.path() {
-                Some(path)
-                    if local.info.extensions.contains(&doc.ext.as_str())
-                        && crate::local::has_text_layer(path, &doc.ext)
-                            == crate::local::TextLayer::Yes =>
-                {
-                    local
+                Some(path) if local.info.extensions.contains(&doc.ext.as_str()) => {
+                    match crate::local::has_text_layer(path, &doc.ext) {
+                        crate::local::TextLayer::Yes => (local, None),
+                        crate::local::TextLayer::No => (cloud, None),
+                        crate::local::TextLayer::Unknown => (
+                            cloud,
+                            Some(format!(
+                                "{}: local cannot read it (damaged or encrypted?); sending it to {}",
+                                doc.input, cloud.info.name
+                            )),
+                        ),
+                    }
                 }
-                _ => cloud,
+                _ => (cloud, None),
             },
         }
     }

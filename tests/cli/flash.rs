@@ -161,3 +161,31 @@ fn flash_offers_markdown_only() {
     assert!(fake.requests().is_empty());
     let _ = TOKEN;
 }
+
+#[test]
+fn under_auto_a_pdf_local_cannot_read_goes_to_flash_with_a_line_saying_so() {
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    // Encrypted: local cannot read it (a born-digital PDF it would otherwise take).
+    let mut pdf = lopdf::Document::load(crate::harness::fixture_path("demo1.pdf")).unwrap();
+    let state = lopdf::EncryptionState::try_from(lopdf::EncryptionVersion::V2 {
+        document: &pdf,
+        owner_password: "owner",
+        user_password: "user",
+        key_length: 128,
+        permissions: lopdf::Permissions::all(),
+    })
+    .unwrap();
+    pdf.encrypt(&state).unwrap();
+    let path = env.work.path().join("locked.pdf");
+    pdf.save(&path).unwrap();
+    let out = env.cmd(&fake).arg("ocr").arg(&path).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out).trim_end(), demo_markdown().trim_end());
+    assert_eq!(fake.count("POST", "/api/v1/agent/parse/file"), 1);
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("locked.pdf: local cannot read it") && err.contains("mineru-flash"),
+        "{err}"
+    );
+}

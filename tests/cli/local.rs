@@ -420,3 +420,198 @@ fn a_large_xlsx_is_streamed_not_refused() {
     assert!(md.trim_end().ends_with(&format!("| w{last} | {last} |")));
     assert_eq!(md.lines().count() as u64, rows + 4);
 }
+
+use crate::support::pdfgen::{pages_pdf, Page};
+
+/// Pages of body text under a top line and over a bottom line.
+fn framed(top: &str, bottom: &str, body: &[&'static str]) -> Vec<(i64, i64, String)> {
+    let mut lines = vec![(9, 800, top.to_string())];
+    for (i, line) in body.iter().enumerate() {
+        lines.push((11, 700 - 16 * i as i64, line.to_string()));
+    }
+    lines.push((9, 40, bottom.to_string()));
+    lines
+}
+
+fn pdf_of(pages: &[Vec<(i64, i64, String)>]) -> Vec<u8> {
+    let pages: Vec<Page> = pages
+        .iter()
+        .map(|p| Page::Text(p.iter().map(|(s, y, t)| (*s, *y, t.as_str())).collect()))
+        .collect();
+    pages_pdf(&pages)
+}
+
+const BODY: &[&str] = &[
+    "The committee met on the first day and went through the accounts.",
+    "It found the figures in order and asked for the next report in spring.",
+    "Members agreed to publish the minutes once they were approved.",
+];
+
+#[test]
+fn lines_whose_numbers_change_are_content_and_only_a_page_number_makes_running_text() {
+    let env = Env::new();
+    let statements = [
+        (
+            "Account 1007-55: balance due EUR 120.50",
+            "Acme Bank statement page 1",
+        ),
+        (
+            "Account 2231-08: balance due EUR 75.10",
+            "Acme Bank statement page 2",
+        ),
+        (
+            "Account 3310-91: balance due EUR 988.00",
+            "Acme Bank statement page 3",
+        ),
+        (
+            "Account 4102-17: balance due EUR 14.75",
+            "Acme Bank statement page 4",
+        ),
+    ];
+    let pages: Vec<_> = statements
+        .iter()
+        .map(|(top, bottom)| framed(top, bottom, BODY))
+        .collect();
+    let path = file(&env, "statements.pdf", &pdf_of(&pages));
+    let out = local(&env).arg("ocr").arg(&path).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let md = stdout_of(&out);
+    for (top, bottom) in statements {
+        assert!(md.contains(top), "{top} lost: {md}");
+        // The footer's only changing number follows the page index.
+        assert!(!md.contains(bottom), "{bottom} kept: {md}");
+    }
+    assert_eq!(md.matches("went through the accounts").count(), 4, "{md}");
+
+    // --keep-headers keeps it in the text; the JSON still types it a footer, once.
+    let out = local(&env)
+        .args(["ocr", "--keep-headers", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let answer: Value = serde_json::from_str(&stdout_of(&out)).unwrap();
+    let page1 = answer["pages"][0]["markdown"].as_str().unwrap();
+    assert!(page1.ends_with("Acme Bank statement page 1"), "{page1}");
+    let blocks = answer["blocks"].as_array().unwrap();
+    let footers: Vec<&Value> = blocks
+        .iter()
+        .filter(|b| b["text"] == "Acme Bank statement page 1")
+        .collect();
+    assert_eq!(footers.len(), 1, "{blocks:?}");
+    assert_eq!(footers[0]["type"], "footer");
+    // And from the config file.
+    let cfg_dir = env.home.path().join("config").join("docpipe");
+    fs::create_dir_all(&cfg_dir).unwrap();
+    fs::write(
+        cfg_dir.join("config.toml"),
+        "[providers.local]\nkeep_headers = true\n",
+    )
+    .unwrap();
+    let out = local(&env).arg("ocr").arg(&path).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(stdout_of(&out).contains("Acme Bank statement page 3"));
+}
+
+#[test]
+fn chapter_pages_keep_every_line_and_no_heading_is_empty() {
+    let env = Env::new();
+    let pages: Vec<Vec<(i64, i64, String)>> = (1..=3)
+        .map(|i| {
+            vec![
+                (24, 760, format!("Chapter {i}")),
+                (
+                    11,
+                    700,
+                    format!("Body of chapter {i}. This is ordinary text."),
+                ),
+            ]
+        })
+        .collect();
+    let path = file(&env, "chapters.pdf", &pdf_of(&pages));
+    let out = local(&env).arg("ocr").arg(&path).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let md = stdout_of(&out);
+    for i in 1..=3 {
+        assert!(md.contains(&format!("Chapter {i}")), "{md}");
+        assert!(
+            md.contains(&format!("Body of chapter {i}. This is ordinary text.")),
+            "{md}"
+        );
+    }
+    assert!(
+        !md.lines()
+            .any(|l| l.starts_with('#') && l.trim_matches('#').trim().is_empty()),
+        "{md}"
+    );
+}
+
+#[test]
+fn a_blank_page_and_a_scan_without_tesseract_are_left_out_not_the_document() {
+    let env = Env::new();
+    let text = |n: &'static str| Page::Text(vec![(11, 700, n), (11, 684, BODY[0])]);
+    let pdf = pages_pdf(&[
+        text("First page of the report."),
+        Page::Blank,
+        Page::Image,
+        text("Last page of the report."),
+    ]);
+    let path = file(&env, "report.pdf", &pdf);
+    let out = local(&env).arg("ocr").arg(&path).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let md = stdout_of(&out);
+    assert!(md.contains("First page of the report."), "{md}");
+    assert!(md.contains("Last page of the report."), "{md}");
+    let comments: Vec<&str> = md.lines().filter(|l| l.starts_with("<!--")).collect();
+    assert_eq!(comments.len(), 2, "{md}");
+    assert!(
+        comments[0].contains("page 2") && comments[0].contains("blank"),
+        "{md}"
+    );
+    assert!(
+        comments[1].contains("page 3") && comments[1].contains("tesseract"),
+        "{md}"
+    );
+    let err = stderr_of(&out);
+    assert!(err.contains("report.pdf: page 2 left out"), "{err}");
+    assert!(err.contains("report.pdf: page 3 left out"), "{err}");
+
+    let out = local(&env)
+        .args(["ocr", "--json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let line: Value = serde_json::from_str(stdout_of(&out).lines().next().unwrap()).unwrap();
+    assert_eq!(line["state"], "done");
+    assert_eq!(line["pages_skipped"], serde_json::json!([2, 3]));
+}
+
+#[test]
+fn pdfs_poppler_reads_are_read_a_bad_xref_and_a_scan_s_own_words() {
+    let env = Env::new();
+    let text = |n: &'static str| Page::Text(vec![(11, 700, n), (11, 684, BODY[1])]);
+    let pdf = pages_pdf(&[text("Opening words."), text("Closing words.")]);
+    // A line slipped in after the header moves every object away from where
+    // the cross-reference table says it is (pdfplumber's issue-848.pdf).
+    let cut = pdf.iter().position(|b| *b == b'\n').unwrap() + 1;
+    let mut shifted = b"GPL Ghostscript: processing pages 1 through 2.\n".to_vec();
+    shifted.extend_from_slice(&pdf[..cut]);
+    shifted.extend_from_slice(b"%%Invocation: gs -sDEVICE=pdfwrite -dPDFSETTINGS=/prepress\n");
+    shifted.extend_from_slice(&pdf[cut..]);
+    let path = file(&env, "shifted.pdf", &shifted);
+    let out = local(&env).arg("ocr").arg(&path).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let md = stdout_of(&out);
+    assert!(
+        md.contains("Opening words.") && md.contains("Closing words."),
+        "{md}"
+    );
+
+    // A scan with a date over it and no tesseract: the date, not a refusal
+    // (pdfplumber's malformed-from-issue-932.pdf).
+    let path = file(&env, "fax.pdf", &pages_pdf(&[Page::ImageWith("2021 3 31")]));
+    let out = local(&env).arg("ocr").arg(&path).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(stdout_of(&out).contains("2021 3 31"), "{}", stdout_of(&out));
+}

@@ -60,3 +60,98 @@ pub fn make_pdf(n: u32) -> Vec<u8> {
     doc.save_to(&mut out).unwrap();
     out
 }
+
+/// What a generated page shows.
+#[allow(dead_code)]
+pub enum Page<'a> {
+    /// Lines of Helvetica, each (font size, y from the bottom, text).
+    Text(Vec<(i64, i64, &'a str)>),
+    /// Nothing at all.
+    Blank,
+    /// One 8×8 gray image and no text: a scan.
+    Image,
+    /// The scan with a few words of text over it (a date stamped on a fax).
+    ImageWith(&'a str),
+}
+
+/// A PDF of A4 pages showing `pages`.
+#[allow(dead_code)]
+pub fn pages_pdf(pages: &[Page]) -> Vec<u8> {
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font_id = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+    });
+    let image_id = doc.add_object(Stream::new(
+        dictionary! {
+            "Type" => "XObject", "Subtype" => "Image", "Width" => 8, "Height" => 8,
+            "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
+        },
+        (0..64u8).map(|i| i * 4).collect(),
+    ));
+    let resources_id = doc.add_object(dictionary! {
+        "Font" => dictionary! { "F1" => font_id },
+        "XObject" => dictionary! { "Im1" => image_id },
+    });
+    let mut kids = vec![];
+    for page in pages {
+        let mut operations = vec![];
+        match page {
+            Page::Text(lines) => {
+                for (size, y, text) in lines {
+                    operations.extend([
+                        Operation::new("BT", vec![]),
+                        Operation::new("Tf", vec!["F1".into(), (*size).into()]),
+                        Operation::new("Td", vec![72.into(), (*y).into()]),
+                        Operation::new("Tj", vec![Object::string_literal(*text)]),
+                        Operation::new("ET", vec![]),
+                    ]);
+                }
+            }
+            Page::Blank => {}
+            Page::Image | Page::ImageWith(_) => operations.extend([
+                Operation::new("q", vec![]),
+                Operation::new(
+                    "cm",
+                    vec![
+                        500.into(),
+                        0.into(),
+                        0.into(),
+                        700.into(),
+                        40.into(),
+                        60.into(),
+                    ],
+                ),
+                Operation::new("Do", vec!["Im1".into()]),
+                Operation::new("Q", vec![]),
+            ]),
+        }
+        if let Page::ImageWith(text) = page {
+            operations.extend([
+                Operation::new("BT", vec![]),
+                Operation::new("Tf", vec!["F1".into(), 12.into()]),
+                Operation::new("Td", vec![380.into(), 340.into()]),
+                Operation::new("Tj", vec![Object::string_literal(*text)]),
+                Operation::new("ET", vec![]),
+            ]);
+        }
+        let content = Content { operations };
+        let content_id = doc.add_object(Stream::new(dictionary! {}, content.encode().unwrap()));
+        let page_id = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
+        });
+        kids.push(page_id.into());
+    }
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages", "Kids" => kids, "Count" => pages.len() as i64,
+            "Resources" => resources_id, "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}

@@ -1,0 +1,237 @@
+"""Public real-document sets for `scripts/bench-local --real DIR`: docling's test
+PDFs against docling's ground-truth markdown, and ICDAR 2013's table
+competition (`eu-*.pdf` with `-str.xml`), docpipe beside pdftotext and, when
+installed in the bench venv, markitdown and pymupdf4llm.
+
+DIR holds the sets as their repositories lay them out (never committed here):
+  DIR/docling/tests/data/pdf/{sources/*.pdf, groundtruth/*.md}   (docling, MIT)
+  DIR/icdar/tests/files/tabula/icdar2013-dataset/competition-dataset-eu/
+      eu-NNN.pdf, eu-NNN-str.xml     (camelot's copy, MIT; ICDAR 2013 data)
+Measures (opendataloader-bench's definitions where it has one):
+  recall      words of the tool's output that pdftotext also finds, over pdftotext's
+  NID         normalized Indel similarity with the ground truth, markdown syntax
+              and tables stripped
+  headings    recall / precision of ground-truth heading lines (word-normalised)
+  ICDAR F1    adjacency relations of non-empty cells (right and below neighbour)
+              of the ground truth found in the tool's markdown pipe tables
+  fail        non-zero exits or timeouts (60 s)
+TEDS is not computed yet (see docs/performance.md).
+"""
+
+import collections
+import difflib
+import re
+import subprocess
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def words(text):
+    text = re.sub(r"\]\([^)]*\)", "]", text.lower())
+    text = re.sub(r"<!--.*?-->", " ", text)
+    text = re.sub(r"</?[a-z][a-z0-9]*(\s[^<>]*)?/?>", " ", text)
+    return WORD.findall(text)
+
+
+def strip_markdown(md):
+    """Text only: no tables, heading marks, emphasis, images or comments."""
+    out = []
+    for line in md.splitlines():
+        s = line.strip()
+        if s.startswith("|") or s.startswith("<!--") or s.startswith("!["):
+            continue
+        s = re.sub(r"^#{1,6}\s+", "", s)
+        s = re.sub(r"[*_`]+", "", s)
+        out.append(s)
+    return " ".join(" ".join(out).split())
+
+
+def nid(a, b):
+    """Normalized Indel similarity: 1 - indel distance / (len a + len b), on words."""
+    wa, wb = words(a), words(b)
+    if not wa and not wb:
+        return 1.0
+    m = difflib.SequenceMatcher(None, wa, wb, autojunk=False)
+    matched = sum(bl.size for bl in m.get_matching_blocks())
+    return 2 * matched / (len(wa) + len(wb))
+
+
+def headings(md):
+    return [" ".join(words(l.lstrip("#"))) for l in md.splitlines() if re.match(r"^#{1,6} ", l)]
+
+
+def pipe_tables(md):
+    """Each markdown pipe table as rows of cell texts."""
+    tables, cur = [], []
+    for line in md.splitlines() + [""]:
+        s = line.strip()
+        if s.startswith("|"):
+            cells = [c.strip() for c in s.strip("|").split("|")]
+            if not all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
+                cur.append(cells)
+        elif cur:
+            tables.append(cur)
+            cur = []
+    return tables
+
+
+def norm_cell(t):
+    return " ".join(words(t))
+
+
+def adjacency(rows):
+    """(cell, right neighbour) and (cell, below neighbour) of non-empty cells."""
+    rel = collections.Counter()
+    grid = [[norm_cell(c) for c in r] for r in rows]
+    for i, r in enumerate(grid):
+        for j, c in enumerate(r):
+            if not c:
+                continue
+            for k in range(j + 1, len(r)):
+                if r[k]:
+                    rel[(c, r[k], "r")] += 1
+                    break
+            for k in range(i + 1, len(grid)):
+                if j < len(grid[k]) and grid[k][j]:
+                    rel[(c, grid[k][j], "d")] += 1
+                    break
+    return rel
+
+
+def icdar_truth(xml_path):
+    rels = collections.Counter()
+    root = ET.parse(xml_path).getroot()
+    for table in root.iter("table"):
+        for region in table.iter("region"):
+            cells = {}
+            for cell in region.iter("cell"):
+                r, c = int(cell.get("start-row")), int(cell.get("start-col"))
+                content = cell.findtext("content") or ""
+                cells[(r, c)] = content
+            if not cells:
+                continue
+            nr = max(r for r, _ in cells) + 1
+            nc = max(c for _, c in cells) + 1
+            rows = [[cells.get((r, c), "") for c in range(nc)] for r in range(nr)]
+            rels += adjacency(rows)
+    return rels
+
+
+def f1(truth, found):
+    hit = sum((truth & found).values())
+    p = hit / max(1, sum(found.values()))
+    r = hit / max(1, sum(truth.values()))
+    return 0.0 if p + r == 0 else 2 * p * r / (p + r)
+
+
+def pages_of(pdf):
+    try:
+        out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, timeout=30).stdout
+        return int(re.search(r"Pages:\s+(\d+)", out).group(1))
+    except Exception:
+        return 1
+
+
+def run_tool(cmd, env):
+    start = time.perf_counter()
+    try:
+        p = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], capture_output=True, env=env, timeout=60)
+    except subprocess.TimeoutExpired:
+        return "", 60.0, 0, False
+    wall = time.perf_counter() - start
+    try:
+        rss = int(p.stderr.decode(errors="replace").strip().splitlines()[-1]) * 1024
+    except Exception:
+        rss = 0
+    return p.stdout.decode(errors="replace"), wall, rss, p.returncode == 0
+
+
+def measure(tools, base, files):
+    """Per tool: outputs by file, and totals."""
+    outs = {name: {} for name in tools}
+    stats = {name: {"fail": 0, "time": 0.0, "pages": 0, "rss": 0} for name in tools}
+    for pdf in files:
+        n = pages_of(pdf)
+        for name, (cmd, env) in tools.items():
+            out, wall, rss, ok = run_tool(cmd(str(pdf)), env)
+            outs[name][pdf.name] = out if ok else ""
+            s = stats[name]
+            s["fail"] += 0 if ok else 1
+            if ok:
+                s["time"] += wall
+                s["pages"] += n
+            s["rss"] = max(s["rss"], rss)
+    return outs, stats
+
+
+def docling_rows(tools, root):
+    src = root / "docling/tests/data/pdf/sources"
+    gt = root / "docling/tests/data/pdf/groundtruth"
+    files = sorted(p for p in src.glob("*.pdf") if (gt / (p.stem + ".md")).exists())
+    if not files:
+        return None
+    outs, stats = measure(tools, root, files)
+    rows = []
+    for name in tools:
+        rec, nids, h_hit, h_truth, h_found = [], [], 0, 0, 0
+        for pdf in files:
+            truth = (gt / (pdf.stem + ".md")).read_text(errors="replace")
+            out = outs[name][pdf.name]
+            ref = collections.Counter(words(outs["pdftotext"][pdf.name]))
+            got = collections.Counter(words(out))
+            if sum(ref.values()):
+                rec.append(sum((ref & got).values()) / sum(ref.values()))
+            nids.append(nid(strip_markdown(truth), strip_markdown(out)))
+            th, oh = collections.Counter(headings(truth)), collections.Counter(headings(out))
+            h_hit += sum((th & oh).values())
+            h_truth += sum(th.values())
+            h_found += sum(oh.values())
+        s = stats[name]
+        rows.append([name, f"{sum(rec)/len(rec):.3f}", f"{sum(nids)/len(nids):.3f}",
+                     f"{h_hit/max(1,h_truth):.2f} / {h_hit/max(1,h_found):.2f}" if name != "pdftotext" else "—",
+                     str(s["fail"]), f"{s['pages']/max(s['time'],1e-9):.1f}", f"{s['rss']/2**20:.0f}"])
+    head = ["tool", "word recall vs pdftotext", "NID", "headings R / P", "failed", "pages/s", "peak MiB"]
+    return f"docling tests/data/pdf ({len(files)} files)", head, rows
+
+
+def icdar_rows(tools, root):
+    d = root / "icdar/tests/files/tabula/icdar2013-dataset/competition-dataset-eu"
+    files = sorted(p for p in d.glob("eu-*.pdf") if (d / (p.stem + "-str.xml")).exists())
+    if not files:
+        return None
+    outs, stats = measure(tools, root, files)
+    rows = []
+    for name in tools:
+        scores, rec = [], []
+        for pdf in files:
+            truth = icdar_truth(d / (pdf.stem + "-str.xml"))
+            found = collections.Counter()
+            for t in pipe_tables(outs[name][pdf.name]):
+                found += adjacency(t)
+            scores.append(f1(truth, found))
+            ref = collections.Counter(words(outs["pdftotext"][pdf.name]))
+            got = collections.Counter(words(outs[name][pdf.name]))
+            if sum(ref.values()):
+                rec.append(sum((ref & got).values()) / sum(ref.values()))
+        s = stats[name]
+        rows.append([name, f"{sum(rec)/len(rec):.3f}", f"{sum(scores)/len(scores):.3f}", str(s["fail"]),
+                     f"{s['pages']/max(s['time'],1e-9):.1f}", f"{s['rss']/2**20:.0f}"])
+    head = ["tool", "word recall vs pdftotext", "ICDAR adjacency F1", "failed", "pages/s", "peak MiB"]
+    return f"ICDAR 2013 eu-* ({len(files)} files)", head, rows
+
+
+def render(title, head, rows):
+    lines = [f"## {title}", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def report(root, tools):
+    out = []
+    for part in (docling_rows(tools, root), icdar_rows(tools, root)):
+        if part:
+            out.append(render(*part))
+    return "\n\n".join(out) if out else f"no set found under {root}"
