@@ -105,6 +105,7 @@ impl Provider for Local {
             tesseract: local::ocr::find_tesseract(),
             language: opts.language.clone(),
             pages,
+            zip_depth: 0,
         };
         let extracted = local::extract(path, &doc.ext, &doc.input, &settings)?;
         if let Some(spool) = extracted.spool.clone() {
