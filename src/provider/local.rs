@@ -18,7 +18,7 @@ use crate::options::{ExtractOptions, Format};
 
 pub static INFO: ProviderInfo = ProviderInfo {
     name: "local",
-    summary: "Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans and images with tesseract if installed",
+    summary: "Inside docpipe, no network: born-digital PDF, Office and OpenDocument files, RTF, EPUB, MSG, ZIP, CSV, HTML, JSON, XML, feeds, notebooks, text; scans and images with tesseract if installed",
     default_base_url: "",
     key_env: &[],
     mode: Mode::Sync,

@@ -15,6 +15,7 @@ mod flash;
 mod gptge;
 mod harness;
 mod local;
+mod local_formats;
 mod mcp;
 mod mineru;
 mod mistral;
