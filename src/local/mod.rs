@@ -85,6 +85,12 @@ pub fn has_text_layer(path: &Path, ext: &str) -> TextLayer {
     }
 }
 
+/// Whether every file of this type holds its text (so `auto` can send a URL
+/// named so to `local` before fetching it): not PDFs, not images.
+pub fn always_text(ext: &str) -> bool {
+    ext != "pdf" && !image::EXTENSIONS.contains(&ext) && EXTENSIONS.contains(&ext)
+}
+
 /// How scanned pages are handled.
 #[derive(Debug, Clone, Default)]
 pub struct Settings {

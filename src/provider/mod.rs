@@ -609,6 +609,9 @@ impl Selected {
                 {
                     local
                 }
+                // A URL is judged by its name before any request: a type that
+                // always holds its text (not a PDF, which may be a scan).
+                None if crate::local::always_text(&doc.ext) => local,
                 _ => cloud,
             },
         }

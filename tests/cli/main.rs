@@ -16,6 +16,7 @@ mod gptge;
 mod harness;
 mod local;
 mod local_formats;
+mod local_urls;
 mod mcp;
 mod mineru;
 mod mistral;
