@@ -17,7 +17,7 @@ Register-ArgumentCompleter -Native -CommandName 'docpipe' -ScriptBlock {
             [CompletionResult]::new('mistral', 'mistral', [CompletionResultType]::ParameterValue, 'Mistral AI OCR: markdown per page, images and the JSON answer, at once (key needed)')
             [CompletionResult]::new('mistralocr', 'mistralocr', [CompletionResultType]::ParameterValue, 'mistralocr.app (third party, not Mistral AI): text, markdown or JSON, at once (key needed)')
             [CompletionResult]::new('gptge', 'gptge', [CompletionResultType]::ParameterValue, 'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and images (key needed)')
-            [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans and images with tesseract if installed')
+            [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'Inside docpipe, no network: born-digital PDF, Office and OpenDocument files, RTF, EPUB, MSG, ZIP, CSV, HTML, JSON, XML, feeds, notebooks, text; scans and images with tesseract if installed')
             [CompletionResult]::new('auto', 'auto', [CompletionResultType]::ParameterValue, 'Per document: local when it has a text layer, else the cloud default (the first provider with a key, else mineru-flash)')
         ).Where{ $_.CompletionText -like "$wordToComplete*" }
     }

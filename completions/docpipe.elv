@@ -326,7 +326,7 @@ set edit:completion:arg-completer[docpipe] = {|@words|
         cand mistral 'Mistral AI OCR: markdown per page, images and the JSON answer, at once (key needed)'
         cand mistralocr 'mistralocr.app (third party, not Mistral AI): text, markdown or JSON, at once (key needed)'
         cand gptge 'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and images (key needed)'
-        cand local 'Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans and images with tesseract if installed'
+        cand local 'Inside docpipe, no network: born-digital PDF, Office and OpenDocument files, RTF, EPUB, MSG, ZIP, CSV, HTML, JSON, XML, feeds, notebooks, text; scans and images with tesseract if installed'
         cand auto 'Per document: local when it has a text layer, else the cloud default (the first provider with a key, else mineru-flash)'
     } else {
         $completions[$command]

@@ -30,7 +30,7 @@ parse4ai\t'parse4ai: MinerU-compatible parsing of documents at URLs (key needed)
 mistral\t'Mistral AI OCR: markdown per page, images and the JSON answer, at once (key needed)'
 mistralocr\t'mistralocr.app (third party, not Mistral AI): text, markdown or JSON, at once (key needed)'
 gptge\t'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and images (key needed)'
-local\t'Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans and images with tesseract if installed'
+local\t'Inside docpipe, no network: born-digital PDF, Office and OpenDocument files, RTF, EPUB, MSG, ZIP, CSV, HTML, JSON, XML, feeds, notebooks, text; scans and images with tesseract if installed'
 auto\t'Per document: local when it has a text layer, else the cloud default (the first provider with a key, else mineru-flash)'"
 complete -c docpipe -n "__fish_docpipe_needs_command" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
 complete -c docpipe -n "__fish_docpipe_needs_command" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
@@ -69,7 +69,7 @@ parse4ai\t'parse4ai: MinerU-compatible parsing of documents at URLs (key needed)
 mistral\t'Mistral AI OCR: markdown per page, images and the JSON answer, at once (key needed)'
 mistralocr\t'mistralocr.app (third party, not Mistral AI): text, markdown or JSON, at once (key needed)'
 gptge\t'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and images (key needed)'
-local\t'Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans and images with tesseract if installed'
+local\t'Inside docpipe, no network: born-digital PDF, Office and OpenDocument files, RTF, EPUB, MSG, ZIP, CSV, HTML, JSON, XML, feeds, notebooks, text; scans and images with tesseract if installed'
 auto\t'Per document: local when it has a text layer, else the cloud default (the first provider with a key, else mineru-flash)'"
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
@@ -113,7 +113,7 @@ parse4ai\t'parse4ai: MinerU-compatible parsing of documents at URLs (key needed)
 mistral\t'Mistral AI OCR: markdown per page, images and the JSON answer, at once (key needed)'
 mistralocr\t'mistralocr.app (third party, not Mistral AI): text, markdown or JSON, at once (key needed)'
 gptge\t'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and images (key needed)'
-local\t'Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans and images with tesseract if installed'
+local\t'Inside docpipe, no network: born-digital PDF, Office and OpenDocument files, RTF, EPUB, MSG, ZIP, CSV, HTML, JSON, XML, feeds, notebooks, text; scans and images with tesseract if installed'
 auto\t'Per document: local when it has a text layer, else the cloud default (the first provider with a key, else mineru-flash)'"
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
@@ -140,7 +140,7 @@ parse4ai\t'parse4ai: MinerU-compatible parsing of documents at URLs (key needed)
 mistral\t'Mistral AI OCR: markdown per page, images and the JSON answer, at once (key needed)'
 mistralocr\t'mistralocr.app (third party, not Mistral AI): text, markdown or JSON, at once (key needed)'
 gptge\t'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and images (key needed)'
-local\t'Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans and images with tesseract if installed'
+local\t'Inside docpipe, no network: born-digital PDF, Office and OpenDocument files, RTF, EPUB, MSG, ZIP, CSV, HTML, JSON, XML, feeds, notebooks, text; scans and images with tesseract if installed'
 auto\t'Per document: local when it has a text layer, else the cloud default (the first provider with a key, else mineru-flash)'"
 complete -c docpipe -n "__fish_docpipe_using_subcommand fetch" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand fetch" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
@@ -159,7 +159,7 @@ parse4ai\t'parse4ai: MinerU-compatible parsing of documents at URLs (key needed)
 mistral\t'Mistral AI OCR: markdown per page, images and the JSON answer, at once (key needed)'
 mistralocr\t'mistralocr.app (third party, not Mistral AI): text, markdown or JSON, at once (key needed)'
 gptge\t'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and images (key needed)'
-local\t'Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans and images with tesseract if installed'
+local\t'Inside docpipe, no network: born-digital PDF, Office and OpenDocument files, RTF, EPUB, MSG, ZIP, CSV, HTML, JSON, XML, feeds, notebooks, text; scans and images with tesseract if installed'
 auto\t'Per document: local when it has a text layer, else the cloud default (the first provider with a key, else mineru-flash)'"
 complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
@@ -179,7 +179,7 @@ parse4ai\t'parse4ai: MinerU-compatible parsing of documents at URLs (key needed)
 mistral\t'Mistral AI OCR: markdown per page, images and the JSON answer, at once (key needed)'
 mistralocr\t'mistralocr.app (third party, not Mistral AI): text, markdown or JSON, at once (key needed)'
 gptge\t'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and images (key needed)'
-local\t'Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans and images with tesseract if installed'
+local\t'Inside docpipe, no network: born-digital PDF, Office and OpenDocument files, RTF, EPUB, MSG, ZIP, CSV, HTML, JSON, XML, feeds, notebooks, text; scans and images with tesseract if installed'
 auto\t'Per document: local when it has a text layer, else the cloud default (the first provider with a key, else mineru-flash)'"
 complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
@@ -198,7 +198,7 @@ parse4ai\t'parse4ai: MinerU-compatible parsing of documents at URLs (key needed)
 mistral\t'Mistral AI OCR: markdown per page, images and the JSON answer, at once (key needed)'
 mistralocr\t'mistralocr.app (third party, not Mistral AI): text, markdown or JSON, at once (key needed)'
 gptge\t'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and images (key needed)'
-local\t'Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans and images with tesseract if installed'
+local\t'Inside docpipe, no network: born-digital PDF, Office and OpenDocument files, RTF, EPUB, MSG, ZIP, CSV, HTML, JSON, XML, feeds, notebooks, text; scans and images with tesseract if installed'
 auto\t'Per document: local when it has a text layer, else the cloud default (the first provider with a key, else mineru-flash)'"
 complete -c docpipe -n "__fish_docpipe_using_subcommand status" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand status" -l json -d 'One JSON object per document per line on stdout'
@@ -214,7 +214,7 @@ parse4ai\t'parse4ai: MinerU-compatible parsing of documents at URLs (key needed)
 mistral\t'Mistral AI OCR: markdown per page, images and the JSON answer, at once (key needed)'
 mistralocr\t'mistralocr.app (third party, not Mistral AI): text, markdown or JSON, at once (key needed)'
 gptge\t'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and images (key needed)'
-local\t'Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans and images with tesseract if installed'
+local\t'Inside docpipe, no network: born-digital PDF, Office and OpenDocument files, RTF, EPUB, MSG, ZIP, CSV, HTML, JSON, XML, feeds, notebooks, text; scans and images with tesseract if installed'
 auto\t'Per document: local when it has a text layer, else the cloud default (the first provider with a key, else mineru-flash)'"
 complete -c docpipe -n "__fish_docpipe_using_subcommand providers" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand providers" -l json -d 'One JSON object per document per line on stdout'
@@ -228,7 +228,7 @@ parse4ai\t'parse4ai: MinerU-compatible parsing of documents at URLs (key needed)
 mistral\t'Mistral AI OCR: markdown per page, images and the JSON answer, at once (key needed)'
 mistralocr\t'mistralocr.app (third party, not Mistral AI): text, markdown or JSON, at once (key needed)'
 gptge\t'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and images (key needed)'
-local\t'Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans and images with tesseract if installed'
+local\t'Inside docpipe, no network: born-digital PDF, Office and OpenDocument files, RTF, EPUB, MSG, ZIP, CSV, HTML, JSON, XML, feeds, notebooks, text; scans and images with tesseract if installed'
 auto\t'Per document: local when it has a text layer, else the cloud default (the first provider with a key, else mineru-flash)'"
 complete -c docpipe -n "__fish_docpipe_using_subcommand completions" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand completions" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
@@ -257,7 +257,7 @@ parse4ai\t'parse4ai: MinerU-compatible parsing of documents at URLs (key needed)
 mistral\t'Mistral AI OCR: markdown per page, images and the JSON answer, at once (key needed)'
 mistralocr\t'mistralocr.app (third party, not Mistral AI): text, markdown or JSON, at once (key needed)'
 gptge\t'gpt.ge task OCR: text, or pdf/docx/xlsx/pptx files of documents and images (key needed)'
-local\t'Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans and images with tesseract if installed'
+local\t'Inside docpipe, no network: born-digital PDF, Office and OpenDocument files, RTF, EPUB, MSG, ZIP, CSV, HTML, JSON, XML, feeds, notebooks, text; scans and images with tesseract if installed'
 auto\t'Per document: local when it has a text layer, else the cloud default (the first provider with a key, else mineru-flash)'"
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s o -l output -d 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F

@@ -240,7 +240,29 @@ pub fn download(
     dir: &Path,
     meter: &Meter,
 ) -> Result<tempfile::NamedTempFile> {
-    download_checked(http, url, referer, dir, meter, |_| Ok(()))
+    download_checked(http, url, referer, dir, meter, None, |_| Ok(())).map(|(file, _)| file)
+}
+
+/// A document fetched from a URL given as input (`-p local`): the body in a
+/// temporary file and the `Content-Type` the server gave, for sniffing.
+pub struct Fetched {
+    pub file: tempfile::NamedTempFile,
+    pub content_type: Option<String>,
+}
+
+/// [`download`] of an input document, refused once it passes `max_bytes`
+/// (by its Content-Length before reading, else while reading).
+pub fn fetch(http: &Http, url: &str, dir: &Path, max_bytes: u64) -> Result<Fetched> {
+    download_checked(
+        http,
+        url,
+        None,
+        dir,
+        &Meter::none(),
+        Some(max_bytes),
+        |_| Ok(()),
+    )
+    .map(|(file, content_type)| Fetched { file, content_type })
 }
 
 /// [`download`] of a zip: one that does not open and list is downloaded again,
@@ -252,7 +274,16 @@ pub fn download_zip(
     dir: &Path,
     meter: &Meter,
 ) -> Result<tempfile::NamedTempFile> {
-    download_checked(http, url, referer, dir, meter, crate::unpack::check_zip)
+    download_checked(
+        http,
+        url,
+        referer,
+        dir,
+        meter,
+        None,
+        crate::unpack::check_zip,
+    )
+    .map(|(file, _)| file)
 }
 
 fn download_checked(
@@ -261,8 +292,9 @@ fn download_checked(
     referer: Option<&str>,
     dir: &Path,
     meter: &Meter,
+    max_bytes: Option<u64>,
     check: impl Fn(&Path) -> Result<()>,
-) -> Result<tempfile::NamedTempFile> {
+) -> Result<(tempfile::NamedTempFile, Option<String>)> {
     let parsed =
         reqwest::Url::parse(url).with_context(|| format!("the result URL '{url}' is not valid"))?;
     if !matches!(parsed.scheme(), "http" | "https") {
@@ -280,9 +312,9 @@ fn download_checked(
                 });
             }
         }
-        match download_once(http, url, referer, dir, meter, partial.take()) {
-            Ok(file) => match check(file.path()) {
-                Ok(()) => return Ok(file),
+        match download_once(http, url, referer, dir, meter, partial.take(), max_bytes) {
+            Ok((file, content_type)) => match check(file.path()) {
+                Ok(()) => return Ok((file, content_type)),
                 Err(e) => {
                     last_err = Some(e.context(format!("the download of {shown} is damaged")));
                     again(meter, &last_err, attempt);
@@ -390,7 +422,8 @@ fn download_once(
     dir: &Path,
     meter: &Meter,
     partial: Option<Partial>,
-) -> Result<tempfile::NamedTempFile, DownloadError> {
+    max_bytes: Option<u64>,
+) -> Result<(tempfile::NamedTempFile, Option<String>), DownloadError> {
     let range = partial.as_ref().map(|p| (p.got, p.validator.clone()));
     let mut resp = http.send_transfer(&|why| meter.retrying(why), |c| {
         let mut req = c.get(url);
@@ -425,6 +458,21 @@ fn download_once(
             status.as_u16()
         )));
     }
+    let too_large = |max: u64| {
+        DownloadError::Other(anyhow::anyhow!(
+            "the document is larger than the limit of {max} bytes"
+        ))
+    };
+    if let (Some(max), Some(len)) = (max_bytes, resp.content_length()) {
+        if len > max {
+            return Err(too_large(max));
+        }
+    }
+    let content_type = resp
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     // reqwest decodes gzip, deflate and br itself and then drops Content-Length
     // (it counts encoded bytes): the length check needs a plain body, and a cut
     // encoded one fails in the decoder instead.
@@ -475,6 +523,9 @@ fn download_once(
             out.write_all(&buf[..n])
                 .with_context(|| format!("cannot write to {}", dir.display()))?;
             got += n as u64;
+            if max_bytes.is_some_and(|max| got > max) {
+                return Err(too_large(max_bytes.unwrap_or_default()));
+            }
             counter.add(n, Instant::now());
             if let Some(err) = http.past_deadline("the download") {
                 return Err(DownloadError::Other(err));
@@ -493,7 +544,7 @@ fn download_once(
             validator,
         }));
     }
-    Ok(file)
+    Ok((file, content_type))
 }
 
 /// What `If-Range` can carry: a strong ETag, else Last-Modified; only when the

@@ -47,36 +47,14 @@ pub fn unpack(zip_path: &Path, dest: &Path, limits: Limits) -> Result<u64> {
     // per system call (about 1,000 calls per MiB unpacked).
     let file = std::io::BufReader::with_capacity(COPY_BUFFER, file);
     let mut archive = zip::ZipArchive::new(file).context("the result is not a readable zip")?;
-    if archive.len() > limits.max_entries {
-        bail!(
-            "the result zip has {} entries, over the limit of {} (raise max_zip_entries in [defaults] if it is genuine)",
-            archive.len(),
-            limits.max_entries
-        );
-    }
-    let mut plan = Vec::with_capacity(archive.len());
-    let mut declared = 0u64;
-    for i in 0..archive.len() {
-        let entry = archive
-            .by_index_raw(i)
-            .context("the result zip is damaged")?;
-        let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
-        if entry.is_symlink() {
-            bail!("the result zip holds a link entry '{name}': refused");
-        }
-        let rel = safe_relative(&name)
-            .with_context(|| format!("the result zip holds an unsafe entry '{name}': refused"))?;
-        declared = declared.saturating_add(entry.size());
-        plan.push((i, rel, entry.is_dir()));
-    }
-    if declared > limits.max_total_bytes {
-        bail!(
-            "the result zip would unpack to {declared} bytes, over the limit of {} (a zip bomb? raise max_unpacked_mb in [defaults] if it is genuine)",
-            limits.max_total_bytes
-        );
-    }
+    let plan = entries(&mut archive, limits, "the result zip")?;
     let mut written = 0u64;
-    for (i, rel, is_dir) in plan {
+    for Entry {
+        index: i,
+        path: rel,
+        is_dir,
+    } in plan
+    {
         let target = dest.join(&rel);
         if is_dir {
             fs::create_dir_all(&target)
@@ -110,11 +88,68 @@ pub fn unpack(zip_path: &Path, dest: &Path, limits: Limits) -> Result<u64> {
     Ok(written)
 }
 
+/// One entry of a zip whose every name was checked: where it may go.
+#[derive(Debug)]
+pub struct Entry {
+    pub index: usize,
+    /// The name as a relative path that cannot leave the folder it is joined to.
+    pub path: PathBuf,
+    pub is_dir: bool,
+}
+
+/// Every entry of `archive` checked before anything is read: the entry count,
+/// each name ([`safe_relative`]; links refused) and the declared total size
+/// against `limits`. `what` names the zip in messages ("the result zip").
+/// The sizes are declared, not proven: copy entries with [`copy_limited`].
+pub fn entries<R: Read + std::io::Seek>(
+    archive: &mut zip::ZipArchive<R>,
+    limits: Limits,
+    what: &str,
+) -> Result<Vec<Entry>> {
+    if archive.len() > limits.max_entries {
+        bail!(
+            "{what} has {} entries, over the limit of {} (raise max_zip_entries in [defaults] if it is genuine)",
+            archive.len(),
+            limits.max_entries
+        );
+    }
+    let mut plan = Vec::with_capacity(archive.len());
+    let mut declared = 0u64;
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index_raw(i)
+            .with_context(|| format!("{what} is damaged"))?;
+        let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
+        if entry.is_symlink() {
+            bail!("{what} holds a link entry '{name}': refused");
+        }
+        let path = safe_relative(&name)
+            .with_context(|| format!("{what} holds an unsafe entry '{name}': refused"))?;
+        declared = declared.saturating_add(entry.size());
+        plan.push(Entry {
+            index: i,
+            path,
+            is_dir: entry.is_dir(),
+        });
+    }
+    if declared > limits.max_total_bytes {
+        bail!(
+            "{what} would unpack to {declared} bytes, over the limit of {} (a zip bomb? raise max_unpacked_mb in [defaults] if it is genuine)",
+            limits.max_total_bytes
+        );
+    }
+    Ok(plan)
+}
+
 /// Bytes moved per system call when reading the zip and writing its entries.
 const COPY_BUFFER: usize = 256 * 1024;
 
 /// Copies at most `budget + 1` bytes, so a caller can tell "over budget".
-fn copy_limited(from: &mut impl Read, to: &mut impl Write, budget: u64) -> std::io::Result<u64> {
+pub fn copy_limited(
+    from: &mut impl Read,
+    to: &mut impl Write,
+    budget: u64,
+) -> std::io::Result<u64> {
     std::io::copy(&mut from.take(budget.saturating_add(1)), to)
 }
 

@@ -7,18 +7,30 @@
 //! `anydoc`'s document model rendered by [`render`], HTML through `htmd`. Scanned
 //! PDF pages are OCR'd by the `tesseract` program when it is installed ([`ocr`]).
 
+pub mod archive;
 pub mod csv;
 pub mod docx;
+pub mod epub;
+pub mod feed;
 pub mod html;
 pub mod image;
+pub mod ipynb;
+pub mod json;
+pub mod msg;
 pub mod ocr;
+pub mod odp;
+pub mod ods;
+pub mod odt;
 pub mod pdf;
 pub mod pdf_hints;
 pub mod pdf_repair;
 pub mod pptx;
 pub mod render;
+pub mod rtf;
 pub mod text;
+pub mod xls;
 pub mod xlsx;
+pub mod xml;
 
 use std::path::Path;
 
@@ -30,7 +42,8 @@ use crate::pages::PageImage;
 /// Extensions `-p local` reads.
 pub const EXTENSIONS: &[&str] = &[
     "pdf", "docx", "pptx", "xlsx", "csv", "html", "htm", "txt", "md", "markdown", "png", "jpg",
-    "jpeg", "tif", "tiff", "bmp", "gif", "webp",
+    "jpeg", "tif", "tiff", "bmp", "gif", "webp", "xls", "ods", "odt", "odp", "rtf", "epub", "json",
+    "ipynb", "xml", "rss", "atom", "zip", "msg",
 ];
 
 /// What the extractors give back: the markdown of each page (PDF), slide (PPTX),
@@ -76,6 +89,12 @@ pub fn has_text_layer(path: &Path, ext: &str) -> TextLayer {
     }
 }
 
+/// Whether every file of this type holds its text (so `auto` can send a URL
+/// named so to `local` before fetching it): not PDFs, not images.
+pub fn always_text(ext: &str) -> bool {
+    ext != "pdf" && !image::EXTENSIONS.contains(&ext) && EXTENSIONS.contains(&ext)
+}
+
 /// How scanned pages are handled.
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
@@ -87,6 +106,8 @@ pub struct Settings {
     pub pages: Option<Vec<u32>>,
     /// `--keep-headers`: running headers and footers stay in the markdown.
     pub keep_headers: bool,
+    /// How many zips this document is inside (`archive::MAX_NESTING`).
+    pub zip_depth: u32,
 }
 
 /// Extracts `path` (of type `ext`), naming it `input` in errors. A panic inside
@@ -119,6 +140,17 @@ pub(crate) fn extract_with(
         "csv" => csv::extract(path, input),
         "html" | "htm" => html::extract(path, input),
         "txt" | "md" | "markdown" => text::extract(path, input),
+        "xls" => xls::extract(path, input),
+        "ods" => ods::extract(path, input),
+        "odt" => odt::extract(path, input),
+        "odp" => odp::extract(path, input),
+        "rtf" => rtf::extract(path, input),
+        "epub" => epub::extract(path, input),
+        "json" => json::extract(path, input),
+        "ipynb" => ipynb::extract(path, input),
+        "xml" | "rss" | "atom" => xml::extract(path, input),
+        "zip" => archive::extract(path, input, settings),
+        "msg" => msg::extract(path, input),
         e if image::EXTENSIONS.contains(&e) => image::extract(path, input, settings),
         other => Err(
             Error::input(input, format!(".{other} files are not read by local"))
@@ -296,6 +328,21 @@ fn check_zip_with(path: &Path, input: &str, limits: crate::unpack::Limits) -> Re
         }
     }
     Ok(())
+}
+
+/// A document read whole by anydoc (legacy Excel, OpenDocument, RTF, EPUB); a
+/// zip package is checked against the unpacking caps first ([`check_zip`]).
+pub fn anydoc_document(
+    path: &Path,
+    input: &str,
+    format: anydoc::Format,
+) -> Result<anydoc::model::Document, Error> {
+    let zipped = crate::input::read_head(path).is_ok_and(|h| h.starts_with(b"PK\x03\x04"));
+    if zipped {
+        check_zip(path, input)?;
+    }
+    let bytes = read(path, input)?;
+    anydoc::to_document(&bytes[..], format).map_err(|e| convert_error(input, e))
 }
 
 /// An anydoc error as docpipe's: what is wrong with the input, and what to do.

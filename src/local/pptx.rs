@@ -11,6 +11,11 @@ pub fn extract(path: &Path, input: &str) -> Result<Extracted, Error> {
     let bytes = read(path, input)?;
     let doc = anydoc::to_document(&bytes[..], anydoc::Format::Pptx)
         .map_err(|e| convert_error(input, e))?;
+    Ok(slides(&doc))
+}
+
+/// One section per slide of a presentation's model (PPTX, ODP).
+pub fn slides(doc: &anydoc::model::Document) -> Extracted {
     // Slide titles are the document's top-level headings: each starts a section.
     let top = doc
         .blocks
@@ -20,12 +25,12 @@ pub fn extract(path: &Path, input: &str) -> Result<Extracted, Error> {
             _ => None,
         })
         .min();
-    let (pages, images) = render::render(&doc, top);
-    Ok(Extracted {
+    let (pages, images) = render::render(doc, top);
+    Extracted {
         pages,
         images,
         ..Extracted::default()
-    })
+    }
 }
 
 #[cfg(test)]

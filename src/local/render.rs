@@ -39,6 +39,16 @@ pub fn render(doc: &Document, split_at: Option<u8>) -> (Vec<String>, Vec<PageIma
     (sections, r.images)
 }
 
+/// A document kept in one section (DOCX, ODT, RTF, EPUB), and its images.
+pub fn whole(doc: &Document) -> super::Extracted {
+    let (sections, images) = render(doc, None);
+    super::Extracted {
+        pages: vec![sections.join("\n\n")],
+        images,
+        ..super::Extracted::default()
+    }
+}
+
 fn push_block(out: &mut String, text: &str) {
     if text.trim().is_empty() {
         return;

@@ -18,12 +18,12 @@ use crate::options::{ExtractOptions, Format};
 
 pub static INFO: ProviderInfo = ProviderInfo {
     name: "local",
-    summary: "Inside docpipe, no network: born-digital PDF, DOCX, PPTX, XLSX, CSV, HTML, TXT; scans and images with tesseract if installed",
+    summary: "Inside docpipe, no network: born-digital PDF, Office and OpenDocument files, RTF, EPUB, MSG, ZIP, CSV, HTML, JSON, XML, feeds, notebooks, text; scans and images with tesseract if installed",
     default_base_url: "",
     key_env: &[],
     mode: Mode::Sync,
     upload: Some(Upload::InProcess),
-    urls: false,
+    urls: true,
     formats: &["markdown", "json"],
     extensions: local::EXTENSIONS,
     config_keys: &["keep_headers"],
@@ -46,13 +46,18 @@ pub static INFO: ProviderInfo = ProviderInfo {
 /// `check_flags` sees.
 const FLAGS: &[&str] = &["--pages", "--images", "--keep-headers"];
 
-pub fn build(settings: ProviderSettings, _http: Http) -> Box<dyn Provider> {
-    Box::new(Local { settings })
+pub fn build(settings: ProviderSettings, http: Http) -> Box<dyn Provider> {
+    Box::new(Local { settings, http })
 }
 
 pub struct Local {
     settings: ProviderSettings,
+    /// Fetches URL inputs (the transfer client: stall timeout, no key).
+    http: Http,
 }
+
+/// The largest document fetched from a URL.
+pub const MAX_URL_BYTES: u64 = 512 << 20;
 
 impl Local {
     /// `--keep-headers`, else `providers.local.keep_headers`, else off.
@@ -80,11 +85,10 @@ impl Provider for Local {
     }
 
     fn check(&self, doc: &Document, opts: &ExtractOptions) -> Result<(), Error> {
-        if doc.is_url() {
-            return Err(Error::input(&doc.input, "local reads files, not URLs: it makes no requests")
-                .with_hint("download the document and pass the file, or use a cloud provider (e.g. -p mineru-flash)"));
+        // A URL's type is judged from what it serves (`fetch`), not its name.
+        if !doc.is_url() {
+            super::check_common(&INFO, doc, opts)?;
         }
-        super::check_common(&INFO, doc, opts)?;
         if opts.pages.is_some() && doc.ext != "pdf" {
             return Err(Error::usage(format!(
                 "--pages selects PDF pages; {} is a .{} file",
@@ -98,9 +102,71 @@ impl Provider for Local {
     }
 
     fn submit(&self, doc: &Document, opts: &ExtractOptions) -> Result<Submitted> {
-        let Some(path) = doc.path() else {
-            return Err(Error::input(&doc.input, "local reads files, not URLs").into());
-        };
+        match doc.url() {
+            Some(url) => {
+                let (fetched, ext) = self.fetch(doc, url)?;
+                self.extract(doc, fetched.file.path(), &ext, opts)
+            }
+            None => {
+                let path = doc.path().expect("a document is a file or a URL");
+                self.extract(doc, path, &doc.ext, opts)
+            }
+        }
+    }
+
+    fn status(&self, task: &TaskRef) -> Result<TaskStatus> {
+        Err(no_tasks(&INFO, &task.id).into())
+    }
+
+    fn lookup(&self, id: &str) -> Result<TaskRef> {
+        Err(no_tasks(&INFO, id).into())
+    }
+}
+
+impl Local {
+    /// Downloads a URL input with the transfer layer (stall timeout, retries,
+    /// [`MAX_URL_BYTES`]) and names its type: from its first bytes where they
+    /// are unambiguous, else the URL's extension when the content fits it, else
+    /// the server's Content-Type. HTML is read as text: nothing in it runs.
+    fn fetch(&self, doc: &Document, url: &str) -> Result<(crate::transfer::Fetched, String)> {
+        let fetched = crate::transfer::fetch(&self.http, url, &std::env::temp_dir(), MAX_URL_BYTES)
+            .map_err(|e| {
+                Error::input(&doc.input, format!("cannot fetch it: {e:#}"))
+                    .with_hint("check the address, or download it and pass the file")
+            })?;
+        let head = crate::input::read_head(fetched.file.path()).unwrap_or_default();
+        let by_name = Some(doc.ext.as_str()).filter(|e| {
+            !e.is_empty()
+                && INFO.extensions.contains(e)
+                && crate::input::content_mismatch(e, &head).is_none()
+        });
+        let ext = crate::input::sniff_extension(&head)
+            .or(by_name)
+            .or_else(|| fetched.content_type.as_deref().and_then(ext_of_type));
+        match ext {
+            Some(ext) if INFO.extensions.contains(&ext) => {
+                let ext = ext.to_string();
+                Ok((fetched, ext))
+            }
+            _ => Err(Error::input(
+                &doc.input,
+                format!(
+                    "its content ({}) is not a type local reads",
+                    fetched.content_type.as_deref().unwrap_or("no Content-Type")
+                ),
+            )
+            .with_hint(format!("local takes: {}", INFO.extensions.join(", ")))
+            .into()),
+        }
+    }
+
+    fn extract(
+        &self,
+        doc: &Document,
+        path: &std::path::Path,
+        ext: &str,
+        opts: &ExtractOptions,
+    ) -> Result<Submitted> {
         let pages = match &opts.pages {
             None => None,
             Some(p) => {
@@ -133,11 +199,12 @@ impl Provider for Local {
             language: opts.language.clone(),
             pages,
             keep_headers: self.keep_headers(opts)?,
+            zip_depth: 0,
         };
-        let extracted = local::extract(path, &doc.ext, &doc.input, &settings)?;
+        let extracted = local::extract(path, ext, &doc.input, &settings)?;
         if let Some(spool) = extracted.spool.clone() {
             // Blocks would copy the whole table into memory: the answer has none.
-            let mut answer = local::summary_json(&doc.ext, &extracted);
+            let mut answer = local::summary_json(ext, &extracted);
             answer["page_count"] = 1.into();
             return Ok(Submitted::Done(ResultRef::Spooled {
                 path: spool,
@@ -147,9 +214,9 @@ impl Provider for Local {
         // The blocks repeat the whole text: built only where they are delivered
         // (`parse`, `--format json`), so `ocr` of a 100 MB CSV holds one copy less.
         let answer = if opts.full_result || matches!(opts.format, Format::Json) {
-            local::answer_json(&doc.ext, &extracted)
+            local::answer_json(ext, &extracted)
         } else {
-            local::summary_json(&doc.ext, &extracted)
+            local::summary_json(ext, &extracted)
         };
         Ok(Submitted::Done(ResultRef::Pages(Box::new(PageSet {
             pages: extracted.pages,
@@ -157,12 +224,36 @@ impl Provider for Local {
             answer,
         }))))
     }
+}
 
-    fn status(&self, task: &TaskRef) -> Result<TaskStatus> {
-        Err(no_tasks(&INFO, &task.id).into())
-    }
-
-    fn lookup(&self, id: &str) -> Result<TaskRef> {
-        Err(no_tasks(&INFO, id).into())
-    }
+/// The extension of a MIME type local reads (parameters such as `charset` ignored).
+fn ext_of_type(content_type: &str) -> Option<&'static str> {
+    let mime = content_type.split(';').next()?.trim().to_ascii_lowercase();
+    Some(match mime.as_str() {
+        "text/html" | "application/xhtml+xml" => "html",
+        "application/pdf" => "pdf",
+        "text/plain" => "txt",
+        "text/markdown" => "md",
+        "text/csv" => "csv",
+        "application/json" => "json",
+        "application/x-ipynb+json" => "ipynb",
+        "application/rss+xml" => "rss",
+        "application/atom+xml" => "atom",
+        "application/xml" | "text/xml" => "xml",
+        "application/rtf" | "text/rtf" => "rtf",
+        "application/epub+zip" => "epub",
+        "application/zip" => "zip",
+        "application/vnd.ms-excel" => "xls",
+        "application/vnd.ms-outlook" => "msg",
+        "application/vnd.oasis.opendocument.text" => "odt",
+        "application/vnd.oasis.opendocument.spreadsheet" => "ods",
+        "application/vnd.oasis.opendocument.presentation" => "odp",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => "docx",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation" => "pptx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => "xlsx",
+        "image/png" => "png",
+        "image/jpeg" => "jpg",
+        "image/tiff" => "tiff",
+        _ => return None,
+    })
 }

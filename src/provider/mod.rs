@@ -521,6 +521,9 @@ impl Selected {
                         ),
                     }
                 }
+                // A URL is judged by its name before any request: a type that
+                // always holds its text (not a PDF, which may be a scan).
+                None if crate::local::always_text(&doc.ext) => (local, None),
                 _ => (cloud, None),
             },
         }

@@ -83,7 +83,9 @@ fn invocations(line: &str) -> Vec<Vec<String>> {
             .last()
             .is_none_or(|c| c.is_whitespace() || "|(;&".contains(c));
         let after = &rest[i + "docpipe ".len()..];
-        if starts_word {
+        // `pip install docpipe`, `cargo install docpipe`: the package, not a run.
+        let package = rest[..i].trim_end().ends_with(" install");
+        if starts_word && !package {
             let end = after
                 .find(['|', ';', '&', '>', '<', ')', '`'])
                 .unwrap_or(after.len());
@@ -155,6 +157,7 @@ fn extraction_finds_commands_inside_pipes_and_subshells() {
         vec![vec!["docpipe", "-q", "ocr", "added-by-xargs.pdf"]]
     );
     assert!(invocations("cargo install --path docpipe").is_empty());
+    assert!(invocations("pip install docpipe    # or uv tool install docpipe").is_empty());
     assert!(invocations("# docpipe ocr in a comment").is_empty());
     // A wrong flag is caught.
     assert!(Cli::try_parse_from(["docpipe", "ocr", "--no-such-flag", "a.pdf"]).is_err());

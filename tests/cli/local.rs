@@ -254,17 +254,6 @@ fn damaged_documents_exit_4_with_a_next_step() {
 }
 
 #[test]
-fn urls_are_refused_before_any_request() {
-    let env = Env::new();
-    let out = local(&env)
-        .args(["ocr", "https://example.invalid/a.pdf"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(4), "{}", stderr_of(&out));
-    assert!(stderr_of(&out).contains("not URLs"));
-}
-
-#[test]
 fn pages_past_the_end_are_refused_and_the_others_kept() {
     let env = Env::new();
     let doc = env.doc("demo1.pdf", "demo1.pdf");

@@ -17,6 +17,8 @@ mod gptge;
 mod harness;
 mod hostile;
 mod local;
+mod local_formats;
+mod local_urls;
 mod mcp;
 mod mineru;
 mod mistral;
