@@ -152,7 +152,7 @@ pub struct ExtractArgs {
     /// Refuse a PDF over the provider's page or size limit instead of sending it in parts
     #[arg(long)]
     pub no_split: bool,
-    /// Page budget of the run: documents that would take it over N pages are not submitted (exit 8)
+    /// Page budget of the run: documents that would take it over N pages are not submitted (exit 8); pages extracted by `local` are not counted
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_pages: Option<u64>,
     /// Documents processed (uploaded, downloaded) at once, 1-64; default 4

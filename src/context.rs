@@ -82,20 +82,8 @@ impl Ctx {
 }
 
 /// The exit code of a run in which some documents failed: the most
-/// user-actionable kind wins (a bad key before a bad file before a quota before a
-/// timeout before a provider failure).
+/// user-actionable kind wins, in the order of [`error::PRECEDENCE`].
 pub fn combined_exit_code(errors: &[&anyhow::Error]) -> i32 {
-    const ORDER: &[Kind] = &[
-        Kind::Interrupted,
-        Kind::Auth,
-        Kind::Usage,
-        Kind::NotFound,
-        Kind::Input,
-        Kind::Budget,
-        Kind::Quota,
-        Kind::Timeout,
-        Kind::Provider,
-    ];
     if errors.is_empty() {
         return error::exit::OK;
     }
@@ -103,10 +91,55 @@ pub fn combined_exit_code(errors: &[&anyhow::Error]) -> i32 {
         .iter()
         .map(|e| error::typed(e).map(|t| t.kind.clone()))
         .collect();
-    for kind in ORDER {
+    for kind in error::PRECEDENCE {
         if kinds.iter().any(|k| k.as_ref() == Some(kind)) {
             return Error::new(kind.clone(), "").exit_code();
         }
     }
     error::exit::OTHER
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(kind: Kind) -> anyhow::Error {
+        anyhow::Error::new(Error::new(kind, "x")).context("in a document")
+    }
+
+    /// Every pair of kinds: the one earlier in the precedence wins, whatever
+    /// the order the errors came in; untyped errors exit 1 and lose to any kind.
+    #[test]
+    fn the_most_actionable_failure_decides_the_exit_code() {
+        assert_eq!(combined_exit_code(&[]), error::exit::OK);
+        let plain = anyhow::anyhow!("no kind");
+        assert_eq!(combined_exit_code(&[&plain]), error::exit::OTHER);
+        assert_eq!(
+            error::precedence_codes(),
+            vec![130, 3, 2, 4, 8, 7, 6, 5],
+            "docs/exit-codes.md, README and the man page print this order"
+        );
+        let kinds = error::PRECEDENCE;
+        for (i, first) in kinds.iter().enumerate() {
+            let a = err(first.clone());
+            assert_eq!(
+                combined_exit_code(&[&plain, &a]),
+                Error::new(first.clone(), "").exit_code()
+            );
+            for later in &kinds[i + 1..] {
+                let b = err(later.clone());
+                let want = Error::new(first.clone(), "").exit_code();
+                assert_eq!(
+                    combined_exit_code(&[&a, &b]),
+                    want,
+                    "{first:?} vs {later:?}"
+                );
+                assert_eq!(
+                    combined_exit_code(&[&b, &a]),
+                    want,
+                    "{later:?} vs {first:?}"
+                );
+            }
+        }
+    }
 }

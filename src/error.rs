@@ -28,9 +28,51 @@ pub mod exit {
         (PROVIDER, "the provider failed to extract at least one document (the others are still written)"),
         (TIMEOUT, "timed out waiting; the task IDs are printed for status/fetch"),
         (QUOTA, "quota or rate limit exhausted after retries"),
-        (BUDGET, "page budget: documents that would take the run over --max-pages were not submitted (the others were)"),
+        (BUDGET, "page budget: documents that would take the run over --max-pages were not submitted (the others were); pages extracted by local are not counted"),
         (INTERRUPTED, "interrupted (Ctrl-C or SIGTERM); the resume command is printed"),
     ];
+
+    /// What to do after each exit code, for `docs/exit-codes.md`.
+    pub const NEXT_STEPS: &[(i32, &str)] = &[
+        (OK, ""),
+        (OTHER, "read the message; run again"),
+        (USAGE, "fix the command line or config file (nothing was sent)"),
+        (AUTH, "set or renew the key (`docpipe providers` shows where it comes from)"),
+        (INPUT, "fix the input, select pages with `--pages`, or use another provider"),
+        (PROVIDER, "check that document; the same command with `--retry-failed` resubmits it"),
+        (TIMEOUT, "`docpipe fetch ID…` later, or a longer `--timeout`"),
+        (QUOTA, "wait, then run again"),
+        (BUDGET, "raise `--max-pages`, or bound a document with `--pages`; the same command again submits only what is missing"),
+        (INTERRUPTED, "run the same command again (or the printed `docpipe fetch …`)"),
+    ];
+}
+
+/// When the documents of one run fail in different ways, the first kind in
+/// this list present decides the exit code (`context::combined_exit_code`);
+/// an error of no listed kind exits 1. The man page, the README and
+/// `docs/exit-codes.md` print it from here.
+pub const PRECEDENCE: &[Kind] = &[
+    Kind::Interrupted,
+    Kind::Auth,
+    Kind::Usage,
+    Kind::NotFound,
+    Kind::Input,
+    Kind::Budget,
+    Kind::Quota,
+    Kind::Timeout,
+    Kind::Provider,
+];
+
+/// [`PRECEDENCE`] as exit codes, each once, in order.
+pub fn precedence_codes() -> Vec<i32> {
+    let mut codes: Vec<i32> = Vec::new();
+    for kind in PRECEDENCE {
+        let code = Error::new(kind.clone(), "").exit_code();
+        if !codes.contains(&code) {
+            codes.push(code);
+        }
+    }
+    codes
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

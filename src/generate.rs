@@ -156,9 +156,7 @@ pub fn man_page() -> Vec<u8> {
     for (code, meaning) in exit::MEANINGS {
         definition(&mut out, &code.to_string(), meaning);
     }
-    out.extend_from_slice(
-        b".PP\nWhen documents fail in different ways, the most actionable code wins: 3, then 2, 4, 7, 6, 5.\n",
-    );
+    let _ = writeln!(out, ".PP\n{}", roff_text(&precedence_sentence()));
 
     out.extend_from_slice(b".SH ENVIRONMENT\n");
     for entry in REGISTRY {
@@ -290,6 +288,70 @@ fn roff_text(text: &str) -> String {
     }
 }
 
+/// The exit-code precedence in words, from `error::PRECEDENCE`.
+pub fn precedence_sentence() -> String {
+    let codes: Vec<String> = crate::error::precedence_codes()
+        .iter()
+        .map(i32::to_string)
+        .collect();
+    format!(
+        "When documents of one run fail in different ways, the most actionable code wins: {}, then {}.",
+        codes[0],
+        codes[1..].join(", ")
+    )
+}
+
+/// The exit-code table in markdown, from `error::exit::MEANINGS` (and, with
+/// `next_steps`, `NEXT_STEPS`), with the precedence below it: the generated
+/// section of the README and of `docs/exit-codes.md`.
+pub fn exit_codes_markdown(next_steps: bool) -> String {
+    let mut out = String::new();
+    if next_steps {
+        out.push_str("| code | meaning | what to do |\n|---|---|---|\n");
+    } else {
+        out.push_str("| code | meaning |\n|---|---|\n");
+    }
+    for (code, meaning) in exit::MEANINGS {
+        let meaning = meaning
+            .replace("--max-pages", "`--max-pages`")
+            .replace("by local", "by `local`")
+            .replace("status/fetch", "`status`/`fetch`");
+        if next_steps {
+            let next = exit::NEXT_STEPS
+                .iter()
+                .find(|(c, _)| c == code)
+                .map_or("", |(_, n)| n);
+            out.push_str(&format!("| {code} | {meaning} | {next} |\n"));
+        } else {
+            out.push_str(&format!("| {code} | {meaning} |\n"));
+        }
+    }
+    out.push('\n');
+    out.push_str(&precedence_sentence());
+    out.push('\n');
+    out
+}
+
+/// Markdown files with a generated section between these two lines.
+pub const SECTION_START: &str = "<!-- generated from src/error.rs: do not edit by hand -->";
+pub const SECTION_END: &str = "<!-- end of generated section -->";
+
+/// The generated sections: file, and the text between the markers.
+pub fn generated_sections() -> Vec<(&'static str, String)> {
+    vec![
+        ("README.md", exit_codes_markdown(false)),
+        ("docs/exit-codes.md", exit_codes_markdown(true)),
+    ]
+}
+
+/// `text` with its generated section replaced by `section`; `None` when the
+/// markers are missing.
+pub fn splice(text: &str, section: &str) -> Option<String> {
+    let start = text.find(SECTION_START)? + SECTION_START.len();
+    let end = start + text[start..].find(SECTION_END)?;
+    Some(format!("{}\n{section}{}", &text[..start], &text[end..]))
+}
+
 /// Every generated file the repository commits: path from the repository root,
 /// and its contents.
 pub fn committed() -> Vec<(String, Vec<u8>)> {
@@ -310,6 +372,33 @@ pub fn committed() -> Vec<(String, Vec<u8>)> {
 mod tests {
     use super::*;
     use std::path::Path;
+
+    /// Fails when the exit-code section of the README or `docs/exit-codes.md`
+    /// no longer matches `error.rs`. `DOCPIPE_REGENERATE=1` rewrites them.
+    #[test]
+    fn generated_sections_are_current() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let regenerate = std::env::var_os("DOCPIPE_REGENERATE").is_some();
+        let mut stale = Vec::new();
+        for (path, section) in generated_sections() {
+            let full = root.join(path);
+            let text = std::fs::read_to_string(&full).unwrap();
+            let want = splice(&text, &section)
+                .unwrap_or_else(|| panic!("{path}: no generated-section markers"));
+            if regenerate {
+                std::fs::write(&full, &want).unwrap();
+            } else if text != want {
+                stale.push(path);
+            }
+        }
+        assert!(
+            stale.is_empty(),
+            "stale generated sections: {stale:?}; regenerate with `DOCPIPE_REGENERATE=1 cargo test --lib generate` and commit them"
+        );
+        let page = String::from_utf8(man_page()).unwrap();
+        assert!(page.contains(&roff_text(&precedence_sentence())));
+        assert!(precedence_sentence().contains("130, then 3, 2, 4, 8, 7, 6, 5."));
+    }
 
     /// Fails when a committed completion script or the man page no longer matches
     /// the CLI. `DOCPIPE_REGENERATE=1 cargo test --lib generate` rewrites them.

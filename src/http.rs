@@ -17,11 +17,13 @@ pub enum Retry {
     /// Reads and other requests without side effects: retried on connection errors,
     /// timeouts, 429 and 5xx.
     Idempotent,
-    /// Synchronous calls that answer with the result itself (Mistral `/v1/ocr`,
-    /// mistralocr.app): no task is left behind to duplicate, so they are retried
-    /// like reads (connection errors, 429, 5xx), except after a timeout: the
-    /// service is then most likely still working. A retry after a lost answer
-    /// may be billed again, exactly as the rerun the user would otherwise make.
+    /// Billed synchronous calls that answer with the result itself (Mistral
+    /// `/v1/ocr`, mistralocr.app's `/api/ocr/process` and MCP `tools/call`):
+    /// retried like [`Retry::Create`], only when the service did not act on
+    /// them. A lost answer (502, 504, a timeout, a connection closed after the
+    /// request was sent) may mean the work was done and billed, so it is not
+    /// sent again in the run ([`AnswerLost`]): the document is left for a rerun,
+    /// which bills at most once more, and only when the user runs it.
     Sync,
     /// Requests that create a task: retried only when the service did not act on
     /// them: the connection failed before the request (or all of its streamed
@@ -36,10 +38,11 @@ pub enum Retry {
     Never,
 }
 
-/// The answer to a task-creating request was lost (a gateway's 502 or 504, a
-/// timeout, a connection closed after the request was sent): the service may or may not
-/// have acted on it, so it is not sent again. Callers that keep a record leave
-/// the document unrecorded, for a rerun to submit.
+/// The answer to a task-creating or billed request was lost (a gateway's 502 or
+/// 504, a timeout, a connection closed after the request was sent): the service
+/// may or may not have acted on it (created the task, or done and billed the
+/// work), so it is not sent again. Callers that keep a record leave the
+/// document unrecorded, for a rerun to submit.
 #[derive(Debug)]
 pub struct AnswerLost {
     pub request: String,
@@ -50,7 +53,7 @@ impl std::fmt::Display for AnswerLost {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "the answer to {} was lost ({}); the service may or may not have created the task, so it was not sent again: run the same command again to submit it",
+            "the answer to {} was lost ({}); the service may or may not have acted on it (created the task, or done and billed the work), so it was not sent again: run the same command again to submit it",
             self.request, self.detail
         )
     }
@@ -369,10 +372,10 @@ impl Http {
                         return Err(proxy_refused(&format!("{method} {shown}")));
                     }
                     let retryable = match retry {
-                        Retry::Idempotent | Retry::Sync => {
+                        Retry::Idempotent => {
                             status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error()
                         }
-                        Retry::Create => {
+                        Retry::Create | Retry::Sync => {
                             status == StatusCode::TOO_MANY_REQUESTS
                                 || status == StatusCode::INTERNAL_SERVER_ERROR
                                 || status == StatusCode::SERVICE_UNAVAILABLE
@@ -382,7 +385,7 @@ impl Http {
                     // A gateway's 502/504: the service's own answer never came.
                     let gateway =
                         status == StatusCode::BAD_GATEWAY || status == StatusCode::GATEWAY_TIMEOUT;
-                    if retry == Retry::Create && gateway {
+                    if matches!(retry, Retry::Create | Retry::Sync) && gateway {
                         let body = resp.text().unwrap_or_default();
                         let body: String = body.chars().take(200).collect();
                         return Err(anyhow::Error::new(AnswerLost {
@@ -442,23 +445,31 @@ impl Http {
                                 || err.is_request()
                                 || body_not_sent(&err)
                         }
-                        // A synchronous call that timed out is most likely still
-                        // being worked on (a long document): sending it again
-                        // would bill it again and time out again.
-                        Retry::Sync => {
-                            !err.is_timeout()
-                                && (err.is_connect() || err.is_request() || body_not_sent(&err))
-                        }
-                        Retry::Create => err.is_connect() || body_not_sent(&err),
+                        Retry::Create | Retry::Sync => err.is_connect() || body_not_sent(&err),
                         Retry::Never => false,
                     };
                     // A body that did not all leave (or could not be read
                     // here) means the service never had the whole request.
-                    if retry == Retry::Create && !err.is_connect() && !err.is_body() {
-                        return Err(anyhow::Error::new(AnswerLost {
+                    if matches!(retry, Retry::Create | Retry::Sync)
+                        && !err.is_connect()
+                        && !err.is_body()
+                    {
+                        let lost = anyhow::Error::new(AnswerLost {
                             request: format!("{method} {shown}"),
                             detail: format!("{err}"),
-                        }));
+                        });
+                        // A billed call that timed out is most likely still
+                        // being worked on (a long document).
+                        if retry == Retry::Sync && err.is_timeout() {
+                            return Err(lost.context(
+                                crate::error::Error::new(
+                                    crate::error::Kind::Other,
+                                    format!("{method} {shown} timed out"),
+                                )
+                                .with_hint("the service may still be working on a long document: raise [defaults] read_timeout (DOCPIPE_READ_TIMEOUT), then run the command again"),
+                            ));
+                        }
+                        return Err(lost);
                     }
                     if let Some(past) = self
                         .past_deadline(&format!("{method} {shown}"))
@@ -467,9 +478,7 @@ impl Http {
                         return Err(past.context(format!("{err}")));
                     }
                     if !retryable || last {
-                        let hint = if retry == Retry::Sync && err.is_timeout() {
-                            "the service may still be working on a long document: raise [defaults] read_timeout (DOCPIPE_READ_TIMEOUT), then run the command again"
-                        } else if err.is_connect() || err.is_timeout() {
+                        let hint = if err.is_connect() || err.is_timeout() {
                             "check the network connection (and HTTPS_PROXY if you use one) and the provider's base URL (`docpipe providers`), then run the command again"
                         } else {
                             "run the command again; if it keeps failing, run it with -v to see the requests"
@@ -821,36 +830,51 @@ mod tests {
         assert_eq!(resp.text().unwrap(), r#"{"code":-10001}"#);
     }
 
+    /// A billed synchronous call is sent again only when the service refused
+    /// it (429, 500, 503), never after a lost answer: the work may be done
+    /// and billed.
     #[test]
-    fn a_synchronous_call_is_retried_like_a_read() {
+    fn a_billed_call_is_retried_only_when_refused() {
         let (url, count) = scripted(|n| match n {
-            0 => None,
-            1 => reply("502 Bad Gateway", ""),
+            0 => reply("429 Too Many Requests", ""),
+            1 => reply("503 Service Unavailable", ""),
             2 => reply("500 Internal Server Error", ""),
             _ => reply("200 OK", "done"),
         });
         let resp = quick().send(Retry::Sync, |c| c.post(&url)).unwrap();
         assert_eq!(resp.text().unwrap(), "done");
         assert_eq!(hits(&count), 4);
+        for lost in [
+            reply("502 Bad Gateway", ""),
+            reply("504 Gateway Timeout", ""),
+            None,
+        ] {
+            let (url, count) = scripted(move |_| lost.clone());
+            let err = quick().send(Retry::Sync, |c| c.post(&url)).unwrap_err();
+            assert!(err.downcast_ref::<AnswerLost>().is_some(), "{err:#}");
+            assert_eq!(hits(&count), 1, "{err:#}");
+        }
     }
 
-    /// The MCP case: the first answer keeps the connection alive, then the
-    /// server drops it as the next request arrives on it (an idle timeout, a
-    /// proxy). A synchronous call is sent again on a fresh connection.
+    /// A pooled connection the server closes as the next billed call arrives
+    /// on it (an idle timeout, a proxy): the request was sent, the answer is
+    /// lost, and it is not sent again; a call on a fresh connection then works.
     #[test]
-    fn a_synchronous_call_on_a_pooled_connection_closed_under_it_is_sent_again() {
+    fn a_billed_call_on_a_pooled_connection_closed_under_it_is_not_sent_again() {
         use std::io::{BufRead, BufReader, Write};
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}/api/mcp", listener.local_addr().unwrap());
+        let url = format!("http://{}/v1/ocr", listener.local_addr().unwrap());
         let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let counter = connections.clone();
+        let requests = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (counter, seen) = (connections.clone(), requests.clone());
         std::thread::spawn(move || {
             for conn in listener.incoming().flatten() {
                 let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let seen = seen.clone();
                 std::thread::spawn(move || {
                     let mut reader = BufReader::new(conn.try_clone().unwrap());
                     let mut out = conn;
-                    let mut requests = 0;
+                    let mut on_this = 0;
                     loop {
                         let mut line = String::new();
                         if reader.read_line(&mut line).unwrap_or(0) == 0 {
@@ -859,12 +883,13 @@ mod tests {
                         if line != "\r\n" {
                             continue;
                         }
-                        requests += 1;
-                        if n == 0 && requests == 2 {
+                        on_this += 1;
+                        seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        if n == 0 && on_this == 2 {
                             // The pooled connection, closed under the request.
                             return;
                         }
-                        let body = format!("answer {requests} on connection {n}");
+                        let body = format!("answer {on_this} on connection {n}");
                         let _ = write!(
                             out,
                             "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}",
@@ -877,9 +902,19 @@ mod tests {
         let http = quick();
         let first = http.send(Retry::Sync, |c| c.get(&url)).unwrap();
         assert_eq!(first.text().unwrap(), "answer 1 on connection 0");
-        let second = http.send(Retry::Sync, |c| c.get(&url)).unwrap();
-        assert_eq!(second.text().unwrap(), "answer 1 on connection 1");
-        assert_eq!(hits(&connections), 2);
+        let err = http.send(Retry::Sync, |c| c.get(&url)).unwrap_err();
+        assert!(err.downcast_ref::<AnswerLost>().is_some(), "{err:#}");
+        assert_eq!(hits(&requests), 2, "the lost call was sent again");
+        let third = http.send(Retry::Sync, |c| c.get(&url)).unwrap();
+        assert_eq!(third.text().unwrap(), "answer 1 on connection 1");
+        // A read on a connection closed the same way is simply sent again.
+        let (url, count) = scripted(|n| match n {
+            0 => None,
+            _ => reply("200 OK", "read"),
+        });
+        let resp = quick().send(Retry::Idempotent, |c| c.get(&url)).unwrap();
+        assert_eq!(resp.text().unwrap(), "read");
+        assert_eq!(hits(&count), 2);
     }
 
     /// A creation whose streamed body never fully left (the server dropped the
@@ -994,6 +1029,7 @@ mod tests {
         .unwrap();
         let err = http.send(Retry::Sync, |c| c.post(&url)).unwrap_err();
         assert_eq!(hits(&count), 1, "{err:#}");
+        assert!(err.downcast_ref::<AnswerLost>().is_some(), "{err:#}");
         let hint = err
             .downcast_ref::<crate::error::Error>()
             .and_then(|e| e.hint.clone())

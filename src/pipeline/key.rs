@@ -141,23 +141,82 @@ mod tests {
         }
     }
 
+    /// Fixed values, computed once outside this code (Python's hashlib over
+    /// the recipe above: `VERSION`, content hash, provider, base URL, then
+    /// `name=value` per field of `FIELDS`, each line ending in `\n`). If one
+    /// changes, every recorded document of every user would be submitted
+    /// again: change them only with a new `VERSION`, on purpose.
     #[test]
     fn the_key_is_stable_across_releases() {
-        // A fixed value: if this changes, every recorded document of every user
-        // would be submitted again. Change it only with a new VERSION, on purpose.
-        assert_eq!(
-            doc_key(
-                "ab",
-                "mineru",
-                "https://mineru.net",
-                &ExtractOptions::default()
+        let sha = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+        let base = ExtractOptions::default();
+        let cases = [
+            (
+                doc_key("ab", "mineru", "https://mineru.net", &base),
+                "58edbdcf8c8d51881d8612aea0797d2cfc72373a232700a561572966798cc2ab",
             ),
-            doc_key_fixture()
-        );
-    }
-
-    fn doc_key_fixture() -> String {
-        let text = "docpipe-key-1\nab\nmineru\nhttps://mineru.net\npages=\nlanguage=\nocr=false\nformula=true\ntable=true\nmodel=\nextra_formats=\ntable_format=\nextract_header=false\nextract_footer=false\nimages=false\nprovider_format=\n";
-        crate::input::hex(&Sha256::digest(text.as_bytes()))
+            (
+                doc_key(
+                    sha,
+                    "mineru",
+                    "https://mineru.net/",
+                    &ExtractOptions {
+                        pages: Some(crate::options::PageRanges::parse("1-3,5").unwrap()),
+                        ocr: true,
+                        model: Some("vlm".into()),
+                        language: Some("en".into()),
+                        ..base.clone()
+                    },
+                ),
+                "d2d051234eeacc27228ebc9801fa164c2970378c00c039d192c4374ab51aa284",
+            ),
+            (
+                doc_key(
+                    sha,
+                    "mistral",
+                    "https://api.mistral.ai",
+                    &ExtractOptions {
+                        table_format: Some("html".into()),
+                        extract_header: true,
+                        extract_footer: true,
+                        images: true,
+                        model: Some("mistral-ocr-latest".into()),
+                        format: Format::Json,
+                        ..base.clone()
+                    },
+                ),
+                "072fe1ffca36d04e4b1990c0ae2ea67878253ba6c93234a7040ef21b6a165924",
+            ),
+            (
+                doc_key(
+                    sha,
+                    "gptge",
+                    "https://api.gpt.ge",
+                    &ExtractOptions {
+                        format: Format::Other("docx".into()),
+                        language: Some("English".into()),
+                        ..base.clone()
+                    },
+                ),
+                "d6bac3746ad99d16bb8326c8f906ae34335b27cd89975033d84ee3dd66c22023",
+            ),
+            (
+                doc_key(
+                    sha,
+                    "mineru",
+                    "https://mineru.net",
+                    &ExtractOptions {
+                        formula: false,
+                        table: false,
+                        extra_formats: vec!["html".into(), "docx".into()],
+                        ..base.clone()
+                    },
+                ),
+                "c679280b7eadf19316b6f23de13759fa31cc8bcddb3f552e9a12eaf629cb27e3",
+            ),
+        ];
+        for (i, (got, want)) in cases.iter().enumerate() {
+            assert_eq!(got, want, "case {i}");
+        }
     }
 }

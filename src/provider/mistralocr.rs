@@ -322,10 +322,11 @@ fn classify(answer: &Answer, subject: &str) -> Error {
         401 | 403 => Error::auth(format!("mistralocr rejected the API key: {detail}")).with_hint(
             "check MISTRALOCR_API_KEY (or providers.mistralocr.api_key); keys start with mk_",
         ),
-        402 | 429 => Error::quota(format!(
-            "mistralocr: {subject}: credits or rate limit exhausted: {detail}"
-        ))
-        .with_hint("wait, or add credits at mistralocr.app"),
+        // Seed 000 documents no refusal at all (no error body, no "no credits"
+        // answer): only HTTP's own 429 is taken as a rate limit (exit 7), as
+        // for every provider; any other status is the service's failure.
+        429 => Error::quota(format!("mistralocr: {subject}: rate limited: {detail}"))
+            .with_hint("wait a minute, then run the same command again"),
         413 => Error::input(subject, format!("mistralocr refused the document: {detail}"))
             .with_hint("pass the document as an http(s) URL instead of a local file"),
         400 | 415 | 422 => {
@@ -420,7 +421,9 @@ mod tests {
         let code =
             |s: u16| classify(&Answer::from_bytes(s, b"{\"error\":\"x\"}"), "a.png").exit_code();
         assert_eq!(code(401), 3);
-        assert_eq!(code(402), 7);
+        assert_eq!(code(429), 7);
+        // No documented "no credits" answer: a 402 is not claimed as a quota.
+        assert_ne!(code(402), 7);
         assert_eq!(code(413), 4);
         assert_eq!(code(500), 5);
     }

@@ -429,6 +429,7 @@ fn bash_completes_provider_names_after_p() {
         .status()
         .is_err()
     {
+        skipped("bash is not installed");
         return;
     }
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -476,6 +477,7 @@ fn bash_completes_provider_names_after_p() {
 #[test]
 fn a_full_disk_says_free_space_then_run_again_once() {
     if !std::path::Path::new("/dev/full").exists() {
+        skipped("/dev/full does not exist");
         return;
     }
     let fake = FakeMineru::start();
@@ -508,4 +510,15 @@ fn a_full_disk_says_free_space_then_run_again_once() {
         1,
         "{err}"
     );
+}
+
+/// A test that cannot run here (no bash, no `/dev/full`) says so, and fails
+/// where `DOCPIPE_REQUIRE_UNIX` is set (`.ci/run` sets it on its Linux
+/// runner), so CI never skips it.
+fn skipped(why: &str) {
+    assert!(
+        std::env::var_os("DOCPIPE_REQUIRE_UNIX").is_none(),
+        "DOCPIPE_REQUIRE_UNIX is set but {why}"
+    );
+    eprintln!("note: skipped: {why}");
 }

@@ -283,3 +283,113 @@ fn the_configuration_doc_lists_every_environment_variable() {
     assert!(missing.is_empty(), "configuration.md lacks {missing:?}");
     assert!(!text.contains("coming providers"));
 }
+
+/// docs/json-output.md against the binary: every JSON example parses, every
+/// field the binary prints (nested ones by their own name) is documented,
+/// every state it prints is in the states table, and the `providers`
+/// example has exactly the binary's fields, with MinerU's `batch` as printed.
+/// Covered here: `providers`, `batch`/`parse --dry-run` (would-submit,
+/// would-resume, would-deliver come from the same code), `ocr` and `parse`
+/// and a rerun of `parse` with `-p local`; `status` and `fetch` need a provider's
+/// fake and are covered by their own tests' field checks.
+#[test]
+fn json_output_doc_covers_every_field_and_state_the_binary_prints() {
+    use crate::harness::{json_lines, stderr_of, Env};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let doc = std::fs::read_to_string(root.join("docs/json-output.md")).unwrap();
+    // Field and state names: what the tables name in backticks (nested
+    // fields are named in their parent's row, e.g. `key`'s `needed`).
+    let mut documented = std::collections::BTreeSet::new();
+    for line in doc.lines().filter(|l| l.starts_with('|')) {
+        for code in line.split('`').skip(1).step_by(2) {
+            documented.insert(code.to_string());
+            // `loaded: true`, `{"done", "total"}`: each word.
+            for word in code.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')) {
+                documented.insert(word.to_string());
+            }
+        }
+    }
+    let mut examples = Vec::new();
+    let mut in_json = false;
+    for line in doc.lines() {
+        if line.starts_with("```json") {
+            in_json = true;
+        } else if line.starts_with("```") {
+            in_json = false;
+        } else if in_json {
+            let value: serde_json::Value = serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("an example that does not parse: {line}: {e}"));
+            examples.push(value);
+        }
+    }
+    fn keys(value: &serde_json::Value, out: &mut Vec<String>) {
+        if let Some(map) = value.as_object() {
+            for (k, v) in map {
+                out.push(k.clone());
+                keys(v, out);
+            }
+        }
+    }
+    let check = |what: &str, lines: &[serde_json::Value]| {
+        assert!(!lines.is_empty(), "{what}: no JSON line");
+        for line in lines {
+            let mut names = Vec::new();
+            keys(line, &mut names);
+            for name in names {
+                assert!(
+                    documented.contains(&name),
+                    "{what}: field `{name}` is not in docs/json-output.md: {line}"
+                );
+            }
+            if let Some(state) = line.get("state").and_then(|s| s.as_str()) {
+                assert!(
+                    documented.contains(state),
+                    "{what}: state `{state}` is not in docs/json-output.md"
+                );
+            }
+        }
+    };
+
+    let env = Env::new();
+    let out = env.bare().args(["--json", "providers"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let providers = json_lines(&out);
+    check("providers", &providers);
+    let example = examples
+        .iter()
+        .find(|e| e.get("name").is_some_and(|n| n == "mineru"))
+        .expect("the providers example");
+    let mineru = providers.iter().find(|l| l["name"] == "mineru").unwrap();
+    let (mut want, mut got) = (Vec::new(), Vec::new());
+    keys(mineru, &mut want);
+    keys(example, &mut got);
+    want.sort();
+    got.sort();
+    assert_eq!(got, want, "the providers example's fields");
+    assert_eq!(example["batch"], mineru["batch"], "mineru's batch");
+
+    let pdf = env.work.path().join("doc.pdf");
+    std::fs::write(&pdf, crate::support::pdfgen::make_pdf(2)).unwrap();
+    let run = |args: &[&str]| {
+        let out = env
+            .bare()
+            .args(["--json", "-p", "local"])
+            .args(args)
+            .arg(&pdf)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", stderr_of(&out));
+        json_lines(&out)
+    };
+    let dir = env.out();
+    let dir = dir.to_str().unwrap();
+    let dry = run(&["batch", "--dry-run", "-o", dir]);
+    assert_eq!(dry[0]["state"], "would-submit");
+    check("batch --dry-run", &dry);
+    check("ocr", &run(&["ocr"]));
+    check("parse", &run(&["parse", "-o", dir]));
+    check("parse again", &run(&["parse", "-o", dir]));
+    for state in ["would-submit", "would-resume", "would-deliver"] {
+        assert!(documented.contains(state), "{state}");
+    }
+}

@@ -3,7 +3,7 @@
 //! tests failing against it point at the client, not at the fake.
 
 use crate::support::parse4ai::{FakeParse4ai, P4Config, CAMEL_FIELDS, P4_EXPIRED_KEY, P4_KEY};
-use crate::support::{demo_markdown, Advance, Server, FAIL_MSG, HOSTILE_ENTRIES};
+use crate::support::{demo_markdown, Advance, Fake, Server, FAIL_MSG, HOSTILE_ENTRIES};
 use reqwest::blocking::{Client, RequestBuilder};
 use serde_json::{json, Value};
 use std::io::Cursor;
@@ -133,6 +133,7 @@ fn assert_clean(fake: &FakeParse4ai) {
 }
 
 fn assert_violation(fake: &FakeParse4ai, needle: &str) {
+    fake.expect_violations();
     let v = fake.violations();
     assert!(
         v.iter().any(|m| m.contains(needle)),
@@ -256,6 +257,7 @@ fn camel_endpoint_rejects_snake_case_keys() {
         assert_eq!(msg, format!("invalid params: unknown field {key}"));
         assert_violation(&fake, &format!("unknown field `{key}`"));
     }
+    fake.expect_violations();
     let v = fake.violations();
     assert_eq!(v.len(), n, "{v:?}");
     assert!(v[0].contains("spells it `isOcr`"), "{v:?}");
@@ -293,6 +295,7 @@ fn batch_endpoint_rejects_camel_case_keys() {
         assert_violation(&fake, &format!("unknown field `files[1].{key}`"));
     }
     assert_violation(&fake, "spells it `model_version`");
+    fake.expect_violations();
     assert_eq!(fake.violations().len(), 8);
     assert_eq!(fake.tasks_created(), 0);
 }
@@ -379,6 +382,7 @@ fn post_without_json_content_type_is_code_500() {
         body["msg"].is_string() && body["trace_id"].is_string(),
         "{body}"
     );
+    fake.expect_violations();
     assert_eq!(fake.violations().len(), 2, "{:?}", fake.violations());
     assert_violation(&fake, "Content-Type");
     // A JSON charset parameter is fine.
@@ -601,6 +605,7 @@ fn single_task_fail_hostile_and_slow_inputs() {
     let r = download(&format!("{}/p4/{slow}.zip", fake.cdn_url()));
     assert_eq!(r.status().as_u16(), 404);
     assert_violation(&fake, "never announced as done");
+    fake.expect_violations();
     assert_eq!(fake.violations().len(), 1);
 }
 
@@ -675,20 +680,24 @@ fn cdn_flags_keys_and_authorization() {
     // Still served (the test is the violation), but recorded.
     let r = http().get(&zip_url).bearer_auth(P4_KEY).send().unwrap();
     assert_eq!(r.status().as_u16(), 200);
+    fake.expect_violations();
     assert_eq!(fake.violations().len(), 1);
     http()
         .get(&md_url)
         .header("Authorization", "Basic Zm9vOmJhcg==")
         .send()
         .unwrap();
+    fake.expect_violations();
     assert_eq!(fake.violations().len(), 2);
     http().get(format!("{md_url}?key={P4_KEY}")).send().unwrap();
+    fake.expect_violations();
     assert_eq!(fake.violations().len(), 3);
     http()
         .get(&md_url)
         .header("X-Api-Key", P4_EXPIRED_KEY)
         .send()
         .unwrap();
+    fake.expect_violations();
     assert_eq!(fake.violations().len(), 4);
     assert_violation(&fake, "sent to the CDN");
 
@@ -733,6 +742,7 @@ fn unknown_endpoints_are_404_and_violations() {
         assert_eq!(status, 404, "{body}");
         assert_eq!(body["status"], 404, "{body}");
     }
+    fake.expect_violations();
     assert_eq!(fake.violations().len(), n, "{:?}", fake.violations());
     assert_violation(&fake, "unknown endpoint POST /api/v1/file-urls/batch");
     assert_eq!(fake.tasks_created(), 0);

@@ -4,8 +4,8 @@
 
 use crate::support::{
     demo_fixture_dir, demo_images, demo_markdown, demo_zip_bytes, hostile_zip_bytes,
-    html_zip_bytes, Advance, FakeConfig, FakeMineru, Recorded, Server, EXPIRED_TOKEN, FAIL_MSG,
-    HOSTILE_ENTRIES, TOKEN,
+    html_zip_bytes, Advance, Fake, FakeConfig, FakeMineru, Recorded, Server, EXPIRED_TOKEN,
+    FAIL_MSG, HOSTILE_ENTRIES, TOKEN,
 };
 use reqwest::blocking::{Body, Client, RequestBuilder};
 use serde_json::{json, Value};
@@ -128,6 +128,7 @@ fn zip_entry(bytes: &[u8], name: &str) -> Vec<u8> {
 }
 
 fn assert_violation(fake: &FakeMineru, needle: &str) {
+    fake.expect_violations();
     let v = fake.violations();
     assert!(
         v.iter().any(|m| m.contains(needle)),
@@ -670,6 +671,7 @@ fn upload_put_with_content_type_or_authorization_is_403() {
         assert_violation(&fake, what);
     }
     assert_violation(&fake, "key sent to OSS");
+    fake.expect_violations();
     assert_eq!(fake.violations().len(), 4);
     assert_eq!(fake.uploaded("a.pdf"), None, "refused PUTs store nothing");
 }
@@ -742,6 +744,7 @@ fn cdn_zip_needs_the_mineru_referer() {
     assert_eq!(resp.status(), 403);
     assert_violation(&fake, "without Referer");
     assert_eq!(download(&url).status(), 200);
+    fake.expect_violations();
     assert_eq!(fake.violations().len(), 1);
 }
 
@@ -757,6 +760,7 @@ fn cdn_flags_keys_in_headers_or_query() {
         .unwrap();
     assert_eq!(with_auth.status(), 200, "answered, but recorded");
     assert_violation(&fake, "key sent to CDN");
+    fake.expect_violations();
     let before = fake.violations().len();
     let in_query = format!("{url}?token={TOKEN}");
     assert_eq!(download(&in_query).status(), 200);
@@ -1026,6 +1030,7 @@ fn unknown_endpoints_are_violations() {
     assert_eq!(status, 404);
     let (status, _) = send(http().delete(format!("{}/api/v1/agent/parse/x", fake.base_url())));
     assert_eq!(status, 404);
+    fake.expect_violations();
     assert_eq!(fake.violations().len(), 2);
     assert_violation(&fake, "unknown endpoint GET /api/v4/extract/tasks");
 }

@@ -143,7 +143,12 @@ fn fifty_documents_go_as_one_job_and_each_result_is_written() {
         total as f64 / 50.0,
         fake.find("GET", "/v1/batch/jobs/").len()
     );
-    assert!(total <= 20, "{total} requests");
+    // docs/providers.md: 9 in all (1 upload, 1 job, 5 polls: queued 2,
+    // running 2, done 1; 1 output download, 1 delete).
+    assert_eq!(fake.find("POST", "/v1/files").len(), 1, "uploads");
+    assert_eq!(fake.find("GET", "/v1/batch/jobs/").len(), 5, "job polls");
+    assert_eq!(fake.find("GET", "/v1/files/").len(), 1, "output downloads");
+    assert_eq!(total, 9, "{total} requests for 50 documents");
 
     // Again, with direct calls: `--batch-api` is not part of the record key,
     // so everything is found done and nothing is asked.

@@ -10,37 +10,72 @@
 
 use std::fs;
 use std::path::PathBuf;
-use std::rc::Rc;
 
 use crate::harness::{stderr_of, Env};
 use crate::support::gptge::{FakeGptGe, GptGeConfig, GPTGE_KEY};
 use crate::support::mistral::{FakeMistral, MistralConfig, MISTRAL_KEY};
 use crate::support::mistralocr::{FakeMistralOcr, MistralOcrConfig, MISTRALOCR_KEY};
 use crate::support::parse4ai::{FakeParse4ai, P4Config, P4_KEY};
-use crate::support::{FakeConfig, FakeMineru, Recorded, TOKEN};
+use crate::support::{Fake, FakeConfig, FakeMineru, Recorded, TOKEN};
 
-/// One provider under contract: its fake, kept alive, and how to read it.
+/// One provider under contract: its fake, kept alive (its drop checks the
+/// violations), and what docpipe needs to reach it.
 pub struct Subject {
     name: &'static str,
     base_env: &'static str,
-    base_url: String,
     /// The key's variable and a key the fake accepts; `None` for a keyless API.
     key: Option<(&'static str, &'static str)>,
     /// Inputs it takes: local files, or URLs for a URL-only provider.
     urls_only: bool,
-    /// Every request the fake's API host received.
-    requests: Box<dyn Fn() -> Vec<Recorded>>,
-    /// Billable creations so far: tasks, batch entries or synchronous answers.
-    creations: Box<dyn Fn() -> usize>,
-    /// The protocol mistakes the fake saw.
-    violations: Box<dyn Fn() -> Vec<String>>,
+    fake: Box<dyn Service>,
+}
+
+/// The object-safe part of [`Fake`] the scenarios use.
+trait Service {
+    fn base_url(&self) -> String;
+    fn api_requests(&self) -> Vec<Recorded>;
+    fn creations(&self) -> usize;
+    fn violations(&self) -> Vec<String>;
+}
+
+impl<F: Fake> Service for F {
+    fn base_url(&self) -> String {
+        Fake::base_url(self)
+    }
+    fn api_requests(&self) -> Vec<Recorded> {
+        Fake::api_requests(self)
+    }
+    fn creations(&self) -> usize {
+        Fake::creations(self)
+    }
+    fn violations(&self) -> Vec<String> {
+        Fake::violations(self)
+    }
 }
 
 impl Subject {
+    /// A provider under contract: `-p name`, the fake's base URL in `base_env`,
+    /// the key variable and a key the fake accepts (`None`: keyless).
+    fn new(
+        name: &'static str,
+        base_env: &'static str,
+        key: Option<(&'static str, &'static str)>,
+        urls_only: bool,
+        fake: impl Fake + 'static,
+    ) -> Subject {
+        Subject {
+            name,
+            base_env,
+            key,
+            urls_only,
+            fake: Box::new(fake),
+        }
+    }
+
     /// `docpipe -p NAME` against the fake, with `key` as the key (None: unset).
     fn cmd(&self, env: &Env, key: Option<&str>) -> assert_cmd::Command {
         let mut cmd = env.bare();
-        cmd.env(self.base_env, &self.base_url)
+        cmd.env(self.base_env, self.fake.base_url())
             .env("DOCPIPE_RETRY_BASE", "10ms")
             .args(["-p", self.name]);
         if let (Some((var, _)), Some(key)) = (self.key, key) {
@@ -51,6 +86,20 @@ impl Subject {
 
     fn good_key(&self) -> Option<&'static str> {
         self.key.map(|(_, k)| k)
+    }
+
+    /// Every request the fake's API host received.
+    fn requests(&self) -> Vec<Recorded> {
+        self.fake.api_requests()
+    }
+
+    /// Billable creations so far: tasks, batch entries or synchronous answers.
+    fn creations(&self) -> usize {
+        self.fake.creations()
+    }
+
+    fn violations(&self) -> Vec<String> {
+        self.fake.violations()
     }
 
     /// Two distinct documents it accepts.
@@ -74,159 +123,37 @@ impl Subject {
     }
 }
 
-/// What differs between subjects; the closures over the fake are built once here.
-struct Parts<F> {
-    name: &'static str,
-    base_env: &'static str,
-    key: Option<(&'static str, &'static str)>,
-    urls_only: bool,
-    base_url: fn(&F) -> String,
-    requests: fn(&F) -> Vec<Recorded>,
-    creations: fn(&F) -> usize,
-    violations: fn(&F) -> Vec<String>,
-}
+// One line per provider: name, base-URL variable, key, URL-only, and its fake
+// with the quota (or rate limit) used up when `quota` is set.
 
-fn subject<F: 'static>(fake: F, p: Parts<F>) -> Subject {
-    let fake = Rc::new(fake);
-    let (f1, f2, f3) = (fake.clone(), fake.clone(), fake.clone());
-    Subject {
-        name: p.name,
-        base_env: p.base_env,
-        base_url: (p.base_url)(&fake),
-        key: p.key,
-        urls_only: p.urls_only,
-        requests: Box::new(move || (p.requests)(&f1)),
-        creations: Box::new(move || (p.creations)(&f2)),
-        violations: Box::new(move || (p.violations)(&f3)),
-    }
-}
-
+#[rustfmt::skip]
 fn mineru(quota: bool) -> Subject {
-    let fake = FakeMineru::start_with(FakeConfig {
-        daily_limit_reached: quota,
-        ..FakeConfig::default()
-    });
-    subject(
-        fake,
-        Parts {
-            name: "mineru",
-            base_env: "DOCPIPE_MINERU_BASE_URL",
-            key: Some(("MINERU_API_KEY", TOKEN)),
-            urls_only: false,
-            base_url: FakeMineru::base_url,
-            requests: |f| api_only(f.requests(), "/api/"),
-            creations: FakeMineru::tasks_created,
-            violations: FakeMineru::violations,
-        },
-    )
+    Subject::new("mineru", "DOCPIPE_MINERU_BASE_URL", Some(("MINERU_API_KEY", TOKEN)), false, FakeMineru::start_with(FakeConfig { daily_limit_reached: quota, ..FakeConfig::default() }))
 }
 
+#[rustfmt::skip]
 fn mineru_flash(quota: bool) -> Subject {
-    let fake = FakeMineru::start_with(FakeConfig {
-        rate_limit_flash: if quota { 0 } else { u32::MAX },
-        ..FakeConfig::default()
-    });
-    subject(
-        fake,
-        Parts {
-            name: "mineru-flash",
-            base_env: "DOCPIPE_MINERU_FLASH_BASE_URL",
-            key: None,
-            urls_only: false,
-            base_url: FakeMineru::base_url,
-            requests: |f| api_only(f.requests(), "/api/"),
-            creations: FakeMineru::tasks_created,
-            violations: FakeMineru::violations,
-        },
-    )
+    Subject::new("mineru-flash", "DOCPIPE_MINERU_FLASH_BASE_URL", None, false, FakeMineru::start_with(FakeConfig { rate_limit_flash: if quota { 0 } else { u32::MAX }, ..FakeConfig::default() }))
 }
 
+#[rustfmt::skip]
 fn parse4ai(quota: bool) -> Subject {
-    let fake = FakeParse4ai::start_with(P4Config {
-        balance_empty: quota,
-        ..P4Config::default()
-    });
-    subject(
-        fake,
-        Parts {
-            name: "parse4ai",
-            base_env: "DOCPIPE_PARSE4AI_BASE_URL",
-            key: Some(("PARSE4AI_API_KEY", P4_KEY)),
-            urls_only: true,
-            base_url: FakeParse4ai::base_url,
-            requests: |f| api_only(f.requests(), "/api/"),
-            creations: FakeParse4ai::tasks_created,
-            violations: FakeParse4ai::violations,
-        },
-    )
+    Subject::new("parse4ai", "DOCPIPE_PARSE4AI_BASE_URL", Some(("PARSE4AI_API_KEY", P4_KEY)), true, FakeParse4ai::start_with(P4Config { balance_empty: quota, ..P4Config::default() }))
 }
 
+#[rustfmt::skip]
 fn mistral(quota: bool) -> Subject {
-    let fake = FakeMistral::start_with(MistralConfig {
-        rate_limited: quota,
-        ..MistralConfig::default()
-    });
-    subject(
-        fake,
-        Parts {
-            name: "mistral",
-            base_env: "DOCPIPE_MISTRAL_BASE_URL",
-            key: Some(("MISTRAL_API_KEY", MISTRAL_KEY)),
-            urls_only: false,
-            base_url: FakeMistral::base_url,
-            requests: |f| api_only(f.requests(), "/v1/"),
-            creations: FakeMistral::answered,
-            violations: FakeMistral::violations,
-        },
-    )
+    Subject::new("mistral", "DOCPIPE_MISTRAL_BASE_URL", Some(("MISTRAL_API_KEY", MISTRAL_KEY)), false, FakeMistral::start_with(MistralConfig { rate_limited: quota, ..MistralConfig::default() }))
 }
 
+#[rustfmt::skip]
 fn mistralocr(quota: bool) -> Subject {
-    let fake = FakeMistralOcr::start_with(MistralOcrConfig {
-        no_credits: quota,
-        ..MistralOcrConfig::default()
-    });
-    subject(
-        fake,
-        Parts {
-            name: "mistralocr",
-            base_env: "DOCPIPE_MISTRALOCR_BASE_URL",
-            key: Some(("MISTRALOCR_API_KEY", MISTRALOCR_KEY)),
-            urls_only: false,
-            base_url: FakeMistralOcr::base_url,
-            requests: FakeMistralOcr::api_requests,
-            creations: |f| f.received().len(),
-            violations: FakeMistralOcr::violations,
-        },
-    )
+    Subject::new("mistralocr", "DOCPIPE_MISTRALOCR_BASE_URL", Some(("MISTRALOCR_API_KEY", MISTRALOCR_KEY)), false, FakeMistralOcr::start_with(MistralOcrConfig { rate_limited: quota, ..MistralOcrConfig::default() }))
 }
 
+#[rustfmt::skip]
 fn gptge(quota: bool) -> Subject {
-    let fake = FakeGptGe::start_with(GptGeConfig {
-        rate_limited: quota,
-        ..GptGeConfig::default()
-    });
-    subject(
-        fake,
-        Parts {
-            name: "gptge",
-            base_env: "DOCPIPE_GPTGE_BASE_URL",
-            key: Some(("GPTGE_API_KEY", GPTGE_KEY)),
-            urls_only: false,
-            base_url: FakeGptGe::base_url,
-            requests: |f| api_only(f.requests(), "/task/"),
-            creations: |f| f.tasks().len(),
-            violations: FakeGptGe::violations,
-        },
-    )
-}
-
-/// The requests to the API host (not to upload stores or CDNs).
-fn api_only(requests: Vec<Recorded>, prefix: &str) -> Vec<Recorded> {
-    requests
-        .into_iter()
-        .filter(|r| r.path.starts_with(prefix))
-        .collect()
+    Subject::new("gptge", "DOCPIPE_GPTGE_BASE_URL", Some(("GPTGE_API_KEY", GPTGE_KEY)), false, FakeGptGe::start_with(GptGeConfig { rate_limited: quota, ..GptGeConfig::default() }))
 }
 
 /// The shared scenarios, each a function of a subject's constructor.
@@ -250,7 +177,7 @@ mod scenario {
                 .output()
                 .unwrap();
             assert!(out.status.success(), "{}", stderr_of(&out));
-            let requests = (s.requests)();
+            let requests = s.requests();
             assert!(!requests.is_empty());
             assert!(
                 requests.iter().all(|r| r.header("authorization").is_none()),
@@ -267,7 +194,7 @@ mod scenario {
             .unwrap();
         assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
         assert!(stderr_of(&out).contains(var), "{}", stderr_of(&out));
-        assert!((s.requests)().is_empty(), "a request without a key");
+        assert!(s.requests().is_empty(), "a request without a key");
 
         let out = s
             .cmd(&env, Some("wrong-key-0000"))
@@ -278,7 +205,7 @@ mod scenario {
             .unwrap();
         assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
         assert!(stderr_of(&out).contains(var), "{}", stderr_of(&out));
-        assert_eq!((s.creations)(), 0);
+        assert_eq!(s.creations(), 0);
     }
 
     /// A used-up quota or rate limit ends with exit 7 and a hint to wait.
@@ -300,7 +227,7 @@ mod scenario {
             "no document named: {err}"
         );
         assert!(err.contains("hint:"), "{err}");
-        assert_eq!((s.creations)(), 0);
+        assert_eq!(s.creations(), 0);
     }
 
     /// A missing file and an unsupported type both exit 4, both named, and
@@ -333,7 +260,7 @@ mod scenario {
             let file = input.rsplit('/').next().unwrap();
             assert!(err.contains(file), "{file} not named: {err}");
         }
-        assert!((s.requests)().is_empty(), "a request for bad inputs");
+        assert!(s.requests().is_empty(), "a request for bad inputs");
     }
 
     /// The same command run twice creates nothing the second time, for every
@@ -359,7 +286,7 @@ mod scenario {
             };
             let out = run();
             assert!(out.status.success(), "{command}: {}", stderr_of(&out));
-            let created = (s.creations)();
+            let created = s.creations();
             assert_eq!(
                 created,
                 inputs.len(),
@@ -383,7 +310,7 @@ mod scenario {
             let again = run();
             assert!(again.status.success(), "{command}: {}", stderr_of(&again));
             assert_eq!(
-                (s.creations)(),
+                s.creations(),
                 created,
                 "{command}: the rerun created something again"
             );
@@ -391,7 +318,7 @@ mod scenario {
                 // stdout: the same text again, from the record.
                 assert_eq!(again.stdout, out.stdout, "{command}: another text");
             }
-            assert!((s.violations)().is_empty(), "{:?}", (s.violations)());
+            assert!(s.violations().is_empty(), "{:?}", s.violations());
         }
     }
 }

@@ -84,8 +84,8 @@ impl Mistral {
         let mut body = Map::new();
         body.insert("model".into(), json!(self.model(opts)));
         body.extend(self.ocr_body(document, opts));
-        // Synchronous: no task is left behind, so it is retried like a read (a
-        // retry after a lost answer is billed like the rerun it replaces).
+        // Billed and synchronous: sent again only when refused (429, 500,
+        // 503); a lost answer is left to the rerun (see `Retry::Sync`).
         self.json(
             Method::POST,
             "/v1/ocr",

@@ -11,13 +11,15 @@
 //! of times, and the suite tests recovery, not exhaustion (that is tested on its
 //! own, e.g. a 429 that never ends exits 7).
 //!
-//! Requests that create a task are only ever refused *before* the fake acts on
-//! them, and only the way a real service refuses such a request without acting on
-//! it (429, 500, 503, or a "try again later" code in a 200 answer when the fake's
-//! dialect has one, see [`Faults::with_busy_answer`]): the fault runs instead of
-//! the handler, so no task exists. Lost answers to creations (502, a closed
-//! connection, a stall) are what the client must not retry, so injecting them
-//! here would test the rerun, which has its own test.
+//! Requests that create a task (or are billed) are refused *before* the fake
+//! acts on them, the way a real service refuses such a request without acting
+//! on it (429, 500, 503, or a "try again later" code in a 200 answer when the
+//! fake's dialect has one, see [`Faults::with_busy_answer`]): the fault runs
+//! instead of the handler, so no task exists. With
+//! [`Faults::losing_answers_after_acting`] they are also answered 502 or 504,
+//! or their connection closed, *after* the fake acted (a task made, the work
+//! billed): the client must not send them again in the run, and the rerun
+//! sends them once more, so the suite counts billed calls per document.
 //!
 //! Downloads (GET on the CDN) also stall, before the headers or halfway through
 //! the body, when [`Faults::with_stalls`] is set: the client's no-progress
@@ -50,6 +52,10 @@ pub enum Fault {
     StallMidBody(Duration),
     /// HTTP 200 with this body: the service's "try again later" code.
     Busy(&'static str),
+    /// The fake acts (creates the task, does the billed work), then the
+    /// answer is lost: this status from a gateway, or (`None`) the connection
+    /// closed without an answer.
+    ActThenLose(Option<u16>),
 }
 
 impl Fault {
@@ -66,6 +72,9 @@ impl Fault {
             Fault::Stall(_) => "stall",
             Fault::StallMidBody(_) => "stall mid-body",
             Fault::Busy(_) => "busy code",
+            Fault::ActThenLose(Some(502)) => "acted, then 502",
+            Fault::ActThenLose(Some(_)) => "acted, then 504",
+            Fault::ActThenLose(None) => "acted, then dropped",
         }
     }
 }
@@ -94,6 +103,10 @@ pub struct Faults {
     /// The first this many creations are refused before the fake acts: 500,
     /// then the busy answer (when set), in turn.
     refuse_creations: usize,
+    /// Creations are also answered 502/504 or dropped after the fake acted.
+    lose_after_acting: bool,
+    /// Connections serve more than one request (see `http::serve_one`).
+    keep_alive: bool,
     is_create: IsCreate,
     state: Mutex<State>,
 }
@@ -110,6 +123,8 @@ struct State {
     creations: usize,
     /// Creations refused by [`Faults::refusing_creations`] so far.
     refused: usize,
+    /// Creations acted on whose answer was then lost, by path.
+    acted_then_lost: BTreeMap<String, usize>,
 }
 
 impl std::fmt::Debug for Faults {
@@ -136,6 +151,8 @@ impl Faults {
             encoding: None,
             throttle: None,
             stall_downloads: None,
+            lose_after_acting: false,
+            keep_alive: false,
             is_create: Box::new(is_create),
             state: Mutex::new(State::default()),
         }
@@ -199,6 +216,29 @@ impl Faults {
     pub fn losing_creations(mut self, n: usize) -> Faults {
         self.lose_creations = n;
         self
+    }
+
+    /// Also lose answers to creations after the fake acted on them (502, 504 or
+    /// a closed connection), among the random faults.
+    pub fn losing_answers_after_acting(mut self) -> Faults {
+        self.lose_after_acting = true;
+        self
+    }
+
+    /// Keeps connections alive between requests (closed only by a fault that
+    /// closes them, or after 30 s idle).
+    pub fn keeping_alive(mut self) -> Faults {
+        self.keep_alive = true;
+        self
+    }
+
+    pub fn keeps_alive(&self) -> bool {
+        self.keep_alive
+    }
+
+    /// Creations the fake acted on whose answer was then lost, by path.
+    pub fn acted_then_lost(&self) -> BTreeMap<String, usize> {
+        lock(&self.state).acted_then_lost.clone()
     }
 
     /// Answers every creation only after `wait`: a window in which the request
@@ -269,6 +309,13 @@ impl Faults {
                 Fault::Status(503, None),
             ];
             kinds.extend(self.busy.map(Fault::Busy));
+            if self.lose_after_acting {
+                kinds.extend([
+                    Fault::ActThenLose(Some(502)),
+                    Fault::ActThenLose(Some(504)),
+                    Fault::ActThenLose(None),
+                ]);
+            }
             kinds[((pick / 2) % kinds.len() as u64) as usize].clone()
         } else {
             let mut kinds = vec![
@@ -296,6 +343,12 @@ impl Faults {
         *st.injected.entry(fault.label()).or_insert(0) += 1;
         if creates {
             *st.on_creations.entry(fault.label()).or_insert(0) += 1;
+        }
+        if let Fault::ActThenLose(_) = fault {
+            st.creations += 1;
+            *st.acted_then_lost
+                .entry(rq.path_only().to_string())
+                .or_insert(0) += 1;
         }
         Some(fault)
     }

@@ -3,6 +3,7 @@
 //! move through states 0, 2, 3, 4 to 1 (or a negative failure) one poll at a time,
 //! and a result-file host that records any key sent to it as a violation.
 
+use super::fake::{drop_checks_violations, Fake, Watch};
 use super::faults::Faults;
 use super::http::{self, lock, Listener, Log, Recorded, Reply, Server};
 use super::{ids, multipart};
@@ -88,6 +89,7 @@ struct Core {
 pub struct FakeGptGe {
     core: Arc<Core>,
     _listeners: Vec<Listener>,
+    watch: Watch,
 }
 
 impl FakeGptGe {
@@ -126,6 +128,7 @@ impl FakeGptGe {
         ];
         FakeGptGe {
             core,
+            watch: Watch::default(),
             _listeners: listeners,
         }
     }
@@ -302,3 +305,29 @@ impl Core {
         Reply::new(200, "application/octet-stream", result_bytes(ext))
     }
 }
+
+impl Fake for FakeGptGe {
+    const NAME: &'static str = "gptge";
+
+    fn base_url(&self) -> String {
+        FakeGptGe::base_url(self)
+    }
+
+    fn requests(&self) -> Vec<Recorded> {
+        FakeGptGe::requests(self)
+    }
+
+    fn creations(&self) -> usize {
+        self.tasks().len()
+    }
+
+    fn violations(&self) -> Vec<String> {
+        FakeGptGe::violations(self)
+    }
+
+    fn watch(&self) -> &Watch {
+        &self.watch
+    }
+}
+
+drop_checks_violations!(FakeGptGe);

@@ -235,12 +235,16 @@ const POLL: Duration = Duration::from_millis(2);
 /// sending must not keep a thread forever.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Serves exactly one request on `conn`, then closes it.
+/// Serves the requests on `conn`: one, then closes it, unless the fake's
+/// [`Faults`] keep connections alive.
 ///
-/// Why one request a connection, with `Connection: close`: it frees the thread at
-/// once, keeps an in-process client from reusing a connection to a fake already
-/// dropped, and lets a fault close a connection for real (a dropped connection, a
-/// truncated body), which a server that keeps connections alive cannot show.
+/// Why one request a connection by default, with `Connection: close`: it frees
+/// the thread at once, keeps an in-process client from reusing a connection to
+/// a fake already dropped, and lets a fault close a connection for real (a
+/// dropped connection, a truncated body). The fault suite keeps connections
+/// alive ([`Faults::keeping_alive`]) so the client reuses pooled connections,
+/// creating and billed calls included; a fault that closes the connection
+/// still closes it. Only the API host does (see below).
 fn serve_one(
     conn: TcpStream,
     kind: Server,
@@ -256,18 +260,54 @@ fn serve_one(
     });
     let mut out = conn;
     let pace = faults.and_then(Faults::throttle);
-    let recorded = match read_request(&mut reader, kind, pace) {
-        Ok(r) => r,
-        Err(RequestError::Closed) => return,
-        Err(RequestError::Bad(why)) => {
-            let _ = write_reply(&mut out, &Reply::new(400, "text/plain", why), false, None);
+    // A paced body is read through a buffer of its own, which may swallow
+    // the start of the next request: throttled fakes close each connection.
+    // Only the API host keeps connections: creating and billed calls are
+    // sent there, and downloads keep their one-connection-each faults.
+    let keep_alive =
+        faults.is_some_and(Faults::keeps_alive) && pace.is_none() && kind == Server::Api;
+    loop {
+        let recorded = match read_request(&mut reader, kind, pace) {
+            Ok(r) => r,
+            Err(RequestError::Closed) => return,
+            Err(RequestError::Bad(why)) => {
+                let _ = write_reply(
+                    &mut out,
+                    &Reply::new(400, "text/plain", why),
+                    false,
+                    None,
+                    false,
+                );
+                let _ = out.shutdown(Shutdown::Both);
+                return;
+            }
+        };
+        let keep = keep_alive
+            && !recorded
+                .header("connection")
+                .is_some_and(|v| v.eq_ignore_ascii_case("close"));
+        if !serve_request(&mut out, &recorded, kind, log, handler, faults, pace, keep) {
             let _ = out.shutdown(Shutdown::Both);
             return;
         }
-    };
+    }
+}
+
+/// Answers one request; whether the connection may serve another.
+#[allow(clippy::too_many_arguments)]
+fn serve_request(
+    out: &mut TcpStream,
+    recorded: &Recorded,
+    kind: Server,
+    log: &Log,
+    handler: &(dyn Fn(&Recorded) -> Reply + Send + Sync),
+    faults: Option<&Faults>,
+    pace: Option<u64>,
+    keep: bool,
+) -> bool {
     lock(log).push(recorded.clone());
     let head_only = recorded.method == "HEAD";
-    let fault = faults.and_then(|f| f.decide(&recorded));
+    let fault = faults.and_then(|f| f.decide(recorded));
     let reply = match &fault {
         Some(Fault::Status(status, retry_after)) => {
             let reply = Reply::new(*status, "application/json", r#"{"error":"injected fault"}"#);
@@ -278,17 +318,25 @@ fn serve_one(
         }
         Some(Fault::Drop) => {
             // Closed without a word: the client cannot know what happened.
-            let _ = out.shutdown(Shutdown::Both);
-            return;
+            return false;
+        }
+        Some(Fault::ActThenLose(status)) => {
+            // The service does the work (and bills it); its answer never
+            // reaches the client: a gateway's error, or nothing at all.
+            let _ = answer(handler, recorded);
+            match status {
+                Some(status) => Reply::new(*status, "text/html", "<html>gateway error</html>"),
+                None => return false,
+            }
         }
         Some(Fault::Stall(wait)) => {
             std::thread::sleep(*wait);
-            answer(handler, &recorded)
+            answer(handler, recorded)
         }
-        Some(Fault::StallMidBody(_)) => answer(handler, &recorded),
+        Some(Fault::StallMidBody(_)) => answer(handler, recorded),
         Some(Fault::Busy(body)) => Reply::new(200, "application/json", *body),
         Some(Fault::Corrupt) => {
-            let mut reply = answer(handler, &recorded);
+            let mut reply = answer(handler, recorded);
             // Only a zip can be checked by the client (it has a directory to
             // read); other results carry no checksum to catch this with.
             if reply.body.starts_with(b"PK\x03\x04") {
@@ -297,7 +345,7 @@ fn serve_one(
             }
             reply
         }
-        Some(Fault::Truncate) | None => answer(handler, &recorded),
+        Some(Fault::Truncate) | None => answer(handler, recorded),
     };
     if reply.status == 0 {
         // Reply::lost: acted, then closed without a word.
@@ -315,17 +363,24 @@ fn serve_one(
         Some(Fault::Truncate) | Some(Fault::StallMidBody(_)) => Some(reply.body.len() / 2),
         _ => None,
     };
+    let keep = keep && cut.is_none();
     // The client may have gone away; nothing useful to do about it here.
-    let _ = match pace.filter(|_| kind == Server::Cdn && recorded.method == "GET") {
-        Some(rate) => write_reply(&mut Paced::new(&mut out, rate), &reply, head_only, cut),
-        None => write_reply(&mut out, &reply, head_only, cut),
+    let sent = match pace.filter(|_| kind == Server::Cdn && recorded.method == "GET") {
+        Some(rate) => write_reply(
+            &mut Paced::new(&mut *out, rate),
+            &reply,
+            head_only,
+            cut,
+            keep,
+        ),
+        None => write_reply(out, &reply, head_only, cut, keep),
     };
     if let Some(Fault::StallMidBody(wait)) = fault {
         // Silent with the connection open: only the client's no-progress
         // timeout ends this.
         std::thread::sleep(wait);
     }
-    let _ = out.shutdown(Shutdown::Both);
+    keep && sent.is_ok()
 }
 
 /// The reply's body compressed with `encoding`, labelled with it.
@@ -567,15 +622,17 @@ fn write_reply(
     reply: &Reply,
     head_only: bool,
     cut: Option<usize>,
+    keep_alive: bool,
 ) -> std::io::Result<()> {
     let reason = reason_phrase(reply.status);
+    let connection = if keep_alive { "keep-alive" } else { "close" };
     let mut file = reply.file.as_deref().map(std::fs::File::open).transpose()?;
     let length = match &file {
         Some(f) => f.metadata()?.len(),
         None => reply.body.len() as u64,
     };
     let mut head = format!(
-        "HTTP/1.1 {} {reason}\r\nServer: docpipe-fake\r\nContent-Length: {length}\r\nConnection: close\r\n",
+        "HTTP/1.1 {} {reason}\r\nServer: docpipe-fake\r\nContent-Length: {length}\r\nConnection: {connection}\r\n",
         reply.status,
     );
     for (name, value) in &reply.headers {

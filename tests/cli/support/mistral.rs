@@ -14,6 +14,7 @@
 //! `/v1/files/{id}/content`. Those two files are the service's own, not counted
 //! by `files_left`.
 
+use super::fake::{drop_checks_violations, Fake, Watch};
 use super::faults::Faults;
 use super::http::{self, lock, Listener, Log, Recorded, Reply, Server};
 use super::{ids, multipart};
@@ -101,6 +102,7 @@ struct Core {
 pub struct FakeMistral {
     core: Arc<Core>,
     _listeners: Vec<Listener>,
+    watch: Watch,
 }
 
 pub fn image_bytes(i: usize) -> Vec<u8> {
@@ -138,6 +140,7 @@ impl FakeMistral {
         );
         FakeMistral {
             core,
+            watch: Watch::default(),
             _listeners: vec![listener],
         }
     }
@@ -863,3 +866,29 @@ impl Core {
         answer
     }
 }
+
+impl Fake for FakeMistral {
+    const NAME: &'static str = "mistral";
+
+    fn base_url(&self) -> String {
+        FakeMistral::base_url(self)
+    }
+
+    fn requests(&self) -> Vec<Recorded> {
+        FakeMistral::requests(self)
+    }
+
+    fn creations(&self) -> usize {
+        self.answered() + self.batch_answered()
+    }
+
+    fn violations(&self) -> Vec<String> {
+        FakeMistral::violations(self)
+    }
+
+    fn watch(&self) -> &Watch {
+        &self.watch
+    }
+}
+
+drop_checks_violations!(FakeMistral);

@@ -4,6 +4,7 @@
 //! session id the client must echo. A second host (the "trap") records anything a
 //! client sends after following a redirect away from the API host.
 
+use super::fake::{drop_checks_violations, Fake, Watch};
 use super::faults::Faults;
 use super::http::{self, lock, Listener, Log, Recorded, Reply, Server};
 use super::ids;
@@ -25,10 +26,10 @@ pub struct MistralOcrConfig {
     pub tool_error: bool,
     /// Every API request is redirected (307) to the trap host.
     pub redirect: bool,
-    /// The account has no credits left: `/api/ocr/process` answers HTTP 402.
-    /// (providers.md documents `creditsUsed` in answers but not the refusal;
-    /// 402 Payment Required is what the client maps to exit 7.)
-    pub no_credits: bool,
+    /// Every `/api/ocr/process` answers HTTP 429 (too many requests). Seed 000
+    /// documents no refusal shape at all, so no "no credits" answer is
+    /// invented here; 429 is HTTP's own.
+    pub rate_limited: bool,
     /// Every API request is redirected (307) to the same path under `/v2` on
     /// the same host (a moved endpoint).
     pub same_host_redirect: bool,
@@ -61,6 +62,7 @@ struct Core {
 pub struct FakeMistralOcr {
     core: Arc<Core>,
     _listeners: Vec<Listener>,
+    watch: Watch,
 }
 
 impl FakeMistralOcr {
@@ -99,6 +101,7 @@ impl FakeMistralOcr {
         ];
         FakeMistralOcr {
             core,
+            watch: Watch::default(),
             _listeners: listeners,
         }
     }
@@ -147,6 +150,21 @@ impl FakeMistralOcr {
     }
 }
 
+/// The document types seed 000 lists, by their magic bytes.
+pub fn kind_of(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"%PDF-") {
+        Some("pdf")
+    } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
+        Some("jpeg")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("png")
+    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("webp")
+    } else {
+        None
+    }
+}
+
 fn text_for(format: &str) -> String {
     match format {
         "markdown" => MARKDOWN.to_string(),
@@ -184,10 +202,7 @@ impl Core {
             );
         }
         match (rq.method.as_str(), path) {
-            ("POST", "/api/ocr/process") if lock(&self.state).cfg.no_credits => Reply::json(
-                402,
-                &json!({"success": false, "error": "Insufficient credits"}),
-            ),
+            ("POST", "/api/ocr/process") if lock(&self.state).cfg.rate_limited => Reply::empty(429),
             ("POST", "/api/ocr/process") => self.process(rq),
             ("POST", "/api/mcp") => self.mcp(rq),
             ("DELETE", "/api/mcp") => self.close(rq),
@@ -206,6 +221,9 @@ impl Core {
                 let bytes = base64::engine::general_purpose::STANDARD
                     .decode(data)
                     .map_err(|_| (400, "image is not valid base64".to_string()))?;
+                if kind_of(&bytes).is_none() {
+                    return Err((400, "unsupported file type (PDF, JPEG, PNG, WebP)".into()));
+                }
                 if bytes.len() >= BASE64_MAX {
                     return Err((
                         413,
@@ -221,28 +239,53 @@ impl Core {
         }
     }
 
+    /// `POST /api/ocr/process` as seed 000 shows it: `image` (base64) or
+    /// `imageUrl`, and `options` with `format` (`text`, `json`, `markdown`),
+    /// nothing else; a PDF, JPEG, PNG or WebP document. Anything else is a
+    /// client mistake: a violation, answered 400.
     fn process(&self, rq: &Recorded) -> Reply {
-        let Some(body) = rq.json() else {
-            return Reply::json(400, &json!({"success": false, "error": "Invalid JSON"}));
+        let refuse = |why: String| {
+            self.violation(format!("REST request refused: {why}"));
+            Reply::json(400, &json!({"success": false, "error": why}))
         };
-        let format = body["options"]["format"].as_str().unwrap_or("text");
-        if !["text", "json", "markdown"].contains(&format) {
-            self.violation(format!("unknown format {format}"));
-            return Reply::json(400, &json!({"success": false, "error": "Invalid format"}));
+        let Some(Value::Object(body)) = rq.json() else {
+            return refuse("the body is not a JSON object".into());
+        };
+        if let Some(k) = body
+            .keys()
+            .find(|k| !["image", "imageUrl", "options"].contains(&k.as_str()))
+        {
+            return refuse(format!("unknown field {k}"));
         }
-        match self.take_document(body["image"].as_str(), body["imageUrl"].as_str()) {
+        let Some(Value::Object(options)) = body.get("options") else {
+            return refuse("no options object".into());
+        };
+        if let Some(k) = options.keys().find(|k| k.as_str() != "format") {
+            return refuse(format!("unknown option {k}"));
+        }
+        let Some(format) = options.get("format").and_then(Value::as_str) else {
+            return refuse("options without a format".into());
+        };
+        if !["text", "json", "markdown"].contains(&format) {
+            return refuse(format!("unknown format {format}"));
+        }
+        let image = body.get("image").map(|v| v.as_str().ok_or(v));
+        let url = body.get("imageUrl").map(|v| v.as_str().ok_or(v));
+        let (image, url) = match (image, url) {
+            (Some(Err(v)), _) | (_, Some(Err(v))) => {
+                return refuse(format!("a document that is not a string: {v}"))
+            }
+            (i, u) => (i.and_then(Result::ok), u.and_then(Result::ok)),
+        };
+        match self.take_document(image, url) {
             Ok(source) => Reply::json(
                 200,
                 &json!({"success": true, "userId": "user_123", "inputSource": source,
                     "extractedText": text_for(format), "confidence": 0.95,
                     "processingTime": 1.2, "creditsUsed": 1}),
             ),
-            Err((status, msg)) => {
-                if status == 400 {
-                    self.violation(format!("REST request refused: {msg}"));
-                }
-                Reply::json(status, &json!({"success": false, "error": msg}))
-            }
+            Err((400, msg)) => refuse(msg),
+            Err((status, msg)) => Reply::json(status, &json!({"success": false, "error": msg})),
         }
     }
 
@@ -369,7 +412,30 @@ impl Core {
                 }
                 let args = &params["arguments"];
                 let src = &args["image_source"];
+                // The tool's schema in seed 000: image_source {type, data,
+                // filename?}, output_format? (text, json, markdown).
+                let keys = |v: &Value| v.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>());
+                match (keys(args), keys(src)) {
+                    (Some(a), Some(i)) => {
+                        for k in a
+                            .iter()
+                            .filter(|k| !["image_source", "output_format"].contains(&k.as_str()))
+                        {
+                            self.violation(format!("extract_text got unknown argument {k}"));
+                        }
+                        for k in i
+                            .iter()
+                            .filter(|k| !["type", "data", "filename"].contains(&k.as_str()))
+                        {
+                            self.violation(format!("image_source got unknown field {k}"));
+                        }
+                    }
+                    _ => self.violation("extract_text without an image_source object".into()),
+                }
                 let format = args["output_format"].as_str().unwrap_or("text");
+                if !["text", "json", "markdown"].contains(&format) {
+                    self.violation(format!("extract_text output_format {format}"));
+                }
                 let data = src["data"].as_str();
                 let taken = match src["type"].as_str() {
                     Some("base64") => self.take_document(data, None),
@@ -380,7 +446,10 @@ impl Core {
                     )),
                 };
                 let result = match taken {
-                    Err((_, msg)) => {
+                    Err((status, msg)) => {
+                        if status == 400 {
+                            self.violation(format!("extract_text refused: {msg}"));
+                        }
                         json!({"content": [{"type": "text", "text": msg}], "isError": true})
                     }
                     Ok(_) if lock(&self.state).cfg.tool_error => {
@@ -400,3 +469,29 @@ impl Core {
         }
     }
 }
+
+impl Fake for FakeMistralOcr {
+    const NAME: &'static str = "mistralocr";
+
+    fn base_url(&self) -> String {
+        FakeMistralOcr::base_url(self)
+    }
+
+    fn requests(&self) -> Vec<Recorded> {
+        FakeMistralOcr::requests(self)
+    }
+
+    fn creations(&self) -> usize {
+        self.received().len()
+    }
+
+    fn violations(&self) -> Vec<String> {
+        FakeMistralOcr::violations(self)
+    }
+
+    fn watch(&self) -> &Watch {
+        &self.watch
+    }
+}
+
+drop_checks_violations!(FakeMistralOcr);

@@ -5,6 +5,7 @@
 //! made in `violations()`, which tests assert to be empty.
 #![allow(dead_code)] // Each test file uses a different part of this module.
 
+pub mod fake;
 pub mod faults;
 pub mod gptge;
 pub mod http;
@@ -17,6 +18,7 @@ pub mod parse4ai;
 pub mod pdfgen;
 pub mod zipfix;
 
+pub use fake::Fake;
 pub use http::{Recorded, Server};
 pub use mineru::{Advance, FakeConfig, FakeMineru, FAIL_MSG};
 pub use zipfix::{

@@ -28,6 +28,7 @@
 //! many files) are answered like the real service and are not violations: the answer is
 //! the test.
 
+use super::fake::{drop_checks_violations, Fake, Watch};
 use super::faults::Faults;
 use super::http::{self, lock, Listener, Log, Recorded, Reply, Server};
 use super::mineru::params::{self, check, last_segment, present, str_field};
@@ -111,6 +112,7 @@ pub struct FakeParse4ai {
     core: Arc<Core>,
     // Held for their Drop, which stops the worker threads and frees the ports.
     _listeners: Vec<Listener>,
+    watch: Watch,
 }
 
 /// Worker threads per listener: enough for a client's parallel polls and downloads.
@@ -157,6 +159,7 @@ impl FakeParse4ai {
         ];
         FakeParse4ai {
             core,
+            watch: Watch::default(),
             _listeners: listeners,
         }
     }
@@ -629,3 +632,29 @@ impl Core {
         Reply::new(404, "text/plain", "Not Found")
     }
 }
+
+impl Fake for FakeParse4ai {
+    const NAME: &'static str = "parse4ai";
+
+    fn base_url(&self) -> String {
+        FakeParse4ai::base_url(self)
+    }
+
+    fn requests(&self) -> Vec<Recorded> {
+        FakeParse4ai::requests(self)
+    }
+
+    fn creations(&self) -> usize {
+        self.tasks_created()
+    }
+
+    fn violations(&self) -> Vec<String> {
+        FakeParse4ai::violations(self)
+    }
+
+    fn watch(&self) -> &Watch {
+        &self.watch
+    }
+}
+
+drop_checks_violations!(FakeParse4ai);

@@ -12,6 +12,7 @@ pub(crate) mod task;
 
 pub use task::{Advance, FAIL_MSG};
 
+use super::fake::{drop_checks_violations, Fake, Watch};
 use super::faults::Faults;
 use super::http::{self, lock, Listener, Log, Recorded, Reply, Server};
 use super::{ids, zipfix, EXPIRED_TOKEN, TOKEN};
@@ -67,6 +68,7 @@ pub struct FakeMineru {
     core: Arc<Core>,
     // Held for their Drop, which stops the worker threads and frees the ports.
     _listeners: Vec<Listener>,
+    watch: Watch,
 }
 
 /// Worker threads per listener: enough for a client's parallel polls and downloads.
@@ -119,6 +121,7 @@ impl FakeMineru {
         ];
         FakeMineru {
             core,
+            watch: Watch::default(),
             _listeners: listeners,
         }
     }
@@ -838,3 +841,29 @@ impl Core {
         oss_error(404, "NoSuchKey", "The specified key does not exist.")
     }
 }
+
+impl Fake for FakeMineru {
+    const NAME: &'static str = "mineru";
+
+    fn base_url(&self) -> String {
+        FakeMineru::base_url(self)
+    }
+
+    fn requests(&self) -> Vec<Recorded> {
+        FakeMineru::requests(self)
+    }
+
+    fn creations(&self) -> usize {
+        self.tasks_created()
+    }
+
+    fn violations(&self) -> Vec<String> {
+        FakeMineru::violations(self)
+    }
+
+    fn watch(&self) -> &Watch {
+        &self.watch
+    }
+}
+
+drop_checks_violations!(FakeMineru);
