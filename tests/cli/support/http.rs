@@ -349,8 +349,7 @@ fn serve_request(
     };
     if reply.status == 0 {
         // Reply::lost: acted, then closed without a word.
-        let _ = out.shutdown(Shutdown::Both);
-        return;
+        return false;
     }
     let encoding = faults.and_then(Faults::download_encoding);
     let reply = match encoding {
