@@ -355,6 +355,9 @@ fn no_split_over_the_page_limit_hints_dropping_it() {
     let err = stderr_of(&out);
     assert!(err.contains("hint: drop --no-split"), "{err}");
     assert!(!err.contains("split the document into parts"), "{err}");
+    // Said once, naming the document once.
+    assert_eq!(err.matches("error:").count(), 1, "{err}");
+    assert_eq!(err.matches("long.pdf").count(), 1, "{err}");
 }
 
 /// A run refused as a whole still gives each input its line under `--json`.
