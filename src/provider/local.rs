@@ -6,8 +6,8 @@
 use anyhow::Result;
 
 use super::{
-    check_flags, check_formats, no_tasks, Limits, Mode, PageSet, Provider, ProviderInfo, Published,
-    ResultRef, Submitted, TaskRef, TaskStatus, Upload,
+    check_flags, check_formats, Limits, Mode, PageSet, Provider, ProviderInfo, Published,
+    ResultRef, Submitted, Upload,
 };
 use crate::config::ProviderSettings;
 use crate::error::Error;
@@ -112,14 +112,6 @@ impl Provider for Local {
                 self.extract(doc, path, &doc.ext, opts)
             }
         }
-    }
-
-    fn status(&self, task: &TaskRef) -> Result<TaskStatus> {
-        Err(no_tasks(&INFO, &task.id).into())
-    }
-
-    fn lookup(&self, id: &str) -> Result<TaskRef> {
-        Err(no_tasks(&INFO, id).into())
     }
 }
 

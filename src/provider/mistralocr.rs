@@ -23,7 +23,7 @@ use super::api::read_answer;
 use super::envelope::{text_of, Answer};
 use super::{
     check_common, check_flags, check_formats, setting, Limits, Mode, Provider, ProviderInfo,
-    ResultRef, Submitted, TaskRef, TaskStatus, Upload,
+    ResultRef, Submitted, Upload,
 };
 use crate::config::{ProviderSettings, Secret};
 use crate::error::Error;
@@ -394,14 +394,6 @@ impl Provider for MistralOcr {
             text,
             format: opts.format.clone(),
         }))
-    }
-
-    fn status(&self, task: &TaskRef) -> Result<TaskStatus> {
-        Err(super::no_tasks(&INFO, &task.id).into())
-    }
-
-    fn lookup(&self, id: &str) -> Result<TaskRef> {
-        Err(super::no_tasks(&INFO, id).into())
     }
 }
 

@@ -179,8 +179,11 @@ pub trait Provider: Send + Sync {
     /// Creates the task (or gets the synchronous answer).
     fn submit(&self, doc: &Document, opts: &ExtractOptions) -> Result<Submitted>;
 
-    /// One status request.
-    fn status(&self, task: &TaskRef) -> Result<TaskStatus>;
+    /// One status request. A synchronous provider answers at once and keeps
+    /// no tasks: by default, an ID is one it never gave.
+    fn status(&self, task: &TaskRef) -> Result<TaskStatus> {
+        Err(no_tasks(self.info(), &task.id).into())
+    }
 
     /// Settings-level problems found before any request (e.g. a missing key).
     fn ready(&self) -> Result<(), Error>;
@@ -215,9 +218,13 @@ pub trait Provider: Send + Sync {
         )
     }
 
-    /// The task behind an ID that docpipe has no record of.
+    /// The task behind an ID that docpipe has no record of: a task of an
+    /// asynchronous provider; a synchronous one has none to look up.
     fn lookup(&self, id: &str) -> Result<TaskRef> {
-        Ok(TaskRef::task(self.info().name, id.to_string()))
+        match self.info().mode {
+            Mode::Async => Ok(TaskRef::task(self.info().name, id.to_string())),
+            Mode::Sync => Err(no_tasks(self.info(), id).into()),
+        }
     }
 }
 

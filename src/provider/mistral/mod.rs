@@ -202,10 +202,6 @@ impl Provider for Mistral {
     fn batch_status(&self, batch_id: &str) -> Result<Vec<BatchItem>> {
         batch::status(self, batch_id)
     }
-
-    fn lookup(&self, id: &str) -> Result<TaskRef> {
-        Err(super::no_tasks(&INFO, id).into())
-    }
 }
 
 #[cfg(test)]
