@@ -358,6 +358,53 @@ pub fn parse() -> Cli {
 
 pub use crate::units::{parse_duration, parse_shard, parse_timeout};
 
+impl From<GlobalArgs> for crate::request::Global {
+    fn from(a: GlobalArgs) -> Self {
+        crate::request::Global {
+            provider: a.provider,
+            output: a.output,
+            config: a.config,
+            json: a.json,
+            quiet: a.quiet,
+            verbose: a.verbose,
+            timeout: a.timeout,
+        }
+    }
+}
+
+impl From<ExtractArgs> for crate::request::Request {
+    fn from(a: ExtractArgs) -> Self {
+        crate::request::Request {
+            inputs: a.inputs,
+            from: a.from,
+            name: a.name,
+            pages: a.pages,
+            language: a.language,
+            ocr: a.ocr,
+            no_formula: a.no_formula,
+            no_table: a.no_table,
+            model: a.model,
+            format: a.format,
+            extra_formats: a.extra_formats,
+            table_format: a.table_format,
+            extract_header: a.extract_header,
+            extract_footer: a.extract_footer,
+            images: a.images,
+            no_images: a.no_images,
+            batch_api: a.batch_api,
+            keep_headers: a.keep_headers,
+            transport: a.transport,
+            no_wait: a.no_wait,
+            fail_fast: a.fail_fast,
+            retry_failed: a.retry_failed,
+            dry_run: a.dry_run,
+            no_split: a.no_split,
+            max_pages: a.max_pages,
+            concurrency: a.concurrency,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

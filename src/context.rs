@@ -3,23 +3,23 @@
 
 use anyhow::Result;
 
-use crate::cli::GlobalArgs;
 use crate::config::{process_env, Config};
 use crate::error::{self, Error, Kind};
 use crate::http::{Http, HttpOptions};
 use crate::progress::{Reporter, Target};
 use crate::record::Store;
+use crate::request::Global;
 
 /// What every command needs: settings, the HTTP client, the progress reporter.
 pub struct Ctx {
-    pub global: GlobalArgs,
+    pub global: Global,
     pub config: Config,
     pub http: Http,
     pub reporter: Reporter,
 }
 
 impl Ctx {
-    pub fn new(global: GlobalArgs) -> Result<Ctx> {
+    pub fn new(global: Global) -> Result<Ctx> {
         let config = Config::load(global.config.as_deref(), Box::new(process_env))?;
         // `--timeout` bounds the whole command, downloads included; a bad value
         // is reported by the command that reads it.

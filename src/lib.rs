@@ -24,6 +24,7 @@ pub mod price;
 pub mod progress;
 pub mod provider;
 pub mod record;
+pub mod request;
 pub mod split;
 pub mod stitch;
 pub mod task;

@@ -9,5 +9,5 @@ use crate::cli::BatchArgs;
 use crate::pipeline::{self, Command};
 
 pub fn run(ctx: &Ctx, args: &BatchArgs) -> Result<i32> {
-    pipeline::run(ctx, Command::Batch, &args.to_extract(), args.shard)
+    pipeline::run(ctx, Command::Batch, &args.to_extract().into(), args.shard)
 }

@@ -4,13 +4,13 @@
 use anyhow::Result;
 
 use super::Ctx;
-use crate::cli::ExtractArgs;
 use crate::pipeline::{self, Command};
+use crate::request::Request;
 
-pub fn ocr(ctx: &Ctx, args: &ExtractArgs) -> Result<i32> {
+pub fn ocr(ctx: &Ctx, args: &Request) -> Result<i32> {
     pipeline::run(ctx, Command::Ocr, args, None)
 }
 
-pub fn parse(ctx: &Ctx, args: &ExtractArgs) -> Result<i32> {
+pub fn parse(ctx: &Ctx, args: &Request) -> Result<i32> {
     pipeline::run(ctx, Command::Parse, args, None)
 }

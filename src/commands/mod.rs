@@ -18,15 +18,17 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
     if let Command::Completions(args) = &cli.command {
         return completions::run(args.shell);
     }
-    let ctx = Ctx::new(cli.global)?;
+    let ctx = Ctx::new(cli.global.into())?;
     match cli.command {
-        Command::Ocr(args) => extract::ocr(&ctx, &args.into_extract()?),
-        Command::Parse(args) => extract::parse(&ctx, &args.into_extract()),
+        Command::Ocr(args) => extract::ocr(&ctx, &args.into_extract()?.into()),
+        Command::Parse(args) => extract::parse(&ctx, &args.into_extract().into()),
         Command::Batch(args) => batch::run(&ctx, &args),
         Command::Status(args) if args.ids.is_empty() => tasks::recent(&ctx, args.recent),
         Command::Status(args) => tasks::status(&ctx, &args.ids),
         Command::Fetch(args) => tasks::fetch(&ctx, &args.ids),
-        Command::Estimate(args) => crate::pipeline::estimate::estimate(&ctx, &args.into_extract()),
+        Command::Estimate(args) => {
+            crate::pipeline::estimate::estimate(&ctx, &args.into_extract().into())
+        }
         Command::Providers => providers::run(&ctx),
         Command::Completions(args) => completions::run(args.shell),
         Command::Mcp(args) => mcp::run(&ctx, &args),

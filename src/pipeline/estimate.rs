@@ -8,12 +8,12 @@ use anyhow::Result;
 use serde_json::json;
 
 use super::plan::{self, Plan, Planned, Rules};
-use crate::cli::ExtractArgs;
 use crate::context::{combined_exit_code, Ctx};
 use crate::input;
 use crate::options::ExtractOptions;
 use crate::price;
 use crate::provider::{self, Entry, Provider};
+use crate::request::Request;
 
 /// One provider's view of the inputs.
 struct Quote {
@@ -55,7 +55,7 @@ fn quote(
     ctx: &Ctx,
     entry: &'static Entry,
     words: &[String],
-    args: &ExtractArgs,
+    args: &Request,
 ) -> Result<(Quote, Plan)> {
     let provider = provider::build(entry, &ctx.config, &ctx.http)?;
     let mut opts = super::options_from(ctx, args, super::Command::Parse)?;
@@ -102,7 +102,7 @@ fn quote(
 /// takes (missing, unreadable, pages past its end) is an error of the run, as
 /// in every other command; one that only some providers refuse is named under
 /// each of them with the reason.
-pub fn estimate(ctx: &Ctx, args: &ExtractArgs) -> Result<i32> {
+pub fn estimate(ctx: &Ctx, args: &Request) -> Result<i32> {
     let words = input::collect_inputs(&args.inputs, args.from.as_deref())?;
     let entries: Vec<&'static Entry> = match ctx.global.provider.as_deref() {
         Some(name) => vec![provider::find(name)?],

@@ -15,7 +15,6 @@ use std::time::Instant;
 
 use anyhow::Result;
 
-use crate::cli::ExtractArgs;
 use crate::context::{combined_exit_code, Ctx};
 use crate::deliver::{self, Layout};
 use crate::error::Error;
@@ -24,6 +23,7 @@ use crate::journal::{self, Journal, Sharing};
 use crate::options::{BatchApi, ExtractOptions, Format, PageRanges};
 use crate::output::Outputs;
 use crate::provider::{self, Provider};
+use crate::request::Request;
 
 use engine::{Engine, Hooks, Shared, Work};
 use provider::Selected;
@@ -78,11 +78,7 @@ impl Command {
     }
 }
 
-pub fn options_from(
-    ctx: &Ctx,
-    args: &ExtractArgs,
-    command: Command,
-) -> Result<ExtractOptions, Error> {
+pub fn options_from(ctx: &Ctx, args: &Request, command: Command) -> Result<ExtractOptions, Error> {
     Ok(ExtractOptions {
         pages: args.pages.as_deref().map(PageRanges::parse).transpose()?,
         language: ctx.config.language(args.language.as_deref()),
@@ -246,12 +242,7 @@ fn place(own: PathBuf, dest: Destination, command: Command) -> Result<Place> {
 }
 
 /// `ocr`, `parse` and `batch`.
-pub fn run(
-    ctx: &Ctx,
-    command: Command,
-    args: &ExtractArgs,
-    shard: Option<(u64, u64)>,
-) -> Result<i32> {
+pub fn run(ctx: &Ctx, command: Command, args: &Request, shard: Option<(u64, u64)>) -> Result<i32> {
     let order = if command == Command::Batch {
         Order::Completion
     } else {
@@ -267,7 +258,7 @@ pub fn run(
 pub fn run_keeping(
     ctx: &Ctx,
     command: Command,
-    args: &ExtractArgs,
+    args: &Request,
     hooks: &Hooks,
 ) -> Result<(i32, Vec<Line>, Vec<anyhow::Error>)> {
     run_with(ctx, command, args, None, None, hooks)
@@ -277,7 +268,7 @@ pub fn run_keeping(
 fn run_with(
     ctx: &Ctx,
     command: Command,
-    args: &ExtractArgs,
+    args: &Request,
     shard: Option<(u64, u64)>,
     order: Option<Order>,
     hooks: &Hooks,
@@ -301,7 +292,7 @@ fn run_with(
 fn run_words(
     ctx: &Ctx,
     command: Command,
-    args: &ExtractArgs,
+    args: &Request,
     words: &[String],
     shard: Option<(u64, u64)>,
     order: Option<Order>,

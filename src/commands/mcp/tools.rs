@@ -21,13 +21,13 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use super::safety::Roots;
-use crate::cli::{ExtractArgs, GlobalArgs};
 use crate::commands::{providers, tasks};
 use crate::context::Ctx;
 use crate::error;
 use crate::pipeline::engine::Hooks;
 use crate::pipeline::report::{Emitter, Line};
 use crate::pipeline::{self, Command};
+use crate::request::{Global, Request};
 use crate::task::State;
 
 /// Characters of markdown returned inline unless the call asks otherwise.
@@ -47,7 +47,7 @@ first root. Keys come from docpipe's config and environment only.";
 pub struct DocServer {
     /// The server's own global flags (`--config`, `--timeout`, `-p`, `-v`),
     /// the base of each call's settings.
-    global: GlobalArgs,
+    global: Global,
     roots: Arc<Roots>,
     tool_router: ToolRouter<DocServer>,
 }
@@ -172,7 +172,7 @@ pub struct FetchParams {
 
 #[tool_router]
 impl DocServer {
-    pub fn new(global: GlobalArgs, roots: Roots) -> DocServer {
+    pub fn new(global: Global, roots: Roots) -> DocServer {
         DocServer {
             global,
             roots: Arc::new(roots),
@@ -282,7 +282,7 @@ impl Drop for CancelOnDrop {
 
 /// What one tool call works with, on the blocking pool.
 struct Call {
-    global: GlobalArgs,
+    global: Global,
     roots: Arc<Roots>,
 }
 
@@ -533,7 +533,7 @@ impl Call {
     /// A context for one call: the server's flags, `-p` from the call, no
     /// progress output (stdout may be the MCP channel).
     fn ctx(&self, provider: Option<String>) -> Result<Ctx> {
-        Ctx::new(GlobalArgs {
+        Ctx::new(Global {
             provider: provider.or_else(|| self.global.provider.clone()),
             output: None,
             quiet: true,
@@ -563,11 +563,11 @@ impl Call {
         let source = self.roots.source(&p.source)?;
         ctx.global.output = self.output(&ctx, p.output_dir.as_deref())?;
         let saved = ctx.global.output.is_some();
-        let args = ExtractArgs {
+        let args = Request {
             inputs: vec![source],
             pages: p.pages,
             format: p.format,
-            ..ExtractArgs::default()
+            ..Request::default()
         };
         let (code, lines, errors) = pipeline::run_keeping(&ctx, Command::Ocr, &args, hooks)?;
         if was_cancelled(hooks) {
@@ -633,7 +633,7 @@ impl Call {
         } else {
             Command::Ocr
         };
-        let args = ExtractArgs {
+        let args = Request {
             inputs: sources,
             pages: o.pages,
             format: o.format,
@@ -641,7 +641,7 @@ impl Call {
             ocr: o.ocr,
             model: o.model,
             no_wait: true,
-            ..ExtractArgs::default()
+            ..Request::default()
         };
         let (_, lines, errors) = pipeline::run_keeping(&ctx, command, &args, hooks)?;
         if was_cancelled(hooks) {
