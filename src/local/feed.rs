@@ -3,7 +3,7 @@
 //! heading linking to it, its date, and its summary or content (HTML turned
 //! into markdown by [`super::html`], never run, nothing fetched).
 
-use super::xml::Element;
+use super::xmltree::Element;
 use crate::error::Error;
 
 /// Whether the root element is a feed's: `<rss>`, RSS 1.0's `<rdf:RDF>`, or
@@ -105,7 +105,7 @@ fn one_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::local::xml::parse;
+    use crate::local::xmltree::parse;
 
     #[test]
     fn rss_items_become_linked_headings_with_dates_and_summaries() {

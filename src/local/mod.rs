@@ -31,6 +31,7 @@ pub mod text;
 pub mod xls;
 pub mod xlsx;
 pub mod xml;
+pub mod xmltree;
 
 use std::path::Path;
 
