@@ -6,11 +6,8 @@ pub mod envelope;
 pub mod gptge;
 pub mod local;
 pub mod mineru;
-pub mod mineru_dialect;
-pub mod mineru_flash;
 pub mod mistral;
 pub mod mistralocr;
-pub mod parse4ai;
 #[cfg(test)]
 mod robustness;
 
@@ -417,12 +414,12 @@ pub static REGISTRY: &[Entry] = &[
         build: mineru::build,
     },
     Entry {
-        info: &mineru_flash::INFO,
-        build: mineru_flash::build,
+        info: &mineru::flash::INFO,
+        build: mineru::flash::build,
     },
     Entry {
-        info: &parse4ai::INFO,
-        build: parse4ai::build,
+        info: &mineru::parse4ai::INFO,
+        build: mineru::parse4ai::build,
     },
     Entry {
         info: &mistral::INFO,
@@ -702,8 +699,8 @@ mod tests {
             );
         }
         assert!(mineru::INFO.batch(), "mineru submits through its batch API");
-        assert!(parse4ai::INFO.batch());
-        assert!(!mineru_flash::INFO.batch());
+        assert!(mineru::parse4ai::INFO.batch());
+        assert!(!mineru::flash::INFO.batch());
     }
 
     #[test]

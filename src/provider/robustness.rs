@@ -11,7 +11,8 @@ use std::io::{Cursor, Write};
 use serde_json::{json, Map, Value};
 
 use super::envelope::Answer;
-use super::{mineru_dialect, mistral};
+use super::mineru::dialect as mineru_dialect;
+use super::mistral;
 
 struct Rng(u64);
 

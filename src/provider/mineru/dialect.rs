@@ -8,17 +8,17 @@ use anyhow::{Context, Result};
 use reqwest::Method;
 use serde_json::{json, Map, Value};
 
-use super::api::keyed_call;
-use super::envelope::{number, Answer};
-use super::{
-    BatchItem, BatchSubmitted, IdKind, Progress, ProviderInfo, ResultRef, SignedUpload, State,
-    TaskRef, TaskStatus,
-};
 use crate::config::ProviderSettings;
 use crate::error::{Error, Kind};
 use crate::http::{Http, Retry};
 use crate::input::Document;
 use crate::options::ExtractOptions;
+use crate::provider::api::keyed_call;
+use crate::provider::envelope::{number, Answer};
+use crate::provider::{
+    BatchItem, BatchSubmitted, IdKind, Progress, ProviderInfo, ResultRef, SignedUpload, State,
+    TaskRef, TaskStatus,
+};
 
 /// The options the MinerU dialect (and its clones) can honour.
 pub const MINERU_FLAGS: &[&str] = &[
@@ -184,7 +184,7 @@ impl KeyedApi<'_> {
         let task = TaskRef::task(self.dialect.info.name, id.to_string());
         match self.status(&task) {
             Ok(_) => Ok(task),
-            Err(e) if super::is_not_found(&e) => Ok(TaskRef {
+            Err(e) if crate::provider::is_not_found(&e) => Ok(TaskRef {
                 kind: IdKind::Batch,
                 ..task
             }),
@@ -627,8 +627,8 @@ pub fn pick_item(items: Vec<BatchItem>, task: &TaskRef) -> Result<TaskStatus> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider::mineru::{DIALECT, REFERER};
-    use crate::provider::{mineru_flash, parse4ai};
+    use crate::provider::mineru::v4::{DIALECT, REFERER};
+    use crate::provider::mineru::{flash as mineru_flash, parse4ai};
 
     #[test]
     fn status_in_both_spellings() {

@@ -5,22 +5,20 @@ use anyhow::{Context, Result};
 use reqwest::Method;
 use serde_json::{json, Map, Value};
 
-use super::api::call;
-use super::envelope::Answer;
-use super::mineru::REFERER;
-use super::mineru_dialect::is_transient;
-use super::mineru_dialect::{
-    expect_ok, option_fields, task_status, Dialect, COMMON_CODES, FLASH_CODES,
-};
-use super::{
-    check_common, check_flags, check_formats, check_pages, check_size, Limits, Mode, Provider,
-    ProviderInfo, Published, SignedUpload, Submitted, TaskRef, TaskStatus, Upload,
-};
+use super::dialect::is_transient;
+use super::dialect::{expect_ok, option_fields, task_status, Dialect, COMMON_CODES, FLASH_CODES};
+use super::v4::REFERER;
 use crate::config::ProviderSettings;
 use crate::error::Error;
 use crate::http::{Http, Retry};
 use crate::input::Document;
 use crate::options::ExtractOptions;
+use crate::provider::api::call;
+use crate::provider::envelope::Answer;
+use crate::provider::{
+    check_common, check_flags, check_formats, check_pages, check_size, Limits, Mode, Provider,
+    ProviderInfo, Published, SignedUpload, Submitted, TaskRef, TaskStatus, Upload,
+};
 
 pub static INFO: ProviderInfo = ProviderInfo {
     name: "mineru-flash",

@@ -5,19 +5,19 @@
 use anyhow::Result;
 use serde_json::{json, Map, Value};
 
-use super::mineru_dialect::{
+use super::dialect::{
     batch_files, extra_formats, option_fields, Dialect, KeyedApi, COMMON_CODES, MINERU_CODES,
     MINERU_FLAGS, PARSE4AI_CODES,
-};
-use super::{
-    check_common, check_flags, check_formats, check_pages, check_size, BatchItem, BatchSubmitted,
-    Limits, Mode, Provider, ProviderInfo, Submitted, TaskRef, TaskStatus,
 };
 use crate::config::ProviderSettings;
 use crate::error::Error;
 use crate::http::Http;
 use crate::input::Document;
 use crate::options::ExtractOptions;
+use crate::provider::{
+    check_common, check_flags, check_formats, check_pages, check_size, BatchItem, BatchSubmitted,
+    Limits, Mode, Provider, ProviderInfo, Submitted, TaskRef, TaskStatus,
+};
 
 pub static INFO: ProviderInfo = ProviderInfo {
     name: "parse4ai",
@@ -109,7 +109,7 @@ impl Parse4ai {
         if let Some(lang) = &opts.language {
             body.insert("language".into(), json!(lang));
         }
-        body.insert("dataId".into(), json!(super::mineru_dialect::data_id(doc)));
+        body.insert("dataId".into(), json!(super::dialect::data_id(doc)));
         if let Some(p) = &opts.pages {
             body.insert("pageRanges".into(), json!(p.to_mineru()));
         }

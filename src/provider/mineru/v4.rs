@@ -4,19 +4,19 @@
 use anyhow::{Context, Result};
 use serde_json::{json, Map, Value};
 
-use super::mineru_dialect::{
+use super::dialect::{
     batch_files, data_id, extra_formats, option_fields, Dialect, KeyedApi, COMMON_CODES,
     MINERU_CODES, MINERU_FLAGS,
-};
-use super::{
-    check_common, check_flags, check_formats, check_pages, check_size, BatchItem, BatchSubmitted,
-    Limits, Mode, Provider, ProviderInfo, Published, Submitted, TaskRef, TaskStatus, Upload,
 };
 use crate::config::ProviderSettings;
 use crate::error::Error;
 use crate::http::Http;
 use crate::input::Document;
 use crate::options::ExtractOptions;
+use crate::provider::{
+    check_common, check_flags, check_formats, check_pages, check_size, BatchItem, BatchSubmitted,
+    Limits, Mode, Provider, ProviderInfo, Published, Submitted, TaskRef, TaskStatus, Upload,
+};
 
 pub static INFO: ProviderInfo = ProviderInfo {
     name: "mineru",
