@@ -16,6 +16,10 @@ pub struct Ctx {
     pub config: Config,
     pub http: Http,
     pub reporter: Reporter,
+    /// When the command gives up waiting (`--timeout` from its start), decided
+    /// once here for the HTTP client and the pipeline alike; None when the
+    /// configured value is bad (the command that reads it says why).
+    pub deadline: Option<std::time::Instant>,
 }
 
 impl Ctx {
@@ -50,6 +54,7 @@ impl Ctx {
             config,
             http,
             reporter,
+            deadline,
         })
     }
 

@@ -41,7 +41,12 @@ pub struct Settings {
 impl Settings {
     pub fn resolve(ctx: &Ctx, concurrency: Option<u32>) -> Result<Settings> {
         Ok(Settings {
-            deadline: Instant::now() + ctx.config.timeout(ctx.global.timeout)?,
+            // The command's deadline, as the HTTP client has it; a bad value
+            // is reported here.
+            deadline: match ctx.deadline {
+                Some(deadline) => deadline,
+                None => Instant::now() + ctx.config.timeout(ctx.global.timeout)?,
+            },
             intervals: ctx.config.poll_intervals()?,
             concurrency: ctx.config.concurrency(concurrency),
         })
