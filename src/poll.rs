@@ -1,6 +1,6 @@
 //! The polling backoff: it starts at the first interval, grows while nothing
 //! moves and resets when progress moves. The loop itself is the pipeline's
-//! (`pipeline/engine.rs`): one request per batch or task per round.
+//! (`pipeline/engine/poll.rs`): one request per batch or task per round.
 
 use std::time::Duration;
 

@@ -1,0 +1,463 @@
+//! Triage: each planned document judged against the record (new, resumed,
+//! held, skipped, failed earlier) and the page budget; a PDF over the
+//! provider's limits planned as parts (`plan_parts`), and a split document
+//! fetched by a part's ID taken whole (`adopt_parts`).
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use super::{lock, Engine, PartOf, Work};
+use crate::deliver::Layout;
+use crate::error::{Error, Kind};
+use crate::journal::DocRecord;
+use crate::pipeline::plan::Planned;
+use crate::pipeline::report::Line;
+use crate::provider::{self, State};
+use crate::record;
+
+/// Signed upload URLs live 24 h; one older than this is not trusted any more.
+const UPLOAD_URL_TRUST: u64 = 23 * 3600;
+
+/// The most a part may weigh: a part is held in memory while it is cut.
+const PART_BYTES: u64 = 64 << 20;
+
+impl Engine<'_> {
+    /// The suffix an output name is claimed with: a folder, or a file by format.
+    fn claim_suffix(&self) -> String {
+        match &self.layout {
+            Layout::Files(_) => format!(".{}", self.opts.format.extension()),
+            _ => String::new(),
+        }
+    }
+
+    pub(super) fn claim(&self, name: &str, sha256: &str) -> Result<String> {
+        if let Some(exact) = &self.exact {
+            return Ok(Path::new(exact)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| exact.clone()));
+        }
+        match self.outputs() {
+            Some(out) => out.claim(name, sha256, &self.claim_suffix()),
+            None => Ok(name.to_string()),
+        }
+    }
+
+    /// Whether a finished document's recorded output is what this run would
+    /// write (a folder for `parse`, a file in this format for `ocr -o`): only
+    /// then is it skipped. Otherwise its result is delivered again from the
+    /// same task or held answer, without paying again.
+    fn fits(&self, rec: &DocRecord) -> bool {
+        let Some(output) = rec.output.as_deref() else {
+            return false;
+        };
+        match &self.layout {
+            Layout::Stdout => false,
+            Layout::Folders(_) => output.is_dir(),
+            Layout::Files(out) => {
+                let same_format = rec.options.as_ref().is_some_and(|o| {
+                    o.format == self.opts.format && o.no_images == self.opts.no_images
+                });
+                let same_place = self
+                    .exact
+                    .as_ref()
+                    .is_none_or(|f| output == out.root().join(f));
+                output.is_file() && same_format && same_place
+            }
+        }
+    }
+
+    /// Sorts the planned documents (in input order, which fixes their output
+    /// names) into new work, work to resume, and documents already done.
+    pub fn triage(&self, planned: Vec<Planned>) -> Vec<Work> {
+        let mut works = Vec::new();
+        for mut p in planned {
+            let mut reports = vec![(p.index, p.doc.input.clone())];
+            reports.extend(p.aliases.iter().map(|a| (a.index, a.input.clone())));
+            self.register(&p.key, reports);
+            lock(&self.state.progress)
+                .entry(p.key.clone())
+                .or_insert_with(|| self.ctx.reporter.doc(&self.label(&p.doc.name)));
+            lock(&self.state.docs).insert(p.key.clone(), p.doc.clone());
+            let rec = self.journal.get(&p.key);
+            let wanted = rec
+                .as_ref()
+                .map_or(p.doc.name.as_str(), |r| r.name.as_str());
+            match self.claim(wanted, &p.doc.sha256) {
+                Ok(name) => p.doc.name = name,
+                Err(e) => {
+                    let err = e.context(format!("{}: cannot use its output name", p.doc.input));
+                    self.fail_unsent(&p.key, &p.doc.input, err, false);
+                    continue;
+                }
+            }
+            self.claim_twins(&p);
+            let Some(rec) = rec else {
+                if p.split {
+                    self.split_work(&mut works, p);
+                } else {
+                    self.new_work(&mut works, p);
+                }
+                continue;
+            };
+            let output_there = self.fits(&rec) && self.twins_in_place(&rec);
+            let has_task = rec.task().is_some();
+            let held = self.journal.held(&rec.key).is_some();
+            match rec.state {
+                State::Done if output_there => {
+                    lock(&self.state.summary).skipped += 1;
+                    let place = rec.output.as_deref().unwrap_or(Path::new("")).display();
+                    self.settle_progress(&rec.key, |p| {
+                        p.skipped(&format!("done in an earlier run: {place}"))
+                    });
+                    self.report(&rec.key, |i| {
+                        let mut l = Line::of(i, &rec);
+                        l.skipped = true;
+                        l
+                    });
+                }
+                // Sent in parts: each part is judged against its own record.
+                _ if (p.split || rec.parts.is_some())
+                    && (rec.state != State::Failed || self.retry_failed) =>
+                {
+                    self.split_work(&mut works, p)
+                }
+                State::Done if held => works.push(Work::Held(rec.key.clone())),
+                State::Done if has_task => works.push(Work::Resume(rec)),
+                // A failure costs nothing to retry in this process (e.g. a scan
+                // refused until tesseract is installed): only paid ones wait
+                // for --retry-failed.
+                State::Failed if !self.retry_failed && !self.in_process() => {
+                    let why = rec.error.clone().unwrap_or_default();
+                    self.settle_progress(&rec.key, |p| {
+                        p.failed(&format!(
+                            "failed in an earlier run ({why}); --retry-failed submits it again"
+                        ))
+                    });
+                    lock(&self.state.summary)
+                        .failed
+                        .push((rec.input.clone(), why.clone()));
+                    let err: anyhow::Error =
+                        Error::provider(format!("{}: failed in an earlier run: {why}", rec.input))
+                            .with_hint("--retry-failed submits it again")
+                            .into();
+                    lock(&self.state.summary).errors.push(err);
+                    self.report(&rec.key, |i| Line::of(i, &rec));
+                }
+                State::Failed => self.new_work(&mut works, p),
+                _ if has_task => {
+                    let upload_lost = rec.upload.as_ref().is_some_and(|u| {
+                        !u.done && record::now().saturating_sub(u.issued_at) > UPLOAD_URL_TRUST
+                    });
+                    if upload_lost {
+                        // The file never reached the provider: nothing was paid for.
+                        self.new_work(&mut works, p);
+                    } else {
+                        works.push(Work::Resume(rec));
+                    }
+                }
+                _ => {
+                    if rec.sending.is_some() {
+                        lock(&self.state.summary).uncertain += 1;
+                        self.ctx.reporter.warn(&format!(
+                            "{}: an earlier run was cut off while submitting it, so the provider may have created a task that docpipe never heard of; submitting it again (if it did, that task is billed too)",
+                            rec.input
+                        ));
+                    }
+                    self.new_work(&mut works, p);
+                }
+            }
+        }
+        works
+    }
+
+    /// A document to submit, within the page budget (`--max-pages`): one that
+    /// would take the run past it, or whose page count cannot be known here,
+    /// is reported and not submitted.
+    fn new_work(&self, works: &mut Vec<Work>, p: Planned) {
+        if let Some(budget) = self.budget {
+            let mut spent = lock(&self.state.spent);
+            let refusal = match p.pages {
+                None => Some(format!(
+                    "its page count cannot be read here (a URL, or not a PDF or image), so --max-pages {budget} cannot bound it"
+                )),
+                Some(n) if *spent + n > budget => Some(format!(
+                    "its {} would take the run to {} pages, over --max-pages {budget}",
+                    crate::progress::plural(n, "page"),
+                    *spent + n
+                )),
+                Some(n) => {
+                    *spent += n;
+                    None
+                }
+            };
+            drop(spent);
+            if let Some(why) = refusal {
+                let err: anyhow::Error = Error::new(
+                    Kind::Budget,
+                    format!("{}: not submitted: {why}", p.doc.input),
+                )
+                .with_hint("raise --max-pages, or give --pages to bound the document")
+                .into();
+                self.fail_unsent(&p.key, &p.doc.input, err, false);
+                return;
+            }
+        }
+        works.push(Work::New(p));
+    }
+
+    /// A PDF over the provider's limits: its parts (pages cut to fit, each a
+    /// PDF of its own with a record of its own) become the work; the document
+    /// is delivered, stitched, when the last part is in.
+    fn split_work(&self, works: &mut Vec<Work>, p: Planned) {
+        if self.dry_run {
+            // Reported whole; the parts are cut when it is sent.
+            self.new_work(works, p);
+            return;
+        }
+        match self.plan_parts(&p) {
+            Ok(mut parts) => {
+                // Within the page budget as one document.
+                let pages: u64 = parts
+                    .iter()
+                    .filter_map(|w| match w {
+                        Work::New(n) => n.pages,
+                        _ => None,
+                    })
+                    .sum();
+                if pages > 0 {
+                    let mut p2 = Vec::new();
+                    self.new_work(
+                        &mut p2,
+                        Planned {
+                            pages: Some(pages),
+                            split: false,
+                            aliases: Vec::new(),
+                            opts: None,
+                            doc: p.doc.clone(),
+                            key: p.key.clone(),
+                            index: p.index,
+                            route: p.route,
+                        },
+                    );
+                    if p2.is_empty() {
+                        return;
+                    }
+                }
+                let whole = parts.is_empty();
+                works.append(&mut parts);
+                if whole {
+                    // Every part was in before a stop: stitch now.
+                    self.stitch_when_whole(&p.key);
+                }
+            }
+            Err(e) => {
+                // The provider's own refusal (with its hint), and why cutting
+                // did not help.
+                let err = match self.provider.check(&p.doc, &self.opts) {
+                    Err(refusal) => Error {
+                        message: format!("{}; it cannot be sent in parts: {e:#}", refusal.message),
+                        ..refusal
+                    },
+                    Ok(()) => Error::input(
+                        &p.doc.input,
+                        format!(
+                            "it is over {}'s limits ({}), and it cannot be sent in parts: {e:#}",
+                            self.provider.info().name,
+                            describe_limits(&self.limits)
+                        ),
+                    )
+                    .with_hint("split it yourself, or use a provider with higher limits (`docpipe providers`)"),
+                };
+                let err = anyhow::Error::from(err);
+                self.fail_unsent(&p.key, &p.doc.input, err, false);
+            }
+        }
+    }
+
+    /// The parts of a split document and what each needs: new parts are cut
+    /// (and checked by the provider) here, before any request.
+    fn plan_parts(&self, p: &Planned) -> Result<Vec<Work>> {
+        let path = p
+            .doc
+            .path()
+            .ok_or_else(|| anyhow::anyhow!("only a local file can be split"))?;
+        let previous = self.journal.get(&p.key);
+        let splitter = std::cell::OnceCell::new();
+        let open = || -> Result<&crate::split::Splitter> {
+            if splitter.get().is_none() {
+                let s = crate::split::Splitter::open(path)?;
+                let _ = splitter.set(s);
+            }
+            Ok(splitter.get().expect("set above"))
+        };
+        // The ranges of an earlier run stand (its parts are recorded under them).
+        let ranges: Vec<(u32, u32)> = match previous.as_ref().and_then(|r| r.parts.clone()) {
+            Some(parts) => parts.iter().map(|r| (r.first, r.last)).collect(),
+            None => {
+                let s = open()?;
+                let max_bytes = Some(
+                    self.limits
+                        .max_bytes
+                        .map_or(PART_BYTES, |m| (m / 10 * 9).min(PART_BYTES)),
+                );
+                crate::split::plan_ranges(
+                    s.page_count(),
+                    self.limits.max_pages,
+                    max_bytes,
+                    &|a, b| s.weight(a, b),
+                )
+                .ok_or_else(|| anyhow::anyhow!("a single page is over the size limit"))?
+            }
+        };
+        let dir = self.parts_dir(&p.key);
+        let refs: Vec<crate::journal::PartRef> = ranges
+            .iter()
+            .map(|&(first, last)| crate::journal::PartRef {
+                first,
+                last,
+                key: crate::pipeline::key::part_key(&p.key, first, last),
+            })
+            .collect();
+        let stem = Path::new(&p.doc.file_name)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "document".into());
+        let mut works = Vec::new();
+        for r in &refs {
+            lock(&self.state.parts).insert(
+                r.key.clone(),
+                PartOf {
+                    parent: p.key.clone(),
+                    first: r.first,
+                    last: r.last,
+                },
+            );
+            let rec = self.journal.get(&r.key);
+            let delivered = rec.as_ref().is_some_and(|r| {
+                r.state == State::Done && r.output.as_deref().is_some_and(Path::is_dir)
+            });
+            if delivered {
+                continue;
+            }
+            if let Some(rec) = &rec {
+                if rec.state == State::Done && self.journal.held(&rec.key).is_some() {
+                    works.push(Work::Held(rec.key.clone()));
+                    continue;
+                }
+            }
+            let upload_owed = rec
+                .as_ref()
+                .and_then(|r| r.upload.as_ref())
+                .is_some_and(|u| !u.done);
+            let resume = rec.as_ref().filter(|r| {
+                r.task().is_some()
+                    && r.state != State::Failed
+                    && !r.upload.as_ref().is_some_and(|u| {
+                        !u.done && record::now().saturating_sub(u.issued_at) > UPLOAD_URL_TRUST
+                    })
+            });
+            if let Some(rec) = resume.filter(|_| !upload_owed) {
+                works.push(Work::Resume(rec.clone()));
+                continue;
+            }
+            // Cut it: a new part, or one whose upload is still owed.
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            let file = dir.join(format!("{stem}.pages-{}-{}.pdf", r.first, r.last));
+            if !file.is_file() {
+                let tmp = dir.join(format!(".cutting-{}-{}.pdf", r.first, r.last));
+                open()?.write_part(r.first, r.last, &tmp)?;
+                std::fs::rename(&tmp, &file)?;
+            }
+            let mut doc = crate::input::resolve(&file.display().to_string(), None)?;
+            doc.input = format!("{} (pages {}-{})", p.doc.input, r.first, r.last);
+            doc.name = format!("pages-{}-{}", r.first, r.last);
+            self.provider.check(&doc, &self.opts)?;
+            lock(&self.state.docs).insert(r.key.clone(), doc.clone());
+            match resume {
+                Some(rec) => works.push(Work::Resume(rec.clone())),
+                None => works.push(Work::New(Planned {
+                    route: p.route,
+                    index: p.index,
+                    pages: Some(u64::from(r.last - r.first + 1)),
+                    doc,
+                    key: r.key.clone(),
+                    aliases: Vec::new(),
+                    opts: None,
+                    split: false,
+                })),
+            }
+        }
+        // The document's own record: which parts make it.
+        let mut rec = previous.unwrap_or_else(|| self.fresh_record(&p.key, &p.doc, &self.opts));
+        rec.name = p.doc.name.clone();
+        rec.pages = Some(u64::from(ranges.last().map_or(0, |r| r.1)));
+        rec.parts = Some(refs);
+        if rec.state == State::Failed {
+            rec.state = State::Submitted;
+            rec.error = None;
+        }
+        self.journal.put(&rec)?;
+        if !works.is_empty() {
+            self.ctx.reporter.note(&format!(
+                "{}: over {}'s limits ({}): sent in {} parts, pages {}; one result when all are in",
+                p.doc.input,
+                self.provider.info().name,
+                describe_limits(&self.limits),
+                ranges.len(),
+                crate::split::describe(&ranges)
+            ));
+        }
+        Ok(works)
+    }
+
+    /// `fetch` by the ID of a part: the whole document is fetched instead
+    /// (every part followed, then stitched and delivered as one), reported
+    /// for `inputs`.
+    pub fn adopt_parts(&self, parent: &DocRecord, inputs: Vec<(usize, String)>) -> Vec<Work> {
+        self.register(&parent.key, inputs);
+        lock(&self.state.progress)
+            .entry(parent.key.clone())
+            .or_insert_with(|| self.ctx.reporter.doc(&self.label(&parent.name)));
+        let mut works = Vec::new();
+        for part in parent.parts.iter().flatten() {
+            lock(&self.state.parts).insert(
+                part.key.clone(),
+                PartOf {
+                    parent: parent.key.clone(),
+                    first: part.first,
+                    last: part.last,
+                },
+            );
+            let Some(rec) = self.journal.get(&part.key) else {
+                continue;
+            };
+            if rec.state == State::Done && rec.output.as_deref().is_some_and(Path::is_dir) {
+                continue;
+            }
+            if self.journal.held(&rec.key).is_some() {
+                works.push(Work::Held(rec.key.clone()));
+            } else if rec.task().is_some() {
+                works.push(Work::Resume(rec));
+            }
+        }
+        if works.is_empty() {
+            self.stitch_when_whole(&parent.key);
+        }
+        works
+    }
+}
+
+/// The limits in words: "600 pages and 200.0 MB".
+fn describe_limits(limits: &provider::Limits) -> String {
+    let mut parts = Vec::new();
+    if let Some(p) = limits.max_pages {
+        parts.push(format!("{p} pages"));
+    }
+    if let Some(b) = limits.max_bytes {
+        parts.push(provider::human_bytes(b));
+    }
+    parts.join(" and ")
+}
