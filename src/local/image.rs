@@ -20,13 +20,20 @@ pub fn extract(path: &Path, input: &str, settings: &Settings) -> Result<Extracte
             super::pdf::CLOUD_HINT
         )));
     };
-    let text = ocr::image(path, tesseract, settings.language.as_deref()).map_err(|e| {
+    if let Some(language) = &settings.language {
+        ocr::check_languages(tesseract, language, input)?;
+    }
+    let reading = ocr::image(path, tesseract, settings.language.as_deref()).map_err(|e| {
         Error::input(input, format!("OCR failed: {e:#}"))
             .with_hint(format!("use a cloud provider: {}", super::pdf::CLOUD_HINT))
     })?;
+    let doubtful = reading
+        .confidence()
+        .is_some_and(|c| c < ocr::LOW_CONFIDENCE);
     Ok(Extracted {
-        pages: vec![text],
+        pages: vec![reading.text],
         ocr_pages: vec![1],
+        doubtful_ocr: if doubtful { vec![1] } else { Vec::new() },
         ..Extracted::default()
     })
 }

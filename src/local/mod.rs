@@ -55,6 +55,9 @@ pub struct Extracted {
     pub images: Vec<PageImage>,
     /// 1-based pages whose text came from OCR.
     pub ocr_pages: Vec<u32>,
+    /// 1-based OCR'd pages read with low confidence ([`ocr::LOW_CONFIDENCE`]):
+    /// likely the wrong `--language`; the caller warns once for the document.
+    pub doubtful_ocr: Vec<u32>,
     /// 1-based pages left out (blank, unreadable, OCR failed), with why: each
     /// is a one-line HTML comment in `pages`, the others are converted.
     pub skipped: Vec<(u32, String)>,
@@ -101,7 +104,8 @@ pub fn always_text(ext: &str) -> bool {
 pub struct Settings {
     /// The `tesseract` program, when found; `None` refuses scanned pages.
     pub tesseract: Option<std::path::PathBuf>,
-    /// `--language`, passed to tesseract as `-l` (e.g. `eng`, `deu+eng`).
+    /// `--language` in tesseract's names ([`ocr::tesseract_languages`]),
+    /// passed to it as `-l` (e.g. `eng`, `deu+eng`).
     pub language: Option<String>,
     /// 1-based pages to keep (`--pages`); `None` = all.
     pub pages: Option<Vec<u32>>,

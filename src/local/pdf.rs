@@ -61,9 +61,17 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
             "install tesseract (Debian/Ubuntu: apt-get install tesseract-ocr) to OCR it locally, or use a cloud provider: {CLOUD_HINT}"
         )));
     }
+    // Pages left to OCR whose own text does not serve: a missing language pack
+    // refuses the document before tesseract fails on each page.
+    if let (Some(tesseract), Some(language)) = (&settings.tesseract, &settings.language) {
+        if readable < scans.len() {
+            ocr::check_languages(tesseract, language, input)?;
+        }
+    }
     let mut hints = pdf_hints::analyse(items, page_count);
     let mut pages = Vec::with_capacity(result.pages.len());
     let mut ocr_pages = Vec::new();
+    let mut doubtful_ocr = Vec::new();
     let mut skipped = Vec::new();
     let mut furniture = Vec::new();
     let mut loaded: Option<Result<lopdf::Document, String>> = None;
@@ -79,9 +87,15 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
                         lopdf::Document::load_mem(bytes).map_err(|e| e.to_string())
                     });
                     match ocr_page(doc, number, settings) {
-                        Ok(text) => {
+                        Ok(reading) => {
                             ocr_pages.push(number);
-                            pages.push(text);
+                            if reading
+                                .confidence()
+                                .is_some_and(|c| c < ocr::LOW_CONFIDENCE)
+                            {
+                                doubtful_ocr.push(number);
+                            }
+                            pages.push(reading.text);
                             continue;
                         }
                         // Some text (a date over a scan) is better than none.
@@ -112,6 +126,7 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
         pages,
         images: Vec::new(),
         ocr_pages,
+        doubtful_ocr,
         skipped,
         furniture,
         spool: None,
@@ -253,7 +268,7 @@ fn ocr_page(
     doc: &Result<lopdf::Document, String>,
     page: u32,
     settings: &Settings,
-) -> Result<String, String> {
+) -> Result<ocr::Reading, String> {
     if doc.as_ref().is_ok_and(|d| ocr::page_is_blank(d, page)) {
         return Err("blank (no text and no image)".to_string());
     }
@@ -263,12 +278,12 @@ fn ocr_page(
     let doc = doc
         .as_ref()
         .map_err(|e| format!("cannot be read for OCR: {e}"))?;
-    let text = ocr::pdf_page(doc, page, tesseract, settings.language.as_deref())
+    let reading = ocr::pdf_page(doc, page, tesseract, settings.language.as_deref())
         .map_err(|e| format!("OCR failed: {e:#}"))?;
-    if text.trim().is_empty() {
+    if reading.text.trim().is_empty() {
         return Err("OCR found no text".to_string());
     }
-    Ok(text)
+    Ok(reading)
 }
 
 /// The text layer of `pages` (1-based) that pdf-inspector leaves to OCR, by

@@ -188,12 +188,23 @@ impl Local {
         };
         let settings = local::Settings {
             tesseract: local::ocr::find_tesseract(),
-            language: opts.language.clone(),
+            language: opts
+                .language
+                .as_deref()
+                .map(local::ocr::tesseract_languages)
+                .filter(|l| !l.is_empty()),
             pages,
             keep_headers: self.keep_headers(opts)?,
             zip_depth: 0,
         };
         let extracted = local::extract(path, ext, &doc.input, &settings)?;
+        if !extracted.doubtful_ocr.is_empty() {
+            crate::messages::warn(&doubtful_ocr_warning(
+                &doc.input,
+                &extracted.doubtful_ocr,
+                settings.language.as_deref(),
+            ));
+        }
         if let Some(spool) = extracted.spool.clone() {
             // Blocks would copy the whole table into memory: the answer has none.
             let mut answer = local::summary_json(ext, &extracted);
@@ -216,6 +227,18 @@ impl Local {
             answer,
         }))))
     }
+}
+
+/// One line for a document OCR read with low confidence, suggesting `--language`.
+fn doubtful_ocr_warning(input: &str, pages: &[u32], language: Option<&str>) -> String {
+    let list: Vec<String> = pages.iter().map(u32::to_string).collect();
+    let read_as = language.unwrap_or("eng (tesseract's default)");
+    format!(
+        "{input}: OCR read page{} {} with low confidence (under {:.0}%) as {read_as}: the text may be garbage; if the document is in another language or script, name it with --language (e.g. --language zh, --language de+en)",
+        if pages.len() == 1 { "" } else { "s" },
+        list.join(", "),
+        local::ocr::LOW_CONFIDENCE
+    )
 }
 
 /// The extension of a MIME type local reads (parameters such as `charset` ignored).

@@ -611,3 +611,120 @@ fn pdfs_poppler_reads_are_read_a_bad_xref_and_a_scan_s_own_words() {
     assert!(out.status.success(), "{}", stderr_of(&out));
     assert!(stdout_of(&out).contains("2021 3 31"), "{}", stdout_of(&out));
 }
+
+/// The folder holding `tesseract`, or `None` (then the test is skipped, except
+/// in CI, which installs tesseract-ocr and sets DOCPIPE_REQUIRE_TESSERACT).
+fn tesseract_dir() -> Option<&'static str> {
+    let dir = ["/usr/bin", "/usr/local/bin"]
+        .into_iter()
+        .find(|d| Path::new(d).join("tesseract").exists());
+    if dir.is_none() {
+        assert!(
+            std::env::var_os("DOCPIPE_REQUIRE_TESSERACT").is_none(),
+            "DOCPIPE_REQUIRE_TESSERACT is set but tesseract is not installed: apt-get install -y tesseract-ocr"
+        );
+        eprintln!("note: tesseract not installed: the OCR path is not exercised here");
+    }
+    dir
+}
+
+/// `--language en` is ISO 639-1, which tesseract does not know ("Failed
+/// loading language 'en'"): it reaches tesseract as `eng`. `--language de`
+/// without tesseract's German data (CI installs English only) is refused
+/// before OCR with the Debian package to install, for images and PDFs alike.
+#[test]
+fn ocr_language_codes_are_tesseracts_and_a_missing_pack_names_its_package() {
+    let Some(dir) = tesseract_dir() else {
+        return;
+    };
+    let env = Env::new();
+    let image = env.doc("scan.png", "photo.png");
+    let out = local(&env)
+        .env("PATH", dir)
+        .args(["ocr", "--language", "en"])
+        .arg(&image)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(
+        stdout_of(&out).contains("quick brown fox"),
+        "{}",
+        stdout_of(&out)
+    );
+    // A clean scan read in its language raises no doubt.
+    assert!(!stderr_of(&out).contains("warning"), "{}", stderr_of(&out));
+
+    let listed = std::process::Command::new(Path::new(dir).join("tesseract"))
+        .arg("--list-langs")
+        .output()
+        .unwrap();
+    if String::from_utf8_lossy(&listed.stdout)
+        .lines()
+        .any(|l| l.trim() == "deu")
+    {
+        eprintln!("note: tesseract's German data is installed: the missing-pack half is not exercised here");
+        return;
+    }
+    let pdf = env.doc("small_ocr.pdf", "scan.pdf");
+    for doc in [&image, &pdf] {
+        let out = local(&env)
+            .env("PATH", dir)
+            .args(["ocr", "--language", "de"])
+            .arg(doc)
+            .output()
+            .unwrap();
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("deu") && err.contains("not installed"),
+            "{err}"
+        );
+        assert!(
+            err.contains("hint:") && err.contains("apt-get install tesseract-ocr-deu"),
+            "{err}"
+        );
+        assert!(!err.contains("Failed loading language"), "{err}");
+        assert!(stdout_of(&out).is_empty());
+    }
+}
+
+/// A page OCR reads with low confidence (here a scan upside down; in the field
+/// a Chinese fax read with English data) still gives its text and exit 0, with
+/// one warning naming the document and suggesting `--language`; `-q` hides it.
+#[test]
+fn low_ocr_confidence_warns_once_naming_the_document_and_language() {
+    let Some(dir) = tesseract_dir() else {
+        return;
+    };
+    let env = Env::new();
+    let doc = env.doc("upside_down.png", "fax.png");
+    let out = local(&env)
+        .env("PATH", dir)
+        .arg("ocr")
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(!stdout_of(&out).trim().is_empty());
+    let err = stderr_of(&out);
+    let warnings: Vec<&str> = err.lines().filter(|l| l.contains("warning:")).collect();
+    assert_eq!(warnings.len(), 1, "{err}");
+    assert!(
+        warnings[0].contains("fax.png")
+            && warnings[0].contains("low confidence")
+            && warnings[0].contains("--language"),
+        "{err}"
+    );
+    let quiet = local(&env)
+        .env("PATH", dir)
+        .args(["-q", "ocr"])
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert!(quiet.status.success(), "{}", stderr_of(&quiet));
+    assert!(
+        !stderr_of(&quiet).contains("warning"),
+        "{}",
+        stderr_of(&quiet)
+    );
+}
