@@ -1,32 +1,92 @@
 //! Splitting a PDF into parts of consecutive pages, each a PDF of its own, so
 //! that a document over a provider's page or size limit can be sent in parts.
 //!
-//! Memory: the file is mapped, not read; a first pass parses every object with
-//! its stream data dropped (the page tree and the references only), and each
-//! part is then loaded with only the objects its pages reach (the filter runs
-//! as lopdf reads, so the rest is never kept). What stays in memory is the
-//! structure plus one part's objects. Pages of the mapped file that were read
-//! count in the resident size as file cache, which the kernel drops at will.
+//! Memory: the file is read with positioned reads, never mapped (a mapped file
+//! truncated by another program kills the process with SIGBUS; a read only
+//! fails). The cross-reference sections are read first; then the head of every
+//! object (a stream's dictionary, not its data) is read and parsed by lopdf as
+//! one small PDF of its own, which gives the structure (the page tree and the
+//! references). Each part then reads only the objects its pages reach, a few
+//! MiB of them at a time. What stays in memory is the structure plus one
+//! part's objects.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
-use std::path::Path;
-use std::sync::{Mutex, RwLock};
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
-use anyhow::{bail, Context, Result};
-use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId};
+use anyhow::{anyhow, bail, Context, Result};
+use lopdf::{Dictionary, Document, Object, ObjectId};
 
 /// Attributes a page inherits from its ancestors in the page tree.
 const INHERITED: [&[u8]; 4] = [b"Resources", b"MediaBox", b"CropBox", b"Rotate"];
 
-/// The objects the current part keeps (the filter of a lopdf load is a plain
-/// `fn`, so it reads them from here); loads that use it take `LOADING`.
-static KEEP: RwLock<Option<HashSet<ObjectId>>> = RwLock::new(None);
-static LOADING: Mutex<()> = Mutex::new(());
+/// How much of an object is read to find its dictionary when the object is
+/// larger (a stream whose data the structure does not need).
+const HEAD: u64 = 64 * 1024;
+
+/// How many bytes of objects a part reads and parses at once.
+const BATCH: u64 = 8 * 1024 * 1024;
+
+/// A cross-reference entry, as the newest section of the file gives it.
+#[derive(Clone, Copy, Debug)]
+enum Entry {
+    Free,
+    Normal { offset: u64, generation: u16 },
+    Compressed { container: u32 },
+}
+
+/// The input, read at positions: every read checks it got what it asked for,
+/// so a file cut short by another program gives an error, not a signal.
+struct Source {
+    path: PathBuf,
+    file: Mutex<File>,
+    len: u64,
+}
+
+impl Source {
+    fn open(path: &Path) -> Result<Source> {
+        let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+        let len = file
+            .metadata()
+            .with_context(|| format!("cannot read {}", path.display()))?
+            .len();
+        Ok(Source {
+            path: path.to_path_buf(),
+            file: Mutex::new(file),
+            len,
+        })
+    }
+
+    /// `len` bytes at `offset`, or fewer where the file (as it was opened) ends.
+    fn read_upto(&self, offset: u64, len: u64) -> Result<Vec<u8>> {
+        let len = len.min(self.len.saturating_sub(offset));
+        let mut buf = vec![0; len as usize];
+        let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        file.seek(SeekFrom::Start(offset))
+            .and_then(|_| file.read_exact(&mut buf))
+            .map_err(|e| {
+                if e.kind() == std::io::ErrorKind::UnexpectedEof {
+                    anyhow!(
+                        "{} is shorter than when it was opened ({} bytes): changed by another program while it was split",
+                        self.path.display(),
+                        self.len
+                    )
+                } else {
+                    anyhow!(e).context(format!("cannot read {}", self.path.display()))
+                }
+            })?;
+        Ok(buf)
+    }
+}
 
 /// A PDF opened for splitting.
 pub struct Splitter {
-    map: memmap2::Mmap,
+    source: Source,
+    entries: BTreeMap<u32, Entry>,
+    /// Where each object read directly ends (the next object or section).
+    ends: HashMap<u64, u64>,
     /// Every object, streams without their data.
     skeleton: Document,
     /// Page objects in page order.
@@ -37,66 +97,452 @@ fn is_object_stream(object: &Object) -> bool {
     matches!(object, Object::Stream(s) if s.dict.has_type(b"ObjStm"))
 }
 
-/// What a filter keeps. lopdf keeps the object it gave the filter, changed in
-/// place, except for the members of object streams, where it keeps what the
-/// filter returns; members are never streams, so only small objects are copied.
-fn kept(id: ObjectId, object: &Object) -> Option<(ObjectId, Object)> {
-    match object {
-        Object::Stream(_) => Some((id, Object::Null)),
-        other => Some((id, other.clone())),
-    }
+fn unreadable(e: impl std::fmt::Display) -> anyhow::Error {
+    anyhow!("cannot read it as a PDF to split it: {e}")
 }
 
-/// First pass: keeps dictionaries, drops stream data (one byte stays, or lopdf
-/// would read an empty stream again).
-fn skeleton_filter(id: ObjectId, object: &mut Object) -> Option<(ObjectId, Object)> {
-    if let Object::Stream(s) = object {
-        if !s.dict.has_type(b"ObjStm") {
-            s.content = vec![b' '];
+/// Parses indirect objects (their bytes as in the file) with lopdf, as one
+/// small PDF made of them alone.
+fn parse_objects(objects: &[(ObjectId, Vec<u8>)]) -> Result<Document> {
+    let mut buf = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n".to_vec();
+    let mut at: BTreeMap<u32, (usize, u16)> = BTreeMap::new();
+    for (id, bytes) in objects {
+        at.insert(id.0, (buf.len(), id.1));
+        buf.extend_from_slice(bytes);
+        buf.extend_from_slice(b"\n");
+    }
+    let size = at.keys().next_back().map_or(1, |n| n + 1);
+    let xref = buf.len();
+    buf.extend_from_slice(format!("xref\n0 {size}\n").as_bytes());
+    for n in 0..size {
+        match at.get(&n) {
+            Some((offset, generation)) => {
+                buf.extend_from_slice(format!("{offset:010} {generation:05} n \n").as_bytes())
+            }
+            None => buf.extend_from_slice(b"0000000000 65535 f \n"),
         }
     }
-    kept(id, object)
+    buf.extend_from_slice(
+        format!("trailer\n<< /Size {size} >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+    );
+    Document::load_mem(&buf).map_err(unreadable)
 }
 
-/// Second pass: keeps the current part's objects, and the object streams that
-/// may hold some of them.
-fn part_filter(id: ObjectId, object: &mut Object) -> Option<(ObjectId, Object)> {
-    let keep = KEEP.read().unwrap_or_else(|e| e.into_inner());
-    let wanted = keep.as_ref().is_some_and(|k| k.contains(&id)) || is_object_stream(object);
-    drop(keep);
-    if wanted {
-        kept(id, object)
-    } else {
-        None
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b'\0')
+}
+
+/// The position just after the `stream` keyword's end of line, when `head`
+/// holds a stream's dictionary.
+fn stream_data_start(head: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(p) = find(&head[from..], b"stream").map(|p| p + from) {
+        let before = head[..p].iter().rposition(|&b| !is_space(b));
+        let after = &head[p + 6..];
+        let eol = if after.starts_with(b"\r\n") {
+            Some(2)
+        } else if after.starts_with(b"\n") || after.starts_with(b"\r") {
+            Some(1)
+        } else {
+            None
+        };
+        if let (Some(b), Some(eol)) = (before, eol) {
+            if b >= 1 && &head[b - 1..=b] == b">>" {
+                return Some(p + 6 + eol);
+            }
+        }
+        from = p + 6;
     }
+    None
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The trailer dictionary that starts at `text` (at `<<`), parsed by lopdf.
+fn parse_dictionary(text: &[u8]) -> Result<Dictionary> {
+    let mut depth = 0usize;
+    let mut end = None;
+    let mut i = 0;
+    while i + 1 < text.len() {
+        match &text[i..i + 2] {
+            b"<<" => {
+                depth += 1;
+                i += 2;
+            }
+            b">>" => {
+                depth = depth.saturating_sub(1);
+                i += 2;
+                if depth == 0 {
+                    end = Some(i);
+                    break;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    let end = end.ok_or_else(|| unreadable("a trailer does not end"))?;
+    let mut object = b"1 0 obj\n".to_vec();
+    object.extend_from_slice(&text[..end]);
+    object.extend_from_slice(b"\nendobj");
+    let doc = parse_objects(&[((1, 0), object)])?;
+    doc.get_dictionary((1, 0)).cloned().map_err(unreadable)
+}
+
+/// Splits `text` into whitespace-separated tokens with their positions.
+fn tokens(text: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < text.len() && is_space(text[i]) {
+            i += 1;
+        }
+        if i >= text.len() {
+            return None;
+        }
+        let start = i;
+        while i < text.len() && !is_space(text[i]) {
+            i += 1;
+        }
+        Some((start, &text[start..i]))
+    })
+}
+
+fn number<T: std::str::FromStr>(token: &[u8]) -> Result<T> {
+    std::str::from_utf8(token)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| unreadable("a cross-reference table is damaged"))
+}
+
+/// Reads the cross-reference sections, newest first: the entries each object
+/// has in the newest section that names it, the newest trailer, and where the
+/// sections start (they end the objects before them).
+fn read_xref(source: &Source) -> Result<(BTreeMap<u32, Entry>, Dictionary, Vec<u64>)> {
+    let tail_at = source.len.saturating_sub(2048);
+    let tail = source.read_upto(tail_at, 2048)?;
+    let p = tail
+        .windows(9)
+        .rposition(|w| w == b"startxref")
+        .ok_or_else(|| unreadable("no startxref at its end"))?;
+    let start: u64 = tokens(&tail[p + 9..])
+        .next()
+        .map(|(_, t)| number(t))
+        .transpose()?
+        .ok_or_else(|| unreadable("no startxref at its end"))?;
+    let mut entries = BTreeMap::new();
+    let mut trailer: Option<Dictionary> = None;
+    let mut sections = Vec::new();
+    let mut todo = vec![start];
+    let mut seen = HashSet::new();
+    while let Some(at) = todo.pop() {
+        if !seen.insert(at) || seen.len() > 1000 || at >= source.len {
+            continue;
+        }
+        sections.push(at);
+        let head = source.read_upto(at, HEAD)?;
+        let dict = if head.starts_with(b"xref") {
+            read_table(source, at, &mut entries)?
+        } else {
+            read_stream_section(source, at, &mut entries)?
+        };
+        // Older sections after: /XRefStm (a hybrid file's stream) before /Prev.
+        if let Ok(prev) = dict.get(b"Prev").and_then(Object::as_i64) {
+            todo.push(prev as u64);
+        }
+        if let Ok(stm) = dict.get(b"XRefStm").and_then(Object::as_i64) {
+            todo.push(stm as u64);
+        }
+        trailer.get_or_insert(dict);
+    }
+    let trailer = trailer.ok_or_else(|| unreadable("no cross-reference section"))?;
+    Ok((entries, trailer, sections))
+}
+
+/// A classic `xref` table at `at`; returns its trailer.
+fn read_table(source: &Source, at: u64, entries: &mut BTreeMap<u32, Entry>) -> Result<Dictionary> {
+    let mut want = HEAD;
+    loop {
+        let text = source.read_upto(at, want)?;
+        let complete = text.len() as u64 == source.len - at;
+        let mut it = tokens(&text[4..]).peekable();
+        let mut found = Vec::new();
+        let mut trailer_at = None;
+        while let Some((pos, t)) = it.next() {
+            if t.starts_with(b"trailer") {
+                trailer_at = Some(4 + pos + 7);
+                break;
+            }
+            let first: u32 = number(t)?;
+            let Some((_, c)) = it.next() else { break };
+            let count: u32 = number(c)?;
+            for n in first..first.saturating_add(count) {
+                let (Some((_, o)), Some((_, g)), Some((_, k))) = (it.next(), it.next(), it.next())
+                else {
+                    break;
+                };
+                let entry = match k {
+                    b"n" => Entry::Normal {
+                        offset: number(o)?,
+                        generation: number(g)?,
+                    },
+                    _ => Entry::Free,
+                };
+                found.push((n, entry));
+            }
+        }
+        let dict_at = trailer_at.and_then(|t| find(&text[t..], b"<<").map(|p| t + p));
+        match dict_at {
+            Some(d) if find(&text[d..], b">>").is_some() => {
+                if let Ok(dict) = parse_dictionary(&text[d..]) {
+                    for (n, entry) in found {
+                        entries.entry(n).or_insert(entry);
+                    }
+                    return Ok(dict);
+                }
+                if complete {
+                    bail!(unreadable("its trailer is damaged"));
+                }
+            }
+            _ if complete => bail!(unreadable("a cross-reference table has no trailer")),
+            _ => {}
+        }
+        want *= 4;
+    }
+}
+
+/// A cross-reference stream at `at`; returns its dictionary.
+fn read_stream_section(
+    source: &Source,
+    at: u64,
+    entries: &mut BTreeMap<u32, Entry>,
+) -> Result<Dictionary> {
+    let head = source.read_upto(at, HEAD)?;
+    let mut it = tokens(&head);
+    let (Some((_, n)), Some((_, g))) = (it.next(), it.next()) else {
+        bail!(unreadable(
+            "no cross-reference section where startxref points"
+        ));
+    };
+    let id: ObjectId = (number(n)?, number(g)?);
+    let start = stream_data_start(&head)
+        .ok_or_else(|| unreadable("no cross-reference section where startxref points"))?;
+    let dict = parse_dictionary(&head[find(&head, b"<<").unwrap_or(0)..])?;
+    let length = dict
+        .get(b"Length")
+        .and_then(Object::as_i64)
+        .map_err(|_| unreadable("a cross-reference stream has no direct /Length"))?;
+    let bytes = source.read_upto(at, start as u64 + length.max(0) as u64 + 64)?;
+    let mut object = bytes[..start + (length.max(0) as usize).min(bytes.len() - start)].to_vec();
+    object.extend_from_slice(b"\nendstream\nendobj");
+    let doc = parse_objects(&[(id, object)])?;
+    let stream = doc
+        .get_object(id)
+        .and_then(Object::as_stream)
+        .map_err(unreadable)?;
+    let data = stream.decompressed_content().map_err(unreadable)?;
+    let widths: Vec<usize> = dict
+        .get(b"W")
+        .and_then(Object::as_array)
+        .map_err(unreadable)?
+        .iter()
+        .map(|w| w.as_i64().map(|w| w.max(0) as usize))
+        .collect::<std::result::Result<_, _>>()
+        .map_err(unreadable)?;
+    if widths.len() != 3 || widths.iter().any(|&w| w > 8) {
+        bail!(unreadable("a cross-reference stream has a bad /W"));
+    }
+    let size = dict.get(b"Size").and_then(Object::as_i64).unwrap_or(0);
+    let index: Vec<i64> = match dict.get(b"Index").and_then(Object::as_array) {
+        Ok(a) => a.iter().filter_map(|o| o.as_i64().ok()).collect(),
+        Err(_) => vec![0, size],
+    };
+    let row = widths.iter().sum::<usize>().max(1);
+    let field = |bytes: &[u8]| bytes.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+    let mut rows = data.chunks_exact(row);
+    for pair in index.chunks_exact(2) {
+        for n in pair[0]..pair[0] + pair[1] {
+            let Some(r) = rows.next() else { break };
+            let (a, rest) = r.split_at(widths[0]);
+            let (b, c) = rest.split_at(widths[1]);
+            let kind = if widths[0] == 0 { 1 } else { field(a) };
+            let entry = match kind {
+                1 => Entry::Normal {
+                    offset: field(b),
+                    generation: field(c) as u16,
+                },
+                2 => Entry::Compressed {
+                    container: field(b) as u32,
+                },
+                _ => Entry::Free,
+            };
+            entries.entry(n as u32).or_insert(entry);
+        }
+    }
+    Ok(dict)
 }
 
 impl Splitter {
     pub fn open(path: &Path) -> Result<Splitter> {
-        let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-        // SAFETY: the map is only read, and only while this value lives. A file
-        // changed by another program while it is split gives wrong parts (as
-        // reading it would); docpipe itself never writes its inputs.
-        #[allow(unsafe_code)]
-        let map = unsafe { memmap2::Mmap::map(&file) }
-            .with_context(|| format!("cannot map {}", path.display()))?;
-        let skeleton = {
-            let _one = LOADING.lock().unwrap_or_else(|e| e.into_inner());
-            Document::load_mem_with_options(&map, LoadOptions::with_filter(skeleton_filter))
-                .map_err(|e| anyhow::anyhow!("cannot read it as a PDF to split it: {e}"))?
-        };
-        if skeleton.is_encrypted() || skeleton.trailer.get(b"Encrypt").is_ok() {
+        let source = Source::open(path)?;
+        let (entries, trailer, sections) = read_xref(&source)?;
+        if trailer.get(b"Encrypt").is_ok() {
             bail!("it is encrypted, so it cannot be split here");
         }
+        let mut bounds: Vec<u64> = entries
+            .values()
+            .filter_map(|e| match e {
+                Entry::Normal { offset, .. } => Some(*offset),
+                _ => None,
+            })
+            .chain(sections)
+            .chain([source.len])
+            .collect();
+        bounds.sort_unstable();
+        bounds.dedup();
+        let ends: HashMap<u64, u64> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
+        let containers: HashSet<u32> = entries
+            .values()
+            .filter_map(|e| match e {
+                Entry::Compressed { container } => Some(*container),
+                _ => None,
+            })
+            .collect();
+        let mut splitter = Splitter {
+            source,
+            entries,
+            ends,
+            skeleton: Document::new(),
+            pages: Vec::new(),
+        };
+        // Streams without their data (one byte stays, as lopdf would read an
+        // empty stream again); object streams whole, as they hold objects.
+        let mut heads = Vec::new();
+        for (&n, entry) in &splitter.entries {
+            let Entry::Normal { offset, generation } = *entry else {
+                continue;
+            };
+            let end = splitter.end_of(offset);
+            let head = splitter
+                .source
+                .read_upto(offset, (end - offset).min(HEAD))?;
+            let bytes = match stream_data_start(&head) {
+                _ if containers.contains(&n) => splitter.source.read_upto(offset, end - offset)?,
+                Some(start) => {
+                    let mut b = head[..start].to_vec();
+                    b.extend_from_slice(b" \nendstream\nendobj");
+                    b
+                }
+                None if end - offset <= HEAD => head,
+                None => splitter.source.read_upto(offset, end - offset)?,
+            };
+            heads.push(((n, generation), bytes));
+        }
+        let mut skeleton = parse_objects(&heads)?;
+        drop(heads);
+        skeleton
+            .objects
+            .retain(|id, _| splitter.is_current(*id, None));
+        for object in skeleton.objects.values_mut() {
+            if let Object::Stream(s) = object {
+                if !s.dict.has_type(b"ObjStm") {
+                    s.content = vec![b' '];
+                }
+            }
+        }
+        let size = trailer.get(b"Size").and_then(Object::as_i64).unwrap_or(0);
+        skeleton.max_id = skeleton.max_id.max(size.saturating_sub(1).max(0) as u32);
+        skeleton.trailer = trailer;
         let pages: Vec<ObjectId> = skeleton.get_pages().into_values().collect();
         if pages.is_empty() {
             bail!("no pages found in it, so it cannot be split");
         }
-        Ok(Splitter {
-            map,
-            skeleton,
-            pages,
-        })
+        splitter.skeleton = skeleton;
+        splitter.pages = pages;
+        Ok(splitter)
+    }
+
+    fn end_of(&self, offset: u64) -> u64 {
+        self.ends.get(&offset).copied().unwrap_or(self.source.len)
+    }
+
+    /// Whether `id` is the object the cross-reference names; `direct` says
+    /// whether it was read at its offset (true) or from an object stream.
+    fn is_current(&self, id: ObjectId, direct: Option<bool>) -> bool {
+        match self.entries.get(&id.0) {
+            Some(Entry::Normal { generation, .. }) => *generation == id.1 && direct != Some(false),
+            Some(Entry::Compressed { .. }) => id.1 == 0 && direct != Some(true),
+            _ => false,
+        }
+    }
+
+    /// Reads the objects `keep` names, a batch of them at a time.
+    fn load(&self, keep: &HashSet<ObjectId>) -> Result<BTreeMap<ObjectId, Object>> {
+        // What to read at its offset: the objects themselves, the object
+        // streams that hold some, and the lengths of their streams (lopdf
+        // needs them to read the data).
+        let mut wanted: BTreeMap<u64, (ObjectId, u64)> = BTreeMap::new();
+        let want = |n: u32, wanted: &mut BTreeMap<u64, (ObjectId, u64)>| match self.entries.get(&n)
+        {
+            Some(Entry::Normal { offset, generation }) => {
+                wanted.insert(*offset, ((n, *generation), self.end_of(*offset)));
+            }
+            Some(Entry::Compressed { container }) => {
+                if let Some(Entry::Normal { offset, generation }) = self.entries.get(container) {
+                    wanted.insert(*offset, ((*container, *generation), self.end_of(*offset)));
+                }
+            }
+            _ => {}
+        };
+        for id in keep {
+            want(id.0, &mut wanted);
+        }
+        let length_of = |id: ObjectId| match self.skeleton.get_object(id) {
+            Ok(Object::Stream(s)) => s.dict.get(b"Length").and_then(Object::as_reference).ok(),
+            _ => None,
+        };
+        let mut out = BTreeMap::new();
+        let mut batch: Vec<(ObjectId, u64, u64)> = Vec::new();
+        let mut bytes = 0;
+        let mut items = wanted.into_iter().peekable();
+        while let Some((offset, (id, end))) = items.next() {
+            bytes += end - offset;
+            batch.push((id, offset, end));
+            if bytes < BATCH && items.peek().is_some() {
+                continue;
+            }
+            let mut extra = BTreeMap::new();
+            for &(id, _, _) in &batch {
+                if let Some(len) = length_of(id) {
+                    want(len.0, &mut extra);
+                }
+            }
+            let direct: HashSet<ObjectId> = batch.iter().map(|b| b.0).collect();
+            let mut objects = Vec::new();
+            let mut read = HashSet::new();
+            for (id, offset, end) in batch
+                .drain(..)
+                .chain(extra.into_iter().map(|(o, (id, e))| (id, o, e)))
+            {
+                if read.insert(id) {
+                    objects.push((id, self.source.read_upto(offset, end - offset)?));
+                }
+            }
+            let doc = parse_objects(&objects)?;
+            drop(objects);
+            for (id, object) in doc.objects {
+                if !keep.contains(&id) {
+                    continue;
+                }
+                if direct.contains(&id) && self.is_current(id, Some(true)) {
+                    out.insert(id, object);
+                } else if self.is_current(id, Some(false)) {
+                    out.entry(id).or_insert(object);
+                }
+            }
+            bytes = 0;
+        }
+        Ok(out)
     }
 
     pub fn page_count(&self) -> u32 {
@@ -196,14 +642,8 @@ impl Splitter {
             );
         }
         let keep = self.closure(first, last);
-        let mut doc = {
-            let _one = LOADING.lock().unwrap_or_else(|e| e.into_inner());
-            *KEEP.write().unwrap_or_else(|e| e.into_inner()) = Some(keep);
-            let loaded =
-                Document::load_mem_with_options(&self.map, LoadOptions::with_filter(part_filter));
-            *KEEP.write().unwrap_or_else(|e| e.into_inner()) = None;
-            loaded.map_err(|e| anyhow::anyhow!("cannot read it as a PDF to split it: {e}"))?
-        };
+        let mut doc = Document::with_version(self.skeleton.version.clone());
+        doc.objects = self.load(&keep)?;
         // The object streams served their members; the members are written on
         // their own.
         doc.objects.retain(|_, o| {
@@ -368,6 +808,30 @@ mod tests {
             assert!(page.get(b"MediaBox").is_ok());
         }
         assert!(s.weight(1, 130) > s.weight(1, 10));
+    }
+
+    #[test]
+    fn a_file_cut_short_while_it_is_split_gives_an_error_not_a_signal() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("big.pdf");
+        std::fs::write(&src, make_pdf(130)).unwrap();
+        let s = Splitter::open(&src).unwrap();
+        let len = std::fs::metadata(&src).unwrap().len();
+        // Another program truncates the file between the parts.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&src)
+            .unwrap()
+            .set_len(len / 2)
+            .unwrap();
+        let part = dir.path().join("last.pdf");
+        let err = s.write_part(121, 130, &part).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("shorter than when it was opened"),
+            "{err:#}"
+        );
+        // Opened again, the short file is refused with a message too.
+        assert!(Splitter::open(&src).is_err());
     }
 
     #[test]

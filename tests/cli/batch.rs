@@ -204,8 +204,11 @@ fn kill_9_mid_run_then_rerun_loses_nothing_and_submits_nothing_twice() {
         args(&mut cmd);
         let mut child = cmd.stderr(std::process::Stdio::null()).spawn().unwrap();
         let started = Instant::now();
-        while fake.count("PUT", "/") < wait_for_puts && started.elapsed() < Duration::from_secs(30)
-        {
+        while fake.count("PUT", "/") < wait_for_puts {
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "the run never reached {wait_for_puts} uploads, so the kill would prove nothing"
+            );
             std::thread::sleep(Duration::from_millis(5));
         }
         child.kill().unwrap(); // SIGKILL
@@ -215,7 +218,11 @@ fn kill_9_mid_run_then_rerun_loses_nothing_and_submits_nothing_twice() {
     args(&mut cmd);
     let mut child = cmd.stderr(std::process::Stdio::null()).spawn().unwrap();
     let started = Instant::now();
-    while fake.count("GET", "/results/") < 5 && started.elapsed() < Duration::from_secs(30) {
+    while fake.count("GET", "/results/") < 5 {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the run never reached its downloads, so the kill would prove nothing"
+        );
         std::thread::sleep(Duration::from_millis(5));
     }
     child.kill().unwrap();

@@ -96,6 +96,21 @@ async fn recent_id(client: &Session) -> String {
         .to_string()
 }
 
+/// Waits until the fake has seen no status request for 900 ms (the quiet
+/// window the cancel tests ask for); fails with `what` if polling goes on 10 s.
+async fn wait_until_polling_stops(fake: &FakeMineru, what: &str) {
+    let start = Instant::now();
+    let mut last = (fake.count("GET", "/api/v4/"), Instant::now());
+    while last.1.elapsed() < Duration::from_millis(900) {
+        assert!(start.elapsed() < Duration::from_secs(10), "{what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let now = fake.count("GET", "/api/v4/");
+        if now != last.0 {
+            last = (now, Instant::now());
+        }
+    }
+}
+
 async fn wait_for_progress(client: &Session) {
     let start = Instant::now();
     while client.service().progress.lock().unwrap().is_empty() {
@@ -504,14 +519,7 @@ fn a_cancelled_call_leaves_its_task_recorded_and_fetchable() {
             .unwrap();
         assert_eq!(fake.tasks_created(), 1);
         // The pipeline stopped asking: no status request once it has settled.
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        let asked = fake.count("GET", "/api/v4/");
-        tokio::time::sleep(Duration::from_millis(900)).await;
-        assert_eq!(
-            fake.count("GET", "/api/v4/"),
-            asked,
-            "still polling after the cancel"
-        );
+        wait_until_polling_stops(&fake, "still polling after the cancel").await;
         let listed = ok(&call(&client, "status", json!({})).await);
         assert_ne!(listed["documents"][0]["state"], "done", "{listed}");
 
@@ -532,14 +540,7 @@ fn a_cancelled_call_leaves_its_task_recorded_and_fetchable() {
             .unwrap();
         wait_for_progress(&client).await;
         handle.cancel(Some("again".into())).await.unwrap();
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        let asked = fake.count("GET", "/api/v4/");
-        tokio::time::sleep(Duration::from_millis(900)).await;
-        assert_eq!(
-            fake.count("GET", "/api/v4/"),
-            asked,
-            "fetch still polling after the cancel"
-        );
+        wait_until_polling_stops(&fake, "fetch still polling after the cancel").await;
         fake.set_advance(Advance::PerPoll);
         let fetched = ok(&call(&client, "fetch", json!({"id": id, "max_chars": 100_000})).await);
         let doc = &fetched["documents"][0];
