@@ -264,7 +264,7 @@ fn read_table(source: &Source, at: u64, entries: &mut BTreeMap<u32, Entry>) -> R
     let mut want = HEAD;
     loop {
         let text = source.read_upto(at, want)?;
-        let complete = text.len() as u64 == source.len - at;
+        let complete = text.len() as u64 == source.len.saturating_sub(at);
         let mut it = tokens(&text[4..]).peekable();
         let mut found = Vec::new();
         let mut trailer_at = None;
@@ -333,7 +333,10 @@ fn read_stream_section(
         .and_then(Object::as_i64)
         .map_err(|_| unreadable("a cross-reference stream has no direct /Length"))?;
     let bytes = source.read_upto(at, start as u64 + length.max(0) as u64 + 64)?;
-    let mut object = bytes[..start + (length.max(0) as usize).min(bytes.len() - start)].to_vec();
+    let mut object = bytes[..(start
+        + (length.max(0) as usize).min(bytes.len().saturating_sub(start)))
+    .min(bytes.len())]
+        .to_vec();
     object.extend_from_slice(b"\nendstream\nendobj");
     let doc = parse_objects(&[(id, object)])?;
     let stream = doc
@@ -422,19 +425,19 @@ impl Splitter {
             let Entry::Normal { offset, generation } = *entry else {
                 continue;
             };
-            let end = splitter.end_of(offset);
-            let head = splitter
-                .source
-                .read_upto(offset, (end - offset).min(HEAD))?;
+            // An offset past the end (a damaged table) spans nothing: what is
+            // read there fails to parse, it does not underflow.
+            let span = splitter.end_of(offset).saturating_sub(offset);
+            let head = splitter.source.read_upto(offset, span.min(HEAD))?;
             let bytes = match stream_data_start(&head) {
-                _ if containers.contains(&n) => splitter.source.read_upto(offset, end - offset)?,
+                _ if containers.contains(&n) => splitter.source.read_upto(offset, span)?,
                 Some(start) => {
                     let mut b = head[..start].to_vec();
                     b.extend_from_slice(b" \nendstream\nendobj");
                     b
                 }
-                None if end - offset <= HEAD => head,
-                None => splitter.source.read_upto(offset, end - offset)?,
+                None if span <= HEAD => head,
+                None => splitter.source.read_upto(offset, span)?,
             };
             heads.push(((n, generation), bytes));
         }
@@ -506,7 +509,7 @@ impl Splitter {
         let mut bytes = 0;
         let mut items = wanted.into_iter().peekable();
         while let Some((offset, (id, end))) = items.next() {
-            bytes += end - offset;
+            bytes += end.saturating_sub(offset);
             batch.push((id, offset, end));
             if bytes < BATCH && items.peek().is_some() {
                 continue;
@@ -525,7 +528,10 @@ impl Splitter {
                 .chain(extra.into_iter().map(|(o, (id, e))| (id, o, e)))
             {
                 if read.insert(id) {
-                    objects.push((id, self.source.read_upto(offset, end - offset)?));
+                    objects.push((
+                        id,
+                        self.source.read_upto(offset, end.saturating_sub(offset))?,
+                    ));
                 }
             }
             let doc = parse_objects(&objects)?;
