@@ -42,6 +42,8 @@ enum Msg {
     Leave,
     /// Answered once everything queued before it is written.
     Sync(SyncSender<()>),
+    /// Draw the latest frame again (stdout is done with the terminal).
+    Redraw,
 }
 
 static QUEUE_TX: OnceLock<SyncSender<Msg>> = OnceLock::new();
@@ -142,9 +144,7 @@ pub fn with_board_hidden<R>(f: impl FnOnce() -> R) -> R {
     sync(STALLED);
     let result = f();
     HIDDEN.fetch_sub(1, Ordering::SeqCst);
-    // Redraw the last frame: an empty batch makes the writer draw it.
-    let (tx, _rx) = mpsc::sync_channel(1);
-    send(Msg::Sync(tx));
+    send(Msg::Redraw);
     result
 }
 
@@ -248,6 +248,8 @@ fn writer(rx: Receiver<Msg>) {
                     screen = Screen::default();
                 }
                 Msg::Sync(ack) => acks.push(ack),
+                // The batch is rendered with the latest frame in any case.
+                Msg::Redraw => {}
             }
         }
         let dropped = DROPPED.swap(0, Ordering::Relaxed);
