@@ -91,7 +91,7 @@ fn list(ctx: &Ctx, mut kept: Option<&mut Vec<serde_json::Value>>) -> Result<()> 
             Mode::Sync => "sync",
             Mode::Async => "async",
         };
-        let limits = info.limits_with(&ctx.config.table(info.name));
+        let limits = ctx.config.table(info.name).limits(&info.limits);
         let inline_max = match info.upload {
             Some(Upload::InlineBase64 { max_bytes }) => Some(max_bytes),
             _ => None,

@@ -46,15 +46,7 @@ fn look_up(
     p.ready()?;
     let task = p.lookup(id)?;
     let status = p.status(&task)?;
-    let key = hex(&Sha256::digest(
-        format!(
-            "fetched\n{}\n{}\n{}",
-            task.provider,
-            task.id,
-            task.item.as_deref().unwrap_or("")
-        )
-        .as_bytes(),
-    ));
+    let key = crate::pipeline::key::fetched_key(&task);
     let mut rec = DocRecord::new(
         &key,
         id,
@@ -63,9 +55,7 @@ fn look_up(
         entry.info.name,
     );
     rec.set_task(&task);
-    rec.base_url = ctx
-        .config
-        .base_url(entry.info.name, entry.info.default_base_url)?;
+    rec.base_url = p.base_url().to_string();
     rec.command = Some("parse".into());
     rec.state = status.state;
     Ok((p, rec, status))

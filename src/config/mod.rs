@@ -23,7 +23,7 @@ pub use env::{base_url_var, process_env, var, Env, ENVIRONMENT};
 pub use file::{default_path, Defaults, FileConfig};
 use file::{parse_file, provider_keys, unknown_keys};
 pub use provider::{
-    normalize_base_url, KeySource, ProviderSettings, ProviderTable, Secret, PROVIDER_KEYS,
+    normalize_base_url, KeySource, Limits, ProviderSettings, ProviderTable, Secret, PROVIDER_KEYS,
 };
 
 pub struct Config {
@@ -164,12 +164,15 @@ impl Config {
         provider: &str,
         key_env: &[&str],
         default_base_url: &str,
+        documented: &Limits,
     ) -> Result<ProviderSettings, Error> {
+        let table = self.table(provider);
         Ok(ProviderSettings {
             name: provider.to_string(),
             key: self.key(provider, key_env),
             base_url: self.base_url(provider, default_base_url)?,
-            table: self.table(provider),
+            limits: table.limits(documented),
+            table,
         })
     }
 

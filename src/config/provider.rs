@@ -36,6 +36,36 @@ pub struct ProviderTable {
     pub extra: toml::Table,
 }
 
+/// What a provider takes at most: documented in its `INFO`, overridden by its
+/// table (services change them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Limits {
+    pub max_bytes: Option<u64>,
+    pub max_pages: Option<u32>,
+    /// Documents per batch request. `Some` exactly when the provider has a batch
+    /// API (implements `Provider::batch_group`, `submit_batch`, `batch_status`):
+    /// the one place that says so, read by `providers` and by `batch`.
+    pub max_batch: Option<usize>,
+}
+
+impl ProviderTable {
+    /// The limits in force: the documented ones unless the table overrides
+    /// them (`max_file_mb`, `max_pages`, and `max_batch` for a provider with a
+    /// batch API: a provider without one keeps `None`).
+    pub fn limits(&self, documented: &Limits) -> Limits {
+        Limits {
+            max_bytes: self
+                .max_file_mb
+                .map(|mb| mb * 1024 * 1024)
+                .or(documented.max_bytes),
+            max_pages: self.max_pages.or(documented.max_pages),
+            max_batch: documented
+                .max_batch
+                .map(|documented| self.max_batch.unwrap_or(documented)),
+        }
+    }
+}
+
 /// An API key. Never printed: `Debug` and `Display` show a mask.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -84,6 +114,9 @@ pub struct ProviderSettings {
     pub key: Option<(Secret, KeySource)>,
     pub base_url: String,
     pub table: ProviderTable,
+    /// Its limits in force (see [`ProviderTable::limits`]): resolved once,
+    /// read by its checks, the planner and the engine.
+    pub limits: Limits,
 }
 
 impl ProviderSettings {
@@ -93,13 +126,14 @@ impl ProviderSettings {
         self.key.as_ref().map(|(k, _)| k)
     }
 
-    /// Settings with only a base URL: for unit tests and for listing.
-    pub fn bare(name: &str, base_url: &str) -> Self {
+    /// Settings with only a base URL and the documented limits: for unit tests.
+    pub fn bare(name: &str, base_url: &str, limits: &Limits) -> Self {
         ProviderSettings {
             name: name.to_string(),
             key: None,
             base_url: base_url.to_string(),
             table: ProviderTable::default(),
+            limits: limits.clone(),
         }
     }
 }

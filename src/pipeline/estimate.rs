@@ -62,14 +62,7 @@ fn quote(
     // Quoted as `batch` would run them: many documents are what it is for,
     // and it alone may use a provider's cheaper batch jobs.
     opts.batch_command = true;
-    let base_url = ctx
-        .config
-        .base_url(entry.info.name, entry.info.default_base_url)?;
-    let routes = [plan::Route {
-        provider: provider.as_ref(),
-        base_url: &base_url,
-        limits: entry.info.limits_with(&ctx.config.table(entry.info.name)),
-    }];
+    let routes = [provider.as_ref()];
     let rules = Rules {
         routes: &routes,
         route: &|_| 0,

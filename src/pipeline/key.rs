@@ -63,9 +63,20 @@ fn field(opts: &ExtractOptions, name: &str) -> String {
     }
 }
 
-/// The record key of a document: content hash, provider (its name and the
-/// service it is at: a task ID means nothing to another deployment), and the
-/// result-changing options.
+/// The record key of a task docpipe did not submit, looked up by its ID
+/// (`fetch -p NAME ID`): the provider and the task, since no content is known.
+pub fn fetched_key(task: &crate::task::TaskRef) -> String {
+    crate::input::hex(&Sha256::digest(
+        format!(
+            "fetched\n{}\n{}\n{}",
+            task.provider,
+            task.id,
+            task.item.as_deref().unwrap_or("")
+        )
+        .as_bytes(),
+    ))
+}
+
 /// The key of pages `first..=last` of a split document: one record per part,
 /// so a rerun submits only the parts that have none.
 pub fn part_key(parent: &str, first: u32, last: u32) -> String {
@@ -73,6 +84,9 @@ pub fn part_key(parent: &str, first: u32, last: u32) -> String {
     crate::input::hex(&Sha256::digest(text.as_bytes()))
 }
 
+/// The record key of a document: content hash, provider (its name and the
+/// service it is at: a task ID means nothing to another deployment), and the
+/// result-changing options.
 pub fn doc_key(sha256: &str, provider: &str, base_url: &str, opts: &ExtractOptions) -> String {
     let base_url = base_url.trim_end_matches('/');
     let mut text = format!("{VERSION}\n{sha256}\n{provider}\n{base_url}\n");

@@ -314,10 +314,7 @@ fn run_words(
     for entry in &entries {
         let p = provider::build(entry, &ctx.config, &ctx.http)?;
         p.ready()?;
-        let base_url = ctx
-            .config
-            .base_url(entry.info.name, entry.info.default_base_url)?;
-        providers.push((p, base_url));
+        providers.push(p);
     }
     let dest = destination(ctx, command, words.len())?;
     let to_stdout = matches!(dest, Destination::Stdout);
@@ -337,14 +334,7 @@ fn run_words(
         _ => None,
     };
     let warn = |text: String| ctx.reporter.warn(&text);
-    let routes: Vec<plan::Route> = providers
-        .iter()
-        .map(|(p, base_url)| plan::Route {
-            provider: p.as_ref(),
-            base_url,
-            limits: p.info().limits_with(&ctx.config.table(p.info().name)),
-        })
-        .collect();
+    let routes: Vec<&dyn Provider> = providers.iter().map(|p| p.as_ref()).collect();
     let route = |doc: &input::Document| {
         let (entry, note) = selected.route_noted(doc);
         if let Some(note) = note {
@@ -376,7 +366,7 @@ fn run_words(
     // are already there.
     let answers_at_once = providers
         .iter()
-        .all(|(p, _)| p.info().mode == provider::Mode::Sync);
+        .all(|p| p.info().mode == provider::Mode::Sync);
     let text = if args.no_wait && !(place.text == Text::Results && answers_at_once) {
         Text::Ids
     } else {
@@ -394,7 +384,7 @@ fn run_words(
     let engines: Vec<Engine> = providers
         .iter()
         .enumerate()
-        .map(|(i, (p, base_url))| Engine {
+        .map(|(i, p)| Engine {
             ctx,
             provider: p.as_ref(),
             command: command.name(),
@@ -403,7 +393,6 @@ fn run_words(
             journal: &journal,
             journal_dir: place.journal_dir.clone(),
             store: store.clone(),
-            base_url: base_url.clone(),
             settings: settings.clone(),
             no_wait: args.no_wait,
             retry_failed: args.retry_failed,
@@ -416,7 +405,6 @@ fn run_words(
             show_provider: matches!(selected, Selected::Auto { .. }),
             emitter: &emitter,
             total: plan.total,
-            limits: routes[i].limits.clone(),
             dry_run: args.dry_run,
             hooks,
             opts: opts.clone(),
@@ -583,7 +571,6 @@ pub fn fetch(
         journal: &journal,
         journal_dir: place.journal_dir,
         store,
-        base_url: first.base_url.clone(),
         settings: Settings::resolve(ctx, None)?,
         no_wait: false,
         retry_failed: false,
@@ -592,9 +579,6 @@ pub fn fetch(
         show_provider: false,
         emitter,
         total: records.len(),
-        limits: provider
-            .info()
-            .limits_with(&ctx.config.table(provider.info().name)),
         dry_run: false,
         hooks,
         opts,

@@ -12,14 +12,6 @@ use crate::input::{self, Document};
 use crate::options::ExtractOptions;
 use crate::provider::Provider;
 
-/// A provider documents can be routed to, and the service it is at.
-pub struct Route<'a> {
-    pub provider: &'a dyn Provider,
-    pub base_url: &'a str,
-    /// The provider's limits in force (config overrides applied).
-    pub limits: crate::provider::Limits,
-}
-
 /// A document this run processes.
 pub struct Planned {
     /// Which of the run's routes (providers) takes it.
@@ -165,7 +157,8 @@ pub struct Plan {
 #[derive(Clone, Copy)]
 pub struct Rules<'a> {
     /// The providers of the run (one, or `local` and a cloud one for `auto`).
-    pub routes: &'a [Route<'a>],
+    /// Each built with its settings: base URL and limits in force.
+    pub routes: &'a [&'a dyn Provider],
     /// Which route a document goes to (reads the file only).
     pub route: &'a dyn Fn(&Document) -> usize,
     pub opts: &'a ExtractOptions,
@@ -199,7 +192,7 @@ pub fn plan(words: &[String], stdin_name: Option<&str>, rules: &Rules) -> Result
     // A folder yields the files any of the run's providers reads.
     let mut extensions: Vec<&str> = Vec::new();
     for r in routes {
-        for e in r.provider.info().extensions {
+        for e in r.info().extensions {
             if !extensions.contains(e) {
                 extensions.push(e);
             }
@@ -239,11 +232,10 @@ pub fn plan(words: &[String], stdin_name: Option<&str>, rules: &Rules) -> Result
                 let r = &routes[which];
                 // A PDF over the limits goes in parts, each checked by the
                 // provider when it is cut (before any request).
-                let over = over_limits(&d, opts, &r.limits);
+                let over = over_limits(&d, opts, r.limits());
                 let parts = split && over;
                 if !parts {
-                    r.provider
-                        .check(&d, opts)
+                    r.check(&d, opts)
                         .map_err(|e| if over { drop_no_split(e) } else { e })?;
                 }
                 let fitted = fit_pages(&d, opts, count_pages || parts, warn)?;
@@ -256,12 +248,8 @@ pub fn plan(words: &[String], stdin_name: Option<&str>, rules: &Rules) -> Result
                 Ok((doc, which, (own_opts, pages), parts)) => {
                     let effective = own_opts.as_ref().unwrap_or(opts);
                     let r = &routes[which];
-                    let key = super::key::doc_key(
-                        &doc.sha256,
-                        r.provider.info().name,
-                        r.base_url,
-                        effective,
-                    );
+                    let key =
+                        super::key::doc_key(&doc.sha256, r.info().name, r.base_url(), effective);
                     match by_key.get(&key) {
                         Some(&first) => planned[first].aliases.push(Alias {
                             index: at,
@@ -329,11 +317,7 @@ mod tests {
         let words = vec![a, "missing.pdf".to_string(), b.clone(), txt, c];
         let p = mineru();
         let opts = ExtractOptions::default();
-        let routes = [Route {
-            provider: p.as_ref(),
-            base_url: "https://x",
-            limits: p.info().limits.clone(),
-        }];
+        let routes = [p.as_ref()];
         let rules = Rules {
             routes: &routes,
             route: &|_| 0,
@@ -396,11 +380,7 @@ mod tests {
         let p = mineru();
         let opts = ExtractOptions::default();
         let out = dir.path().join("out");
-        let routes = [Route {
-            provider: p.as_ref(),
-            base_url: "https://x",
-            limits: p.info().limits.clone(),
-        }];
+        let routes = [p.as_ref()];
         let rules = Rules {
             routes: &routes,
             route: &|_| 0,

@@ -18,8 +18,8 @@ use serde_json::Value;
 use super::api::read_answer;
 use super::envelope::{number, Answer};
 use super::{
-    check_common, check_flags, check_formats, setting, Limits, Mode, Progress, Provider,
-    ProviderInfo, ResultRef, State, Submitted, TaskRef, TaskStatus, Upload,
+    check_info, setting, Limits, Mode, Progress, Provider, ProviderInfo, ResultRef, State,
+    Submitted, TaskRef, TaskStatus, Upload,
 };
 use crate::config::{ProviderSettings, Secret};
 use crate::error::{Error, Kind};
@@ -40,6 +40,8 @@ pub static INFO: ProviderInfo = ProviderInfo {
     extensions: &[
         "pdf", "ppt", "pptx", "xls", "xlsx", "doc", "docx", "jpeg", "jpg", "png", "gif", "bmp",
     ],
+    flags: &["--ocr"],
+    too_big: "split the document, or compress it",
     config_keys: &["password"],
     preference: Some(5),
     price: None,
@@ -151,6 +153,10 @@ impl Provider for GptGe {
         &INFO
     }
 
+    fn settings(&self) -> &ProviderSettings {
+        &self.settings
+    }
+
     fn ready(&self) -> Result<(), Error> {
         self.key()?;
         if let Some(p) = &self.password {
@@ -165,7 +171,6 @@ impl Provider for GptGe {
     }
 
     fn check(&self, doc: &Document, opts: &ExtractOptions) -> Result<(), Error> {
-        check_common(&INFO, doc, opts)?;
         if opts.format == Format::Json {
             return Err(
                 Error::usage("--format json is not offered by gptge").with_hint(format!(
@@ -174,8 +179,7 @@ impl Provider for GptGe {
                 )),
             );
         }
-        check_formats(&INFO, opts)?;
-        check_flags(&INFO, opts, &["--ocr"])?;
+        check_info(&INFO, &self.settings, doc, opts)?;
         if let Some(lang) = &opts.language {
             language_field(lang)?;
         }

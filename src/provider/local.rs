@@ -26,6 +26,8 @@ pub static INFO: ProviderInfo = ProviderInfo {
     urls: true,
     formats: &["markdown", "json"],
     extensions: local::EXTENSIONS,
+    flags: &["--pages", "--images", "--keep-headers"],
+    too_big: "",
     config_keys: &["keep_headers"],
     preference: None,
     price: Some(Published {
@@ -44,8 +46,6 @@ pub static INFO: ProviderInfo = ProviderInfo {
 
 /// `--language` is read too (tesseract's `-l`), but it is not a flag
 /// `check_flags` sees.
-const FLAGS: &[&str] = &["--pages", "--images", "--keep-headers"];
-
 pub fn build(settings: ProviderSettings, http: Http) -> Box<dyn Provider> {
     Box::new(Local { settings, http })
 }
@@ -80,6 +80,10 @@ impl Provider for Local {
         &INFO
     }
 
+    fn settings(&self) -> &ProviderSettings {
+        &self.settings
+    }
+
     fn ready(&self) -> Result<(), Error> {
         Ok(())
     }
@@ -98,7 +102,7 @@ impl Provider for Local {
         }
         check_formats(&INFO, opts)?;
         self.keep_headers(opts)?;
-        check_flags(&INFO, opts, FLAGS)
+        check_flags(&INFO, opts)
     }
 
     fn submit(&self, doc: &Document, opts: &ExtractOptions) -> Result<Submitted> {

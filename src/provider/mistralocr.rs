@@ -22,8 +22,7 @@ use serde_json::{json, Value};
 use super::api::read_answer;
 use super::envelope::{text_of, Answer};
 use super::{
-    check_common, check_flags, check_formats, setting, Limits, Mode, Provider, ProviderInfo,
-    ResultRef, Submitted, Upload,
+    check_info, setting, Limits, Mode, Provider, ProviderInfo, ResultRef, Submitted, Upload,
 };
 use crate::config::{ProviderSettings, Secret};
 use crate::error::Error;
@@ -47,6 +46,8 @@ pub static INFO: ProviderInfo = ProviderInfo {
     urls: true,
     formats: &["markdown", "text", "json"],
     extensions: &["pdf", "jpg", "jpeg", "png", "webp"],
+    flags: &["--ocr", "--transport"],
+    too_big: "publish the document at an http(s) URL and pass the URL instead (mistralocr fetches it), or use -p mistral",
     config_keys: &["transport"],
     preference: Some(4),
     price: None,
@@ -348,14 +349,16 @@ impl Provider for MistralOcr {
         &INFO
     }
 
+    fn settings(&self) -> &ProviderSettings {
+        &self.settings
+    }
+
     fn ready(&self) -> Result<(), Error> {
         self.key().map(|_| ())
     }
 
     fn check(&self, doc: &Document, opts: &ExtractOptions) -> Result<(), Error> {
-        check_common(&INFO, doc, opts)?;
-        check_formats(&INFO, opts)?;
-        check_flags(&INFO, opts, &["--ocr", "--transport"])?;
+        check_info(&INFO, &self.settings, doc, opts)?;
         self.transport(opts)?;
         if let (Some(size), false) = (doc.size, doc.is_url()) {
             if size >= INLINE_MAX {

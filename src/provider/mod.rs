@@ -16,7 +16,7 @@ pub use crate::transfer::SignedUpload;
 
 use anyhow::Result;
 
-use crate::config::{Config, ProviderSettings, ProviderTable};
+use crate::config::{Config, ProviderSettings};
 use crate::error::Error;
 use crate::http::Http;
 use crate::input::Document;
@@ -44,15 +44,8 @@ pub enum Upload {
     InProcess,
 }
 
-#[derive(Debug, Clone)]
-pub struct Limits {
-    pub max_bytes: Option<u64>,
-    pub max_pages: Option<u32>,
-    /// Documents per batch request. `Some` exactly when the provider has a batch
-    /// API (implements `Provider::batch_group`, `submit_batch`, `batch_status`):
-    /// the one place that says so, read by `providers` and by `batch`.
-    pub max_batch: Option<usize>,
-}
+/// Lives with the settings that override it, so `config` needs nothing from here.
+pub use crate::config::Limits;
 
 /// What a provider is and can do: drives `providers`, input checks and selection.
 #[derive(Debug)]
@@ -70,6 +63,11 @@ pub struct ProviderInfo {
     /// Supported input extensions (lower case).
     pub extensions: &'static [&'static str],
     pub limits: Limits,
+    /// The options (flags) it honours; any other one set is refused before
+    /// any request.
+    pub flags: &'static [&'static str],
+    /// The hint when a document is over its size or page limit.
+    pub too_big: &'static str,
     /// Keys its `[providers.<name>]` table may hold beyond the common
     /// `config::PROVIDER_KEYS`; any other key there warns.
     pub config_keys: &'static [&'static str],
@@ -113,23 +111,6 @@ impl ProviderInfo {
     pub fn batch(&self) -> bool {
         self.limits.max_batch.is_some()
     }
-
-    /// The limits in force: the documented ones unless the config overrides them
-    /// (`max_file_mb`, `max_pages`, and `max_batch` for a provider with a batch
-    /// API: a provider without one keeps `None`).
-    pub fn limits_with(&self, table: &ProviderTable) -> Limits {
-        Limits {
-            max_bytes: table
-                .max_file_mb
-                .map(|mb| mb * 1024 * 1024)
-                .or(self.limits.max_bytes),
-            max_pages: table.max_pages.or(self.limits.max_pages),
-            max_batch: self
-                .limits
-                .max_batch
-                .map(|documented| table.max_batch.unwrap_or(documented)),
-        }
-    }
 }
 
 /// The answer to one batch call: the batch ID and, in the order the documents
@@ -167,10 +148,25 @@ pub use crate::task::{
 pub trait Provider: Send + Sync {
     fn info(&self) -> &'static ProviderInfo;
 
+    /// Its settings, resolved once when it was built.
+    fn settings(&self) -> &ProviderSettings;
+
+    /// The service it talks to (`DOCPIPE_<NAME>_BASE_URL`, its table, else
+    /// the documented one; a recorded task's own for `fetch`).
+    fn base_url(&self) -> &str {
+        &self.settings().base_url
+    }
+
+    /// Its limits in force (config overrides applied).
+    fn limits(&self) -> &Limits {
+        &self.settings().limits
+    }
+
     /// Rejects what this provider cannot do with this document and these options,
-    /// before any request. The default checks type, size and source.
+    /// before any request. The default checks what its `INFO` declares:
+    /// [`check_info`].
     fn check(&self, doc: &Document, opts: &ExtractOptions) -> Result<(), Error> {
-        check_common(self.info(), doc, opts)
+        check_info(self.info(), self.settings(), doc, opts)
     }
 
     /// Creates the task (or gets the synchronous answer).
@@ -245,8 +241,21 @@ pub fn is_not_found(err: &anyhow::Error) -> bool {
     crate::error::typed(err).is_some_and(|e| e.kind == crate::error::Kind::NotFound)
 }
 
-/// Type, source and size checks shared by every provider; limits may be overridden
-/// in config.
+/// What a provider's `INFO` and settings say it takes: source and type, size
+/// and pages within its limits in force, the format, the flags.
+pub fn check_info(
+    info: &ProviderInfo,
+    settings: &ProviderSettings,
+    doc: &Document,
+    opts: &ExtractOptions,
+) -> Result<(), Error> {
+    check_common(info, doc, opts)?;
+    check_limits(info, settings, doc, opts)?;
+    check_formats(info, opts)?;
+    check_flags(info, opts)
+}
+
+/// Type and source checks shared by every provider.
 pub fn check_common(
     info: &ProviderInfo,
     doc: &Document,
@@ -295,11 +304,8 @@ pub fn check_common(
 
 /// Refuses, with a usage error, the flags this provider cannot honour: a flag is
 /// never silently dropped.
-pub fn check_flags(
-    info: &ProviderInfo,
-    opts: &ExtractOptions,
-    supported: &[&str],
-) -> Result<(), Error> {
+pub fn check_flags(info: &ProviderInfo, opts: &ExtractOptions) -> Result<(), Error> {
+    let supported = info.flags;
     let refused: Vec<&str> = opts
         .flags_set()
         .into_iter()
@@ -338,16 +344,30 @@ pub fn check_formats(info: &ProviderInfo, opts: &ExtractOptions) -> Result<(), E
     Ok(())
 }
 
-/// Page limit: the pages selected with `--pages`, else the PDF's own page count
-/// when it can be read locally. The limit may be overridden in config.
-pub fn check_pages(
+/// Size and page limits in force: the file's size; the pages selected with
+/// `--pages`, else the PDF's own page count when it can be read locally.
+pub fn check_limits(
     info: &ProviderInfo,
     settings: &ProviderSettings,
     doc: &Document,
     opts: &ExtractOptions,
-    hint: &str,
 ) -> Result<(), Error> {
-    let Some(limit) = info.limits_with(&settings.table).max_pages else {
+    let limits = &settings.limits;
+    if let (Some(limit), Some(size)) = (limits.max_bytes, doc.size) {
+        if size > limit {
+            return Err(Error::input(
+                &doc.input,
+                format!(
+                    "{} is over {}'s limit of {}",
+                    human_bytes(size),
+                    info.name,
+                    human_bytes(limit)
+                ),
+            )
+            .with_hint(info.too_big));
+        }
+    }
+    let Some(limit) = limits.max_pages else {
         return Ok(());
     };
     let pages = match (&opts.pages, doc.path()) {
@@ -364,7 +384,7 @@ pub fn check_pages(
                     info.name
                 ),
             )
-            .with_hint(hint.to_string()));
+            .with_hint(info.too_big));
         }
     }
     Ok(())
@@ -373,31 +393,6 @@ pub fn check_pages(
 /// A provider-specific setting from `[providers.<name>]` in the config file.
 pub fn setting<'a>(settings: &'a ProviderSettings, key: &str) -> Option<&'a toml::Value> {
     settings.table.extra.get(key)
-}
-
-/// Size limit check with the provider's limit (or a config override).
-pub fn check_size(
-    info: &ProviderInfo,
-    settings: &ProviderSettings,
-    doc: &Document,
-    hint: &str,
-) -> Result<(), Error> {
-    let limit = info.limits_with(&settings.table).max_bytes;
-    if let (Some(limit), Some(size)) = (limit, doc.size) {
-        if size > limit {
-            return Err(Error::input(
-                &doc.input,
-                format!(
-                    "{} is over {}'s limit of {}",
-                    human_bytes(size),
-                    info.name,
-                    human_bytes(limit)
-                ),
-            )
-            .with_hint(hint.to_string()));
-        }
-    }
-    Ok(())
 }
 
 pub use crate::units::bytes_text as human_bytes;
@@ -603,6 +598,7 @@ pub fn build(entry: &Entry, config: &Config, http: &Http) -> Result<Box<dyn Prov
         entry.info.name,
         entry.info.key_env,
         entry.info.default_base_url,
+        &entry.info.limits,
     )?;
     let http = paced(http, &settings);
     Ok((entry.build)(settings, http))
@@ -628,6 +624,7 @@ pub fn build_for_record(
         entry.info.name,
         entry.info.key_env,
         entry.info.default_base_url,
+        &entry.info.limits,
     )?;
     settings.base_url = base_url.to_string();
     let http = paced(http, &settings);
@@ -689,7 +686,7 @@ mod tests {
         };
         for entry in REGISTRY {
             let info = entry.info;
-            let settings = ProviderSettings::bare(info.name, info.default_base_url);
+            let settings = ProviderSettings::bare(info.name, info.default_base_url, &info.limits);
             let provider = (entry.build)(settings, http.clone());
             assert_eq!(
                 provider.batch_group(&doc, &opts).is_some(),

@@ -41,7 +41,6 @@ pub struct Engine<'a> {
     pub journal: &'a Journal,
     pub journal_dir: PathBuf,
     pub store: Store,
-    pub base_url: String,
     pub settings: super::Settings,
     pub no_wait: bool,
     pub retry_failed: bool,
@@ -54,9 +53,6 @@ pub struct Engine<'a> {
     pub show_provider: bool,
     pub emitter: &'a Emitter,
     pub total: usize,
-    /// The provider's limits in force (config overrides applied): a PDF over
-    /// them is sent in parts; batch calls hold at most `max_batch`.
-    pub limits: provider::Limits,
     /// `--dry-run`: nothing is cut, recorded or sent.
     pub dry_run: bool,
     pub hooks: &'a Hooks,

@@ -71,7 +71,7 @@ impl Engine<'_> {
         // once, and the moments in which a stop could catch a call in flight are
         // over before the long uploads begin.
         // Sizes as the config may override them (`[providers.NAME] max_batch`).
-        let chunk = self.limits.max_batch.unwrap_or(200).max(1);
+        let chunk = self.provider.limits().max_batch.unwrap_or(200).max(1);
         let max_bytes = self.provider.batch_max_bytes();
         let mut batched = Vec::new();
         for (_, docs) in groups {
@@ -118,7 +118,7 @@ impl Engine<'_> {
             &doc.sha256,
             self.provider.info().name,
         );
-        rec.base_url = self.base_url.clone();
+        rec.base_url = self.provider.base_url().to_string();
         rec.command = Some(self.command.to_string());
         rec.options = Some(opts.clone());
         rec

@@ -265,7 +265,7 @@ impl Engine<'_> {
                         format!(
                             "it is over {}'s limits ({}), and it cannot be sent in parts: {e:#}",
                             self.provider.info().name,
-                            describe_limits(&self.limits)
+                            describe_limits(self.provider.limits())
                         ),
                     )
                     .with_hint("split it yourself, or use a provider with higher limits (`docpipe providers`)"),
@@ -298,13 +298,14 @@ impl Engine<'_> {
             None => {
                 let s = open()?;
                 let max_bytes = Some(
-                    self.limits
+                    self.provider
+                        .limits()
                         .max_bytes
                         .map_or(PART_BYTES, |m| (m / 10 * 9).min(PART_BYTES)),
                 );
                 crate::split::plan_ranges(
                     s.page_count(),
-                    self.limits.max_pages,
+                    self.provider.limits().max_pages,
                     max_bytes,
                     &|a, b| s.weight(a, b),
                 )
@@ -405,7 +406,7 @@ impl Engine<'_> {
                 "{}: over {}'s limits ({}): sent in {} parts, pages {}; one result when all are in",
                 p.doc.input,
                 self.provider.info().name,
-                describe_limits(&self.limits),
+                describe_limits(self.provider.limits()),
                 ranges.len(),
                 crate::split::describe(&ranges)
             ));

@@ -16,8 +16,8 @@ use crate::options::ExtractOptions;
 use crate::provider::api::call;
 use crate::provider::envelope::Answer;
 use crate::provider::{
-    check_common, check_flags, check_formats, check_pages, check_size, Limits, Mode, Provider,
-    ProviderInfo, Published, SignedUpload, Submitted, TaskRef, TaskStatus, Upload,
+    check_common, check_flags, check_formats, check_limits, Limits, Mode, Provider, ProviderInfo,
+    Published, SignedUpload, Submitted, TaskRef, TaskStatus, Upload,
 };
 
 pub static INFO: ProviderInfo = ProviderInfo {
@@ -35,6 +35,8 @@ pub static INFO: ProviderInfo = ProviderInfo {
         max_pages: Some(20),
         max_batch: None,
     },
+    flags: &["--pages", "--ocr", "--no-formula", "--no-table"],
+    too_big: BIGGER,
     config_keys: &[],
     preference: None,
     price: Some(Published {
@@ -96,14 +98,17 @@ impl Provider for Flash {
         &INFO
     }
 
+    fn settings(&self) -> &ProviderSettings {
+        &self.settings
+    }
+
     fn ready(&self) -> Result<(), Error> {
         Ok(())
     }
 
     fn check(&self, doc: &Document, opts: &ExtractOptions) -> Result<(), Error> {
         check_common(&INFO, doc, opts)?;
-        check_size(&INFO, &self.settings, doc, BIGGER)?;
-        check_pages(&INFO, &self.settings, doc, opts, BIGGER)?;
+        check_limits(&INFO, &self.settings, doc, opts)?;
         check_formats(&INFO, opts)?;
         if opts.model.is_some() || !opts.extra_formats.is_empty() {
             return Err(
@@ -111,12 +116,7 @@ impl Provider for Flash {
                     .with_hint("drop them, or use -p mineru with a key"),
             );
         }
-        check_flags(
-            &INFO,
-            opts,
-            &["--pages", "--ocr", "--no-formula", "--no-table"],
-        )?;
-        Ok(())
+        check_flags(&INFO, opts)
     }
 
     fn submit(&self, doc: &Document, opts: &ExtractOptions) -> Result<Submitted> {

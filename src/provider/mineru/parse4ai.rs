@@ -15,8 +15,8 @@ use crate::http::Http;
 use crate::input::Document;
 use crate::options::ExtractOptions;
 use crate::provider::{
-    check_common, check_flags, check_formats, check_pages, check_size, BatchItem, BatchSubmitted,
-    Limits, Mode, Provider, ProviderInfo, Submitted, TaskRef, TaskStatus,
+    check_info, BatchItem, BatchSubmitted, Limits, Mode, Provider, ProviderInfo, Submitted,
+    TaskRef, TaskStatus,
 };
 
 pub static INFO: ProviderInfo = ProviderInfo {
@@ -29,6 +29,8 @@ pub static INFO: ProviderInfo = ProviderInfo {
     urls: true,
     formats: &["markdown", "json", "text"],
     extensions: &["pdf", "doc", "docx", "ppt", "pptx", "png", "jpg", "jpeg"],
+    flags: MINERU_FLAGS,
+    too_big: "split the document into parts, or select pages with --pages",
     config_keys: &[],
     preference: Some(3),
     price: None,
@@ -129,22 +131,16 @@ impl Provider for Parse4ai {
         &INFO
     }
 
+    fn settings(&self) -> &ProviderSettings {
+        &self.settings
+    }
+
     fn ready(&self) -> Result<(), Error> {
         INFO.key(&self.settings).map(|_| ())
     }
 
     fn check(&self, doc: &Document, opts: &ExtractOptions) -> Result<(), Error> {
-        check_common(&INFO, doc, opts)?;
-        check_size(&INFO, &self.settings, doc, "split the document")?;
-        check_pages(
-            &INFO,
-            &self.settings,
-            doc,
-            opts,
-            "split the document into parts",
-        )?;
-        check_formats(&INFO, opts)?;
-        check_flags(&INFO, opts, MINERU_FLAGS)?;
+        check_info(&INFO, &self.settings, doc, opts)?;
         self.model(opts)?;
         extra_formats(&INFO, opts)?;
         Ok(())

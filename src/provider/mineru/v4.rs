@@ -14,8 +14,8 @@ use crate::http::Http;
 use crate::input::Document;
 use crate::options::ExtractOptions;
 use crate::provider::{
-    check_common, check_flags, check_formats, check_pages, check_size, BatchItem, BatchSubmitted,
-    Limits, Mode, Provider, ProviderInfo, Published, Submitted, TaskRef, TaskStatus, Upload,
+    check_info, BatchItem, BatchSubmitted, Limits, Mode, Provider, ProviderInfo, Published,
+    Submitted, TaskRef, TaskStatus, Upload,
 };
 
 pub static INFO: ProviderInfo = ProviderInfo {
@@ -35,6 +35,8 @@ pub static INFO: ProviderInfo = ProviderInfo {
         max_pages: Some(600),
         max_batch: Some(200),
     },
+    flags: MINERU_FLAGS,
+    too_big: "split the document into parts, or select pages with --pages",
     config_keys: &[],
     preference: Some(1),
     price: Some(Published {
@@ -81,27 +83,16 @@ impl Provider for MinerU {
         &INFO
     }
 
+    fn settings(&self) -> &ProviderSettings {
+        &self.settings
+    }
+
     fn ready(&self) -> Result<(), Error> {
         INFO.key(&self.settings).map(|_| ())
     }
 
     fn check(&self, doc: &Document, opts: &ExtractOptions) -> Result<(), Error> {
-        check_common(&INFO, doc, opts)?;
-        check_size(
-            &INFO,
-            &self.settings,
-            doc,
-            "split the document, or select pages with --pages after splitting",
-        )?;
-        check_pages(
-            &INFO,
-            &self.settings,
-            doc,
-            opts,
-            "split the document into parts",
-        )?;
-        check_formats(&INFO, opts)?;
-        check_flags(&INFO, opts, MINERU_FLAGS)?;
+        check_info(&INFO, &self.settings, doc, opts)?;
         model_version(doc, opts, &self.settings)?;
         extra_formats(&INFO, opts)?;
         Ok(())

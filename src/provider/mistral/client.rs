@@ -25,6 +25,20 @@ pub const MAX_JOB_DOCS: usize = 1000;
 /// redo.
 pub const MAX_JOB_BYTES: u64 = 200 * 1024 * 1024;
 
+pub(crate) const FLAGS: &[&str] = &[
+    "--pages",
+    "--ocr",
+    "--model",
+    "--table-format",
+    "--extract-header",
+    "--extract-footer",
+    "--images",
+    "--batch-api",
+];
+
+const TOO_BIG: &str =
+    "split the document (Mistral takes up to 50 MB and 1,000 pages), or select pages with --pages";
+
 pub static INFO: ProviderInfo = ProviderInfo {
     name: "mistral",
     summary: "Mistral AI OCR: markdown per page, images and the JSON answer, at once (key needed)",
@@ -35,6 +49,8 @@ pub static INFO: ProviderInfo = ProviderInfo {
     urls: true,
     formats: &["markdown", "json"],
     extensions: &["pdf", "docx", "pptx", "png", "jpg", "jpeg", "webp", "avif"],
+    flags: FLAGS,
+    too_big: TOO_BIG,
     config_keys: &["inline_max_kb"],
     preference: Some(2),
     price: Some(Published {

@@ -21,8 +21,8 @@ use serde_json::{json, Map, Value};
 pub use client::{classify, decode_data_uri, page_set, Mistral, DEFAULT_MODEL, INFO};
 
 use super::{
-    check_common, check_flags, check_formats, check_pages, check_size, setting, BatchItem,
-    BatchSubmitted, IdKind, Provider, ProviderInfo, ResultRef, Submitted, TaskRef, TaskStatus,
+    setting, BatchItem, BatchSubmitted, IdKind, Provider, ProviderInfo, ResultRef, Submitted,
+    TaskRef, TaskStatus,
 };
 use crate::config::ProviderSettings;
 use crate::error::Error;
@@ -37,20 +37,6 @@ use client::{delete_file, document_chunk, is_image, mime_of, FileUpload};
 const DEFAULT_INLINE_KB: u64 = 1024;
 /// Hours the signed URL of an uploaded file stays valid.
 const URL_EXPIRY_HOURS: u32 = 24;
-
-const FLAGS: &[&str] = &[
-    "--pages",
-    "--ocr",
-    "--model",
-    "--table-format",
-    "--extract-header",
-    "--extract-footer",
-    "--images",
-    "--batch-api",
-];
-
-const TOO_BIG: &str =
-    "split the document (Mistral takes up to 50 MB and 1,000 pages), or select pages with --pages";
 
 pub fn build(settings: ProviderSettings, http: Http) -> Box<dyn Provider> {
     Box::new(Mistral {
@@ -101,16 +87,12 @@ impl Provider for Mistral {
         &INFO
     }
 
-    fn ready(&self) -> Result<(), Error> {
-        self.key().map(|_| ())
+    fn settings(&self) -> &ProviderSettings {
+        &self.settings
     }
 
-    fn check(&self, doc: &Document, opts: &ExtractOptions) -> Result<(), Error> {
-        check_common(&INFO, doc, opts)?;
-        check_size(&INFO, &self.settings, doc, TOO_BIG)?;
-        check_pages(&INFO, &self.settings, doc, opts, TOO_BIG)?;
-        check_formats(&INFO, opts)?;
-        check_flags(&INFO, opts, FLAGS)
+    fn ready(&self) -> Result<(), Error> {
+        self.key().map(|_| ())
     }
 
     fn submit(&self, doc: &Document, opts: &ExtractOptions) -> Result<Submitted> {
