@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::Ctx;
 use crate::config;
-use crate::provider::{human_bytes, Mode, Selected, Upload, REGISTRY};
+use crate::provider::{describe, Selected, Upload, REGISTRY};
 
 pub fn run(ctx: &Ctx) -> Result<i32> {
     list(ctx, None)?;
@@ -78,19 +78,8 @@ fn list(ctx: &Ctx, mut kept: Option<&mut Vec<serde_json::Value>>) -> Result<()> 
             .config
             .base_url(info.name, info.default_base_url)
             .unwrap_or_else(|e| format!("invalid: {e}"));
-        let upload = match info.upload {
-            None => "no".to_string(),
-            Some(Upload::SignedPut) => "signed-url PUT".to_string(),
-            Some(Upload::Multipart) => "multipart".to_string(),
-            Some(Upload::InProcess) => "none: read in place".to_string(),
-            Some(Upload::InlineBase64 { max_bytes }) => {
-                format!("inline base64, below {}", human_bytes(max_bytes))
-            }
-        };
-        let mode = match info.mode {
-            Mode::Sync => "sync",
-            Mode::Async => "async",
-        };
+        let upload = describe::upload(info);
+        let mode = describe::mode(info);
         let limits = ctx.config.table(info.name).limits(&info.limits);
         let inline_max = match info.upload {
             Some(Upload::InlineBase64 { max_bytes }) => Some(max_bytes),
@@ -160,13 +149,7 @@ fn list(ctx: &Ctx, mut kept: Option<&mut Vec<serde_json::Value>>) -> Result<()> 
                     config::base_url_var(info.name)
                 )?;
             }
-            // A batch size means batch calls.
-            let batch = match (info.batch(), limits.max_batch, info.mode) {
-                (_, Some(n), _) => format!("up to {n} documents per provider batch call"),
-                (true, None, _) => "provider batch calls".to_string(),
-                (false, _, Mode::Sync) => "one request per document".to_string(),
-                (false, _, Mode::Async) => "one task per document".to_string(),
-            };
+            let batch = describe::batch(info, &limits);
             writeln!(
                 out,
                 "  commands: ocr, parse, batch ({batch}); answers: {mode}"
@@ -177,27 +160,11 @@ fn list(ctx: &Ctx, mut kept: Option<&mut Vec<serde_json::Value>>) -> Result<()> 
                 yes_no(info.urls),
                 info.formats.join(", ")
             )?;
-            let mut shown = Vec::new();
-            if let Some(b) = limits.max_bytes {
-                shown.push(format!("{} per file", human_bytes(b)));
-            }
-            if let Some(p) = limits.max_pages {
-                shown.push(format!("{p} pages per file"));
-            }
-            if let Some(max) = inline_max {
-                shown.push(format!(
-                    "local files below {} (sent inline; larger ones by URL)",
-                    human_bytes(max)
-                ));
-            }
-            if shown.is_empty() {
-                shown.push("none documented".into());
-            }
             writeln!(
                 out,
                 "  inputs: {}\n  limits: {}\n",
                 info.extensions.join(", "),
-                shown.join(", ")
+                describe::limits(info, &limits)
             )?;
         }
     }

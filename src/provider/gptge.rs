@@ -42,6 +42,7 @@ pub static INFO: ProviderInfo = ProviderInfo {
     ],
     flags: &["--ocr"],
     too_big: "split the document, or compress it",
+    config_example: "# Password of protected documents (at most 32 characters). Env: GPTGE_DOC_PASSWORD.\n# Kept out of flags so it never shows in `ps`.\n# password = \"...\"\n",
     config_keys: &["password"],
     preference: Some(5),
     price: None,

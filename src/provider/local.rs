@@ -28,6 +28,7 @@ pub static INFO: ProviderInfo = ProviderInfo {
     extensions: local::EXTENSIONS,
     flags: &["--pages", "--images", "--keep-headers"],
     too_big: "",
+    config_example: "# Scanned PDF pages are OCR'd by the `tesseract` program when it is on PATH\n# (Debian: tesseract-ocr); --language is passed to it as -l (e.g. \"deu+eng\").\n# Keep running page headers and footers in the markdown (they are typed\n# header/footer blocks in the JSON either way); --keep-headers does the same.\n# keep_headers = false\n",
     config_keys: &["keep_headers"],
     preference: None,
     price: Some(Published {

@@ -48,6 +48,7 @@ pub static INFO: ProviderInfo = ProviderInfo {
     extensions: &["pdf", "jpg", "jpeg", "png", "webp"],
     flags: &["--ocr", "--transport"],
     too_big: "publish the document at an http(s) URL and pass the URL instead (mistralocr fetches it), or use -p mistral",
+    config_example: "# \"rest\" (default) or \"mcp\" (its MCP endpoint); --transport overrides it.\n# transport = \"rest\"\n",
     config_keys: &["transport"],
     preference: Some(4),
     price: None,

@@ -2,6 +2,7 @@
 //! adding a provider is one file here plus one line in [`REGISTRY`].
 
 pub mod api;
+pub mod describe;
 pub mod envelope;
 pub mod gptge;
 pub mod local;
@@ -68,6 +69,9 @@ pub struct ProviderInfo {
     pub flags: &'static [&'static str],
     /// The hint when a document is over its size or page limit.
     pub too_big: &'static str,
+    /// Commented lines for its table in config.example.toml (its own keys,
+    /// with what they mean), between the generated key, base URL and limits.
+    pub config_example: &'static str,
     /// Keys its `[providers.<name>]` table may hold beyond the common
     /// `config::PROVIDER_KEYS`; any other key there warns.
     pub config_keys: &'static [&'static str],

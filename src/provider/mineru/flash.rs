@@ -37,6 +37,7 @@ pub static INFO: ProviderInfo = ProviderInfo {
     },
     flags: &["--pages", "--ocr", "--no-formula", "--no-table"],
     too_big: BIGGER,
+    config_example: "# The flash API is free and rate-limited per address.\n",
     config_keys: &[],
     preference: None,
     price: Some(Published {

@@ -31,6 +31,8 @@ pub static INFO: ProviderInfo = ProviderInfo {
     extensions: &["pdf", "doc", "docx", "ppt", "pptx", "png", "jpg", "jpeg"],
     flags: MINERU_FLAGS,
     too_big: "split the document into parts, or select pages with --pages",
+    config_example:
+        "# pipeline (default) or vlm. --model overrides it.\n# model_version = \"vlm\"\n",
     config_keys: &[],
     preference: Some(3),
     price: None,

@@ -37,6 +37,7 @@ pub static INFO: ProviderInfo = ProviderInfo {
     },
     flags: MINERU_FLAGS,
     too_big: "split the document into parts, or select pages with --pages",
+    config_example: "# vlm (docpipe's default), pipeline, or html (MinerU-HTML; chosen automatically\n# for .html inputs). --model overrides it.\n# model_version = \"vlm\"\n",
     config_keys: &[],
     preference: Some(1),
     price: Some(Published {

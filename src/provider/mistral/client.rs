@@ -51,6 +51,7 @@ pub static INFO: ProviderInfo = ProviderInfo {
     extensions: &["pdf", "docx", "pptx", "png", "jpg", "jpeg", "webp", "avif"],
     flags: FLAGS,
     too_big: TOO_BIG,
+    config_example: "# OCR model; --model overrides it. Default mistral-ocr-latest.\n# model_version = \"mistral-ocr-latest\"\n# Local PDFs and images up to this many KB go inline as data URIs; larger files\n# (and Office files) are uploaded to /v1/files and deleted after the OCR.\n# 0 = always upload.\n# inline_max_kb = 1024\n# A batch job (`batch --batch-api`) also holds at most 200 MB of local files.\n",
     config_keys: &["inline_max_kb"],
     preference: Some(2),
     price: Some(Published {

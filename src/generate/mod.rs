@@ -12,6 +12,8 @@ use crate::config::base_url_var;
 use crate::error::exit;
 use crate::provider::REGISTRY;
 
+mod registry;
+
 pub const BIN: &str = "docpipe";
 
 /// The shells `completions` supports, in the order the files are listed.
@@ -332,24 +334,56 @@ pub fn exit_codes_markdown(next_steps: bool) -> String {
     out
 }
 
-/// Markdown files with a generated section between these two lines.
-pub const SECTION_START: &str = "<!-- generated from src/error.rs: do not edit by hand -->";
-pub const SECTION_END: &str = "<!-- end of generated section -->";
+/// A part of a committed file that is generated: it sits between two
+/// marker lines, which the file keeps.
+pub struct Section {
+    pub path: &'static str,
+    pub start: &'static str,
+    pub end: &'static str,
+    pub text: String,
+}
 
-/// The generated sections: file, and the text between the markers.
-pub fn generated_sections() -> Vec<(&'static str, String)> {
+const FROM_ERRORS: &str = "<!-- generated from src/error.rs: do not edit by hand -->";
+const FROM_REGISTRY: &str =
+    "<!-- generated from the provider registry (src/provider): do not edit by hand -->";
+const END: &str = "<!-- end of generated section -->";
+
+/// The generated sections of the committed files.
+pub fn generated_sections() -> Vec<Section> {
+    let markdown = |path, start, text| Section {
+        path,
+        start,
+        end: END,
+        text,
+    };
     vec![
-        ("README.md", exit_codes_markdown(false)),
-        ("docs/exit-codes.md", exit_codes_markdown(true)),
+        markdown("README.md", FROM_ERRORS, exit_codes_markdown(false)),
+        markdown("docs/exit-codes.md", FROM_ERRORS, exit_codes_markdown(true)),
+        markdown(
+            "docs/providers.md",
+            FROM_REGISTRY,
+            registry::capability_table(),
+        ),
+        Section {
+            path: "config.example.toml",
+            start: "# generated from the provider registry (src/provider): do not edit by hand",
+            end: "# end of generated section",
+            text: registry::config_tables(),
+        },
     ]
 }
 
-/// `text` with its generated section replaced by `section`; `None` when the
-/// markers are missing.
-pub fn splice(text: &str, section: &str) -> Option<String> {
-    let start = text.find(SECTION_START)? + SECTION_START.len();
-    let end = start + text[start..].find(SECTION_END)?;
-    Some(format!("{}\n{section}{}", &text[..start], &text[end..]))
+/// `text` with `section` put between its markers; `None` when the markers
+/// are missing.
+pub fn splice(text: &str, section: &Section) -> Option<String> {
+    let start = text.find(section.start)? + section.start.len();
+    let end = start + text[start..].find(section.end)?;
+    Some(format!(
+        "{}\n{}{}",
+        &text[..start],
+        section.text,
+        &text[end..]
+    ))
 }
 
 /// Every generated file the repository commits: path from the repository root,
@@ -380,7 +414,8 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let regenerate = std::env::var_os("DOCPIPE_REGENERATE").is_some();
         let mut stale = Vec::new();
-        for (path, section) in generated_sections() {
+        for section in generated_sections() {
+            let path = section.path;
             let full = root.join(path);
             let text = std::fs::read_to_string(&full).unwrap();
             let want = splice(&text, &section)
