@@ -204,15 +204,16 @@ mod tests {
             (
                 doc_key(
                     sha,
-                    "gptge",
-                    "https://api.gpt.ge",
+                    // A provider of its own output formats (as gpt.ge's docx).
+                    "office-ocr",
+                    "https://ocr.example.com",
                     &ExtractOptions {
                         format: Format::Other("docx".into()),
                         language: Some("English".into()),
                         ..base.clone()
                     },
                 ),
-                "d6bac3746ad99d16bb8326c8f906ae34335b27cd89975033d84ee3dd66c22023",
+                "a4297db6135338d8d06a19e70bb5063dd7028ea8007e558ed989cd7e8249fc04",
             ),
             (
                 doc_key(
