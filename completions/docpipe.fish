@@ -43,7 +43,7 @@ complete -c docpipe -n "__fish_docpipe_needs_command" -s V -l version -d 'Print 
 complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "parse" -d 'Full parse (markdown + images + JSON) into a folder per input'
 complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "batch" -d 'Many documents: submit all, wait, download as each finishes; resumable'
 complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "fetch" -d 'Download the results of submitted tasks (waits for them to finish)'
-complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "estimate" -d 'Pages per document and what they would cost at each provider; sends nothing'
+complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "estimate" -d 'Pages per document and what they would cost at each provider (a URL counts as unknown length); sends nothing'
 complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "mcp" -d 'Serve the providers to AI agents as an MCP server (stdio, or HTTP with --http)'
 complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "status" -d 'State and progress of submitted tasks or batches; with no ID, the recent ones'
 complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "providers" -d 'The providers, what each can do, whether a key is set'
@@ -152,7 +152,7 @@ complete -c docpipe -n "__fish_docpipe_using_subcommand fetch" -s h -l help -d '
 complete -c docpipe -n "__fish_docpipe_using_subcommand fetch" -s V -l version -d 'Print version'
 complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -l from -d 'Read one INPUT per line from FILE (- for stdin; blank lines and # comments skipped)' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -l name -d 'Name for a document read from stdin (its extension tells the type)' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -l pages -d 'Pages that would be extracted, 1-based: 1-5,8' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -l pages -d 'Pages to extract, 1-based: 1-5,8' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -s p -l provider -d 'Provider (see `docpipe providers`)' -r -f -a "mineru\t'MinerU cloud API v4: full parse to markdown, images and JSON (key needed)'
 mineru-flash\t'MinerU flash API: markdown of small documents, no key needed'
 parse4ai\t'parse4ai: MinerU-compatible parsing of documents at URLs (key needed)'
@@ -283,7 +283,7 @@ complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s V -l version -d 
 complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate mcp status providers completions ocr help" -f -a "parse" -d 'Full parse (markdown + images + JSON) into a folder per input'
 complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate mcp status providers completions ocr help" -f -a "batch" -d 'Many documents: submit all, wait, download as each finishes; resumable'
 complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate mcp status providers completions ocr help" -f -a "fetch" -d 'Download the results of submitted tasks (waits for them to finish)'
-complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate mcp status providers completions ocr help" -f -a "estimate" -d 'Pages per document and what they would cost at each provider; sends nothing'
+complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate mcp status providers completions ocr help" -f -a "estimate" -d 'Pages per document and what they would cost at each provider (a URL counts as unknown length); sends nothing'
 complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate mcp status providers completions ocr help" -f -a "mcp" -d 'Serve the providers to AI agents as an MCP server (stdio, or HTTP with --http)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate mcp status providers completions ocr help" -f -a "status" -d 'State and progress of submitted tasks or batches; with no ID, the recent ones'
 complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate mcp status providers completions ocr help" -f -a "providers" -d 'The providers, what each can do, whether a key is set'

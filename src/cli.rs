@@ -60,7 +60,7 @@ pub enum Command {
     Status(StatusArgs),
     /// Download the results of submitted tasks (waits for them to finish)
     Fetch(IdArgs),
-    /// Pages per document and what they would cost at each provider; sends nothing
+    /// Pages per document and what they would cost at each provider (a URL counts as unknown length); sends nothing
     Estimate(EstimateArgs),
     /// The providers, what each can do, whether a key is set
     Providers,
@@ -80,18 +80,8 @@ const MISTRALOCR: &str = "mistralocr.app options (mistralocr)";
 /// command: `OcrArgs` carries it and fills it in here.
 #[derive(Debug, Args, Clone, Default)]
 pub struct ExtractArgs {
-    /// Local file, http(s):// URL, - for stdin, or (batch) a folder
-    #[arg(value_name = "INPUT", required_unless_present = "from")]
-    pub inputs: Vec<String>,
-    /// Read one INPUT per line from FILE (- for stdin; blank lines and # comments skipped)
-    #[arg(long, value_name = "FILE")]
-    pub from: Option<String>,
-    /// Name for a document read from stdin (its extension tells the type)
-    #[arg(long, value_name = "NAME")]
-    pub name: Option<String>,
-    /// Pages to extract, 1-based: 1-5,8
-    #[arg(long, value_name = "RANGES")]
-    pub pages: Option<String>,
+    #[command(flatten)]
+    pub input: InputArgs,
     /// Document language, in the provider's codes (e.g. en, ch, or English, ChinesePRC)
     #[arg(long, value_name = "LANG")]
     pub language: Option<String>,
@@ -226,9 +216,11 @@ impl BatchArgs {
     }
 }
 
+/// The documents a command reads, and which of their pages: what every
+/// extracting command and `estimate` share.
 #[derive(Debug, Args, Clone, Default)]
-pub struct EstimateArgs {
-    /// Local file, http(s):// URL or - for stdin (URLs count as unknown length)
+pub struct InputArgs {
+    /// Local file, http(s):// URL, - for stdin, or (batch) a folder
     #[arg(value_name = "INPUT", required_unless_present = "from")]
     pub inputs: Vec<String>,
     /// Read one INPUT per line from FILE (- for stdin; blank lines and # comments skipped)
@@ -237,18 +229,21 @@ pub struct EstimateArgs {
     /// Name for a document read from stdin (its extension tells the type)
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
-    /// Pages that would be extracted, 1-based: 1-5,8
+    /// Pages to extract, 1-based: 1-5,8
     #[arg(long, value_name = "RANGES")]
     pub pages: Option<String>,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct EstimateArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 impl EstimateArgs {
     pub fn into_extract(self) -> ExtractArgs {
         ExtractArgs {
-            inputs: self.inputs,
-            from: self.from,
-            name: self.name,
-            pages: self.pages,
+            input: self.input,
             ..ExtractArgs::default()
         }
     }
@@ -375,10 +370,10 @@ impl From<GlobalArgs> for crate::request::Global {
 impl From<ExtractArgs> for crate::request::Request {
     fn from(a: ExtractArgs) -> Self {
         crate::request::Request {
-            inputs: a.inputs,
-            from: a.from,
-            name: a.name,
-            pages: a.pages,
+            inputs: a.input.inputs,
+            from: a.input.from,
+            name: a.input.name,
+            pages: a.input.pages,
             language: a.language,
             ocr: a.ocr,
             no_formula: a.no_formula,

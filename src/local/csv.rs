@@ -7,7 +7,7 @@
 use std::io::{BufRead, Write};
 use std::path::Path;
 
-use super::render::table_markdown;
+use super::render::RowWriter;
 use super::Extracted;
 use crate::error::Error;
 
@@ -85,9 +85,8 @@ fn write_table(path: &Path, input: &str, out: &mut dyn Write) -> Result<(), Erro
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(reader);
-    let mut width = 0usize;
+    let mut table = RowWriter::default();
     let mut record = ::csv::ByteRecord::new();
-    let mut row = 0u64;
     loop {
         match csv.read_byte_record(&mut record) {
             Ok(false) => break,
@@ -97,7 +96,7 @@ fn write_table(path: &Path, input: &str, out: &mut dyn Write) -> Result<(), Erro
                     .with_hint("check the file's quoting, or open and save it again as CSV"))
             }
         }
-        let mut cells: Vec<String> = record
+        let cells: Vec<String> = record
             .iter()
             .map(|f| {
                 String::from_utf8_lossy(f)
@@ -105,23 +104,7 @@ fn write_table(path: &Path, input: &str, out: &mut dyn Write) -> Result<(), Erro
                     .to_string()
             })
             .collect();
-        if row == 0 {
-            width = cells.len().max(1);
-            out.write_all(table_markdown(&[cells]).as_bytes())
-                .map_err(write_error)?;
-        } else {
-            cells.resize(width.max(cells.len()), String::new());
-            // Extra cells past the header's width are kept, joined into the last.
-            if cells.len() > width {
-                let rest = cells.split_off(width - 1).join(" ");
-                cells.push(rest);
-            }
-            let line = table_markdown(&[cells]);
-            out.write_all(b"\n").map_err(write_error)?;
-            out.write_all(line.lines().next().unwrap_or("").as_bytes())
-                .map_err(write_error)?;
-        }
-        row += 1;
+        table.write(out, cells).map_err(write_error)?;
     }
     out.flush().map_err(write_error)
 }

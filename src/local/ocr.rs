@@ -273,6 +273,22 @@ fn tsv_confidence(tsv: &str) -> (f64, f64) {
     (weighted, chars)
 }
 
+/// The tesseract program for a unit test of the OCR path: `None`, with a
+/// note, where it is not installed, and a failure where
+/// `DOCPIPE_REQUIRE_TESSERACT` (set by CI) says it must be.
+#[cfg(test)]
+pub fn tesseract_for_test() -> Option<PathBuf> {
+    let found = find_tesseract();
+    if found.is_none() {
+        assert!(
+            std::env::var_os("DOCPIPE_REQUIRE_TESSERACT").is_none(),
+            "DOCPIPE_REQUIRE_TESSERACT is set but tesseract is not installed"
+        );
+        eprintln!("note: tesseract not installed: the OCR path is not exercised here");
+    }
+    found
+}
+
 /// The `tesseract` program on PATH, if any.
 pub fn find_tesseract() -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;

@@ -290,6 +290,40 @@ fn escape(text: &str) -> String {
 }
 
 /// A markdown table: the first row is the header; `|` in cells escaped.
+/// A markdown table written as its rows come (a CSV file, a sheet), never held
+/// whole: the first row is the header and sets the width; a later row is
+/// padded to it, and its cells past it are kept, joined into the last.
+#[derive(Default)]
+pub struct RowWriter {
+    width: usize,
+    rows: u64,
+}
+
+impl RowWriter {
+    pub fn write(
+        &mut self,
+        out: &mut dyn std::io::Write,
+        mut cells: Vec<String>,
+    ) -> std::io::Result<()> {
+        if self.rows == 0 {
+            self.width = cells.len().max(1);
+            cells.resize(self.width, String::new());
+            out.write_all(table_markdown(&[cells]).as_bytes())?;
+        } else {
+            cells.resize(self.width.max(cells.len()), String::new());
+            if cells.len() > self.width {
+                let rest = cells.split_off(self.width - 1).join(" ");
+                cells.push(rest);
+            }
+            let line = table_markdown(&[cells]);
+            out.write_all(b"\n")?;
+            out.write_all(line.lines().next().unwrap_or("").as_bytes())?;
+        }
+        self.rows += 1;
+        Ok(())
+    }
+}
+
 pub fn table_markdown(rows: &[Vec<String>]) -> String {
     let Some(first) = rows.first() else {
         return String::new();

@@ -13,7 +13,7 @@ use std::path::Path;
 
 use quick_xml::events::Event;
 
-use super::render::table_markdown;
+use super::render::RowWriter;
 use super::{check_zip, convert_error, read, render, Extracted};
 use crate::error::Error;
 
@@ -254,8 +254,7 @@ fn sheet(
     let mut reader = quick_xml::Reader::from_reader(src);
     let mut buf = Vec::new();
     let mut row: Vec<String> = Vec::new();
-    let mut rows = 0u64;
-    let mut width = 0usize;
+    let mut table = RowWriter::default();
     // The cell being read: its column, type and text.
     let mut col = 0usize;
     let mut kind = String::new();
@@ -309,25 +308,9 @@ fn sheet(
                     put(&mut row, col, value);
                 }
                 b"row" => {
-                    let mut cells = std::mem::take(&mut row);
-                    if rows == 0 {
-                        width = cells.len().max(1);
-                        cells.resize(width, String::new());
-                        out.write_all(table_markdown(&[cells]).as_bytes())
-                            .map_err(write_error)?;
-                    } else {
-                        cells.resize(width.max(cells.len()), String::new());
-                        // Cells past the header's width are kept, joined into the last.
-                        if cells.len() > width {
-                            let rest = cells.split_off(width - 1).join(" ");
-                            cells.push(rest);
-                        }
-                        let line = table_markdown(&[cells]);
-                        out.write_all(b"\n").map_err(write_error)?;
-                        out.write_all(line.lines().next().unwrap_or("").as_bytes())
-                            .map_err(write_error)?;
-                    }
-                    rows += 1;
+                    table
+                        .write(out, std::mem::take(&mut row))
+                        .map_err(write_error)?;
                 }
                 _ => {}
             },

@@ -85,10 +85,6 @@ impl Provider for Local {
         &self.settings
     }
 
-    fn ready(&self) -> Result<(), Error> {
-        Ok(())
-    }
-
     fn check(&self, doc: &Document, opts: &ExtractOptions) -> Result<(), Error> {
         // A URL's type is judged from what it serves (`fetch`), not its name.
         if !doc.is_url() {

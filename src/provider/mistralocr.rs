@@ -354,10 +354,6 @@ impl Provider for MistralOcr {
         &self.settings
     }
 
-    fn ready(&self) -> Result<(), Error> {
-        self.key().map(|_| ())
-    }
-
     fn check(&self, doc: &Document, opts: &ExtractOptions) -> Result<(), Error> {
         check_info(&INFO, &self.settings, doc, opts)?;
         self.transport(opts)?;

@@ -183,7 +183,13 @@ pub trait Provider: Send + Sync {
     }
 
     /// Settings-level problems found before any request (e.g. a missing key).
-    fn ready(&self) -> Result<(), Error>;
+    /// By default: its key, when it needs one.
+    fn ready(&self) -> Result<(), Error> {
+        if self.info().needs_key() {
+            self.info().key(self.settings())?;
+        }
+        Ok(())
+    }
 
     /// The batch call this document can share with others (documents with the same
     /// group go in one call); `None` when the provider has no batch API.

@@ -103,10 +103,6 @@ impl Provider for Flash {
         &self.settings
     }
 
-    fn ready(&self) -> Result<(), Error> {
-        Ok(())
-    }
-
     fn check(&self, doc: &Document, opts: &ExtractOptions) -> Result<(), Error> {
         check_common(&INFO, doc, opts)?;
         check_limits(&INFO, &self.settings, doc, opts)?;

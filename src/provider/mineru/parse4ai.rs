@@ -137,10 +137,6 @@ impl Provider for Parse4ai {
         &self.settings
     }
 
-    fn ready(&self) -> Result<(), Error> {
-        INFO.key(&self.settings).map(|_| ())
-    }
-
     fn check(&self, doc: &Document, opts: &ExtractOptions) -> Result<(), Error> {
         check_info(&INFO, &self.settings, doc, opts)?;
         self.model(opts)?;

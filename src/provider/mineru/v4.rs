@@ -88,10 +88,6 @@ impl Provider for MinerU {
         &self.settings
     }
 
-    fn ready(&self) -> Result<(), Error> {
-        INFO.key(&self.settings).map(|_| ())
-    }
-
     fn check(&self, doc: &Document, opts: &ExtractOptions) -> Result<(), Error> {
         check_info(&INFO, &self.settings, doc, opts)?;
         model_version(doc, opts, &self.settings)?;

@@ -25,7 +25,6 @@ use super::{
     TaskRef, TaskStatus,
 };
 use crate::config::ProviderSettings;
-use crate::error::Error;
 use crate::http::{Http, Retry};
 use crate::input::Document;
 use crate::options::BatchApi;
@@ -89,10 +88,6 @@ impl Provider for Mistral {
 
     fn settings(&self) -> &ProviderSettings {
         &self.settings
-    }
-
-    fn ready(&self) -> Result<(), Error> {
-        self.key().map(|_| ())
     }
 
     fn submit(&self, doc: &Document, opts: &ExtractOptions) -> Result<Submitted> {
