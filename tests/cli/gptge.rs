@@ -3,7 +3,7 @@
 
 use std::fs;
 
-use crate::harness::{json_lines, stderr_of, stdout_of, Env};
+use crate::harness::{Env, Run};
 use crate::support::gptge::{result_bytes, FakeGptGe, GptGeConfig, GPTGE_KEY, RESULT_TEXT};
 use crate::support::Server;
 
@@ -26,11 +26,10 @@ fn local_file_is_streamed_polled_through_every_state_and_printed() {
     let out = cmd(&env, &fake)
         .args(["-p", "gptge", "ocr", "--language", "en,Digits"])
         .arg(&doc)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
+        .run()
+        .ok();
     assert_clean(&fake);
-    assert_eq!(stdout_of(&out), RESULT_TEXT);
+    assert_eq!(out.stdout, RESULT_TEXT);
     let tasks = fake.tasks();
     assert_eq!(tasks.len(), 1);
     let t = &tasks[0];
@@ -65,13 +64,12 @@ fn local_file_is_streamed_polled_through_every_state_and_printed() {
 fn url_input_and_a_docx_result_written_with_its_extension() {
     let fake = FakeGptGe::start();
     let env = Env::new();
-    let out = cmd(&env, &fake)
+    cmd(&env, &fake)
         .args(["-p", "gptge", "ocr", "--format", "docx", "-o"])
         .arg(env.out())
         .arg("https://example.org/files/contract.pdf")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
+        .run()
+        .ok();
     assert_clean(&fake);
     let t = &fake.tasks()[0];
     assert_eq!(
@@ -90,13 +88,12 @@ fn url_input_and_a_docx_result_written_with_its_extension() {
 fn parse_writes_the_result_into_a_folder() {
     let fake = FakeGptGe::start();
     let env = Env::new();
-    let out = cmd(&env, &fake)
+    cmd(&env, &fake)
         .args(["-p", "gptge", "parse", "--format", "text", "-o"])
         .arg(env.out())
         .arg("https://example.org/files/contract.pdf")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
+        .run()
+        .ok();
     assert_eq!(
         fs::read_to_string(env.out().join("contract/full.txt")).unwrap(),
         RESULT_TEXT
@@ -116,10 +113,9 @@ fn binary_formats_need_an_output_folder_and_json_is_refused() {
             "xlsx",
             "https://example.org/a.pdf",
         ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr_of(&out).contains("-o DIR"), "{}", stderr_of(&out));
+        .run();
+    assert_eq!(out.code, Some(2));
+    assert!(out.stderr.contains("-o DIR"), "{}", out.stderr);
     let out = cmd(&env, &fake)
         .args([
             "-p",
@@ -129,10 +125,9 @@ fn binary_formats_need_an_output_folder_and_json_is_refused() {
             "json",
             "https://example.org/a.pdf",
         ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr_of(&out);
+        .run();
+    assert_eq!(out.code, Some(2));
+    let err = out.stderr;
     assert!(err.contains("docx") && err.contains("pptx"), "{err}");
     let out = cmd(&env, &fake)
         .args([
@@ -143,15 +138,13 @@ fn binary_formats_need_an_output_folder_and_json_is_refused() {
             "xx",
             "https://example.org/a.pdf",
         ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+        .run();
+    assert_eq!(out.code, Some(2));
     let out = cmd(&env, &fake)
         .args(["-p", "gptge", "ocr", "https://example.org:8443/a.pdf"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(4));
-    assert!(stderr_of(&out).contains("443"), "{}", stderr_of(&out));
+        .run();
+    assert_eq!(out.code, Some(4));
+    assert!(out.stderr.contains("443"), "{}", out.stderr);
     assert!(fake.requests().is_empty());
 }
 
@@ -164,22 +157,20 @@ fn the_document_password_comes_from_the_environment() {
         .env("GPTGE_DOC_PASSWORD", "s3cret-pw")
         .args(["-p", "gptge", "ocr"])
         .arg(&doc)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
+        .run()
+        .ok();
     assert_eq!(fake.tasks()[0].password.as_deref(), Some("s3cret-pw"));
-    assert!(!stderr_of(&out).contains("s3cret-pw"));
+    assert!(!out.stderr.contains("s3cret-pw"));
     // And from the config file.
     let fake = FakeGptGe::start();
     let cfg = env.config("[providers.gptge]\npassword = \"from-config\"\n");
-    let out = cmd(&env, &fake)
+    cmd(&env, &fake)
         .arg("-c")
         .arg(&cfg)
         .args(["-p", "gptge", "ocr"])
         .arg(&doc)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
+        .run()
+        .ok();
     assert_eq!(fake.tasks()[0].password.as_deref(), Some("from-config"));
 }
 
@@ -194,15 +185,9 @@ fn refused_documents_exit_4_and_failed_extractions_exit_5() {
         });
         let out = cmd(&env, &fake)
             .args(["-p", "gptge", "ocr", "https://example.org/a.pdf"])
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(code),
-            "state {state}: {}",
-            stderr_of(&out)
-        );
-        let err = stderr_of(&out);
+            .run();
+        assert_eq!(out.code, Some(code), "state {state}: {}", out.stderr);
+        let err = out.stderr;
         assert!(
             err.contains("https://example.org/a.pdf") && err.contains(&format!("state {state}")),
             "{err}"
@@ -217,10 +202,9 @@ fn bad_key_exits_3_and_rate_limit_exits_7() {
     let out = cmd(&env, &fake)
         .env("GPTGE_API_KEY", "sk-wrong")
         .args(["-p", "gptge", "ocr", "https://example.org/a.pdf"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3));
-    let err = stderr_of(&out);
+        .run();
+    assert_eq!(out.code, Some(3));
+    let err = out.stderr;
     assert!(
         err.contains("GPTGE_API_KEY") && !err.contains("sk-wrong"),
         "{err}"
@@ -231,9 +215,8 @@ fn bad_key_exits_3_and_rate_limit_exits_7() {
     });
     let out = cmd(&env, &fake)
         .args(["-p", "gptge", "ocr", "https://example.org/a.pdf"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(7), "{}", stderr_of(&out));
+        .run();
+    assert_eq!(out.code, Some(7), "{}", out.stderr);
     assert!(fake.tasks().is_empty());
 }
 
@@ -245,22 +228,16 @@ fn no_wait_then_status_and_fetch_from_the_record() {
         .args(["-p", "gptge", "ocr", "--no-wait", "-o"])
         .arg(env.out())
         .arg("https://example.org/a.pdf")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    let id = stdout_of(&out).trim().to_string();
+        .run()
+        .ok();
+    let id = out.stdout.trim().to_string();
     assert_eq!(id, fake.tasks()[0].id);
     // No -p: the record knows the provider.
-    let out = cmd(&env, &fake)
-        .args(["--json", "status", &id])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    let line = &json_lines(&out)[0];
+    let out = cmd(&env, &fake).args(["--json", "status", &id]).run().ok();
+    let line = &out.json()[0];
     assert_eq!(line["provider"], "gptge");
     assert_eq!(line["task_id"], id.as_str());
-    let out = cmd(&env, &fake).args(["fetch", &id]).output().unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
+    cmd(&env, &fake).args(["fetch", &id]).run().ok();
     assert_eq!(
         fs::read_to_string(env.out().join("a.txt")).unwrap(),
         RESULT_TEXT
@@ -275,28 +252,21 @@ fn unrecorded_ids_work_with_p_gptge_and_unknown_ones_are_reported() {
     let id = fake.seed_task("txt");
     let out = cmd(&env, &fake)
         .args(["-p", "gptge", "status", &id])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    assert!(stdout_of(&out).contains(&id));
-    let out = cmd(&env, &fake)
+        .run()
+        .ok();
+    assert!(out.stdout.contains(&id));
+    cmd(&env, &fake)
         .args(["-p", "gptge", "fetch", "-o"])
         .arg(env.out())
         .arg(&id)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
+        .run()
+        .ok();
     let file = env.out().join(format!("{id}/full.txt"));
     assert_eq!(fs::read_to_string(&file).unwrap(), RESULT_TEXT);
     let out = cmd(&env, &fake)
         .args(["-p", "gptge", "status", "no-such-task"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr_of(&out).contains("no-such-task"),
-        "{}",
-        stderr_of(&out)
-    );
+        .run();
+    assert_eq!(out.code, Some(2));
+    assert!(out.stderr.contains("no-such-task"), "{}", out.stderr);
     assert_clean(&fake);
 }

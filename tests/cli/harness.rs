@@ -159,3 +159,50 @@ pub fn json_lines(out: &std::process::Output) -> Vec<serde_json::Value> {
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
         .collect()
 }
+
+/// What a finished `docpipe` run gave: its exit code and both streams as text.
+pub struct Ran {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+    pub output: std::process::Output,
+}
+
+impl Ran {
+    /// Asserts that it exited 0, showing its stderr otherwise.
+    #[track_caller]
+    pub fn ok(self) -> Self {
+        assert!(self.output.status.success(), "{}", self.stderr);
+        self
+    }
+
+    /// Asserts its exit code, showing its stderr otherwise.
+    #[track_caller]
+    pub fn exits(self, code: i32) -> Self {
+        assert_eq!(self.code, Some(code), "{}", self.stderr);
+        self
+    }
+
+    /// The JSON lines it printed.
+    pub fn json(&self) -> Vec<serde_json::Value> {
+        json_lines(&self.output)
+    }
+}
+
+/// `cmd.args([...]).run().ok()`: one call instead of `.output().unwrap()`
+/// and the stream decoding every test would spell out.
+pub trait Run {
+    fn run(&mut self) -> Ran;
+}
+
+impl Run for Command {
+    fn run(&mut self) -> Ran {
+        let output = self.output().expect("docpipe ran");
+        Ran {
+            code: output.status.code(),
+            stdout: stdout_of(&output),
+            stderr: stderr_of(&output),
+            output,
+        }
+    }
+}

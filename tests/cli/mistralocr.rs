@@ -4,7 +4,7 @@ use std::fs;
 
 use base64::Engine;
 
-use crate::harness::{stderr_of, stdout_of, Env};
+use crate::harness::{Env, Run};
 use crate::support::mistralocr::{
     FakeMistralOcr, MistralOcrConfig, MARKDOWN, MISTRALOCR_KEY, TEXT,
 };
@@ -28,11 +28,10 @@ fn small_local_file_goes_as_base64_with_the_key_in_x_api_key() {
     let out = cmd(&env, &fake)
         .args(["-p", "mistralocr", "ocr", "--format", "text"])
         .arg(&doc)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
+        .run()
+        .ok();
     assert_clean(&fake);
-    assert_eq!(stdout_of(&out), TEXT);
+    assert_eq!(out.stdout, TEXT);
     let reqs = fake.api_requests();
     assert_eq!(reqs.len(), 1);
     assert_eq!(reqs[0].path, "/api/ocr/process");
@@ -47,13 +46,12 @@ fn small_local_file_goes_as_base64_with_the_key_in_x_api_key() {
 fn urls_go_as_image_url_and_ocr_o_writes_the_format_extension() {
     let fake = FakeMistralOcr::start();
     let env = Env::new();
-    let out = cmd(&env, &fake)
+    cmd(&env, &fake)
         .args(["-p", "mistralocr", "ocr", "-o"])
         .arg(env.out())
         .arg("https://example.org/scans/receipt.webp")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
+        .run()
+        .ok();
     assert_clean(&fake);
     let body = fake.api_requests()[0].json().unwrap();
     assert_eq!(body["imageUrl"], "https://example.org/scans/receipt.webp");
@@ -73,10 +71,9 @@ fn a_local_file_of_1_mb_or_more_exits_4_before_sending() {
     let out = cmd(&env, &fake)
         .args(["-p", "mistralocr", "ocr"])
         .arg(&big)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(4));
-    let err = stderr_of(&out);
+        .run();
+    assert_eq!(out.code, Some(4));
+    let err = out.stderr;
     assert!(err.contains("scan.png") && err.contains("URL"), "{err}");
     assert!(fake.requests().is_empty());
 }
@@ -92,11 +89,10 @@ fn mcp_over_json_from_config_initializes_and_echoes_the_session() {
         .arg(&cfg)
         .args(["-p", "mistralocr", "ocr", "--format", "markdown"])
         .arg(&doc)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
+        .run()
+        .ok();
     assert_clean(&fake);
-    assert_eq!(stdout_of(&out), MARKDOWN);
+    assert_eq!(out.stdout, MARKDOWN);
     let reqs: Vec<_> = fake
         .api_requests()
         .into_iter()
@@ -156,11 +152,10 @@ fn mcp_over_sse_with_the_flag_and_a_url() {
             "text",
             "https://example.org/a.png",
         ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
+        .run()
+        .ok();
     assert_clean(&fake);
-    assert_eq!(stdout_of(&out), TEXT);
+    assert_eq!(out.stdout, TEXT);
     let call = fake.api_requests()[2].json().unwrap();
     assert_eq!(
         call["params"]["arguments"]["image_source"]["data"],
@@ -185,10 +180,9 @@ fn mcp_tool_error_exits_5() {
             "mcp",
             "https://example.org/a.png",
         ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(5));
-    let err = stderr_of(&out);
+        .run();
+    assert_eq!(out.code, Some(5));
+    let err = out.stderr;
     assert!(
         err.contains("https://example.org/a.png") && err.contains("could not be read"),
         "{err}"
@@ -212,15 +206,9 @@ fn mcp_sessions_are_closed_so_a_capped_server_keeps_serving() {
             let out = cmd(&env, &fake)
                 .args(["-p", "mistralocr", "ocr", "--transport", "mcp"])
                 .arg("https://example.org/a.png")
-                .output()
-                .unwrap();
+                .run();
             let want = if tool_error { 5 } else { 0 };
-            assert_eq!(
-                out.status.code(),
-                Some(want),
-                "run {run}: {}",
-                stderr_of(&out)
-            );
+            assert_eq!(out.code, Some(want), "run {run}: {}", out.stderr);
             assert_eq!(fake.open_sessions(), 0, "run {run} left its session open");
         }
         assert_eq!(fake.closed_sessions().len(), 4);
@@ -242,10 +230,9 @@ fn a_same_host_redirect_is_followed_with_the_key() {
         let out = cmd(&env, &fake)
             .args(["-p", "mistralocr", "ocr", "--transport", transport])
             .arg("https://example.org/a.png")
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{transport}: {}", stderr_of(&out));
-        assert_eq!(stdout_of(&out), MARKDOWN, "{transport}");
+            .run();
+        assert!(out.output.status.success(), "{transport}: {}", out.stderr);
+        assert_eq!(out.stdout, MARKDOWN, "{transport}");
     }
     let moved: Vec<_> = fake
         .api_requests()
@@ -270,11 +257,10 @@ fn redirects_are_not_followed_so_the_key_stays_home() {
     let env = Env::new();
     let out = cmd(&env, &fake)
         .args(["-p", "mistralocr", "ocr", "https://example.org/a.png"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+        .run();
+    assert_eq!(out.code, Some(5), "{}", out.stderr);
     assert!(fake.trap_requests().is_empty(), "followed the redirect");
-    assert!(stderr_of(&out).contains("redirect"), "{}", stderr_of(&out));
+    assert!(out.stderr.contains("redirect"), "{}", out.stderr);
 }
 
 #[test]
@@ -284,10 +270,9 @@ fn bad_key_exits_3_and_unsupported_options_exit_2() {
     let out = cmd(&env, &fake)
         .env("MISTRALOCR_API_KEY", "mk_wrong")
         .args(["-p", "mistralocr", "ocr", "https://example.org/a.png"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3));
-    let err = stderr_of(&out);
+        .run();
+    assert_eq!(out.code, Some(3));
+    let err = out.stderr;
     assert!(
         err.contains("MISTRALOCR_API_KEY") && !err.contains("mk_wrong"),
         "{err}"
@@ -302,9 +287,8 @@ fn bad_key_exits_3_and_unsupported_options_exit_2() {
             .args(["-p", "mistralocr", "ocr"])
             .args(args)
             .arg("https://example.org/a.png")
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr_of(&out));
+            .run();
+        assert_eq!(out.code, Some(2), "{args:?}: {}", out.stderr);
     }
     assert_eq!(fake.requests().len(), before);
 }

@@ -1,6 +1,6 @@
 //! parse4ai: camelCase single tasks, snake_case batches, URL inputs only.
 
-use crate::harness::{json_lines, stderr_of, stdout_of, Env};
+use crate::harness::{Env, Run};
 use crate::support::demo_markdown;
 use crate::support::parse4ai::{FakeParse4ai, P4_EXPIRED_KEY};
 
@@ -28,11 +28,10 @@ fn single_task_speaks_camel_case_and_prints_markdown() {
             "en",
         ])
         .arg("https://files.example.org/report.pdf")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
+        .run()
+        .ok();
     assert_clean(&fake);
-    assert_eq!(stdout_of(&out).trim_end(), demo_markdown().trim_end());
+    assert_eq!(out.stdout.trim_end(), demo_markdown().trim_end());
     let create = fake
         .requests()
         .into_iter()
@@ -60,9 +59,8 @@ fn batch_speaks_snake_case_and_writes_every_result() {
         .arg(env.out())
         .arg("--from")
         .arg(&list)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
+        .run()
+        .ok();
     assert_clean(&fake);
     assert_eq!(fake.count("POST", "/api/v1/extract/task/batch"), 1);
     assert_eq!(
@@ -80,7 +78,7 @@ fn batch_speaks_snake_case_and_writes_every_result() {
     assert_eq!(body["files"][0]["is_ocr"], true);
     assert!(body["files"][0]["data_id"].is_string());
     assert!(body.get("isOcr").is_none());
-    assert_eq!(json_lines(&out).len(), 3);
+    assert_eq!(out.json().len(), 3);
     for name in ["a", "b", "c"] {
         assert!(env.out().join(name).join("full.md").is_file(), "{name}");
     }
@@ -96,10 +94,9 @@ fn local_files_are_refused_before_any_request() {
         .p4(&fake)
         .args(["-p", "parse4ai", "ocr"])
         .arg(&doc)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(4));
-    let err = stderr_of(&out);
+        .run();
+    assert_eq!(out.code, Some(4));
+    let err = out.stderr;
     assert!(err.contains("local.pdf") && err.contains("URL"), "{err}");
     assert!(fake.requests().is_empty());
 }
@@ -113,10 +110,9 @@ fn bad_and_expired_keys_exit_3_with_the_variable_named() {
             .p4(&fake)
             .env("PARSE4AI_API_KEY", key)
             .args(["-p", "parse4ai", "ocr", "https://files.example.org/a.pdf"])
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
-        let err = stderr_of(&out);
+            .run();
+        assert_eq!(out.code, Some(3), "{}", out.stderr);
+        let err = out.stderr;
         assert!(
             err.contains("PARSE4AI_API_KEY") && err.contains(word),
             "{err}"
@@ -142,14 +138,9 @@ fn the_html_model_is_not_offered() {
             "html",
             "https://files.example.org/a.pdf",
         ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr_of(&out).contains("pipeline or vlm"),
-        "{}",
-        stderr_of(&out)
-    );
+        .run();
+    assert_eq!(out.code, Some(2));
+    assert!(out.stderr.contains("pipeline or vlm"), "{}", out.stderr);
     assert!(fake.requests().is_empty());
 }
 
@@ -168,13 +159,11 @@ fn fetch_of_an_unrecorded_batch_id() {
         .json()
         .unwrap();
     let batch_id = answer["data"]["batch_id"].as_str().unwrap().to_string();
-    let out = env
-        .p4(&fake)
+    env.p4(&fake)
         .args(["-p", "parse4ai", "fetch", &batch_id, "-o"])
         .arg(env.out())
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
+        .run()
+        .ok();
     let written = crate::harness::tree(&env.out());
     assert!(
         written.iter().any(|f| f.ends_with("full.md")),
@@ -198,10 +187,9 @@ fn an_empty_page_balance_is_a_quota_named_for_parse4ai() {
         .args(["-p", "parse4ai", "parse", "-o"])
         .arg(env.out())
         .arg("https://example.org/report.pdf")
-        .output()
-        .unwrap();
-    let err = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(7), "{err}");
+        .run();
+    let err = out.stderr;
+    assert_eq!(out.code, Some(7), "{err}");
     assert!(
         err.contains("页码余额不足 (code -60017: page balance used up"),
         "{err}"
