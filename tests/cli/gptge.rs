@@ -270,3 +270,26 @@ fn unrecorded_ids_work_with_p_gptge_and_unknown_ones_are_reported() {
     assert!(out.stderr.contains("no-such-task"), "{}", out.stderr);
     assert_clean(&fake);
 }
+
+/// A `max_file_mb` override is checked before anything is sent, for gpt.ge as
+/// for every provider (its documented limits are none).
+#[test]
+fn a_size_override_in_the_config_refuses_a_larger_file_before_any_request() {
+    let fake = FakeGptGe::start();
+    let env = Env::new();
+    let config = env.config("[providers.gptge]\nmax_file_mb = 1\n");
+    let doc = env.sized("big.pdf", b"%PDF-1.4\n", 2 * 1024 * 1024);
+    let out = cmd(&env, &fake)
+        .arg("-c")
+        .arg(&config)
+        .args(["-p", "gptge", "ocr"])
+        .arg(&doc)
+        .run()
+        .exits(4);
+    assert!(
+        out.stderr.contains("over gptge's limit of 1.0 MB"),
+        "{}",
+        out.stderr
+    );
+    assert!(fake.tasks().is_empty(), "nothing is sent");
+}
