@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -43,6 +44,8 @@ struct Source {
     path: PathBuf,
     file: Mutex<File>,
     len: u64,
+    /// Bytes read so far: the cross-reference phase is bounded by it.
+    read: AtomicU64,
 }
 
 impl Source {
@@ -56,12 +59,14 @@ impl Source {
             path: path.to_path_buf(),
             file: Mutex::new(file),
             len,
+            read: AtomicU64::new(0),
         })
     }
 
     /// `len` bytes at `offset`, or fewer where the file (as it was opened) ends.
     fn read_upto(&self, offset: u64, len: u64) -> Result<Vec<u8>> {
         let len = len.min(self.len.saturating_sub(offset));
+        self.read.fetch_add(len, Ordering::Relaxed);
         let mut buf = vec![0; len as usize];
         let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
         file.seek(SeekFrom::Start(offset))
@@ -113,13 +118,16 @@ fn parse_objects(objects: &[(ObjectId, Vec<u8>)]) -> Result<Document> {
     }
     let size = at.keys().next_back().map_or(1, |n| n + 1);
     let xref = buf.len();
-    buf.extend_from_slice(format!("xref\n0 {size}\n").as_bytes());
-    for n in 0..size {
-        match at.get(&n) {
-            Some((offset, generation)) => {
-                buf.extend_from_slice(format!("{offset:010} {generation:05} n \n").as_bytes())
-            }
-            None => buf.extend_from_slice(b"0000000000 65535 f \n"),
+    // One subsection per run of consecutive numbers: the table grows with the
+    // objects given, not with their numbers (a damaged file may number an
+    // object 4,000,000,000).
+    buf.extend_from_slice(b"xref\n0 1\n0000000000 65535 f \n");
+    let numbers: Vec<u32> = at.keys().copied().filter(|&n| n > 0).collect();
+    for run in numbers.chunk_by(|a, b| a + 1 == *b) {
+        buf.extend_from_slice(format!("{} {}\n", run[0], run.len()).as_bytes());
+        for n in run {
+            let (offset, generation) = at[n];
+            buf.extend_from_slice(format!("{offset:010} {generation:05} n \n").as_bytes());
         }
     }
     buf.extend_from_slice(
@@ -236,8 +244,17 @@ fn read_xref(source: &Source) -> Result<(BTreeMap<u32, Entry>, Dictionary, Vec<u
     let mut todo = vec![start];
     let mut seen = HashSet::new();
     while let Some(at) = todo.pop() {
+        // A /Prev loop ends at a section seen before; sections that overlap
+        // (each read again to its trailer) end at a budget in proportion to
+        // the file, so a hostile file costs a few passes over it, no more.
         if !seen.insert(at) || seen.len() > 1000 || at >= source.len {
             continue;
+        }
+        let budget = 8 * source.len + 2 * HEAD * seen.len() as u64;
+        if source.read.load(Ordering::Relaxed) > budget {
+            bail!(unreadable(
+                "its cross-reference sections overlap over and over"
+            ));
         }
         sections.push(at);
         let head = source.read_upto(at, HEAD)?;
@@ -421,10 +438,16 @@ impl Splitter {
         // Streams without their data (one byte stays, as lopdf would read an
         // empty stream again); object streams whole, as they hold objects.
         let mut heads = Vec::new();
+        // Each offset is read once: a damaged table may give thousands of
+        // objects the same offset, and the reads must stay within the file's size.
+        let mut taken = HashSet::new();
         for (&n, entry) in &splitter.entries {
             let Entry::Normal { offset, generation } = *entry else {
                 continue;
             };
+            if !taken.insert(offset) {
+                continue;
+            }
             // An offset past the end (a damaged table) spans nothing: what is
             // read there fails to parse, it does not underflow.
             let span = splitter.end_of(offset).saturating_sub(offset);
@@ -453,8 +476,6 @@ impl Splitter {
                 }
             }
         }
-        let size = trailer.get(b"Size").and_then(Object::as_i64).unwrap_or(0);
-        skeleton.max_id = skeleton.max_id.max(size.saturating_sub(1).max(0) as u32);
         skeleton.trailer = trailer;
         let pages: Vec<ObjectId> = skeleton.get_pages().into_values().collect();
         if pages.is_empty() {
@@ -655,18 +676,26 @@ impl Splitter {
         doc.objects.retain(|_, o| {
             !is_object_stream(o) && !matches!(o, Object::Stream(s) if s.dict.has_type(b"XRef"))
         });
-        doc.max_id = doc.max_id.max(self.skeleton.max_id);
+        // Numbered afresh from 1: the writer's work grows with the highest
+        // number, and a damaged file's (or its trailer's /Size) may be in the
+        // billions.
+        let renumbered = renumber(&mut doc);
         let tree_id = doc.new_object_id();
-        let chosen = &self.pages[first as usize - 1..last as usize];
-        for &page in chosen {
+        let chosen: Vec<ObjectId> = self.pages[first as usize - 1..last as usize]
+            .iter()
+            .map(|p| renumbered.get(p).copied().unwrap_or((0, 0)))
+            .collect();
+        let chosen = &chosen[..];
+        for (&page, &old) in chosen.iter().zip(&self.pages[first as usize - 1..]) {
             let mut attrs: Vec<(&[u8], Object)> = Vec::new();
             for key in INHERITED {
-                if let Some(v) = self.inherited(page, key) {
+                if let Some(mut v) = self.inherited(old, key) {
+                    renumber_refs(&mut v, &renumbered);
                     attrs.push((key, v));
                 }
             }
             let Ok(Object::Dictionary(dict)) = doc.get_object_mut(page) else {
-                bail!("page object {} {} is missing or not a page", page.0, page.1);
+                bail!("page object {} {} is missing or not a page", old.0, old.1);
             };
             for (key, v) in attrs {
                 if dict.get(key).is_err() {
@@ -699,6 +728,37 @@ impl Splitter {
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", dest.display()))?;
         file.sync_all().ok();
         Ok(file.metadata()?.len())
+    }
+}
+
+/// Numbers the objects of `doc` 1, 2, 3… (generation 0) in their order,
+/// rewriting every reference; a reference to an object not in `doc` becomes
+/// `null`, as a reader takes a missing object. Returns the old → new map.
+fn renumber(doc: &mut Document) -> HashMap<ObjectId, ObjectId> {
+    let objects = std::mem::take(&mut doc.objects);
+    let map: HashMap<ObjectId, ObjectId> = objects
+        .keys()
+        .zip(1..)
+        .map(|(&old, new)| (old, (new, 0)))
+        .collect();
+    for (old, mut object) in objects {
+        renumber_refs(&mut object, &map);
+        doc.objects.insert(map[&old], object);
+    }
+    doc.max_id = map.len() as u32;
+    map
+}
+
+fn renumber_refs(object: &mut Object, map: &HashMap<ObjectId, ObjectId>) {
+    match object {
+        Object::Reference(r) => match map.get(r) {
+            Some(new) => *r = *new,
+            None => *object = Object::Null,
+        },
+        Object::Array(items) => items.iter_mut().for_each(|o| renumber_refs(o, map)),
+        Object::Dictionary(d) => d.iter_mut().for_each(|(_, v)| renumber_refs(v, map)),
+        Object::Stream(s) => s.dict.iter_mut().for_each(|(_, v)| renumber_refs(v, map)),
+        _ => {}
     }
 }
 
@@ -763,95 +823,4 @@ pub fn describe(ranges: &[(u32, u32)]) -> String {
 mod pdfgen;
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    use crate::split::pdfgen::make_pdf;
-
-    #[test]
-    fn ranges_are_even_and_fit_the_limits() {
-        let none = |_: u32, _: u32| 0;
-        assert_eq!(
-            plan_ranges(1300, Some(600), None, &none).unwrap(),
-            vec![(1, 434), (435, 867), (868, 1300)]
-        );
-        assert_eq!(
-            plan_ranges(20, Some(20), None, &none).unwrap(),
-            vec![(1, 20)]
-        );
-        // 1 KB a page, 10 KB allowed: 10 pages a part at most.
-        let kb = |a: u32, b: u32| u64::from(b - a + 1) * 1000;
-        let r = plan_ranges(45, None, Some(10_000), &kb).unwrap();
-        assert!(r.iter().all(|&(a, b)| b - a < 10), "{r:?}");
-        assert_eq!(r.first().unwrap().0, 1);
-        assert_eq!(r.last().unwrap().1, 45);
-        assert!(r.windows(2).all(|w| w[0].1 + 1 == w[1].0));
-        // A single page over the size limit: no split helps.
-        assert_eq!(plan_ranges(3, None, Some(10), &kb), None);
-    }
-
-    #[test]
-    fn parts_hold_their_pages_in_order_with_inherited_resources() {
-        let dir = tempfile::tempdir().unwrap();
-        let src = dir.path().join("big.pdf");
-        std::fs::write(&src, make_pdf(130)).unwrap();
-        let s = Splitter::open(&src).unwrap();
-        assert_eq!(s.page_count(), 130);
-        for (a, b) in [(1, 60), (61, 120), (121, 130)] {
-            let part = dir.path().join(format!("p{a}.pdf"));
-            let size = s.write_part(a, b, &part).unwrap();
-            assert!(size > 0);
-            let doc = Document::load(&part).unwrap();
-            let pages = doc.get_pages();
-            assert_eq!(pages.len() as u32, b - a + 1);
-            let first = doc.extract_text(&[1]).unwrap();
-            assert!(first.contains(&format!("Page {a}")), "{first:?}");
-            let last = doc.extract_text(&[b - a + 1]).unwrap();
-            assert!(last.contains(&format!("Page {b}")), "{last:?}");
-            // The font came down from the tree's resources.
-            let page = doc.get_dictionary(pages[&1]).unwrap();
-            assert!(page.get(b"Resources").is_ok());
-            assert!(page.get(b"MediaBox").is_ok());
-        }
-        assert!(s.weight(1, 130) > s.weight(1, 10));
-    }
-
-    #[test]
-    fn a_file_cut_short_while_it_is_split_gives_an_error_not_a_signal() {
-        let dir = tempfile::tempdir().unwrap();
-        let src = dir.path().join("big.pdf");
-        std::fs::write(&src, make_pdf(130)).unwrap();
-        let s = Splitter::open(&src).unwrap();
-        let len = std::fs::metadata(&src).unwrap().len();
-        // Another program truncates the file between the parts.
-        std::fs::OpenOptions::new()
-            .write(true)
-            .open(&src)
-            .unwrap()
-            .set_len(len / 2)
-            .unwrap();
-        let part = dir.path().join("last.pdf");
-        let err = s.write_part(121, 130, &part).unwrap_err();
-        assert!(
-            format!("{err:#}").contains("shorter than when it was opened"),
-            "{err:#}"
-        );
-        // Opened again, the short file is refused with a message too.
-        assert!(Splitter::open(&src).is_err());
-    }
-
-    #[test]
-    fn real_documents_split_and_bad_ones_are_refused() {
-        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/documents");
-        let dir = tempfile::tempdir().unwrap();
-        let s = Splitter::open(&fixtures.join("demo1.pdf")).unwrap();
-        assert_eq!(s.page_count(), 13);
-        let part = dir.path().join("part.pdf");
-        s.write_part(5, 9, &part).unwrap();
-        assert_eq!(crate::pdf::page_count(&part), Some(5));
-        assert!(s.write_part(9, 14, &part).is_err());
-        let junk = dir.path().join("junk.pdf");
-        std::fs::write(&junk, b"%PDF-1.4 not really").unwrap();
-        assert!(Splitter::open(&junk).is_err());
-    }
-}
+mod tests;
