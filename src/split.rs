@@ -637,24 +637,25 @@ impl Splitter {
         seen
     }
 
-    /// The bytes the streams of pages `first..=last` hold (their `/Length`s):
-    /// about the size of the part.
+    /// The bytes the objects of pages `first..=last` take in the file, stream
+    /// data included (an object stream that holds some counted once): about
+    /// the size of the part. Measured from the offsets, as the structure
+    /// holds the streams without their data (and lopdf sets their `/Length`
+    /// to what it read).
     pub fn weight(&self, first: u32, last: u32) -> u64 {
+        let mut containers = HashSet::new();
+        let span = |offset: u64| self.end_of(offset).saturating_sub(offset);
         self.closure(first, last)
             .iter()
-            .filter_map(|id| match self.skeleton.get_object(*id) {
-                Ok(Object::Stream(s)) => s.dict.get(b"Length").ok().and_then(|l| match l {
-                    Object::Integer(n) => Some(*n as u64),
-                    Object::Reference(r) => self
-                        .skeleton
-                        .get_object(*r)
-                        .ok()?
-                        .as_i64()
-                        .ok()
-                        .map(|n| n as u64),
-                    _ => None,
-                }),
-                _ => None,
+            .map(|id| match self.entries.get(&id.0) {
+                Some(Entry::Normal { offset, .. }) => span(*offset),
+                Some(Entry::Compressed { container }) if containers.insert(*container) => {
+                    match self.entries.get(container) {
+                        Some(Entry::Normal { offset, .. }) => span(*offset),
+                        _ => 0,
+                    }
+                }
+                _ => 0,
             })
             .sum()
     }

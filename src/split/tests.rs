@@ -157,3 +157,44 @@ fn a_shifted_file_or_a_table_pointing_elsewhere_is_refused() {
         }
     }
 }
+
+/// The weight that sizes the parts counts the bytes a page's objects take in
+/// the file, stream data included: with the stream data left out of the
+/// structure, it once counted a byte a stream, and a 500 MB file was cut by
+/// its page limit alone into parts of 125 MB (past the 64 MiB bound).
+#[test]
+fn the_weight_counts_the_stream_data_of_the_pages() {
+    use lopdf::{dictionary, Stream};
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let mut kids = Vec::new();
+    for i in 0..3u8 {
+        let image = doc.add_object(Stream::new(
+            dictionary! { "Type" => "XObject", "Subtype" => "Image" },
+            vec![i; 100_000],
+        ));
+        let content = doc.add_object(Stream::new(dictionary! {}, b"q Q".to_vec()));
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages_id, "Contents" => content,
+            "Resources" => dictionary! { "XObject" => dictionary! { "Im0" => image } },
+        });
+        kids.push(page.into());
+    }
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages", "Kids" => kids, "Count" => 3,
+            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        }),
+    );
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog);
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("images.pdf");
+    doc.save(&src).unwrap();
+    let s = Splitter::open(&src).unwrap();
+    let one = s.weight(1, 1);
+    assert!((100_000..110_000).contains(&one), "{one}");
+    let all = s.weight(1, 3);
+    assert!((300_000..330_000).contains(&all), "{all}");
+}
