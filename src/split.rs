@@ -7,8 +7,8 @@
 //! object (a stream's dictionary, not its data) is read and parsed by lopdf as
 //! one small PDF of its own, which gives the structure (the page tree and the
 //! references). Each part then reads only the objects its pages reach, a few
-//! MiB of them at a time. What stays in memory is the structure plus one
-//! part's objects.
+//! MiB of them at a time, and writes each object as its batch is read. What
+//! stays in memory is the structure plus one batch, not one part.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
@@ -500,8 +500,13 @@ impl Splitter {
         }
     }
 
-    /// Reads the objects `keep` names, a batch of them at a time.
-    fn load(&self, keep: &HashSet<ObjectId>) -> Result<BTreeMap<ObjectId, Object>> {
+    /// Reads the objects `keep` names, a batch of them at a time, and hands
+    /// each to `each` once, so that no more than a batch is held.
+    fn load_each(
+        &self,
+        keep: &HashSet<ObjectId>,
+        mut each: impl FnMut(ObjectId, Object) -> Result<()>,
+    ) -> Result<()> {
         // What to read at its offset: the objects themselves, the object
         // streams that hold some, and the lengths of their streams (lopdf
         // needs them to read the data).
@@ -525,7 +530,7 @@ impl Splitter {
             Ok(Object::Stream(s)) => s.dict.get(b"Length").and_then(Object::as_reference).ok(),
             _ => None,
         };
-        let mut out = BTreeMap::new();
+        let mut given = HashSet::new();
         let mut batch: Vec<(ObjectId, u64, u64)> = Vec::new();
         let mut bytes = 0;
         let mut items = wanted.into_iter().peekable();
@@ -558,18 +563,19 @@ impl Splitter {
             let doc = parse_objects(&objects)?;
             drop(objects);
             for (id, object) in doc.objects {
-                if !keep.contains(&id) {
+                if !keep.contains(&id) || given.contains(&id) {
                     continue;
                 }
-                if direct.contains(&id) && self.is_current(id, Some(true)) {
-                    out.insert(id, object);
-                } else if self.is_current(id, Some(false)) {
-                    out.entry(id).or_insert(object);
+                let current = (direct.contains(&id) && self.is_current(id, Some(true)))
+                    || self.is_current(id, Some(false));
+                if current {
+                    given.insert(id);
+                    each(id, object)?;
                 }
             }
             bytes = 0;
         }
-        Ok(out)
+        Ok(())
     }
 
     pub fn page_count(&self) -> u32 {
@@ -670,84 +676,146 @@ impl Splitter {
             );
         }
         let keep = self.closure(first, last);
-        let mut doc = Document::with_version(self.skeleton.version.clone());
-        doc.objects = self.load(&keep)?;
-        // The object streams served their members; the members are written on
-        // their own.
-        doc.objects.retain(|_, o| {
-            !is_object_stream(o) && !matches!(o, Object::Stream(s) if s.dict.has_type(b"XRef"))
-        });
-        // Numbered afresh from 1: the writer's work grows with the highest
-        // number, and a damaged file's (or its trailer's /Size) may be in the
-        // billions.
-        let renumbered = renumber(&mut doc);
-        let tree_id = doc.new_object_id();
-        let chosen: Vec<ObjectId> = self.pages[first as usize - 1..last as usize]
+        // Numbered afresh from 1 (in the order of the old numbers): the
+        // table's length follows the part, not a damaged file's numbers (or
+        // its trailer's /Size), which may be in the billions. A reference to
+        // an object outside the part becomes `null`, as a reader takes a
+        // missing object.
+        let mut order: Vec<ObjectId> = keep.iter().copied().collect();
+        order.sort_unstable();
+        let map: HashMap<ObjectId, ObjectId> = order
             .iter()
-            .map(|p| renumbered.get(p).copied().unwrap_or((0, 0)))
+            .zip(1..)
+            .map(|(&old, new)| (old, (new, 0)))
             .collect();
-        let chosen = &chosen[..];
-        for (&page, &old) in chosen.iter().zip(&self.pages[first as usize - 1..]) {
-            let mut attrs: Vec<(&[u8], Object)> = Vec::new();
+        let count = map.len() as u32;
+        let (tree_id, catalog_id) = ((count + 1, 0), (count + 2, 0));
+        let chosen = &self.pages[first as usize - 1..last as usize];
+        let mut attrs: HashMap<ObjectId, Vec<(&[u8], Object)>> = HashMap::new();
+        for &page in chosen {
+            let mut own = Vec::new();
             for key in INHERITED {
-                if let Some(mut v) = self.inherited(old, key) {
-                    renumber_refs(&mut v, &renumbered);
-                    attrs.push((key, v));
+                if let Some(mut v) = self.inherited(page, key) {
+                    renumber_refs(&mut v, &map);
+                    own.push((key, v));
                 }
             }
-            let Ok(Object::Dictionary(dict)) = doc.get_object_mut(page) else {
-                bail!("page object {} {} is missing or not a page", old.0, old.1);
-            };
-            for (key, v) in attrs {
-                if dict.get(key).is_err() {
-                    dict.set(key, v);
-                }
+            attrs.insert(page, own);
+        }
+        let cannot_write =
+            |e: &dyn std::fmt::Display| anyhow!("cannot write {}: {e}", dest.display());
+        let file =
+            File::create(dest).with_context(|| format!("cannot create {}", dest.display()))?;
+        let mut out = Counting {
+            inner: std::io::BufWriter::new(file),
+            written: 0,
+        };
+        let version = &self.skeleton.version;
+        out.put(format!("%PDF-{version}\n").as_bytes())
+            .and_then(|()| out.put(b"%\xE2\xE3\xCF\xD3\n"))
+            .map_err(|e| cannot_write(&e))?;
+        // Each object is written as soon as its batch is read, so that no more
+        // than a batch of the part is held.
+        let mut at: BTreeMap<u32, u64> = BTreeMap::new();
+        self.load_each(&keep, |id, mut object| {
+            // The object streams served their members; the members are
+            // written on their own.
+            if is_object_stream(&object)
+                || matches!(&object, Object::Stream(s) if s.dict.has_type(b"XRef"))
+            {
+                return Ok(());
             }
-            dict.set("Parent", Object::Reference(tree_id));
+            renumber_refs(&mut object, &map);
+            if let Some(own) = attrs.remove(&id) {
+                let Object::Dictionary(dict) = &mut object else {
+                    bail!("page object {} {} is missing or not a page", id.0, id.1);
+                };
+                for (key, v) in own {
+                    if dict.get(key).is_err() {
+                        dict.set(key, v);
+                    }
+                }
+                dict.set("Parent", Object::Reference(tree_id));
+            }
+            let number = map[&id].0;
+            at.insert(number, out.written);
+            write_object(&mut out, number, object).map_err(|e| cannot_write(&e))
+        })?;
+        if let Some(page) = chosen.iter().find(|p| attrs.contains_key(p)) {
+            bail!("page object {} {} is missing or not a page", page.0, page.1);
         }
         let mut tree = Dictionary::new();
         tree.set("Type", Object::Name(b"Pages".to_vec()));
         tree.set(
             "Kids",
-            Object::Array(chosen.iter().map(|&p| Object::Reference(p)).collect()),
+            Object::Array(chosen.iter().map(|p| Object::Reference(map[p])).collect()),
         );
         tree.set("Count", Object::Integer(chosen.len() as i64));
-        doc.objects.insert(tree_id, Object::Dictionary(tree));
         let mut catalog = Dictionary::new();
         catalog.set("Type", Object::Name(b"Catalog".to_vec()));
         catalog.set("Pages", Object::Reference(tree_id));
-        let catalog_id = doc.add_object(Object::Dictionary(catalog));
-        doc.trailer = Dictionary::new();
-        doc.trailer.set("Root", Object::Reference(catalog_id));
-        let mut out = std::io::BufWriter::new(
-            File::create(dest).with_context(|| format!("cannot create {}", dest.display()))?,
-        );
-        doc.save_to(&mut out)
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", dest.display()))?;
-        let file = out
-            .into_inner()
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", dest.display()))?;
+        for (id, object) in [(tree_id, tree), (catalog_id, catalog)] {
+            at.insert(id.0, out.written);
+            write_object(&mut out, id.0, Object::Dictionary(object))
+                .map_err(|e| cannot_write(&e))?;
+        }
+        let xref = out.written;
+        let size = count + 3;
+        let mut table = format!("xref\n0 {size}\n0000000000 65535 f \n");
+        for n in 1..size {
+            match at.get(&n) {
+                Some(offset) => table.push_str(&format!("{offset:010} 00000 n \n")),
+                None => table.push_str("0000000000 65535 f \n"),
+            }
+        }
+        table.push_str(&format!(
+            "trailer\n<< /Size {size} /Root {} 0 R >>\nstartxref\n{xref}\n%%EOF",
+            catalog_id.0
+        ));
+        out.put(table.as_bytes()).map_err(|e| cannot_write(&e))?;
+        let file = out.inner.into_inner().map_err(|e| cannot_write(&e))?;
         file.sync_all().ok();
         Ok(file.metadata()?.len())
     }
 }
 
-/// Numbers the objects of `doc` 1, 2, 3… (generation 0) in their order,
-/// rewriting every reference; a reference to an object not in `doc` becomes
-/// `null`, as a reader takes a missing object. Returns the old → new map.
-fn renumber(doc: &mut Document) -> HashMap<ObjectId, ObjectId> {
-    let objects = std::mem::take(&mut doc.objects);
-    let map: HashMap<ObjectId, ObjectId> = objects
-        .keys()
-        .zip(1..)
-        .map(|(&old, new)| (old, (new, 0)))
-        .collect();
-    for (old, mut object) in objects {
-        renumber_refs(&mut object, &map);
-        doc.objects.insert(map[&old], object);
+/// A file written in order, counting the bytes (the offsets of the table).
+struct Counting {
+    inner: std::io::BufWriter<File>,
+    written: u64,
+}
+
+impl Counting {
+    fn put(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        std::io::Write::write_all(&mut self.inner, bytes)?;
+        self.written += bytes.len() as u64;
+        Ok(())
     }
-    doc.max_id = map.len() as u32;
-    map
+}
+
+/// Writes `object` as indirect object `number` (generation 0), serialised
+/// by lopdf: its writer is not public for one object, so the object is saved
+/// as the one object of a PDF of its own and its body cut out of that.
+fn write_object(out: &mut Counting, number: u32, object: Object) -> Result<()> {
+    let mut one = Document::with_version("1.7");
+    one.reference_table.cross_reference_type = lopdf::xref::XrefType::CrossReferenceTable;
+    one.objects.insert((1, 0), object);
+    one.max_id = 1;
+    let mut bytes = Vec::new();
+    one.save_to(&mut bytes).map_err(|e| anyhow!("{e}"))?;
+    drop(one);
+    let start = find(&bytes, b"\n1 0 obj\n").map(|p| p + 9);
+    let end = bytes
+        .windows(6)
+        .rposition(|w| w == b"\nxref\n" as &[u8])
+        .and_then(|x| bytes[..x].windows(6).rposition(|w| w == b"endobj"));
+    let (Some(start), Some(end)) = (start, end) else {
+        bail!("lopdf wrote an object in an unexpected shape");
+    };
+    out.put(format!("{number} 0 obj\n").as_bytes())?;
+    out.put(&bytes[start..end])?;
+    out.put(b"endobj\n")?;
+    Ok(())
 }
 
 fn renumber_refs(object: &mut Object, map: &HashMap<ObjectId, ObjectId>) {
