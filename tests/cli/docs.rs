@@ -650,6 +650,14 @@ fn json_output_doc_matches_estimate() {
             "estimate, {what}: {line}"
         );
     }
+    // Every row of the estimate table is a field some line prints.
+    let printed: std::collections::BTreeSet<String> = lines.iter().flat_map(top_keys).collect();
+    for name in first_column(section) {
+        assert!(
+            printed.contains(&name),
+            "estimate: documented `{name}` is not printed"
+        );
+    }
 }
 
 /// The states table lists exactly the states the code has: every provider
