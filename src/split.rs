@@ -28,7 +28,7 @@ const INHERITED: [&[u8]; 4] = [b"Resources", b"MediaBox", b"CropBox", b"Rotate"]
 const HEAD: u64 = 64 * 1024;
 
 /// How many bytes of objects a part reads and parses at once.
-const BATCH: u64 = 8 * 1024 * 1024;
+const BATCH: u64 = 2 * 1024 * 1024;
 
 /// A cross-reference entry, as the newest section of the file gives it.
 #[derive(Clone, Copy, Debug)]
@@ -775,7 +775,11 @@ impl Splitter {
         out.put(table.as_bytes()).map_err(|e| cannot_write(&e))?;
         let file = out.inner.into_inner().map_err(|e| cannot_write(&e))?;
         file.sync_all().ok();
-        Ok(file.metadata()?.len())
+        drop(file);
+        // Its pages are known: checking the part against the provider's
+        // limits need not read it whole (lopdf would, up to 64 MiB).
+        crate::pdf::remember_page_count(dest, chosen.len() as u32);
+        Ok(std::fs::metadata(dest)?.len())
     }
 }
 

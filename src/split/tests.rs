@@ -198,3 +198,26 @@ fn the_weight_counts_the_stream_data_of_the_pages() {
     let all = s.weight(1, 3);
     assert!((300_000..330_000).contains(&all), "{all}");
 }
+
+/// Checking a part against the provider's limits asks its page count; the
+/// part's is known when it is written, and stays known after the engine
+/// renames it, so the part is not read whole again (lopdf reads a file of up
+/// to 64 MiB whole for it: the peak of a split, until this).
+#[test]
+fn a_written_part_s_page_count_is_known_without_reading_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("big.pdf");
+    std::fs::write(&src, make_pdf(30)).unwrap();
+    let s = Splitter::open(&src).unwrap();
+    let tmp = dir.path().join(".cutting-3-9.pdf");
+    s.write_part(3, 9, &tmp).unwrap();
+    let part = dir.path().join("big.pages-3-9.pdf");
+    std::fs::rename(&tmp, &part).unwrap();
+    // The same file, same length and time, but bytes no reader could count.
+    let file = std::fs::OpenOptions::new().write(true).open(&part).unwrap();
+    let meta = file.metadata().unwrap();
+    std::io::Write::write_all(&mut &file, &vec![b'x'; meta.len() as usize]).unwrap();
+    file.set_modified(meta.modified().unwrap()).unwrap();
+    drop(file);
+    assert_eq!(crate::pdf::page_count(&part), Some(7));
+}
