@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::SystemTime;
 
 /// Above this size a PDF is first scanned in bounded memory: lopdf reads the
@@ -23,20 +23,58 @@ const READ_WHOLE_UP_TO: u64 = 64 << 20;
 /// several places (the provider's limit check, `--pages`, the budget, the
 /// decision to split), and a big file is scanned whole to answer.
 pub fn page_count(path: &Path) -> Option<u32> {
-    type Seen = std::sync::Mutex<HashMap<(PathBuf, u64, Option<SystemTime>), Option<u32>>>;
-    static SEEN: std::sync::OnceLock<Seen> = std::sync::OnceLock::new();
-    let meta = std::fs::metadata(path).ok()?;
-    // The same file unchanged: same path, length and modification time.
-    let id = (path.to_path_buf(), meta.len(), meta.modified().ok());
-    let seen = SEEN.get_or_init(Default::default);
-    if let Some(known) = seen.lock().unwrap_or_else(|e| e.into_inner()).get(&id) {
+    let id = file_id(path)?;
+    if let Some(known) = seen().lock().unwrap_or_else(|e| e.into_inner()).get(&id) {
         return *known;
     }
     let count = read_page_count(path);
-    seen.lock()
+    seen()
+        .lock()
         .unwrap_or_else(|e| e.into_inner())
         .insert(id, count);
     count
+}
+
+/// Records the page count of a file this process wrote (a split document's
+/// part), so that checking it does not read it whole again.
+pub fn remember_page_count(path: &Path, count: u32) {
+    if let Some(id) = file_id(path) {
+        seen()
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id, Some(count));
+    }
+}
+
+/// Which file: its device and inode where there are such (so a part renamed
+/// after it was written is still known), else its path.
+#[derive(PartialEq, Eq, Hash)]
+enum Which {
+    #[cfg(unix)]
+    Inode(u64, u64),
+    #[cfg(not(unix))]
+    Path(std::path::PathBuf),
+}
+
+type FileId = (Which, u64, Option<SystemTime>);
+
+/// The same file unchanged: the same file, length and modification time.
+fn file_id(path: &Path) -> Option<FileId> {
+    let meta = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    let which = {
+        use std::os::unix::fs::MetadataExt;
+        Which::Inode(meta.dev(), meta.ino())
+    };
+    #[cfg(not(unix))]
+    let which = Which::Path(path.to_path_buf());
+    Some((which, meta.len(), meta.modified().ok()))
+}
+
+fn seen() -> &'static std::sync::Mutex<HashMap<FileId, Option<u32>>> {
+    static SEEN: std::sync::OnceLock<std::sync::Mutex<HashMap<FileId, Option<u32>>>> =
+        std::sync::OnceLock::new();
+    SEEN.get_or_init(Default::default)
 }
 
 fn read_page_count(path: &Path) -> Option<u32> {

@@ -7,13 +7,14 @@
 //! object (a stream's dictionary, not its data) is read and parsed by lopdf as
 //! one small PDF of its own, which gives the structure (the page tree and the
 //! references). Each part then reads only the objects its pages reach, a few
-//! MiB of them at a time. What stays in memory is the structure plus one
-//! part's objects.
+//! MiB of them at a time, and writes each object as its batch is read. What
+//! stays in memory is the structure plus one batch, not one part.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -27,7 +28,7 @@ const INHERITED: [&[u8]; 4] = [b"Resources", b"MediaBox", b"CropBox", b"Rotate"]
 const HEAD: u64 = 64 * 1024;
 
 /// How many bytes of objects a part reads and parses at once.
-const BATCH: u64 = 8 * 1024 * 1024;
+const BATCH: u64 = 2 * 1024 * 1024;
 
 /// A cross-reference entry, as the newest section of the file gives it.
 #[derive(Clone, Copy, Debug)]
@@ -43,6 +44,8 @@ struct Source {
     path: PathBuf,
     file: Mutex<File>,
     len: u64,
+    /// Bytes read so far: the cross-reference phase is bounded by it.
+    read: AtomicU64,
 }
 
 impl Source {
@@ -56,12 +59,14 @@ impl Source {
             path: path.to_path_buf(),
             file: Mutex::new(file),
             len,
+            read: AtomicU64::new(0),
         })
     }
 
     /// `len` bytes at `offset`, or fewer where the file (as it was opened) ends.
     fn read_upto(&self, offset: u64, len: u64) -> Result<Vec<u8>> {
         let len = len.min(self.len.saturating_sub(offset));
+        self.read.fetch_add(len, Ordering::Relaxed);
         let mut buf = vec![0; len as usize];
         let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
         file.seek(SeekFrom::Start(offset))
@@ -113,13 +118,16 @@ fn parse_objects(objects: &[(ObjectId, Vec<u8>)]) -> Result<Document> {
     }
     let size = at.keys().next_back().map_or(1, |n| n + 1);
     let xref = buf.len();
-    buf.extend_from_slice(format!("xref\n0 {size}\n").as_bytes());
-    for n in 0..size {
-        match at.get(&n) {
-            Some((offset, generation)) => {
-                buf.extend_from_slice(format!("{offset:010} {generation:05} n \n").as_bytes())
-            }
-            None => buf.extend_from_slice(b"0000000000 65535 f \n"),
+    // One subsection per run of consecutive numbers: the table grows with the
+    // objects given, not with their numbers (a damaged file may number an
+    // object 4,000,000,000).
+    buf.extend_from_slice(b"xref\n0 1\n0000000000 65535 f \n");
+    let numbers: Vec<u32> = at.keys().copied().filter(|&n| n > 0).collect();
+    for run in numbers.chunk_by(|a, b| a + 1 == *b) {
+        buf.extend_from_slice(format!("{} {}\n", run[0], run.len()).as_bytes());
+        for n in run {
+            let (offset, generation) = at[n];
+            buf.extend_from_slice(format!("{offset:010} {generation:05} n \n").as_bytes());
         }
     }
     buf.extend_from_slice(
@@ -236,8 +244,17 @@ fn read_xref(source: &Source) -> Result<(BTreeMap<u32, Entry>, Dictionary, Vec<u
     let mut todo = vec![start];
     let mut seen = HashSet::new();
     while let Some(at) = todo.pop() {
+        // A /Prev loop ends at a section seen before; sections that overlap
+        // (each read again to its trailer) end at a budget in proportion to
+        // the file, so a hostile file costs a few passes over it, no more.
         if !seen.insert(at) || seen.len() > 1000 || at >= source.len {
             continue;
+        }
+        let budget = 8 * source.len + 2 * HEAD * seen.len() as u64;
+        if source.read.load(Ordering::Relaxed) > budget {
+            bail!(unreadable(
+                "its cross-reference sections overlap over and over"
+            ));
         }
         sections.push(at);
         let head = source.read_upto(at, HEAD)?;
@@ -421,10 +438,16 @@ impl Splitter {
         // Streams without their data (one byte stays, as lopdf would read an
         // empty stream again); object streams whole, as they hold objects.
         let mut heads = Vec::new();
+        // Each offset is read once: a damaged table may give thousands of
+        // objects the same offset, and the reads must stay within the file's size.
+        let mut taken = HashSet::new();
         for (&n, entry) in &splitter.entries {
             let Entry::Normal { offset, generation } = *entry else {
                 continue;
             };
+            if !taken.insert(offset) {
+                continue;
+            }
             // An offset past the end (a damaged table) spans nothing: what is
             // read there fails to parse, it does not underflow.
             let span = splitter.end_of(offset).saturating_sub(offset);
@@ -453,8 +476,6 @@ impl Splitter {
                 }
             }
         }
-        let size = trailer.get(b"Size").and_then(Object::as_i64).unwrap_or(0);
-        skeleton.max_id = skeleton.max_id.max(size.saturating_sub(1).max(0) as u32);
         skeleton.trailer = trailer;
         let pages: Vec<ObjectId> = skeleton.get_pages().into_values().collect();
         if pages.is_empty() {
@@ -479,8 +500,13 @@ impl Splitter {
         }
     }
 
-    /// Reads the objects `keep` names, a batch of them at a time.
-    fn load(&self, keep: &HashSet<ObjectId>) -> Result<BTreeMap<ObjectId, Object>> {
+    /// Reads the objects `keep` names, a batch of them at a time, and hands
+    /// each to `each` once, so that no more than a batch is held.
+    fn load_each(
+        &self,
+        keep: &HashSet<ObjectId>,
+        mut each: impl FnMut(ObjectId, Object) -> Result<()>,
+    ) -> Result<()> {
         // What to read at its offset: the objects themselves, the object
         // streams that hold some, and the lengths of their streams (lopdf
         // needs them to read the data).
@@ -504,7 +530,7 @@ impl Splitter {
             Ok(Object::Stream(s)) => s.dict.get(b"Length").and_then(Object::as_reference).ok(),
             _ => None,
         };
-        let mut out = BTreeMap::new();
+        let mut given = HashSet::new();
         let mut batch: Vec<(ObjectId, u64, u64)> = Vec::new();
         let mut bytes = 0;
         let mut items = wanted.into_iter().peekable();
@@ -537,18 +563,19 @@ impl Splitter {
             let doc = parse_objects(&objects)?;
             drop(objects);
             for (id, object) in doc.objects {
-                if !keep.contains(&id) {
+                if !keep.contains(&id) || given.contains(&id) {
                     continue;
                 }
-                if direct.contains(&id) && self.is_current(id, Some(true)) {
-                    out.insert(id, object);
-                } else if self.is_current(id, Some(false)) {
-                    out.entry(id).or_insert(object);
+                let current = (direct.contains(&id) && self.is_current(id, Some(true)))
+                    || self.is_current(id, Some(false));
+                if current {
+                    given.insert(id);
+                    each(id, object)?;
                 }
             }
             bytes = 0;
         }
-        Ok(out)
+        Ok(())
     }
 
     pub fn page_count(&self) -> u32 {
@@ -616,24 +643,25 @@ impl Splitter {
         seen
     }
 
-    /// The bytes the streams of pages `first..=last` hold (their `/Length`s):
-    /// about the size of the part.
+    /// The bytes the objects of pages `first..=last` take in the file, stream
+    /// data included (an object stream that holds some counted once): about
+    /// the size of the part. Measured from the offsets, as the structure
+    /// holds the streams without their data (and lopdf sets their `/Length`
+    /// to what it read).
     pub fn weight(&self, first: u32, last: u32) -> u64 {
+        let mut containers = HashSet::new();
+        let span = |offset: u64| self.end_of(offset).saturating_sub(offset);
         self.closure(first, last)
             .iter()
-            .filter_map(|id| match self.skeleton.get_object(*id) {
-                Ok(Object::Stream(s)) => s.dict.get(b"Length").ok().and_then(|l| match l {
-                    Object::Integer(n) => Some(*n as u64),
-                    Object::Reference(r) => self
-                        .skeleton
-                        .get_object(*r)
-                        .ok()?
-                        .as_i64()
-                        .ok()
-                        .map(|n| n as u64),
-                    _ => None,
-                }),
-                _ => None,
+            .map(|id| match self.entries.get(&id.0) {
+                Some(Entry::Normal { offset, .. }) => span(*offset),
+                Some(Entry::Compressed { container }) if containers.insert(*container) => {
+                    match self.entries.get(container) {
+                        Some(Entry::Normal { offset, .. }) => span(*offset),
+                        _ => 0,
+                    }
+                }
+                _ => 0,
             })
             .sum()
     }
@@ -648,57 +676,162 @@ impl Splitter {
             );
         }
         let keep = self.closure(first, last);
-        let mut doc = Document::with_version(self.skeleton.version.clone());
-        doc.objects = self.load(&keep)?;
-        // The object streams served their members; the members are written on
-        // their own.
-        doc.objects.retain(|_, o| {
-            !is_object_stream(o) && !matches!(o, Object::Stream(s) if s.dict.has_type(b"XRef"))
-        });
-        doc.max_id = doc.max_id.max(self.skeleton.max_id);
-        let tree_id = doc.new_object_id();
+        // Numbered afresh from 1 (in the order of the old numbers): the
+        // table's length follows the part, not a damaged file's numbers (or
+        // its trailer's /Size), which may be in the billions. A reference to
+        // an object outside the part becomes `null`, as a reader takes a
+        // missing object.
+        let mut order: Vec<ObjectId> = keep.iter().copied().collect();
+        order.sort_unstable();
+        let map: HashMap<ObjectId, ObjectId> = order
+            .iter()
+            .zip(1..)
+            .map(|(&old, new)| (old, (new, 0)))
+            .collect();
+        let count = map.len() as u32;
+        let (tree_id, catalog_id) = ((count + 1, 0), (count + 2, 0));
         let chosen = &self.pages[first as usize - 1..last as usize];
+        let mut attrs: HashMap<ObjectId, Vec<(&[u8], Object)>> = HashMap::new();
         for &page in chosen {
-            let mut attrs: Vec<(&[u8], Object)> = Vec::new();
+            let mut own = Vec::new();
             for key in INHERITED {
-                if let Some(v) = self.inherited(page, key) {
-                    attrs.push((key, v));
+                if let Some(mut v) = self.inherited(page, key) {
+                    renumber_refs(&mut v, &map);
+                    own.push((key, v));
                 }
             }
-            let Ok(Object::Dictionary(dict)) = doc.get_object_mut(page) else {
-                bail!("page object {} {} is missing or not a page", page.0, page.1);
-            };
-            for (key, v) in attrs {
-                if dict.get(key).is_err() {
-                    dict.set(key, v);
-                }
+            attrs.insert(page, own);
+        }
+        let cannot_write =
+            |e: &dyn std::fmt::Display| anyhow!("cannot write {}: {e}", dest.display());
+        let file =
+            File::create(dest).with_context(|| format!("cannot create {}", dest.display()))?;
+        let mut out = Counting {
+            inner: std::io::BufWriter::new(file),
+            written: 0,
+        };
+        let version = &self.skeleton.version;
+        out.put(format!("%PDF-{version}\n").as_bytes())
+            .and_then(|()| out.put(b"%\xE2\xE3\xCF\xD3\n"))
+            .map_err(|e| cannot_write(&e))?;
+        // Each object is written as soon as its batch is read, so that no more
+        // than a batch of the part is held.
+        let mut at: BTreeMap<u32, u64> = BTreeMap::new();
+        self.load_each(&keep, |id, mut object| {
+            // The object streams served their members; the members are
+            // written on their own.
+            if is_object_stream(&object)
+                || matches!(&object, Object::Stream(s) if s.dict.has_type(b"XRef"))
+            {
+                return Ok(());
             }
-            dict.set("Parent", Object::Reference(tree_id));
+            renumber_refs(&mut object, &map);
+            if let Some(own) = attrs.remove(&id) {
+                let Object::Dictionary(dict) = &mut object else {
+                    bail!("page object {} {} is missing or not a page", id.0, id.1);
+                };
+                for (key, v) in own {
+                    if dict.get(key).is_err() {
+                        dict.set(key, v);
+                    }
+                }
+                dict.set("Parent", Object::Reference(tree_id));
+            }
+            let number = map[&id].0;
+            at.insert(number, out.written);
+            write_object(&mut out, number, object).map_err(|e| cannot_write(&e))
+        })?;
+        if let Some(page) = chosen.iter().find(|p| attrs.contains_key(p)) {
+            bail!("page object {} {} is missing or not a page", page.0, page.1);
         }
         let mut tree = Dictionary::new();
         tree.set("Type", Object::Name(b"Pages".to_vec()));
         tree.set(
             "Kids",
-            Object::Array(chosen.iter().map(|&p| Object::Reference(p)).collect()),
+            Object::Array(chosen.iter().map(|p| Object::Reference(map[p])).collect()),
         );
         tree.set("Count", Object::Integer(chosen.len() as i64));
-        doc.objects.insert(tree_id, Object::Dictionary(tree));
         let mut catalog = Dictionary::new();
         catalog.set("Type", Object::Name(b"Catalog".to_vec()));
         catalog.set("Pages", Object::Reference(tree_id));
-        let catalog_id = doc.add_object(Object::Dictionary(catalog));
-        doc.trailer = Dictionary::new();
-        doc.trailer.set("Root", Object::Reference(catalog_id));
-        let mut out = std::io::BufWriter::new(
-            File::create(dest).with_context(|| format!("cannot create {}", dest.display()))?,
-        );
-        doc.save_to(&mut out)
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", dest.display()))?;
-        let file = out
-            .into_inner()
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", dest.display()))?;
+        for (id, object) in [(tree_id, tree), (catalog_id, catalog)] {
+            at.insert(id.0, out.written);
+            write_object(&mut out, id.0, Object::Dictionary(object))
+                .map_err(|e| cannot_write(&e))?;
+        }
+        let xref = out.written;
+        let size = count + 3;
+        let mut table = format!("xref\n0 {size}\n0000000000 65535 f \n");
+        for n in 1..size {
+            match at.get(&n) {
+                Some(offset) => table.push_str(&format!("{offset:010} 00000 n \n")),
+                None => table.push_str("0000000000 65535 f \n"),
+            }
+        }
+        table.push_str(&format!(
+            "trailer\n<< /Size {size} /Root {} 0 R >>\nstartxref\n{xref}\n%%EOF",
+            catalog_id.0
+        ));
+        out.put(table.as_bytes()).map_err(|e| cannot_write(&e))?;
+        let file = out.inner.into_inner().map_err(|e| cannot_write(&e))?;
         file.sync_all().ok();
-        Ok(file.metadata()?.len())
+        drop(file);
+        // Its pages are known: checking the part against the provider's
+        // limits need not read it whole (lopdf would, up to 64 MiB).
+        crate::pdf::remember_page_count(dest, chosen.len() as u32);
+        Ok(std::fs::metadata(dest)?.len())
+    }
+}
+
+/// A file written in order, counting the bytes (the offsets of the table).
+struct Counting {
+    inner: std::io::BufWriter<File>,
+    written: u64,
+}
+
+impl Counting {
+    fn put(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        std::io::Write::write_all(&mut self.inner, bytes)?;
+        self.written += bytes.len() as u64;
+        Ok(())
+    }
+}
+
+/// Writes `object` as indirect object `number` (generation 0), serialised
+/// by lopdf: its writer is not public for one object, so the object is saved
+/// as the one object of a PDF of its own and its body cut out of that.
+fn write_object(out: &mut Counting, number: u32, object: Object) -> Result<()> {
+    let mut one = Document::with_version("1.7");
+    one.reference_table.cross_reference_type = lopdf::xref::XrefType::CrossReferenceTable;
+    one.objects.insert((1, 0), object);
+    one.max_id = 1;
+    let mut bytes = Vec::new();
+    one.save_to(&mut bytes).map_err(|e| anyhow!("{e}"))?;
+    drop(one);
+    let start = find(&bytes, b"\n1 0 obj\n").map(|p| p + 9);
+    let end = bytes
+        .windows(6)
+        .rposition(|w| w == b"\nxref\n" as &[u8])
+        .and_then(|x| bytes[..x].windows(6).rposition(|w| w == b"endobj"));
+    let (Some(start), Some(end)) = (start, end) else {
+        bail!("lopdf wrote an object in an unexpected shape");
+    };
+    out.put(format!("{number} 0 obj\n").as_bytes())?;
+    out.put(&bytes[start..end])?;
+    out.put(b"endobj\n")?;
+    Ok(())
+}
+
+fn renumber_refs(object: &mut Object, map: &HashMap<ObjectId, ObjectId>) {
+    match object {
+        Object::Reference(r) => match map.get(r) {
+            Some(new) => *r = *new,
+            None => *object = Object::Null,
+        },
+        Object::Array(items) => items.iter_mut().for_each(|o| renumber_refs(o, map)),
+        Object::Dictionary(d) => d.iter_mut().for_each(|(_, v)| renumber_refs(v, map)),
+        Object::Stream(s) => s.dict.iter_mut().for_each(|(_, v)| renumber_refs(v, map)),
+        _ => {}
     }
 }
 
@@ -763,95 +896,4 @@ pub fn describe(ranges: &[(u32, u32)]) -> String {
 mod pdfgen;
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    use crate::split::pdfgen::make_pdf;
-
-    #[test]
-    fn ranges_are_even_and_fit_the_limits() {
-        let none = |_: u32, _: u32| 0;
-        assert_eq!(
-            plan_ranges(1300, Some(600), None, &none).unwrap(),
-            vec![(1, 434), (435, 867), (868, 1300)]
-        );
-        assert_eq!(
-            plan_ranges(20, Some(20), None, &none).unwrap(),
-            vec![(1, 20)]
-        );
-        // 1 KB a page, 10 KB allowed: 10 pages a part at most.
-        let kb = |a: u32, b: u32| u64::from(b - a + 1) * 1000;
-        let r = plan_ranges(45, None, Some(10_000), &kb).unwrap();
-        assert!(r.iter().all(|&(a, b)| b - a < 10), "{r:?}");
-        assert_eq!(r.first().unwrap().0, 1);
-        assert_eq!(r.last().unwrap().1, 45);
-        assert!(r.windows(2).all(|w| w[0].1 + 1 == w[1].0));
-        // A single page over the size limit: no split helps.
-        assert_eq!(plan_ranges(3, None, Some(10), &kb), None);
-    }
-
-    #[test]
-    fn parts_hold_their_pages_in_order_with_inherited_resources() {
-        let dir = tempfile::tempdir().unwrap();
-        let src = dir.path().join("big.pdf");
-        std::fs::write(&src, make_pdf(130)).unwrap();
-        let s = Splitter::open(&src).unwrap();
-        assert_eq!(s.page_count(), 130);
-        for (a, b) in [(1, 60), (61, 120), (121, 130)] {
-            let part = dir.path().join(format!("p{a}.pdf"));
-            let size = s.write_part(a, b, &part).unwrap();
-            assert!(size > 0);
-            let doc = Document::load(&part).unwrap();
-            let pages = doc.get_pages();
-            assert_eq!(pages.len() as u32, b - a + 1);
-            let first = doc.extract_text(&[1]).unwrap();
-            assert!(first.contains(&format!("Page {a}")), "{first:?}");
-            let last = doc.extract_text(&[b - a + 1]).unwrap();
-            assert!(last.contains(&format!("Page {b}")), "{last:?}");
-            // The font came down from the tree's resources.
-            let page = doc.get_dictionary(pages[&1]).unwrap();
-            assert!(page.get(b"Resources").is_ok());
-            assert!(page.get(b"MediaBox").is_ok());
-        }
-        assert!(s.weight(1, 130) > s.weight(1, 10));
-    }
-
-    #[test]
-    fn a_file_cut_short_while_it_is_split_gives_an_error_not_a_signal() {
-        let dir = tempfile::tempdir().unwrap();
-        let src = dir.path().join("big.pdf");
-        std::fs::write(&src, make_pdf(130)).unwrap();
-        let s = Splitter::open(&src).unwrap();
-        let len = std::fs::metadata(&src).unwrap().len();
-        // Another program truncates the file between the parts.
-        std::fs::OpenOptions::new()
-            .write(true)
-            .open(&src)
-            .unwrap()
-            .set_len(len / 2)
-            .unwrap();
-        let part = dir.path().join("last.pdf");
-        let err = s.write_part(121, 130, &part).unwrap_err();
-        assert!(
-            format!("{err:#}").contains("shorter than when it was opened"),
-            "{err:#}"
-        );
-        // Opened again, the short file is refused with a message too.
-        assert!(Splitter::open(&src).is_err());
-    }
-
-    #[test]
-    fn real_documents_split_and_bad_ones_are_refused() {
-        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/documents");
-        let dir = tempfile::tempdir().unwrap();
-        let s = Splitter::open(&fixtures.join("demo1.pdf")).unwrap();
-        assert_eq!(s.page_count(), 13);
-        let part = dir.path().join("part.pdf");
-        s.write_part(5, 9, &part).unwrap();
-        assert_eq!(crate::pdf::page_count(&part), Some(5));
-        assert!(s.write_part(9, 14, &part).is_err());
-        let junk = dir.path().join("junk.pdf");
-        std::fs::write(&junk, b"%PDF-1.4 not really").unwrap();
-        assert!(Splitter::open(&junk).is_err());
-    }
-}
+mod tests;

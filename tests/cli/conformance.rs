@@ -174,6 +174,7 @@ fn batch_job_requests_conform(prism: &Prism, env: &Env, pdf: &Path, png: &Path) 
                     ("authorization".into(), format!("Bearer {MISTRAL_KEY}")),
                 ],
                 body: serde_json::to_vec(&body).unwrap(),
+                reused: false,
             });
         }
     }

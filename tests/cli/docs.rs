@@ -284,89 +284,168 @@ fn the_configuration_doc_lists_every_environment_variable() {
     assert!(!text.contains("coming providers"));
 }
 
-/// docs/json-output.md against the binary: every JSON example parses, every
-/// field the binary prints (nested ones by their own name) is documented,
-/// every state it prints is in the states table, and the `providers`
-/// example has exactly the binary's fields, with MinerU's `batch` as printed.
-/// Covered here: `providers`, `batch`/`parse --dry-run` (would-submit,
-/// would-resume, would-deliver come from the same code), `ocr` and `parse`
-/// and a rerun of `parse` with `-p local`; `status` and `fetch` need a provider's
-/// fake and are covered by their own tests' field checks.
-#[test]
-fn json_output_doc_covers_every_field_and_state_the_binary_prints() {
-    use crate::harness::{json_lines, stderr_of, Env};
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let doc = std::fs::read_to_string(root.join("docs/json-output.md")).unwrap();
-    // Field and state names: what the tables name in backticks (nested
-    // fields are named in their parent's row, e.g. `key`'s `needed`).
-    let mut documented = std::collections::BTreeSet::new();
-    for line in doc.lines().filter(|l| l.starts_with('|')) {
-        for code in line.split('`').skip(1).step_by(2) {
-            documented.insert(code.to_string());
-            // `loaded: true`, `{"done", "total"}`: each word.
-            for word in code.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')) {
-                documented.insert(word.to_string());
+/// docs/json-output.md, read once: the names its tables give in backticks
+/// (field and state names; nested fields are named in their parent's row,
+/// e.g. `key`'s `needed`), and its JSON examples.
+struct JsonDoc {
+    text: String,
+    documented: std::collections::BTreeSet<String>,
+    examples: Vec<serde_json::Value>,
+}
+
+impl JsonDoc {
+    fn read() -> JsonDoc {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(root.join("docs/json-output.md")).unwrap();
+        let mut documented = std::collections::BTreeSet::new();
+        for line in text.lines().filter(|l| l.starts_with('|')) {
+            for code in line.split('`').skip(1).step_by(2) {
+                documented.insert(code.to_string());
+                // `loaded: true`, `{"done", "total"}`: each word.
+                for word in
+                    code.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+                {
+                    documented.insert(word.to_string());
+                }
             }
         }
-    }
-    let mut examples = Vec::new();
-    let mut in_json = false;
-    for line in doc.lines() {
-        if line.starts_with("```json") {
-            in_json = true;
-        } else if line.starts_with("```") {
-            in_json = false;
-        } else if in_json {
-            let value: serde_json::Value = serde_json::from_str(line)
-                .unwrap_or_else(|e| panic!("an example that does not parse: {line}: {e}"));
-            examples.push(value);
-        }
-    }
-    fn keys(value: &serde_json::Value, out: &mut Vec<String>) {
-        if let Some(map) = value.as_object() {
-            for (k, v) in map {
-                out.push(k.clone());
-                keys(v, out);
+        let mut examples = Vec::new();
+        let mut in_json = false;
+        for line in text.lines() {
+            if line.starts_with("```json") {
+                in_json = true;
+            } else if line.starts_with("```") {
+                in_json = false;
+            } else if in_json {
+                let value: serde_json::Value = serde_json::from_str(line)
+                    .unwrap_or_else(|e| panic!("an example that does not parse: {line}: {e}"));
+                examples.push(value);
             }
         }
+        JsonDoc {
+            text,
+            documented,
+            examples,
+        }
     }
-    let check = |what: &str, lines: &[serde_json::Value]| {
+
+    /// The section of the page that starts with the heading `## {title}`.
+    fn section(&self, title: &str) -> &str {
+        let start = self
+            .text
+            .find(&format!("\n## {title}"))
+            .unwrap_or_else(|| panic!("no section '## {title}'"));
+        let body = &self.text[start + 1..];
+        &body[..body[3..].find("\n## ").map_or(body.len(), |i| i + 3)]
+    }
+
+    /// The first example that `pick` chooses.
+    fn example(&self, what: &str, pick: impl Fn(&serde_json::Value) -> bool) -> &serde_json::Value {
+        self.examples
+            .iter()
+            .find(|e| pick(e))
+            .unwrap_or_else(|| panic!("no example of {what} in docs/json-output.md"))
+    }
+
+    /// Every field `lines` carry (nested ones by their own name) and every
+    /// state they print is named in the page's tables.
+    fn check(&self, what: &str, lines: &[serde_json::Value]) {
         assert!(!lines.is_empty(), "{what}: no JSON line");
         for line in lines {
-            let mut names = Vec::new();
-            keys(line, &mut names);
-            for name in names {
+            for name in all_keys(line) {
                 assert!(
-                    documented.contains(&name),
+                    self.documented.contains(&name),
                     "{what}: field `{name}` is not in docs/json-output.md: {line}"
                 );
             }
             if let Some(state) = line.get("state").and_then(|s| s.as_str()) {
                 assert!(
-                    documented.contains(state),
+                    self.documented.contains(state),
                     "{what}: state `{state}` is not in docs/json-output.md"
                 );
             }
         }
-    };
+    }
+}
+
+/// Every key of a JSON value, nested ones included.
+fn all_keys(value: &serde_json::Value) -> Vec<String> {
+    fn walk(value: &serde_json::Value, out: &mut Vec<String>) {
+        if let Some(map) = value.as_object() {
+            for (k, v) in map {
+                out.push(k.clone());
+                walk(v, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(value, &mut out);
+    out.sort();
+    out
+}
+
+/// The top-level keys of a JSON object, sorted.
+fn top_keys(value: &serde_json::Value) -> Vec<String> {
+    let mut keys: Vec<String> = value
+        .as_object()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    keys.sort();
+    keys
+}
+
+/// The first-column names of a markdown table's rows (`| `name` | …`), each
+/// backticked name of the cell (`| `ocr`, `parse` | …` gives both).
+fn first_column(section: &str) -> Vec<String> {
+    section
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .flat_map(|l| {
+            let cell = l[1..].split('|').next().unwrap_or("");
+            cell.split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// docs/json-output.md against the binary: every JSON example parses, every
+/// field the binary prints (nested ones by their own name) is documented,
+/// every state it prints is in the states table, and the `providers`
+/// example has exactly the binary's fields, with MinerU's `batch` as printed.
+/// Covered here: `providers`, `batch`/`parse --dry-run`, `ocr` and `parse`
+/// and a rerun of `parse` with `-p local`; `status`, `fetch`, `estimate` and
+/// the states table in the tests after this one.
+#[test]
+fn json_output_doc_covers_every_field_and_state_the_binary_prints() {
+    use crate::harness::{json_lines, stderr_of, Env};
+    let doc = JsonDoc::read();
 
     let env = Env::new();
     let out = env.bare().args(["--json", "providers"]).output().unwrap();
     assert!(out.status.success(), "{}", stderr_of(&out));
     let providers = json_lines(&out);
-    check("providers", &providers);
-    let example = examples
-        .iter()
-        .find(|e| e.get("name").is_some_and(|n| n == "mineru"))
-        .expect("the providers example");
+    doc.check("providers", &providers);
+    let example = doc.example("providers", |e| {
+        e.get("name").is_some_and(|n| n == "mineru")
+    });
     let mineru = providers.iter().find(|l| l["name"] == "mineru").unwrap();
-    let (mut want, mut got) = (Vec::new(), Vec::new());
-    keys(mineru, &mut want);
-    keys(example, &mut got);
-    want.sort();
-    got.sort();
-    assert_eq!(got, want, "the providers example's fields");
+    assert_eq!(
+        all_keys(example),
+        all_keys(mineru),
+        "the providers example's fields"
+    );
     assert_eq!(example["batch"], mineru["batch"], "mineru's batch");
+    // Every row of the providers table is a field the binary prints.
+    let printed = all_keys(mineru);
+    for name in first_column(doc.section("`providers`")) {
+        assert!(
+            printed.contains(&name),
+            "providers: documented `{name}` is not printed"
+        );
+    }
 
     let pdf = env.work.path().join("doc.pdf");
     std::fs::write(&pdf, crate::support::pdfgen::make_pdf(2)).unwrap();
@@ -383,13 +462,250 @@ fn json_output_doc_covers_every_field_and_state_the_binary_prints() {
     };
     let dir = env.out();
     let dir = dir.to_str().unwrap();
+    let line_example = doc.example("a run's line", |e| e.get("skipped").is_some());
     let dry = run(&["batch", "--dry-run", "-o", dir]);
     assert_eq!(dry[0]["state"], "would-submit");
-    check("batch --dry-run", &dry);
-    check("ocr", &run(&["ocr"]));
-    check("parse", &run(&["parse", "-o", dir]));
-    check("parse again", &run(&["parse", "-o", dir]));
-    for state in ["would-submit", "would-resume", "would-deliver"] {
-        assert!(documented.contains(state), "{state}");
+    for (what, lines) in [
+        ("batch --dry-run", dry),
+        ("ocr", run(&["ocr"])),
+        ("parse", run(&["parse", "-o", dir])),
+        ("parse again", run(&["parse", "-o", dir])),
+    ] {
+        doc.check(what, &lines);
+        for line in &lines {
+            assert_eq!(top_keys(line), top_keys(line_example), "{what}: {line}");
+        }
     }
+    // The run lines' table has a row for exactly the fields they carry.
+    let table = doc.section("`ocr`, `parse`, `batch`, `fetch`");
+    let mut rows = first_column(&table[..table.find("### States").expect("a States table")]);
+    rows.sort();
+    assert_eq!(rows, top_keys(line_example), "the run lines' table");
+}
+
+/// `status` (of an ID, and the record's list), `fetch` and `--dry-run`'s
+/// `would-resume` against the fake MinerU: each line has exactly the fields
+/// docs/json-output.md gives it, with the meanings its tables state.
+#[test]
+fn json_output_doc_matches_status_and_fetch() {
+    use crate::harness::{json_lines, stderr_of, Env};
+    use crate::support::FakeMineru;
+    let doc = JsonDoc::read();
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    let pdf = env.doc("demo1.pdf", "report.pdf");
+    let json = |args: &[&str]| {
+        let out = env.keyed(&fake).arg("--json").args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", stderr_of(&out));
+        json_lines(&out)
+    };
+    let dir = env.out();
+    let dir = dir.to_str().unwrap();
+    let pdf_arg = pdf.to_str().unwrap();
+    let line_keys = top_keys(doc.example("a run's line", |e| e.get("skipped").is_some()));
+
+    let submitted = json(&["-p", "mineru", "parse", "--no-wait", "-o", dir, pdf_arg]);
+    doc.check("parse --no-wait", &submitted);
+    assert_eq!(top_keys(&submitted[0]), line_keys, "parse --no-wait");
+    let id = submitted[0]["batch_id"]
+        .as_str()
+        .or(submitted[0]["task_id"].as_str())
+        .expect("an ID to use with status and fetch")
+        .to_string();
+
+    let resume = json(&["-p", "mineru", "parse", "--dry-run", "-o", dir, pdf_arg]);
+    assert_eq!(resume[0]["state"], "would-resume", "{resume:?}");
+    doc.check("parse --dry-run", &resume);
+    assert_eq!(top_keys(&resume[0]), line_keys, "parse --dry-run");
+
+    // `status ID`: the run line's fields plus `progress`; polled until the
+    // fake reports pages, so `progress` is seen set.
+    let status_example = doc.example("status", |e| e.get("progress").is_some());
+    let status_section = doc.section("`status`");
+    let mut running = None;
+    for _ in 0..20 {
+        let lines = json(&["status", &id]);
+        doc.check("status ID", &lines);
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        let line = lines.into_iter().next().unwrap();
+        assert_eq!(
+            top_keys(&line),
+            top_keys(status_example),
+            "status ID: {line}"
+        );
+        let mut with_progress = line_keys.clone();
+        with_progress.push("progress".into());
+        with_progress.sort();
+        assert_eq!(
+            top_keys(&line),
+            with_progress,
+            "the same fields, plus progress"
+        );
+        assert!(line["elapsed_s"].is_u64(), "whole seconds: {line}");
+        if !line["progress"].is_null() {
+            running = Some(line);
+            break;
+        }
+    }
+    let running = running.expect("status never reported progress");
+    assert_eq!(all_keys(&running["progress"]), ["done", "total"]);
+    assert!(
+        running["markdown"].is_null(),
+        "nothing fetched yet: {running}"
+    );
+    let (of_an_id, listed) = status_section
+        .split_once("`status` with no ID")
+        .expect("the list of `status` with no ID");
+    for name in first_column(of_an_id) {
+        assert!(
+            running.get(&name).is_some(),
+            "status ID: documented `{name}`"
+        );
+    }
+
+    // `fetch ID`: a run line; then `status` shows where it put the result.
+    let fetched = json(&["fetch", &id, "-o", dir]);
+    doc.check("fetch", &fetched);
+    assert_eq!(top_keys(&fetched[0]), line_keys, "fetch");
+    assert_eq!(fetched[0]["state"], "done");
+    let after = json(&["status", &id]);
+    doc.check("status after fetch", &after);
+    assert_eq!(after[0]["output"], fetched[0]["output"], "{after:?}");
+    assert_eq!(after[0]["markdown"], fetched[0]["markdown"], "{after:?}");
+
+    // `fetch` of an ID nobody knows: one refused line whose input is the ID.
+    let out = env
+        .keyed(&fake)
+        .args(["--json", "-p", "mineru", "fetch", "no-such-id"])
+        .output()
+        .unwrap();
+    let refused = json_lines(&out);
+    doc.check("fetch of an unknown ID", &refused);
+    assert_eq!(top_keys(&refused[0]), line_keys);
+    assert_eq!(refused[0]["state"], "refused");
+    assert_eq!(refused[0]["input"], "no-such-id");
+
+    // `status` with no ID: the record's lines, the run line's fields plus
+    // `age_s` and `record`, without asking the provider.
+    let asked = fake.requests().len();
+    let recent = json(&["status"]);
+    doc.check("status (recent)", &recent);
+    let mut want = line_keys.clone();
+    want.extend(["age_s".to_string(), "record".to_string()]);
+    want.sort();
+    assert_eq!(top_keys(&recent[0]), want, "status with no ID");
+    assert!(recent[0]["age_s"].is_u64() && recent[0]["record"].is_string());
+    let mut rows = first_column(listed);
+    rows.sort();
+    assert_eq!(rows, ["age_s", "record"], "the list's own fields");
+    assert_eq!(
+        fake.requests().len(),
+        asked,
+        "status with no ID asked the provider"
+    );
+}
+
+/// `estimate`'s three kinds of line have exactly the example's fields.
+#[test]
+fn json_output_doc_matches_estimate() {
+    use crate::harness::{json_lines, Env};
+    let doc = JsonDoc::read();
+    let env = Env::new();
+    let pdf = env.doc("demo1.pdf", "long.pdf");
+    let out = env
+        .bare()
+        .args(["--json", "estimate"])
+        .arg(&pdf)
+        .arg("missing.pdf")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "a missing input makes the exit code"
+    );
+    let lines = json_lines(&out);
+    doc.check("estimate", &lines);
+    let section = doc.section("`estimate`");
+    assert!(section.contains("```json"), "estimate has examples");
+    type Pick = fn(&serde_json::Value) -> bool;
+    let kinds: [(&str, Pick); 3] = [
+        ("an input", |l| {
+            l.get("index").is_some() && l.get("provider").is_none() && l.get("state").is_none()
+        }),
+        ("a refused input", |l| {
+            l.get("state").is_some() && l.get("provider").is_none()
+        }),
+        ("a provider", |l| l.get("documents").is_some()),
+    ];
+    for (what, pick) in kinds {
+        let example = doc.example(what, pick);
+        let line = lines
+            .iter()
+            .find(|l| pick(l))
+            .unwrap_or_else(|| panic!("estimate printed no line for {what}: {lines:?}"));
+        assert_eq!(
+            top_keys(line),
+            top_keys(example),
+            "estimate, {what}: {line}"
+        );
+    }
+    // Every row of the estimate table is a field some line prints.
+    let printed: std::collections::BTreeSet<String> = lines.iter().flat_map(top_keys).collect();
+    for name in first_column(section) {
+        assert!(
+            printed.contains(&name),
+            "estimate: documented `{name}` is not printed"
+        );
+    }
+}
+
+/// The states table lists exactly the states the code has: every provider
+/// state (`docpipe::task::State`), `not-submitted`, `refused` and the three
+/// `--dry-run` states.
+#[test]
+fn json_output_doc_states_are_the_codes_states() {
+    use docpipe::pipeline::report::{NOT_SUBMITTED, REFUSED};
+    use docpipe::task::State;
+    // A new state fails to compile here until it is listed (and documented).
+    let all = |s: State| match s {
+        State::Submitted
+        | State::WaitingFile
+        | State::Pending
+        | State::Running
+        | State::Converting
+        | State::Done
+        | State::Failed => s.name(),
+    };
+    let mut code: Vec<String> = [
+        State::Submitted,
+        State::WaitingFile,
+        State::Pending,
+        State::Running,
+        State::Converting,
+        State::Done,
+        State::Failed,
+    ]
+    .map(all)
+    .iter()
+    .map(|s| s.to_string())
+    .chain(
+        [
+            NOT_SUBMITTED,
+            REFUSED,
+            "would-submit",
+            "would-resume",
+            "would-deliver",
+        ]
+        .map(String::from),
+    )
+    .collect();
+    code.sort();
+    let doc = JsonDoc::read();
+    let states = doc.section("`ocr`, `parse`, `batch`, `fetch`");
+    let states = &states[states.find("### States").expect("a States table")..];
+    let mut documented = first_column(states);
+    documented.retain(|s| s != "state");
+    documented.sort();
+    assert_eq!(documented, code, "docs/json-output.md's states table");
 }

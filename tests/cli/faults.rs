@@ -50,13 +50,20 @@ fn fast(cmd: &mut assert_cmd::Command) {
 
 fn report(what: &str, faults: &Faults, docs: usize, created: usize, runs: usize, wall: Duration) {
     eprintln!(
-        "fault suite: {what}: {docs} documents, {PERCENT} % fault rate, {} requests, {} faults injected {:?}, on creating calls {:?}, acted on then answer lost {:?}, {runs} run(s), {created} billed creations ({:.2} per document), {wall:?}",
+        "fault suite: {what}: {docs} documents, {PERCENT} % fault rate, {} requests, {} faults injected {:?}, on creating calls {:?}, acted on then answer lost {:?}, {} creating calls on a reused connection, {runs} run(s), {created} billed creations ({:.2} per document), {wall:?}",
         faults.requests(),
         faults.total_injected(),
         faults.injected(),
         faults.on_creations(),
         faults.acted_then_lost(),
+        faults.creations_on_reused_connections(),
         created as f64 / docs as f64,
+    );
+    // Keep-alive is the point: a creating call sent on a pooled connection
+    // (which a real server may have closed meanwhile) must have happened.
+    assert!(
+        !faults.keeps_alive() || faults.creations_on_reused_connections() >= 1,
+        "{what}: no creating call came on a reused connection"
     );
     assert!(
         faults.on_creations().get("500").copied().unwrap_or(0) >= 1,

@@ -407,8 +407,13 @@ fn a_refused_run_prints_a_json_line_per_input() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    while slow.tasks_created() == 0 && std::time::Instant::now() < deadline {
+    // The premise: the first batch holds the record (its task exists).
+    let started = std::time::Instant::now();
+    while slow.tasks_created() == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the first batch never submitted, so the refusal would prove nothing"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     let out = env

@@ -302,18 +302,24 @@ fn a_signal_during_a_download_leaves_no_temporary_files_behind() {
                 })
                 .unwrap_or_default()
         };
-        // Half the zip is on disk, the rest never comes.
-        while !leftovers()
-            .iter()
-            .any(|n| n.starts_with(".docpipe-download-"))
-        {
+        // Half the zip is on disk, the rest never comes: the kill lands while
+        // a partial download file holds bytes, not merely once it is created.
+        let partial_bytes = || {
+            leftovers()
+                .iter()
+                .filter(|n| n.starts_with(".docpipe-download-"))
+                .filter_map(|n| fs::metadata(env.out().join(n)).ok())
+                .map(|m| m.len())
+                .max()
+                .unwrap_or(0)
+        };
+        while partial_bytes() == 0 {
             assert!(
                 started.elapsed() < Duration::from_secs(30),
-                "{command}: no download started"
+                "{command}: no bytes of a download reached the disk"
             );
             std::thread::sleep(Duration::from_millis(5));
         }
-        std::thread::sleep(Duration::from_millis(100));
         let kill = std::process::Command::new("kill")
             .args([signal, &child.id().to_string()])
             .status()

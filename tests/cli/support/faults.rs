@@ -121,6 +121,8 @@ struct State {
     requests: usize,
     /// Task-creating requests let through to the fake.
     creations: usize,
+    /// Task-creating requests (faulted or not) that came on a reused connection.
+    creations_on_reused: usize,
     /// Creations refused by [`Faults::refusing_creations`] so far.
     refused: usize,
     /// Creations acted on whose answer was then lost, by path.
@@ -261,6 +263,9 @@ impl Faults {
         let roll = mix(self.seed ^ fnv(&key) ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let running = st.in_a_row.get(&key).copied().unwrap_or(0);
         let creates = (self.is_create)(rq);
+        if creates && rq.reused {
+            st.creations_on_reused += 1;
+        }
         let lost: usize = ["502", "dropped connection"]
             .iter()
             .map(|k| st.injected.get(k).copied().unwrap_or(0))
@@ -375,6 +380,12 @@ impl Faults {
     /// Requests seen (faulted or not).
     pub fn requests(&self) -> usize {
         lock(&self.state).requests
+    }
+
+    /// Task-creating requests that came on a connection the client had used
+    /// before (see [`Faults::keeping_alive`]).
+    pub fn creations_on_reused_connections(&self) -> usize {
+        lock(&self.state).creations_on_reused
     }
 }
 

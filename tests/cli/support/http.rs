@@ -37,6 +37,9 @@ pub struct Recorded {
     pub headers: Vec<(String, String)>,
     /// The body after transfer decoding (chunked bodies arrive de-chunked).
     pub body: Vec<u8>,
+    /// Sent on a connection that had carried an earlier request: a pooled
+    /// connection the client reused (only where the fake keeps connections).
+    pub reused: bool,
 }
 
 impl Recorded {
@@ -266,8 +269,9 @@ fn serve_one(
     // sent there, and downloads keep their one-connection-each faults.
     let keep_alive =
         faults.is_some_and(Faults::keeps_alive) && pace.is_none() && kind == Server::Api;
+    let mut served = 0;
     loop {
-        let recorded = match read_request(&mut reader, kind, pace) {
+        let mut recorded = match read_request(&mut reader, kind, pace) {
             Ok(r) => r,
             Err(RequestError::Closed) => return,
             Err(RequestError::Bad(why)) => {
@@ -282,6 +286,8 @@ fn serve_one(
                 return;
             }
         };
+        recorded.reused = served > 0;
+        served += 1;
         let keep = keep_alive
             && !recorded
                 .header("connection")
@@ -553,6 +559,7 @@ fn read_request(
         path: path.to_string(),
         headers,
         body,
+        reused: false,
     })
 }
 
