@@ -39,7 +39,7 @@ complete -c docpipe -n "__fish_docpipe_needs_command" -l json -d 'One JSON objec
 complete -c docpipe -n "__fish_docpipe_needs_command" -s q -l quiet -d 'No progress or state lines; errors and warnings about security or configuration still show'
 complete -c docpipe -n "__fish_docpipe_needs_command" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
 complete -c docpipe -n "__fish_docpipe_needs_command" -l no-cache -d 'Neither read nor write the result cache of paid answers for this run'
-complete -c docpipe -n "__fish_docpipe_needs_command" -l refresh -d 'Pay again for documents the result cache holds, and replace their entries'
+complete -c docpipe -n "__fish_docpipe_needs_command" -l refresh -d 'Do not read the result cache: documents with no task on record here are paid for again, replacing their entries'
 complete -c docpipe -n "__fish_docpipe_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c docpipe -n "__fish_docpipe_needs_command" -s V -l version -d 'Print version'
 complete -c docpipe -n "__fish_docpipe_needs_command" -f -a "parse" -d 'Full parse (markdown + images + JSON) into a folder per input'
@@ -92,7 +92,7 @@ complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l json -d 'One J
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -s q -l quiet -d 'No progress or state lines; errors and warnings about security or configuration still show'
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l no-cache -d 'Neither read nor write the result cache of paid answers for this run'
-complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l refresh -d 'Pay again for documents the result cache holds, and replace their entries'
+complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l refresh -d 'Do not read the result cache: documents with no task on record here are paid for again, replacing their entries'
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -s V -l version -d 'Print version'
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l from -d 'Read one INPUT per line from FILE (- for stdin; blank lines and # comments skipped)' -r
@@ -138,7 +138,7 @@ complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l json -d 'One J
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -s q -l quiet -d 'No progress or state lines; errors and warnings about security or configuration still show'
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l no-cache -d 'Neither read nor write the result cache of paid answers for this run'
-complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l refresh -d 'Pay again for documents the result cache holds, and replace their entries'
+complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l refresh -d 'Do not read the result cache: documents with no task on record here are paid for again, replacing their entries'
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -s V -l version -d 'Print version'
 complete -c docpipe -n "__fish_docpipe_using_subcommand fetch" -s p -l provider -d 'Provider (see `docpipe providers`)' -r -f -a "mineru\t'MinerU cloud API v4: full parse to markdown, images and JSON (key needed)'
@@ -156,7 +156,7 @@ complete -c docpipe -n "__fish_docpipe_using_subcommand fetch" -l json -d 'One J
 complete -c docpipe -n "__fish_docpipe_using_subcommand fetch" -s q -l quiet -d 'No progress or state lines; errors and warnings about security or configuration still show'
 complete -c docpipe -n "__fish_docpipe_using_subcommand fetch" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand fetch" -l no-cache -d 'Neither read nor write the result cache of paid answers for this run'
-complete -c docpipe -n "__fish_docpipe_using_subcommand fetch" -l refresh -d 'Pay again for documents the result cache holds, and replace their entries'
+complete -c docpipe -n "__fish_docpipe_using_subcommand fetch" -l refresh -d 'Do not read the result cache: documents with no task on record here are paid for again, replacing their entries'
 complete -c docpipe -n "__fish_docpipe_using_subcommand fetch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c docpipe -n "__fish_docpipe_using_subcommand fetch" -s V -l version -d 'Print version'
 complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -l from -d 'Read one INPUT per line from FILE (- for stdin; blank lines and # comments skipped)' -r
@@ -177,7 +177,7 @@ complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -l json -d 'On
 complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -s q -l quiet -d 'No progress or state lines; errors and warnings about security or configuration still show'
 complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -l no-cache -d 'Neither read nor write the result cache of paid answers for this run'
-complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -l refresh -d 'Pay again for documents the result cache holds, and replace their entries'
+complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -l refresh -d 'Do not read the result cache: documents with no task on record here are paid for again, replacing their entries'
 complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -s V -l version -d 'Print version'
 complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -l http -d 'Serve streamable HTTP on ADDR (e.g. 127.0.0.1:8765 or localhost:8765, path /mcp) instead of stdio' -r
@@ -199,7 +199,7 @@ complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -l json -d 'One JSO
 complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -s q -l quiet -d 'No progress or state lines; errors and warnings about security or configuration still show'
 complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -l no-cache -d 'Neither read nor write the result cache of paid answers for this run'
-complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -l refresh -d 'Pay again for documents the result cache holds, and replace their entries'
+complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -l refresh -d 'Do not read the result cache: documents with no task on record here are paid for again, replacing their entries'
 complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c docpipe -n "__fish_docpipe_using_subcommand mcp" -s V -l version -d 'Print version'
 complete -c docpipe -n "__fish_docpipe_using_subcommand status" -l recent -d 'How many recent documents to list without an ID' -r
@@ -215,7 +215,7 @@ local\t'Inside docpipe, no network: born-digital PDF, Office and OpenDocument fi
 auto\t'Per document: local when it has a text layer, else the cloud default (the first provider with a key, else mineru-flash)'"
 complete -c docpipe -n "__fish_docpipe_using_subcommand status" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand status" -l no-cache -d 'Neither read nor write the result cache of paid answers for this run'
-complete -c docpipe -n "__fish_docpipe_using_subcommand status" -l refresh -d 'Pay again for documents the result cache holds, and replace their entries'
+complete -c docpipe -n "__fish_docpipe_using_subcommand status" -l refresh -d 'Do not read the result cache: documents with no task on record here are paid for again, replacing their entries'
 complete -c docpipe -n "__fish_docpipe_using_subcommand status" -l json -d 'One JSON object per document per line on stdout'
 complete -c docpipe -n "__fish_docpipe_using_subcommand status" -s q -l quiet -d 'No progress or state lines; errors and warnings about security or configuration still show'
 complete -c docpipe -n "__fish_docpipe_using_subcommand status" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
@@ -233,7 +233,7 @@ local\t'Inside docpipe, no network: born-digital PDF, Office and OpenDocument fi
 auto\t'Per document: local when it has a text layer, else the cloud default (the first provider with a key, else mineru-flash)'"
 complete -c docpipe -n "__fish_docpipe_using_subcommand providers" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand providers" -l no-cache -d 'Neither read nor write the result cache of paid answers for this run'
-complete -c docpipe -n "__fish_docpipe_using_subcommand providers" -l refresh -d 'Pay again for documents the result cache holds, and replace their entries'
+complete -c docpipe -n "__fish_docpipe_using_subcommand providers" -l refresh -d 'Do not read the result cache: documents with no task on record here are paid for again, replacing their entries'
 complete -c docpipe -n "__fish_docpipe_using_subcommand providers" -l json -d 'One JSON object per document per line on stdout'
 complete -c docpipe -n "__fish_docpipe_using_subcommand providers" -s q -l quiet -d 'No progress or state lines; errors and warnings about security or configuration still show'
 complete -c docpipe -n "__fish_docpipe_using_subcommand providers" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
@@ -251,7 +251,7 @@ local\t'Inside docpipe, no network: born-digital PDF, Office and OpenDocument fi
 auto\t'Per document: local when it has a text layer, else the cloud default (the first provider with a key, else mineru-flash)'"
 complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and not __fish_seen_subcommand_from list size verify prune help" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and not __fish_seen_subcommand_from list size verify prune help" -l no-cache -d 'Neither read nor write the result cache of paid answers for this run'
-complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and not __fish_seen_subcommand_from list size verify prune help" -l refresh -d 'Pay again for documents the result cache holds, and replace their entries'
+complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and not __fish_seen_subcommand_from list size verify prune help" -l refresh -d 'Do not read the result cache: documents with no task on record here are paid for again, replacing their entries'
 complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and not __fish_seen_subcommand_from list size verify prune help" -l json -d 'One JSON object per document per line on stdout'
 complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and not __fish_seen_subcommand_from list size verify prune help" -s q -l quiet -d 'No progress or state lines; errors and warnings about security or configuration still show'
 complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and not __fish_seen_subcommand_from list size verify prune help" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
@@ -274,7 +274,7 @@ local\t'Inside docpipe, no network: born-digital PDF, Office and OpenDocument fi
 auto\t'Per document: local when it has a text layer, else the cloud default (the first provider with a key, else mineru-flash)'"
 complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and __fish_seen_subcommand_from list" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and __fish_seen_subcommand_from list" -l no-cache -d 'Neither read nor write the result cache of paid answers for this run'
-complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and __fish_seen_subcommand_from list" -l refresh -d 'Pay again for documents the result cache holds, and replace their entries'
+complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and __fish_seen_subcommand_from list" -l refresh -d 'Do not read the result cache: documents with no task on record here are paid for again, replacing their entries'
 complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and __fish_seen_subcommand_from list" -l json -d 'One JSON object per document per line on stdout'
 complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No progress or state lines; errors and warnings about security or configuration still show'
 complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
@@ -292,7 +292,7 @@ local\t'Inside docpipe, no network: born-digital PDF, Office and OpenDocument fi
 auto\t'Per document: local when it has a text layer, else the cloud default (the first provider with a key, else mineru-flash)'"
 complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and __fish_seen_subcommand_from size" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and __fish_seen_subcommand_from size" -l no-cache -d 'Neither read nor write the result cache of paid answers for this run'
-complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and __fish_seen_subcommand_from size" -l refresh -d 'Pay again for documents the result cache holds, and replace their entries'
+complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and __fish_seen_subcommand_from size" -l refresh -d 'Do not read the result cache: documents with no task on record here are paid for again, replacing their entries'
 complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and __fish_seen_subcommand_from size" -l json -d 'One JSON object per document per line on stdout'
 complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and __fish_seen_subcommand_from size" -s q -l quiet -d 'No progress or state lines; errors and warnings about security or configuration still show'
 complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and __fish_seen_subcommand_from size" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
@@ -310,7 +310,7 @@ local\t'Inside docpipe, no network: born-digital PDF, Office and OpenDocument fi
 auto\t'Per document: local when it has a text layer, else the cloud default (the first provider with a key, else mineru-flash)'"
 complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and __fish_seen_subcommand_from verify" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and __fish_seen_subcommand_from verify" -l no-cache -d 'Neither read nor write the result cache of paid answers for this run'
-complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and __fish_seen_subcommand_from verify" -l refresh -d 'Pay again for documents the result cache holds, and replace their entries'
+complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and __fish_seen_subcommand_from verify" -l refresh -d 'Do not read the result cache: documents with no task on record here are paid for again, replacing their entries'
 complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and __fish_seen_subcommand_from verify" -l json -d 'One JSON object per document per line on stdout'
 complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and __fish_seen_subcommand_from verify" -s q -l quiet -d 'No progress or state lines; errors and warnings about security or configuration still show'
 complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and __fish_seen_subcommand_from verify" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
@@ -330,7 +330,7 @@ auto\t'Per document: local when it has a text layer, else the cloud default (the
 complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and __fish_seen_subcommand_from prune" -s c -l config -d 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)' -r -F
 complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and __fish_seen_subcommand_from prune" -l all -d 'Every entry'
 complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and __fish_seen_subcommand_from prune" -l no-cache -d 'Neither read nor write the result cache of paid answers for this run'
-complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and __fish_seen_subcommand_from prune" -l refresh -d 'Pay again for documents the result cache holds, and replace their entries'
+complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and __fish_seen_subcommand_from prune" -l refresh -d 'Do not read the result cache: documents with no task on record here are paid for again, replacing their entries'
 complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and __fish_seen_subcommand_from prune" -l json -d 'One JSON object per document per line on stdout'
 complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and __fish_seen_subcommand_from prune" -s q -l quiet -d 'No progress or state lines; errors and warnings about security or configuration still show'
 complete -c docpipe -n "__fish_docpipe_using_subcommand cache; and __fish_seen_subcommand_from prune" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
@@ -356,7 +356,7 @@ complete -c docpipe -n "__fish_docpipe_using_subcommand completions" -l json -d 
 complete -c docpipe -n "__fish_docpipe_using_subcommand completions" -s q -l quiet -d 'No progress or state lines; errors and warnings about security or configuration still show'
 complete -c docpipe -n "__fish_docpipe_using_subcommand completions" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand completions" -l no-cache -d 'Neither read nor write the result cache of paid answers for this run'
-complete -c docpipe -n "__fish_docpipe_using_subcommand completions" -l refresh -d 'Pay again for documents the result cache holds, and replace their entries'
+complete -c docpipe -n "__fish_docpipe_using_subcommand completions" -l refresh -d 'Do not read the result cache: documents with no task on record here are paid for again, replacing their entries'
 complete -c docpipe -n "__fish_docpipe_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c docpipe -n "__fish_docpipe_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l from -d 'Read one INPUT per line from FILE (- for stdin; blank lines and # comments skipped)' -r
@@ -400,7 +400,7 @@ complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l json -d 'One JSO
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s q -l quiet -d 'No progress or state lines; errors and warnings about security or configuration still show'
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s v -l verbose -d 'Log requests to stderr (keys redacted)'
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l no-cache -d 'Neither read nor write the result cache of paid answers for this run'
-complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l refresh -d 'Pay again for documents the result cache holds, and replace their entries'
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l refresh -d 'Do not read the result cache: documents with no task on record here are paid for again, replacing their entries'
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -s V -l version -d 'Print version'
 complete -c docpipe -n "__fish_docpipe_using_subcommand help; and not __fish_seen_subcommand_from parse batch fetch estimate mcp status providers cache completions ocr help" -f -a "parse" -d 'Full parse (markdown + images + JSON) into a folder per input'

@@ -49,7 +49,7 @@ pub struct GlobalArgs {
     /// Neither read nor write the result cache of paid answers for this run
     #[arg(long, global = true, conflicts_with = "refresh")]
     pub no_cache: bool,
-    /// Pay again for documents the result cache holds, and replace their entries
+    /// Do not read the result cache: documents with no task on record here are paid for again, replacing their entries
     #[arg(long, global = true)]
     pub refresh: bool,
 }
