@@ -129,7 +129,7 @@ impl Cache {
             Ok(f) => f,
             Err(_) => return Ok(None),
         };
-        match self.read(key, file) {
+        match self.read(key, file, true) {
             Ok(hit) => {
                 // Its last use, for the least-recently-used order.
                 if let Ok(f) = fs::File::options().append(true).open(&path) {
@@ -144,7 +144,9 @@ impl Cache {
         }
     }
 
-    fn read(&self, key: &str, file: fs::File) -> Result<Hit> {
+    /// Reads and checks an entry; `copy`: its downloaded file is copied out
+    /// to deliver from (else only checked).
+    fn read(&self, key: &str, file: fs::File, copy: bool) -> Result<Hit> {
         let mut reader = BufReader::new(file);
         let header = read_header(&mut reader)?;
         if header.key != key {
@@ -160,6 +162,10 @@ impl Cache {
             read: 0,
         };
         let (result, payload) = match header.result {
+            Some(result) if !copy => {
+                std::io::copy(&mut body, &mut std::io::sink())?;
+                (result, None)
+            }
             Some(result) => {
                 let mut tmp = tempfile::Builder::new()
                     .prefix(".hit-")
@@ -317,7 +323,7 @@ impl Cache {
                 Ok(f) => f,
                 Err(_) => continue,
             };
-            match self.read(&entry.key, file) {
+            match self.read(&entry.key, file, false) {
                 Ok(_) => good += 1,
                 Err(e) => {
                     let _ = fs::remove_file(&entry.path);
