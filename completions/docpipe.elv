@@ -30,6 +30,8 @@ set edit:completion:arg-completer[docpipe] = {|@words|
             cand --quiet 'No progress or state lines; errors and warnings about security or configuration still show'
             cand -v 'Log requests to stderr (keys redacted)'
             cand --verbose 'Log requests to stderr (keys redacted)'
+            cand --no-cache 'Neither read nor write the result cache of paid answers for this run'
+            cand --refresh 'Do not read the result cache: documents with no task on record here are paid for again, replacing their entries'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -41,6 +43,7 @@ set edit:completion:arg-completer[docpipe] = {|@words|
             cand mcp 'Serve the providers to AI agents as an MCP server (stdio, or HTTP with --http)'
             cand status 'State and progress of submitted tasks or batches; with no ID, the recent ones'
             cand providers 'The providers, what each can do, whether a key is set'
+            cand cache 'The result cache of paid answers: list, size, verify, prune'
             cand completions 'Shell completion script on stdout: bash, zsh, fish, powershell, elvish'
             cand ocr 'Text of documents or images: to stdout unless -o'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -80,6 +83,8 @@ set edit:completion:arg-completer[docpipe] = {|@words|
             cand --quiet 'No progress or state lines; errors and warnings about security or configuration still show'
             cand -v 'Log requests to stderr (keys redacted)'
             cand --verbose 'Log requests to stderr (keys redacted)'
+            cand --no-cache 'Neither read nor write the result cache of paid answers for this run'
+            cand --refresh 'Do not read the result cache: documents with no task on record here are paid for again, replacing their entries'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -122,6 +127,8 @@ set edit:completion:arg-completer[docpipe] = {|@words|
             cand --quiet 'No progress or state lines; errors and warnings about security or configuration still show'
             cand -v 'Log requests to stderr (keys redacted)'
             cand --verbose 'Log requests to stderr (keys redacted)'
+            cand --no-cache 'Neither read nor write the result cache of paid answers for this run'
+            cand --refresh 'Do not read the result cache: documents with no task on record here are paid for again, replacing their entries'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -140,6 +147,8 @@ set edit:completion:arg-completer[docpipe] = {|@words|
             cand --quiet 'No progress or state lines; errors and warnings about security or configuration still show'
             cand -v 'Log requests to stderr (keys redacted)'
             cand --verbose 'Log requests to stderr (keys redacted)'
+            cand --no-cache 'Neither read nor write the result cache of paid answers for this run'
+            cand --refresh 'Do not read the result cache: documents with no task on record here are paid for again, replacing their entries'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -161,6 +170,8 @@ set edit:completion:arg-completer[docpipe] = {|@words|
             cand --quiet 'No progress or state lines; errors and warnings about security or configuration still show'
             cand -v 'Log requests to stderr (keys redacted)'
             cand --verbose 'Log requests to stderr (keys redacted)'
+            cand --no-cache 'Neither read nor write the result cache of paid answers for this run'
+            cand --refresh 'Do not read the result cache: documents with no task on record here are paid for again, replacing their entries'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -183,6 +194,8 @@ set edit:completion:arg-completer[docpipe] = {|@words|
             cand --quiet 'No progress or state lines; errors and warnings about security or configuration still show'
             cand -v 'Log requests to stderr (keys redacted)'
             cand --verbose 'Log requests to stderr (keys redacted)'
+            cand --no-cache 'Neither read nor write the result cache of paid answers for this run'
+            cand --refresh 'Do not read the result cache: documents with no task on record here are paid for again, replacing their entries'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -197,6 +210,8 @@ set edit:completion:arg-completer[docpipe] = {|@words|
             cand --provider 'Provider (see `docpipe providers`)'
             cand -c 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)'
             cand --config 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)'
+            cand --no-cache 'Neither read nor write the result cache of paid answers for this run'
+            cand --refresh 'Do not read the result cache: documents with no task on record here are paid for again, replacing their entries'
             cand --json 'One JSON object per document per line on stdout'
             cand -q 'No progress or state lines; errors and warnings about security or configuration still show'
             cand --quiet 'No progress or state lines; errors and warnings about security or configuration still show'
@@ -215,6 +230,8 @@ set edit:completion:arg-completer[docpipe] = {|@words|
             cand --provider 'Provider (see `docpipe providers`)'
             cand -c 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)'
             cand --config 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)'
+            cand --no-cache 'Neither read nor write the result cache of paid answers for this run'
+            cand --refresh 'Do not read the result cache: documents with no task on record here are paid for again, replacing their entries'
             cand --json 'One JSON object per document per line on stdout'
             cand -q 'No progress or state lines; errors and warnings about security or configuration still show'
             cand --quiet 'No progress or state lines; errors and warnings about security or configuration still show'
@@ -224,6 +241,130 @@ set edit:completion:arg-completer[docpipe] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+        }
+        &'docpipe;cache'= {
+            cand -o 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`'
+            cand --output 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`'
+            cand --timeout 'Give up waiting after this long (90s, 5m, 1h); default 30m'
+            cand -p 'Provider (see `docpipe providers`)'
+            cand --provider 'Provider (see `docpipe providers`)'
+            cand -c 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)'
+            cand --config 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)'
+            cand --no-cache 'Neither read nor write the result cache of paid answers for this run'
+            cand --refresh 'Do not read the result cache: documents with no task on record here are paid for again, replacing their entries'
+            cand --json 'One JSON object per document per line on stdout'
+            cand -q 'No progress or state lines; errors and warnings about security or configuration still show'
+            cand --quiet 'No progress or state lines; errors and warnings about security or configuration still show'
+            cand -v 'Log requests to stderr (keys redacted)'
+            cand --verbose 'Log requests to stderr (keys redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'Every entry: key, provider, size, last use (least recently used first)'
+            cand size 'How much the cache holds, its bound and where it is'
+            cand verify 'Check every entry against its hash; damaged ones are removed'
+            cand prune 'Remove entries: not used for AGE, of one provider (-p), or all'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'docpipe;cache;list'= {
+            cand -o 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`'
+            cand --output 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`'
+            cand --timeout 'Give up waiting after this long (90s, 5m, 1h); default 30m'
+            cand -p 'Provider (see `docpipe providers`)'
+            cand --provider 'Provider (see `docpipe providers`)'
+            cand -c 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)'
+            cand --config 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)'
+            cand --no-cache 'Neither read nor write the result cache of paid answers for this run'
+            cand --refresh 'Do not read the result cache: documents with no task on record here are paid for again, replacing their entries'
+            cand --json 'One JSON object per document per line on stdout'
+            cand -q 'No progress or state lines; errors and warnings about security or configuration still show'
+            cand --quiet 'No progress or state lines; errors and warnings about security or configuration still show'
+            cand -v 'Log requests to stderr (keys redacted)'
+            cand --verbose 'Log requests to stderr (keys redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'docpipe;cache;size'= {
+            cand -o 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`'
+            cand --output 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`'
+            cand --timeout 'Give up waiting after this long (90s, 5m, 1h); default 30m'
+            cand -p 'Provider (see `docpipe providers`)'
+            cand --provider 'Provider (see `docpipe providers`)'
+            cand -c 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)'
+            cand --config 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)'
+            cand --no-cache 'Neither read nor write the result cache of paid answers for this run'
+            cand --refresh 'Do not read the result cache: documents with no task on record here are paid for again, replacing their entries'
+            cand --json 'One JSON object per document per line on stdout'
+            cand -q 'No progress or state lines; errors and warnings about security or configuration still show'
+            cand --quiet 'No progress or state lines; errors and warnings about security or configuration still show'
+            cand -v 'Log requests to stderr (keys redacted)'
+            cand --verbose 'Log requests to stderr (keys redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'docpipe;cache;verify'= {
+            cand -o 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`'
+            cand --output 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`'
+            cand --timeout 'Give up waiting after this long (90s, 5m, 1h); default 30m'
+            cand -p 'Provider (see `docpipe providers`)'
+            cand --provider 'Provider (see `docpipe providers`)'
+            cand -c 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)'
+            cand --config 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)'
+            cand --no-cache 'Neither read nor write the result cache of paid answers for this run'
+            cand --refresh 'Do not read the result cache: documents with no task on record here are paid for again, replacing their entries'
+            cand --json 'One JSON object per document per line on stdout'
+            cand -q 'No progress or state lines; errors and warnings about security or configuration still show'
+            cand --quiet 'No progress or state lines; errors and warnings about security or configuration still show'
+            cand -v 'Log requests to stderr (keys redacted)'
+            cand --verbose 'Log requests to stderr (keys redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'docpipe;cache;prune'= {
+            cand --older-than 'Entries not used for this long (30d, 12h)'
+            cand -o 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`'
+            cand --output 'Output folder (or file for a single `ocr` input); stdout when absent for `ocr`'
+            cand --timeout 'Give up waiting after this long (90s, 5m, 1h); default 30m'
+            cand -p 'Provider (see `docpipe providers`)'
+            cand --provider 'Provider (see `docpipe providers`)'
+            cand -c 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)'
+            cand --config 'Config file (default: $DOCPIPE_CONFIG, else <config dir>/docpipe/config.toml)'
+            cand --all 'Every entry'
+            cand --no-cache 'Neither read nor write the result cache of paid answers for this run'
+            cand --refresh 'Do not read the result cache: documents with no task on record here are paid for again, replacing their entries'
+            cand --json 'One JSON object per document per line on stdout'
+            cand -q 'No progress or state lines; errors and warnings about security or configuration still show'
+            cand --quiet 'No progress or state lines; errors and warnings about security or configuration still show'
+            cand -v 'Log requests to stderr (keys redacted)'
+            cand --verbose 'Log requests to stderr (keys redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'docpipe;cache;help'= {
+            cand list 'Every entry: key, provider, size, last use (least recently used first)'
+            cand size 'How much the cache holds, its bound and where it is'
+            cand verify 'Check every entry against its hash; damaged ones are removed'
+            cand prune 'Remove entries: not used for AGE, of one provider (-p), or all'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'docpipe;cache;help;list'= {
+        }
+        &'docpipe;cache;help;size'= {
+        }
+        &'docpipe;cache;help;verify'= {
+        }
+        &'docpipe;cache;help;prune'= {
+        }
+        &'docpipe;cache;help;help'= {
         }
         &'docpipe;completions'= {
             cand -p 'Provider (see `docpipe providers`)'
@@ -238,6 +379,8 @@ set edit:completion:arg-completer[docpipe] = {|@words|
             cand --quiet 'No progress or state lines; errors and warnings about security or configuration still show'
             cand -v 'Log requests to stderr (keys redacted)'
             cand --verbose 'Log requests to stderr (keys redacted)'
+            cand --no-cache 'Neither read nor write the result cache of paid answers for this run'
+            cand --refresh 'Do not read the result cache: documents with no task on record here are paid for again, replacing their entries'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -280,6 +423,8 @@ set edit:completion:arg-completer[docpipe] = {|@words|
             cand --quiet 'No progress or state lines; errors and warnings about security or configuration still show'
             cand -v 'Log requests to stderr (keys redacted)'
             cand --verbose 'Log requests to stderr (keys redacted)'
+            cand --no-cache 'Neither read nor write the result cache of paid answers for this run'
+            cand --refresh 'Do not read the result cache: documents with no task on record here are paid for again, replacing their entries'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -293,6 +438,7 @@ set edit:completion:arg-completer[docpipe] = {|@words|
             cand mcp 'Serve the providers to AI agents as an MCP server (stdio, or HTTP with --http)'
             cand status 'State and progress of submitted tasks or batches; with no ID, the recent ones'
             cand providers 'The providers, what each can do, whether a key is set'
+            cand cache 'The result cache of paid answers: list, size, verify, prune'
             cand completions 'Shell completion script on stdout: bash, zsh, fish, powershell, elvish'
             cand ocr 'Text of documents or images: to stdout unless -o'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -310,6 +456,20 @@ set edit:completion:arg-completer[docpipe] = {|@words|
         &'docpipe;help;status'= {
         }
         &'docpipe;help;providers'= {
+        }
+        &'docpipe;help;cache'= {
+            cand list 'Every entry: key, provider, size, last use (least recently used first)'
+            cand size 'How much the cache holds, its bound and where it is'
+            cand verify 'Check every entry against its hash; damaged ones are removed'
+            cand prune 'Remove entries: not used for AGE, of one provider (-p), or all'
+        }
+        &'docpipe;help;cache;list'= {
+        }
+        &'docpipe;help;cache;size'= {
+        }
+        &'docpipe;help;cache;verify'= {
+        }
+        &'docpipe;help;cache;prune'= {
         }
         &'docpipe;help;completions'= {
         }

@@ -46,6 +46,12 @@ pub struct GlobalArgs {
     /// Give up waiting after this long (90s, 5m, 1h); default 30m
     #[arg(long, global = true, value_name = "DURATION", value_parser = parse_timeout)]
     pub timeout: Option<Duration>,
+    /// Neither read nor write the result cache of paid answers for this run
+    #[arg(long, global = true, conflicts_with = "refresh")]
+    pub no_cache: bool,
+    /// Do not read the result cache: documents with no task on record here are paid for again, replacing their entries
+    #[arg(long, global = true)]
+    pub refresh: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -68,6 +74,8 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Serve the providers to AI agents as an MCP server (stdio, or HTTP with --http)
     Mcp(McpArgs),
+    /// The result cache of paid answers: list, size, verify, prune
+    Cache(CacheArgs),
 }
 
 /// Help headings of the flags only some providers honour (each provider refuses
@@ -288,6 +296,34 @@ pub struct McpArgs {
 }
 
 #[derive(Debug, Args, Clone)]
+pub struct CacheArgs {
+    #[command(subcommand)]
+    pub action: CacheAction,
+}
+
+#[derive(Debug, Subcommand, Clone)]
+pub enum CacheAction {
+    /// Every entry: key, provider, size, last use (least recently used first)
+    List,
+    /// How much the cache holds, its bound and where it is
+    Size,
+    /// Check every entry against its hash; damaged ones are removed
+    Verify,
+    /// Remove entries: not used for AGE, of one provider (-p), or all
+    Prune(PruneArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct PruneArgs {
+    /// Entries not used for this long (30d, 12h)
+    #[arg(long, value_name = "AGE", value_parser = crate::units::parse_age)]
+    pub older_than: Option<Duration>,
+    /// Every entry
+    #[arg(long, conflicts_with = "older_than")]
+    pub all: bool,
+}
+
+#[derive(Debug, Args, Clone)]
 pub struct CompletionsArgs {
     /// The shell to complete for
     #[arg(value_name = "SHELL")]
@@ -309,12 +345,14 @@ pub fn provider_names() -> PossibleValuesParser {
 /// Global flags a command does not read: hidden from its help and completions.
 /// (Global flags are accepted anywhere on the line, so they still parse.)
 const NOT_READ: &[(&str, &[&str])] = &[
-    ("status", &["output", "timeout"]),
-    ("providers", &["output", "timeout"]),
+    ("status", &["output", "timeout", "no_cache", "refresh"]),
+    ("providers", &["output", "timeout", "no_cache", "refresh"]),
+    ("cache", &["output", "timeout", "no_cache", "refresh"]),
     (
         "completions",
         &[
-            "provider", "output", "config", "json", "quiet", "verbose", "timeout",
+            "provider", "output", "config", "json", "quiet", "verbose", "timeout", "no_cache",
+            "refresh",
         ],
     ),
 ];
@@ -363,6 +401,8 @@ impl From<GlobalArgs> for crate::request::Global {
             quiet: a.quiet,
             verbose: a.verbose,
             timeout: a.timeout,
+            no_cache: a.no_cache,
+            refresh: a.refresh,
         }
     }
 }

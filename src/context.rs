@@ -3,7 +3,8 @@
 
 use anyhow::Result;
 
-use crate::config::{process_env, Config};
+use crate::cache::Cache;
+use crate::config::{process_env, CachePlace, Config};
 use crate::error::{self, Error, Kind};
 use crate::http::{Http, HttpOptions};
 use crate::progress::{Reporter, Target};
@@ -20,6 +21,9 @@ pub struct Ctx {
     /// once here for the HTTP client and the pipeline alike; None when the
     /// configured value is bad (the command that reads it says why).
     pub deadline: Option<std::time::Instant>,
+    /// The result cache, opened on first use (None: off, or it could not be
+    /// opened, which was said once).
+    cache: std::sync::OnceLock<Option<Cache>>,
 }
 
 impl Ctx {
@@ -55,6 +59,7 @@ impl Ctx {
             http,
             reporter,
             deadline,
+            cache: std::sync::OnceLock::new(),
         })
     }
 
@@ -67,6 +72,33 @@ impl Ctx {
                 .with_hint(crate::config::DATA_DIR_HINT)
                 .into()
         })
+    }
+
+    /// The result cache of paid answers, unless `--no-cache`, `DOCPIPE_CACHE=off`
+    /// or `cache = false` turned it off. One that cannot be opened is said
+    /// once, and the run goes on without it (it only ever saves money).
+    pub fn cache(&self) -> Option<&Cache> {
+        self.cache
+            .get_or_init(|| {
+                let opened = self.open_cache();
+                if let Err(e) = &opened {
+                    crate::messages::warn(&format!(
+                        "the result cache is not used in this run: {e:#}"
+                    ));
+                }
+                opened.ok().flatten()
+            })
+            .as_ref()
+    }
+
+    fn open_cache(&self) -> Result<Option<Cache>> {
+        let dir = match self.config.cache_place(self.global.no_cache)? {
+            CachePlace::Off => return Ok(None),
+            CachePlace::Default => self.config.data_dir()?.join("cache"),
+            CachePlace::Dir(dir) => dir,
+        };
+        let max = self.config.cache_max_bytes()?;
+        Ok(Some(Cache::open(&dir, max)?))
     }
 
     /// The task record for a run whose every document is extracted on this

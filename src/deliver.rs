@@ -50,6 +50,9 @@ pub struct Item<'a> {
     pub no_images: bool,
     /// Told how a download's bytes go.
     pub meter: &'a transfer::Meter,
+    /// The result's file is already on this machine (the result cache's
+    /// copy): it is copied from here, not downloaded from the result's URL.
+    pub local: Option<&'a Path>,
 }
 
 pub fn deliver(http: &Http, result: &ResultRef, item: &Item, layout: &Layout) -> Result<Delivered> {
@@ -58,23 +61,11 @@ pub fn deliver(http: &Http, result: &ResultRef, item: &Item, layout: &Layout) ->
             let text = match result {
                 ResultRef::Inline { text, .. } => text.clone(),
                 ResultRef::Markdown { url, referer } => {
-                    let tmp = transfer::download(
-                        http,
-                        url,
-                        referer.as_deref(),
-                        &std::env::temp_dir(),
-                        item.meter,
-                    )?;
+                    let tmp = fetch(http, item, url, referer, &std::env::temp_dir(), false)?;
                     read_text(tmp.path())?
                 }
                 ResultRef::Zip { url, referer } => {
-                    let tmp = transfer::download_zip(
-                        http,
-                        url,
-                        referer.as_deref(),
-                        &std::env::temp_dir(),
-                        item.meter,
-                    )?;
+                    let tmp = fetch(http, item, url, referer, &std::env::temp_dir(), true)?;
                     text_from_zip(tmp.path(), item.format)?
                 }
                 ResultRef::File { url, ext } => {
@@ -83,8 +74,7 @@ pub fn deliver(http: &Http, result: &ResultRef, item: &Item, layout: &Layout) ->
                             "the result is a .{ext} file, which is not printed to stdout; give -o DIR to save it"
                         );
                     }
-                    let tmp =
-                        transfer::download(http, url, None, &std::env::temp_dir(), item.meter)?;
+                    let tmp = fetch(http, item, url, &None, &std::env::temp_dir(), false)?;
                     read_text(tmp.path())?
                 }
                 ResultRef::Pages(set) => match item.format {
@@ -106,6 +96,32 @@ pub fn deliver(http: &Http, result: &ResultRef, item: &Item, layout: &Layout) ->
         Layout::Files(out) => deliver_file(http, result, item, out),
         Layout::Folders(out) => deliver_folder(http, result, item, out),
     }
+}
+
+/// The result's file in a temporary file in `dir`: downloaded from `url`
+/// (`zip`: checked to open), or copied from [`Item::local`].
+fn fetch(
+    http: &Http,
+    item: &Item,
+    url: &str,
+    referer: &Option<String>,
+    dir: &Path,
+    zip: bool,
+) -> Result<tempfile::NamedTempFile> {
+    let Some(local) = item.local else {
+        return if zip {
+            transfer::download_zip(http, url, referer.as_deref(), dir, item.meter)
+        } else {
+            transfer::download(http, url, referer.as_deref(), dir, item.meter)
+        };
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".docpipe-download-")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a file in {}", dir.display()))?;
+    crate::interrupt::remove_on_interrupt(tmp.path());
+    copy_file(local, tmp.as_file_mut())?;
+    Ok(tmp)
 }
 
 /// Formats whose files are text and may be printed.
@@ -135,13 +151,12 @@ fn deliver_file(http: &Http, result: &ResultRef, item: &Item, out: &Outputs) -> 
     let path = match result {
         ResultRef::Inline { text, .. } => out.publish_bytes(text.as_bytes(), &key, item.sha256)?,
         ResultRef::Markdown { url, referer } => {
-            let tmp = transfer::download(http, url, referer.as_deref(), out.root(), item.meter)?;
+            let tmp = fetch(http, item, url, referer, out.root(), false)?;
             let (_, staged) = tmp.keep().context("cannot keep the download")?;
             out.publish(&staged, &key, item.sha256)?
         }
         ResultRef::Zip { url, referer } => {
-            let tmp =
-                transfer::download_zip(http, url, referer.as_deref(), out.root(), item.meter)?;
+            let tmp = fetch(http, item, url, referer, out.root(), true)?;
             let staging = out.staging()?;
             unpack::unpack(tmp.path(), staging.path(), unpack::Limits::configured())?;
             drop(tmp);
@@ -157,7 +172,7 @@ fn deliver_file(http: &Http, result: &ResultRef, item: &Item, out: &Outputs) -> 
             out.publish_bytes(text.as_bytes(), &key, item.sha256)?
         }
         ResultRef::File { url, .. } => {
-            let tmp = transfer::download(http, url, None, out.root(), item.meter)?;
+            let tmp = fetch(http, item, url, &None, out.root(), false)?;
             let (_, staged) = tmp.keep().context("cannot keep the download")?;
             out.publish(&staged, &key, item.sha256)?
         }
@@ -249,12 +264,11 @@ fn deliver_folder(
     let staging = out.staging()?;
     match result {
         ResultRef::Zip { url, referer } => {
-            let tmp =
-                transfer::download_zip(http, url, referer.as_deref(), out.root(), item.meter)?;
+            let tmp = fetch(http, item, url, referer, out.root(), true)?;
             unpack::unpack(tmp.path(), staging.path(), unpack::Limits::configured())?;
         }
         ResultRef::Markdown { url, referer } => {
-            let tmp = transfer::download(http, url, referer.as_deref(), out.root(), item.meter)?;
+            let tmp = fetch(http, item, url, referer, out.root(), false)?;
             tmp.persist(staging.path().join("full.md"))
                 .context("cannot move the download into place")?;
         }
@@ -263,7 +277,7 @@ fn deliver_folder(
             fs::write(staging.path().join(name), text)?;
         }
         ResultRef::File { url, ext } => {
-            let tmp = transfer::download(http, url, None, out.root(), item.meter)?;
+            let tmp = fetch(http, item, url, &None, out.root(), false)?;
             tmp.persist(staging.path().join(format!("full.{ext}")))
                 .context("cannot move the download into place")?;
         }

@@ -1,6 +1,7 @@
 //! docpipe: documents to text, markdown and structured results through cloud
 //! extraction services. `main.rs` only parses arguments and calls [`run`].
 
+pub mod cache;
 pub mod cli;
 pub mod commands;
 pub mod config;

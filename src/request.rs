@@ -18,6 +18,10 @@ pub struct Global {
     pub quiet: bool,
     pub verbose: u8,
     pub timeout: Option<Duration>,
+    /// `--no-cache`: the result cache is neither read nor written.
+    pub no_cache: bool,
+    /// `--refresh`: the cache is not read, and what is paid for replaces it.
+    pub refresh: bool,
 }
 
 /// One extraction's inputs and options (`ocr`, `parse`, `batch`, `estimate`,

@@ -69,6 +69,40 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(total)
 }
 
+/// A size as people type it: `5GiB`, `500MB`, `64KiB`, `1024` (bytes).
+/// Binary and decimal units both mean powers of 1024: a cache bound is a
+/// budget, not a disk label.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let bad = || format!("invalid size '{text}': use e.g. 5GiB, 500MB, 64KiB");
+    let t = text.trim();
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    if digits == 0 {
+        return Err(bad());
+    }
+    let n: u64 = t[..digits].parse().map_err(|_| bad())?;
+    let unit = t[digits..].trim().to_ascii_lowercase();
+    let shift = match unit.as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        _ => return Err(bad()),
+    };
+    n.checked_mul(1u64 << shift).ok_or_else(bad)
+}
+
+/// An age as people type it: a duration ([`parse_duration`]) or whole days
+/// (`30d`).
+pub fn parse_age(text: &str) -> Result<Duration, String> {
+    if let Some(days) = text.trim().strip_suffix('d') {
+        if let Ok(n) = days.parse::<u64>() {
+            return Ok(Duration::from_secs(n.saturating_mul(86_400)));
+        }
+    }
+    parse_duration(text).map_err(|_| format!("invalid age '{text}': use e.g. 30d, 12h, 90m"))
+}
+
 /// `1 document`, `2 documents`.
 pub fn plural(n: u64, one: &str) -> String {
     if n == 1 {
@@ -119,6 +153,20 @@ mod tests {
         for bad in ["0/4", "5/4", "2", "a/b", "2/0"] {
             assert!(parse_shard(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn sizes_and_ages() {
+        assert_eq!(parse_size("5GiB"), Ok(5 << 30));
+        assert_eq!(parse_size("500 MB"), Ok(500 << 20));
+        assert_eq!(parse_size("64k"), Ok(64 << 10));
+        assert_eq!(parse_size("1024"), Ok(1024));
+        for bad in ["", "GB", "5 parsecs", "-1GB", "99999999999TB"] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_age("30d"), Ok(Duration::from_secs(30 * 86_400)));
+        assert_eq!(parse_age("12h"), Ok(Duration::from_secs(12 * 3600)));
+        assert!(parse_age("soon").is_err());
     }
 
     #[test]

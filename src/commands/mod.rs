@@ -1,6 +1,7 @@
 //! One module per command; this one holds what they share.
 
 pub mod batch;
+pub mod cache;
 pub mod completions;
 pub mod extract;
 pub mod mcp;
@@ -32,5 +33,6 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
         Command::Providers => providers::run(&ctx),
         Command::Completions(args) => completions::run(args.shell),
         Command::Mcp(args) => mcp::run(&ctx, &args),
+        Command::Cache(args) => cache::run(&ctx, &args.action),
     }
 }

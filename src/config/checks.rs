@@ -23,6 +23,10 @@ pub(super) enum Value {
     Positive,
     /// A number of zero or more (a price).
     Amount,
+    /// `true`, `false`, or text (`[defaults] cache`).
+    SwitchOrText,
+    /// A size: text such as `"5GiB"`, or a whole number of bytes.
+    Size,
 }
 
 /// Every `[defaults]` key with the value it takes, and the flag that sets it too.
@@ -43,6 +47,8 @@ pub(super) const DEFAULTS: &[(&str, Value, Option<&str>)] = &[
     ),
     ("language", Value::Text, Some("--language")),
     ("data_dir", Value::Text, None),
+    ("cache", Value::SwitchOrText, Some("--no-cache")),
+    ("cache_max_size", Value::Size, None),
     ("poll_interval", Value::Duration { nonzero: true }, None),
     ("poll_max", Value::Duration { nonzero: true }, None),
     ("connect_timeout", Value::Duration { nonzero: true }, None),
@@ -220,6 +226,17 @@ fn check_value(value: &toml::de::DeValue, want: Value, flag: Option<&str>) -> Re
             _ => Err(format!("must be a number of 0 or more, not {}", f.as_str())),
         },
         (Value::Amount, _) => Err(format!("must be a number of 0 or more, not {shown}")),
+        (Value::SwitchOrText, DeValue::Boolean(_) | DeValue::String(_)) => Ok(()),
+        (Value::SwitchOrText, _) => Err(format!(
+            "must be true, false or a folder in quotes, not {shown}"
+        )),
+        (Value::Size, DeValue::String(s)) => crate::units::parse_size(s)
+            .map(|_| ())
+            .map_err(|m| format!("is not a usable size: {m}")),
+        (Value::Size, DeValue::Integer(i)) if !i.as_str().starts_with('-') => Ok(()),
+        (Value::Size, _) => Err(format!(
+            "must be a size in quotes (\"5GiB\", \"500MB\"), not {shown}"
+        )),
     }
 }
 
@@ -236,6 +253,8 @@ fn example(want: Value) -> String {
         Value::Count { .. } => "a whole number without quotes, e.g. 200".to_string(),
         Value::Positive => "a number above 0, e.g. 2 or 0.5".to_string(),
         Value::Amount => "a number of 0 or more, e.g. 2 or 0.5".to_string(),
+        Value::SwitchOrText => "false, true, or a folder in quotes".to_string(),
+        Value::Size => "a size in quotes such as \"5GiB\" or \"500MB\"".to_string(),
     }
 }
 

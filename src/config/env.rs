@@ -23,6 +23,7 @@ pub mod var {
     pub const STALL_TIMEOUT: &str = "DOCPIPE_STALL_TIMEOUT";
     pub const MCP_TOKEN: &str = "DOCPIPE_MCP_TOKEN";
     pub const DATA_DIR: &str = "DOCPIPE_DATA_DIR";
+    pub const CACHE: &str = "DOCPIPE_CACHE";
     pub const PROGRESS: &str = "DOCPIPE_PROGRESS";
     pub const NO_COLOR: &str = "NO_COLOR";
 }
@@ -61,6 +62,10 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     (
         var::DATA_DIR,
         "where the task record is kept (default <data dir>/docpipe)",
+    ),
+    (
+        var::CACHE,
+        "off turns the result cache off; a folder puts it there (default <data dir>/docpipe/cache)",
     ),
     (
         var::PROGRESS,

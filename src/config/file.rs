@@ -47,6 +47,26 @@ pub struct Defaults {
     /// Caps on unpacking a result zip (zip bombs).
     pub max_unpacked_mb: Option<u64>,
     pub max_zip_entries: Option<usize>,
+    /// The result cache: `false` turns it off, text names where it is.
+    pub cache: Option<CacheValue>,
+    /// The cache's bound (`5GiB`, `500MB`, or a number of bytes).
+    pub cache_max_size: Option<SizeValue>,
+}
+
+/// `cache = false` or `cache = "/path"`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum CacheValue {
+    Switch(bool),
+    Place(String),
+}
+
+/// `"5GiB"` or a number of bytes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum SizeValue {
+    Bytes(u64),
+    Text(String),
 }
 
 /// The file read when neither `--config` nor `$DOCPIPE_CONFIG` names one:

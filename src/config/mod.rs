@@ -20,7 +20,7 @@ use crate::error::Error;
 pub use checks::MAX_BATCH;
 use checks::{check_values, Value, DEFAULTS};
 pub use env::{base_url_var, process_env, var, Env, ENVIRONMENT};
-pub use file::{default_path, Defaults, FileConfig};
+pub use file::{default_path, CacheValue, Defaults, FileConfig, SizeValue};
 use file::{parse_file, provider_keys, unknown_keys};
 pub use provider::{
     normalize_base_url, KeySource, Limits, ProviderSettings, ProviderTable, Secret, PROVIDER_KEYS,
@@ -319,6 +319,60 @@ impl Config {
             Error::usage("no data folder for the task record on this system")
                 .with_hint(DATA_DIR_HINT)
         })
+    }
+}
+
+/// Where the result cache is, as the settings say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CachePlace {
+    Off,
+    /// The data folder's `cache/`.
+    Default,
+    Dir(PathBuf),
+}
+
+impl Config {
+    /// The result cache: `--no-cache` (`off`), else `DOCPIPE_CACHE`, else
+    /// `[defaults] cache`, else on in the data folder. A location docpipe
+    /// cannot use (an object store URL) is refused with the next step.
+    pub fn cache_place(&self, off: bool) -> Result<CachePlace, Error> {
+        if off {
+            return Ok(CachePlace::Off);
+        }
+        let text = match (self.env(var::CACHE), &self.file.defaults.cache) {
+            (Some(v), _) => v,
+            (None, Some(file::CacheValue::Switch(on))) => {
+                return Ok(if *on {
+                    CachePlace::Default
+                } else {
+                    CachePlace::Off
+                })
+            }
+            (None, Some(file::CacheValue::Place(p))) => p.clone(),
+            (None, None) => return Ok(CachePlace::Default),
+        };
+        match text.trim() {
+            "off" | "false" | "0" | "no" => Ok(CachePlace::Off),
+            "on" | "true" | "1" | "yes" => Ok(CachePlace::Default),
+            t if t.starts_with("file://") => Ok(CachePlace::Dir(PathBuf::from(&t[7..]))),
+            t if t.contains("://") => Err(Error::usage(format!(
+                "cache = \"{t}\": this docpipe keeps its cache in a folder only (object storage is not supported yet)"
+            ))
+            .with_hint("give a folder (a path, or file:///shared/path for a mounted share), or DOCPIPE_CACHE=off")),
+            t => Ok(CachePlace::Dir(PathBuf::from(t))),
+        }
+    }
+
+    /// The cache's bound in bytes (`[defaults] cache_max_size`, default 5 GiB).
+    pub fn cache_max_bytes(&self) -> Result<u64, Error> {
+        match &self.file.defaults.cache_max_size {
+            None => Ok(crate::cache::DEFAULT_MAX_BYTES),
+            Some(file::SizeValue::Bytes(n)) => Ok(*n),
+            Some(file::SizeValue::Text(t)) => crate::units::parse_size(t).map_err(|m| {
+                Error::usage(format!("cache_max_size in [defaults]: {m}"))
+                    .with_hint("write it as a size in quotes, e.g. \"5GiB\"")
+            }),
+        }
     }
 }
 

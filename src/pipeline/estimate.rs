@@ -21,6 +21,8 @@ struct Quote {
     /// Documents it would take (after its own checks), their known pages, and
     /// how many of them have a length that cannot be read here.
     documents: usize,
+    /// Of those, the documents whose answer the result cache holds (free).
+    cached: usize,
     pages: u64,
     /// Of those, the pages that would go in provider batch jobs.
     batched: u64,
@@ -75,14 +77,22 @@ fn quote(
         warn: &|_| {},
     };
     let plan = plan::plan(words, args.name.as_deref(), &rules)?;
-    let pages = plan.planned.iter().filter_map(|p| p.pages).sum();
-    let unknown = plan.planned.iter().filter(|p| p.pages.is_none()).count();
-    let all: Vec<&Planned> = plan.planned.iter().collect();
+    // What the result cache holds costs nothing (`local` is free anyway).
+    let cache = ctx
+        .cache()
+        .filter(|_| !ctx.global.refresh && entry.info.upload != Some(provider::Upload::InProcess));
+    let (hits, paid): (Vec<&Planned>, Vec<&Planned>) = plan
+        .planned
+        .iter()
+        .partition(|p| cache.is_some_and(|c| c.contains(&p.key)));
+    let pages = paid.iter().filter_map(|p| p.pages).sum();
+    let unknown = paid.iter().filter(|p| p.pages.is_none()).count();
     let quote = Quote {
         provider: entry.info.name,
         documents: plan.planned.len(),
+        cached: hits.len(),
         pages,
-        batched: batched_pages(provider.as_ref(), &opts, &all),
+        batched: batched_pages(provider.as_ref(), &opts, &paid),
         unknown,
         refused: Vec::new(),
         price: price::of(&ctx.config, entry.info.name),
@@ -179,6 +189,7 @@ pub fn estimate(ctx: &Ctx, args: &Request) -> Result<i32> {
                 json!({
                     "provider": q.provider,
                     "documents": q.documents,
+                    "cached": q.cached,
                     "refused": q.refused.len(),
                     "cannot_take": q.refused,
                     "pages": q.pages,
@@ -199,6 +210,12 @@ pub fn estimate(ctx: &Ctx, args: &Request) -> Result<i32> {
             );
             if q.unknown > 0 {
                 line.push_str(&format!(" + {} of unknown length", q.unknown));
+            }
+            if q.cached > 0 {
+                line.push_str(&format!(
+                    " ({} in the result cache, free)",
+                    crate::progress::plural(q.cached as u64, "document")
+                ));
             }
             match (&cost, &q.price) {
                 (Some(c), Some(p)) => {

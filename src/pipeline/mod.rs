@@ -466,8 +466,8 @@ fn run_words(
 /// `--dry-run`: what the run would do with each document, and the cost of the
 /// new submissions. Nothing is sent.
 fn dry_run(engine: &Engine, works: Vec<Work>) {
-    let (mut new, mut pages, mut unknown, mut resumed, mut held) =
-        (0usize, 0u64, 0usize, 0usize, 0usize);
+    let (mut new, mut pages, mut unknown, mut resumed, mut held, mut cached) =
+        (0usize, 0u64, 0usize, 0usize, 0usize, 0usize);
     let fresh: Vec<&plan::Planned> = works
         .iter()
         .filter_map(|w| match w {
@@ -501,6 +501,20 @@ fn dry_run(engine: &Engine, works: Vec<Work>) {
                 l.state = "would-resume".into();
                 (rec.key.clone(), l)
             }
+            Work::Cached(p) => {
+                cached += 1;
+                let mut l = Line::not_submitted(
+                    p.index,
+                    &p.doc.input,
+                    engine.provider.info().name,
+                    String::new(),
+                );
+                l.state = "would-deliver".into();
+                l.error = None;
+                l.pages = p.pages;
+                l.cached = true;
+                (p.key, l)
+            }
             Work::Held(key) => {
                 held += 1;
                 let rec = engine.journal.get(&key);
@@ -516,7 +530,7 @@ fn dry_run(engine: &Engine, works: Vec<Work>) {
     engine.report_rest();
     let skipped = engine.summary().skipped;
     crate::messages::line(&format!(
-        "docpipe: dry run: {}; {resumed} to follow, {held} to write from a held answer, {skipped} done already",
+        "docpipe: dry run: {}; {resumed} to follow, {held} to write from a held answer, {cached} to write from the result cache (free), {skipped} done already",
         estimate::cost_line(
             engine.ctx,
             engine.provider.info().name,

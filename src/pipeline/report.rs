@@ -36,6 +36,8 @@ pub struct Line {
     pub state: String,
     /// Done in an earlier run: nothing was asked of the provider.
     pub skipped: bool,
+    /// Written from the result cache: nothing was asked of the provider.
+    pub cached: bool,
     pub output: Option<String>,
     /// Path of the markdown written, or (stdout) the markdown itself.
     pub markdown: Option<String>,
@@ -59,6 +61,7 @@ impl Line {
             batch_id: rec.batch_id.clone(),
             state: rec.state.name().to_string(),
             skipped: false,
+            cached: false,
             output: rec.output.as_deref().map(show),
             markdown: rec.markdown.as_deref().map(show),
             pages: rec.pages,
@@ -78,6 +81,7 @@ impl Line {
             batch_id: None,
             state: NOT_SUBMITTED.to_string(),
             skipped: false,
+            cached: false,
             output: None,
             markdown: None,
             pages: None,
@@ -121,6 +125,7 @@ impl Line {
             "batch_id": self.batch_id,
             "state": self.state,
             "skipped": self.skipped,
+            "cached": self.cached,
             "output": self.output,
             "markdown": self.markdown,
             "pages": self.pages,

@@ -72,6 +72,10 @@ impl Env {
             .env("XDG_CONFIG_HOME", self.home.path().join("config"))
             .env("XDG_DATA_HOME", self.home.path().join("share"))
             .env("DOCPIPE_DATA_DIR", self.data_dir())
+            // The result cache would make a test's second run free: the tests
+            // of the record and of reruns see the record alone. `cache.rs`
+            // turns it on (`Env::cached`).
+            .env("DOCPIPE_CACHE", "off")
             .env("DOCPIPE_POLL_INTERVAL", "20ms")
             .env("DOCPIPE_POLL_MAX", "100ms")
             .current_dir(self.work.path());
@@ -107,6 +111,18 @@ impl Env {
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
         }
         path
+    }
+
+    /// The result cache's folder (the default: in the data folder).
+    pub fn cache_dir(&self) -> PathBuf {
+        self.data_dir().join("cache")
+    }
+
+    /// [`Env::keyed`] with the result cache on, where it is by default.
+    pub fn cached(&self, fake: &FakeMineru) -> Command {
+        let mut cmd = self.keyed(fake);
+        cmd.env_remove("DOCPIPE_CACHE");
+        cmd
     }
 
     /// The same with a valid MinerU key in the environment.

@@ -4,6 +4,7 @@
 mod batch;
 mod batch_providers;
 mod bench_serve;
+mod cache;
 mod closed_pipes;
 mod conformance;
 mod contract;

@@ -2,6 +2,7 @@
 //! document's parts stitched into one result, failures recorded, and the one
 //! JSON line per input emitted.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Result;
@@ -70,21 +71,28 @@ impl Engine<'_> {
     }
 
     pub(super) fn download(&self, key: &str, result: &ResultRef) {
-        self.deliver_all(key, result);
+        self.deliver_from(key, result, None);
+    }
+
+    /// Writes `key`'s result; `local`: its file is already on this machine
+    /// (the result cache's copy), not downloaded.
+    pub(super) fn deliver_from(&self, key: &str, result: &ResultRef, local: Option<&Path>) {
+        self.deliver_all(key, result, local);
         // A table spooled to a temporary file served every output: gone now.
         if let ResultRef::Spooled { path, .. } = result {
             let _ = std::fs::remove_file(path);
         }
     }
 
-    fn deliver_all(&self, key: &str, result: &ResultRef) {
+    fn deliver_all(&self, key: &str, result: &ResultRef, local: Option<&Path>) {
         let Some(rec) = self.journal.get(key) else {
             return;
         };
-        let fetched = matches!(
-            result,
-            ResultRef::Zip { .. } | ResultRef::Markdown { .. } | ResultRef::File { .. }
-        );
+        let fetched = local.is_none()
+            && matches!(
+                result,
+                ResultRef::Zip { .. } | ResultRef::Markdown { .. } | ResultRef::File { .. }
+            );
         let part = self.part_of(key);
         // A part downloads while others still run: its document's line shows
         // downloading only for the last one.
@@ -121,15 +129,30 @@ impl Engine<'_> {
             },
             None => (self.layout.clone(), self.exact.as_deref()),
         };
-        let item = Item {
-            name: &rec.name,
-            sha256: &rec.sha256,
-            format: &self.opts.format,
-            exact,
-            no_images: part.is_none() && self.opts.no_images,
-            meter: &meter,
+        let from_cache = self.was_cached(key);
+        let delivered = match local {
+            Some(path) => Ok((None, Some(path))),
+            None => self
+                .keep_in_cache(&rec, result, &meter)
+                .map(|kept| (kept, None)),
         };
-        match deliver::deliver(&self.ctx.http, result, &item, &layout) {
+        let delivered = delivered.and_then(|(kept, local)| {
+            let item = Item {
+                name: &rec.name,
+                sha256: &rec.sha256,
+                format: &self.opts.format,
+                exact,
+                no_images: part.is_none() && self.opts.no_images,
+                meter: &meter,
+                local: local.or(kept.as_ref().map(|f| f.path())),
+            };
+            let d = deliver::deliver(&self.ctx.http, result, &item, &layout)?;
+            if part.is_none() {
+                self.deliver_twins(key, result, &item);
+            }
+            Ok(d)
+        });
+        match delivered {
             Ok(d) if part.is_some() => {
                 let _ = self.journal.update(key, |r| {
                     r.state = State::Done;
@@ -141,7 +164,6 @@ impl Engine<'_> {
                 }
             }
             Ok(d) => {
-                self.deliver_twins(key, result, &item);
                 let rec = self
                     .journal
                     .update(key, |r| {
@@ -167,15 +189,19 @@ impl Engine<'_> {
                     let _ = std::fs::remove_dir_all(self.parts_dir(key));
                 }
                 lock(&self.state.summary).done += 1;
-                let place = rec
+                let mut place = rec
                     .output
                     .as_ref()
                     .map(|p| p.display().to_string())
                     .unwrap_or_else(|| "printed".into());
+                if from_cache {
+                    place.push_str(" (from cache)");
+                }
                 self.settle_progress(key, |p| p.done(&place));
                 let text = d.text;
                 self.report(key, |i| {
                     let mut l = Line::of(i, &rec);
+                    l.cached = from_cache;
                     if let Some(t) = &text {
                         l.markdown = Some(t.clone());
                         l.text = Some(t.clone());

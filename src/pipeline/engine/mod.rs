@@ -22,6 +22,7 @@ use crate::provider::{self, Provider, ResultRef, State, TaskRef};
 use crate::record::Store;
 use crate::transfer;
 
+mod cache;
 mod deliver;
 mod poll;
 mod submit;
@@ -115,6 +116,8 @@ pub struct Shared {
     /// Document key → the later inputs with its content that get a result of
     /// their own under their own name.
     twins: Mutex<HashMap<String, Vec<Twin>>>,
+    /// Documents this run wrote from the result cache.
+    cached: Mutex<std::collections::HashSet<String>>,
 }
 
 /// An input with the content of an earlier one, written under its own name
@@ -190,6 +193,9 @@ pub enum Work {
     Resume(DocRecord),
     /// A synchronous answer paid for earlier: deliver it without asking again.
     Held(String),
+    /// The result cache holds its answer: written from there, no request
+    /// (sent after all if the entry turns out gone or damaged).
+    Cached(Planned),
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -235,9 +241,28 @@ impl Engine<'_> {
         let mut new = Vec::new();
         let mut resumed = Vec::new();
         let mut held = Vec::new();
+        let mut cached = Vec::new();
         for w in works {
             match w {
                 Work::New(p) => new.push(p),
+                Work::Resume(r) => resumed.push(r),
+                Work::Held(k) => held.push(k),
+                Work::Cached(p) => cached.push(p),
+            }
+        }
+        // Free and quick: before anything is sent. An entry that cannot be
+        // used makes its document new work, within the page budget.
+        let mut again = Vec::new();
+        for p in self.deliver_cached(cached) {
+            if p.split {
+                self.split_work(&mut again, p);
+            } else {
+                self.new_work(&mut again, p);
+            }
+        }
+        for w in again {
+            match w {
+                Work::New(p) | Work::Cached(p) => new.push(p),
                 Work::Resume(r) => resumed.push(r),
                 Work::Held(k) => held.push(k),
             }

@@ -94,11 +94,7 @@ impl Engine<'_> {
             }
             self.claim_twins(&p);
             let Some(rec) = rec else {
-                if p.split {
-                    self.split_work(&mut works, p);
-                } else {
-                    self.new_work(&mut works, p);
-                }
+                self.new_or_cached(&mut works, p);
                 continue;
             };
             let output_there = self.fits(&rec) && self.twins_in_place(&rec);
@@ -165,17 +161,29 @@ impl Engine<'_> {
                             rec.input
                         ));
                     }
-                    self.new_work(&mut works, p);
+                    self.new_or_cached(&mut works, p);
                 }
             }
         }
         works
     }
 
+    /// A document with no task to follow: written from the result cache when
+    /// it holds the answer, else sent (whole or in parts).
+    fn new_or_cached(&self, works: &mut Vec<Work>, p: Planned) {
+        if self.in_cache(&p) {
+            works.push(Work::Cached(p));
+        } else if p.split {
+            self.split_work(works, p);
+        } else {
+            self.new_work(works, p);
+        }
+    }
+
     /// A document to submit, within the page budget (`--max-pages`): one that
     /// would take the run past it, or whose page count cannot be known here,
     /// is reported and not submitted.
-    fn new_work(&self, works: &mut Vec<Work>, p: Planned) {
+    pub(super) fn new_work(&self, works: &mut Vec<Work>, p: Planned) {
         if let Some(budget) = self.budget {
             let mut spent = lock(&self.state.spent);
             let refusal = match p.pages {
@@ -210,7 +218,7 @@ impl Engine<'_> {
     /// A PDF over the provider's limits: its parts (pages cut to fit, each a
     /// PDF of its own with a record of its own) become the work; the document
     /// is delivered, stitched, when the last part is in.
-    fn split_work(&self, works: &mut Vec<Work>, p: Planned) {
+    pub(super) fn split_work(&self, works: &mut Vec<Work>, p: Planned) {
         if self.dry_run {
             // Reported whole; the parts are cut when it is sent.
             self.new_work(works, p);

@@ -1,0 +1,155 @@
+use super::*;
+use crate::options::Format;
+
+fn key(n: u8) -> String {
+    format!("{n:02x}").repeat(32)
+}
+
+fn zip_ref() -> ResultRef {
+    ResultRef::Zip {
+        url: "https://cdn.example/r.zip".into(),
+        referer: None,
+    }
+}
+
+#[test]
+fn a_stored_download_comes_back_whole_and_private() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = Cache::open(&dir.path().join("cache"), DEFAULT_MAX_BYTES).unwrap();
+    let file = dir.path().join("r.zip");
+    fs::write(&file, b"PK zip bytes").unwrap();
+    cache
+        .put(&key(1), "mineru", &zip_ref(), Some(&file))
+        .unwrap();
+    assert!(cache.contains(&key(1)));
+    let hit = cache.get(&key(1)).unwrap().unwrap();
+    assert_eq!(hit.result, zip_ref());
+    assert_eq!(
+        fs::read(hit.payload.unwrap().path()).unwrap(),
+        b"PK zip bytes"
+    );
+    assert!(cache.get(&key(2)).unwrap().is_none());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let entry = cache.path_of(&key(1)).unwrap();
+        assert_eq!(mode(&entry), 0o600);
+        assert_eq!(mode(entry.parent().unwrap()), 0o700);
+        assert_eq!(mode(cache.dir()), 0o700);
+    }
+}
+
+#[test]
+fn an_answer_without_a_file_is_stored_as_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = Cache::open(dir.path(), DEFAULT_MAX_BYTES).unwrap();
+    let answer = ResultRef::Inline {
+        text: "# Title\n".into(),
+        format: Format::Markdown,
+    };
+    cache.put(&key(3), "mistralocr", &answer, None).unwrap();
+    let hit = cache.get(&key(3)).unwrap().unwrap();
+    assert_eq!(hit.result, answer);
+    assert!(hit.payload.is_none());
+}
+
+#[test]
+fn a_damaged_entry_is_refused_and_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = Cache::open(dir.path(), DEFAULT_MAX_BYTES).unwrap();
+    let file = dir.path().join("r.md");
+    fs::write(&file, b"# a result that matters\n").unwrap();
+    for (n, damage) in [(4u8, b"flip" as &[u8]), (5, b"cut"), (6, b"header")] {
+        cache
+            .put(&key(n), "mineru", &zip_ref(), Some(&file))
+            .unwrap();
+        let path = cache.path_of(&key(n)).unwrap();
+        let mut bytes = fs::read(&path).unwrap();
+        match damage {
+            b"flip" => {
+                let last = bytes.len() - 3;
+                bytes[last] ^= 0x20;
+            }
+            b"cut" => bytes.truncate(bytes.len() - 5),
+            _ => bytes[MAGIC.len() + 3] = b'#',
+        }
+        fs::write(&path, &bytes).unwrap();
+        let why = cache.get(&key(n)).err().expect("damage is seen").0;
+        assert!(!why.is_empty());
+        assert!(!path.exists(), "a damaged entry is removed");
+        assert!(cache.get(&key(n)).unwrap().is_none());
+    }
+}
+
+#[test]
+fn verify_finds_damage_and_prune_picks_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = Cache::open(dir.path(), DEFAULT_MAX_BYTES).unwrap();
+    let file = dir.path().join("r.md");
+    fs::write(&file, b"text").unwrap();
+    cache
+        .put(&key(7), "mineru", &zip_ref(), Some(&file))
+        .unwrap();
+    cache
+        .put(&key(8), "parse4ai", &zip_ref(), Some(&file))
+        .unwrap();
+    let path = cache.path_of(&key(8)).unwrap();
+    let mut bytes = fs::read(&path).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    fs::write(&path, bytes).unwrap();
+    let (good, damaged) = cache.verify().unwrap();
+    assert_eq!(good, 1);
+    assert_eq!(damaged.len(), 1);
+    assert_eq!(damaged[0].0.key, key(8));
+    cache
+        .put(&key(9), "parse4ai", &zip_ref(), Some(&file))
+        .unwrap();
+    let gone = cache.prune(|e| e.provider == "parse4ai").unwrap();
+    assert_eq!(gone.len(), 1);
+    assert_eq!(cache.list().unwrap().len(), 1);
+    assert_eq!(cache.list().unwrap()[0].provider, "mineru");
+}
+
+#[test]
+fn the_least_recently_used_go_first_and_the_bound_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("r.bin");
+    fs::write(&file, vec![7u8; 1000]).unwrap();
+    let probe = Cache::open(&dir.path().join("probe"), DEFAULT_MAX_BYTES).unwrap();
+    probe
+        .put(&key(1), "mineru", &zip_ref(), Some(&file))
+        .unwrap();
+    let one = probe.size().unwrap();
+    // Room for three entries.
+    let cache = Cache::open(&dir.path().join("c"), one * 3 + one / 2).unwrap();
+    let at = |secs: u64| SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000 + secs);
+    for n in 1..=3u8 {
+        cache
+            .put(&key(n), "mineru", &zip_ref(), Some(&file))
+            .unwrap();
+        let f = fs::File::options()
+            .append(true)
+            .open(cache.path_of(&key(n)).unwrap())
+            .unwrap();
+        f.set_modified(at(u64::from(n))).unwrap();
+    }
+    // The first is used again: the second is now the least recently used.
+    assert!(cache.get(&key(1)).unwrap().is_some());
+    cache
+        .put(&key(4), "mineru", &zip_ref(), Some(&file))
+        .unwrap();
+    let keys: Vec<String> = cache.list().unwrap().into_iter().map(|e| e.key).collect();
+    assert!(!keys.contains(&key(2)), "{keys:?}");
+    for n in [1u8, 3, 4] {
+        assert!(keys.contains(&key(n)), "{n}: {keys:?}");
+    }
+    assert!(cache.size().unwrap() <= cache.max_bytes());
+    // An entry over the whole bound is not kept at all.
+    let small = Cache::open(&dir.path().join("s"), 10).unwrap();
+    small
+        .put(&key(5), "mineru", &zip_ref(), Some(&file))
+        .unwrap();
+    assert!(small.list().unwrap().is_empty());
+}
