@@ -7,7 +7,9 @@ use std::path::Path;
 
 use pdf_inspector::PdfError;
 
-use super::{ocr, pdf_hints, pdf_repair, read, Extracted, Settings, TextLayer};
+use super::{
+    ocr, pdf_headings, pdf_hints, pdf_repair, read, Extracted, Settings, TextLayer,
+};
 use crate::error::Error;
 
 /// The cloud provider named when a scan cannot be read locally.
@@ -120,7 +122,7 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
             }
             None => pdf_hints::tidy(&markdown),
         };
-        pages.push(md);
+        pages.push(pdf_headings::demote(&md));
     }
     Ok(Extracted {
         pages,
