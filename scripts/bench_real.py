@@ -14,8 +14,14 @@ Measures (opendataloader-bench's definitions where it has one):
   headings    recall / precision of ground-truth heading lines (word-normalised)
   ICDAR F1    adjacency relations of non-empty cells (right and below neighbour)
               of the ground truth found in the tool's markdown pipe tables
+  TEDS        tree-edit-distance similarity of tables (Zhong et al. 2020, as
+              opendataloader-bench uses it): each ground-truth table against the
+              tool's most similar pipe table, summed and divided by the larger
+              of the two table counts (an invented table costs as a missed one);
+              cells compared by their text. Over the files whose truth has a
+              table. Needs `apted` (pip install apted) in the Python that runs
+              this script; without it the column says "no apted".
   fail        non-zero exits or timeouts (60 s)
-TEDS is not computed yet (see docs/performance.md).
 """
 
 import collections
@@ -78,6 +84,55 @@ def pipe_tables(md):
     return tables
 
 
+try:
+    from apted import APTED, Config as _AptedConfig
+except ImportError:  # the TEDS column then says how to get it
+    APTED = None
+
+
+class _Node:
+    def __init__(self, tag, text="", children=None):
+        self.tag, self.text, self.children = tag, text, children or []
+
+
+def _tree(rows):
+    return _Node("table", children=[
+        _Node("tr", children=[_Node("td", " ".join(words(c))) for c in r]) for r in rows])
+
+
+def _size(n):
+    return 1 + sum(_size(c) for c in n.children)
+
+
+if APTED:
+    class _CellConfig(_AptedConfig):
+        def rename(self, a, b):
+            if a.tag != b.tag:
+                return 1.0
+            if a.tag != "td" or a.text == b.text:
+                return 0.0
+            m = difflib.SequenceMatcher(None, a.text, b.text, autojunk=False)
+            return 1.0 - m.ratio()
+
+        def children(self, n):
+            return n.children
+
+
+def teds(a_rows, b_rows):
+    a, b = _tree(a_rows), _tree(b_rows)
+    d = APTED(a, b, _CellConfig()).compute_edit_distance()
+    return 1.0 - d / max(_size(a), _size(b))
+
+
+def teds_doc(truth_tables, found_tables):
+    """Best match of each truth table, over the larger table count; None without truth."""
+    if not truth_tables:
+        return None
+    found_tables = [t for t in found_tables if t][:40]
+    total = sum(max((teds(t, f) for f in found_tables), default=0.0) for t in truth_tables)
+    return total / max(len(truth_tables), len(found_tables))
+
+
 def norm_cell(t):
     return " ".join(words(t))
 
@@ -103,6 +158,14 @@ def adjacency(rows):
 
 def icdar_truth(xml_path):
     rels = collections.Counter()
+    for rows in icdar_tables(xml_path):
+        rels += adjacency(rows)
+    return rels
+
+
+def icdar_tables(xml_path):
+    """Each table region of an ICDAR `-str.xml` as rows of cell texts."""
+    tables = []
     root = ET.parse(xml_path).getroot()
     for table in root.iter("table"):
         for region in table.iter("region"):
@@ -115,9 +178,8 @@ def icdar_truth(xml_path):
                 continue
             nr = max(r for r, _ in cells) + 1
             nc = max(c for _, c in cells) + 1
-            rows = [[cells.get((r, c), "") for c in range(nc)] for r in range(nr)]
-            rels += adjacency(rows)
-    return rels
+            tables.append([[cells.get((r, c), "") for c in range(nc)] for r in range(nr)])
+    return tables
 
 
 def f1(truth, found):
@@ -140,7 +202,7 @@ def run_tool(cmd, env):
     try:
         p = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], capture_output=True, env=env, timeout=60)
     except subprocess.TimeoutExpired:
-        return "", 60.0, 0, False
+        return "", None, 0, False
     wall = time.perf_counter() - start
     try:
         rss = int(p.stderr.decode(errors="replace").strip().splitlines()[-1]) * 1024
@@ -152,7 +214,7 @@ def run_tool(cmd, env):
 def measure(tools, base, files):
     """Per tool: outputs by file, and totals."""
     outs = {name: {} for name in tools}
-    stats = {name: {"fail": 0, "time": 0.0, "pages": 0, "rss": 0} for name in tools}
+    stats = {name: {"fail": 0, "timeout": 0, "time": 0.0, "pages": 0, "rss": 0} for name in tools}
     for pdf in files:
         n = pages_of(pdf)
         for name, (cmd, env) in tools.items():
@@ -160,6 +222,7 @@ def measure(tools, base, files):
             outs[name][pdf.name] = out if ok else ""
             s = stats[name]
             s["fail"] += 0 if ok else 1
+            s["timeout"] += 1 if wall is None else 0
             if ok:
                 s["time"] += wall
                 s["pages"] += n
@@ -176,10 +239,14 @@ def docling_rows(tools, root):
     outs, stats = measure(tools, root, files)
     rows = []
     for name in tools:
-        rec, nids, h_hit, h_truth, h_found = [], [], 0, 0, 0
+        rec, nids, tscores, h_hit, h_truth, h_found = [], [], [], 0, 0, 0
         for pdf in files:
             truth = (gt / (pdf.stem + ".md")).read_text(errors="replace")
             out = outs[name][pdf.name]
+            if APTED:
+                t = teds_doc(pipe_tables(truth), pipe_tables(out))
+                if t is not None:
+                    tscores.append(t)
             ref = collections.Counter(words(outs["pdftotext"][pdf.name]))
             got = collections.Counter(words(out))
             if sum(ref.values()):
@@ -192,8 +259,10 @@ def docling_rows(tools, root):
         s = stats[name]
         rows.append([name, f"{sum(rec)/len(rec):.3f}", f"{sum(nids)/len(nids):.3f}",
                      f"{h_hit/max(1,h_truth):.2f} / {h_hit/max(1,h_found):.2f}" if name != "pdftotext" else "—",
-                     str(s["fail"]), f"{s['pages']/max(s['time'],1e-9):.1f}", f"{s['rss']/2**20:.0f}"])
-    head = ["tool", "word recall vs pdftotext", "NID", "headings R / P", "failed", "pages/s", "peak MiB"]
+                     mean(tscores) if APTED else "no apted",
+                     f"{s['fail']} / {s['timeout']}", f"{s['pages']/max(s['time'],1e-9):.1f}", f"{s['rss']/2**20:.0f}"])
+    head = ["tool", "word recall vs pdftotext", "NID", "headings R / P", f"TEDS ({len(tscores)} files)",
+            "failed / timeouts", "pages/s", "peak MiB"]
     return f"docling tests/data/pdf ({len(files)} files)", head, rows
 
 
@@ -205,22 +274,33 @@ def icdar_rows(tools, root):
     outs, stats = measure(tools, root, files)
     rows = []
     for name in tools:
-        scores, rec = [], []
+        scores, rec, tscores = [], [], []
         for pdf in files:
-            truth = icdar_truth(d / (pdf.stem + "-str.xml"))
+            xml = d / (pdf.stem + "-str.xml")
+            truth = icdar_truth(xml)
             found = collections.Counter()
             for t in pipe_tables(outs[name][pdf.name]):
                 found += adjacency(t)
             scores.append(f1(truth, found))
+            if APTED:
+                t = teds_doc(icdar_tables(xml), pipe_tables(outs[name][pdf.name]))
+                if t is not None:
+                    tscores.append(t)
             ref = collections.Counter(words(outs["pdftotext"][pdf.name]))
             got = collections.Counter(words(outs[name][pdf.name]))
             if sum(ref.values()):
                 rec.append(sum((ref & got).values()) / sum(ref.values()))
         s = stats[name]
-        rows.append([name, f"{sum(rec)/len(rec):.3f}", f"{sum(scores)/len(scores):.3f}", str(s["fail"]),
+        rows.append([name, f"{sum(rec)/len(rec):.3f}", f"{sum(scores)/len(scores):.3f}",
+                     mean(tscores) if APTED else "no apted", f"{s['fail']} / {s['timeout']}",
                      f"{s['pages']/max(s['time'],1e-9):.1f}", f"{s['rss']/2**20:.0f}"])
-    head = ["tool", "word recall vs pdftotext", "ICDAR adjacency F1", "failed", "pages/s", "peak MiB"]
+    head = ["tool", "word recall vs pdftotext", "ICDAR adjacency F1", "TEDS", "failed / timeouts",
+            "pages/s", "peak MiB"]
     return f"ICDAR 2013 eu-* ({len(files)} files)", head, rows
+
+
+def mean(xs):
+    return f"{sum(xs)/len(xs):.3f}" if xs else "–"
 
 
 def render(title, head, rows):

@@ -7,7 +7,9 @@ use std::path::Path;
 
 use pdf_inspector::PdfError;
 
-use super::{ocr, pdf_hints, pdf_repair, read, Extracted, Settings, TextLayer};
+use super::{
+    ocr, pdf_columns, pdf_headings, pdf_hints, pdf_repair, read, Extracted, Settings, TextLayer,
+};
 use crate::error::Error;
 
 /// The cloud provider named when a scan cannot be read locally.
@@ -68,6 +70,7 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
             ocr::check_languages(tesseract, language, input)?;
         }
     }
+    let mut layout = pdf_columns::pages(&items);
     let mut hints = pdf_hints::analyse(items, page_count);
     let mut pages = Vec::with_capacity(result.pages.len());
     let mut ocr_pages = Vec::new();
@@ -120,7 +123,11 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
             }
             None => pdf_hints::tidy(&markdown),
         };
-        pages.push(md);
+        let md = match layout.remove(&number) {
+            Some(page) => pdf_columns::reorder(&md, &page),
+            None => md,
+        };
+        pages.push(pdf_headings::demote(&md));
     }
     Ok(Extracted {
         pages,

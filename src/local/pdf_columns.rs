@@ -1,0 +1,340 @@
+//! Two-column pages read a column to its end before the next. pdf-inspector
+//! finds columns of prose, but a page whose columns are a form, a list or
+//! short paragraphs comes out interleaved line by line (docling's
+//! `table_mislabeled_as_picture.pdf`). Here the page's positioned text is cut
+//! into line segments; a vertical gutter that no segment crosses, with
+//! prose-like lines on both sides, makes a two-column page. The page's
+//! markdown blocks are then found among the segments by their first words and
+//! ordered: band by band (a band ends at a line that crosses the gutter, a
+//! title or a full-width figure), the left column's blocks before the
+//! right's. Blocks not found (tables, images) keep their place after the
+//! block before them.
+
+use std::collections::HashMap;
+
+use pdf_inspector::extractor::ItemType;
+use pdf_inspector::TextItem;
+
+/// A run of text on one baseline without a gap wider than a few spaces.
+#[derive(Debug, Clone)]
+pub struct Segment {
+    words: Vec<String>,
+    x0: f32,
+    x1: f32,
+    y: f32,
+}
+
+/// A page's text as segments.
+#[derive(Debug, Default)]
+pub struct Page {
+    segments: Vec<Segment>,
+}
+
+/// Segments of each page (1-based numbers) of `items`.
+pub fn pages(items: &[TextItem]) -> HashMap<u32, Page> {
+    let mut by_page: HashMap<u32, Vec<&TextItem>> = HashMap::new();
+    for i in items {
+        let upright = i.rotation.abs() < 1.0 || (i.rotation - 360.0).abs() < 1.0;
+        if matches!(i.item_type, ItemType::Text) && upright && !i.text.trim().is_empty() {
+            by_page.entry(i.page).or_default().push(i);
+        }
+    }
+    by_page
+        .into_iter()
+        .map(|(page, mut items)| {
+            items.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x.total_cmp(&b.x)));
+            (
+                page,
+                Page {
+                    segments: segments(&items),
+                },
+            )
+        })
+        .collect()
+}
+
+fn segments(items: &[&TextItem]) -> Vec<Segment> {
+    let mut out: Vec<Segment> = Vec::new();
+    // Items of one baseline, left to right.
+    let mut start = 0;
+    while start < items.len() {
+        let y = items[start].y;
+        let size = items[start].height.max(1.0);
+        let mut end = start + 1;
+        while end < items.len() && (items[end].y - y).abs() < size * 0.4 {
+            end += 1;
+        }
+        let mut line: Vec<&&TextItem> = items[start..end].iter().collect();
+        line.sort_by(|a, b| a.x.total_cmp(&b.x));
+        let mut cur: Option<Segment> = None;
+        for item in line {
+            let gap_limit = item.height.max(1.0) * 1.5;
+            let x1 = item.x + item.width.max(0.0);
+            match cur.as_mut() {
+                Some(s) if item.x - s.x1 <= gap_limit => {
+                    s.words.extend(words(&item.text));
+                    s.x1 = s.x1.max(x1);
+                }
+                _ => {
+                    out.extend(cur.take());
+                    cur = Some(Segment {
+                        words: words(&item.text),
+                        x0: item.x,
+                        x1,
+                        y: item.y,
+                    });
+                }
+            }
+        }
+        out.extend(cur);
+        start = end;
+    }
+    out.retain(|s| !s.words.is_empty());
+    out
+}
+
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Lines a column needs, on each side, to count as one.
+const MIN_LINES: usize = 3;
+
+/// The x of the page's gutter, when it has two columns of text.
+fn gutter(segs: &[Segment]) -> Option<f32> {
+    let left = segs.iter().map(|s| s.x0).fold(f32::MAX, f32::min);
+    let right = segs.iter().map(|s| s.x1).fold(f32::MIN, f32::max);
+    let width = right - left;
+    if width <= 0.0 || segs.len() < 2 * MIN_LINES {
+        return None;
+    }
+    let mut best: Option<(usize, f32, f32)> = None;
+    let steps = 60;
+    for k in 0..=steps {
+        let g = left + width * (0.3 + 0.4 * k as f32 / steps as f32);
+        let crossing = segs
+            .iter()
+            .filter(|s| s.x0 < g - 2.0 && s.x1 > g + 2.0)
+            .count();
+        let off_centre = (g - (left + width / 2.0)).abs();
+        if best.is_none_or(|(c, _, o)| crossing < c || (crossing == c && off_centre < o)) {
+            best = Some((crossing, g, off_centre));
+        }
+    }
+    let (crossing, g, _) = best?;
+    if crossing * 5 > segs.len() {
+        return None;
+    }
+    // Prose on both sides: lines that fill most of their column.
+    let filled = |lo: f32, hi: f32| {
+        segs.iter()
+            .filter(|s| s.x0 >= lo - 2.0 && s.x1 <= hi + 2.0 && s.words.len() >= 4)
+            .filter(|s| (s.x1 - s.x0) >= (hi - lo) * 0.45)
+            .count()
+    };
+    let (l, r) = (filled(left, g), filled(g, right));
+    (l >= MIN_LINES && r >= MIN_LINES).then_some(g)
+}
+
+/// The page's markdown with its blocks in column order, or `md` unchanged
+/// when the page is not in two columns.
+pub fn reorder(md: &str, page: &Page) -> String {
+    let segs = &page.segments;
+    let Some(g) = gutter(segs) else {
+        return md.to_string();
+    };
+    let mut spans: Vec<f32> = segs
+        .iter()
+        .filter(|s| s.x0 < g - 2.0 && s.x1 > g + 2.0)
+        .map(|s| s.y)
+        .collect();
+    spans.sort_by(|a, b| b.total_cmp(a));
+    let unrolled: Vec<String> = md.split("\n\n").map(unroll_prose_table).collect();
+    let blocks: Vec<&str> = unrolled.iter().map(String::as_str).collect();
+    let mut used = vec![false; segs.len()];
+    // (band, column, index): column 0 left, 1 right, 2 the full-width line
+    // that closes the band.
+    let mut keys: Vec<(usize, u8, usize)> = Vec::with_capacity(blocks.len());
+    let mut last = (0usize, 0u8);
+    let mut found = 0;
+    for (i, block) in blocks.iter().enumerate() {
+        let key = locate(block, segs, &mut used).map(|s| {
+            let seg = &segs[s];
+            let above = spans.iter().filter(|&&y| y > seg.y + 0.5).count();
+            let column = if seg.x0 < g - 2.0 && seg.x1 > g + 2.0 {
+                2
+            } else if seg.x1 <= g + 2.0 {
+                0
+            } else {
+                1
+            };
+            (above, column)
+        });
+        if key.is_some() {
+            found += 1;
+        }
+        last = key.unwrap_or(last);
+        keys.push((last.0, last.1, i));
+    }
+    // Too few blocks placed to trust the placing.
+    if found * 2 < blocks.len() {
+        return md.to_string();
+    }
+    keys.sort();
+    keys.iter()
+        .map(|&(_, _, i)| blocks[i])
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// Cells this long on average are lines of prose, not a table's values.
+const PROSE_CELL_CHARS: usize = 30;
+
+/// On a two-column page, a two-column pipe table of long cells is the two
+/// columns of text cut at the gutter (pdf-inspector's take on
+/// `normal_4pages.pdf`'s last page): the left column's text, then the
+/// right's.
+fn unroll_prose_table(block: &str) -> String {
+    if !block.starts_with('|') {
+        return block.to_string();
+    }
+    let rows: Vec<Vec<&str>> = block
+        .lines()
+        .filter(|l| !l.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ')))
+        .map(|l| {
+            l.trim()
+                .trim_matches('|')
+                .split('|')
+                .map(str::trim)
+                .collect()
+        })
+        .collect();
+    let cells: Vec<&str> = rows
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|c| !c.is_empty())
+        .collect();
+    let long = cells.iter().map(|c| c.chars().count()).sum::<usize>()
+        >= PROSE_CELL_CHARS * cells.len().max(1);
+    // A trailing empty cell is lost to the trimming of the row's pipes.
+    if rows.len() < 3 || rows.iter().any(|r| r.len() > 2) || !long {
+        return block.to_string();
+    }
+    let column = |k: usize| {
+        rows.iter()
+            .filter_map(|r| r.get(k).copied())
+            .filter(|c| !c.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    format!("{}\n\n{}", column(0), column(1))
+}
+
+/// The first unused segment whose words begin as the block's text does.
+fn locate(block: &str, segs: &[Segment], used: &mut [bool]) -> Option<usize> {
+    let first = block.lines().next()?;
+    if first.starts_with('|') || first.starts_with("<!--") || first.starts_with("![") {
+        return None;
+    }
+    let want: Vec<String> = words(first).into_iter().take(4).collect();
+    if want.is_empty() {
+        return None;
+    }
+    let n = want.len();
+    let hit = (0..segs.len()).find(|&s| {
+        let have = &segs[s].words;
+        let k = n.min(have.len());
+        !used[s] && k > 0 && have[..k] == want[..k]
+    })?;
+    used[hit] = true;
+    Some(hit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seg(text: &str, x0: f32, x1: f32, y: f32) -> Segment {
+        Segment {
+            words: words(text),
+            x0,
+            x1,
+            y,
+        }
+    }
+
+    fn two_columns() -> Page {
+        let mut segments = vec![seg("A Title Across The Page", 50.0, 550.0, 800.0)];
+        for k in 0..6 {
+            let y = 700.0 - 20.0 * k as f32;
+            segments.push(seg(
+                &format!("left {k} words of prose here"),
+                50.0,
+                290.0,
+                y,
+            ));
+            segments.push(seg(
+                &format!("right {k} words of prose here"),
+                310.0,
+                550.0,
+                y,
+            ));
+        }
+        segments.push(seg(
+            "a footer line across the whole page",
+            50.0,
+            550.0,
+            40.0,
+        ));
+        Page { segments }
+    }
+
+    #[test]
+    fn interleaved_columns_are_read_one_after_the_other() {
+        let md = "# A Title Across The Page\n\nleft 0 words of prose here\n\nright 0 words of prose here\n\nleft 1 words of prose here\n\n|a|b|\n|---|---|\n\nright 1 words of prose here\n\na footer line across the whole page";
+        assert_eq!(
+            reorder(md, &two_columns()),
+            "# A Title Across The Page\n\nleft 0 words of prose here\n\nleft 1 words of prose here\n\n|a|b|\n|---|---|\n\nright 0 words of prose here\n\nright 1 words of prose here\n\na footer line across the whole page"
+        );
+    }
+
+    #[test]
+    fn two_columns_of_prose_cut_into_a_table_are_text_again() {
+        let table = "|left column opens with a long line of text|right column opens with its own line|\n|---|---|\n|and the left goes on with more of it here|while the right goes on in its own way|\n|to the end of the left column of words|to the end of the right column as well|";
+        assert_eq!(
+            unroll_prose_table(table),
+            "left column opens with a long line of text\nand the left goes on with more of it here\nto the end of the left column of words\n\nright column opens with its own line\nwhile the right goes on in its own way\nto the end of the right column as well"
+        );
+        let numbers = "|Year|Flow|\n|---|---|\n|1999|12.5|\n|2000|13.1|";
+        assert_eq!(unroll_prose_table(numbers), numbers);
+    }
+
+    #[test]
+    fn a_single_column_page_is_left_as_it_is() {
+        let segments = (0..12)
+            .map(|k| {
+                seg(
+                    "one line of prose across the page",
+                    50.0,
+                    550.0,
+                    700.0 - 20.0 * k as f32,
+                )
+            })
+            .collect();
+        let md = "one line of prose across the page\n\nand another";
+        assert_eq!(reorder(md, &Page { segments }), md);
+        // Labels and short values side by side: a form, not two columns.
+        let segments = (0..12)
+            .flat_map(|k| {
+                let y = 700.0 - 20.0 * k as f32;
+                [seg("Name", 50.0, 90.0, y), seg("Value", 400.0, 440.0, y)]
+            })
+            .collect();
+        let md = "Name\n\nValue\n\nName\n\nValue";
+        assert_eq!(reorder(md, &Page { segments }), md);
+    }
+}
