@@ -53,6 +53,11 @@ pub enum Setting {
 pub struct Cache {
     dir: PathBuf,
     max_bytes: u64,
+    /// The bytes the cache holds as this process knows them: listed once, at
+    /// the first store, then counted up by each store, so that a run does not
+    /// read every entry's header after each result (listed again when over
+    /// the bound, which also counts other processes' entries).
+    held: std::sync::Arc<std::sync::Mutex<Option<u64>>>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -99,6 +104,7 @@ impl Cache {
         Ok(Cache {
             dir: dir.to_path_buf(),
             max_bytes,
+            held: std::sync::Arc::new(std::sync::Mutex::new(None)),
         })
     }
 
@@ -258,14 +264,27 @@ impl Cache {
                 (None, Some(bytes)) => f.write_all(bytes)?,
                 (None, None) => {}
             }
-            f.sync_all()?;
+            // Not flushed to disk one by one (an fsync per result was most of
+            // what the cache cost a batch): a power cut may lose the newest
+            // entries (paid again) or tear one (its hash fails: removed).
         }
         let parent = path.parent().expect("an entry path has a folder");
         make_private_dir(parent)?;
-        tmp.persist(&path)
+        let stored = tmp
+            .persist(&path)
             .map_err(|e| e.error)
             .with_context(|| format!("cannot store {}", path.display()))?;
-        self.evict()?;
+        let bytes = stored.metadata().map_or(len, |m| m.len());
+        let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
+        let total = match *held {
+            Some(known) => known.saturating_add(bytes),
+            None => self.size()?,
+        };
+        *held = Some(if total > self.max_bytes {
+            self.evict()?
+        } else {
+            total
+        });
         Ok(())
     }
 
@@ -360,8 +379,9 @@ impl Cache {
         Ok(gone)
     }
 
-    /// Least recently used entries out until the cache is within its bound.
-    pub fn evict(&self) -> Result<()> {
+    /// Least recently used entries out until the cache is within its bound;
+    /// returns the bytes it holds then.
+    pub fn evict(&self) -> Result<u64> {
         let entries = self.list()?;
         let mut total: u64 = entries.iter().map(|e| e.bytes).sum();
         for entry in entries {
@@ -372,7 +392,7 @@ impl Cache {
                 total = total.saturating_sub(entry.bytes);
             }
         }
-        Ok(())
+        Ok(total)
     }
 }
 
