@@ -388,3 +388,41 @@ fn the_cache_command_lists_sizes_and_prunes() {
     let gone = &json_lines(&cache(&["--json", "cache", "prune", "--all"]))[0];
     assert_eq!(gone["removed"], 1);
 }
+
+/// A cache that cannot be used (object storage, which this docpipe does not
+/// have; a folder it cannot create) is said once, and the run goes on without
+/// it: the document is paid for and written, and nothing is kept.
+#[test]
+fn a_cache_that_cannot_be_used_is_said_once_and_the_run_goes_on() {
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    let a = env.doc("demo1.pdf", "a.pdf");
+    let b = env.doc("test.pdf", "b.pdf");
+    let blocker = env.work.path().join("not-a-folder");
+    fs::write(&blocker, b"a file where the cache folder would go").unwrap();
+    for place in [
+        "s3://bucket/prefix".to_string(),
+        blocker.join("cache").display().to_string(),
+    ] {
+        let out = env
+            .cached(&fake)
+            .env("DOCPIPE_CACHE", &place)
+            .args(["-p", "mineru", "parse", "-o"])
+            .arg(env.out().join(place.len().to_string()))
+            .arg(&a)
+            .arg(&b)
+            .output()
+            .unwrap();
+        ok(&out);
+        let err = stderr_of(&out);
+        assert_eq!(
+            err.matches("the result cache is not used in this run")
+                .count(),
+            1,
+            "{place}: {err}"
+        );
+        assert!(entries(&env.cache_dir()).is_empty(), "{place}");
+    }
+    // Two documents, twice: each run paid for both, nothing came from a cache.
+    assert_eq!(fake.tasks_created(), 4);
+}
