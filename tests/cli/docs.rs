@@ -709,3 +709,56 @@ fn json_output_doc_states_are_the_codes_states() {
     documented.sort();
     assert_eq!(documented, code, "docs/json-output.md's states table");
 }
+
+/// The licence the package metadata names is the licence that ships: each SPDX
+/// identifier in Cargo.toml's `license` has its text in a `LICENSE-*` file at the
+/// root, the crate's `include` packs it, the release archives copy it, and the
+/// wheel's metadata names the same expression.
+#[test]
+fn the_licence_files_named_by_the_metadata_exist_and_ship() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let cargo: toml::Table = std::fs::read_to_string(root.join("Cargo.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let package = cargo["package"].as_table().unwrap();
+    let expression = package["license"].as_str().unwrap();
+    let include: Vec<&str> = package["include"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let workflow = std::fs::read_to_string(root.join(".github/workflows/release.yml")).unwrap();
+    let ids: Vec<&str> = expression.split(" OR ").collect();
+    assert_eq!(
+        ids,
+        ["MIT", "Apache-2.0"],
+        "licence expression: {expression}"
+    );
+    for (id, file, title) in [
+        (
+            "MIT",
+            "LICENSE-MIT",
+            "Permission is hereby granted, free of charge",
+        ),
+        ("Apache-2.0", "LICENSE-APACHE", "Apache License"),
+    ] {
+        let text = std::fs::read_to_string(root.join(file))
+            .unwrap_or_else(|e| panic!("{id}: {file} missing: {e}"));
+        assert!(text.contains(title), "{file} does not hold the {id} text");
+        assert!(
+            include.contains(&format!("/{file}").as_str()),
+            "{file} not in Cargo.toml's include"
+        );
+        assert!(
+            workflow.contains(file),
+            "{file} not copied into the release archives"
+        );
+    }
+    let pyproject = std::fs::read_to_string(root.join("pyproject.toml")).unwrap();
+    assert!(
+        pyproject.contains(&format!("license = {{ text = \"{expression}\" }}")),
+        "pyproject.toml names another licence than Cargo.toml"
+    );
+}
