@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::checks::{defaults_keys, line_col};
-use super::provider::{ProviderTable, PROVIDER_KEYS};
+use super::provider::ProviderTable;
 use crate::error::Error;
 
 /// Keys the file may hold at the top level, in `[defaults]`, and in every
@@ -129,8 +129,8 @@ pub(super) fn unknown_keys(text: &str, path: &Path) -> Vec<String> {
         .collect()
 }
 
-/// The keys of `[providers.NAME]` tables beyond the common ones, with their
-/// line: (provider, key, line).
+/// The keys of `[providers.NAME]` tables, with their line: (provider, key,
+/// line). The registry decides which are unknown or do nothing there.
 pub(super) fn provider_keys(text: &str) -> Vec<(String, String, usize)> {
     use toml::de::{DeTable, DeValue};
     let Ok(doc) = DeTable::parse(text) else {
@@ -141,14 +141,11 @@ pub(super) fn provider_keys(text: &str) -> Vec<(String, String, usize)> {
         for (name, table) in providers {
             if let DeValue::Table(table) = table.get_ref() {
                 for key in table.keys() {
-                    let k: &str = key.get_ref();
-                    if !PROVIDER_KEYS.contains(&k) {
-                        found.push((
-                            name.get_ref().to_string(),
-                            k.to_string(),
-                            line_col(text, key.span().start).0,
-                        ));
-                    }
+                    found.push((
+                        name.get_ref().to_string(),
+                        key.get_ref().to_string(),
+                        line_col(text, key.span().start).0,
+                    ));
                 }
             }
         }

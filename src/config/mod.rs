@@ -32,9 +32,9 @@ pub struct Config {
     pub file: FileConfig,
     /// `<file>:<line>: unknown key …`, for the command to print.
     pub warnings: Vec<String>,
-    /// Every key of a `[providers.NAME]` table beyond the common ones, as
-    /// (provider, key, line): which of them that provider reads is the
-    /// provider registry's business (`provider::unknown_config_keys`).
+    /// Every key of a `[providers.NAME]` table, as (provider, key, line):
+    /// which of them that provider reads is the provider registry's business
+    /// (`provider::unknown_config_keys`).
     pub provider_keys: Vec<(String, String, usize)>,
     env: Box<Env>,
 }
@@ -171,7 +171,14 @@ impl Config {
             name: provider.to_string(),
             key: self.key(provider, key_env),
             base_url: self.base_url(provider, default_base_url)?,
-            limits: table.limits(documented),
+            // A provider inside docpipe (no API, no base URL) has no limits:
+            // an override would only cut its documents into parts for nothing
+            // (the registry warns about such keys).
+            limits: if default_base_url.is_empty() {
+                documented.clone()
+            } else {
+                table.limits(documented)
+            },
             table,
         })
     }

@@ -642,9 +642,11 @@ pub fn build_for_record(
 }
 
 /// The keys of the config file's `[providers.NAME]` tables that the provider
-/// does not read, as `<file>:<line>: unknown key 'k' in [providers.NAME]`.
-/// Tables of providers this build does not have are left alone: a newer
-/// docpipe may know them.
+/// does not read, as `<file>:<line>: unknown key 'k' in [providers.NAME]`, and
+/// the common keys that do nothing for it (a limit for `local`, `max_batch`
+/// without a batch API), as `<file>:<line>: 'k' in [providers.NAME] has no
+/// effect: …`. Tables of providers this build does not have are left alone: a
+/// newer docpipe may know them.
 pub fn unknown_config_keys(config: &Config) -> Vec<String> {
     let file = config
         .path
@@ -654,13 +656,39 @@ pub fn unknown_config_keys(config: &Config) -> Vec<String> {
     config
         .provider_keys
         .iter()
-        .filter(|(name, key, _)| {
-            find(name).is_ok_and(|e| !e.info.config_keys.contains(&key.as_str()))
-        })
-        .map(|(name, key, line)| {
-            format!("{file}:{line}: unknown key '{key}' in [providers.{name}]")
+        .filter_map(|(name, key, line)| {
+            let info = find(name).ok()?.info;
+            if !crate::config::PROVIDER_KEYS.contains(&key.as_str()) {
+                return (!info.config_keys.contains(&key.as_str()))
+                    .then(|| format!("{file}:{line}: unknown key '{key}' in [providers.{name}]"));
+            }
+            inert_key(info, key).map(|why| {
+                format!("{file}:{line}: '{key}' in [providers.{name}] has no effect: {why}")
+            })
         })
         .collect()
+}
+
+/// Why a common provider key does nothing for this provider, if it does
+/// nothing: read from its `INFO`, so a provider gaining the capability loses
+/// the warning.
+fn inert_key(info: &ProviderInfo, key: &str) -> Option<String> {
+    let name = info.name;
+    let in_process = info.default_base_url.is_empty();
+    match key {
+        "api_key" if !info.needs_key() => Some(format!("{name} needs no key")),
+        "base_url" | "rate_limit" if in_process => {
+            Some(format!("{name} runs inside docpipe, with no API"))
+        }
+        "max_file_mb" | "max_pages" if in_process => Some(format!(
+            "{name} has no size or page limit to override (it runs inside docpipe)"
+        )),
+        "max_batch" if info.limits.max_batch.is_none() => Some(format!("{name} has no batch API")),
+        "model_version" if !info.flags.contains(&"--model") => {
+            Some(format!("{name} has no model to choose"))
+        }
+        _ => None,
+    }
 }
 
 /// The missing-key error every keyed provider gives. A keyless API of the same

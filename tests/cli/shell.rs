@@ -76,6 +76,45 @@ fn unknown_config_keys_warn_with_file_and_line_and_the_rest_applies() {
     assert_eq!(fake.count("POST", "/api/v4/extract/task"), 1);
 }
 
+/// A common key that does nothing for its provider is said, with file and line,
+/// not silently ignored: `local` has no limits, no key and no API; a provider
+/// without a batch API has no `max_batch`; the document is converted all the same.
+#[test]
+fn provider_keys_that_do_nothing_there_are_said_with_file_and_line() {
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    let cfg = env.work.path().join("c.toml");
+    fs::write(
+        &cfg,
+        "[providers.local]\nmax_pages = 1\napi_key = \"x\"\n[providers.gptge]\nmax_batch = 5\nmodel_version = \"v\"\n[providers.mineru]\nmax_batch = 5\nmodel_version = \"vlm\"\n",
+    )
+    .unwrap();
+    let doc = crate::harness::fixture_path("demo1.pdf");
+    let out = env
+        .cmd(&fake)
+        .arg("-c")
+        .arg(&cfg)
+        .args(["-p", "local", "ocr"])
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    let file = cfg.display();
+    for line in [
+        format!("docpipe: warning: {file}:2: 'max_pages' in [providers.local] has no effect: local has no size or page limit to override"),
+        format!("docpipe: warning: {file}:3: 'api_key' in [providers.local] has no effect: local needs no key"),
+        format!("docpipe: warning: {file}:5: 'max_batch' in [providers.gptge] has no effect: gptge has no batch API"),
+        format!("docpipe: warning: {file}:6: 'model_version' in [providers.gptge] has no effect: gptge has no model to choose"),
+    ] {
+        assert!(err.contains(&line), "missing {line:?} in:\n{err}");
+    }
+    // MinerU reads both of its keys: nothing said about them.
+    assert!(!err.contains("[providers.mineru]"), "{err}");
+    // The page limit was not applied: every page of the paper is converted.
+    assert!(stdout_of(&out).len() > 10_000, "{}", stdout_of(&out).len());
+}
+
 #[test]
 fn the_example_config_loads_without_warnings() {
     let fake = FakeMineru::start();
