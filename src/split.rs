@@ -187,10 +187,13 @@ fn read_table(source: &Source, at: u64, entries: &mut BTreeMap<u32, Entry>) -> R
                 else {
                     break;
                 };
-                let entry = match k {
-                    b"n" => Entry::Normal {
-                        offset: number(o)?,
-                        generation: number(g)?,
+                // An in-use entry at offset 0 or with a generation past
+                // 65535 (iText writes `0000000000 65536 n` for deleted
+                // objects) names no object: free, as poppler reads it.
+                let entry = match (k, number::<u64>(o)?, number::<u32>(g)?) {
+                    (b"n", offset, generation) if offset > 0 => match u16::try_from(generation) {
+                        Ok(generation) => Entry::Normal { offset, generation },
+                        Err(_) => Entry::Free,
                     },
                     _ => Entry::Free,
                 };

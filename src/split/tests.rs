@@ -112,6 +112,26 @@ fn each_page_cut_out_of_a_real_paper_keeps_its_content() {
     }
 }
 
+/// iText marks deleted objects `0000000000 65536 n` (24 of ICDAR 2013's 27
+/// `eu-*` files): an in-use entry at offset 0 with a generation past 65535
+/// names no object. Read as free, as poppler does, the file splits.
+#[test]
+fn a_deleted_object_written_in_use_at_offset_zero_is_free() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/documents");
+    let mut bytes = std::fs::read(fixtures.join("demo1.pdf")).unwrap();
+    let free = b"0000000000 65535 f";
+    let at = find(&bytes, free).unwrap();
+    bytes[at..at + free.len()].copy_from_slice(b"0000000000 65536 n");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("itext.pdf");
+    std::fs::write(&path, &bytes).unwrap();
+    let s = Splitter::open(&path).unwrap();
+    assert_eq!(s.page_count(), 13);
+    let part = dir.path().join("part.pdf");
+    s.write_part(2, 3, &part).unwrap();
+    assert_eq!(crate::pdf::page_count(&part), Some(2));
+}
+
 #[test]
 fn a_stream_length_held_in_another_object_is_found() {
     use super::syntax::indirect_length;
