@@ -46,9 +46,14 @@ enum Entry {
 
 /// The input, read at positions: every read checks it got what it asked for,
 /// so a file cut short by another program gives an error, not a signal.
+/// Positions count from `%PDF-`, as the file's offsets do: bytes a program
+/// wrote before it (a log line) shift nothing.
 struct Source {
     path: PathBuf,
     file: Mutex<File>,
+    /// Where `%PDF-` is in the file (within its first KiB, as readers look).
+    base: u64,
+    /// The length from `base` on.
     len: u64,
     /// Bytes read so far: the cross-reference phase is bounded by it.
     read: AtomicU64,
@@ -61,12 +66,17 @@ impl Source {
             .metadata()
             .with_context(|| format!("cannot read {}", path.display()))?
             .len();
-        Ok(Source {
+        let mut source = Source {
             path: path.to_path_buf(),
             file: Mutex::new(file),
+            base: 0,
             len,
             read: AtomicU64::new(0),
-        })
+        };
+        let head = source.read_upto(0, 1024)?;
+        source.base = find(&head, b"%PDF-").unwrap_or(0) as u64;
+        source.len -= source.base;
+        Ok(source)
     }
 
     /// `len` bytes at `offset`, or fewer where the file (as it was opened) ends.
@@ -75,14 +85,14 @@ impl Source {
         self.read.fetch_add(len, Ordering::Relaxed);
         let mut buf = vec![0; len as usize];
         let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
-        file.seek(SeekFrom::Start(offset))
+        file.seek(SeekFrom::Start(self.base + offset))
             .and_then(|_| file.read_exact(&mut buf))
             .map_err(|e| {
                 if e.kind() == std::io::ErrorKind::UnexpectedEof {
                     anyhow!(
                         "{} is shorter than when it was opened ({} bytes): changed by another program while it was split",
                         self.path.display(),
-                        self.len
+                        self.base + self.len
                     )
                 } else {
                     anyhow!(e).context(format!("cannot read {}", self.path.display()))
@@ -296,8 +306,17 @@ fn read_stream_section(
 
 impl Splitter {
     pub fn open(path: &Path) -> Result<Splitter> {
-        let source = Source::open(path)?;
-        let (entries, trailer, sections) = read_xref(&source)?;
+        let mut source = Source::open(path)?;
+        // Offsets usually count from `%PDF-`; a few writers count from the
+        // file's first byte: the other reading is tried before giving up.
+        let (entries, trailer, sections) = match read_xref(&source) {
+            Err(e) if source.base > 0 => {
+                source.len += source.base;
+                source.base = 0;
+                read_xref(&source).map_err(|_| e)?
+            }
+            read => read?,
+        };
         if trailer.get(b"Encrypt").is_ok() {
             bail!("it is encrypted, so it cannot be split here");
         }

@@ -189,14 +189,12 @@ fn a_nonsense_size_in_the_trailer_costs_nothing() {
 /// whole file, which the splitter's memory bound forbids): such a file, or
 /// one with bytes before `%PDF-`, is refused, not cut into wrong parts.
 #[test]
-fn a_shifted_file_or_a_table_pointing_elsewhere_is_refused() {
+fn a_table_pointing_elsewhere_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let good = std::fs::read(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/documents/demo1.pdf"),
     )
     .unwrap();
-    let mut prefixed = b"GPL Ghostscript: processing\n".to_vec();
-    prefixed.extend_from_slice(&good);
     // Every table offset 7 bytes too far, as after a line slipped in.
     let mut shifted = good.clone();
     let mut at = 0;
@@ -214,14 +212,71 @@ fn a_shifted_file_or_a_table_pointing_elsewhere_is_refused() {
         shifted[p - 10..p].copy_from_slice(format!("{:010}", n + 7).as_bytes());
     }
     assert_ne!(shifted, good);
-    for (name, bytes) in [("prefixed.pdf", prefixed), ("shifted.pdf", shifted)] {
+    let path = dir.path().join("shifted.pdf");
+    std::fs::write(&path, &shifted).unwrap();
+    match Splitter::open(&path) {
+        Err(e) => assert!(format!("{e:#}").contains("split"), "{e:#}"),
+        Ok(s) => panic!("opened for splitting, {} pages", s.page_count()),
+    }
+}
+
+/// A log line a program wrote before `%PDF-` (Ghostscript's "processing")
+/// shifts nothing: offsets count from `%PDF-`, as readers take them. A file
+/// whose writer counted them from its first byte reads too.
+#[test]
+fn bytes_before_the_header_are_skipped() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/documents");
+    let good = std::fs::read(fixtures.join("demo1.pdf")).unwrap();
+    let original = Document::load_mem(&good).unwrap();
+    let want = original.get_page_content(original.get_pages()[&4]);
+    let dir = tempfile::tempdir().unwrap();
+    let log = b"GPL Ghostscript 10.0: processing\n";
+    let mut prefixed = log.to_vec();
+    prefixed.extend_from_slice(&good);
+    // The same prefix with every offset moved past it.
+    let mut absolute = prefixed.clone();
+    let mut at = 0;
+    while let Some(p) = find(&absolute[at..], b" 00000 n").map(|p| p + at) {
+        at = p + 8;
+        let digits = std::str::from_utf8(&absolute[p - 10..p]).unwrap();
+        let moved = digits.parse::<u64>().unwrap() + log.len() as u64;
+        absolute[p - 10..p].copy_from_slice(format!("{moved:010}").as_bytes());
+    }
+    // And the trailers' /Prev (not an outline's `/Prev 12 0 R`).
+    let mut at = 0;
+    while let Some(p) = find(&absolute[at..], b"/Prev ").map(|p| p + at + 6) {
+        at = p;
+        let words: Vec<&[u8]> = absolute[p..]
+            .split(|b| b.is_ascii_whitespace())
+            .take(3)
+            .collect();
+        if words[2].starts_with(b"R") {
+            continue;
+        }
+        let old = std::str::from_utf8(words[0]).unwrap().to_string();
+        let moved = (old.parse::<u64>().unwrap() + log.len() as u64).to_string();
+        assert_eq!(moved.len(), old.len(), "the test moves offsets in place");
+        absolute[p..p + old.len()].copy_from_slice(moved.as_bytes());
+    }
+    let end = rfind(&absolute, b"startxref").unwrap() + 9;
+    let tail = String::from_utf8_lossy(&absolute[end..]).to_string();
+    let start: u64 = tail.split_whitespace().next().unwrap().parse().unwrap();
+    absolute.truncate(end);
+    absolute.extend_from_slice(format!("\n{}\n%%EOF\n", start + log.len() as u64).as_bytes());
+    for (name, bytes) in [("prefixed.pdf", prefixed), ("absolute.pdf", absolute)] {
         let path = dir.path().join(name);
         std::fs::write(&path, &bytes).unwrap();
-        match Splitter::open(&path) {
-            Err(e) => assert!(format!("{e:#}").contains("split"), "{name}: {e:#}"),
-            Ok(s) => panic!("{name}: opened for splitting, {} pages", s.page_count()),
-        }
+        let s = Splitter::open(&path).unwrap_or_else(|e| panic!("{name}: {e:#}"));
+        assert_eq!(s.page_count(), 13, "{name}");
+        let part = dir.path().join("part.pdf");
+        s.write_part(4, 4, &part).unwrap();
+        let cut = Document::load(&part).unwrap();
+        assert_eq!(cut.get_page_content(cut.get_pages()[&1]), want, "{name}");
     }
+}
+
+fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
 }
 
 /// The weight that sizes the parts counts the bytes a page's objects take in
