@@ -728,3 +728,86 @@ fn low_ocr_confidence_warns_once_naming_the_document_and_language() {
         stderr_of(&quiet)
     );
 }
+
+/// A LaTeX-style PDF: a Type0 font with Identity-H encoding whose glyph 32 is
+/// a letter 816 units wide, words set apart by `TJ` offsets of -326 (a third
+/// of an em) rather than space characters. pdf-inspector took glyph 32's width
+/// for the word space, so no offset was wide enough and every line came out as
+/// one word (pdfplumber's `issue-598-example.pdf`: "Thinkofyourfavorite…").
+#[test]
+fn words_set_apart_by_tj_offsets_in_a_cid_font_keep_their_spaces() {
+    use lopdf::{dictionary, Document, Object, Stream};
+    let text = "Think of your favorite science fiction movie";
+    let letters: Vec<char> = {
+        let mut l: Vec<char> = text.chars().filter(|c| *c != ' ').collect();
+        l.sort_unstable();
+        l.dedup();
+        l
+    };
+    // CIDs 30.. for the letters, so that CID 32 is one of them.
+    let cid = |c: char| 30 + letters.iter().position(|&l| l == c).unwrap() as u16;
+    let mut cmap = String::from(
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n/CMapName /Test def\n1 begincodespacerange <0000> <FFFF> endcodespacerange\n",
+    );
+    cmap.push_str(&format!("{} beginbfchar\n", letters.len()));
+    for &l in &letters {
+        cmap.push_str(&format!("<{:04X}> <{:04X}>\n", cid(l), l as u32));
+    }
+    cmap.push_str("endbfchar\nendcmap CMapName currentdict /CMap defineresource pop end end\n");
+    let widths: Vec<Object> = letters.iter().map(|_| Object::Integer(816)).collect();
+    let mut tj = Vec::new();
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            tj.push(Object::Integer(-326));
+        }
+        let hex: Vec<u8> = word.chars().flat_map(|c| cid(c).to_be_bytes()).collect();
+        tj.push(Object::String(hex, lopdf::StringFormat::Hexadecimal));
+    }
+    let mut doc = Document::with_version("1.5");
+    let to_unicode = doc.add_object(Stream::new(dictionary! {}, cmap.into_bytes()));
+    let cid_font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "CIDFontType0", "BaseFont" => "LMRoman12-Regular",
+        "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"),
+            "Ordering" => Object::string_literal("Identity"), "Supplement" => 0 },
+        "DW" => 280, "W" => vec![Object::Integer(30), Object::Array(widths)],
+    });
+    let font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "LMRoman12-Regular-Identity-H",
+        "Encoding" => "Identity-H", "DescendantFonts" => vec![cid_font.into()], "ToUnicode" => to_unicode,
+    });
+    let mut ops = b"BT /F1 11.955 Tf 72 700 Td ".to_vec();
+    ops.extend_from_slice(
+        &lopdf::content::Content {
+            operations: vec![lopdf::content::Operation::new(
+                "TJ",
+                vec![Object::Array(tj)],
+            )],
+        }
+        .encode()
+        .unwrap(),
+    );
+    ops.extend_from_slice(b" ET");
+    let content = doc.add_object(Stream::new(dictionary! {}, ops));
+    let pages = doc.new_object_id();
+    let page = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages, "Contents" => content,
+        "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } },
+        "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
+    });
+    doc.objects.insert(
+        pages,
+        Object::Dictionary(
+            dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
+        ),
+    );
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages });
+    doc.trailer.set("Root", catalog);
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).unwrap();
+
+    let env = Env::new();
+    let pdf = file(&env, "latex.pdf", &bytes);
+    let out = local(&env).arg("ocr").arg(&pdf).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out).trim(), text, "{}", stderr_of(&out));
+}

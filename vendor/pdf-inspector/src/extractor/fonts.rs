@@ -647,11 +647,17 @@ pub(crate) fn parse_type0_widths(
         }
     }
 
-    // Try to determine space width (CID 32 or CID 3 are common for space)
+    // Try to determine space width (CID 32 or CID 3 are common for space).
+    // Under Identity ordering a CID is a glyph index, and CID 32 of a subset
+    // font is often a letter (816 units in a LaTeX Latin Modern subset): a
+    // width over half an em is no word space, and taking it as one made the
+    // word-gap threshold swallow every `TJ` word gap of such fonts
+    // (docpipe: "Thinkofyourfavoritescience…").
     let space_width = widths
         .get(&32)
         .or_else(|| widths.get(&3))
         .copied()
+        .filter(|&w| w > 0 && w <= 500)
         .unwrap_or(if default_width > 0 {
             default_width / 4
         } else {
