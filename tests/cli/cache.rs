@@ -389,8 +389,8 @@ fn the_cache_command_lists_sizes_and_prunes() {
     assert_eq!(gone["removed"], 1);
 }
 
-/// A cache that cannot be used (object storage, which this docpipe does not
-/// have; a folder it cannot create) is said once, and the run goes on without
+/// A cache that cannot be used (a URL that names no store docpipe reaches; a
+/// folder it cannot create) is said once, and the run goes on without
 /// it: the document is paid for and written, and nothing is kept.
 #[test]
 fn a_cache_that_cannot_be_used_is_said_once_and_the_run_goes_on() {
@@ -401,7 +401,7 @@ fn a_cache_that_cannot_be_used_is_said_once_and_the_run_goes_on() {
     let blocker = env.work.path().join("not-a-folder");
     fs::write(&blocker, b"a file where the cache folder would go").unwrap();
     for place in [
-        "s3://bucket/prefix".to_string(),
+        "ftp://host/prefix".to_string(),
         blocker.join("cache").display().to_string(),
     ] {
         let out = env

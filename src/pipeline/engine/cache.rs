@@ -80,7 +80,7 @@ impl Engine<'_> {
         if self.part_of(&rec.key).is_some() || lock(&self.state.cached).contains(&rec.key) {
             return Ok(None);
         }
-        let tmp = cache.dir().join("tmp");
+        let tmp = cache.scratch();
         let downloaded = match result {
             ResultRef::Zip { url, referer } => Some(transfer::download_zip(
                 &self.ctx.http,
