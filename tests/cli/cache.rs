@@ -426,3 +426,53 @@ fn a_cache_that_cannot_be_used_is_said_once_and_the_run_goes_on() {
     // Two documents, twice: each run paid for both, nothing came from a cache.
     assert_eq!(fake.tasks_created(), 4);
 }
+
+/// `fetch` of a task whose answer the cache holds writes it from there: no
+/// status request, no download (the provider's link may have expired).
+#[test]
+fn fetch_writes_from_the_cache_without_asking_the_provider() {
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    let doc = env.doc("demo1.pdf", "a.pdf");
+    let first = env
+        .cached(&fake)
+        .args(["-p", "mineru", "--json", "parse", "-o"])
+        .arg(env.out())
+        .arg(&doc)
+        .output()
+        .unwrap();
+    ok(&first);
+    let line = &json_lines(&first)[0];
+    let id = line["task_id"]
+        .as_str()
+        .or(line["batch_id"].as_str())
+        .unwrap()
+        .to_string();
+    let asked = fake.requests().len();
+    let other = env.work.path().join("other");
+    let out = env
+        .cached(&fake)
+        .args(["--json", "fetch", "-o"])
+        .arg(&other)
+        .arg(&id)
+        .output()
+        .unwrap();
+    ok(&out);
+    let line = &json_lines(&out)[0];
+    assert_eq!(line["state"], "done", "{line}");
+    assert_eq!(line["cached"], true, "{line}");
+    assert!(other.join("a/full.md").is_file());
+    assert_eq!(fake.requests().len(), asked, "the provider was asked");
+    // Without the cache, the same fetch asks the provider and downloads.
+    let out = env
+        .cached(&fake)
+        .args(["--no-cache", "--json", "fetch", "-o"])
+        .arg(env.work.path().join("third"))
+        .arg(&id)
+        .output()
+        .unwrap();
+    ok(&out);
+    assert_eq!(json_lines(&out)[0]["cached"], false);
+    assert!(fake.requests().len() > asked);
+    assert_eq!(fake.tasks_created(), 1);
+}

@@ -5,7 +5,7 @@
 //! nothing to make again.
 
 use super::{lock, Engine};
-use crate::cache::Cache;
+use crate::cache::{Cache, Hit};
 use crate::journal::DocRecord;
 use crate::pipeline::plan::Planned;
 use crate::provider::{ResultRef, State};
@@ -24,7 +24,54 @@ impl Engine<'_> {
     /// holds its answer (`--refresh`: never). The entry is checked when it is
     /// used; here (and in `--dry-run`) its presence is enough.
     pub(super) fn in_cache(&self, p: &Planned) -> bool {
-        !self.ctx.global.refresh && self.cache().is_some_and(|c| c.contains(&p.key))
+        !self.ctx.global.refresh && self.in_cache_key(&p.key)
+    }
+
+    /// The checked entry of `key`; a damaged one is said (`then`: what
+    /// happens instead) and removed.
+    fn hit(&self, key: &str, input: &str, then: &str) -> Option<Hit> {
+        match self.cache()?.get(key) {
+            Ok(hit) => hit,
+            Err(damaged) => {
+                crate::messages::warn(&format!(
+                    "{input}: its entry in the result cache is damaged ({}): removed, and {then}",
+                    damaged.0
+                ));
+                None
+            }
+        }
+    }
+
+    /// `fetch`: a recorded document whose answer the cache holds is written
+    /// from there, without asking the provider for its status or its result
+    /// (which may have expired there). False: not in the cache (or
+    /// `--refresh`, or a document sent in parts), to be followed as recorded.
+    pub(crate) fn fetch_from_cache(&self, rec: &DocRecord) -> bool {
+        if self.ctx.global.refresh || rec.parts.is_some() || !self.in_cache_key(&rec.key) {
+            return false;
+        }
+        let Some(hit) = self.hit(&rec.key, &rec.input, "its result is fetched again") else {
+            return false;
+        };
+        let updated = self.journal.update(&rec.key, |r| {
+            r.state = State::Done;
+            r.error = None;
+        });
+        if let Err(e) = updated {
+            self.fail_unsent(&rec.key, &rec.input, e, false);
+            return true;
+        }
+        lock(&self.state.cached).insert(rec.key.clone());
+        self.deliver_from(
+            &rec.key,
+            &hit.result,
+            hit.payload.as_ref().map(|t| t.path()),
+        );
+        true
+    }
+
+    fn in_cache_key(&self, key: &str) -> bool {
+        self.cache().is_some_and(|c| c.contains(key))
     }
 
     /// Writes each cached document from its entry; returns the documents
@@ -32,24 +79,9 @@ impl Engine<'_> {
     pub(super) fn deliver_cached(&self, docs: Vec<Planned>) -> Vec<Planned> {
         let mut misses = Vec::new();
         for p in docs {
-            let Some(cache) = self.cache() else {
+            let Some(hit) = self.hit(&p.key, &p.doc.input, "the document is sent again") else {
                 misses.push(p);
                 continue;
-            };
-            let hit = match cache.get(&p.key) {
-                Ok(Some(hit)) => hit,
-                Ok(None) => {
-                    misses.push(p);
-                    continue;
-                }
-                Err(damaged) => {
-                    crate::messages::warn(&format!(
-                        "{}: its entry in the result cache is damaged ({}): removed, and the document is sent again",
-                        p.doc.input, damaged.0
-                    ));
-                    misses.push(p);
-                    continue;
-                }
             };
             let mut rec = self.fresh_record(&p.key, &p.doc, p.opts.as_ref().unwrap_or(&self.opts));
             rec.state = State::Done;
