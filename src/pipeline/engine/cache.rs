@@ -4,7 +4,7 @@
 //! and is delivered from there). `local`'s answers are not kept: they cost
 //! nothing to make again.
 
-use super::{lock, Engine};
+use super::{lock, Engine, Work};
 use crate::cache::{Cache, Hit};
 use crate::journal::DocRecord;
 use crate::pipeline::plan::Planned;
@@ -74,26 +74,49 @@ impl Engine<'_> {
         self.cache().is_some_and(|c| c.contains(key))
     }
 
-    /// Writes each cached document from its entry; returns the documents
-    /// whose entry is gone or damaged (said, and removed), to be submitted.
-    pub(super) fn deliver_cached(&self, docs: Vec<Planned>) -> Vec<Planned> {
-        let mut misses = Vec::new();
-        for p in docs {
-            let Some(hit) = self.hit(&p.key, &p.doc.input, "the document is sent again") else {
-                misses.push(p);
-                continue;
-            };
-            let mut rec = self.fresh_record(&p.key, &p.doc, p.opts.as_ref().unwrap_or(&self.opts));
-            rec.state = State::Done;
-            rec.pages = p.pages;
-            if let Err(e) = self.journal.put(&rec) {
-                self.fail_unsent(&p.key, &p.doc.input, e, false);
-                continue;
-            }
-            lock(&self.state.cached).insert(p.key.clone());
-            self.deliver_from(&p.key, &hit.result, hit.payload.as_ref().map(|t| t.path()));
+    /// Writes a cached document from its entry (on a download worker);
+    /// returns it back when its entry is gone or damaged (said, and
+    /// removed), to be submitted.
+    pub(super) fn deliver_cached(&self, p: Planned) -> Option<Planned> {
+        let Some(hit) = self.hit(&p.key, &p.doc.input, "the document is sent again") else {
+            return Some(p);
+        };
+        let mut rec = self.fresh_record(&p.key, &p.doc, p.opts.as_ref().unwrap_or(&self.opts));
+        rec.state = State::Done;
+        rec.pages = p.pages;
+        if let Err(e) = self.journal.put(&rec) {
+            self.fail_unsent(&p.key, &p.doc.input, e, false);
+            return None;
         }
-        misses
+        lock(&self.state.cached).insert(p.key.clone());
+        self.deliver_from(&p.key, &hit.result, hit.payload.as_ref().map(|t| t.path()));
+        None
+    }
+
+    /// Sends the documents whose cache entry could not be used, as new work
+    /// within the page budget (cut in parts where they would have been).
+    pub(super) fn submit_again(&self, misses: Vec<Planned>) -> anyhow::Result<()> {
+        let mut works = Vec::new();
+        for p in misses {
+            if p.split {
+                self.split_work(&mut works, p);
+            } else {
+                self.new_work(&mut works, p);
+            }
+        }
+        let (mut new, mut resumed) = (Vec::new(), Vec::new());
+        for w in works {
+            match w {
+                Work::New(p) | Work::Cached(p) => new.push(p),
+                Work::Resume(r) => resumed.push(r),
+                Work::Held(key) => {
+                    if let Some(result) = self.journal.held(&key) {
+                        self.download(&key, &result);
+                    }
+                }
+            }
+        }
+        self.submit_all(new, resumed)
     }
 
     /// Before a result is written: a file to download is downloaded once,
