@@ -46,6 +46,9 @@ enum Place {
         scratch: std::sync::Arc<tempfile::TempDir>,
         /// `--refresh`: what is paid for replaces the entry there.
         replace: bool,
+        /// Keys asked about together ([`Cache::look_up_all`]): whether each
+        /// has an entry, so that planning does not ask again one by one.
+        known: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, bool>>>,
     },
 }
 
@@ -113,6 +116,7 @@ impl Cache {
                 store,
                 scratch: std::sync::Arc::new(scratch),
                 replace,
+                known: Default::default(),
             },
             max_bytes,
             held: Default::default(),
@@ -150,7 +154,33 @@ impl Cache {
     pub fn contains(&self, key: &str) -> bool {
         match &self.place {
             Place::Dir(_) => self.path_of(key).is_some_and(|p| p.is_file()),
-            Place::Remote { store, .. } => is_key(key) && store.contains(key),
+            Place::Remote { store, known, .. } => {
+                let told = known
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .get(key)
+                    .copied();
+                is_key(key) && told.unwrap_or_else(|| store.contains(key))
+            }
+        }
+    }
+
+    /// Asks about many keys at once before they are looked up one by one
+    /// (object storage: a round trip each, made concurrently here; a folder:
+    /// nothing to do).
+    pub fn look_up_all(&self, keys: Vec<String>) {
+        let Place::Remote { store, known, .. } = &self.place else {
+            return;
+        };
+        let keys: Vec<String> = keys.into_iter().filter(|k| is_key(k)).collect();
+        if keys.len() < 2 {
+            return;
+        }
+        let found = store.contains_many(&keys);
+        let mut known = known.lock().unwrap_or_else(|e| e.into_inner());
+        for key in keys {
+            let there = found.contains(&key);
+            known.insert(key, there);
         }
     }
 
@@ -203,7 +233,15 @@ impl Cache {
         })
     }
 
+    /// Forgets what [`Cache::look_up_all`] was told of `key` (it changed).
+    fn forget(&self, key: &str) {
+        if let Place::Remote { known, .. } = &self.place {
+            known.lock().unwrap_or_else(|e| e.into_inner()).remove(key);
+        }
+    }
+
     fn remove(&self, key: &str) -> Result<()> {
+        self.forget(key);
         match &self.place {
             Place::Dir(_) => {
                 let path = self.path_of(key).context("not a cache key")?;
@@ -242,6 +280,7 @@ impl Cache {
                 let mut entry = std::io::Cursor::new(Vec::new());
                 encode(&mut entry, key, provider, result, &payload)?;
                 store.put(key, entry.into_inner(), *replace);
+                self.forget(key);
                 return Ok(());
             }
         };

@@ -139,6 +139,32 @@ impl Remote {
         }
     }
 
+    /// Which of `keys` have an entry: asked 16 at a time (a batch is planned
+    /// without a round trip per document in turn).
+    pub fn contains_many(&self, keys: &[String]) -> std::collections::HashSet<String> {
+        use futures::StreamExt;
+        if !self.up() {
+            return Default::default();
+        }
+        let asked = self.runtime.block_on(
+            futures::stream::iter(keys)
+                .map(|key| async move { (key, self.store.head(&self.path_of(key)).await) })
+                .buffer_unordered(16)
+                .collect::<Vec<_>>(),
+        );
+        let mut found = std::collections::HashSet::new();
+        for (key, answer) in asked {
+            match answer {
+                Ok(_) => {
+                    found.insert(key.clone());
+                }
+                Err(object_store::Error::NotFound { .. }) => {}
+                Err(e) => self.gone(&e),
+            }
+        }
+        found
+    }
+
     /// The entry's bytes (None: not there, or the store is down).
     pub fn get(&self, key: &str) -> Option<bytes::Bytes> {
         if !self.up() {
@@ -228,5 +254,58 @@ impl Remote {
                 })
             })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The MCP server runs each tool call on tokio's blocking pool: the
+    /// cache's own runtime must work and be dropped there without a panic,
+    /// and a store that refuses connections is given up at once.
+    #[test]
+    fn the_store_works_inside_another_runtimes_blocking_pool() {
+        // Nothing listens on port 1: the first request fails.
+        std::env::set_var("AWS_ENDPOINT_URL", "http://127.0.0.1:1");
+        std::env::set_var("AWS_ALLOW_HTTP", "true");
+        std::env::set_var("AWS_ACCESS_KEY_ID", "k");
+        std::env::set_var("AWS_SECRET_ACCESS_KEY", "s");
+        std::env::set_var("AWS_REGION", "us-east-1");
+        let outer = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let key = "ab".repeat(32);
+        let (found, up) = outer.block_on(async move {
+            tokio::task::spawn_blocking(move || {
+                let remote = Remote::open("s3://bucket/prefix").unwrap();
+                assert_eq!(remote.path_of(&key).as_ref(), format!("prefix/ab/{key}"));
+                let found = remote.contains(&key);
+                let up = remote.up();
+                drop(remote);
+                (found, up)
+            })
+            .await
+            .unwrap()
+        });
+        assert!(!found);
+        assert!(!up, "a store that cannot be reached is given up");
+    }
+
+    #[test]
+    fn store_urls_are_told_from_folders() {
+        for url in [
+            "s3://b/p",
+            "gs://b",
+            "az://c/p",
+            "abfss://c@a.dfs.core.windows.net/p",
+        ] {
+            assert!(is_store_url(url), "{url}");
+        }
+        for other in ["/var/cache", "file:///mnt/share", "ftp://h/p", "s3:/b"] {
+            assert!(!is_store_url(other), "{other}");
+        }
     }
 }

@@ -79,6 +79,23 @@ fn two_machines_share_one_bucket_and_the_second_pays_nothing() {
     for out in [&first, &second] {
         assert!(!stderr_of(out).contains("testing-secret"));
     }
+    // `estimate` on a third folder counts both as free (asked together).
+    let quote = two
+        .cached(&fake)
+        .envs(moto.env())
+        .env("DOCPIPE_CACHE", PLACE)
+        .args(["-p", "mineru", "--json", "estimate"])
+        .arg(two.work.path().join("a.pdf"))
+        .arg(two.work.path().join("b.pdf"))
+        .output()
+        .unwrap();
+    ok(&quote);
+    let quote = json_lines(&quote)
+        .into_iter()
+        .find(|l| l.get("provider").is_some())
+        .unwrap();
+    assert_eq!(quote["cached"], 2, "{quote}");
+    assert_eq!(quote["pages"], 0, "{quote}");
     // `docpipe cache` sees the bucket.
     let size = two
         .cached(&fake)

@@ -70,6 +70,17 @@ impl Engine<'_> {
         true
     }
 
+    /// Asks the cache about every document at once before triage asks about
+    /// each (object storage: concurrently, not a round trip in turn).
+    pub(super) fn look_up_cache(&self, planned: &[Planned]) {
+        if self.ctx.global.refresh {
+            return;
+        }
+        if let Some(cache) = self.cache() {
+            cache.look_up_all(planned.iter().map(|p| p.key.clone()).collect());
+        }
+    }
+
     fn in_cache_key(&self, key: &str) -> bool {
         self.cache().is_some_and(|c| c.contains(key))
     }
