@@ -206,3 +206,49 @@ fn an_entry_damaged_in_the_bucket_is_refetched_and_replaced() {
     ok(&verify);
     assert_eq!(json_lines(&verify)[0]["good"], 1);
 }
+
+/// `--refresh` pays again and replaces the entry in the bucket (the one
+/// writer that does: here over a damaged one it did not read), and
+/// `cache prune --all` empties the bucket's prefix.
+#[test]
+fn refresh_replaces_the_entry_in_the_bucket_and_prune_empties_it() {
+    let Some(moto) = Moto::start() else { return };
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    env.doc("demo1.pdf", "a.pdf");
+    ok(&parse(&env, &fake, &moto, "one", &["a.pdf"])
+        .output()
+        .unwrap());
+    let name = moto.objects().remove(0);
+    let mut bad = moto.get(&name);
+    let at = bad.len() - 10;
+    bad[at] ^= 0x55;
+    moto.put(&name, bad.clone());
+
+    let mut refresh = parse(&env, &fake, &moto, "two", &["a.pdf"]);
+    let out = refresh.arg("--refresh").output().unwrap();
+    ok(&out);
+    assert_eq!(fake.tasks_created(), 2, "--refresh pays again");
+    assert!(
+        !stderr_of(&out).contains("damaged"),
+        "--refresh read the cache"
+    );
+    assert_ne!(moto.get(&name), bad, "the entry was not replaced");
+    let out = parse(&env, &fake, &moto, "three", &["a.pdf"])
+        .output()
+        .unwrap();
+    ok(&out);
+    assert_eq!(json_lines(&out)[0]["cached"], true);
+    assert_eq!(fake.tasks_created(), 2);
+
+    let pruned = env
+        .cached(&fake)
+        .envs(moto.env())
+        .env("DOCPIPE_CACHE", PLACE)
+        .args(["--json", "cache", "prune", "--all"])
+        .output()
+        .unwrap();
+    ok(&pruned);
+    assert_eq!(json_lines(&pruned)[0]["removed"], 1);
+    assert!(moto.objects().is_empty(), "{:?}", moto.objects());
+}
