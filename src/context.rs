@@ -92,12 +92,16 @@ impl Ctx {
     }
 
     fn open_cache(&self) -> Result<Option<Cache>> {
-        let dir = match self.config.cache_place(self.global.no_cache)? {
+        let place = self.config.cache_place(self.global.no_cache)?;
+        let max = self.config.cache_max_bytes()?;
+        let dir = match place {
             CachePlace::Off => return Ok(None),
             CachePlace::Default => self.config.data_dir()?.join("cache"),
             CachePlace::Dir(dir) => dir,
+            CachePlace::Store(url) => {
+                return Ok(Some(Cache::open_remote(&url, max, self.global.refresh)?))
+            }
         };
-        let max = self.config.cache_max_bytes()?;
         Ok(Some(Cache::open(&dir, max)?))
     }
 

@@ -61,12 +61,12 @@ pub fn deliver(http: &Http, result: &ResultRef, item: &Item, layout: &Layout) ->
             let text = match result {
                 ResultRef::Inline { text, .. } => text.clone(),
                 ResultRef::Markdown { url, referer } => {
-                    let tmp = fetch(http, item, url, referer, &std::env::temp_dir(), false)?;
-                    read_text(tmp.path())?
+                    let src = readable(http, item, url, referer, &std::env::temp_dir(), false)?;
+                    read_text(src.path())?
                 }
                 ResultRef::Zip { url, referer } => {
-                    let tmp = fetch(http, item, url, referer, &std::env::temp_dir(), true)?;
-                    text_from_zip(tmp.path(), item.format)?
+                    let src = readable(http, item, url, referer, &std::env::temp_dir(), true)?;
+                    text_from_zip(src.path(), item.format)?
                 }
                 ResultRef::File { url, ext } => {
                     if !is_text_ext(ext) {
@@ -74,8 +74,8 @@ pub fn deliver(http: &Http, result: &ResultRef, item: &Item, layout: &Layout) ->
                             "the result is a .{ext} file, which is not printed to stdout; give -o DIR to save it"
                         );
                     }
-                    let tmp = fetch(http, item, url, &None, &std::env::temp_dir(), false)?;
-                    read_text(tmp.path())?
+                    let src = readable(http, item, url, &None, &std::env::temp_dir(), false)?;
+                    read_text(src.path())?
                 }
                 ResultRef::Pages(set) => match item.format {
                     Format::Json => pretty(&set.answer)?,
@@ -124,6 +124,36 @@ fn fetch(
     Ok(tmp)
 }
 
+/// The result's file, to be read only: [`Item::local`] as it is (no copy),
+/// else downloaded.
+enum Source<'a> {
+    Local(&'a Path),
+    Downloaded(tempfile::NamedTempFile),
+}
+
+impl Source<'_> {
+    fn path(&self) -> &Path {
+        match self {
+            Source::Local(p) => p,
+            Source::Downloaded(t) => t.path(),
+        }
+    }
+}
+
+fn readable<'a>(
+    http: &Http,
+    item: &Item<'a>,
+    url: &str,
+    referer: &Option<String>,
+    dir: &Path,
+    zip: bool,
+) -> Result<Source<'a>> {
+    match item.local {
+        Some(local) => Ok(Source::Local(local)),
+        None => fetch(http, item, url, referer, dir, zip).map(Source::Downloaded),
+    }
+}
+
 /// Formats whose files are text and may be printed.
 pub fn is_text_ext(ext: &str) -> bool {
     matches!(ext, "txt" | "md" | "json" | "html" | "csv")
@@ -156,10 +186,10 @@ fn deliver_file(http: &Http, result: &ResultRef, item: &Item, out: &Outputs) -> 
             out.publish(&staged, &key, item.sha256)?
         }
         ResultRef::Zip { url, referer } => {
-            let tmp = fetch(http, item, url, referer, out.root(), true)?;
+            let src = readable(http, item, url, referer, out.root(), true)?;
             let staging = out.staging()?;
-            unpack::unpack(tmp.path(), staging.path(), unpack::Limits::configured())?;
-            drop(tmp);
+            unpack::unpack(src.path(), staging.path(), unpack::Limits::configured())?;
+            drop(src);
             let text = file_from_folder(staging.path(), item, &stem, out)?;
             out.publish_bytes(text.as_bytes(), &key, item.sha256)?
         }
@@ -264,8 +294,8 @@ fn deliver_folder(
     let staging = out.staging()?;
     match result {
         ResultRef::Zip { url, referer } => {
-            let tmp = fetch(http, item, url, referer, out.root(), true)?;
-            unpack::unpack(tmp.path(), staging.path(), unpack::Limits::configured())?;
+            let src = readable(http, item, url, referer, out.root(), true)?;
+            unpack::unpack(src.path(), staging.path(), unpack::Limits::configured())?;
         }
         ResultRef::Markdown { url, referer } => {
             let tmp = fetch(http, item, url, referer, out.root(), false)?;

@@ -3,13 +3,10 @@
 //! options that change the result), so the same document with the same
 //! options is paid for once, whatever command, output folder or run meets it.
 //!
-//! One entry is one file, `DIR/<k[..2]>/<key>`:
-//!
-//! ```text
-//! docpipe-cache-1\n
-//! {"key":…,"provider":…,"created":…,"result":<ResultRef or null>,"len":N,"sha256":…}\n
-//! <N bytes of payload>
-//! ```
+//! It lives in a folder (this machine, or a mounted share) or in object
+//! storage (`remote.rs`: a bucket shared by machines). One entry is one file,
+//! `DIR/<k[..2]>/<key>` (one object, `PREFIX/<k[..2]>/<key>`), in the form
+//! `entry.rs` writes and reads.
 //!
 //! The payload is the provider's file as downloaded (a zip, markdown, a docx)
 //! when `result` names where it came from, else the whole synchronous answer
@@ -22,53 +19,49 @@
 //! go first when the cache is over its bound.
 
 use std::fs;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use anyhow::{bail, Context, Result};
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::task::ResultRef;
 
-const MAGIC: &str = "docpipe-cache-1";
+mod entry;
+mod remote;
+
+use entry::{decode, encode, read_header, Payload};
+pub use remote::is_store_url;
 
 /// The default bound: 5 GiB.
 pub const DEFAULT_MAX_BYTES: u64 = 5 << 30;
 
-/// The longest header read: a header holds URLs and names, never a payload.
-const MAX_HEADER: u64 = 1 << 20;
-
-/// Where the cache is and how big it may grow, as resolved from the flags,
-/// `DOCPIPE_CACHE`, `[defaults] cache` and `cache_max_size`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Setting {
-    Off,
-    Dir { path: PathBuf, max_bytes: u64 },
+/// Where a cache is: a folder, or object storage.
+#[derive(Clone)]
+enum Place {
+    Dir(PathBuf),
+    Remote {
+        store: remote::Remote,
+        /// Where hits are copied to before they are written (this machine).
+        scratch: std::sync::Arc<tempfile::TempDir>,
+        /// `--refresh`: what is paid for replaces the entry there.
+        replace: bool,
+        /// Keys asked about together ([`Cache::look_up_all`]): whether each
+        /// has an entry, so that planning does not ask again one by one.
+        known: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, bool>>>,
+    },
 }
 
-/// One cache folder.
-#[derive(Debug, Clone)]
+/// One result cache.
+#[derive(Clone)]
 pub struct Cache {
-    dir: PathBuf,
+    place: Place,
     max_bytes: u64,
-    /// The bytes the cache holds as this process knows them: listed once, at
-    /// the first store, then counted up by each store, so that a run does not
-    /// read every entry's header after each result (listed again when over
-    /// the bound, which also counts other processes' entries).
+    /// The bytes a folder cache holds as this process knows them: listed
+    /// once, at the first store, then counted up by each store, so that a run
+    /// does not read every entry's header after each result (listed again
+    /// when over the bound, which also counts other processes' entries).
     held: std::sync::Arc<std::sync::Mutex<Option<u64>>>,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-struct Header {
-    key: String,
-    provider: String,
-    created: u64,
-    /// Where the payload was downloaded from; None: the payload is the answer.
-    result: Option<ResultRef>,
-    len: u64,
-    sha256: String,
 }
 
 /// What `docpipe cache list` shows of an entry.
@@ -78,15 +71,15 @@ pub struct Entry {
     pub provider: String,
     /// When it was stored (seconds since the epoch).
     pub created: u64,
-    /// When it was last stored or used.
+    /// When it was last stored or used (object storage: stored).
     pub used: SystemTime,
-    /// The file's size on disk.
+    /// Its size as stored.
     pub bytes: u64,
-    pub path: PathBuf,
 }
 
 /// A cache hit: the result as the provider gave it, and the downloaded file
-/// (checked against its hash, copied out of the cache) when it has one.
+/// (checked against its hash as it was copied out of the cache) when it has
+/// one.
 pub struct Hit {
     pub result: ResultRef,
     pub payload: Option<tempfile::NamedTempFile>,
@@ -102,14 +95,48 @@ impl Cache {
         make_private_dir(dir)?;
         make_private_dir(&dir.join("tmp"))?;
         Ok(Cache {
-            dir: dir.to_path_buf(),
+            place: Place::Dir(dir.to_path_buf()),
             max_bytes,
-            held: std::sync::Arc::new(std::sync::Mutex::new(None)),
+            held: Default::default(),
         })
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.dir
+    /// The cache in object storage at `url`; `replace` (`--refresh`): what
+    /// is stored replaces an entry already there. Nothing is asked of the
+    /// store yet: it is reached at the first look-up.
+    pub fn open_remote(url: &str, max_bytes: u64, replace: bool) -> Result<Cache> {
+        let store = remote::Remote::open(url).with_context(|| format!("cannot use {url}"))?;
+        let scratch = tempfile::Builder::new()
+            .prefix(".docpipe-cache-")
+            .tempdir()
+            .context("cannot make a temporary folder for the result cache")?;
+        crate::interrupt::remove_on_interrupt(scratch.path());
+        Ok(Cache {
+            place: Place::Remote {
+                store,
+                scratch: std::sync::Arc::new(scratch),
+                replace,
+                known: Default::default(),
+            },
+            max_bytes,
+            held: Default::default(),
+        })
+    }
+
+    /// Where it is, as shown to the user.
+    pub fn location(&self) -> String {
+        match &self.place {
+            Place::Dir(d) => d.display().to_string(),
+            Place::Remote { store, .. } => store.url().to_string(),
+        }
+    }
+
+    /// A folder on this machine for files on their way in or out.
+    pub fn scratch(&self) -> PathBuf {
+        match &self.place {
+            Place::Dir(d) => d.join("tmp"),
+            Place::Remote { scratch, .. } => scratch.path().to_path_buf(),
+        }
     }
 
     pub fn max_bytes(&self) -> u64 {
@@ -117,85 +144,116 @@ impl Cache {
     }
 
     fn path_of(&self, key: &str) -> Option<PathBuf> {
-        let ok = key.len() >= 16 && key.bytes().all(|b| b.is_ascii_hexdigit());
-        ok.then(|| self.dir.join(&key[..2]).join(key))
+        match &self.place {
+            Place::Dir(d) if is_key(key) => Some(d.join(&key[..2]).join(key)),
+            _ => None,
+        }
     }
 
     /// Whether an entry is there (not checked: `--dry-run` and `estimate`).
     pub fn contains(&self, key: &str) -> bool {
-        self.path_of(key).is_some_and(|p| p.is_file())
+        match &self.place {
+            Place::Dir(_) => self.path_of(key).is_some_and(|p| p.is_file()),
+            Place::Remote { store, known, .. } => {
+                let told = known
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .get(key)
+                    .copied();
+                is_key(key) && told.unwrap_or_else(|| store.contains(key))
+            }
+        }
+    }
+
+    /// Asks about many keys at once before they are looked up one by one
+    /// (object storage: a round trip each, made concurrently here; a folder:
+    /// nothing to do).
+    pub fn look_up_all(&self, keys: Vec<String>) {
+        let Place::Remote { store, known, .. } = &self.place else {
+            return;
+        };
+        let keys: Vec<String> = keys.into_iter().filter(|k| is_key(k)).collect();
+        if keys.len() < 2 {
+            return;
+        }
+        let found = store.contains_many(&keys);
+        let mut known = known.lock().unwrap_or_else(|e| e.into_inner());
+        for key in keys {
+            let there = found.contains(&key);
+            known.insert(key, there);
+        }
     }
 
     /// The entry of `key`, checked; a damaged one is removed and reported.
     pub fn get(&self, key: &str) -> Result<Option<Hit>, Damaged> {
-        let Some(path) = self.path_of(key) else {
+        if !is_key(key) {
             return Ok(None);
-        };
-        let file = match fs::File::open(&path) {
-            Ok(f) => f,
-            Err(_) => return Ok(None),
-        };
-        match self.read(key, file, true) {
-            Ok(hit) => {
-                // Its last use, for the least-recently-used order.
-                if let Ok(f) = fs::File::options().append(true).open(&path) {
-                    let _ = f.set_modified(SystemTime::now());
+        }
+        let read = match &self.place {
+            Place::Dir(_) => {
+                let path = self.path_of(key).expect("a key");
+                let Ok(file) = fs::File::open(&path) else {
+                    return Ok(None);
+                };
+                let hit = self.read(key, BufReader::new(file));
+                if hit.is_ok() {
+                    // Its last use, for the least-recently-used order.
+                    if let Ok(f) = fs::File::options().append(true).open(&path) {
+                        let _ = f.set_modified(SystemTime::now());
+                    }
                 }
-                Ok(Some(hit))
+                hit
             }
+            Place::Remote { store, .. } => match store.get(key) {
+                Some(bytes) => self.read(key, &bytes[..]),
+                None => return Ok(None),
+            },
+        };
+        match read {
+            Ok(hit) => Ok(Some(hit)),
             Err(e) => {
-                let _ = fs::remove_file(&path);
+                let _ = self.remove(key);
                 Err(Damaged(format!("{e:#}")))
             }
         }
     }
 
-    /// Reads and checks an entry; `copy`: its downloaded file is copied out
-    /// to deliver from (else only checked).
-    fn read(&self, key: &str, file: fs::File, copy: bool) -> Result<Hit> {
-        let mut reader = BufReader::new(file);
-        let header = read_header(&mut reader)?;
-        if header.key != key {
-            bail!("it holds another key ({})", header.key);
+    /// Reads and checks an entry, its downloaded file copied out as it is
+    /// hashed.
+    fn read(&self, key: &str, reader: impl std::io::BufRead) -> Result<Hit> {
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".hit-")
+            .tempfile_in(self.scratch())
+            .context("cannot copy out of the cache")?;
+        crate::interrupt::remove_on_interrupt(tmp.path());
+        let (result, copied) = decode(key, reader, Some(tmp.as_file_mut()))?;
+        Ok(Hit {
+            result,
+            payload: copied.then_some(tmp),
+        })
+    }
+
+    /// Forgets what [`Cache::look_up_all`] was told of `key` (it changed).
+    fn forget(&self, key: &str) {
+        if let Place::Remote { known, .. } = &self.place {
+            known.lock().unwrap_or_else(|e| e.into_inner()).remove(key);
         }
-        let mut hasher = Sha256::new();
-        if let Some(result) = &header.result {
-            hasher.update(serde_json::to_vec(result)?);
-        }
-        let mut body = HashingReader {
-            inner: reader.take(header.len),
-            hasher: &mut hasher,
-            read: 0,
-        };
-        let (result, payload) = match header.result {
-            Some(result) if !copy => {
-                std::io::copy(&mut body, &mut std::io::sink())?;
-                (result, None)
+    }
+
+    fn remove(&self, key: &str) -> Result<()> {
+        self.forget(key);
+        match &self.place {
+            Place::Dir(_) => {
+                let path = self.path_of(key).context("not a cache key")?;
+                match fs::remove_file(&path) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                        Err(e).with_context(|| format!("cannot remove {}", path.display()))
+                    }
+                    _ => Ok(()),
+                }
             }
-            Some(result) => {
-                let mut tmp = tempfile::Builder::new()
-                    .prefix(".hit-")
-                    .tempfile_in(self.dir.join("tmp"))
-                    .context("cannot copy out of the cache")?;
-                crate::interrupt::remove_on_interrupt(tmp.path());
-                std::io::copy(&mut body, tmp.as_file_mut())?;
-                (result, Some(tmp))
-            }
-            None => {
-                let mut bytes = Vec::new();
-                body.read_to_end(&mut bytes)?;
-                let result: ResultRef =
-                    serde_json::from_slice(&bytes).context("its answer is not readable")?;
-                (result, None)
-            }
-        };
-        if body.read != header.len {
-            bail!("it is cut short ({} of {} bytes)", body.read, header.len);
+            Place::Remote { store, .. } => store.remove(key),
         }
-        if crate::input::hex(&hasher.finalize()) != header.sha256 {
-            bail!("its content does not match its hash");
-        }
-        Ok(Hit { result, payload })
     }
 
     /// Stores the result of `key`: `payload` is the file downloaded from
@@ -208,76 +266,41 @@ impl Cache {
         result: &ResultRef,
         payload: Option<&Path>,
     ) -> Result<()> {
-        let Some(path) = self.path_of(key) else {
+        if !is_key(key) {
             bail!("not a cache key: {key}");
-        };
-        let (shape, answer) = match payload {
-            Some(_) => (Some(result.clone()), None),
-            None => (None, Some(serde_json::to_vec(result)?)),
-        };
-        let mut hasher = Sha256::new();
-        if let Some(shape) = &shape {
-            hasher.update(serde_json::to_vec(shape)?);
         }
-        let len = match (payload, &answer) {
-            (Some(file), _) => {
-                let mut f = fs::File::open(file)
-                    .with_context(|| format!("cannot read {}", file.display()))?;
-                std::io::copy(&mut f, &mut HashWriter(&mut hasher))?
-            }
-            (None, Some(bytes)) => {
-                hasher.update(bytes);
-                bytes.len() as u64
-            }
-            (None, None) => 0,
-        };
-        if len > self.max_bytes {
+        let payload = Payload::of(result, payload)?;
+        if payload.len()? > self.max_bytes {
             return Ok(());
         }
-        let header = Header {
-            key: key.to_string(),
-            provider: provider.to_string(),
-            created: now(),
-            result: shape,
-            len,
-            sha256: crate::input::hex(&hasher.finalize()),
+        let path = match &self.place {
+            Place::Dir(_) => self.path_of(key).expect("a key"),
+            Place::Remote { store, replace, .. } => {
+                // One put of the whole entry: a reader never sees part of it.
+                let mut entry = std::io::Cursor::new(Vec::new());
+                encode(&mut entry, key, provider, result, &payload)?;
+                store.put(key, entry.into_inner(), *replace);
+                self.forget(key);
+                return Ok(());
+            }
         };
         let mut tmp = tempfile::Builder::new()
             .prefix(".put-")
-            .tempfile_in(self.dir.join("tmp"))
-            .with_context(|| format!("cannot write in {}", self.dir.display()))?;
+            .tempfile_in(self.scratch())
+            .with_context(|| format!("cannot write in {}", self.location()))?;
         crate::interrupt::remove_on_interrupt(tmp.path());
-        {
-            let f = tmp.as_file_mut();
-            writeln!(f, "{MAGIC}")?;
-            serde_json::to_writer(&mut *f, &header)?;
-            writeln!(f)?;
-            match (payload, &answer) {
-                (Some(file), _) => {
-                    // Copied again (not hashed once and moved): the file stays
-                    // the caller's, to deliver from.
-                    let written = std::io::copy(&mut fs::File::open(file)?, f)?;
-                    if written != len {
-                        bail!("{} changed while it was stored", file.display());
-                    }
-                }
-                (None, Some(bytes)) => f.write_all(bytes)?,
-                (None, None) => {}
-            }
-            // Not flushed to disk one by one (an fsync per result was most of
-            // what the cache cost a batch): a power cut may lose the newest
-            // entries (paid again) or tear one (its hash fails: removed).
-        }
+        // Not flushed to disk one by one (an fsync per result was most of
+        // what the cache cost a batch): a power cut may lose the newest
+        // entries (paid again) or tear one (its hash fails: removed).
+        let len = encode(tmp.as_file_mut(), key, provider, result, &payload)?;
         let parent = path.parent().expect("an entry path has a folder");
         make_private_dir(parent)?;
-        let stored = tmp
-            .persist(&path)
+        tmp.persist(&path)
             .map_err(|e| e.error)
             .with_context(|| format!("cannot store {}", path.display()))?;
-        let bytes = stored.metadata().map_or(len, |m| m.len());
         let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
         let total = match *held {
-            Some(known) => known.saturating_add(bytes),
+            Some(known) => known.saturating_add(len),
             None => self.size()?,
         };
         *held = Some(if total > self.max_bytes {
@@ -289,39 +312,64 @@ impl Cache {
     }
 
     /// Every entry, oldest use first. Entries another process is writing are
-    /// still in `tmp/` and not listed.
+    /// still in `tmp/` (object storage: not yet put) and not listed.
     pub fn list(&self) -> Result<Vec<Entry>> {
-        let mut entries = Vec::new();
-        let top = match fs::read_dir(&self.dir) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(entries),
-            Err(e) => return Err(e).context(format!("cannot read {}", self.dir.display())),
-        };
-        for shard in top.flatten() {
-            let name = shard.file_name();
-            if name.len() != 2 || !shard.path().is_dir() {
-                continue;
+        let mut entries = self.listing()?;
+        for e in &mut entries {
+            let header = match &self.place {
+                Place::Dir(_) => self
+                    .path_of(&e.key)
+                    .and_then(|p| fs::File::open(p).ok())
+                    .and_then(|f| read_header(&mut BufReader::new(f)).ok()),
+                Place::Remote { store, .. } => store
+                    .head_bytes(&e.key, 64 << 10)
+                    .and_then(|b| read_header(&mut &b[..]).ok()),
+            };
+            if let Some(h) = header {
+                e.provider = h.provider;
+                e.created = h.created;
             }
-            for item in fs::read_dir(shard.path())?.flatten() {
-                let path = item.path();
-                let Ok(meta) = item.metadata() else { continue };
-                if !meta.is_file() {
-                    continue;
+        }
+        Ok(entries)
+    }
+
+    /// Every entry's name, size and last use (no header read).
+    fn listing(&self) -> Result<Vec<Entry>> {
+        let unknown = |key: String, bytes, used| Entry {
+            key,
+            provider: "?".into(),
+            created: 0,
+            used,
+            bytes,
+        };
+        let mut entries = Vec::new();
+        match &self.place {
+            Place::Remote { store, .. } => {
+                for l in store.list()? {
+                    entries.push(unknown(l.key, l.bytes, l.modified));
                 }
-                let key = item.file_name().to_string_lossy().into_owned();
-                let (provider, created) = fs::File::open(&path)
-                    .ok()
-                    .and_then(|f| read_header(&mut BufReader::new(f)).ok())
-                    .map(|h| (h.provider, h.created))
-                    .unwrap_or_else(|| ("?".into(), 0));
-                entries.push(Entry {
-                    key,
-                    provider,
-                    created,
-                    used: meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
-                    bytes: meta.len(),
-                    path,
-                });
+            }
+            Place::Dir(dir) => {
+                let top = match fs::read_dir(dir) {
+                    Ok(t) => t,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(entries),
+                    Err(e) => return Err(e).context(format!("cannot read {}", dir.display())),
+                };
+                for shard in top.flatten() {
+                    let name = shard.file_name();
+                    if name.len() != 2 || !shard.path().is_dir() {
+                        continue;
+                    }
+                    for item in fs::read_dir(shard.path())?.flatten() {
+                        let Ok(meta) = item.metadata() else { continue };
+                        if !meta.is_file() {
+                            continue;
+                        }
+                        let key = item.file_name().to_string_lossy().into_owned();
+                        let used = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+                        entries.push(unknown(key, meta.len(), used));
+                    }
+                }
             }
         }
         entries.sort_by_key(|e| e.used);
@@ -330,7 +378,7 @@ impl Cache {
 
     /// The bytes the cache holds.
     pub fn size(&self) -> Result<u64> {
-        Ok(self.list()?.iter().map(|e| e.bytes).sum())
+        Ok(self.listing()?.iter().map(|e| e.bytes).sum())
     }
 
     /// Checks every entry; damaged ones are removed and returned with why.
@@ -338,14 +386,20 @@ impl Cache {
         let mut good = 0;
         let mut damaged = Vec::new();
         for entry in self.list()? {
-            let file = match fs::File::open(&entry.path) {
-                Ok(f) => f,
-                Err(_) => continue,
+            let checked = match &self.place {
+                Place::Dir(_) => match self.path_of(&entry.key).map(fs::File::open) {
+                    Some(Ok(f)) => decode(&entry.key, BufReader::new(f), None),
+                    _ => continue,
+                },
+                Place::Remote { store, .. } => match store.get(&entry.key) {
+                    Some(bytes) => decode(&entry.key, &bytes[..], None),
+                    None => continue,
+                },
             };
-            match self.read(&entry.key, file, false) {
+            match checked {
                 Ok(_) => good += 1,
                 Err(e) => {
-                    let _ = fs::remove_file(&entry.path);
+                    let _ = self.remove(&entry.key);
                     damaged.push((entry, format!("{e:#}")));
                 }
             }
@@ -358,14 +412,16 @@ impl Cache {
         let mut gone = Vec::new();
         for entry in self.list()? {
             if which(&entry) {
-                fs::remove_file(&entry.path)
-                    .with_context(|| format!("cannot remove {}", entry.path.display()))?;
+                self.remove(&entry.key)?;
                 gone.push(entry);
             }
         }
+        let Place::Dir(_) = self.place else {
+            return Ok(gone);
+        };
         // Left behind by a process that was killed mid-write.
         let day = Duration::from_secs(86_400);
-        for item in fs::read_dir(self.dir.join("tmp"))?.flatten() {
+        for item in fs::read_dir(self.scratch())?.flatten() {
             let old = item
                 .metadata()
                 .and_then(|m| m.modified())
@@ -380,15 +436,19 @@ impl Cache {
     }
 
     /// Least recently used entries out until the cache is within its bound;
-    /// returns the bytes it holds then.
+    /// returns the bytes it holds then. Object storage is bounded by the
+    /// bucket's own rules (a lifecycle rule), not here.
     pub fn evict(&self) -> Result<u64> {
-        let entries = self.list()?;
+        if let Place::Remote { .. } = self.place {
+            return Ok(0);
+        }
+        let entries = self.listing()?;
         let mut total: u64 = entries.iter().map(|e| e.bytes).sum();
         for entry in entries {
             if total <= self.max_bytes {
                 break;
             }
-            if fs::remove_file(&entry.path).is_ok() {
+            if self.remove(&entry.key).is_ok() {
                 total = total.saturating_sub(entry.bytes);
             }
         }
@@ -396,21 +456,15 @@ impl Cache {
     }
 }
 
+/// Whether `key` is a record key (hex, long enough to shard).
+fn is_key(key: &str) -> bool {
+    key.len() >= 16 && key.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 fn now() -> u64 {
     SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
-}
-
-fn read_header(reader: &mut impl BufRead) -> Result<Header> {
-    let mut line = String::new();
-    reader.take(64).read_line(&mut line)?;
-    if line.trim_end() != MAGIC {
-        bail!("it is not a docpipe cache entry");
-    }
-    line.clear();
-    reader.take(MAX_HEADER).read_line(&mut line)?;
-    serde_json::from_str(line.trim_end()).context("its header is not readable")
 }
 
 /// A folder only its owner may enter (the modes of an existing one are
@@ -424,33 +478,6 @@ fn make_private_dir(dir: &Path) -> Result<()> {
             .with_context(|| format!("cannot make {} private", dir.display()))?;
     }
     Ok(())
-}
-
-struct HashingReader<'a, R> {
-    inner: R,
-    hasher: &'a mut Sha256,
-    read: u64,
-}
-
-impl<R: Read> Read for HashingReader<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
-        self.read += n as u64;
-        Ok(n)
-    }
-}
-
-struct HashWriter<'a>(&'a mut Sha256);
-
-impl Write for HashWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 #[cfg(test)]

@@ -36,7 +36,7 @@ fn a_stored_download_comes_back_whole_and_private() {
         let entry = cache.path_of(&key(1)).unwrap();
         assert_eq!(mode(&entry), 0o600);
         assert_eq!(mode(entry.parent().unwrap()), 0o700);
-        assert_eq!(mode(cache.dir()), 0o700);
+        assert_eq!(mode(&dir.path().join("cache")), 0o700);
     }
 }
 
@@ -72,7 +72,7 @@ fn a_damaged_entry_is_refused_and_removed() {
                 bytes[last] ^= 0x20;
             }
             b"cut" => bytes.truncate(bytes.len() - 5),
-            _ => bytes[MAGIC.len() + 3] = b'#',
+            _ => bytes[entry::MAGIC.len() + 3] = b'#',
         }
         fs::write(&path, &bytes).unwrap();
         let why = cache.get(&key(n)).err().expect("damage is seen").0;

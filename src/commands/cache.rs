@@ -45,7 +45,7 @@ pub fn run(ctx: &Ctx, action: &CacheAction) -> Result<i32> {
                     out,
                     "{}",
                     json!({
-                        "path": cache.dir().display().to_string(),
+                        "path": cache.location(),
                         "entries": entries.len(),
                         "bytes": bytes,
                         "max_bytes": cache.max_bytes(),
@@ -57,7 +57,7 @@ pub fn run(ctx: &Ctx, action: &CacheAction) -> Result<i32> {
                     "{} in {} ({} of at most {})",
                     crate::units::plural(entries.len() as u64, "entry")
                         .replace("entrys", "entries"),
-                    cache.dir().display(),
+                    cache.location(),
                     crate::units::bytes_text(bytes),
                     crate::units::bytes_text(cache.max_bytes())
                 )?;

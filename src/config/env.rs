@@ -65,7 +65,7 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ),
     (
         var::CACHE,
-        "off turns the result cache off; a folder puts it there (default <data dir>/docpipe/cache)",
+        "off turns the result cache off; a folder, or s3://, gs://, az://BUCKET/PREFIX, puts it there (default <data dir>/docpipe/cache)",
     ),
     (
         var::PROGRESS,

@@ -336,12 +336,14 @@ pub enum CachePlace {
     /// The data folder's `cache/`.
     Default,
     Dir(PathBuf),
+    /// Object storage: `s3://bucket/prefix`, `gs://…`, `az://…`.
+    Store(String),
 }
 
 impl Config {
     /// The result cache: `--no-cache` (`off`), else `DOCPIPE_CACHE`, else
-    /// `[defaults] cache`, else on in the data folder. A location docpipe
-    /// cannot use (an object store URL) is refused with the next step.
+    /// `[defaults] cache`, else on in the data folder. A URL docpipe
+    /// cannot use is refused with the next step.
     pub fn cache_place(&self, off: bool) -> Result<CachePlace, Error> {
         if off {
             return Ok(CachePlace::Off);
@@ -362,10 +364,11 @@ impl Config {
             "off" | "false" | "0" | "no" => Ok(CachePlace::Off),
             "on" | "true" | "1" | "yes" => Ok(CachePlace::Default),
             t if t.starts_with("file://") => Ok(CachePlace::Dir(PathBuf::from(&t[7..]))),
+            t if crate::cache::is_store_url(t) => Ok(CachePlace::Store(t.to_string())),
             t if t.contains("://") => Err(Error::usage(format!(
-                "cache = \"{t}\": this docpipe keeps its cache in a folder only (object storage is not supported yet)"
+                "cache = \"{t}\": not a place docpipe keeps its cache"
             ))
-            .with_hint("give a folder (a path, or file:///shared/path for a mounted share), or DOCPIPE_CACHE=off")),
+            .with_hint("give a folder (a path, or file:///shared/path for a mounted share), s3://BUCKET/PREFIX, gs://BUCKET/PREFIX, az://CONTAINER/PREFIX, or DOCPIPE_CACHE=off")),
             t => Ok(CachePlace::Dir(PathBuf::from(t))),
         }
     }

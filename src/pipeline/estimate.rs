@@ -81,6 +81,9 @@ fn quote(
     let cache = ctx
         .cache()
         .filter(|_| !ctx.global.refresh && entry.info.upload != Some(provider::Upload::InProcess));
+    if let Some(c) = cache {
+        c.look_up_all(plan.planned.iter().map(|p| p.key.clone()).collect());
+    }
     let (hits, paid): (Vec<&Planned>, Vec<&Planned>) = plan
         .planned
         .iter()

@@ -625,6 +625,8 @@ pub fn fetch(
         }
         if engine.journal.held(&rec.key).is_some() {
             works.push(Work::Held(rec.key.clone()));
+        } else if engine.fetch_from_cache(&rec) {
+            // Written from the result cache: nothing asked of the provider.
         } else {
             works.push(Work::Resume(rec));
         }

@@ -389,8 +389,8 @@ fn the_cache_command_lists_sizes_and_prunes() {
     assert_eq!(gone["removed"], 1);
 }
 
-/// A cache that cannot be used (object storage, which this docpipe does not
-/// have; a folder it cannot create) is said once, and the run goes on without
+/// A cache that cannot be used (a URL that names no store docpipe reaches; a
+/// folder it cannot create) is said once, and the run goes on without
 /// it: the document is paid for and written, and nothing is kept.
 #[test]
 fn a_cache_that_cannot_be_used_is_said_once_and_the_run_goes_on() {
@@ -401,7 +401,7 @@ fn a_cache_that_cannot_be_used_is_said_once_and_the_run_goes_on() {
     let blocker = env.work.path().join("not-a-folder");
     fs::write(&blocker, b"a file where the cache folder would go").unwrap();
     for place in [
-        "s3://bucket/prefix".to_string(),
+        "ftp://host/prefix".to_string(),
         blocker.join("cache").display().to_string(),
     ] {
         let out = env
@@ -425,4 +425,54 @@ fn a_cache_that_cannot_be_used_is_said_once_and_the_run_goes_on() {
     }
     // Two documents, twice: each run paid for both, nothing came from a cache.
     assert_eq!(fake.tasks_created(), 4);
+}
+
+/// `fetch` of a task whose answer the cache holds writes it from there: no
+/// status request, no download (the provider's link may have expired).
+#[test]
+fn fetch_writes_from_the_cache_without_asking_the_provider() {
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    let doc = env.doc("demo1.pdf", "a.pdf");
+    let first = env
+        .cached(&fake)
+        .args(["-p", "mineru", "--json", "parse", "-o"])
+        .arg(env.out())
+        .arg(&doc)
+        .output()
+        .unwrap();
+    ok(&first);
+    let line = &json_lines(&first)[0];
+    let id = line["task_id"]
+        .as_str()
+        .or(line["batch_id"].as_str())
+        .unwrap()
+        .to_string();
+    let asked = fake.requests().len();
+    let other = env.work.path().join("other");
+    let out = env
+        .cached(&fake)
+        .args(["--json", "fetch", "-o"])
+        .arg(&other)
+        .arg(&id)
+        .output()
+        .unwrap();
+    ok(&out);
+    let line = &json_lines(&out)[0];
+    assert_eq!(line["state"], "done", "{line}");
+    assert_eq!(line["cached"], true, "{line}");
+    assert!(other.join("a/full.md").is_file());
+    assert_eq!(fake.requests().len(), asked, "the provider was asked");
+    // Without the cache, the same fetch asks the provider and downloads.
+    let out = env
+        .cached(&fake)
+        .args(["--no-cache", "--json", "fetch", "-o"])
+        .arg(env.work.path().join("third"))
+        .arg(&id)
+        .output()
+        .unwrap();
+    ok(&out);
+    assert_eq!(json_lines(&out)[0]["cached"], false);
+    assert!(fake.requests().len() > asked);
+    assert_eq!(fake.tasks_created(), 1);
 }

@@ -5,6 +5,7 @@ mod batch;
 mod batch_providers;
 mod bench_serve;
 mod cache;
+mod cache_shared;
 mod closed_pipes;
 mod conformance;
 mod contract;

@@ -1022,3 +1022,52 @@ fn an_http_client_gone_mid_call_stops_the_wait_and_the_task_stays_fetchable() {
         client.cancel().await.unwrap();
     });
 }
+
+/// The result cache through the MCP tools (#22): what one call paid for, the
+/// next calls write with no request, and say so (`cached`, as in `--json`);
+/// `fetch` looks in the cache before asking the provider.
+#[test]
+fn tools_write_from_the_result_cache_and_say_cached() {
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    env.doc("demo1.pdf", "demo1.pdf");
+    let mut cmd = keyed(&env, &fake);
+    cmd.env_remove("DOCPIPE_CACHE");
+    runtime().block_on(async {
+        let client = stdio(cmd).await;
+        let submit = |dir: &'static str| {
+            json!({"sources": ["demo1.pdf"], "provider": "mineru", "options": {"output_dir": dir}})
+        };
+        let submitted = ok(&call(&client, "submit", submit("out")).await);
+        let id = recent_id(&client).await;
+        assert_eq!(submitted["documents"][0]["cached"], false, "{submitted}");
+        let fetched = ok(&call(&client, "fetch", json!({"id": id})).await);
+        assert_eq!(fetched["documents"][0]["state"], "done", "{fetched}");
+        assert_eq!(fetched["documents"][0]["cached"], false, "{fetched}");
+        assert_eq!(fake.tasks_created(), 1);
+
+        // Another folder: written from the cache at once, nothing sent.
+        let asked = fake.requests().len();
+        let again = ok(&call(&client, "submit", submit("again")).await);
+        let doc = &again["documents"][0];
+        assert_eq!(doc["cached"], true, "{again}");
+        assert_eq!(doc["state"], "done", "{again}");
+        assert!(env.work.path().join("again/demo1/full.md").is_file());
+        // fetch of the paid task into a third folder: from the cache, without
+        // asking the provider for its status or its result.
+        let third = ok(&call(&client, "fetch", json!({"id": id, "output_dir": "third", "max_chars": 100_000})).await);
+        let doc = &third["documents"][0];
+        assert_eq!(doc["state"], "done", "{third}");
+        assert_eq!(doc["cached"], true, "{third}");
+        assert!(doc["markdown"] == json!(demo_markdown()));
+        assert_eq!(fake.requests().len(), asked, "the provider was asked");
+
+        // extract says it in words.
+        let r = call(&client, "extract", json!({"source": "demo1.pdf", "provider": "mineru"})).await;
+        assert!(!failed(&r), "{}", text_of(&r));
+        assert!(text_of(&r).contains("cached: true"), "{}", text_of(&r));
+        assert_eq!(fake.tasks_created(), 1);
+        assert_eq!(fake.requests().len(), asked);
+        client.cancel().await.unwrap();
+    });
+}

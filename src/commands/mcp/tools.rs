@@ -517,6 +517,14 @@ fn cancelled(lines: &[Line]) -> CallToolResult {
     .into()])
 }
 
+/// A document as a call that wrote it sees it: whether it was written from
+/// the result cache (no request, nothing paid), as `cached` in `--json`.
+fn run_line_json(line: &Line) -> Value {
+    let mut v = line_json(line);
+    v["cached"] = json!(line.cached);
+    v
+}
+
 fn line_json(line: &Line) -> Value {
     json!({
         "input": line.input,
@@ -604,6 +612,11 @@ impl Call {
         if let Some(note) = note {
             content.push(ContentBlock::text(note));
         }
+        if line.cached {
+            content.push(ContentBlock::text(
+                "docpipe: written from the result cache (cached: true): no request was made, nothing was paid",
+            ));
+        }
         if content.is_empty() {
             content.push(ContentBlock::text(
                 "docpipe: the provider returned an empty result",
@@ -650,7 +663,7 @@ impl Call {
         if lines.iter().all(|l| l.id().is_none() && l.state != "done") {
             return Ok(failed(&lines, errors));
         }
-        let docs: Vec<Value> = lines.iter().map(line_json).collect();
+        let docs: Vec<Value> = lines.iter().map(run_line_json).collect();
         Ok(structured(json!({
             "documents": docs,
             "next": "status(id) for progress, fetch(id) for the results (it waits for them)",
@@ -744,7 +757,7 @@ impl Call {
         let max = p.max_chars.unwrap_or(DEFAULT_MAX_CHARS);
         let mut docs = Vec::new();
         for line in &lines {
-            let mut v = line_json(line);
+            let mut v = run_line_json(line);
             v["output"] = json!(line.output.clone().filter(|_| saved));
             if line.state == "done" {
                 let shown = show(&self.roots, line, saved, max)?;

@@ -4,8 +4,8 @@
 //! and is delivered from there). `local`'s answers are not kept: they cost
 //! nothing to make again.
 
-use super::{lock, Engine};
-use crate::cache::Cache;
+use super::{lock, Engine, Work};
+use crate::cache::{Cache, Hit};
 use crate::journal::DocRecord;
 use crate::pipeline::plan::Planned;
 use crate::provider::{ResultRef, State};
@@ -24,44 +24,110 @@ impl Engine<'_> {
     /// holds its answer (`--refresh`: never). The entry is checked when it is
     /// used; here (and in `--dry-run`) its presence is enough.
     pub(super) fn in_cache(&self, p: &Planned) -> bool {
-        !self.ctx.global.refresh && self.cache().is_some_and(|c| c.contains(&p.key))
+        !self.ctx.global.refresh && self.in_cache_key(&p.key)
     }
 
-    /// Writes each cached document from its entry; returns the documents
-    /// whose entry is gone or damaged (said, and removed), to be submitted.
-    pub(super) fn deliver_cached(&self, docs: Vec<Planned>) -> Vec<Planned> {
-        let mut misses = Vec::new();
-        for p in docs {
-            let Some(cache) = self.cache() else {
-                misses.push(p);
-                continue;
-            };
-            let hit = match cache.get(&p.key) {
-                Ok(Some(hit)) => hit,
-                Ok(None) => {
-                    misses.push(p);
-                    continue;
-                }
-                Err(damaged) => {
-                    crate::messages::warn(&format!(
-                        "{}: its entry in the result cache is damaged ({}): removed, and the document is sent again",
-                        p.doc.input, damaged.0
-                    ));
-                    misses.push(p);
-                    continue;
-                }
-            };
-            let mut rec = self.fresh_record(&p.key, &p.doc, p.opts.as_ref().unwrap_or(&self.opts));
-            rec.state = State::Done;
-            rec.pages = p.pages;
-            if let Err(e) = self.journal.put(&rec) {
-                self.fail_unsent(&p.key, &p.doc.input, e, false);
-                continue;
+    /// The checked entry of `key`; a damaged one is said (`then`: what
+    /// happens instead) and removed.
+    fn hit(&self, key: &str, input: &str, then: &str) -> Option<Hit> {
+        match self.cache()?.get(key) {
+            Ok(hit) => hit,
+            Err(damaged) => {
+                crate::messages::warn(&format!(
+                    "{input}: its entry in the result cache is damaged ({}): removed, and {then}",
+                    damaged.0
+                ));
+                None
             }
-            lock(&self.state.cached).insert(p.key.clone());
-            self.deliver_from(&p.key, &hit.result, hit.payload.as_ref().map(|t| t.path()));
         }
-        misses
+    }
+
+    /// `fetch`: a recorded document whose answer the cache holds is written
+    /// from there, without asking the provider for its status or its result
+    /// (which may have expired there). False: not in the cache (or
+    /// `--refresh`, or a document sent in parts), to be followed as recorded.
+    pub(crate) fn fetch_from_cache(&self, rec: &DocRecord) -> bool {
+        if self.ctx.global.refresh || rec.parts.is_some() || !self.in_cache_key(&rec.key) {
+            return false;
+        }
+        let Some(hit) = self.hit(&rec.key, &rec.input, "its result is fetched again") else {
+            return false;
+        };
+        let updated = self.journal.update(&rec.key, |r| {
+            r.state = State::Done;
+            r.error = None;
+        });
+        if let Err(e) = updated {
+            self.fail_unsent(&rec.key, &rec.input, e, false);
+            return true;
+        }
+        lock(&self.state.cached).insert(rec.key.clone());
+        self.deliver_from(
+            &rec.key,
+            &hit.result,
+            hit.payload.as_ref().map(|t| t.path()),
+        );
+        true
+    }
+
+    /// Asks the cache about every document at once before triage asks about
+    /// each (object storage: concurrently, not a round trip in turn).
+    pub(super) fn look_up_cache(&self, planned: &[Planned]) {
+        if self.ctx.global.refresh {
+            return;
+        }
+        if let Some(cache) = self.cache() {
+            cache.look_up_all(planned.iter().map(|p| p.key.clone()).collect());
+        }
+    }
+
+    fn in_cache_key(&self, key: &str) -> bool {
+        self.cache().is_some_and(|c| c.contains(key))
+    }
+
+    /// Writes a cached document from its entry (on a download worker);
+    /// returns it back when its entry is gone or damaged (said, and
+    /// removed), to be submitted.
+    pub(super) fn deliver_cached(&self, p: Planned) -> Option<Planned> {
+        let Some(hit) = self.hit(&p.key, &p.doc.input, "the document is sent again") else {
+            return Some(p);
+        };
+        let mut rec = self.fresh_record(&p.key, &p.doc, p.opts.as_ref().unwrap_or(&self.opts));
+        rec.state = State::Done;
+        rec.pages = p.pages;
+        if let Err(e) = self.journal.put(&rec) {
+            self.fail_unsent(&p.key, &p.doc.input, e, false);
+            return None;
+        }
+        lock(&self.state.cached).insert(p.key.clone());
+        self.deliver_from(&p.key, &hit.result, hit.payload.as_ref().map(|t| t.path()));
+        None
+    }
+
+    /// Sends the documents whose cache entry could not be used, as new work
+    /// within the page budget (cut in parts where they would have been).
+    pub(super) fn submit_again(&self, misses: Vec<Planned>) -> anyhow::Result<()> {
+        let mut works = Vec::new();
+        for p in misses {
+            if p.split {
+                self.split_work(&mut works, p);
+            } else {
+                self.new_work(&mut works, p);
+            }
+        }
+        let (mut new, mut resumed) = (Vec::new(), Vec::new());
+        for w in works {
+            match w {
+                Work::New(p) | Work::Cached(p) => new.push(p),
+                Work::Resume(r) => resumed.push(r),
+                Work::Held(key) => {
+                    if let Some(result) = self.journal.held(&key) {
+                        self.download(&key, &result);
+                    }
+                }
+            }
+        }
+        self.submit_all(new, resumed)
     }
 
     /// Before a result is written: a file to download is downloaded once,
@@ -80,7 +146,7 @@ impl Engine<'_> {
         if self.part_of(&rec.key).is_some() || lock(&self.state.cached).contains(&rec.key) {
             return Ok(None);
         }
-        let tmp = cache.dir().join("tmp");
+        let tmp = cache.scratch();
         let downloaded = match result {
             ResultRef::Zip { url, referer } => Some(transfer::download_zip(
                 &self.ctx.http,

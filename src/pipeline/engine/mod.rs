@@ -250,34 +250,34 @@ impl Engine<'_> {
                 Work::Cached(p) => cached.push(p),
             }
         }
-        // Free and quick: before anything is sent. An entry that cannot be
-        // used makes its document new work, within the page budget.
-        let mut again = Vec::new();
-        for p in self.deliver_cached(cached) {
-            if p.split {
-                self.split_work(&mut again, p);
-            } else {
-                self.new_work(&mut again, p);
-            }
-        }
-        for w in again {
-            match w {
-                Work::New(p) | Work::Cached(p) => new.push(p),
-                Work::Resume(r) => resumed.push(r),
-                Work::Held(k) => held.push(k),
-            }
-        }
+        // Written from the result cache by the download workers, before
+        // they take downloads: submission does not wait for them. An entry
+        // that turns out gone or damaged makes its document new work, sent
+        // once every hit has been tried.
+        let hits = Mutex::new(std::collections::VecDeque::from(cached));
+        let hits_left = std::sync::atomic::AtomicUsize::new(lock(&hits).len());
+        let misses = Mutex::new(Vec::new());
         self.state.submitting.store(true, Ordering::SeqCst);
         let (dl_tx, dl_rx) = mpsc::channel::<(String, ResultRef)>();
         let dl_rx = Mutex::new(dl_rx);
         std::thread::scope(|s| {
             for _ in 0..self.settings.concurrency {
-                let dl_rx = &dl_rx;
-                s.spawn(move || loop {
-                    let job = lock(dl_rx).recv();
-                    match job {
-                        Ok((key, result)) => self.download(&key, &result),
-                        Err(_) => break,
+                let (dl_rx, hits, hits_left, misses) = (&dl_rx, &hits, &hits_left, &misses);
+                s.spawn(move || {
+                    loop {
+                        let hit = lock(hits).pop_front();
+                        let Some(p) = hit else { break };
+                        if let Some(miss) = self.deliver_cached(p) {
+                            lock(misses).push(miss);
+                        }
+                        hits_left.fetch_sub(1, Ordering::SeqCst);
+                    }
+                    loop {
+                        let job = lock(dl_rx).recv();
+                        match job {
+                            Ok((key, result)) => self.download(&key, &result),
+                            Err(_) => break,
+                        }
                     }
                 });
             }
@@ -290,6 +290,15 @@ impl Engine<'_> {
                 }
                 if let Err(e) = self.submit_all(new, resumed) {
                     self.set_fatal(e);
+                }
+                while hits_left.load(Ordering::SeqCst) > 0 {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                let late = std::mem::take(&mut *lock(&misses));
+                if !late.is_empty() && !self.is_fatal() {
+                    if let Err(e) = self.submit_again(late) {
+                        self.set_fatal(e);
+                    }
                 }
                 self.state.submitting.store(false, Ordering::SeqCst);
                 self.wake();

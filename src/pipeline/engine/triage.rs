@@ -71,6 +71,7 @@ impl Engine<'_> {
     /// Sorts the planned documents (in input order, which fixes their output
     /// names) into new work, work to resume, and documents already done.
     pub fn triage(&self, planned: Vec<Planned>) -> Vec<Work> {
+        self.look_up_cache(&planned);
         let mut works = Vec::new();
         for mut p in planned {
             let mut reports = vec![(p.index, p.doc.input.clone())];

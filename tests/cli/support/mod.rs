@@ -13,6 +13,7 @@ pub mod ids;
 pub mod mineru;
 pub mod mistral;
 pub mod mistralocr;
+pub mod moto;
 pub mod multipart;
 pub mod parse4ai;
 pub mod pdfgen;

@@ -1,0 +1,206 @@
+//! One cache entry's bytes, the same in a folder and in object storage:
+//!
+//! ```text
+//! docpipe-cache-1\n
+//! {"key":…,"provider":…,"created":…,"result":<ResultRef or null>,"len":N,"sha256":…}   \n
+//! <N bytes of payload>
+//! ```
+//!
+//! The header line is padded with spaces to the width of its longest form,
+//! so that it is written first with room for the length and hash and
+//! written over once the payload has been copied in and hashed in one pass.
+
+use std::io::{BufRead, Read, Seek, SeekFrom, Write};
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::task::ResultRef;
+
+pub(super) const MAGIC: &str = "docpipe-cache-1";
+
+/// The longest header read: a header holds URLs and names, never a payload.
+const MAX_HEADER: u64 = 1 << 20;
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(super) struct Header {
+    pub key: String,
+    pub provider: String,
+    pub created: u64,
+    /// Where the payload was downloaded from; None: the payload is the answer.
+    pub result: Option<ResultRef>,
+    pub len: u64,
+    pub sha256: String,
+}
+
+/// What is stored: a downloaded file, or the whole answer.
+pub(super) enum Payload<'a> {
+    File(&'a Path),
+    Answer(Vec<u8>),
+}
+
+impl Payload<'_> {
+    pub fn of<'a>(result: &ResultRef, file: Option<&'a Path>) -> Result<Payload<'a>> {
+        Ok(match file {
+            Some(f) => Payload::File(f),
+            None => Payload::Answer(serde_json::to_vec(result)?),
+        })
+    }
+
+    /// Its length, before it is copied (to leave out what is over a bound).
+    pub fn len(&self) -> Result<u64> {
+        Ok(match self {
+            Payload::File(f) => std::fs::metadata(f)
+                .with_context(|| format!("cannot read {}", f.display()))?
+                .len(),
+            Payload::Answer(b) => b.len() as u64,
+        })
+    }
+}
+
+/// Writes the entry of `key` to `out`, reading the payload once: copied and
+/// hashed in the same pass, the header written over last.
+pub(super) fn encode(
+    out: &mut (impl Write + Seek),
+    key: &str,
+    provider: &str,
+    result: &ResultRef,
+    payload: &Payload,
+) -> Result<u64> {
+    let shape = matches!(payload, Payload::File(_)).then(|| result.clone());
+    let mut header = Header {
+        key: key.to_string(),
+        provider: provider.to_string(),
+        created: super::now(),
+        result: shape,
+        // The widest values: the room the final header needs.
+        len: u64::MAX,
+        sha256: "0".repeat(64),
+    };
+    let room = serde_json::to_vec(&header)?.len();
+    let start = out.stream_position()?;
+    writeln!(out, "{MAGIC}")?;
+    let header_at = out.stream_position()?;
+    out.write_all(&vec![b' '; room])?;
+    writeln!(out)?;
+    let mut hasher = Sha256::new();
+    if let Some(shape) = &header.result {
+        hasher.update(serde_json::to_vec(shape)?);
+    }
+    let len = match payload {
+        Payload::File(file) => {
+            let mut f = std::fs::File::open(file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let mut tee = HashWriter {
+                inner: &mut *out,
+                hasher: &mut hasher,
+            };
+            std::io::copy(&mut f, &mut tee)?
+        }
+        Payload::Answer(bytes) => {
+            hasher.update(bytes);
+            out.write_all(bytes)?;
+            bytes.len() as u64
+        }
+    };
+    header.len = len;
+    header.sha256 = crate::input::hex(&hasher.finalize());
+    let end = out.stream_position()?;
+    out.seek(SeekFrom::Start(header_at))?;
+    serde_json::to_writer(&mut *out, &header)?;
+    out.seek(SeekFrom::Start(end))?;
+    Ok(end - start)
+}
+
+/// The checked entry of `key` read from `reader`: its answer, and its
+/// payload copied to `copy` when there is a downloaded file and a place to
+/// copy it to (else only checked), hashed as it is copied.
+pub(super) fn decode(
+    key: &str,
+    reader: impl BufRead,
+    copy: Option<&mut dyn Write>,
+) -> Result<(ResultRef, bool)> {
+    let mut reader = reader;
+    let header = read_header(&mut reader)?;
+    if header.key != key {
+        bail!("it holds another key ({})", header.key);
+    }
+    let mut hasher = Sha256::new();
+    if let Some(result) = &header.result {
+        hasher.update(serde_json::to_vec(result)?);
+    }
+    let mut body = HashingReader {
+        inner: reader.take(header.len),
+        hasher: &mut hasher,
+        read: 0,
+    };
+    let (result, copied) = match (header.result, copy) {
+        (Some(result), None) => {
+            std::io::copy(&mut body, &mut std::io::sink())?;
+            (result, false)
+        }
+        (Some(result), Some(out)) => {
+            std::io::copy(&mut body, out)?;
+            (result, true)
+        }
+        (None, _) => {
+            let mut bytes = Vec::new();
+            body.read_to_end(&mut bytes)?;
+            let result: ResultRef =
+                serde_json::from_slice(&bytes).context("its answer is not readable")?;
+            (result, false)
+        }
+    };
+    if body.read != header.len {
+        bail!("it is cut short ({} of {} bytes)", body.read, header.len);
+    }
+    if crate::input::hex(&hasher.finalize()) != header.sha256 {
+        bail!("its content does not match its hash");
+    }
+    Ok((result, copied))
+}
+
+pub(super) fn read_header(reader: &mut impl BufRead) -> Result<Header> {
+    let mut line = String::new();
+    reader.take(64).read_line(&mut line)?;
+    if line.trim_end() != MAGIC {
+        bail!("it is not a docpipe cache entry");
+    }
+    line.clear();
+    reader.take(MAX_HEADER).read_line(&mut line)?;
+    serde_json::from_str(line.trim_end()).context("its header is not readable")
+}
+
+struct HashingReader<'a, R> {
+    inner: R,
+    hasher: &'a mut Sha256,
+    read: u64,
+}
+
+impl<R: Read> Read for HashingReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
+/// Writes through to `inner`, hashing what it writes.
+struct HashWriter<'a, W> {
+    inner: W,
+    hasher: &'a mut Sha256,
+}
+
+impl<W: Write> Write for HashWriter<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
