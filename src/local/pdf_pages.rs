@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use pdf_inspector::{DetectionConfig, PdfType, ScanStrategy};
+use pdf_inspector::{DetectionConfig, PdfError, PdfType, ScanStrategy};
 
 use super::pdf_repair;
 
@@ -42,6 +42,9 @@ pub fn page_kinds(path: &Path) -> Option<PageKinds> {
     };
     let detected = match pdf_inspector::detect_pdf_type_mem_with_config(&bytes, config()) {
         Ok(d) => d,
+        // Encrypted: the per-document rule names it (local cannot read it).
+        Err(PdfError::Encrypted | PdfError::Io(_)) => return None,
+        // What a rebuilt cross-reference table may cure, as local reads it.
         Err(_) => {
             let fixed = pdf_repair::rebuild_xref(&bytes)?;
             pdf_inspector::detect_pdf_type_mem_with_config(&fixed, config()).ok()?
