@@ -516,6 +516,10 @@ fn dry_run(engine: &Engine, works: Vec<Work>) {
                 l.state = "would-submit".into();
                 l.error = None;
                 l.pages = p.pages;
+                if let Some(h) = &p.hybrid {
+                    l.pages_local = Some(u64::from(h.count) - h.cloud.len() as u64);
+                    l.pages_cloud = p.pages;
+                }
                 (p.key, l)
             }
             Work::Resume(rec) => {

@@ -233,7 +233,12 @@ fn a_200_page_report_with_3_scans_bills_3_pages() {
     // --dry-run counts the same pages, and --max-pages only those.
     let dry = parse_auto(&env, &fake, &["--dry-run"], &doc);
     assert!(dry.status.success(), "{}", stderr_of(&dry));
-    assert_eq!(json_lines(&dry)[0]["pages"], 3);
+    let line = &json_lines(&dry)[0];
+    assert_eq!(line["state"], "would-submit");
+    assert_eq!(
+        (line["pages"].as_u64(), line["pages_local"].as_u64()),
+        (Some(3), Some(197))
+    );
     assert!(
         stderr_of(&dry).contains("would submit 1 document (3 pages) to mineru"),
         "{}",
@@ -306,6 +311,17 @@ fn killed_after_the_cloud_submission_a_rerun_creates_nothing_new() {
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     assert_eq!(fake.tasks_created(), 1);
+    // The typed pages' answer, written before the submission: marked, so the
+    // result shows whether the rerun read it from there or extracted again.
+    let parts = env.out().join(".docpipe/parts");
+    let kept = fs::read_dir(&parts)
+        .unwrap()
+        .map(|e| e.unwrap().path().join("results/pages-1-2/full.md"))
+        .find(|p| p.is_file())
+        .expect("the local part's answer is kept beside the record");
+    let mut text = fs::read_to_string(&kept).unwrap();
+    text.push_str("\n\nkept from the first run\n");
+    fs::write(&kept, text).unwrap();
 
     fake.set_advance(Advance::PerPoll);
     let out = parse_auto(&env, &fake, &[], &doc);
@@ -316,6 +332,10 @@ fn killed_after_the_cloud_submission_a_rerun_creates_nothing_new() {
     assert!(
         md.contains("Alpha section k") && md.contains("Delta section k"),
         "{md}"
+    );
+    assert!(
+        md.contains("kept from the first run"),
+        "the typed pages were extracted again: {md}"
     );
 }
 
@@ -385,4 +405,35 @@ fn fetch_by_the_cloud_part_s_id_delivers_the_whole_hybrid_document() {
     let at = |s: &str| md.find(s).unwrap_or_else(|| panic!("{s:?} not in {md}"));
     assert!(at("Bravo section f") < at(&demo_first) && at(&demo_first) < at("Delta section f"));
     assert_eq!(fake.tasks_created(), 1);
+}
+
+#[test]
+fn with_no_key_the_scans_go_to_flash_within_its_20_pages_and_the_rest_are_named() {
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    // Pages 1-5 typed, 6-30 scanned: flash takes 20 pages in a task.
+    let titles: Vec<String> = (1..=5).map(|n| format!("Typed page {n}")).collect();
+    let mut pages: Vec<Page> = titles.iter().map(|t| typed(t)).collect();
+    pages.extend((6..=30).map(|_| Page::Image));
+    let doc = env.work.path().join("forms.pdf");
+    fs::write(&doc, pages_pdf(&pages)).unwrap();
+    // No -p, no key: auto with mineru-flash as the cloud side; to stdout.
+    let out = env.cmd(&fake).arg("ocr").arg(&doc).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(fake.count("POST", "/api/v1/agent/parse/file"), 1);
+    let cut = fake.uploaded("forms.cloud-pages.pdf").expect("uploaded");
+    let cut = lopdf::Document::load_mem(&cut).unwrap();
+    assert_eq!(cut.get_pages().len(), 20);
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("forms.pdf: pages 26-30 left out of the cloud part: one task of mineru-flash takes at most 20 pages"),
+        "{err}"
+    );
+    assert!(err.contains("MINERU_API_KEY"), "{err}");
+    // The typed pages, then flash's answer; the pages left out say so.
+    let md = stdout_of(&out);
+    let demo_first = demo_markdown().lines().next().unwrap().to_string();
+    let at = |s: &str| md.find(s).unwrap_or_else(|| panic!("{s:?} not in {md}"));
+    assert!(at("Typed page 5") < at(&demo_first));
+    assert!(at(&demo_first) < at("<!-- page 26 skipped"), "{md}");
 }
