@@ -437,3 +437,37 @@ fn with_no_key_the_scans_go_to_flash_within_its_20_pages_and_the_rest_are_named(
     assert!(at("Typed page 5") < at(&demo_first));
     assert!(at(&demo_first) < at("<!-- page 26 skipped"), "{md}");
 }
+
+#[test]
+fn a_failed_cloud_part_names_its_pages_and_retry_failed_sends_only_it_again() {
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    // The fake fails a file whose name holds "fail": the cut is named after
+    // the document. Scans at pages 2 and 4.
+    let pdf = pages_pdf(&[typed("One"), Page::Image, typed("Three"), Page::Image]);
+    let doc = env.work.path().join("will-fail.pdf");
+    fs::write(&doc, pdf).unwrap();
+    let out = parse_auto(&env, &fake, &[], &doc);
+    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+    assert_eq!(fake.tasks_created(), 1);
+    let line = &json_lines(&out)[0];
+    assert_eq!(line["state"], "failed", "{line}");
+    let err = stderr_of(&out);
+    assert!(err.contains("will-fail.pdf (pages 2, 4)"), "{err}");
+
+    // Without --retry-failed: left as it is.
+    let again = parse_auto(&env, &fake, &[], &doc);
+    assert_eq!(again.status.code(), Some(5), "{}", stderr_of(&again));
+    assert_eq!(fake.tasks_created(), 1);
+    let err = stderr_of(&again);
+    assert!(
+        err.contains("failed in an earlier run (pages 2, 4: "),
+        "{err}"
+    );
+    // With it: the cloud part alone again (one creation; the typed pages are
+    // recorded done).
+    let retried = parse_auto(&env, &fake, &["--retry-failed"], &doc);
+    assert_eq!(retried.status.code(), Some(5), "{}", stderr_of(&retried));
+    assert_eq!(fake.tasks_created(), 2);
+    assert_eq!(sent(&fake), vec!["will-fail.cloud-pages.pdf"; 2]);
+}

@@ -270,7 +270,7 @@ impl Engine<'_> {
         if let Some(part) = self.part_of(&rec.key) {
             // The document cannot be whole: it is failed (its other parts
             // stay recorded; --retry-failed submits only the failed ones).
-            let why = format!("pages {}-{}: {err:#}", part.first, part.last);
+            let why = format!("{}: {err:#}", self.part_pages(&part, &rec.key));
             let _ = self.journal.update(&part.parent, |r| {
                 r.state = State::Failed;
                 r.error = Some(why);

@@ -21,6 +21,22 @@ use crate::pipeline::plan::Planned;
 use crate::provider::{ResultRef, State, Submitted};
 
 impl Engine<'_> {
+    /// A part's pages in words: "pages 3-5", or a hybrid document's cloud
+    /// part's own list ("pages 2, 4").
+    pub(super) fn part_pages(&self, part: &PartOf, key: &str) -> String {
+        let listed = self
+            .journal
+            .get(&part.parent)
+            .and_then(|r| r.parts)
+            .and_then(|parts| parts.into_iter().find(|p| p.key == key))
+            .and_then(|p| p.pages);
+        match listed {
+            Some(pages) if pages.len() == 1 => format!("page {}", pages[0]),
+            Some(pages) => format!("pages {}", describe(&pages)),
+            None => format!("pages {}-{}", part.first, part.last),
+        }
+    }
+
     /// A hybrid document's work: its cloud part, if it still has to be sent
     /// or followed (the local parts are done here).
     pub(super) fn hybrid_work(&self, works: &mut Vec<Work>, p: Planned, h: &Hybrid) {
