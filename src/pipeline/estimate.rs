@@ -180,9 +180,19 @@ pub fn estimate(ctx: &Ctx, args: &Request) -> Result<i32> {
         Some(name) => vec![provider::find(name)?],
         None => provider::REGISTRY.iter().collect(),
     };
+    // `auto`'s row (documents shared page by page) when asked for, or when a
+    // run without -p would route so (no key, or default_provider = "auto"):
+    // first, as it is what such a run bills.
+    let auto_row = match ctx.global.provider.as_deref() {
+        Some(name) => name == provider::AUTO,
+        None => matches!(
+            provider::select_routing(None, &ctx.config)?,
+            provider::Selected::Auto { .. }
+        ),
+    };
     let mut quotes = Vec::new();
     let mut plans: Vec<Plan> = Vec::new();
-    if entries.is_empty() {
+    if auto_row {
         let (q, plan) = quote_auto(ctx, &words, args)?;
         quotes.push(q);
         plans.push(plan);

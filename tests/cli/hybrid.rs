@@ -471,3 +471,41 @@ fn a_failed_cloud_part_names_its_pages_and_retry_failed_sends_only_it_again() {
     assert_eq!(fake.tasks_created(), 2);
     assert_eq!(sent(&fake), vec!["will-fail.cloud-pages.pdf"; 2]);
 }
+
+#[test]
+fn estimate_without_p_and_no_key_leads_with_what_auto_would_bill() {
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    let doc = four_pages(&env, "report.pdf", "e");
+    let out = env
+        .cmd(&fake)
+        .args(["--json", "estimate"])
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let lines = json_lines(&out);
+    assert_eq!(
+        (lines[0]["pages"].as_u64(), lines[0]["pages_cloud"].as_u64()),
+        (Some(4), Some(1))
+    );
+    assert_eq!(lines[1]["provider"], "auto");
+    assert_eq!(lines[1]["cloud_provider"], "mineru-flash");
+    assert_eq!(
+        (lines[1]["pages"].as_u64(), lines[1]["pages_local"].as_u64()),
+        (Some(1), Some(3))
+    );
+    // Each provider still quoted for the whole document.
+    let mineru = lines.iter().find(|l| l["provider"] == "mineru").unwrap();
+    assert_eq!(mineru["pages"], 4);
+    // With a key (no default_provider): the run would send whole documents
+    // to mineru, so no auto row.
+    let keyed = env
+        .keyed(&fake)
+        .args(["--json", "estimate"])
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert!(json_lines(&keyed).iter().all(|l| l["provider"] != "auto"));
+    assert!(fake.requests().is_empty());
+}
