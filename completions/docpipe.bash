@@ -173,7 +173,7 @@ _docpipe() {
             return 0
             ;;
         docpipe__subcmd__batch)
-            opts="-p -o -c -q -v -h -V --from --name --pages --language --ocr --no-formula --no-table --model --format --extra-format --table-format --extract-header --extract-footer --keep-headers --transport --no-wait --fail-fast --retry-failed --dry-run --no-split --max-pages --concurrency --shard --batch-api --provider --output --config --json --quiet --verbose --timeout --no-cache --refresh --help --version"
+            opts="-p -o -c -q -v -h -V --from --name --pages --language --ocr --no-formula --no-table --model --format --extra-format --table-format --extract-header --extract-footer --keep-headers --transport --no-wait --fail-fast --retry-failed --dry-run --no-split --max-pages --concurrency --cloud-pages --shard --batch-api --provider --output --config --json --quiet --verbose --timeout --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -221,6 +221,10 @@ _docpipe() {
                     ;;
                 --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cloud-pages)
+                    COMPREPLY=($(compgen -W "scanned all none tables formulas" -- "${cur}"))
                     return 0
                     ;;
                 --shard)
@@ -985,7 +989,7 @@ _docpipe() {
             return 0
             ;;
         docpipe__subcmd__ocr)
-            opts="-p -o -c -q -v -h -V --from --name --pages --language --ocr --no-formula --no-table --model --format --table-format --extract-header --extract-footer --keep-headers --transport --no-wait --fail-fast --retry-failed --dry-run --no-split --max-pages --concurrency --images --no-images --extra-format --provider --output --config --json --quiet --verbose --timeout --no-cache --refresh --help --version"
+            opts="-p -o -c -q -v -h -V --from --name --pages --language --ocr --no-formula --no-table --model --format --table-format --extract-header --extract-footer --keep-headers --transport --no-wait --fail-fast --retry-failed --dry-run --no-split --max-pages --concurrency --cloud-pages --images --no-images --extra-format --provider --output --config --json --quiet --verbose --timeout --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1029,6 +1033,10 @@ _docpipe() {
                     ;;
                 --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cloud-pages)
+                    COMPREPLY=($(compgen -W "scanned all none tables formulas" -- "${cur}"))
                     return 0
                     ;;
                 --extra-format)
@@ -1071,7 +1079,7 @@ _docpipe() {
             return 0
             ;;
         docpipe__subcmd__parse)
-            opts="-p -o -c -q -v -h -V --from --name --pages --language --ocr --no-formula --no-table --model --format --extra-format --table-format --extract-header --extract-footer --keep-headers --transport --no-wait --fail-fast --retry-failed --dry-run --no-split --max-pages --concurrency --provider --output --config --json --quiet --verbose --timeout --no-cache --refresh --help --version"
+            opts="-p -o -c -q -v -h -V --from --name --pages --language --ocr --no-formula --no-table --model --format --extra-format --table-format --extract-header --extract-footer --keep-headers --transport --no-wait --fail-fast --retry-failed --dry-run --no-split --max-pages --concurrency --cloud-pages --provider --output --config --json --quiet --verbose --timeout --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1119,6 +1127,10 @@ _docpipe() {
                     ;;
                 --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cloud-pages)
+                    COMPREPLY=($(compgen -W "scanned all none tables formulas" -- "${cur}"))
                     return 0
                     ;;
                 --provider)

@@ -156,6 +156,9 @@ pub struct ExtractArgs {
     /// Documents processed (uploaded, downloaded) at once, 1-64; default 4
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(CONCURRENCY_MIN as i64..=CONCURRENCY_MAX as i64))]
     pub concurrency: Option<u32>,
+    /// With -p auto, which PDF pages go to the cloud: scanned (the pages local cannot read; the others are read here), all (a PDF with any such page goes whole), none
+    #[arg(long, value_name = "WHICH", value_parser = ["scanned", "all", "none", "tables", "formulas"])]
+    pub cloud_pages: Option<String>,
 }
 
 pub use crate::units::{CONCURRENCY_MAX, CONCURRENCY_MIN};
@@ -436,6 +439,7 @@ impl From<ExtractArgs> for crate::request::Request {
             no_split: a.no_split,
             max_pages: a.max_pages,
             concurrency: a.concurrency,
+            cloud_pages: a.cloud_pages,
         }
     }
 }

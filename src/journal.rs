@@ -54,6 +54,10 @@ pub struct PartRef {
     pub first: u32,
     pub last: u32,
     pub key: String,
+    /// The document pages it holds, in order, when they are not
+    /// `first..=last` (a hybrid document's scanned pages, cut into one PDF).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<Vec<u32>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -114,6 +118,12 @@ pub struct DocRecord {
     /// A part's document (its key), for `fetch` by the part's ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
+    /// A hybrid document (`auto`): its pages read on this machine, and those
+    /// sent to the cloud (the ones billed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages_local: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages_cloud: Option<u64>,
     pub updated_at: u64,
 }
 
@@ -144,6 +154,8 @@ impl DocRecord {
             submitted_at: None,
             parts: None,
             parent: None,
+            pages_local: None,
+            pages_cloud: None,
             updated_at: now(),
         }
     }

@@ -55,4 +55,6 @@ pub struct Request {
     pub no_split: bool,
     pub max_pages: Option<u64>,
     pub concurrency: Option<u32>,
+    /// `--cloud-pages`: which pages of a PDF `auto` sends to the cloud.
+    pub cloud_pages: Option<String>,
 }

@@ -507,14 +507,11 @@ impl Splitter {
         None
     }
 
-    /// Every object pages `first..=last` (1-based) need: the pages, what they
-    /// reference (not other pages, not the tree above them), and the objects
-    /// behind the attributes they inherit.
-    fn closure(&self, first: u32, last: u32) -> HashSet<ObjectId> {
-        let chosen: HashSet<ObjectId> = self.pages[first as usize - 1..last as usize]
-            .iter()
-            .copied()
-            .collect();
+    /// Every object the pages `chosen` need: the pages, what they reference
+    /// (not other pages, not the tree above them), and the objects behind the
+    /// attributes they inherit.
+    fn closure(&self, chosen: &[ObjectId]) -> HashSet<ObjectId> {
+        let chosen: HashSet<ObjectId> = chosen.iter().copied().collect();
         let all_pages: HashSet<ObjectId> = self.pages.iter().copied().collect();
         let mut seen: HashSet<ObjectId> = HashSet::new();
         let mut todo: Vec<ObjectId> = chosen.iter().copied().collect();
@@ -561,9 +558,14 @@ impl Splitter {
     /// holds the streams without their data (and lopdf sets their `/Length`
     /// to what it read).
     pub fn weight(&self, first: u32, last: u32) -> u64 {
+        self.weight_of(&self.pages[first as usize - 1..last as usize])
+    }
+
+    /// [`Splitter::weight`] of the pages `chosen`.
+    fn weight_of(&self, chosen: &[ObjectId]) -> u64 {
         let mut containers = HashSet::new();
         let span = |offset: u64| self.end_of(offset).saturating_sub(offset);
-        self.closure(first, last)
+        self.closure(chosen)
             .iter()
             .map(|id| match self.entries.get(&id.0) {
                 Some(Entry::Normal { offset, .. }) => span(*offset),
@@ -587,7 +589,13 @@ impl Splitter {
                 self.page_count()
             );
         }
-        let keep = self.closure(first, last);
+        self.write_chosen(&self.pages[first as usize - 1..last as usize], dest)
+    }
+
+    /// Writes the pages `chosen` (objects of [`Splitter::pages`], in the order
+    /// given) as a PDF of their own at `dest`; returns its size.
+    fn write_chosen(&self, chosen: &[ObjectId], dest: &Path) -> Result<u64> {
+        let keep = self.closure(chosen);
         // Numbered afresh from 1 (in the order of the old numbers): the
         // table's length follows the part, not a damaged file's numbers (or
         // its trailer's /Size), which may be in the billions. A reference to
@@ -602,7 +610,6 @@ impl Splitter {
             .collect();
         let count = map.len() as u32;
         let (tree_id, catalog_id) = ((count + 1, 0), (count + 2, 0));
-        let chosen = &self.pages[first as usize - 1..last as usize];
         let mut attrs: HashMap<ObjectId, Vec<(&[u8], Object)>> = HashMap::new();
         for &page in chosen {
             let mut own = Vec::new();
@@ -757,55 +764,14 @@ fn refs_in(object: &Object, out: &mut Vec<ObjectId>) {
     }
 }
 
-/// Page ranges (1-based, inclusive) of about equal length such that each has at
-/// most `max_pages` pages and, by `weight`, at most `max_bytes`; the fewest
-/// parts that fit. None when even single pages are too heavy.
-pub fn plan_ranges(
-    pages: u32,
-    max_pages: Option<u32>,
-    max_bytes: Option<u64>,
-    weight: &dyn Fn(u32, u32) -> u64,
-) -> Option<Vec<(u32, u32)>> {
-    let per = max_pages.unwrap_or(pages).max(1);
-    let mut parts = pages.div_ceil(per).max(1);
-    while parts <= pages {
-        let ranges = even_ranges(pages, parts);
-        let fits = max_bytes.is_none_or(|max| ranges.iter().all(|&(a, b)| weight(a, b) <= max));
-        if fits {
-            return Some(ranges);
-        }
-        // Grow quickly: every try reads the structure again.
-        parts = (parts + 1).max(parts * 5 / 4);
-    }
-    None
-}
-
-fn even_ranges(pages: u32, parts: u32) -> Vec<(u32, u32)> {
-    let base = pages / parts;
-    let extra = pages % parts;
-    let mut out = Vec::with_capacity(parts as usize);
-    let mut start = 1;
-    for i in 0..parts {
-        let len = base + u32::from(i < extra);
-        out.push((start, start + len - 1));
-        start += len;
-    }
-    out
-}
-
-/// Page ranges of a split, for messages: "1-600, 601-1200, 1201-1300".
-pub fn describe(ranges: &[(u32, u32)]) -> String {
-    ranges
-        .iter()
-        .map(|(a, b)| format!("{a}-{b}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
+mod pick;
+mod ranges;
+pub use ranges::{describe, plan_ranges};
 
 /// The test documents' generator, shared with the integration tests.
 #[cfg(test)]
 #[path = "../tests/cli/support/pdfgen.rs"]
-mod pdfgen;
+pub(crate) mod pdfgen;
 
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,8 @@
 //! Stitching the results of a split document's parts (each a folder as `parse`
 //! writes it) into one folder: one `full.md` in page order, images merged under
-//! names that do not collide, JSON files with their page indexes offset.
+//! names that do not collide, JSON files with their page indexes offset. A
+//! part may hold pages that are not consecutive (a hybrid document's scans,
+//! `runs.rs`): its markdown is cut at its page runs and each run put in place.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
@@ -9,11 +11,27 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde_json::Value;
 
+mod runs;
+
 /// One part's result folder and the document page its first page is (1-based).
 pub struct Part {
     pub dir: PathBuf,
     pub first_page: u32,
     pub last_page: u32,
+    /// The document pages it holds, in order, when not `first..=last`.
+    pub pages: Option<Vec<u32>>,
+}
+
+impl Part {
+    /// The document page (0-based) of each of its pages.
+    fn map(&self) -> Vec<u64> {
+        match &self.pages {
+            Some(pages) => pages.iter().map(|&p| u64::from(p) - 1).collect(),
+            None => (self.first_page..=self.last_page)
+                .map(|p| u64::from(p) - 1)
+                .collect(),
+        }
+    }
 }
 
 /// MinerU names these files after the task; the merged file keeps the first
@@ -47,10 +65,23 @@ fn markdown_of(dir: &Path) -> Option<PathBuf> {
 }
 
 /// Shifts page numbers inside one JSON value of a part by `offset`.
+#[cfg(test)]
 fn shift_pages(value: &mut Value, offset: u64) {
+    map_pages(value, &|n| n + offset);
+}
+
+/// Page numbers inside one JSON value of a part to the document's: `to`
+/// takes a 0-based page of the part and gives the document's.
+fn map_pages(value: &mut Value, to: &dyn Fn(u64) -> u64) {
     let bump = |v: &mut Value, key: &str| {
         if let Some(n) = v.get(key).and_then(Value::as_u64) {
-            v[key] = Value::from(n + offset);
+            v[key] = Value::from(to(n));
+        }
+    };
+    // `local`'s blocks count pages from 1.
+    let bump1 = |v: &mut Value, key: &str| {
+        if let Some(n) = v.get(key).and_then(Value::as_u64).filter(|n| *n > 0) {
+            v[key] = Value::from(to(n - 1) + 1);
         }
     };
     match value {
@@ -71,6 +102,44 @@ fn shift_pages(value: &mut Value, offset: u64) {
             if let Some(Value::Array(pages)) = map.get_mut("pages") {
                 pages.iter_mut().for_each(|p| bump(p, "index"));
             }
+            if let Some(Value::Array(blocks)) = map.get_mut("blocks") {
+                blocks.iter_mut().for_each(|b| bump1(b, "page"));
+            }
+            if let Some(Value::Array(skipped)) = map.get_mut("pages_skipped") {
+                skipped.iter_mut().for_each(|s| bump1(s, "page"));
+            }
+            if let Some(Value::Array(pages)) = map.get_mut("ocr_pages") {
+                for p in pages.iter_mut() {
+                    if let Some(n) = p.as_u64().filter(|n| *n > 0) {
+                        *p = Value::from(to(n - 1) + 1);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Puts the page arrays of a merged JSON value in page order (parts whose
+/// pages interleave append out of order); stable, so a page keeps its order.
+fn sort_pages(value: &mut Value) {
+    let by = |items: &mut Vec<Value>, key: &str| {
+        items.sort_by_key(|v| v.get(key).and_then(Value::as_u64).unwrap_or(0));
+    };
+    match value {
+        Value::Array(items) if items.iter().all(|i| i.get("page_idx").is_some()) => {
+            by(items, "page_idx")
+        }
+        Value::Object(map) => {
+            for (key, page) in [
+                ("pdf_info", "page_idx"),
+                ("pages", "index"),
+                ("blocks", "page"),
+            ] {
+                if let Some(Value::Array(items)) = map.get_mut(key) {
+                    by(items, page);
+                }
+            }
         }
         _ => {}
     }
@@ -87,7 +156,7 @@ fn append(merged: &mut Value, next: Value) -> bool {
         }
         (Value::Object(a), Value::Object(mut b)) => {
             let mut any = false;
-            for key in ["pdf_info", "pages"] {
+            for key in ["pdf_info", "pages", "blocks", "pages_skipped", "ocr_pages"] {
                 if let (Some(Value::Array(x)), Some(Value::Array(y))) =
                     (a.get_mut(key), b.remove(key))
                 {
@@ -105,6 +174,12 @@ fn append(merged: &mut Value, next: Value) -> bool {
                     }
                 }
             }
+            if let (Some(x), Some(y)) = (
+                a.get("page_count").and_then(Value::as_u64),
+                b.get("page_count").and_then(Value::as_u64),
+            ) {
+                a.insert("page_count".into(), Value::from(x + y));
+            }
             any
         }
         _ => false,
@@ -120,11 +195,15 @@ fn rename_links(text: &str, renames: &[(String, String)]) -> String {
     out
 }
 
-/// Writes the stitched result of `parts` (in page order) into the empty folder `dest`.
-pub fn stitch(parts: &[Part], dest: &Path) -> Result<()> {
+/// Writes the stitched result of `parts` (in page order of their first
+/// pages) into the empty folder `dest`; returns what could not be put in page
+/// order, in words (a part whose markdown could not be cut at its runs).
+pub fn stitch(parts: &[Part], dest: &Path) -> Result<Vec<String>> {
     let images_dest = dest.join("images");
     let mut taken: HashSet<String> = HashSet::new();
-    let mut markdown = String::new();
+    let mut notes = Vec::new();
+    // Markdown by the document page (0-based) it starts at.
+    let mut chunks: Vec<(u64, String)> = Vec::new();
     let mut json: BTreeMap<String, Value> = BTreeMap::new();
     let mut first_prefix: HashMap<&'static str, String> = HashMap::new();
     for part in parts {
@@ -155,15 +234,26 @@ pub fn stitch(parts: &[Part], dest: &Path) -> Result<()> {
                 }
             }
         }
+        let map = part.map();
         let md_path = markdown_of(&part.dir);
         if let Some(md) = &md_path {
             let text = String::from_utf8_lossy(&fs::read(md)?).into_owned();
             let text = rename_links(text.trim_end(), &renames);
-            if !text.is_empty() {
-                if !markdown.is_empty() {
-                    markdown.push_str("\n\n");
+            let starts = runs::starts(&map);
+            let cut = match starts.len() {
+                1 => Some(vec![text.clone()]),
+                _ => runs::cut(&text, &part.dir, &starts),
+            };
+            match cut {
+                Some(pieces) => chunks.extend(starts.iter().map(|&s| map[s]).zip(pieces)),
+                None => {
+                    notes.push(format!(
+                        "the cloud's answer for pages {} could not be cut at its page breaks: it is placed at page {}",
+                        runs::describe(&map),
+                        map[0] + 1
+                    ));
+                    chunks.push((map[0], text));
                 }
-                markdown.push_str(&text);
             }
         }
         let mut entries: Vec<PathBuf> = fs::read_dir(&part.dir)?
@@ -180,7 +270,11 @@ pub fn stitch(parts: &[Part], dest: &Path) -> Result<()> {
             if name.ends_with(".json") {
                 let text = rename_links(&String::from_utf8_lossy(&fs::read(&path)?), &renames);
                 if let Ok(mut value) = serde_json::from_str::<Value>(&text) {
-                    shift_pages(&mut value, u64::from(part.first_page - 1));
+                    map_pages(&mut value, &|n| {
+                        map.get(n as usize)
+                            .copied()
+                            .unwrap_or(n + u64::from(part.first_page - 1))
+                    });
                     let merged_name = match role_of(&name) {
                         Some((prefix, role)) => {
                             let p = first_prefix
@@ -212,13 +306,22 @@ pub fn stitch(parts: &[Part], dest: &Path) -> Result<()> {
             fs::copy(&path, dest.join(&kept)).with_context(|| format!("cannot copy {name}"))?;
         }
     }
+    chunks.sort_by_key(|(page, _)| *page);
+    let mut markdown = String::new();
+    for (_, text) in chunks.iter().filter(|(_, t)| !t.trim().is_empty()) {
+        if !markdown.is_empty() {
+            markdown.push_str("\n\n");
+        }
+        markdown.push_str(text.trim_end());
+    }
     markdown.push('\n');
     fs::write(dest.join("full.md"), markdown).context("cannot write full.md")?;
-    for (name, value) in json {
+    for (name, mut value) in json {
+        sort_pages(&mut value);
         fs::write(dest.join(&name), serde_json::to_vec_pretty(&value)?)
             .with_context(|| format!("cannot write {name}"))?;
     }
-    Ok(())
+    Ok(notes)
 }
 
 #[cfg(test)]
@@ -252,6 +355,7 @@ mod tests {
             dir,
             first_page: first,
             last_page: last,
+            pages: None,
         }
     }
 

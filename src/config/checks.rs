@@ -46,6 +46,7 @@ pub(super) const DEFAULTS: &[(&str, Value, Option<&str>)] = &[
         Some("--concurrency"),
     ),
     ("language", Value::Text, Some("--language")),
+    ("cloud_pages", Value::Text, Some("--cloud-pages")),
     ("data_dir", Value::Text, None),
     ("cache", Value::SwitchOrText, Some("--no-cache")),
     ("cache_max_size", Value::Size, None),

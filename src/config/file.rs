@@ -32,6 +32,8 @@ pub struct Defaults {
     pub timeout: Option<String>,
     pub concurrency: Option<u32>,
     pub language: Option<String>,
+    /// Which PDF pages `auto` sends to the cloud (as `--cloud-pages`).
+    pub cloud_pages: Option<String>,
     /// Where the task record is kept (as `DOCPIPE_DATA_DIR`).
     pub data_dir: Option<PathBuf>,
     /// First wait between status polls; grows to `poll_max`.

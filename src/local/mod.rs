@@ -25,6 +25,7 @@ pub mod pdf;
 pub mod pdf_columns;
 pub mod pdf_headings;
 pub mod pdf_hints;
+pub mod pdf_pages;
 pub mod pdf_repair;
 pub mod pptx;
 pub mod render;

@@ -31,6 +31,9 @@ struct Quote {
     /// reason (inputs no provider takes are errors of the run instead).
     refused: Vec<String>,
     price: Option<price::Price>,
+    /// `auto`: the cloud provider that bills `pages`, and the pages read on
+    /// this machine (free).
+    auto: Option<(&'static str, u64)>,
 }
 
 /// The known pages of `planned` that a run would send in provider batch calls:
@@ -68,6 +71,7 @@ fn quote(
     let rules = Rules {
         routes: &routes,
         route: &|_| 0,
+        pages_route: &|_| None,
         opts: &opts,
         folders: None,
         fail_fast: false,
@@ -99,6 +103,70 @@ fn quote(
         unknown,
         refused: Vec::new(),
         price: price::of(&ctx.config, entry.info.name),
+        auto: None,
+    };
+    Ok((quote, plan))
+}
+
+/// `-p auto`'s view: each PDF's pages shared between `local` (free) and the
+/// cloud default, as a run would share them (`--cloud-pages`); the pages
+/// billed are the cloud's.
+fn quote_auto(ctx: &Ctx, words: &[String], args: &Request) -> Result<(Quote, Plan)> {
+    let selected = provider::select_routing(Some(provider::AUTO), &ctx.config)?;
+    let provider::Selected::Auto { local, cloud } = selected else {
+        return Err(anyhow::anyhow!("auto has no cloud side"));
+    };
+    let built = [
+        provider::build(local, &ctx.config, &ctx.http)?,
+        provider::build(cloud, &ctx.config, &ctx.http)?,
+    ];
+    let routes: Vec<&dyn Provider> = built.iter().map(|p| p.as_ref()).collect();
+    let mut opts = super::options_from(ctx, args, super::Command::Parse)?;
+    opts.batch_command = true;
+    let which = super::hybrid::CloudPages::resolve(
+        args.cloud_pages.as_deref(),
+        ctx.config.file.defaults.cloud_pages.as_deref(),
+    )?;
+    let route = |doc: &input::Document| usize::from(!std::ptr::eq(selected.route(doc), local));
+    let pages_route = |doc: &input::Document| {
+        super::hybrid::route(&routes, which, opts.pages.is_some(), doc, &|_| {})
+    };
+    let rules = Rules {
+        routes: &routes,
+        route: &route,
+        pages_route: &pages_route,
+        opts: &opts,
+        folders: None,
+        fail_fast: false,
+        shard: None,
+        count_pages: true,
+        split: !args.no_split,
+        warn: &|_| {},
+    };
+    let plan = plan::plan(words, args.name.as_deref(), &rules)?;
+    let (to_cloud, to_local): (Vec<&Planned>, Vec<&Planned>) =
+        plan.planned.iter().partition(|p| p.route == 1);
+    let cache = ctx.cache().filter(|_| !ctx.global.refresh);
+    let (hits, paid): (Vec<&Planned>, Vec<&Planned>) = to_cloud
+        .into_iter()
+        .partition(|p| cache.is_some_and(|c| c.contains(&p.key)));
+    let read_here: u64 = to_local.iter().filter_map(|p| p.pages).sum::<u64>()
+        + plan
+            .planned
+            .iter()
+            .filter_map(|p| p.hybrid.as_ref())
+            .map(|h| u64::from(h.count) - h.cloud.len() as u64)
+            .sum::<u64>();
+    let quote = Quote {
+        provider: provider::AUTO,
+        documents: plan.planned.len(),
+        cached: hits.len(),
+        pages: paid.iter().filter_map(|p| p.pages).sum(),
+        batched: batched_pages(routes[1], &opts, &paid),
+        unknown: paid.iter().filter(|p| p.pages.is_none()).count(),
+        refused: Vec::new(),
+        price: price::of(&ctx.config, cloud.info.name),
+        auto: Some((cloud.info.name, read_here)),
     };
     Ok((quote, plan))
 }
@@ -111,22 +179,42 @@ fn quote(
 pub fn estimate(ctx: &Ctx, args: &Request) -> Result<i32> {
     let words = input::collect_inputs(&args.inputs, args.from.as_deref())?;
     let entries: Vec<&'static Entry> = match ctx.global.provider.as_deref() {
+        Some(provider::AUTO) => Vec::new(),
         Some(name) => vec![provider::find(name)?],
         None => provider::REGISTRY.iter().collect(),
     };
+    // `auto`'s row (documents shared page by page) when asked for, or when a
+    // run without -p would route so (no key, or default_provider = "auto"):
+    // first, as it is what such a run bills.
+    let auto_row = match ctx.global.provider.as_deref() {
+        Some(name) => name == provider::AUTO,
+        None => matches!(
+            provider::select_routing(None, &ctx.config)?,
+            provider::Selected::Auto { .. }
+        ),
+    };
     let mut quotes = Vec::new();
     let mut plans: Vec<Plan> = Vec::new();
+    if auto_row {
+        let (q, plan) = quote_auto(ctx, &words, args)?;
+        quotes.push(q);
+        plans.push(plan);
+    }
     for entry in entries {
         let (q, plan) = quote(ctx, entry, &words, args)?;
         quotes.push(q);
         plans.push(plan);
     }
     let total = plans.iter().map(|p| p.total).max().unwrap_or(0);
-    let planned_in = |plan: &Plan, index: usize| -> Option<Option<u64>> {
+    // A hybrid document's pages, and those of them billed.
+    let planned_in = |plan: &Plan, index: usize| -> Option<(Option<u64>, Option<u64>)> {
         plan.planned
             .iter()
             .find(|p| p.index == index || p.aliases.iter().any(|a| a.index == index))
-            .map(|p| p.pages)
+            .map(|p| match &p.hybrid {
+                Some(h) => (Some(u64::from(h.count)), p.pages),
+                None => (p.pages, None),
+            })
     };
     let mut out = std::io::stdout().lock();
     let mut errors: Vec<anyhow::Error> = Vec::new();
@@ -144,7 +232,7 @@ pub fn estimate(ctx: &Ctx, args: &Request) -> Result<i32> {
                 })
             });
         match (taken, input) {
-            (Some(pages), Some(input)) => {
+            (Some((pages, cloud)), Some(input)) => {
                 for (q, plan) in quotes.iter_mut().zip(&plans) {
                     if let Some(r) = plan.rejected.iter().find(|r| r.index == index) {
                         q.refused.push(format!("{:#}", r.error));
@@ -154,11 +242,14 @@ pub fn estimate(ctx: &Ctx, args: &Request) -> Result<i32> {
                     writeln!(
                         out,
                         "{}",
-                        json!({"index": index, "input": input, "pages": pages})
+                        json!({"index": index, "input": input, "pages": pages, "pages_cloud": cloud})
                     )?;
                 } else {
                     let pages = pages.map_or("?".to_string(), |p| p.to_string());
-                    writeln!(out, "{pages:>6}  {input}")?;
+                    match cloud {
+                        Some(c) => writeln!(out, "{pages:>6}  {input} ({c} to the cloud)")?,
+                        None => writeln!(out, "{pages:>6}  {input}")?,
+                    }
                 }
             }
             _ => {
@@ -202,6 +293,8 @@ pub fn estimate(ctx: &Ctx, args: &Request) -> Result<i32> {
                     "currency": q.price.as_ref().map(|p| p.currency),
                     "cost": q.price.as_ref().map(|p| p.amount_split(q.pages, q.batched)),
                     "price_source": q.price.as_ref().map(|p| p.source.clone()),
+                    "cloud_provider": q.auto.map(|a| a.0),
+                    "pages_local": q.auto.map(|a| a.1),
                 })
             )?;
         } else {
@@ -211,6 +304,12 @@ pub fn estimate(ctx: &Ctx, args: &Request) -> Result<i32> {
                 crate::progress::plural(q.documents as u64, "document"),
                 crate::progress::plural(q.pages, "page"),
             );
+            if let Some((cloud, read_here)) = q.auto {
+                line.push_str(&format!(
+                    " billed at {cloud}, {} read here (free)",
+                    crate::progress::plural(read_here, "page")
+                ));
+            }
             if q.unknown > 0 {
                 line.push_str(&format!(" + {} of unknown length", q.unknown));
             }
@@ -228,7 +327,7 @@ pub fn estimate(ctx: &Ctx, args: &Request) -> Result<i32> {
                 }
                 _ => line.push_str(&format!(
                     " · price unknown: set [providers.{}] price_per_1000_pages",
-                    q.provider
+                    q.auto.map_or(q.provider, |a| a.0)
                 )),
             }
             writeln!(out, "{line}")?;

@@ -84,6 +84,29 @@ pub fn part_key(parent: &str, first: u32, last: u32) -> String {
     crate::input::hex(&Sha256::digest(text.as_bytes()))
 }
 
+/// The key of a hybrid document (`auto`: `cloud` pages to the cloud, the
+/// others read on this machine), from the key the document would have sent
+/// whole: another choice of pages is another task.
+pub fn hybrid_key(whole: &str, cloud: &[u32]) -> String {
+    let text = format!("docpipe-hybrid-1\n{whole}\n{}", list(cloud));
+    crate::input::hex(&Sha256::digest(text.as_bytes()))
+}
+
+/// The key of the part of a hybrid document that holds `pages` (not
+/// necessarily consecutive), cut into one PDF.
+pub fn pages_key(parent: &str, pages: &[u32]) -> String {
+    let text = format!("docpipe-pages-1\n{parent}\n{}", list(pages));
+    crate::input::hex(&Sha256::digest(text.as_bytes()))
+}
+
+fn list(pages: &[u32]) -> String {
+    pages
+        .iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// The record key of a document: content hash, provider (its name and the
 /// service it is at: a task ID means nothing to another deployment), and the
 /// result-changing options.

@@ -5,6 +5,7 @@
 
 pub mod engine;
 pub mod estimate;
+pub mod hybrid;
 pub mod key;
 pub mod plan;
 pub mod report;
@@ -345,9 +346,26 @@ fn run_words(
             .position(|e| std::ptr::eq(*e, entry))
             .unwrap_or(0)
     };
+    let cloud_pages = hybrid::CloudPages::resolve(
+        args.cloud_pages.as_deref(),
+        ctx.config.file.defaults.cloud_pages.as_deref(),
+    )?;
+    if args.cloud_pages.is_some() && !matches!(selected, Selected::Auto { .. }) {
+        warn(format!(
+            "--cloud-pages applies under -p {} only (each PDF's pages shared between local and the cloud); ignored with -p {}",
+            provider::AUTO,
+            entries[0].info.name
+        ));
+    }
+    let auto = matches!(selected, Selected::Auto { .. });
+    let pages_route = |doc: &input::Document| {
+        auto.then(|| hybrid::route(&routes, cloud_pages, opts.pages.is_some(), doc, &warn))
+            .flatten()
+    };
     let rules = plan::Rules {
         routes: &routes,
         route: &route,
+        pages_route: &pages_route,
         opts: &opts,
         folders: folders.as_deref(),
         fail_fast: args.fail_fast,
@@ -387,6 +405,11 @@ fn run_words(
         .map(|(i, p)| Engine {
             ctx,
             provider: p.as_ref(),
+            // `auto`: local reads a hybrid document's typed pages.
+            local: match selected {
+                Selected::Auto { .. } => Some(providers[0].as_ref()),
+                Selected::One(_) => None,
+            },
             command: command.name(),
             layout: place.layout.clone(),
             exact: place.exact.clone(),
@@ -493,6 +516,10 @@ fn dry_run(engine: &Engine, works: Vec<Work>) {
                 l.state = "would-submit".into();
                 l.error = None;
                 l.pages = p.pages;
+                if let Some(h) = &p.hybrid {
+                    l.pages_local = Some(u64::from(h.count) - h.cloud.len() as u64);
+                    l.pages_cloud = p.pages;
+                }
                 (p.key, l)
             }
             Work::Resume(rec) => {
@@ -579,6 +606,7 @@ pub fn fetch(
     let engine = Engine {
         ctx,
         provider,
+        local: None,
         command: command.name(),
         layout: place.layout,
         exact: None,

@@ -12,6 +12,8 @@ use crate::input::{self, Document};
 use crate::options::ExtractOptions;
 use crate::provider::Provider;
 
+use super::hybrid::Hybrid;
+
 /// A document this run processes.
 pub struct Planned {
     /// Which of the run's routes (providers) takes it.
@@ -31,6 +33,9 @@ pub struct Planned {
     pub pages: Option<u64>,
     /// A PDF over the provider's page or size limit: sent in parts.
     pub split: bool,
+    /// `auto`: some pages read here, the others sent to the cloud in one
+    /// part (`pages` counts those). Sent in parts as `split` is.
+    pub hybrid: Option<Hybrid>,
 }
 
 /// An input whose content an earlier input of the run already has.
@@ -161,6 +166,9 @@ pub struct Rules<'a> {
     pub routes: &'a [&'a dyn Provider],
     /// Which route a document goes to (reads the file only).
     pub route: &'a dyn Fn(&Document) -> usize,
+    /// `auto` page by page (reads the file only): the route, and the pages
+    /// that go to the cloud when not all do; None: `route` decides.
+    pub pages_route: &'a dyn Fn(&Document) -> super::hybrid::Routed,
     pub opts: &'a ExtractOptions,
     /// Expand folder inputs (batch), skipping this output folder.
     pub folders: Option<&'a Path>,
@@ -187,6 +195,7 @@ pub fn plan(words: &[String], stdin_name: Option<&str>, rules: &Rules) -> Result
         shard,
         count_pages,
         split,
+        pages_route,
         warn,
     } = *rules;
     // A folder yields the files any of the run's providers reads.
@@ -228,8 +237,19 @@ pub fn plan(words: &[String], stdin_name: Option<&str>, rules: &Rules) -> Result
                 }
             }
             let checked = doc.and_then(|mut d| {
-                let which = route(&d).min(routes.len() - 1);
+                let (which, hybrid) = match pages_route(&d) {
+                    Some((which, hybrid)) => (which.min(routes.len() - 1), hybrid),
+                    None => (route(&d).min(routes.len() - 1), None),
+                };
                 let r = &routes[which];
+                if let Some(h) = hybrid {
+                    // Cut to fit the cloud when it is sent, not split.
+                    if let Some(name) = name {
+                        d.name = name;
+                    }
+                    let pages = Some(h.cloud.len() as u64);
+                    return Ok((d, which, (None, pages), true, Some(h)));
+                }
                 // A PDF over the limits goes in parts, each checked by the
                 // provider when it is cut (before any request).
                 let over = over_limits(&d, opts, r.limits());
@@ -242,14 +262,17 @@ pub fn plan(words: &[String], stdin_name: Option<&str>, rules: &Rules) -> Result
                 if let Some(name) = name {
                     d.name = name;
                 }
-                Ok((d, which, fitted, parts))
+                Ok((d, which, fitted, parts, None))
             });
             match checked {
-                Ok((doc, which, (own_opts, pages), parts)) => {
+                Ok((doc, which, (own_opts, pages), parts, hybrid)) => {
                     let effective = own_opts.as_ref().unwrap_or(opts);
                     let r = &routes[which];
-                    let key =
+                    let mut key =
                         super::key::doc_key(&doc.sha256, r.info().name, r.base_url(), effective);
+                    if let Some(h) = &hybrid {
+                        key = super::key::hybrid_key(&key, &h.cloud);
+                    }
                     match by_key.get(&key) {
                         Some(&first) => planned[first].aliases.push(Alias {
                             index: at,
@@ -267,6 +290,7 @@ pub fn plan(words: &[String], stdin_name: Option<&str>, rules: &Rules) -> Result
                                 opts: own_opts,
                                 pages,
                                 split: parts,
+                                hybrid,
                             });
                         }
                     }
@@ -321,6 +345,7 @@ mod tests {
         let rules = Rules {
             routes: &routes,
             route: &|_| 0,
+            pages_route: &|_| None,
             opts: &opts,
             folders: None,
             fail_fast: false,
@@ -384,6 +409,7 @@ mod tests {
         let rules = Rules {
             routes: &routes,
             route: &|_| 0,
+            pages_route: &|_| None,
             opts: &opts,
             folders: Some(&out),
             fail_fast: false,

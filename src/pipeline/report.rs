@@ -44,6 +44,10 @@ pub struct Line {
     pub pages: Option<u64>,
     /// Pages left out of the answer (`local`), when the provider says.
     pub pages_skipped: Option<Vec<u64>>,
+    /// A hybrid document (`auto`): pages read on this machine, pages sent to
+    /// the cloud (billed).
+    pub pages_local: Option<u64>,
+    pub pages_cloud: Option<u64>,
     pub error: Option<String>,
     /// Text for stdout in text mode (`ocr` without `-o`).
     pub text: Option<String>,
@@ -66,6 +70,8 @@ impl Line {
             markdown: rec.markdown.as_deref().map(show),
             pages: rec.pages,
             pages_skipped: rec.pages_skipped.clone(),
+            pages_local: rec.pages_local,
+            pages_cloud: rec.pages_cloud,
             error: if done { None } else { rec.error.clone() },
             text: None,
         }
@@ -86,6 +92,8 @@ impl Line {
             markdown: None,
             pages: None,
             pages_skipped: None,
+            pages_local: None,
+            pages_cloud: None,
             error: Some(why),
             text: None,
         }
@@ -130,6 +138,8 @@ impl Line {
             "markdown": self.markdown,
             "pages": self.pages,
             "pages_skipped": self.pages_skipped,
+            "pages_local": self.pages_local,
+            "pages_cloud": self.pages_cloud,
             "error": self.error,
             "elapsed_s": (elapsed_s * 1000.0).round() / 1000.0,
         })

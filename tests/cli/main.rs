@@ -18,6 +18,7 @@ mod flash;
 mod gptge;
 mod harness;
 mod hostile;
+mod hybrid;
 mod local;
 mod local_formats;
 mod local_urls;

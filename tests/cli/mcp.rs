@@ -223,6 +223,45 @@ fn a_born_digital_document_is_converted_on_this_machine_with_no_request() {
     });
 }
 
+#[test]
+fn a_hybrid_document_sends_only_its_scan_and_comes_back_whole() {
+    use crate::support::pdfgen::{pages_pdf, Page};
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    let body = "The quarterly figures show steady growth across every region we serve.";
+    let typed = |title: &'static str| {
+        let mut lines = vec![(14, 760, title)];
+        lines.extend((0..12).map(|i| (11, 730 - 16 * i, body)));
+        Page::Text(lines)
+    };
+    let pdf = pages_pdf(&[typed("Opening pages"), Page::Image, typed("Closing pages")]);
+    std::fs::write(env.work.path().join("mixed.pdf"), pdf).unwrap();
+    runtime().block_on(async {
+        let client = stdio(mcp(&env, &fake)).await;
+        // No key: `auto`, page by page; the scan alone goes to mineru-flash.
+        let args = json!({"source": "mixed.pdf", "max_chars": 100_000});
+        let r = call(&client, "extract", args).await;
+        assert!(!failed(&r), "{}", text_of(&r));
+        assert_eq!(fake.count("POST", "/api/v1/agent/parse/file"), 1);
+        let cut = fake
+            .uploaded("mixed.cloud-pages.pdf")
+            .expect("the scan sent");
+        assert_eq!(
+            lopdf::Document::load_mem(&cut).unwrap().get_pages().len(),
+            1
+        );
+        let text = text_of(&r);
+        let demo_first = demo_markdown().lines().next().unwrap().to_string();
+        let at = |s: &str| {
+            text.find(s)
+                .unwrap_or_else(|| panic!("{s:?} not in the answer"))
+        };
+        assert!(at("Opening pages") < at(&demo_first[..20]));
+        assert!(at(&demo_first[..20]) < at("Closing pages"));
+        client.cancel().await.unwrap();
+    });
+}
+
 /// A large upload and its result's download reach an MCP client as progress
 /// messages with their bytes: at the start, at the end, at most once a second
 /// in between.

@@ -41,6 +41,7 @@ impl Engine<'_> {
                     dir,
                     first_page: part.first,
                     last_page: part.last,
+                    pages: part.pages.clone(),
                 }),
                 None => return,
             }
@@ -54,7 +55,12 @@ impl Engine<'_> {
             .map_err(anyhow::Error::from)
             .and_then(|()| crate::stitch::stitch(&pieces, &dest));
         match stitched {
-            Ok(()) => self.download(parent, &ResultRef::Folder { path: dest }),
+            Ok(notes) => {
+                for note in notes {
+                    self.ctx.reporter.warn(&format!("{}: {note}", rec.input));
+                }
+                self.download(parent, &ResultRef::Folder { path: dest })
+            }
             Err(e) => {
                 let err = e.context(format!(
                     "{}: cannot join its parts (they stay in {}; the same command again retries)",
@@ -264,7 +270,7 @@ impl Engine<'_> {
         if let Some(part) = self.part_of(&rec.key) {
             // The document cannot be whole: it is failed (its other parts
             // stay recorded; --retry-failed submits only the failed ones).
-            let why = format!("pages {}-{}: {err:#}", part.first, part.last);
+            let why = format!("{}: {err:#}", self.part_pages(&part, &rec.key));
             let _ = self.journal.update(&part.parent, |r| {
                 r.state = State::Failed;
                 r.error = Some(why);

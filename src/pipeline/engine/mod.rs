@@ -24,6 +24,7 @@ use crate::transfer;
 
 mod cache;
 mod deliver;
+mod hybrid;
 mod poll;
 mod submit;
 mod triage;
@@ -33,6 +34,9 @@ mod twins;
 pub struct Engine<'a> {
     pub ctx: &'a Ctx,
     pub provider: &'a dyn Provider,
+    /// `auto`: the provider that reads a hybrid document's typed pages on
+    /// this machine (`hybrid.rs`).
+    pub local: Option<&'a dyn Provider>,
     pub opts: ExtractOptions,
     /// The command recorded with each document (`ocr`, `parse`, `batch`).
     pub command: &'static str,

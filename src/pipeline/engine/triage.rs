@@ -220,6 +220,9 @@ impl Engine<'_> {
     /// PDF of its own with a record of its own) become the work; the document
     /// is delivered, stitched, when the last part is in.
     pub(super) fn split_work(&self, works: &mut Vec<Work>, p: Planned) {
+        if let Some(h) = p.hybrid.clone() {
+            return self.hybrid_work(works, p, &h);
+        }
         if self.dry_run {
             // Reported whole; the parts are cut when it is sent.
             self.new_work(works, p);
@@ -248,6 +251,7 @@ impl Engine<'_> {
                             key: p.key.clone(),
                             index: p.index,
                             route: p.route,
+                            hybrid: None,
                         },
                     );
                     if p2.is_empty() {
@@ -328,6 +332,7 @@ impl Engine<'_> {
                 first,
                 last,
                 key: crate::pipeline::key::part_key(&p.key, first, last),
+                pages: None,
             })
             .collect();
         let stem = Path::new(&p.doc.file_name)
@@ -397,6 +402,7 @@ impl Engine<'_> {
                     aliases: Vec::new(),
                     opts: None,
                     split: false,
+                    hybrid: None,
                 })),
             }
         }
