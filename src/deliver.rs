@@ -65,7 +65,7 @@ pub fn deliver(http: &Http, result: &ResultRef, item: &Item, layout: &Layout) ->
                     read_text(tmp.path())?
                 }
                 ResultRef::Zip { url, referer } => {
-                    let tmp = fetch(http, item, url, referer, &std::env::temp_dir(), true)?;
+                    let tmp = fetch_zip(http, item, url, referer, &std::env::temp_dir())?;
                     text_from_zip(tmp.path(), item.format)?
                 }
                 ResultRef::File { url, ext } => {
@@ -124,6 +124,37 @@ fn fetch(
     Ok(tmp)
 }
 
+/// A result zip to read: the file already on this machine ([`Item::local`],
+/// only read, never moved), else a download.
+enum ZipFile<'a> {
+    Local(&'a Path),
+    Downloaded(tempfile::NamedTempFile),
+}
+
+impl ZipFile<'_> {
+    fn path(&self) -> &Path {
+        match self {
+            ZipFile::Local(path) => path,
+            ZipFile::Downloaded(tmp) => tmp.path(),
+        }
+    }
+}
+
+/// The result zip at `url`, read in place when it is already on this machine
+/// (unpacking reads it; a copy first would write it once more for nothing).
+fn fetch_zip<'a>(
+    http: &Http,
+    item: &Item<'a>,
+    url: &str,
+    referer: &Option<String>,
+    dir: &Path,
+) -> Result<ZipFile<'a>> {
+    match item.local {
+        Some(local) => Ok(ZipFile::Local(local)),
+        None => fetch(http, item, url, referer, dir, true).map(ZipFile::Downloaded),
+    }
+}
+
 /// Formats whose files are text and may be printed.
 pub fn is_text_ext(ext: &str) -> bool {
     matches!(ext, "txt" | "md" | "json" | "html" | "csv")
@@ -156,7 +187,7 @@ fn deliver_file(http: &Http, result: &ResultRef, item: &Item, out: &Outputs) -> 
             out.publish(&staged, &key, item.sha256)?
         }
         ResultRef::Zip { url, referer } => {
-            let tmp = fetch(http, item, url, referer, out.root(), true)?;
+            let tmp = fetch_zip(http, item, url, referer, out.root())?;
             let staging = out.staging()?;
             unpack::unpack(tmp.path(), staging.path(), unpack::Limits::configured())?;
             drop(tmp);
@@ -264,7 +295,7 @@ fn deliver_folder(
     let staging = out.staging()?;
     match result {
         ResultRef::Zip { url, referer } => {
-            let tmp = fetch(http, item, url, referer, out.root(), true)?;
+            let tmp = fetch_zip(http, item, url, referer, out.root())?;
             unpack::unpack(tmp.path(), staging.path(), unpack::Limits::configured())?;
         }
         ResultRef::Markdown { url, referer } => {
