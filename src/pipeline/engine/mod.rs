@@ -118,6 +118,8 @@ pub struct Shared {
     twins: Mutex<HashMap<String, Vec<Twin>>>,
     /// Documents this run wrote from the result cache.
     cached: Mutex<std::collections::HashSet<String>>,
+    /// When each document should be done, from what the run has seen.
+    forecast: Mutex<crate::poll::Forecast>,
 }
 
 /// An input with the content of an earlier one, written under its own name
