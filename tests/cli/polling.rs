@@ -60,7 +60,11 @@ fn a_document_downloads_when_its_own_task_is_done_not_its_batch() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr_of(&out));
-    assert_eq!(fake.count("POST", "/api/v4/file-urls/batch"), 1, "one batch");
+    assert_eq!(
+        fake.count("POST", "/api/v4/file-urls/batch"),
+        1,
+        "one batch"
+    );
     let log = fake.requests();
     let first_download = log.iter().position(is_download).expect("no download");
     let last_upload = log.iter().rposition(is_upload).expect("no upload");

@@ -147,9 +147,7 @@ impl Engine<'_> {
                 beats.insert(id.clone(), Beat { next, backoff });
             }
             let soonest = beats.values().map(|b| b.next).min();
-            let until = soonest
-                .unwrap_or(now + first)
-                .min(self.settings.deadline);
+            let until = soonest.unwrap_or(now + first).min(self.settings.deadline);
             if until > now {
                 self.nap(until - now);
                 if self.is_fatal() {
