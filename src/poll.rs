@@ -154,6 +154,16 @@ pub fn next_ask(
     at.max(last + floor)
 }
 
+/// `at` rounded up to the next multiple of `tick` after `epoch`: never
+/// earlier, at most a tick later.
+pub fn on_tick(epoch: Instant, tick: Duration, at: Instant) -> Instant {
+    let since = at.saturating_duration_since(epoch).as_nanos();
+    let tick_ns = tick.as_nanos().max(1);
+    let ticks = since.div_ceil(tick_ns);
+    let rounded = u64::try_from(ticks * tick_ns).unwrap_or(u64::MAX);
+    epoch + Duration::from_nanos(rounded)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,6 +235,15 @@ mod tests {
         assert_eq!(soon, t0 + secs(1.5));
         let far = next_ask(t0, secs(1.5), secs(1.5), [Some(t0 + secs(60.0))]);
         assert_eq!(far, t0 + secs(3.0));
+    }
+
+    #[test]
+    fn asks_fall_on_ticks_never_earlier() {
+        let t0 = Instant::now();
+        let tick = secs(0.05);
+        assert_eq!(on_tick(t0, tick, t0 + secs(0.12)), t0 + secs(0.15));
+        assert_eq!(on_tick(t0, tick, t0 + secs(0.15)), t0 + secs(0.15));
+        assert_eq!(on_tick(t0, tick, t0), t0);
     }
 
     #[test]

@@ -111,6 +111,11 @@ impl Engine<'_> {
         let (first, longest) = self.settings.intervals;
         // Each followed group's next ask and backoff, by its ID.
         let mut beats: HashMap<String, Beat> = HashMap::new();
+        // Asks fall on ticks (never earlier than due, at most a tick later),
+        // so that many tasks on beats of their own share rounds and wake-ups.
+        let epoch = Instant::now();
+        let tick = (first / 10).clamp(Duration::from_millis(1), Duration::from_millis(50));
+        let on_tick = |at: Instant| poll::on_tick(epoch, tick, at);
         loop {
             // The round that saw the last document finish ends the loop at once,
             // not one more interval later.
@@ -142,7 +147,7 @@ impl Engine<'_> {
                     let forecast = lock(&self.state.forecast);
                     keys.iter().any(|k| forecast.knows(k))
                 };
-                let next = if fresh { now + first } else { now };
+                let next = if fresh { on_tick(now + first) } else { now };
                 let backoff = Backoff::new(first, longest);
                 beats.insert(id.clone(), Beat { next, backoff });
             }
@@ -177,7 +182,8 @@ impl Engine<'_> {
                 // The documents it still holds, and when each should be done.
                 let keys = self.keys_of(&ask);
                 let forecast = lock(&self.state.forecast);
-                beat.next = poll::next_ask(at, first, wait, keys.iter().map(|k| forecast.due(k)));
+                let next = poll::next_ask(at, first, wait, keys.iter().map(|k| forecast.due(k)));
+                beat.next = on_tick(next);
             }
         }
     }
