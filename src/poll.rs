@@ -1,8 +1,13 @@
-//! The polling backoff: it starts at the first interval, grows while nothing
-//! moves and resets when progress moves. The loop itself is the pipeline's
-//! (`pipeline/engine/poll.rs`): one request per batch or task per round.
+//! When to ask next. A beat that backs off while nothing moves ([`Backoff`]),
+//! and a forecast of when each document should be finished, learned from
+//! what the run has seen ([`Forecast`]): a batch is asked just after its next
+//! document should be done rather than on the beat, never sooner than the
+//! first interval after its last request ([`next_ask`]). The loop itself is
+//! the pipeline's (`pipeline/engine/poll.rs`): one request per batch or task
+//! per round.
 
-use std::time::Duration;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone)]
 pub struct Backoff {
@@ -31,6 +36,134 @@ impl Backoff {
     }
 }
 
+/// What the run has seen of how long its documents take.
+///
+/// Two signals, each used only once seen: the shortest time from a
+/// document's start (its creation, or its upload's arrival) to the first
+/// answer that showed it finished, which no document like it takes longer
+/// than; and a document's pages per second between two answers
+/// (`extract_progress`), which says when its extraction ends. Nothing seen,
+/// nothing forecast: the beat decides.
+#[derive(Debug, Default)]
+pub struct Forecast {
+    fastest: Option<Duration>,
+    docs: HashMap<String, Doc>,
+}
+
+#[derive(Debug)]
+struct Doc {
+    started: Instant,
+    /// The last page count that changed, and when it was seen.
+    pages: Option<(Instant, u64)>,
+    /// When its extraction should end at the pages per second seen.
+    extracted_by: Option<Instant>,
+}
+
+impl Forecast {
+    /// A document's task started: created, or its upload arrived (parsing
+    /// starts then).
+    pub fn started(&mut self, key: &str, at: Instant) {
+        self.docs.insert(
+            key.to_string(),
+            Doc {
+                started: at,
+                pages: None,
+                extracted_by: None,
+            },
+        );
+    }
+
+    /// Whether the document's start was seen in this run.
+    pub fn knows(&self, key: &str) -> bool {
+        self.docs.contains_key(key)
+    }
+
+    /// What an answer received at `at` showed: finished, or the pages
+    /// extracted of a total.
+    pub fn seen(&mut self, key: &str, at: Instant, finished: bool, pages: Option<(u64, u64)>) {
+        if finished {
+            if let Some(doc) = self.docs.remove(key) {
+                let took = at.saturating_duration_since(doc.started);
+                self.fastest = Some(self.fastest.map_or(took, |f| f.min(took)));
+            }
+            return;
+        }
+        let Some(doc) = self.docs.get_mut(key) else {
+            return;
+        };
+        let Some((done, total)) = pages else {
+            return;
+        };
+        match doc.pages {
+            Some((then, before)) if done > before && at > then => {
+                let rate = (done - before) as f64 / (at - then).as_secs_f64();
+                let left = total.saturating_sub(done) as f64 / rate;
+                doc.extracted_by = Duration::try_from_secs_f64(left).ok().map(|d| at + d);
+                doc.pages = Some((at, done));
+            }
+            Some(_) => {}
+            None => doc.pages = Some((at, done)),
+        }
+    }
+
+    /// The document is followed no more (failed, or left the run).
+    pub fn forget(&mut self, key: &str) {
+        self.docs.remove(key);
+    }
+
+    /// When the document should be finished, if anything seen says.
+    pub fn due(&self, key: &str) -> Option<Instant> {
+        let doc = self.docs.get(key)?;
+        let like_the_fastest = self.fastest.map(|f| doc.started + f);
+        match (like_the_fastest, doc.extracted_by) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
+/// How long after a forecast finish to ask: the answer's own latency.
+const MARGIN: Duration = Duration::from_millis(20);
+
+/// When to ask about a batch (or a task) again, last asked at `last`: on the
+/// beat (`beat` later), unless every document in it has a forecast (`dues`;
+/// `None`: none), then just after the soonest, up to two beats later. Never
+/// sooner than `floor` after `last`. A forecast already past (the document
+/// is slower than forecast) leaves the beat in charge.
+pub fn next_ask(
+    last: Instant,
+    floor: Duration,
+    beat: Duration,
+    dues: impl IntoIterator<Item = Option<Instant>>,
+) -> Instant {
+    let beat = beat.max(floor);
+    let mut soonest: Option<Instant> = None;
+    let mut all_ahead = true;
+    for due in dues {
+        match due {
+            Some(d) if d > last => soonest = Some(soonest.map_or(d, |s| s.min(d))),
+            _ => all_ahead = false,
+        }
+    }
+    let on_beat = last + beat;
+    let at = match soonest {
+        Some(due) if all_ahead => (due + MARGIN).min(last + beat * 2),
+        Some(due) => (due + MARGIN).min(on_beat),
+        None => on_beat,
+    };
+    at.max(last + floor)
+}
+
+/// `at` rounded up to the next multiple of `tick` after `epoch`: never
+/// earlier, at most a tick later.
+pub fn on_tick(epoch: Instant, tick: Duration, at: Instant) -> Instant {
+    let since = at.saturating_duration_since(epoch).as_nanos();
+    let tick_ns = tick.as_nanos().max(1);
+    let ticks = since.div_ceil(tick_ns);
+    let rounded = u64::try_from(ticks * tick_ns).unwrap_or(u64::MAX);
+    epoch + Duration::from_nanos(rounded)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,5 +179,84 @@ mod tests {
         }
         assert_eq!(last, Duration::from_secs(30));
         assert_eq!(b.next(true), Duration::from_secs(1));
+    }
+
+    fn secs(s: f64) -> Duration {
+        Duration::from_secs_f64(s)
+    }
+
+    #[test]
+    fn nothing_seen_nothing_forecast_and_the_beat_decides() {
+        let t0 = Instant::now();
+        let mut f = Forecast::default();
+        f.started("a", t0);
+        f.seen("a", t0 + secs(1.5), false, None);
+        assert_eq!(f.due("a"), None);
+        let next = next_ask(t0 + secs(1.5), secs(1.5), secs(1.5), [f.due("a")]);
+        assert_eq!(next, t0 + secs(3.0));
+    }
+
+    #[test]
+    fn a_document_finished_says_when_those_started_later_will_be() {
+        let t0 = Instant::now();
+        let mut f = Forecast::default();
+        f.started("a", t0);
+        f.started("b", t0 + secs(2.0));
+        // `a` seen finished 5.2 s after its start: `b` is forecast 5.2 s after its own.
+        f.seen("a", t0 + secs(5.2), true, None);
+        assert_eq!(f.due("b"), Some(t0 + secs(7.2)));
+        // A later, slower finish does not make the forecast later.
+        f.started("c", t0 + secs(1.0));
+        f.seen("c", t0 + secs(7.0), true, None);
+        assert_eq!(f.due("b"), Some(t0 + secs(7.2)));
+        // Asked just after the forecast, not on the beat (6.7 s).
+        let next = next_ask(t0 + secs(5.2), secs(1.5), secs(1.5), [f.due("b")]);
+        assert_eq!(next, t0 + secs(7.2) + MARGIN);
+    }
+
+    #[test]
+    fn pages_per_second_say_when_the_extraction_ends() {
+        let t0 = Instant::now();
+        let mut f = Forecast::default();
+        f.started("a", t0);
+        f.seen("a", t0 + secs(1.0), false, Some((2, 20)));
+        assert_eq!(f.due("a"), None, "one sight gives no rate");
+        f.seen("a", t0 + secs(3.0), false, Some((6, 20)));
+        // 2 pages a second, 14 left: 7 s on.
+        let due = f.due("a").unwrap();
+        let after = due.duration_since(t0).as_secs_f64();
+        assert!((after - 10.0).abs() < 1e-3, "{after} s");
+    }
+
+    #[test]
+    fn never_sooner_than_the_floor_nor_later_than_two_beats() {
+        let t0 = Instant::now();
+        let soon = next_ask(t0, secs(1.5), secs(1.5), [Some(t0 + secs(0.2))]);
+        assert_eq!(soon, t0 + secs(1.5));
+        let far = next_ask(t0, secs(1.5), secs(1.5), [Some(t0 + secs(60.0))]);
+        assert_eq!(far, t0 + secs(3.0));
+    }
+
+    #[test]
+    fn asks_fall_on_ticks_never_earlier() {
+        let t0 = Instant::now();
+        let tick = secs(0.05);
+        assert_eq!(on_tick(t0, tick, t0 + secs(0.12)), t0 + secs(0.15));
+        assert_eq!(on_tick(t0, tick, t0 + secs(0.15)), t0 + secs(0.15));
+        assert_eq!(on_tick(t0, tick, t0), t0);
+    }
+
+    #[test]
+    fn a_document_without_a_forecast_keeps_the_beat() {
+        let t0 = Instant::now();
+        // One forecast at 2.5 s, one document unknown: no later than the beat.
+        let next = next_ask(t0, secs(1.0), secs(1.0), [Some(t0 + secs(2.5)), None]);
+        assert_eq!(next, t0 + secs(1.0));
+        // A forecast already past (slower than forecast): the beat too.
+        let next = next_ask(t0, secs(1.0), secs(1.0), [Some(t0 + secs(2.5)), Some(t0)]);
+        assert_eq!(next, t0 + secs(1.0));
+        // A forecast sooner than the beat is asked at, unknowns or not.
+        let next = next_ask(t0, secs(1.0), secs(3.0), [Some(t0 + secs(2.0)), None]);
+        assert_eq!(next, t0 + secs(2.0) + MARGIN);
     }
 }

@@ -397,7 +397,7 @@ fn timeout_exits_6_and_a_rerun_continues() {
     };
     let out = run("1s");
     assert_eq!(out.status.code(), Some(6), "{}", stderr_of(&out));
-    assert!(env.out().join("a/full.md").is_file());
+    assert!(env.out().join("a/full.md").is_file(), "{}", stderr_of(&out));
     assert!(
         stderr_of(&out).contains("run the same command again"),
         "{}",

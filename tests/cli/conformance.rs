@@ -175,6 +175,7 @@ fn batch_job_requests_conform(prism: &Prism, env: &Env, pdf: &Path, png: &Path) 
                 ],
                 body: serde_json::to_vec(&body).unwrap(),
                 reused: false,
+                at: std::time::Instant::now(),
             });
         }
     }

@@ -29,6 +29,7 @@ mod mistral_batch;
 mod mistralocr;
 mod parse4ai;
 mod pipeline;
+mod polling;
 mod provider_contract;
 mod proxy;
 mod reliability;

@@ -131,23 +131,26 @@ impl Engine<'_> {
     }
 
     /// Before a result is written: a file to download is downloaded once,
-    /// into the cache, and written from the copy returned; a synchronous
-    /// answer is put in the cache as it is. None: nothing to keep (no cache,
-    /// a part of a split document, an answer from the cache itself).
+    /// into the cache (unless a download worker already `fetched` it), and
+    /// written from the copy returned; a synchronous answer is put in the
+    /// cache as it is. None: nothing to keep (no cache, a part of a split
+    /// document, an answer from the cache itself) and nothing fetched.
     pub(super) fn keep_in_cache(
         &self,
         rec: &DocRecord,
         result: &ResultRef,
         meter: &transfer::Meter,
+        fetched: Option<tempfile::NamedTempFile>,
     ) -> anyhow::Result<Option<tempfile::NamedTempFile>> {
         let Some(cache) = self.cache() else {
-            return Ok(None);
+            return Ok(fetched);
         };
         if self.part_of(&rec.key).is_some() || lock(&self.state.cached).contains(&rec.key) {
-            return Ok(None);
+            return Ok(fetched);
         }
         let tmp = cache.scratch();
         let downloaded = match result {
+            _ if fetched.is_some() => fetched,
             ResultRef::Zip { url, referer } => Some(transfer::download_zip(
                 &self.ctx.http,
                 url,

@@ -83,26 +83,71 @@ impl Engine<'_> {
     /// Writes `key`'s result; `local`: its file is already on this machine
     /// (the result cache's copy), not downloaded.
     pub(super) fn deliver_from(&self, key: &str, result: &ResultRef, local: Option<&Path>) {
-        self.deliver_all(key, result, local);
+        self.deliver_all(key, result, local, None);
         // A table spooled to a temporary file served every output: gone now.
         if let ResultRef::Spooled { path, .. } = result {
             let _ = std::fs::remove_file(path);
         }
     }
 
-    fn deliver_all(&self, key: &str, result: &ResultRef, local: Option<&Path>) {
-        let Some(rec) = self.journal.get(key) else {
-            return;
+    /// The network half of a delivery, on a download worker: the result's
+    /// file downloaded (a zip checked to open) to a temporary file, so that
+    /// it is written on another worker while the next download streams.
+    /// None: nothing to download (an answer in hand, a file on this machine).
+    pub(super) fn prefetch(
+        &self,
+        key: &str,
+        result: &ResultRef,
+    ) -> Option<Result<tempfile::NamedTempFile>> {
+        let (url, referer, zip) = match result {
+            ResultRef::Zip { url, referer } => (url, referer.as_deref(), true),
+            ResultRef::Markdown { url, referer } => (url, referer.as_deref(), false),
+            ResultRef::File { url, .. } => (url, None, false),
+            _ => return None,
         };
-        let fetched = local.is_none()
-            && matches!(
-                result,
-                ResultRef::Zip { .. } | ResultRef::Markdown { .. } | ResultRef::File { .. }
-            );
-        let part = self.part_of(key);
-        // A part downloads while others still run: its document's line shows
-        // downloading only for the last one.
-        let last_part = part.as_ref().is_none_or(|p| {
+        let rec = self.journal.get(key)?;
+        let meter = self.download_meter(&rec);
+        let dir = match self.download_dir(&rec) {
+            Ok(dir) => dir,
+            Err(e) => return Some(Err(e)),
+        };
+        let http = &self.ctx.http;
+        Some(if zip {
+            transfer::download_zip(http, url, referer, &dir, &meter)
+        } else {
+            transfer::download(http, url, referer, &dir, &meter)
+        })
+    }
+
+    /// The writing half: a result a download worker fetched.
+    pub(super) fn deliver_fetched(&self, (key, result, file): super::Fetched) {
+        self.deliver_all(&key, &result, None, Some(file));
+    }
+
+    /// Where a download waits to be written: beside the result cache's
+    /// entries when it is kept there, else in the folder it is written to.
+    fn download_dir(&self, rec: &DocRecord) -> Result<std::path::PathBuf> {
+        if let Some(part) = self.part_of(&rec.key) {
+            return Ok(self.part_results(&part.parent)?.root().to_path_buf());
+        }
+        if let Some(cache) = self.cache().filter(|_| !self.was_cached(&rec.key)) {
+            let tmp = cache.scratch();
+            if tmp.is_dir() {
+                return Ok(tmp);
+            }
+        }
+        Ok(match &self.layout {
+            Layout::Files(o) | Layout::Folders(o) => o.root().to_path_buf(),
+            Layout::Stdout => std::env::temp_dir(),
+        })
+    }
+
+    /// A document's download on its progress line. A part downloads while
+    /// others still run: its document's line shows downloading only for the
+    /// last one.
+    fn download_meter(&self, rec: &DocRecord) -> transfer::Meter {
+        let key = rec.key.as_str();
+        let last_part = self.part_of(key).is_none_or(|p| {
             self.journal
                 .get(&p.parent)
                 .and_then(|r| r.parts)
@@ -116,11 +161,37 @@ impl Engine<'_> {
                     })
                 })
         });
-        let mut meter = transfer::Meter::none();
-        if let Some(p) = self.doc_progress(&rec).filter(|_| fetched && last_part) {
-            p.step("downloading");
-            meter = self.meter(&rec, "downloading");
+        match self.doc_progress(rec).filter(|_| last_part) {
+            Some(p) => {
+                p.step("downloading");
+                self.meter(rec, "downloading")
+            }
+            None => transfer::Meter::none(),
         }
+    }
+
+    fn deliver_all(
+        &self,
+        key: &str,
+        result: &ResultRef,
+        local: Option<&Path>,
+        fetched: Option<Result<tempfile::NamedTempFile>>,
+    ) {
+        let Some(rec) = self.journal.get(key) else {
+            return;
+        };
+        let downloads = local.is_none()
+            && fetched.is_none()
+            && matches!(
+                result,
+                ResultRef::Zip { .. } | ResultRef::Markdown { .. } | ResultRef::File { .. }
+            );
+        let part = self.part_of(key);
+        let meter = if downloads {
+            self.download_meter(&rec)
+        } else {
+            transfer::Meter::none()
+        };
         let (layout, exact) = match &part {
             // A part's result waits, whole, beside its document's other parts.
             Some(p) => match self.part_results(&p.parent) {
@@ -136,10 +207,11 @@ impl Engine<'_> {
             None => (self.layout.clone(), self.exact.as_deref()),
         };
         let from_cache = self.was_cached(key);
-        let delivered = match local {
-            Some(path) => Ok((None, Some(path))),
-            None => self
-                .keep_in_cache(&rec, result, &meter)
+        let delivered = match (local, fetched) {
+            (Some(path), _) => Ok((None, Some(path))),
+            (None, Some(Err(e))) => Err(e),
+            (None, fetched) => self
+                .keep_in_cache(&rec, result, &meter, fetched.and_then(Result::ok))
                 .map(|kept| (kept, None)),
         };
         let delivered = delivered.and_then(|(kept, local)| {

@@ -122,6 +122,8 @@ pub struct Shared {
     twins: Mutex<HashMap<String, Vec<Twin>>>,
     /// Documents this run wrote from the result cache.
     cached: Mutex<std::collections::HashSet<String>>,
+    /// When each document should be done, from what the run has seen.
+    forecast: Mutex<crate::poll::Forecast>,
 }
 
 /// An input with the content of an earlier one, written under its own name
@@ -187,6 +189,10 @@ pub struct Summary {
     /// Documents found cut off mid-submission by an earlier run.
     pub uncertain: usize,
 }
+
+/// A result downloaded by a download worker, for a writing worker: its key,
+/// what it is, and the file (or why the download failed).
+type Fetched = (String, ResultRef, anyhow::Result<tempfile::NamedTempFile>);
 
 /// What triage decided for one document. Built once per document and moved
 /// once, so the variants' sizes do not matter.
@@ -264,10 +270,16 @@ impl Engine<'_> {
         self.state.submitting.store(true, Ordering::SeqCst);
         let (dl_tx, dl_rx) = mpsc::channel::<(String, ResultRef)>();
         let dl_rx = Mutex::new(dl_rx);
+        // Downloaded, waiting to be written: a few per worker, so that the
+        // next downloads stream while results are unpacked, within bounded disk.
+        let (fin_tx, fin_rx) = mpsc::sync_channel::<Fetched>(self.settings.concurrency * 4);
+        let fin_rx = Mutex::new(fin_rx);
         std::thread::scope(|s| {
             for _ in 0..self.settings.concurrency {
                 let (dl_rx, hits, hits_left, misses) = (&dl_rx, &hits, &hits_left, &misses);
+                let fin_tx = fin_tx.clone();
                 s.spawn(move || {
+                    // Results the cache holds first: written from it, no request.
                     loop {
                         let hit = lock(hits).pop_front();
                         let Some(p) = hit else { break };
@@ -278,13 +290,27 @@ impl Engine<'_> {
                     }
                     loop {
                         let job = lock(dl_rx).recv();
-                        match job {
-                            Ok((key, result)) => self.download(&key, &result),
-                            Err(_) => break,
+                        let Ok((key, result)) = job else { break };
+                        match self.prefetch(&key, &result) {
+                            Some(file) => {
+                                if let Err(mpsc::SendError(f)) = fin_tx.send((key, result, file)) {
+                                    self.deliver_fetched(f);
+                                }
+                            }
+                            None => self.download(&key, &result),
                         }
                     }
                 });
+                let fin_rx = &fin_rx;
+                s.spawn(move || loop {
+                    let job = lock(fin_rx).recv();
+                    match job {
+                        Ok(fetched) => self.deliver_fetched(fetched),
+                        Err(_) => break,
+                    }
+                });
             }
+            drop(fin_tx);
             s.spawn(|| {
                 // Answers paid for in an earlier run: written, not asked again.
                 for key in held {

@@ -1,7 +1,9 @@
 //! The polling loop: one status request per batch or task per round, each
-//! change recorded; results queued for download; the timeout and `--no-wait`
-//! reporting what is still running.
+//! on a beat of its own that the run's forecast moves to just after its next
+//! document should be done; each change recorded; results queued for
+//! download; the timeout and `--no-wait` reporting what is still running.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::Ordering;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -9,7 +11,7 @@ use std::time::{Duration, Instant};
 use super::{is_run_wide, lock, Engine, Group};
 use crate::error::{self, Error, Kind};
 use crate::pipeline::report::Line;
-use crate::poll::Backoff;
+use crate::poll::{self, Backoff};
 use crate::progress::Stage;
 use crate::provider::{self, BatchItem, ResultRef, State, TaskRef, TaskStatus};
 
@@ -17,6 +19,23 @@ use crate::provider::{self, BatchItem, ResultRef, State, TaskRef, TaskStatus};
 enum Ask {
     Batch(String),
     Task(TaskRef, String),
+}
+
+impl Ask {
+    /// What is asked about: a batch, or a document's task (a batch ID
+    /// followed without its item keys is asked about once per document).
+    fn id(&self) -> String {
+        match self {
+            Ask::Batch(id) => id.clone(),
+            Ask::Task(task, key) => format!("{}/{key}", task.id),
+        }
+    }
+}
+
+/// When a batch (or task) is asked about next, and how its beat backs off.
+struct Beat {
+    next: Instant,
+    backoff: Backoff,
 }
 
 impl Engine<'_> {
@@ -83,11 +102,20 @@ impl Engine<'_> {
         }
     }
 
-    /// The polling loop: one status request per batch (or task) per round, until
-    /// every document is final or the deadline passes.
+    /// The polling loop: each batch (or task) asked on a beat of its own, one
+    /// request per round, until every document is final or the deadline
+    /// passes. A batch is asked just after its next document should be done
+    /// when the run has seen enough to say (`poll::Forecast`), never sooner
+    /// than the first interval after its last request.
     pub(super) fn poll(&self, downloads: &mpsc::Sender<(String, ResultRef)>) {
-        let mut backoff = Backoff::new(self.settings.intervals.0, self.settings.intervals.1);
-        let mut wait = Duration::ZERO;
+        let (first, longest) = self.settings.intervals;
+        // Each followed group's next ask and backoff, by its ID.
+        let mut beats: HashMap<String, Beat> = HashMap::new();
+        // Asks fall on ticks (never earlier than due, at most a tick later),
+        // so that many tasks on beats of their own share rounds and wake-ups.
+        let epoch = Instant::now();
+        let tick = (first / 10).clamp(Duration::from_millis(1), Duration::from_millis(50));
+        let on_tick = |at: Instant| poll::on_tick(epoch, tick, at);
         loop {
             // The round that saw the last document finish ends the loop at once,
             // not one more interval later.
@@ -95,78 +123,140 @@ impl Engine<'_> {
             if !submitting && lock(&self.state.groups).is_empty() {
                 return;
             }
-            let sleep = wait.min(
-                self.settings
-                    .deadline
-                    .saturating_duration_since(Instant::now()),
-            );
-            self.nap(sleep);
+            let now = Instant::now();
+            let asks: Vec<(String, Ask)> = lock(&self.state.groups)
+                .iter()
+                .map(|g| {
+                    let ask = match g {
+                        Group::Batch { id, .. } => Ask::Batch(id.clone()),
+                        Group::Task { task, key } => Ask::Task(task.clone(), key.clone()),
+                    };
+                    (ask.id(), ask)
+                })
+                .collect();
+            let followed: HashSet<&str> = asks.iter().map(|(id, _)| id.as_str()).collect();
+            beats.retain(|id, _| followed.contains(id.as_str()));
+            for (id, ask) in &asks {
+                if beats.contains_key(id) {
+                    continue;
+                }
+                // Submitted now: asked one interval on. Followed from an
+                // earlier run: at once (it may be done).
+                let keys = self.keys_of(ask);
+                let fresh = {
+                    let forecast = lock(&self.state.forecast);
+                    keys.iter().any(|k| forecast.knows(k))
+                };
+                let next = if fresh { on_tick(now + first) } else { now };
+                let backoff = Backoff::new(first, longest);
+                beats.insert(id.clone(), Beat { next, backoff });
+            }
+            let soonest = beats.values().map(|b| b.next).min();
+            let until = soonest.unwrap_or(now + first).min(self.settings.deadline);
+            if until > now {
+                self.nap(until - now);
+                if self.is_fatal() {
+                    return;
+                }
+                continue;
+            }
             if self.is_fatal() {
                 return;
             }
-            let asks: Vec<Ask> = lock(&self.state.groups)
-                .iter()
-                .map(|g| match g {
-                    Group::Batch { id, .. } => Ask::Batch(id.clone()),
-                    Group::Task { task, key } => Ask::Task(task.clone(), key.clone()),
-                })
-                .collect();
-            let submitting = self.state.submitting.load(Ordering::SeqCst);
-            if asks.is_empty() && !submitting {
-                return;
-            }
-            if Instant::now() >= self.settings.deadline {
+            if now >= self.settings.deadline {
                 self.time_out();
                 return;
             }
-            let mut moved = false;
-            for ask in asks {
-                match ask {
-                    Ask::Batch(id) => match self.provider.batch_status(&id) {
-                        Ok(items) => {
-                            for item in items {
-                                if let Some(key) = self.member(&id, &item) {
-                                    moved |= self.observe(&key, item.status, downloads);
-                                }
-                            }
-                        }
-                        Err(e) => self.poll_error(e),
-                    },
-                    Ask::Task(task, key) => match self.provider.status(&task) {
-                        Ok(status) => moved |= self.observe(&key, status, downloads),
-                        Err(e) => self.poll_error(e),
-                    },
-                }
+            for (id, ask) in asks {
+                let Some(beat) = beats.get_mut(&id).filter(|b| b.next <= now) else {
+                    continue;
+                };
+                let moved = self.ask(&ask, downloads);
+                let at = Instant::now();
+                // While submissions are still arriving, look again soon.
+                let wait = if submitting {
+                    first
+                } else {
+                    beat.backoff.next(moved)
+                };
+                // The documents it still holds, and when each should be done.
+                let keys = self.keys_of(&ask);
+                let forecast = lock(&self.state.forecast);
+                let next = poll::next_ask(at, first, wait, keys.iter().map(|k| forecast.due(k)));
+                beat.next = on_tick(next);
             }
-            // While submissions are still arriving, look again soon.
-            wait = if submitting {
-                self.settings.intervals.0
-            } else {
-                backoff.next(moved)
-            };
         }
     }
 
-    /// Sleeps up to `time`, waking as soon as nothing is left to wait for (the
-    /// last submission ended with nothing to follow: synchronous answers).
-    fn nap(&self, time: Duration) {
-        let until = Instant::now() + time;
-        let (mutex, wake) = &self.state.wake;
-        let mut guard = lock(mutex);
-        loop {
-            if !self.state.submitting.load(Ordering::SeqCst) && lock(&self.state.groups).is_empty()
-            {
-                return;
-            }
-            let left = until.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return;
-            }
-            guard = wake
-                .wait_timeout(guard, left)
-                .map(|(g, _)| g)
-                .unwrap_or_else(|e| e.into_inner().0);
+    /// The documents a batch (or task) asked about still holds.
+    fn keys_of(&self, ask: &Ask) -> Vec<String> {
+        let groups = lock(&self.state.groups);
+        match ask {
+            Ask::Batch(id) => groups
+                .iter()
+                .find_map(|g| match g {
+                    Group::Batch { id: b, members } if b == id => {
+                        Some(members.values().cloned().collect())
+                    }
+                    _ => None,
+                })
+                .unwrap_or_default(),
+            Ask::Task(_, key) => vec![key.clone()],
         }
+    }
+
+    /// One status request; whether anything in its answer moved.
+    fn ask(&self, ask: &Ask, downloads: &mpsc::Sender<(String, ResultRef)>) -> bool {
+        let mut moved = false;
+        match ask {
+            Ask::Batch(id) => match self.provider.batch_status(id) {
+                Ok(items) => {
+                    let at = Instant::now();
+                    for item in items {
+                        if let Some(key) = self.member(id, &item) {
+                            self.foresee(&key, at, &item.status);
+                            moved |= self.observe(&key, item.status, downloads);
+                        }
+                    }
+                }
+                Err(e) => self.poll_error(e),
+            },
+            Ask::Task(task, key) => match self.provider.status(task) {
+                Ok(status) => {
+                    self.foresee(key, Instant::now(), &status);
+                    moved |= self.observe(key, status, downloads);
+                }
+                Err(e) => self.poll_error(e),
+            },
+        }
+        moved
+    }
+
+    /// Tells the forecast what an answer showed of a document.
+    fn foresee(&self, key: &str, at: Instant, status: &TaskStatus) {
+        let mut forecast = lock(&self.state.forecast);
+        match status.state {
+            State::Failed => forecast.forget(key),
+            state => forecast.seen(
+                key,
+                at,
+                state == State::Done,
+                status.progress.map(|p| (p.done, p.total)),
+            ),
+        }
+    }
+
+    /// Sleeps up to `time`, waking when told to look again (a new batch or
+    /// task to follow, the submissions over) or when nothing is left to wait
+    /// for (the last submission ended with nothing to follow: synchronous
+    /// answers).
+    fn nap(&self, time: Duration) {
+        let (mutex, wake) = &self.state.wake;
+        let guard = lock(mutex);
+        if !self.state.submitting.load(Ordering::SeqCst) && lock(&self.state.groups).is_empty() {
+            return;
+        }
+        let _ = wake.wait_timeout(guard, time);
     }
 
     /// Tells a waiting polling loop to look again.

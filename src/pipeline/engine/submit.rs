@@ -170,7 +170,10 @@ impl Engine<'_> {
         lock(&self.state.batch_ids).push(answer.batch_id.clone());
         let mut owed = Vec::new();
         let mut members = HashMap::new();
+        let now = std::time::Instant::now();
         for ((rec, p), (item, upload)) in recs.iter().zip(part).zip(answer.items) {
+            // A URL is started on now; a file when its upload arrives.
+            lock(&self.state.forecast).started(&rec.key, now);
             self.step(rec, &format!("submitted in batch {}", answer.batch_id));
             if let Some(u) = upload {
                 owed.push((rec.key.clone(), u.url, p.doc.clone()));
@@ -258,6 +261,7 @@ impl Engine<'_> {
                 drop(in_flight);
                 self.store.put_run(&task.id, &self.journal_dir)?;
                 self.step(&rec, &format!("submitted as {}", task.id));
+                lock(&self.state.forecast).started(&rec.key, std::time::Instant::now());
                 if let Some(u) = upload {
                     self.upload_one(&rec.key, &u.url, &p.doc);
                 }
@@ -358,6 +362,7 @@ impl Engine<'_> {
         }
         match transfer::put_signed(&self.ctx.http, &upload, &meter) {
             Ok(()) => {
+                lock(&self.state.forecast).started(key, std::time::Instant::now());
                 let _ = self.journal.update(key, |r| {
                     if let Some(u) = r.upload.as_mut() {
                         u.done = true;
@@ -400,6 +405,8 @@ impl Engine<'_> {
             .unwrap_or_default();
         crate::interrupt::track(&id, &input);
         lock(&self.state.groups).push(group);
+        // The polling loop gives it a beat of its own.
+        self.wake();
     }
 
     pub(super) fn untrack(&self, key: &str) {

@@ -40,6 +40,8 @@ pub struct Recorded {
     /// Sent on a connection that had carried an earlier request: a pooled
     /// connection the client reused (only where the fake keeps connections).
     pub reused: bool,
+    /// When the request (its body read) arrived.
+    pub at: std::time::Instant,
 }
 
 impl Recorded {
@@ -560,6 +562,7 @@ fn read_request(
         headers,
         body,
         reused: false,
+        at: std::time::Instant::now(),
     })
 }
 

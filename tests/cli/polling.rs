@@ -1,0 +1,134 @@
+//! When `batch` asks and downloads (#24): a document is downloaded as soon as
+//! its own task is done, not its batch's; a batch is never asked twice within
+//! the poll interval, so never more than once a round, however the forecast
+//! of its documents' finish moves its asks. How fast is measured by
+//! `scripts/bench`, not here.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::harness::{stderr_of, Env};
+use crate::support::faults::Faults;
+use crate::support::http::{Recorded, Server};
+use crate::support::{Advance, FakeConfig, FakeMineru};
+
+fn pdfs(dir: &Path, n: usize) -> Vec<PathBuf> {
+    fs::create_dir_all(dir).unwrap();
+    (0..n)
+        .map(|i| {
+            let p = dir.join(format!("p{i:02}.pdf"));
+            fs::write(&p, format!("%PDF-1.4\n% polling document {i}\n%%EOF\n")).unwrap();
+            p
+        })
+        .collect()
+}
+
+fn is_download(r: &Recorded) -> bool {
+    r.server == Server::Cdn && r.method == "GET"
+}
+
+fn is_upload(r: &Recorded) -> bool {
+    r.server == Server::Oss && r.method == "PUT"
+}
+
+/// The batch ID of a batch status request.
+fn status_of(r: &Recorded) -> Option<&str> {
+    let rest = r.path.split('?').next()?;
+    let id = rest.strip_prefix("/api/v4/extract-results/batch/")?;
+    (r.method == "GET").then_some(id)
+}
+
+#[test]
+fn a_document_downloads_when_its_own_task_is_done_not_its_batch() {
+    // Each upload held 500 ms, one at a time: the five tasks of the one batch
+    // start, and finish, 500 ms apart.
+    let faults = Faults::new(0, 0, is_upload).slowing_creations(Duration::from_millis(500));
+    let fake = FakeMineru::start_with(FakeConfig {
+        advance: Advance::Time(Duration::from_millis(50)),
+        faults: Some(Arc::new(faults)),
+        ..FakeConfig::default()
+    });
+    let env = Env::new();
+    let files = pdfs(&env.work.path().join("in"), 5);
+    let out = env
+        .keyed(&fake)
+        .args(["-p", "mineru", "-q", "batch", "--concurrency", "1", "-o"])
+        .arg(env.out())
+        .args(&files)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(
+        fake.count("POST", "/api/v4/file-urls/batch"),
+        1,
+        "one batch"
+    );
+    let log = fake.requests();
+    let first_download = log.iter().position(is_download).expect("no download");
+    let last_upload = log.iter().rposition(is_upload).expect("no upload");
+    assert!(
+        first_download < last_upload,
+        "the first result was downloaded only after the last upload began (request {first_download} of {})",
+        log.len()
+    );
+    assert_eq!(log.iter().filter(|r| is_download(r)).count(), 5);
+    for f in &files {
+        let name = f.file_stem().unwrap();
+        assert!(env.out().join(name).join("full.md").is_file(), "{name:?}");
+    }
+}
+
+#[test]
+fn no_batch_is_asked_twice_within_the_poll_interval() {
+    // Three batches of two, created 150 ms apart, tasks of 400 ms: their
+    // documents finish at different moments, which the forecast learns from.
+    let faults = Faults::new(0, 0, |r: &Recorded| {
+        r.method == "POST" && r.path.starts_with("/api/v4/extract/task/batch")
+    })
+    .slowing_creations(Duration::from_millis(150));
+    let fake = FakeMineru::start_with(FakeConfig {
+        advance: Advance::Time(Duration::from_millis(100)),
+        faults: Some(Arc::new(faults)),
+        ..FakeConfig::default()
+    });
+    let env = Env::new();
+    let config = env.config("[providers.mineru]\nmax_batch = 2\n");
+    let urls: Vec<String> = (0..6)
+        .map(|i| format!("https://docs.example.org/poll/u{i}.pdf"))
+        .collect();
+    let interval = Duration::from_millis(250);
+    let out = env
+        .keyed(&fake)
+        .env("DOCPIPE_POLL_INTERVAL", "250ms")
+        .env("DOCPIPE_POLL_MAX", "2s")
+        .arg("-c")
+        .arg(&config)
+        .args(["-p", "mineru", "-q", "batch", "-o"])
+        .arg(env.out())
+        .args(&urls)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let log = fake.requests();
+    let mut asks: std::collections::BTreeMap<&str, Vec<std::time::Instant>> = Default::default();
+    for r in &log {
+        if let Some(id) = status_of(r) {
+            asks.entry(id).or_default().push(r.at);
+        }
+    }
+    assert_eq!(asks.len(), 3, "three batches asked about: {asks:?}");
+    for (id, times) in &asks {
+        for pair in times.windows(2) {
+            let gap = pair[1] - pair[0];
+            // Arrival times: a request delayed on its way can land a little
+            // closer to the next than it was sent.
+            assert!(
+                gap >= interval.mul_f64(0.6),
+                "batch {id} asked twice {gap:?} apart (interval {interval:?}): {times:?}"
+            );
+        }
+    }
+    assert_eq!(log.iter().filter(|r| is_download(r)).count(), 6);
+}
