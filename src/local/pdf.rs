@@ -8,7 +8,8 @@ use std::path::Path;
 use pdf_inspector::PdfError;
 
 use super::{
-    ocr, pdf_columns, pdf_headings, pdf_hints, pdf_repair, read, Extracted, Settings, TextLayer,
+    ocr, pdf_columns, pdf_headings, pdf_hints, pdf_repair, pdf_tables, read, Extracted, Settings,
+    TextLayer,
 };
 use crate::error::Error;
 
@@ -71,6 +72,7 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
         }
     }
     let mut layout = pdf_columns::pages(&items);
+    let mut tables = pdf_tables::pages(&items);
     let mut hints = pdf_hints::analyse(items, page_count);
     let mut pages = Vec::with_capacity(result.pages.len());
     let mut ocr_pages = Vec::new();
@@ -115,6 +117,10 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
             page.markdown
         };
         let markdown = prose_tables_as_text(&logical_order(&markdown));
+        let markdown = match tables.remove(&number) {
+            Some(found) => pdf_tables::apply(&markdown, &found),
+            None => markdown,
+        };
         let md = match hints.remove(&number) {
             Some(h) => {
                 let (md, found) = pdf_hints::apply(&markdown, &h, settings.keep_headers);
