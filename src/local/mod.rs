@@ -26,6 +26,7 @@ pub mod pdf_columns;
 pub mod pdf_headings;
 pub mod pdf_hints;
 pub mod pdf_repair;
+pub mod pdf_rtl;
 pub mod pdf_tables;
 pub mod pptx;
 pub mod render;
