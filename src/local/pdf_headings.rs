@@ -184,7 +184,12 @@ fn plausible(text: &str) -> bool {
     if words.len() > MAX_WORDS || starts_lower(text) || text.ends_with([',', ';']) {
         return false;
     }
-    if caption(&words) || formula_or_code(text) || repeated(&words) || ends_mid_sentence(&words) {
+    if caption(&words)
+        || formula_or_code(text)
+        || repeated(&words)
+        || ends_mid_sentence(&words)
+        || authors(text)
+    {
         return false;
     }
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
@@ -243,6 +248,27 @@ fn repeated(words: &[&str]) -> bool {
 
 /// "Jim Bainbridge", "Mary-Ann O'Neil": two to four capitalised words, no
 /// digits, short.
+/// A line of names ("Patrick N.J. Lane, Klaus Hickel, Lu Zhang"): parts
+/// parted by commas or "and", each name-shaped, three at least or one with
+/// an initial.
+fn authors(text: &str) -> bool {
+    let parts: Vec<&str> = text
+        .split([',', '&'])
+        .flat_map(|p| p.split(" and "))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let initial = |p: &&str| {
+        p.split_whitespace().any(|w| {
+            let letters = w.chars().filter(|c| c.is_alphabetic()).count();
+            w.ends_with('.') && (1..=3).contains(&letters)
+        })
+    };
+    parts.len() >= 2
+        && parts.iter().all(|p| name_shaped(p))
+        && (parts.len() >= 3 || parts.iter().any(initial))
+}
+
 fn name_shaped(text: &str) -> bool {
     let words: Vec<&str> = text.split_whitespace().collect();
     (2..=4).contains(&words.len())
@@ -308,6 +334,15 @@ mod tests {
         assert_eq!(
             demote(md),
             "23. If your country has a provider, what is\nthe maximum caseload per lawyer?\n\nbody"
+        );
+    }
+
+    #[test]
+    fn a_line_of_authors_is_not_a_heading() {
+        let md = "# The response of flow duration curves\n\n## Patrick N.J. Lane, Klaus Hickel, Lu Zhang\n\n## Data Collection, Model Fitting\n\n## Rivers and Lakes";
+        assert_eq!(
+            demote(md),
+            "# The response of flow duration curves\n\nPatrick N.J. Lane, Klaus Hickel, Lu Zhang\n\n## Data Collection, Model Fitting\n\n## Rivers and Lakes"
         );
     }
 
