@@ -287,7 +287,7 @@ fn columns(lines: &[&Line], all: &[&Line]) -> Option<Vec<(f32, f32)>> {
         .map(|l| l.cells[l.cells.len() - 1].x1)
         .fold(f32::MIN, f32::max);
     let width = (hi - lo).ceil() as usize + 1;
-    if width < 2 || width > 10_000 {
+    if !(2..=10_000).contains(&width) {
         return None;
     }
     let mut cover = vec![0usize; width];
@@ -730,7 +730,7 @@ mod tests {
         };
         let md = "# Title\n\nSee below:\n\n**Name Year** Alpha 1999 Beta 2000\n\nAfter.";
         assert_eq!(
-            apply(md, &[table.clone()]),
+            apply(md, std::slice::from_ref(&table)),
             "# Title\n\nSee below:\n\n|Name|Year|\n|---|---|\n|Alpha|1999|\n|Beta|2000|\n\nAfter."
         );
         // pdf-inspector's own table of those words, with no flaw, is kept.
