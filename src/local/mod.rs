@@ -27,6 +27,8 @@ pub mod pdf_headings;
 pub mod pdf_hints;
 pub mod pdf_pages;
 pub mod pdf_repair;
+pub mod pdf_rtl;
+pub mod pdf_tables;
 pub mod pptx;
 pub mod render;
 pub mod rtf;

@@ -8,7 +8,8 @@ use std::path::Path;
 use pdf_inspector::PdfError;
 
 use super::{
-    ocr, pdf_columns, pdf_headings, pdf_hints, pdf_repair, read, Extracted, Settings, TextLayer,
+    ocr, pdf_columns, pdf_headings, pdf_hints, pdf_repair, pdf_rtl, pdf_tables, read, Extracted,
+    Settings, TextLayer,
 };
 use crate::error::Error;
 
@@ -70,7 +71,16 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
             ocr::check_languages(tesseract, language, input)?;
         }
     }
+    // Pages whose right-to-left text pdf-inspector gives in drawn order:
+    // their text in reading order, rebuilt from the positioned runs.
+    let mut rtl: std::collections::HashMap<u32, String> = result
+        .pages
+        .iter()
+        .filter(|p| !p.needs_ocr && pdf_rtl::drawn_order(&p.markdown))
+        .map(|p| (p.page + 1, pdf_rtl::page_text(&items, p.page + 1)))
+        .collect();
     let mut layout = pdf_columns::pages(&items);
+    let mut tables = pdf_tables::pages(&items);
     let mut hints = pdf_hints::analyse(items, page_count);
     let mut pages = Vec::with_capacity(result.pages.len());
     let mut ocr_pages = Vec::new();
@@ -112,9 +122,13 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
                 }
             }
         } else {
-            page.markdown
+            rtl.remove(&number).unwrap_or(page.markdown)
         };
-        let markdown = prose_tables_as_text(&logical_order(&markdown));
+        let markdown = prose_tables_as_text(&markdown);
+        let markdown = match tables.remove(&number) {
+            Some(found) => pdf_tables::apply(&markdown, &found),
+            None => markdown,
+        };
         let md = match hints.remove(&number) {
             Some(h) => {
                 let (md, found) = pdf_hints::apply(&markdown, &h, settings.keep_headers);
@@ -187,87 +201,6 @@ fn prose_tables_as_text(md: &str) -> String {
         i = end;
     }
     out.join("\n")
-}
-
-/// Right-to-left lines (Arabic, Hebrew) in reading order: on some pages
-/// pdf-inspector gives their characters left to right as drawn, so "وعليه"
-/// came out "هيلعو"; on others they are already in reading order. Which one
-/// the page is, its words tell: Arabic words start with the article "ال" and
-/// Hebrew ones end in a final letter (ך ם ן ף ץ); drawn order turns both
-/// around. On a page in drawn order, a line whose letters are mostly
-/// right-to-left is reversed, and the left-to-right runs inside it (digits,
-/// Latin words) turned back, brackets mirrored.
-fn logical_order(md: &str) -> String {
-    if !md.chars().any(is_rtl) || !drawn_order(md) {
-        return md.to_string();
-    }
-    md.lines()
-        .map(|line| {
-            let rtl = line.chars().filter(|c| is_rtl(*c)).count();
-            let letters = line.chars().filter(|c| c.is_alphabetic()).count();
-            if rtl * 2 <= letters {
-                return line.to_string();
-            }
-            let mut out = String::with_capacity(line.len());
-            let mut run: Vec<char> = Vec::new();
-            let flush = |run: &mut Vec<char>, out: &mut String| {
-                out.extend(run.drain(..).rev());
-            };
-            for c in line.chars().rev() {
-                if c.is_ascii_alphanumeric()
-                    || (!run.is_empty() && matches!(c, '.' | ',' | ':' | '/' | '-'))
-                {
-                    run.push(c);
-                    continue;
-                }
-                flush(&mut run, &mut out);
-                out.push(match c {
-                    '(' => ')',
-                    ')' => '(',
-                    '[' => ']',
-                    ']' => '[',
-                    '<' => '>',
-                    '>' => '<',
-                    other => other,
-                });
-            }
-            flush(&mut run, &mut out);
-            out
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn drawn_order(md: &str) -> bool {
-    const FINALS: &[char] = &['ך', 'ם', 'ן', 'ף', 'ץ'];
-    // Persian's commonest words ("in", "from", "to", "with", "that", "this").
-    const PERSIAN: &[&str] = &["در", "از", "به", "با", "که", "این", "را", "است"];
-    let (mut reading, mut drawn) = (0, 0);
-    for word in md.split(|c: char| !c.is_alphabetic()) {
-        let (Some(first), Some(last)) = (word.chars().next(), word.chars().last()) else {
-            continue;
-        };
-        let backwards: String = word.chars().rev().collect();
-        if PERSIAN.contains(&word) {
-            reading += 1;
-        } else if PERSIAN.contains(&backwards.as_str()) {
-            drawn += 1;
-        }
-        if word.chars().count() < 3 {
-            continue;
-        }
-        if word.starts_with("ال") || FINALS.contains(&last) {
-            reading += 1;
-        }
-        if word.ends_with("لا") || FINALS.contains(&first) {
-            drawn += 1;
-        }
-    }
-    drawn > reading
-}
-
-fn is_rtl(c: char) -> bool {
-    matches!(c, '\u{0590}'..='\u{08ff}' | '\u{fb1d}'..='\u{fdff}' | '\u{fe70}'..='\u{feff}')
 }
 
 /// The OCR'd text of a page without a usable text layer, or why there is none.
@@ -518,23 +451,6 @@ mod tests {
         );
         let numbers = "|Year|Flow|Rain|\n|---|---|---|\n|1999|12.5|800|\n|2000|13.1|760|";
         assert_eq!(prose_tables_as_text(numbers), numbers);
-    }
-
-    #[test]
-    fn right_to_left_lines_in_drawn_order_are_turned_around_and_others_left() {
-        // docling's right_to_left_02.pdf, as pdf-inspector gives it.
-        let drawn = "**،هيلعو** ةيرصملا ةموكحلا نإف (2024 - 2026) لاو";
-        assert_eq!(
-            logical_order(drawn),
-            // The numbers run right to left too, as poppler gives them.
-            "وال (2026 - 2024) فإن الحكومة المصرية **وعليه،**"
-        );
-        for kept in [
-            "تحسين الإنتاجية وحل المشكلات من خلال البرمجة بلغة R وPython",
-            "Plain English text (2024).",
-        ] {
-            assert_eq!(logical_order(kept), kept);
-        }
     }
 
     #[test]

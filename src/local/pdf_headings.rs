@@ -75,6 +75,7 @@ pub fn demote(md: &str) -> String {
             }
         }
     }
+    labels(&headings, &lines, &mut plain);
     let mut out = Vec::with_capacity(lines.len());
     for (i, line) in lines.iter().enumerate() {
         match text[i].take() {
@@ -83,6 +84,68 @@ pub fn demote(md: &str) -> String {
         }
     }
     out.join("\n")
+}
+
+/// Blocks this short (in words) are labels, not a section's text.
+const LABEL_WORDS: usize = 6;
+
+/// Headings that label a figure or a diagram's callouts rather than open a
+/// section: three or more in a row each followed by at most one short block
+/// ("Names the row permission …" over `CREATE PERMISSION <name>`), or a short
+/// one followed by short lines only up to a figure's caption ("Tightened
+/// nut", "Keyway", "Figure 7-27. …").
+fn labels(headings: &[usize], lines: &[&str], plain: &mut [bool]) {
+    let blocks = |from: usize, to: usize| -> Vec<&str> {
+        lines[from..to]
+            .iter()
+            .map(|l| l.trim())
+            .filter(|l| !l.is_empty())
+            .collect()
+    };
+    let short = |b: &str| b.split_whitespace().count() <= LABEL_WORDS && !b.ends_with('.');
+    let ends: Vec<usize> = headings
+        .iter()
+        .skip(1)
+        .copied()
+        .chain(std::iter::once(lines.len()))
+        .collect();
+    let thin: Vec<bool> = headings
+        .iter()
+        .zip(&ends)
+        .map(|(&h, &e)| {
+            let body = blocks(h + 1, e);
+            body.len() == 1 && short(body[0])
+        })
+        .collect();
+    let mut k = 0;
+    while k < headings.len() {
+        let run = thin[k..].iter().take_while(|&&t| t).count();
+        if run >= 3 {
+            for &h in &headings[k..k + run] {
+                plain[h] = true;
+            }
+        }
+        k += run.max(1);
+    }
+    for &h in headings {
+        let title = heading_text(lines[h]).unwrap_or_default();
+        if title.split_whitespace().count() > 4 {
+            continue;
+        }
+        let body = blocks(h + 1, lines.len());
+        let cap = body.iter().position(|b| {
+            let words: Vec<&str> = b
+                .split_whitespace()
+                .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+                .collect();
+            caption(&words)
+        });
+        if let Some(c) = cap {
+            if c <= 8 && body[..c].iter().all(|b| short(b)) {
+                plain[h] = true;
+            }
+        }
+    }
 }
 
 /// The text of a markdown heading line, without its marks.
@@ -121,7 +184,12 @@ fn plausible(text: &str) -> bool {
     if words.len() > MAX_WORDS || starts_lower(text) || text.ends_with([',', ';']) {
         return false;
     }
-    if caption(&words) || formula_or_code(text) || repeated(&words) || ends_mid_sentence(&words) {
+    if caption(&words)
+        || formula_or_code(text)
+        || repeated(&words)
+        || ends_mid_sentence(&words)
+        || authors(text)
+    {
         return false;
     }
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
@@ -180,6 +248,27 @@ fn repeated(words: &[&str]) -> bool {
 
 /// "Jim Bainbridge", "Mary-Ann O'Neil": two to four capitalised words, no
 /// digits, short.
+/// A line of names ("Patrick N.J. Lane, Klaus Hickel, Lu Zhang"): parts
+/// parted by commas or "and", each name-shaped, three at least or one with
+/// an initial.
+fn authors(text: &str) -> bool {
+    let parts: Vec<&str> = text
+        .split([',', '&'])
+        .flat_map(|p| p.split(" and "))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let initial = |p: &&str| {
+        p.split_whitespace().any(|w| {
+            let letters = w.chars().filter(|c| c.is_alphabetic()).count();
+            w.ends_with('.') && (1..=3).contains(&letters)
+        })
+    };
+    parts.len() >= 2
+        && parts.iter().all(|p| name_shaped(p))
+        && (parts.len() >= 3 || parts.iter().any(initial))
+}
+
 fn name_shaped(text: &str) -> bool {
     let words: Vec<&str> = text.split_whitespace().collect();
     (2..=4).contains(&words.len())
@@ -246,6 +335,33 @@ mod tests {
             demote(md),
             "23. If your country has a provider, what is\nthe maximum caseload per lawyer?\n\nbody"
         );
+    }
+
+    #[test]
+    fn a_line_of_authors_is_not_a_heading() {
+        let md = "# The response of flow duration curves\n\n## Patrick N.J. Lane, Klaus Hickel, Lu Zhang\n\n## Data Collection, Model Fitting\n\n## Rivers and Lakes";
+        assert_eq!(
+            demote(md),
+            "# The response of flow duration curves\n\nPatrick N.J. Lane, Klaus Hickel, Lu Zhang\n\n## Data Collection, Model Fitting\n\n## Rivers and Lakes"
+        );
+    }
+
+    #[test]
+    fn figure_labels_and_callouts_are_not_headings() {
+        let md = "**Figure 7-26.** *Self-locking nuts.*\n\n## Untightened nut\n\nLocking shoulder\n\nKeyway\n\n## Tightened nut\n\n**Figure 7-27.** *Stainless steel self-locking nut.*\n\n## Installing nuts\n\nThe nut is turned until it seats.";
+        let out = demote(md);
+        assert!(
+            out.contains("\nUntightened nut\n") && out.contains("\nTightened nut\n"),
+            "{out}"
+        );
+        assert!(out.contains("## Installing nuts"), "{out}");
+        let callouts = "## Names the row permission\n\nCREATE PERMISSION <name>\n\n## Identifies the table\n\nON <table>\n\n## Indicates a row permission\n\nFOR ROWS\n\n## Next section\n\nA paragraph of text that goes on for a while.";
+        let out = demote(callouts);
+        assert!(
+            !out.contains("## Names") && !out.contains("## Identifies"),
+            "{out}"
+        );
+        assert!(out.contains("## Next section"), "{out}");
     }
 
     #[test]

@@ -1,0 +1,753 @@
+//! Tables without ruling lines, found from aligned text. pdf-inspector finds
+//! tables from ruling lines and some alignments; a table set with whitespace
+//! alone (ICDAR 2013's EU reports, a data sheet's figures) came out as one
+//! paragraph of cells run together, or as headings and text.
+//!
+//! Here a page's positioned text is cut into lines (one baseline) and each
+//! line into cells at gaps wider than an em. A run of nearby lines, at least
+//! three of them with two cells or more, is a table when its cells leave
+//! vertical gaps that at most one line in eight crosses: those gaps are the
+//! column boundaries. Justified prose has word gaps at random places and
+//! leaves no such gap; two columns of running text do, and are told apart by
+//! their cells' length, and a list by its markers. Lines closer than most
+//! make one row (a label over two lines beside a value centred between
+//! them); a line of one cell inside the run continues the row above, and a
+//! cell spanning columns (a header over several) goes in the first.
+//!
+//! The table replaces the page markdown's lines that hold its words, where
+//! pdf-inspector made no table of its own there.
+
+use std::collections::HashMap;
+
+use pdf_inspector::extractor::ItemType;
+use pdf_inspector::TextItem;
+
+/// A run of text on one line without a gap wider than [`CELL_GAP`] ems.
+#[derive(Debug, Clone)]
+struct Cell {
+    text: String,
+    x0: f32,
+    x1: f32,
+}
+
+#[derive(Debug, Clone)]
+struct Line {
+    cells: Vec<Cell>,
+    y: f32,
+    height: f32,
+}
+
+/// A table found on a page: its rows of cell texts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub rows: Vec<Vec<String>>,
+}
+
+/// Gap between two cells of a line, in ems of the text's size.
+const CELL_GAP: f32 = 1.0;
+/// Lines further apart than this many ems end a table.
+const ROW_GAP: f32 = 2.2;
+/// Lines with two cells or more a table needs.
+const MIN_ROWS: usize = 3;
+/// Cells of a two-column table this long on average are two columns of prose.
+const PROSE_CELL_CHARS: usize = 30;
+
+/// Tables of each page (1-based numbers) of `items`.
+pub fn pages(items: &[TextItem]) -> HashMap<u32, Vec<Table>> {
+    let mut by_page: HashMap<u32, Vec<&TextItem>> = HashMap::new();
+    for i in items {
+        let upright = i.rotation.abs() < 1.0 || (i.rotation - 360.0).abs() < 1.0;
+        if matches!(i.item_type, ItemType::Text) && upright && !i.text.trim().is_empty() {
+            by_page.entry(i.page).or_default().push(i);
+        }
+    }
+    by_page
+        .into_iter()
+        .filter_map(|(page, mut items)| {
+            items.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x.total_cmp(&b.x)));
+            let tables = find(&lines(&items));
+            (!tables.is_empty()).then_some((page, tables))
+        })
+        .collect()
+}
+
+fn lines(items: &[&TextItem]) -> Vec<Line> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < items.len() {
+        let y = items[start].y;
+        let size = items[start].height.max(1.0);
+        let mut end = start + 1;
+        while end < items.len() && (items[end].y - y).abs() < size * 0.4 {
+            end += 1;
+        }
+        let mut line: Vec<&TextItem> = items[start..end].to_vec();
+        line.sort_by(|a, b| a.x.total_cmp(&b.x));
+        let height = line.iter().map(|i| i.height).fold(1.0, f32::max);
+        let mut cells: Vec<Cell> = Vec::new();
+        for item in line {
+            let x1 = item.x + item.width.max(0.0);
+            let text = item.text.trim();
+            match cells.last_mut() {
+                Some(c) if item.x - c.x1 <= item.height.max(1.0) * CELL_GAP => {
+                    // Runs of one word drawn in pieces join without a space.
+                    let joined = item.x - c.x1 < item.height * 0.1
+                        && !item.text.starts_with(' ')
+                        && !c.text.ends_with(' ');
+                    if !joined {
+                        c.text.push(' ');
+                    }
+                    c.text.push_str(text);
+                    c.x1 = c.x1.max(x1);
+                }
+                _ => cells.push(Cell {
+                    text: text.to_string(),
+                    x0: item.x,
+                    x1,
+                }),
+            }
+        }
+        for c in &mut cells {
+            c.text = c.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        }
+        cells.retain(|c| !c.text.is_empty());
+        if !cells.is_empty() {
+            out.push(Line { cells, y, height });
+        }
+        start = end;
+    }
+    out
+}
+
+/// Runs of lines that hold tables, each made a table when it is one.
+fn find(lines: &[Line]) -> Vec<Table> {
+    let mut tables = Vec::new();
+    // Lines before this one belong to a table found.
+    let mut done = 0;
+    let mut i = 0;
+    while i < lines.len() {
+        if lines[i].cells.len() < 2 {
+            i += 1;
+            continue;
+        }
+        let mut end = i + 1;
+        let mut last_multi = i;
+        let mut pitches: Vec<f32> = Vec::new();
+        while end < lines.len() && near(&lines[end - 1], &lines[end]) {
+            // A gap twice the run's usual one ends it (a title between tables).
+            let gap = lines[end - 1].y - lines[end].y;
+            if pitches.len() >= 2 {
+                let mut sorted = pitches.clone();
+                sorted.sort_by(f32::total_cmp);
+                if gap > 2.0 * sorted[sorted.len() / 2] {
+                    break;
+                }
+            }
+            pitches.push(gap);
+            if lines[end].cells.len() >= 2 {
+                last_multi = end;
+            } else if end - last_multi > 2 {
+                break;
+            }
+            end += 1;
+        }
+        // Header lines of one cell over the value columns just above: as
+        // close as the run's first lines are to each other, and not at its
+        // left edge (a title or a caption is).
+        let left = lines[i..=last_multi]
+            .iter()
+            .filter(|l| l.cells.len() >= 2)
+            .map(|l| l.cells[0].x0)
+            .fold(f32::MAX, f32::min);
+        let first_gap = lines
+            .get(i + 1)
+            .map_or(0.0, |next| lines[i].y - next.y)
+            .min(lines[i].height * ROW_GAP);
+        let mut start = i;
+        while start > done
+            && lines[start - 1].cells.len() == 1
+            && lines[start - 1].y - lines[start].y <= first_gap * 1.5
+            && lines[start - 1].cells[0].x0 > left + lines[i].height
+        {
+            start -= 1;
+        }
+        let run = &lines[start..=last_multi];
+        match table(run) {
+            Some(t) => {
+                tables.push(t);
+                i = last_multi + 1;
+                done = i;
+            }
+            None => i += 1,
+        }
+    }
+    tables
+}
+
+fn near(above: &Line, below: &Line) -> bool {
+    above.y - below.y <= above.height.max(below.height) * ROW_GAP
+}
+
+/// The table a run of lines makes, if it makes one.
+fn table(run: &[Line]) -> Option<Table> {
+    let multi: Vec<&Line> = run.iter().filter(|l| l.cells.len() >= 2).collect();
+    if multi.len() < MIN_ROWS {
+        return None;
+    }
+    // Columns from the body rows, the commonest count of cells: header
+    // lines are where cells span columns.
+    let mut counts: HashMap<usize, usize> = HashMap::new();
+    for l in &multi {
+        *counts.entry(l.cells.len()).or_default() += 1;
+    }
+    let mode = counts
+        .iter()
+        .max_by_key(|&(n, k)| (*k, *n))
+        .map_or(2, |(n, _)| *n);
+    let body: Vec<&Line> = multi
+        .iter()
+        .copied()
+        .filter(|l| l.cells.len() == mode)
+        .collect();
+    let body = if body.len() >= MIN_ROWS {
+        body
+    } else {
+        multi.clone()
+    };
+    let columns = columns(&body, &multi)?;
+    // Each line's cells by column; a cell spanning columns in the first.
+    let placed: Vec<(f32, Vec<String>)> = run
+        .iter()
+        .map(|line| {
+            let mut row = vec![String::new(); columns.len()];
+            for c in &line.cells {
+                let k = columns
+                    .iter()
+                    .position(|&(lo, hi)| c.x1 - 1.0 > lo && c.x0 + 1.0 < hi)
+                    .unwrap_or_else(|| nearest(&columns, (c.x0 + c.x1) / 2.0));
+                if !row[k].is_empty() {
+                    row[k].push(' ');
+                }
+                row[k].push_str(&c.text);
+            }
+            spread(&mut row);
+            (line.y, row)
+        })
+        .collect();
+    let filled: Vec<usize> = placed
+        .iter()
+        .map(|(_, r)| r.iter().filter(|c| !c.is_empty()).count())
+        .collect();
+    if filled.iter().filter(|&&n| n >= 2).count() < MIN_ROWS {
+        return None;
+    }
+    let rows = rows(&placed);
+    let cells: Vec<&String> = rows.iter().flatten().filter(|c| !c.is_empty()).collect();
+    let chars: usize = cells.iter().map(|c| c.chars().count()).sum();
+    if columns.len() == 2 && chars >= PROSE_CELL_CHARS * cells.len() {
+        return None;
+    }
+    // A list: markers in the first column, text in the second.
+    if columns.len() == 2 && rows.iter().all(|r| r[0].is_empty() || marker(&r[0])) {
+        return None;
+    }
+    // Most cells sentences, or a column of them: prose cut at wide gaps, or
+    // a column of text beside a margin's notes.
+    let long = |c: &&&String| c.split(' ').count() >= 8;
+    if cells.iter().filter(long).count() * 2 > cells.len() {
+        return None;
+    }
+    let prose_column = (0..columns.len()).any(|k| {
+        let column: Vec<&String> = rows
+            .iter()
+            .map(|r| &r[k])
+            .filter(|c| !c.is_empty())
+            .collect();
+        column.len() >= MIN_ROWS && column.iter().filter(long).count() * 2 > column.len()
+    });
+    if prose_column {
+        return None;
+    }
+    Some(Table { rows })
+}
+
+fn nearest(columns: &[(f32, f32)], x: f32) -> usize {
+    let distance = |&(lo, hi): &(f32, f32)| (lo - x).max(x - hi).max(0.0);
+    (0..columns.len())
+        .min_by(|&a, &b| distance(&columns[a]).total_cmp(&distance(&columns[b])))
+        .unwrap_or(0)
+}
+
+/// Column spans: the x ranges the lines' cells cover, split where at most one
+/// line in eight crosses.
+fn columns(lines: &[&Line], all: &[&Line]) -> Option<Vec<(f32, f32)>> {
+    let lo = lines.iter().map(|l| l.cells[0].x0).fold(f32::MAX, f32::min);
+    let hi = lines
+        .iter()
+        .map(|l| l.cells[l.cells.len() - 1].x1)
+        .fold(f32::MIN, f32::max);
+    let width = (hi - lo).ceil() as usize + 1;
+    if !(2..=10_000).contains(&width) {
+        return None;
+    }
+    let mut cover = vec![0usize; width];
+    for l in lines {
+        for c in &l.cells {
+            let a = ((c.x0 - lo).max(0.0)) as usize;
+            let b = ((c.x1 - lo).ceil() as usize).min(width);
+            for slot in &mut cover[a..b] {
+                *slot += 1;
+            }
+        }
+    }
+    let allowed = lines.len() / 8;
+    let mut spans: Vec<(f32, f32)> = Vec::new();
+    let mut open: Option<usize> = None;
+    for (x, &n) in cover.iter().enumerate() {
+        match (open, n > allowed) {
+            (None, true) => open = Some(x),
+            (Some(a), false) => {
+                spans.push((lo + a as f32, lo + x as f32));
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(a) = open {
+        spans.push((lo + a as f32, hi));
+    }
+    // Gaps narrower than a space are not column boundaries.
+    let em = lines.iter().map(|l| l.height).sum::<f32>() / lines.len() as f32;
+    let mut merged: Vec<(f32, f32)> = Vec::new();
+    for s in spans {
+        match merged.last_mut() {
+            Some(m) if s.0 - m.1 < em * 0.5 => m.1 = s.1,
+            _ => merged.push(s),
+        }
+    }
+    // Cells alone in a gap (a header over a column whose values are drawn
+    // as one run with the next column's) are a column of their own.
+    // Two lines at least must have one there.
+    let alone: Vec<(f32, f32)> = all
+        .iter()
+        .flat_map(|l| &l.cells)
+        .filter(|c| !merged.iter().any(|&(a, b)| c.x1 > a && c.x0 < b))
+        .map(|c| (c.x0, c.x1))
+        .collect();
+    for &(x0, x1) in &alone {
+        if alone.iter().filter(|&&(a, b)| x1 > a && x0 < b).count() >= 2 {
+            merged.push((x0, x1));
+        }
+    }
+    merged.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut columns: Vec<(f32, f32)> = Vec::new();
+    for s in merged {
+        match columns.last_mut() {
+            Some(m) if s.0 < m.1 => m.1 = m.1.max(s.1),
+            _ => columns.push(s),
+        }
+    }
+    (columns.len() >= 2).then_some(columns)
+}
+
+/// Values drawn as one run spaced by kerning ("100 50 50": pdf-inspector
+/// gives the run's text, not where each value stands) spread over the empty
+/// columns to their right, when they are as many as the columns.
+fn spread(row: &mut [String]) {
+    let value = |t: &str| {
+        t.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '-' | '.' | ',' | '%' | '–'))
+    };
+    for k in 0..row.len() {
+        let tokens: Vec<String> = row[k].split(' ').map(str::to_string).collect();
+        let empty = row[k + 1..].iter().take_while(|c| c.is_empty()).count();
+        // "10 000" is one number.
+        let thousands = tokens.len() == 2 && tokens[1].len() == 3 && tokens[1].starts_with('0');
+        if tokens.len() < 2
+            || tokens.len() != empty + 1
+            || thousands
+            || !tokens.iter().all(|t| value(t))
+        {
+            continue;
+        }
+        for (j, t) in tokens.into_iter().enumerate() {
+            row[k + j] = t;
+        }
+    }
+}
+
+/// Lines placed in columns, as rows: lines closer than most make one row,
+/// and a line of one cell continues the row above.
+fn rows(placed: &[(f32, Vec<String>)]) -> Vec<Vec<String>> {
+    let mut pitches: Vec<f32> = placed.windows(2).map(|w| w[0].0 - w[1].0).collect();
+    pitches.sort_by(f32::total_cmp);
+    let pitch = pitches.get(pitches.len() / 2).copied().unwrap_or(0.0);
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut prev_y = f32::MAX;
+    for (y, row) in placed {
+        let filled = row.iter().filter(|c| !c.is_empty()).count();
+        let close = prev_y - y < pitch * 0.75;
+        prev_y = *y;
+        match rows.last_mut() {
+            Some(last) if close || (filled == 1 && continues(last, row)) => {
+                for (a, b) in last.iter_mut().zip(row) {
+                    if !b.is_empty() {
+                        if !a.is_empty() {
+                            a.push(' ');
+                        }
+                        a.push_str(b);
+                    }
+                }
+            }
+            _ => rows.push(row.clone()),
+        }
+    }
+    rows
+}
+
+/// A one-cell line that carries on the text of the row above in its column:
+/// it starts in lower case or with an opening bracket.
+fn continues(last: &[String], row: &[String]) -> bool {
+    row.iter().zip(last).any(|(b, a)| {
+        !a.is_empty()
+            && b.chars()
+                .next()
+                .is_some_and(|c| c.is_lowercase() || c == '(' || c == '[')
+    })
+}
+
+/// A list item's marker: a bullet, "1.", "a)", "(iv)".
+fn marker(cell: &str) -> bool {
+    let t = cell.trim();
+    if t.chars().count() == 1 && !t.chars().all(char::is_alphanumeric) {
+        return true;
+    }
+    let core = t.trim_start_matches('(').trim_end_matches(['.', ')']);
+    t.len() <= 5
+        && t.len() > core.len()
+        && !core.is_empty()
+        && (core.chars().all(|c| c.is_ascii_digit())
+            || (core.chars().count() <= 4 && core.chars().all(|c| "ivxlcdm".contains(c)))
+            || (core.chars().count() == 1 && core.chars().all(char::is_alphabetic)))
+}
+
+/// `md` with each table written as a pipe table in place of the lines that
+/// hold its words; a table pdf-inspector made itself is kept.
+pub fn apply(md: &str, tables: &[Table]) -> String {
+    let mut lines: Vec<String> = md.lines().map(str::to_string).collect();
+    for t in tables {
+        if let Some(out) = splice(&lines, t) {
+            lines = out;
+        }
+    }
+    lines.join("\n")
+}
+
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// The lines with the table in place of the ones that hold its words, or
+/// `None` when its words are not found together (or are a pipe table).
+fn splice(lines: &[String], t: &Table) -> Option<Vec<String>> {
+    let want: Vec<String> = t.rows.iter().flatten().flat_map(|c| words(c)).collect();
+    if want.is_empty() {
+        return None;
+    }
+    let mut bag: HashMap<&str, usize> = HashMap::new();
+    for w in &want {
+        *bag.entry(w.as_str()).or_default() += 1;
+    }
+    // A line mostly made of the table's words is taken, its other words kept.
+    let take = |line: &str, bag: &mut HashMap<&str, usize>| -> Option<Vec<String>> {
+        let ws = words(line);
+        if ws.is_empty() {
+            return Some(Vec::new());
+        }
+        let inside = ws
+            .iter()
+            .filter(|w| bag.get(w.as_str()).is_some_and(|&n| n > 0))
+            .count();
+        if inside * 2 < ws.len() {
+            return None;
+        }
+        let mut rest = Vec::new();
+        for w in ws {
+            match bag.get_mut(w.as_str()) {
+                Some(n) if *n > 0 => *n -= 1,
+                _ => rest.push(w),
+            }
+        }
+        Some(rest)
+    };
+    for start in 0..lines.len() {
+        let mut left = bag.clone();
+        if words(&lines[start]).is_empty() || take(&lines[start], &mut left).is_none() {
+            continue;
+        }
+        let mut left = bag.clone();
+        let mut end = start;
+        let mut extra: Vec<String> = Vec::new();
+        let mut last = start;
+        while end < lines.len() {
+            if lines[end].trim().is_empty() {
+                end += 1;
+                continue;
+            }
+            match take(&lines[end], &mut left) {
+                Some(rest) => {
+                    extra.extend(rest);
+                    last = end;
+                    end += 1;
+                }
+                None => break,
+            }
+        }
+        let missing: usize = left.values().sum();
+        if missing * 5 > want.len() {
+            continue;
+        }
+        let theirs: Vec<Vec<String>> = lines[start..=last]
+            .iter()
+            .filter(|l| l.starts_with('|') && !words(l).is_empty())
+            .map(|l| {
+                l.trim()
+                    .trim_matches('|')
+                    .split('|')
+                    .map(|c| c.trim().to_string())
+                    .collect()
+            })
+            .collect();
+        if !theirs.is_empty() && flaws(&theirs) <= flaws(&t.rows) {
+            return None;
+        }
+        let mut out: Vec<String> = lines[..start].to_vec();
+        if !extra.is_empty() {
+            // Words of these lines the table does not hold (a caption run
+            // into it) stay, as a line before it.
+            let text: Vec<String> = lines[start..=last]
+                .iter()
+                .map(|l| l.replace('|', " "))
+                .collect();
+            let kept: Vec<&str> = text
+                .iter()
+                .flat_map(|l| l.split_whitespace())
+                .filter(|w| {
+                    let ws = words(w);
+                    !ws.is_empty() && ws.iter().all(|x| extra.contains(x))
+                })
+                .collect();
+            out.push(kept.join(" "));
+            out.push(String::new());
+        }
+        out.extend(render(t).lines().map(str::to_string));
+        out.extend(lines[last + 1..].iter().cloned());
+        return Some(out);
+    }
+    None
+}
+
+/// Signs of columns found wrong: cells holding several values ("93 18.8%",
+/// "100 - -": two columns run together) and columns left empty.
+fn flaws(rows: &[Vec<String>]) -> usize {
+    let value = |t: &str| {
+        t.chars().any(|c| c.is_ascii_digit() || c == '-')
+            && t.chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '-' | '.' | ',' | '%' | '–'))
+    };
+    let several = rows
+        .iter()
+        .flatten()
+        .filter(|c| {
+            let tokens: Vec<&str> = c.split_whitespace().collect();
+            let thousands = tokens.len() == 2 && tokens[1].len() == 3 && tokens[1].starts_with('0');
+            tokens.len() >= 2 && !thousands && tokens.iter().all(|t| value(t))
+        })
+        .count();
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let empty = (0..width)
+        .filter(|&k| {
+            rows.iter()
+                .filter(|r| r.get(k).is_some_and(|c| !c.is_empty()))
+                .count()
+                <= 1
+        })
+        .count();
+    several + 2 * empty
+}
+
+fn render(t: &Table) -> String {
+    let cell = |c: &str| c.replace('|', "\\|");
+    let n = t.rows.first().map_or(0, Vec::len);
+    let mut out = String::new();
+    for (k, row) in t.rows.iter().enumerate() {
+        out.push('|');
+        for c in row {
+            out.push_str(&cell(c));
+            out.push('|');
+        }
+        out.push('\n');
+        if k == 0 {
+            out.push('|');
+            out.push_str(&"---|".repeat(n));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A line of cells given as (text, x0) at baseline `y`, 8 pt text, each
+    /// character 4 pt wide.
+    fn line(y: f32, cells: &[(&str, f32)]) -> Line {
+        Line {
+            cells: cells
+                .iter()
+                .map(|&(text, x0)| Cell {
+                    text: text.to_string(),
+                    x0,
+                    x1: x0 + 4.0 * text.chars().count() as f32,
+                })
+                .collect(),
+            y,
+            height: 8.0,
+        }
+    }
+
+    #[test]
+    fn aligned_columns_make_a_table_with_a_spanning_header_and_a_two_line_label() {
+        let lines = vec![
+            line(700.0, &[("Greenhouse gases", 120.0)]),
+            line(676.0, &[("THRESHOLD FOR RELEASES", 300.0)]),
+            line(
+                666.0,
+                &[("to air", 286.0), ("to water", 365.0), ("to land", 448.0)],
+            ),
+            line(
+                656.0,
+                &[
+                    ("Carbon dioxide", 100.0),
+                    ("100", 290.0),
+                    ("-", 382.0),
+                    ("-", 462.0),
+                ],
+            ),
+            line(
+                646.0,
+                &[
+                    ("Methane", 100.0),
+                    ("100 000", 282.0),
+                    ("-", 382.0),
+                    ("-", 462.0),
+                ],
+            ),
+            // The label over two lines, its values centred between them.
+            line(636.0, &[("Chlorine and compounds", 100.0)]),
+            line(631.0, &[("10 000", 284.0), ("-", 382.0), ("-", 462.0)]),
+            line(626.0, &[("(as HCl)", 100.0)]),
+            // Drawn as one run: the values spread over the empty columns.
+            line(616.0, &[("Halons", 100.0), ("1 - -", 290.0)]),
+            line(580.0, &[("Other gases", 120.0)]),
+        ];
+        let tables = find(&lines);
+        assert_eq!(tables.len(), 1, "{tables:#?}");
+        let rows: Vec<Vec<&str>> = tables[0]
+            .rows
+            .iter()
+            .map(|r| r.iter().map(String::as_str).collect())
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                vec!["", "THRESHOLD FOR RELEASES", "", ""],
+                vec!["", "to air", "to water", "to land"],
+                vec!["Carbon dioxide", "100", "-", "-"],
+                vec!["Methane", "100 000", "-", "-"],
+                vec!["Chlorine and compounds (as HCl)", "10 000", "-", "-"],
+                vec!["Halons", "1", "-", "-"],
+            ]
+        );
+    }
+
+    #[test]
+    fn prose_two_columns_of_it_and_lists_are_not_tables() {
+        // Justified text: wide word gaps, at places that do not line up.
+        let justified: Vec<Line> = (0..8)
+            .map(|k| {
+                let a = 120.0 + 4.0 * ((k * 37) % 23) as f32;
+                let b = a + 90.0 + 4.0 * ((k * 17) % 19) as f32;
+                let words = |from: f32, to: f32| "w".repeat(((to - from) / 4.0) as usize - 3);
+                line(
+                    700.0 - 12.0 * k as f32,
+                    &[
+                        (&words(60.0, a), 60.0),
+                        (&words(a, b), a),
+                        (&words(b, 400.0), b),
+                    ],
+                )
+            })
+            .collect();
+        assert!(find(&justified).is_empty());
+        // Two columns of running text.
+        let columns: Vec<Line> = (0..8)
+            .map(|k| {
+                line(
+                    700.0 - 12.0 * k as f32,
+                    &[
+                        ("the left column runs on here with words", 60.0),
+                        ("while the right column has its own", 320.0),
+                    ],
+                )
+            })
+            .collect();
+        assert!(find(&columns).is_empty());
+        // A numbered list with hanging indents.
+        let list: Vec<Line> = (0..5)
+            .map(|k| {
+                line(
+                    700.0 - 12.0 * k as f32,
+                    &[(["1.", "2.", "3.", "4.", "5."][k], 60.0), ("an item", 90.0)],
+                )
+            })
+            .collect();
+        assert!(find(&list).is_empty());
+    }
+
+    #[test]
+    fn a_table_replaces_the_lines_that_hold_its_words_and_a_better_one_stays() {
+        let table = Table {
+            rows: vec![
+                vec!["Name".into(), "Year".into()],
+                vec!["Alpha".into(), "1999".into()],
+                vec!["Beta".into(), "2000".into()],
+            ],
+        };
+        let md = "# Title\n\nSee below:\n\n**Name Year** Alpha 1999 Beta 2000\n\nAfter.";
+        assert_eq!(
+            apply(md, std::slice::from_ref(&table)),
+            "# Title\n\nSee below:\n\n|Name|Year|\n|---|---|\n|Alpha|1999|\n|Beta|2000|\n\nAfter."
+        );
+        // pdf-inspector's own table of those words, with no flaw, is kept.
+        let theirs = "|Name|Year|\n|---|---|\n|Alpha|1999|\n|Beta|2000|";
+        assert_eq!(apply(theirs, &[table]), theirs);
+        // One whose columns ran together ("1999 12") gives way.
+        let merged = "|Name|Year Count|\n|---|---|\n|Alpha|1999 12|\n|Beta|2000 13|";
+        let ours = Table {
+            rows: vec![
+                vec!["Name".into(), "Year".into(), "Count".into()],
+                vec!["Alpha".into(), "1999".into(), "12".into()],
+                vec!["Beta".into(), "2000".into(), "13".into()],
+            ],
+        };
+        assert_eq!(
+            apply(merged, &[ours]),
+            "|Name|Year|Count|\n|---|---|---|\n|Alpha|1999|12|\n|Beta|2000|13|"
+        );
+    }
+}
