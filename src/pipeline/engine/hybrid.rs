@@ -46,41 +46,8 @@ impl Engine<'_> {
             return;
         }
         match self.plan_hybrid(&p, h) {
-            Ok(parts) => {
-                // The page budget counts the pages billed: the cloud part's.
-                let fresh: u64 = parts
-                    .iter()
-                    .filter_map(|w| match w {
-                        Work::New(n) => n.pages,
-                        _ => None,
-                    })
-                    .sum();
-                if fresh > 0 {
-                    let mut checked = Vec::new();
-                    self.new_work(
-                        &mut checked,
-                        Planned {
-                            pages: Some(fresh),
-                            split: false,
-                            hybrid: None,
-                            aliases: Vec::new(),
-                            opts: None,
-                            doc: p.doc.clone(),
-                            key: p.key.clone(),
-                            index: p.index,
-                            route: p.route,
-                        },
-                    );
-                    if checked.is_empty() {
-                        return;
-                    }
-                }
-                let whole = parts.is_empty();
-                works.extend(parts);
-                if whole {
-                    self.stitch_when_whole(&p.key);
-                }
-            }
+            // The page budget counts the pages billed: the cloud part's.
+            Ok(parts) => self.admit_parts(works, &p, parts),
             Err(e) => {
                 let err = e.context(format!(
                     "{}: cannot share its pages between local and {}",

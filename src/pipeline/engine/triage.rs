@@ -216,6 +216,45 @@ impl Engine<'_> {
         works.push(Work::New(p));
     }
 
+    /// A split document's parts, planned: the ones still to send are checked
+    /// against the page budget as one document (their pages are what is
+    /// billed), then become the work; with none left, the document is
+    /// stitched now (every part was in before a stop).
+    pub(super) fn admit_parts(&self, works: &mut Vec<Work>, p: &Planned, parts: Vec<Work>) {
+        let pages: u64 = parts
+            .iter()
+            .filter_map(|w| match w {
+                Work::New(n) => n.pages,
+                _ => None,
+            })
+            .sum();
+        if pages > 0 {
+            let mut checked = Vec::new();
+            self.new_work(
+                &mut checked,
+                Planned {
+                    pages: Some(pages),
+                    split: false,
+                    aliases: Vec::new(),
+                    opts: None,
+                    doc: p.doc.clone(),
+                    key: p.key.clone(),
+                    index: p.index,
+                    route: p.route,
+                    hybrid: None,
+                },
+            );
+            if checked.is_empty() {
+                return;
+            }
+        }
+        let whole = parts.is_empty();
+        works.extend(parts);
+        if whole {
+            self.stitch_when_whole(&p.key);
+        }
+    }
+
     /// A PDF over the provider's limits: its parts (pages cut to fit, each a
     /// PDF of its own with a record of its own) become the work; the document
     /// is delivered, stitched, when the last part is in.
@@ -229,42 +268,7 @@ impl Engine<'_> {
             return;
         }
         match self.plan_parts(&p) {
-            Ok(mut parts) => {
-                // Within the page budget as one document.
-                let pages: u64 = parts
-                    .iter()
-                    .filter_map(|w| match w {
-                        Work::New(n) => n.pages,
-                        _ => None,
-                    })
-                    .sum();
-                if pages > 0 {
-                    let mut p2 = Vec::new();
-                    self.new_work(
-                        &mut p2,
-                        Planned {
-                            pages: Some(pages),
-                            split: false,
-                            aliases: Vec::new(),
-                            opts: None,
-                            doc: p.doc.clone(),
-                            key: p.key.clone(),
-                            index: p.index,
-                            route: p.route,
-                            hybrid: None,
-                        },
-                    );
-                    if p2.is_empty() {
-                        return;
-                    }
-                }
-                let whole = parts.is_empty();
-                works.append(&mut parts);
-                if whole {
-                    // Every part was in before a stop: stitch now.
-                    self.stitch_when_whole(&p.key);
-                }
-            }
+            Ok(parts) => self.admit_parts(works, &p, parts),
             Err(e) => {
                 // The provider's own refusal (with its hint), and why cutting
                 // did not help.
