@@ -30,8 +30,10 @@ pub struct Page {
     segments: Vec<Segment>,
 }
 
-/// Segments of each page (1-based numbers) of `items`.
-pub fn pages(items: &[TextItem]) -> HashMap<u32, Page> {
+/// The upright, non-blank text runs of `items` by page (1-based numbers),
+/// top to bottom, then left to right: what the column and table readers
+/// (`pdf_tables`) lay out.
+pub fn upright_by_page(items: &[TextItem]) -> HashMap<u32, Vec<&TextItem>> {
     let mut by_page: HashMap<u32, Vec<&TextItem>> = HashMap::new();
     for i in items {
         let upright = i.rotation.abs() < 1.0 || (i.rotation - 360.0).abs() < 1.0;
@@ -39,10 +41,17 @@ pub fn pages(items: &[TextItem]) -> HashMap<u32, Page> {
             by_page.entry(i.page).or_default().push(i);
         }
     }
+    for items in by_page.values_mut() {
+        items.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x.total_cmp(&b.x)));
+    }
     by_page
+}
+
+/// Segments of each page (1-based numbers) of `items`.
+pub fn pages(items: &[TextItem]) -> HashMap<u32, Page> {
+    upright_by_page(items)
         .into_iter()
-        .map(|(page, mut items)| {
-            items.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x.total_cmp(&b.x)));
+        .map(|(page, items)| {
             (
                 page,
                 Page {

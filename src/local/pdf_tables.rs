@@ -19,7 +19,6 @@
 
 use std::collections::HashMap;
 
-use pdf_inspector::extractor::ItemType;
 use pdf_inspector::TextItem;
 
 /// A run of text on one line without a gap wider than [`CELL_GAP`] ems.
@@ -54,17 +53,9 @@ const PROSE_CELL_CHARS: usize = 30;
 
 /// Tables of each page (1-based numbers) of `items`.
 pub fn pages(items: &[TextItem]) -> HashMap<u32, Vec<Table>> {
-    let mut by_page: HashMap<u32, Vec<&TextItem>> = HashMap::new();
-    for i in items {
-        let upright = i.rotation.abs() < 1.0 || (i.rotation - 360.0).abs() < 1.0;
-        if matches!(i.item_type, ItemType::Text) && upright && !i.text.trim().is_empty() {
-            by_page.entry(i.page).or_default().push(i);
-        }
-    }
-    by_page
+    super::pdf_columns::upright_by_page(items)
         .into_iter()
-        .filter_map(|(page, mut items)| {
-            items.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x.total_cmp(&b.x)));
+        .filter_map(|(page, items)| {
             let tables = find(&lines(&items));
             (!tables.is_empty()).then_some((page, tables))
         })
