@@ -137,19 +137,9 @@ impl Engine<'_> {
                 }
             }
         }
-        let mut rec = self
-            .journal
-            .get(&p.key)
-            .unwrap_or_else(|| self.fresh_record(&p.key, &p.doc, &self.opts));
-        rec.name = p.doc.name.clone();
-        rec.pages = Some(u64::from(h.count));
-        rec.parts = Some(refs);
+        let mut rec = self.parent_record(p, self.journal.get(&p.key), u64::from(h.count), refs);
         rec.pages_local = Some(local_pages.len() as u64);
         rec.pages_cloud = Some(h.cloud.len() as u64);
-        if rec.state == State::Failed {
-            rec.state = State::Submitted;
-            rec.error = None;
-        }
         self.journal.put(&rec)?;
         if !works.is_empty() {
             self.ctx.reporter.note(&format!(

@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use super::{lock, Engine, PartOf, Work};
 use crate::deliver::Layout;
 use crate::error::{Error, Kind};
-use crate::journal::DocRecord;
+use crate::journal::{DocRecord, PartRef};
 use crate::pipeline::plan::Planned;
 use crate::pipeline::report::Line;
 use crate::provider::{self, State};
@@ -255,6 +255,27 @@ impl Engine<'_> {
         }
     }
 
+    /// The record of a document made of parts (split or hybrid): the parts
+    /// that make it and its pages; a document that failed is submitted again
+    /// through its parts.
+    pub(super) fn parent_record(
+        &self,
+        p: &Planned,
+        previous: Option<DocRecord>,
+        pages: u64,
+        parts: Vec<PartRef>,
+    ) -> DocRecord {
+        let mut rec = previous.unwrap_or_else(|| self.fresh_record(&p.key, &p.doc, &self.opts));
+        rec.name = p.doc.name.clone();
+        rec.pages = Some(pages);
+        rec.parts = Some(parts);
+        if rec.state == State::Failed {
+            rec.state = State::Submitted;
+            rec.error = None;
+        }
+        rec
+    }
+
     /// A PDF over the provider's limits: its parts (pages cut to fit, each a
     /// PDF of its own with a record of its own) become the work; the document
     /// is delivered, stitched, when the last part is in.
@@ -330,9 +351,9 @@ impl Engine<'_> {
             }
         };
         let dir = self.parts_dir(&p.key);
-        let refs: Vec<crate::journal::PartRef> = ranges
+        let refs: Vec<PartRef> = ranges
             .iter()
-            .map(|&(first, last)| crate::journal::PartRef {
+            .map(|&(first, last)| PartRef {
                 first,
                 last,
                 key: crate::pipeline::key::part_key(&p.key, first, last),
@@ -411,14 +432,8 @@ impl Engine<'_> {
             }
         }
         // The document's own record: which parts make it.
-        let mut rec = previous.unwrap_or_else(|| self.fresh_record(&p.key, &p.doc, &self.opts));
-        rec.name = p.doc.name.clone();
-        rec.pages = Some(u64::from(ranges.last().map_or(0, |r| r.1)));
-        rec.parts = Some(refs);
-        if rec.state == State::Failed {
-            rec.state = State::Submitted;
-            rec.error = None;
-        }
+        let pages = u64::from(ranges.last().map_or(0, |r| r.1));
+        let rec = self.parent_record(p, previous, pages, refs);
         self.journal.put(&rec)?;
         if !works.is_empty() {
             self.ctx.reporter.note(&format!(
