@@ -224,7 +224,7 @@ _docpipe() {
                     return 0
                     ;;
                 --cloud-pages)
-                    COMPREPLY=($(compgen -W "scanned all none tables formulas" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "scanned none all tables formulas" -- "${cur}"))
                     return 0
                     ;;
                 --shard)
@@ -611,7 +611,7 @@ _docpipe() {
             return 0
             ;;
         docpipe__subcmd__estimate)
-            opts="-p -o -c -q -v -h -V --from --name --pages --provider --output --config --json --quiet --verbose --timeout --no-cache --refresh --help --version"
+            opts="-p -o -c -q -v -h -V --from --name --pages --cloud-pages --provider --output --config --json --quiet --verbose --timeout --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -627,6 +627,10 @@ _docpipe() {
                     ;;
                 --pages)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cloud-pages)
+                    COMPREPLY=($(compgen -W "scanned none all tables formulas" -- "${cur}"))
                     return 0
                     ;;
                 --provider)
@@ -1036,7 +1040,7 @@ _docpipe() {
                     return 0
                     ;;
                 --cloud-pages)
-                    COMPREPLY=($(compgen -W "scanned all none tables formulas" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "scanned none all tables formulas" -- "${cur}"))
                     return 0
                     ;;
                 --extra-format)
@@ -1130,7 +1134,7 @@ _docpipe() {
                     return 0
                     ;;
                 --cloud-pages)
-                    COMPREPLY=($(compgen -W "scanned all none tables formulas" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "scanned none all tables formulas" -- "${cur}"))
                     return 0
                     ;;
                 --provider)

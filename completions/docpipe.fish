@@ -66,9 +66,9 @@ complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l transport -d '
 mcp\t''"
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l max-pages -d 'Page budget of the run: documents that would take it over N pages are not submitted (exit 8); pages extracted by `local` are not counted' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l concurrency -d 'Documents processed (uploaded, downloaded) at once, 1-64; default 4' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l cloud-pages -d 'With -p auto, which PDF pages go to the cloud: scanned (the pages local cannot read; the others are read here), all (a PDF with any such page goes whole), none' -r -f -a "scanned\t''
-all\t''
+complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l cloud-pages -d 'With -p auto, which PDF pages go to the cloud: scanned (the pages local cannot read; the others are read here), tables or formulas (those, and the pages with tables or formulas), all (a PDF with any page local cannot read goes whole), none' -r -f -a "scanned\t''
 none\t''
+all\t''
 tables\t''
 formulas\t''"
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -s p -l provider -d 'Provider (see `docpipe providers`)' -r -f -a "mineru\t'MinerU cloud API v4: full parse to markdown, images and JSON (key needed)'
@@ -113,9 +113,9 @@ complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l transport -d '
 mcp\t''"
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l max-pages -d 'Page budget of the run: documents that would take it over N pages are not submitted (exit 8); pages extracted by `local` are not counted' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l concurrency -d 'Documents processed (uploaded, downloaded) at once, 1-64; default 4' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l cloud-pages -d 'With -p auto, which PDF pages go to the cloud: scanned (the pages local cannot read; the others are read here), all (a PDF with any such page goes whole), none' -r -f -a "scanned\t''
-all\t''
+complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l cloud-pages -d 'With -p auto, which PDF pages go to the cloud: scanned (the pages local cannot read; the others are read here), tables or formulas (those, and the pages with tables or formulas), all (a PDF with any page local cannot read goes whole), none' -r -f -a "scanned\t''
 none\t''
+all\t''
 tables\t''
 formulas\t''"
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l shard -d 'This machine\'s share of the inputs, I of N (by content hash: disjoint, and the same whatever the input order)' -r
@@ -172,6 +172,11 @@ complete -c docpipe -n "__fish_docpipe_using_subcommand fetch" -s V -l version -
 complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -l from -d 'Read one INPUT per line from FILE (- for stdin; blank lines and # comments skipped)' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -l name -d 'Name for a document read from stdin (its extension tells the type)' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -l pages -d 'Pages to extract, 1-based: 1-5,8' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -l cloud-pages -d 'With -p auto, which PDF pages a run would send to the cloud (and bill): scanned, tables, formulas, all, none (as for ocr, parse and batch)' -r -f -a "scanned\t''
+none\t''
+all\t''
+tables\t''
+formulas\t''"
 complete -c docpipe -n "__fish_docpipe_using_subcommand estimate" -s p -l provider -d 'Provider (see `docpipe providers`)' -r -f -a "mineru\t'MinerU cloud API v4: full parse to markdown, images and JSON (key needed)'
 mineru-flash\t'MinerU flash API: markdown of small documents, no key needed'
 parse4ai\t'parse4ai: MinerU-compatible parsing of documents at URLs (key needed)'
@@ -381,9 +386,9 @@ complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l transport -d 're
 mcp\t''"
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l max-pages -d 'Page budget of the run: documents that would take it over N pages are not submitted (exit 8); pages extracted by `local` are not counted' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l concurrency -d 'Documents processed (uploaded, downloaded) at once, 1-64; default 4' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l cloud-pages -d 'With -p auto, which PDF pages go to the cloud: scanned (the pages local cannot read; the others are read here), all (a PDF with any such page goes whole), none' -r -f -a "scanned\t''
-all\t''
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l cloud-pages -d 'With -p auto, which PDF pages go to the cloud: scanned (the pages local cannot read; the others are read here), tables or formulas (those, and the pages with tables or formulas), all (a PDF with any page local cannot read goes whole), none' -r -f -a "scanned\t''
 none\t''
+all\t''
 tables\t''
 formulas\t''"
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l extra-format -d 'Extra result files MinerU should add: docx, html, latex (not mineru-flash)' -r

@@ -156,8 +156,8 @@ pub struct ExtractArgs {
     /// Documents processed (uploaded, downloaded) at once, 1-64; default 4
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(CONCURRENCY_MIN as i64..=CONCURRENCY_MAX as i64))]
     pub concurrency: Option<u32>,
-    /// With -p auto, which PDF pages go to the cloud: scanned (the pages local cannot read; the others are read here), all (a PDF with any such page goes whole), none
-    #[arg(long, value_name = "WHICH", value_parser = ["scanned", "all", "none", "tables", "formulas"])]
+    /// With -p auto, which PDF pages go to the cloud: scanned (the pages local cannot read; the others are read here), tables or formulas (those, and the pages with tables or formulas), all (a PDF with any page local cannot read goes whole), none
+    #[arg(long, value_name = "WHICH", value_parser = PossibleValuesParser::new(crate::pipeline::hybrid::CHOICES))]
     pub cloud_pages: Option<String>,
 }
 
@@ -249,12 +249,16 @@ pub struct InputArgs {
 pub struct EstimateArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    /// With -p auto, which PDF pages a run would send to the cloud (and bill): scanned, tables, formulas, all, none (as for ocr, parse and batch)
+    #[arg(long, value_name = "WHICH", value_parser = PossibleValuesParser::new(crate::pipeline::hybrid::CHOICES))]
+    pub cloud_pages: Option<String>,
 }
 
 impl EstimateArgs {
     pub fn into_extract(self) -> ExtractArgs {
         ExtractArgs {
             input: self.input,
+            cloud_pages: self.cloud_pages,
             ..ExtractArgs::default()
         }
     }

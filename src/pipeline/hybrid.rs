@@ -20,13 +20,14 @@ pub enum CloudPages {
     None,
     /// A PDF with any page `local` cannot read goes to the cloud whole.
     All,
+    /// The scanned pages, and the pages on which `local` finds a table.
+    Tables,
+    /// The scanned pages, and the pages that set formulas in math fonts.
+    Formulas,
 }
 
-pub const CHOICES: &[&str] = &["scanned", "none", "all"];
-
-/// Values the issue asks for that are not done: local does not yet tell which
-/// pages' tables or formulas it reads badly.
-const NOT_DONE: &[&str] = &["tables", "formulas"];
+pub const CHOICES: &[&str] = &["scanned", "none", "all", "tables", "formulas"];
+const HINT: &str = "use scanned (the pages local cannot read), tables or formulas (those and the pages with tables or formulas), all, or none";
 
 impl CloudPages {
     /// The flag, else the config's `[defaults] cloud_pages`, else `scanned`.
@@ -40,13 +41,11 @@ impl CloudPages {
             "scanned" => Ok(CloudPages::Scanned),
             "none" => Ok(CloudPages::None),
             "all" => Ok(CloudPages::All),
-            t if NOT_DONE.contains(&t) => Err(Error::usage(format!(
-                "{from} {t}: not available yet: local cannot tell which pages' {t} it reads badly"
-            ))
-            .with_hint("use scanned (the pages local cannot read), all, or none")),
+            "tables" => Ok(CloudPages::Tables),
+            "formulas" => Ok(CloudPages::Formulas),
             t => Err(
                 Error::usage(format!("{from} {t}: not one of {}", CHOICES.join(", ")))
-                    .with_hint("use scanned (the pages local cannot read), all, or none"),
+                    .with_hint(HINT),
             ),
         }
     }
@@ -100,13 +99,28 @@ pub fn decide(
         return Some(Decision::Local);
     }
     let kinds = crate::local::pdf_pages::page_kinds(path)?;
-    if kinds.unreadable.is_empty() {
-        return Some(Decision::Local);
-    }
-    if which == CloudPages::All || kinds.unreadable.len() as u32 == kinds.count {
+    if which == CloudPages::All && !kinds.unreadable.is_empty() {
         return Some(Decision::Cloud);
     }
-    let (cloud_pages, left_out) = within_limits(path, kinds.unreadable, doc.size, cloud);
+    let mut wanted = kinds.unreadable.clone();
+    match which {
+        CloudPages::Tables => wanted.extend(crate::local::pdf_pages::table_pages(
+            path,
+            &doc.input,
+            &kinds.readable(),
+        )),
+        CloudPages::Formulas => wanted.extend(crate::local::pdf_pages::formula_pages(path)),
+        _ => {}
+    }
+    wanted.sort_unstable();
+    wanted.dedup();
+    if wanted.is_empty() {
+        return Some(Decision::Local);
+    }
+    if wanted.len() as u32 == kinds.count {
+        return Some(Decision::Cloud);
+    }
+    let (cloud_pages, left_out) = within_limits(path, wanted, doc.size, cloud);
     if cloud_pages.is_empty() {
         // Not one page fits: local reads what it can, as with `none`.
         return Some(Decision::Local);
@@ -263,7 +277,7 @@ mod tests {
     }
 
     #[test]
-    fn cloud_pages_resolve_flag_over_config_and_refuse_what_is_not_done() {
+    fn cloud_pages_resolve_flag_over_config() {
         assert_eq!(
             CloudPages::resolve(None, None).unwrap(),
             CloudPages::Scanned
@@ -276,8 +290,14 @@ mod tests {
             CloudPages::resolve(None, Some("all")).unwrap(),
             CloudPages::All
         );
-        let e = CloudPages::resolve(Some("tables"), None).unwrap_err();
-        assert!(e.message.contains("not available yet"), "{}", e.message);
+        assert_eq!(
+            CloudPages::resolve(Some("tables"), Some("none")).unwrap(),
+            CloudPages::Tables
+        );
+        assert_eq!(
+            CloudPages::resolve(None, Some("formulas")).unwrap(),
+            CloudPages::Formulas
+        );
         let e = CloudPages::resolve(None, Some("some")).unwrap_err();
         assert!(
             e.message.contains("[defaults] cloud_pages some"),

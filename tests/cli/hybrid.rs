@@ -172,16 +172,89 @@ fn cloud_pages_none_sends_nothing_and_all_sends_the_document_whole() {
     assert!(out.status.success(), "{}", stderr_of(&out));
     assert_eq!(sent(&fake), vec!["report.pdf"]);
     assert_eq!(json_lines(&out)[0]["pages_cloud"], serde_json::Value::Null);
+}
 
-    // Not done: said so, nothing sent.
-    let out = parse_auto(&env, &fake, &["--cloud-pages", "tables"], &doc);
-    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
-    assert!(
-        stderr_of(&out).contains("not available yet"),
-        "{}",
-        stderr_of(&out)
+/// The pages of a cut the fake received, by the text they draw.
+fn cut_pages(fake: &FakeMineru, name: &str) -> Vec<String> {
+    let bytes = fake.uploaded(name).expect("uploaded");
+    let cut = lopdf::Document::load_mem(&bytes).unwrap();
+    let pages: Vec<u32> = cut.get_pages().keys().copied().collect();
+    pages
+        .iter()
+        .map(|&p| cut.extract_text(&[p]).unwrap_or_default())
+        .collect()
+}
+
+#[test]
+fn cloud_pages_formulas_and_tables_send_those_pages_with_the_scans() {
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    // typed, formulas, scanned, a table, typed.
+    let formulas = Page::Math(vec![
+        (14, 760, "Epsilon section"),
+        (11, 700, "The loss of the model is"),
+        (11, 680, "$L = -sum_i log p(y_i | x_i; theta)"),
+        (11, 660, "$E(x) = sum_i w_i x_i + b"),
+    ]);
+    let mut cells = vec![(14, 72, 760, "Zulu section")];
+    let rows = [
+        ["Region", "Q1", "Q2", "Q3"],
+        ["North", "1,204", "1,310", "1,422"],
+        ["South", "988", "1,015", "1,102"],
+        ["East", "2,410", "2,388", "2,501"],
+        ["West", "1,777", "1,802", "1,930"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            cells.push((11, 72 + 120 * c as i64, 700 - 20 * r as i64, *cell));
+        }
+    }
+    let pdf = pages_pdf(&[
+        typed("Alpha section"),
+        formulas,
+        Page::Image,
+        Page::At(cells),
+        typed("Delta section"),
+    ]);
+    let mixed = |name: &str| {
+        let path = env.work.path().join(name);
+        fs::write(&path, &pdf).unwrap();
+        path
+    };
+
+    // formulas: pages 2 and 3 in one cut; the table page stays here.
+    let out = parse_auto(&env, &fake, &["--cloud-pages", "formulas"], &mixed("f.pdf"));
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(sent(&fake), vec!["f.cloud-pages.pdf"]);
+    let pages = cut_pages(&fake, "f.cloud-pages.pdf");
+    assert_eq!(pages.len(), 2, "{pages:?}");
+    assert!(pages[0].contains("Epsilon section"), "{pages:?}");
+    let line = &json_lines(&out)[0];
+    assert_eq!(
+        (line["pages_local"].as_u64(), line["pages_cloud"].as_u64()),
+        (Some(3), Some(2))
     );
-    assert_eq!(fake.tasks_created(), 1);
+
+    // tables: pages 3 and 4; the formulas stay here.
+    let out = parse_auto(&env, &fake, &["--cloud-pages", "tables"], &mixed("t.pdf"));
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let pages = cut_pages(&fake, "t.cloud-pages.pdf");
+    assert_eq!(pages.len(), 2, "{pages:?}");
+    assert!(pages[1].contains("Zulu section"), "{pages:?}");
+
+    // estimate counts the same pages as billed, from the config key.
+    let cfg = env.config("[defaults]\ncloud_pages = \"formulas\"\n");
+    let out = env
+        .keyed(&fake)
+        .args(["-p", "auto", "estimate", "-c"])
+        .arg(&cfg)
+        .arg(mixed("e.pdf"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let said = format!("{}{}", stdout_of(&out), stderr_of(&out));
+    assert!(said.contains("2 pages billed"), "{said}");
+    assert_eq!(fake.tasks_created(), 2);
 }
 
 /// A 200-page report with typed pages but for 3 scans (pages 10, 100, 190).

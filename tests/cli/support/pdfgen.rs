@@ -72,6 +72,12 @@ pub enum Page<'a> {
     Image,
     /// The scan with a few words of text over it (a date stamped on a fax).
     ImageWith(&'a str),
+    /// Runs of Helvetica placed anywhere, each (font size, x, y, text): a
+    /// table's cells.
+    At(Vec<(i64, i64, i64, &'a str)>),
+    /// Lines as in `Text`, those whose text starts with `$` set in TeX's
+    /// math italic (CMMI10), the `$` left out: a page of formulas.
+    Math(Vec<(i64, i64, &'a str)>),
 }
 
 /// A PDF of A4 pages showing `pages`.
@@ -89,8 +95,12 @@ pub fn pages_pdf(pages: &[Page]) -> Vec<u8> {
         },
         (0..64u8).map(|i| i * 4).collect(),
     ));
+    // Listed for every page (inherited), drawn only by `Page::Math`.
+    let math_id = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "ABCDEF+CMMI10",
+    });
     let resources_id = doc.add_object(dictionary! {
-        "Font" => dictionary! { "F1" => font_id },
+        "Font" => dictionary! { "F1" => font_id, "F2" => math_id },
         "XObject" => dictionary! { "Im1" => image_id },
     });
     let mut kids = vec![];
@@ -104,6 +114,32 @@ pub fn pages_pdf(pages: &[Page]) -> Vec<u8> {
                         Operation::new("Tf", vec!["F1".into(), (*size).into()]),
                         Operation::new("Td", vec![72.into(), (*y).into()]),
                         Operation::new("Tj", vec![Object::string_literal(*text)]),
+                        Operation::new("ET", vec![]),
+                    ]);
+                }
+            }
+            Page::At(runs) => {
+                for (size, x, y, text) in runs {
+                    operations.extend([
+                        Operation::new("BT", vec![]),
+                        Operation::new("Tf", vec!["F1".into(), (*size).into()]),
+                        Operation::new("Td", vec![(*x).into(), (*y).into()]),
+                        Operation::new("Tj", vec![Object::string_literal(*text)]),
+                        Operation::new("ET", vec![]),
+                    ]);
+                }
+            }
+            Page::Math(lines) => {
+                for (size, y, text) in lines {
+                    let (font, text) = match text.strip_prefix('$') {
+                        Some(math) => ("F2", math),
+                        None => ("F1", *text),
+                    };
+                    operations.extend([
+                        Operation::new("BT", vec![]),
+                        Operation::new("Tf", vec![font.into(), (*size).into()]),
+                        Operation::new("Td", vec![72.into(), (*y).into()]),
+                        Operation::new("Tj", vec![Object::string_literal(text)]),
                         Operation::new("ET", vec![]),
                     ]);
                 }
