@@ -730,6 +730,22 @@ fn finish(engines: &[Engine], command: Command) -> Vec<anyhow::Error> {
             if unsent == 1 { "it" } else { "them" }
         ));
     }
+    // Under `auto`, what went to the cloud did so because `local` cannot read
+    // it (or its scanned pages): with no network, local can still try.
+    let cloud_unsent: usize = engines
+        .iter()
+        .filter(|e| {
+            e.show_provider && e.provider.info().upload != Some(provider::Upload::InProcess)
+        })
+        .map(|e| e.summary().unsent)
+        .sum();
+    if cloud_unsent > 0 {
+        say(&format!(
+            "docpipe: hint: under auto, {} went to the cloud for pages local cannot read (scans, pictures); with no network, --cloud-pages none reads {} on this machine (scans by tesseract, if installed)",
+            if cloud_unsent == 1 { "that document" } else { "those documents" },
+            if cloud_unsent == 1 { "it" } else { "them" }
+        ));
+    }
     if !timed_out.is_empty() {
         timed_out.dedup();
         say(&format!(

@@ -582,3 +582,29 @@ fn estimate_without_p_and_no_key_leads_with_what_auto_would_bill() {
     assert!(json_lines(&keyed).iter().all(|l| l["provider"] != "auto"));
     assert!(fake.requests().is_empty());
 }
+
+#[test]
+fn offline_a_scan_under_auto_names_cloud_pages_none() {
+    let env = Env::new();
+    // A port nothing listens on: the network is down.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let doc = env.work.path().join("fax.pdf");
+    fs::write(&doc, pages_pdf(&[typed("Cover sheet"), Page::Image])).unwrap();
+    let out = env
+        .bare()
+        .env("DOCPIPE_MINERU_FLASH_BASE_URL", &url)
+        .env("DOCPIPE_RETRY_BASE", "10ms")
+        .arg("ocr")
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("under auto, that document went to the cloud for pages local cannot read")
+            && err.contains("--cloud-pages none reads it on this machine"),
+        "{err}"
+    );
+}
