@@ -1,11 +1,13 @@
 //! XLSX → a markdown table per sheet, each sheet a section.
 //!
-//! Below [`STREAM_FROM`] bytes the workbook is read whole by anydoc (number
-//! formats and dates rendered, merged and hidden cells handled), under its caps.
-//! From that size each sheet's XML is streamed from the zip, row by row, into a
-//! temporary file (see `csv.rs`): memory holds the shared strings and one row,
-//! not the sheet. Streamed cells are shown as stored: a date is its serial
-//! number, a number its stored digits.
+//! Below [`STREAM_FROM`] bytes, packed or unpacked, the workbook is read whole
+//! by anydoc (number formats and dates rendered, merged and hidden cells
+//! handled), under its caps. From that size each sheet's XML is streamed from
+//! the zip, row by row, into a temporary file (see `csv.rs`): memory holds one
+//! row and the shared strings up to [`SPILL_FROM`] bytes (past that, they are
+//! kept in an anonymous temporary file and memory holds their ends), not the
+//! sheet. Streamed cells are shown as stored: a date is its serial number, a
+//! number its stored digits.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Seek, Write};
@@ -19,14 +21,19 @@ use crate::error::Error;
 
 /// From this size a workbook is streamed (the size where a CSV is spooled).
 pub const STREAM_FROM: u64 = super::csv::SPOOL_FROM;
-/// The most text the shared strings may hold in memory.
-const MAX_SHARED_BYTES: usize = 256 << 20;
+/// The most text the shared strings may hold (on disk past [`SPILL_FROM`]).
+const MAX_SHARED_BYTES: usize = 1 << 30;
+/// Shared strings past this many bytes of text go to a temporary file.
+pub const SPILL_FROM: usize = 8 << 20;
 /// The longest single XML event (a cell's text) read into memory.
 const MAX_EVENT_BYTES: usize = 16 << 20;
 
 pub fn extract(path: &Path, input: &str) -> Result<Extracted, Error> {
     check_zip(path, input)?;
-    if std::fs::metadata(path).map_or(0, |m| m.len()) >= STREAM_FROM {
+    // A small file can unpack to much (70 MB of shared strings in 1.6 MB):
+    // anydoc holds the unpacked XML and its tree, about ten times its size.
+    let packed = std::fs::metadata(path).map_or(0, |m| m.len());
+    if packed >= STREAM_FROM || unpacked_size(path) >= STREAM_FROM {
         return super::csv::spool(input, |out| stream(path, input, out));
     }
     let bytes = read(path, input)?;
@@ -39,6 +46,20 @@ pub fn extract(path: &Path, input: &str) -> Result<Extracted, Error> {
         images,
         ..Extracted::default()
     })
+}
+
+/// The declared unpacked size of the workbook's members (0 when the zip
+/// cannot be read: the reader that follows says why).
+fn unpacked_size(path: &Path) -> u64 {
+    let Ok(file) = std::fs::File::open(path) else {
+        return 0;
+    };
+    let Ok(mut zip) = zip::ZipArchive::new(file) else {
+        return 0;
+    };
+    (0..zip.len())
+        .filter_map(|i| zip.by_index_raw(i).ok().map(|e| e.size()))
+        .fold(0u64, u64::saturating_add)
 }
 
 fn damaged(input: &str, what: impl std::fmt::Display) -> Error {
@@ -55,7 +76,7 @@ fn stream(path: &Path, input: &str, out: &mut dyn Write) -> Result<(), Error> {
     let sheets = sheets(&mut zip, input)?;
     let shared = match zip.by_name("xl/sharedStrings.xml") {
         Ok(entry) => shared_strings(BufReader::new(entry), input)?,
-        Err(_) => Vec::new(),
+        Err(_) => Shared::default(),
     };
     let write_error = |e: std::io::Error| {
         Error::input(input, format!("cannot write its table: {e}"))
@@ -179,12 +200,107 @@ fn push_text(event: &Event, text: &mut String) {
     }
 }
 
+/// The shared strings table, in memory up to [`SPILL_FROM`] bytes of text,
+/// then in an anonymous temporary file (removed by the system when closed)
+/// with the end of each string in memory.
+#[derive(Default)]
+struct Shared {
+    memory: Vec<String>,
+    spilled: Option<(std::fs::File, Vec<u32>)>,
+    total: usize,
+}
+
+impl Shared {
+    fn push(&mut self, text: String, input: &str) -> Result<(), Error> {
+        self.total += text.len();
+        if self.total > MAX_SHARED_BYTES {
+            return Err(Error::input(
+                input,
+                format!(
+                    "over a safety limit while reading it (shared strings over {} MiB)",
+                    MAX_SHARED_BYTES >> 20
+                ),
+            )
+            .with_hint("split the workbook, or use a cloud provider (e.g. -p mineru)"));
+        }
+        let spill_error = |e: std::io::Error| {
+            Error::input(
+                input,
+                format!("cannot keep its shared strings in a temporary file: {e}"),
+            )
+            .with_hint("check the free space of the temporary folder (TMPDIR)")
+        };
+        if self.spilled.is_none() && self.total > SPILL_FROM {
+            let mut file = tempfile::tempfile().map_err(spill_error)?;
+            let mut ends = Vec::with_capacity(self.memory.len() * 2);
+            let mut end = 0u32;
+            let mut w = std::io::BufWriter::new(&mut file);
+            for s in self.memory.drain(..) {
+                w.write_all(s.as_bytes()).map_err(spill_error)?;
+                end += s.len() as u32;
+                ends.push(end);
+            }
+            w.flush().map_err(spill_error)?;
+            drop(w);
+            self.memory = Vec::new();
+            self.spilled = Some((file, ends));
+        }
+        match &mut self.spilled {
+            Some((file, ends)) => {
+                // Appended where the last write ended (the file's cursor).
+                file.write_all(text.as_bytes()).map_err(spill_error)?;
+                let end = ends.last().copied().unwrap_or(0) + text.len() as u32;
+                ends.push(end);
+            }
+            None => self.memory.push(text),
+        }
+        Ok(())
+    }
+
+    /// String `i`; empty when there is none (a damaged reference).
+    fn get(&self, i: usize) -> String {
+        match &self.spilled {
+            None => self.memory.get(i).cloned().unwrap_or_default(),
+            Some((file, ends)) => {
+                let Some(&end) = ends.get(i) else {
+                    return String::new();
+                };
+                let start = if i == 0 { 0 } else { ends[i - 1] };
+                let mut bytes = vec![0; (end - start) as usize];
+                match read_at(file, &mut bytes, u64::from(start)) {
+                    Ok(()) => String::from_utf8(bytes).unwrap_or_default(),
+                    Err(_) => String::new(),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+fn read_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, at)
+}
+
+#[cfg(windows)]
+fn read_at(file: &std::fs::File, mut buf: &mut [u8], mut at: u64) -> std::io::Result<()> {
+    while !buf.is_empty() {
+        match std::os::windows::fs::FileExt::seek_read(file, buf, at)? {
+            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buf = &mut buf[n..];
+                at += n as u64;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The shared strings table: each `<si>`'s text runs joined (phonetic runs left out).
-fn shared_strings(src: impl BufRead, input: &str) -> Result<Vec<String>, Error> {
+fn shared_strings(src: impl BufRead, input: &str) -> Result<Shared, Error> {
     let mut reader = quick_xml::Reader::from_reader(src);
     let mut buf = Vec::new();
-    let mut strings = Vec::new();
-    let (mut current, mut in_t, mut in_phonetic, mut total) = (String::new(), false, false, 0usize);
+    let mut strings = Shared::default();
+    let (mut current, mut in_t, mut in_phonetic) = (String::new(), false, false);
     loop {
         let event = reader
             .read_event_into(&mut buf)
@@ -198,28 +314,17 @@ fn shared_strings(src: impl BufRead, input: &str) -> Result<Vec<String>, Error> 
             Event::End(e) => match e.local_name().as_ref() {
                 b"t" => in_t = false,
                 b"rPh" => in_phonetic = false,
-                b"si" => {
-                    total += current.len();
-                    strings.push(std::mem::take(&mut current));
-                }
+                b"si" => strings.push(std::mem::take(&mut current), input)?,
                 _ => {}
             },
-            Event::Empty(e) if e.local_name().as_ref() == b"si" => strings.push(String::new()),
+            Event::Empty(e) if e.local_name().as_ref() == b"si" => {
+                strings.push(String::new(), input)?
+            }
             Event::Eof => break,
             other if in_t => push_text(other, &mut current),
             _ => {}
         }
         check_event(&buf, input)?;
-        if total > MAX_SHARED_BYTES {
-            return Err(Error::input(
-                input,
-                format!(
-                    "over a safety limit while reading it (shared strings over {} MiB)",
-                    MAX_SHARED_BYTES >> 20
-                ),
-            )
-            .with_hint("split the workbook, or use a cloud provider (e.g. -p mineru)"));
-        }
         buf.clear();
     }
     Ok(strings)
@@ -243,7 +348,7 @@ fn column_of(reference: &str) -> Option<usize> {
 /// One sheet's rows as a markdown table, written row by row.
 fn sheet(
     src: impl BufRead,
-    shared: &[String],
+    shared: &Shared,
     input: &str,
     out: &mut dyn Write,
 ) -> Result<(), Error> {
@@ -298,9 +403,7 @@ fn sheet(
                         "s" => text
                             .trim()
                             .parse::<usize>()
-                            .ok()
-                            .and_then(|i| shared.get(i))
-                            .cloned()
+                            .map(|i| shared.get(i))
                             .unwrap_or_default(),
                         "b" => (if text.trim() == "1" { "TRUE" } else { "FALSE" }).to_string(),
                         _ => std::mem::take(&mut text),
@@ -413,6 +516,53 @@ mod tests {
                 .collect()
         };
         assert_eq!(words(&streamed), words(&whole));
+    }
+
+    #[test]
+    fn shared_strings_past_the_spill_size_are_read_back_from_disk() {
+        let text = |i: usize| format!("{i:06} {}", "x".repeat(90 + i % 7));
+        let mut shared = Shared::default();
+        let n = SPILL_FROM / 90 + 1000;
+        for i in 0..n {
+            shared.push(text(i), "t.xlsx").unwrap();
+        }
+        assert!(shared.spilled.is_some() && shared.memory.is_empty());
+        // Before, at and past the point where they spilled; a damaged index.
+        for i in [0, 1, SPILL_FROM / 100, n - 1] {
+            assert_eq!(shared.get(i), text(i));
+        }
+        assert_eq!(shared.get(n), "");
+    }
+
+    #[test]
+    fn a_small_file_that_unpacks_to_much_is_streamed() {
+        // 9 MiB of shared strings that zip to a few hundred KiB.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.xlsx");
+        let mut w = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        let opts = zip::write::SimpleFileOptions::default();
+        let n = 90_000;
+        let strings: String = (0..n)
+            .map(|i| format!("<si><t>{i} {}</t></si>", "lorem ipsum ".repeat(8)))
+            .collect();
+        let parts = [
+            ("xl/workbook.xml", r#"<workbook><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_string()),
+            ("xl/_rels/workbook.xml.rels", r#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>"#.to_string()),
+            ("xl/sharedStrings.xml", format!("<sst>{strings}</sst>")),
+            ("xl/worksheets/sheet1.xml", r#"<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>89999</v></c></row></sheetData></worksheet>"#.to_string()),
+        ];
+        for (name, text) in parts {
+            w.start_file(name, opts).unwrap();
+            std::io::Write::write_all(&mut w, text.as_bytes()).unwrap();
+        }
+        w.finish().unwrap();
+        assert!(std::fs::metadata(&path).unwrap().len() < STREAM_FROM / 8);
+        let x = extract(&path, "s.xlsx").unwrap();
+        let spool = x.spool.expect("streamed to a temporary file");
+        let md = std::fs::read_to_string(&spool).unwrap();
+        std::fs::remove_file(&spool).unwrap();
+        assert!(md.starts_with("## S\n\n| 0 lorem"), "{md}");
+        assert!(md.contains("| 89999 lorem"), "{md}");
     }
 
     #[test]
