@@ -200,7 +200,7 @@ pub fn table_pages(path: &Path, input: &str, readable: &[u32]) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::split::pdfgen::{pages_pdf, Page};
+    use crate::split::pdfgen::{pages_pdf, table_page, Page};
 
     const BODY: &str = "The quarterly figures show steady growth across every region we serve, and the board approved the plan.";
 
@@ -288,21 +288,8 @@ mod tests {
 
     #[test]
     fn the_pages_where_local_finds_a_table_are_named() {
-        let mut cells = vec![(14, 72, 760, "Quarterly results by region")];
-        let rows = [
-            ["Region", "Q1", "Q2", "Q3"],
-            ["North", "1,204", "1,310", "1,422"],
-            ["South", "988", "1,015", "1,102"],
-            ["East", "2,410", "2,388", "2,501"],
-            ["West", "1,777", "1,802", "1,930"],
-            ["Total", "6,379", "6,515", "6,955"],
-        ];
-        for (r, row) in rows.iter().enumerate() {
-            for (c, cell) in row.iter().enumerate() {
-                cells.push((11, 72 + 120 * c as i64, 700 - 20 * r as i64, *cell));
-            }
-        }
-        let (_dir, path) = written(&[text(), Page::At(cells), text()]);
+        let table = table_page("Quarterly results by region");
+        let (_dir, path) = written(&[text(), table, text()]);
         assert_eq!(table_pages(&path, "doc.pdf", &[1, 2, 3]), vec![2]);
         // Only the pages asked about.
         assert!(table_pages(&path, "doc.pdf", &[1, 3]).is_empty());

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::harness::{json_lines, stderr_of, stdout_of, Env};
-use crate::support::pdfgen::{pages_pdf, Page};
+use crate::support::pdfgen::{pages_pdf, table_page, Page};
 use crate::support::{demo_markdown, Advance, FakeMineru};
 
 const BODY: &str = "The quarterly figures show steady growth across every region we serve, and the board approved the plan.";
@@ -196,24 +196,11 @@ fn cloud_pages_formulas_and_tables_send_those_pages_with_the_scans() {
         (11, 680, "$L = -sum_i log p(y_i | x_i; theta)"),
         (11, 660, "$E(x) = sum_i w_i x_i + b"),
     ]);
-    let mut cells = vec![(14, 72, 760, "Zulu section")];
-    let rows = [
-        ["Region", "Q1", "Q2", "Q3"],
-        ["North", "1,204", "1,310", "1,422"],
-        ["South", "988", "1,015", "1,102"],
-        ["East", "2,410", "2,388", "2,501"],
-        ["West", "1,777", "1,802", "1,930"],
-    ];
-    for (r, row) in rows.iter().enumerate() {
-        for (c, cell) in row.iter().enumerate() {
-            cells.push((11, 72 + 120 * c as i64, 700 - 20 * r as i64, *cell));
-        }
-    }
     let pdf = pages_pdf(&[
         typed("Alpha section"),
         formulas,
         Page::Image,
-        Page::At(cells),
+        table_page("Zulu section"),
         typed("Delta section"),
     ]);
     let mixed = |name: &str| {
