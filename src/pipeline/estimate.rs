@@ -193,6 +193,14 @@ pub fn estimate(ctx: &Ctx, args: &Request) -> Result<i32> {
             provider::Selected::Auto { .. }
         ),
     };
+    if args.cloud_pages.is_some() && !auto_row {
+        ctx.reporter.warn(&super::hybrid::not_auto_warning(
+            ctx.global
+                .provider
+                .as_deref()
+                .unwrap_or("(the provider with a key)"),
+        ));
+    }
     let mut quotes = Vec::new();
     let mut plans: Vec<Plan> = Vec::new();
     if auto_row {

@@ -51,6 +51,14 @@ impl CloudPages {
     }
 }
 
+/// The warning for `--cloud-pages` under a provider other than `auto`.
+pub fn not_auto_warning(provider: &str) -> String {
+    format!(
+        "--cloud-pages applies under -p {} only (each PDF's pages shared between local and the cloud); ignored with -p {provider}",
+        crate::provider::AUTO
+    )
+}
+
 /// How a hybrid document's pages are shared.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hybrid {

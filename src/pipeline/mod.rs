@@ -351,11 +351,7 @@ fn run_words(
         ctx.config.file.defaults.cloud_pages.as_deref(),
     )?;
     if args.cloud_pages.is_some() && !matches!(selected, Selected::Auto { .. }) {
-        warn(format!(
-            "--cloud-pages applies under -p {} only (each PDF's pages shared between local and the cloud); ignored with -p {}",
-            provider::AUTO,
-            entries[0].info.name
-        ));
+        warn(hybrid::not_auto_warning(entries[0].info.name));
     }
     let auto = matches!(selected, Selected::Auto { .. });
     let pages_route = |doc: &input::Document| {

@@ -595,3 +595,25 @@ fn offline_a_scan_under_auto_names_cloud_pages_none() {
         "{err}"
     );
 }
+
+#[test]
+fn cloud_pages_under_another_provider_is_said_to_be_ignored_by_estimate_too() {
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    let doc = four_pages(&env, "report.pdf", "i");
+    let out = env
+        .keyed(&fake)
+        .args(["-p", "mineru", "estimate", "--cloud-pages", "tables"])
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("--cloud-pages applies under -p auto only")
+            && err.contains("ignored with -p mineru"),
+        "{err}"
+    );
+    // The whole document is quoted at mineru.
+    assert!(stdout_of(&out).contains("4 pages"), "{}", stdout_of(&out));
+}
