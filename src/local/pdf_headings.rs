@@ -77,6 +77,18 @@ pub fn demote(md: &str) -> String {
     }
     labels(&headings, &lines, &mut plain);
     table_heads(&headings, &lines, &mut plain);
+    // Under the title, a deeper heading ending in a footnote mark ("김 창
+    // 호*", "Jane Roe†"): its author, whose affiliation is in the footnote.
+    for run in runs(&headings, &lines) {
+        let level = |i: usize| lines[i].len() - lines[i].trim_start_matches('#').len();
+        for pair in run.windows(2) {
+            let t = text[pair[1]].unwrap_or_default();
+            let marked = t.ends_with(['*', '†', '‡']) && t.split_whitespace().count() <= 4;
+            if marked && level(pair[1]) > level(pair[0]) {
+                plain[pair[1]] = true;
+            }
+        }
+    }
     if let Some(&first) = headings.first() {
         let opens_page = lines[..first].iter().all(|l| l.trim().is_empty());
         if opens_page && running_title(text[first].unwrap_or_default()) {
@@ -448,6 +460,15 @@ mod tests {
         ] {
             assert_eq!(demote(kept), kept);
         }
+    }
+
+    #[test]
+    fn an_author_marked_for_a_footnote_under_the_title_is_not_a_heading() {
+        let md = "# 코로나-19 관련 보험약관상 재해보험금 지급문제\n\n#### 김 창 호*\n\nBody.\n\n## Results*\n\nMore.";
+        assert_eq!(
+            demote(md),
+            "# 코로나-19 관련 보험약관상 재해보험금 지급문제\n\n김 창 호*\n\nBody.\n\n## Results*\n\nMore."
+        );
     }
 
     #[test]
