@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 
-use super::pdf_columns::{gutter_and_spans, words, Page, Segment};
+use super::pdf_columns::{gutter, gutter_and_spans, words, Page, Segment};
 
 /// The markdown's words agree with the column order at least this much
 /// (normalized LCS of the two word sequences): its order is kept.
@@ -40,6 +40,23 @@ fn rebuild(md: &str, segs: &[Segment], g: f32, spans: &[f32]) -> Option<String> 
         t.starts_with('|') || t.starts_with("![") || t.starts_with("<!--") || t.starts_with("```")
     });
     if special || md.chars().any(right_to_left) {
+        return None;
+    }
+    // A column that is itself two (a three-column page): the two-column
+    // order would be wrong.
+    let side = |left: bool| -> Vec<Segment> {
+        segs.iter()
+            .filter(|s| {
+                if left {
+                    s.x1 <= g + 2.0
+                } else {
+                    s.x0 >= g - 2.0
+                }
+            })
+            .cloned()
+            .collect()
+    };
+    if gutter(&side(true)).is_some() || gutter(&side(false)).is_some() {
         return None;
     }
     let have = words(md);
@@ -94,7 +111,29 @@ fn rebuild(md: &str, segs: &[Segment], g: f32, spans: &[f32]) -> Option<String> 
     if agree >= AGREES {
         return None;
     }
-    Some(write(md, segs, &kept, &key))
+    let mut out = write(md, segs, &kept, &key);
+    // Blocks of the markdown the segments did not give (text set sideways
+    // in the margin, an arXiv stamp) follow, so no word is lost.
+    for block in md.split("\n\n") {
+        let ws = words(block);
+        let mut left = bag.clone();
+        let unused = ws
+            .iter()
+            .filter(|w| match left.get_mut(w.as_str()) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    true
+                }
+                _ => false,
+            })
+            .count();
+        if !ws.is_empty() && unused * 2 > ws.len() {
+            bag = left;
+            out.push_str("\n\n");
+            out.push_str(block.trim());
+        }
+    }
+    Some(out)
 }
 
 /// The kept segments as paragraphs, with the markdown's headings marked.
@@ -146,7 +185,18 @@ fn write(
                 prev = None;
             }
             None => {
-                para.push(text.clone());
+                // A word broken at the line's end ("experi-" "ence") is joined.
+                let broken = para.last().is_some_and(|l: &String| {
+                    let mut tail = l.chars().rev();
+                    tail.next() == Some('-') && tail.next().is_some_and(char::is_alphabetic)
+                });
+                match para.last_mut() {
+                    Some(last) if broken && text.starts_with(char::is_lowercase) => {
+                        last.pop();
+                        last.push_str(text);
+                    }
+                    _ => para.push(text.clone()),
+                }
                 prev = Some(s);
             }
         }
@@ -258,6 +308,49 @@ mod tests {
             right.join(" ") + " " + &left.join(" ")
         );
         assert_eq!(mend(&table, &page()), table);
+    }
+
+    #[test]
+    fn a_three_column_page_keeps_its_markdown() {
+        let mut segments = Vec::new();
+        for k in 0..8 {
+            let y = 700.0 - 12.0 * k as f32;
+            for (x0, x1) in [(50.0, 210.0), (220.0, 380.0), (390.0, 550.0)] {
+                segments.push(seg(&format!("col {x0} line {k} of prose"), x0, x1, y));
+            }
+        }
+        let p = Page { segments };
+        let md: Vec<String> = p.segments.iter().rev().map(|s| s.text.clone()).collect();
+        let md = md.join(" ");
+        assert_eq!(mend(&md, &p), md);
+    }
+
+    #[test]
+    fn margin_text_the_segments_miss_is_kept_and_broken_words_joined() {
+        let mut p = page();
+        p.segments[2].text = "right 0 words of experi-".into();
+        p.segments[4].text = "ence here and more".into();
+        for k in [2, 4] {
+            p.segments[k].words = words(&p.segments[k].text);
+        }
+        let mixed: Vec<String> = p.segments[1..]
+            .iter()
+            .rev()
+            .map(|s| s.text.clone())
+            .collect();
+        let md = format!(
+            "# A Title Across The Page\n\n{}\n\narXiv:1601.03642v1 [cs.CV] 12 Jan 2016",
+            mixed.join(" ")
+        );
+        let out = mend(&md, &p);
+        assert!(
+            out.contains("right 0 words of experience here and more"),
+            "{out}"
+        );
+        assert!(
+            out.ends_with("\n\narXiv:1601.03642v1 [cs.CV] 12 Jan 2016"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -125,7 +125,7 @@ pub(super) fn words(text: &str) -> Vec<String> {
 const MIN_LINES: usize = 3;
 
 /// The x of the page's gutter, when it has two columns of text.
-fn gutter(segs: &[Segment]) -> Option<f32> {
+pub(super) fn gutter(segs: &[Segment]) -> Option<f32> {
     let left = segs.iter().map(|s| s.x0).fold(f32::MAX, f32::min);
     let right = segs.iter().map(|s| s.x1).fold(f32::MIN, f32::max);
     let width = right - left;
