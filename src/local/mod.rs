@@ -22,6 +22,7 @@ pub mod odp;
 pub mod ods;
 pub mod odt;
 pub mod pdf;
+pub mod pdf_column_text;
 pub mod pdf_columns;
 pub mod pdf_headings;
 pub mod pdf_hints;

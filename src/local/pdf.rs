@@ -8,8 +8,8 @@ use std::path::Path;
 use pdf_inspector::PdfError;
 
 use super::{
-    ocr, pdf_columns, pdf_headings, pdf_hints, pdf_repair, pdf_rtl, pdf_tables, read, Extracted,
-    Settings, TextLayer,
+    ocr, pdf_column_text, pdf_columns, pdf_headings, pdf_hints, pdf_repair, pdf_rtl, pdf_tables,
+    read, Extracted, Settings, TextLayer,
 };
 use crate::error::Error;
 
@@ -138,7 +138,7 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
             None => pdf_hints::tidy(&markdown),
         };
         let md = match layout.remove(&number) {
-            Some(page) => pdf_columns::reorder(&md, &page),
+            Some(page) => pdf_column_text::mend(&pdf_columns::reorder(&md, &page), &page),
             None => md,
         };
         pages.push(pdf_headings::demote(&md));

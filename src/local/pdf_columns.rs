@@ -18,16 +18,19 @@ use pdf_inspector::TextItem;
 /// A run of text on one baseline without a gap wider than a few spaces.
 #[derive(Debug, Clone)]
 pub struct Segment {
-    words: Vec<String>,
-    x0: f32,
-    x1: f32,
-    y: f32,
+    pub(super) words: Vec<String>,
+    /// The segment's text as drawn (words joined where a gap parts them).
+    pub(super) text: String,
+    pub(super) height: f32,
+    pub(super) x0: f32,
+    pub(super) x1: f32,
+    pub(super) y: f32,
 }
 
 /// A page's text as segments.
 #[derive(Debug, Default)]
 pub struct Page {
-    segments: Vec<Segment>,
+    pub(super) segments: Vec<Segment>,
 }
 
 /// The upright, non-blank text runs of `items` by page (1-based numbers),
@@ -82,12 +85,21 @@ fn segments(items: &[&TextItem]) -> Vec<Segment> {
             match cur.as_mut() {
                 Some(s) if item.x - s.x1 <= gap_limit => {
                     s.words.extend(words(&item.text));
+                    let spaced = s.text.ends_with(char::is_whitespace)
+                        || item.text.starts_with(char::is_whitespace);
+                    if !spaced && item.x - s.x1 > item.height.max(1.0) * 0.1 {
+                        s.text.push(' ');
+                    }
+                    s.text.push_str(&item.text);
                     s.x1 = s.x1.max(x1);
+                    s.height = s.height.max(item.height);
                 }
                 _ => {
                     out.extend(cur.take());
                     cur = Some(Segment {
                         words: words(&item.text),
+                        text: item.text.clone(),
+                        height: item.height.max(1.0),
                         x0: item.x,
                         x1,
                         y: item.y,
@@ -102,7 +114,7 @@ fn segments(items: &[&TextItem]) -> Vec<Segment> {
     out
 }
 
-fn words(text: &str) -> Vec<String> {
+pub(super) fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
@@ -113,7 +125,7 @@ fn words(text: &str) -> Vec<String> {
 const MIN_LINES: usize = 3;
 
 /// The x of the page's gutter, when it has two columns of text.
-fn gutter(segs: &[Segment]) -> Option<f32> {
+pub(super) fn gutter(segs: &[Segment]) -> Option<f32> {
     let left = segs.iter().map(|s| s.x0).fold(f32::MAX, f32::min);
     let right = segs.iter().map(|s| s.x1).fold(f32::MIN, f32::max);
     let width = right - left;
@@ -152,15 +164,9 @@ fn gutter(segs: &[Segment]) -> Option<f32> {
 /// when the page is not in two columns.
 pub fn reorder(md: &str, page: &Page) -> String {
     let segs = &page.segments;
-    let Some(g) = gutter(segs) else {
+    let Some((g, spans)) = gutter_and_spans(page) else {
         return md.to_string();
     };
-    let mut spans: Vec<f32> = segs
-        .iter()
-        .filter(|s| s.x0 < g - 2.0 && s.x1 > g + 2.0)
-        .map(|s| s.y)
-        .collect();
-    spans.sort_by(|a, b| b.total_cmp(a));
     let unrolled: Vec<String> = md.split("\n\n").map(unroll_prose_table).collect();
     let blocks: Vec<&str> = unrolled.iter().map(String::as_str).collect();
     let mut used = vec![false; segs.len()];
@@ -189,14 +195,30 @@ pub fn reorder(md: &str, page: &Page) -> String {
         keys.push((last.0, last.1, i));
     }
     // Too few blocks placed to trust the placing.
-    if found * 2 < blocks.len() {
-        return md.to_string();
-    }
-    keys.sort();
-    keys.iter()
-        .map(|&(_, _, i)| blocks[i])
-        .collect::<Vec<_>>()
-        .join("\n\n")
+    let ordered = if found * 2 < blocks.len() {
+        md.to_string()
+    } else {
+        keys.sort();
+        keys.iter()
+            .map(|&(_, _, i)| blocks[i])
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    };
+    ordered
+}
+
+/// The page's gutter and the baselines of the lines that cross it (they
+/// close a band of the two columns), when the page is in two columns.
+pub fn gutter_and_spans(page: &Page) -> Option<(f32, Vec<f32>)> {
+    let segs = &page.segments;
+    let g = gutter(segs)?;
+    let mut spans: Vec<f32> = segs
+        .iter()
+        .filter(|s| s.x0 < g - 2.0 && s.x1 > g + 2.0)
+        .map(|s| s.y)
+        .collect();
+    spans.sort_by(|a, b| b.total_cmp(a));
+    Some((g, spans))
 }
 
 /// Cells this long on average are lines of prose, not a table's values.
@@ -270,6 +292,8 @@ mod tests {
     fn seg(text: &str, x0: f32, x1: f32, y: f32) -> Segment {
         Segment {
             words: words(text),
+            text: text.to_string(),
+            height: 10.0,
             x0,
             x1,
             y,

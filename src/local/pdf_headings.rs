@@ -76,6 +76,25 @@ pub fn demote(md: &str) -> String {
         }
     }
     labels(&headings, &lines, &mut plain);
+    table_heads(&headings, &lines, &mut plain);
+    // Under the title, a deeper heading ending in a footnote mark ("김 창
+    // 호*", "Jane Roe†"): its author, whose affiliation is in the footnote.
+    for run in runs(&headings, &lines) {
+        let level = |i: usize| lines[i].len() - lines[i].trim_start_matches('#').len();
+        for pair in run.windows(2) {
+            let t = text[pair[1]].unwrap_or_default();
+            let marked = t.ends_with(['*', '†', '‡']) && t.split_whitespace().count() <= 4;
+            if marked && level(pair[1]) > level(pair[0]) {
+                plain[pair[1]] = true;
+            }
+        }
+    }
+    if let Some(&first) = headings.first() {
+        let opens_page = lines[..first].iter().all(|l| l.trim().is_empty());
+        if opens_page && running_title(text[first].unwrap_or_default()) {
+            plain[first] = true;
+        }
+    }
     let mut out = Vec::with_capacity(lines.len());
     for (i, line) in lines.iter().enumerate() {
         match text[i].take() {
@@ -148,6 +167,60 @@ fn labels(headings: &[usize], lines: &[&str], plain: &mut [bool]) {
     }
 }
 
+/// Caption words of a table: its caption stands above it, where a figure's
+/// stands below (a heading after a figure's caption opens a section).
+const TABLE_WORDS: &[&str] = &["table", "tabelle", "tableau", "tabla", "tabella"];
+
+/// Headings right under a table's caption ("Table 2-2 Comparison …" over
+/// "User action"): the table's header row set in bold, not a section.
+fn table_heads(headings: &[usize], lines: &[&str], plain: &mut [bool]) {
+    for &h in headings {
+        let above = lines[..h]
+            .iter()
+            .rev()
+            .map(|l| l.trim())
+            .find(|l| !l.is_empty());
+        let Some(above) = above else { continue };
+        // The caption may itself have been set as a heading (and go back to
+        // text for it).
+        let above = heading_text(above).unwrap_or(above);
+        let above = above.trim_matches(|c: char| c == '*' || c == '_');
+        let words: Vec<&str> = above
+            .split_whitespace()
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+            .collect();
+        let table = words
+            .first()
+            .is_some_and(|w| TABLE_WORDS.contains(&w.to_lowercase().as_str()));
+        if table && caption(&words) {
+            plain[h] = true;
+        }
+    }
+}
+
+/// A page's first line that is a title followed by a page number ("Optimized
+/// Table Tokenization for Table Structure Recognition 9"): the running header
+/// of a page taken alone, where no other page shows it repeat. A section's
+/// number comes first ("9 Conclusion"), and a chapter's after its word
+/// ("Chapter 9"), so three title words then a bare number are a header (up
+/// to three digits: "Economic Outlook Report 2023" is a title).
+fn running_title(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let Some((last, title)) = words.split_last() else {
+        return false;
+    };
+    let number = (1..=3).contains(&last.len()) && last.chars().all(|c| c.is_ascii_digit());
+    let numbered = |w: &str| w.chars().next().is_some_and(|c| c.is_ascii_digit());
+    number
+        && title.len() >= 3
+        && !title.iter().any(|w| numbered(w))
+        && title.iter().filter(|w| starts_upper(w)).count() * 2 > title.len()
+}
+
+fn starts_upper(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_uppercase)
+}
+
 /// The text of a markdown heading line, without its marks.
 fn heading_text(line: &str) -> Option<&str> {
     let hashes = line.len() - line.trim_start_matches('#').len();
@@ -208,7 +281,7 @@ fn is_box(c: char) -> bool {
 fn ends_mid_sentence(words: &[&str]) -> bool {
     const OPEN: &[&str] = &[
         "the", "a", "an", "of", "to", "and", "or", "for", "in", "with", "by", "on", "at", "from",
-        "that", "is", "are",
+        "that", "is", "are", "it", "be", "as", "than", "into", "whether",
     ];
     words.len() >= 4 && words.last().is_some_and(|w| OPEN.contains(w))
 }
@@ -362,6 +435,49 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("## Next section"), "{out}");
+    }
+
+    #[test]
+    fn a_table_s_header_row_under_its_caption_is_not_a_heading() {
+        let md = "## Table 2-2 Comparison of the function usage IDs\n\n## User action\n\n|a|b|\n|---|---|\n\nFigure 3-1 CREATE PERMISSION SQL statement\n\n## Column mask\n\nA column mask is a database object.";
+        let out = demote(md);
+        assert!(out.contains("\nUser action\n"), "{out}");
+        assert!(out.contains("## Column mask"), "{out}");
+    }
+
+    #[test]
+    fn a_page_s_title_and_page_number_on_top_is_a_header_not_a_heading() {
+        let md = "## Optimized Table Tokenization for Table Structure Recognition 9\n\norder to compute the score.\n\n### 5.1 Hyper Parameter Optimization";
+        assert_eq!(
+            demote(md),
+            "Optimized Table Tokenization for Table Structure Recognition 9\n\norder to compute the score.\n\n### 5.1 Hyper Parameter Optimization"
+        );
+        for kept in [
+            "# Chapter 9\n\nText.",
+            "# Economic Outlook Report 2023\n\nText.",
+            "## 9 Conclusion\n\nText.",
+            "Text first.\n\n## Results of the Second Trial 2\n\nText.",
+        ] {
+            assert_eq!(demote(kept), kept);
+        }
+    }
+
+    #[test]
+    fn an_author_marked_for_a_footnote_under_the_title_is_not_a_heading() {
+        let md = "# 코로나-19 관련 보험약관상 재해보험금 지급문제\n\n#### 김 창 호*\n\nBody.\n\n## Results*\n\nMore.";
+        assert_eq!(
+            demote(md),
+            "# 코로나-19 관련 보험약관상 재해보험금 지급문제\n\n김 창 호*\n\nBody.\n\n## Results*\n\nMore."
+        );
+    }
+
+    #[test]
+    fn a_question_broken_after_its_pronoun_is_not_a_heading() {
+        let md = "## 25. If your country has an institutional legal aid provider, does it";
+        assert_eq!(
+            demote(md),
+            "25. If your country has an institutional legal aid provider, does it"
+        );
     }
 
     #[test]

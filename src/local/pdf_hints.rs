@@ -350,10 +350,22 @@ fn title_shape(text: &str) -> Option<u8> {
         Some(depth) => (depth, words.next()?),
         None => (0, first),
     };
-    let word_like = title_start
-        .chars()
-        .all(|c| c.is_alphanumeric() || matches!(c, '-' | '\'' | '’' | '—'));
-    if !title_start.chars().next()?.is_uppercase() || !word_like {
+    // Quotes and corner brackets may wrap a title's first word ("「약관규제법」에").
+    let word_like = title_start.chars().all(|c| {
+        c.is_alphanumeric()
+            || matches!(
+                c,
+                '-' | '\'' | '’' | '—' | '「' | '」' | '『' | '』' | '“' | '”'
+            )
+    });
+    let opening = title_start.chars().find(|c| c.is_alphanumeric())?;
+    // A capital; in a script without case (Hangul, Han, kana), where no
+    // capital tells a title from a line of running text, a section number
+    // of one level ("4", "(1)") instead.
+    let caseless = opening.is_alphabetic() && !opening.is_lowercase() && !opening.is_uppercase();
+    let capital =
+        opening.is_uppercase() || (caseless && matches!(depth, 1 | 2) && !first.contains('.'));
+    if !capital || !word_like {
         return None;
     }
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
@@ -367,8 +379,13 @@ fn title_shape(text: &str) -> Option<u8> {
     Some((1 + depth).clamp(2, 6) as u8)
 }
 
-/// "1." "2.1." "2.1" "IV." → the number of levels; anything else → `None`.
+/// "1." "2.1." "2.1" "IV." → the number of levels, "(1)" two; anything else
+/// → `None`.
 fn numbering_depth(token: &str) -> Option<usize> {
+    let inner = token.strip_prefix('(').and_then(|t| t.strip_suffix(')'));
+    if inner.is_some_and(|n| (1..=2).contains(&n.len()) && n.chars().all(|c| c.is_ascii_digit())) {
+        return Some(2);
+    }
     let t = token.strip_suffix('.').unwrap_or(token);
     if t.is_empty() {
         return None;
@@ -523,6 +540,21 @@ mod tests {
         assert_eq!(title_shape("2.1. Characterisation of flow regime"), Some(3));
         assert_eq!(title_shape("Acknowledgements"), Some(2));
         assert_eq!(title_shape("IV. Results"), Some(2));
+        // Scripts without case, a title opening on a corner bracket, "(1)".
+        assert_eq!(title_shape("4 개선과제"), Some(2));
+        assert_eq!(
+            title_shape("(1) 「약관규제법」에 따른 보험금 지급 검토 필요"),
+            Some(3)
+        );
+        assert_eq!(title_shape("(1) the first item of a list"), None);
+        assert_eq!(
+            title_shape("3.11. 코로나-19가 세계적 유행(Pandemic) 단계"),
+            None
+        );
+        assert_eq!(
+            title_shape("한편 코로나-19가 전 세계적 유행단계에 돌입한"),
+            None
+        );
         for not in [
             "aCY becomes the number of zero flow days when the",
             "E Z 1:0 K P",

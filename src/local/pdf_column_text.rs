@@ -1,0 +1,376 @@
+//! A two-column page whose markdown pdf-inspector put out of order inside its
+//! paragraphs, rebuilt from the positioned text. Moving whole blocks
+//! (`pdf_columns::reorder`) cannot mend a paragraph that already holds the
+//! end of the left column, then the right column's top, then the left's top
+//! (docling's `normal_4pages.pdf`, last page: two columns whose baselines do
+//! not line up). When the markdown's words follow the column order poorly,
+//! the page is written again from its segments: band by band, the left
+//! column's lines before the right's, paragraphs parted where the line gap
+//! grows, and the markdown's headings marked again where a line holds just
+//! their words. Words the markdown left out (running headers taken away)
+//! stay out. Pages with a table, an image, code or right-to-left text keep
+//! their markdown: the segments do not carry those.
+
+use std::collections::HashMap;
+
+use super::pdf_columns::{gutter, gutter_and_spans, words, Page, Segment};
+
+/// The markdown's words agree with the column order at least this much
+/// (normalized LCS of the two word sequences): its order is kept.
+const AGREES: f32 = 0.9;
+/// The segments must give back at least this share of the markdown's words.
+const COVERS: f32 = 0.9;
+/// Longest word sequences compared (their product), to bound the work.
+const MAX_CELLS: usize = 16_000_000;
+
+/// `md`, or on a two-column page whose markdown follows the column order
+/// poorly, the page rebuilt from its segments.
+pub fn mend(md: &str, page: &Page) -> String {
+    gutter_and_spans(page)
+        .and_then(|(g, spans)| rebuild(md, &page.segments, g, &spans))
+        .unwrap_or_else(|| md.to_string())
+}
+
+/// `md` rebuilt in column order from `segs` (gutter at `g`; `spans`, the
+/// baselines of the lines that cross it, close the bands), or `None` when
+/// the markdown's order already agrees or cannot be rebuilt safely.
+fn rebuild(md: &str, segs: &[Segment], g: f32, spans: &[f32]) -> Option<String> {
+    let special = md.lines().any(|l| {
+        let t = l.trim_start();
+        t.starts_with('|') || t.starts_with("![") || t.starts_with("<!--") || t.starts_with("```")
+    });
+    if special || md.chars().any(right_to_left) {
+        return None;
+    }
+    // A column that is itself two (a three-column page): the two-column
+    // order would be wrong.
+    let side = |left: bool| -> Vec<Segment> {
+        segs.iter()
+            .filter(|s| {
+                if left {
+                    s.x1 <= g + 2.0
+                } else {
+                    s.x0 >= g - 2.0
+                }
+            })
+            .cloned()
+            .collect()
+    };
+    if gutter(&side(true)).is_some() || gutter(&side(false)).is_some() {
+        return None;
+    }
+    let have = words(md);
+    let mut bag: HashMap<&str, usize> = HashMap::new();
+    for w in &have {
+        *bag.entry(w.as_str()).or_default() += 1;
+    }
+    let key = |s: &Segment| {
+        let band = spans.iter().filter(|&&y| y > s.y + 0.5).count();
+        let column: u8 = if s.x0 < g - 2.0 && s.x1 > g + 2.0 {
+            2
+        } else if s.x1 <= g + 2.0 {
+            0
+        } else {
+            1
+        };
+        (band, column)
+    };
+    let mut order: Vec<usize> = (0..segs.len()).collect();
+    order.sort_by_key(|&k| (key(&segs[k]), k));
+    // Segments whose words the markdown holds (running text taken out stays out).
+    let mut kept: Vec<usize> = Vec::new();
+    for k in order {
+        let ws = &segs[k].words;
+        let mut left = bag.clone();
+        let inside = ws
+            .iter()
+            .filter(|w| match left.get_mut(w.as_str()) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    true
+                }
+                _ => false,
+            })
+            .count();
+        if inside * 2 >= ws.len() && inside > 0 {
+            bag = left;
+            kept.push(k);
+        }
+    }
+    let rebuilt: Vec<&str> = kept
+        .iter()
+        .flat_map(|&k| segs[k].words.iter().map(String::as_str))
+        .collect();
+    let have: Vec<&str> = have.iter().map(String::as_str).collect();
+    if (rebuilt.len() as f32) < have.len() as f32 * COVERS
+        || have.len().saturating_mul(rebuilt.len()) > MAX_CELLS
+    {
+        return None;
+    }
+    let agree = 2.0 * lcs(&have, &rebuilt) as f32 / (have.len() + rebuilt.len()).max(1) as f32;
+    if agree >= AGREES {
+        return None;
+    }
+    let mut out = write(md, segs, &kept, &key);
+    // Blocks of the markdown the segments did not give (text set sideways
+    // in the margin, an arXiv stamp) follow, so no word is lost.
+    for block in md.split("\n\n") {
+        let ws = words(block);
+        let mut left = bag.clone();
+        let unused = ws
+            .iter()
+            .filter(|w| match left.get_mut(w.as_str()) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    true
+                }
+                _ => false,
+            })
+            .count();
+        if !ws.is_empty() && unused * 2 > ws.len() {
+            bag = left;
+            out.push_str("\n\n");
+            out.push_str(block.trim());
+        }
+    }
+    Some(out)
+}
+
+/// The kept segments as paragraphs, with the markdown's headings marked.
+fn write(
+    md: &str,
+    segs: &[Segment],
+    kept: &[usize],
+    key: &dyn Fn(&Segment) -> (usize, u8),
+) -> String {
+    let headings: Vec<(&str, Vec<String>)> = md
+        .lines()
+        .filter_map(|l| {
+            let hashes = l.len() - l.trim_start_matches('#').len();
+            ((1..=6).contains(&hashes) && l[hashes..].starts_with(' '))
+                .then(|| (&l[..hashes], words(&l[hashes..])))
+        })
+        .collect();
+    // Lines: segments on one baseline of one column, joined.
+    let mut lines: Vec<(String, &Segment)> = Vec::new();
+    for &k in kept {
+        let s = &segs[k];
+        match lines.last_mut() {
+            Some((text, prev))
+                if key(prev) == key(s) && (prev.y - s.y).abs() < prev.height * 0.4 =>
+            {
+                text.push(' ');
+                text.push_str(s.text.trim());
+            }
+            _ => lines.push((s.text.trim().to_string(), s)),
+        }
+    }
+    let mut out: Vec<String> = Vec::new();
+    let mut para: Vec<String> = Vec::new();
+    let mut prev: Option<&Segment> = None;
+    for (text, s) in &lines {
+        let heading = headings
+            .iter()
+            .find(|(_, w)| !w.is_empty() && *w == words(text));
+        let parted = prev.is_none_or(|p| {
+            key(p) != key(s) || p.y - s.y > p.height.max(s.height) * 1.8 || s.y > p.y
+        });
+        if (parted || heading.is_some()) && !para.is_empty() {
+            out.push(para.join("\n"));
+            para.clear();
+        }
+        match heading {
+            Some((hashes, _)) => {
+                out.push(format!("{hashes} {text}"));
+                prev = None;
+            }
+            None => {
+                // A word broken at the line's end ("experi-" "ence") is joined.
+                let broken = para.last().is_some_and(|l: &String| {
+                    let mut tail = l.chars().rev();
+                    tail.next() == Some('-') && tail.next().is_some_and(char::is_alphabetic)
+                });
+                match para.last_mut() {
+                    Some(last) if broken && text.starts_with(char::is_lowercase) => {
+                        last.pop();
+                        last.push_str(text);
+                    }
+                    _ => para.push(text.clone()),
+                }
+                prev = Some(s);
+            }
+        }
+    }
+    if !para.is_empty() {
+        out.push(para.join("\n"));
+    }
+    out.join("\n\n")
+}
+
+fn right_to_left(c: char) -> bool {
+    ('\u{0590}'..='\u{08ff}').contains(&c) || ('\u{fb1d}'..='\u{fefc}').contains(&c)
+}
+
+/// Length of the longest common subsequence of two word sequences.
+fn lcs(a: &[&str], b: &[&str]) -> usize {
+    let mut row = vec![0usize; b.len() + 1];
+    for x in a {
+        let mut diag = 0;
+        for (j, y) in b.iter().enumerate() {
+            let up = row[j + 1];
+            row[j + 1] = if x == y { diag + 1 } else { up.max(row[j]) };
+            diag = up;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seg(text: &str, x0: f32, x1: f32, y: f32) -> Segment {
+        Segment {
+            words: words(text),
+            text: text.to_string(),
+            height: 10.0,
+            x0,
+            x1,
+            y,
+        }
+    }
+
+    /// A title across the page over two columns of six lines each.
+    fn page() -> Page {
+        let mut segments = vec![seg("A Title Across The Page", 50.0, 550.0, 800.0)];
+        for k in 0..6 {
+            let y = 700.0 - 12.0 * k as f32;
+            segments.push(seg(
+                &format!("left {k} words of prose here"),
+                50.0,
+                290.0,
+                y,
+            ));
+            // The right column's baselines do not line up with the left's.
+            segments.push(seg(
+                &format!("right {k} words of prose here"),
+                310.0,
+                550.0,
+                y - 5.0,
+            ));
+        }
+        Page { segments }
+    }
+
+    #[test]
+    fn a_paragraph_that_mixes_both_columns_is_read_a_column_at_a_time() {
+        let mixed: Vec<String> = (0..6)
+            .flat_map(|k| {
+                [
+                    format!("right {k} words of prose here"),
+                    format!("left {k} words of prose here"),
+                ]
+            })
+            .collect();
+        let md = format!("# A Title Across The Page\n\n{}", mixed.join(" "));
+        let left: Vec<String> = (0..6)
+            .map(|k| format!("left {k} words of prose here"))
+            .collect();
+        let right: Vec<String> = (0..6)
+            .map(|k| format!("right {k} words of prose here"))
+            .collect();
+        assert_eq!(
+            mend(&md, &page()),
+            format!(
+                "# A Title Across The Page\n\n{}\n\n{}",
+                left.join("\n"),
+                right.join("\n")
+            )
+        );
+    }
+
+    #[test]
+    fn a_page_in_column_order_or_with_a_table_keeps_its_markdown() {
+        let left: Vec<String> = (0..6)
+            .map(|k| format!("left {k} words of prose here"))
+            .collect();
+        let right: Vec<String> = (0..6)
+            .map(|k| format!("right {k} words of prose here"))
+            .collect();
+        let md = format!(
+            "# A Title Across The Page\n\n{} {}",
+            left.join(" "),
+            right.join(" ")
+        );
+        assert_eq!(mend(&md, &page()), md);
+        let table = format!(
+            "{}\n\n|a|b|\n|---|---|",
+            right.join(" ") + " " + &left.join(" ")
+        );
+        assert_eq!(mend(&table, &page()), table);
+    }
+
+    #[test]
+    fn a_three_column_page_keeps_its_markdown() {
+        let mut segments = Vec::new();
+        for k in 0..8 {
+            let y = 700.0 - 12.0 * k as f32;
+            for (x0, x1) in [(50.0, 210.0), (220.0, 380.0), (390.0, 550.0)] {
+                segments.push(seg(&format!("col {x0} line {k} of prose"), x0, x1, y));
+            }
+        }
+        let p = Page { segments };
+        let md: Vec<String> = p.segments.iter().rev().map(|s| s.text.clone()).collect();
+        let md = md.join(" ");
+        assert_eq!(mend(&md, &p), md);
+    }
+
+    #[test]
+    fn margin_text_the_segments_miss_is_kept_and_broken_words_joined() {
+        let mut p = page();
+        p.segments[2].text = "right 0 words of experi-".into();
+        p.segments[4].text = "ence here and more".into();
+        for k in [2, 4] {
+            p.segments[k].words = words(&p.segments[k].text);
+        }
+        let mixed: Vec<String> = p.segments[1..]
+            .iter()
+            .rev()
+            .map(|s| s.text.clone())
+            .collect();
+        let md = format!(
+            "# A Title Across The Page\n\n{}\n\narXiv:1601.03642v1 [cs.CV] 12 Jan 2016",
+            mixed.join(" ")
+        );
+        let out = mend(&md, &p);
+        assert!(
+            out.contains("right 0 words of experience here and more"),
+            "{out}"
+        );
+        assert!(
+            out.ends_with("\n\narXiv:1601.03642v1 [cs.CV] 12 Jan 2016"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn words_the_markdown_left_out_stay_out() {
+        let mut p = page();
+        p.segments.push(seg("Running Header 7", 50.0, 550.0, 830.0));
+        let mixed: Vec<String> = (0..6)
+            .flat_map(|k| {
+                [
+                    format!("right {k} words of prose here"),
+                    format!("left {k} words of prose here"),
+                ]
+            })
+            .collect();
+        let md = format!("# A Title Across The Page\n\n{}", mixed.join(" "));
+        let out = mend(&md, &p);
+        assert!(!out.contains("Running"), "{out}");
+        assert!(
+            out.starts_with("# A Title Across The Page\n\nleft 0"),
+            "{out}"
+        );
+    }
+}
