@@ -476,3 +476,43 @@ fn fetch_writes_from_the_cache_without_asking_the_provider() {
     assert!(fake.requests().len() > asked);
     assert_eq!(fake.tasks_created(), 1);
 }
+
+#[test]
+fn refresh_pays_again_for_a_document_its_folder_already_has() {
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    let doc = env.doc("demo1.pdf", "a.pdf");
+    let parse = |extra: &[&str]| {
+        let out = env
+            .cached(&fake)
+            .args(extra)
+            .args(["-p", "mineru", "--json", "parse", "-o"])
+            .arg(env.out())
+            .arg(&doc)
+            .output()
+            .unwrap();
+        ok(&out);
+        json_lines(&out).remove(0)
+    };
+    parse(&[]);
+    assert_eq!(fake.tasks_created(), 1);
+    let entry = entries(&env.cache_dir()).remove(0);
+    let before = fs::read(&entry).unwrap();
+    assert_eq!(parse(&[])["skipped"], true, "done here: skipped");
+    assert_eq!(fake.tasks_created(), 1);
+
+    let refreshed = parse(&["--refresh"]);
+    assert_eq!(fake.tasks_created(), 2, "--refresh pays again");
+    assert_eq!(refreshed["cached"], false);
+    assert_eq!(refreshed["state"], "done");
+    assert_ne!(fs::read(&entry).unwrap(), before, "and replaces the entry");
+    assert!(env.out().join("a/full.md").is_file());
+    let shown: Vec<_> = fs::read_dir(env.out())
+        .unwrap()
+        .flatten()
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(shown, ["a"], "written over, not beside");
+    assert!(fake.violations().is_empty(), "{:?}", fake.violations());
+}

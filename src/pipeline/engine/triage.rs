@@ -102,6 +102,13 @@ impl Engine<'_> {
             let has_task = rec.task().is_some();
             let held = self.journal.held(&rec.key).is_some();
             match rec.state {
+                // --refresh: an answer this destination already has is paid
+                // for again (and replaces the cache's entry); a task still
+                // running is followed, its answer is new.
+                State::Done if self.ctx.global.refresh && rec.parts.is_some() => {
+                    self.split_work(&mut works, p)
+                }
+                State::Done if self.ctx.global.refresh => self.new_or_cached(&mut works, p),
                 State::Done if output_there => {
                     lock(&self.state.summary).skipped += 1;
                     let place = rec.output.as_deref().unwrap_or(Path::new("")).display();
@@ -364,6 +371,7 @@ impl Engine<'_> {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "document".into());
+        let refresh = self.ctx.global.refresh;
         let mut works = Vec::new();
         for r in &refs {
             lock(&self.state.parts).insert(
@@ -374,7 +382,11 @@ impl Engine<'_> {
                     last: r.last,
                 },
             );
-            let rec = self.journal.get(&r.key);
+            // --refresh: a part done in an earlier run is paid for again.
+            let rec = self
+                .journal
+                .get(&r.key)
+                .filter(|r| !(refresh && r.state == State::Done));
             let delivered = rec.as_ref().is_some_and(|r| {
                 r.state == State::Done && r.output.as_deref().is_some_and(Path::is_dir)
             });
