@@ -428,9 +428,8 @@ impl Engine<'_> {
             doc.name = format!("pages-{}-{}", r.first, r.last);
             self.provider.check(&doc, &self.opts)?;
             lock(&self.state.docs).insert(r.key.clone(), doc.clone());
-            match resume {
-                Some(rec) => works.push(Work::Resume(rec.clone())),
-                None => works.push(Work::New(Planned {
+            let Some(rec) = resume else {
+                let part = Planned {
                     route: p.route,
                     index: p.index,
                     pages: Some(u64::from(r.last - r.first + 1)),
@@ -440,14 +439,24 @@ impl Engine<'_> {
                     opts: None,
                     split: false,
                     hybrid: None,
-                })),
-            }
+                };
+                // Keyed by the document's key and its pages: the same
+                // document cut the same way into another folder is not
+                // paid for again.
+                if self.in_cache(&part) {
+                    works.push(Work::Cached(part));
+                } else {
+                    works.push(Work::New(part));
+                }
+                continue;
+            };
+            works.push(Work::Resume(rec.clone()));
         }
         // The document's own record: which parts make it.
         let pages = u64::from(ranges.last().map_or(0, |r| r.1));
         let rec = self.parent_record(p, previous, pages, refs);
         self.journal.put(&rec)?;
-        if !works.is_empty() {
+        if works.iter().any(|w| !matches!(w, Work::Cached(_))) {
             self.ctx.reporter.note(&format!(
                 "{}: over {}'s limits ({}): sent in {} parts, pages {}; one result when all are in",
                 p.doc.input,
