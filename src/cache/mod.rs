@@ -435,17 +435,21 @@ impl Cache {
         Ok(gone)
     }
 
-    /// Least recently used entries out until the cache is within its bound;
-    /// returns the bytes it holds then. Object storage is bounded by the
-    /// bucket's own rules (a lifecycle rule), not here.
+    /// Least recently used entries out until the cache holds at most nine
+    /// tenths of its bound; returns the bytes it holds then. Down to the
+    /// bound alone, every store after the first over it listed every entry
+    /// again; with a tenth free, the next listing comes a tenth of the bound
+    /// later. Object storage is bounded by the bucket's own rules (a
+    /// lifecycle rule), not here.
     pub fn evict(&self) -> Result<u64> {
         if let Place::Remote { .. } = self.place {
             return Ok(0);
         }
+        let target = self.max_bytes - self.max_bytes / 10;
         let entries = self.listing()?;
         let mut total: u64 = entries.iter().map(|e| e.bytes).sum();
         for entry in entries {
-            if total <= self.max_bytes {
+            if total <= target {
                 break;
             }
             if self.remove(&entry.key).is_ok() {

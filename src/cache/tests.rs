@@ -153,3 +153,26 @@ fn the_least_recently_used_go_first_and_the_bound_holds() {
         .unwrap();
     assert!(small.list().unwrap().is_empty());
 }
+
+#[test]
+fn eviction_leaves_a_tenth_of_the_bound_free() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("r.bin");
+    fs::write(&file, vec![7u8; 1000]).unwrap();
+    let probe = Cache::open(&dir.path().join("probe"), DEFAULT_MAX_BYTES).unwrap();
+    probe
+        .put(&key(1), "mineru", &zip_ref(), Some(&file))
+        .unwrap();
+    let one = probe.size().unwrap();
+    // Room for ten and a half entries: the eleventh is over the bound.
+    let cache = Cache::open(&dir.path().join("c"), one * 21 / 2).unwrap();
+    for n in 1..=11u8 {
+        cache
+            .put(&key(n), "mineru", &zip_ref(), Some(&file))
+            .unwrap();
+    }
+    // Down to nine tenths (9.45 entries), not to the bound (10.5): the next
+    // store finds room without listing the cache again.
+    assert_eq!(cache.list().unwrap().len(), 9);
+    assert!(cache.size().unwrap() <= cache.max_bytes() - cache.max_bytes() / 10);
+}

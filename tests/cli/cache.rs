@@ -476,3 +476,120 @@ fn fetch_writes_from_the_cache_without_asking_the_provider() {
     assert!(fake.requests().len() > asked);
     assert_eq!(fake.tasks_created(), 1);
 }
+
+#[test]
+fn a_document_sent_in_parts_is_paid_for_once_into_any_folder() {
+    use crate::support::pdfgen::make_pdf;
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    // A lower page limit in the config: 25 pages go in three parts.
+    let cfg = env.config("[providers.mineru]\nmax_pages = 10\n");
+    let doc = env.work.path().join("long.pdf");
+    fs::write(&doc, make_pdf(25)).unwrap();
+    let parse = |dir: &str, extra: &[&str]| {
+        let out = env
+            .cached(&fake)
+            .arg("-c")
+            .arg(&cfg)
+            .args(extra)
+            .args(["-p", "mineru", "--json", "parse", "-o"])
+            .arg(env.work.path().join(dir))
+            .arg(&doc)
+            .output()
+            .unwrap();
+        ok(&out);
+        out
+    };
+    parse("one", &[]);
+    assert_eq!(fake.tasks_created(), 3, "three parts");
+    assert_eq!(entries(&env.cache_dir()).len(), 3, "one entry a part");
+    let first = fs::read_to_string(env.work.path().join("one/long/full.md")).unwrap();
+
+    let again = parse("two", &[]);
+    assert_eq!(fake.tasks_created(), 3, "the parts were paid for again");
+    assert!(
+        !stderr_of(&again).contains("sent in 3 parts"),
+        "{}",
+        stderr_of(&again)
+    );
+    let second = fs::read_to_string(env.work.path().join("two/long/full.md")).unwrap();
+    assert_eq!(second, first, "the same stitched document");
+
+    // --refresh into a folder that has it: every part is paid for again.
+    parse("two", &["--refresh"]);
+    assert_eq!(
+        fake.tasks_created(),
+        6,
+        "--refresh pays for each part again"
+    );
+    assert_eq!(entries(&env.cache_dir()).len(), 3);
+    assert!(fake.violations().is_empty(), "{:?}", fake.violations());
+}
+
+#[test]
+fn refresh_pays_again_for_a_document_its_folder_already_has() {
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    let doc = env.doc("demo1.pdf", "a.pdf");
+    let parse = |extra: &[&str]| {
+        let out = env
+            .cached(&fake)
+            .args(extra)
+            .args(["-p", "mineru", "--json", "parse", "-o"])
+            .arg(env.out())
+            .arg(&doc)
+            .output()
+            .unwrap();
+        ok(&out);
+        json_lines(&out).remove(0)
+    };
+    parse(&[]);
+    assert_eq!(fake.tasks_created(), 1);
+    let entry = entries(&env.cache_dir()).remove(0);
+    let before = fs::read(&entry).unwrap();
+    assert_eq!(parse(&[])["skipped"], true, "done here: skipped");
+    assert_eq!(fake.tasks_created(), 1);
+
+    let refreshed = parse(&["--refresh"]);
+    assert_eq!(fake.tasks_created(), 2, "--refresh pays again");
+    assert_eq!(refreshed["cached"], false);
+    assert_eq!(refreshed["state"], "done");
+    assert_ne!(fs::read(&entry).unwrap(), before, "and replaces the entry");
+    assert!(env.out().join("a/full.md").is_file());
+    let shown: Vec<_> = fs::read_dir(env.out())
+        .unwrap()
+        .flatten()
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(shown, ["a"], "written over, not beside");
+    assert!(fake.violations().is_empty(), "{:?}", fake.violations());
+}
+
+#[test]
+fn the_cloud_pages_of_a_hybrid_document_are_paid_for_once_into_any_folder() {
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    let doc = crate::hybrid::four_pages(&env, "report.pdf", "r");
+    let parse = |dir: &str| {
+        let out = env
+            .cached(&fake)
+            .args(["-p", "auto", "--json", "parse", "-o"])
+            .arg(env.work.path().join(dir))
+            .arg(&doc)
+            .output()
+            .unwrap();
+        ok(&out);
+        fs::read_to_string(env.work.path().join(dir).join("report/full.md")).unwrap()
+    };
+    let first = parse("one");
+    assert_eq!(fake.tasks_created(), 1, "the one scanned page");
+    assert_eq!(
+        entries(&env.cache_dir()).len(),
+        1,
+        "the cloud part's answer"
+    );
+    let second = parse("two");
+    assert_eq!(fake.tasks_created(), 1, "the cloud part was paid for again");
+    assert_eq!(second, first, "the same stitched document");
+}

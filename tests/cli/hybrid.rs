@@ -20,7 +20,7 @@ fn typed(title: &str) -> Page<'_> {
 }
 
 /// typed, typed, scanned, typed.
-fn four_pages(env: &Env, name: &str, tag: &str) -> PathBuf {
+pub(crate) fn four_pages(env: &Env, name: &str, tag: &str) -> PathBuf {
     let titles: Vec<String> = ["Alpha", "Bravo", "Delta"]
         .iter()
         .map(|t| format!("{t} section {tag}"))

@@ -2,7 +2,8 @@
 //! written from it without a request (`Work::Cached`), and every result paid
 //! for is put in the cache as it arrives (a download lands in the cache first,
 //! and is delivered from there). `local`'s answers are not kept: they cost
-//! nothing to make again.
+//! nothing to make again. The parts of a document sent in parts are kept one
+//! by one (the stitched document is made here, not paid for).
 
 use super::{lock, Engine, Work};
 use crate::cache::{Cache, Hit};
@@ -93,6 +94,7 @@ impl Engine<'_> {
             return Some(p);
         };
         let mut rec = self.fresh_record(&p.key, &p.doc, p.opts.as_ref().unwrap_or(&self.opts));
+        rec.parent = self.part_of(&p.key).map(|part| part.parent);
         rec.state = State::Done;
         rec.pages = p.pages;
         if let Err(e) = self.journal.put(&rec) {
@@ -133,8 +135,9 @@ impl Engine<'_> {
     /// Before a result is written: a file to download is downloaded once,
     /// into the cache (unless a download worker already `fetched` it), and
     /// written from the copy returned; a synchronous answer is put in the
-    /// cache as it is. None: nothing to keep (no cache, a part of a split
-    /// document, an answer from the cache itself) and nothing fetched.
+    /// cache as it is (a part of a split document too, under its own key:
+    /// the document's key and its pages). None: nothing to keep (no cache,
+    /// an answer from the cache itself) and nothing fetched.
     pub(super) fn keep_in_cache(
         &self,
         rec: &DocRecord,
@@ -145,7 +148,7 @@ impl Engine<'_> {
         let Some(cache) = self.cache() else {
             return Ok(fetched);
         };
-        if self.part_of(&rec.key).is_some() || lock(&self.state.cached).contains(&rec.key) {
+        if lock(&self.state.cached).contains(&rec.key) {
             return Ok(fetched);
         }
         let tmp = cache.scratch();

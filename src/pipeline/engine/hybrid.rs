@@ -123,17 +123,25 @@ impl Engine<'_> {
                 let doc = self.cut_cloud_part(p, path, h)?;
                 match follow {
                     Some(rec) => works.push(Work::Resume(rec.clone())),
-                    None => works.push(Work::New(Planned {
-                        route: p.route,
-                        index: p.index,
-                        pages: Some(h.cloud.len() as u64),
-                        doc,
-                        key: cloud.key.clone(),
-                        aliases: Vec::new(),
-                        opts: None,
-                        split: false,
-                        hybrid: None,
-                    })),
+                    None => {
+                        let part = Planned {
+                            route: p.route,
+                            index: p.index,
+                            pages: Some(h.cloud.len() as u64),
+                            doc,
+                            key: cloud.key.clone(),
+                            aliases: Vec::new(),
+                            opts: None,
+                            split: false,
+                            hybrid: None,
+                        };
+                        // The same pages of the same document: paid for once.
+                        works.push(if self.in_cache(&part) {
+                            Work::Cached(part)
+                        } else {
+                            Work::New(part)
+                        });
+                    }
                 }
             }
         }

@@ -102,6 +102,13 @@ impl Engine<'_> {
             let has_task = rec.task().is_some();
             let held = self.journal.held(&rec.key).is_some();
             match rec.state {
+                // --refresh: an answer this destination already has is paid
+                // for again (and replaces the cache's entry); a task still
+                // running is followed, its answer is new.
+                State::Done if self.ctx.global.refresh && rec.parts.is_some() => {
+                    self.split_work(&mut works, p)
+                }
+                State::Done if self.ctx.global.refresh => self.new_or_cached(&mut works, p),
                 State::Done if output_there => {
                     lock(&self.state.summary).skipped += 1;
                     let place = rec.output.as_deref().unwrap_or(Path::new("")).display();
@@ -364,6 +371,7 @@ impl Engine<'_> {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "document".into());
+        let refresh = self.ctx.global.refresh;
         let mut works = Vec::new();
         for r in &refs {
             lock(&self.state.parts).insert(
@@ -374,7 +382,11 @@ impl Engine<'_> {
                     last: r.last,
                 },
             );
-            let rec = self.journal.get(&r.key);
+            // --refresh: a part done in an earlier run is paid for again.
+            let rec = self
+                .journal
+                .get(&r.key)
+                .filter(|r| !(refresh && r.state == State::Done));
             let delivered = rec.as_ref().is_some_and(|r| {
                 r.state == State::Done && r.output.as_deref().is_some_and(Path::is_dir)
             });
@@ -416,9 +428,8 @@ impl Engine<'_> {
             doc.name = format!("pages-{}-{}", r.first, r.last);
             self.provider.check(&doc, &self.opts)?;
             lock(&self.state.docs).insert(r.key.clone(), doc.clone());
-            match resume {
-                Some(rec) => works.push(Work::Resume(rec.clone())),
-                None => works.push(Work::New(Planned {
+            let Some(rec) = resume else {
+                let part = Planned {
                     route: p.route,
                     index: p.index,
                     pages: Some(u64::from(r.last - r.first + 1)),
@@ -428,14 +439,24 @@ impl Engine<'_> {
                     opts: None,
                     split: false,
                     hybrid: None,
-                })),
-            }
+                };
+                // Keyed by the document's key and its pages: the same
+                // document cut the same way into another folder is not
+                // paid for again.
+                if self.in_cache(&part) {
+                    works.push(Work::Cached(part));
+                } else {
+                    works.push(Work::New(part));
+                }
+                continue;
+            };
+            works.push(Work::Resume(rec.clone()));
         }
         // The document's own record: which parts make it.
         let pages = u64::from(ranges.last().map_or(0, |r| r.1));
         let rec = self.parent_record(p, previous, pages, refs);
         self.journal.put(&rec)?;
-        if !works.is_empty() {
+        if works.iter().any(|w| !matches!(w, Work::Cached(_))) {
             self.ctx.reporter.note(&format!(
                 "{}: over {}'s limits ({}): sent in {} parts, pages {}; one result when all are in",
                 p.doc.input,
