@@ -1,12 +1,15 @@
 //! When to ask next. A beat that backs off while nothing moves ([`Backoff`]),
 //! and a forecast of when each document should be finished, learned from
-//! what the run has seen ([`Forecast`]): a batch is asked just after its next
+//! what the run has seen and from the task times of earlier runs
+//! ([`Forecast`], [`History`]): a batch is asked just after its next
 //! document should be done rather than on the beat, never sooner than the
 //! first interval after its last request ([`next_ask`]). The loop itself is
 //! the pipeline's (`pipeline/engine/poll.rs`): one request per batch or task
 //! per round.
 
 use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone)]
@@ -47,6 +50,11 @@ impl Backoff {
 #[derive(Debug, Default)]
 pub struct Forecast {
     fastest: Option<Duration>,
+    /// The shortest task time of the provider's recent tasks in earlier runs
+    /// ([`History`]): the forecast of a run that has seen no finish yet.
+    earlier: Option<Duration>,
+    /// Task times seen in this run, for the history.
+    took: Vec<Duration>,
     docs: HashMap<String, Doc>,
 }
 
@@ -60,6 +68,16 @@ struct Doc {
 }
 
 impl Forecast {
+    /// Takes what earlier runs saw of the provider's task times.
+    pub fn recall(&mut self, history: &History) {
+        self.earlier = history.fastest();
+    }
+
+    /// The task times this run saw, start to the first answer showing it done.
+    pub fn task_times(&self) -> &[Duration] {
+        &self.took
+    }
+
     /// A document's task started: created, or its upload arrived (parsing
     /// starts then).
     pub fn started(&mut self, key: &str, at: Instant) {
@@ -85,6 +103,7 @@ impl Forecast {
             if let Some(doc) = self.docs.remove(key) {
                 let took = at.saturating_duration_since(doc.started);
                 self.fastest = Some(self.fastest.map_or(took, |f| f.min(took)));
+                self.took.push(took);
             }
             return;
         }
@@ -111,15 +130,98 @@ impl Forecast {
         self.docs.remove(key);
     }
 
-    /// When the document should be finished, if anything seen says.
+    /// When the document should be finished, if anything seen says: this
+    /// run's finishes first, else earlier runs'.
     pub fn due(&self, key: &str) -> Option<Instant> {
         let doc = self.docs.get(key)?;
-        let like_the_fastest = self.fastest.map(|f| doc.started + f);
+        let like_the_fastest = self.fastest.or(self.earlier).map(|f| doc.started + f);
         match (like_the_fastest, doc.extracted_by) {
             (Some(a), Some(b)) => Some(a.max(b)),
             (a, b) => a.or(b),
         }
     }
+}
+
+/// The task times of a provider's recent tasks, kept between runs in the
+/// data folder (`timings/<provider>.json`), so that a run's first rounds are
+/// asked on a forecast too. Not in the record: the record is per output
+/// folder and says what is done; a task time is a property of the provider
+/// (and the account's queue), the same whichever folder the next run writes
+/// to. A hint only: unreadable or missing, the run polls on the beat; not
+/// saved, the next run does.
+#[derive(Debug, Default)]
+pub struct History {
+    path: Option<PathBuf>,
+    /// Seconds from a task's start to the first answer that showed it done,
+    /// oldest first, at most [`KEPT`].
+    secs: Vec<f64>,
+}
+
+/// The task times kept a provider: enough to ride out one odd task, few
+/// enough that a service that got slower (or faster) shows within a run or two.
+const KEPT: usize = 32;
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Timings {
+    secs: Vec<f64>,
+}
+
+impl History {
+    /// The history of `provider` in `data_dir`; empty when there is none or
+    /// it cannot be read.
+    pub fn load(data_dir: &Path, provider: &str) -> History {
+        let path = data_dir.join("timings").join(format!("{provider}.json"));
+        let secs = read_timings(&path).unwrap_or_default();
+        History {
+            path: Some(path),
+            secs,
+        }
+    }
+
+    /// The shortest recent task time: no recent task took less from its start
+    /// to an answer showing it done, so the first ask is aimed there. Mixed
+    /// sizes make it early for a large document, which only hands the ask
+    /// back to the beat; never late for a small one.
+    pub fn fastest(&self) -> Option<Duration> {
+        self.secs
+            .iter()
+            .copied()
+            .filter(|s| s.is_finite() && *s > 0.0)
+            .reduce(f64::min)
+            .and_then(|s| Duration::try_from_secs_f64(s).ok())
+    }
+
+    /// Adds a run's task times (keeping the last [`KEPT`], with whatever
+    /// another run saved meanwhile) and writes the file, replaced whole.
+    pub fn save(&mut self, took: &[Duration]) -> std::io::Result<()> {
+        let Some(path) = self.path.clone() else {
+            return Ok(());
+        };
+        if took.is_empty() {
+            return Ok(());
+        }
+        let dir = path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)?;
+        let mut secs = read_timings(&path).unwrap_or_else(|| self.secs.clone());
+        secs.extend(
+            took.iter()
+                .map(|d| (d.as_secs_f64() * 1000.0).round() / 1000.0),
+        );
+        let skip = secs.len().saturating_sub(KEPT);
+        secs.drain(..skip);
+        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+        tmp.write_all(&serde_json::to_vec(&Timings { secs: secs.clone() })?)?;
+        tmp.persist(&path).map_err(|e| e.error)?;
+        self.secs = secs;
+        Ok(())
+    }
+}
+
+fn read_timings(path: &Path) -> Option<Vec<f64>> {
+    let bytes = std::fs::read(path).ok()?;
+    serde_json::from_slice::<Timings>(&bytes)
+        .ok()
+        .map(|t| t.secs)
 }
 
 /// How long after a forecast finish to ask: the answer's own latency.
@@ -244,6 +346,53 @@ mod tests {
         assert_eq!(on_tick(t0, tick, t0 + secs(0.12)), t0 + secs(0.15));
         assert_eq!(on_tick(t0, tick, t0 + secs(0.15)), t0 + secs(0.15));
         assert_eq!(on_tick(t0, tick, t0), t0);
+    }
+
+    #[test]
+    fn earlier_runs_task_times_forecast_a_run_that_has_seen_no_finish() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut h = History::load(dir.path(), "mineru");
+        assert_eq!(h.fastest(), None, "nothing saved yet");
+        h.save(&[secs(6.0), secs(5.5)]).unwrap();
+        let h = History::load(dir.path(), "mineru");
+        assert_eq!(h.fastest(), Some(secs(5.5)));
+        assert_eq!(History::load(dir.path(), "parse4ai").fastest(), None);
+        let t0 = Instant::now();
+        let mut f = Forecast::default();
+        f.recall(&h);
+        f.started("a", t0);
+        assert_eq!(f.due("a"), Some(t0 + secs(5.5)));
+        // The first ask of a batch submitted at t0 is aimed there (within
+        // two beats), not one interval on.
+        let first = next_ask(t0, secs(1.5), secs(1.5), [f.due("a")]);
+        assert_eq!(first, t0 + secs(3.0));
+        let first = next_ask(t0, secs(3.0), secs(3.0), [f.due("a")]);
+        assert_eq!(first, t0 + secs(5.5) + MARGIN);
+        // A finish seen in the run takes over, and is kept for the next.
+        f.started("b", t0);
+        f.seen("a", t0 + secs(7.0), true, None);
+        assert_eq!(f.due("b"), Some(t0 + secs(7.0)));
+        assert_eq!(f.task_times(), &[secs(7.0)]);
+    }
+
+    #[test]
+    fn the_history_keeps_the_last_tasks_and_survives_a_damaged_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut h = History::load(dir.path(), "mineru");
+        let many: Vec<Duration> = (1..=40).map(|i| secs(f64::from(i))).collect();
+        h.save(&many).unwrap();
+        let h = History::load(dir.path(), "mineru");
+        assert_eq!(h.secs.len(), KEPT);
+        assert_eq!(h.fastest(), Some(secs(9.0)), "the oldest 8 are gone");
+        let file = dir.path().join("timings/mineru.json");
+        std::fs::write(&file, "{not json").unwrap();
+        let mut h = History::load(dir.path(), "mineru");
+        assert_eq!(h.fastest(), None);
+        h.save(&[secs(4.0)]).unwrap();
+        assert_eq!(
+            History::load(dir.path(), "mineru").fastest(),
+            Some(secs(4.0))
+        );
     }
 
     #[test]
