@@ -50,17 +50,20 @@ impl Backoff {
 #[derive(Debug, Default)]
 pub struct Forecast {
     fastest: Option<Duration>,
-    /// The shortest task time of the provider's recent tasks in earlier runs
-    /// ([`History`]): the forecast of a run that has seen no finish yet.
+    /// The task time earlier runs saw of the provider ([`History::estimate`]):
+    /// the forecast of a run that has seen no finish yet.
     earlier: Option<Duration>,
-    /// Task times seen in this run, for the history.
-    took: Vec<Duration>,
+    /// Task times seen in this run, for the history: (since its start, the
+    /// last answer that showed it unfinished; the first that showed it done).
+    took: Vec<(Duration, Duration)>,
     docs: HashMap<String, Doc>,
 }
 
 #[derive(Debug)]
 struct Doc {
     started: Instant,
+    /// The last answer that showed it unfinished.
+    unfinished: Option<Instant>,
     /// The last page count that changed, and when it was seen.
     pages: Option<(Instant, u64)>,
     /// When its extraction should end at the pages per second seen.
@@ -70,11 +73,11 @@ struct Doc {
 impl Forecast {
     /// Takes what earlier runs saw of the provider's task times.
     pub fn recall(&mut self, history: &History) {
-        self.earlier = history.fastest();
+        self.earlier = history.estimate();
     }
 
     /// The task times this run saw, start to the first answer showing it done.
-    pub fn task_times(&self) -> &[Duration] {
+    pub fn task_times(&self) -> &[(Duration, Duration)] {
         &self.took
     }
 
@@ -85,6 +88,7 @@ impl Forecast {
             key.to_string(),
             Doc {
                 started: at,
+                unfinished: None,
                 pages: None,
                 extracted_by: None,
             },
@@ -103,13 +107,17 @@ impl Forecast {
             if let Some(doc) = self.docs.remove(key) {
                 let took = at.saturating_duration_since(doc.started);
                 self.fastest = Some(self.fastest.map_or(took, |f| f.min(took)));
-                self.took.push(took);
+                let before = doc
+                    .unfinished
+                    .map(|u| u.saturating_duration_since(doc.started));
+                self.took.push((before.unwrap_or_default(), took));
             }
             return;
         }
         let Some(doc) = self.docs.get_mut(key) else {
             return;
         };
+        doc.unfinished = Some(at);
         let Some((done, total)) = pages else {
             return;
         };
@@ -152,9 +160,10 @@ impl Forecast {
 #[derive(Debug, Default)]
 pub struct History {
     path: Option<PathBuf>,
-    /// Seconds from a task's start to the first answer that showed it done,
-    /// oldest first, at most [`KEPT`].
-    secs: Vec<f64>,
+    /// Seconds from a task's start to the last answer that showed it
+    /// unfinished (0: none) and to the first that showed it done, oldest
+    /// first, at most [`KEPT`].
+    tasks: Vec<[f64; 2]>,
 }
 
 /// The task times kept a provider: enough to ride out one odd task, few
@@ -163,7 +172,7 @@ const KEPT: usize = 32;
 
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Timings {
-    secs: Vec<f64>,
+    tasks: Vec<[f64; 2]>,
 }
 
 impl History {
@@ -171,29 +180,43 @@ impl History {
     /// it cannot be read.
     pub fn load(data_dir: &Path, provider: &str) -> History {
         let path = data_dir.join("timings").join(format!("{provider}.json"));
-        let secs = read_timings(&path).unwrap_or_default();
+        let tasks = read_timings(&path).unwrap_or_default();
         History {
             path: Some(path),
-            secs,
+            tasks,
         }
     }
 
-    /// The shortest recent task time: no recent task took less from its start
-    /// to an answer showing it done, so the first ask is aimed there. Mixed
-    /// sizes make it early for a large document, which only hands the ask
-    /// back to the beat; never late for a small one.
-    pub fn fastest(&self) -> Option<Duration> {
-        self.secs
+    /// When to expect a task done, from its start. Each recent task was
+    /// done between its last unfinished answer and its first done one; while
+    /// those brackets agree (the latest "unfinished" before the earliest
+    /// "done") the task time is inside both, and the middle is asked: a miss
+    /// costs one interval, as polling blind does, and each run's answers
+    /// narrow the bracket the next run aims in. When they disagree (tasks of
+    /// mixed sizes), the earliest "done": early for a large document, which
+    /// only hands the asks back to the beat; never late for a small one.
+    pub fn estimate(&self) -> Option<Duration> {
+        let valid = |s: f64| s.is_finite() && s >= 0.0;
+        let tasks = self
+            .tasks
             .iter()
-            .copied()
-            .filter(|s| s.is_finite() && *s > 0.0)
-            .reduce(f64::min)
-            .and_then(|s| Duration::try_from_secs_f64(s).ok())
+            .filter(|[lo, hi]| valid(*lo) && valid(*hi) && hi > lo);
+        let (lo, hi) = tasks.fold((None::<f64>, None::<f64>), |(l, h), [lo, hi]| {
+            (
+                Some(l.map_or(*lo, |l| l.max(*lo))),
+                Some(h.map_or(*hi, |h| h.min(*hi))),
+            )
+        });
+        let (lo, hi) = (lo?, hi?);
+        let aim = if lo < hi { (lo + hi) / 2.0 } else { hi };
+        Duration::try_from_secs_f64(aim)
+            .ok()
+            .filter(|d| !d.is_zero())
     }
 
     /// Adds a run's task times (keeping the last [`KEPT`], with whatever
     /// another run saved meanwhile) and writes the file, replaced whole.
-    pub fn save(&mut self, took: &[Duration]) -> std::io::Result<()> {
+    pub fn save(&mut self, took: &[(Duration, Duration)]) -> std::io::Result<()> {
         let Some(path) = self.path.clone() else {
             return Ok(());
         };
@@ -202,26 +225,25 @@ impl History {
         }
         let dir = path.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir)?;
-        let mut secs = read_timings(&path).unwrap_or_else(|| self.secs.clone());
-        secs.extend(
-            took.iter()
-                .map(|d| (d.as_secs_f64() * 1000.0).round() / 1000.0),
-        );
-        let skip = secs.len().saturating_sub(KEPT);
-        secs.drain(..skip);
+        let mut tasks = read_timings(&path).unwrap_or_else(|| self.tasks.clone());
+        let ms = |d: &Duration| (d.as_secs_f64() * 1000.0).round() / 1000.0;
+        tasks.extend(took.iter().map(|(lo, hi)| [ms(lo), ms(hi)]));
+        let skip = tasks.len().saturating_sub(KEPT);
+        tasks.drain(..skip);
         let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-        tmp.write_all(&serde_json::to_vec(&Timings { secs: secs.clone() })?)?;
+        let timings = Timings { tasks };
+        tmp.write_all(&serde_json::to_vec(&timings)?)?;
         tmp.persist(&path).map_err(|e| e.error)?;
-        self.secs = secs;
+        self.tasks = timings.tasks;
         Ok(())
     }
 }
 
-fn read_timings(path: &Path) -> Option<Vec<f64>> {
+fn read_timings(path: &Path) -> Option<Vec<[f64; 2]>> {
     let bytes = std::fs::read(path).ok()?;
     serde_json::from_slice::<Timings>(&bytes)
         .ok()
-        .map(|t| t.secs)
+        .map(|t| t.tasks)
 }
 
 /// How long after a forecast finish to ask: the answer's own latency.
@@ -352,46 +374,66 @@ mod tests {
     fn earlier_runs_task_times_forecast_a_run_that_has_seen_no_finish() {
         let dir = tempfile::tempdir().unwrap();
         let mut h = History::load(dir.path(), "mineru");
-        assert_eq!(h.fastest(), None, "nothing saved yet");
-        h.save(&[secs(6.0), secs(5.5)]).unwrap();
+        assert_eq!(h.estimate(), None, "nothing saved yet");
+        // Two tasks: unfinished at 4.5 s and 4.6 s, done at 6.0 s and 5.9 s:
+        // each took 4.6–5.9 s, and the middle is aimed at.
+        h.save(&[(secs(4.5), secs(6.0)), (secs(4.6), secs(5.9))])
+            .unwrap();
         let h = History::load(dir.path(), "mineru");
-        assert_eq!(h.fastest(), Some(secs(5.5)));
-        assert_eq!(History::load(dir.path(), "parse4ai").fastest(), None);
+        assert_eq!(h.estimate(), Some(secs(5.25)));
+        assert_eq!(History::load(dir.path(), "parse4ai").estimate(), None);
         let t0 = Instant::now();
         let mut f = Forecast::default();
         f.recall(&h);
         f.started("a", t0);
-        assert_eq!(f.due("a"), Some(t0 + secs(5.5)));
+        assert_eq!(f.due("a"), Some(t0 + secs(5.25)));
         // The first ask of a batch submitted at t0 is aimed there (within
         // two beats), not one interval on.
         let first = next_ask(t0, secs(1.5), secs(1.5), [f.due("a")]);
         assert_eq!(first, t0 + secs(3.0));
         let first = next_ask(t0, secs(3.0), secs(3.0), [f.due("a")]);
-        assert_eq!(first, t0 + secs(5.5) + MARGIN);
-        // A finish seen in the run takes over, and is kept for the next.
+        assert_eq!(first, t0 + secs(5.25) + MARGIN);
+        // A finish seen in the run takes over, and is kept for the next with
+        // the answer before it.
         f.started("b", t0);
+        f.seen("a", t0 + secs(5.3), false, None);
         f.seen("a", t0 + secs(7.0), true, None);
         assert_eq!(f.due("b"), Some(t0 + secs(7.0)));
-        assert_eq!(f.task_times(), &[secs(7.0)]);
+        assert_eq!(f.task_times(), &[(secs(5.3), secs(7.0))]);
+    }
+
+    #[test]
+    fn brackets_that_disagree_aim_at_the_earliest_done() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut h = History::load(dir.path(), "mineru");
+        // A small task done by 3 s, a large one still unfinished at 20 s.
+        h.save(&[(secs(1.5), secs(3.0)), (secs(20.0), secs(21.5))])
+            .unwrap();
+        assert_eq!(h.estimate(), Some(secs(3.0)));
     }
 
     #[test]
     fn the_history_keeps_the_last_tasks_and_survives_a_damaged_file() {
         let dir = tempfile::tempdir().unwrap();
         let mut h = History::load(dir.path(), "mineru");
-        let many: Vec<Duration> = (1..=40).map(|i| secs(f64::from(i))).collect();
+        let many: Vec<(Duration, Duration)> =
+            (1..=40).map(|i| (secs(0.0), secs(f64::from(i)))).collect();
         h.save(&many).unwrap();
         let h = History::load(dir.path(), "mineru");
-        assert_eq!(h.secs.len(), KEPT);
-        assert_eq!(h.fastest(), Some(secs(9.0)), "the oldest 8 are gone");
+        assert_eq!(h.tasks.len(), KEPT);
+        assert_eq!(
+            h.estimate(),
+            Some(secs(4.5)),
+            "the oldest 8 are gone: 0–9 s"
+        );
         let file = dir.path().join("timings/mineru.json");
         std::fs::write(&file, "{not json").unwrap();
         let mut h = History::load(dir.path(), "mineru");
-        assert_eq!(h.fastest(), None);
-        h.save(&[secs(4.0)]).unwrap();
+        assert_eq!(h.estimate(), None);
+        h.save(&[(secs(2.0), secs(4.0))]).unwrap();
         assert_eq!(
-            History::load(dir.path(), "mineru").fastest(),
-            Some(secs(4.0))
+            History::load(dir.path(), "mineru").estimate(),
+            Some(secs(3.0))
         );
     }
 
