@@ -1,12 +1,15 @@
 //! When to ask next. A beat that backs off while nothing moves ([`Backoff`]),
 //! and a forecast of when each document should be finished, learned from
-//! what the run has seen ([`Forecast`]): a batch is asked just after its next
+//! what the run has seen and from the task times of earlier runs
+//! ([`Forecast`], [`History`]): a batch is asked just after its next
 //! document should be done rather than on the beat, never sooner than the
 //! first interval after its last request ([`next_ask`]). The loop itself is
 //! the pipeline's (`pipeline/engine/poll.rs`): one request per batch or task
 //! per round.
 
 use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone)]
@@ -47,12 +50,20 @@ impl Backoff {
 #[derive(Debug, Default)]
 pub struct Forecast {
     fastest: Option<Duration>,
+    /// The task time earlier runs saw of the provider ([`History::estimate`]):
+    /// the forecast of a run that has seen no finish yet.
+    earlier: Option<Duration>,
+    /// Task times seen in this run, for the history: (since its start, the
+    /// last answer that showed it unfinished; the first that showed it done).
+    took: Vec<(Duration, Duration)>,
     docs: HashMap<String, Doc>,
 }
 
 #[derive(Debug)]
 struct Doc {
     started: Instant,
+    /// The last answer that showed it unfinished.
+    unfinished: Option<Instant>,
     /// The last page count that changed, and when it was seen.
     pages: Option<(Instant, u64)>,
     /// When its extraction should end at the pages per second seen.
@@ -60,6 +71,16 @@ struct Doc {
 }
 
 impl Forecast {
+    /// Takes what earlier runs saw of the provider's task times.
+    pub fn recall(&mut self, history: &History) {
+        self.earlier = history.estimate();
+    }
+
+    /// The task times this run saw, start to the first answer showing it done.
+    pub fn task_times(&self) -> &[(Duration, Duration)] {
+        &self.took
+    }
+
     /// A document's task started: created, or its upload arrived (parsing
     /// starts then).
     pub fn started(&mut self, key: &str, at: Instant) {
@@ -67,6 +88,7 @@ impl Forecast {
             key.to_string(),
             Doc {
                 started: at,
+                unfinished: None,
                 pages: None,
                 extracted_by: None,
             },
@@ -85,12 +107,17 @@ impl Forecast {
             if let Some(doc) = self.docs.remove(key) {
                 let took = at.saturating_duration_since(doc.started);
                 self.fastest = Some(self.fastest.map_or(took, |f| f.min(took)));
+                let before = doc
+                    .unfinished
+                    .map(|u| u.saturating_duration_since(doc.started));
+                self.took.push((before.unwrap_or_default(), took));
             }
             return;
         }
         let Some(doc) = self.docs.get_mut(key) else {
             return;
         };
+        doc.unfinished = Some(at);
         let Some((done, total)) = pages else {
             return;
         };
@@ -111,15 +138,112 @@ impl Forecast {
         self.docs.remove(key);
     }
 
-    /// When the document should be finished, if anything seen says.
+    /// When the document should be finished, if anything seen says: this
+    /// run's finishes first, else earlier runs'.
     pub fn due(&self, key: &str) -> Option<Instant> {
         let doc = self.docs.get(key)?;
-        let like_the_fastest = self.fastest.map(|f| doc.started + f);
+        let like_the_fastest = self.fastest.or(self.earlier).map(|f| doc.started + f);
         match (like_the_fastest, doc.extracted_by) {
             (Some(a), Some(b)) => Some(a.max(b)),
             (a, b) => a.or(b),
         }
     }
+}
+
+/// The task times of a provider's recent tasks, kept between runs in the
+/// data folder (`timings/<provider>.json`), so that a run's first rounds are
+/// asked on a forecast too. Not in the record: the record is per output
+/// folder and says what is done; a task time is a property of the provider
+/// (and the account's queue), the same whichever folder the next run writes
+/// to. A hint only: unreadable or missing, the run polls on the beat; not
+/// saved, the next run does.
+#[derive(Debug, Default)]
+pub struct History {
+    path: Option<PathBuf>,
+    /// Seconds from a task's start to the last answer that showed it
+    /// unfinished (0: none) and to the first that showed it done, oldest
+    /// first, at most [`KEPT`].
+    tasks: Vec<[f64; 2]>,
+}
+
+/// The task times kept a provider: enough to ride out one odd task, few
+/// enough that a service that got slower (or faster) shows within a run or two.
+const KEPT: usize = 32;
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Timings {
+    tasks: Vec<[f64; 2]>,
+}
+
+impl History {
+    /// The history of `provider` in `data_dir`; empty when there is none or
+    /// it cannot be read.
+    pub fn load(data_dir: &Path, provider: &str) -> History {
+        let path = data_dir.join("timings").join(format!("{provider}.json"));
+        let tasks = read_timings(&path).unwrap_or_default();
+        History {
+            path: Some(path),
+            tasks,
+        }
+    }
+
+    /// When to expect a task done, from its start. Each recent task was
+    /// done between its last unfinished answer and its first done one; while
+    /// those brackets agree (the latest "unfinished" before the earliest
+    /// "done") the task time is inside both, and the middle is asked: a miss
+    /// costs one interval, as polling blind does, and each run's answers
+    /// narrow the bracket the next run aims in. When they disagree (tasks of
+    /// mixed sizes), the earliest "done": early for a large document, which
+    /// only hands the asks back to the beat; never late for a small one.
+    pub fn estimate(&self) -> Option<Duration> {
+        let valid = |s: f64| s.is_finite() && s >= 0.0;
+        let tasks = self
+            .tasks
+            .iter()
+            .filter(|[lo, hi]| valid(*lo) && valid(*hi) && hi > lo);
+        let (lo, hi) = tasks.fold((None::<f64>, None::<f64>), |(l, h), [lo, hi]| {
+            (
+                Some(l.map_or(*lo, |l| l.max(*lo))),
+                Some(h.map_or(*hi, |h| h.min(*hi))),
+            )
+        });
+        let (lo, hi) = (lo?, hi?);
+        let aim = if lo < hi { (lo + hi) / 2.0 } else { hi };
+        Duration::try_from_secs_f64(aim)
+            .ok()
+            .filter(|d| !d.is_zero())
+    }
+
+    /// Adds a run's task times (keeping the last [`KEPT`], with whatever
+    /// another run saved meanwhile) and writes the file, replaced whole.
+    pub fn save(&mut self, took: &[(Duration, Duration)]) -> std::io::Result<()> {
+        let Some(path) = self.path.clone() else {
+            return Ok(());
+        };
+        if took.is_empty() {
+            return Ok(());
+        }
+        let dir = path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)?;
+        let mut tasks = read_timings(&path).unwrap_or_else(|| self.tasks.clone());
+        let ms = |d: &Duration| (d.as_secs_f64() * 1000.0).round() / 1000.0;
+        tasks.extend(took.iter().map(|(lo, hi)| [ms(lo), ms(hi)]));
+        let skip = tasks.len().saturating_sub(KEPT);
+        tasks.drain(..skip);
+        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+        let timings = Timings { tasks };
+        tmp.write_all(&serde_json::to_vec(&timings)?)?;
+        tmp.persist(&path).map_err(|e| e.error)?;
+        self.tasks = timings.tasks;
+        Ok(())
+    }
+}
+
+fn read_timings(path: &Path) -> Option<Vec<[f64; 2]>> {
+    let bytes = std::fs::read(path).ok()?;
+    serde_json::from_slice::<Timings>(&bytes)
+        .ok()
+        .map(|t| t.tasks)
 }
 
 /// How long after a forecast finish to ask: the answer's own latency.
@@ -244,6 +368,73 @@ mod tests {
         assert_eq!(on_tick(t0, tick, t0 + secs(0.12)), t0 + secs(0.15));
         assert_eq!(on_tick(t0, tick, t0 + secs(0.15)), t0 + secs(0.15));
         assert_eq!(on_tick(t0, tick, t0), t0);
+    }
+
+    #[test]
+    fn earlier_runs_task_times_forecast_a_run_that_has_seen_no_finish() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut h = History::load(dir.path(), "mineru");
+        assert_eq!(h.estimate(), None, "nothing saved yet");
+        // Two tasks: unfinished at 4.5 s and 4.6 s, done at 6.0 s and 5.9 s:
+        // each took 4.6–5.9 s, and the middle is aimed at.
+        h.save(&[(secs(4.5), secs(6.0)), (secs(4.6), secs(5.9))])
+            .unwrap();
+        let h = History::load(dir.path(), "mineru");
+        assert_eq!(h.estimate(), Some(secs(5.25)));
+        assert_eq!(History::load(dir.path(), "parse4ai").estimate(), None);
+        let t0 = Instant::now();
+        let mut f = Forecast::default();
+        f.recall(&h);
+        f.started("a", t0);
+        assert_eq!(f.due("a"), Some(t0 + secs(5.25)));
+        // The first ask of a batch submitted at t0 is aimed there (within
+        // two beats), not one interval on.
+        let first = next_ask(t0, secs(1.5), secs(1.5), [f.due("a")]);
+        assert_eq!(first, t0 + secs(3.0));
+        let first = next_ask(t0, secs(3.0), secs(3.0), [f.due("a")]);
+        assert_eq!(first, t0 + secs(5.25) + MARGIN);
+        // A finish seen in the run takes over, and is kept for the next with
+        // the answer before it.
+        f.started("b", t0);
+        f.seen("a", t0 + secs(5.3), false, None);
+        f.seen("a", t0 + secs(7.0), true, None);
+        assert_eq!(f.due("b"), Some(t0 + secs(7.0)));
+        assert_eq!(f.task_times(), &[(secs(5.3), secs(7.0))]);
+    }
+
+    #[test]
+    fn brackets_that_disagree_aim_at_the_earliest_done() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut h = History::load(dir.path(), "mineru");
+        // A small task done by 3 s, a large one still unfinished at 20 s.
+        h.save(&[(secs(1.5), secs(3.0)), (secs(20.0), secs(21.5))])
+            .unwrap();
+        assert_eq!(h.estimate(), Some(secs(3.0)));
+    }
+
+    #[test]
+    fn the_history_keeps_the_last_tasks_and_survives_a_damaged_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut h = History::load(dir.path(), "mineru");
+        let many: Vec<(Duration, Duration)> =
+            (1..=40).map(|i| (secs(0.0), secs(f64::from(i)))).collect();
+        h.save(&many).unwrap();
+        let h = History::load(dir.path(), "mineru");
+        assert_eq!(h.tasks.len(), KEPT);
+        assert_eq!(
+            h.estimate(),
+            Some(secs(4.5)),
+            "the oldest 8 are gone: 0–9 s"
+        );
+        let file = dir.path().join("timings/mineru.json");
+        std::fs::write(&file, "{not json").unwrap();
+        let mut h = History::load(dir.path(), "mineru");
+        assert_eq!(h.estimate(), None);
+        h.save(&[(secs(2.0), secs(4.0))]).unwrap();
+        assert_eq!(
+            History::load(dir.path(), "mineru").estimate(),
+            Some(secs(3.0))
+        );
     }
 
     #[test]

@@ -42,6 +42,11 @@ impl Store {
         &self.dir
     }
 
+    /// The data folder the record lives in.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
     /// The record folder for results that have no output folder of their own
     /// (stdout, `ocr -o FILE`).
     pub fn own_journal(&self) -> PathBuf {

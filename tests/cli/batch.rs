@@ -395,7 +395,10 @@ fn timeout_exits_6_and_a_rerun_continues() {
             .output()
             .unwrap()
     };
-    let out = run("1s");
+    // `slow-one` never finishes, so the timeout always fires: the first run's
+    // is long enough for `a` to be done under any load, the rerun's only
+    // needs to poll once.
+    let out = run("8s");
     assert_eq!(out.status.code(), Some(6), "{}", stderr_of(&out));
     assert!(env.out().join("a/full.md").is_file(), "{}", stderr_of(&out));
     assert!(

@@ -521,8 +521,10 @@ fn v4_code_as_string_on_status_answers() {
 
 #[test]
 fn v4_time_advance_follows_the_clock() {
+    // Steps of 1 s: the three quick polls below must land inside the first
+    // step even on a loaded machine (100 ms failed at load 11).
     let fake = FakeMineru::start_with(FakeConfig {
-        advance: Advance::Time(Duration::from_millis(100)),
+        advance: Advance::Time(Duration::from_secs(1)),
         ..FakeConfig::default()
     });
     let (_, created) = v4_post(

@@ -132,3 +132,49 @@ fn no_batch_is_asked_twice_within_the_poll_interval() {
     }
     assert_eq!(log.iter().filter(|r| is_download(r)).count(), 6);
 }
+
+/// The status requests of a fake's log.
+fn status_requests(log: &[Recorded]) -> usize {
+    log.iter().filter(|r| status_of(r).is_some()).count()
+}
+
+#[test]
+fn a_run_aims_its_first_asks_at_the_task_times_of_earlier_runs() {
+    // Tasks of 2 s (4 steps of 500 ms), an interval of 200 ms that does not
+    // back off: a run that knows nothing asks every 200 ms; one that knows
+    // the tasks take 2 s asks up to two intervals apart until then.
+    let fake = FakeMineru::start_with(FakeConfig {
+        advance: Advance::Time(Duration::from_millis(500)),
+        ..FakeConfig::default()
+    });
+    let env = Env::new();
+    let run = |tag: &str| {
+        let urls: Vec<String> = (0..2)
+            .map(|i| format!("https://docs.example.org/times/{tag}{i}.pdf"))
+            .collect();
+        let before = fake.requests().len();
+        let out = env
+            .keyed(&fake)
+            .env("DOCPIPE_POLL_INTERVAL", "200ms")
+            .env("DOCPIPE_POLL_MAX", "200ms")
+            .args(["-p", "mineru", "-q", "batch", "-o"])
+            .arg(env.out().join(tag))
+            .args(&urls)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr_of(&out));
+        let log = fake.requests();
+        assert_eq!(log[before..].iter().filter(|r| is_download(r)).count(), 2);
+        status_requests(&log[before..])
+    };
+    let blind = run("first");
+    let timings = env.data_dir().join("timings/mineru.json");
+    let kept = fs::read_to_string(&timings).expect("the task times are kept");
+    assert!(kept.contains("tasks"), "{kept}");
+    let aimed = run("second");
+    // About 10 asks against 5: a quarter fewer at least, however loaded.
+    assert!(
+        aimed * 4 <= blind * 3,
+        "a run that knew the task times asked {aimed} times, one that did not {blind}: {kept}"
+    );
+}

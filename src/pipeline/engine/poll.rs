@@ -102,12 +102,24 @@ impl Engine<'_> {
         }
     }
 
-    /// The polling loop: each batch (or task) asked on a beat of its own, one
-    /// request per round, until every document is final or the deadline
-    /// passes. A batch is asked just after its next document should be done
-    /// when the run has seen enough to say (`poll::Forecast`), never sooner
-    /// than the first interval after its last request.
+    /// The polling loop, its forecast started from the task times of the
+    /// provider's earlier runs, which this run's are added to at the end.
     pub(super) fn poll(&self, downloads: &mpsc::Sender<(String, ResultRef)>) {
+        let name = self.provider.info().name;
+        let mut history = poll::History::load(self.store.data_dir(), name);
+        lock(&self.state.forecast).recall(&history);
+        self.poll_rounds(downloads);
+        let took = lock(&self.state.forecast).task_times().to_vec();
+        // A hint for the next run only: not saved, it polls on the beat.
+        let _ = history.save(&took);
+    }
+
+    /// Each batch (or task) asked on a beat of its own, one request per
+    /// round, until every document is final or the deadline passes. A batch
+    /// is asked just after its next document should be done when the run
+    /// (or an earlier one) has seen enough to say (`poll::Forecast`), never
+    /// sooner than the first interval after its last request.
+    fn poll_rounds(&self, downloads: &mpsc::Sender<(String, ResultRef)>) {
         let (first, longest) = self.settings.intervals;
         // Each followed group's next ask and backoff, by its ID.
         let mut beats: HashMap<String, Beat> = HashMap::new();
@@ -140,14 +152,20 @@ impl Engine<'_> {
                 if beats.contains_key(id) {
                     continue;
                 }
-                // Submitted now: asked one interval on. Followed from an
-                // earlier run: at once (it may be done).
+                // Submitted now: asked one interval on, or just after its
+                // documents should be done when a forecast says (an earlier
+                // run's task times). Followed from an earlier run: at once
+                // (it may be done).
                 let keys = self.keys_of(ask);
-                let fresh = {
-                    let forecast = lock(&self.state.forecast);
-                    keys.iter().any(|k| forecast.knows(k))
+                let forecast = lock(&self.state.forecast);
+                let fresh = keys.iter().any(|k| forecast.knows(k));
+                let next = if fresh {
+                    let dues = keys.iter().map(|k| forecast.due(k));
+                    on_tick(poll::next_ask(now, first, first, dues))
+                } else {
+                    now
                 };
-                let next = if fresh { on_tick(now + first) } else { now };
+                drop(forecast);
                 let backoff = Backoff::new(first, longest);
                 beats.insert(id.clone(), Beat { next, backoff });
             }

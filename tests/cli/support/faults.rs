@@ -107,6 +107,9 @@ pub struct Faults {
     lose_after_acting: bool,
     /// Connections serve more than one request (see `http::serve_one`).
     keep_alive: bool,
+    /// At most this many requests in a row pass without a fault: a floor
+    /// under the random rate (see [`Faults::at_least_one_in`]).
+    max_clean: Option<u32>,
     is_create: IsCreate,
     state: Mutex<State>,
 }
@@ -127,6 +130,8 @@ struct State {
     refused: usize,
     /// Creations acted on whose answer was then lost, by path.
     acted_then_lost: BTreeMap<String, usize>,
+    /// Requests let through since the last random fault.
+    clean: u32,
 }
 
 impl std::fmt::Debug for Faults {
@@ -155,6 +160,7 @@ impl Faults {
             stall_downloads: None,
             lose_after_acting: false,
             keep_alive: false,
+            max_clean: None,
             is_create: Box::new(is_create),
             state: Mutex::new(State::default()),
         }
@@ -234,6 +240,15 @@ impl Faults {
         self
     }
 
+    /// Faults at least one request in every `n` that the random faults may
+    /// hit (no more than `n - 1` pass in a row), on top of the random rate: a
+    /// suite whose request count moves with the client's polling still meets
+    /// at least `requests / n` faults, by construction.
+    pub fn at_least_one_in(mut self, n: u32) -> Faults {
+        self.max_clean = Some(n.saturating_sub(1));
+        self
+    }
+
     pub fn keeps_alive(&self) -> bool {
         self.keep_alive
     }
@@ -300,7 +315,9 @@ impl Faults {
             *st.injected.entry(fault.label()).or_insert(0) += 1;
             return Some(fault);
         }
-        if roll % 1000 >= self.per_mille || running >= MAX_IN_A_ROW {
+        let forced = self.max_clean.is_some_and(|m| st.clean >= m);
+        if (roll % 1000 >= self.per_mille && !forced) || running >= MAX_IN_A_ROW {
+            st.clean += 1;
             st.in_a_row.insert(key, 0);
             st.creations += usize::from(creates);
             return None;
@@ -344,6 +361,7 @@ impl Faults {
             }
             kinds[((pick / 2) % kinds.len() as u64) as usize].clone()
         };
+        st.clean = 0;
         st.in_a_row.insert(key, running + 1);
         *st.injected.entry(fault.label()).or_insert(0) += 1;
         if creates {
