@@ -15,7 +15,9 @@
 //! cell spanning columns (a header over several) goes in the first.
 //!
 //! The table replaces the page markdown's lines that hold its words, where
-//! pdf-inspector made no table of its own there.
+//! pdf-inspector made no table of its own there. On a page of two blocks
+//! side by side (a column of text beside a table) the lines of each block
+//! are read on their own too, for when the markdown has the blocks apart.
 
 use std::collections::HashMap;
 
@@ -41,9 +43,16 @@ struct Line {
 }
 
 /// A table found on a page: its rows of cell texts.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Table {
     pub rows: Vec<Vec<String>>,
+    /// The baselines of its first and last lines.
+    top: f32,
+    bottom: f32,
+    /// The tables read on each side of a gutter across it, for when it is
+    /// a block of text beside a table rather than one table (see
+    /// [`split_at_gutter`]).
+    parts: Vec<Table>,
 }
 
 /// Gap between two cells of a line, in ems of the text's size.
@@ -52,6 +61,8 @@ const CELL_GAP: f32 = 1.0;
 const ROW_GAP: f32 = 2.2;
 /// Lines with two cells or more a table needs.
 const MIN_ROWS: usize = 3;
+/// Width of the gutter between two blocks side by side, in ems.
+const GUTTER: f32 = 3.0;
 /// Cells of a two-column table this long on average are two columns of prose.
 const PROSE_CELL_CHARS: usize = 30;
 
@@ -60,10 +71,106 @@ pub fn pages(items: &[TextItem]) -> HashMap<u32, Vec<Table>> {
     super::pdf_columns::upright_by_page(items)
         .into_iter()
         .filter_map(|(page, items)| {
-            let tables = find(&lines(&items));
+            let tables = page_tables(&lines(&items));
             (!tables.is_empty()).then_some((page, tables))
         })
         .collect()
+}
+
+/// The tables of a page's lines. On a page of two blocks side by side, the
+/// tables each block makes on its own are kept as the parts of the table
+/// found across them, for [`apply`] to use when the markdown has the blocks
+/// apart; a table found on one side only is a table of its own.
+fn page_tables(lines: &[Line]) -> Vec<Table> {
+    let mut tables = find(lines);
+    if let Some((left, right)) = split_at_gutter(lines) {
+        for part in [find(&left), find(&right)].concat() {
+            let across = tables
+                .iter_mut()
+                .find(|t| part.bottom <= t.top && part.top >= t.bottom);
+            match across {
+                Some(t) => t.parts.push(part),
+                None => tables.push(part),
+            }
+        }
+    }
+    tables
+}
+
+/// A page of two blocks side by side (two columns of text, a column of text
+/// beside a table, facing pages on one sheet) as the lines of each: the
+/// blocks are parted by a gutter, a band at least [`GUTTER`] ems wide in the
+/// middle of the text's width that no cell crosses, and their lines do not
+/// line up: most lines hold cells on one side only. A table's own columns
+/// leave such a band too, and a page may hold such a table among lines of
+/// one side only: hence the parts are only tried where the table found
+/// across them is not in the markdown.
+fn split_at_gutter(lines: &[Line]) -> Option<(Vec<Line>, Vec<Line>)> {
+    let cells = || lines.iter().flat_map(|l| &l.cells);
+    let lo = cells().map(|c| c.x0).fold(f32::MAX, f32::min);
+    let hi = cells().map(|c| c.x1).fold(f32::MIN, f32::max);
+    let width = (hi - lo).ceil() as usize + 1;
+    if lines.len() < 2 * MIN_ROWS || !(2..=10_000).contains(&width) {
+        return None;
+    }
+    let mut crossed = vec![false; width];
+    for c in cells() {
+        let a = ((c.x0 - lo).max(0.0)) as usize;
+        let b = ((c.x1 - lo).ceil() as usize).min(width);
+        crossed[a..b].fill(true);
+    }
+    let mut heights: Vec<f32> = lines.iter().map(|l| l.height).collect();
+    heights.sort_by(f32::total_cmp);
+    let em = heights[heights.len() / 2];
+    // The widest free band whose middle is in the middle 40 % of the width.
+    let (from, to) = (width * 3 / 10, width * 7 / 10);
+    let mut best: Option<(usize, usize)> = None;
+    let mut x = 0;
+    while x < width {
+        if crossed[x] {
+            x += 1;
+            continue;
+        }
+        let start = x;
+        while x < width && !crossed[x] {
+            x += 1;
+        }
+        let middle = (start + x) / 2;
+        if (from..=to).contains(&middle) && best.is_none_or(|(a, b)| x - start > b - a) {
+            best = Some((start, x));
+        }
+    }
+    let (a, b) = best?;
+    if ((b - a) as f32) < GUTTER * em {
+        return None;
+    }
+    let gutter = lo + (a + b) as f32 / 2.0;
+    let side = |l: &Line, left: bool| Line {
+        cells: l
+            .cells
+            .iter()
+            .filter(|c| (c.x1 <= gutter) == left)
+            .cloned()
+            .collect(),
+        ..l.clone()
+    };
+    let left: Vec<Line> = lines.iter().map(|l| side(l, true)).collect();
+    let right: Vec<Line> = lines.iter().map(|l| side(l, false)).collect();
+    let both = left
+        .iter()
+        .zip(&right)
+        .filter(|(l, r)| !l.cells.is_empty() && !r.cells.is_empty())
+        .count();
+    let one = left
+        .iter()
+        .zip(&right)
+        .filter(|(l, r)| l.cells.is_empty() != r.cells.is_empty())
+        .count();
+    if both >= one {
+        return None;
+    }
+    let keep = |side: Vec<Line>| side.into_iter().filter(|l| !l.cells.is_empty()).collect();
+    Some((keep(left), keep(right)))
 }
 
 fn lines(items: &[&TextItem]) -> Vec<Line> {
@@ -169,7 +276,11 @@ fn find(lines: &[Line]) -> Vec<Table> {
         let run = &lines[start..=last_multi];
         match table(run) {
             Some(t) => {
-                tables.push(t);
+                tables.push(Table {
+                    top: run[0].y,
+                    bottom: run[run.len() - 1].y,
+                    ..t
+                });
                 i = last_multi + 1;
                 done = i;
             }
@@ -263,7 +374,10 @@ fn table(run: &[Line]) -> Option<Table> {
     if prose_column {
         return None;
     }
-    Some(Table { rows })
+    Some(Table {
+        rows,
+        ..Table::default()
+    })
 }
 
 fn nearest(columns: &[(f32, f32)], x: f32) -> usize {
@@ -502,6 +616,85 @@ mod tests {
         );
     }
 
+    fn texts(table: &Table) -> Vec<Vec<&str>> {
+        table
+            .rows
+            .iter()
+            .map(|r| r.iter().map(String::as_str).collect())
+            .collect()
+    }
+
+    #[test]
+    fn a_table_beside_a_column_of_text_is_read_without_the_text() {
+        // As in docling's table_mislabeled_as_picture.pdf (two pages on one
+        // sheet): options of a form on the left, some on the table's
+        // baselines, a table on the right.
+        let mut lines = vec![
+            line(
+                716.0,
+                &[
+                    ("es or suspected and accused children?", 148.0),
+                    ("State funded", 1049.0),
+                    ("CSOs", 1135.0),
+                ],
+            ),
+            line(706.0, &[("legal aid", 1058.0)]),
+        ];
+        let groups = [
+            "Persons with disabilities",
+            "Children",
+            "Women",
+            "The elderly",
+            "Migrants",
+        ];
+        for (k, group) in groups.iter().enumerate() {
+            let y = 692.0 - 14.0 * k as f32;
+            let mut cells = vec![("yy", 774.0), (*group, 792.0), ("*", 1071.0), ("*", 1141.0)];
+            if k < 3 {
+                cells.insert(
+                    0,
+                    (
+                        ["Yes, at the national level", "Yes, at regional level", "No"][k],
+                        166.0,
+                    ),
+                );
+            }
+            lines.push(line(y, &cells));
+        }
+        for k in 0..4 {
+            lines.push(line(
+                500.0 - 12.0 * k as f32,
+                &[("the form goes on with its next question", 130.0)],
+            ));
+        }
+        let tables = page_tables(&lines);
+        assert_eq!(tables.len(), 1, "{tables:#?}");
+        // pdf-inspector's markdown has the blocks apart: the table found
+        // across them is not there, the one read on the right side is.
+        let md = "Yes, at the national level\n\nYes, at regional level\n\nNo\n\n\
+                  ## 28. Are services provided to groups?\n\nState funded CSOs legal aid\n\nyy Persons with disabilities * * yy Children * * \
+                  yy Women * * yy The elderly * * yy Migrants * *\n\nAfter.";
+        assert_eq!(
+            apply(md, &tables),
+            "Yes, at the national level\n\nYes, at regional level\n\nNo\n\n\
+             ## 28. Are services provided to groups?\n\n|||State funded legal aid|CSOs|\n|---|---|---|---|\n\
+             |yy|Persons with disabilities|*|*|\n|yy|Children|*|*|\n|yy|Women|*|*|\n\
+             |yy|The elderly|*|*|\n|yy|Migrants|*|*|\n\nAfter."
+        );
+        // A table whose rows hold cells on both sides of a wide gap stays whole.
+        let table: Vec<Line> = (0..6)
+            .map(|k| {
+                line(
+                    700.0 - 12.0 * k as f32,
+                    &[("Region", 60.0), ("12.5", 600.0), ("13.1", 660.0)],
+                )
+            })
+            .collect();
+        let tables = page_tables(&table);
+        assert_eq!(tables.len(), 1);
+        assert_eq!(texts(&tables[0])[0], vec!["Region", "12.5", "13.1"]);
+    }
+
     #[test]
     fn prose_two_columns_of_it_and_lists_are_not_tables() {
         // Justified text: wide word gaps, at places that do not line up.
@@ -545,5 +738,4 @@ mod tests {
             .collect();
         assert!(find(&list).is_empty());
     }
-
 }

@@ -12,6 +12,13 @@ pub fn apply(md: &str, tables: &[Table]) -> String {
     for t in tables {
         if let Some(out) = splice(&lines, t) {
             lines = out;
+            continue;
+        }
+        // Its words apart in the markdown: a block of text beside a table.
+        for part in &t.parts {
+            if let Some(out) = splice(&lines, part) {
+                lines = out;
+            }
         }
     }
     lines.join("\n")
@@ -185,6 +192,7 @@ mod tests {
                 vec!["Alpha".into(), "1999".into()],
                 vec!["Beta".into(), "2000".into()],
             ],
+            ..Table::default()
         };
         let md = "# Title\n\nSee below:\n\n**Name Year** Alpha 1999 Beta 2000\n\nAfter.";
         assert_eq!(
@@ -202,6 +210,7 @@ mod tests {
                 vec!["Alpha".into(), "1999".into(), "12".into()],
                 vec!["Beta".into(), "2000".into(), "13".into()],
             ],
+            ..Table::default()
         };
         assert_eq!(
             apply(merged, &[ours]),
