@@ -15,11 +15,17 @@
 //! cell spanning columns (a header over several) goes in the first.
 //!
 //! The table replaces the page markdown's lines that hold its words, where
-//! pdf-inspector made no table of its own there.
+//! pdf-inspector made no table of its own there. On a page of two blocks
+//! side by side (a column of text beside a table) the lines of each block
+//! are read on their own too, for when the markdown has the blocks apart.
 
 use std::collections::HashMap;
 
 use pdf_inspector::TextItem;
+
+pub use splice::apply;
+
+mod splice;
 
 /// A run of text on one line without a gap wider than [`CELL_GAP`] ems.
 #[derive(Debug, Clone)]
@@ -37,9 +43,16 @@ struct Line {
 }
 
 /// A table found on a page: its rows of cell texts.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Table {
     pub rows: Vec<Vec<String>>,
+    /// The baselines of its first and last lines.
+    top: f32,
+    bottom: f32,
+    /// The tables read on each side of a gutter across it, for when it is
+    /// a block of text beside a table rather than one table (see
+    /// [`split_at_gutter`]).
+    parts: Vec<Table>,
 }
 
 /// Gap between two cells of a line, in ems of the text's size.
@@ -48,6 +61,8 @@ const CELL_GAP: f32 = 1.0;
 const ROW_GAP: f32 = 2.2;
 /// Lines with two cells or more a table needs.
 const MIN_ROWS: usize = 3;
+/// Width of the gutter between two blocks side by side, in ems.
+const GUTTER: f32 = 3.0;
 /// Cells of a two-column table this long on average are two columns of prose.
 const PROSE_CELL_CHARS: usize = 30;
 
@@ -56,10 +71,106 @@ pub fn pages(items: &[TextItem]) -> HashMap<u32, Vec<Table>> {
     super::pdf_columns::upright_by_page(items)
         .into_iter()
         .filter_map(|(page, items)| {
-            let tables = find(&lines(&items));
+            let tables = page_tables(&lines(&items));
             (!tables.is_empty()).then_some((page, tables))
         })
         .collect()
+}
+
+/// The tables of a page's lines. On a page of two blocks side by side, the
+/// tables each block makes on its own are kept as the parts of the table
+/// found across them, for [`apply`] to use when the markdown has the blocks
+/// apart; a table found on one side only is a table of its own.
+fn page_tables(lines: &[Line]) -> Vec<Table> {
+    let mut tables = find(lines);
+    if let Some((left, right)) = split_at_gutter(lines) {
+        for part in [find(&left), find(&right)].concat() {
+            let across = tables
+                .iter_mut()
+                .find(|t| part.bottom <= t.top && part.top >= t.bottom);
+            match across {
+                Some(t) => t.parts.push(part),
+                None => tables.push(part),
+            }
+        }
+    }
+    tables
+}
+
+/// A page of two blocks side by side (two columns of text, a column of text
+/// beside a table, facing pages on one sheet) as the lines of each: the
+/// blocks are parted by a gutter, a band at least [`GUTTER`] ems wide in the
+/// middle of the text's width that no cell crosses, and their lines do not
+/// line up: most lines hold cells on one side only. A table's own columns
+/// leave such a band too, and a page may hold such a table among lines of
+/// one side only: hence the parts are only tried where the table found
+/// across them is not in the markdown.
+fn split_at_gutter(lines: &[Line]) -> Option<(Vec<Line>, Vec<Line>)> {
+    let cells = || lines.iter().flat_map(|l| &l.cells);
+    let lo = cells().map(|c| c.x0).fold(f32::MAX, f32::min);
+    let hi = cells().map(|c| c.x1).fold(f32::MIN, f32::max);
+    let width = (hi - lo).ceil() as usize + 1;
+    if lines.len() < 2 * MIN_ROWS || !(2..=10_000).contains(&width) {
+        return None;
+    }
+    let mut crossed = vec![false; width];
+    for c in cells() {
+        let a = ((c.x0 - lo).max(0.0)) as usize;
+        let b = ((c.x1 - lo).ceil() as usize).min(width);
+        crossed[a..b].fill(true);
+    }
+    let mut heights: Vec<f32> = lines.iter().map(|l| l.height).collect();
+    heights.sort_by(f32::total_cmp);
+    let em = heights[heights.len() / 2];
+    // The widest free band whose middle is in the middle 40 % of the width.
+    let (from, to) = (width * 3 / 10, width * 7 / 10);
+    let mut best: Option<(usize, usize)> = None;
+    let mut x = 0;
+    while x < width {
+        if crossed[x] {
+            x += 1;
+            continue;
+        }
+        let start = x;
+        while x < width && !crossed[x] {
+            x += 1;
+        }
+        let middle = (start + x) / 2;
+        if (from..=to).contains(&middle) && best.is_none_or(|(a, b)| x - start > b - a) {
+            best = Some((start, x));
+        }
+    }
+    let (a, b) = best?;
+    if ((b - a) as f32) < GUTTER * em {
+        return None;
+    }
+    let gutter = lo + (a + b) as f32 / 2.0;
+    let side = |l: &Line, left: bool| Line {
+        cells: l
+            .cells
+            .iter()
+            .filter(|c| (c.x1 <= gutter) == left)
+            .cloned()
+            .collect(),
+        ..l.clone()
+    };
+    let left: Vec<Line> = lines.iter().map(|l| side(l, true)).collect();
+    let right: Vec<Line> = lines.iter().map(|l| side(l, false)).collect();
+    let both = left
+        .iter()
+        .zip(&right)
+        .filter(|(l, r)| !l.cells.is_empty() && !r.cells.is_empty())
+        .count();
+    let one = left
+        .iter()
+        .zip(&right)
+        .filter(|(l, r)| l.cells.is_empty() != r.cells.is_empty())
+        .count();
+    if both >= one {
+        return None;
+    }
+    let keep = |side: Vec<Line>| side.into_iter().filter(|l| !l.cells.is_empty()).collect();
+    Some((keep(left), keep(right)))
 }
 
 fn lines(items: &[&TextItem]) -> Vec<Line> {
@@ -165,7 +276,11 @@ fn find(lines: &[Line]) -> Vec<Table> {
         let run = &lines[start..=last_multi];
         match table(run) {
             Some(t) => {
-                tables.push(t);
+                tables.push(Table {
+                    top: run[0].y,
+                    bottom: run[run.len() - 1].y,
+                    ..t
+                });
                 i = last_multi + 1;
                 done = i;
             }
@@ -259,7 +374,10 @@ fn table(run: &[Line]) -> Option<Table> {
     if prose_column {
         return None;
     }
-    Some(Table { rows })
+    Some(Table {
+        rows,
+        ..Table::default()
+    })
 }
 
 fn nearest(columns: &[(f32, f32)], x: f32) -> usize {
@@ -422,174 +540,6 @@ fn marker(cell: &str) -> bool {
             || (core.chars().count() == 1 && core.chars().all(char::is_alphabetic)))
 }
 
-/// `md` with each table written as a pipe table in place of the lines that
-/// hold its words; a table pdf-inspector made itself is kept.
-pub fn apply(md: &str, tables: &[Table]) -> String {
-    let mut lines: Vec<String> = md.lines().map(str::to_string).collect();
-    for t in tables {
-        if let Some(out) = splice(&lines, t) {
-            lines = out;
-        }
-    }
-    lines.join("\n")
-}
-
-fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
-}
-
-/// The lines with the table in place of the ones that hold its words, or
-/// `None` when its words are not found together (or are a pipe table).
-fn splice(lines: &[String], t: &Table) -> Option<Vec<String>> {
-    let want: Vec<String> = t.rows.iter().flatten().flat_map(|c| words(c)).collect();
-    if want.is_empty() {
-        return None;
-    }
-    let mut bag: HashMap<&str, usize> = HashMap::new();
-    for w in &want {
-        *bag.entry(w.as_str()).or_default() += 1;
-    }
-    // A line mostly made of the table's words is taken, its other words kept.
-    let take = |line: &str, bag: &mut HashMap<&str, usize>| -> Option<Vec<String>> {
-        let ws = words(line);
-        if ws.is_empty() {
-            return Some(Vec::new());
-        }
-        let inside = ws
-            .iter()
-            .filter(|w| bag.get(w.as_str()).is_some_and(|&n| n > 0))
-            .count();
-        if inside * 2 < ws.len() {
-            return None;
-        }
-        let mut rest = Vec::new();
-        for w in ws {
-            match bag.get_mut(w.as_str()) {
-                Some(n) if *n > 0 => *n -= 1,
-                _ => rest.push(w),
-            }
-        }
-        Some(rest)
-    };
-    for start in 0..lines.len() {
-        let mut left = bag.clone();
-        if words(&lines[start]).is_empty() || take(&lines[start], &mut left).is_none() {
-            continue;
-        }
-        let mut left = bag.clone();
-        let mut end = start;
-        let mut extra: Vec<String> = Vec::new();
-        let mut last = start;
-        while end < lines.len() {
-            if lines[end].trim().is_empty() {
-                end += 1;
-                continue;
-            }
-            match take(&lines[end], &mut left) {
-                Some(rest) => {
-                    extra.extend(rest);
-                    last = end;
-                    end += 1;
-                }
-                None => break,
-            }
-        }
-        let missing: usize = left.values().sum();
-        if missing * 5 > want.len() {
-            continue;
-        }
-        let theirs: Vec<Vec<String>> = lines[start..=last]
-            .iter()
-            .filter(|l| l.starts_with('|') && !words(l).is_empty())
-            .map(|l| {
-                l.trim()
-                    .trim_matches('|')
-                    .split('|')
-                    .map(|c| c.trim().to_string())
-                    .collect()
-            })
-            .collect();
-        if !theirs.is_empty() && flaws(&theirs) <= flaws(&t.rows) {
-            return None;
-        }
-        let mut out: Vec<String> = lines[..start].to_vec();
-        if !extra.is_empty() {
-            // Words of these lines the table does not hold (a caption run
-            // into it) stay, as a line before it.
-            let text: Vec<String> = lines[start..=last]
-                .iter()
-                .map(|l| l.replace('|', " "))
-                .collect();
-            let kept: Vec<&str> = text
-                .iter()
-                .flat_map(|l| l.split_whitespace())
-                .filter(|w| {
-                    let ws = words(w);
-                    !ws.is_empty() && ws.iter().all(|x| extra.contains(x))
-                })
-                .collect();
-            out.push(kept.join(" "));
-            out.push(String::new());
-        }
-        out.extend(render(t).lines().map(str::to_string));
-        out.extend(lines[last + 1..].iter().cloned());
-        return Some(out);
-    }
-    None
-}
-
-/// Signs of columns found wrong: cells holding several values ("93 18.8%",
-/// "100 - -": two columns run together) and columns left empty.
-fn flaws(rows: &[Vec<String>]) -> usize {
-    let value = |t: &str| {
-        t.chars().any(|c| c.is_ascii_digit() || c == '-')
-            && t.chars()
-                .all(|c| c.is_ascii_digit() || matches!(c, '-' | '.' | ',' | '%' | '–'))
-    };
-    let several = rows
-        .iter()
-        .flatten()
-        .filter(|c| {
-            let tokens: Vec<&str> = c.split_whitespace().collect();
-            let thousands = tokens.len() == 2 && tokens[1].len() == 3 && tokens[1].starts_with('0');
-            tokens.len() >= 2 && !thousands && tokens.iter().all(|t| value(t))
-        })
-        .count();
-    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let empty = (0..width)
-        .filter(|&k| {
-            rows.iter()
-                .filter(|r| r.get(k).is_some_and(|c| !c.is_empty()))
-                .count()
-                <= 1
-        })
-        .count();
-    several + 2 * empty
-}
-
-fn render(t: &Table) -> String {
-    let cell = |c: &str| c.replace('|', "\\|");
-    let n = t.rows.first().map_or(0, Vec::len);
-    let mut out = String::new();
-    for (k, row) in t.rows.iter().enumerate() {
-        out.push('|');
-        for c in row {
-            out.push_str(&cell(c));
-            out.push('|');
-        }
-        out.push('\n');
-        if k == 0 {
-            out.push('|');
-            out.push_str(&"---|".repeat(n));
-            out.push('\n');
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -666,6 +616,85 @@ mod tests {
         );
     }
 
+    fn texts(table: &Table) -> Vec<Vec<&str>> {
+        table
+            .rows
+            .iter()
+            .map(|r| r.iter().map(String::as_str).collect())
+            .collect()
+    }
+
+    #[test]
+    fn a_table_beside_a_column_of_text_is_read_without_the_text() {
+        // As in docling's table_mislabeled_as_picture.pdf (two pages on one
+        // sheet): options of a form on the left, some on the table's
+        // baselines, a table on the right.
+        let mut lines = vec![
+            line(
+                716.0,
+                &[
+                    ("es or suspected and accused children?", 148.0),
+                    ("State funded", 1049.0),
+                    ("CSOs", 1135.0),
+                ],
+            ),
+            line(706.0, &[("legal aid", 1058.0)]),
+        ];
+        let groups = [
+            "Persons with disabilities",
+            "Children",
+            "Women",
+            "The elderly",
+            "Migrants",
+        ];
+        for (k, group) in groups.iter().enumerate() {
+            let y = 692.0 - 14.0 * k as f32;
+            let mut cells = vec![("yy", 774.0), (*group, 792.0), ("*", 1071.0), ("*", 1141.0)];
+            if k < 3 {
+                cells.insert(
+                    0,
+                    (
+                        ["Yes, at the national level", "Yes, at regional level", "No"][k],
+                        166.0,
+                    ),
+                );
+            }
+            lines.push(line(y, &cells));
+        }
+        for k in 0..4 {
+            lines.push(line(
+                500.0 - 12.0 * k as f32,
+                &[("the form goes on with its next question", 130.0)],
+            ));
+        }
+        let tables = page_tables(&lines);
+        assert_eq!(tables.len(), 1, "{tables:#?}");
+        // pdf-inspector's markdown has the blocks apart: the table found
+        // across them is not there, the one read on the right side is.
+        let md = "Yes, at the national level\n\nYes, at regional level\n\nNo\n\n\
+                  ## 28. Are services provided to groups?\n\nState funded CSOs legal aid\n\nyy Persons with disabilities * * yy Children * * \
+                  yy Women * * yy The elderly * * yy Migrants * *\n\nAfter.";
+        assert_eq!(
+            apply(md, &tables),
+            "Yes, at the national level\n\nYes, at regional level\n\nNo\n\n\
+             ## 28. Are services provided to groups?\n\n|||State funded legal aid|CSOs|\n|---|---|---|---|\n\
+             |yy|Persons with disabilities|*|*|\n|yy|Children|*|*|\n|yy|Women|*|*|\n\
+             |yy|The elderly|*|*|\n|yy|Migrants|*|*|\n\nAfter."
+        );
+        // A table whose rows hold cells on both sides of a wide gap stays whole.
+        let table: Vec<Line> = (0..6)
+            .map(|k| {
+                line(
+                    700.0 - 12.0 * k as f32,
+                    &[("Region", 60.0), ("12.5", 600.0), ("13.1", 660.0)],
+                )
+            })
+            .collect();
+        let tables = page_tables(&table);
+        assert_eq!(tables.len(), 1);
+        assert_eq!(texts(&tables[0])[0], vec!["Region", "12.5", "13.1"]);
+    }
+
     #[test]
     fn prose_two_columns_of_it_and_lists_are_not_tables() {
         // Justified text: wide word gaps, at places that do not line up.
@@ -708,37 +737,5 @@ mod tests {
             })
             .collect();
         assert!(find(&list).is_empty());
-    }
-
-    #[test]
-    fn a_table_replaces_the_lines_that_hold_its_words_and_a_better_one_stays() {
-        let table = Table {
-            rows: vec![
-                vec!["Name".into(), "Year".into()],
-                vec!["Alpha".into(), "1999".into()],
-                vec!["Beta".into(), "2000".into()],
-            ],
-        };
-        let md = "# Title\n\nSee below:\n\n**Name Year** Alpha 1999 Beta 2000\n\nAfter.";
-        assert_eq!(
-            apply(md, std::slice::from_ref(&table)),
-            "# Title\n\nSee below:\n\n|Name|Year|\n|---|---|\n|Alpha|1999|\n|Beta|2000|\n\nAfter."
-        );
-        // pdf-inspector's own table of those words, with no flaw, is kept.
-        let theirs = "|Name|Year|\n|---|---|\n|Alpha|1999|\n|Beta|2000|";
-        assert_eq!(apply(theirs, &[table]), theirs);
-        // One whose columns ran together ("1999 12") gives way.
-        let merged = "|Name|Year Count|\n|---|---|\n|Alpha|1999 12|\n|Beta|2000 13|";
-        let ours = Table {
-            rows: vec![
-                vec!["Name".into(), "Year".into(), "Count".into()],
-                vec!["Alpha".into(), "1999".into(), "12".into()],
-                vec!["Beta".into(), "2000".into(), "13".into()],
-            ],
-        };
-        assert_eq!(
-            apply(merged, &[ours]),
-            "|Name|Year|Count|\n|---|---|---|\n|Alpha|1999|12|\n|Beta|2000|13|"
-        );
     }
 }
