@@ -592,4 +592,32 @@ fn the_cloud_pages_of_a_hybrid_document_are_paid_for_once_into_any_folder() {
     let second = parse("two");
     assert_eq!(fake.tasks_created(), 1, "the cloud part was paid for again");
     assert_eq!(second, first, "the same stitched document");
+
+    // --refresh into a folder that has it done: the cloud part is paid for
+    // again, the document written over (not beside), and the next run skips.
+    let refreshed = env
+        .cached(&fake)
+        .args(["-p", "auto", "--json", "--refresh", "parse", "-o"])
+        .arg(env.work.path().join("two"))
+        .arg(&doc)
+        .output()
+        .unwrap();
+    ok(&refreshed);
+    assert_eq!(fake.tasks_created(), 2, "--refresh pays for the cloud part");
+    let line = &json_lines(&refreshed)[0];
+    assert_eq!(line["state"], "done", "{line}");
+    assert_ne!(line["skipped"], true, "{line}");
+    let listed: Vec<String> = fs::read_dir(env.work.path().join("two"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    assert_eq!(listed, vec!["report"], "written over, not beside");
+    assert_eq!(
+        fs::read_to_string(env.work.path().join("two/report/full.md")).unwrap(),
+        first
+    );
+    parse("two");
+    assert_eq!(fake.tasks_created(), 2, "done again: skipped");
 }

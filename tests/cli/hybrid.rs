@@ -617,3 +617,20 @@ fn cloud_pages_under_another_provider_is_said_to_be_ignored_by_estimate_too() {
     // The whole document is quoted at mineru.
     assert!(stdout_of(&out).contains("4 pages"), "{}", stdout_of(&out));
 }
+
+#[test]
+fn refresh_pays_again_for_the_cloud_part_of_a_hybrid_document_done_here() {
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    let doc = four_pages(&env, "report.pdf", "f");
+    let out = parse_auto(&env, &fake, &[], &doc);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(fake.tasks_created(), 1);
+    let out = parse_auto(&env, &fake, &["--refresh"], &doc);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(fake.tasks_created(), 2, "{}", stderr_of(&out));
+    assert_ne!(json_lines(&out)[0]["skipped"], true);
+    let again = parse_auto(&env, &fake, &[], &doc);
+    assert_eq!(json_lines(&again)[0]["skipped"], true);
+    assert_eq!(fake.tasks_created(), 2);
+}

@@ -107,8 +107,15 @@ impl Engine<'_> {
             self.extract_local(p, &local_pages, &missing)?;
         }
         let mut works = Vec::new();
-        let rec = self.journal.get(&cloud.key);
-        if !done(&cloud.key) {
+        // --refresh: the cloud part done in an earlier run is paid for again
+        // (a task still running is followed: its answer is new); the local
+        // pages cost nothing and stand.
+        let refresh = self.ctx.global.refresh;
+        let rec = self
+            .journal
+            .get(&cloud.key)
+            .filter(|r| !(refresh && r.state == State::Done));
+        if refresh || !done(&cloud.key) {
             let held = rec
                 .as_ref()
                 .is_some_and(|r| r.state == State::Done && self.journal.held(&r.key).is_some());
