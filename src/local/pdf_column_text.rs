@@ -81,17 +81,7 @@ fn rebuild(md: &str, segs: &[Segment], g: f32, spans: &[f32]) -> Option<String> 
     let mut kept: Vec<usize> = Vec::new();
     for k in order {
         let ws = &segs[k].words;
-        let mut left = bag.clone();
-        let inside = ws
-            .iter()
-            .filter(|w| match left.get_mut(w.as_str()) {
-                Some(n) if *n > 0 => {
-                    *n -= 1;
-                    true
-                }
-                _ => false,
-            })
-            .count();
+        let (inside, left) = taken(&bag, ws);
         if inside * 2 >= ws.len() && inside > 0 {
             bag = left;
             kept.push(k);
@@ -116,17 +106,7 @@ fn rebuild(md: &str, segs: &[Segment], g: f32, spans: &[f32]) -> Option<String> 
     // in the margin, an arXiv stamp) follow, so no word is lost.
     for block in md.split("\n\n") {
         let ws = words(block);
-        let mut left = bag.clone();
-        let unused = ws
-            .iter()
-            .filter(|w| match left.get_mut(w.as_str()) {
-                Some(n) if *n > 0 => {
-                    *n -= 1;
-                    true
-                }
-                _ => false,
-            })
-            .count();
+        let (unused, left) = taken(&bag, &ws);
         if !ws.is_empty() && unused * 2 > ws.len() {
             bag = left;
             out.push_str("\n\n");
@@ -225,20 +205,26 @@ fn lcs(a: &[&str], b: &[&str]) -> usize {
     row[b.len()]
 }
 
+/// How many of `ws` the word multiset `bag` holds, and the bag without them.
+fn taken<'a>(bag: &HashMap<&'a str, usize>, ws: &[String]) -> (usize, HashMap<&'a str, usize>) {
+    let mut left = bag.clone();
+    let count = ws
+        .iter()
+        .filter(|w| match left.get_mut(w.as_str()) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                true
+            }
+            _ => false,
+        })
+        .count();
+    (count, left)
+}
+
 #[cfg(test)]
 mod tests {
+    use super::super::pdf_columns::seg;
     use super::*;
-
-    fn seg(text: &str, x0: f32, x1: f32, y: f32) -> Segment {
-        Segment {
-            words: words(text),
-            text: text.to_string(),
-            height: 10.0,
-            x0,
-            x1,
-            y,
-        }
-    }
 
     /// A title across the page over two columns of six lines each.
     fn page() -> Page {

@@ -65,9 +65,11 @@ pub fn pages(items: &[TextItem]) -> HashMap<u32, Page> {
         .collect()
 }
 
-fn segments(items: &[&TextItem]) -> Vec<Segment> {
-    let mut out: Vec<Segment> = Vec::new();
-    // Items of one baseline, left to right.
+/// Items sorted top to bottom grouped by baseline (within 0.4 of the first
+/// item's height): each line's baseline (its first item's) and its items
+/// left to right.
+pub(super) fn baselines<'a>(items: &[&'a TextItem]) -> Vec<(f32, Vec<&'a TextItem>)> {
+    let mut out = Vec::new();
     let mut start = 0;
     while start < items.len() {
         let y = items[start].y;
@@ -76,8 +78,17 @@ fn segments(items: &[&TextItem]) -> Vec<Segment> {
         while end < items.len() && (items[end].y - y).abs() < size * 0.4 {
             end += 1;
         }
-        let mut line: Vec<&&TextItem> = items[start..end].iter().collect();
+        let mut line: Vec<&TextItem> = items[start..end].to_vec();
         line.sort_by(|a, b| a.x.total_cmp(&b.x));
+        out.push((y, line));
+        start = end;
+    }
+    out
+}
+
+fn segments(items: &[&TextItem]) -> Vec<Segment> {
+    let mut out: Vec<Segment> = Vec::new();
+    for (_, line) in baselines(items) {
         let mut cur: Option<Segment> = None;
         for item in line {
             let gap_limit = item.height.max(1.0) * 1.5;
@@ -108,7 +119,6 @@ fn segments(items: &[&TextItem]) -> Vec<Segment> {
             }
         }
         out.extend(cur);
-        start = end;
     }
     out.retain(|s| !s.words.is_empty());
     out
@@ -285,20 +295,23 @@ fn locate(block: &str, segs: &[Segment], used: &mut [bool]) -> Option<usize> {
     Some(hit)
 }
 
+/// A segment of 10-point text from `x0` to `x1` on baseline `y`, for the
+/// tests of the readers that take segments.
+#[cfg(test)]
+pub(super) fn seg(text: &str, x0: f32, x1: f32, y: f32) -> Segment {
+    Segment {
+        words: words(text),
+        text: text.to_string(),
+        height: 10.0,
+        x0,
+        x1,
+        y,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn seg(text: &str, x0: f32, x1: f32, y: f32) -> Segment {
-        Segment {
-            words: words(text),
-            text: text.to_string(),
-            height: 10.0,
-            x0,
-            x1,
-            y,
-        }
-    }
 
     fn two_columns() -> Page {
         let mut segments = vec![seg("A Title Across The Page", 50.0, 550.0, 800.0)];

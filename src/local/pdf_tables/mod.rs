@@ -175,16 +175,7 @@ fn split_at_gutter(lines: &[Line]) -> Option<(Vec<Line>, Vec<Line>)> {
 
 fn lines(items: &[&TextItem]) -> Vec<Line> {
     let mut out = Vec::new();
-    let mut start = 0;
-    while start < items.len() {
-        let y = items[start].y;
-        let size = items[start].height.max(1.0);
-        let mut end = start + 1;
-        while end < items.len() && (items[end].y - y).abs() < size * 0.4 {
-            end += 1;
-        }
-        let mut line: Vec<&TextItem> = items[start..end].to_vec();
-        line.sort_by(|a, b| a.x.total_cmp(&b.x));
+    for (y, line) in super::pdf_columns::baselines(items) {
         let height = line.iter().map(|i| i.height).fold(1.0, f32::max);
         let mut cells: Vec<Cell> = Vec::new();
         for item in line {
@@ -216,7 +207,6 @@ fn lines(items: &[&TextItem]) -> Vec<Line> {
         if !cells.is_empty() {
             out.push(Line { cells, y, height });
         }
-        start = end;
     }
     out
 }
