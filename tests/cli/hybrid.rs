@@ -634,3 +634,31 @@ fn refresh_pays_again_for_the_cloud_part_of_a_hybrid_document_done_here() {
     assert_eq!(json_lines(&again)[0]["skipped"], true);
     assert_eq!(fake.tasks_created(), 2);
 }
+
+#[test]
+fn with_no_key_the_scans_go_to_flash_within_its_10_mb_and_the_rest_are_named() {
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    // Two typed pages, then six scans of 2 MB each: 12 MB of scans, over
+    // flash's 10 MB a document.
+    let mut pages = vec![typed("Typed page one"), typed("Typed page two")];
+    pages.extend((0..6).map(|_| Page::Photo(2_000_000)));
+    let doc = env.work.path().join("heavy.pdf");
+    fs::write(&doc, pages_pdf(&pages)).unwrap();
+    let out = env.cmd(&fake).arg("ocr").arg(&doc).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(fake.count("POST", "/api/v1/agent/parse/file"), 1);
+    let cut = fake.uploaded("heavy.cloud-pages.pdf").expect("uploaded");
+    assert!(cut.len() <= 10 * 1024 * 1024, "{} bytes", cut.len());
+    let sent = lopdf::Document::load_mem(&cut).unwrap().get_pages().len();
+    assert!((3..6).contains(&sent), "{sent} pages sent");
+    let err = stderr_of(&out);
+    let first_left = 3 + sent;
+    assert!(
+        err.contains(&format!(
+            "heavy.pdf: pages {first_left}-8 left out of the cloud part"
+        )) || err.contains("heavy.pdf: page 8 left out of the cloud part"),
+        "{err}"
+    );
+    assert!(err.contains("10.0 MB"), "{err}");
+}

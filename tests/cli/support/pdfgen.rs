@@ -75,6 +75,9 @@ pub enum Page<'a> {
     /// Runs of Helvetica placed anywhere, each (font size, x, y, text): a
     /// table's cells.
     At(Vec<(i64, i64, i64, &'a str)>),
+    /// A scan whose picture is its own: about this many bytes of gray noise,
+    /// stored uncompressed (a heavy page, for byte limits).
+    Photo(usize),
     /// Lines as in `Text`, those whose text starts with `$` set in TeX's
     /// math italic (CMMI10), the `$` left out: a page of formulas.
     Math(Vec<(i64, i64, &'a str)>),
@@ -165,7 +168,7 @@ pub fn pages_pdf(pages: &[Page]) -> Vec<u8> {
                 }
             }
             Page::Blank => {}
-            Page::Image | Page::ImageWith(_) => operations.extend([
+            Page::Image | Page::ImageWith(_) | Page::Photo(_) => operations.extend([
                 Operation::new("q", vec![]),
                 Operation::new(
                     "cm",
@@ -178,7 +181,15 @@ pub fn pages_pdf(pages: &[Page]) -> Vec<u8> {
                         60.into(),
                     ],
                 ),
-                Operation::new("Do", vec!["Im1".into()]),
+                Operation::new(
+                    "Do",
+                    vec![if matches!(page, Page::Photo(_)) {
+                        "Im2"
+                    } else {
+                        "Im1"
+                    }
+                    .into()],
+                ),
                 Operation::new("Q", vec![]),
             ]),
         }
@@ -193,9 +204,33 @@ pub fn pages_pdf(pages: &[Page]) -> Vec<u8> {
         }
         let content = Content { operations };
         let content_id = doc.add_object(Stream::new(dictionary! {}, content.encode().unwrap()));
-        let page_id = doc.add_object(dictionary! {
+        let mut page_dict = dictionary! {
             "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
-        });
+        };
+        if let Page::Photo(bytes) = page {
+            let (width, height) = (1000, (*bytes / 1000).max(1));
+            let mut seed = 0x2545_f491_u32 ^ kids.len() as u32;
+            let noise: Vec<u8> = (0..width * height)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 17;
+                    seed ^= seed << 5;
+                    seed as u8
+                })
+                .collect();
+            let photo = doc.add_object(Stream::new(
+                dictionary! {
+                    "Type" => "XObject", "Subtype" => "Image", "Width" => width as i64,
+                    "Height" => height as i64, "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
+                },
+                noise,
+            ));
+            page_dict.set(
+                "Resources",
+                dictionary! { "XObject" => dictionary! { "Im2" => photo } },
+            );
+        }
+        let page_id = doc.add_object(page_dict);
         kids.push(page_id.into());
     }
     doc.objects.insert(
