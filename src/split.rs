@@ -768,6 +768,24 @@ mod pick;
 mod ranges;
 pub use ranges::{describe, plan_ranges};
 
+/// The most a part may weigh: a part is held in memory while it is cut.
+pub const PART_BYTES: u64 = 64 << 20;
+
+/// The page ranges the document `s` is cut into for a provider that takes at
+/// most `max_pages` pages and `max_bytes` bytes a document (a part keeps a
+/// tenth of the byte limit as room, and never weighs over [`PART_BYTES`]).
+/// None when a single page is over the size limit.
+pub fn part_ranges(
+    s: &Splitter,
+    max_pages: Option<u32>,
+    max_bytes: Option<u64>,
+) -> Option<Vec<(u32, u32)>> {
+    let room = max_bytes.map_or(PART_BYTES, |m| (m / 10 * 9).min(PART_BYTES));
+    plan_ranges(s.page_count(), max_pages, Some(room), &|a, b| {
+        s.weight(a, b)
+    })
+}
+
 /// The test documents' generator, shared with the integration tests.
 #[cfg(test)]
 #[path = "../tests/cli/support/pdfgen.rs"]

@@ -91,7 +91,7 @@ fn quote(
     let (hits, paid): (Vec<&Planned>, Vec<&Planned>) = plan
         .planned
         .iter()
-        .partition(|p| cache.is_some_and(|c| c.contains(&p.key)));
+        .partition(|p| cache.is_some_and(|c| p.cached_whole(c, provider.as_ref())));
     let pages = paid.iter().filter_map(|p| p.pages).sum();
     let unknown = paid.iter().filter(|p| p.pages.is_none()).count();
     let quote = Quote {
@@ -149,7 +149,7 @@ fn quote_auto(ctx: &Ctx, words: &[String], args: &Request) -> Result<(Quote, Pla
     let cache = ctx.cache().filter(|_| !ctx.global.refresh);
     let (hits, paid): (Vec<&Planned>, Vec<&Planned>) = to_cloud
         .into_iter()
-        .partition(|p| cache.is_some_and(|c| c.contains(&p.key)));
+        .partition(|p| cache.is_some_and(|c| p.cached_whole(c, routes[1])));
     let read_here: u64 = to_local.iter().filter_map(|p| p.pages).sum::<u64>()
         + plan
             .planned

@@ -38,6 +38,35 @@ pub struct Planned {
     pub hybrid: Option<Hybrid>,
 }
 
+impl Planned {
+    /// Whether the result cache holds all the document would cost at
+    /// `provider`: its answer, or its cloud part's (a hybrid document), or
+    /// each of its parts' (a document sent in parts: the ranges it would be
+    /// cut into, as the engine cuts them).
+    pub fn cached_whole(&self, c: &crate::cache::Cache, provider: &dyn Provider) -> bool {
+        if c.contains(&self.key) {
+            return true;
+        }
+        if let Some(h) = &self.hybrid {
+            return c.contains(&super::key::pages_key(&self.key, &h.cloud));
+        }
+        let Some(path) = self.doc.path().filter(|_| self.split) else {
+            return false;
+        };
+        let Ok(splitter) = crate::split::Splitter::open(path) else {
+            return false;
+        };
+        let limits = provider.limits();
+        crate::split::part_ranges(&splitter, limits.max_pages, limits.max_bytes).is_some_and(
+            |ranges| {
+                ranges
+                    .iter()
+                    .all(|&(a, b)| c.contains(&super::key::part_key(&self.key, a, b)))
+            },
+        )
+    }
+}
+
 /// An input whose content an earlier input of the run already has.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Alias {

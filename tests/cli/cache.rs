@@ -515,6 +515,44 @@ fn a_document_sent_in_parts_is_paid_for_once_into_any_folder() {
     let second = fs::read_to_string(env.work.path().join("two/long/full.md")).unwrap();
     assert_eq!(second, first, "the same stitched document");
 
+    // estimate: every part is in the cache, so nothing is billed.
+    let out = env
+        .cached(&fake)
+        .arg("-c")
+        .arg(&cfg)
+        .args(["-p", "mineru", "--json", "estimate"])
+        .arg(&doc)
+        .output()
+        .unwrap();
+    ok(&out);
+    let quote = json_lines(&out)
+        .into_iter()
+        .find(|l| l.get("provider").is_some())
+        .unwrap();
+    assert_eq!(
+        (quote["cached"].as_u64(), quote["pages"].as_u64()),
+        (Some(1), Some(0)),
+        "{quote}"
+    );
+
+    // --dry-run says the same.
+    let dry = env
+        .cached(&fake)
+        .arg("-c")
+        .arg(&cfg)
+        .args(["-p", "mineru", "parse", "--dry-run", "-o"])
+        .arg(env.work.path().join("three"))
+        .arg(&doc)
+        .output()
+        .unwrap();
+    ok(&dry);
+    assert!(
+        stderr_of(&dry).contains("1 to write from the result cache (free)"),
+        "{}",
+        stderr_of(&dry)
+    );
+    assert_eq!(fake.tasks_created(), 3);
+
     // --refresh into a folder that has it: every part is paid for again.
     parse("two", &["--refresh"]);
     assert_eq!(
@@ -592,6 +630,24 @@ fn the_cloud_pages_of_a_hybrid_document_are_paid_for_once_into_any_folder() {
     let second = parse("two");
     assert_eq!(fake.tasks_created(), 1, "the cloud part was paid for again");
     assert_eq!(second, first, "the same stitched document");
+
+    // estimate: the cloud part is in the cache, so nothing is billed.
+    let out = env
+        .cached(&fake)
+        .args(["-p", "auto", "--json", "estimate"])
+        .arg(&doc)
+        .output()
+        .unwrap();
+    ok(&out);
+    let quote = json_lines(&out)
+        .into_iter()
+        .find(|l| l["provider"] == "auto")
+        .unwrap();
+    assert_eq!(
+        (quote["cached"].as_u64(), quote["pages"].as_u64()),
+        (Some(1), Some(0)),
+        "{quote}"
+    );
 
     // --refresh into a folder that has it done: the cloud part is paid for
     // again, the document written over (not beside), and the next run skips.

@@ -41,8 +41,9 @@ impl Engine<'_> {
     /// or followed (the local parts are done here).
     pub(super) fn hybrid_work(&self, works: &mut Vec<Work>, p: Planned, h: &Hybrid) {
         if self.dry_run {
-            // Reported whole, its cloud pages as its pages.
-            self.new_work(works, p);
+            // Reported whole, its cloud pages as its pages (free when the
+            // cache holds its cloud part).
+            self.dry_work(works, p);
             return;
         }
         match self.plan_hybrid(&p, h) {

@@ -19,9 +19,6 @@ use crate::record;
 /// Signed upload URLs live 24 h; one older than this is not trusted any more.
 const UPLOAD_URL_TRUST: u64 = 23 * 3600;
 
-/// The most a part may weigh: a part is held in memory while it is cut.
-const PART_BYTES: u64 = 64 << 20;
-
 impl Engine<'_> {
     /// The suffix an output name is claimed with: a folder, or a file by format.
     fn claim_suffix(&self) -> String {
@@ -286,13 +283,27 @@ impl Engine<'_> {
     /// A PDF over the provider's limits: its parts (pages cut to fit, each a
     /// PDF of its own with a record of its own) become the work; the document
     /// is delivered, stitched, when the last part is in.
+    /// `--dry-run`: a document sent in parts (or a hybrid one) reported
+    /// whole, from the cache when it holds every part the document costs.
+    pub(super) fn dry_work(&self, works: &mut Vec<Work>, p: Planned) {
+        let cached = !self.ctx.global.refresh
+            && self
+                .cache()
+                .is_some_and(|c| p.cached_whole(c, self.provider));
+        if cached {
+            works.push(Work::Cached(p));
+        } else {
+            self.new_work(works, p);
+        }
+    }
+
     pub(super) fn split_work(&self, works: &mut Vec<Work>, p: Planned) {
         if let Some(h) = p.hybrid.clone() {
             return self.hybrid_work(works, p, &h);
         }
         if self.dry_run {
             // Reported whole; the parts are cut when it is sent.
-            self.new_work(works, p);
+            self.dry_work(works, p);
             return;
         }
         match self.plan_parts(&p) {
@@ -341,20 +352,9 @@ impl Engine<'_> {
         let ranges: Vec<(u32, u32)> = match previous.as_ref().and_then(|r| r.parts.clone()) {
             Some(parts) => parts.iter().map(|r| (r.first, r.last)).collect(),
             None => {
-                let s = open()?;
-                let max_bytes = Some(
-                    self.provider
-                        .limits()
-                        .max_bytes
-                        .map_or(PART_BYTES, |m| (m / 10 * 9).min(PART_BYTES)),
-                );
-                crate::split::plan_ranges(
-                    s.page_count(),
-                    self.provider.limits().max_pages,
-                    max_bytes,
-                    &|a, b| s.weight(a, b),
-                )
-                .ok_or_else(|| anyhow::anyhow!("a single page is over the size limit"))?
+                let limits = self.provider.limits();
+                crate::split::part_ranges(open()?, limits.max_pages, limits.max_bytes)
+                    .ok_or_else(|| anyhow::anyhow!("a single page is over the size limit"))?
             }
         };
         let dir = self.parts_dir(&p.key);
