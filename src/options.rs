@@ -219,17 +219,7 @@ impl PageRanges {
 
     /// MinerU's `page_ranges`: the same 1-based text, normalised.
     pub fn to_mineru(&self) -> String {
-        self.0
-            .iter()
-            .map(|&(a, b)| {
-                if a == b {
-                    a.to_string()
-                } else {
-                    format!("{a}-{b}")
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(",")
+        crate::units::ranges_text(&self.0, ",")
     }
 
     /// 0-based page indexes in order, without repeats (Mistral's `pages`).

@@ -766,7 +766,7 @@ fn refs_in(object: &Object, out: &mut Vec<ObjectId>) {
 
 mod pick;
 mod ranges;
-pub use ranges::{describe, plan_ranges};
+pub use ranges::plan_ranges;
 
 /// The most a part may weigh: a part is held in memory while it is cut.
 pub const PART_BYTES: u64 = 64 << 20;

@@ -132,6 +132,39 @@ pub fn span(d: Duration) -> String {
     }
 }
 
+/// Sorted 1-based pages as runs of consecutive pages (first, last).
+pub fn page_runs(pages: &[u32]) -> Vec<(u32, u32)> {
+    let mut out: Vec<(u32, u32)> = Vec::new();
+    for &p in pages {
+        match out.last_mut() {
+            Some((_, last)) if *last + 1 == p => *last = p,
+            _ => out.push((p, p)),
+        }
+    }
+    out
+}
+
+/// Page ranges as text, `sep` between them: "1-2, 4" (a range of one page is
+/// that page). MinerU's `page_ranges` is the same with `,`.
+pub fn ranges_text(ranges: &[(u32, u32)], sep: &str) -> String {
+    ranges
+        .iter()
+        .map(|&(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a}-{b}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
+/// Sorted 1-based pages for messages, runs joined: "1-2, 4, 7-9".
+pub fn pages_text(pages: &[u32]) -> String {
+    ranges_text(&page_runs(pages), ", ")
+}
+
 /// `12.0 MB`, `3.4 KB`.
 pub fn bytes_text(n: u64) -> String {
     const MB: f64 = 1024.0 * 1024.0;

@@ -56,6 +56,31 @@ pub fn batched_pages(provider: &dyn Provider, opts: &ExtractOptions, planned: &[
         .sum()
 }
 
+/// The plan a quote prices: every document as a run would take it (its
+/// pages counted, cut in parts where it would be), nothing sent.
+fn quote_plan(
+    words: &[String],
+    args: &Request,
+    routes: &[&dyn Provider],
+    route: &dyn Fn(&input::Document) -> usize,
+    pages_route: &dyn Fn(&input::Document) -> super::hybrid::Routed,
+    opts: &ExtractOptions,
+) -> Result<Plan> {
+    let rules = Rules {
+        routes,
+        route,
+        pages_route,
+        opts,
+        folders: None,
+        fail_fast: false,
+        shard: None,
+        count_pages: true,
+        split: !args.no_split,
+        warn: &|_| {},
+    };
+    plan::plan(words, args.name.as_deref(), &rules)
+}
+
 fn quote(
     ctx: &Ctx,
     entry: &'static Entry,
@@ -67,20 +92,7 @@ fn quote(
     // Quoted as `batch` would run them: many documents are what it is for,
     // and it alone may use a provider's cheaper batch jobs.
     opts.batch_command = true;
-    let routes = [provider.as_ref()];
-    let rules = Rules {
-        routes: &routes,
-        route: &|_| 0,
-        pages_route: &|_| None,
-        opts: &opts,
-        folders: None,
-        fail_fast: false,
-        shard: None,
-        count_pages: true,
-        split: !args.no_split,
-        warn: &|_| {},
-    };
-    let plan = plan::plan(words, args.name.as_deref(), &rules)?;
+    let plan = quote_plan(words, args, &[provider.as_ref()], &|_| 0, &|_| None, &opts)?;
     // What the result cache holds costs nothing (`local` is free anyway).
     let cache = ctx
         .cache()
@@ -131,19 +143,7 @@ fn quote_auto(ctx: &Ctx, words: &[String], args: &Request) -> Result<(Quote, Pla
     let pages_route = |doc: &input::Document| {
         super::hybrid::route(&routes, which, opts.pages.is_some(), doc, &|_| {})
     };
-    let rules = Rules {
-        routes: &routes,
-        route: &route,
-        pages_route: &pages_route,
-        opts: &opts,
-        folders: None,
-        fail_fast: false,
-        shard: None,
-        count_pages: true,
-        split: !args.no_split,
-        warn: &|_| {},
-    };
-    let plan = plan::plan(words, args.name.as_deref(), &rules)?;
+    let plan = quote_plan(words, args, &routes, &route, &pages_route, &opts)?;
     let (to_cloud, to_local): (Vec<&Planned>, Vec<&Planned>) =
         plan.planned.iter().partition(|p| p.route == 1);
     let cache = ctx.cache().filter(|_| !ctx.global.refresh);

@@ -8,6 +8,7 @@
 use crate::error::Error;
 use crate::input::Document;
 use crate::provider::Provider;
+use crate::units::pages_text;
 
 /// `--cloud-pages` / `[defaults] cloud_pages`: which pages of a PDF `auto`
 /// sends to the cloud.
@@ -218,7 +219,7 @@ pub fn left_out_warning(doc: &Document, h: &Hybrid, cloud: &dyn Provider) -> Str
         "{}: page{} {} left out of the cloud part: one task of {} takes {}; local reads them as it can (tesseract if installed, else they are left out); {how}",
         doc.input,
         if h.left_out.len() == 1 { "" } else { "s" },
-        describe(&h.left_out),
+        pages_text(&h.left_out),
         info.name,
         limits_text(cloud)
     )
@@ -240,42 +241,16 @@ fn limits_text(cloud: &dyn Provider) -> String {
     }
 }
 
-/// 1-based pages for messages, runs joined: "1-2, 4, 7-9".
-pub fn describe(pages: &[u32]) -> String {
-    runs(pages)
-        .iter()
-        .map(|&(a, b)| {
-            if a == b {
-                a.to_string()
-            } else {
-                format!("{a}-{b}")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Sorted pages as runs of consecutive pages (first, last).
-pub fn runs(pages: &[u32]) -> Vec<(u32, u32)> {
-    let mut out: Vec<(u32, u32)> = Vec::new();
-    for &p in pages {
-        match out.last_mut() {
-            Some((_, last)) if *last + 1 == p => *last = p,
-            _ => out.push((p, p)),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::units::page_runs;
 
     #[test]
     fn pages_are_described_as_runs() {
-        assert_eq!(runs(&[1, 2, 4, 7, 8, 9]), vec![(1, 2), (4, 4), (7, 9)]);
-        assert_eq!(describe(&[1, 2, 4, 7, 8, 9]), "1-2, 4, 7-9");
-        assert_eq!(describe(&[]), "");
+        assert_eq!(page_runs(&[1, 2, 4, 7, 8, 9]), vec![(1, 2), (4, 4), (7, 9)]);
+        assert_eq!(pages_text(&[1, 2, 4, 7, 8, 9]), "1-2, 4, 7-9");
+        assert_eq!(pages_text(&[]), "");
         let h = Hybrid {
             count: 5,
             cloud: vec![2, 5],

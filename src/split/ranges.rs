@@ -36,12 +36,3 @@ fn even_ranges(pages: u32, parts: u32) -> Vec<(u32, u32)> {
     }
     out
 }
-
-/// Page ranges of a split, for messages: "1-600, 601-1200, 1201-1300".
-pub fn describe(ranges: &[(u32, u32)]) -> String {
-    ranges
-        .iter()
-        .map(|(a, b)| format!("{a}-{b}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}

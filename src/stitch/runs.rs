@@ -20,19 +20,8 @@ pub fn starts(map: &[u64]) -> Vec<usize> {
 
 /// Document pages (`map`, 0-based) in words, 1-based: "3, 57-58".
 pub fn describe(map: &[u64]) -> String {
-    let s = starts(map);
-    s.iter()
-        .enumerate()
-        .map(|(k, &at)| {
-            let end = s.get(k + 1).copied().unwrap_or(map.len()) - 1;
-            if end == at {
-                (map[at] + 1).to_string()
-            } else {
-                format!("{}-{}", map[at] + 1, map[end] + 1)
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+    let pages: Vec<u32> = map.iter().map(|&p| p as u32 + 1).collect();
+    crate::units::pages_text(&pages)
 }
 
 /// `markdown` cut before each of `starts` (after the first): one piece per

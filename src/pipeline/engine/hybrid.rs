@@ -15,10 +15,11 @@ use crate::deliver::{self, Item, Layout};
 use crate::journal::{DocRecord, PartRef};
 use crate::options::{ExtractOptions, PageRanges};
 use crate::pages::PageSet;
-use crate::pipeline::hybrid::{describe, runs, Hybrid};
+use crate::pipeline::hybrid::Hybrid;
 use crate::pipeline::key;
 use crate::pipeline::plan::Planned;
 use crate::provider::{ResultRef, State, Submitted};
+use crate::units::{page_runs, pages_text};
 
 impl Engine<'_> {
     /// A part's pages in words: "pages 3-5", or a hybrid document's cloud
@@ -32,7 +33,7 @@ impl Engine<'_> {
             .and_then(|p| p.pages);
         match listed {
             Some(pages) if pages.len() == 1 => format!("page {}", pages[0]),
-            Some(pages) => format!("pages {}", describe(&pages)),
+            Some(pages) => format!("pages {}", pages_text(&pages)),
             None => format!("pages {}-{}", part.first, part.last),
         }
     }
@@ -66,7 +67,7 @@ impl Engine<'_> {
             .path()
             .ok_or_else(|| anyhow!("only a local file is read page by page"))?;
         let local_pages = h.local();
-        let mut refs: Vec<PartRef> = runs(&local_pages)
+        let mut refs: Vec<PartRef> = page_runs(&local_pages)
             .into_iter()
             .map(|(first, last)| PartRef {
                 first,
@@ -83,16 +84,7 @@ impl Engine<'_> {
         };
         refs.push(cloud.clone());
         refs.sort_by_key(|r| r.first);
-        for r in &refs {
-            lock(&self.state.parts).insert(
-                r.key.clone(),
-                PartOf {
-                    parent: p.key.clone(),
-                    first: r.first,
-                    last: r.last,
-                },
-            );
-        }
+        self.register_parts(&p.key, &refs);
         let done = |k: &str| {
             self.journal.get(k).is_some_and(|r| {
                 r.state == State::Done && r.output.as_deref().is_some_and(Path::is_dir)
@@ -163,11 +155,11 @@ impl Engine<'_> {
                 p.doc.input,
                 crate::units::plural(local_pages.len() as u64, "page"),
                 if local_pages.len() == 1 { "" } else { "s" },
-                describe(&local_pages),
+                pages_text(&local_pages),
                 crate::units::plural(h.cloud.len() as u64, "page"),
                 self.provider.info().name,
                 if h.cloud.len() == 1 { "" } else { "s" },
-                describe(&h.cloud),
+                pages_text(&h.cloud),
             ));
         }
         Ok(works)
@@ -184,10 +176,7 @@ impl Engine<'_> {
         let dir = self.parts_dir(&p.key);
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("cannot create {}", dir.display()))?;
-        let stem = Path::new(&p.doc.file_name)
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "document".into());
+        let stem = super::part_stem(p);
         let file = dir.join(format!("{stem}.cloud-pages.pdf"));
         if !file.is_file() {
             let tmp = dir.join(".cutting-cloud-pages.pdf");
@@ -199,7 +188,7 @@ impl Engine<'_> {
             "{} (page{} {})",
             p.doc.input,
             if h.cloud.len() == 1 { "" } else { "s" },
-            describe(&h.cloud)
+            pages_text(&h.cloud)
         );
         // The scans of two documents may be the same bytes (the same form):
         // a batch tells its items apart by name and content, so the name
@@ -217,7 +206,7 @@ impl Engine<'_> {
             .local
             .ok_or_else(|| anyhow!("no local provider in this run to read its typed pages"))?;
         let opts = ExtractOptions {
-            pages: Some(PageRanges(runs(pages))),
+            pages: Some(PageRanges(page_runs(pages))),
             // The JSON answer is cut per run: always made whole.
             full_result: true,
             ..self.opts.clone()

@@ -139,6 +139,14 @@ struct Twin {
     failed: Option<String>,
 }
 
+/// The name a document's parts are cut under: its file name's stem.
+fn part_stem(p: &Planned) -> String {
+    std::path::Path::new(&p.doc.file_name)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "document".into())
+}
+
 /// Where a part of a split document belongs.
 #[derive(Clone)]
 struct PartOf {

@@ -285,6 +285,21 @@ impl Engine<'_> {
     /// is delivered, stitched, when the last part is in.
     /// `--dry-run`: a document sent in parts (or a hybrid one) reported
     /// whole, from the cache when it holds every part the document costs.
+    /// Records that each of `refs` is a part of the document `parent`.
+    pub(super) fn register_parts(&self, parent: &str, refs: &[PartRef]) {
+        let mut parts = lock(&self.state.parts);
+        for r in refs {
+            parts.insert(
+                r.key.clone(),
+                PartOf {
+                    parent: parent.to_string(),
+                    first: r.first,
+                    last: r.last,
+                },
+            );
+        }
+    }
+
     pub(super) fn dry_work(&self, works: &mut Vec<Work>, p: Planned) {
         let cached = !self.ctx.global.refresh
             && self
@@ -367,21 +382,11 @@ impl Engine<'_> {
                 pages: None,
             })
             .collect();
-        let stem = Path::new(&p.doc.file_name)
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "document".into());
+        let stem = super::part_stem(p);
         let refresh = self.ctx.global.refresh;
         let mut works = Vec::new();
+        self.register_parts(&p.key, &refs);
         for r in &refs {
-            lock(&self.state.parts).insert(
-                r.key.clone(),
-                PartOf {
-                    parent: p.key.clone(),
-                    first: r.first,
-                    last: r.last,
-                },
-            );
             // --refresh: a part done in an earlier run is paid for again.
             let rec = self
                 .journal
@@ -463,7 +468,7 @@ impl Engine<'_> {
                 self.provider.info().name,
                 describe_limits(self.provider.limits()),
                 ranges.len(),
-                crate::split::describe(&ranges)
+                crate::units::ranges_text(&ranges, ", ")
             ));
         }
         Ok(works)
