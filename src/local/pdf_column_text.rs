@@ -223,33 +223,19 @@ fn taken<'a>(bag: &HashMap<&'a str, usize>, ws: &[String]) -> (usize, HashMap<&'
 
 #[cfg(test)]
 mod tests {
-    use super::super::pdf_columns::seg;
+    use super::super::pdf_columns::{seg, two_column_segments};
     use super::*;
 
-    /// A title across the page over two columns of six lines each.
+    /// Two columns whose baselines do not line up.
     fn page() -> Page {
-        let mut segments = vec![seg("A Title Across The Page", 50.0, 550.0, 800.0)];
-        for k in 0..6 {
-            let y = 700.0 - 12.0 * k as f32;
-            segments.push(seg(
-                &format!("left {k} words of prose here"),
-                50.0,
-                290.0,
-                y,
-            ));
-            // The right column's baselines do not line up with the left's.
-            segments.push(seg(
-                &format!("right {k} words of prose here"),
-                310.0,
-                550.0,
-                y - 5.0,
-            ));
+        Page {
+            segments: two_column_segments(12.0, 5.0),
         }
-        Page { segments }
     }
 
-    #[test]
-    fn a_paragraph_that_mixes_both_columns_is_read_a_column_at_a_time() {
+    /// The page's markdown as pdf-inspector wrote it: the columns' lines
+    /// interleaved in one paragraph under the title.
+    fn mixed_markdown() -> String {
         let mixed: Vec<String> = (0..6)
             .flat_map(|k| {
                 [
@@ -258,7 +244,12 @@ mod tests {
                 ]
             })
             .collect();
-        let md = format!("# A Title Across The Page\n\n{}", mixed.join(" "));
+        format!("# A Title Across The Page\n\n{}", mixed.join(" "))
+    }
+
+    #[test]
+    fn a_paragraph_that_mixes_both_columns_is_read_a_column_at_a_time() {
+        let md = mixed_markdown();
         let left: Vec<String> = (0..6)
             .map(|k| format!("left {k} words of prose here"))
             .collect();
@@ -343,15 +334,7 @@ mod tests {
     fn words_the_markdown_left_out_stay_out() {
         let mut p = page();
         p.segments.push(seg("Running Header 7", 50.0, 550.0, 830.0));
-        let mixed: Vec<String> = (0..6)
-            .flat_map(|k| {
-                [
-                    format!("right {k} words of prose here"),
-                    format!("left {k} words of prose here"),
-                ]
-            })
-            .collect();
-        let md = format!("# A Title Across The Page\n\n{}", mixed.join(" "));
+        let md = mixed_markdown();
         let out = mend(&md, &p);
         assert!(!out.contains("Running"), "{out}");
         assert!(

@@ -309,27 +309,28 @@ pub(super) fn seg(text: &str, x0: f32, x1: f32, y: f32) -> Segment {
     }
 }
 
+/// A title across the page over two columns of six lines each, `pitch`
+/// apart, the right column's baselines `drop` below the left's: for the tests
+/// of the readers that take segments.
+#[cfg(test)]
+pub(super) fn two_column_segments(pitch: f32, drop: f32) -> Vec<Segment> {
+    let mut segments = vec![seg("A Title Across The Page", 50.0, 550.0, 800.0)];
+    for k in 0..6 {
+        let y = 700.0 - pitch * k as f32;
+        let left = format!("left {k} words of prose here");
+        segments.push(seg(&left, 50.0, 290.0, y));
+        let right = format!("right {k} words of prose here");
+        segments.push(seg(&right, 310.0, 550.0, y - drop));
+    }
+    segments
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn two_columns() -> Page {
-        let mut segments = vec![seg("A Title Across The Page", 50.0, 550.0, 800.0)];
-        for k in 0..6 {
-            let y = 700.0 - 20.0 * k as f32;
-            segments.push(seg(
-                &format!("left {k} words of prose here"),
-                50.0,
-                290.0,
-                y,
-            ));
-            segments.push(seg(
-                &format!("right {k} words of prose here"),
-                310.0,
-                550.0,
-                y,
-            ));
-        }
+        let mut segments = two_column_segments(20.0, 0.0);
         segments.push(seg(
             "a footer line across the whole page",
             50.0,
