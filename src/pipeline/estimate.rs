@@ -147,6 +147,9 @@ fn quote_auto(ctx: &Ctx, words: &[String], args: &Request) -> Result<(Quote, Pla
     let (to_cloud, to_local): (Vec<&Planned>, Vec<&Planned>) =
         plan.planned.iter().partition(|p| p.route == 1);
     let cache = ctx.cache().filter(|_| !ctx.global.refresh);
+    if let Some(c) = cache {
+        c.look_up_all(to_cloud.iter().map(|p| p.key.clone()).collect());
+    }
     let (hits, paid): (Vec<&Planned>, Vec<&Planned>) = to_cloud
         .into_iter()
         .partition(|p| cache.is_some_and(|c| p.cached_whole(c, routes[1])));
