@@ -27,15 +27,19 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
         .as_ref()
         .map(|p| p.iter().map(|n| n.saturating_sub(1)).collect());
     let repaired;
-    let (bytes, result) = match pdf_inspector::extract_pages_markdown_mem(bytes, wanted.as_deref())
-    {
-        Ok(result) => (bytes, result),
+    // One parse gives the markdown and the positioned text: headings and
+    // running text pdf-inspector misses, and the text layer of the pages it
+    // leaves to OCR.
+    let read = |bytes: &[u8]| {
+        pdf_inspector::extract_pages_markdown_and_positions_mem(bytes, wanted.as_deref())
+    };
+    let (bytes, (result, items)) = match read(bytes) {
+        Ok(read) => (bytes, read),
         // What poppler reads after rebuilding the cross-reference table, so do we.
         Err(e) if damaged(&e) => {
             repaired = pdf_repair::rebuild_xref(bytes).ok_or_else(|| pdf_error(input, e))?;
-            let result = pdf_inspector::extract_pages_markdown_mem(&repaired, wanted.as_deref())
-                .map_err(|e| pdf_error(input, e))?;
-            (&repaired[..], result)
+            let read = read(&repaired).map_err(|e| pdf_error(input, e))?;
+            (&repaired[..], read)
         }
         Err(e) => return Err(pdf_error(input, e)),
     };
@@ -45,9 +49,6 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
         .filter(|p| p.needs_ocr)
         .map(|p| p.page + 1)
         .collect();
-    // The positioned text: headings and running text pdf-inspector misses, and
-    // the text layer of the pages it leaves to OCR.
-    let items = pdf_inspector::extract_text_with_positions_mem(bytes).unwrap_or_default();
     let page_count = items.iter().map(|i| i.page).max().unwrap_or(0);
     let mut layer = own_text(&items, &scans);
     let readable = scans.iter().filter(|p| layer.contains_key(p)).count();

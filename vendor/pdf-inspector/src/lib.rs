@@ -592,8 +592,31 @@ pub fn extract_pages_markdown_mem(
         false,
         false,
         false,
+        None,
     )
     .map(|extraction| extraction.result)
+}
+
+/// [`extract_pages_markdown_mem`], and from the same parse every page's
+/// positioned text exactly as [`extract_text_with_positions_mem`] returns it
+/// (sheet frame: the visible page box, `/Rotate` not applied). A caller that
+/// needs both no longer loads and walks the document twice.
+pub fn extract_pages_markdown_and_positions_mem(
+    buffer: &[u8],
+    pages: Option<&[u32]>,
+) -> Result<(PagesExtractionResult, Vec<TextItem>), PdfError> {
+    let mut positions = Vec::new();
+    let extraction = extract_pages_markdown_mem_impl(
+        buffer,
+        pages,
+        None,
+        &MarkdownOptions::default(),
+        false,
+        false,
+        false,
+        Some(&mut positions),
+    )?;
+    Ok((extraction.result, positions))
 }
 
 #[cfg(all(feature = "ocr", not(target_arch = "wasm32")))]
@@ -615,6 +638,7 @@ pub(crate) fn extract_pages_markdown_mem_for_ocr(
         markdown_options.strip_headers_footers,
         true,
         render_repairs,
+        None,
     )
 }
 
@@ -626,6 +650,7 @@ fn extract_pages_markdown_mem_impl(
     strip_repeated_headers_footers: bool,
     preserve_ocr_candidates: bool,
     render_repairs: bool,
+    positions: Option<&mut Vec<TextItem>>,
 ) -> Result<InternalPagesExtraction, PdfError> {
     validate_pdf_bytes(buffer)?;
     let (doc, page_count, repairs) = load_document_from_mem_with_repairs(buffer, password)?;
@@ -644,7 +669,7 @@ fn extract_pages_markdown_mem_impl(
             .filter_map(|page| page.checked_add(1))
             .collect()
     });
-    let ((all_items, all_rects, all_lines), page_thresholds, gid_pages, _page_rotations, _) =
+    let ((all_items, all_rects, all_lines), page_thresholds, gid_pages, page_rotations, _) =
         if let Some(required_pages) = required_pages.as_ref() {
             extractor::extract_positioned_text_for_document_analysis(
                 &doc,
@@ -654,6 +679,9 @@ fn extract_pages_markdown_mem_impl(
         } else {
             extractor::extract_positioned_text_from_doc(&doc, &font_cmaps, None)?
         };
+    if let Some(positions) = positions {
+        *positions = extractor::items_in_sheet_frame(&doc, &all_items, &page_rotations);
+    }
     let text_quality = analyze_text_quality(&all_items);
 
     // Resolve page numbers with full-document context before partitioning.

@@ -500,6 +500,35 @@ pub(crate) fn extract_positioned_text_from_doc_in_page_box(
     )
 }
 
+/// Items extracted in user space (the markdown pipeline's frame) moved into
+/// the sheet frame the public position APIs report: each page's items take
+/// that page's visible-box shift, turned as its frame was, which is what
+/// `extract_positioned_text_impl` applies under
+/// [`CoordinateFrame::VisiblePageBox`] to text, links and form fields alike.
+pub(crate) fn items_in_sheet_frame(
+    doc: &Document,
+    items: &[TextItem],
+    page_rotations: &PageRotations,
+) -> Vec<TextItem> {
+    let pages = doc.get_pages();
+    let mut shifts: HashMap<u32, PageBox> = HashMap::new();
+    let mut out = items.to_vec();
+    for item in &mut out {
+        let frame_box = *shifts.entry(item.page).or_insert_with(|| {
+            pages
+                .get(&item.page)
+                .and_then(|&id| visible_page_box(doc, id))
+                .unwrap_or(PageBox::LETTER)
+        });
+        let rotation = page_rotations
+            .get(&item.page)
+            .copied()
+            .unwrap_or(geometry::PageRotation::Upright);
+        frame_box.translate_items(std::slice::from_mut(item), rotation);
+    }
+    out
+}
+
 /// Coordinate frame of the geometry a positioned-text extraction returns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum CoordinateFrame {
