@@ -94,11 +94,31 @@ fn grid_span(lo: f32, hi: f32, cell: f32) -> Option<std::ops::RangeInclusive<i32
     Some(a..=b)
 }
 
+/// Whether grid cell `key` is the one cell in which the pair `a`, `b` is
+/// tested: the first cell both were inserted into (the larger of their
+/// lowest cells on each axis). Two rects that share any cell share that
+/// one, so every pair is still tested — once, not once in every cell two
+/// large rects share (two page-wide boxes share hundreds).
+fn pair_home(
+    a: &(f32, f32, f32, f32),
+    b: &(f32, f32, f32, f32),
+    tolerance: f32,
+    cell: f32,
+    key: (i32, i32),
+) -> bool {
+    // The low ends `grid_span` inserts each rect from.
+    let low = |v: f32, extent: f32| (v - tolerance).min(v + extent + tolerance);
+    let x = low(a.0, a.2).max(low(b.0, b.2));
+    let y = low(a.1, a.3).max(low(b.1, b.3));
+    (grid_coord(x, cell), grid_coord(y, cell)) == key
+}
+
 fn union_bucket_pairs(
     uf: &mut UnionFind,
     rects: &[(f32, f32, f32, f32)],
     bucket: &[usize],
     tolerance: f32,
+    home: Option<(f32, (i32, i32))>,
 ) {
     let m = bucket.len();
     let mut pairs = 0usize;
@@ -110,6 +130,11 @@ fn union_bucket_pairs(
         for &j in &bucket[a + 1..] {
             if pairs >= MAX_CLUSTER_PAIRS_PER_CELL {
                 break 'cell;
+            }
+            if let Some((cell, key)) = home {
+                if !pair_home(&rects[i], &rects[j], tolerance, cell, key) {
+                    continue;
+                }
             }
             if uf.component_size(j) >= MAX_CLUSTER_RECTS {
                 continue;
@@ -214,7 +239,7 @@ pub(crate) fn cluster_rects(
     keys.sort_unstable();
     let mut keys_by_y: BTreeMap<i32, Vec<i32>> = BTreeMap::new();
     for &key in &keys {
-        union_bucket_pairs(&mut uf, rects, &grid[&key], tolerance);
+        union_bucket_pairs(&mut uf, rects, &grid[&key], tolerance, Some((cell, key)));
         keys_by_y.entry(key.1).or_default().push(key.0);
     }
 
@@ -305,7 +330,7 @@ pub(crate) fn cluster_rects(
     }
     for bands in [&large_x, &large_y, &large_coarse_y] {
         for bucket in bands.values() {
-            union_bucket_pairs(&mut uf, rects, bucket, tolerance);
+            union_bucket_pairs(&mut uf, rects, bucket, tolerance, None);
         }
     }
     // Cross-orientation is |wide|×|tall| if every wide rule spans the page.
