@@ -249,6 +249,22 @@ fn dehyphenate_line_breaks(text: &str) -> String {
 
     const WORD: &str = r"\p{L}";
 
+    // Every break pattern below is a letter, a hyphen, then a space or an
+    // emphasis marker. A text without one is returned as it is, before the
+    // Unicode-class regexes are built: compiling them is milliseconds, a
+    // large share of a short document's whole conversion.
+    let may_break = text.char_indices().any(|(i, c)| {
+        c.is_alphabetic()
+            && text[i + c.len_utf8()..].starts_with('-')
+            && matches!(
+                text.as_bytes().get(i + c.len_utf8() + 1),
+                Some(b' ') | Some(b'*')
+            )
+    });
+    if !may_break {
+        return text.to_string();
+    }
+
     // "de- fendant"
     static BREAK_RE: Lazy<Regex> =
         Lazy::new(|| Regex::new(&format!("({WORD}{{2,}})- ({WORD}{{2,}})")).unwrap());
