@@ -282,8 +282,20 @@ impl Engine<'_> {
         // next downloads stream while results are unpacked, within bounded disk.
         let (fin_tx, fin_rx) = mpsc::sync_channel::<Fetched>(self.settings.concurrency * 4);
         let fin_rx = Mutex::new(fin_rx);
+        // A synchronous provider writes its answers on the submitting
+        // workers; only hits, held answers and resumed tasks come here, so
+        // no more download workers than those (a one-file `local` run started
+        // twenty threads, a millisecond of its twenty).
+        let downloads = match self.provider.info().mode {
+            provider::Mode::Async => self.settings.concurrency,
+            _ => self
+                .settings
+                .concurrency
+                .min(new.len() + resumed.len() + held.len() + lock(&hits).len())
+                .max(1),
+        };
         std::thread::scope(|s| {
-            for _ in 0..self.settings.concurrency {
+            for _ in 0..downloads {
                 let (dl_rx, hits, hits_left, misses) = (&dl_rx, &hits, &hits_left, &misses);
                 let fin_tx = fin_tx.clone();
                 s.spawn(move || {

@@ -190,9 +190,10 @@ impl Engine<'_> {
     /// Documents of a provider without a batch API (or alone in their group):
     /// one task each, `concurrency` at a time.
     fn submit_singles(&self, singles: Vec<Planned>) -> Result<()> {
+        let workers = self.settings.concurrency.min(singles.len());
         let queue = Mutex::new(singles.into_iter());
         std::thread::scope(|s| {
-            for _ in 0..self.settings.concurrency {
+            for _ in 0..workers {
                 s.spawn(|| loop {
                     if self.is_fatal() {
                         break;
@@ -336,9 +337,10 @@ impl Engine<'_> {
     }
 
     fn upload_all(&self, owed: Vec<(String, String, Document)>) {
+        let workers = self.settings.concurrency.min(owed.len());
         let queue = Mutex::new(owed.into_iter());
         std::thread::scope(|s| {
-            for _ in 0..self.settings.concurrency {
+            for _ in 0..workers {
                 s.spawn(|| loop {
                     let next = lock(&queue).next();
                     let Some((key, url, doc)) = next else { break };
