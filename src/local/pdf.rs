@@ -141,7 +141,7 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
             Some(page) => pdf_column_text::mend(&pdf_columns::reorder(&md, &page), &page),
             None => md,
         };
-        pages.push(pdf_headings::demote(&md));
+        pages.push(pdf_headings::demote(&pdf_rtl::part_scripts(&md)));
     }
     Ok(Extracted {
         pages,
