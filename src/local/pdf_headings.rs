@@ -95,6 +95,10 @@ pub fn demote(md: &str) -> String {
             plain[first] = true;
         }
     }
+    // Last, on what is left: a line gone back to text parts the headings
+    // around it.
+    let left: Vec<usize> = headings.iter().copied().filter(|&i| !plain[i]).collect();
+    empty_sections(&left, &lines, &mut plain);
     let mut out = Vec::with_capacity(lines.len());
     for (i, line) in lines.iter().enumerate() {
         match text[i].take() {
@@ -103,6 +107,28 @@ pub fn demote(md: &str) -> String {
         }
     }
     out.join("\n")
+}
+
+/// A run of at least this many headings of one level with nothing between
+/// them: the ones before the last open no section.
+const EMPTY_RUN: usize = 3;
+
+/// Headings of one level stacked with no text between them, three or more
+/// (a cover's blurbs "Implement roles …", "Leverage row permissions …",
+/// "Protect columns …"; a brochure's "Center of Excellence" over "Expert
+/// help …" over "We build confident, satisfied clients"): a section holds
+/// text, so all but the last are lines set large, not sections. Two in a
+/// row stay (a chapter's number over its title), and so do top-level ones
+/// (a document's title block: "COMITÉ DE DÉMOLITION" over "PROCÈS-VERBAL").
+fn empty_sections(headings: &[usize], lines: &[&str], plain: &mut [bool]) {
+    let level = |i: usize| lines[i].len() - lines[i].trim_start_matches('#').len();
+    for run in runs(headings, lines) {
+        for same in run.chunk_by(|&a, &b| level(a) == level(b)) {
+            if same.len() >= EMPTY_RUN && level(same[0]) > 1 {
+                same[..same.len() - 1].iter().for_each(|&h| plain[h] = true);
+            }
+        }
+    }
 }
 
 /// Blocks this short (in words) are labels, not a section's text.
@@ -359,8 +385,9 @@ mod tests {
 
     #[test]
     fn headings_shaped_like_headings_stay() {
-        let md = "# 1.1 Security fundamentals\n\ntext\n\n## Center of Excellence\n\n## 3.3 VERIFY_GROUP_FOR_USER function\n\n## Acknowledgements";
-        assert_eq!(demote(md), md);
+        let text = "A paragraph of text that goes on for a while.";
+        let md = format!("# 1.1 Security fundamentals\n\n{text}\n\n## Center of Excellence\n\n{text}\n\n## 3.3 VERIFY_GROUP_FOR_USER function\n\n{text}\n\n## Acknowledgements");
+        assert_eq!(demote(&md), md);
     }
 
     #[test]
@@ -435,6 +462,23 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("## Next section"), "{out}");
+    }
+
+    #[test]
+    fn stacked_headings_of_one_level_are_not_empty_sections() {
+        let md = "# Row and Column Access Control\n\n#### Implement roles and separation of duties\n\n#### Leverage row permissions on the database\n\n#### Protect columns by defining column masks\n\nJim Bainbridge";
+        assert_eq!(
+            demote(md),
+            "# Row and Column Access Control\n\nImplement roles and separation of duties\n\nLeverage row permissions on the database\n\n#### Protect columns by defining column masks\n\nJim Bainbridge"
+        );
+        // A title over its first section, and two of one level, stay.
+        for kept in [
+            "# Report\n\n## 1 Scope\n\n### 1.1 Terms\n\nText.",
+            "## Chapter 1\n\n## Getting started\n\nText.",
+            "# COMITÉ DE DÉMOLITION\n\n# PROCÈS-VERBAL Séance publique\n\n# Présences\n\nText.",
+        ] {
+            assert_eq!(demote(kept), kept);
+        }
     }
 
     #[test]
