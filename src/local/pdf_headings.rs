@@ -174,23 +174,56 @@ fn labels(headings: &[usize], lines: &[&str], plain: &mut [bool]) {
     }
     for &h in headings {
         let title = heading_text(lines[h]).unwrap_or_default();
-        if title.split_whitespace().count() > 4 {
-            continue;
-        }
         let body = blocks(h + 1, lines.len());
-        let cap = body.iter().position(|b| {
+        // The caption may itself have been set as a heading.
+        let captions = |b: &&str| {
             let words: Vec<&str> = b
                 .split_whitespace()
                 .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+                .filter(|w| !w.is_empty())
                 .collect();
-            caption(&words)
-        });
-        if let Some(c) = cap {
-            if c <= 8 && body[..c].iter().all(|b| short(b)) {
-                plain[h] = true;
-            }
+            (caption(&words), figure(&words))
+        };
+        let Some(c) = body.iter().position(|b| captions(b).0) else {
+            continue;
+        };
+        if c > 8 {
+            continue;
+        }
+        let before = &body[..c];
+        if title.split_whitespace().count() <= 4 && before.iter().all(|b| short(b)) {
+            plain[h] = true;
+        }
+        // A longer callout ("Specifies that the row permission is to be
+        // initially enabled" over `ENABLE`): nothing up to the figure's
+        // caption ends a sentence, so no paragraph of a section stands
+        // between them. A numbered heading opens a section whatever follows.
+        let sentence = |b: &&str| {
+            let b = b.trim_end_matches(['*', '_']);
+            b.ends_with(['.', '?', '!']) || [". ", "? ", "! "].iter().any(|e| b.contains(e))
+        };
+        if captions(&body[c]).1 && !numbered(title) && !before.iter().any(sentence) {
+            plain[h] = true;
         }
     }
+}
+
+/// Caption words of a figure, whose caption stands below it.
+const FIGURE_WORDS: &[&str] = &["figure", "fig", "abbildung", "chart", "exhibit", "scheme"];
+
+/// A figure's caption: "Figure 3-1 …", "Fig. 4:".
+fn figure(words: &[&str]) -> bool {
+    let first = words.first().map(|w| w.to_lowercase());
+    caption(words) && first.is_some_and(|w| FIGURE_WORDS.contains(&w.as_str()))
+}
+
+/// "3.2 Scope", "(1) Terms", "IV. Results": a section's number first.
+fn numbered(title: &str) -> bool {
+    let first = title.split_whitespace().next().unwrap_or_default();
+    let core = first.trim_matches(|c: char| matches!(c, '(' | ')' | '.' | ':'));
+    !core.is_empty()
+        && (core.chars().all(|c| c.is_ascii_digit() || c == '.')
+            || (first.ends_with('.') && core.chars().all(|c| "IVXLC".contains(c))))
 }
 
 /// Caption words of a table: its caption stands above it, where a figure's
@@ -476,6 +509,27 @@ mod tests {
             "# Report\n\n## 1 Scope\n\n### 1.1 Terms\n\nText.",
             "## Chapter 1\n\n## Getting started\n\nText.",
             "# COMITÉ DE DÉMOLITION\n\n# PROCÈS-VERBAL Séance publique\n\n# Présences\n\nText.",
+        ] {
+            assert_eq!(demote(kept), kept);
+        }
+    }
+
+    #[test]
+    fn a_figure_s_longer_callouts_above_its_caption_are_not_headings() {
+        let md = "The statement is shown in Figure 3-1.\n\n## Indicates that a row permission is created\n\nFOR ROWS Specifies a condition that can be true, false, or unknown\nWHERE <logic to test>\n\n## Specifies that the row permission is to be initially enabled\n\nENABLE\nDISABLE;\n\n## Figure 3-1 CREATE PERMISSION SQL statement\n\n## Column mask\n\nA column mask is a database object.";
+        let out = demote(md);
+        assert!(
+            !out.contains("## Indicates") && !out.contains("## Specifies"),
+            "{out}"
+        );
+        assert!(out.contains("## Column mask"), "{out}");
+        // A section whose text comes before its figure, a numbered one, and
+        // one over a table's caption stay.
+        for kept in [
+            "## Security model overview\n\nThe model has three parts.\n\nlabel\n\nFigure 2 The model",
+            "## Elastic Stop Nut\n\nThe elastic stop nut is a standard nut with the height increased to accommodate a fiber locking collar. This\n\nNut case\n\nFigure 7-26. Self-locking nuts.",
+            "## 3.2 Architecture of the system\n\nCREATE\n\nFigure 3-2 The system",
+            "## Functions and their usage identifiers\n\nTable 2-1 FUNCTION_USAGE view",
         ] {
             assert_eq!(demote(kept), kept);
         }
