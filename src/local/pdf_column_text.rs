@@ -263,15 +263,17 @@ mod tests {
         format!("# A Title Across The Page\n\n{}", mixed.join(" "))
     }
 
+    /// The lines `ks` of one column of `page()`, as its segments read.
+    fn column(side: &str, ks: std::ops::Range<usize>) -> Vec<String> {
+        ks.map(|k| format!("{side} {k} words of prose here"))
+            .collect()
+    }
+
     #[test]
     fn a_paragraph_that_mixes_both_columns_is_read_a_column_at_a_time() {
         let md = mixed_markdown();
-        let left: Vec<String> = (0..6)
-            .map(|k| format!("left {k} words of prose here"))
-            .collect();
-        let right: Vec<String> = (0..6)
-            .map(|k| format!("right {k} words of prose here"))
-            .collect();
+        let left = column("left", 0..6);
+        let right = column("right", 0..6);
         assert_eq!(
             mend(&md, &page(), &[]),
             format!(
@@ -291,12 +293,8 @@ mod tests {
             text: "right 0 words of prose here".into(),
             level: 3,
         }];
-        let left: Vec<String> = (0..6)
-            .map(|k| format!("left {k} words of prose here"))
-            .collect();
-        let right: Vec<String> = (1..6)
-            .map(|k| format!("right {k} words of prose here"))
-            .collect();
+        let left = column("left", 0..6);
+        let right = column("right", 1..6);
         assert_eq!(
             mend(&md, &page(), &hinted),
             format!(
@@ -309,12 +307,8 @@ mod tests {
 
     #[test]
     fn a_page_in_column_order_or_with_a_table_keeps_its_markdown() {
-        let left: Vec<String> = (0..6)
-            .map(|k| format!("left {k} words of prose here"))
-            .collect();
-        let right: Vec<String> = (0..6)
-            .map(|k| format!("right {k} words of prose here"))
-            .collect();
+        let left = column("left", 0..6);
+        let right = column("right", 0..6);
         let md = format!(
             "# A Title Across The Page\n\n{} {}",
             left.join(" "),
