@@ -130,19 +130,18 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
             Some(found) => pdf_tables::apply(&markdown, &found),
             None => markdown,
         };
-        let md = match hints.remove(&number) {
-            Some(h) => {
-                let (md, found) = pdf_hints::apply(&markdown, &h, settings.keep_headers);
-                furniture.extend(found.into_iter().map(|f| (pages.len(), f)));
-                md
-            }
-            None => pdf_hints::tidy(&markdown),
-        };
+        let page_hints = hints.remove(&number).unwrap_or_default();
+        let (md, found) = pdf_hints::apply(&markdown, &page_hints, settings.keep_headers);
+        furniture.extend(found.into_iter().map(|f| (pages.len(), f)));
         let md = match layout.remove(&number) {
-            Some(page) => pdf_column_text::mend(&pdf_columns::reorder(&md, &page), &page),
+            Some(page) => pdf_column_text::mend(
+                &pdf_columns::reorder(&md, &page),
+                &page,
+                &page_hints.headings,
+            ),
             None => md,
         };
-        pages.push(pdf_headings::demote(&md));
+        pages.push(pdf_headings::demote(&pdf_rtl::part_scripts(&md)));
     }
     Ok(Extracted {
         pages,

@@ -6,7 +6,9 @@
 //! not line up). When the markdown's words follow the column order poorly,
 //! the page is written again from its segments: band by band, the left
 //! column's lines before the right's, paragraphs parted where the line gap
-//! grows, and the markdown's headings marked again where a line holds just
+//! grows, and the markdown's headings (and those the font hints found,
+//! which pdf-inspector's markdown may hold inside a table of the two
+//! columns, where they are not marked) marked again where a line holds just
 //! their words. Words the markdown left out (running headers taken away)
 //! stay out. Pages with a table, an image, code or right-to-left text keep
 //! their markdown: the segments do not carry those.
@@ -14,6 +16,7 @@
 use std::collections::HashMap;
 
 use super::pdf_columns::{gutter, gutter_and_spans, words, Page, Segment};
+use super::pdf_hints::Heading;
 
 /// The markdown's words agree with the column order at least this much
 /// (normalized LCS of the two word sequences): its order is kept.
@@ -24,17 +27,24 @@ const COVERS: f32 = 0.9;
 const MAX_CELLS: usize = 16_000_000;
 
 /// `md`, or on a two-column page whose markdown follows the column order
-/// poorly, the page rebuilt from its segments.
-pub fn mend(md: &str, page: &Page) -> String {
+/// poorly, the page rebuilt from its segments (`hinted`: the page's headings
+/// found from its fonts, marked too).
+pub fn mend(md: &str, page: &Page, hinted: &[Heading]) -> String {
     gutter_and_spans(page)
-        .and_then(|(g, spans)| rebuild(md, &page.segments, g, &spans))
+        .and_then(|(g, spans)| rebuild(md, &page.segments, g, &spans, hinted))
         .unwrap_or_else(|| md.to_string())
 }
 
 /// `md` rebuilt in column order from `segs` (gutter at `g`; `spans`, the
 /// baselines of the lines that cross it, close the bands), or `None` when
 /// the markdown's order already agrees or cannot be rebuilt safely.
-fn rebuild(md: &str, segs: &[Segment], g: f32, spans: &[f32]) -> Option<String> {
+fn rebuild(
+    md: &str,
+    segs: &[Segment],
+    g: f32,
+    spans: &[f32],
+    hinted: &[Heading],
+) -> Option<String> {
     let special = md.lines().any(|l| {
         let t = l.trim_start();
         t.starts_with('|') || t.starts_with("![") || t.starts_with("<!--") || t.starts_with("```")
@@ -101,7 +111,7 @@ fn rebuild(md: &str, segs: &[Segment], g: f32, spans: &[f32]) -> Option<String> 
     if agree >= AGREES {
         return None;
     }
-    let mut out = write(md, segs, &kept, &key);
+    let mut out = write(md, segs, &kept, &key, hinted);
     // Blocks of the markdown the segments did not give (text set sideways
     // in the margin, an arXiv stamp) follow, so no word is lost.
     for block in md.split("\n\n") {
@@ -122,15 +132,21 @@ fn write(
     segs: &[Segment],
     kept: &[usize],
     key: &dyn Fn(&Segment) -> (usize, u8),
+    hinted: &[Heading],
 ) -> String {
-    let headings: Vec<(&str, Vec<String>)> = md
+    let mut headings: Vec<(String, Vec<String>)> = md
         .lines()
         .filter_map(|l| {
             let hashes = l.len() - l.trim_start_matches('#').len();
             ((1..=6).contains(&hashes) && l[hashes..].starts_with(' '))
-                .then(|| (&l[..hashes], words(&l[hashes..])))
+                .then(|| (l[..hashes].to_string(), words(&l[hashes..])))
         })
         .collect();
+    headings.extend(
+        hinted
+            .iter()
+            .map(|h| ("#".repeat(h.level.clamp(1, 6) as usize), words(&h.text))),
+    );
     // Lines: segments on one baseline of one column, joined.
     let mut lines: Vec<(String, &Segment)> = Vec::new();
     for &k in kept {
@@ -247,17 +263,19 @@ mod tests {
         format!("# A Title Across The Page\n\n{}", mixed.join(" "))
     }
 
+    /// The lines `ks` of one column of `page()`, as its segments read.
+    fn column(side: &str, ks: std::ops::Range<usize>) -> Vec<String> {
+        ks.map(|k| format!("{side} {k} words of prose here"))
+            .collect()
+    }
+
     #[test]
     fn a_paragraph_that_mixes_both_columns_is_read_a_column_at_a_time() {
         let md = mixed_markdown();
-        let left: Vec<String> = (0..6)
-            .map(|k| format!("left {k} words of prose here"))
-            .collect();
-        let right: Vec<String> = (0..6)
-            .map(|k| format!("right {k} words of prose here"))
-            .collect();
+        let left = column("left", 0..6);
+        let right = column("right", 0..6);
         assert_eq!(
-            mend(&md, &page()),
+            mend(&md, &page(), &[]),
             format!(
                 "# A Title Across The Page\n\n{}\n\n{}",
                 left.join("\n"),
@@ -267,24 +285,41 @@ mod tests {
     }
 
     #[test]
+    fn a_heading_the_fonts_found_is_marked_in_the_rebuilt_page() {
+        // pdf-inspector's markdown did not mark it (it held the columns as a
+        // table's cells); the font hints did.
+        let md = mixed_markdown();
+        let hinted = [Heading {
+            text: "right 0 words of prose here".into(),
+            level: 3,
+        }];
+        let left = column("left", 0..6);
+        let right = column("right", 1..6);
+        assert_eq!(
+            mend(&md, &page(), &hinted),
+            format!(
+                "# A Title Across The Page\n\n{}\n\n### right 0 words of prose here\n\n{}",
+                left.join("\n"),
+                right.join("\n")
+            )
+        );
+    }
+
+    #[test]
     fn a_page_in_column_order_or_with_a_table_keeps_its_markdown() {
-        let left: Vec<String> = (0..6)
-            .map(|k| format!("left {k} words of prose here"))
-            .collect();
-        let right: Vec<String> = (0..6)
-            .map(|k| format!("right {k} words of prose here"))
-            .collect();
+        let left = column("left", 0..6);
+        let right = column("right", 0..6);
         let md = format!(
             "# A Title Across The Page\n\n{} {}",
             left.join(" "),
             right.join(" ")
         );
-        assert_eq!(mend(&md, &page()), md);
+        assert_eq!(mend(&md, &page(), &[]), md);
         let table = format!(
             "{}\n\n|a|b|\n|---|---|",
             right.join(" ") + " " + &left.join(" ")
         );
-        assert_eq!(mend(&table, &page()), table);
+        assert_eq!(mend(&table, &page(), &[]), table);
     }
 
     #[test]
@@ -299,7 +334,7 @@ mod tests {
         let p = Page { segments };
         let md: Vec<String> = p.segments.iter().rev().map(|s| s.text.clone()).collect();
         let md = md.join(" ");
-        assert_eq!(mend(&md, &p), md);
+        assert_eq!(mend(&md, &p, &[]), md);
     }
 
     #[test]
@@ -319,7 +354,7 @@ mod tests {
             "# A Title Across The Page\n\n{}\n\narXiv:1601.03642v1 [cs.CV] 12 Jan 2016",
             mixed.join(" ")
         );
-        let out = mend(&md, &p);
+        let out = mend(&md, &p, &[]);
         assert!(
             out.contains("right 0 words of experience here and more"),
             "{out}"
@@ -335,7 +370,7 @@ mod tests {
         let mut p = page();
         p.segments.push(seg("Running Header 7", 50.0, 550.0, 830.0));
         let md = mixed_markdown();
-        let out = mend(&md, &p);
+        let out = mend(&md, &p, &[]);
         assert!(!out.contains("Running"), "{out}");
         assert!(
             out.starts_with("# A Title Across The Page\n\nleft 0"),

@@ -95,6 +95,10 @@ pub fn demote(md: &str) -> String {
             plain[first] = true;
         }
     }
+    // Last, on what is left: a line gone back to text parts the headings
+    // around it.
+    let left: Vec<usize> = headings.iter().copied().filter(|&i| !plain[i]).collect();
+    empty_sections(&left, &lines, &mut plain);
     let mut out = Vec::with_capacity(lines.len());
     for (i, line) in lines.iter().enumerate() {
         match text[i].take() {
@@ -103,6 +107,28 @@ pub fn demote(md: &str) -> String {
         }
     }
     out.join("\n")
+}
+
+/// A run of at least this many headings of one level with nothing between
+/// them: the ones before the last open no section.
+const EMPTY_RUN: usize = 3;
+
+/// Headings of one level stacked with no text between them, three or more
+/// (a cover's blurbs "Implement roles …", "Leverage row permissions …",
+/// "Protect columns …"; a brochure's "Center of Excellence" over "Expert
+/// help …" over "We build confident, satisfied clients"): a section holds
+/// text, so all but the last are lines set large, not sections. Two in a
+/// row stay (a chapter's number over its title), and so do top-level ones
+/// (a document's title block: "COMITÉ DE DÉMOLITION" over "PROCÈS-VERBAL").
+fn empty_sections(headings: &[usize], lines: &[&str], plain: &mut [bool]) {
+    let level = |i: usize| lines[i].len() - lines[i].trim_start_matches('#').len();
+    for run in runs(headings, lines) {
+        for same in run.chunk_by(|&a, &b| level(a) == level(b)) {
+            if same.len() >= EMPTY_RUN && level(same[0]) > 1 {
+                same[..same.len() - 1].iter().for_each(|&h| plain[h] = true);
+            }
+        }
+    }
 }
 
 /// Blocks this short (in words) are labels, not a section's text.
@@ -148,23 +174,56 @@ fn labels(headings: &[usize], lines: &[&str], plain: &mut [bool]) {
     }
     for &h in headings {
         let title = heading_text(lines[h]).unwrap_or_default();
-        if title.split_whitespace().count() > 4 {
-            continue;
-        }
         let body = blocks(h + 1, lines.len());
-        let cap = body.iter().position(|b| {
+        // The caption may itself have been set as a heading.
+        let captions = |b: &&str| {
             let words: Vec<&str> = b
                 .split_whitespace()
                 .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+                .filter(|w| !w.is_empty())
                 .collect();
-            caption(&words)
-        });
-        if let Some(c) = cap {
-            if c <= 8 && body[..c].iter().all(|b| short(b)) {
-                plain[h] = true;
-            }
+            (caption(&words), figure(&words))
+        };
+        let Some(c) = body.iter().position(|b| captions(b).0) else {
+            continue;
+        };
+        if c > 8 {
+            continue;
+        }
+        let before = &body[..c];
+        if title.split_whitespace().count() <= 4 && before.iter().all(|b| short(b)) {
+            plain[h] = true;
+        }
+        // A longer callout ("Specifies that the row permission is to be
+        // initially enabled" over `ENABLE`): nothing up to the figure's
+        // caption ends a sentence, so no paragraph of a section stands
+        // between them. A numbered heading opens a section whatever follows.
+        let sentence = |b: &&str| {
+            let b = b.trim_end_matches(['*', '_']);
+            b.ends_with(['.', '?', '!']) || [". ", "? ", "! "].iter().any(|e| b.contains(e))
+        };
+        if captions(&body[c]).1 && !numbered(title) && !before.iter().any(sentence) {
+            plain[h] = true;
         }
     }
+}
+
+/// Caption words of a figure, whose caption stands below it.
+const FIGURE_WORDS: &[&str] = &["figure", "fig", "abbildung", "chart", "exhibit", "scheme"];
+
+/// A figure's caption: "Figure 3-1 …", "Fig. 4:".
+fn figure(words: &[&str]) -> bool {
+    let first = words.first().map(|w| w.to_lowercase());
+    caption(words) && first.is_some_and(|w| FIGURE_WORDS.contains(&w.as_str()))
+}
+
+/// "3.2 Scope", "(1) Terms", "IV. Results": a section's number first.
+fn numbered(title: &str) -> bool {
+    let first = title.split_whitespace().next().unwrap_or_default();
+    let core = first.trim_matches(|c: char| matches!(c, '(' | ')' | '.' | ':'));
+    !core.is_empty()
+        && (core.chars().all(|c| c.is_ascii_digit() || c == '.')
+            || (first.ends_with('.') && core.chars().all(|c| "IVXLC".contains(c))))
 }
 
 /// Caption words of a table: its caption stands above it, where a figure's
@@ -357,10 +416,18 @@ fn name_shaped(text: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// Each of `mds` comes out of `demote` as it went in.
+    fn unchanged(mds: &[&str]) {
+        for md in mds {
+            assert_eq!(demote(md), *md);
+        }
+    }
+
     #[test]
     fn headings_shaped_like_headings_stay() {
-        let md = "# 1.1 Security fundamentals\n\ntext\n\n## Center of Excellence\n\n## 3.3 VERIFY_GROUP_FOR_USER function\n\n## Acknowledgements";
-        assert_eq!(demote(md), md);
+        let text = "A paragraph of text that goes on for a while.";
+        let md = format!("# 1.1 Security fundamentals\n\n{text}\n\n## Center of Excellence\n\n{text}\n\n## 3.3 VERIFY_GROUP_FOR_USER function\n\n{text}\n\n## Acknowledgements");
+        assert_eq!(demote(&md), md);
     }
 
     #[test]
@@ -435,6 +502,40 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("## Next section"), "{out}");
+    }
+
+    #[test]
+    fn stacked_headings_of_one_level_are_not_empty_sections() {
+        let md = "# Row and Column Access Control\n\n#### Implement roles and separation of duties\n\n#### Leverage row permissions on the database\n\n#### Protect columns by defining column masks\n\nJim Bainbridge";
+        assert_eq!(
+            demote(md),
+            "# Row and Column Access Control\n\nImplement roles and separation of duties\n\nLeverage row permissions on the database\n\n#### Protect columns by defining column masks\n\nJim Bainbridge"
+        );
+        // A title over its first section, and two of one level, stay.
+        unchanged(&[
+            "# Report\n\n## 1 Scope\n\n### 1.1 Terms\n\nText.",
+            "## Chapter 1\n\n## Getting started\n\nText.",
+            "# COMITÉ DE DÉMOLITION\n\n# PROCÈS-VERBAL Séance publique\n\n# Présences\n\nText.",
+        ]);
+    }
+
+    #[test]
+    fn a_figure_s_longer_callouts_above_its_caption_are_not_headings() {
+        let md = "The statement is shown in Figure 3-1.\n\n## Indicates that a row permission is created\n\nFOR ROWS Specifies a condition that can be true, false, or unknown\nWHERE <logic to test>\n\n## Specifies that the row permission is to be initially enabled\n\nENABLE\nDISABLE;\n\n## Figure 3-1 CREATE PERMISSION SQL statement\n\n## Column mask\n\nA column mask is a database object.";
+        let out = demote(md);
+        assert!(
+            !out.contains("## Indicates") && !out.contains("## Specifies"),
+            "{out}"
+        );
+        assert!(out.contains("## Column mask"), "{out}");
+        // A section whose text comes before its figure, a numbered one, and
+        // one over a table's caption stay.
+        unchanged(&[
+            "## Security model overview\n\nThe model has three parts.\n\nlabel\n\nFigure 2 The model",
+            "## Elastic Stop Nut\n\nThe elastic stop nut is a standard nut with the height increased to accommodate a fiber locking collar. This\n\nNut case\n\nFigure 7-26. Self-locking nuts.",
+            "## 3.2 Architecture of the system\n\nCREATE\n\nFigure 3-2 The system",
+            "## Functions and their usage identifiers\n\nTable 2-1 FUNCTION_USAGE view",
+        ]);
     }
 
     #[test]

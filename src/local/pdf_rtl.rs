@@ -46,6 +46,31 @@ pub fn drawn_order(md: &str) -> bool {
     drawn > reading
 }
 
+/// `md` with a space where a Latin letter and a right-to-left letter touch
+/// ("R وPython", "Pythonمن"): a Latin word set in Arabic or Hebrew text is
+/// parted from its neighbours by spaces the PDF often does not draw (the
+/// space falls where the direction turns), and no word mixes the two
+/// scripts. Digits are left alone ("2023م" is one word).
+pub fn part_scripts(md: &str) -> String {
+    if !md.chars().any(is_rtl) {
+        return md.to_string();
+    }
+    let mut out = String::with_capacity(md.len() + 16);
+    let mut prev: Option<char> = None;
+    for c in md.chars() {
+        if let Some(p) = prev {
+            let latin = |c: char| c.is_ascii_alphabetic();
+            let rtl_letter = |c: char| is_rtl(c) && c.is_alphabetic();
+            if (latin(p) && rtl_letter(c)) || (rtl_letter(p) && latin(c)) {
+                out.push(' ');
+            }
+        }
+        out.push(c);
+        prev = Some(c);
+    }
+    out
+}
+
 fn is_rtl(c: char) -> bool {
     matches!(c, '\u{0590}'..='\u{08ff}' | '\u{fb1d}'..='\u{fdff}' | '\u{fe70}'..='\u{feff}')
 }
@@ -174,6 +199,18 @@ mod tests {
             width,
             height: 13.0,
         }
+    }
+
+    #[test]
+    fn a_latin_word_touching_arabic_letters_is_parted_from_them() {
+        // docling's right_to_left_01.pdf as pdf-inspector gives it.
+        assert_eq!(
+            part_scripts("البرمجة بلغة R وPythonمن الأدوات"),
+            "البرمجة بلغة R و Python من الأدوات"
+        );
+        // Digits keep their letter, Latin text is untouched.
+        assert_eq!(part_scripts("عام 2023م"), "عام 2023م");
+        assert_eq!(part_scripts("Plain text"), "Plain text");
     }
 
     #[test]
