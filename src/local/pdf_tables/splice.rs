@@ -119,7 +119,14 @@ fn splice(lines: &[String], t: &Table) -> Option<Vec<String>> {
                     .collect()
             })
             .collect();
-        if !theirs.is_empty() && flaws(&theirs) <= flaws(&t.rows) {
+        // pdf-inspector's own table stays unless ours shows fewer flaws, or
+        // as few and holds more words it lacks (header lines it left out as
+        // text) than it holds words ours lacks.
+        if !theirs.is_empty()
+            && (flaws(&theirs) < flaws(&t.rows)
+                || (flaws(&theirs) == flaws(&t.rows)
+                    && missing_from(&theirs, &t.rows) <= missing_from(&t.rows, &theirs) + 2))
+        {
             return None;
         }
         let mut out: Vec<String> = lines[..start].to_vec();
@@ -146,6 +153,25 @@ fn splice(lines: &[String], t: &Table) -> Option<Vec<String>> {
         return Some(out);
     }
     None
+}
+
+/// How many words of `b` (counted with repeats) `a` does not hold.
+fn missing_from(a: &[Vec<String>], b: &[Vec<String>]) -> usize {
+    let mut bag: HashMap<String, usize> = HashMap::new();
+    for w in a.iter().flatten().flat_map(|c| words(c)) {
+        *bag.entry(w).or_default() += 1;
+    }
+    b.iter()
+        .flatten()
+        .flat_map(|c| words(c))
+        .filter(|w| match bag.get_mut(w) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                false
+            }
+            _ => true,
+        })
+        .count()
 }
 
 /// Signs of columns found wrong: cells holding several values ("93 18.8%",
@@ -264,6 +290,24 @@ mod tests {
         assert!(
             out.ends_with("|value0 of0|label0 for0|\n|---|---|\n|value1 of1|label1 for1|\n|value2 of2|label2 for2|\n|value3 of3|label3 for3|\n|value4 of4|label4 for4|\n|value5 of5|label5 for5|\n|value6 of6|label6 for6|\n|value7 of7|label7 for7|\n|value8 of8|label8 for8|\n|value9 of9|label9 for9|\n|value10 of10|label10 for10|"),
             "{out}"
+        );
+    }
+
+    #[test]
+    fn a_table_holding_the_header_pdf_inspector_left_as_text_replaces_its() {
+        // As on docling's 2305.03393v1-pg9: pdf-inspector's table has no
+        // flaw but left the header's first lines out, as text.
+        let md = "Language\n\n|layers|simple|complex|\n|---|---|---|\n|OTSL|0.965|0.934|\n\
+                  |HTML|0.969|0.927|\n\nAfter.";
+        let ours = table(&[
+            &["# layers", "Language", "TEDs simple", "complex"],
+            &["6", "OTSL", "0.965", "0.934"],
+            &["", "HTML", "0.969", "0.927"],
+        ]);
+        assert_eq!(
+            apply(md, &[ours]),
+            "|# layers|Language|TEDs simple|complex|\n|---|---|---|---|\n\
+             |6|OTSL|0.965|0.934|\n||HTML|0.969|0.927|\n\nAfter."
         );
     }
 
