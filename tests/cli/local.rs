@@ -787,6 +787,18 @@ fn words_set_apart_by_tj_offsets_in_a_cid_font_keep_their_spaces() {
         .unwrap(),
     );
     ops.extend_from_slice(b" ET");
+    let bytes = one_page_pdf(doc, font, ops);
+
+    let env = Env::new();
+    let pdf = file(&env, "latex.pdf", &bytes);
+    let out = local(&env).arg("ocr").arg(&pdf).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out).trim(), text, "{}", stderr_of(&out));
+}
+
+/// `doc` saved as one letter-size page drawing `ops` with `font` as `/F1`.
+fn one_page_pdf(mut doc: lopdf::Document, font: lopdf::ObjectId, ops: Vec<u8>) -> Vec<u8> {
+    use lopdf::{dictionary, Object, Stream};
     let content = doc.add_object(Stream::new(dictionary! {}, ops));
     let pages = doc.new_object_id();
     let page = doc.add_object(dictionary! {
@@ -804,12 +816,7 @@ fn words_set_apart_by_tj_offsets_in_a_cid_font_keep_their_spaces() {
     doc.trailer.set("Root", catalog);
     let mut bytes = Vec::new();
     doc.save_to(&mut bytes).unwrap();
-
-    let env = Env::new();
-    let pdf = file(&env, "latex.pdf", &bytes);
-    let out = local(&env).arg("ocr").arg(&pdf).output().unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    assert_eq!(stdout_of(&out).trim(), text, "{}", stderr_of(&out));
+    bytes
 }
 
 /// A table whose rows are each one string, the cells spaced by word spacing
@@ -819,7 +826,7 @@ fn words_set_apart_by_tj_offsets_in_a_cid_font_keep_their_spaces() {
 /// values: the row came out as one cell, "Denmark 17 49 34".
 #[test]
 fn cells_spaced_by_word_spacing_come_out_as_a_table() {
-    use lopdf::{dictionary, Document, Object, Stream};
+    use lopdf::{dictionary, Document, Object};
     let rows = [
         "Country ISCED-low ISCED-mid ISCED-high",
         "Denmark 17 49 34",
@@ -847,23 +854,7 @@ fn cells_spaced_by_word_spacing_come_out_as_a_table() {
         "FirstChar" => 32, "LastChar" => 126, "Widths" => widths,
         "Encoding" => "WinAnsiEncoding",
     });
-    let content = doc.add_object(Stream::new(dictionary! {}, ops.into_bytes()));
-    let pages = doc.new_object_id();
-    let page = doc.add_object(dictionary! {
-        "Type" => "Page", "Parent" => pages, "Contents" => content,
-        "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } },
-        "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
-    });
-    doc.objects.insert(
-        pages,
-        Object::Dictionary(
-            dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
-        ),
-    );
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages });
-    doc.trailer.set("Root", catalog);
-    let mut bytes = Vec::new();
-    doc.save_to(&mut bytes).unwrap();
+    let bytes = one_page_pdf(doc, font, ops.into_bytes());
 
     let env = Env::new();
     let pdf = file(&env, "spaced.pdf", &bytes);
