@@ -354,7 +354,7 @@ fn starts_lower(text: &str) -> bool {
 
 /// "Figure 1-2 Existing controls", "Table 3.1", "Fig. 4:": a caption word and
 /// then something numbered.
-fn caption(words: &[&str]) -> bool {
+pub(super) fn caption(words: &[&str]) -> bool {
     let (Some(first), Some(second)) = (words.first(), words.get(1)) else {
         return false;
     };

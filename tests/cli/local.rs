@@ -787,6 +787,18 @@ fn words_set_apart_by_tj_offsets_in_a_cid_font_keep_their_spaces() {
         .unwrap(),
     );
     ops.extend_from_slice(b" ET");
+    let bytes = one_page_pdf(doc, font, ops);
+
+    let env = Env::new();
+    let pdf = file(&env, "latex.pdf", &bytes);
+    let out = local(&env).arg("ocr").arg(&pdf).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out).trim(), text, "{}", stderr_of(&out));
+}
+
+/// `doc` saved as one letter-size page drawing `ops` with `font` as `/F1`.
+fn one_page_pdf(mut doc: lopdf::Document, font: lopdf::ObjectId, ops: Vec<u8>) -> Vec<u8> {
+    use lopdf::{dictionary, Object, Stream};
     let content = doc.add_object(Stream::new(dictionary! {}, ops));
     let pages = doc.new_object_id();
     let page = doc.add_object(dictionary! {
@@ -804,10 +816,53 @@ fn words_set_apart_by_tj_offsets_in_a_cid_font_keep_their_spaces() {
     doc.trailer.set("Root", catalog);
     let mut bytes = Vec::new();
     doc.save_to(&mut bytes).unwrap();
+    bytes
+}
+
+/// A table whose rows are each one string, the cells spaced by word spacing
+/// (`10.4 Tw (Denmark 17 49 34) Tj` under a `1 Tf` scaled by the text
+/// matrix, as ICDAR's eu-012 was written). pdf-inspector moved the pen by the
+/// word spacing but kept the row as one run whose box ended short of the
+/// values: the row came out as one cell, "Denmark 17 49 34".
+#[test]
+fn cells_spaced_by_word_spacing_come_out_as_a_table() {
+    use lopdf::{dictionary, Document, Object};
+    let rows = [
+        "Country ISCED-low ISCED-mid ISCED-high",
+        "Denmark 17 49 34",
+        "Finland 21 44 34",
+        "Estonia 11 56 33",
+        "Sweden 16 54 29",
+    ];
+    let mut ops = String::from("BT /F1 1 Tf\n");
+    for (k, row) in rows.iter().enumerate() {
+        // Each row's cells start 110 pt apart: the word spacing tops up
+        // each cell's advance (0.5 em a glyph at 11 pt) to that.
+        let cells: Vec<&str> = row.split(' ').collect();
+        let first = cells[0].chars().count() as f32 * 5.5 + 5.5;
+        let tw = (110.0 - first) / 11.0;
+        ops.push_str(&format!(
+            "11 0 0 11 76 {} Tm {tw:.3} Tw ({row}) Tj\n",
+            700 - 22 * k
+        ));
+    }
+    ops.push_str("ET");
+    let mut doc = Document::with_version("1.5");
+    let widths: Vec<Object> = (32..=126).map(|_| Object::Integer(500)).collect();
+    let font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => "Arial",
+        "FirstChar" => 32, "LastChar" => 126, "Widths" => widths,
+        "Encoding" => "WinAnsiEncoding",
+    });
+    let bytes = one_page_pdf(doc, font, ops.into_bytes());
 
     let env = Env::new();
-    let pdf = file(&env, "latex.pdf", &bytes);
+    let pdf = file(&env, "spaced.pdf", &bytes);
     let out = local(&env).arg("ocr").arg(&pdf).output().unwrap();
     assert!(out.status.success(), "{}", stderr_of(&out));
-    assert_eq!(stdout_of(&out).trim(), text, "{}", stderr_of(&out));
+    let md = stdout_of(&out);
+    assert!(
+        md.contains("|Denmark|17|49|34|") && md.contains("|Sweden|16|54|29|"),
+        "{md}"
+    );
 }

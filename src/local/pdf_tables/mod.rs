@@ -25,7 +25,10 @@ use pdf_inspector::TextItem;
 
 pub use splice::apply;
 
+mod columns;
 mod splice;
+
+use columns::{columns, nearest, split_over_columns, spread};
 
 /// A run of text on one line without a gap wider than [`CELL_GAP`] ems.
 #[derive(Debug, Clone)]
@@ -216,9 +219,11 @@ fn find(lines: &[Line]) -> Vec<Table> {
     let mut tables = Vec::new();
     // Lines before this one belong to a table found.
     let mut done = 0;
+    // The first and last lines of the table found last.
+    let mut previous: Option<(usize, usize)> = None;
     let mut i = 0;
     while i < lines.len() {
-        if lines[i].cells.len() < 2 {
+        if lines[i].cells.len() < 2 || caption(&lines[i]) {
             i += 1;
             continue;
         }
@@ -226,12 +231,15 @@ fn find(lines: &[Line]) -> Vec<Table> {
         let mut last_multi = i;
         let mut pitches: Vec<f32> = Vec::new();
         while end < lines.len() && near(&lines[end - 1], &lines[end]) {
-            // A gap twice the run's usual one ends it (a title between tables).
+            // A gap twice the run's usual one ends it (a title between
+            // tables); the usual gap is a line's at least, for a header of
+            // lines set closer than that (one cell's text over two lines).
             let gap = lines[end - 1].y - lines[end].y;
             if pitches.len() >= 2 {
                 let mut sorted = pitches.clone();
                 sorted.sort_by(f32::total_cmp);
-                if gap > 2.0 * sorted[sorted.len() / 2] {
+                let line = lines[end - 1].height * 1.2;
+                if gap > 2.0 * sorted[sorted.len() / 2].max(line) {
                     break;
                 }
             }
@@ -244,8 +252,8 @@ fn find(lines: &[Line]) -> Vec<Table> {
             end += 1;
         }
         // Header lines of one cell over the value columns just above: as
-        // close as the run's first lines are to each other, and not at its
-        // left edge (a title or a caption is).
+        // close as the run's first lines are to each other, and neither at
+        // its left edge nor a caption (a title or a caption is).
         let left = lines[i..=last_multi]
             .iter()
             .filter(|l| l.cells.len() >= 2)
@@ -258,6 +266,7 @@ fn find(lines: &[Line]) -> Vec<Table> {
         let mut start = i;
         while start > done
             && lines[start - 1].cells.len() == 1
+            && !caption(&lines[start - 1])
             && lines[start - 1].y - lines[start].y <= first_gap * 1.5
             && lines[start - 1].cells[0].x0 > left + lines[i].height
         {
@@ -266,11 +275,34 @@ fn find(lines: &[Line]) -> Vec<Table> {
         let run = &lines[start..=last_multi];
         match table(run) {
             Some(t) => {
+                // A header of lines closer than the rows, a little further
+                // from the first row than a row's gap, was found as a table
+                // of its own just above (a few rows): the two are one table.
+                let joined = previous
+                    .filter(|&(_, to)| {
+                        tables
+                            .last()
+                            .is_some_and(|t: &Table| t.rows.len() <= MIN_ROWS)
+                            && to + 1 == start
+                            && lines[to].y - lines[start].y <= lines[start].height * ROW_GAP * 1.5
+                    })
+                    .and_then(|(from, _)| {
+                        let whole = table(&lines[from..=last_multi])?;
+                        (whole.rows[0].len() >= t.rows[0].len()).then_some((from, whole))
+                    });
+                let (from, t) = match joined {
+                    Some((from, whole)) => {
+                        tables.pop();
+                        (from, whole)
+                    }
+                    None => (start, t),
+                };
                 tables.push(Table {
-                    top: run[0].y,
-                    bottom: run[run.len() - 1].y,
+                    top: lines[from].y,
+                    bottom: lines[last_multi].y,
                     ..t
                 });
+                previous = Some((from, last_multi));
                 i = last_multi + 1;
                 done = i;
             }
@@ -278,6 +310,18 @@ fn find(lines: &[Line]) -> Vec<Table> {
         }
     }
     tables
+}
+
+/// A line that begins with a caption ("Table 1:", "Figure 3."): the title
+/// over a table, not its first row.
+fn caption(line: &Line) -> bool {
+    let words: Vec<&str> = line
+        .cells
+        .iter()
+        .flat_map(|c| c.text.split_whitespace())
+        .take(2)
+        .collect();
+    super::pdf_headings::caption(&words)
 }
 
 fn near(above: &Line, below: &Line) -> bool {
@@ -317,6 +361,15 @@ fn table(run: &[Line]) -> Option<Table> {
         .map(|line| {
             let mut row = vec![String::new(); columns.len()];
             for c in &line.cells {
+                if let Some(parts) = split_over_columns(c, &columns) {
+                    for (k, text) in parts {
+                        if !row[k].is_empty() {
+                            row[k].push(' ');
+                        }
+                        row[k].push_str(&text);
+                    }
+                    continue;
+                }
                 let k = columns
                     .iter()
                     .position(|&(lo, hi)| c.x1 - 1.0 > lo && c.x0 + 1.0 < hi)
@@ -368,111 +421,6 @@ fn table(run: &[Line]) -> Option<Table> {
         rows,
         ..Table::default()
     })
-}
-
-fn nearest(columns: &[(f32, f32)], x: f32) -> usize {
-    let distance = |&(lo, hi): &(f32, f32)| (lo - x).max(x - hi).max(0.0);
-    (0..columns.len())
-        .min_by(|&a, &b| distance(&columns[a]).total_cmp(&distance(&columns[b])))
-        .unwrap_or(0)
-}
-
-/// Column spans: the x ranges the lines' cells cover, split where at most one
-/// line in eight crosses.
-fn columns(lines: &[&Line], all: &[&Line]) -> Option<Vec<(f32, f32)>> {
-    let lo = lines.iter().map(|l| l.cells[0].x0).fold(f32::MAX, f32::min);
-    let hi = lines
-        .iter()
-        .map(|l| l.cells[l.cells.len() - 1].x1)
-        .fold(f32::MIN, f32::max);
-    let width = (hi - lo).ceil() as usize + 1;
-    if !(2..=10_000).contains(&width) {
-        return None;
-    }
-    let mut cover = vec![0usize; width];
-    for l in lines {
-        for c in &l.cells {
-            let a = ((c.x0 - lo).max(0.0)) as usize;
-            let b = ((c.x1 - lo).ceil() as usize).min(width);
-            for slot in &mut cover[a..b] {
-                *slot += 1;
-            }
-        }
-    }
-    let allowed = lines.len() / 8;
-    let mut spans: Vec<(f32, f32)> = Vec::new();
-    let mut open: Option<usize> = None;
-    for (x, &n) in cover.iter().enumerate() {
-        match (open, n > allowed) {
-            (None, true) => open = Some(x),
-            (Some(a), false) => {
-                spans.push((lo + a as f32, lo + x as f32));
-                open = None;
-            }
-            _ => {}
-        }
-    }
-    if let Some(a) = open {
-        spans.push((lo + a as f32, hi));
-    }
-    // Gaps narrower than a space are not column boundaries.
-    let em = lines.iter().map(|l| l.height).sum::<f32>() / lines.len() as f32;
-    let mut merged: Vec<(f32, f32)> = Vec::new();
-    for s in spans {
-        match merged.last_mut() {
-            Some(m) if s.0 - m.1 < em * 0.5 => m.1 = s.1,
-            _ => merged.push(s),
-        }
-    }
-    // Cells alone in a gap (a header over a column whose values are drawn
-    // as one run with the next column's) are a column of their own.
-    // Two lines at least must have one there.
-    let alone: Vec<(f32, f32)> = all
-        .iter()
-        .flat_map(|l| &l.cells)
-        .filter(|c| !merged.iter().any(|&(a, b)| c.x1 > a && c.x0 < b))
-        .map(|c| (c.x0, c.x1))
-        .collect();
-    for &(x0, x1) in &alone {
-        if alone.iter().filter(|&&(a, b)| x1 > a && x0 < b).count() >= 2 {
-            merged.push((x0, x1));
-        }
-    }
-    merged.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut columns: Vec<(f32, f32)> = Vec::new();
-    for s in merged {
-        match columns.last_mut() {
-            Some(m) if s.0 < m.1 => m.1 = m.1.max(s.1),
-            _ => columns.push(s),
-        }
-    }
-    (columns.len() >= 2).then_some(columns)
-}
-
-/// Values drawn as one run spaced by kerning ("100 50 50": pdf-inspector
-/// gives the run's text, not where each value stands) spread over the empty
-/// columns to their right, when they are as many as the columns.
-fn spread(row: &mut [String]) {
-    let value = |t: &str| {
-        t.chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '-' | '.' | ',' | '%' | '–'))
-    };
-    for k in 0..row.len() {
-        let tokens: Vec<String> = row[k].split(' ').map(str::to_string).collect();
-        let empty = row[k + 1..].iter().take_while(|c| c.is_empty()).count();
-        // "10 000" is one number.
-        let thousands = tokens.len() == 2 && tokens[1].len() == 3 && tokens[1].starts_with('0');
-        if tokens.len() < 2
-            || tokens.len() != empty + 1
-            || thousands
-            || !tokens.iter().all(|t| value(t))
-        {
-            continue;
-        }
-        for (j, t) in tokens.into_iter().enumerate() {
-            row[k + j] = t;
-        }
-    }
 }
 
 /// Lines placed in columns, as rows: lines closer than most make one row,
@@ -683,6 +631,118 @@ mod tests {
         let tables = page_tables(&table);
         assert_eq!(tables.len(), 1);
         assert_eq!(texts(&tables[0])[0], vec!["Region", "12.5", "13.1"]);
+    }
+
+    #[test]
+    fn a_caption_a_header_of_close_lines_and_two_columns_run_together_are_read() {
+        // As in docling's 2305.03393v1-pg9: the caption just above, a header
+        // of three lines 5 pt apart (closer than a line), the first two
+        // columns' headers drawn as one run over their values, and each
+        // group's values centred between its two rows.
+        let mut lines = vec![
+            line(
+                458.0,
+                &[("Table 1.", 100.0), ("HPO performed in OTSL", 150.0)],
+            ),
+            line(
+                444.0,
+                &[("#", 118.0), ("#", 162.0), ("TEDs", 250.0), ("mAP", 360.0)],
+            ),
+            line(439.0, &[("Language", 200.0)]),
+            line(
+                434.0,
+                &[
+                    ("enc-layers dec-layers", 100.0),
+                    ("simple", 250.0),
+                    ("complex", 290.0),
+                    ("(0.75)", 360.0),
+                ],
+            ),
+        ];
+        for (k, (enc, dec)) in [("6", "6"), ("4", "2")].into_iter().enumerate() {
+            let y = 418.0 - 26.0 * k as f32;
+            let row = |y: f32, name: &'static str, v: &'static str| {
+                line(
+                    y,
+                    &[
+                        (name, 200.0),
+                        (v, 250.0),
+                        (v, 290.0),
+                        (v, 360.0),
+                        (v, 400.0),
+                    ],
+                )
+            };
+            lines.push(row(y, "OTSL", "0.9"));
+            lines.push(line(y - 5.0, &[(enc, 118.0), (dec, 162.0)]));
+            lines.push(row(y - 13.0, "HTML", "0.8"));
+        }
+        let tables = find(&lines);
+        assert_eq!(tables.len(), 1, "{tables:#?}");
+        let rows = texts(&tables[0]);
+        assert_eq!(
+            rows[0],
+            vec![
+                "# enc-layers",
+                "# dec-layers",
+                "Language",
+                "TEDs simple",
+                "complex",
+                "mAP (0.75)",
+                ""
+            ]
+        );
+        assert_eq!(rows[1], vec!["6", "6", "OTSL", "0.9", "0.9", "0.9", "0.9"]);
+        assert_eq!(rows[2], vec!["", "", "HTML", "0.8", "0.8", "0.8", "0.8"]);
+        assert_eq!(rows[3][..3], ["4", "2", "OTSL"]);
+        assert_eq!(rows.len(), 5);
+    }
+
+    #[test]
+    fn a_header_further_from_its_rows_than_a_row_gap_is_one_table_with_them() {
+        // As in ICDAR's eu-018: years over pairs of columns, a label over
+        // two lines and "N % Pos" under each year, 18 pt above the first
+        // row of 8 pt text (more than a row gap: a table of its own).
+        let mut lines = vec![
+            line(410.0, &[("2007", 245.0), ("2006", 302.0)]),
+            line(403.0, &[("Sample", 158.0)]),
+            line(399.0, &[("Country", 96.0)]),
+            line(395.0, &[("unit", 164.0), ("size", 201.0)]),
+            line(
+                388.0,
+                &[
+                    ("N", 237.0),
+                    ("% Pos", 257.0),
+                    ("N", 294.0),
+                    ("% Pos", 314.0),
+                ],
+            ),
+        ];
+        for (k, country) in ["Estonia", "Germany", "Hungary", "Italy"]
+            .iter()
+            .enumerate()
+        {
+            lines.push(line(
+                370.0 - 14.0 * k as f32,
+                &[
+                    (country, 89.0),
+                    ("Single", 157.0),
+                    ("25g", 201.0),
+                    ("35", 237.0),
+                    ("0", 265.0),
+                    ("43", 294.0),
+                    ("0", 322.0),
+                ],
+            ));
+        }
+        let tables = find(&lines);
+        assert_eq!(tables.len(), 1, "{tables:#?}");
+        let rows = texts(&tables[0]);
+        assert_eq!(rows[0][3], "2007 N", "{rows:?}");
+        assert_eq!(
+            rows[rows.len() - 1],
+            vec!["Italy", "Single", "25g", "35", "0", "43", "0"]
+        );
     }
 
     #[test]

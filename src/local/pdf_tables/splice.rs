@@ -64,9 +64,26 @@ fn splice(lines: &[String], t: &Table) -> Option<Vec<String>> {
         }
         Some(rest)
     };
+    // The table starts at a row of pdf-inspector's table or where a line
+    // starts (or, right to left, ends) with a word of its first rows: a
+    // sentence before it made of its words (a list naming its rows) stays.
+    let head: Vec<String> = t
+        .rows
+        .iter()
+        .filter(|r| r.iter().any(|c| !c.is_empty()))
+        .take(2)
+        .flatten()
+        .flat_map(|c| words(c))
+        .collect();
     for start in 0..lines.len() {
         let mut left = bag.clone();
-        if words(&lines[start]).is_empty() || take(&lines[start], &mut left).is_none() {
+        let first = words(&lines[start]);
+        if first.is_empty()
+            || !(lines[start].starts_with('|')
+                || head.contains(&first[0])
+                || head.contains(&first[first.len() - 1]))
+            || take(&lines[start], &mut left).is_none()
+        {
             continue;
         }
         let mut left = bag.clone();
@@ -102,7 +119,14 @@ fn splice(lines: &[String], t: &Table) -> Option<Vec<String>> {
                     .collect()
             })
             .collect();
-        if !theirs.is_empty() && flaws(&theirs) <= flaws(&t.rows) {
+        // pdf-inspector's own table stays unless ours shows fewer flaws, or
+        // as few and holds more words it lacks (header lines it left out as
+        // text) than it holds words ours lacks.
+        if !theirs.is_empty()
+            && (flaws(&theirs) < flaws(&t.rows)
+                || (flaws(&theirs) == flaws(&t.rows)
+                    && missing_from(&theirs, &t.rows) <= missing_from(&t.rows, &theirs) + 2))
+        {
             return None;
         }
         let mut out: Vec<String> = lines[..start].to_vec();
@@ -131,8 +155,28 @@ fn splice(lines: &[String], t: &Table) -> Option<Vec<String>> {
     None
 }
 
+/// How many words of `b` (counted with repeats) `a` does not hold.
+fn missing_from(a: &[Vec<String>], b: &[Vec<String>]) -> usize {
+    let mut bag: HashMap<String, usize> = HashMap::new();
+    for w in a.iter().flatten().flat_map(|c| words(c)) {
+        *bag.entry(w).or_default() += 1;
+    }
+    b.iter()
+        .flatten()
+        .flat_map(|c| words(c))
+        .filter(|w| match bag.get_mut(w) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                false
+            }
+            _ => true,
+        })
+        .count()
+}
+
 /// Signs of columns found wrong: cells holding several values ("93 18.8%",
-/// "100 - -": two columns run together) and columns left empty.
+/// "100 - -": two columns run together), columns left empty, and cells of
+/// more than [`PAGE_CELL_WORDS`] words (a page's text run into one row).
 fn flaws(rows: &[Vec<String>]) -> usize {
     let value = |t: &str| {
         t.chars().any(|c| c.is_ascii_digit() || c == '-')
@@ -148,6 +192,11 @@ fn flaws(rows: &[Vec<String>]) -> usize {
             tokens.len() >= 2 && !thousands && tokens.iter().all(|t| value(t))
         })
         .count();
+    let page = rows
+        .iter()
+        .flatten()
+        .filter(|c| c.split_whitespace().count() > PAGE_CELL_WORDS)
+        .count();
     let width = rows.iter().map(Vec::len).max().unwrap_or(0);
     let empty = (0..width)
         .filter(|&k| {
@@ -157,8 +206,11 @@ fn flaws(rows: &[Vec<String>]) -> usize {
                 <= 1
         })
         .count();
-    several + 2 * empty
+    several + 2 * empty + 2 * page
 }
+
+/// Words in a cell beyond which it holds more than a cell's text.
+const PAGE_CELL_WORDS: usize = 40;
 
 fn render(t: &Table) -> String {
     let cell = |c: &str| c.replace('|', "\\|");
@@ -183,6 +235,81 @@ fn render(t: &Table) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn table(rows: &[&[&str]]) -> Table {
+        Table {
+            rows: rows
+                .iter()
+                .map(|r| r.iter().map(|c| c.to_string()).collect())
+                .collect(),
+            ..Table::default()
+        }
+    }
+
+    #[test]
+    fn a_list_naming_the_rows_before_the_table_stays_text() {
+        // As in ICDAR's eu-014: the bullets name the table's rows, and
+        // pdf-inspector's table (a column left empty) holds its body.
+        let ours = table(&[
+            &["Indicators", "Weight of indicator in 2006"],
+            &["Effectiveness", ""],
+            &["Employment", "40"],
+            &["Further studies", "15"],
+            &["Processes", ""],
+            &["Dropping out", "15"],
+            &["Staff", ""],
+            &["Teaching", "11"],
+        ]);
+        let md = "- processes (dropping out);\n- staff (teaching).\n\n\
+                  **Indicators Weight of indicator in 2006**\n\n\
+                  |Effectiveness|||\n|---|---|---|\n|Employment||40|\n|Further studies||15|\n\
+                  |Processes|||\n|Dropping out||15|\n|Staff|||\n|Teaching||11|\n\nAfter.";
+        assert_eq!(
+            apply(md, &[ours]),
+            "- processes (dropping out);\n- staff (teaching).\n\n\
+             |Indicators|Weight of indicator in 2006|\n|---|---|\n|Effectiveness||\n\
+             |Employment|40|\n|Further studies|15|\n|Processes||\n|Dropping out|15|\n\
+             |Staff||\n|Teaching|11|\n\nAfter."
+        );
+    }
+
+    #[test]
+    fn a_table_of_one_row_holding_the_page_gives_way() {
+        // pdf-inspector made one row of a form's page: one cell holds its
+        // eleven lines.
+        let rows: Vec<[String; 2]> = (0..11)
+            .map(|k| [format!("value{k} of{k}"), format!("label{k} for{k}")])
+            .collect();
+        let text: Vec<String> = rows.iter().map(|r| r.join(" ")).collect();
+        let md = format!("|Title||\n|---|---|\n|{}||", text.join(" "));
+        let ours = Table {
+            rows: rows.iter().map(|r| r.to_vec()).collect(),
+            ..Table::default()
+        };
+        let out = apply(&md, &[ours]);
+        assert!(
+            out.ends_with("|value0 of0|label0 for0|\n|---|---|\n|value1 of1|label1 for1|\n|value2 of2|label2 for2|\n|value3 of3|label3 for3|\n|value4 of4|label4 for4|\n|value5 of5|label5 for5|\n|value6 of6|label6 for6|\n|value7 of7|label7 for7|\n|value8 of8|label8 for8|\n|value9 of9|label9 for9|\n|value10 of10|label10 for10|"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_table_holding_the_header_pdf_inspector_left_as_text_replaces_its() {
+        // As on docling's 2305.03393v1-pg9: pdf-inspector's table has no
+        // flaw but left the header's first lines out, as text.
+        let md = "Language\n\n|layers|simple|complex|\n|---|---|---|\n|OTSL|0.965|0.934|\n\
+                  |HTML|0.969|0.927|\n\nAfter.";
+        let ours = table(&[
+            &["# layers", "Language", "TEDs simple", "complex"],
+            &["6", "OTSL", "0.965", "0.934"],
+            &["", "HTML", "0.969", "0.927"],
+        ]);
+        assert_eq!(
+            apply(md, &[ours]),
+            "|# layers|Language|TEDs simple|complex|\n|---|---|---|---|\n\
+             |6|OTSL|0.965|0.934|\n||HTML|0.969|0.927|\n\nAfter."
+        );
+    }
 
     #[test]
     fn a_table_replaces_the_lines_that_hold_its_words_and_a_better_one_stays() {

@@ -26,8 +26,9 @@ use super::geometry::{
 use super::text_paint::{PaintResources, TextPaint};
 use super::underline::UnderlineLine;
 use super::word_gaps::{
-    is_dependent_sign, offset_takes_spacing_back, tj_gap_thresholds, tj_tracking,
-    word_gap_candidate, word_gap_threshold, PenHighWater, PendingWordGaps, WordGapCandidate,
+    column_spaces_as_offsets, is_dependent_sign, offset_takes_spacing_back, tj_gap_thresholds,
+    tj_tracking, word_gap_candidate, word_gap_threshold, PenHighWater, PendingWordGaps,
+    WordGapCandidate,
 };
 use super::xobjects::{extract_form_xobject_text, get_page_xobjects, FormWalkBudget, XObjectType};
 use super::{get_number, image_bbox_from_ctm, multiply_matrices};
@@ -706,6 +707,15 @@ pub(crate) fn extract_page_text_items_with_options(
     let mut item_coverage: ItemCoverage = Vec::new();
     let mut shown_clip = None;
     for op in &content.operations {
+        // A row of cells spaced by word spacing is read as positioned runs.
+        let spaced = column_spaces_as_offsets(
+            op,
+            font_widths.get(&current_font),
+            current_font_size,
+            char_spacing,
+            word_spacing,
+        );
+        let op = spaced.as_ref().unwrap_or(op);
         // Record all items appended by the preceding operator, including paths
         // that continue the loop early. Forms and ActualText remain unproven.
         item_clips.resize(items.len(), shown_clip);

@@ -45,6 +45,67 @@ const KERN_ALLOWANCE_EM: f32 = 0.12;
 /// between tracked glyphs, stays well under this.
 const TAKE_BACK_MIN: f32 = 0.7;
 
+/// Word spacing, with the space glyph's own width, from which a space is a
+/// gap between columns rather than between words, in em. Justification
+/// stretches word spaces to a fraction of an em; an em and more is a table
+/// row set as one string with its cells spaced by `Tw`.
+const COLUMN_WORD_SPACE_EM: f32 = 1.0;
+
+/// A `Tj` or `TJ` whose spaces the word spacing in force makes column gaps
+/// (a table's row shown as one string, `10.4 Tw (Denmark 17 49 34) Tj`),
+/// as a `TJ` with each space turned into the pen travel it causes: the run
+/// is then split at those gaps like one positioned with offsets, and each
+/// cell gets its own box instead of one run whose width leaves the word
+/// spacing out. `None` for other operators, CID fonts (`Tw` applies to the
+/// one-byte code 32 only), strings without spaces and narrower spacing.
+pub(crate) fn column_spaces_as_offsets(
+    op: &lopdf::content::Operation,
+    font: Option<&FontWidthInfo>,
+    font_size: f32,
+    char_spacing: f32,
+    word_spacing: f32,
+) -> Option<lopdf::content::Operation> {
+    let font = font.filter(|f| !f.is_cid)?;
+    if font_size <= 0.0 || word_spacing <= 0.0 {
+        return None;
+    }
+    let elements: Vec<Object> = match op.operator.as_str() {
+        "Tj" => vec![op.operands.first()?.clone()],
+        "TJ" => op.operands.first()?.as_array().ok()?.clone(),
+        _ => return None,
+    };
+    let space =
+        super::fonts::compute_string_width_ts(b" ", font, font_size, char_spacing, word_spacing);
+    if space < font_size * COLUMN_WORD_SPACE_EM
+        || !elements
+            .iter()
+            .any(|e| get_operand_bytes(e).is_some_and(|b| b.contains(&b' ')))
+    {
+        return None;
+    }
+    let offset = Object::Real(-space / font_size * 1000.0);
+    let mut array = Vec::with_capacity(elements.len() * 2);
+    for element in elements {
+        match &element {
+            Object::String(bytes, format) if bytes.contains(&b' ') => {
+                for (k, piece) in bytes.split(|&b| b == b' ').enumerate() {
+                    if k > 0 {
+                        array.push(offset.clone());
+                    }
+                    if !piece.is_empty() {
+                        array.push(Object::String(piece.to_vec(), *format));
+                    }
+                }
+            }
+            _ => array.push(element),
+        }
+    }
+    Some(lopdf::content::Operation::new(
+        "TJ",
+        vec![Object::Array(array)],
+    ))
+}
+
 /// `TJ` offset, in thousandths of the font size, beyond which pen travel
 /// between two runs is a word space: 0.4 of the font's space width, at
 /// least 0.08 em, and 0.12 em for a font without metrics.
