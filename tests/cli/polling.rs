@@ -1,8 +1,9 @@
 //! When `batch` asks and downloads (#24): a document is downloaded as soon as
 //! its own task is done, not its batch's; a batch is never asked twice within
 //! the poll interval, so never more than once a round, however the forecast
-//! of its documents' finish moves its asks. How fast is measured by
-//! `scripts/bench`, not here.
+//! of its documents' finish moves its asks; a batch that finishes together
+//! is downloaded several results at a time, more than `--concurrency`. How
+//! fast is measured by `scripts/bench`, not here.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -12,6 +13,7 @@ use std::time::Duration;
 use crate::harness::{stderr_of, Env};
 use crate::support::faults::Faults;
 use crate::support::http::{Recorded, Server};
+use crate::support::zipfix;
 use crate::support::{Advance, FakeConfig, FakeMineru};
 
 fn pdfs(dir: &Path, n: usize) -> Vec<PathBuf> {
@@ -177,4 +179,51 @@ fn a_run_aims_its_first_asks_at_the_task_times_of_earlier_runs() {
         aimed * 4 <= blind * 3,
         "a run that knew the task times asked {aimed} times, one that did not {blind}: {kept}"
     );
+}
+
+#[test]
+fn results_finished_together_download_several_at_once_beyond_the_concurrency() {
+    // Eight URLs in one batch finish together; the CDN sends each result at
+    // its size a second (a second a download). `--concurrency 1` bounds what
+    // goes to the API at once, not the CDN: four downloads start together.
+    let size = zipfix::demo_zip_bytes("x", None, "pdf").len() as u64;
+    let faults = Faults::new(0, 0, |_| false).throttling(size);
+    let fake = FakeMineru::start_with(FakeConfig {
+        advance: Advance::Time(Duration::from_millis(50)),
+        faults: Some(Arc::new(faults)),
+        ..FakeConfig::default()
+    });
+    let env = Env::new();
+    let urls: Vec<String> = (0..8)
+        .map(|i| format!("https://docs.example.org/together/t{i}.pdf"))
+        .collect();
+    let out = env
+        .keyed(&fake)
+        .args(["-p", "mineru", "-q", "batch", "--concurrency", "1", "-o"])
+        .arg(env.out())
+        .args(&urls)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let log = fake.requests();
+    let mut starts: Vec<std::time::Instant> = log
+        .iter()
+        .filter(|r| is_download(r))
+        .map(|r| r.at)
+        .collect();
+    starts.sort();
+    assert_eq!(starts.len(), 8);
+    // One at a time, the fourth would start three seconds after the first.
+    let spread = starts[3] - starts[0];
+    assert!(
+        spread < Duration::from_millis(600),
+        "the fourth download started {spread:?} after the first: {:?}",
+        starts.iter().map(|t| *t - starts[0]).collect::<Vec<_>>()
+    );
+    for i in 0..8 {
+        assert!(
+            env.out().join(format!("t{i}")).join("full.md").is_file(),
+            "t{i}"
+        );
+    }
 }
