@@ -42,26 +42,36 @@ fn status_of(r: &Recorded) -> Option<&str> {
     (r.method == "GET").then_some(id)
 }
 
+/// A fake whose tasks take four steps of 50 ms, with `faults`.
+fn quick_fake(faults: Faults) -> FakeMineru {
+    FakeMineru::start_with(FakeConfig {
+        advance: Advance::Time(Duration::from_millis(50)),
+        faults: Some(Arc::new(faults)),
+        ..FakeConfig::default()
+    })
+}
+
+/// `batch --concurrency 1` of `inputs` into `env.out()`, which must succeed.
+fn batch_one_at_a_time(env: &Env, fake: &FakeMineru, inputs: &[impl AsRef<std::ffi::OsStr>]) {
+    let out = env
+        .keyed(fake)
+        .args(["-p", "mineru", "-q", "batch", "--concurrency", "1", "-o"])
+        .arg(env.out())
+        .args(inputs)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+}
+
 #[test]
 fn a_document_downloads_when_its_own_task_is_done_not_its_batch() {
     // Each upload held 500 ms, one at a time: the five tasks of the one batch
     // start, and finish, 500 ms apart.
     let faults = Faults::new(0, 0, is_upload).slowing_creations(Duration::from_millis(500));
-    let fake = FakeMineru::start_with(FakeConfig {
-        advance: Advance::Time(Duration::from_millis(50)),
-        faults: Some(Arc::new(faults)),
-        ..FakeConfig::default()
-    });
+    let fake = quick_fake(faults);
     let env = Env::new();
     let files = pdfs(&env.work.path().join("in"), 5);
-    let out = env
-        .keyed(&fake)
-        .args(["-p", "mineru", "-q", "batch", "--concurrency", "1", "-o"])
-        .arg(env.out())
-        .args(&files)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
+    batch_one_at_a_time(&env, &fake, &files);
     assert_eq!(
         fake.count("POST", "/api/v4/file-urls/batch"),
         1,
@@ -188,23 +198,12 @@ fn results_finished_together_download_several_at_once_beyond_the_concurrency() {
     // goes to the API at once, not the CDN: four downloads start together.
     let size = zipfix::demo_zip_bytes("x", None, "pdf").len() as u64;
     let faults = Faults::new(0, 0, |_| false).throttling(size);
-    let fake = FakeMineru::start_with(FakeConfig {
-        advance: Advance::Time(Duration::from_millis(50)),
-        faults: Some(Arc::new(faults)),
-        ..FakeConfig::default()
-    });
+    let fake = quick_fake(faults);
     let env = Env::new();
     let urls: Vec<String> = (0..8)
         .map(|i| format!("https://docs.example.org/together/t{i}.pdf"))
         .collect();
-    let out = env
-        .keyed(&fake)
-        .args(["-p", "mineru", "-q", "batch", "--concurrency", "1", "-o"])
-        .arg(env.out())
-        .args(&urls)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
+    batch_one_at_a_time(&env, &fake, &urls);
     let log = fake.requests();
     let mut starts: Vec<std::time::Instant> = log
         .iter()
