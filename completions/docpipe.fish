@@ -65,7 +65,7 @@ html\t''"
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l transport -d 'rest (default) or mcp (its MCP endpoint)' -r -f -a "rest\t''
 mcp\t''"
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l max-pages -d 'Page budget of the run: documents that would take it over N pages are not submitted (exit 8); pages extracted by `local` are not counted' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l concurrency -d 'Documents processed (uploaded, downloaded) at once, 1-64; default 4' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l concurrency -d 'Documents processed (uploaded, written) at once, 1-64; default 4; results download from the provider\'s CDN 4 times as many at once (at most 64)' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand parse" -l cloud-pages -d 'With -p auto, which PDF pages go to the cloud: scanned (the pages local cannot read; the others are read here), tables or formulas (those, and the pages with tables or formulas), all (a PDF with any page local cannot read goes whole), none' -r -f -a "scanned\t''
 none\t''
 all\t''
@@ -112,7 +112,7 @@ html\t''"
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l transport -d 'rest (default) or mcp (its MCP endpoint)' -r -f -a "rest\t''
 mcp\t''"
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l max-pages -d 'Page budget of the run: documents that would take it over N pages are not submitted (exit 8); pages extracted by `local` are not counted' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l concurrency -d 'Documents processed (uploaded, downloaded) at once, 1-64; default 4' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l concurrency -d 'Documents processed (uploaded, written) at once, 1-64; default 4; results download from the provider\'s CDN 4 times as many at once (at most 64)' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand batch" -l cloud-pages -d 'With -p auto, which PDF pages go to the cloud: scanned (the pages local cannot read; the others are read here), tables or formulas (those, and the pages with tables or formulas), all (a PDF with any page local cannot read goes whole), none' -r -f -a "scanned\t''
 none\t''
 all\t''
@@ -385,7 +385,7 @@ html\t''"
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l transport -d 'rest (default) or mcp (its MCP endpoint)' -r -f -a "rest\t''
 mcp\t''"
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l max-pages -d 'Page budget of the run: documents that would take it over N pages are not submitted (exit 8); pages extracted by `local` are not counted' -r
-complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l concurrency -d 'Documents processed (uploaded, downloaded) at once, 1-64; default 4' -r
+complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l concurrency -d 'Documents processed (uploaded, written) at once, 1-64; default 4; results download from the provider\'s CDN 4 times as many at once (at most 64)' -r
 complete -c docpipe -n "__fish_docpipe_using_subcommand ocr" -l cloud-pages -d 'With -p auto, which PDF pages go to the cloud: scanned (the pages local cannot read; the others are read here), tables or formulas (those, and the pages with tables or formulas), all (a PDF with any page local cannot read goes whole), none' -r -f -a "scanned\t''
 none\t''
 all\t''

@@ -153,7 +153,7 @@ pub struct ExtractArgs {
     /// Page budget of the run: documents that would take it over N pages are not submitted (exit 8); pages extracted by `local` are not counted
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_pages: Option<u64>,
-    /// Documents processed (uploaded, downloaded) at once, 1-64; default 4
+    /// Documents processed (uploaded, written) at once, 1-64; default 4; results download from the provider's CDN 4 times as many at once (at most 64)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(CONCURRENCY_MIN as i64..=CONCURRENCY_MAX as i64))]
     pub concurrency: Option<u32>,
     /// With -p auto, which PDF pages go to the cloud: scanned (the pages local cannot read; the others are read here), tables or formulas (those, and the pages with tables or formulas), all (a PDF with any page local cannot read goes whole), none

@@ -3,8 +3,9 @@
 //! whole zip is: a result that tries this is not trusted); entry count and total
 //! size are capped against zip bombs.
 
+use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
-use std::io::{Read, Write};
+use std::io::{BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
@@ -41,14 +42,17 @@ impl Default for Limits {
 /// Unpacks `zip_path` into `dest` (an empty folder). Checks every entry name
 /// before writing anything.
 pub fn unpack(zip_path: &Path, dest: &Path, limits: Limits) -> Result<u64> {
-    let file =
-        File::open(zip_path).with_context(|| format!("cannot open {}", zip_path.display()))?;
     // Buffered both ways: unbuffered, the zip reader and `io::copy` move a few KiB
     // per system call (about 1,000 calls per MiB unpacked).
-    let file = std::io::BufReader::with_capacity(COPY_BUFFER, file);
-    let mut archive = zip::ZipArchive::new(file).context("the result is not a readable zip")?;
+    let mut archive = open_zip(zip_path, COPY_BUFFER)?;
     let plan = entries(&mut archive, limits, "the result zip")?;
     let mut written = 0u64;
+    // Folders made so far: a result's files share a few, and each
+    // `create_dir_all` of one that exists costs a mkdir and a stat.
+    let mut made: HashSet<PathBuf> = HashSet::new();
+    // One buffer for every entry: with a `BufWriter` per file, `io::copy`
+    // zeroed a new 256 KiB for each (it initialises what it reads into).
+    let mut buf = vec![0u8; COPY_BUFFER];
     for Entry {
         index: i,
         path: rel,
@@ -57,25 +61,21 @@ pub fn unpack(zip_path: &Path, dest: &Path, limits: Limits) -> Result<u64> {
     {
         let target = dest.join(&rel);
         if is_dir {
-            fs::create_dir_all(&target)
-                .with_context(|| format!("cannot create {}", target.display()))?;
+            make_dir(&target, &mut made)?;
             continue;
         }
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
+        if let Some(parent) = target.parent().filter(|p| *p != dest) {
+            make_dir(parent, &mut made)?;
         }
         let mut entry = archive.by_index(i).context("the result zip is damaged")?;
         // create_new: never follow or overwrite anything already there.
-        let out = OpenOptions::new()
+        let mut out = OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&target)
             .with_context(|| format!("cannot create {}", target.display()))?;
-        let mut out = std::io::BufWriter::with_capacity(COPY_BUFFER, out);
         let budget = limits.max_total_bytes - written;
-        let copied = copy_limited(&mut entry, &mut out, budget)
-            .and_then(|n| out.flush().map(|()| n))
+        let copied = copy_through(&mut entry, &mut out, budget, &mut buf)
             .with_context(|| format!("cannot unpack {}", rel.display()))?;
         written += copied;
         if copied > budget {
@@ -86,6 +86,77 @@ pub fn unpack(zip_path: &Path, dest: &Path, limits: Limits) -> Result<u64> {
         }
     }
     Ok(written)
+}
+
+/// `create_dir_all`, once per folder of an unpacking.
+fn make_dir(dir: &Path, made: &mut HashSet<PathBuf>) -> Result<()> {
+    if made.contains(dir) {
+        return Ok(());
+    }
+    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    made.insert(dir.to_path_buf());
+    Ok(())
+}
+
+/// A zip read through a buffer of `capacity` bytes that its seeks keep.
+fn open_zip(zip_path: &Path, capacity: usize) -> Result<zip::ZipArchive<SeekBuf<File>>> {
+    let file =
+        File::open(zip_path).with_context(|| format!("cannot open {}", zip_path.display()))?;
+    zip::ZipArchive::new(SeekBuf::new(capacity, file)).context("the result is not a readable zip")
+}
+
+/// A buffered reader whose seeks to a place still in its buffer stay in it.
+/// The zip reader seeks to every entry's header, and entries follow one
+/// another: a plain `BufReader` drops its buffer at each seek, and reads it
+/// again (a seek, and a buffer's worth of reading, per entry).
+struct SeekBuf<R> {
+    inner: BufReader<R>,
+    /// The position of the next byte read, kept here: asking the file is a
+    /// system call.
+    pos: u64,
+}
+
+impl<R: Read + Seek> SeekBuf<R> {
+    fn new(capacity: usize, inner: R) -> SeekBuf<R> {
+        SeekBuf {
+            inner: BufReader::with_capacity(capacity, inner),
+            pos: 0,
+        }
+    }
+}
+
+impl<R: Read + Seek> Read for SeekBuf<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl<R: Read + Seek> Seek for SeekBuf<R> {
+    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+        let offset = match to {
+            SeekFrom::Start(n) => i64::try_from(i128::from(n) - i128::from(self.pos)).ok(),
+            SeekFrom::Current(d) => Some(d),
+            SeekFrom::End(_) => None,
+        };
+        match offset {
+            // Within the buffer, nothing is read; past it, one seek.
+            Some(d) => {
+                let to = self.pos.checked_add_signed(d).ok_or_else(|| {
+                    std::io::Error::new(std::io::ErrorKind::InvalidInput, "seek before the start")
+                })?;
+                self.inner.seek_relative(d)?;
+                self.pos = to;
+            }
+            None => self.pos = self.inner.seek(to)?,
+        }
+        Ok(self.pos)
+    }
+
+    fn stream_position(&mut self) -> std::io::Result<u64> {
+        Ok(self.pos)
+    }
 }
 
 /// One entry of a zip whose every name was checked: where it may go.
@@ -144,6 +215,9 @@ pub fn entries<R: Read + std::io::Seek>(
 /// Bytes moved per system call when reading the zip and writing its entries.
 const COPY_BUFFER: usize = 256 * 1024;
 
+/// The buffer of [`check_zip`], which reads headers only.
+const CHECK_BUFFER: usize = 16 * 1024;
+
 /// Copies at most `budget + 1` bytes, so a caller can tell "over budget".
 pub fn copy_limited(
     from: &mut impl Read,
@@ -153,12 +227,40 @@ pub fn copy_limited(
     std::io::copy(&mut from.take(budget.saturating_add(1)), to)
 }
 
+/// [`copy_limited`] through `buf`: written a full buffer at a time (inflate
+/// hands out a few KiB per read), so a file of up to `buf.len()` bytes is
+/// one write.
+fn copy_through(
+    from: &mut impl Read,
+    to: &mut impl Write,
+    budget: u64,
+    buf: &mut [u8],
+) -> std::io::Result<u64> {
+    let mut from = from.take(budget.saturating_add(1));
+    let mut total = 0u64;
+    loop {
+        let mut filled = 0;
+        while filled < buf.len() {
+            match from.read(&mut buf[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        to.write_all(&buf[..filled])?;
+        total += filled as u64;
+        if filled < buf.len() {
+            return Ok(total);
+        }
+    }
+}
+
 /// Whether the file is a zip that opens and whose every entry header reads: a
 /// download that passes its length check can still be a broken zip.
 pub fn check_zip(zip_path: &Path) -> Result<()> {
-    let file =
-        File::open(zip_path).with_context(|| format!("cannot open {}", zip_path.display()))?;
-    let mut archive = zip::ZipArchive::new(file).context("the result is not a readable zip")?;
+    // Small reads (the directory, then each entry's header): a small buffer.
+    let mut archive = open_zip(zip_path, CHECK_BUFFER)?;
     for i in 0..archive.len() {
         archive
             .by_index_raw(i)
@@ -173,9 +275,7 @@ pub fn read_entry(
     wanted: impl Fn(&str) -> bool,
     max: u64,
 ) -> Result<Option<(String, Vec<u8>)>> {
-    let file =
-        File::open(zip_path).with_context(|| format!("cannot open {}", zip_path.display()))?;
-    let mut archive = zip::ZipArchive::new(file).context("the result is not a readable zip")?;
+    let mut archive = open_zip(zip_path, CHECK_BUFFER)?;
     for i in 0..archive.len() {
         let entry = archive.by_index(i).context("the result zip is damaged")?;
         let name = entry.name().to_string();
@@ -356,6 +456,58 @@ mod tests {
         assert!(unpack(f.path(), dest.path(), limits).is_err());
         let written = fs::metadata(dest.path().join("a.bin")).map_or(0, |m| m.len());
         assert!(written <= (1 << 20) + 1, "{written}");
+    }
+
+    /// A reader that counts the reads and seeks that reach it.
+    struct Counted {
+        inner: std::io::Cursor<Vec<u8>>,
+        reads: usize,
+        seeks: usize,
+    }
+
+    impl Read for Counted {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.reads += 1;
+            self.inner.read(buf)
+        }
+    }
+
+    impl Seek for Counted {
+        fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+            self.seeks += 1;
+            self.inner.seek(to)
+        }
+    }
+
+    #[test]
+    fn seeks_inside_the_buffer_read_nothing_again_and_land_where_asked() {
+        let bytes: Vec<u8> = (0..10_000u32).map(|i| (i % 251) as u8).collect();
+        let inner = Counted {
+            inner: std::io::Cursor::new(bytes.clone()),
+            reads: 0,
+            seeks: 0,
+        };
+        let mut r = SeekBuf::new(4096, inner);
+        let mut two = [0u8; 2];
+        // Forward and back inside the first 4 KiB: one read, no seek.
+        for at in [0u64, 10, 3000, 5, 4000] {
+            assert_eq!(r.seek(SeekFrom::Start(at)).unwrap(), at);
+            r.read_exact(&mut two).unwrap();
+            assert_eq!(two, [bytes[at as usize], bytes[at as usize + 1]], "at {at}");
+        }
+        assert_eq!((r.inner.get_ref().reads, r.inner.get_ref().seeks), (1, 0));
+        // Past the buffer, and from the end: where asked, as a plain reader.
+        for to in [
+            SeekFrom::Start(9000),
+            SeekFrom::End(-4),
+            SeekFrom::Current(-100),
+        ] {
+            let at = r.seek(to).unwrap();
+            assert_eq!(r.stream_position().unwrap(), at);
+            r.read_exact(&mut two).unwrap();
+            assert_eq!(two, [bytes[at as usize], bytes[at as usize + 1]], "{to:?}");
+        }
+        assert!(r.seek(SeekFrom::Current(-1_000_000)).is_err());
     }
 
     #[test]

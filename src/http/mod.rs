@@ -112,18 +112,26 @@ struct Clients {
     /// For downloads: no whole-request timeout (a large result may take hours
     /// while it moves), but a no-progress timeout on the headers and each read.
     transfer: OnceLock<Client>,
+    /// Held while a client is built: the download workers start together
+    /// when a batch finishes, and each built its own (the trust store read
+    /// and parsed, a runtime thread started) before the first was stored.
+    building: Mutex<()>,
 }
 
-/// The client in `cell`, built by `make` the first time.
-fn lazy(
-    cell: &OnceLock<Client>,
+/// The client in `cell`, built by `make` the first time, by one thread.
+fn lazy<'a>(
+    cell: &'a OnceLock<Client>,
+    building: &Mutex<()>,
     make: impl FnOnce() -> reqwest::blocking::ClientBuilder,
-) -> Result<&Client> {
+) -> Result<&'a Client> {
+    if let Some(client) = cell.get() {
+        return Ok(client);
+    }
+    let _one = building.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(client) = cell.get() {
         return Ok(client);
     }
     let client = make().build().context("cannot set up the HTTP client")?;
-    // Two threads may build one at once: the first stored wins, both work.
     let _ = cell.set(client);
     Ok(cell.get().expect("set just above"))
 }
@@ -166,17 +174,19 @@ impl Http {
     }
 
     fn api(&self) -> Result<&Client> {
-        lazy(&self.clients.client, || Self::builder(&self.opts))
+        lazy(&self.clients.client, &self.clients.building, || {
+            Self::builder(&self.opts)
+        })
     }
 
     fn keyed(&self) -> Result<&Client> {
-        lazy(&self.clients.keyed, || {
+        lazy(&self.clients.keyed, &self.clients.building, || {
             Self::builder(&self.opts).redirect(same_host_redirects())
         })
     }
 
     fn transfer(&self) -> Result<&Client> {
-        lazy(&self.clients.transfer, || {
+        lazy(&self.clients.transfer, &self.clients.building, || {
             Self::transfer_builder(&self.opts)
         })
     }

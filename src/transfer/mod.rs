@@ -491,7 +491,10 @@ fn download_once(
         }
     };
     let validator = validator(&resp);
-    let mut buf = vec![0u8; 256 * 1024];
+    // Reads return what the socket holds (often 1–16 KiB): a larger read
+    // buffer is zeroed for nothing, and a download worker's memory is
+    // mostly these two buffers.
+    let mut buf = vec![0u8; 16 * 1024];
     let mut got = start;
     // A resumed download counts on from the part on disk; its rate from here.
     let mut counter = meter.start(start, expected);
@@ -503,9 +506,8 @@ fn download_once(
             .seek(std::io::SeekFrom::Start(start))
             .context("cannot write the download")?;
         handle.set_len(start).context("cannot write the download")?;
-        // Reads return what the socket holds (often 1–16 KiB); buffered, the
-        // writes do not follow them one system call each.
-        let mut out = std::io::BufWriter::with_capacity(256 * 1024, handle);
+        // Buffered, the writes do not follow the reads one system call each.
+        let mut out = std::io::BufWriter::with_capacity(128 * 1024, handle);
         loop {
             let n = match resp.read(&mut buf) {
                 Ok(0) => break,

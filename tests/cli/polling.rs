@@ -1,8 +1,9 @@
 //! When `batch` asks and downloads (#24): a document is downloaded as soon as
 //! its own task is done, not its batch's; a batch is never asked twice within
 //! the poll interval, so never more than once a round, however the forecast
-//! of its documents' finish moves its asks. How fast is measured by
-//! `scripts/bench`, not here.
+//! of its documents' finish moves its asks; a batch that finishes together
+//! is downloaded several results at a time, more than `--concurrency`. How
+//! fast is measured by `scripts/bench`, not here.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -12,6 +13,7 @@ use std::time::Duration;
 use crate::harness::{stderr_of, Env};
 use crate::support::faults::Faults;
 use crate::support::http::{Recorded, Server};
+use crate::support::zipfix;
 use crate::support::{Advance, FakeConfig, FakeMineru};
 
 fn pdfs(dir: &Path, n: usize) -> Vec<PathBuf> {
@@ -40,26 +42,36 @@ fn status_of(r: &Recorded) -> Option<&str> {
     (r.method == "GET").then_some(id)
 }
 
+/// A fake whose tasks take four steps of 50 ms, with `faults`.
+fn quick_fake(faults: Faults) -> FakeMineru {
+    FakeMineru::start_with(FakeConfig {
+        advance: Advance::Time(Duration::from_millis(50)),
+        faults: Some(Arc::new(faults)),
+        ..FakeConfig::default()
+    })
+}
+
+/// `batch --concurrency 1` of `inputs` into `env.out()`, which must succeed.
+fn batch_one_at_a_time(env: &Env, fake: &FakeMineru, inputs: &[impl AsRef<std::ffi::OsStr>]) {
+    let out = env
+        .keyed(fake)
+        .args(["-p", "mineru", "-q", "batch", "--concurrency", "1", "-o"])
+        .arg(env.out())
+        .args(inputs)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+}
+
 #[test]
 fn a_document_downloads_when_its_own_task_is_done_not_its_batch() {
     // Each upload held 500 ms, one at a time: the five tasks of the one batch
     // start, and finish, 500 ms apart.
     let faults = Faults::new(0, 0, is_upload).slowing_creations(Duration::from_millis(500));
-    let fake = FakeMineru::start_with(FakeConfig {
-        advance: Advance::Time(Duration::from_millis(50)),
-        faults: Some(Arc::new(faults)),
-        ..FakeConfig::default()
-    });
+    let fake = quick_fake(faults);
     let env = Env::new();
     let files = pdfs(&env.work.path().join("in"), 5);
-    let out = env
-        .keyed(&fake)
-        .args(["-p", "mineru", "-q", "batch", "--concurrency", "1", "-o"])
-        .arg(env.out())
-        .args(&files)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
+    batch_one_at_a_time(&env, &fake, &files);
     assert_eq!(
         fake.count("POST", "/api/v4/file-urls/batch"),
         1,
@@ -177,4 +189,40 @@ fn a_run_aims_its_first_asks_at_the_task_times_of_earlier_runs() {
         aimed * 4 <= blind * 3,
         "a run that knew the task times asked {aimed} times, one that did not {blind}: {kept}"
     );
+}
+
+#[test]
+fn results_finished_together_download_several_at_once_beyond_the_concurrency() {
+    // Eight URLs in one batch finish together; the CDN sends each result at
+    // its size a second (a second a download). `--concurrency 1` bounds what
+    // goes to the API at once, not the CDN: four downloads start together.
+    let size = zipfix::demo_zip_bytes("x", None, "pdf").len() as u64;
+    let faults = Faults::new(0, 0, |_| false).throttling(size);
+    let fake = quick_fake(faults);
+    let env = Env::new();
+    let urls: Vec<String> = (0..8)
+        .map(|i| format!("https://docs.example.org/together/t{i}.pdf"))
+        .collect();
+    batch_one_at_a_time(&env, &fake, &urls);
+    let log = fake.requests();
+    let mut starts: Vec<std::time::Instant> = log
+        .iter()
+        .filter(|r| is_download(r))
+        .map(|r| r.at)
+        .collect();
+    starts.sort();
+    assert_eq!(starts.len(), 8);
+    // One at a time, the fourth would start three seconds after the first.
+    let spread = starts[3] - starts[0];
+    assert!(
+        spread < Duration::from_millis(600),
+        "the fourth download started {spread:?} after the first: {:?}",
+        starts.iter().map(|t| *t - starts[0]).collect::<Vec<_>>()
+    );
+    for i in 0..8 {
+        assert!(
+            env.out().join(format!("t{i}")).join("full.md").is_file(),
+            "t{i}"
+        );
+    }
 }

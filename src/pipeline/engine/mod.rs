@@ -202,6 +202,18 @@ pub struct Summary {
 /// what it is, and the file (or why the download failed).
 type Fetched = (String, ResultRef, anyhow::Result<tempfile::NamedTempFile>);
 
+/// Result downloads at once per `--concurrency`. They go to the provider's
+/// CDN, not its API (no request rate is documented for it), and a batch's
+/// documents finish within moments of one another: with `--concurrency`
+/// downloads, the last of a batch of 200 waited for 49 rounds of 4.
+const DOWNLOADS_PER_WORKER: usize = 4;
+
+/// The download workers of a run of `concurrency`; as many writing
+/// workers as `concurrency` unpack and write what they fetch.
+fn downloaders(concurrency: usize) -> usize {
+    (concurrency * DOWNLOADS_PER_WORKER).min(crate::units::CONCURRENCY_MAX as usize)
+}
+
 /// What triage decided for one document. Built once per document and moved
 /// once, so the variants' sizes do not matter.
 #[allow(clippy::large_enum_variant)]
@@ -254,7 +266,7 @@ impl Engine<'_> {
     }
 
     /// Runs the work: submission on one thread, polling on this one, downloads
-    /// on `concurrency` workers.
+    /// on [`downloaders`] workers, unpacking and writing on `concurrency`.
     pub fn execute(&self, works: Vec<Work>) {
         let mut new = Vec::new();
         let mut resumed = Vec::new();
@@ -284,20 +296,36 @@ impl Engine<'_> {
         let fin_rx = Mutex::new(fin_rx);
         // A synchronous provider writes its answers on the submitting
         // workers; only hits, held answers and resumed tasks come here, so
-        // no more download workers than those (a one-file `local` run started
-        // twenty threads, a millisecond of its twenty).
-        let downloads = match self.provider.info().mode {
-            provider::Mode::Async => self.settings.concurrency,
-            _ => self
-                .settings
-                .concurrency
-                .min(new.len() + resumed.len() + held.len() + lock(&hits).len())
-                .max(1),
+        // no more download and writing workers than those (a one-file
+        // `local` run started twenty threads, a millisecond of its twenty).
+        let concurrency = self.settings.concurrency;
+        let work = new.len() + resumed.len() + held.len() + lock(&hits).len();
+        let (downloads, writers) = match self.provider.info().mode {
+            provider::Mode::Async => (downloaders(concurrency), concurrency),
+            _ => (
+                downloaders(concurrency).min(work).max(1),
+                concurrency.min(work).max(1),
+            ),
         };
         std::thread::scope(|s| {
             for _ in 0..downloads {
-                let (dl_rx, hits, hits_left, misses) = (&dl_rx, &hits, &hits_left, &misses);
+                let dl_rx = &dl_rx;
                 let fin_tx = fin_tx.clone();
+                s.spawn(move || loop {
+                    let job = lock(dl_rx).recv();
+                    let Ok((key, result)) = job else { break };
+                    match self.prefetch(&key, &result) {
+                        Some(file) => {
+                            if let Err(mpsc::SendError(f)) = fin_tx.send((key, result, file)) {
+                                self.deliver_fetched(f);
+                            }
+                        }
+                        None => self.download(&key, &result),
+                    }
+                });
+            }
+            for _ in 0..writers {
+                let (fin_rx, hits, hits_left, misses) = (&fin_rx, &hits, &hits_left, &misses);
                 s.spawn(move || {
                     // Results the cache holds first: written from it, no request.
                     loop {
@@ -309,24 +337,11 @@ impl Engine<'_> {
                         hits_left.fetch_sub(1, Ordering::SeqCst);
                     }
                     loop {
-                        let job = lock(dl_rx).recv();
-                        let Ok((key, result)) = job else { break };
-                        match self.prefetch(&key, &result) {
-                            Some(file) => {
-                                if let Err(mpsc::SendError(f)) = fin_tx.send((key, result, file)) {
-                                    self.deliver_fetched(f);
-                                }
-                            }
-                            None => self.download(&key, &result),
+                        let job = lock(fin_rx).recv();
+                        match job {
+                            Ok(fetched) => self.deliver_fetched(fetched),
+                            Err(_) => break,
                         }
-                    }
-                });
-                let fin_rx = &fin_rx;
-                s.spawn(move || loop {
-                    let job = lock(fin_rx).recv();
-                    match job {
-                        Ok(fetched) => self.deliver_fetched(fetched),
-                        Err(_) => break,
                     }
                 });
             }
