@@ -9,6 +9,8 @@ use std::path::{Component, Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
+use crate::span::Span;
+
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     pub max_entries: usize,
@@ -38,14 +40,13 @@ impl Default for Limits {
     }
 }
 
-/// Unpacks `zip_path` into `dest` (an empty folder). Checks every entry name
-/// before writing anything.
-pub fn unpack(zip_path: &Path, dest: &Path, limits: Limits) -> Result<u64> {
-    let file =
-        File::open(zip_path).with_context(|| format!("cannot open {}", zip_path.display()))?;
+/// Unpacks the zip `zip` (a file, or a cache entry's payload where it lies)
+/// into `dest` (an empty folder). Checks every entry name before writing
+/// anything.
+pub fn unpack(zip: &Span, dest: &Path, limits: Limits) -> Result<u64> {
     // Buffered both ways: unbuffered, the zip reader and `io::copy` move a few KiB
     // per system call (about 1,000 calls per MiB unpacked).
-    let file = std::io::BufReader::with_capacity(COPY_BUFFER, file);
+    let file = std::io::BufReader::with_capacity(COPY_BUFFER, zip.reader()?);
     let mut archive = zip::ZipArchive::new(file).context("the result is not a readable zip")?;
     let plan = entries(&mut archive, limits, "the result zip")?;
     let mut written = 0u64;
@@ -169,12 +170,11 @@ pub fn check_zip(zip_path: &Path) -> Result<()> {
 
 /// Reads one entry (by exact name) into memory, up to `max` bytes.
 pub fn read_entry(
-    zip_path: &Path,
+    zip: &Span,
     wanted: impl Fn(&str) -> bool,
     max: u64,
 ) -> Result<Option<(String, Vec<u8>)>> {
-    let file =
-        File::open(zip_path).with_context(|| format!("cannot open {}", zip_path.display()))?;
+    let file = std::io::BufReader::with_capacity(COPY_BUFFER, zip.reader()?);
     let mut archive = zip::ZipArchive::new(file).context("the result is not a readable zip")?;
     for i in 0..archive.len() {
         let entry = archive.by_index(i).context("the result zip is damaged")?;
@@ -273,7 +273,12 @@ mod tests {
     fn unpacks_a_good_zip() {
         let z = make_zip(&[("full.md", b"# hi"), ("images/a.jpg", b"jpg")]);
         let dest = tempfile::tempdir().unwrap();
-        unpack(z.path(), dest.path(), Limits::default()).unwrap();
+        unpack(
+            &Span::open(z.path()).unwrap(),
+            dest.path(),
+            Limits::default(),
+        )
+        .unwrap();
         assert_eq!(fs::read(dest.path().join("images/a.jpg")).unwrap(), b"jpg");
     }
 
@@ -281,7 +286,12 @@ mod tests {
     fn hostile_zip_writes_nothing() {
         let z = make_zip(&[("full.md", b"# hi"), ("../evil.txt", b"x")]);
         let dest = tempfile::tempdir().unwrap();
-        let err = unpack(z.path(), dest.path(), Limits::default()).unwrap_err();
+        let err = unpack(
+            &Span::open(z.path()).unwrap(),
+            dest.path(),
+            Limits::default(),
+        )
+        .unwrap_err();
         assert!(format!("{err:#}").contains("../evil.txt"));
         assert_eq!(fs::read_dir(dest.path()).unwrap().count(), 0);
     }
@@ -295,7 +305,7 @@ mod tests {
             max_entries: 10,
             max_total_bytes: 1000,
         };
-        let err = unpack(z.path(), dest.path(), limits).unwrap_err();
+        let err = unpack(&Span::open(z.path()).unwrap(), dest.path(), limits).unwrap_err();
         assert!(format!("{err:#}").contains("zip bomb"));
     }
 
@@ -324,7 +334,10 @@ mod tests {
             max_entries: 10,
             max_total_bytes: 16 << 20,
         };
-        let err = format!("{:#}", unpack(f.path(), dest.path(), limits).unwrap_err());
+        let err = format!(
+            "{:#}",
+            unpack(&Span::open(f.path()).unwrap(), dest.path(), limits).unwrap_err()
+        );
         assert!(
             err.contains("zip bomb") && err.contains("max_unpacked_mb"),
             "{err}"
@@ -353,7 +366,7 @@ mod tests {
         };
         // Either the cap or the zip reader's own size check stops it; never
         // more than the cap (+1 byte to detect it) is written.
-        assert!(unpack(f.path(), dest.path(), limits).is_err());
+        assert!(unpack(&Span::open(f.path()).unwrap(), dest.path(), limits).is_err());
         let written = fs::metadata(dest.path().join("a.bin")).map_or(0, |m| m.len());
         assert!(written <= (1 << 20) + 1, "{written}");
     }
@@ -363,6 +376,11 @@ mod tests {
         let mut f = tempfile::NamedTempFile::new().unwrap();
         f.write_all(b"PK\x03\x04 not really").unwrap();
         let dest = tempfile::tempdir().unwrap();
-        assert!(unpack(f.path(), dest.path(), Limits::default()).is_err());
+        assert!(unpack(
+            &Span::open(f.path()).unwrap(),
+            dest.path(),
+            Limits::default()
+        )
+        .is_err());
     }
 }

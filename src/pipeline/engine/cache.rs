@@ -63,11 +63,7 @@ impl Engine<'_> {
             return true;
         }
         lock(&self.state.cached).insert(rec.key.clone());
-        self.deliver_from(
-            &rec.key,
-            &hit.result,
-            hit.payload.as_ref().map(|t| t.path()),
-        );
+        self.deliver_from(&rec.key, &hit.result, hit.payload.as_ref());
         true
     }
 
@@ -102,7 +98,7 @@ impl Engine<'_> {
             return None;
         }
         lock(&self.state.cached).insert(p.key.clone());
-        self.deliver_from(&p.key, &hit.result, hit.payload.as_ref().map(|t| t.path()));
+        self.deliver_from(&p.key, &hit.result, hit.payload.as_ref());
         None
     }
 
