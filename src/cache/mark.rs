@@ -23,8 +23,12 @@ use std::time::SystemTime;
 /// characters: a listing of entries passes it by).
 const DIR: &str = "verified";
 
+pub(super) fn folder(dir: &Path) -> PathBuf {
+    dir.join(DIR)
+}
+
 fn path(dir: &Path, key: &str) -> PathBuf {
-    dir.join(DIR).join(&key[..2]).join(key)
+    folder(dir).join(&key[..2]).join(key)
 }
 
 /// What the mark of an entry with `meta` holds.

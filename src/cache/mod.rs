@@ -98,6 +98,7 @@ impl Cache {
     pub fn open(dir: &Path, max_bytes: u64) -> Result<Cache> {
         make_private_dir(dir)?;
         make_private_dir(&dir.join("tmp"))?;
+        make_private_dir(&mark::folder(dir))?;
         Ok(Cache {
             place: Place::Dir(dir.to_path_buf()),
             max_bytes,
