@@ -233,6 +233,15 @@ impl Cache {
         Ok(Hit { result, payload })
     }
 
+    /// Drops the verified mark of `key`'s entry: its next hit hashes it
+    /// again (a hit that could not be written may have met damage the mark
+    /// cannot see).
+    pub fn distrust(&self, key: &str) {
+        if let (Place::Dir(dir), true) = (&self.place, is_key(key)) {
+            mark::remove(dir, key);
+        }
+    }
+
     /// Forgets what [`Cache::look_up_all`] was told of `key` (it changed).
     fn forget(&self, key: &str) {
         if let Place::Remote { known, .. } = &self.place {

@@ -195,10 +195,7 @@ fn an_entry_written_in_place_is_hashed_again_even_with_its_size_and_time_kept() 
     assert!(mark::holds(dir.path(), &key(1), &meta()));
     // One byte changed in place, the size and the modification time put back.
     let before = meta();
-    let mut bytes = fs::read(&path).unwrap();
-    let last = bytes.len() - 2;
-    bytes[last] ^= 0x20;
-    fs::write(&path, &bytes).unwrap();
+    fs::write(&path, bytes_damaged(&path)).unwrap();
     fs::File::options()
         .append(true)
         .open(&path)
@@ -231,10 +228,7 @@ fn verify_hashes_every_entry_whatever_its_mark_says() {
     let path = cache.path_of(&key(2)).unwrap();
     // Damage the mark cannot see: the mark rewritten to match the damaged
     // file (as a change round the file system would leave it).
-    let mut bytes = fs::read(&path).unwrap();
-    let last = bytes.len() - 2;
-    bytes[last] ^= 0x20;
-    fs::write(&path, &bytes).unwrap();
+    fs::write(&path, bytes_damaged(&path)).unwrap();
     mark::set(dir.path(), &key(2), &fs::metadata(&path).unwrap());
     assert!(
         cache.get(&key(2)).unwrap().is_some(),
@@ -243,4 +237,22 @@ fn verify_hashes_every_entry_whatever_its_mark_says() {
     let (good, damaged) = cache.verify().unwrap();
     assert_eq!((good, damaged.len()), (0, 1));
     assert!(!path.exists());
+    // The same damage, and a hit that could not be written: distrusted, its
+    // next hit hashes it.
+    cache
+        .put(&key(3), "mineru", &zip_ref(), Some(&file))
+        .unwrap();
+    let path = cache.path_of(&key(3)).unwrap();
+    fs::write(&path, bytes_damaged(&path)).unwrap();
+    mark::set(dir.path(), &key(3), &fs::metadata(&path).unwrap());
+    assert!(cache.get(&key(3)).unwrap().is_some());
+    cache.distrust(&key(3));
+    assert!(cache.get(&key(3)).is_err());
+}
+
+fn bytes_damaged(path: &Path) -> Vec<u8> {
+    let mut bytes = fs::read(path).unwrap();
+    let last = bytes.len() - 2;
+    bytes[last] ^= 0x20;
+    bytes
 }

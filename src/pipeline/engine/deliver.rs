@@ -291,6 +291,13 @@ impl Engine<'_> {
                 // The provider's work is done and paid for: the record keeps it
                 // "done" without an output, so a rerun downloads it again
                 // instead of resubmitting.
+                if from_cache {
+                    // The entry may be damaged in a way its verified mark
+                    // cannot see: the next hit hashes it again.
+                    if let Some(c) = self.cache() {
+                        c.distrust(key);
+                    }
+                }
                 let id = rec.task().map(|t| t.id);
                 let hint = match &id {
                     Some(id) => format!(
