@@ -283,22 +283,24 @@ impl Cache {
         if payload.len()? > self.max_bytes {
             return Ok(());
         }
-        let path = match &self.place {
-            Place::Dir(_) => self.path_of(key).expect("a key"),
-            Place::Remote { store, replace, .. } => {
-                // One put of the whole entry: a reader never sees part of it.
-                let mut entry = std::io::Cursor::new(Vec::new());
-                encode(&mut entry, key, provider, result, &payload)?;
-                store.put(key, entry.into_inner(), *replace);
-                self.forget(key);
-                return Ok(());
-            }
-        };
         let mut tmp = tempfile::Builder::new()
             .prefix(".put-")
             .tempfile_in(self.scratch())
             .with_context(|| format!("cannot write in {}", self.location()))?;
         crate::interrupt::remove_on_interrupt(tmp.path());
+        let path = match &self.place {
+            Place::Dir(_) => self.path_of(key).expect("a key"),
+            Place::Remote { store, replace, .. } => {
+                // Written here first, then put from the file (a large entry
+                // in parts): a reader never sees part of it, and it is not
+                // held in memory whole.
+                let len = encode(tmp.as_file_mut(), key, provider, result, &payload)?;
+                tmp.as_file_mut().rewind()?;
+                store.put(key, tmp.as_file_mut(), len, *replace);
+                self.forget(key);
+                return Ok(());
+            }
+        };
         // Not flushed to disk one by one (an fsync per result was most of
         // what the cache cost a batch): a power cut may lose the newest
         // entries (paid again) or tear one (its hash fails: removed).
