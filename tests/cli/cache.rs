@@ -31,6 +31,16 @@ fn ok(out: &std::process::Output) {
     assert!(out.status.success(), "{}", stderr_of(out));
 }
 
+/// `docpipe -p mineru --json parse -o DIR DOC` with the cache on.
+fn parse_json(env: &Env, fake: &FakeMineru, doc: &Path, dir: &str) -> std::process::Output {
+    env.cached(fake)
+        .args(["-p", "mineru", "--json", "parse", "-o"])
+        .arg(env.work.path().join(dir))
+        .arg(doc)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn stdout_then_a_folder_then_a_batch_pay_for_one_task() {
     let fake = FakeMineru::start();
@@ -259,14 +269,7 @@ fn a_damaged_entry_is_detected_refetched_and_replaced() {
     let fake = FakeMineru::start();
     let env = Env::new();
     let doc = env.doc("demo1.pdf", "a.pdf");
-    let parse = |dir: &str| {
-        env.cached(&fake)
-            .args(["-p", "mineru", "--json", "parse", "-o"])
-            .arg(env.work.path().join(dir))
-            .arg(&doc)
-            .output()
-            .unwrap()
-    };
+    let parse = |dir: &str| parse_json(&env, &fake, &doc, dir);
     ok(&parse("one"));
     let entry = entries(&env.cache_dir()).remove(0);
     let mut bytes = fs::read(&entry).unwrap();
@@ -306,14 +309,7 @@ fn an_entry_damaged_in_place_with_its_size_and_time_kept_is_refetched() {
     let fake = FakeMineru::start();
     let env = Env::new();
     let doc = env.doc("demo1.pdf", "a.pdf");
-    let parse = |dir: &str| {
-        env.cached(&fake)
-            .args(["-p", "mineru", "--json", "parse", "-o"])
-            .arg(env.work.path().join(dir))
-            .arg(&doc)
-            .output()
-            .unwrap()
-    };
+    let parse = |dir: &str| parse_json(&env, &fake, &doc, dir);
     ok(&parse("one"));
     // A hit through the mark stored with the entry.
     let out = parse("two");
