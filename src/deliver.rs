@@ -64,11 +64,11 @@ pub fn deliver(http: &Http, result: &ResultRef, item: &Item, layout: &Layout) ->
                 ResultRef::Inline { text, .. } => text.clone(),
                 ResultRef::Markdown { url, referer } => {
                     let src = readable(http, item, url, referer, &std::env::temp_dir(), false)?;
-                    text_of(&src.span())?
+                    text_of(src.span())?
                 }
                 ResultRef::Zip { url, referer } => {
                     let src = readable(http, item, url, referer, &std::env::temp_dir(), true)?;
-                    text_from_zip(&src.span(), item.format)?
+                    text_from_zip(src.span(), item.format)?
                 }
                 ResultRef::File { url, ext } => {
                     if !is_text_ext(ext) {
@@ -77,7 +77,7 @@ pub fn deliver(http: &Http, result: &ResultRef, item: &Item, layout: &Layout) ->
                         );
                     }
                     let src = readable(http, item, url, &None, &std::env::temp_dir(), false)?;
-                    text_of(&src.span())?
+                    text_of(src.span())?
                 }
                 ResultRef::Pages(set) => match item.format {
                     Format::Json => pretty(&set.answer)?,
@@ -193,7 +193,7 @@ fn deliver_file(http: &Http, result: &ResultRef, item: &Item, out: &Outputs) -> 
         ResultRef::Zip { url, referer } => {
             let src = readable(http, item, url, referer, out.root(), true)?;
             let staging = out.staging()?;
-            unpack::unpack(&src.span(), staging.path(), unpack::Limits::configured())?;
+            unpack::unpack(src.span(), staging.path(), unpack::Limits::configured())?;
             drop(src);
             let text = file_from_folder(staging.path(), item, &stem, out)?;
             out.publish_bytes(text.as_bytes(), &key, item.sha256)?
@@ -300,7 +300,7 @@ fn deliver_folder(
     match result {
         ResultRef::Zip { url, referer } => {
             let src = readable(http, item, url, referer, out.root(), true)?;
-            unpack::unpack(&src.span(), staging.path(), unpack::Limits::configured())?;
+            unpack::unpack(src.span(), staging.path(), unpack::Limits::configured())?;
         }
         ResultRef::Markdown { url, referer } => {
             let tmp = fetch(http, item, url, referer, out.root(), false)?;
