@@ -332,7 +332,7 @@ impl Cache {
     /// Every entry, oldest use first. Entries another process is writing are
     /// still in `tmp/` (object storage: not yet put) and not listed.
     pub fn list(&self) -> Result<Vec<Entry>> {
-        let mut entries = self.listing()?;
+        let mut entries = self.listing(true)?;
         for e in &mut entries {
             let header = match &self.place {
                 Place::Dir(_) => self
@@ -352,7 +352,9 @@ impl Cache {
     }
 
     /// Every entry's name, size and last use (no header read).
-    fn listing(&self) -> Result<Vec<Entry>> {
+    /// `uses`: each entry's last use read from its verified mark (one more
+    /// file read an entry; a size alone needs none).
+    fn listing(&self, uses: bool) -> Result<Vec<Entry>> {
         let unknown = |key: String, bytes, used| Entry {
             key,
             provider: "?".into(),
@@ -385,10 +387,11 @@ impl Cache {
                         }
                         let key = item.file_name().to_string_lossy().into_owned();
                         let touched = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
-                        let used = match is_key(&key).then(|| mark::used(dir, &key, &meta)) {
-                            Some(Some(hit)) => hit.max(touched),
-                            _ => touched,
-                        };
+                        let used =
+                            match (uses && is_key(&key)).then(|| mark::used(dir, &key, &meta)) {
+                                Some(Some(hit)) => hit.max(touched),
+                                _ => touched,
+                            };
                         entries.push(unknown(key, meta.len(), used));
                     }
                 }
@@ -400,7 +403,7 @@ impl Cache {
 
     /// The bytes the cache holds.
     pub fn size(&self) -> Result<u64> {
-        Ok(self.listing()?.iter().map(|e| e.bytes).sum())
+        Ok(self.listing(false)?.iter().map(|e| e.bytes).sum())
     }
 
     /// Checks every entry; damaged ones are removed and returned with why.
@@ -475,7 +478,7 @@ impl Cache {
             return Ok(0);
         }
         let target = self.max_bytes - self.max_bytes / 10;
-        let entries = self.listing()?;
+        let entries = self.listing(true)?;
         let mut total: u64 = entries.iter().map(|e| e.bytes).sum();
         for entry in entries {
             if total <= target {
