@@ -81,7 +81,7 @@ impl Engine<'_> {
     }
 
     /// Writes `key`'s result; `local`: its file is already on this machine
-    /// (the result cache's copy), not downloaded.
+    /// (a cache entry's payload, read where it lies), not downloaded.
     pub(super) fn deliver_from(&self, key: &str, result: &ResultRef, local: Option<&Span>) {
         self.deliver_all(key, result, local, None);
         // A table spooled to a temporary file served every output: gone now.
