@@ -12,6 +12,7 @@ use serde_json::Value;
 use crate::http::Http;
 use crate::options::Format;
 use crate::output::Outputs;
+use crate::span::Span;
 use crate::task::{PageSet, ResultRef};
 use crate::transfer;
 use crate::unpack;
@@ -50,9 +51,10 @@ pub struct Item<'a> {
     pub no_images: bool,
     /// Told how a download's bytes go.
     pub meter: &'a transfer::Meter,
-    /// The result's file is already on this machine (the result cache's
-    /// copy): it is copied from here, not downloaded from the result's URL.
-    pub local: Option<&'a Path>,
+    /// The result's file is already on this machine (a cache entry's
+    /// payload where it lies, or a download kept in the cache): it is read
+    /// from here, not downloaded from the result's URL.
+    pub local: Option<&'a Span>,
 }
 
 pub fn deliver(http: &Http, result: &ResultRef, item: &Item, layout: &Layout) -> Result<Delivered> {
@@ -62,11 +64,11 @@ pub fn deliver(http: &Http, result: &ResultRef, item: &Item, layout: &Layout) ->
                 ResultRef::Inline { text, .. } => text.clone(),
                 ResultRef::Markdown { url, referer } => {
                     let src = readable(http, item, url, referer, &std::env::temp_dir(), false)?;
-                    read_text(src.path())?
+                    text_of(src.span())?
                 }
                 ResultRef::Zip { url, referer } => {
                     let src = readable(http, item, url, referer, &std::env::temp_dir(), true)?;
-                    text_from_zip(src.path(), item.format)?
+                    text_from_zip(src.span(), item.format)?
                 }
                 ResultRef::File { url, ext } => {
                     if !is_text_ext(ext) {
@@ -75,7 +77,7 @@ pub fn deliver(http: &Http, result: &ResultRef, item: &Item, layout: &Layout) ->
                         );
                     }
                     let src = readable(http, item, url, &None, &std::env::temp_dir(), false)?;
-                    read_text(src.path())?
+                    text_of(src.span())?
                 }
                 ResultRef::Pages(set) => match item.format {
                     Format::Json => pretty(&set.answer)?,
@@ -120,22 +122,23 @@ fn fetch(
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a file in {}", dir.display()))?;
     crate::interrupt::remove_on_interrupt(tmp.path());
-    copy_file(local, tmp.as_file_mut())?;
+    local.copy_to(tmp.as_file_mut())?;
     Ok(tmp)
 }
 
-/// The result's file, to be read only: [`Item::local`] as it is (no copy),
-/// else downloaded.
+/// The result's file, to be read only: [`Item::local`] where it lies (no
+/// copy), else downloaded.
 enum Source<'a> {
-    Local(&'a Path),
-    Downloaded(tempfile::NamedTempFile),
+    Local(&'a Span),
+    /// The whole download, removed with the source.
+    Downloaded(Span),
 }
 
 impl Source<'_> {
-    fn path(&self) -> &Path {
+    fn span(&self) -> &Span {
         match self {
-            Source::Local(p) => p,
-            Source::Downloaded(t) => t.path(),
+            Source::Local(s) => s,
+            Source::Downloaded(s) => s,
         }
     }
 }
@@ -150,7 +153,9 @@ fn readable<'a>(
 ) -> Result<Source<'a>> {
     match item.local {
         Some(local) => Ok(Source::Local(local)),
-        None => fetch(http, item, url, referer, dir, zip).map(Source::Downloaded),
+        None => Ok(Source::Downloaded(Span::temporary(fetch(
+            http, item, url, referer, dir, zip,
+        )?)?)),
     }
 }
 
@@ -188,7 +193,7 @@ fn deliver_file(http: &Http, result: &ResultRef, item: &Item, out: &Outputs) -> 
         ResultRef::Zip { url, referer } => {
             let src = readable(http, item, url, referer, out.root(), true)?;
             let staging = out.staging()?;
-            unpack::unpack(src.path(), staging.path(), unpack::Limits::configured())?;
+            unpack::unpack(src.span(), staging.path(), unpack::Limits::configured())?;
             drop(src);
             let text = file_from_folder(staging.path(), item, &stem, out)?;
             out.publish_bytes(text.as_bytes(), &key, item.sha256)?
@@ -295,7 +300,7 @@ fn deliver_folder(
     match result {
         ResultRef::Zip { url, referer } => {
             let src = readable(http, item, url, referer, out.root(), true)?;
-            unpack::unpack(src.path(), staging.path(), unpack::Limits::configured())?;
+            unpack::unpack(src.span(), staging.path(), unpack::Limits::configured())?;
         }
         ResultRef::Markdown { url, referer } => {
             let tmp = fetch(http, item, url, referer, out.root(), false)?;
@@ -372,6 +377,10 @@ fn copy_file(from: &Path, to: &mut fs::File) -> Result<()> {
     Ok(())
 }
 
+fn text_of(span: &Span) -> Result<String> {
+    Ok(String::from_utf8_lossy(&span.read_all(MAX_TEXT)?).into_owned())
+}
+
 fn read_text(path: &Path) -> Result<String> {
     let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
@@ -382,7 +391,7 @@ fn is_content_list(name: &str) -> bool {
 }
 
 /// The text of a result zip in the format asked for, without unpacking it.
-fn text_from_zip(zip: &Path, format: &Format) -> Result<String> {
+fn text_from_zip(zip: &Span, format: &Format) -> Result<String> {
     let found = match format {
         Format::Json | Format::Text => unpack::read_entry(zip, is_content_list, MAX_TEXT)?,
         _ => None,

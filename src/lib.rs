@@ -26,6 +26,7 @@ pub mod progress;
 pub mod provider;
 pub mod record;
 pub mod request;
+pub mod span;
 pub mod split;
 pub mod stitch;
 pub mod task;

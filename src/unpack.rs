@@ -10,6 +10,8 @@ use std::path::{Component, Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
+use crate::span::Span;
+
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     pub max_entries: usize,
@@ -39,12 +41,13 @@ impl Default for Limits {
     }
 }
 
-/// Unpacks `zip_path` into `dest` (an empty folder). Checks every entry name
-/// before writing anything.
-pub fn unpack(zip_path: &Path, dest: &Path, limits: Limits) -> Result<u64> {
+/// Unpacks the zip `zip` (a file, or a cache entry's payload where it lies)
+/// into `dest` (an empty folder). Checks every entry name before writing
+/// anything.
+pub fn unpack(zip: &Span, dest: &Path, limits: Limits) -> Result<u64> {
     // Buffered both ways: unbuffered, the zip reader and `io::copy` move a few KiB
     // per system call (about 1,000 calls per MiB unpacked).
-    let mut archive = open_zip(zip_path, COPY_BUFFER)?;
+    let mut archive = open_zip(zip.reader()?, COPY_BUFFER)?;
     let plan = entries(&mut archive, limits, "the result zip")?;
     let mut written = 0u64;
     // Folders made so far: a result's files share a few, and each
@@ -99,10 +102,8 @@ fn make_dir(dir: &Path, made: &mut HashSet<PathBuf>) -> Result<()> {
 }
 
 /// A zip read through a buffer of `capacity` bytes that its seeks keep.
-fn open_zip(zip_path: &Path, capacity: usize) -> Result<zip::ZipArchive<SeekBuf<File>>> {
-    let file =
-        File::open(zip_path).with_context(|| format!("cannot open {}", zip_path.display()))?;
-    zip::ZipArchive::new(SeekBuf::new(capacity, file)).context("the result is not a readable zip")
+fn open_zip<R: Read + Seek>(inner: R, capacity: usize) -> Result<zip::ZipArchive<SeekBuf<R>>> {
+    zip::ZipArchive::new(SeekBuf::new(capacity, inner)).context("the result is not a readable zip")
 }
 
 /// A buffered reader whose seeks to a place still in its buffer stay in it.
@@ -260,7 +261,9 @@ fn copy_through(
 /// download that passes its length check can still be a broken zip.
 pub fn check_zip(zip_path: &Path) -> Result<()> {
     // Small reads (the directory, then each entry's header): a small buffer.
-    let mut archive = open_zip(zip_path, CHECK_BUFFER)?;
+    let file =
+        File::open(zip_path).with_context(|| format!("cannot open {}", zip_path.display()))?;
+    let mut archive = open_zip(file, CHECK_BUFFER)?;
     for i in 0..archive.len() {
         archive
             .by_index_raw(i)
@@ -271,11 +274,11 @@ pub fn check_zip(zip_path: &Path) -> Result<()> {
 
 /// Reads one entry (by exact name) into memory, up to `max` bytes.
 pub fn read_entry(
-    zip_path: &Path,
+    zip: &Span,
     wanted: impl Fn(&str) -> bool,
     max: u64,
 ) -> Result<Option<(String, Vec<u8>)>> {
-    let mut archive = open_zip(zip_path, CHECK_BUFFER)?;
+    let mut archive = open_zip(zip.reader()?, CHECK_BUFFER)?;
     for i in 0..archive.len() {
         let entry = archive.by_index(i).context("the result zip is damaged")?;
         let name = entry.name().to_string();
@@ -331,6 +334,57 @@ mod tests {
     use std::io::Cursor;
     use zip::write::SimpleFileOptions;
 
+    /// Counts the bytes read through it.
+    struct Tallied<R> {
+        inner: R,
+        read: std::rc::Rc<std::cell::Cell<u64>>,
+    }
+
+    impl<R: Read> Read for Tallied<R> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.inner.read(buf)?;
+            self.read.set(self.read.get() + n as u64);
+            Ok(n)
+        }
+    }
+
+    impl<R: Seek> Seek for Tallied<R> {
+        fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+            self.inner.seek(to)
+        }
+    }
+
+    #[test]
+    fn a_zip_of_small_files_is_read_about_once() {
+        let data: Vec<u8> = (0..40_000u32).map(|i| (i * 7919 % 251) as u8).collect();
+        let names: Vec<String> = (0..20).map(|i| format!("images/{i}.jpg")).collect();
+        let entries: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &data[..])).collect();
+        let z = make_zip(&entries);
+        let bytes = fs::read(z.path()).unwrap();
+        let read = std::rc::Rc::new(std::cell::Cell::new(0));
+        let source = SeekBuf::new(
+            COPY_BUFFER,
+            Tallied {
+                inner: Cursor::new(bytes.clone()),
+                read: read.clone(),
+            },
+        );
+        let mut archive = zip::ZipArchive::new(source).unwrap();
+        for i in 0..archive.len() {
+            let mut entry = archive.by_index(i).unwrap();
+            let mut out = Vec::new();
+            entry.read_to_end(&mut out).unwrap();
+            assert_eq!(out, data);
+        }
+        // BufReader's own seek read 256 KiB ahead at each of the 40 seeks.
+        assert!(
+            read.get() <= 2 * bytes.len() as u64,
+            "{} of {}",
+            read.get(),
+            bytes.len()
+        );
+    }
+
     fn make_zip(entries: &[(&str, &[u8])]) -> tempfile::NamedTempFile {
         let mut buf = Cursor::new(Vec::new());
         {
@@ -373,7 +427,12 @@ mod tests {
     fn unpacks_a_good_zip() {
         let z = make_zip(&[("full.md", b"# hi"), ("images/a.jpg", b"jpg")]);
         let dest = tempfile::tempdir().unwrap();
-        unpack(z.path(), dest.path(), Limits::default()).unwrap();
+        unpack(
+            &Span::open(z.path()).unwrap(),
+            dest.path(),
+            Limits::default(),
+        )
+        .unwrap();
         assert_eq!(fs::read(dest.path().join("images/a.jpg")).unwrap(), b"jpg");
     }
 
@@ -381,7 +440,12 @@ mod tests {
     fn hostile_zip_writes_nothing() {
         let z = make_zip(&[("full.md", b"# hi"), ("../evil.txt", b"x")]);
         let dest = tempfile::tempdir().unwrap();
-        let err = unpack(z.path(), dest.path(), Limits::default()).unwrap_err();
+        let err = unpack(
+            &Span::open(z.path()).unwrap(),
+            dest.path(),
+            Limits::default(),
+        )
+        .unwrap_err();
         assert!(format!("{err:#}").contains("../evil.txt"));
         assert_eq!(fs::read_dir(dest.path()).unwrap().count(), 0);
     }
@@ -395,7 +459,7 @@ mod tests {
             max_entries: 10,
             max_total_bytes: 1000,
         };
-        let err = unpack(z.path(), dest.path(), limits).unwrap_err();
+        let err = unpack(&Span::open(z.path()).unwrap(), dest.path(), limits).unwrap_err();
         assert!(format!("{err:#}").contains("zip bomb"));
     }
 
@@ -424,7 +488,10 @@ mod tests {
             max_entries: 10,
             max_total_bytes: 16 << 20,
         };
-        let err = format!("{:#}", unpack(f.path(), dest.path(), limits).unwrap_err());
+        let err = format!(
+            "{:#}",
+            unpack(&Span::open(f.path()).unwrap(), dest.path(), limits).unwrap_err()
+        );
         assert!(
             err.contains("zip bomb") && err.contains("max_unpacked_mb"),
             "{err}"
@@ -453,7 +520,7 @@ mod tests {
         };
         // Either the cap or the zip reader's own size check stops it; never
         // more than the cap (+1 byte to detect it) is written.
-        assert!(unpack(f.path(), dest.path(), limits).is_err());
+        assert!(unpack(&Span::open(f.path()).unwrap(), dest.path(), limits).is_err());
         let written = fs::metadata(dest.path().join("a.bin")).map_or(0, |m| m.len());
         assert!(written <= (1 << 20) + 1, "{written}");
     }
@@ -515,6 +582,11 @@ mod tests {
         let mut f = tempfile::NamedTempFile::new().unwrap();
         f.write_all(b"PK\x03\x04 not really").unwrap();
         let dest = tempfile::tempdir().unwrap();
-        assert!(unpack(f.path(), dest.path(), Limits::default()).is_err());
+        assert!(unpack(
+            &Span::open(f.path()).unwrap(),
+            dest.path(),
+            Limits::default()
+        )
+        .is_err());
     }
 }

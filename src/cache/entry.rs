@@ -119,32 +119,43 @@ pub(super) fn decode(
     copy: Option<&mut dyn Write>,
 ) -> Result<(ResultRef, bool)> {
     let mut reader = reader;
-    let header = read_header(&mut reader)?;
+    let header = header_of(key, &mut reader)?;
+    match header.result.clone() {
+        Some(result) => {
+            let copied = copy.is_some();
+            check(&header, reader, copy)?;
+            Ok((result, copied))
+        }
+        None => {
+            let mut bytes = Vec::new();
+            reader.take(header.len).read_to_end(&mut bytes)?;
+            check(&header, &bytes[..], None)?;
+            Ok((answer(&bytes)?, false))
+        }
+    }
+}
+
+/// The header of `key`'s entry, read from its start.
+pub(super) fn header_of(key: &str, reader: &mut impl BufRead) -> Result<Header> {
+    let header = read_header(reader)?;
     if header.key != key {
         bail!("it holds another key ({})", header.key);
     }
+    Ok(header)
+}
+
+/// Checks the payload read from `body` (its first `header.len` bytes)
+/// against the header's length and hash, copying it to `copy` as it is
+/// hashed when there is one.
+pub(super) fn check(header: &Header, body: impl Read, copy: Option<&mut dyn Write>) -> Result<()> {
     let mut hasher = Sha256::new();
     if let Some(result) = &header.result {
         hasher.update(serde_json::to_vec(result)?);
     }
-    let mut body = reader.take(header.len);
-    let (result, copied, read) = match (header.result, copy) {
-        (Some(result), None) => {
-            let read = pump(&mut body, &mut std::io::sink(), &mut hasher)?;
-            (result, false, read)
-        }
-        (Some(result), Some(out)) => {
-            let read = pump(&mut body, out, &mut hasher)?;
-            (result, true, read)
-        }
-        (None, _) => {
-            let mut bytes = Vec::new();
-            body.read_to_end(&mut bytes)?;
-            hasher.update(&bytes);
-            let result: ResultRef =
-                serde_json::from_slice(&bytes).context("its answer is not readable")?;
-            (result, false, bytes.len() as u64)
-        }
+    let mut body = body.take(header.len);
+    let read = match copy {
+        Some(out) => pump(&mut body, out, &mut hasher)?,
+        None => pump(&mut body, &mut std::io::sink(), &mut hasher)?,
     };
     if read != header.len {
         bail!("it is cut short ({read} of {} bytes)", header.len);
@@ -152,7 +163,12 @@ pub(super) fn decode(
     if crate::input::hex(&hasher.finalize()) != header.sha256 {
         bail!("its content does not match its hash");
     }
-    Ok((result, copied))
+    Ok(())
+}
+
+/// The answer an entry without a downloaded file holds as its payload.
+pub(super) fn answer(payload: &[u8]) -> Result<ResultRef> {
+    serde_json::from_slice(payload).context("its answer is not readable")
 }
 
 pub(super) fn read_header(reader: &mut impl BufRead) -> Result<Header> {

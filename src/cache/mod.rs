@@ -12,14 +12,16 @@
 //! when `result` names where it came from, else the whole synchronous answer
 //! (`ResultRef` as JSON). `sha256` covers `result` and the payload: an entry
 //! that does not match is damaged, removed, and the document paid for again.
+//! A folder entry is not hashed again at a hit while its verified mark
+//! (`mark.rs`) still matches it, and its payload is read where it lies.
 //! Entries are written under a temporary name in `DIR/tmp/` and renamed into
 //! place, so a reader never sees a partial one; files are 0600 and folders
 //! 0700 (the cache holds the text of possibly confidential documents). Each
-//! hit sets the entry's modification time: the least recently used entries
-//! go first when the cache is over its bound.
+//! hit sets the entry's last use (its mark's time, else the entry's own):
+//! the least recently used entries go first when the cache is over its bound.
 
 use std::fs;
-use std::io::BufReader;
+use std::io::{BufReader, Seek};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -28,8 +30,10 @@ use anyhow::{bail, Context, Result};
 use crate::task::ResultRef;
 
 mod entry;
+mod mark;
 mod remote;
 
+use crate::span::Span;
 use entry::{decode, encode, read_header, Payload};
 pub use remote::is_store_url;
 
@@ -78,11 +82,11 @@ pub struct Entry {
 }
 
 /// A cache hit: the result as the provider gave it, and the downloaded file
-/// (checked against its hash as it was copied out of the cache) when it has
-/// one.
+/// when it has one, checked: a folder entry's payload where it lies (the
+/// entry held open), object storage's copied out to a temporary file.
 pub struct Hit {
     pub result: ResultRef,
-    pub payload: Option<tempfile::NamedTempFile>,
+    pub payload: Option<Span>,
 }
 
 /// Why an entry cannot be used (it has been removed).
@@ -94,6 +98,7 @@ impl Cache {
     pub fn open(dir: &Path, max_bytes: u64) -> Result<Cache> {
         make_private_dir(dir)?;
         make_private_dir(&dir.join("tmp"))?;
+        make_private_dir(&mark::folder(dir))?;
         Ok(Cache {
             place: Place::Dir(dir.to_path_buf()),
             max_bytes,
@@ -190,19 +195,12 @@ impl Cache {
             return Ok(None);
         }
         let read = match &self.place {
-            Place::Dir(_) => {
+            Place::Dir(dir) => {
                 let path = self.path_of(key).expect("a key");
                 let Ok(file) = fs::File::open(&path) else {
                     return Ok(None);
                 };
-                let hit = self.read(key, BufReader::new(file));
-                if hit.is_ok() {
-                    // Its last use, for the least-recently-used order.
-                    if let Ok(f) = fs::File::options().append(true).open(&path) {
-                        let _ = f.set_modified(SystemTime::now());
-                    }
-                }
-                hit
+                read_in_place(dir, key, &path, file)
             }
             Place::Remote { store, .. } => match store.get(key) {
                 Some(bytes) => self.read(key, &bytes[..]),
@@ -218,8 +216,8 @@ impl Cache {
         }
     }
 
-    /// Reads and checks an entry, its downloaded file copied out as it is
-    /// hashed.
+    /// Reads and checks an entry fetched from object storage, its
+    /// downloaded file copied out as it is hashed.
     fn read(&self, key: &str, reader: impl std::io::BufRead) -> Result<Hit> {
         let mut tmp = tempfile::Builder::new()
             .prefix(".hit-")
@@ -227,10 +225,21 @@ impl Cache {
             .context("cannot copy out of the cache")?;
         crate::interrupt::remove_on_interrupt(tmp.path());
         let (result, copied) = decode(key, reader, Some(tmp.as_file_mut()))?;
-        Ok(Hit {
-            result,
-            payload: copied.then_some(tmp),
-        })
+        let payload = if copied {
+            Some(Span::temporary(tmp)?)
+        } else {
+            None
+        };
+        Ok(Hit { result, payload })
+    }
+
+    /// Drops the verified mark of `key`'s entry: its next hit hashes it
+    /// again (a hit that could not be written may have met damage the mark
+    /// cannot see).
+    pub fn distrust(&self, key: &str) {
+        if let (Place::Dir(dir), true) = (&self.place, is_key(key)) {
+            mark::remove(dir, key);
+        }
     }
 
     /// Forgets what [`Cache::look_up_all`] was told of `key` (it changed).
@@ -243,8 +252,9 @@ impl Cache {
     fn remove(&self, key: &str) -> Result<()> {
         self.forget(key);
         match &self.place {
-            Place::Dir(_) => {
+            Place::Dir(dir) => {
                 let path = self.path_of(key).context("not a cache key")?;
+                mark::remove(dir, key);
                 match fs::remove_file(&path) {
                     Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
                         Err(e).with_context(|| format!("cannot remove {}", path.display()))
@@ -273,31 +283,39 @@ impl Cache {
         if payload.len()? > self.max_bytes {
             return Ok(());
         }
-        let path = match &self.place {
-            Place::Dir(_) => self.path_of(key).expect("a key"),
-            Place::Remote { store, replace, .. } => {
-                // One put of the whole entry: a reader never sees part of it.
-                let mut entry = std::io::Cursor::new(Vec::new());
-                encode(&mut entry, key, provider, result, &payload)?;
-                store.put(key, entry.into_inner(), *replace);
-                self.forget(key);
-                return Ok(());
-            }
-        };
         let mut tmp = tempfile::Builder::new()
             .prefix(".put-")
             .tempfile_in(self.scratch())
             .with_context(|| format!("cannot write in {}", self.location()))?;
         crate::interrupt::remove_on_interrupt(tmp.path());
+        let path = match &self.place {
+            Place::Dir(_) => self.path_of(key).expect("a key"),
+            Place::Remote { store, replace, .. } => {
+                // Written here first, then put from the file (a large entry
+                // in parts): a reader never sees part of it, and it is not
+                // held in memory whole.
+                let len = encode(tmp.as_file_mut(), key, provider, result, &payload)?;
+                tmp.as_file_mut().rewind()?;
+                store.put(key, tmp.as_file_mut(), len, *replace);
+                self.forget(key);
+                return Ok(());
+            }
+        };
         // Not flushed to disk one by one (an fsync per result was most of
         // what the cache cost a batch): a power cut may lose the newest
         // entries (paid again) or tear one (its hash fails: removed).
         let len = encode(tmp.as_file_mut(), key, provider, result, &payload)?;
         let parent = path.parent().expect("an entry path has a folder");
         make_private_dir(parent)?;
-        tmp.persist(&path)
+        let stored = tmp
+            .persist(&path)
             .map_err(|e| e.error)
             .with_context(|| format!("cannot store {}", path.display()))?;
+        // Hashed as it was written: verified (this file, as it is now; an
+        // entry another process puts in its place is another file).
+        if let (Place::Dir(dir), Ok(meta)) = (&self.place, stored.metadata()) {
+            mark::set(dir, key, &meta);
+        }
         let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
         let total = match *held {
             Some(known) => known.saturating_add(len),
@@ -314,7 +332,7 @@ impl Cache {
     /// Every entry, oldest use first. Entries another process is writing are
     /// still in `tmp/` (object storage: not yet put) and not listed.
     pub fn list(&self) -> Result<Vec<Entry>> {
-        let mut entries = self.listing()?;
+        let mut entries = self.listing(true)?;
         for e in &mut entries {
             let header = match &self.place {
                 Place::Dir(_) => self
@@ -334,7 +352,9 @@ impl Cache {
     }
 
     /// Every entry's name, size and last use (no header read).
-    fn listing(&self) -> Result<Vec<Entry>> {
+    /// `uses`: each entry's last use read from its verified mark (one more
+    /// file read an entry; a size alone needs none).
+    fn listing(&self, uses: bool) -> Result<Vec<Entry>> {
         let unknown = |key: String, bytes, used| Entry {
             key,
             provider: "?".into(),
@@ -366,7 +386,12 @@ impl Cache {
                             continue;
                         }
                         let key = item.file_name().to_string_lossy().into_owned();
-                        let used = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+                        let touched = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+                        let used =
+                            match (uses && is_key(&key)).then(|| mark::used(dir, &key, &meta)) {
+                                Some(Some(hit)) => hit.max(touched),
+                                _ => touched,
+                            };
                         entries.push(unknown(key, meta.len(), used));
                     }
                 }
@@ -378,7 +403,7 @@ impl Cache {
 
     /// The bytes the cache holds.
     pub fn size(&self) -> Result<u64> {
-        Ok(self.listing()?.iter().map(|e| e.bytes).sum())
+        Ok(self.listing(false)?.iter().map(|e| e.bytes).sum())
     }
 
     /// Checks every entry; damaged ones are removed and returned with why.
@@ -387,8 +412,15 @@ impl Cache {
         let mut damaged = Vec::new();
         for entry in self.list()? {
             let checked = match &self.place {
-                Place::Dir(_) => match self.path_of(&entry.key).map(fs::File::open) {
-                    Some(Ok(f)) => decode(&entry.key, BufReader::new(f), None),
+                Place::Dir(dir) => match self.path_of(&entry.key).map(fs::File::open) {
+                    Some(Ok(f)) => {
+                        let meta = f.metadata();
+                        let checked = decode(&entry.key, BufReader::new(&f), None);
+                        if let (Ok(_), Ok(meta)) = (&checked, meta) {
+                            mark::set(dir, &entry.key, &meta);
+                        }
+                        checked
+                    }
                     _ => continue,
                 },
                 Place::Remote { store, .. } => match store.get(&entry.key) {
@@ -446,7 +478,7 @@ impl Cache {
             return Ok(0);
         }
         let target = self.max_bytes - self.max_bytes / 10;
-        let entries = self.listing()?;
+        let entries = self.listing(true)?;
         let mut total: u64 = entries.iter().map(|e| e.bytes).sum();
         for entry in entries {
             if total <= target {
@@ -457,6 +489,41 @@ impl Cache {
             }
         }
         Ok(total)
+    }
+}
+
+/// A folder entry read where it lies: its header, then its payload hashed
+/// unless its verified mark still matches the file opened (then marked);
+/// the hit's payload is the entry's own bytes, held open.
+fn read_in_place(dir: &Path, key: &str, path: &Path, file: fs::File) -> Result<Hit> {
+    let meta = file.metadata()?;
+    let mut reader = BufReader::new(&file);
+    let header = entry::header_of(key, &mut reader)?;
+    let start = reader.stream_position()?;
+    drop(reader);
+    let there = meta.len().saturating_sub(start);
+    if there < header.len {
+        bail!("it is cut short ({there} of {} bytes)", header.len);
+    }
+    let payload = Span::of(file, start, header.len, path);
+    if !mark::holds(dir, key, &meta) {
+        entry::check(&header, payload.reader()?, None)?;
+        if !mark::set(dir, key, &meta) {
+            // No marks on this platform: the entry's own time is its last use.
+            if let Ok(f) = fs::File::options().append(true).open(path) {
+                let _ = f.set_modified(SystemTime::now());
+            }
+        }
+    }
+    match header.result {
+        Some(result) => Ok(Hit {
+            result,
+            payload: Some(payload),
+        }),
+        None => Ok(Hit {
+            result: entry::answer(&payload.read_all(payload.len())?)?,
+            payload: None,
+        }),
     }
 }
 

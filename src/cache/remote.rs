@@ -21,7 +21,23 @@ use std::time::{Duration, SystemTime};
 use anyhow::{bail, Result};
 use futures::TryStreamExt;
 use object_store::path::Path as StorePath;
-use object_store::{BackoffConfig, ObjectStore, PutMode, PutOptions, PutPayload, RetryConfig};
+use object_store::{
+    BackoffConfig, ObjectStore, PutMode, PutOptions, PutPayload, RetryConfig, WriteMultipart,
+};
+
+/// The largest entry stored in one put, read into memory for it.
+pub const ONE_PUT: u64 = 8 << 20;
+
+/// The size of a part of a larger entry (S3's smallest but for the last).
+const PART: u64 = 5 << 20;
+
+/// A local file that could not be read, as the store's error.
+fn local_error(path: &StorePath, e: std::io::Error) -> object_store::Error {
+    object_store::Error::Generic {
+        store: "local file",
+        source: format!("cannot read the entry for {path}: {e}").into(),
+    }
+}
 
 /// One bucket (or container) and prefix.
 #[derive(Clone)]
@@ -198,14 +214,38 @@ impl Remote {
         got.ok()
     }
 
-    /// Stores `entry` under `key` unless an entry is there already (another
-    /// run stored the same answer); `replace`: whatever is there is replaced.
-    pub fn put(&self, key: &str, entry: Vec<u8>, replace: bool) {
+    /// Stores the entry in `file` (`len` bytes) under `key` unless an
+    /// entry is there already (another run stored the same answer);
+    /// `replace`: whatever is there is replaced. Up to [`ONE_PUT`] it is one
+    /// conditional put from memory; a larger one is streamed from the file
+    /// in parts (a multipart upload: never more than three parts in memory),
+    /// after a look whether it is there (two writers of one large entry at
+    /// the same moment: the later one's whole entry stands).
+    pub fn put(&self, key: &str, file: &mut std::fs::File, len: u64, replace: bool) {
         if !self.up() {
             return;
         }
         let path = self.path_of(key);
-        let payload = PutPayload::from(entry);
+        let stored = if len <= ONE_PUT {
+            self.put_whole(&path, file, replace)
+        } else {
+            self.runtime
+                .block_on(self.put_in_parts(&path, file, replace))
+        };
+        match stored {
+            Ok(()) | Err(object_store::Error::AlreadyExists { .. }) => {}
+            Err(e) => self.gone(&e),
+        }
+    }
+
+    fn put_whole(
+        &self,
+        path: &StorePath,
+        file: &mut std::fs::File,
+        replace: bool,
+    ) -> object_store::Result<()> {
+        let mut entry = Vec::new();
+        std::io::Read::read_to_end(file, &mut entry).map_err(|e| local_error(path, e))?;
         let mode = if replace {
             PutMode::Overwrite
         } else {
@@ -215,13 +255,43 @@ impl Remote {
             mode,
             ..PutOptions::default()
         };
-        match self
-            .runtime
-            .block_on(self.store.put_opts(&path, payload, opts))
-        {
-            Ok(_) | Err(object_store::Error::AlreadyExists { .. }) => {}
-            Err(e) => self.gone(&e),
+        let put = self.store.put_opts(path, PutPayload::from(entry), opts);
+        self.runtime.block_on(put).map(|_| ())
+    }
+
+    async fn put_in_parts(
+        &self,
+        path: &StorePath,
+        file: &mut std::fs::File,
+        replace: bool,
+    ) -> object_store::Result<()> {
+        if !replace {
+            match self.store.head(path).await {
+                Ok(_) => return Ok(()),
+                Err(object_store::Error::NotFound { .. }) => {}
+                Err(e) => return Err(e),
+            }
         }
+        let upload = self.store.put_multipart(path).await?;
+        let mut parts = WriteMultipart::new_with_chunk_size(upload, PART as usize);
+        let mut buf = vec![0u8; 1 << 20];
+        loop {
+            let read = match std::io::Read::read(file, &mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    let _ = parts.abort().await;
+                    return Err(local_error(path, e));
+                }
+            };
+            if let Err(e) = parts.wait_for_capacity(2).await {
+                let _ = parts.abort().await;
+                return Err(e);
+            }
+            parts.write(&buf[..read]);
+        }
+        parts.finish().await.map(|_| ())
     }
 
     /// Removes the entry of `key` (a damaged one, or a pruned one).

@@ -24,10 +24,10 @@ fn a_stored_download_comes_back_whole_and_private() {
     assert!(cache.contains(&key(1)));
     let hit = cache.get(&key(1)).unwrap().unwrap();
     assert_eq!(hit.result, zip_ref());
-    assert_eq!(
-        fs::read(hit.payload.unwrap().path()).unwrap(),
-        b"PK zip bytes"
-    );
+    let payload = hit.payload.unwrap();
+    assert_eq!(payload.read_all(100).unwrap(), b"PK zip bytes");
+    // Read where it lies: the entry itself, not a copy.
+    assert_eq!(payload.path(), cache.path_of(&key(1)).unwrap());
     assert!(cache.get(&key(2)).unwrap().is_none());
     #[cfg(unix)]
     {
@@ -175,4 +175,84 @@ fn eviction_leaves_a_tenth_of_the_bound_free() {
     // store finds room without listing the cache again.
     assert_eq!(cache.list().unwrap().len(), 9);
     assert!(cache.size().unwrap() <= cache.max_bytes() - cache.max_bytes() / 10);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_entry_written_in_place_is_hashed_again_even_with_its_size_and_time_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = Cache::open(dir.path(), DEFAULT_MAX_BYTES).unwrap();
+    let file = dir.path().join("r.zip");
+    fs::write(&file, b"PK the bytes that were paid for").unwrap();
+    cache
+        .put(&key(1), "mineru", &zip_ref(), Some(&file))
+        .unwrap();
+    let path = cache.path_of(&key(1)).unwrap();
+    let meta = || fs::metadata(&path).unwrap();
+    // Written and hashed here: marked, so a hit does not hash it again.
+    assert!(mark::holds(dir.path(), &key(1), &meta()));
+    assert!(cache.get(&key(1)).unwrap().is_some());
+    assert!(mark::holds(dir.path(), &key(1), &meta()));
+    // One byte changed in place, the size and the modification time put back.
+    let before = meta();
+    fs::write(&path, bytes_damaged(&path)).unwrap();
+    fs::File::options()
+        .append(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(before.modified().unwrap())
+        .unwrap();
+    assert_eq!(meta().len(), before.len());
+    assert_eq!(meta().modified().unwrap(), before.modified().unwrap());
+    assert!(!mark::holds(dir.path(), &key(1), &meta()));
+    let why = cache.get(&key(1)).err().expect("damage is seen").0;
+    assert!(why.contains("hash"), "{why}");
+    assert!(!path.exists());
+    assert!(!dir
+        .path()
+        .join("verified")
+        .join(&key(1)[..2])
+        .join(key(1))
+        .exists());
+}
+
+#[test]
+fn verify_hashes_every_entry_whatever_its_mark_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = Cache::open(dir.path(), DEFAULT_MAX_BYTES).unwrap();
+    let file = dir.path().join("r.zip");
+    fs::write(&file, b"PK the bytes that were paid for").unwrap();
+    cache
+        .put(&key(2), "mineru", &zip_ref(), Some(&file))
+        .unwrap();
+    let path = cache.path_of(&key(2)).unwrap();
+    // Damage the mark cannot see: the mark rewritten to match the damaged
+    // file (as a change round the file system would leave it).
+    fs::write(&path, bytes_damaged(&path)).unwrap();
+    mark::set(dir.path(), &key(2), &fs::metadata(&path).unwrap());
+    assert!(
+        cache.get(&key(2)).unwrap().is_some(),
+        "the hole: a hit trusts the mark"
+    );
+    let (good, damaged) = cache.verify().unwrap();
+    assert_eq!((good, damaged.len()), (0, 1));
+    assert!(!path.exists());
+    // The same damage, and a hit that could not be written: distrusted, its
+    // next hit hashes it.
+    cache
+        .put(&key(3), "mineru", &zip_ref(), Some(&file))
+        .unwrap();
+    let path = cache.path_of(&key(3)).unwrap();
+    fs::write(&path, bytes_damaged(&path)).unwrap();
+    mark::set(dir.path(), &key(3), &fs::metadata(&path).unwrap());
+    assert!(cache.get(&key(3)).unwrap().is_some());
+    cache.distrust(&key(3));
+    assert!(cache.get(&key(3)).is_err());
+}
+
+fn bytes_damaged(path: &Path) -> Vec<u8> {
+    let mut bytes = fs::read(path).unwrap();
+    let last = bytes.len() - 2;
+    bytes[last] ^= 0x20;
+    bytes
 }

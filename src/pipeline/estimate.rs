@@ -97,13 +97,7 @@ fn quote(
     let cache = ctx
         .cache()
         .filter(|_| !ctx.global.refresh && entry.info.upload != Some(provider::Upload::InProcess));
-    if let Some(c) = cache {
-        c.look_up_all(plan.planned.iter().map(|p| p.key.clone()).collect());
-    }
-    let (hits, paid): (Vec<&Planned>, Vec<&Planned>) = plan
-        .planned
-        .iter()
-        .partition(|p| cache.is_some_and(|c| p.cached_whole(c, provider.as_ref())));
+    let (hits, paid) = split_cached(plan.planned.iter().collect(), cache, provider.as_ref());
     let pages = paid.iter().filter_map(|p| p.pages).sum();
     let unknown = paid.iter().filter(|p| p.pages.is_none()).count();
     let quote = Quote {
@@ -147,12 +141,7 @@ fn quote_auto(ctx: &Ctx, words: &[String], args: &Request) -> Result<(Quote, Pla
     let (to_cloud, to_local): (Vec<&Planned>, Vec<&Planned>) =
         plan.planned.iter().partition(|p| p.route == 1);
     let cache = ctx.cache().filter(|_| !ctx.global.refresh);
-    if let Some(c) = cache {
-        c.look_up_all(to_cloud.iter().map(|p| p.key.clone()).collect());
-    }
-    let (hits, paid): (Vec<&Planned>, Vec<&Planned>) = to_cloud
-        .into_iter()
-        .partition(|p| cache.is_some_and(|c| p.cached_whole(c, routes[1])));
+    let (hits, paid) = split_cached(to_cloud, cache, routes[1]);
     let read_here: u64 = to_local.iter().filter_map(|p| p.pages).sum::<u64>()
         + plan
             .planned
@@ -394,4 +383,22 @@ pub fn cost_line(
         )),
     }
     line
+}
+
+/// The documents the cache holds whole (free), and the others (paid), the
+/// cache asked about all of them in one round.
+fn split_cached<'a>(
+    planned: Vec<&'a Planned>,
+    cache: Option<&crate::cache::Cache>,
+    provider: &dyn Provider,
+) -> (Vec<&'a Planned>, Vec<&'a Planned>) {
+    let Some(c) = cache else {
+        return (Vec::new(), planned);
+    };
+    let whole = super::plan::cached_wholes(&planned, c, provider);
+    let (hits, paid): (Vec<_>, Vec<_>) = planned.into_iter().zip(whole).partition(|(_, w)| *w);
+    (
+        hits.into_iter().map(|(p, _)| p).collect(),
+        paid.into_iter().map(|(p, _)| p).collect(),
+    )
 }

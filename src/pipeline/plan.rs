@@ -44,27 +44,54 @@ impl Planned {
     /// each of its parts' (a document sent in parts: the ranges it would be
     /// cut into, as the engine cuts them).
     pub fn cached_whole(&self, c: &crate::cache::Cache, provider: &dyn Provider) -> bool {
-        if c.contains(&self.key) {
-            return true;
-        }
+        cached_wholes(&[self], c, provider)[0]
+    }
+
+    /// The entries that make the document whole from the cache: its own,
+    /// and else all of the others (its cloud part's, or its parts'; none
+    /// for a document sent whole).
+    fn cache_keys(&self, provider: &dyn Provider) -> (String, Vec<String>) {
+        let own = self.key.clone();
         if let Some(h) = &self.hybrid {
-            return c.contains(&super::key::pages_key(&self.key, &h.cloud));
+            return (own, vec![super::key::pages_key(&self.key, &h.cloud)]);
         }
         let Some(path) = self.doc.path().filter(|_| self.split) else {
-            return false;
+            return (own, Vec::new());
         };
         let Ok(splitter) = crate::split::Splitter::open(path) else {
-            return false;
+            return (own, Vec::new());
         };
         let limits = provider.limits();
-        crate::split::part_ranges(&splitter, limits.max_pages, limits.max_bytes).is_some_and(
-            |ranges| {
-                ranges
-                    .iter()
-                    .all(|&(a, b)| c.contains(&super::key::part_key(&self.key, a, b)))
-            },
-        )
+        let ranges = crate::split::part_ranges(&splitter, limits.max_pages, limits.max_bytes);
+        let parts = ranges
+            .unwrap_or_default()
+            .iter()
+            .map(|&(a, b)| super::key::part_key(&self.key, a, b))
+            .collect();
+        (own, parts)
     }
+}
+
+/// Which of `planned` the result cache holds whole at `provider` (see
+/// [`Planned::cached_whole`]), asked in one round: object storage is asked
+/// about every key at once, not a document's part at a time.
+pub fn cached_wholes(
+    planned: &[&Planned],
+    c: &crate::cache::Cache,
+    provider: &dyn Provider,
+) -> Vec<bool> {
+    let keys: Vec<(String, Vec<String>)> = planned.iter().map(|p| p.cache_keys(provider)).collect();
+    c.look_up_all(
+        keys.iter()
+            .flat_map(|(own, rest)| std::iter::once(own).chain(rest))
+            .cloned()
+            .collect(),
+    );
+    keys.iter()
+        .map(|(own, rest)| {
+            c.contains(own) || (!rest.is_empty() && rest.iter().all(|k| c.contains(k)))
+        })
+        .collect()
 }
 
 /// An input whose content an earlier input of the run already has.

@@ -31,6 +31,16 @@ fn ok(out: &std::process::Output) {
     assert!(out.status.success(), "{}", stderr_of(out));
 }
 
+/// `docpipe -p mineru --json parse -o DIR DOC` with the cache on.
+fn parse_json(env: &Env, fake: &FakeMineru, doc: &Path, dir: &str) -> std::process::Output {
+    env.cached(fake)
+        .args(["-p", "mineru", "--json", "parse", "-o"])
+        .arg(env.work.path().join(dir))
+        .arg(doc)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn stdout_then_a_folder_then_a_batch_pay_for_one_task() {
     let fake = FakeMineru::start();
@@ -259,14 +269,7 @@ fn a_damaged_entry_is_detected_refetched_and_replaced() {
     let fake = FakeMineru::start();
     let env = Env::new();
     let doc = env.doc("demo1.pdf", "a.pdf");
-    let parse = |dir: &str| {
-        env.cached(&fake)
-            .args(["-p", "mineru", "--json", "parse", "-o"])
-            .arg(env.work.path().join(dir))
-            .arg(&doc)
-            .output()
-            .unwrap()
-    };
+    let parse = |dir: &str| parse_json(&env, &fake, &doc, dir);
     ok(&parse("one"));
     let entry = entries(&env.cache_dir()).remove(0);
     let mut bytes = fs::read(&entry).unwrap();
@@ -295,6 +298,60 @@ fn a_damaged_entry_is_detected_refetched_and_replaced() {
     ok(&out);
     assert_eq!(json_lines(&out)[0]["good"], 1);
     assert_eq!(json_lines(&out)[0]["damaged"], 0);
+}
+
+/// A hit does not hash an entry again while the file system says it is as it
+/// was verified (docs/reliability.md): a write in place that keeps the size
+/// and puts the modification time back is still seen (its ctime moved), and
+/// the entry is hashed, found damaged, paid for again and replaced.
+#[test]
+fn an_entry_damaged_in_place_with_its_size_and_time_kept_is_refetched() {
+    let fake = FakeMineru::start();
+    let env = Env::new();
+    let doc = env.doc("demo1.pdf", "a.pdf");
+    let parse = |dir: &str| parse_json(&env, &fake, &doc, dir);
+    ok(&parse("one"));
+    // A hit through the mark stored with the entry.
+    let out = parse("two");
+    ok(&out);
+    assert_eq!(json_lines(&out)[0]["cached"], true);
+    let entry = entries(&env.cache_dir()).remove(0);
+    let before = fs::metadata(&entry).unwrap();
+    let mut bytes = fs::read(&entry).unwrap();
+    // Inside the payload (a zip entry's data), not its central directory.
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0x55;
+    fs::File::options()
+        .write(true)
+        .open(&entry)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, &bytes))
+        .unwrap();
+    fs::File::options()
+        .append(true)
+        .open(&entry)
+        .unwrap()
+        .set_modified(before.modified().unwrap())
+        .unwrap();
+    let after = fs::metadata(&entry).unwrap();
+    assert_eq!(after.len(), before.len());
+    assert_eq!(after.modified().unwrap(), before.modified().unwrap());
+
+    let out = parse("three");
+    ok(&out);
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("a.pdf") && err.contains("hash") && err.contains("sent again"),
+        "{err}"
+    );
+    assert_eq!(fake.tasks_created(), 2, "paid for again");
+    assert_eq!(json_lines(&out)[0]["cached"], false);
+    assert_eq!(
+        fs::read(env.work.path().join("three/a/full.md")).unwrap(),
+        fs::read(env.work.path().join("one/a/full.md")).unwrap()
+    );
+    let out = parse("four");
+    assert_eq!(json_lines(&out)[0]["cached"], true);
+    assert_eq!(fake.tasks_created(), 2);
 }
 
 #[test]
@@ -335,6 +392,21 @@ fn the_cache_is_the_owners_alone() {
     assert_eq!(mode(entry.parent().unwrap()), 0o700);
     assert_eq!(mode(&env.cache_dir()), 0o700);
     assert_eq!(mode(&env.cache_dir().join("tmp")), 0o700);
+    // Everything under it, verified marks included.
+    let mut folders = vec![env.cache_dir()];
+    let mut files = 0;
+    while let Some(dir) = folders.pop() {
+        assert_eq!(mode(&dir), 0o700, "{}", dir.display());
+        for e in fs::read_dir(&dir).unwrap().flatten() {
+            if e.file_type().unwrap().is_dir() {
+                folders.push(e.path());
+            } else {
+                assert_eq!(mode(&e.path()), 0o600, "{}", e.path().display());
+                files += 1;
+            }
+        }
+    }
+    assert_eq!(files, 2, "the entry and its verified mark");
 }
 
 #[test]

@@ -252,3 +252,54 @@ fn refresh_replaces_the_entry_in_the_bucket_and_prune_empties_it() {
     assert_eq!(json_lines(&pruned)[0]["removed"], 1);
     assert!(moto.objects().is_empty(), "{:?}", moto.objects());
 }
+
+/// A result over 8 MiB goes to the bucket in parts, streamed from a file
+/// (not built in memory first), and comes back whole on another machine.
+#[test]
+fn a_large_entry_goes_to_the_bucket_in_parts_and_comes_back_whole() {
+    let Some(moto) = Moto::start() else { return };
+    let (one, two) = (Env::new(), Env::new());
+    // 12 MiB that do not compress, stored, beside the markdown.
+    let mut big = Vec::with_capacity(12 << 20);
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    while big.len() < 12 << 20 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        big.extend_from_slice(&x.to_le_bytes());
+    }
+    let zip_path = one.work.path().join("large-result.zip");
+    {
+        use std::io::Write;
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+        zip.start_file("full.md", opts).unwrap();
+        zip.write_all(b"# Large\n\n![](images/big.bin)\n").unwrap();
+        zip.start_file("images/big.bin", opts).unwrap();
+        zip.write_all(&big).unwrap();
+        zip.finish().unwrap();
+    }
+    let fake = FakeMineru::start_with(FakeConfig {
+        result_zip: Some(zip_path),
+        ..FakeConfig::default()
+    });
+    for env in [&one, &two] {
+        env.doc("demo1.pdf", "a.pdf");
+    }
+    ok(&parse(&one, &fake, &moto, "out", &["a.pdf"])
+        .output()
+        .unwrap());
+    let objects = moto.objects();
+    assert_eq!(objects.len(), 1, "{objects:?}");
+    let etag = moto.etag(&objects[0]);
+    assert!(etag.ends_with("-3"), "stored in three parts: {etag}");
+
+    let second = parse(&two, &fake, &moto, "elsewhere", &["a.pdf"])
+        .output()
+        .unwrap();
+    ok(&second);
+    assert_eq!(fake.tasks_created(), 1, "the second machine paid");
+    assert_eq!(json_lines(&second)[0]["cached"], true);
+    assert!(std::fs::read(two.work.path().join("elsewhere/a/images/big.bin")).unwrap() == big);
+}

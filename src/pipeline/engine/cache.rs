@@ -63,11 +63,7 @@ impl Engine<'_> {
             return true;
         }
         lock(&self.state.cached).insert(rec.key.clone());
-        self.deliver_from(
-            &rec.key,
-            &hit.result,
-            hit.payload.as_ref().map(|t| t.path()),
-        );
+        self.deliver_from(&rec.key, &hit.result, hit.payload.as_ref());
         true
     }
 
@@ -77,9 +73,29 @@ impl Engine<'_> {
         if self.ctx.global.refresh {
             return;
         }
-        if let Some(cache) = self.cache() {
+        let Some(cache) = self.cache() else {
+            return;
+        };
+        if !self.dry_run {
             cache.look_up_all(planned.iter().map(|p| p.key.clone()).collect());
+            return;
         }
+        // `--dry-run`: a document sent in parts (or a hybrid one) is free
+        // when the cache holds every part; every key is asked at once.
+        let all: Vec<&Planned> = planned.iter().collect();
+        let whole = crate::pipeline::plan::cached_wholes(&all, cache, self.provider);
+        let mut held = lock(&self.state.whole_in_cache);
+        for (p, whole) in planned.iter().zip(whole) {
+            if whole {
+                held.insert(p.key.clone());
+            }
+        }
+    }
+
+    /// `--dry-run`: whether the cache holds all the document would cost
+    /// (asked by [`Engine::look_up_cache`]).
+    pub(super) fn cached_whole(&self, p: &Planned) -> bool {
+        !self.ctx.global.refresh && lock(&self.state.whole_in_cache).contains(&p.key)
     }
 
     fn in_cache_key(&self, key: &str) -> bool {
@@ -102,7 +118,7 @@ impl Engine<'_> {
             return None;
         }
         lock(&self.state.cached).insert(p.key.clone());
-        self.deliver_from(&p.key, &hit.result, hit.payload.as_ref().map(|t| t.path()));
+        self.deliver_from(&p.key, &hit.result, hit.payload.as_ref());
         None
     }
 

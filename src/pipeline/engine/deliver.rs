@@ -2,7 +2,6 @@
 //! document's parts stitched into one result, failures recorded, and the one
 //! JSON line per input emitted.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Result;
@@ -14,6 +13,7 @@ use crate::journal::DocRecord;
 use crate::pipeline::report::Line;
 use crate::progress::Stage;
 use crate::provider::{ResultRef, State, TaskRef};
+use crate::span::Span;
 use crate::transfer;
 
 impl Engine<'_> {
@@ -81,8 +81,8 @@ impl Engine<'_> {
     }
 
     /// Writes `key`'s result; `local`: its file is already on this machine
-    /// (the result cache's copy), not downloaded.
-    pub(super) fn deliver_from(&self, key: &str, result: &ResultRef, local: Option<&Path>) {
+    /// (a cache entry's payload, read where it lies), not downloaded.
+    pub(super) fn deliver_from(&self, key: &str, result: &ResultRef, local: Option<&Span>) {
         self.deliver_all(key, result, local, None);
         // A table spooled to a temporary file served every output: gone now.
         if let ResultRef::Spooled { path, .. } = result {
@@ -174,7 +174,7 @@ impl Engine<'_> {
         &self,
         key: &str,
         result: &ResultRef,
-        local: Option<&Path>,
+        local: Option<&Span>,
         fetched: Option<Result<tempfile::NamedTempFile>>,
     ) {
         let Some(rec) = self.journal.get(key) else {
@@ -212,7 +212,7 @@ impl Engine<'_> {
             (None, Some(Err(e))) => Err(e),
             (None, fetched) => self
                 .keep_in_cache(&rec, result, &meter, fetched.and_then(Result::ok))
-                .map(|kept| (kept, None)),
+                .and_then(|kept| Ok((kept.map(Span::temporary).transpose()?, None))),
         };
         let delivered = delivered.and_then(|(kept, local)| {
             let item = Item {
@@ -222,7 +222,7 @@ impl Engine<'_> {
                 exact,
                 no_images: part.is_none() && self.opts.no_images,
                 meter: &meter,
-                local: local.or(kept.as_ref().map(|f| f.path())),
+                local: local.or(kept.as_ref()),
             };
             let d = deliver::deliver(&self.ctx.http, result, &item, &layout)?;
             if part.is_none() {
@@ -291,6 +291,13 @@ impl Engine<'_> {
                 // The provider's work is done and paid for: the record keeps it
                 // "done" without an output, so a rerun downloads it again
                 // instead of resubmitting.
+                if from_cache {
+                    // The entry may be damaged in a way its verified mark
+                    // cannot see: the next hit hashes it again.
+                    if let Some(c) = self.cache() {
+                        c.distrust(key);
+                    }
+                }
                 let id = rec.task().map(|t| t.id);
                 let hint = match &id {
                     Some(id) => format!(

@@ -122,6 +122,9 @@ pub struct Shared {
     twins: Mutex<HashMap<String, Vec<Twin>>>,
     /// Documents this run wrote from the result cache.
     cached: Mutex<std::collections::HashSet<String>>,
+    /// `--dry-run`: documents the result cache holds all of (every part of
+    /// one sent in parts), asked about together before triage.
+    whole_in_cache: Mutex<std::collections::HashSet<String>>,
     /// When each document should be done, from what the run has seen.
     forecast: Mutex<crate::poll::Forecast>,
 }

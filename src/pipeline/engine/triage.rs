@@ -301,11 +301,7 @@ impl Engine<'_> {
     }
 
     pub(super) fn dry_work(&self, works: &mut Vec<Work>, p: Planned) {
-        let cached = !self.ctx.global.refresh
-            && self
-                .cache()
-                .is_some_and(|c| p.cached_whole(c, self.provider));
-        if cached {
+        if self.cached_whole(&p) {
             works.push(Work::Cached(p));
         } else {
             self.new_work(works, p);
@@ -386,6 +382,10 @@ impl Engine<'_> {
         let refresh = self.ctx.global.refresh;
         let mut works = Vec::new();
         self.register_parts(&p.key, &refs);
+        // Object storage: the parts asked about at once, not one by one.
+        if let Some(c) = self.cache().filter(|_| !refresh) {
+            c.look_up_all(refs.iter().map(|r| r.key.clone()).collect());
+        }
         for r in &refs {
             // --refresh: a part done in an earlier run is paid for again.
             let rec = self

@@ -129,6 +129,19 @@ impl Moto {
         r.bytes().unwrap().to_vec()
     }
 
+    /// The object's ETag: S3 gives one stored in parts `"<hash>-<parts>"`.
+    pub fn etag(&self, name: &str) -> String {
+        let r = self
+            .http
+            .head(format!("{}/{BUCKET}/{name}", self.endpoint()))
+            .header("authorization", AUTH)
+            .send()
+            .unwrap();
+        assert!(r.status().is_success(), "{name}: {}", r.status());
+        let etag = r.headers().get("etag").expect("an ETag");
+        etag.to_str().unwrap().trim_matches('"').to_string()
+    }
+
     pub fn put(&self, name: &str, bytes: Vec<u8>) {
         let r = self
             .http
