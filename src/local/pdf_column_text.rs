@@ -17,6 +17,7 @@ use std::collections::HashMap;
 
 use super::pdf_columns::{gutter, gutter_and_spans, words, Page, Segment};
 use super::pdf_hints::Heading;
+use super::pdf_rtl::is_rtl;
 
 /// The markdown's words agree with the column order at least this much
 /// (normalized LCS of the two word sequences): its order is kept.
@@ -49,7 +50,7 @@ fn rebuild(
         let t = l.trim_start();
         t.starts_with('|') || t.starts_with("![") || t.starts_with("<!--") || t.starts_with("```")
     });
-    if special || md.chars().any(right_to_left) {
+    if special || md.chars().any(is_rtl) {
         return None;
     }
     // A column that is itself two (a three-column page): the two-column
@@ -201,10 +202,6 @@ fn write(
         out.push(para.join("\n"));
     }
     out.join("\n\n")
-}
-
-fn right_to_left(c: char) -> bool {
-    ('\u{0590}'..='\u{08ff}').contains(&c) || ('\u{fb1d}'..='\u{fefc}').contains(&c)
 }
 
 /// Length of the longest common subsequence of two word sequences.

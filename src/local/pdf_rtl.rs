@@ -71,7 +71,11 @@ pub fn part_scripts(md: &str) -> String {
     out
 }
 
-fn is_rtl(c: char) -> bool {
+/// A letter of a right-to-left script: Hebrew to Arabic Extended-A (with
+/// Syriac, Thaana, NKo, Samaritan, Mandaic between) and the Hebrew and Arabic
+/// presentation forms, not the variation selectors and small forms set among
+/// them. The one test of "right to left" for every PDF reader here.
+pub(super) fn is_rtl(c: char) -> bool {
     matches!(c, '\u{0590}'..='\u{08ff}' | '\u{fb1d}'..='\u{fdff}' | '\u{fe70}'..='\u{feff}')
 }
 
