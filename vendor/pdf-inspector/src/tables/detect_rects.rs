@@ -94,31 +94,12 @@ fn grid_span(lo: f32, hi: f32, cell: f32) -> Option<std::ops::RangeInclusive<i32
     Some(a..=b)
 }
 
-/// Whether grid cell `key` is the one cell in which the pair `a`, `b` is
-/// tested: the first cell both were inserted into (the larger of their
-/// lowest cells on each axis). Two rects that share any cell share that
-/// one, so every pair is still tested — once, not once in every cell two
-/// large rects share (two page-wide boxes share hundreds).
-fn pair_home(
-    a: &(f32, f32, f32, f32),
-    b: &(f32, f32, f32, f32),
-    tolerance: f32,
-    cell: f32,
-    key: (i32, i32),
-) -> bool {
-    // The low ends `grid_span` inserts each rect from.
-    let low = |v: f32, extent: f32| (v - tolerance).min(v + extent + tolerance);
-    let x = low(a.0, a.2).max(low(b.0, b.2));
-    let y = low(a.1, a.3).max(low(b.1, b.3));
-    (grid_coord(x, cell), grid_coord(y, cell)) == key
-}
-
 fn union_bucket_pairs(
     uf: &mut UnionFind,
     rects: &[(f32, f32, f32, f32)],
     bucket: &[usize],
     tolerance: f32,
-    home: Option<(f32, (i32, i32))>,
+    home: Option<(&[(i32, i32)], (i32, i32))>,
 ) {
     let m = bucket.len();
     let mut pairs = 0usize;
@@ -131,8 +112,13 @@ fn union_bucket_pairs(
             if pairs >= MAX_CLUSTER_PAIRS_PER_CELL {
                 break 'cell;
             }
-            if let Some((cell, key)) = home {
-                if !pair_home(&rects[i], &rects[j], tolerance, cell, key) {
+            // A pair is tested in one cell, the first both were inserted
+            // into (the larger of their first cells on each axis): two rects
+            // that share any cell share that one, so every pair is still
+            // tested — once, not in every cell two large rects share.
+            if let Some((first, key)) = home {
+                let (a, b) = (first[i], first[j]);
+                if (a.0.max(b.0), a.1.max(b.1)) != key {
                     continue;
                 }
             }
@@ -219,12 +205,15 @@ pub(crate) fn cluster_rects(
 
     let mut grid: HashMap<(i32, i32), Vec<usize>> = HashMap::new();
     let mut large: Vec<usize> = Vec::new();
+    // Each gridded rect's first cell, where its pairs are tested.
+    let mut first = vec![(0, 0); n];
     for (idx, &(x, y, w, h)) in rects.iter().enumerate() {
         match (
             grid_span(x - tolerance, x + w + tolerance, cell),
             grid_span(y - tolerance, y + h + tolerance, cell),
         ) {
             (Some(xs), Some(ys)) => {
+                first[idx] = (*xs.start(), *ys.start());
                 for gx in xs {
                     for gy in ys.clone() {
                         grid.entry((gx, gy)).or_default().push(idx);
@@ -239,7 +228,7 @@ pub(crate) fn cluster_rects(
     keys.sort_unstable();
     let mut keys_by_y: BTreeMap<i32, Vec<i32>> = BTreeMap::new();
     for &key in &keys {
-        union_bucket_pairs(&mut uf, rects, &grid[&key], tolerance, Some((cell, key)));
+        union_bucket_pairs(&mut uf, rects, &grid[&key], tolerance, Some((&first, key)));
         keys_by_y.entry(key.1).or_default().push(key.0);
     }
 
