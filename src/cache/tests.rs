@@ -112,8 +112,9 @@ fn verify_finds_damage_and_prune_picks_entries() {
     assert_eq!(cache.list().unwrap()[0].provider, "mineru");
 }
 
-#[test]
-fn the_least_recently_used_go_first_and_the_bound_holds() {
+/// A scratch folder, a 1,000-byte result file in it, and the size one entry
+/// of that file takes in a cache (to set bounds in whole entries).
+fn one_entry() -> (tempfile::TempDir, std::path::PathBuf, u64) {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("r.bin");
     fs::write(&file, vec![7u8; 1000]).unwrap();
@@ -122,6 +123,12 @@ fn the_least_recently_used_go_first_and_the_bound_holds() {
         .put(&key(1), "mineru", &zip_ref(), Some(&file))
         .unwrap();
     let one = probe.size().unwrap();
+    (dir, file, one)
+}
+
+#[test]
+fn the_least_recently_used_go_first_and_the_bound_holds() {
+    let (dir, file, one) = one_entry();
     // Room for three entries.
     let cache = Cache::open(&dir.path().join("c"), one * 3 + one / 2).unwrap();
     let at = |secs: u64| SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000 + secs);
@@ -156,14 +163,7 @@ fn the_least_recently_used_go_first_and_the_bound_holds() {
 
 #[test]
 fn eviction_leaves_a_tenth_of_the_bound_free() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("r.bin");
-    fs::write(&file, vec![7u8; 1000]).unwrap();
-    let probe = Cache::open(&dir.path().join("probe"), DEFAULT_MAX_BYTES).unwrap();
-    probe
-        .put(&key(1), "mineru", &zip_ref(), Some(&file))
-        .unwrap();
-    let one = probe.size().unwrap();
+    let (dir, file, one) = one_entry();
     // Room for ten and a half entries: the eleventh is over the bound.
     let cache = Cache::open(&dir.path().join("c"), one * 21 / 2).unwrap();
     for n in 1..=11u8 {

@@ -32,6 +32,18 @@ fn ok(out: &std::process::Output) {
 }
 
 /// `docpipe -p mineru --json parse -o DIR DOC` with the cache on.
+/// The quote line of `estimate --json`: the one naming `provider`, else the
+/// first naming any.
+fn quote(out: &std::process::Output, provider: Option<&str>) -> serde_json::Value {
+    json_lines(out)
+        .into_iter()
+        .find(|l| match provider {
+            Some(name) => l["provider"] == name,
+            None => l.get("provider").is_some(),
+        })
+        .unwrap()
+}
+
 fn parse_json(env: &Env, fake: &FakeMineru, doc: &Path, dir: &str) -> std::process::Output {
     env.cached(fake)
         .args(["-p", "mineru", "--json", "parse", "-o"])
@@ -210,10 +222,7 @@ fn dry_run_and_estimate_count_what_the_cache_holds_as_free() {
         .output()
         .unwrap();
     ok(&out);
-    let quote = json_lines(&out)
-        .into_iter()
-        .find(|l| l.get("provider").is_some())
-        .unwrap();
+    let quote = quote(&out, None);
     assert_eq!(quote["cached"], 1, "{quote}");
     assert_eq!(quote["pages"], 0, "{quote}");
     assert_eq!(fake.tasks_created(), 1);
@@ -597,10 +606,7 @@ fn a_document_sent_in_parts_is_paid_for_once_into_any_folder() {
         .output()
         .unwrap();
     ok(&out);
-    let quote = json_lines(&out)
-        .into_iter()
-        .find(|l| l.get("provider").is_some())
-        .unwrap();
+    let quote = quote(&out, None);
     assert_eq!(
         (quote["cached"].as_u64(), quote["pages"].as_u64()),
         (Some(1), Some(0)),
@@ -711,10 +717,7 @@ fn the_cloud_pages_of_a_hybrid_document_are_paid_for_once_into_any_folder() {
         .output()
         .unwrap();
     ok(&out);
-    let quote = json_lines(&out)
-        .into_iter()
-        .find(|l| l["provider"] == "auto")
-        .unwrap();
+    let quote = quote(&out, Some("auto"));
     assert_eq!(
         (quote["cached"].as_u64(), quote["pages"].as_u64()),
         (Some(1), Some(0)),
