@@ -3,11 +3,11 @@
 //! request log of `-v` (which never shows keys or signed query strings).
 
 use std::hash::{BuildHasher, Hasher};
-use std::sync::OnceLock;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
+use once_cell::sync::OnceCell;
 use reqwest::blocking::{Client, RequestBuilder, Response};
 use reqwest::StatusCode;
 
@@ -103,37 +103,28 @@ pub struct Http {
 /// The clients, each built on first use: building one loads the system's trust
 /// store (hundreds of certificate files, about 3 ms), which a command that makes
 /// no request (`-p local`) or only one kind of request should not pay for.
+///
+/// Each is built by one thread: the download workers start together when a
+/// batch finishes, and each built its own (the trust store read and parsed,
+/// a runtime thread started) before the first was stored. `once_cell`'s
+/// `get_or_try_init` blocks the others meanwhile (std's is not stable yet).
 #[derive(Default)]
 struct Clients {
-    client: OnceLock<Client>,
+    client: OnceCell<Client>,
     /// The same settings, for requests that carry a key: redirects are followed
     /// only on the same host, so no key header reaches another host.
-    keyed: OnceLock<Client>,
+    keyed: OnceCell<Client>,
     /// For downloads: no whole-request timeout (a large result may take hours
     /// while it moves), but a no-progress timeout on the headers and each read.
-    transfer: OnceLock<Client>,
-    /// Held while a client is built: the download workers start together
-    /// when a batch finishes, and each built its own (the trust store read
-    /// and parsed, a runtime thread started) before the first was stored.
-    building: Mutex<()>,
+    transfer: OnceCell<Client>,
 }
 
 /// The client in `cell`, built by `make` the first time, by one thread.
-fn lazy<'a>(
-    cell: &'a OnceLock<Client>,
-    building: &Mutex<()>,
+fn lazy(
+    cell: &OnceCell<Client>,
     make: impl FnOnce() -> reqwest::blocking::ClientBuilder,
-) -> Result<&'a Client> {
-    if let Some(client) = cell.get() {
-        return Ok(client);
-    }
-    let _one = building.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(client) = cell.get() {
-        return Ok(client);
-    }
-    let client = make().build().context("cannot set up the HTTP client")?;
-    let _ = cell.set(client);
-    Ok(cell.get().expect("set just above"))
+) -> Result<&Client> {
+    cell.get_or_try_init(|| make().build().context("cannot set up the HTTP client"))
 }
 
 /// Spaces requests evenly to at most `per_second`, across every thread that
@@ -174,19 +165,17 @@ impl Http {
     }
 
     fn api(&self) -> Result<&Client> {
-        lazy(&self.clients.client, &self.clients.building, || {
-            Self::builder(&self.opts)
-        })
+        lazy(&self.clients.client, || Self::builder(&self.opts))
     }
 
     fn keyed(&self) -> Result<&Client> {
-        lazy(&self.clients.keyed, &self.clients.building, || {
+        lazy(&self.clients.keyed, || {
             Self::builder(&self.opts).redirect(same_host_redirects())
         })
     }
 
     fn transfer(&self) -> Result<&Client> {
-        lazy(&self.clients.transfer, &self.clients.building, || {
+        lazy(&self.clients.transfer, || {
             Self::transfer_builder(&self.opts)
         })
     }

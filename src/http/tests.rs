@@ -392,15 +392,14 @@ fn a_synchronous_call_that_timed_out_is_not_sent_again() {
 fn workers_that_start_together_build_one_client() {
     // A batch's results reach the download workers at once: each asks for
     // the transfer client before any is stored.
-    let cell = OnceLock::new();
-    let building = Mutex::new(());
+    let cell = OnceCell::new();
     let built = std::sync::atomic::AtomicUsize::new(0);
     let start = std::sync::Barrier::new(8);
     std::thread::scope(|s| {
         for _ in 0..8 {
             s.spawn(|| {
                 start.wait();
-                lazy(&cell, &building, || {
+                lazy(&cell, || {
                     built.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                     // Building one reads the trust store: a few ms.
                     std::thread::sleep(Duration::from_millis(20));
