@@ -81,6 +81,9 @@ pub enum Page<'a> {
     /// Lines as in `Text`, those whose text starts with `$` set in TeX's
     /// math italic (CMMI10), the `$` left out: a page of formulas.
     Math(Vec<(i64, i64, &'a str)>),
+    /// A content stream as written, Helvetica as `/F1`: text set with the
+    /// operators the other pages leave out (character spacing, text matrices).
+    Ops(&'a str),
 }
 
 /// A page holding a title and a table without rules: quarterly figures of
@@ -166,6 +169,9 @@ pub fn pages_pdf(pages: &[Page]) -> Vec<u8> {
                         Operation::new("ET", vec![]),
                     ]);
                 }
+            }
+            Page::Ops(ops) => {
+                operations.extend(Content::decode(ops.as_bytes()).unwrap().operations)
             }
             Page::Blank => {}
             Page::Image | Page::ImageWith(_) | Page::Photo(_) => operations.extend([
