@@ -33,3 +33,24 @@ fn a_word_set_after_a_tightly_tracked_run_stays_one_word() {
     assert!(!md.contains("Te xt"), "{md}");
     assert!(md.contains("Tracking"), "{md}");
 }
+
+/// pdfplumber's annotations.pdf: a stamp's words are in its appearance
+/// stream, which the page's content never draws; pdftotext reads them.
+/// Annotations flagged Hidden or NoView are not on the screen, and their
+/// words are not read.
+#[test]
+fn words_an_annotation_shows_are_read_and_hidden_ones_are_not() {
+    let page = Page::Notes(
+        vec![(12, 700, "The body of the page says little.")],
+        vec![
+            (4, 72, 600, "Approved for release"),
+            (2, 72, 560, "Hidden remark"),
+            (32, 72, 520, "Unseen remark"),
+        ],
+    );
+    let env = Env::new();
+    let md = markdown(&env, &pages_pdf(&[page]));
+    assert!(md.contains("The body of the page says little."), "{md}");
+    assert!(md.contains("Approved for release"), "{md}");
+    assert!(!md.contains("remark"), "{md}");
+}

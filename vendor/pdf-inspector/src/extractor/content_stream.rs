@@ -2638,6 +2638,46 @@ pub(crate) fn extract_page_text_items_with_options(
         }
     }
 
+    // What the page's annotations show is painted over the page after its
+    // content, each appearance a form set at the annotation's rectangle in
+    // the page's default space, outside any clip of the content stream.
+    item_clips.resize(items.len(), shown_clip);
+    attach_run_coverage(&mut item_coverage, items.len(), || {
+        cmap_decisions.take_run_coverage()
+    });
+    shown_clip = None;
+    for (form_id, placement) in super::annotations::shown_appearances(doc, page_id) {
+        let mut form_runs = Vec::new();
+        extract_form_xobject_text(
+            doc,
+            form_id,
+            page_num,
+            font_cmaps,
+            &placement,
+            include_invisible,
+            0,
+            0.0,
+            1.0,
+            TextPaint::default(),
+            false,
+            &mut cmap_decisions,
+            style_cache,
+            form_budget,
+        )
+        .append_into(
+            &mut items,
+            &mut item_coverage,
+            &mut rtl_visual_candidates,
+            &mut rtl_logical_runs,
+            &mut rtl_visual_runs,
+            &mut form_runs,
+            &mut skipped_invisible,
+        );
+        for rotation in form_runs {
+            rotation_votes.cast_rotation(rotation);
+        }
+    }
+
     if form_budget.was_truncated() {
         log::warn!(
             "page {page_num}: Form XObject expansion truncated (invocation or operation budget reached); nested form text may be incomplete"
