@@ -9,13 +9,13 @@ use serde_json::Value;
 use crate::harness::{stderr_of, stdout_of, tree, Env};
 
 /// A file in the work folder.
-fn file(env: &Env, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+pub(crate) fn file(env: &Env, name: &str, bytes: &[u8]) -> std::path::PathBuf {
     let path = env.work.path().join(name);
     fs::write(&path, bytes).unwrap();
     path
 }
 
-fn local(env: &Env) -> assert_cmd::Command {
+pub(crate) fn local(env: &Env) -> assert_cmd::Command {
     let mut cmd = env.bare();
     cmd.args(["-p", "local"]);
     cmd

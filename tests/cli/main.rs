@@ -22,6 +22,7 @@ mod hybrid;
 mod local;
 mod local_formats;
 mod local_urls;
+mod local_words;
 mod mcp;
 mod mineru;
 mod mistral;

@@ -81,6 +81,13 @@ pub enum Page<'a> {
     /// Lines as in `Text`, those whose text starts with `$` set in TeX's
     /// math italic (CMMI10), the `$` left out: a page of formulas.
     Math(Vec<(i64, i64, &'a str)>),
+    /// A content stream as written, Helvetica as `/F1`: text set with the
+    /// operators the other pages leave out (character spacing, text matrices).
+    Ops(&'a str),
+    /// Lines as in `Text`, and annotations showing text in their normal
+    /// appearance: each (flags, x, y, text), a free-text note at (x, y)
+    /// whose appearance stream sets `text` in Helvetica 12.
+    Notes(Vec<(i64, i64, &'a str)>, Vec<(i64, i64, i64, &'a str)>),
 }
 
 /// A page holding a title and a table without rules: quarterly figures of
@@ -130,7 +137,7 @@ pub fn pages_pdf(pages: &[Page]) -> Vec<u8> {
     for page in pages {
         let mut operations = vec![];
         match page {
-            Page::Text(lines) => {
+            Page::Text(lines) | Page::Notes(lines, _) => {
                 for (size, y, text) in lines {
                     operations.extend([
                         Operation::new("BT", vec![]),
@@ -166,6 +173,9 @@ pub fn pages_pdf(pages: &[Page]) -> Vec<u8> {
                         Operation::new("ET", vec![]),
                     ]);
                 }
+            }
+            Page::Ops(ops) => {
+                operations.extend(Content::decode(ops.as_bytes()).unwrap().operations)
             }
             Page::Blank => {}
             Page::Image | Page::ImageWith(_) | Page::Photo(_) => operations.extend([
@@ -207,6 +217,36 @@ pub fn pages_pdf(pages: &[Page]) -> Vec<u8> {
         let mut page_dict = dictionary! {
             "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
         };
+        if let Page::Notes(_, notes) = page {
+            let mut annots = vec![];
+            for (flags, x, y, text) in notes {
+                let (width, height) = (text.len() as i64 * 7 + 4, 20);
+                let look = Content {
+                    operations: vec![
+                        Operation::new("BT", vec![]),
+                        Operation::new("Tf", vec!["F1".into(), 12.into()]),
+                        Operation::new("Td", vec![2.into(), 5.into()]),
+                        Operation::new("Tj", vec![Object::string_literal(*text)]),
+                        Operation::new("ET", vec![]),
+                    ],
+                };
+                let form = doc.add_object(Stream::new(
+                    dictionary! {
+                        "Type" => "XObject", "Subtype" => "Form",
+                        "BBox" => vec![0.into(), 0.into(), width.into(), height.into()],
+                        "Resources" => dictionary! { "Font" => dictionary! { "F1" => font_id } },
+                    },
+                    look.encode().unwrap(),
+                ));
+                annots.push(Object::from(doc.add_object(dictionary! {
+                    "Type" => "Annot", "Subtype" => "FreeText", "F" => *flags,
+                    "Rect" => vec![(*x).into(), (*y).into(), (x + width).into(), (y + height).into()],
+                    "Contents" => Object::string_literal(*text), "DA" => Object::string_literal("/F1 12 Tf 0 g"),
+                    "AP" => dictionary! { "N" => form },
+                })));
+            }
+            page_dict.set("Annots", annots);
+        }
         if let Page::Photo(bytes) = page {
             let (width, height) = (1000, (*bytes / 1000).max(1));
             let mut seed = 0x2545_f491_u32 ^ kids.len() as u32;

@@ -17,7 +17,8 @@ use std::collections::HashMap;
 use super::fonts::{
     build_font_encodings, build_font_kinds, build_font_widths, build_type3_scales,
     build_type3_y_flips, compute_string_width_ts, extract_text_from_operand, font_style,
-    get_font_file2_obj_num, get_operand_bytes, CMapDecisionCache, FontStyle, FontStyleCache,
+    get_font_file2_obj_num, get_operand_bytes, ink_advance_ts, CMapDecisionCache, FontStyle,
+    FontStyleCache,
 };
 use super::geometry::{
     advanced_tm, estimated_advance_for_glyphs, estimated_advance_ts, normalize_degrees,
@@ -696,6 +697,10 @@ pub(crate) fn extract_page_text_items_with_options(
                                                 // when its font has no width metrics.
     let mut actual_text_glyph_count: usize = 0;
     let mut actual_text_bounds = ActualTextBounds::default();
+    // Where the ink of the span's last string shown under negative character
+    // spacing ends, in the text matrix's frame: the span's box reaches it
+    // (see `ink_advance_ts`).
+    let mut actual_text_ink_reach: Option<[f32; 6]> = None;
     /// Get the innermost MCID from the marked content stack.
     fn current_mcid(stack: &[MarkedContentEntry]) -> Option<i64> {
         stack.iter().rev().find_map(|e| e.mcid)
@@ -977,6 +982,13 @@ pub(crate) fn extract_page_text_items_with_options(
                         actual_text_glyph_count += glyph_count;
                         actual_text_glyphs_measured &= w_ts_opt.is_some();
                         actual_text_estimate_ts += estimate_ts * horizontal_scale;
+                        if let Some(w) = w_ts_opt.filter(|_| glyph_count > 0) {
+                            let ink = ink_advance_ts(w, glyph_count, char_spacing);
+                            if ink != w {
+                                actual_text_ink_reach =
+                                    Some(advanced_tm(&text_matrix, ink, horizontal_scale));
+                            }
+                        }
                         if glyph_count > 0 {
                             let combined =
                                 multiply_matrices(&rise_adjusted(&text_matrix, text_rise), &ctm);
@@ -1035,9 +1047,17 @@ pub(crate) fn extract_page_text_items_with_options(
                             multiply_matrices(&rise_adjusted(&text_matrix, text_rise), &ctm);
                         let rendered_size = effective_font_size(current_font_size, &combined)
                             * type3_scales.get(&current_font).copied().unwrap_or(1.0);
+                        // A painted run's box ends where its ink does; a
+                        // space run keeps the pen's travel (see
+                        // `ink_advance_ts`).
+                        let box_ts = if text.trim().is_empty() {
+                            w_ts_opt
+                        } else {
+                            w_ts_opt.map(|w| ink_advance_ts(w, glyph_count, char_spacing))
+                        };
                         let geometry = scaled_run_geometry(
                             &combined,
-                            w_ts_opt,
+                            box_ts,
                             if glyph_count > 0 {
                                 estimate_ts
                             } else {
@@ -1241,6 +1261,10 @@ pub(crate) fn extract_page_text_items_with_options(
                         let mut current_estimate_ts: f32 = 0.0; // metric-less estimate of `current_text`
                         let mut sub_start_width_ts: f32 = 0.0;
                         let mut total_width_ts: f32 = 0.0;
+                        // Where the current sub-run's ink ends when a string
+                        // in it ended under negative character spacing (see
+                        // `ink_advance_ts`): its box reaches that far.
+                        let mut sub_ink_end_ts = f32::MIN;
                         // A sub-run's box starts at its first painted glyph.
                         // Positioning ahead of that glyph — `[-2973 (oduction)]
                         // TJ` rejoining a word whose head was painted first
@@ -1296,7 +1320,10 @@ pub(crate) fn extract_page_text_items_with_options(
                                         sub_items.push((
                                             std::mem::take(&mut current_text),
                                             sub_start_width_ts,
-                                            total_width_ts,
+                                            total_width_ts.max(std::mem::replace(
+                                                &mut sub_ink_end_ts,
+                                                f32::MIN,
+                                            )),
                                             std::mem::take(&mut current_estimate_ts),
                                             std::mem::take(&mut current_symbol_rewrite),
                                         ));
@@ -1344,7 +1371,10 @@ pub(crate) fn extract_page_text_items_with_options(
                                         sub_items.push((
                                             std::mem::take(&mut current_text),
                                             sub_start_width_ts,
-                                            total_width_ts,
+                                            total_width_ts.max(std::mem::replace(
+                                                &mut sub_ink_end_ts,
+                                                f32::MIN,
+                                            )),
                                             std::mem::take(&mut current_estimate_ts),
                                             std::mem::take(&mut current_symbol_rewrite),
                                         ));
@@ -1399,6 +1429,7 @@ pub(crate) fn extract_page_text_items_with_options(
                             let element_glyphs =
                                 shown_glyph_count(get_operand_bytes(element), font_info);
                             let element_start_width_ts = total_width_ts;
+                            let mut element_ink_end_ts: Option<f32> = None;
                             // The estimate this element would carry without
                             // metrics: its own size, scale, and spacing.
                             let element_estimate_ts = estimated_string_advance_ts(
@@ -1411,13 +1442,19 @@ pub(crate) fn extract_page_text_items_with_options(
                             );
                             if let Some(fi) = font_info {
                                 if let Some(raw_bytes) = get_operand_bytes(element) {
-                                    total_width_ts += compute_string_width_ts(
+                                    let pen_ts = compute_string_width_ts(
                                         raw_bytes,
                                         fi,
                                         current_font_size,
                                         char_spacing,
                                         word_spacing,
                                     );
+                                    let ink_ts =
+                                        ink_advance_ts(pen_ts, element_glyphs, char_spacing);
+                                    if ink_ts != pen_ts {
+                                        element_ink_end_ts = Some(total_width_ts + ink_ts);
+                                    }
+                                    total_width_ts += pen_ts;
                                 }
                             } else {
                                 // No width metrics: the cursor moves by the
@@ -1435,6 +1472,10 @@ pub(crate) fn extract_page_text_items_with_options(
                                 actual_text_glyph_count += element_glyphs;
                                 actual_text_glyphs_measured &= font_info.is_some();
                                 actual_text_estimate_ts += element_estimate_ts * horizontal_scale;
+                                if let Some(end) = element_ink_end_ts {
+                                    actual_text_ink_reach =
+                                        Some(advanced_tm(&text_matrix, end, horizontal_scale));
+                                }
                                 if element_glyphs > 0 {
                                     let offset_tm = advanced_tm(
                                         &text_matrix,
@@ -1538,6 +1579,11 @@ pub(crate) fn extract_page_text_items_with_options(
                                         }
                                         _ => text,
                                     };
+                                    if let Some(end) =
+                                        element_ink_end_ts.filter(|_| !text.trim().is_empty())
+                                    {
+                                        sub_ink_end_ts = sub_ink_end_ts.max(end);
+                                    }
                                     current_text.push_str(&text);
                                     current_symbol_rewrite |= legacy_symbol_rewrite;
                                 }
@@ -1548,7 +1594,7 @@ pub(crate) fn extract_page_text_items_with_options(
                             sub_items.push((
                                 current_text,
                                 sub_start_width_ts,
-                                total_width_ts,
+                                total_width_ts.max(sub_ink_end_ts),
                                 current_estimate_ts,
                                 current_symbol_rewrite,
                             ));
@@ -1818,6 +1864,13 @@ pub(crate) fn extract_page_text_items_with_options(
                     word_spacing,
                 );
                 if suppress_glyph_extraction && glyph_count > 0 {
+                    if let Some(w) = w_ts_opt {
+                        let ink = ink_advance_ts(w, glyph_count, char_spacing);
+                        if ink != w {
+                            actual_text_ink_reach =
+                                Some(advanced_tm(&text_matrix, ink, horizontal_scale));
+                        }
+                    }
                     let combined = multiply_matrices(&rise_adjusted(&text_matrix, text_rise), &ctm);
                     let rendered_size = effective_font_size(current_font_size, &combined)
                         * type3_scales.get(&current_font).copied().unwrap_or(1.0);
@@ -1863,9 +1916,14 @@ pub(crate) fn extract_page_text_items_with_options(
                             multiply_matrices(&rise_adjusted(&text_matrix, text_rise), &ctm);
                         let rendered_size = effective_font_size(current_font_size, &combined)
                             * type3_scales.get(&current_font).copied().unwrap_or(1.0);
+                        let box_ts = if text.trim().is_empty() {
+                            w_ts_opt
+                        } else {
+                            w_ts_opt.map(|w| ink_advance_ts(w, glyph_count, char_spacing))
+                        };
                         let geometry = scaled_run_geometry(
                             &combined,
-                            w_ts_opt,
+                            box_ts,
                             if glyph_count > 0 {
                                 estimate_ts
                             } else {
@@ -2146,6 +2204,7 @@ pub(crate) fn extract_page_text_items_with_options(
                     actual_text_glyph_font_size = None;
                     actual_text_glyphs_measured = true;
                     actual_text_estimate_ts = 0.0;
+                    actual_text_ink_reach = None;
                     actual_text_glyph_count = 0;
                     actual_text_bounds = ActualTextBounds::default();
                 }
@@ -2202,12 +2261,21 @@ pub(crate) fn extract_page_text_items_with_options(
                                 if actual_text_glyph_count > 0 && !actual_text_glyphs_measured {
                                     None
                                 } else {
-                                    let dx = text_matrix[4] - start_tm[4];
-                                    let dy = text_matrix[5] - start_tm[5];
                                     let axis_len_sq =
                                         start_tm[0] * start_tm[0] + start_tm[1] * start_tm[1];
+                                    let along = |to: &[f32; 6]| {
+                                        let dx = to[4] - start_tm[4];
+                                        let dy = to[5] - start_tm[5];
+                                        (dx * start_tm[0] + dy * start_tm[1]) / axis_len_sq
+                                    };
                                     if axis_len_sq > f32::EPSILON {
-                                        Some((dx * start_tm[0] + dy * start_tm[1]) / axis_len_sq)
+                                        let pen = along(&text_matrix);
+                                        // A forward span reaches the ink of
+                                        // its tightly tracked last glyph.
+                                        Some(match actual_text_ink_reach.take() {
+                                            Some(reach) if pen > 0.0 => pen.max(along(&reach)),
+                                            _ => pen,
+                                        })
                                     } else {
                                         None
                                     }
@@ -2567,6 +2635,46 @@ pub(crate) fn extract_page_text_items_with_options(
                 path_current = None;
             }
             _ => {}
+        }
+    }
+
+    // What the page's annotations show is painted over the page after its
+    // content, each appearance a form set at the annotation's rectangle in
+    // the page's default space, outside any clip of the content stream.
+    item_clips.resize(items.len(), shown_clip);
+    attach_run_coverage(&mut item_coverage, items.len(), || {
+        cmap_decisions.take_run_coverage()
+    });
+    shown_clip = None;
+    for (form_id, placement) in super::annotations::shown_appearances(doc, page_id) {
+        let mut form_runs = Vec::new();
+        extract_form_xobject_text(
+            doc,
+            form_id,
+            page_num,
+            font_cmaps,
+            &placement,
+            include_invisible,
+            0,
+            0.0,
+            1.0,
+            TextPaint::default(),
+            false,
+            &mut cmap_decisions,
+            style_cache,
+            form_budget,
+        )
+        .append_into(
+            &mut items,
+            &mut item_coverage,
+            &mut rtl_visual_candidates,
+            &mut rtl_logical_runs,
+            &mut rtl_visual_runs,
+            &mut form_runs,
+            &mut skipped_invisible,
+        );
+        for rotation in form_runs {
+            rotation_votes.cast_rotation(rotation);
         }
     }
 

@@ -888,6 +888,22 @@ pub(crate) fn compute_string_width_ts(
         + num_spaces as f32 * word_spacing
 }
 
+/// The part of a shown string's forward advance `pen_ts` that its glyphs
+/// cover: the advance without the character spacing after the last of its
+/// `glyphs` when that spacing is negative. The pen moves by `Tc` after every
+/// glyph, the last one too, so a tightly tracked run's pen ends inside its
+/// last glyph while the glyph's ink keeps its full width; a run set where
+/// that ink ends would otherwise measure the tracking as a word gap ("Big
+/// Te xt" with `-0.131 Tc` at 116 pt). Positive spacing — letter-spaced
+/// text — stays in the box, where the letter-spacing readers measure it.
+pub(crate) fn ink_advance_ts(pen_ts: f32, glyphs: usize, char_spacing: f32) -> f32 {
+    if glyphs > 0 && char_spacing < 0.0 && pen_ts > 0.0 {
+        pen_ts - char_spacing
+    } else {
+        pen_ts
+    }
+}
+
 /// Extract raw bytes from a PDF operand (String object)
 pub(crate) fn get_operand_bytes(obj: &Object) -> Option<&[u8]> {
     if let Object::String(bytes, _) = obj {

@@ -8,11 +8,11 @@ use crate::types::{attach_run_coverage, BoldSource, ItemCoverage, ItemType, Text
 use lopdf::{Document, Encoding, Object, ObjectId};
 use std::collections::HashMap;
 
-use super::content_stream::{estimated_string_advance_ts, PendingSpace};
+use super::content_stream::{estimated_string_advance_ts, shown_glyph_count, PendingSpace};
 use super::fonts::{
     build_font_encodings, build_font_kinds, build_font_widths, build_type3_scales,
     build_type3_y_flips, compute_string_width_ts, extract_text_from_operand,
-    get_font_file2_obj_num, get_operand_bytes, CMapDecisionCache, FontStyleCache,
+    get_font_file2_obj_num, get_operand_bytes, ink_advance_ts, CMapDecisionCache, FontStyleCache,
 };
 use super::geometry::{
     advanced_tm, baseline_rotation, estimated_advance_ts, reading_direction, rise_adjusted,
@@ -871,9 +871,23 @@ fn extract_form_xobject_text_inner(
                         } else {
                             estimated_advance_ts(&text, em_ts)
                         };
+                        // A painted run's box ends where its ink does; a
+                        // space run keeps the pen's travel (see
+                        // `ink_advance_ts`).
+                        let box_ts = if text.trim().is_empty() {
+                            advance_ts
+                        } else {
+                            advance_ts.map(|w| {
+                                ink_advance_ts(
+                                    w,
+                                    shown_glyph_count(raw, font_widths.get(&current_font)),
+                                    char_spacing,
+                                )
+                            })
+                        };
                         let geometry = scaled_run_geometry(
                             &combined,
-                            advance_ts,
+                            box_ts,
                             fallback_ts,
                             rendered_size.copysign(current_font_size),
                             type3_y_flips.contains(&current_font),
@@ -1070,6 +1084,10 @@ fn extract_form_xobject_text_inner(
                         let mut current_estimate_ts: f32 = 0.0; // metric-less estimate of `current_text`
                         let mut sub_start_width_ts: f32 = 0.0;
                         let mut total_width_ts: f32 = 0.0;
+                        // Where the current sub-run's ink ends when a string
+                        // in it ended under negative character spacing (see
+                        // `ink_advance_ts`): its box reaches that far.
+                        let mut sub_ink_end_ts = f32::MIN;
                         // A sub-run's box starts at its first painted glyph.
                         // Positioning ahead of that glyph — `[-2973 (oduction)]
                         // TJ` rejoining a word whose head was painted first
@@ -1121,7 +1139,10 @@ fn extract_form_xobject_text_inner(
                                         sub_items.push((
                                             std::mem::take(&mut current_text),
                                             sub_start_width_ts,
-                                            total_width_ts,
+                                            total_width_ts.max(std::mem::replace(
+                                                &mut sub_ink_end_ts,
+                                                f32::MIN,
+                                            )),
                                             std::mem::take(&mut current_estimate_ts),
                                             std::mem::take(&mut current_symbol_rewrite),
                                         ));
@@ -1166,7 +1187,10 @@ fn extract_form_xobject_text_inner(
                                         sub_items.push((
                                             std::mem::take(&mut current_text),
                                             sub_start_width_ts,
-                                            total_width_ts,
+                                            total_width_ts.max(std::mem::replace(
+                                                &mut sub_ink_end_ts,
+                                                f32::MIN,
+                                            )),
                                             std::mem::take(&mut current_estimate_ts),
                                             std::mem::take(&mut current_symbol_rewrite),
                                         ));
@@ -1204,15 +1228,25 @@ fn extract_form_xobject_text_inner(
                                     );
                                 }
                             }
+                            let mut element_ink_end_ts: Option<f32> = None;
                             if let Some(fi) = font_info {
                                 if let Some(raw_bytes) = get_operand_bytes(element) {
-                                    total_width_ts += compute_string_width_ts(
+                                    let pen_ts = compute_string_width_ts(
                                         raw_bytes,
                                         fi,
                                         current_font_size,
                                         char_spacing,
                                         word_spacing,
                                     );
+                                    let ink_ts = ink_advance_ts(
+                                        pen_ts,
+                                        shown_glyph_count(Some(raw_bytes), font_info),
+                                        char_spacing,
+                                    );
+                                    if ink_ts != pen_ts {
+                                        element_ink_end_ts = Some(total_width_ts + ink_ts);
+                                    }
+                                    total_width_ts += pen_ts;
                                 }
                             } else {
                                 // No width metrics: the cursor moves by the
@@ -1305,6 +1339,11 @@ fn extract_form_xobject_text_inner(
                                         }
                                         _ => text,
                                     };
+                                    if let Some(end) =
+                                        element_ink_end_ts.filter(|_| !text.trim().is_empty())
+                                    {
+                                        sub_ink_end_ts = sub_ink_end_ts.max(end);
+                                    }
                                     current_text.push_str(&text);
                                     current_symbol_rewrite |= legacy_symbol_rewrite;
                                 }
@@ -1314,7 +1353,7 @@ fn extract_form_xobject_text_inner(
                             sub_items.push((
                                 current_text,
                                 sub_start_width_ts,
-                                total_width_ts,
+                                total_width_ts.max(sub_ink_end_ts),
                                 current_estimate_ts,
                                 current_symbol_rewrite,
                             ));

@@ -1,0 +1,56 @@
+//! `-p local` reads every word a page shows: pages generated with the
+//! constructs real PDFs lost words to (pdfplumber's test PDFs, compared with
+//! pdftotext).
+
+use crate::harness::{stderr_of, stdout_of, Env};
+use crate::local::{file, local};
+use crate::support::pdfgen::{pages_pdf, Page};
+
+fn markdown(env: &Env, pdf: &[u8]) -> String {
+    let path = file(env, "page.pdf", pdf);
+    let out = local(env).arg("ocr").arg(&path).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    stdout_of(&out)
+}
+
+/// pdfplumber's issue-987: "Te" shown at 116 pt with `-0.131 Tc`, "xt" set
+/// where the "e" ends. The pen moves by the spacing after the last glyph
+/// too, so it stops 15 pt inside the "e", and measured from there "xt"
+/// began 0.19 em away: a word gap, "Te xt". From the ink it is 0.06 em.
+/// A word split the same way under positive spacing (letter-spaced text)
+/// is measured from the pen, where its next run starts.
+#[test]
+fn a_word_set_after_a_tightly_tracked_run_stays_one_word() {
+    let page = Page::Ops(
+        "BT 116 0 0 116 60 500 Tm /F1 1 Tf -0.131 Tc (Te) Tj ET \
+         BT 116 0 0 116 187 500 Tm /F1 1 Tf -0.02 Tc (xt) Tj ET \
+         BT 24 0 0 24 60 300 Tm /F1 1 Tf 0.2 Tc (Trac) Tj ET \
+         BT 24 0 0 24 127.2 300 Tm /F1 1 Tf 0.2 Tc (king) Tj ET",
+    );
+    let env = Env::new();
+    let md = markdown(&env, &pages_pdf(&[page]));
+    assert!(md.contains("Text"), "{md}");
+    assert!(!md.contains("Te xt"), "{md}");
+    assert!(md.contains("Tracking"), "{md}");
+}
+
+/// pdfplumber's annotations.pdf: a stamp's words are in its appearance
+/// stream, which the page's content never draws; pdftotext reads them.
+/// Annotations flagged Hidden or NoView are not on the screen, and their
+/// words are not read.
+#[test]
+fn words_an_annotation_shows_are_read_and_hidden_ones_are_not() {
+    let page = Page::Notes(
+        vec![(12, 700, "The body of the page says little.")],
+        vec![
+            (4, 72, 600, "Approved for release"),
+            (2, 72, 560, "Hidden remark"),
+            (32, 72, 520, "Unseen remark"),
+        ],
+    );
+    let env = Env::new();
+    let md = markdown(&env, &pages_pdf(&[page]));
+    assert!(md.contains("The body of the page says little."), "{md}");
+    assert!(md.contains("Approved for release"), "{md}");
+    assert!(!md.contains("remark"), "{md}");
+}
