@@ -17,6 +17,17 @@
 //!   on a short page. They are taken out of the markdown (or, kept, made a
 //!   paragraph of their own) and typed `header`/`footer` in `parse`'s JSON.
 //!
+//! - **Lines that are no heading, whatever their face.** pdf-inspector marks
+//!   a line set bold or large as a heading wherever it stands. A line that
+//!   opens or closes three pages or more with the same words (digits aside)
+//!   is running text even where it repeats on too few pages to be taken out
+//!   (a report's title over its body pages, not over its appendix); one set
+//!   larger than the body keeps its first showing (a form's title, printed
+//!   on each page). A line alone at a page's foot, three of its sizes below
+//!   the text above with no picture reaching below it, is a footer ("Global Study on
+//!   Legal Aid — Global Report" under a one-page excerpt). Both stay in the
+//!   text, as lines.
+//!
 //! pdf-inspector has both rules inside (`strip_headers_footers`, its bold-based
 //! heading sequence), but its per-page API turns the first off and gives no hook
 //! for the second; the positioned text it exposes is read a second time here.
@@ -46,6 +57,8 @@ pub struct Furniture {
 pub struct PageHints {
     pub headings: Vec<Heading>,
     pub furniture: Vec<Furniture>,
+    /// Text of lines that are not headings (running lines, a page's foot).
+    pub plain: Vec<String>,
 }
 
 /// A page's running text is furniture when it repeats on at least this share
@@ -58,6 +71,14 @@ const MAX_HEADING_WORDS: usize = 12;
 /// The hints of every page (1-based) of a document whose positioned text is
 /// `items`, `page_count` pages long.
 pub fn analyse(items: Vec<TextItem>, page_count: u32) -> HashMap<u32, PageHints> {
+    // The bottom edge of each picture, by page.
+    let mut pictures: HashMap<u32, Vec<f32>> = HashMap::new();
+    for i in items
+        .iter()
+        .filter(|i| matches!(i.item_type, ItemType::Image))
+    {
+        pictures.entry(i.page).or_default().push(i.y);
+    }
     let text_items: Vec<TextItem> = items
         .into_iter()
         .filter(|i| matches!(i.item_type, ItemType::Text) && !i.text.trim().is_empty())
@@ -84,16 +105,33 @@ pub fn analyse(items: Vec<TextItem>, page_count: u32) -> HashMap<u32, PageHints>
                 .push(Furniture { text, top });
         }
     }
-    let furniture_text: HashSet<(u32, String)> = hints
+    for (page, text) in running_lines(&by_page, &body) {
+        hints.entry(page).or_default().plain.push(text);
+    }
+    for (page, page_lines) in &by_page {
+        let no_pictures = Vec::new();
+        let foot = page_foot(
+            page_lines,
+            pictures.get(page).unwrap_or(&no_pictures),
+            &body,
+        );
+        hints.entry(*page).or_default().plain.extend(foot);
+    }
+    let not_headings: HashSet<(u32, String)> = hints
         .iter()
-        .flat_map(|(p, h)| h.furniture.iter().map(|f| (*p, f.text.clone())))
+        .flat_map(|(p, h)| {
+            let furniture = h.furniture.iter().map(|f| f.text.as_str());
+            furniture
+                .chain(h.plain.iter().map(String::as_str))
+                .map(|t| (*p, spaced(t)))
+        })
         .collect();
     for (page, page_lines) in &by_page {
         for (i, line) in page_lines.iter().enumerate() {
             let Some(heading) = heading(line, page_lines, i, &body) else {
                 continue;
             };
-            if furniture_text.contains(&(*page, heading.text.clone())) {
+            if not_headings.contains(&(*page, heading.text.clone())) {
                 continue;
             }
             hints.entry(*page).or_default().headings.push(heading);
@@ -283,6 +321,78 @@ fn furniture(
     out
 }
 
+/// Words parted by single spaces.
+fn spaced(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Pages a line must open or close, the same words digits aside, to be
+/// running text rather than a heading.
+const RUNNING_PAGES: usize = 3;
+
+/// (page, text) of the first and last lines that repeat, digits aside, at the
+/// same edge of at least [`RUNNING_PAGES`] pages: all of them when set no
+/// larger than the body, else all but the first showing.
+fn running_lines(by_page: &HashMap<u32, Vec<&TextLine>>, body: &BodyStyle) -> Vec<(u32, String)> {
+    let mut out = Vec::new();
+    for top in [true, false] {
+        let mut groups: HashMap<String, Vec<(u32, String, f32)>> = HashMap::new();
+        for (page, lines) in by_page {
+            let Some(line) = (if top { lines.first() } else { lines.last() }) else {
+                continue;
+            };
+            let text = spaced(&line.text());
+            let key = furniture_key(&text);
+            if key.chars().filter(|c| c.is_alphabetic()).count() < 3 {
+                continue;
+            }
+            let size = line.items.iter().map(|i| i.font_size).fold(0.0, f32::max);
+            groups.entry(key).or_default().push((*page, text, size));
+        }
+        for mut group in groups.into_values() {
+            if group.len() < RUNNING_PAGES {
+                continue;
+            }
+            group.sort_by_key(|g| g.0);
+            let large = group.iter().any(|g| g.2 > body.size * 1.05);
+            let skip = usize::from(large);
+            out.extend(group.into_iter().skip(skip).map(|(p, t, _)| (p, t)));
+        }
+    }
+    out
+}
+
+/// A page's foot is this many of its line's sizes below the text above.
+const FOOT_GAP: f32 = 3.0;
+
+/// The text of the lines on a page's lowest baseline when they stand apart
+/// from the text above: [`FOOT_GAP`] of their size below it, no picture
+/// reaching below that text (a heading under a figure at the page's end, a
+/// chart's title over it, stay), and set no larger than the body (a divider
+/// page's "Appendix 1" stays). `lines` run from the page's top; `pictures`
+/// are the bottom edges of the page's pictures.
+fn page_foot(lines: &[&TextLine], pictures: &[f32], body: &BodyStyle) -> Vec<String> {
+    let Some(last) = lines.last() else {
+        return Vec::new();
+    };
+    let (foot, above): (Vec<&TextLine>, Vec<&TextLine>) =
+        lines.iter().partition(|l| (l.y - last.y).abs() < 2.0);
+    let Some(next) = above.iter().map(|l| l.y).reduce(f32::min) else {
+        return Vec::new();
+    };
+    let size = foot
+        .iter()
+        .flat_map(|l| &l.items)
+        .map(|i| i.font_size)
+        .fold(0.0, f32::max);
+    let picture_below = pictures.iter().any(|&bottom| bottom < next);
+    let small = size <= body.size * 1.05;
+    if above.len() < 2 || !small || next - last.y < size * FOOT_GAP || picture_below {
+        return Vec::new();
+    }
+    foot.iter().map(|l| spaced(&l.text())).collect()
+}
+
 /// The face most of the line's characters are set in.
 fn dominant_font(line: &TextLine) -> Option<(&str, f32, f32)> {
     let mut fonts: HashMap<&str, usize> = HashMap::new();
@@ -419,6 +529,9 @@ pub fn apply(markdown: &str, hints: &PageHints, keep: bool) -> (String, Vec<Furn
     for h in &hints.headings {
         md = mark_heading(&md, h);
     }
+    if !hints.plain.is_empty() {
+        md = unmark(&md, &hints.plain);
+    }
     let mut md = tidy(&md);
     if keep {
         for f in removed.iter().filter(|f| f.top).rev() {
@@ -430,6 +543,30 @@ pub fn apply(markdown: &str, hints: &PageHints, keep: bool) -> (String, Vec<Furn
         md = tidy(&md);
     }
     (md, removed)
+}
+
+/// `md` with its heading lines whose words are those of one of `plain`
+/// made lines of text.
+fn unmark(md: &str, plain: &[String]) -> String {
+    let plain: HashSet<String> = plain.iter().map(|p| spaced(p)).collect();
+    let lines: Vec<&str> = md
+        .lines()
+        .map(|line| {
+            let hashes = line.len() - line.trim_start_matches('#').len();
+            if !(1..=6).contains(&hashes) || !line[hashes..].starts_with(' ') {
+                return line;
+            }
+            let text = line[hashes..].trim();
+            let bare = text.replace("<u>", "").replace("</u>", "");
+            let bare = spaced(bare.trim_matches(['*', '_']));
+            if plain.contains(&bare) {
+                text
+            } else {
+                line
+            }
+        })
+        .collect();
+    lines.join("\n")
 }
 
 /// Where `needle`'s words occur in `hay` separated by any whitespace: the
@@ -636,6 +773,82 @@ mod tests {
         assert_eq!(running(&pages, 3).len(), 3);
     }
 
+    /// The markdown of `pages`, generated, as `local` gives it.
+    fn markdown(pages: &[crate::split::pdfgen::Page]) -> Vec<String> {
+        let pdf = crate::split::pdfgen::pages_pdf(pages);
+        let settings = crate::local::Settings::default();
+        crate::local::pdf::extract_bytes(&pdf, "gen.pdf", &settings)
+            .unwrap()
+            .pages
+    }
+
+    /// Body lines of 10 pt from `top` down, 14 pt apart.
+    fn body(top: i64, n: i64) -> Vec<(i64, i64, i64, &'static str)> {
+        let line = "The committee met and agreed on the figures of the year in full.";
+        (0..n).map(|k| (10, 72, top - 14 * k, line)).collect()
+    }
+
+    #[test]
+    fn a_bold_line_alone_at_a_page_s_foot_is_a_footer_not_a_heading() {
+        use crate::split::pdfgen::Page;
+        let mut runs = vec![(16, 72, 760, "*Legal Aid Survey Results")];
+        runs.extend(body(730, 20));
+        runs.push((10, 200, 30, "*Global Study on Legal Aid Global Report"));
+        let md = markdown(&[Page::At(runs.clone())]).join("\n");
+        assert!(md.contains("# Legal Aid Survey Results"), "{md}");
+        assert!(
+            md.lines()
+                .any(|l| l == "Global Study on Legal Aid Global Report"),
+            "{md}"
+        );
+        // Set larger, it is a divider page's title; with text close above,
+        // a heading at the page's end.
+        let divider = vec![
+            (10, 72, 760, "A report of the committee"),
+            (10, 72, 746, "on the year in full"),
+            (10, 72, 732, "and its figures"),
+            (28, 140, 300, "*Appendix One"),
+        ];
+        let mut close = body(730, 20);
+        close.push((10, 72, 730 - 14 * 20 - 8, "*Results of the Year"));
+        for page in [divider, close] {
+            let md = markdown(&[Page::At(page)]).join("\n");
+            assert!(
+                md.contains("# Appendix One") || md.contains("# Results of the Year"),
+                "{md}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_line_that_opens_three_pages_is_running_text_not_a_heading() {
+        use crate::split::pdfgen::Page;
+        // Three pages of eight: too few to take it out as a running header.
+        let headed = || {
+            let mut runs = vec![(9, 300, 800, "*Transport Plan of the Town of Chelsea")];
+            runs.extend(body(760, 12));
+            Page::At(runs)
+        };
+        let plain = || Page::At(body(760, 12));
+        let pages = [
+            headed(),
+            headed(),
+            headed(),
+            plain(),
+            plain(),
+            plain(),
+            plain(),
+            plain(),
+        ];
+        let md = markdown(&pages);
+        for page in &md[..3] {
+            let line = page
+                .lines()
+                .find(|l| l.contains("Transport Plan of the Town of Chelsea"));
+            assert!(line.is_some_and(|l| !l.starts_with('#')), "{page}");
+        }
+    }
+
     #[test]
     fn a_heading_left_without_text_is_dropped() {
         assert_eq!(tidy("#\n\nBody\n\n## \n\n# Title"), "Body\n\n# Title");
@@ -649,6 +862,7 @@ mod tests {
                 text: "254 P.N.J. Lane et al. / Journal 310".into(),
                 top: true,
             }],
+            plain: vec![],
         };
         let md = "254 P.N.J. Lane  et al. / Journal 310\n\nBody text.";
         let (out, removed) = apply(md, &hints, false);
