@@ -59,6 +59,8 @@ pub struct PageHints {
     pub furniture: Vec<Furniture>,
     /// Text of lines that are not headings (running lines, a page's foot).
     pub plain: Vec<String>,
+    /// A title set over two lines: the first line's text and the second's.
+    pub titles: Vec<(String, String)>,
 }
 
 /// A page's running text is furniture when it repeats on at least this share
@@ -116,6 +118,12 @@ pub fn analyse(items: Vec<TextItem>, page_count: u32) -> HashMap<u32, PageHints>
             &body,
         );
         hints.entry(*page).or_default().plain.extend(foot);
+    }
+    for (page, page_lines) in &by_page {
+        let titles = two_line_titles(page_lines, &body);
+        if !titles.is_empty() {
+            hints.entry(*page).or_default().titles = titles;
+        }
     }
     let not_headings: HashSet<(u32, String)> = hints
         .iter()
@@ -393,6 +401,41 @@ fn page_foot(lines: &[&TextLine], pictures: &[f32], body: &BodyStyle) -> Vec<Str
     foot.iter().map(|l| spaced(&l.text())).collect()
 }
 
+/// A title's lines are set this much larger than the body at least.
+const TITLE_SIZE: f32 = 1.5;
+
+/// Titles set over two lines, left-aligned, in one face of about one size
+/// (the second at least 85 % of the first), a line apart, the first ending
+/// no sentence or clause: ("Row and Column Access Control", "Support in IBM
+/// DB2 for i") at 33 and 30 pt. pdf-inspector levels headings by size, so
+/// such a title comes out as a heading over a subheading.
+fn two_line_titles(lines: &[&TextLine], body: &BodyStyle) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for pair in lines.windows(2) {
+        let (Some((font_a, share_a, size_a)), Some((font_b, share_b, size_b))) =
+            (dominant_font(pair[0]), dominant_font(pair[1]))
+        else {
+            continue;
+        };
+        let (Some(a), Some(b)) = (pair[0].items.first(), pair[1].items.first()) else {
+            continue;
+        };
+        let first = spaced(&pair[0].text());
+        let one_face = font_a == font_b && share_a >= 0.95 && share_b >= 0.95;
+        let large = size_b >= body.size * TITLE_SIZE && size_b >= size_a * 0.85 && size_b <= size_a;
+        let close = pair[0].y - pair[1].y < size_a * 1.6;
+        if one_face
+            && large
+            && close
+            && (a.x - b.x).abs() < 2.0
+            && !first.ends_with(['.', ':', ';', '!', '?'])
+        {
+            out.push((first, spaced(&pair[1].text())));
+        }
+    }
+    out
+}
+
 /// The face most of the line's characters are set in.
 fn dominant_font(line: &TextLine) -> Option<(&str, f32, f32)> {
     let mut fonts: HashMap<&str, usize> = HashMap::new();
@@ -532,6 +575,9 @@ pub fn apply(markdown: &str, hints: &PageHints, keep: bool) -> (String, Vec<Furn
     if !hints.plain.is_empty() {
         md = unmark(&md, &hints.plain);
     }
+    for (first, second) in &hints.titles {
+        md = join_title(&md, first, second);
+    }
     let mut md = tidy(&md);
     if keep {
         for f in removed.iter().filter(|f| f.top).rev() {
@@ -543,6 +589,35 @@ pub fn apply(markdown: &str, hints: &PageHints, keep: bool) -> (String, Vec<Furn
         md = tidy(&md);
     }
     (md, removed)
+}
+
+/// `md` with the heading line `first` and the heading line `second` right
+/// under it made one heading, at the first's level.
+fn join_title(md: &str, first: &str, second: &str) -> String {
+    let lines: Vec<&str> = md.lines().collect();
+    let heading = |line: &str| {
+        let hashes = line.len() - line.trim_start_matches('#').len();
+        ((1..=6).contains(&hashes) && line[hashes..].starts_with(' '))
+            .then(|| (hashes, spaced(&line[hashes..])))
+    };
+    for (i, line) in lines.iter().enumerate() {
+        let Some((hashes, text)) = heading(line) else {
+            continue;
+        };
+        if text != first {
+            continue;
+        }
+        let Some(j) = (i + 1..lines.len()).find(|&j| !lines[j].trim().is_empty()) else {
+            break;
+        };
+        if heading(lines[j]).is_some_and(|(_, t)| t == second) {
+            let mut out: Vec<String> = lines[..i].iter().map(|l| l.to_string()).collect();
+            out.push(format!("{} {first} {second}", "#".repeat(hashes)));
+            out.extend(lines[j + 1..].iter().map(|l| l.to_string()));
+            return out.join("\n");
+        }
+    }
+    md.to_string()
 }
 
 /// `md` with its heading lines whose words are those of one of `plain`
@@ -850,6 +925,45 @@ mod tests {
     }
 
     #[test]
+    fn a_title_set_over_two_lines_is_one_heading() {
+        use crate::split::pdfgen::Page;
+        let mut runs = vec![
+            (33, 27, 760, "*Row and Column Access Control"),
+            (30, 27, 722, "*Support in IBM DB2 for i"),
+        ];
+        runs.extend(body(680, 12));
+        let md = markdown(&[Page::At(runs)]).join("\n");
+        let headings: Vec<&str> = md.lines().filter(|l| l.starts_with('#')).collect();
+        assert_eq!(
+            headings
+                .iter()
+                .map(|h| h.trim_start_matches('#').trim())
+                .collect::<Vec<_>>(),
+            ["Row and Column Access Control Support in IBM DB2 for i"],
+            "{md}"
+        );
+        // A title over a smaller subtitle, and a line ending a clause, stay
+        // apart.
+        for (second, size) in [
+            ("*A Guide for Database Engineers", 20),
+            ("*Support in IBM DB2 for i", 30),
+        ] {
+            let first = if size == 20 {
+                "*Row and Column Access Control"
+            } else {
+                "*Row and Column Access Control:"
+            };
+            let mut runs = vec![(33, 27, 760, first), (size, 27, 722, second)];
+            runs.extend(body(680, 12));
+            let md = markdown(&[Page::At(runs)]).join("\n");
+            assert!(
+                md.lines().filter(|l| l.starts_with('#')).count() == 2,
+                "{md}"
+            );
+        }
+    }
+
+    #[test]
     fn a_heading_left_without_text_is_dropped() {
         assert_eq!(tidy("#\n\nBody\n\n## \n\n# Title"), "Body\n\n# Title");
     }
@@ -863,6 +977,7 @@ mod tests {
                 top: true,
             }],
             plain: vec![],
+            titles: vec![],
         };
         let md = "254 P.N.J. Lane  et al. / Journal 310\n\nBody text.";
         let (out, removed) = apply(md, &hints, false);
