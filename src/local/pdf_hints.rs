@@ -408,32 +408,63 @@ const TITLE_SIZE: f32 = 1.5;
 /// (the second at least 85 % of the first), a line apart, the first ending
 /// no sentence or clause: ("Row and Column Access Control", "Support in IBM
 /// DB2 for i") at 33 and 30 pt. pdf-inspector levels headings by size, so
-/// such a title comes out as a heading over a subheading.
+/// such a title comes out as a heading over a subheading; and a small label
+/// on the title's baseline ("Chapter 1." at 7 pt beside "Securing and
+/// protecting IBM DB2" at 26 pt, "data" below) makes it no heading at all.
+/// Each line is read without the runs set much smaller than its largest.
 fn two_line_titles(lines: &[&TextLine], body: &BodyStyle) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for pair in lines.windows(2) {
-        let (Some((font_a, share_a, size_a)), Some((font_b, share_b, size_b))) =
-            (dominant_font(pair[0]), dominant_font(pair[1]))
-        else {
+        let (Some(a), Some(b)) = (title_part(pair[0]), title_part(pair[1])) else {
             continue;
         };
-        let (Some(a), Some(b)) = (pair[0].items.first(), pair[1].items.first()) else {
-            continue;
-        };
-        let first = spaced(&pair[0].text());
-        let one_face = font_a == font_b && share_a >= 0.95 && share_b >= 0.95;
-        let large = size_b >= body.size * TITLE_SIZE && size_b >= size_a * 0.85 && size_b <= size_a;
-        let close = pair[0].y - pair[1].y < size_a * 1.6;
-        if one_face
-            && large
-            && close
-            && (a.x - b.x).abs() < 2.0
-            && !first.ends_with(['.', ':', ';', '!', '?'])
-        {
-            out.push((first, spaced(&pair[1].text())));
+        let large = b.size >= body.size * TITLE_SIZE && b.size >= a.size * 0.85 && b.size <= a.size;
+        let close = pair[0].y - pair[1].y < a.size * 1.6;
+        let ends_clause = a.text.ends_with(['.', ':', ';', '!', '?']);
+        if a.font == b.font && large && close && (a.x - b.x).abs() < 2.0 && !ends_clause {
+            out.push((a.text, b.text));
         }
     }
     out
+}
+
+/// What of a line is set near its largest size, in one face.
+struct TitlePart {
+    text: String,
+    font: String,
+    size: f32,
+    x: f32,
+}
+
+/// The runs of `line` set at 80 % of its largest size or more, when they
+/// hold most of its characters and one face.
+fn title_part(line: &TextLine) -> Option<TitlePart> {
+    let size = line.items.iter().map(|i| i.font_size).fold(0.0, f32::max);
+    let big: Vec<&TextItem> = line
+        .items
+        .iter()
+        .filter(|i| i.font_size >= size * 0.8)
+        .collect();
+    let chars = |items: &mut dyn Iterator<Item = &TextItem>| -> usize {
+        items
+            .map(|i| i.text.chars().filter(|c| !c.is_whitespace()).count())
+            .sum()
+    };
+    let (all, kept) = (
+        chars(&mut line.items.iter()),
+        chars(&mut big.iter().copied()),
+    );
+    let font = &big.first()?.font;
+    if kept * 10 < all * 7 || big.iter().any(|i| &i.font != font) {
+        return None;
+    }
+    let text: Vec<&str> = big.iter().map(|i| i.text.as_str()).collect();
+    Some(TitlePart {
+        text: spaced(&text.join(" ")),
+        font: font.clone(),
+        size,
+        x: big[0].x,
+    })
 }
 
 /// The face most of the line's characters are set in.
@@ -591,31 +622,47 @@ pub fn apply(markdown: &str, hints: &PageHints, keep: bool) -> (String, Vec<Furn
     (md, removed)
 }
 
-/// `md` with the heading line `first` and the heading line `second` right
-/// under it made one heading, at the first's level.
+/// `md` with the line ending in `first` and the line `second` right under
+/// it made one heading, at the level either had as a heading (2 when
+/// neither was one); what went before `first` on its line ("Chapter 1.")
+/// stays a line of text.
 fn join_title(md: &str, first: &str, second: &str) -> String {
     let lines: Vec<&str> = md.lines().collect();
-    let heading = |line: &str| {
+    // A line's heading level and its words without marks.
+    let read = |line: &str| {
         let hashes = line.len() - line.trim_start_matches('#').len();
-        ((1..=6).contains(&hashes) && line[hashes..].starts_with(' '))
-            .then(|| (hashes, spaced(&line[hashes..])))
+        let level =
+            ((1..=6).contains(&hashes) && line[hashes..].starts_with(' ')).then_some(hashes);
+        let text = line[level.unwrap_or(0)..]
+            .replace("<u>", "")
+            .replace("</u>", "")
+            .replace(['*', '_'], "");
+        (level, spaced(&text))
     };
     for (i, line) in lines.iter().enumerate() {
-        let Some((hashes, text)) = heading(line) else {
+        let (level_a, text) = read(line);
+        let Some(before) = text.strip_suffix(first) else {
             continue;
         };
-        if text != first {
+        if !(before.is_empty() || before.ends_with(' ')) {
             continue;
         }
         let Some(j) = (i + 1..lines.len()).find(|&j| !lines[j].trim().is_empty()) else {
             break;
         };
-        if heading(lines[j]).is_some_and(|(_, t)| t == second) {
-            let mut out: Vec<String> = lines[..i].iter().map(|l| l.to_string()).collect();
-            out.push(format!("{} {first} {second}", "#".repeat(hashes)));
-            out.extend(lines[j + 1..].iter().map(|l| l.to_string()));
-            return out.join("\n");
+        let (level_b, next) = read(lines[j]);
+        if next != second {
+            continue;
         }
+        let level = level_a.or(level_b).unwrap_or(2);
+        let mut out: Vec<String> = lines[..i].iter().map(|l| l.to_string()).collect();
+        if !before.trim().is_empty() {
+            out.push(before.trim().to_string());
+            out.push(String::new());
+        }
+        out.push(format!("{} {first} {second}", "#".repeat(level)));
+        out.extend(lines[j + 1..].iter().map(|l| l.to_string()));
+        return out.join("\n");
     }
     md.to_string()
 }
@@ -940,6 +987,18 @@ mod tests {
                 .map(|h| h.trim_start_matches('#').trim())
                 .collect::<Vec<_>>(),
             ["Row and Column Access Control Support in IBM DB2 for i"],
+            "{md}"
+        );
+        // A chapter's label set small on the title's first line stays text.
+        let mut runs = vec![
+            (7, 81, 518, "*Chapter 1."),
+            (26, 137, 518, "*Securing and protecting IBM DB2"),
+            (26, 137, 487, "*data"),
+        ];
+        runs.extend(body(440, 12));
+        let md = markdown(&[Page::At(runs)]).join("\n");
+        assert!(
+            md.contains("Chapter 1.\n\n## Securing and protecting IBM DB2 data\n"),
             "{md}"
         );
         // A title over a smaller subtitle, and a line ending a clause, stay
