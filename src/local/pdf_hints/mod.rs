@@ -16,21 +16,24 @@
 //!   change is content, and so is anything set larger than the body or alone
 //!   on a short page. They are taken out of the markdown (or, kept, made a
 //!   paragraph of their own) and typed `header`/`footer` in `parse`'s JSON.
+//! - **Lines that are no heading, whatever their face** (`edges.rs`).
+//!   pdf-inspector marks a line set bold or large as a heading wherever it
+//!   stands. A line that opens or closes three pages or more with the same
+//!   words (digits aside) is running text even where it repeats on too few
+//!   pages to be taken out (a report's title over its body pages, not over
+//!   its appendix); one set larger than the body keeps its first showing (a
+//!   form's title, printed on each page). A line alone at a page's foot,
+//!   three of its sizes below the text above with no picture reaching below
+//!   it, is a footer ("Global Study on Legal Aid — Global Report" under a
+//!   one-page excerpt). Both stay in the text, as lines.
+//! - **Titles set over two lines** (`titles.rs`): one heading, not a heading
+//!   over a subheading, nor no heading when a small label shares the first
+//!   line's baseline.
 //!
-//! - **Lines that are no heading, whatever their face.** pdf-inspector marks
-//!   a line set bold or large as a heading wherever it stands. A line that
-//!   opens or closes three pages or more with the same words (digits aside)
-//!   is running text even where it repeats on too few pages to be taken out
-//!   (a report's title over its body pages, not over its appendix); one set
-//!   larger than the body keeps its first showing (a form's title, printed
-//!   on each page). A line alone at a page's foot, three of its sizes below
-//!   the text above with no picture reaching below it, is a footer ("Global Study on
-//!   Legal Aid — Global Report" under a one-page excerpt). Both stay in the
-//!   text, as lines.
-//!
-//! pdf-inspector has both rules inside (`strip_headers_footers`, its bold-based
-//! heading sequence), but its per-page API turns the first off and gives no hook
-//! for the second; the positioned text it exposes is read a second time here.
+//! pdf-inspector has the first two rules inside (`strip_headers_footers`, its
+//! bold-based heading sequence), but its per-page API turns the first off and
+//! gives no hook for the second; the positioned text it exposes is read a
+//! second time here.
 
 use std::collections::{HashMap, HashSet};
 
