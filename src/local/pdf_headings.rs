@@ -120,15 +120,43 @@ const EMPTY_RUN: usize = 3;
 /// text, so all but the last are lines set large, not sections. Two in a
 /// row stay (a chapter's number over its title), and so do top-level ones
 /// (a document's title block: "COMITÉ DE DÉMOLITION" over "PROCÈS-VERBAL").
+///
+/// The last goes too when no section text follows it either: up to the next
+/// heading, short lines only, none a sentence (the cover's names under its
+/// blurbs, its imprint).
 fn empty_sections(headings: &[usize], lines: &[&str], plain: &mut [bool]) {
     let level = |i: usize| lines[i].len() - lines[i].trim_start_matches('#').len();
     for run in runs(headings, lines) {
         for same in run.chunk_by(|&a, &b| level(a) == level(b)) {
             if same.len() >= EMPTY_RUN && level(same[0]) > 1 {
                 same[..same.len() - 1].iter().for_each(|&h| plain[h] = true);
+                let last = same[same.len() - 1];
+                let end = headings
+                    .iter()
+                    .copied()
+                    .find(|&h| h > last)
+                    .unwrap_or(lines.len());
+                if labels_only(&lines[last + 1..end]) {
+                    plain[last] = true;
+                }
             }
         }
     }
+}
+
+/// Some text, and all of it short lines that end no sentence (names, a
+/// label, an imprint); heading marks and emphasis aside.
+fn labels_only(lines: &[&str]) -> bool {
+    let text: Vec<&str> = lines
+        .iter()
+        .map(|l| heading_text(l).unwrap_or(l).trim())
+        .filter(|l| !l.is_empty())
+        .collect();
+    !text.is_empty()
+        && text.iter().all(|l| {
+            let l = l.trim_end_matches(['*', '_']);
+            l.split_whitespace().count() <= LABEL_WORDS && !l.ends_with(['.', '?', '!', ':'])
+        })
 }
 
 /// Blocks this short (in words) are labels, not a section's text.
@@ -317,6 +345,7 @@ fn plausible(text: &str) -> bool {
         return false;
     }
     if caption(&words)
+        || quantity(&words)
         || formula_or_code(text)
         || repeated(&words)
         || ends_mid_sentence(&words)
@@ -361,6 +390,25 @@ pub(super) fn caption(words: &[&str]) -> bool {
     let word = first.trim_end_matches(['.', ':']).to_lowercase();
     CAPTION_WORDS.contains(&word.as_str())
         && second.chars().next().is_some_and(|c| c.is_ascii_digit())
+}
+
+/// Ends on a measured amount, a percentage or a number grouped by
+/// thousands ("COMPLÈTEMENT EN ACCORD 62%", "Grand Total 23.900"): a chart's
+/// label or a table's total row set in bold. A title may end on a plain
+/// number ("Report 2023", "Python 3.12").
+fn quantity(words: &[&str]) -> bool {
+    let Some(last) = words.last() else {
+        return false;
+    };
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    if let Some(n) = last.strip_suffix('%') {
+        return digits(&n.replace(['.', ','], ""));
+    }
+    let groups: Vec<&str> = last.split(['.', ',']).collect();
+    groups.len() >= 2
+        && (1..=3).contains(&groups[0].len())
+        && groups.iter().all(|g| digits(g))
+        && groups[1..].iter().all(|g| g.len() == 3)
 }
 
 /// "a² + 8 = 12", "CHGFCNUSG FCNID(QIBM_DB_SECADM)", "F('A', 'B')".
@@ -469,6 +517,29 @@ mod tests {
     }
 
     #[test]
+    fn a_label_ending_on_a_percentage_or_a_total_is_not_a_heading() {
+        for (heading, text) in [
+            (
+                "## COMPLÈTEMENT EN ACCORD 62%",
+                "COMPLÈTEMENT EN ACCORD 62%",
+            ),
+            (
+                "## LES RAISONS ÉCONOMIQUES 0%",
+                "LES RAISONS ÉCONOMIQUES 0%",
+            ),
+            ("## Grand Total 23.900", "Grand Total 23.900"),
+            ("## Total 1,250,000", "Total 1,250,000"),
+        ] {
+            assert_eq!(demote(heading), text);
+        }
+        unchanged(&[
+            "# Economic Outlook Report 2023",
+            "## What is new in Python 3.12",
+            "## 2.1.3 Scope",
+        ]);
+    }
+
+    #[test]
     fn a_sentence_over_two_heading_lines_becomes_text() {
         let md = "## 23. If your country has a provider, what is\n## the maximum caseload per lawyer?\n\nbody";
         assert_eq!(
@@ -506,10 +577,18 @@ mod tests {
 
     #[test]
     fn stacked_headings_of_one_level_are_not_empty_sections() {
-        let md = "# Row and Column Access Control\n\n#### Implement roles and separation of duties\n\n#### Leverage row permissions on the database\n\n#### Protect columns by defining column masks\n\nJim Bainbridge";
+        let stack = "# Row and Column Access Control\n\n#### Implement roles and separation of duties\n\n#### Leverage row permissions on the database\n\n#### Protect columns by defining column masks";
+        let md = format!("{stack}\n\nThe columns of a table are masked by rules.");
         assert_eq!(
-            demote(md),
-            "# Row and Column Access Control\n\nImplement roles and separation of duties\n\nLeverage row permissions on the database\n\n#### Protect columns by defining column masks\n\nJim Bainbridge"
+            demote(&md),
+            "# Row and Column Access Control\n\nImplement roles and separation of duties\n\nLeverage row permissions on the database\n\n#### Protect columns by defining column masks\n\nThe columns of a table are masked by rules."
+        );
+        // With only names and an imprint under it, the last opens no section
+        // either.
+        let md = format!("{stack}\n\n##### Jim Bainbridge\n\n##### Hernando Bedoya\n\n##### Rob Bestgen\n\n**ibm.com**/redbooks **Redpaper**");
+        assert_eq!(
+            demote(&md),
+            "# Row and Column Access Control\n\nImplement roles and separation of duties\n\nLeverage row permissions on the database\n\nProtect columns by defining column masks\n\nJim Bainbridge\n\nHernando Bedoya\n\nRob Bestgen\n\n**ibm.com**/redbooks **Redpaper**"
         );
         // A title over its first section, and two of one level, stay.
         unchanged(&[

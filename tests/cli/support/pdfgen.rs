@@ -73,7 +73,8 @@ pub enum Page<'a> {
     /// The scan with a few words of text over it (a date stamped on a fax).
     ImageWith(&'a str),
     /// Runs of Helvetica placed anywhere, each (font size, x, y, text): a
-    /// table's cells.
+    /// table's cells. A text starting with `*` is set in Helvetica-Bold, the
+    /// `*` left out.
     At(Vec<(i64, i64, i64, &'a str)>),
     /// A scan whose picture is its own: about this many bytes of gray noise,
     /// stored uncompressed (a heavy page, for byte limits).
@@ -129,8 +130,11 @@ pub fn pages_pdf(pages: &[Page]) -> Vec<u8> {
     let math_id = doc.add_object(dictionary! {
         "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "ABCDEF+CMMI10",
     });
+    let bold_id = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica-Bold",
+    });
     let resources_id = doc.add_object(dictionary! {
-        "Font" => dictionary! { "F1" => font_id, "F2" => math_id },
+        "Font" => dictionary! { "F1" => font_id, "F2" => math_id, "F3" => bold_id },
         "XObject" => dictionary! { "Im1" => image_id },
     });
     let mut kids = vec![];
@@ -150,11 +154,15 @@ pub fn pages_pdf(pages: &[Page]) -> Vec<u8> {
             }
             Page::At(runs) => {
                 for (size, x, y, text) in runs {
+                    let (font, text) = match text.strip_prefix('*') {
+                        Some(bold) => ("F3", bold),
+                        None => ("F1", *text),
+                    };
                     operations.extend([
                         Operation::new("BT", vec![]),
-                        Operation::new("Tf", vec!["F1".into(), (*size).into()]),
+                        Operation::new("Tf", vec![font.into(), (*size).into()]),
                         Operation::new("Td", vec![(*x).into(), (*y).into()]),
-                        Operation::new("Tj", vec![Object::string_literal(*text)]),
+                        Operation::new("Tj", vec![Object::string_literal(text)]),
                         Operation::new("ET", vec![]),
                     ]);
                 }

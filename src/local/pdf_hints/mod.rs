@@ -16,15 +16,35 @@
 //!   change is content, and so is anything set larger than the body or alone
 //!   on a short page. They are taken out of the markdown (or, kept, made a
 //!   paragraph of their own) and typed `header`/`footer` in `parse`'s JSON.
+//! - **Lines that are no heading, whatever their face** (`edges.rs`).
+//!   pdf-inspector marks a line set bold or large as a heading wherever it
+//!   stands. A line that opens or closes three pages or more with the same
+//!   words (digits aside) is running text even where it repeats on too few
+//!   pages to be taken out (a report's title over its body pages, not over
+//!   its appendix); one set larger than the body keeps its first showing (a
+//!   form's title, printed on each page). A line alone at a page's foot,
+//!   three of its sizes below the text above with no picture reaching below
+//!   it, is a footer ("Global Study on Legal Aid — Global Report" under a
+//!   one-page excerpt). Both stay in the text, as lines.
+//! - **Titles set over two lines** (`titles.rs`): one heading, not a heading
+//!   over a subheading, nor no heading when a small label shares the first
+//!   line's baseline.
 //!
-//! pdf-inspector has both rules inside (`strip_headers_footers`, its bold-based
-//! heading sequence), but its per-page API turns the first off and gives no hook
-//! for the second; the positioned text it exposes is read a second time here.
+//! pdf-inspector has the first two rules inside (`strip_headers_footers`, its
+//! bold-based heading sequence), but its per-page API turns the first off and
+//! gives no hook for the second; the positioned text it exposes is read a
+//! second time here.
 
 use std::collections::{HashMap, HashSet};
 
 use pdf_inspector::extractor::{ItemType, TextLine};
 use pdf_inspector::TextItem;
+
+mod edges;
+mod titles;
+
+use edges::{furniture, page_foot, running_lines};
+use titles::{join_title, two_line_titles};
 
 /// A heading found on a page: its text as the page shows it, and its level
 /// (2 for "1." and for unnumbered ones, 3 for "2.1.", up to 6).
@@ -46,6 +66,10 @@ pub struct Furniture {
 pub struct PageHints {
     pub headings: Vec<Heading>,
     pub furniture: Vec<Furniture>,
+    /// Text of lines that are not headings (running lines, a page's foot).
+    pub plain: Vec<String>,
+    /// A title set over two lines: the first line's text and the second's.
+    pub titles: Vec<(String, String)>,
 }
 
 /// A page's running text is furniture when it repeats on at least this share
@@ -58,6 +82,14 @@ const MAX_HEADING_WORDS: usize = 12;
 /// The hints of every page (1-based) of a document whose positioned text is
 /// `items`, `page_count` pages long.
 pub fn analyse(items: Vec<TextItem>, page_count: u32) -> HashMap<u32, PageHints> {
+    // The bottom edge of each picture, by page.
+    let mut pictures: HashMap<u32, Vec<f32>> = HashMap::new();
+    for i in items
+        .iter()
+        .filter(|i| matches!(i.item_type, ItemType::Image))
+    {
+        pictures.entry(i.page).or_default().push(i.y);
+    }
     let text_items: Vec<TextItem> = items
         .into_iter()
         .filter(|i| matches!(i.item_type, ItemType::Text) && !i.text.trim().is_empty())
@@ -84,16 +116,39 @@ pub fn analyse(items: Vec<TextItem>, page_count: u32) -> HashMap<u32, PageHints>
                 .push(Furniture { text, top });
         }
     }
-    let furniture_text: HashSet<(u32, String)> = hints
+    for (page, text) in running_lines(&by_page, &body) {
+        hints.entry(page).or_default().plain.push(text);
+    }
+    for (page, page_lines) in &by_page {
+        let no_pictures = Vec::new();
+        let foot = page_foot(
+            page_lines,
+            pictures.get(page).unwrap_or(&no_pictures),
+            &body,
+        );
+        hints.entry(*page).or_default().plain.extend(foot);
+    }
+    for (page, page_lines) in &by_page {
+        let titles = two_line_titles(page_lines, &body);
+        if !titles.is_empty() {
+            hints.entry(*page).or_default().titles = titles;
+        }
+    }
+    let not_headings: HashSet<(u32, String)> = hints
         .iter()
-        .flat_map(|(p, h)| h.furniture.iter().map(|f| (*p, f.text.clone())))
+        .flat_map(|(p, h)| {
+            let furniture = h.furniture.iter().map(|f| f.text.as_str());
+            furniture
+                .chain(h.plain.iter().map(String::as_str))
+                .map(|t| (*p, spaced(t)))
+        })
         .collect();
     for (page, page_lines) in &by_page {
         for (i, line) in page_lines.iter().enumerate() {
             let Some(heading) = heading(line, page_lines, i, &body) else {
                 continue;
             };
-            if furniture_text.contains(&(*page, heading.text.clone())) {
+            if not_headings.contains(&(*page, heading.text.clone())) {
                 continue;
             }
             hints.entry(*page).or_default().headings.push(heading);
@@ -131,156 +186,9 @@ fn body_style(items: &[TextItem]) -> Option<BodyStyle> {
     Some(BodyStyle { font, size })
 }
 
-/// Digits and spacing aside, so "254 … 253–265" and "… 253–265 255" compare equal.
-fn furniture_key(text: &str) -> String {
-    text.split_whitespace()
-        .map(|w| {
-            w.chars()
-                .filter(|c| !c.is_ascii_digit())
-                .collect::<String>()
-        })
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-}
-
-/// A number in a line: its value, and whether it stands where a page number
-/// does (the line's first or last number-or-word, or right after "page"/"p.").
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Number {
-    value: u64,
-    at_edge: bool,
-}
-
-const PAGE_WORDS: &[&str] = &["page", "p", "pg", "pp", "seite", "pagina", "página", "pag"];
-
-fn numbers(text: &str) -> Vec<Number> {
-    // Runs of letters or of digits, in order: a number is at the edge when no
-    // word stands before it, or none after it.
-    let mut runs: Vec<(bool, String)> = Vec::new();
-    for c in text.chars() {
-        let digit = c.is_ascii_digit();
-        if !digit && !c.is_alphabetic() {
-            runs.push((false, String::new()));
-            continue;
-        }
-        match runs.last_mut() {
-            Some((d, run)) if *d == digit && !run.is_empty() => run.push(c),
-            _ => runs.push((digit, c.to_string())),
-        }
-    }
-    let runs: Vec<(bool, String)> = runs.into_iter().filter(|(_, r)| !r.is_empty()).collect();
-    let last = runs.len().saturating_sub(1);
-    runs.iter()
-        .enumerate()
-        .filter(|(_, (digit, _))| *digit)
-        .filter_map(|(i, (_, run))| {
-            let after_page_word = i > 0
-                && !runs[i - 1].0
-                && PAGE_WORDS.contains(&runs[i - 1].1.to_lowercase().as_str());
-            Some(Number {
-                value: run.parse().ok()?,
-                at_edge: i == 0 || i == last || after_page_word,
-            })
-        })
-        .collect()
-}
-
-/// Of the edge lines that read alike digits aside (`group`: page and text),
-/// those that are running text: their numbers are the same on every page but
-/// for at most one, a page number (it stands where page numbers do, and
-/// follows the page index by the same offset on every page). A line whose
-/// other numbers change ("Account 1007-55: balance due EUR 120.50") is content.
-fn running(group: &[(u32, String)], needed: usize) -> Vec<(u32, String)> {
-    let per_line: Vec<Vec<Number>> = group.iter().map(|(_, t)| numbers(t)).collect();
-    let mut seen: HashMap<u64, usize> = HashMap::new();
-    for nums in &per_line {
-        let distinct: HashSet<u64> = nums.iter().map(|n| n.value).collect();
-        for v in distinct {
-            *seen.entry(v).or_default() += 1;
-        }
-    }
-    // Numbers on most of the lines are the header's own ("310 (2005)").
-    let fixed = |v: u64| seen.get(&v).is_some_and(|n| n * 2 > group.len());
-    // Each line's page-number offset: `None` when it has no changing number.
-    let offsets: Vec<Option<Option<i64>>> = group
-        .iter()
-        .zip(&per_line)
-        .map(|((page, _), nums)| {
-            let changing: Vec<&Number> = nums.iter().filter(|n| !fixed(n.value)).collect();
-            match changing.as_slice() {
-                [] => Some(None),
-                [n] if n.at_edge => Some(Some(n.value as i64 - i64::from(*page))),
-                _ => None,
-            }
-        })
-        .collect();
-    let mut by_offset: HashMap<i64, usize> = HashMap::new();
-    for o in offsets.iter().flatten().flatten() {
-        *by_offset.entry(*o).or_default() += 1;
-    }
-    let best = by_offset
-        .into_iter()
-        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-        .map(|(o, _)| o);
-    let kept: Vec<(u32, String)> = group
-        .iter()
-        .zip(&offsets)
-        .filter(|(_, o)| matches!(o, Some(None)) || (o.is_some() && o.flatten() == best))
-        .map(|(g, _)| g.clone())
-        .collect();
-    if kept.len() >= needed {
-        kept
-    } else {
-        Vec::new()
-    }
-}
-
-/// For the top lines and then the bottom lines: the (page, text) of each page's
-/// edge line that runs across enough pages. A page of one or two lines has no
-/// room for running text, and running text is set no larger than the body.
-fn furniture(
-    by_page: &HashMap<u32, Vec<&TextLine>>,
-    page_count: u32,
-    body: &BodyStyle,
-) -> Vec<(bool, Vec<(u32, String)>)> {
-    let needed = ((page_count as f32 * FURNITURE_SHARE).ceil() as usize).max(3);
-    let mut out = Vec::new();
-    for top in [true, false] {
-        let mut groups: HashMap<String, Vec<(u32, String)>> = HashMap::new();
-        for (page, lines) in by_page {
-            if lines.len() < 3 {
-                continue;
-            }
-            let Some(line) = (if top { lines.first() } else { lines.last() }) else {
-                continue;
-            };
-            let size = line
-                .items
-                .iter()
-                .map(|i| i.font_size)
-                .fold(0.0f32, f32::max);
-            if size > body.size * 1.05 {
-                continue;
-            }
-            let text = line.text().trim().to_string();
-            let key = furniture_key(&text);
-            let letters = key.chars().filter(|c| c.is_alphabetic()).count();
-            // A bare page number ("12", "- 12 -") has a key of no letters.
-            if letters >= 3 || (letters == 0 && numbers(&text).len() == 1) {
-                groups.entry(key).or_default().push((*page, text));
-            }
-        }
-        let mut found: Vec<(u32, String)> = Vec::new();
-        for group in groups.values_mut() {
-            group.sort();
-            found.extend(running(group, needed));
-        }
-        found.sort();
-        out.push((top, found));
-    }
-    out
+/// Words parted by single spaces.
+fn spaced(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The face most of the line's characters are set in.
@@ -419,6 +327,12 @@ pub fn apply(markdown: &str, hints: &PageHints, keep: bool) -> (String, Vec<Furn
     for h in &hints.headings {
         md = mark_heading(&md, h);
     }
+    if !hints.plain.is_empty() {
+        md = unmark(&md, &hints.plain);
+    }
+    for (first, second) in &hints.titles {
+        md = join_title(&md, first, second);
+    }
     let mut md = tidy(&md);
     if keep {
         for f in removed.iter().filter(|f| f.top).rev() {
@@ -430,6 +344,30 @@ pub fn apply(markdown: &str, hints: &PageHints, keep: bool) -> (String, Vec<Furn
         md = tidy(&md);
     }
     (md, removed)
+}
+
+/// `md` with its heading lines whose words are those of one of `plain`
+/// made lines of text.
+fn unmark(md: &str, plain: &[String]) -> String {
+    let plain: HashSet<String> = plain.iter().map(|p| spaced(p)).collect();
+    let lines: Vec<&str> = md
+        .lines()
+        .map(|line| {
+            let hashes = line.len() - line.trim_start_matches('#').len();
+            if !(1..=6).contains(&hashes) || !line[hashes..].starts_with(' ') {
+                return line;
+            }
+            let text = line[hashes..].trim();
+            let bare = text.replace("<u>", "").replace("</u>", "");
+            let bare = spaced(bare.trim_matches(['*', '_']));
+            if plain.contains(&bare) {
+                text
+            } else {
+                line
+            }
+        })
+        .collect();
+    lines.join("\n")
 }
 
 /// Where `needle`'s words occur in `hay` separated by any whitespace: the
@@ -594,46 +532,131 @@ mod tests {
         }
     }
 
+    /// The markdown of `pages`, generated, as `local` gives it.
+    fn markdown(pages: &[crate::split::pdfgen::Page]) -> Vec<String> {
+        let pdf = crate::split::pdfgen::pages_pdf(pages);
+        let settings = crate::local::Settings::default();
+        crate::local::pdf::extract_bytes(&pdf, "gen.pdf", &settings)
+            .unwrap()
+            .pages
+    }
+
+    /// Body lines of 10 pt from `top` down, 14 pt apart.
+    fn body(top: i64, n: i64) -> Vec<(i64, i64, i64, &'static str)> {
+        let line = "The committee met and agreed on the figures of the year in full.";
+        (0..n).map(|k| (10, 72, top - 14 * k, line)).collect()
+    }
+
     #[test]
-    fn only_a_page_number_may_change_in_running_text() {
-        let group = |texts: &[(u32, &str)]| -> Vec<(u32, String)> {
-            texts.iter().map(|(p, t)| (*p, t.to_string())).collect()
+    fn a_bold_line_alone_at_a_page_s_foot_is_a_footer_not_a_heading() {
+        use crate::split::pdfgen::Page;
+        let mut runs = vec![(16, 72, 760, "*Legal Aid Survey Results")];
+        runs.extend(body(730, 20));
+        runs.push((10, 200, 30, "*Global Study on Legal Aid Global Report"));
+        let md = markdown(&[Page::At(runs.clone())]).join("\n");
+        assert!(md.contains("# Legal Aid Survey Results"), "{md}");
+        assert!(
+            md.lines()
+                .any(|l| l == "Global Study on Legal Aid Global Report"),
+            "{md}"
+        );
+        // Set larger, it is a divider page's title; with text close above,
+        // a heading at the page's end.
+        let divider = vec![
+            (10, 72, 760, "A report of the committee"),
+            (10, 72, 746, "on the year in full"),
+            (10, 72, 732, "and its figures"),
+            (28, 140, 300, "*Appendix One"),
+        ];
+        let mut close = body(730, 20);
+        close.push((10, 72, 730 - 14 * 20 - 8, "*Results of the Year"));
+        for page in [divider, close] {
+            let md = markdown(&[Page::At(page)]).join("\n");
+            assert!(
+                md.contains("# Appendix One") || md.contains("# Results of the Year"),
+                "{md}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_line_that_opens_three_pages_is_running_text_not_a_heading() {
+        use crate::split::pdfgen::Page;
+        // Three pages of eight: too few to take it out as a running header.
+        let headed = || {
+            let mut runs = vec![(9, 300, 800, "*Transport Plan of the Town of Chelsea")];
+            runs.extend(body(760, 12));
+            Page::At(runs)
         };
-        // The journal's header: the page number moves side, the rest stays.
-        let journal = group(&[
-            (
-                2,
-                "254 P.N.J. Lane et al. / Journal of Hydrology 310 (2005) 253–265",
-            ),
-            (
-                3,
-                "P.N.J. Lane et al. / Journal of Hydrology 310 (2005) 253–265 255",
-            ),
-            (
-                4,
-                "256 P.N.J. Lane et al. / Journal of Hydrology 310 (2005) 253–265",
-            ),
-        ]);
-        assert_eq!(running(&journal, 3).len(), 3);
-        // Other numbers change: content.
-        let accounts = group(&[
-            (1, "Account 1007-55: balance due EUR 120.50"),
-            (2, "Account 2231-08: balance due EUR 75.10"),
-            (3, "Account 3310-91: balance due EUR 988.00"),
-        ]);
-        assert!(running(&accounts, 3).is_empty());
-        // A number that follows the page index inside a sentence is not a page number.
-        let sentences = group(&[
-            (1, "Body of chapter 1. This is ordinary text."),
-            (2, "Body of chapter 2. This is ordinary text."),
-            (3, "Body of chapter 3. This is ordinary text."),
-        ]);
-        assert!(running(&sentences, 3).is_empty());
-        // A number that does not follow the page index is not one either.
-        let totals = group(&[(1, "Total 17"), (2, "Total 4"), (3, "Total 230")]);
-        assert!(running(&totals, 3).is_empty());
-        let pages = group(&[(1, "Page 1 of 3"), (2, "Page 2 of 3"), (3, "Page 3 of 3")]);
-        assert_eq!(running(&pages, 3).len(), 3);
+        let plain = || Page::At(body(760, 12));
+        let pages = [
+            headed(),
+            headed(),
+            headed(),
+            plain(),
+            plain(),
+            plain(),
+            plain(),
+            plain(),
+        ];
+        let md = markdown(&pages);
+        for page in &md[..3] {
+            let line = page
+                .lines()
+                .find(|l| l.contains("Transport Plan of the Town of Chelsea"));
+            assert!(line.is_some_and(|l| !l.starts_with('#')), "{page}");
+        }
+    }
+
+    #[test]
+    fn a_title_set_over_two_lines_is_one_heading() {
+        use crate::split::pdfgen::Page;
+        let mut runs = vec![
+            (33, 27, 760, "*Row and Column Access Control"),
+            (30, 27, 722, "*Support in IBM DB2 for i"),
+        ];
+        runs.extend(body(680, 12));
+        let md = markdown(&[Page::At(runs)]).join("\n");
+        let headings: Vec<&str> = md.lines().filter(|l| l.starts_with('#')).collect();
+        assert_eq!(
+            headings
+                .iter()
+                .map(|h| h.trim_start_matches('#').trim())
+                .collect::<Vec<_>>(),
+            ["Row and Column Access Control Support in IBM DB2 for i"],
+            "{md}"
+        );
+        // A chapter's label set small on the title's first line stays text.
+        let mut runs = vec![
+            (7, 81, 518, "*Chapter 1."),
+            (26, 137, 518, "*Securing and protecting IBM DB2"),
+            (26, 137, 487, "*data"),
+        ];
+        runs.extend(body(440, 12));
+        let md = markdown(&[Page::At(runs)]).join("\n");
+        assert!(
+            md.contains("Chapter 1.\n\n## Securing and protecting IBM DB2 data\n"),
+            "{md}"
+        );
+        // A title over a smaller subtitle, and a line ending a clause, stay
+        // apart.
+        for (second, size) in [
+            ("*A Guide for Database Engineers", 20),
+            ("*Support in IBM DB2 for i", 30),
+        ] {
+            let first = if size == 20 {
+                "*Row and Column Access Control"
+            } else {
+                "*Row and Column Access Control:"
+            };
+            let mut runs = vec![(33, 27, 760, first), (size, 27, 722, second)];
+            runs.extend(body(680, 12));
+            let md = markdown(&[Page::At(runs)]).join("\n");
+            assert!(
+                md.lines().filter(|l| l.starts_with('#')).count() == 2,
+                "{md}"
+            );
+        }
     }
 
     #[test]
@@ -649,14 +672,16 @@ mod tests {
                 text: "254 P.N.J. Lane et al. / Journal 310".into(),
                 top: true,
             }],
+            plain: vec![],
+            titles: vec![],
         };
         let md = "254 P.N.J. Lane  et al. / Journal 310\n\nBody text.";
         let (out, removed) = apply(md, &hints, false);
         assert_eq!(out, "Body text.");
         assert_eq!(removed.len(), 1);
         assert_eq!(
-            furniture_key("254 P.N.J. Lane et al."),
-            furniture_key("P.N.J. Lane et al. 255")
+            edges::furniture_key("254 P.N.J. Lane et al."),
+            edges::furniture_key("P.N.J. Lane et al. 255")
         );
     }
 }
