@@ -24,7 +24,6 @@ use crate::transfer;
 
 mod cache;
 mod deliver;
-mod gate;
 mod hybrid;
 mod poll;
 mod submit;
@@ -206,17 +205,11 @@ pub struct Summary {
 /// what it is, and the file (or why the download failed).
 type Fetched = (String, ResultRef, anyhow::Result<tempfile::NamedTempFile>);
 
-/// Result downloads at once per `--concurrency`, at most. They go to the
-/// provider's CDN, not its API (no request rate is documented for it), and a
-/// batch's documents finish within moments of one another: with
-/// `--concurrency` downloads on a slow link, the last of a batch of 200
-/// waited for 49 rounds of 4. They widen to this only while the writing
-/// workers wait for them ([`gate::Gate`]).
+/// Result downloads at once per `--concurrency`. They go to the provider's
+/// CDN, not its API (no request rate is documented for it), and a batch's
+/// documents finish within moments of one another: with `--concurrency`
+/// downloads, the last of a batch of 200 waited for 49 rounds of 4.
 const DOWNLOADS_PER_WORKER: usize = 4;
-
-/// How long a writing worker waits with nothing to write, while downloads
-/// are held back, before one more download may stream.
-const WIDEN_AFTER: Duration = Duration::from_millis(50);
 
 /// The download workers of a run of `concurrency`; as many writing
 /// workers as `concurrency` unpack and write what they fetch.
@@ -317,21 +310,14 @@ impl Engine<'_> {
                 concurrency.min(work).max(1),
             ),
         };
-        // Downloads start `concurrency` wide and widen while the writers
-        // wait for them (a slow link), not while they keep up (a fast one).
-        let gate = gate::Gate::new(writers, downloads);
         std::thread::scope(|s| {
             for _ in 0..downloads {
-                let (dl_rx, gate) = (&dl_rx, &gate);
+                let dl_rx = &dl_rx;
                 let fin_tx = fin_tx.clone();
                 s.spawn(move || loop {
                     let job = lock(dl_rx).recv();
                     let Ok((key, result)) = job else { break };
-                    let fetched = {
-                        let _turn = gate.enter();
-                        self.prefetch(&key, &result)
-                    };
-                    match fetched {
+                    match self.prefetch(&key, &result) {
                         Some(file) => {
                             if let Err(mpsc::SendError(f)) = fin_tx.send((key, result, file)) {
                                 self.deliver_fetched(f);
@@ -343,7 +329,6 @@ impl Engine<'_> {
             }
             for _ in 0..writers {
                 let (fin_rx, hits, hits_left, misses) = (&fin_rx, &hits, &hits_left, &misses);
-                let gate = &gate;
                 s.spawn(move || {
                     // Results the cache holds first: written from it, no request.
                     loop {
@@ -355,21 +340,10 @@ impl Engine<'_> {
                         hits_left.fetch_sub(1, Ordering::SeqCst);
                     }
                     loop {
-                        let job = {
-                            let rx = lock(fin_rx);
-                            loop {
-                                match rx.recv_timeout(WIDEN_AFTER) {
-                                    Ok(fetched) => break Some(fetched),
-                                    Err(mpsc::RecvTimeoutError::Timeout) => {
-                                        gate.starved();
-                                    }
-                                    Err(mpsc::RecvTimeoutError::Disconnected) => break None,
-                                }
-                            }
-                        };
+                        let job = lock(fin_rx).recv();
                         match job {
-                            Some(fetched) => self.deliver_fetched(fetched),
-                            None => break,
+                            Ok(fetched) => self.deliver_fetched(fetched),
+                            Err(_) => break,
                         }
                     }
                 });
