@@ -27,13 +27,13 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
         .as_ref()
         .map(|p| p.iter().map(|n| n.saturating_sub(1)).collect());
     let repaired;
-    // One parse gives the markdown and the positioned text: headings and
-    // running text pdf-inspector misses, and the text layer of the pages it
-    // leaves to OCR.
+    // One parse gives the markdown and the positioned text and rules:
+    // headings, running text and tables pdf-inspector misses, and the text
+    // layer of the pages it leaves to OCR.
     let read = |bytes: &[u8]| {
-        pdf_inspector::extract_pages_markdown_and_positions_mem(bytes, wanted.as_deref())
+        pdf_inspector::extract_pages_markdown_positions_and_rules_mem(bytes, wanted.as_deref())
     };
-    let (bytes, (result, items)) = match read(bytes) {
+    let (bytes, (result, positions)) = match read(bytes) {
         Ok(read) => (bytes, read),
         // What poppler reads after rebuilding the cross-reference table, so do we.
         Err(e) if damaged(&e) => {
@@ -49,8 +49,9 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
         .filter(|p| p.needs_ocr)
         .map(|p| p.page + 1)
         .collect();
+    let items = &positions.items;
     let page_count = items.iter().map(|i| i.page).max().unwrap_or(0);
-    let mut layer = own_text(&items, &scans);
+    let mut layer = own_text(items, &scans);
     let readable = scans.iter().filter(|p| layer.contains_key(p)).count();
 
     if readable == 0 && scans.len() == result.pages.len() && settings.tesseract.is_none() {
@@ -78,11 +79,11 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
         .pages
         .iter()
         .filter(|p| !p.needs_ocr && pdf_rtl::drawn_order(&p.markdown))
-        .map(|p| (p.page + 1, pdf_rtl::page_text(&items, p.page + 1)))
+        .map(|p| (p.page + 1, pdf_rtl::page_text(items, p.page + 1)))
         .collect();
-    let mut layout = pdf_columns::pages(&items);
-    let mut tables = pdf_tables::pages(&items);
-    let mut hints = pdf_hints::analyse(items, page_count);
+    let mut layout = pdf_columns::pages(items);
+    let mut tables = pdf_tables::pages(&positions);
+    let mut hints = pdf_hints::analyse(positions.items, page_count);
     let mut pages = Vec::with_capacity(result.pages.len());
     let mut ocr_pages = Vec::new();
     let mut doubtful_ocr = Vec::new();
