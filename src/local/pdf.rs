@@ -126,7 +126,7 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
         } else {
             rtl.remove(&number).unwrap_or(page.markdown)
         };
-        let markdown = prose_tables_as_text(&markdown);
+        let markdown = pdf_tables::contents_as_table(&prose_tables_as_text(&markdown));
         let markdown = match tables.remove(&number) {
             Some(found) => pdf_tables::apply(&markdown, &found),
             None => markdown,

@@ -23,9 +23,11 @@ use std::collections::HashMap;
 
 use pdf_inspector::{PagePositions, TextItem};
 
+pub use contents::as_table as contents_as_table;
 pub use splice::apply;
 
 mod columns;
+mod contents;
 mod ruled;
 mod splice;
 
