@@ -133,6 +133,7 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
         };
         let page_hints = hints.remove(&number).unwrap_or_default();
         let (md, found) = pdf_hints::apply(&markdown, &page_hints, settings.keep_headers);
+        let md = one_column_tables_as_text(&md);
         furniture.extend(found.into_iter().map(|f| (pages.len(), f)));
         let md = match layout.remove(&number) {
             Some(page) => pdf_column_text::mend(
@@ -159,6 +160,34 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
 /// taken for table columns, demo1.pdf's introduction) back to lines of text:
 /// most of their cells start in lower case, and few hold a number.
 fn prose_tables_as_text(md: &str) -> String {
+    tables_as_text(md, |_, rows| {
+        let cells: Vec<&str> = rows.iter().flatten().copied().collect();
+        let lower = cells
+            .iter()
+            .filter(|c| c.chars().next().is_some_and(char::is_lowercase))
+            .count();
+        let numeric = cells
+            .iter()
+            .filter(|c| c.chars().filter(char::is_ascii_digit).count() * 2 >= c.chars().count())
+            .count();
+        cells.len() >= 6 && lower * 2 >= cells.len() && numeric * 5 < cells.len()
+    })
+}
+
+/// Pipe tables of one column back to lines: lines in a box (the text of a
+/// figure drawn in a frame), not a table. Done after headings are found,
+/// which leave a table's lines alone, as they would have these.
+fn one_column_tables_as_text(md: &str) -> String {
+    tables_as_text(md, |lines, _| {
+        lines
+            .iter()
+            .all(|l| !l.trim().trim_matches('|').contains('|'))
+    })
+}
+
+/// `md` with the pipe tables `text` picks (given their lines, and their
+/// rows' non-empty cells) written as lines of their cells.
+fn tables_as_text(md: &str, text: impl Fn(&[&str], &[Vec<&str>]) -> bool) -> String {
     if !md.contains('|') {
         return md.to_string();
     }
@@ -185,16 +214,7 @@ fn prose_tables_as_text(md: &str) -> String {
                     .collect()
             })
             .collect();
-        let cells: Vec<&str> = rows.iter().flatten().copied().collect();
-        let lower = cells
-            .iter()
-            .filter(|c| c.chars().next().is_some_and(char::is_lowercase))
-            .count();
-        let numeric = cells
-            .iter()
-            .filter(|c| c.chars().filter(char::is_ascii_digit).count() * 2 >= c.chars().count())
-            .count();
-        if cells.len() >= 6 && lower * 2 >= cells.len() && numeric * 5 < cells.len() {
+        if text(&lines[i..end], &rows) {
             out.extend(rows.iter().map(|r| r.join(" ")));
         } else {
             out.extend(lines[i..end].iter().map(|l| l.to_string()));
@@ -452,6 +472,13 @@ mod tests {
         );
         let numbers = "|Year|Flow|Rain|\n|---|---|---|\n|1999|12.5|800|\n|2000|13.1|760|";
         assert_eq!(prose_tables_as_text(numbers), numbers);
+        // As redp5110's Figure 3-5, a box of lines.
+        let boxed = "|When proc1 ends|\n|---|\n|CALL proc1|\n|USER = ALICE|";
+        assert_eq!(prose_tables_as_text(boxed), boxed);
+        assert_eq!(
+            one_column_tables_as_text(boxed),
+            "When proc1 ends\nCALL proc1\nUSER = ALICE"
+        );
     }
 
     #[test]
