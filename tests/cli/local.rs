@@ -819,6 +819,25 @@ fn one_page_pdf(mut doc: lopdf::Document, font: lopdf::ObjectId, ops: Vec<u8>) -
     bytes
 }
 
+/// `local`'s markdown of a one-page PDF drawing `ops` in Arial (every glyph
+/// half an em wide).
+fn markdown_of_page(ops: &str, name: &str) -> String {
+    use lopdf::{dictionary, Document, Object};
+    let mut doc = Document::with_version("1.5");
+    let widths: Vec<Object> = (32..=126).map(|_| Object::Integer(500)).collect();
+    let font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => "Arial",
+        "FirstChar" => 32, "LastChar" => 126, "Widths" => widths,
+        "Encoding" => "WinAnsiEncoding",
+    });
+    let bytes = one_page_pdf(doc, font, ops.as_bytes().to_vec());
+    let env = Env::new();
+    let pdf = file(&env, name, &bytes);
+    let out = local(&env).arg("ocr").arg(&pdf).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    stdout_of(&out)
+}
+
 /// A table whose rows are each one string, the cells spaced by word spacing
 /// (`10.4 Tw (Denmark 17 49 34) Tj` under a `1 Tf` scaled by the text
 /// matrix, as ICDAR's eu-012 was written). pdf-inspector moved the pen by the
@@ -826,7 +845,6 @@ fn one_page_pdf(mut doc: lopdf::Document, font: lopdf::ObjectId, ops: Vec<u8>) -
 /// values: the row came out as one cell, "Denmark 17 49 34".
 #[test]
 fn cells_spaced_by_word_spacing_come_out_as_a_table() {
-    use lopdf::{dictionary, Document, Object};
     let rows = [
         "Country ISCED-low ISCED-mid ISCED-high",
         "Denmark 17 49 34",
@@ -847,20 +865,7 @@ fn cells_spaced_by_word_spacing_come_out_as_a_table() {
         ));
     }
     ops.push_str("ET");
-    let mut doc = Document::with_version("1.5");
-    let widths: Vec<Object> = (32..=126).map(|_| Object::Integer(500)).collect();
-    let font = doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => "Arial",
-        "FirstChar" => 32, "LastChar" => 126, "Widths" => widths,
-        "Encoding" => "WinAnsiEncoding",
-    });
-    let bytes = one_page_pdf(doc, font, ops.into_bytes());
-
-    let env = Env::new();
-    let pdf = file(&env, "spaced.pdf", &bytes);
-    let out = local(&env).arg("ocr").arg(&pdf).output().unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    let md = stdout_of(&out);
+    let md = markdown_of_page(&ops, "spaced.pdf");
     assert!(
         md.contains("|Denmark|17|49|34|") && md.contains("|Sweden|16|54|29|"),
         "{md}"
@@ -874,7 +879,6 @@ fn cells_spaced_by_word_spacing_come_out_as_a_table() {
 /// three.
 #[test]
 fn a_ruled_table_keeps_a_cell_of_two_lines_in_one_row() {
-    use lopdf::{dictionary, Document, Object};
     // Rules across at y, rules down between the columns only.
     let rules_y = [700, 680, 660, 615, 585];
     let rows: [[&[&str]; 3]; 4] = [
@@ -911,20 +915,7 @@ fn a_ruled_table_keeps_a_cell_of_two_lines_in_one_row() {
         }
     }
     ops.push_str("ET");
-    let mut doc = Document::with_version("1.5");
-    let widths: Vec<Object> = (32..=126).map(|_| Object::Integer(500)).collect();
-    let font = doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => "Arial",
-        "FirstChar" => 32, "LastChar" => 126, "Widths" => widths,
-        "Encoding" => "WinAnsiEncoding",
-    });
-    let bytes = one_page_pdf(doc, font, ops.into_bytes());
-
-    let env = Env::new();
-    let pdf = file(&env, "ruled.pdf", &bytes);
-    let out = local(&env).arg("ocr").arg(&pdf).output().unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    let md = stdout_of(&out);
+    let md = markdown_of_page(&ops, "ruled.pdf");
     assert!(
         md.contains("|Group|Before|After|\n|---|---|---|\n|Class|Group one|Grade one|\n")
             && md.contains(

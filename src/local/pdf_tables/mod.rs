@@ -62,6 +62,8 @@ pub struct Table {
     /// Read from the page's ruling lines ([`ruled`]): its rows and columns
     /// are drawn, so it is trusted over pdf-inspector's table there.
     ruled: bool,
+    /// A ruled table's rows: the heights of the rules above and below each.
+    bands: Vec<(f32, f32)>,
 }
 
 /// Gap between two cells of a line, in ems of the text's size.

@@ -519,6 +519,7 @@ fn table(across: &[Rule], down: &[Rule], words: &[Word]) -> Option<Table> {
         top: ys[0],
         bottom: ys[nr],
         ruled: true,
+        bands: ys.windows(2).map(|w| (w[0], w[1])).collect(),
         ..Table::default()
     })
 }
@@ -596,6 +597,15 @@ mod tests {
         }
     }
 
+    /// Rules across at `ys` from `x0` to `x1`, and down at `xs` from `y0`
+    /// to `y1`.
+    fn ruling(ys: &[f32], (x0, x1): (f32, f32), xs: &[f32], (y0, y1): (f32, f32)) -> Vec<PdfLine> {
+        let across = ys.iter().map(|&y| segment(x0, y, x1, y));
+        across
+            .chain(xs.iter().map(|&x| segment(x, y0, x, y1)))
+            .collect()
+    }
+
     fn rect(x0: f32, y0: f32, x1: f32, y1: f32) -> PdfRect {
         PdfRect {
             x: x0,
@@ -626,11 +636,12 @@ mod tests {
     #[test]
     fn a_cell_of_two_lines_stays_in_its_row_of_a_table_open_at_its_sides() {
         // Rules across the whole width, rules down between the columns only.
-        let mut lines: Vec<PdfLine> = [700.0, 680.0, 650.0, 620.0]
-            .iter()
-            .map(|&y| segment(72.0, y, 540.0, y))
-            .collect();
-        lines.extend([200.0, 420.0].map(|x| segment(x, 620.0, x, 700.0)));
+        let lines = ruling(
+            &[700.0, 680.0, 650.0, 620.0],
+            (72.0, 540.0),
+            &[200.0, 420.0],
+            (620.0, 700.0),
+        );
         let words = [
             line("Group", 76.0, 688.0),
             line("Before", 204.0, 688.0),
@@ -709,11 +720,12 @@ mod tests {
     fn a_frame_around_a_table_and_a_figure_does_not_join_them() {
         // As on redp5110's page 19: the text area's clip (a box) touches
         // the table's left edge and a figure's box below it.
-        let mut lines: Vec<PdfLine> = [700.0, 680.0, 660.0, 640.0]
-            .iter()
-            .map(|&y| segment(60.0, y, 300.0, y))
-            .collect();
-        lines.extend([60.0, 150.0, 300.0].map(|x| segment(x, 640.0, x, 700.0)));
+        let lines = ruling(
+            &[700.0, 680.0, 660.0, 640.0],
+            (60.0, 300.0),
+            &[60.0, 150.0, 300.0],
+            (640.0, 700.0),
+        );
         let rects = [
             rect(60.0, 300.0, 400.0, 720.0),
             rect(60.0, 420.0, 250.0, 500.0),
@@ -743,11 +755,12 @@ mod tests {
     fn marks_of_neighbouring_columns_drawn_as_one_run_are_cut_at_the_rules() {
         // redp5110's Table 2-2: "X" under two columns drawn as one run "XX"
         // whose advance reaches the second.
-        let mut lines: Vec<PdfLine> = [700.0, 680.0, 660.0, 640.0]
-            .iter()
-            .map(|&y| segment(60.0, y, 280.0, y))
-            .collect();
-        lines.extend([60.0, 160.0, 200.0, 240.0, 280.0].map(|x| segment(x, 640.0, x, 700.0)));
+        let lines = ruling(
+            &[700.0, 680.0, 660.0, 640.0],
+            (60.0, 280.0),
+            &[60.0, 160.0, 200.0, 240.0, 280.0],
+            (640.0, 700.0),
+        );
         let xx = |y: f32| Word {
             text: "XX".into(),
             x: 205.0,

@@ -20,6 +20,9 @@ pub fn apply(md: &str, tables: &[Table]) -> String {
         {
             continue;
         }
+        if t.ruled && tables.iter().any(|o| framed(t, o)) {
+            continue;
+        }
         if let Some(out) = splice(&lines, t) {
             lines = out;
             if t.ruled {
@@ -35,6 +38,18 @@ pub fn apply(md: &str, tables: &[Table]) -> String {
         }
     }
     lines.join("\n")
+}
+
+/// Is `inner`, a table read from gaps, set inside one row of the ruled
+/// table `frame` (a form's box holding a list of options in columns)? The
+/// rules frame a table; they are not its rows.
+fn framed(frame: &Table, inner: &Table) -> bool {
+    !inner.ruled
+        && inner.rows.len() >= super::MIN_ROWS
+        && frame
+            .bands
+            .iter()
+            .any(|&(top, bottom)| inner.top < top && inner.bottom > bottom)
 }
 
 fn words(text: &str) -> Vec<String> {
@@ -61,19 +76,27 @@ fn splice(lines: &[String], t: &Table) -> Option<Vec<String>> {
         if ws.is_empty() {
             return Some(Vec::new());
         }
-        let mut after = bag.clone();
-        let mut rest = Vec::new();
-        for w in &ws {
-            if let Some(n) = after.get_mut(w.as_str()).filter(|n| **n > 0) {
-                *n -= 1;
-            } else if !(t.ruled && run_together(w, &mut after)) {
-                rest.push(w.clone());
-            }
-        }
-        if (ws.len() - rest.len()) * 2 < ws.len() {
+        // Words the table holds at all (a word repeated on the line counts
+        // each time), and for a ruled table words made of its words.
+        let mut scratch = bag.clone();
+        let inside = ws
+            .iter()
+            .filter(|w| {
+                bag.get(w.as_str()).is_some_and(|&n| n > 0)
+                    || (t.ruled && run_together(w, &mut scratch))
+            })
+            .count();
+        if inside * 2 < ws.len() {
             return None;
         }
-        *bag = after;
+        let mut rest = Vec::new();
+        for w in ws {
+            if let Some(n) = bag.get_mut(w.as_str()).filter(|n| **n > 0) {
+                *n -= 1;
+            } else if !(t.ruled && run_together(&w, bag)) {
+                rest.push(w);
+            }
+        }
         Some(rest)
     };
     // The table starts at a row of pdf-inspector's table or where a line
@@ -142,18 +165,12 @@ fn splice(lines: &[String], t: &Table) -> Option<Vec<String>> {
         {
             return None;
         }
-        // Rows of pdf-inspector's table just before or after ours (a caption
-        // drawn in its first row) stay, as text: left as rows, they would
-        // run into ours.
-        let before = lines[..start]
-            .iter()
-            .rev()
-            .take_while(|l| l.starts_with('|'))
-            .count();
-        let after = lines[last + 1..]
-            .iter()
-            .take_while(|l| l.starts_with('|'))
-            .count();
+        // Rows of pdf-inspector's table just before or after a ruled one (a
+        // caption drawn in its first row) stay, as text: left as rows, they
+        // would run into ours.
+        let pipes = |l: &&String| t.ruled && l.starts_with('|');
+        let before = lines[..start].iter().rev().take_while(pipes).count();
+        let after = lines[last + 1..].iter().take_while(pipes).count();
         // A table drawn by rules gives way where pdf-inspector's holds much
         // it lacks (ours read a part of the grid).
         let all: Vec<Vec<String>> = lines[start - before..=last + after]
@@ -365,6 +382,43 @@ mod tests {
             apply(md, &[ours]),
             "Before.\n\n[Table 1] Caption\n\n|Group|Before|After|\n|---|---|---|\n\
              |Class|Group one|Grade one|\n|Criteria|Spread by water|Fatal or spread|\n\nAfter."
+        );
+    }
+
+    #[test]
+    fn a_table_inside_one_ruled_row_is_written_not_the_rules_around_it() {
+        // As pdfplumber's 150109DSP-Milw-505-90D.pdf: a form's box holds
+        // its options in two columns.
+        let md = "Licensing history: N/A\n\nProtective plan implemented Referral to services\n\
+                  Initial assessment conducted Transportation assistance\n\
+                  Safety plan implemented Supervised visitation";
+        let frame = Table {
+            top: 700.0,
+            bottom: 600.0,
+            bands: vec![(700.0, 690.0), (690.0, 620.0), (620.0, 600.0)],
+            ..ruled(&[
+                &["Licensing history: N/A", ""],
+                &[
+                    "Protective plan implemented Initial assessment conducted Safety plan implemented",
+                    "Referral to services Transportation assistance Supervised visitation",
+                ],
+                &["", ""],
+            ])
+        };
+        let options = Table {
+            top: 680.0,
+            bottom: 660.0,
+            ..table(&[
+                &["Protective plan implemented", "Referral to services"],
+                &["Initial assessment conducted", "Transportation assistance"],
+                &["Safety plan implemented", "Supervised visitation"],
+            ])
+        };
+        assert_eq!(
+            apply(md, &[frame, options]),
+            "Licensing history: N/A\n\n|Protective plan implemented|Referral to services|\n|---|---|\n\
+             |Initial assessment conducted|Transportation assistance|\n\
+             |Safety plan implemented|Supervised visitation|"
         );
     }
 
