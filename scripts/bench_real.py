@@ -72,13 +72,21 @@ def headings(md):
 
 
 def pipe_tables(md):
-    """Each markdown pipe table as rows of cell texts."""
+    """Each markdown pipe table as rows of cell texts.
+
+    One pipe is the row's edge on each side, so `|||a|` is two empty cells
+    and `a` (stripping every pipe dropped leading empty cells and moved the
+    row's cells a column left); `\\|` is a pipe inside a cell; a delimiter
+    row's cells need one hyphen (GFM; docling's ground truth writes `| - |`,
+    which was read as a row of "-" cells).
+    """
     tables, cur = [], []
     for line in md.splitlines() + [""]:
         s = line.strip()
         if s.startswith("|"):
-            cells = [c.strip() for c in s.strip("|").split("|")]
-            if not all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
+            s = s[1:-1] if len(s) > 1 and s.endswith("|") and not s.endswith("\\|") else s[1:]
+            cells = [c.strip() for c in re.split(r"(?<!\\)\|", s)]
+            if not all(re.fullmatch(r":?-+:?", c) for c in cells if c):
                 cur.append(cells)
         elif cur:
             tables.append(cur)

@@ -27,13 +27,13 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
         .as_ref()
         .map(|p| p.iter().map(|n| n.saturating_sub(1)).collect());
     let repaired;
-    // One parse gives the markdown and the positioned text: headings and
-    // running text pdf-inspector misses, and the text layer of the pages it
-    // leaves to OCR.
+    // One parse gives the markdown and the positioned text and rules:
+    // headings, running text and tables pdf-inspector misses, and the text
+    // layer of the pages it leaves to OCR.
     let read = |bytes: &[u8]| {
-        pdf_inspector::extract_pages_markdown_and_positions_mem(bytes, wanted.as_deref())
+        pdf_inspector::extract_pages_markdown_positions_and_rules_mem(bytes, wanted.as_deref())
     };
-    let (bytes, (result, items)) = match read(bytes) {
+    let (bytes, (result, positions)) = match read(bytes) {
         Ok(read) => (bytes, read),
         // What poppler reads after rebuilding the cross-reference table, so do we.
         Err(e) if damaged(&e) => {
@@ -49,8 +49,9 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
         .filter(|p| p.needs_ocr)
         .map(|p| p.page + 1)
         .collect();
+    let items = &positions.items;
     let page_count = items.iter().map(|i| i.page).max().unwrap_or(0);
-    let mut layer = own_text(&items, &scans);
+    let mut layer = own_text(items, &scans);
     let readable = scans.iter().filter(|p| layer.contains_key(p)).count();
 
     if readable == 0 && scans.len() == result.pages.len() && settings.tesseract.is_none() {
@@ -78,11 +79,11 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
         .pages
         .iter()
         .filter(|p| !p.needs_ocr && pdf_rtl::drawn_order(&p.markdown))
-        .map(|p| (p.page + 1, pdf_rtl::page_text(&items, p.page + 1)))
+        .map(|p| (p.page + 1, pdf_rtl::page_text(items, p.page + 1)))
         .collect();
-    let mut layout = pdf_columns::pages(&items);
-    let mut tables = pdf_tables::pages(&items);
-    let mut hints = pdf_hints::analyse(items, page_count);
+    let mut layout = pdf_columns::pages(items);
+    let mut tables = pdf_tables::pages(&positions);
+    let mut hints = pdf_hints::analyse(positions.items, page_count);
     let mut pages = Vec::with_capacity(result.pages.len());
     let mut ocr_pages = Vec::new();
     let mut doubtful_ocr = Vec::new();
@@ -125,13 +126,14 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
         } else {
             rtl.remove(&number).unwrap_or(page.markdown)
         };
-        let markdown = prose_tables_as_text(&markdown);
+        let markdown = pdf_tables::contents_as_table(&prose_tables_as_text(&markdown));
         let markdown = match tables.remove(&number) {
             Some(found) => pdf_tables::apply(&markdown, &found),
             None => markdown,
         };
         let page_hints = hints.remove(&number).unwrap_or_default();
         let (md, found) = pdf_hints::apply(&markdown, &page_hints, settings.keep_headers);
+        let md = one_column_tables_as_text(&md);
         furniture.extend(found.into_iter().map(|f| (pages.len(), f)));
         let md = match layout.remove(&number) {
             Some(page) => pdf_column_text::mend(
@@ -158,6 +160,34 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
 /// taken for table columns, demo1.pdf's introduction) back to lines of text:
 /// most of their cells start in lower case, and few hold a number.
 fn prose_tables_as_text(md: &str) -> String {
+    tables_as_text(md, |_, rows| {
+        let cells: Vec<&str> = rows.iter().flatten().copied().collect();
+        let lower = cells
+            .iter()
+            .filter(|c| c.chars().next().is_some_and(char::is_lowercase))
+            .count();
+        let numeric = cells
+            .iter()
+            .filter(|c| c.chars().filter(char::is_ascii_digit).count() * 2 >= c.chars().count())
+            .count();
+        cells.len() >= 6 && lower * 2 >= cells.len() && numeric * 5 < cells.len()
+    })
+}
+
+/// Pipe tables of one column back to lines: lines in a box (the text of a
+/// figure drawn in a frame), not a table. Done after headings are found,
+/// which leave a table's lines alone, as they would have these.
+fn one_column_tables_as_text(md: &str) -> String {
+    tables_as_text(md, |lines, _| {
+        lines
+            .iter()
+            .all(|l| !l.trim().trim_matches('|').contains('|'))
+    })
+}
+
+/// `md` with the pipe tables `text` picks (given their lines, and their
+/// rows' non-empty cells) written as lines of their cells.
+fn tables_as_text(md: &str, text: impl Fn(&[&str], &[Vec<&str>]) -> bool) -> String {
     if !md.contains('|') {
         return md.to_string();
     }
@@ -184,16 +214,7 @@ fn prose_tables_as_text(md: &str) -> String {
                     .collect()
             })
             .collect();
-        let cells: Vec<&str> = rows.iter().flatten().copied().collect();
-        let lower = cells
-            .iter()
-            .filter(|c| c.chars().next().is_some_and(char::is_lowercase))
-            .count();
-        let numeric = cells
-            .iter()
-            .filter(|c| c.chars().filter(char::is_ascii_digit).count() * 2 >= c.chars().count())
-            .count();
-        if cells.len() >= 6 && lower * 2 >= cells.len() && numeric * 5 < cells.len() {
+        if text(&lines[i..end], &rows) {
             out.extend(rows.iter().map(|r| r.join(" ")));
         } else {
             out.extend(lines[i..end].iter().map(|l| l.to_string()));
@@ -451,6 +472,13 @@ mod tests {
         );
         let numbers = "|Year|Flow|Rain|\n|---|---|---|\n|1999|12.5|800|\n|2000|13.1|760|";
         assert_eq!(prose_tables_as_text(numbers), numbers);
+        // As redp5110's Figure 3-5, a box of lines.
+        let boxed = "|When proc1 ends|\n|---|\n|CALL proc1|\n|USER = ALICE|";
+        assert_eq!(prose_tables_as_text(boxed), boxed);
+        assert_eq!(
+            one_column_tables_as_text(boxed),
+            "When proc1 ends\nCALL proc1\nUSER = ALICE"
+        );
     }
 
     #[test]

@@ -819,6 +819,25 @@ fn one_page_pdf(mut doc: lopdf::Document, font: lopdf::ObjectId, ops: Vec<u8>) -
     bytes
 }
 
+/// `local`'s markdown of a one-page PDF drawing `ops` in Arial (every glyph
+/// half an em wide).
+fn markdown_of_page(ops: &str, name: &str) -> String {
+    use lopdf::{dictionary, Document, Object};
+    let mut doc = Document::with_version("1.5");
+    let widths: Vec<Object> = (32..=126).map(|_| Object::Integer(500)).collect();
+    let font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => "Arial",
+        "FirstChar" => 32, "LastChar" => 126, "Widths" => widths,
+        "Encoding" => "WinAnsiEncoding",
+    });
+    let bytes = one_page_pdf(doc, font, ops.as_bytes().to_vec());
+    let env = Env::new();
+    let pdf = file(&env, name, &bytes);
+    let out = local(&env).arg("ocr").arg(&pdf).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    stdout_of(&out)
+}
+
 /// A table whose rows are each one string, the cells spaced by word spacing
 /// (`10.4 Tw (Denmark 17 49 34) Tj` under a `1 Tf` scaled by the text
 /// matrix, as ICDAR's eu-012 was written). pdf-inspector moved the pen by the
@@ -826,7 +845,6 @@ fn one_page_pdf(mut doc: lopdf::Document, font: lopdf::ObjectId, ops: Vec<u8>) -
 /// values: the row came out as one cell, "Denmark 17 49 34".
 #[test]
 fn cells_spaced_by_word_spacing_come_out_as_a_table() {
-    use lopdf::{dictionary, Document, Object};
     let rows = [
         "Country ISCED-low ISCED-mid ISCED-high",
         "Denmark 17 49 34",
@@ -847,22 +865,63 @@ fn cells_spaced_by_word_spacing_come_out_as_a_table() {
         ));
     }
     ops.push_str("ET");
-    let mut doc = Document::with_version("1.5");
-    let widths: Vec<Object> = (32..=126).map(|_| Object::Integer(500)).collect();
-    let font = doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => "Arial",
-        "FirstChar" => 32, "LastChar" => 126, "Widths" => widths,
-        "Encoding" => "WinAnsiEncoding",
-    });
-    let bytes = one_page_pdf(doc, font, ops.into_bytes());
-
-    let env = Env::new();
-    let pdf = file(&env, "spaced.pdf", &bytes);
-    let out = local(&env).arg("ocr").arg(&pdf).output().unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    let md = stdout_of(&out);
+    let md = markdown_of_page(&ops, "spaced.pdf");
     assert!(
         md.contains("|Denmark|17|49|34|") && md.contains("|Sweden|16|54|29|"),
+        "{md}"
+    );
+}
+
+/// A table drawn with ruling lines, open at its sides, whose cells hold
+/// lines of text centred in their row (as docling's normal_4pages.pdf): each
+/// ruled row is one row of the table, its cells' lines joined. pdf-inspector
+/// made two rows of the row whose label and values run over two lines and
+/// three.
+#[test]
+fn a_ruled_table_keeps_a_cell_of_two_lines_in_one_row() {
+    // Rules across at y, rules down between the columns only.
+    let rules_y = [700, 680, 660, 615, 585];
+    let rows: [[&[&str]; 3]; 4] = [
+        [&["Group"], &["Before"], &["After"]],
+        [&["Class"], &["Group one"], &["Grade one"]],
+        [
+            &["Spread", "criteria"],
+            &["Spread by water", "and by food", "in groups"],
+            &["Fatal or spread", "in clusters"],
+        ],
+        [
+            &["Diseases"],
+            &["Cholera, typhoid", "and six more"],
+            &["Ebola, plague", "and 15 more"],
+        ],
+    ];
+    let mut ops = String::from("0.5 w\n");
+    for y in rules_y {
+        ops.push_str(&format!("72 {y} m 540 {y} l S\n"));
+    }
+    for x in [200, 420] {
+        ops.push_str(&format!("{x} 585 m {x} 700 l S\n"));
+    }
+    ops.push_str("BT /F1 10 Tf\n");
+    for (r, row) in rows.iter().enumerate() {
+        let (top, height) = (rules_y[r] as f32, (rules_y[r] - rules_y[r + 1]) as f32);
+        for (c, lines) in row.iter().enumerate() {
+            let x = [76, 204, 424][c];
+            let first = top - (height - 12.0 * lines.len() as f32) / 2.0 - 9.0;
+            for (k, text) in lines.iter().enumerate() {
+                let y = first - 12.0 * k as f32;
+                ops.push_str(&format!("1 0 0 1 {x} {y:.1} Tm ({text}) Tj\n"));
+            }
+        }
+    }
+    ops.push_str("ET");
+    let md = markdown_of_page(&ops, "ruled.pdf");
+    assert!(
+        md.contains("|Group|Before|After|\n|---|---|---|\n|Class|Group one|Grade one|\n")
+            && md.contains(
+                "|Spread criteria|Spread by water and by food in groups|Fatal or spread in clusters|\n"
+            )
+            && md.contains("|Diseases|Cholera, typhoid and six more|Ebola, plague and 15 more|"),
         "{md}"
     );
 }

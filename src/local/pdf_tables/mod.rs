@@ -21,11 +21,14 @@
 
 use std::collections::HashMap;
 
-use pdf_inspector::TextItem;
+use pdf_inspector::{PagePositions, TextItem};
 
+pub use contents::as_table as contents_as_table;
 pub use splice::apply;
 
 mod columns;
+mod contents;
+mod ruled;
 mod splice;
 
 use columns::{columns, nearest, split_over_columns, spread};
@@ -56,6 +59,11 @@ pub struct Table {
     /// a block of text beside a table rather than one table (see
     /// [`split_at_gutter`]).
     parts: Vec<Table>,
+    /// Read from the page's ruling lines ([`ruled`]): its rows and columns
+    /// are drawn, so it is trusted over pdf-inspector's table there.
+    ruled: bool,
+    /// A ruled table's rows: the heights of the rules above and below each.
+    bands: Vec<(f32, f32)>,
 }
 
 /// Gap between two cells of a line, in ems of the text's size.
@@ -69,15 +77,49 @@ const GUTTER: f32 = 3.0;
 /// Cells of a two-column table this long on average are two columns of prose.
 const PROSE_CELL_CHARS: usize = 30;
 
-/// Tables of each page (1-based numbers) of `items`.
-pub fn pages(items: &[TextItem]) -> HashMap<u32, Vec<Table>> {
-    super::pdf_columns::upright_by_page(items)
+/// Tables of each page (1-based numbers) of the positioned text: drawn
+/// with ruling lines, and set with whitespace alone elsewhere.
+pub fn pages(positions: &PagePositions) -> HashMap<u32, Vec<Table>> {
+    let mut drawn: HashMap<u32, Vec<Table>> = HashMap::new();
+    if !positions.rects.is_empty() || !positions.lines.is_empty() {
+        let mut items: HashMap<u32, Vec<&TextItem>> = HashMap::new();
+        for i in &positions.items {
+            items.entry(i.page).or_default().push(i);
+        }
+        let mut rects: HashMap<u32, Vec<&pdf_inspector::PdfRect>> = HashMap::new();
+        for r in &positions.rects {
+            rects.entry(r.page).or_default().push(r);
+        }
+        let mut lines: HashMap<u32, Vec<&pdf_inspector::PdfLine>> = HashMap::new();
+        for l in &positions.lines {
+            lines.entry(l.page).or_default().push(l);
+        }
+        for (page, text) in &items {
+            let found = ruled::tables(
+                text,
+                rects.get(page).map_or(&[], Vec::as_slice),
+                lines.get(page).map_or(&[], Vec::as_slice),
+            );
+            if !found.is_empty() {
+                drawn.insert(*page, found);
+            }
+        }
+    }
+    let mut out: HashMap<u32, Vec<Table>> = super::pdf_columns::upright_by_page(&positions.items)
         .into_iter()
         .filter_map(|(page, items)| {
             let tables = page_tables(&lines(&items));
             (!tables.is_empty()).then_some((page, tables))
         })
-        .collect()
+        .collect();
+    // Ruled tables first: where one is written, the tables read from the
+    // same lines' gaps are not (see [`apply`]).
+    for (page, mut ruled) in drawn {
+        let tables = out.entry(page).or_default();
+        ruled.append(tables);
+        *tables = ruled;
+    }
+    out
 }
 
 /// The tables of a page's lines. On a page of two blocks side by side, the

@@ -6,12 +6,28 @@ use std::collections::HashMap;
 use super::Table;
 
 /// `md` with each table written as a pipe table in place of the lines that
-/// hold its words; a table pdf-inspector made itself is kept.
+/// hold its words; a table pdf-inspector made itself is kept. Where a table
+/// drawn by rules is written, the tables read from the gaps of its lines
+/// are not.
 pub fn apply(md: &str, tables: &[Table]) -> String {
     let mut lines: Vec<String> = md.lines().map(str::to_string).collect();
+    let mut written: Vec<(f32, f32)> = Vec::new();
     for t in tables {
+        if !t.ruled
+            && written
+                .iter()
+                .any(|&(top, bottom)| t.bottom <= top && t.top >= bottom)
+        {
+            continue;
+        }
+        if t.ruled && tables.iter().any(|o| framed(t, o)) {
+            continue;
+        }
         if let Some(out) = splice(&lines, t) {
             lines = out;
+            if t.ruled {
+                written.push((t.top, t.bottom));
+            }
             continue;
         }
         // Its words apart in the markdown: a block of text beside a table.
@@ -22,6 +38,18 @@ pub fn apply(md: &str, tables: &[Table]) -> String {
         }
     }
     lines.join("\n")
+}
+
+/// Is `inner`, a table read from gaps, set inside one row of the ruled
+/// table `frame` (a form's box holding a list of options in columns)? The
+/// rules frame a table; they are not its rows.
+fn framed(frame: &Table, inner: &Table) -> bool {
+    !inner.ruled
+        && inner.rows.len() >= super::MIN_ROWS
+        && frame
+            .bands
+            .iter()
+            .any(|&(top, bottom)| inner.top < top && inner.bottom > bottom)
 }
 
 fn words(text: &str) -> Vec<String> {
@@ -48,18 +76,25 @@ fn splice(lines: &[String], t: &Table) -> Option<Vec<String>> {
         if ws.is_empty() {
             return Some(Vec::new());
         }
+        // Words the table holds at all (a word repeated on the line counts
+        // each time), and for a ruled table words made of its words.
+        let mut scratch = bag.clone();
         let inside = ws
             .iter()
-            .filter(|w| bag.get(w.as_str()).is_some_and(|&n| n > 0))
+            .filter(|w| {
+                bag.get(w.as_str()).is_some_and(|&n| n > 0)
+                    || (t.ruled && run_together(w, &mut scratch))
+            })
             .count();
         if inside * 2 < ws.len() {
             return None;
         }
         let mut rest = Vec::new();
         for w in ws {
-            match bag.get_mut(w.as_str()) {
-                Some(n) if *n > 0 => *n -= 1,
-                _ => rest.push(w),
+            if let Some(n) = bag.get_mut(w.as_str()).filter(|n| **n > 0) {
+                *n -= 1;
+            } else if !(t.ruled && run_together(&w, bag)) {
+                rest.push(w);
             }
         }
         Some(rest)
@@ -121,15 +156,38 @@ fn splice(lines: &[String], t: &Table) -> Option<Vec<String>> {
             .collect();
         // pdf-inspector's own table stays unless ours shows fewer flaws, or
         // as few and holds more words it lacks (header lines it left out as
-        // text) than it holds words ours lacks.
+        // text) than it holds words ours lacks, or ours is drawn by rules.
         if !theirs.is_empty()
+            && !t.ruled
             && (flaws(&theirs) < flaws(&t.rows)
                 || (flaws(&theirs) == flaws(&t.rows)
                     && missing_from(&theirs, &t.rows) <= missing_from(&t.rows, &theirs) + 2))
         {
             return None;
         }
+        // Rows of pdf-inspector's table just before or after a ruled one (a
+        // caption drawn in its first row) stay, as text: left as rows, they
+        // would run into ours.
+        let pipes = |l: &&String| t.ruled && l.starts_with('|');
+        let before = lines[..start].iter().rev().take_while(pipes).count();
+        let after = lines[last + 1..].iter().take_while(pipes).count();
+        // A table drawn by rules gives way where pdf-inspector's holds much
+        // it lacks (ours read a part of the grid).
+        let all: Vec<Vec<String>> = lines[start - before..=last + after]
+            .iter()
+            .filter(|l| l.starts_with('|'))
+            .map(|l| vec![l.replace('|', " ")])
+            .collect();
+        let total: usize = all.iter().flatten().map(|c| words(c).len()).sum();
+        if t.ruled && missing_from(&t.rows, &all) * 4 > total {
+            return None;
+        }
         let mut out: Vec<String> = lines[..start].to_vec();
+        if before > 0 {
+            let rows = out.split_off(out.len() - before);
+            out.extend(rows_as_text(&rows));
+            out.push(String::new());
+        }
         if !extra.is_empty() {
             // Words of these lines the table does not hold (a caption run
             // into it) stay, as a line before it.
@@ -149,10 +207,65 @@ fn splice(lines: &[String], t: &Table) -> Option<Vec<String>> {
             out.push(String::new());
         }
         out.extend(render(t).lines().map(str::to_string));
-        out.extend(lines[last + 1..].iter().cloned());
+        if after > 0 {
+            out.push(String::new());
+            out.extend(rows_as_text(&lines[last + 1..last + 1 + after]));
+        }
+        out.extend(lines[last + 1 + after..].iter().cloned());
         return Some(out);
     }
     None
+}
+
+/// A word of the markdown made of the table's words run together (marks
+/// of neighbouring columns drawn as one run: "xx" for "x" and "x"): they
+/// are taken from `bag` when they make it up whole. Only for a table drawn
+/// by rules: a table read from gaps would take a figure's doubled letters
+/// ("SSpecifiifies") for its own.
+fn run_together(word: &str, bag: &mut HashMap<&str, usize>) -> bool {
+    let mut taken: Vec<&str> = Vec::new();
+    let mut rest = word;
+    while !rest.is_empty() {
+        let next = rest
+            .char_indices()
+            .map(|(k, c)| k + c.len_utf8())
+            .rev()
+            .find_map(|end| {
+                bag.get_key_value(&rest[..end])
+                    .filter(|(_, &n)| n > 0)
+                    .map(|(&k, _)| k)
+            });
+        let Some(part) = next else {
+            for k in taken {
+                *bag.entry(k).or_default() += 1;
+            }
+            return false;
+        };
+        // Not the word itself (it was not in the bag, or ran out).
+        if part.len() == word.len() {
+            return false;
+        }
+        *bag.get_mut(part).unwrap() -= 1;
+        taken.push(part);
+        rest = &rest[part.len()..];
+    }
+    true
+}
+
+/// Pipe table rows as lines of their cells' text; the delimiter row goes.
+fn rows_as_text(rows: &[String]) -> Vec<String> {
+    rows.iter()
+        .map(|l| {
+            l.trim()
+                .trim_matches('|')
+                .split('|')
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .filter(|l| !l.chars().all(|c| matches!(c, '-' | ':' | ' ')))
+        .collect()
 }
 
 /// How many words of `b` (counted with repeats) `a` does not hold.
@@ -244,6 +357,88 @@ mod tests {
                 .collect(),
             ..Table::default()
         }
+    }
+
+    fn ruled(rows: &[&[&str]]) -> Table {
+        Table {
+            ruled: true,
+            ..table(rows)
+        }
+    }
+
+    #[test]
+    fn a_ruled_table_replaces_pdf_inspector_s_whose_rows_run_into_its() {
+        // As docling's normal_4pages: pdf-inspector drew the caption as the
+        // first row of its table, and left the header a table of its own.
+        let md = "Before.\n\n||[Table 1] Caption||\n|---|---|---|\n|Group|Before|After|\n\n\
+                  |Class|Group one|Grade one|\n|---|---|---|\n|Criteria|Spread by|Fatal or|\n\
+                  ||water|spread|\n\nAfter.";
+        let ours = ruled(&[
+            &["Group", "Before", "After"],
+            &["Class", "Group one", "Grade one"],
+            &["Criteria", "Spread by water", "Fatal or spread"],
+        ]);
+        assert_eq!(
+            apply(md, &[ours]),
+            "Before.\n\n[Table 1] Caption\n\n|Group|Before|After|\n|---|---|---|\n\
+             |Class|Group one|Grade one|\n|Criteria|Spread by water|Fatal or spread|\n\nAfter."
+        );
+    }
+
+    #[test]
+    fn a_table_inside_one_ruled_row_is_written_not_the_rules_around_it() {
+        // As pdfplumber's 150109DSP-Milw-505-90D.pdf: a form's box holds
+        // its options in two columns.
+        let md = "Licensing history: N/A\n\nProtective plan implemented Referral to services\n\
+                  Initial assessment conducted Transportation assistance\n\
+                  Safety plan implemented Supervised visitation";
+        let frame = Table {
+            top: 700.0,
+            bottom: 600.0,
+            bands: vec![(700.0, 690.0), (690.0, 620.0), (620.0, 600.0)],
+            ..ruled(&[
+                &["Licensing history: N/A", ""],
+                &[
+                    "Protective plan implemented Initial assessment conducted Safety plan implemented",
+                    "Referral to services Transportation assistance Supervised visitation",
+                ],
+                &["", ""],
+            ])
+        };
+        let options = Table {
+            top: 680.0,
+            bottom: 660.0,
+            ..table(&[
+                &["Protective plan implemented", "Referral to services"],
+                &["Initial assessment conducted", "Transportation assistance"],
+                &["Safety plan implemented", "Supervised visitation"],
+            ])
+        };
+        assert_eq!(
+            apply(md, &[frame, options]),
+            "Licensing history: N/A\n\n|Protective plan implemented|Referral to services|\n|---|---|\n\
+             |Initial assessment conducted|Transportation assistance|\n\
+             |Safety plan implemented|Supervised visitation|"
+        );
+    }
+
+    #[test]
+    fn marks_run_together_in_pdf_inspector_s_table_are_found_in_ours() {
+        // redp5110's Table 2-2: "XX" where ours has "X" and "X".
+        let md = "|Action|A B C|\n|---|---|\n|Set|XX|\n|Get|XXX|";
+        let ours = ruled(&[
+            &["Action", "A", "B", "C"],
+            &["Set", "X", "X", ""],
+            &["Get", "X", "X", "X"],
+        ]);
+        assert_eq!(
+            apply(md, &[ours]),
+            "|Action|A|B|C|\n|---|---|---|---|\n|Set|X|X||\n|Get|X|X|X|"
+        );
+        let mut bag: HashMap<&str, usize> = HashMap::from([("x", 2), ("a", 1)]);
+        assert!(run_together("xx", &mut bag) && bag["x"] == 0);
+        // Not whole: nothing taken.
+        assert!(!run_together("xax", &mut bag) && bag["a"] == 1);
     }
 
     #[test]

@@ -605,7 +605,30 @@ pub fn extract_pages_markdown_and_positions_mem(
     buffer: &[u8],
     pages: Option<&[u32]>,
 ) -> Result<(PagesExtractionResult, Vec<TextItem>), PdfError> {
-    let mut positions = Vec::new();
+    extract_pages_markdown_positions_and_rules_mem(buffer, pages)
+        .map(|(result, positions)| (result, positions.items))
+}
+
+/// What [`extract_pages_markdown_positions_and_rules_mem`] gives beside the
+/// markdown, all in the sheet frame of [`extract_text_with_positions_mem`].
+#[derive(Debug, Clone, Default)]
+pub struct PagePositions {
+    /// The positioned text.
+    pub items: Vec<TextItem>,
+    /// Rectangles drawn (`re`), filled or stroked: cell borders and shading.
+    pub rects: Vec<PdfRect>,
+    /// Straight line segments drawn: ruling lines.
+    pub lines: Vec<PdfLine>,
+}
+
+/// [`extract_pages_markdown_and_positions_mem`], and the rectangles and line
+/// segments the table detector reads, in the same frame as the text: a
+/// caller can lay a page's text out against its ruling lines.
+pub fn extract_pages_markdown_positions_and_rules_mem(
+    buffer: &[u8],
+    pages: Option<&[u32]>,
+) -> Result<(PagesExtractionResult, PagePositions), PdfError> {
+    let mut positions = PagePositions::default();
     let extraction = extract_pages_markdown_mem_impl(
         buffer,
         pages,
@@ -650,7 +673,7 @@ fn extract_pages_markdown_mem_impl(
     strip_repeated_headers_footers: bool,
     preserve_ocr_candidates: bool,
     render_repairs: bool,
-    positions: Option<&mut Vec<TextItem>>,
+    positions: Option<&mut PagePositions>,
 ) -> Result<InternalPagesExtraction, PdfError> {
     validate_pdf_bytes(buffer)?;
     let (doc, page_count, repairs) = load_document_from_mem_with_repairs(buffer, password)?;
@@ -680,7 +703,9 @@ fn extract_pages_markdown_mem_impl(
             extractor::extract_positioned_text_from_doc(&doc, &font_cmaps, None)?
         };
     if let Some(positions) = positions {
-        *positions = extractor::items_in_sheet_frame(&doc, &all_items, &page_rotations);
+        positions.items = extractor::items_in_sheet_frame(&doc, &all_items, &page_rotations);
+        (positions.rects, positions.lines) =
+            extractor::rules_in_sheet_frame(&doc, &all_rects, &all_lines, &page_rotations);
     }
     let text_quality = analyze_text_quality(&all_items);
 

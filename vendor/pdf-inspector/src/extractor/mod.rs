@@ -530,6 +530,40 @@ pub(crate) fn items_in_sheet_frame(
     out
 }
 
+/// Rectangles and line segments extracted in user space moved into the sheet
+/// frame, as [`items_in_sheet_frame`] moves text: a caller that lays text out
+/// against a page's ruling lines needs both in one frame.
+pub(crate) fn rules_in_sheet_frame(
+    doc: &Document,
+    rects: &[PdfRect],
+    lines: &[PdfLine],
+    page_rotations: &PageRotations,
+) -> (Vec<PdfRect>, Vec<PdfLine>) {
+    let pages = doc.get_pages();
+    let frame = |page: u32| {
+        let frame_box = pages
+            .get(&page)
+            .and_then(|&id| visible_page_box(doc, id))
+            .unwrap_or(PageBox::LETTER);
+        let rotation = page_rotations
+            .get(&page)
+            .copied()
+            .unwrap_or(geometry::PageRotation::Upright);
+        (frame_box, rotation)
+    };
+    let mut rects = rects.to_vec();
+    for rect in &mut rects {
+        let (frame_box, rotation) = frame(rect.page);
+        frame_box.translate_page(&mut [], std::slice::from_mut(rect), &mut [], rotation);
+    }
+    let mut lines = lines.to_vec();
+    for line in &mut lines {
+        let (frame_box, rotation) = frame(line.page);
+        frame_box.translate_page(&mut [], &mut [], std::slice::from_mut(line), rotation);
+    }
+    (rects, lines)
+}
+
 /// Coordinate frame of the geometry a positioned-text extraction returns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum CoordinateFrame {
