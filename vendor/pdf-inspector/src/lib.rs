@@ -703,9 +703,13 @@ fn extract_pages_markdown_mem_impl(
             extractor::extract_positioned_text_from_doc(&doc, &font_cmaps, None)?
         };
     if let Some(positions) = positions {
-        positions.items = extractor::items_in_sheet_frame(&doc, &all_items, &page_rotations);
-        (positions.rects, positions.lines) =
-            extractor::rules_in_sheet_frame(&doc, &all_rects, &all_lines, &page_rotations);
+        (positions.items, positions.rects, positions.lines) = extractor::positions_in_sheet_frame(
+            &doc,
+            &all_items,
+            &all_rects,
+            &all_lines,
+            &page_rotations,
+        );
     }
     let text_quality = analyze_text_quality(&all_items);
 

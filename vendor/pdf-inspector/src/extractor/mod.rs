@@ -501,56 +501,40 @@ pub(crate) fn extract_positioned_text_from_doc_in_page_box(
     )
 }
 
-/// Items extracted in user space (the markdown pipeline's frame) moved into
-/// the sheet frame the public position APIs report: each page's items take
-/// that page's visible-box shift, turned as its frame was, which is what
-/// `extract_positioned_text_impl` applies under
-/// [`CoordinateFrame::VisiblePageBox`] to text, links and form fields alike.
-pub(crate) fn items_in_sheet_frame(
+/// Text, rectangles and line segments extracted in user space (the markdown
+/// pipeline's frame) moved into the sheet frame the public position APIs
+/// report: each page's geometry takes that page's visible-box shift, turned
+/// as its frame was, which is what `extract_positioned_text_impl` applies
+/// under [`CoordinateFrame::VisiblePageBox`] to text, links and form fields
+/// alike. A caller that lays text out against a page's ruling lines needs
+/// both in one frame. Each page's box is looked up once.
+pub(crate) fn positions_in_sheet_frame(
     doc: &Document,
     items: &[TextItem],
-    page_rotations: &PageRotations,
-) -> Vec<TextItem> {
-    let pages = doc.get_pages();
-    let mut shifts: HashMap<u32, PageBox> = HashMap::new();
-    let mut out = items.to_vec();
-    for item in &mut out {
-        let frame_box = *shifts.entry(item.page).or_insert_with(|| {
-            pages
-                .get(&item.page)
-                .and_then(|&id| visible_page_box(doc, id))
-                .unwrap_or(PageBox::LETTER)
-        });
-        let rotation = page_rotations
-            .get(&item.page)
-            .copied()
-            .unwrap_or(geometry::PageRotation::Upright);
-        frame_box.translate_items(std::slice::from_mut(item), rotation);
-    }
-    out
-}
-
-/// Rectangles and line segments extracted in user space moved into the sheet
-/// frame, as [`items_in_sheet_frame`] moves text: a caller that lays text out
-/// against a page's ruling lines needs both in one frame.
-pub(crate) fn rules_in_sheet_frame(
-    doc: &Document,
     rects: &[PdfRect],
     lines: &[PdfLine],
     page_rotations: &PageRotations,
-) -> (Vec<PdfRect>, Vec<PdfLine>) {
+) -> (Vec<TextItem>, Vec<PdfRect>, Vec<PdfLine>) {
     let pages = doc.get_pages();
-    let frame = |page: u32| {
-        let frame_box = pages
-            .get(&page)
-            .and_then(|&id| visible_page_box(doc, id))
-            .unwrap_or(PageBox::LETTER);
-        let rotation = page_rotations
-            .get(&page)
-            .copied()
-            .unwrap_or(geometry::PageRotation::Upright);
-        (frame_box, rotation)
+    let mut frames: HashMap<u32, (PageBox, geometry::PageRotation)> = HashMap::new();
+    let mut frame = |page: u32| {
+        *frames.entry(page).or_insert_with(|| {
+            let frame_box = pages
+                .get(&page)
+                .and_then(|&id| visible_page_box(doc, id))
+                .unwrap_or(PageBox::LETTER);
+            let rotation = page_rotations
+                .get(&page)
+                .copied()
+                .unwrap_or(geometry::PageRotation::Upright);
+            (frame_box, rotation)
+        })
     };
+    let mut items = items.to_vec();
+    for item in &mut items {
+        let (frame_box, rotation) = frame(item.page);
+        frame_box.translate_items(std::slice::from_mut(item), rotation);
+    }
     let mut rects = rects.to_vec();
     for rect in &mut rects {
         let (frame_box, rotation) = frame(rect.page);
@@ -561,7 +545,7 @@ pub(crate) fn rules_in_sheet_frame(
         let (frame_box, rotation) = frame(line.page);
         frame_box.translate_page(&mut [], &mut [], std::slice::from_mut(line), rotation);
     }
-    (rects, lines)
+    (items, rects, lines)
 }
 
 /// Coordinate frame of the geometry a positioned-text extraction returns.
