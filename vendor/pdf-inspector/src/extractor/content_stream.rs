@@ -394,6 +394,31 @@ pub(crate) fn read_bold_from_weight(items: &mut [TextItem], threshold: u16) {
     }
 }
 
+/// A shown run's box width: where its ink ends for a painted run, the pen's
+/// travel for a run of spaces (see [`ink_advance_ts`]).
+fn run_box_ts(w_ts: Option<f32>, text: &str, glyphs: usize, char_spacing: f32) -> Option<f32> {
+    if text.trim().is_empty() {
+        w_ts
+    } else {
+        w_ts.map(|w| ink_advance_ts(w, glyphs, char_spacing))
+    }
+}
+
+/// Where a string's ink ends when negative character spacing pulled the
+/// pen back inside its last glyph (see [`ink_advance_ts`]); `None` when the
+/// pen and the ink end together.
+fn ink_reach(
+    text_matrix: &[f32; 6],
+    w_ts: Option<f32>,
+    glyphs: usize,
+    char_spacing: f32,
+    horizontal_scale: f32,
+) -> Option<[f32; 6]> {
+    let w = w_ts?;
+    let ink = ink_advance_ts(w, glyphs, char_spacing);
+    (ink != w).then(|| advanced_tm(text_matrix, ink, horizontal_scale))
+}
+
 /// [`extract_page_text_items_with_options`] with only `include_invisible`
 /// set — the shape the extraction tests drive pages through.
 #[cfg(test)]
@@ -982,12 +1007,14 @@ pub(crate) fn extract_page_text_items_with_options(
                         actual_text_glyph_count += glyph_count;
                         actual_text_glyphs_measured &= w_ts_opt.is_some();
                         actual_text_estimate_ts += estimate_ts * horizontal_scale;
-                        if let Some(w) = w_ts_opt.filter(|_| glyph_count > 0) {
-                            let ink = ink_advance_ts(w, glyph_count, char_spacing);
-                            if ink != w {
-                                actual_text_ink_reach =
-                                    Some(advanced_tm(&text_matrix, ink, horizontal_scale));
-                            }
+                        if let Some(reach) = ink_reach(
+                            &text_matrix,
+                            w_ts_opt,
+                            glyph_count,
+                            char_spacing,
+                            horizontal_scale,
+                        ) {
+                            actual_text_ink_reach = Some(reach);
                         }
                         if glyph_count > 0 {
                             let combined =
@@ -1050,11 +1077,7 @@ pub(crate) fn extract_page_text_items_with_options(
                         // A painted run's box ends where its ink does; a
                         // space run keeps the pen's travel (see
                         // `ink_advance_ts`).
-                        let box_ts = if text.trim().is_empty() {
-                            w_ts_opt
-                        } else {
-                            w_ts_opt.map(|w| ink_advance_ts(w, glyph_count, char_spacing))
-                        };
+                        let box_ts = run_box_ts(w_ts_opt, &text, glyph_count, char_spacing);
                         let geometry = scaled_run_geometry(
                             &combined,
                             box_ts,
@@ -1864,12 +1887,14 @@ pub(crate) fn extract_page_text_items_with_options(
                     word_spacing,
                 );
                 if suppress_glyph_extraction && glyph_count > 0 {
-                    if let Some(w) = w_ts_opt {
-                        let ink = ink_advance_ts(w, glyph_count, char_spacing);
-                        if ink != w {
-                            actual_text_ink_reach =
-                                Some(advanced_tm(&text_matrix, ink, horizontal_scale));
-                        }
+                    if let Some(reach) = ink_reach(
+                        &text_matrix,
+                        w_ts_opt,
+                        glyph_count,
+                        char_spacing,
+                        horizontal_scale,
+                    ) {
+                        actual_text_ink_reach = Some(reach);
                     }
                     let combined = multiply_matrices(&rise_adjusted(&text_matrix, text_rise), &ctm);
                     let rendered_size = effective_font_size(current_font_size, &combined)
@@ -1916,11 +1941,7 @@ pub(crate) fn extract_page_text_items_with_options(
                             multiply_matrices(&rise_adjusted(&text_matrix, text_rise), &ctm);
                         let rendered_size = effective_font_size(current_font_size, &combined)
                             * type3_scales.get(&current_font).copied().unwrap_or(1.0);
-                        let box_ts = if text.trim().is_empty() {
-                            w_ts_opt
-                        } else {
-                            w_ts_opt.map(|w| ink_advance_ts(w, glyph_count, char_spacing))
-                        };
+                        let box_ts = run_box_ts(w_ts_opt, &text, glyph_count, char_spacing);
                         let geometry = scaled_run_geometry(
                             &combined,
                             box_ts,
