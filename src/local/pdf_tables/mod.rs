@@ -82,18 +82,9 @@ const PROSE_CELL_CHARS: usize = 30;
 pub fn pages(positions: &PagePositions) -> HashMap<u32, Vec<Table>> {
     let mut drawn: HashMap<u32, Vec<Table>> = HashMap::new();
     if !positions.rects.is_empty() || !positions.lines.is_empty() {
-        let mut items: HashMap<u32, Vec<&TextItem>> = HashMap::new();
-        for i in &positions.items {
-            items.entry(i.page).or_default().push(i);
-        }
-        let mut rects: HashMap<u32, Vec<&pdf_inspector::PdfRect>> = HashMap::new();
-        for r in &positions.rects {
-            rects.entry(r.page).or_default().push(r);
-        }
-        let mut lines: HashMap<u32, Vec<&pdf_inspector::PdfLine>> = HashMap::new();
-        for l in &positions.lines {
-            lines.entry(l.page).or_default().push(l);
-        }
+        let items = by_page(&positions.items, |i| i.page);
+        let rects = by_page(&positions.rects, |r| r.page);
+        let lines = by_page(&positions.lines, |l| l.page);
         for (page, text) in &items {
             let found = ruled::tables(
                 text,
@@ -118,6 +109,15 @@ pub fn pages(positions: &PagePositions) -> HashMap<u32, Vec<Table>> {
         let tables = out.entry(page).or_default();
         ruled.append(tables);
         *tables = ruled;
+    }
+    out
+}
+
+/// `xs` grouped by the page `page` says each is on, in their order.
+fn by_page<T>(xs: &[T], page: impl Fn(&T) -> u32) -> HashMap<u32, Vec<&T>> {
+    let mut out: HashMap<u32, Vec<&T>> = HashMap::new();
+    for x in xs {
+        out.entry(page(x)).or_default().push(x);
     }
     out
 }
