@@ -489,7 +489,10 @@ fn table(across: &[Rule], down: &[Rule], words: &[Word]) -> Option<Table> {
     }
     let mut rows: Vec<Vec<String>> = cells
         .into_iter()
-        .map(|row| row.into_iter().map(cell_text).collect())
+        .flat_map(|row| match stacked(&row) {
+            Some(rows) => rows,
+            None => vec![row.into_iter().map(cell_text).collect()],
+        })
         .collect();
     // Rows and columns left empty (a rule drawn twice, a shaded band).
     rows.retain(|r| r.iter().any(|c| !c.is_empty()));
@@ -526,7 +529,25 @@ fn table(across: &[Rule], down: &[Rule], words: &[Word]) -> Option<Table> {
 
 /// A cell's words in reading order: line by line (one baseline, give or
 /// take), left to right.
-fn cell_text(mut words: Vec<&Word>) -> String {
+fn cell_text(words: Vec<&Word>) -> String {
+    let lines = cell_lines(&words);
+    let mut text = String::new();
+    for mut line in lines {
+        line.sort_by(|a, b| a.start.total_cmp(&b.start));
+        for (k, w) in line.iter().enumerate() {
+            let glued = k > 0 && w.joined && touches(line[k - 1], w);
+            if !text.is_empty() && !glued {
+                text.push(' ');
+            }
+            text.push_str(&w.text);
+        }
+    }
+    text
+}
+
+/// A cell's words as lines: one baseline (give or take) each, top down.
+fn cell_lines<'a>(words: &[&'a Word]) -> Vec<Vec<&'a Word>> {
+    let mut words = words.to_vec();
     words.sort_by(|a, b| {
         a.baseline
             .total_cmp(&b.baseline)
@@ -541,18 +562,56 @@ fn cell_text(mut words: Vec<&Word>) -> String {
             _ => lines.push(vec![w]),
         }
     }
-    let mut text = String::new();
-    for mut line in lines {
-        line.sort_by(|a, b| a.start.total_cmp(&b.start));
-        for (k, w) in line.iter().enumerate() {
-            let glued = k > 0 && w.joined && touches(line[k - 1], w);
-            if !text.is_empty() && !glued {
-                text.push(' ');
-            }
-            text.push_str(&w.text);
+    lines
+}
+
+/// A row between two rules that holds several rows of the table: rules
+/// drawn between groups of rows, not between every row (pdfplumber's
+/// `issue-53-example.pdf`: "FY2013" over "FY2014", each figure over the
+/// next). Its cells all have the same number of lines, two or more, on the
+/// same baselines, and none of those lines carries on the one above it (a
+/// cell's text run over two lines starts the next in lower case): each
+/// line is a row. A cell of several lines beside cells of one is one cell.
+fn stacked(row: &[Vec<&Word>]) -> Option<Vec<Vec<String>>> {
+    let filled: Vec<Vec<Vec<&Word>>> = row
+        .iter()
+        .filter(|c| !c.is_empty())
+        .map(|c| cell_lines(c))
+        .collect();
+    let n = filled.first()?.len();
+    let upright = row.iter().flatten().all(|w| w.upright);
+    if filled.len() < 2 || n < 2 || !upright || filled.iter().any(|c| c.len() != n) {
+        return None;
+    }
+    for k in 0..n {
+        let first = filled[0][k][0];
+        if filled
+            .iter()
+            .any(|c| (c[k][0].baseline - first.baseline).abs() >= first.height * 0.4)
+        {
+            return None;
+        }
+        let continues = |c: &Vec<Vec<&Word>>| {
+            let mut line = c[k].clone();
+            line.sort_by(|a, b| a.start.total_cmp(&b.start));
+            line[0].text.starts_with(char::is_lowercase)
+        };
+        if k > 0 && filled.iter().any(continues) {
+            return None;
         }
     }
-    text
+    Some(
+        (0..n)
+            .map(|k| {
+                row.iter()
+                    .map(|c| match cell_lines(c).get(k) {
+                        Some(line) => cell_text(line.clone()),
+                        None => String::new(),
+                    })
+                    .collect()
+            })
+            .collect(),
+    )
 }
 
 /// Two pieces of one line drawn with no gap between them: one word.

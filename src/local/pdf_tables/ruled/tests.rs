@@ -252,3 +252,75 @@ fn a_header_ruled_apart_from_its_body_is_not_a_table() {
     .concat();
     assert_eq!(read(&words, &[], &lines), Vec::<Vec<Vec<String>>>::new());
 }
+
+#[test]
+fn rows_ruled_apart_in_groups_are_split_at_their_baselines() {
+    // As pdfplumber's issue-53-example.pdf: a rule under the header and
+    // one under each group of rows, none between the rows of a group.
+    let lines = ruling(
+        &[700.0, 680.0, 650.0, 610.0, 595.0],
+        (60.0, 300.0),
+        &[60.0, 140.0, 220.0, 300.0],
+        (595.0, 700.0),
+    );
+    let words = [
+        line("Year", 64.0, 688.0),
+        line("Pax", 144.0, 688.0),
+        line("L/F(%)", 224.0, 688.0),
+        line("FY2013", 64.0, 668.0),
+        line("FY2014", 64.0, 656.0),
+        line("7,723,293", 144.0, 668.0),
+        line("7,793,704", 144.0, 656.0),
+        line("76.5", 224.0, 668.0),
+        line("75.7", 224.0, 656.0),
+        line("Apr-2015", 64.0, 638.0),
+        line("May-2015", 64.0, 626.0),
+        line("Jun-2015", 64.0, 614.0),
+        line("653,278", 144.0, 638.0),
+        line("686,908", 144.0, 626.0),
+        line("667,181", 144.0, 614.0),
+        line("74.9", 224.0, 638.0),
+        line("77.7", 224.0, 626.0),
+        line("81.2", 224.0, 614.0),
+        line("FY15 TTL", 64.0, 600.0),
+        line("2,007,367", 144.0, 600.0),
+        line("77.9", 224.0, 600.0),
+    ]
+    .concat();
+    assert_eq!(
+        read(&words, &[], &lines),
+        vec![rows(&[
+            &["Year", "Pax", "L/F(%)"],
+            &["FY2013", "7,723,293", "76.5"],
+            &["FY2014", "7,793,704", "75.7"],
+            &["Apr-2015", "653,278", "74.9"],
+            &["May-2015", "686,908", "77.7"],
+            &["Jun-2015", "667,181", "81.2"],
+            &["FY15 TTL", "2,007,367", "77.9"],
+        ])]
+    );
+    // Cells of two lines each whose second lines carry on the first stay
+    // one row.
+    let words = [
+        line("Year", 64.0, 688.0),
+        line("Pax", 144.0, 688.0),
+        line("L/F(%)", 224.0, 688.0),
+        line("Spread", 64.0, 668.0),
+        line("by water", 64.0, 656.0),
+        line("Fatal", 144.0, 668.0),
+        line("or not", 144.0, 656.0),
+        line("Seen", 224.0, 668.0),
+        line("often", 224.0, 656.0),
+        line("Apr", 64.0, 630.0),
+        line("1", 144.0, 630.0),
+        line("2", 224.0, 630.0),
+        line("May", 64.0, 600.0),
+        line("3", 144.0, 600.0),
+        line("4", 224.0, 600.0),
+    ]
+    .concat();
+    assert_eq!(
+        read(&words, &[], &lines)[0][1],
+        vec!["Spread by water", "Fatal or not", "Seen often"]
+    );
+}
