@@ -583,6 +583,18 @@ fn stacked(row: &[Vec<&Word>]) -> Option<Vec<Vec<String>>> {
     if filled.len() < 2 || n < 2 || !upright || filled.iter().any(|c| c.len() != n) {
         return None;
     }
+    // A line of small marks (a superscript "^" set above its word's
+    // baseline) is no row.
+    let size = row.iter().flatten().map(|w| w.height).fold(0.0, f32::max);
+    let small = |line: &Vec<&Word>| {
+        line.iter().all(|w| w.height < size * 0.7)
+            || !line
+                .iter()
+                .any(|w| w.text.chars().any(char::is_alphanumeric))
+    };
+    if filled.iter().flatten().any(small) {
+        return None;
+    }
     for k in 0..n {
         let first = filled[0][k][0];
         if filled

@@ -323,4 +323,31 @@ fn rows_ruled_apart_in_groups_are_split_at_their_baselines() {
         read(&words, &[], &lines)[0][1],
         vec!["Spread by water", "Fatal or not", "Seen often"]
     );
+    // Nor does a mark set small above its word's line make a row (as
+    // pdfplumber's pr-138-example.pdf: "Seniors^").
+    let mark = |text: &str, x: f32, y: f32| {
+        let mut w = line(text, x, y);
+        w[0].height = 5.0;
+        w
+    };
+    let words = [
+        line("Year", 64.0, 688.0),
+        line("Pax", 144.0, 688.0),
+        line("L/F(%)", 224.0, 688.0),
+        mark("^", 100.0, 671.0),
+        line("Seniors", 64.0, 668.0),
+        mark("*", 180.0, 671.0),
+        line("Equity", 144.0, 668.0),
+        line("Apr", 64.0, 630.0),
+        line("1", 144.0, 630.0),
+        line("2", 224.0, 630.0),
+        line("May", 64.0, 600.0),
+        line("3", 144.0, 600.0),
+        line("4", 224.0, 600.0),
+    ]
+    .concat();
+    assert_eq!(
+        read(&words, &[], &lines)[0][1],
+        vec!["^ Seniors", "* Equity", ""]
+    );
 }
