@@ -456,13 +456,34 @@ fn table(run: &[Line]) -> Option<Table> {
             .collect();
         column.len() >= MIN_ROWS && column.iter().filter(long).count() * 2 > column.len()
     });
-    if prose_column {
+    if prose_column || running_text(&rows, columns.len()) {
         return None;
     }
     Some(Table {
         rows,
         ..Table::default()
     })
+}
+
+/// Columns of running text side by side (a page's columns of prose parted
+/// by rules, read across): in two columns or more, most cells are lines of
+/// four words or more and a third of them carry on the sentence of the line
+/// above, starting in lower case. A table's rows each start anew.
+fn running_text(rows: &[Vec<String>], columns: usize) -> bool {
+    let running = (0..columns).filter(|&k| {
+        let column: Vec<&String> = rows
+            .iter()
+            .map(|r| &r[k])
+            .filter(|c| !c.is_empty())
+            .collect();
+        let lines = column.iter().filter(|c| c.split(' ').count() >= 4).count();
+        let carried = column
+            .iter()
+            .filter(|c| c.starts_with(char::is_lowercase))
+            .count();
+        column.len() >= MIN_ROWS && lines * 2 > column.len() && carried * 3 >= column.len()
+    });
+    running.count() >= 2
 }
 
 /// Lines placed in columns, as rows: lines closer than most make one row,

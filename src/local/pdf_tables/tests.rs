@@ -306,3 +306,47 @@ fn prose_two_columns_of_it_and_lists_are_not_tables() {
         .collect();
     assert!(find(&list).is_empty());
 }
+
+#[test]
+fn columns_of_running_text_side_by_side_are_not_a_table() {
+    // As pdfplumber's federal-register-2020-17221.pdf: three columns of
+    // prose parted by rules, lines of five or six words, many carrying on
+    // the sentence above in lower case.
+    let text = [
+        "This section of the notices",
+        "contains notices to the public",
+        "of the proposed issuance of",
+        "rules and regulations. The",
+        "purpose of these notices is to",
+        "give interested persons a say.",
+    ];
+    let lines: Vec<Line> = text
+        .iter()
+        .enumerate()
+        .map(|(k, t)| {
+            line(
+                700.0 - 10.0 * k as f32,
+                &[(t, 50.0), (t, 200.0), (t, 350.0)],
+            )
+        })
+        .collect();
+    assert!(find(&lines).is_empty());
+    // A table whose cells are phrases, each row starting anew, stays one.
+    let rows = [
+        "Mail to the address above",
+        "Fax the form to the office",
+        "Hand delivery to the office",
+        "Email to the address given",
+    ];
+    let lines: Vec<Line> = rows
+        .iter()
+        .enumerate()
+        .map(|(k, t)| {
+            line(
+                700.0 - 10.0 * k as f32,
+                &[(t, 50.0), (t, 200.0), (t, 350.0)],
+            )
+        })
+        .collect();
+    assert_eq!(find(&lines).len(), 1);
+}
