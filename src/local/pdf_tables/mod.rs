@@ -64,6 +64,11 @@ pub struct Table {
     ruled: bool,
     /// A ruled table's rows: the heights of the rules above and below each.
     bands: Vec<(f32, f32)>,
+    /// Its left edge (a ruled table's), to order tables set side by side.
+    left: f32,
+    /// Ruled tables set beside it on the same rows, left to right: the
+    /// markdown may hold them as one table, a row each line across them.
+    beside: Vec<Table>,
 }
 
 /// Gap between two cells of a line, in ems of the text's size.
@@ -92,7 +97,7 @@ pub fn pages(positions: &PagePositions) -> HashMap<u32, Vec<Table>> {
                 lines.get(page).map_or(&[], Vec::as_slice),
             );
             if !found.is_empty() {
-                drawn.insert(*page, found);
+                drawn.insert(*page, side_by_side(found));
             }
         }
     }
@@ -109,6 +114,25 @@ pub fn pages(positions: &PagePositions) -> HashMap<u32, Vec<Table>> {
         let tables = out.entry(page).or_default();
         ruled.append(tables);
         *tables = ruled;
+    }
+    out
+}
+
+/// Ruled tables with each set beside the first of its band (their rows'
+/// heights overlapping by half the shorter one's) in that one's `beside`,
+/// left to right.
+fn side_by_side(mut tables: Vec<Table>) -> Vec<Table> {
+    tables.sort_by(|a, b| a.left.total_cmp(&b.left));
+    let mut out: Vec<Table> = Vec::new();
+    for t in tables {
+        let same_band = |o: &Table| {
+            let overlap = o.top.min(t.top) - o.bottom.max(t.bottom);
+            overlap * 2.0 >= (o.top - o.bottom).min(t.top - t.bottom)
+        };
+        match out.iter_mut().find(|o| same_band(o)) {
+            Some(first) => first.beside.push(t),
+            None => out.push(t),
+        }
     }
     out
 }

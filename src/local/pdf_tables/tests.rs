@@ -350,3 +350,32 @@ fn columns_of_running_text_side_by_side_are_not_a_table() {
         .collect();
     assert_eq!(find(&lines).len(), 1);
 }
+
+#[test]
+fn ruled_tables_on_the_same_rows_are_set_beside_the_leftmost() {
+    let at = |left: f32, top: f32, bottom: f32, name: &str| Table {
+        rows: vec![vec![name.to_string()]],
+        top,
+        bottom,
+        left,
+        ruled: true,
+        ..Table::default()
+    };
+    let grouped = side_by_side(vec![
+        at(300.0, 700.0, 400.0, "right"),
+        at(60.0, 700.0, 410.0, "left"),
+        at(180.0, 690.0, 400.0, "middle"),
+        at(60.0, 300.0, 200.0, "below"),
+    ]);
+    let names: Vec<(&str, Vec<&str>)> = grouped
+        .iter()
+        .map(|t| {
+            let beside = t.beside.iter().map(|b| b.rows[0][0].as_str()).collect();
+            (t.rows[0][0].as_str(), beside)
+        })
+        .collect();
+    assert_eq!(
+        names,
+        vec![("left", vec!["middle", "right"]), ("below", vec![])]
+    );
+}

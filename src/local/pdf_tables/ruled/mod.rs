@@ -523,6 +523,7 @@ fn table(across: &[Rule], down: &[Rule], words: &[Word]) -> Option<Table> {
         bottom: ys[nr],
         ruled: true,
         bands: ys.windows(2).map(|w| (w[0], w[1])).collect(),
+        left: xs[0],
         ..Table::default()
     })
 }
