@@ -514,7 +514,20 @@ fn table(across: &[Rule], down: &[Rule], words: &[Word]) -> Option<Table> {
         .iter()
         .flatten()
         .any(|c| c.split(' ').count() > MAX_CELL_WORDS);
-    if rows.len() < 3 || full < 2 || rows[0].len() < 2 || prose {
+    // A grid of two rows is a header ruled apart from a body without rules
+    // (2305.03393v1-pg9), unless it is boxed: every edge, inner column
+    // edges too, drawn over the whole of it (ICDAR's eu-007, "Years" over
+    // one row of values).
+    let (height, width) = (ys[0] - ys[nr], xs[nc] - xs[0]);
+    let boxed = nr == 2
+        && xs
+            .iter()
+            .all(|&x| covered(down, x, ys[nr], ys[0]) >= height * 0.9)
+        && ys
+            .iter()
+            .all(|&y| covered(&across, y, xs[0], xs[nc]) >= width * 0.9);
+    let fewest = if boxed { 2 } else { 3 };
+    if rows.len() < fewest || full < 2 || rows[0].len() < 2 || prose {
         return None;
     }
     Some(Table {

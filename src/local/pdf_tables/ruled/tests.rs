@@ -351,3 +351,40 @@ fn rows_ruled_apart_in_groups_are_split_at_their_baselines() {
         vec!["^ Seniors", "* Equity", ""]
     );
 }
+
+#[test]
+fn a_boxed_grid_of_two_rows_is_a_table() {
+    // As ICDAR's eu-007 Table 8.19: a label over two lines beside a row of
+    // values under a header of years, every edge drawn.
+    let lines = ruling(
+        &[700.0, 686.0, 660.0],
+        (60.0, 300.0),
+        &[60.0, 180.0, 240.0, 300.0],
+        (660.0, 700.0),
+    );
+    let words = [
+        line("Years", 64.0, 690.0),
+        line("1990", 184.0, 690.0),
+        line("1992", 244.0, 690.0),
+        line("Budget for", 64.0, 676.0),
+        line("Coffee", 64.0, 664.0),
+        line("0.323", 184.0, 676.0),
+        line("0.272", 244.0, 676.0),
+    ]
+    .concat();
+    assert_eq!(
+        read(&words, &[], &lines),
+        vec![rows(&[
+            &["Years", "1990", "1992"],
+            &["Budget for Coffee", "0.323", "0.272"],
+        ])]
+    );
+    // Open at its sides, two rows stay a header and a body.
+    let lines = ruling(
+        &[700.0, 686.0, 660.0],
+        (60.0, 300.0),
+        &[180.0, 240.0],
+        (660.0, 700.0),
+    );
+    assert!(read(&words, &[], &lines).is_empty());
+}
