@@ -275,15 +275,12 @@ fn taken<'a>(bag: &HashMap<&'a str, usize>, ws: &[String]) -> (usize, HashMap<&'
 
 #[cfg(test)]
 mod tests {
-    use super::super::pdf_columns::{seg, two_column_segments};
+    use super::super::pdf_columns::{page_of, seg, two_column_segments};
     use super::*;
 
     /// Two columns whose baselines do not line up.
     fn page() -> Page {
-        Page {
-            segments: two_column_segments(12.0, 5.0),
-            ..Page::default()
-        }
+        page_of(two_column_segments(12.0, 5.0))
     }
 
     /// The page's markdown as pdf-inspector wrote it: the columns' lines
@@ -368,10 +365,7 @@ mod tests {
                 segments.push(seg(&format!("col {x0} line {k} of prose"), x0, x1, y));
             }
         }
-        Page {
-            segments,
-            ..Page::default()
-        }
+        page_of(segments)
     }
 
     #[test]

@@ -374,6 +374,16 @@ pub(super) fn seg(text: &str, x0: f32, x1: f32, y: f32) -> Segment {
     }
 }
 
+/// A page of `segments` alone (no runs to cut them again), for the tests
+/// of the readers that take pages.
+#[cfg(test)]
+pub(super) fn page_of(segments: Vec<Segment>) -> Page {
+    Page {
+        segments,
+        ..Page::default()
+    }
+}
+
 /// A title across the page over two columns of six lines each, `pitch`
 /// apart, the right column's baselines `drop` below the left's: for the tests
 /// of the readers that take segments.
@@ -402,10 +412,7 @@ mod tests {
             550.0,
             40.0,
         ));
-        Page {
-            segments,
-            ..Page::default()
-        }
+        page_of(segments)
     }
 
     #[test]
@@ -471,16 +478,7 @@ mod tests {
             })
             .collect();
         let md = "one line of prose across the page\n\nand another";
-        assert_eq!(
-            reorder(
-                md,
-                &Page {
-                    segments,
-                    ..Page::default()
-                }
-            ),
-            md
-        );
+        assert_eq!(reorder(md, &page_of(segments)), md);
         // Labels and short values side by side: a form, not two columns.
         let segments = (0..12)
             .flat_map(|k| {
@@ -489,15 +487,6 @@ mod tests {
             })
             .collect();
         let md = "Name\n\nValue\n\nName\n\nValue";
-        assert_eq!(
-            reorder(
-                md,
-                &Page {
-                    segments,
-                    ..Page::default()
-                }
-            ),
-            md
-        );
+        assert_eq!(reorder(md, &page_of(segments)), md);
     }
 }

@@ -320,17 +320,20 @@ fn columns_of_running_text_side_by_side_are_not_a_table() {
         "purpose of these notices is to",
         "give interested persons a say.",
     ];
-    let lines: Vec<Line> = text
-        .iter()
-        .enumerate()
-        .map(|(k, t)| {
-            line(
-                700.0 - 10.0 * k as f32,
-                &[(t, 50.0), (t, 200.0), (t, 350.0)],
-            )
-        })
-        .collect();
-    assert!(find(&lines).is_empty());
+    // Each text on a line of its own, set in all three columns.
+    let across = |texts: &[&str]| -> Vec<Line> {
+        texts
+            .iter()
+            .enumerate()
+            .map(|(k, t)| {
+                line(
+                    700.0 - 10.0 * k as f32,
+                    &[(t, 50.0), (t, 200.0), (t, 350.0)],
+                )
+            })
+            .collect()
+    };
+    assert!(find(&across(&text)).is_empty());
     // A table whose cells are phrases, each row starting anew, stays one.
     let rows = [
         "Mail to the address above",
@@ -338,17 +341,7 @@ fn columns_of_running_text_side_by_side_are_not_a_table() {
         "Hand delivery to the office",
         "Email to the address given",
     ];
-    let lines: Vec<Line> = rows
-        .iter()
-        .enumerate()
-        .map(|(k, t)| {
-            line(
-                700.0 - 10.0 * k as f32,
-                &[(t, 50.0), (t, 200.0), (t, 350.0)],
-            )
-        })
-        .collect();
-    assert_eq!(find(&lines).len(), 1);
+    assert_eq!(find(&across(&rows)).len(), 1);
 }
 
 #[test]
