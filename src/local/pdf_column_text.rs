@@ -15,7 +15,7 @@
 
 use std::collections::HashMap;
 
-use super::pdf_columns::{gutter, gutter_and_spans, words, Page, Segment};
+use super::pdf_columns::{gutters, words, Page, Segment};
 use super::pdf_hints::Heading;
 use super::pdf_rtl::is_rtl;
 
@@ -27,47 +27,37 @@ const COVERS: f32 = 0.9;
 /// Longest word sequences compared (their product), to bound the work.
 const MAX_CELLS: usize = 16_000_000;
 
-/// `md`, or on a two-column page whose markdown follows the column order
+/// `md`, or on a page in columns whose markdown follows the column order
 /// poorly, the page rebuilt from its segments (`hinted`: the page's headings
 /// found from its fonts, marked too).
 pub fn mend(md: &str, page: &Page, hinted: &[Heading]) -> String {
-    gutter_and_spans(page)
-        .and_then(|(g, spans)| rebuild(md, &page.segments, g, &spans, hinted))
-        .unwrap_or_else(|| md.to_string())
+    let gutters = gutters(&page.segments);
+    if gutters.is_empty() {
+        return md.to_string();
+    }
+    let segs = &page.cut_at(&gutters);
+    let crosses = |s: &Segment| gutters.iter().any(|&g| s.x0 < g - 2.0 && s.x1 > g + 2.0);
+    let mut spans: Vec<f32> = segs.iter().filter(|s| crosses(s)).map(|s| s.y).collect();
+    spans.sort_by(|a, b| b.total_cmp(a));
+    rebuild(md, segs, &gutters, &spans, hinted).unwrap_or_else(|| md.to_string())
 }
 
-/// `md` rebuilt in column order from `segs` (gutter at `g`; `spans`, the
-/// baselines of the lines that cross it, close the bands), or `None` when
-/// the markdown's order already agrees or cannot be rebuilt safely.
+/// `md` rebuilt in column order from `segs` (gutters at `gutters`, left
+/// to right; `spans`, the baselines of the lines that cross one, close the
+/// bands), or `None` when the markdown's order already agrees or cannot be
+/// rebuilt safely.
 fn rebuild(
     md: &str,
     segs: &[Segment],
-    g: f32,
+    gutters: &[f32],
     spans: &[f32],
     hinted: &[Heading],
 ) -> Option<String> {
     let special = md.lines().any(|l| {
         let t = l.trim_start();
-        t.starts_with('|') || t.starts_with("![") || t.starts_with("<!--") || t.starts_with("```")
+        t.starts_with("![") || t.starts_with("<!--") || t.starts_with("```")
     });
-    if special || md.chars().any(is_rtl) {
-        return None;
-    }
-    // A column that is itself two (a three-column page): the two-column
-    // order would be wrong.
-    let side = |left: bool| -> Vec<Segment> {
-        segs.iter()
-            .filter(|s| {
-                if left {
-                    s.x1 <= g + 2.0
-                } else {
-                    s.x0 >= g - 2.0
-                }
-            })
-            .cloned()
-            .collect()
-    };
-    if gutter(&side(true)).is_some() || gutter(&side(false)).is_some() {
+    if special || md.chars().any(is_rtl) || !tables_are_columns(md, segs, gutters) {
         return None;
     }
     let have = words(md);
@@ -75,14 +65,14 @@ fn rebuild(
     for w in &have {
         *bag.entry(w.as_str()).or_default() += 1;
     }
+    // Column k right of k gutters; a line across one closes the band.
     let key = |s: &Segment| {
         let band = spans.iter().filter(|&&y| y > s.y + 0.5).count();
-        let column: u8 = if s.x0 < g - 2.0 && s.x1 > g + 2.0 {
-            2
-        } else if s.x1 <= g + 2.0 {
-            0
+        let across = gutters.iter().any(|&g| s.x0 < g - 2.0 && s.x1 > g + 2.0);
+        let column = if across {
+            gutters.len() + 1
         } else {
-            1
+            gutters.iter().filter(|&&g| s.x0 >= g - 2.0).count()
         };
         (band, column)
     };
@@ -132,7 +122,7 @@ fn write(
     md: &str,
     segs: &[Segment],
     kept: &[usize],
-    key: &dyn Fn(&Segment) -> (usize, u8),
+    key: &dyn Fn(&Segment) -> (usize, usize),
     hinted: &[Heading],
 ) -> String {
     let mut headings: Vec<(String, Vec<String>)> = md
@@ -204,6 +194,55 @@ fn write(
     out.join("\n\n")
 }
 
+/// Are the page's pipe tables, if any, its columns of text cut into cells
+/// (three columns of prose parted by rules, read as a table's rows)? Four
+/// in five of a table's words are on lines of four words or more that fill
+/// most of their column: a table's cells leave their column's width
+/// unfilled.
+fn tables_are_columns(md: &str, segs: &[Segment], gutters: &[f32]) -> bool {
+    let left = segs.iter().map(|s| s.x0).fold(f32::MAX, f32::min);
+    let right = segs.iter().map(|s| s.x1).fold(f32::MIN, f32::max);
+    let edges: Vec<f32> = std::iter::once(left)
+        .chain(gutters.iter().copied())
+        .chain([right])
+        .collect();
+    let prose = |s: &&Segment| {
+        s.words.len() >= 4
+            && edges.windows(2).any(|e| {
+                s.x0 >= e[0] - 2.0 && s.x1 <= e[1] + 2.0 && s.x1 - s.x0 >= (e[1] - e[0]) * 0.6
+            })
+    };
+    let lines: Vec<&str> = md.lines().collect();
+    let mut i = 0;
+    while i < lines.len() {
+        if !lines[i].starts_with('|') {
+            i += 1;
+            continue;
+        }
+        let end = (i..lines.len())
+            .find(|&j| !lines[j].starts_with('|'))
+            .unwrap_or(lines.len());
+        let table = words(&lines[i..end].join(" "));
+        let mut bag: HashMap<&str, usize> = HashMap::new();
+        for w in &table {
+            *bag.entry(w.as_str()).or_default() += 1;
+        }
+        let mut found = 0;
+        for s in segs.iter().filter(prose) {
+            let (inside, left) = taken(&bag, &s.words);
+            if inside * 2 > s.words.len() {
+                bag = left;
+                found += inside;
+            }
+        }
+        if found * 5 < table.len() * 4 {
+            return false;
+        }
+        i = end;
+    }
+    true
+}
+
 /// Length of the longest common subsequence of two word sequences.
 fn lcs(a: &[&str], b: &[&str]) -> usize {
     let mut row = vec![0usize; b.len() + 1];
@@ -236,14 +275,12 @@ fn taken<'a>(bag: &HashMap<&'a str, usize>, ws: &[String]) -> (usize, HashMap<&'
 
 #[cfg(test)]
 mod tests {
-    use super::super::pdf_columns::{seg, two_column_segments};
+    use super::super::pdf_columns::{page_of, seg, two_column_segments};
     use super::*;
 
     /// Two columns whose baselines do not line up.
     fn page() -> Page {
-        Page {
-            segments: two_column_segments(12.0, 5.0),
-        }
+        page_of(two_column_segments(12.0, 5.0))
     }
 
     /// The page's markdown as pdf-inspector wrote it: the columns' lines
@@ -319,8 +356,8 @@ mod tests {
         assert_eq!(mend(&table, &page(), &[]), table);
     }
 
-    #[test]
-    fn a_three_column_page_keeps_its_markdown() {
+    /// Three columns of eight lines of prose, 10 pt apart.
+    fn three_columns() -> Page {
         let mut segments = Vec::new();
         for k in 0..8 {
             let y = 700.0 - 12.0 * k as f32;
@@ -328,9 +365,34 @@ mod tests {
                 segments.push(seg(&format!("col {x0} line {k} of prose"), x0, x1, y));
             }
         }
-        let p = Page { segments };
+        page_of(segments)
+    }
+
+    #[test]
+    fn a_three_column_page_is_read_a_column_at_a_time() {
+        let p = three_columns();
+        let column = |x0: &str| -> String {
+            (0..8)
+                .map(|k| format!("col {x0} line {k} of prose"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let want = format!("{}\n\n{}\n\n{}", column("50"), column("220"), column("390"));
         let md: Vec<String> = p.segments.iter().rev().map(|s| s.text.clone()).collect();
-        let md = md.join(" ");
+        assert_eq!(mend(&md.join(" "), &p, &[]), want);
+        // pdf-inspector's take: the columns as a table, a row a line.
+        let rows: Vec<String> = p
+            .segments
+            .chunks(3)
+            .map(|row| {
+                let cells: Vec<&str> = row.iter().map(|s| s.text.as_str()).collect();
+                format!("|{}|", cells.join("|"))
+            })
+            .collect();
+        let table = format!("{}\n|---|---|---|\n{}", rows[0], rows[1..].join("\n"));
+        assert_eq!(mend(&table, &p, &[]), want);
+        // A table of its own among the columns stays, and the page as it is.
+        let md = format!("{}\n\n|Year|Flow|\n|---|---|\n|1999|12.5|", md.join(" "));
         assert_eq!(mend(&md, &p, &[]), md);
     }
 

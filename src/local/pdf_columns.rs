@@ -31,6 +31,30 @@ pub struct Segment {
 #[derive(Debug, Default)]
 pub struct Page {
     pub(super) segments: Vec<Segment>,
+    /// Its runs line by line, left to right: to cut the segments again.
+    pub(super) lines: Vec<Vec<Run>>,
+}
+
+/// A text run of a line, as segments are made of.
+#[derive(Debug, Clone)]
+pub(super) struct Run {
+    text: String,
+    x0: f32,
+    x1: f32,
+    y: f32,
+    height: f32,
+}
+
+impl Page {
+    /// The page's segments cut where one crosses a gutter between two of
+    /// its runs: columns set closer than a segment's gaps (parted by a
+    /// rule) ran their lines together.
+    pub(super) fn cut_at(&self, gutters: &[f32]) -> Vec<Segment> {
+        if self.lines.is_empty() {
+            return self.segments.clone();
+        }
+        segments(&self.lines, gutters)
+    }
 }
 
 /// The upright, non-blank text runs of `items` by page (1-based numbers),
@@ -55,12 +79,22 @@ pub fn pages(items: &[TextItem]) -> HashMap<u32, Page> {
     upright_by_page(items)
         .into_iter()
         .map(|(page, items)| {
-            (
-                page,
-                Page {
-                    segments: segments(&items),
-                },
-            )
+            let lines: Vec<Vec<Run>> = baselines(&items)
+                .into_iter()
+                .map(|(_, line)| {
+                    line.into_iter()
+                        .map(|i| Run {
+                            text: i.text.clone(),
+                            x0: i.x,
+                            x1: i.x + i.width.max(0.0),
+                            y: i.y,
+                            height: i.height,
+                        })
+                        .collect()
+                })
+                .collect();
+            let segments = segments(&lines, &[]);
+            (page, Page { segments, lines })
         })
         .collect()
 }
@@ -86,23 +120,30 @@ pub(super) fn baselines<'a>(items: &[&'a TextItem]) -> Vec<(f32, Vec<&'a TextIte
     out
 }
 
-fn segments(items: &[&TextItem]) -> Vec<Segment> {
+/// The lines' runs joined into segments where no gap wider than a few
+/// spaces, nor a gutter of `gutters`, parts them.
+fn segments(lines: &[Vec<Run>], gutters: &[f32]) -> Vec<Segment> {
     let mut out: Vec<Segment> = Vec::new();
-    for (_, line) in baselines(items) {
+    for line in lines {
         let mut cur: Option<Segment> = None;
         for item in line {
             let gap_limit = item.height.max(1.0) * 1.5;
-            let x1 = item.x + item.width.max(0.0);
+            let apart = |s: &Segment| {
+                item.x0 - s.x1 > gap_limit
+                    || gutters
+                        .iter()
+                        .any(|&g| s.x1 <= g + 2.0 && item.x0 >= g - 2.0)
+            };
             match cur.as_mut() {
-                Some(s) if item.x - s.x1 <= gap_limit => {
+                Some(s) if !apart(s) => {
                     s.words.extend(words(&item.text));
                     let spaced = s.text.ends_with(char::is_whitespace)
                         || item.text.starts_with(char::is_whitespace);
-                    if !spaced && item.x - s.x1 > item.height.max(1.0) * 0.1 {
+                    if !spaced && item.x0 - s.x1 > item.height.max(1.0) * 0.1 {
                         s.text.push(' ');
                     }
                     s.text.push_str(&item.text);
-                    s.x1 = s.x1.max(x1);
+                    s.x1 = s.x1.max(item.x1);
                     s.height = s.height.max(item.height);
                 }
                 _ => {
@@ -111,8 +152,8 @@ fn segments(items: &[&TextItem]) -> Vec<Segment> {
                         words: words(&item.text),
                         text: item.text.clone(),
                         height: item.height.max(1.0),
-                        x0: item.x,
-                        x1,
+                        x0: item.x0,
+                        x1: item.x1,
                         y: item.y,
                     });
                 }
@@ -168,6 +209,30 @@ pub(super) fn gutter(segs: &[Segment]) -> Option<f32> {
     };
     let (l, r) = (filled(left, g), filled(g, right));
     (l >= MIN_LINES && r >= MIN_LINES).then_some(g)
+}
+
+/// The gutters of a page in columns of text, left to right: the page's
+/// gutter, then those of each side (a page of three columns or more).
+pub(super) fn gutters(segs: &[Segment]) -> Vec<f32> {
+    let Some(g) = gutter(segs) else {
+        return Vec::new();
+    };
+    let side = |left: bool| -> Vec<Segment> {
+        segs.iter()
+            .filter(|s| {
+                if left {
+                    s.x1 <= g + 2.0
+                } else {
+                    s.x0 >= g - 2.0
+                }
+            })
+            .cloned()
+            .collect()
+    };
+    let mut out = gutters(&side(true));
+    out.push(g);
+    out.extend(gutters(&side(false)));
+    out
 }
 
 /// The page's markdown with its blocks in column order, or `md` unchanged
@@ -309,6 +374,16 @@ pub(super) fn seg(text: &str, x0: f32, x1: f32, y: f32) -> Segment {
     }
 }
 
+/// A page of `segments` alone (no runs to cut them again), for the tests
+/// of the readers that take pages.
+#[cfg(test)]
+pub(super) fn page_of(segments: Vec<Segment>) -> Page {
+    Page {
+        segments,
+        ..Page::default()
+    }
+}
+
 /// A title across the page over two columns of six lines each, `pitch`
 /// apart, the right column's baselines `drop` below the left's: for the tests
 /// of the readers that take segments.
@@ -337,7 +412,7 @@ mod tests {
             550.0,
             40.0,
         ));
-        Page { segments }
+        page_of(segments)
     }
 
     #[test]
@@ -361,6 +436,36 @@ mod tests {
     }
 
     #[test]
+    fn columns_closer_than_a_segment_s_gap_are_cut_at_their_gutters() {
+        // Three columns 6 pt apart (a rule between them): each line's runs
+        // join across the columns until cut at the gutters.
+        let run = |x0: f32, y: f32, text: &str| Run {
+            text: text.to_string(),
+            x0,
+            x1: x0 + 150.0,
+            y,
+            height: 8.0,
+        };
+        let lines: Vec<Vec<Run>> = (0..8)
+            .map(|k| {
+                let y = 700.0 - 10.0 * k as f32;
+                [50.0, 206.0, 362.0]
+                    .iter()
+                    .map(|&x| run(x, y, &format!("words of column {x} line {k}")))
+                    .collect()
+            })
+            .collect();
+        let page = Page {
+            segments: segments(&lines, &[]),
+            lines,
+        };
+        assert_eq!(page.segments.len(), 8);
+        let cut = page.cut_at(&[203.0, 359.0]);
+        assert_eq!(cut.len(), 24);
+        assert_eq!(cut[1].text, "words of column 206 line 0");
+    }
+
+    #[test]
     fn a_single_column_page_is_left_as_it_is() {
         let segments = (0..12)
             .map(|k| {
@@ -373,7 +478,7 @@ mod tests {
             })
             .collect();
         let md = "one line of prose across the page\n\nand another";
-        assert_eq!(reorder(md, &Page { segments }), md);
+        assert_eq!(reorder(md, &page_of(segments)), md);
         // Labels and short values side by side: a form, not two columns.
         let segments = (0..12)
             .flat_map(|k| {
@@ -382,6 +487,6 @@ mod tests {
             })
             .collect();
         let md = "Name\n\nValue\n\nName\n\nValue";
-        assert_eq!(reorder(md, &Page { segments }), md);
+        assert_eq!(reorder(md, &page_of(segments)), md);
     }
 }

@@ -26,7 +26,25 @@ pub fn apply(md: &str, tables: &[Table]) -> String {
         if let Some(out) = splice(&lines, t) {
             lines = out;
             if t.ruled {
-                written.push((t.top, t.bottom));
+                written.extend(
+                    std::iter::once(t)
+                        .chain(&t.beside)
+                        .map(|t| (t.top, t.bottom)),
+                );
+            }
+            continue;
+        }
+        if !t.beside.is_empty() {
+            // Tables side by side the markdown holds apart: each on its own.
+            let alone = Table {
+                beside: Vec::new(),
+                ..t.clone()
+            };
+            for one in std::iter::once(&alone).chain(&t.beside) {
+                if let Some(out) = splice(&lines, one) {
+                    lines = out;
+                    written.push((one.top, one.bottom));
+                }
             }
             continue;
         }
@@ -62,7 +80,12 @@ fn words(text: &str) -> Vec<String> {
 /// The lines with the table in place of the ones that hold its words, or
 /// `None` when its words are not found together (or are a pipe table).
 fn splice(lines: &[String], t: &Table) -> Option<Vec<String>> {
-    let want: Vec<String> = t.rows.iter().flatten().flat_map(|c| words(c)).collect();
+    // Its rows and those of the tables beside it, whose words share lines.
+    let all_rows: Vec<Vec<String>> = std::iter::once(t)
+        .chain(&t.beside)
+        .flat_map(|t| t.rows.iter().cloned())
+        .collect();
+    let want: Vec<String> = all_rows.iter().flatten().flat_map(|c| words(c)).collect();
     if want.is_empty() {
         return None;
     }
@@ -179,7 +202,7 @@ fn splice(lines: &[String], t: &Table) -> Option<Vec<String>> {
             .map(|l| vec![l.replace('|', " ")])
             .collect();
         let total: usize = all.iter().flatten().map(|c| words(c).len()).sum();
-        if t.ruled && missing_from(&t.rows, &all) * 4 > total {
+        if t.ruled && missing_from(&all_rows, &all) * 4 > total {
             return None;
         }
         let mut out: Vec<String> = lines[..start].to_vec();
@@ -206,7 +229,12 @@ fn splice(lines: &[String], t: &Table) -> Option<Vec<String>> {
             out.push(kept.join(" "));
             out.push(String::new());
         }
-        out.extend(render(t).lines().map(str::to_string));
+        for (k, t) in std::iter::once(t).chain(&t.beside).enumerate() {
+            if k > 0 {
+                out.push(String::new());
+            }
+            out.extend(render(t).lines().map(str::to_string));
+        }
         if after > 0 {
             out.push(String::new());
             out.extend(rows_as_text(&lines[last + 1..last + 1 + after]));
@@ -382,6 +410,30 @@ mod tests {
             apply(md, &[ours]),
             "Before.\n\n[Table 1] Caption\n\n|Group|Before|After|\n|---|---|---|\n\
              |Class|Group one|Grade one|\n|Criteria|Spread by water|Fatal or spread|\n\nAfter."
+        );
+    }
+
+    #[test]
+    fn ruled_tables_side_by_side_replace_pdf_inspector_s_one_table_of_both() {
+        // As ICDAR's eu-015: three ruled tables side by side, pdf-inspector's
+        // one table of them holding each line across all three; each
+        // holds a third of its words, too few to replace it alone.
+        let md = "Hot topics\n\n|Air rights Enquiries||Free movement Enquiries|\n|---|---|---|\n\
+                  |Spain 268 Germany 233||Spain 153 Germany 119|\n\nAfter.";
+        let mut air = ruled(&[
+            &["Air rights", "Enquiries"],
+            &["Spain", "268"],
+            &["Germany", "233"],
+        ]);
+        air.beside = vec![ruled(&[
+            &["Free movement", "Enquiries"],
+            &["Spain", "153"],
+            &["Germany", "119"],
+        ])];
+        assert_eq!(
+            apply(md, &[air]),
+            "Hot topics\n\n|Air rights|Enquiries|\n|---|---|\n|Spain|268|\n|Germany|233|\n\n\
+             |Free movement|Enquiries|\n|---|---|\n|Spain|153|\n|Germany|119|\n\nAfter."
         );
     }
 

@@ -489,7 +489,10 @@ fn table(across: &[Rule], down: &[Rule], words: &[Word]) -> Option<Table> {
     }
     let mut rows: Vec<Vec<String>> = cells
         .into_iter()
-        .map(|row| row.into_iter().map(cell_text).collect())
+        .flat_map(|row| match stacked(&row) {
+            Some(rows) => rows,
+            None => vec![row.into_iter().map(cell_text).collect()],
+        })
         .collect();
     // Rows and columns left empty (a rule drawn twice, a shaded band).
     rows.retain(|r| r.iter().any(|c| !c.is_empty()));
@@ -511,7 +514,20 @@ fn table(across: &[Rule], down: &[Rule], words: &[Word]) -> Option<Table> {
         .iter()
         .flatten()
         .any(|c| c.split(' ').count() > MAX_CELL_WORDS);
-    if rows.len() < 3 || full < 2 || rows[0].len() < 2 || prose {
+    // A grid of two rows is a header ruled apart from a body without rules
+    // (2305.03393v1-pg9), unless it is boxed: every edge, inner column
+    // edges too, drawn over the whole of it (ICDAR's eu-007, "Years" over
+    // one row of values).
+    let (height, width) = (ys[0] - ys[nr], xs[nc] - xs[0]);
+    let boxed = nr == 2
+        && xs
+            .iter()
+            .all(|&x| covered(down, x, ys[nr], ys[0]) >= height * 0.9)
+        && ys
+            .iter()
+            .all(|&y| covered(&across, y, xs[0], xs[nc]) >= width * 0.9);
+    let fewest = if boxed { 2 } else { 3 };
+    if rows.len() < fewest || full < 2 || rows[0].len() < 2 || prose {
         return None;
     }
     Some(Table {
@@ -520,27 +536,15 @@ fn table(across: &[Rule], down: &[Rule], words: &[Word]) -> Option<Table> {
         bottom: ys[nr],
         ruled: true,
         bands: ys.windows(2).map(|w| (w[0], w[1])).collect(),
+        left: xs[0],
         ..Table::default()
     })
 }
 
 /// A cell's words in reading order: line by line (one baseline, give or
 /// take), left to right.
-fn cell_text(mut words: Vec<&Word>) -> String {
-    words.sort_by(|a, b| {
-        a.baseline
-            .total_cmp(&b.baseline)
-            .then(a.start.total_cmp(&b.start))
-    });
-    let mut lines: Vec<Vec<&Word>> = Vec::new();
-    for w in words {
-        match lines.last_mut() {
-            Some(line) if (line[0].baseline - w.baseline).abs() < line[0].height * 0.4 => {
-                line.push(w)
-            }
-            _ => lines.push(vec![w]),
-        }
-    }
+fn cell_text(words: Vec<&Word>) -> String {
+    let lines = cell_lines(&words);
     let mut text = String::new();
     for mut line in lines {
         line.sort_by(|a, b| a.start.total_cmp(&b.start));
@@ -555,265 +559,91 @@ fn cell_text(mut words: Vec<&Word>) -> String {
     text
 }
 
+/// A cell's words as lines: one baseline (give or take) each, top down.
+fn cell_lines<'a>(words: &[&'a Word]) -> Vec<Vec<&'a Word>> {
+    let mut words = words.to_vec();
+    words.sort_by(|a, b| {
+        a.baseline
+            .total_cmp(&b.baseline)
+            .then(a.start.total_cmp(&b.start))
+    });
+    let mut lines: Vec<Vec<&Word>> = Vec::new();
+    for w in words {
+        match lines.last_mut() {
+            Some(line) if (line[0].baseline - w.baseline).abs() < line[0].height * 0.4 => {
+                line.push(w)
+            }
+            _ => lines.push(vec![w]),
+        }
+    }
+    lines
+}
+
+/// A row between two rules that holds several rows of the table: rules
+/// drawn between groups of rows, not between every row (pdfplumber's
+/// `issue-53-example.pdf`: "FY2013" over "FY2014", each figure over the
+/// next). Its cells all have the same number of lines, two or more, on the
+/// same baselines, and none of those lines carries on the one above it (a
+/// cell's text run over two lines starts the next in lower case): each
+/// line is a row. A cell of several lines beside cells of one is one cell.
+fn stacked(row: &[Vec<&Word>]) -> Option<Vec<Vec<String>>> {
+    let filled: Vec<Vec<Vec<&Word>>> = row
+        .iter()
+        .filter(|c| !c.is_empty())
+        .map(|c| cell_lines(c))
+        .collect();
+    let n = filled.first()?.len();
+    let upright = row.iter().flatten().all(|w| w.upright);
+    if filled.len() < 2 || n < 2 || !upright || filled.iter().any(|c| c.len() != n) {
+        return None;
+    }
+    // A line of small marks (a superscript "^" set above its word's
+    // baseline) is no row.
+    let size = row.iter().flatten().map(|w| w.height).fold(0.0, f32::max);
+    let small = |line: &Vec<&Word>| {
+        line.iter().all(|w| w.height < size * 0.7)
+            || !line
+                .iter()
+                .any(|w| w.text.chars().any(char::is_alphanumeric))
+    };
+    if filled.iter().flatten().any(small) {
+        return None;
+    }
+    for k in 0..n {
+        let first = filled[0][k][0];
+        if filled
+            .iter()
+            .any(|c| (c[k][0].baseline - first.baseline).abs() >= first.height * 0.4)
+        {
+            return None;
+        }
+        let continues = |c: &Vec<Vec<&Word>>| {
+            let mut line = c[k].clone();
+            line.sort_by(|a, b| a.start.total_cmp(&b.start));
+            line[0].text.starts_with(char::is_lowercase)
+        };
+        if k > 0 && filled.iter().any(continues) {
+            return None;
+        }
+    }
+    Some(
+        (0..n)
+            .map(|k| {
+                row.iter()
+                    .map(|c| match cell_lines(c).get(k) {
+                        Some(line) => cell_text(line.clone()),
+                        None => String::new(),
+                    })
+                    .collect()
+            })
+            .collect(),
+    )
+}
+
 /// Two pieces of one line drawn with no gap between them: one word.
 fn touches(a: &Word, b: &Word) -> bool {
     (b.start - a.end).abs() < a.height * 0.1
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The words of `text` on one line of 10 pt text from `x` at baseline
-    /// `y`, each character 5 pt wide.
-    fn line(text: &str, x: f32, y: f32) -> Vec<Word> {
-        let mut out = Vec::new();
-        let mut at = x;
-        for w in text.split(' ') {
-            let end = at + 5.0 * w.chars().count() as f32;
-            out.push(Word {
-                text: w.to_string(),
-                x: (at + end) / 2.0,
-                y: y + 3.0,
-                start: at,
-                end,
-                baseline: -y,
-                height: 10.0,
-                upright: true,
-                joined: false,
-            });
-            at = end + 5.0;
-        }
-        out
-    }
-
-    fn segment(x1: f32, y1: f32, x2: f32, y2: f32) -> PdfLine {
-        PdfLine {
-            x1,
-            y1,
-            x2,
-            y2,
-            page: 1,
-        }
-    }
-
-    /// Rules across at `ys` from `x0` to `x1`, and down at `xs` from `y0`
-    /// to `y1`.
-    fn ruling(ys: &[f32], (x0, x1): (f32, f32), xs: &[f32], (y0, y1): (f32, f32)) -> Vec<PdfLine> {
-        let across = ys.iter().map(|&y| segment(x0, y, x1, y));
-        across
-            .chain(xs.iter().map(|&x| segment(x, y0, x, y1)))
-            .collect()
-    }
-
-    fn rect(x0: f32, y0: f32, x1: f32, y1: f32) -> PdfRect {
-        PdfRect {
-            x: x0,
-            y: y0,
-            width: x1 - x0,
-            height: y1 - y0,
-            page: 1,
-        }
-    }
-
-    /// The rows of each table the words and rules make.
-    fn read(words: &[Word], rects: &[PdfRect], lines: &[PdfLine]) -> Vec<Vec<Vec<String>>> {
-        let rects: Vec<&PdfRect> = rects.iter().collect();
-        let lines: Vec<&PdfLine> = lines.iter().collect();
-        let (across, down) = rules(&rects, &lines);
-        tables_of(words, &across, &down)
-            .into_iter()
-            .map(|t| t.rows)
-            .collect()
-    }
-
-    fn rows(rows: &[&[&str]]) -> Vec<Vec<String>> {
-        rows.iter()
-            .map(|r| r.iter().map(|c| c.to_string()).collect())
-            .collect()
-    }
-
-    #[test]
-    fn a_cell_of_two_lines_stays_in_its_row_of_a_table_open_at_its_sides() {
-        // Rules across the whole width, rules down between the columns only.
-        let lines = ruling(
-            &[700.0, 680.0, 650.0, 620.0],
-            (72.0, 540.0),
-            &[200.0, 420.0],
-            (620.0, 700.0),
-        );
-        let words = [
-            line("Group", 76.0, 688.0),
-            line("Before", 204.0, 688.0),
-            line("After", 424.0, 688.0),
-            line("Criteria", 76.0, 662.0),
-            line("Spread by", 204.0, 668.0),
-            line("water", 204.0, 656.0),
-            line("Fatal", 424.0, 668.0),
-            line("or spread", 424.0, 656.0),
-            line("Diseases", 76.0, 632.0),
-            line("Cholera", 204.0, 632.0),
-            line("Ebola", 424.0, 632.0),
-            // Outside the grid.
-            line("Notes", 76.0, 600.0),
-        ]
-        .concat();
-        assert_eq!(
-            read(&words, &[], &lines),
-            vec![rows(&[
-                &["Group", "Before", "After"],
-                &["Criteria", "Spread by water", "Fatal or spread"],
-                &["Diseases", "Cholera", "Ebola"],
-            ])]
-        );
-    }
-
-    #[test]
-    fn the_shading_of_a_cell_s_lines_and_padding_draws_no_rules() {
-        // As Word writes ICDAR's eu-022 and eu-001: each cell a shaded box,
-        // each line of its text a box set in by its padding, and narrow
-        // boxes of padding at the side of some cells.
-        let xs = [58.0, 156.0, 210.0, 264.0];
-        let ys = [505.0, 470.0, 459.0, 448.0];
-        let mut rects = Vec::new();
-        for r in 0..3 {
-            for c in 0..3 {
-                let (x0, x1, y0, y1) = (xs[c], xs[c + 1], ys[r + 1], ys[r]);
-                rects.push(rect(x0, y0, x1, y1));
-                if r == 0 {
-                    rects.push(rect(x0 + 4.7, y0 + 10.4, x1 - 4.7, y1));
-                    rects.push(rect(x0 + 4.7, y0, x1 - 4.7, y0 + 10.4));
-                } else {
-                    rects.push(rect(x0 + 4.7, y0, x1 - 4.7, y1));
-                }
-                if c == 0 {
-                    rects.push(rect(x0 + 0.5, y0, x0 + 5.5, y1));
-                    rects.push(rect(x1 - 5.5, y0, x1 - 0.5, y1));
-                }
-            }
-        }
-        let words = [
-            line("Substance", 60.0, 475.0),
-            line("Last", 162.0, 483.0),
-            line("month", 162.0, 472.0),
-            line("Last", 216.0, 483.0),
-            line("year", 216.0, 472.0),
-            line("Cannabis", 63.0, 461.0),
-            line("9.6%", 170.0, 461.0),
-            line("4.0%", 224.0, 461.0),
-            line("Inhalants", 63.0, 450.0),
-            line("2.7%", 170.0, 450.0),
-            line("1.6%", 224.0, 450.0),
-        ]
-        .concat();
-        assert_eq!(
-            read(&words, &rects, &[]),
-            vec![rows(&[
-                &["Substance", "Last month", "Last year"],
-                &["Cannabis", "9.6%", "4.0%"],
-                &["Inhalants", "2.7%", "1.6%"],
-            ])]
-        );
-    }
-
-    #[test]
-    fn a_frame_around_a_table_and_a_figure_does_not_join_them() {
-        // As on redp5110's page 19: the text area's clip (a box) touches
-        // the table's left edge and a figure's box below it.
-        let lines = ruling(
-            &[700.0, 680.0, 660.0, 640.0],
-            (60.0, 300.0),
-            &[60.0, 150.0, 300.0],
-            (640.0, 700.0),
-        );
-        let rects = [
-            rect(60.0, 300.0, 400.0, 720.0),
-            rect(60.0, 420.0, 250.0, 500.0),
-        ];
-        let words = [
-            line("Register", 64.0, 688.0),
-            line("Value", 154.0, 688.0),
-            line("USER", 64.0, 668.0),
-            line("The user", 154.0, 668.0),
-            line("SYSTEM", 64.0, 648.0),
-            line("The system", 154.0, 648.0),
-            line("Signed on as ALICE", 70.0, 460.0),
-            line("CALL proc1", 70.0, 440.0),
-        ]
-        .concat();
-        assert_eq!(
-            read(&words, &rects, &lines),
-            vec![rows(&[
-                &["Register", "Value"],
-                &["USER", "The user"],
-                &["SYSTEM", "The system"],
-            ])]
-        );
-    }
-
-    #[test]
-    fn marks_of_neighbouring_columns_drawn_as_one_run_are_cut_at_the_rules() {
-        // redp5110's Table 2-2: "X" under two columns drawn as one run "XX"
-        // whose advance reaches the second.
-        let lines = ruling(
-            &[700.0, 680.0, 660.0, 640.0],
-            (60.0, 280.0),
-            &[60.0, 160.0, 200.0, 240.0, 280.0],
-            (640.0, 700.0),
-        );
-        let xx = |y: f32| Word {
-            text: "XX".into(),
-            x: 205.0,
-            y: y + 3.0,
-            start: 165.0,
-            end: 245.0,
-            baseline: -y,
-            height: 10.0,
-            upright: true,
-            joined: false,
-        };
-        let mut words = [
-            line("Action", 64.0, 688.0),
-            line("A", 170.0, 688.0),
-            line("B", 210.0, 688.0),
-            line("C", 250.0, 688.0),
-            line("Set", 64.0, 668.0),
-            line("Get", 64.0, 648.0),
-            line("X", 250.0, 648.0),
-        ]
-        .concat();
-        words.extend([xx(668.0), xx(648.0)]);
-        assert_eq!(
-            read(&words, &[], &lines),
-            vec![rows(&[
-                &["Action", "A", "B", "C"],
-                &["Set", "X", "X", ""],
-                &["Get", "X", "X", "X"],
-            ])]
-        );
-    }
-
-    #[test]
-    fn a_header_ruled_apart_from_its_body_is_not_a_table() {
-        // As docling's 2305.03393v1-pg9: rules down in the header only, a
-        // rule under part of it ("TEDs" over the value columns): two rows,
-        // a header; the body below is left to the reader of tables without
-        // rules.
-        let lines = [
-            segment(60.0, 700.0, 400.0, 700.0),
-            segment(150.0, 690.0, 400.0, 690.0),
-            segment(60.0, 680.0, 400.0, 680.0),
-            segment(60.0, 600.0, 400.0, 600.0),
-            segment(150.0, 680.0, 150.0, 700.0),
-        ];
-        let words = [
-            line("Language", 64.0, 692.0),
-            line("TEDs", 200.0, 692.0),
-            line("simple complex", 160.0, 682.0),
-            line("OTSL 0.965 0.934", 64.0, 660.0),
-            line("HTML 0.969 0.927", 64.0, 640.0),
-        ]
-        .concat();
-        assert_eq!(read(&words, &[], &lines), Vec::<Vec<Vec<String>>>::new());
-    }
-}
+mod tests;
