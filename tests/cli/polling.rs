@@ -2,8 +2,9 @@
 //! its own task is done, not its batch's; a batch is never asked twice within
 //! the poll interval, so never more than once a round, however the forecast
 //! of its documents' finish moves its asks; a batch that finishes together
-//! is downloaded several results at a time, more than `--concurrency`. How
-//! fast is measured by `scripts/bench`, not here.
+//! is downloaded several results at a time, more than `--concurrency`; a
+//! first run asks when the pages extracted say a batch will be done rather
+//! than on every beat. How fast is measured by `scripts/bench`, not here.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -154,9 +155,11 @@ fn status_requests(log: &[Recorded]) -> usize {
 fn a_run_aims_its_first_asks_at_the_task_times_of_earlier_runs() {
     // Tasks of 2 s (4 steps of 500 ms), an interval of 200 ms that does not
     // back off: a run that knows nothing asks every 200 ms; one that knows
-    // the tasks take 2 s asks up to two intervals apart until then.
+    // the tasks take 2 s asks up to two intervals apart until then. One page
+    // a document: no page rate to forecast from in either run.
     let fake = FakeMineru::start_with(FakeConfig {
         advance: Advance::Time(Duration::from_millis(500)),
+        pages: 1,
         ..FakeConfig::default()
     });
     let env = Env::new();
@@ -189,6 +192,67 @@ fn a_run_aims_its_first_asks_at_the_task_times_of_earlier_runs() {
         aimed * 4 <= blind * 3,
         "a run that knew the task times asked {aimed} times, one that did not {blind}: {kept}"
     );
+}
+
+#[test]
+fn a_first_run_asks_when_the_pages_say_the_batch_will_be_done() {
+    // Tasks of 2 s (4 steps of 500 ms: pending, two running steps over
+    // which the 12 pages are extracted at a steady rate, converting), an
+    // interval of 600 ms, no earlier run. Blind, the batch is asked at 0.6
+    // (1 page), 1.2 (8 pages), 1.8 (converting) and 2.4 s (done): 4 times.
+    // Two answers give the page rate (extracted by about 1.55 s); the batch
+    // is then asked one interval after that, once, and seen done.
+    let step = Duration::from_millis(500);
+    let fake = FakeMineru::start_with(FakeConfig {
+        advance: Advance::Time(step),
+        ..FakeConfig::default()
+    });
+    let env = Env::new();
+    let urls: Vec<String> = (0..2)
+        .map(|i| format!("https://docs.example.org/pages/p{i}.pdf"))
+        .collect();
+    let interval = Duration::from_millis(600);
+    let out = env
+        .keyed(&fake)
+        .env("DOCPIPE_POLL_INTERVAL", "600ms")
+        .env("DOCPIPE_POLL_MAX", "600ms")
+        .args(["-p", "mineru", "-q", "batch", "-o"])
+        .arg(env.out())
+        .args(&urls)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let log = fake.requests();
+    let created = log
+        .iter()
+        .find(|r| r.method == "POST" && r.path.starts_with("/api/v4/extract/task/batch"))
+        .expect("a batch created")
+        .at;
+    let asks: Vec<Duration> = log
+        .iter()
+        .filter(|r| status_of(r).is_some())
+        .map(|r| r.at - created)
+        .collect();
+    assert!(
+        asks.len() <= 3,
+        "asked {} times, at {asks:?} after the batch was created",
+        asks.len()
+    );
+    for pair in asks.windows(2) {
+        assert!(
+            pair[1] - pair[0] >= interval.mul_f64(0.6),
+            "asked twice within the interval: {asks:?}"
+        );
+    }
+    // The answer that showed it done came no later than one interval after
+    // the finish, as on the beat.
+    let finish = step * 4;
+    let seen = *asks.last().unwrap();
+    assert!(
+        seen >= finish && seen <= finish + interval,
+        "done at {finish:?}, seen at {seen:?}: {asks:?}"
+    );
+    assert_eq!(log.iter().filter(|r| is_download(r)).count(), 2);
 }
 
 #[test]
