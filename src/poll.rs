@@ -139,6 +139,10 @@ impl Forecast {
         };
         doc.unfinished = Some(at);
         let Some((done, total)) = pages else {
+            // No pages reported (still pending): none extracted yet. Pages
+            // seen next then give a rate no faster than the true one, and
+            // an end of extraction no sooner.
+            doc.pages.get_or_insert((at, 0));
             return;
         };
         match doc.pages {
@@ -402,6 +406,22 @@ mod tests {
         let tail = 4.26 - (3.0 + 4.0 / (7.0 / 1.5));
         // The fastest (4.26 s from its start) is sooner: extraction rules.
         assert!((b - (extracted + tail)).abs() < 1e-3, "{b} s");
+    }
+
+    #[test]
+    fn a_pending_answer_counts_as_no_page_extracted() {
+        let t0 = Instant::now();
+        let mut f = Forecast::default();
+        f.started("a", t0);
+        f.seen("a", t0 + secs(1.5), false, None);
+        f.seen("a", t0 + secs(3.0), false, Some((6, 12)));
+        // At least 4 pages a second since 1.5 s: extracted by 4.5 s at the latest.
+        let due = f.due("a").unwrap().duration_since(t0).as_secs_f64();
+        assert!((due - 4.5).abs() < 1e-3, "{due} s");
+        // Converting (no pages reported) after that changes nothing.
+        f.seen("a", t0 + secs(4.0), false, None);
+        let again = f.due("a").unwrap().duration_since(t0).as_secs_f64();
+        assert!((again - 4.5).abs() < 1e-3, "{again} s");
     }
 
     #[test]
