@@ -45,11 +45,19 @@ impl Backoff {
 /// document's start (its creation, or its upload's arrival) to the first
 /// answer that showed it finished, which no document like it takes longer
 /// than; and a document's pages per second between two answers
-/// (`extract_progress`), which says when its extraction ends. Nothing seen,
-/// nothing forecast: the beat decides.
+/// (`extract_progress`), which says when its extraction ends — and the
+/// document is done a tail after that (its result converted and stored):
+/// the shortest tail the run has seen, else the one assumed
+/// ([`Forecast::assume_tail`]). Nothing seen, nothing forecast: the beat
+/// decides.
 #[derive(Debug, Default)]
 pub struct Forecast {
     fastest: Option<Duration>,
+    /// The shortest time seen from a document's forecast end of extraction
+    /// to the first answer that showed it done.
+    tail: Option<Duration>,
+    /// The tail assumed before one is seen.
+    assumed_tail: Duration,
     /// The task time earlier runs saw of the provider ([`History::estimate`]):
     /// the forecast of a run that has seen no finish yet.
     earlier: Option<Duration>,
@@ -74,6 +82,14 @@ impl Forecast {
     /// Takes what earlier runs saw of the provider's task times.
     pub fn recall(&mut self, history: &History) {
         self.earlier = history.estimate();
+    }
+
+    /// The time from a document's end of extraction to its being done,
+    /// until the run has seen one. The poll interval is the engine's
+    /// choice: a document done any time within it is seen no later than
+    /// on the beat, and the answers while it converts are not asked for.
+    pub fn assume_tail(&mut self, tail: Duration) {
+        self.assumed_tail = tail;
     }
 
     /// The task times this run saw, start to the first answer showing it done.
@@ -111,6 +127,10 @@ impl Forecast {
                     .unfinished
                     .map(|u| u.saturating_duration_since(doc.started));
                 self.took.push((before.unwrap_or_default(), took));
+                if let Some(extracted) = doc.extracted_by {
+                    let tail = at.saturating_duration_since(extracted);
+                    self.tail = Some(self.tail.map_or(tail, |t| t.min(tail)));
+                }
             }
             return;
         }
@@ -119,6 +139,10 @@ impl Forecast {
         };
         doc.unfinished = Some(at);
         let Some((done, total)) = pages else {
+            // No pages reported (still pending): none extracted yet. Pages
+            // seen next then give a rate no faster than the true one, and
+            // an end of extraction no sooner.
+            doc.pages.get_or_insert((at, 0));
             return;
         };
         match doc.pages {
@@ -139,11 +163,14 @@ impl Forecast {
     }
 
     /// When the document should be finished, if anything seen says: this
-    /// run's finishes first, else earlier runs'.
+    /// run's finishes first, else earlier runs'; and no sooner than a tail
+    /// after its extraction should end.
     pub fn due(&self, key: &str) -> Option<Instant> {
         let doc = self.docs.get(key)?;
         let like_the_fastest = self.fastest.or(self.earlier).map(|f| doc.started + f);
-        match (like_the_fastest, doc.extracted_by) {
+        let tail = self.tail.unwrap_or(self.assumed_tail);
+        let converted_by = doc.extracted_by.map(|e| e + tail);
+        match (like_the_fastest, converted_by) {
             (Some(a), Some(b)) => Some(a.max(b)),
             (a, b) => a.or(b),
         }
@@ -350,6 +377,51 @@ mod tests {
         let due = f.due("a").unwrap();
         let after = due.duration_since(t0).as_secs_f64();
         assert!((after - 10.0).abs() < 1e-3, "{after} s");
+    }
+
+    #[test]
+    fn a_first_run_expects_a_document_done_a_tail_after_its_pages() {
+        let t0 = Instant::now();
+        let mut f = Forecast::default();
+        f.assume_tail(secs(1.5));
+        f.started("a", t0);
+        f.started("b", t0);
+        f.seen("a", t0 + secs(1.5), false, Some((1, 12)));
+        f.seen("a", t0 + secs(3.0), false, Some((8, 12)));
+        // 7 pages in 1.5 s, 4 left: extracted at 3.86 s, done by 5.36 s.
+        let due = f.due("a").unwrap().duration_since(t0).as_secs_f64();
+        assert!(
+            (due - (3.0 + 4.0 / (7.0 / 1.5) + 1.5)).abs() < 1e-3,
+            "{due} s"
+        );
+        // Asked there, not on the beat (4.5 s), where it would be converting.
+        let next = next_ask(t0 + secs(3.0), secs(1.5), secs(1.5), [f.due("a")]);
+        assert!(next > t0 + secs(5.3) && next < t0 + secs(5.5));
+        // Seen done 0.4 s after its extraction ended: the tail the run now expects.
+        f.seen("b", t0 + secs(1.5), false, Some((1, 12)));
+        f.seen("b", t0 + secs(3.0), false, Some((7, 12)));
+        f.seen("a", t0 + secs(4.26), true, None);
+        let b = f.due("b").unwrap().duration_since(t0).as_secs_f64();
+        let extracted = 3.0 + 5.0 / (6.0 / 1.5);
+        let tail = 4.26 - (3.0 + 4.0 / (7.0 / 1.5));
+        // The fastest (4.26 s from its start) is sooner: extraction rules.
+        assert!((b - (extracted + tail)).abs() < 1e-3, "{b} s");
+    }
+
+    #[test]
+    fn a_pending_answer_counts_as_no_page_extracted() {
+        let t0 = Instant::now();
+        let mut f = Forecast::default();
+        f.started("a", t0);
+        f.seen("a", t0 + secs(1.5), false, None);
+        f.seen("a", t0 + secs(3.0), false, Some((6, 12)));
+        // At least 4 pages a second since 1.5 s: extracted by 4.5 s at the latest.
+        let due = f.due("a").unwrap().duration_since(t0).as_secs_f64();
+        assert!((due - 4.5).abs() < 1e-3, "{due} s");
+        // Converting (no pages reported) after that changes nothing.
+        f.seen("a", t0 + secs(4.0), false, None);
+        let again = f.due("a").unwrap().duration_since(t0).as_secs_f64();
+        assert!((again - 4.5).abs() < 1e-3, "{again} s");
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! `mineru <base url>`, `mistralocr <base url>` and the keys, then serves until
 //! killed. Knobs (environment):
 //! - `BENCH_TASK_MS`: server-side time of a MinerU task, from creation (URLs) or
-//!   upload (files) to `done`, spread over its 4 state steps (default 5000);
+//!   upload (files) to `done`, spread over its 4 state steps (default 5000;
+//!   the pages are extracted at a steady rate over the two running steps);
 //! - `BENCH_RESULT_ZIP`: a zip on disk served, streamed, as every result;
 //! - `BENCH_KEEP_BODIES_UP_TO`: request bodies above this many bytes are counted
 //!   and hashed, not kept;

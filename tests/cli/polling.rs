@@ -2,13 +2,14 @@
 //! its own task is done, not its batch's; a batch is never asked twice within
 //! the poll interval, so never more than once a round, however the forecast
 //! of its documents' finish moves its asks; a batch that finishes together
-//! is downloaded several results at a time, more than `--concurrency`. How
-//! fast is measured by `scripts/bench`, not here.
+//! is downloaded several results at a time, more than `--concurrency`; a
+//! first run asks when the pages extracted say a batch will be done rather
+//! than on every beat. How fast is measured by `scripts/bench`, not here.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::harness::{stderr_of, Env};
 use crate::support::faults::Faults;
@@ -63,6 +64,44 @@ fn batch_one_at_a_time(env: &Env, fake: &FakeMineru, inputs: &[impl AsRef<std::f
     assert!(out.status.success(), "{}", stderr_of(&out));
 }
 
+/// `batch` of `urls` into `out`, asked every `interval` at first and backing
+/// off to `max`, with the config file `config` if any; it must succeed.
+fn batch_polled(
+    env: &Env,
+    fake: &FakeMineru,
+    (interval, max): (&str, &str),
+    config: Option<&Path>,
+    out: &Path,
+    urls: &[String],
+) {
+    let mut cmd = env.keyed(fake);
+    cmd.env("DOCPIPE_POLL_INTERVAL", interval)
+        .env("DOCPIPE_POLL_MAX", max);
+    if let Some(config) = config {
+        cmd.arg("-c").arg(config);
+    }
+    let output = cmd
+        .args(["-p", "mineru", "-q", "batch", "-o"])
+        .arg(out)
+        .args(urls)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+}
+
+/// Asserts that no two of one batch's asks came within the interval.
+fn assert_spaced(id: &str, times: &[Instant], interval: Duration) {
+    for pair in times.windows(2) {
+        let gap = pair[1] - pair[0];
+        // Arrival times: a request delayed on its way can land a little
+        // closer to the next than it was sent.
+        assert!(
+            gap >= interval.mul_f64(0.6),
+            "batch {id} asked twice {gap:?} apart (interval {interval:?}): {times:?}"
+        );
+    }
+}
+
 #[test]
 fn a_document_downloads_when_its_own_task_is_done_not_its_batch() {
     // Each upload held 500 ms, one at a time: the five tasks of the one batch
@@ -110,21 +149,10 @@ fn no_batch_is_asked_twice_within_the_poll_interval() {
     let urls: Vec<String> = (0..6)
         .map(|i| format!("https://docs.example.org/poll/u{i}.pdf"))
         .collect();
-    let interval = Duration::from_millis(250);
-    let out = env
-        .keyed(&fake)
-        .env("DOCPIPE_POLL_INTERVAL", "250ms")
-        .env("DOCPIPE_POLL_MAX", "2s")
-        .arg("-c")
-        .arg(&config)
-        .args(["-p", "mineru", "-q", "batch", "-o"])
-        .arg(env.out())
-        .args(&urls)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
+    let polls = ("250ms", "2s");
+    batch_polled(&env, &fake, polls, Some(&config), &env.out(), &urls);
     let log = fake.requests();
-    let mut asks: std::collections::BTreeMap<&str, Vec<std::time::Instant>> = Default::default();
+    let mut asks: std::collections::BTreeMap<&str, Vec<Instant>> = Default::default();
     for r in &log {
         if let Some(id) = status_of(r) {
             asks.entry(id).or_default().push(r.at);
@@ -132,15 +160,7 @@ fn no_batch_is_asked_twice_within_the_poll_interval() {
     }
     assert_eq!(asks.len(), 3, "three batches asked about: {asks:?}");
     for (id, times) in &asks {
-        for pair in times.windows(2) {
-            let gap = pair[1] - pair[0];
-            // Arrival times: a request delayed on its way can land a little
-            // closer to the next than it was sent.
-            assert!(
-                gap >= interval.mul_f64(0.6),
-                "batch {id} asked twice {gap:?} apart (interval {interval:?}): {times:?}"
-            );
-        }
+        assert_spaced(id, times, Duration::from_millis(250));
     }
     assert_eq!(log.iter().filter(|r| is_download(r)).count(), 6);
 }
@@ -154,9 +174,11 @@ fn status_requests(log: &[Recorded]) -> usize {
 fn a_run_aims_its_first_asks_at_the_task_times_of_earlier_runs() {
     // Tasks of 2 s (4 steps of 500 ms), an interval of 200 ms that does not
     // back off: a run that knows nothing asks every 200 ms; one that knows
-    // the tasks take 2 s asks up to two intervals apart until then.
+    // the tasks take 2 s asks up to two intervals apart until then. One page
+    // a document: no page rate to forecast from in either run.
     let fake = FakeMineru::start_with(FakeConfig {
         advance: Advance::Time(Duration::from_millis(500)),
+        pages: 1,
         ..FakeConfig::default()
     });
     let env = Env::new();
@@ -165,16 +187,8 @@ fn a_run_aims_its_first_asks_at_the_task_times_of_earlier_runs() {
             .map(|i| format!("https://docs.example.org/times/{tag}{i}.pdf"))
             .collect();
         let before = fake.requests().len();
-        let out = env
-            .keyed(&fake)
-            .env("DOCPIPE_POLL_INTERVAL", "200ms")
-            .env("DOCPIPE_POLL_MAX", "200ms")
-            .args(["-p", "mineru", "-q", "batch", "-o"])
-            .arg(env.out().join(tag))
-            .args(&urls)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", stderr_of(&out));
+        let polls = ("200ms", "200ms");
+        batch_polled(&env, &fake, polls, None, &env.out().join(tag), &urls);
         let log = fake.requests();
         assert_eq!(log[before..].iter().filter(|r| is_download(r)).count(), 2);
         status_requests(&log[before..])
@@ -192,6 +206,54 @@ fn a_run_aims_its_first_asks_at_the_task_times_of_earlier_runs() {
 }
 
 #[test]
+fn a_first_run_asks_when_the_pages_say_the_batch_will_be_done() {
+    // Tasks of 2 s (4 steps of 500 ms: pending, two running steps over
+    // which the 12 pages are extracted at a steady rate, converting), an
+    // interval of 600 ms, no earlier run. Blind, the batch is asked at 0.6
+    // (1 page), 1.2 (8 pages), 1.8 (converting) and 2.4 s (done): 4 times.
+    // Two answers give the page rate (extracted by about 1.55 s); the batch
+    // is then asked one interval after that, once, and seen done.
+    let step = Duration::from_millis(500);
+    let fake = FakeMineru::start_with(FakeConfig {
+        advance: Advance::Time(step),
+        ..FakeConfig::default()
+    });
+    let env = Env::new();
+    let urls: Vec<String> = (0..2)
+        .map(|i| format!("https://docs.example.org/pages/p{i}.pdf"))
+        .collect();
+    let interval = Duration::from_millis(600);
+    batch_polled(&env, &fake, ("600ms", "600ms"), None, &env.out(), &urls);
+    let log = fake.requests();
+    let created = log
+        .iter()
+        .find(|r| r.method == "POST" && r.path.starts_with("/api/v4/extract/task/batch"))
+        .expect("a batch created")
+        .at;
+    let times: Vec<Instant> = log
+        .iter()
+        .filter(|r| status_of(r).is_some())
+        .map(|r| r.at)
+        .collect();
+    let asks: Vec<Duration> = times.iter().map(|t| *t - created).collect();
+    assert!(
+        asks.len() <= 3,
+        "asked {} times, at {asks:?} after the batch was created",
+        asks.len()
+    );
+    assert_spaced("of the URLs", &times, interval);
+    // The answer that showed it done came no later than one interval after
+    // the finish, as on the beat.
+    let finish = step * 4;
+    let seen = *asks.last().unwrap();
+    assert!(
+        seen >= finish && seen <= finish + interval,
+        "done at {finish:?}, seen at {seen:?}: {asks:?}"
+    );
+    assert_eq!(log.iter().filter(|r| is_download(r)).count(), 2);
+}
+
+#[test]
 fn results_finished_together_download_several_at_once_beyond_the_concurrency() {
     // Eight URLs in one batch finish together; the CDN sends each result at
     // its size a second (a second a download). `--concurrency 1` bounds what
@@ -205,7 +267,7 @@ fn results_finished_together_download_several_at_once_beyond_the_concurrency() {
         .collect();
     batch_one_at_a_time(&env, &fake, &urls);
     let log = fake.requests();
-    let mut starts: Vec<std::time::Instant> = log
+    let mut starts: Vec<Instant> = log
         .iter()
         .filter(|r| is_download(r))
         .map(|r| r.at)

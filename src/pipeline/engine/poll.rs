@@ -104,10 +104,16 @@ impl Engine<'_> {
 
     /// The polling loop, its forecast started from the task times of the
     /// provider's earlier runs, which this run's are added to at the end.
+    /// Until the run sees a document done after its pages were all
+    /// extracted, it expects one done within the first interval after.
     pub(super) fn poll(&self, downloads: &mpsc::Sender<(String, ResultRef)>) {
         let name = self.provider.info().name;
         let mut history = poll::History::load(self.store.data_dir(), name);
-        lock(&self.state.forecast).recall(&history);
+        {
+            let mut forecast = lock(&self.state.forecast);
+            forecast.recall(&history);
+            forecast.assume_tail(self.settings.intervals.0);
+        }
         self.poll_rounds(downloads);
         let took = lock(&self.state.forecast).task_times().to_vec();
         // A hint for the next run only: not saved, it polls on the beat.

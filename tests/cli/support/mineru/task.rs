@@ -111,6 +111,9 @@ pub struct Task {
     step: u32,
     /// When `step` last changed (or the task started), for [`Advance::Time`].
     since: Instant,
+    /// The step's length under [`Advance::Time`] (set by [`Task::catch_up`]):
+    /// pages are then extracted at a steady rate through the running steps.
+    per_step: Option<Duration>,
     pub start_time: String,
 }
 
@@ -133,6 +136,7 @@ impl Task {
             too_large: None,
             step: 0,
             since: Instant::now(),
+            per_step: None,
             start_time: super::super::ids::beijing_now(),
         }
     }
@@ -160,6 +164,7 @@ impl Task {
         let Advance::Time(per_step) = advance else {
             return;
         };
+        self.per_step = Some(per_step);
         if self.waiting_file() {
             return;
         }
@@ -190,6 +195,14 @@ impl Task {
         }
         let pages = pages.max(1);
         let first = if pages > 1 { 1 } else { 0 };
+        if let (Some(per), 1 | 2, false) = (self.per_step, self.step, self.outcome == Outcome::Slow)
+        {
+            if !per.is_zero() && self.too_large.is_none() {
+                return Phase::Running {
+                    extracted: extracted_by_time(pages, per, self.step, self.since.elapsed()),
+                };
+            }
+        }
         if let Some(msg) = &self.too_large {
             return match self.step {
                 0 => Phase::Pending,
@@ -205,6 +218,17 @@ impl Task {
             _ => Phase::Done,
         }
     }
+}
+
+/// Pages extracted `into` running step `step` (1 or 2) of `per` each: MinerU
+/// reports `extract_progress` growing page by page while a task runs, so a
+/// client can tell a page rate from two answers. A steady rate over both
+/// running steps, the page under way not counted.
+fn extracted_by_time(pages: u32, per: Duration, step: u32, into: Duration) -> u32 {
+    let running = per * (step - 1) + into.min(per);
+    let share = running.as_secs_f64() / (2.0 * per.as_secs_f64());
+    let done = (f64::from(pages) * share).floor() as u32;
+    done.min(pages)
 }
 
 /// Step at which every outcome has reached its final state.
