@@ -54,3 +54,22 @@ fn words_an_annotation_shows_are_read_and_hidden_ones_are_not() {
     assert!(md.contains("Approved for release"), "{md}");
     assert!(!md.contains("remark"), "{md}");
 }
+
+/// A Chinese font without a ToUnicode map whose codes go through a
+/// predefined CMap over a legacy encoding (SimSun through GBK-EUC-H, the
+/// OCR layer of pdfplumber's `pr-136-example.pdf`): its codes read as
+/// GBK's characters, as pdftotext reads them with poppler's language packs.
+#[test]
+fn chinese_text_through_a_predefined_gbk_cmap_reads_as_its_characters() {
+    // "扫描件的文字层" and "页面" in GBK.
+    let page = Page::Ops(
+        "BT /F4 24 Tf 72 700 Td <c9a8c3e8bcfeb5c4cec4d7d6b2e3> Tj ET \
+         BT /F4 24 Tf 72 650 Td <d2b3c3e6> Tj ET \
+         BT /F1 12 Tf 72 600 Td (A line in Helvetica beside them) Tj ET",
+    );
+    let env = Env::new();
+    let md = markdown(&env, &pages_pdf(&[page]));
+    assert!(md.contains("扫描件的文字层"), "{md}");
+    assert!(md.contains("页面"), "{md}");
+    assert!(!md.contains('\u{fffd}'), "{md}");
+}
