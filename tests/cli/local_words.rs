@@ -55,6 +55,36 @@ fn words_an_annotation_shows_are_read_and_hidden_ones_are_not() {
     assert!(!md.contains("remark"), "{md}");
 }
 
+/// A scan whose producer's OCR lies over it as an invisible (`3 Tr`)
+/// layer, as scanners write them (pdfplumber's `pr-136-example.pdf`): the
+/// layer is the page's text, as pdftotext and every text tool read it, and
+/// the page is not OCR'd again. A page with visible words over its scan (a
+/// date stamped on a fax) keeps to them: its layer would repeat them.
+#[test]
+fn a_scan_under_an_invisible_ocr_layer_reads_as_the_layer() {
+    let layer = Page::Ops(
+        "q 500 0 0 700 40 60 cm /Im1 Do Q \
+         BT 3 Tr /F1 12 Tf 72 700 Td (Minutes of the harbour board meeting held in March) Tj ET \
+         BT 3 Tr /F1 12 Tf 72 680 Td (The board approved the dredging contract unanimously) Tj ET",
+    );
+    let stamped = Page::Ops(
+        "q 500 0 0 700 40 60 cm /Im1 Do Q \
+         BT /F1 10 Tf 72 780 Td (Received 12 May) Tj ET \
+         BT 3 Tr /F1 12 Tf 72 700 Td (Quarterly tonnage rose in every berth of the harbour) Tj ET",
+    );
+    let env = Env::new();
+    let md = markdown(&env, &pages_pdf(&[layer, stamped]));
+    assert!(
+        md.contains("Minutes of the harbour board meeting held in March"),
+        "{md}"
+    );
+    assert!(
+        md.contains("The board approved the dredging contract unanimously"),
+        "{md}"
+    );
+    assert!(!md.contains("Quarterly tonnage"), "{md}");
+}
+
 /// A Chinese font without a ToUnicode map whose codes go through a
 /// predefined CMap over a legacy encoding (SimSun through GBK-EUC-H, the
 /// OCR layer of pdfplumber's `pr-136-example.pdf`): its codes read as
