@@ -103,3 +103,22 @@ fn chinese_text_through_a_predefined_gbk_cmap_reads_as_its_characters() {
     assert!(md.contains("页面"), "{md}");
     assert!(!md.contains('\u{fffd}'), "{md}");
 }
+
+/// pdfplumber's `nics-background-checks-2015-11.pdf`: a table of counts
+/// whose cells are mostly single digits. Half a page of one-character
+/// runs is how Canva sets text letter by letter, and pdf-inspector then
+/// joins runs closer than twice the page's median gap — the header's
+/// words, an em and a half apart, ran together ("HandgunLong Gun"). A
+/// lone digit is a cell, not a letter of a word.
+#[test]
+fn words_beside_a_row_of_single_digit_cells_keep_their_spaces() {
+    let mut runs = vec![(6, 72, 700, "Handgun"), (6, 105, 700, "Long")];
+    const DIGITS: [&str; 12] = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "1", "2"];
+    for (i, digit) in DIGITS.iter().enumerate() {
+        runs.push((6, 72 + 20 * i as i64, 300, *digit));
+    }
+    let env = Env::new();
+    let md = markdown(&env, &pages_pdf(&[Page::At(runs)]));
+    assert!(md.contains("Handgun Long"), "{md}");
+    assert!(!md.contains("HandgunLong"), "{md}");
+}
