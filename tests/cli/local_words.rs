@@ -54,3 +54,71 @@ fn words_an_annotation_shows_are_read_and_hidden_ones_are_not() {
     assert!(md.contains("Approved for release"), "{md}");
     assert!(!md.contains("remark"), "{md}");
 }
+
+/// A scan whose producer's OCR lies over it as an invisible (`3 Tr`)
+/// layer, as scanners write them (pdfplumber's `pr-136-example.pdf`): the
+/// layer is the page's text, as pdftotext and every text tool read it, and
+/// the page is not OCR'd again. A page with visible words over its scan (a
+/// date stamped on a fax) keeps to them: its layer would repeat them.
+#[test]
+fn a_scan_under_an_invisible_ocr_layer_reads_as_the_layer() {
+    let layer = Page::Ops(
+        "q 500 0 0 700 40 60 cm /Im1 Do Q \
+         BT 3 Tr /F1 12 Tf 72 700 Td (Minutes of the harbour board meeting held in March) Tj ET \
+         BT 3 Tr /F1 12 Tf 72 680 Td (The board approved the dredging contract unanimously) Tj ET",
+    );
+    let stamped = Page::Ops(
+        "q 500 0 0 700 40 60 cm /Im1 Do Q \
+         BT /F1 10 Tf 72 780 Td (Received 12 May) Tj ET \
+         BT 3 Tr /F1 12 Tf 72 700 Td (Quarterly tonnage rose in every berth of the harbour) Tj ET",
+    );
+    let env = Env::new();
+    let md = markdown(&env, &pages_pdf(&[layer, stamped]));
+    assert!(
+        md.contains("Minutes of the harbour board meeting held in March"),
+        "{md}"
+    );
+    assert!(
+        md.contains("The board approved the dredging contract unanimously"),
+        "{md}"
+    );
+    assert!(!md.contains("Quarterly tonnage"), "{md}");
+}
+
+/// A Chinese font without a ToUnicode map whose codes go through a
+/// predefined CMap over a legacy encoding (SimSun through GBK-EUC-H, the
+/// OCR layer of pdfplumber's `pr-136-example.pdf`): its codes read as
+/// GBK's characters, as pdftotext reads them with poppler's language packs.
+#[test]
+fn chinese_text_through_a_predefined_gbk_cmap_reads_as_its_characters() {
+    // "扫描件的文字层" and "页面" in GBK.
+    let page = Page::Ops(
+        "BT /F4 24 Tf 72 700 Td <c9a8c3e8bcfeb5c4cec4d7d6b2e3> Tj ET \
+         BT /F4 24 Tf 72 650 Td <d2b3c3e6> Tj ET \
+         BT /F1 12 Tf 72 600 Td (A line in Helvetica beside them) Tj ET",
+    );
+    let env = Env::new();
+    let md = markdown(&env, &pages_pdf(&[page]));
+    assert!(md.contains("扫描件的文字层"), "{md}");
+    assert!(md.contains("页面"), "{md}");
+    assert!(!md.contains('\u{fffd}'), "{md}");
+}
+
+/// pdfplumber's `nics-background-checks-2015-11.pdf`: a table of counts
+/// whose cells are mostly single digits. Half a page of one-character
+/// runs is how Canva sets text letter by letter, and pdf-inspector then
+/// joins runs closer than twice the page's median gap — the header's
+/// words, an em and a half apart, ran together ("HandgunLong Gun"). A
+/// lone digit is a cell, not a letter of a word.
+#[test]
+fn words_beside_a_row_of_single_digit_cells_keep_their_spaces() {
+    let mut runs = vec![(6, 72, 700, "Handgun"), (6, 105, 700, "Long")];
+    const DIGITS: [&str; 12] = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "1", "2"];
+    for (i, digit) in DIGITS.iter().enumerate() {
+        runs.push((6, 72 + 20 * i as i64, 300, *digit));
+    }
+    let env = Env::new();
+    let md = markdown(&env, &pages_pdf(&[Page::At(runs)]));
+    assert!(md.contains("Handgun Long"), "{md}");
+    assert!(!md.contains("HandgunLong"), "{md}");
+}

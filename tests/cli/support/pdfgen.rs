@@ -82,8 +82,10 @@ pub enum Page<'a> {
     /// Lines as in `Text`, those whose text starts with `$` set in TeX's
     /// math italic (CMMI10), the `$` left out: a page of formulas.
     Math(Vec<(i64, i64, &'a str)>),
-    /// A content stream as written, Helvetica as `/F1`: text set with the
-    /// operators the other pages leave out (character spacing, text matrices).
+    /// A content stream as written, Helvetica as `/F1`, SimSun through
+    /// GBK-EUC-H as `/F4`, the scan's image as `/Im1`: text set with the
+    /// operators the other pages leave out (character spacing, text
+    /// matrices, render modes).
     Ops(&'a str),
     /// Lines as in `Text`, and annotations showing text in their normal
     /// appearance: each (flags, x, y, text), a free-text note at (x, y)
@@ -133,8 +135,28 @@ pub fn pages_pdf(pages: &[Page]) -> Vec<u8> {
     let bold_id = doc.add_object(dictionary! {
         "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica-Bold",
     });
+    // Listed for every page, drawn only by `Page::Ops`: SimSun, not
+    // embedded, through the predefined GBK-EUC-H CMap and no ToUnicode, as
+    // Chinese scanners' OCR layers set it.
+    let simsun_id = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "SimSun", "DW" => 1000,
+        "CIDSystemInfo" => dictionary! {
+            "Registry" => Object::string_literal("Adobe"),
+            "Ordering" => Object::string_literal("GB1"), "Supplement" => 2,
+        },
+        "FontDescriptor" => dictionary! {
+            "Type" => "FontDescriptor", "FontName" => "SimSun", "Flags" => 32,
+            "FontBBox" => vec![(-8).into(), (-145).into(), 1000.into(), 859.into()],
+            "ItalicAngle" => 0, "Ascent" => 859, "Descent" => -141, "CapHeight" => 684,
+            "StemV" => 88,
+        },
+    });
+    let gbk_id = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "SimSun-GBK-EUC-H",
+        "Encoding" => "GBK-EUC-H", "DescendantFonts" => vec![simsun_id.into()],
+    });
     let resources_id = doc.add_object(dictionary! {
-        "Font" => dictionary! { "F1" => font_id, "F2" => math_id, "F3" => bold_id },
+        "Font" => dictionary! { "F1" => font_id, "F2" => math_id, "F3" => bold_id, "F4" => gbk_id },
         "XObject" => dictionary! { "Im1" => image_id },
     });
     let mut kids = vec![];

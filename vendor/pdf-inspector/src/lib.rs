@@ -1237,6 +1237,31 @@ fn non_placeholder_alnum(items: &[TextItem]) -> usize {
         .sum()
 }
 
+/// Whether a page's items hold visible text: an item other than an
+/// `[Image: ...]` placeholder with more than whitespace (punctuation
+/// counts). An invisible OCR layer transcribes the raster, so any visible
+/// glyph has an invisible twin there: a page with visible text never adopts
+/// the layer, or its text would come twice.
+pub(crate) fn has_visible_text(items: &[TextItem]) -> bool {
+    items
+        .iter()
+        .any(|it| !matches!(it.item_type, types::ItemType::Image) && !it.text.trim().is_empty())
+}
+
+/// Whether an invisible (Tr 3) layer recovered for a page without visible
+/// text is adopted as the page's text: real, non-garbage text of at least
+/// [`OCR_LAYER_MIN_ALNUM`] letters and digits. The whole layer is judged,
+/// not a prefix — a broken OCR layer can hide its garbage past any fixed
+/// sample size.
+pub(crate) fn adopts_ocr_layer(items: &[TextItem]) -> bool {
+    let sample: String = items
+        .iter()
+        .filter(|it| !matches!(it.item_type, types::ItemType::Image))
+        .map(|it| it.text.as_str())
+        .collect();
+    non_placeholder_alnum(items) >= OCR_LAYER_MIN_ALNUM && !is_garbage_text(&sample)
+}
+
 /// Extract text within bounding-box regions from a PDF in memory.
 ///
 /// This is designed for hybrid OCR pipelines: a layout model detects regions
@@ -1371,10 +1396,7 @@ pub fn extract_text_in_regions_mem_with_options(
         // has an invisible twin there and adoption would duplicate it
         // (review catches — strict gate, no fuzzy dedupe). Adopt the retry
         // only when it contributes real, non-garbage text.
-        let has_visible_text = items.iter().any(|it| {
-            !matches!(it.item_type, types::ItemType::Image) && !it.text.trim().is_empty()
-        });
-        if skipped_invisible && !has_visible_text {
+        if skipped_invisible && !has_visible_text(&items) {
             if let Ok(invisible) = extractor::extract_page_text_items_in_page_box_with_options(
                 &doc,
                 page_id,
@@ -1384,18 +1406,8 @@ pub fn extract_text_in_regions_mem_with_options(
                 &mut style_cache,
                 &mut form_budget,
             ) {
-                let inv_items = invisible.items;
-                let inv_alnum = non_placeholder_alnum(&inv_items);
-                // Judge the WHOLE recovered layer, not a prefix — a broken
-                // OCR layer can hide its garbage past any fixed sample size
-                // (review catch).
-                let sample: String = inv_items
-                    .iter()
-                    .filter(|it| !matches!(it.item_type, types::ItemType::Image))
-                    .map(|it| it.text.as_str())
-                    .collect();
-                if inv_alnum >= OCR_LAYER_MIN_ALNUM && !is_garbage_text(&sample) {
-                    items = inv_items;
+                if adopts_ocr_layer(&invisible.items) {
+                    items = invisible.items;
                     has_gid = invisible.has_gid_fonts;
                     coords_rotated = invisible.coords_rotated;
                 }

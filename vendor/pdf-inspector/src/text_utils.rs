@@ -973,10 +973,16 @@ pub(crate) fn fix_letterspaced_items(items: &mut [TextItem]) -> f32 {
     if total_text_items < 4 || letterspaced_count * 2 < total_text_items {
         // Second detection path: per-character rendering without embedded spaces.
         // Canva sometimes emits each character as a separate TextItem (no "a b c"
-        // pattern within items). Detect by checking if >50% of items are single chars.
+        // pattern within items). Detect by checking if >50% of items are single
+        // letters. A lone digit is a table's cell ("0" in a column of counts),
+        // not a letter of a word: a table of small numbers is not set letter
+        // by letter, and its cells must not join.
         let single_char_count = items
             .iter()
-            .filter(|i| i.text.trim().chars().count() == 1)
+            .filter(|i| {
+                let mut chars = i.text.trim().chars();
+                matches!((chars.next(), chars.next()), (Some(c), None) if !c.is_numeric())
+            })
             .count();
         if items.len() >= 10 && single_char_count * 2 >= items.len() {
             let threshold = compute_canva_join_threshold(items);

@@ -3222,6 +3222,59 @@ fn build_cmap_from_cid_system_info(
     }
 }
 
+/// The two-byte codes of a predefined CMap whose codes are a legacy
+/// encoding's (PDF 32000-1, 9.7.5.2), read as that encoding reads them:
+/// the GB, Shift-JIS, EUC-JP, Big Five and Korean EUC families, and the
+/// `Uni…-UCS2`/`UTF16` CMaps, whose codes are UTF-16. `None` for another
+/// name. One-byte codes of the mixed-width CMaps (ASCII in GBK-EUC-H) are
+/// left out: the decoder reads a CMap's codes at one width.
+fn legacy_encoding_cmap(name: &[u8]) -> Option<ToUnicodeCMap> {
+    let name = std::str::from_utf8(name).ok()?;
+    let stem = name.trim_end_matches("-H").trim_end_matches("-V");
+    // The 7-bit ISO-2022 CMaps (`GB-H`, `KSC-H`, `H`…), GB/T 12345's
+    // (`GBT-EUC-H`) and CNS 11643's (`CNS-EUC-H`) are other encodings.
+    let encoding = if name.starts_with("Uni") && (name.contains("UCS2") || name.contains("UTF16")) {
+        encoding_rs::UTF_16BE
+    } else if ["GB-EUC", "GBpc-EUC", "GBK-EUC", "GBKp-EUC", "GBK2K"].contains(&stem) {
+        encoding_rs::GBK
+    } else if stem.contains("RKSJ") {
+        encoding_rs::SHIFT_JIS
+    } else if stem == "EUC" {
+        encoding_rs::EUC_JP
+    } else if stem.contains("B5") {
+        encoding_rs::BIG5
+    } else if stem.starts_with("KSC") && (stem.contains("EUC") || stem.contains("UHC")) {
+        encoding_rs::EUC_KR
+    } else {
+        return None;
+    };
+    let mut cmap = ToUnicodeCMap::new();
+    let first: u16 = if encoding == encoding_rs::UTF_16BE {
+        0x0000
+    } else {
+        0x8100
+    };
+    for code in first..=0xFFFF {
+        let bytes = code.to_be_bytes();
+        let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(&bytes)
+        else {
+            continue;
+        };
+        let mut chars = text.chars();
+        if let (Some(ch), None) = (chars.next(), chars.next()) {
+            if !ch.is_control() {
+                cmap.char_map.insert(code, ch.to_string());
+            }
+        }
+    }
+    if cmap.char_map.is_empty() {
+        return None;
+    }
+    cmap.code_byte_length = 2;
+    cmap.refresh_gap_fills();
+    Some(cmap)
+}
+
 /// Collection of ToUnicode CMaps indexed by ToUnicode stream object number
 #[derive(Debug, Default, Clone)]
 pub struct FontCMaps {
@@ -3414,6 +3467,37 @@ impl FontCMaps {
                 None => continue,
             };
             if encoding != b"Identity-H" && encoding != b"Identity-V" {
+                // A predefined CMap over a legacy two-byte encoding
+                // (GBK-EUC-H, 90ms-RKSJ-H, B5pc-H, KSC-EUC-H, UniGB-UCS2-H…)
+                // reads its codes as that encoding's characters: what
+                // poppler's language packs give pdftotext.
+                let key = font_dict
+                    .get(b"DescendantFonts")
+                    .ok()
+                    .and_then(|o| match o {
+                        Object::Reference(r) => doc.get_object(*r).ok(),
+                        other => Some(other),
+                    })
+                    .and_then(|o| o.as_array().ok())
+                    .and_then(|fonts| fonts.first()?.as_reference().ok());
+                if let Some((key, _)) = key.filter(|k| !by_obj_num.contains_key(&k.0)) {
+                    if let Some(cmap) = legacy_encoding_cmap(encoding) {
+                        debug!(
+                            "Predefined CMap {} obj={:<6} char_map={}",
+                            String::from_utf8_lossy(encoding),
+                            key,
+                            cmap.char_map.len()
+                        );
+                        by_obj_num.insert(
+                            key,
+                            CMapEntry {
+                                primary: cmap,
+                                remapped: None,
+                                fallback: None,
+                            },
+                        );
+                    }
+                }
                 continue;
             }
             // Navigate: DescendantFonts[0]

@@ -2080,10 +2080,11 @@ fn is_ligature_char(ch: char) -> bool {
     )
 }
 
-/// Get the CMap lookup key for an Identity-H/V CID font without ToUnicode.
+/// Get the CMap lookup key for a CID font without ToUnicode.
 /// Returns the object number used by `collect_cmaps_from_fonts` to store the CMap:
 /// - FontFile2 or FontFile3 obj_num (for embedded font cmap)
-/// - CIDFont dict obj_num (for predefined CIDSystemInfo-based mapping)
+/// - CIDFont dict obj_num (for predefined CIDSystemInfo-based mapping, and
+///   for a font under a predefined CMap other than Identity)
 pub(crate) fn get_font_file2_obj_num(doc: &Document, font_dict: &lopdf::Dictionary) -> Option<u32> {
     let subtype = font_dict
         .get(b"Subtype")
@@ -2093,13 +2094,20 @@ pub(crate) fn get_font_file2_obj_num(doc: &Document, font_dict: &lopdf::Dictiona
     // Type0 (CID) fonts
     if subtype == Some(b"Type0") {
         let encoding = font_dict.get(b"Encoding").ok()?.as_name().ok()?;
-        if encoding != b"Identity-H" && encoding != b"Identity-V" {
-            return None;
-        }
         let desc_fonts_obj = font_dict.get(b"DescendantFonts").ok()?;
         let desc_fonts = resolve_array(doc, desc_fonts_obj)?;
         if desc_fonts.is_empty() {
             return None;
+        }
+        // Under another predefined CMap (GBK-EUC-H, 90ms-RKSJ-H…) the
+        // codes are read through that CMap's encoding
+        // (`legacy_encoding_cmap`), stored under the CIDFont dict whatever
+        // program the font embeds.
+        if encoding != b"Identity-H" && encoding != b"Identity-V" {
+            return match &desc_fonts[0] {
+                Object::Reference(r) => Some(r.0),
+                _ => None,
+            };
         }
         let cid_font_dict = resolve_dict(doc, &desc_fonts[0])?;
         let font_descriptor_obj = cid_font_dict.get(b"FontDescriptor").ok()?;

@@ -721,6 +721,7 @@ fn extract_positioned_text_impl(
                 continue;
             }
         }
+        let mut form_budget = FormWalkBudget::new();
         let page_result = extract_page_text_items_with_options(
             doc,
             page_id,
@@ -728,8 +729,38 @@ fn extract_positioned_text_impl(
             font_cmaps,
             options,
             &mut style_cache,
-            &mut FormWalkBudget::new(),
+            &mut form_budget,
         );
+        // A page whose only text is an invisible (Tr 3) layer — a scan
+        // with its producer's OCR — reads as that layer, as in the region
+        // API (`crate::adopts_ocr_layer`): pdftotext and every text tool
+        // read it, and the visible pass sees nothing there (`.3`: it
+        // skipped invisible text).
+        let page_result = match page_result {
+            Ok(visible)
+                if visible.3
+                    && !options.include_invisible
+                    && !crate::has_visible_text(&visible.0 .0) =>
+            {
+                let invisible = extract_page_text_items_with_options(
+                    doc,
+                    page_id,
+                    *page_num,
+                    font_cmaps,
+                    TextExtractionOptions {
+                        include_invisible: true,
+                        ..options
+                    },
+                    &mut style_cache,
+                    &mut form_budget,
+                );
+                match invisible {
+                    Ok(layer) if crate::adopts_ocr_layer(&layer.0 .0) => Ok(layer),
+                    _ => Ok(visible),
+                }
+            }
+            other => other,
+        };
         let (
             (mut items, mut rects, mut lines),
             has_gid_fonts,
