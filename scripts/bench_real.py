@@ -7,6 +7,8 @@ DIR holds the sets as their repositories lay them out (never committed here):
   DIR/docling/tests/data/pdf/{sources/*.pdf, groundtruth/*.md}   (docling, MIT)
   DIR/icdar/tests/files/tabula/icdar2013-dataset/competition-dataset-eu/
       eu-NNN.pdf, eu-NNN-str.xml     (camelot's copy, MIT; ICDAR 2013 data)
+  DIR/pdfplumber/tests/pdfs/*.pdf    (pdfplumber's real-world test PDFs, MIT;
+                                      no truth: words against pdftotext's)
 Measures (opendataloader-bench's definitions where it has one):
   recall      words of the tool's output that pdftotext also finds, over pdftotext's
               (docling's set also against its ground truth's words, tables
@@ -23,7 +25,8 @@ Measures (opendataloader-bench's definitions where it has one):
               cells compared by their text. Over the files whose truth has a
               table. The tree edit distance keeps each cell under its row (see
               `teds`), so both sets are scored in minutes without `apted`.
-  fail        non-zero exits or timeouts (60 s)
+  fail        non-zero exits or timeouts (60 s); on pdfplumber's set, which of
+              them pdftotext reads, and the runs over 10 s per 100 pages
 """
 
 import collections
@@ -227,7 +230,8 @@ def run_tool(cmd, env):
 def measure(tools, save, files):
     """Per tool: outputs by file (also written under `save`/tool/ when given), and totals."""
     outs = {name: {} for name in tools}
-    stats = {name: {"fail": 0, "timeout": 0, "time": 0.0, "pages": 0, "rss": 0} for name in tools}
+    stats = {name: {"fail": 0, "timeout": 0, "time": 0.0, "pages": 0, "rss": 0, "failed": set(), "slow": []}
+             for name in tools}
     for pdf in files:
         n = pages_of(pdf)
         for name, (cmd, env) in tools.items():
@@ -239,6 +243,10 @@ def measure(tools, save, files):
                 (d / (pdf.stem + ".md")).write_text(out if ok else "")
             s = stats[name]
             s["fail"] += 0 if ok else 1
+            if not ok:
+                s["failed"].add(pdf.name)
+            if wall is None or wall > 0.1 * n:
+                s["slow"].append(pdf.stem)
             s["timeout"] += 1 if wall is None else 0
             if ok:
                 s["time"] += wall
@@ -318,6 +326,34 @@ def icdar_rows(tools, root, save=None):
     return f"ICDAR 2013 eu-* ({len(files)} files)", head, rows
 
 
+def pdfplumber_rows(tools, root, save=None):
+    """pdfplumber's real-world test PDFs: no ground truth, so words against
+    pdftotext's, failures where pdftotext succeeds, and runs over 10 s per 100
+    pages (each named)."""
+    d = root / "pdfplumber/tests/pdfs"
+    files = sorted(d.glob("*.pdf"))
+    if not files:
+        return None
+    outs, stats = measure(tools, save, files)
+    rows = []
+    for name in tools:
+        rec = []
+        for pdf in files:
+            ref = collections.Counter(words(outs["pdftotext"][pdf.name]))
+            got = collections.Counter(words(outs[name][pdf.name]))
+            if sum(ref.values()):
+                rec.append(sum((ref & got).values()) / sum(ref.values()))
+        s = stats[name]
+        lost = sorted(s["failed"] - stats["pdftotext"]["failed"])
+        rows.append([name, f"{sum(rec)/len(rec):.3f} ({len(rec)} files)",
+                     f"{s['fail']} ({len(lost)}{': ' + ', '.join(lost) if lost else ''})",
+                     f"{len(s['slow'])}{' (' + ', '.join(s['slow']) + ')' if s['slow'] else ''}",
+                     f"{s['pages']/max(s['time'],1e-9):.1f}", f"{s['rss']/2**20:.0f}"])
+    head = ["tool", "word recall vs pdftotext", "failed (where pdftotext succeeds)",
+            "runs over 10 s / 100 pages", "pages/s", "peak MiB"]
+    return f"pdfplumber tests/pdfs ({len(files)} files)", head, rows
+
+
 def mean(xs):
     return f"{sum(xs)/len(xs):.3f}" if xs else "–"
 
@@ -331,7 +367,8 @@ def render(title, head, rows):
 def report(root, tools, save=None):
     """Both sets' tables as markdown; each tool's outputs kept under `save` when given."""
     out = []
-    for part in (docling_rows(tools, root, save), icdar_rows(tools, root, save)):
+    for part in (docling_rows(tools, root, save), icdar_rows(tools, root, save),
+                 pdfplumber_rows(tools, root, save)):
         if part:
             out.append(render(*part))
     return "\n\n".join(out) if out else f"no set found under {root}"
