@@ -54,10 +54,7 @@ pub(crate) fn parse_content(data: &[u8]) -> Option<Content<Vec<Operation>>> {
         // Operator bytes are ASCII.
         let operator = String::from_utf8(data[start..p.i].to_vec()).ok()?;
         p.content_space();
-        operations.push(Operation {
-            operator,
-            operands,
-        });
+        operations.push(Operation { operator, operands });
     }
 }
 
@@ -119,7 +116,9 @@ impl Parser<'_> {
         match c {
             b'+' | b'-' | b'.' | b'0'..=b'9' => self.number().map(Some),
             b'/' => Some(Some(Object::Name(self.name()))),
-            b'(' => self.literal_string(0).map(|s| Some(Object::string_literal(s))),
+            b'(' => self
+                .literal_string(0)
+                .map(|s| Some(Object::string_literal(s))),
             b'<' if self.data.get(self.i + 1) == Some(&b'<') => {
                 self.dictionary(0).map(|d| Some(Object::Dictionary(d)))
             }
