@@ -12,26 +12,43 @@
 
 /// Width in 1000ths of an em for `c` in the given base-14 font, or `None`
 /// if the font is not one of the base 14 (after name normalization) or the
-/// char has no glyph in its AFM.
+/// char has no glyph in its AFM. (Code that asks about many chars of one
+/// font resolves it once with [`base14_widths`].)
+#[cfg(test)]
 pub(crate) fn base14_char_width(base_font: &str, c: char) -> Option<u16> {
-    let table = base14_table(base_font)?;
-    // AFM tables key visible glyphs only; alias the invisible variants the
-    // cp1252 fallback can produce so they get the metric of their visible
-    // counterpart instead of the generic default.
-    let c = match c {
-        '\u{00A0}' => ' ', // no-break space -> space
-        '\u{00AD}' => '-', // soft hyphen -> hyphen
-        _ => c,
-    };
-    table
-        .binary_search_by_key(&c, |&(ch, _)| ch)
-        .ok()
-        .map(|i| table[i].1)
+    base14_widths(base_font)?.width(c)
 }
 
-/// True when the base font name normalizes to one of the standard 14 fonts.
-pub(crate) fn is_base14_font(base_font: &str) -> bool {
-    base14_table(base_font).is_some()
+/// The metrics of one base-14 font, its name resolved once for the many
+/// chars a font's width table asks about (resolving lowercases the name and
+/// searches it for every family, which was most of building the table).
+#[derive(Clone, Copy)]
+pub(crate) struct Base14Widths(&'static [(char, u16)]);
+
+/// The metrics of `base_font`, or `None` if it is not one of the base 14
+/// (after name normalization).
+pub(crate) fn base14_widths(base_font: &str) -> Option<Base14Widths> {
+    base14_table(base_font).map(Base14Widths)
+}
+
+impl Base14Widths {
+    /// Width in 1000ths of an em for `c`, or `None` if the char has no
+    /// glyph in the font's AFM.
+    pub(crate) fn width(self, c: char) -> Option<u16> {
+        let table = self.0;
+        // AFM tables key visible glyphs only; alias the invisible variants the
+        // cp1252 fallback can produce so they get the metric of their visible
+        // counterpart instead of the generic default.
+        let c = match c {
+            '\u{00A0}' => ' ', // no-break space -> space
+            '\u{00AD}' => '-', // soft hyphen -> hyphen
+            _ => c,
+        };
+        table
+            .binary_search_by_key(&c, |&(ch, _)| ch)
+            .ok()
+            .map(|i| table[i].1)
+    }
 }
 
 /// The built-in encoding of a standard-14 font whose repertoire is not
@@ -614,7 +631,7 @@ mod tests {
     #[test]
     fn non_base14_returns_none() {
         assert_eq!(base14_char_width("DejaVuSans", 'a'), None);
-        assert!(!is_base14_font("Garamond"));
+        assert!(base14_widths("Garamond").is_none());
     }
 
     #[test]

@@ -30,6 +30,9 @@ pub(crate) fn decode_content_bounded(
     if content_exceeds_operation_limit(data, max_operations) {
         return Ok(None);
     }
+    if let Some(content) = super::content_parse::parse_content(data) {
+        return Ok(Some(content));
+    }
     Content::decode(data)
         .map(Some)
         .map_err(|e| PdfError::Parse(e.to_string()))

@@ -399,9 +399,7 @@ fn base14_fallback_widths(
         .ok()
         .and_then(|o| o.as_name().ok())
         .map(|n| String::from_utf8_lossy(n).to_string())?;
-    if !crate::extractor::base14::is_base14_font(&base_font) {
-        return None;
-    }
+    let metrics = crate::extractor::base14::base14_widths(&base_font)?;
 
     let encoding = parse_font_encoding(doc, font_dict);
     let mut base = encoding
@@ -455,9 +453,7 @@ fn base14_fallback_widths(
         {
             let total = text
                 .chars()
-                .map(|ch| {
-                    crate::extractor::base14::base14_char_width(&base_font, ch).unwrap_or(500)
-                })
+                .map(|ch| metrics.width(ch).unwrap_or(500))
                 .fold(0u16, u16::saturating_add);
             widths.insert(code, total);
             continue;
@@ -482,7 +478,7 @@ fn base14_fallback_widths(
         }) else {
             continue;
         };
-        if let Some(w) = crate::extractor::base14::base14_char_width(&base_font, ch) {
+        if let Some(w) = metrics.width(ch) {
             widths.insert(code, w);
         }
     }

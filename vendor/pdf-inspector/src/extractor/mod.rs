@@ -6,6 +6,7 @@ mod annotations;
 mod base14;
 mod clip_boundaries;
 pub(crate) mod content_decode;
+mod content_parse;
 pub(crate) mod content_stream;
 pub(crate) mod display_frame;
 pub(crate) mod fonts;
