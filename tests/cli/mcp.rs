@@ -295,14 +295,12 @@ fn a_large_upload_is_reported_to_the_client_in_bytes() {
         .await;
         let took = started.elapsed();
         ok(&r);
-        let messages: Vec<String> = client
-            .service()
-            .progress
-            .lock()
-            .unwrap()
-            .iter()
-            .filter_map(|p| p.message.clone())
-            .collect();
+        // rmcp hands each notification to the handler in a task of its own,
+        // so they may be pushed out of order: the server's progress count
+        // (rising, as MCP requires) is their order.
+        let mut sent = client.service().progress.lock().unwrap().clone();
+        sent.sort_by(|a, b| a.progress.total_cmp(&b.progress));
+        let messages: Vec<String> = sent.iter().filter_map(|p| p.message.clone()).collect();
         let uploads: Vec<&String> = messages
             .iter()
             .filter(|m| m.contains("big.pdf: uploading "))
