@@ -477,6 +477,38 @@ mod tests {
         }
     }
 
+    /// Streams made at random of content tokens and stray bytes (a fixed
+    /// seed, so a failure repeats): never a panic, and lopdf's operations
+    /// wherever ours answers.
+    #[test]
+    fn random_streams_are_lopdf_s_or_left_to_it() {
+        // Content tokens and stray bytes, parted by `|`.
+        let pieces: Vec<&[u8]> = b"q|Q|BT|ET|Tj|TJ|'|\"|cm|Tf|Td|Do|BDC|EMC|0|12|-3.5|.5|+7|1.|\
+            99999999999|/F1|/Na#20me|/|(|)|(a\\(b)|(\\101\\n)|<|>|<41 42>|<<|>>|[|]|{|}|%c|\
+            1 0 R|true|null|BI|ID|EI|\\|#|\x00|\xff"
+            .split(|&c| c == b'|')
+            .collect();
+        let spaces: [&[u8]; 7] = [b" ", b"", b"\n", b"\r\n", b"\r", b"\t", b"\x0c"];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let mut answered = 0;
+        for _ in 0..50_000 {
+            let mut data = Vec::new();
+            for _ in 0..next(12) {
+                data.extend_from_slice(pieces[next(pieces.len())]);
+                data.extend_from_slice(spaces[next(spaces.len())]);
+            }
+            answered += usize::from(same_as_lopdf(&data));
+        }
+        // Enough of them are read here for the comparison to mean something.
+        assert!(answered > 5_000, "{answered}");
+    }
+
     /// Every content stream of every PDF under the repository's test
     /// fixtures and this crate's tests, where ours answers.
     #[test]
