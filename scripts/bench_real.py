@@ -47,6 +47,14 @@ def words(text):
     return WORD.findall(text)
 
 
+def recall(ref_text, text):
+    """Share of `ref_text`'s words (a multiset) found in `text`; None when it has none."""
+    ref = collections.Counter(words(ref_text))
+    if not sum(ref.values()):
+        return None
+    return sum((ref & collections.Counter(words(text))).values()) / sum(ref.values())
+
+
 def strip_markdown(md):
     """Text only: no tables, heading marks, emphasis, images or comments."""
     out = []
@@ -271,13 +279,10 @@ def docling_rows(tools, root, save=None):
             t = teds_doc(pipe_tables(truth), pipe_tables(out))
             if t is not None:
                 tscores.append(t)
-            ref = collections.Counter(words(outs["pdftotext"][pdf.name]))
-            got = collections.Counter(words(out))
-            if sum(ref.values()):
-                rec.append(sum((ref & got).values()) / sum(ref.values()))
-            told = collections.Counter(words(truth))
-            if sum(told.values()):
-                rec_truth.append(sum((told & got).values()) / sum(told.values()))
+            for scores, ref_text in ((rec, outs["pdftotext"][pdf.name]), (rec_truth, truth)):
+                r = recall(ref_text, out)
+                if r is not None:
+                    scores.append(r)
             nids.append(nid(strip_markdown(truth), strip_markdown(out)))
             th, oh = collections.Counter(headings(truth)), collections.Counter(headings(out))
             h_hit += sum((th & oh).values())
@@ -313,10 +318,9 @@ def icdar_rows(tools, root, save=None):
             t = teds_doc(icdar_tables(xml), pipe_tables(outs[name][pdf.name]))
             if t is not None:
                 tscores.append(t)
-            ref = collections.Counter(words(outs["pdftotext"][pdf.name]))
-            got = collections.Counter(words(outs[name][pdf.name]))
-            if sum(ref.values()):
-                rec.append(sum((ref & got).values()) / sum(ref.values()))
+            r = recall(outs["pdftotext"][pdf.name], outs[name][pdf.name])
+            if r is not None:
+                rec.append(r)
         s = stats[name]
         rows.append([name, f"{sum(rec)/len(rec):.3f}", f"{sum(scores)/len(scores):.3f}",
                      mean(tscores), f"{s['fail']} / {s['timeout']}",
@@ -339,10 +343,9 @@ def pdfplumber_rows(tools, root, save=None):
     for name in tools:
         rec = []
         for pdf in files:
-            ref = collections.Counter(words(outs["pdftotext"][pdf.name]))
-            got = collections.Counter(words(outs[name][pdf.name]))
-            if sum(ref.values()):
-                rec.append(sum((ref & got).values()) / sum(ref.values()))
+            r = recall(outs["pdftotext"][pdf.name], outs[name][pdf.name])
+            if r is not None:
+                rec.append(r)
         s = stats[name]
         lost = sorted(s["failed"] - stats["pdftotext"]["failed"])
         rows.append([name, f"{sum(rec)/len(rec):.3f} ({len(rec)} files)",
