@@ -122,3 +122,21 @@ fn words_beside_a_row_of_single_digit_cells_keep_their_spaces() {
     assert!(md.contains("Handgun Long"), "{md}");
     assert!(!md.contains("HandgunLong"), "{md}");
 }
+
+/// docling's `2305.03393v1-pg9.pdf`: a paragraph letter-spaced by `TJ`
+/// offsets (-84 between every two glyphs, -376 between words), kerned
+/// pairs a little wider (-111), and now and then a pair the producer set
+/// as one string, "(We)". That one string made the array read as words
+/// positioned by offsets, and each wider kern as a word gap: "mo del", "pro
+/// duced", "b est".
+#[test]
+fn a_letter_spaced_paragraph_keeps_its_kerned_words_whole() {
+    let page = Page::Ops(
+        "BT /F1 10 Tf 72 700 Td [(We) -376 (p) -84 (i) -84 (c) -84 (k) -84 (e) -84 (d) -376 \
+         (t) -84 (h) -84 (e) -376 (m) -84 (o) -130 (d) -84 (e) -84 (l) -376 (t) -84 (h) -84 \
+         (a) -84 (t) -376 (p) -84 (r) -84 (o) -130 (d) -84 (u) -84 (c) -84 (e) -84 (d)] TJ ET",
+    );
+    let env = Env::new();
+    let md = markdown(&env, &pages_pdf(&[page]));
+    assert!(md.contains("We picked the model that produced"), "{md}");
+}

@@ -381,6 +381,13 @@ impl PendingWordGaps {
     }
 }
 
+/// A tracked run shows its glyphs one a string; at most one string in this
+/// many may show two glyphs or more — a pair the producer set without an
+/// offset, whose kern cancels the tracking ("(We) -376 (p) -84 (i)" in a
+/// letter-spaced paragraph). An array with more of them is words, or
+/// kerned pairs, positioned by offsets.
+const MULTI_GLYPH_SHARE: usize = 10;
+
 /// Least typical letter gap, as a share of the word-gap threshold, for a
 /// `TJ` array to read as tracked: below it the offsets are kerning, and the
 /// thresholds apply to them as they are.
@@ -520,7 +527,8 @@ fn lower_median(sorted: &[f32]) -> f32 {
 /// word gaps; the tracking is the median of the rest.
 ///
 /// `None` — the offsets are read as they are — when the array is not such a
-/// run: a string of two glyphs or more (words, or kerned pairs), fewer than
+/// run: more than one string in [`MULTI_GLYPH_SHARE`] of two glyphs or
+/// more (words, or kerned pairs), fewer than
 /// two junctions, an offset written as several numbers (which the walkers
 /// judge one at a time), a junction the offset closes up (a kern, which
 /// formulas and kerned words carry and tracking never does), or a typical
@@ -614,6 +622,7 @@ pub(crate) fn tj_tracking(
     let mut strings: Vec<&Object> = Vec::new();
     let mut pending = 0.0f32;
     let mut numbers_since_string = 0usize;
+    let mut words = 0usize;
     for element in folded {
         let (object, raw) = match element {
             Element::Offset(offset) => {
@@ -624,7 +633,7 @@ pub(crate) fn tj_tracking(
             Element::String { object, raw, .. } => (object, raw),
         };
         if !is_single_glyph(raw, font_info) {
-            return None;
+            words += 1;
         }
         if !strings.is_empty() {
             if numbers_since_string > 1 {
@@ -636,7 +645,10 @@ pub(crate) fn tj_tracking(
         numbers_since_string = 0;
         strings.push(object);
     }
-    if gaps.len() < 2 || gaps.iter().any(|gap| *gap < 0.0) {
+    if gaps.len() < 2
+        || gaps.iter().any(|gap| *gap < 0.0)
+        || words * MULTI_GLYPH_SHARE > strings.len()
+    {
         return None;
     }
     let mut sorted = gaps;
@@ -1249,6 +1261,11 @@ mod tests {
             None
         );
         assert_eq!(tracking("(A) -30 (B) -20 (C) -40 (D)"), None);
+        // More than one string in ten of two glyphs: words set by offsets.
+        assert_eq!(
+            tracking("(We) -84 (pi) -84 (c) -84 (k) -84 (e) -84 (d) -376 (t) -84 (h) -84 (e)"),
+            None
+        );
         // An offset written as several numbers, which the walkers judge one
         // at a time.
         assert_eq!(tracking("(V) -125 -125 (A) -250 (L) -250 (L)"), None);
@@ -1257,6 +1274,20 @@ mod tests {
         assert_eq!(tracking("(A) -250 (B)"), None);
         assert_eq!(tracking("(A)"), None);
         assert_eq!(tracking(""), None);
+    }
+
+    /// A paragraph letter-spaced by offsets, where the producer set a pair
+    /// whose kern cancels the tracking as one string: one such string in
+    /// ten leaves the run tracked, so a kern on top of the tracking ("o"
+    /// -111 "d") stays inside its word.
+    #[test]
+    fn a_tracked_paragraph_may_show_the_odd_pair_as_one_string() {
+        let line = "(We) -376 (p) -84 (i) -83 (c) -56 (k) -55 (e) -85 (d) -376 (t) -83 \
+                    (h) -84 (e) -376 (m) -84 (o) -111 (d) -84 (e) -84 (l)";
+        assert_eq!(tracking(line), Some(84.0));
+        let (word_gap, _) =
+            tj_gap_thresholds(word_gap_threshold(Some(&font())), tracking(line), true);
+        assert!(111.0 < word_gap && word_gap < 376.0, "{word_gap}");
     }
 
     #[test]
