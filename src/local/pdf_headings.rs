@@ -291,9 +291,14 @@ fn table_heads(headings: &[usize], lines: &[&str], plain: &mut [bool]) {
 /// studies …"; "About 8% of those who use drugs, take drugs on a daily" /
 /// "basis while …"), or a sidebar's line drawn into a column of text ("…
 /// transparent way. This" / "Leverage row" / "publication helps you …"). A
-/// section's text starts a sentence.
+/// section's text starts a sentence. A numbered heading opens a section
+/// whatever follows (demo1's "2.2. Zero flow day analysis" between the two
+/// halves of a sentence that runs from one column to the next).
 fn inside_sentences(headings: &[usize], lines: &[&str], plain: &mut [bool]) {
     for &h in headings {
+        if numbered(heading_text(lines[h]).unwrap_or_default()) {
+            continue;
+        }
         let below = lines[h + 1..]
             .iter()
             .map(|l| l.trim())
@@ -701,6 +706,7 @@ mod tests {
             "The paragraph ends on a word\n\n## Leverage row\n\nPermissions start a sentence.",
             "## Leverage row\n\n- permissions in a list",
             "## Leverage row\n\n<u>link</u> text",
+            "Y gives\n\n## 2.2. Zero flow day analysis\n\nthe magnitude of change.",
         ]);
     }
 
