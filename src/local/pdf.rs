@@ -131,9 +131,10 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
             Some(found) => pdf_tables::apply(&markdown, &found),
             None => markdown,
         };
+        let markdown = paragraph_tables_as_text(&markdown);
         let page_hints = hints.remove(&number).unwrap_or_default();
         let (md, found) = pdf_hints::apply(&markdown, &page_hints, settings.keep_headers);
-        let md = one_column_tables_as_text(&md);
+        let md = header_only_tables_as_text(&one_column_tables_as_text(&md));
         furniture.extend(found.into_iter().map(|f| (pages.len(), f)));
         let md = match layout.remove(&number) {
             Some(page) => pdf_column_text::mend(
@@ -170,24 +171,68 @@ fn prose_tables_as_text(md: &str) -> String {
             .iter()
             .filter(|c| c.chars().filter(char::is_ascii_digit).count() * 2 >= c.chars().count())
             .count();
-        cells.len() >= 6 && lower * 2 >= cells.len() && numeric * 5 < cells.len()
+        let prose = cells.len() >= 6 && lower * 2 >= cells.len() && numeric * 5 < cells.len();
+        prose.then(|| row_lines(rows))
     })
 }
+
+/// Pipe tables with a paragraph in a cell back to lines of text: a cell of
+/// this many words, over two sentences, is running text that a table took
+/// in (ICDAR's eu-011: a chart's labels beside two columns of prose; a back
+/// cover's three columns of blurbs). No cell of the real sets' true tables
+/// (ICDAR's, docling's) holds more than one sentence.
+fn paragraph_tables_as_text(md: &str) -> String {
+    tables_as_text(md, |_, rows| {
+        let paragraph = |cell: &&str| {
+            let words: Vec<&str> = cell.split_whitespace().collect();
+            let stops = words
+                .windows(2)
+                .filter(|w| {
+                    w[0].ends_with(['.', '?', '!'])
+                        && w[0].chars().filter(|c| c.is_alphabetic()).count() >= 3
+                        && w[1].chars().next().is_some_and(char::is_uppercase)
+                })
+                .count();
+            words.len() >= PARAGRAPH_WORDS && stops >= 2
+        };
+        rows.iter()
+            .flatten()
+            .any(paragraph)
+            .then(|| row_lines(rows))
+    })
+}
+
+/// A table's cell of at least this many words may be a paragraph.
+const PARAGRAPH_WORDS: usize = 30;
 
 /// Pipe tables of one column back to lines: lines in a box (the text of a
 /// figure drawn in a frame), not a table. Done after headings are found,
 /// which leave a table's lines alone, as they would have these.
 fn one_column_tables_as_text(md: &str) -> String {
-    tables_as_text(md, |lines, _| {
-        lines
+    tables_as_text(md, |lines, rows| {
+        let one_column = lines
             .iter()
-            .all(|l| !l.trim().trim_matches('|').contains('|'))
+            .all(|l| !l.trim().trim_matches('|').contains('|'));
+        one_column.then(|| row_lines(rows))
+    })
+}
+
+/// Pipe tables of a header row and no body row back to text, a line a
+/// cell: a band of separate pieces set in a ruled frame (a form's title band
+/// "اميدنامه …" beside "شرکت بورس …", a caption cut by a running header
+/// "Tableau 5 | : Mécanismes …", a column header whose rows went to another
+/// table). Done after headings are found, as for tables of one column: a
+/// column header set in bold is no heading.
+fn header_only_tables_as_text(md: &str) -> String {
+    tables_as_text(md, |lines, rows| {
+        let header_only = lines.len() == 2 && rows.len() == 1;
+        header_only.then(|| rows[0].iter().map(|c| c.to_string()).collect())
     })
 }
 
 /// `md` with the pipe tables `text` picks (given their lines, and their
-/// rows' non-empty cells) written as lines of their cells.
-fn tables_as_text(md: &str, text: impl Fn(&[&str], &[Vec<&str>]) -> bool) -> String {
+/// rows' non-empty cells) written as the lines it returns.
+fn tables_as_text(md: &str, text: impl Fn(&[&str], &[Vec<&str>]) -> Option<Vec<String>>) -> String {
     if !md.contains('|') {
         return md.to_string();
     }
@@ -214,14 +259,18 @@ fn tables_as_text(md: &str, text: impl Fn(&[&str], &[Vec<&str>]) -> bool) -> Str
                     .collect()
             })
             .collect();
-        if text(&lines[i..end], &rows) {
-            out.extend(rows.iter().map(|r| r.join(" ")));
-        } else {
-            out.extend(lines[i..end].iter().map(|l| l.to_string()));
+        match text(&lines[i..end], &rows) {
+            Some(written) => out.extend(written),
+            None => out.extend(lines[i..end].iter().map(|l| l.to_string())),
         }
         i = end;
     }
     out.join("\n")
+}
+
+/// A table's rows as lines of text, a row's cells joined by spaces.
+fn row_lines(rows: &[Vec<&str>]) -> Vec<String> {
+    rows.iter().map(|r| r.join(" ")).collect()
 }
 
 /// The OCR'd text of a page without a usable text layer, or why there is none.
@@ -479,6 +528,37 @@ mod tests {
             one_column_tables_as_text(boxed),
             "When proc1 ends\nCALL proc1\nUSER = ALICE"
         );
+    }
+
+    /// A table whose cell holds sentences of running text is no table
+    /// (ICDAR's eu-011: a chart's labels beside two columns of prose).
+    #[test]
+    fn a_table_with_a_paragraph_in_a_cell_is_text() {
+        let prose = "In this latter case, their trades are based on beliefs about the future evolution of the issuer's default risk. It might increase or decrease over the years. Market participants in these markets may trade to insure against a default.";
+        let table =
+            format!("||1200 1000 800|{prose}|\n|---|---|---|\n||0 1-Sep-08|Source: Bloomberg|");
+        assert_eq!(
+            paragraph_tables_as_text(&table),
+            format!("1200 1000 800 {prose}\n0 1-Sep-08 Source: Bloomberg")
+        );
+        // Long cells of one sentence, abbreviations ("Std. Dev."), stay.
+        let long = "Other specific policies including Competition, External trade, Enlargement, Agriculture, Fisheries, Regional policy, Employment and Social affairs, Environment, Energy, Transport and Research in the reports of 2009 and 2010 across the member states (Std. Dev. 2.1 and U.K. figures)";
+        let kept = format!("|Area|Share|\n|---|---|\n|{long}|12.5|");
+        assert_eq!(paragraph_tables_as_text(&kept), kept);
+    }
+
+    /// A ruled band with a header row and no body row (right_to_left_03's
+    /// title band, issue-71's captions, a column header whose rows went to
+    /// another table) is its cells, a line each.
+    #[test]
+    fn a_header_row_without_body_is_lines_of_text() {
+        let band = "||||Title of the form|||Exchange name||||\n|---|---|---|---|---|---|---|---|---|---|\nThe form's text.";
+        assert_eq!(
+            header_only_tables_as_text(band),
+            "Title of the form\nExchange name\nThe form's text."
+        );
+        let table = "|Year|Flow|\n|---|---|\n|1999|12.5|";
+        assert_eq!(header_only_tables_as_text(table), table);
     }
 
     #[test]

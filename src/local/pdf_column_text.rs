@@ -155,10 +155,29 @@ fn write(
     let mut out: Vec<String> = Vec::new();
     let mut para: Vec<String> = Vec::new();
     let mut prev: Option<&Segment> = None;
-    for (text, s) in &lines {
-        let heading = headings
-            .iter()
-            .find(|(_, w)| !w.is_empty() && *w == words(text));
+    let mut k = 0;
+    while k < lines.len() {
+        let (text, s) = &lines[k];
+        k += 1;
+        let find = |t: &str| {
+            headings
+                .iter()
+                .find(|(_, w)| !w.is_empty() && *w == words(t))
+        };
+        let mut heading = find(text);
+        // A title set over two lines is one heading ("Row and Column Access
+        // Control" over "Support in IBM DB2 for i").
+        let mut text = text.clone();
+        if heading.is_none() {
+            if let Some((next, _)) = lines.get(k) {
+                let joined = format!("{text} {next}");
+                if let Some(h) = find(&joined) {
+                    heading = Some(h);
+                    text = joined;
+                    k += 1;
+                }
+            }
+        }
         let parted = prev.is_none_or(|p| {
             key(p) != key(s) || p.y - s.y > p.height.max(s.height) * 1.8 || s.y > p.y
         });
@@ -180,9 +199,9 @@ fn write(
                 match para.last_mut() {
                     Some(last) if broken && text.starts_with(char::is_lowercase) => {
                         last.pop();
-                        last.push_str(text);
+                        last.push_str(&text);
                     }
-                    _ => para.push(text.clone()),
+                    _ => para.push(text),
                 }
                 prev = Some(s);
             }
@@ -333,6 +352,35 @@ mod tests {
             mend(&md, &page(), &hinted),
             format!(
                 "# A Title Across The Page\n\n{}\n\n### right 0 words of prose here\n\n{}",
+                left.join("\n"),
+                right.join("\n")
+            )
+        );
+    }
+
+    /// A title joined from two lines (`titles.rs`: "Row and Column Access
+    /// Control" over "Support in IBM DB2 for i") stays one heading when the
+    /// page is rebuilt from its lines.
+    #[test]
+    fn a_heading_over_two_lines_stays_one_in_the_rebuilt_page() {
+        let left = column("left", 0..6);
+        let right = column("right", 2..6);
+        let title = "right 0 words of prose here right 1 words of prose here";
+        let mixed: Vec<String> = (0..6)
+            .flat_map(|k| {
+                let r = (k >= 2).then(|| format!("right {k} words of prose here"));
+                r.into_iter()
+                    .chain([format!("left {k} words of prose here")])
+            })
+            .collect();
+        let md = format!(
+            "# A Title Across The Page\n\n## {title}\n\n{}",
+            mixed.join(" ")
+        );
+        assert_eq!(
+            mend(&md, &page(), &[]),
+            format!(
+                "# A Title Across The Page\n\n{}\n\n## {title}\n\n{}",
                 left.join("\n"),
                 right.join("\n")
             )

@@ -77,6 +77,7 @@ pub fn demote(md: &str) -> String {
     }
     labels(&headings, &lines, &mut plain);
     table_heads(&headings, &lines, &mut plain);
+    inside_sentences(&headings, &lines, &mut plain);
     // Under the title, a deeper heading ending in a footnote mark ("김 창
     // 호*", "Jane Roe†"): its author, whose affiliation is in the footnote.
     for run in runs(&headings, &lines) {
@@ -280,6 +281,35 @@ fn table_heads(headings: &[usize], lines: &[&str], plain: &mut [bool]) {
             .first()
             .is_some_and(|w| TABLE_WORDS.contains(&w.to_lowercase().as_str()));
         if table && caption(&words) {
+            plain[h] = true;
+        }
+    }
+}
+
+/// Headings whose text goes on in lower case below them: the start of a
+/// sentence set in bold ("Universities" / "also provide specialisation
+/// studies …"; "About 8% of those who use drugs, take drugs on a daily" /
+/// "basis while …"), or a sidebar's line drawn into a column of text ("…
+/// transparent way. This" / "Leverage row" / "publication helps you …"). A
+/// section's text starts a sentence. A numbered heading opens a section
+/// whatever follows (demo1's "2.2. Zero flow day analysis" between the two
+/// halves of a sentence that runs from one column to the next).
+fn inside_sentences(headings: &[usize], lines: &[&str], plain: &mut [bool]) {
+    for &h in headings {
+        if numbered(heading_text(lines[h]).unwrap_or_default()) {
+            continue;
+        }
+        let below = lines[h + 1..]
+            .iter()
+            .map(|l| l.trim())
+            .find(|l| !l.is_empty());
+        let goes_on = below.is_some_and(|b| {
+            b.trim_start_matches(['*', '_'])
+                .chars()
+                .next()
+                .is_some_and(char::is_lowercase)
+        });
+        if goes_on {
             plain[h] = true;
         }
     }
@@ -658,6 +688,26 @@ mod tests {
             demote(md),
             "25. If your country has an institutional legal aid provider, does it"
         );
+    }
+
+    #[test]
+    fn a_heading_that_parts_a_sentence_is_text() {
+        let md = "It offers a description of the function in a transparent way. This\n\n#### Leverage row\n\npublication helps you understand the capabilities.";
+        assert_eq!(
+            demote(md),
+            "It offers a description of the function in a transparent way. This\n\nLeverage row\n\npublication helps you understand the capabilities."
+        );
+        assert_eq!(
+            demote("## Universities\n\nalso provide specialisation studies."),
+            "Universities\n\nalso provide specialisation studies."
+        );
+        // Before a sentence's start, a list, a link, a section.
+        unchanged(&[
+            "The paragraph ends on a word\n\n## Leverage row\n\nPermissions start a sentence.",
+            "## Leverage row\n\n- permissions in a list",
+            "## Leverage row\n\n<u>link</u> text",
+            "Y gives\n\n## 2.2. Zero flow day analysis\n\nthe magnitude of change.",
+        ]);
     }
 
     #[test]

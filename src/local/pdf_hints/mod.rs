@@ -238,6 +238,22 @@ fn heading(line: &TextLine, page: &[&TextLine], i: usize, body: &BodyStyle) -> O
             return None;
         }
     }
+    // Nor is it the last line of a block set in its face and size
+    // ("INTERNATIONAL" / "TECHNICAL" / "SUPPORT" / "ORGANIZATION" on a
+    // back cover): a title over several lines is one heading or none
+    // (`titles.rs` joins two).
+    let above = page[..i].iter().rev().find(|l| {
+        l.items
+            .first()
+            .is_some_and(|f| (f.x - x).abs() < body.size * 15.0)
+    });
+    if let Some(prev) = above {
+        let same = dominant_font(prev)
+            .is_some_and(|(f, _, s)| f == font && (s - size).abs() <= size * 0.05);
+        if same && prev.y - line.y < size * 1.6 {
+            return None;
+        }
+    }
     Some(Heading { text, level })
 }
 
@@ -606,6 +622,34 @@ mod tests {
                 .find(|l| l.contains("Transport Plan of the Town of Chelsea"));
             assert!(line.is_some_and(|l| !l.starts_with('#')), "{page}");
         }
+    }
+
+    /// A back cover's imprint set over four lines in one bold face: its
+    /// last line, alone above a gap, is no heading of its own (the hints'
+    /// headings; pdf-inspector's own marks aside).
+    #[test]
+    fn the_last_line_of_a_block_in_one_face_is_no_heading() {
+        use crate::split::pdfgen::Page;
+        let headings = |runs: Vec<(i64, i64, i64, &'static str)>| -> Vec<String> {
+            let pdf = crate::split::pdfgen::pages_pdf(&[Page::At(runs)]);
+            let (_, positions) =
+                pdf_inspector::extract_pages_markdown_positions_and_rules_mem(&pdf, None).unwrap();
+            let hints = analyse(positions.items, 1);
+            let page = hints.get(&1).cloned().unwrap_or_default();
+            page.headings.into_iter().map(|h| h.text).collect()
+        };
+        let mut block = vec![
+            (12, 72, 760, "*INTERNATIONAL"),
+            (12, 72, 746, "*TECHNICAL"),
+            (12, 72, 732, "*SUPPORT"),
+            (12, 72, 718, "*ORGANIZATION"),
+        ];
+        block.extend(body(680, 12));
+        assert_eq!(headings(block), Vec::<String>::new());
+        // Alone, it is one.
+        let mut alone = vec![(12, 72, 718, "*ORGANIZATION")];
+        alone.extend(body(680, 12));
+        assert_eq!(headings(alone), ["ORGANIZATION"]);
     }
 
     #[test]
