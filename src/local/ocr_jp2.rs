@@ -129,17 +129,19 @@ mod tests {
             b"q 100 0 0 100 0 0 cm /Im0 Do Q".to_vec(),
         ));
         let pages = doc.new_object_id();
+        let media_box: Vec<Object> = [0, 0, 100, 100].into_iter().map(Object::Integer).collect();
         let page = doc.add_object(dictionary! {
             "Type" => "Page", "Parent" => pages, "Contents" => content,
-            "MediaBox" => vec![0.into(), 0.into(), 100.into(), 100.into()],
+            "MediaBox" => media_box,
             "Resources" => dictionary! { "XObject" => dictionary! { "Im0" => image } },
         });
+        let kids: Vec<Object> = vec![Object::Reference(page)];
         doc.objects.insert(
             pages,
-            Object::Dictionary(dictionary! {
-                "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1,
-            }),
+            Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => 1 }),
         );
+        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages });
+        doc.trailer.set("Root", catalog);
         // A tesseract that cannot run: reaching it fails with "cannot run".
         let missing = Path::new("/nonexistent/tesseract");
         let err = super::super::ocr::pdf_page(&doc, 1, missing, None).unwrap_err();
