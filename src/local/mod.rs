@@ -18,6 +18,7 @@ pub mod ipynb;
 pub mod json;
 pub mod msg;
 pub mod ocr;
+mod ocr_jp2;
 pub mod odp;
 pub mod ods;
 pub mod odt;

@@ -334,7 +334,11 @@ pub fn pdf_page(
     let id = *pages
         .get(&page)
         .with_context(|| format!("the PDF has no page {page}"))?;
-    let pictures = page_images(doc, id)?;
+    let mut pictures = page_images(doc, id)?;
+    pictures.retain(|p| match p {
+        Picture::File { ext: "jp2", bytes } => super::ocr_jp2::tesseract_opens(bytes, tesseract),
+        _ => true,
+    });
     if pictures.is_empty() {
         bail!("the page holds no image in a format tesseract reads (JPEG, JPEG 2000, CCITT, 8-bit or 1-bit pixels)");
     }
