@@ -505,7 +505,13 @@ fn download_once(
         handle
             .seek(std::io::SeekFrom::Start(start))
             .context("cannot write the download")?;
-        handle.set_len(start).context("cannot write the download")?;
+        // Only a resumed part is cut back to what counts. A new file is
+        // empty already, and on ext4 a truncation to size 0 marks the file
+        // "replaced": its first close then writes it to disk at once
+        // (auto_da_alloc), a download meant to be read back and deleted.
+        if start > 0 {
+            handle.set_len(start).context("cannot write the download")?;
+        }
         // Buffered, the writes do not follow the reads one system call each.
         let mut out = std::io::BufWriter::with_capacity(128 * 1024, handle);
         loop {

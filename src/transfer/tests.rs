@@ -468,3 +468,42 @@ fn a_file_opened_inside_a_scope_is_measured_by_its_meter_and_only_there() {
     assert_eq!(told.last().and_then(|t| t.bytes), Some(300_000));
     assert_eq!(told.iter().filter(|t| t.begin.is_some()).count(), 1);
 }
+
+/// This thread's I/O counters (`/proc/thread-self/io`, Linux): the bytes it
+/// dirtied for writing, and those of them it deleted before they went to disk.
+fn thread_io() -> Option<(u64, u64)> {
+    let text = std::fs::read_to_string("/proc/thread-self/io").ok()?;
+    let field = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.trim().parse::<u64>().ok())
+    };
+    Some((field("write_bytes:")?, field("cancelled_write_bytes:")?))
+}
+
+#[test]
+fn a_download_read_back_and_deleted_is_never_written_to_disk() {
+    let (url, _) = cdn(|_, _, conn| serve_whole(conn));
+    let dir = tempfile::tempdir().unwrap();
+    // Without the counters (not Linux) there is nothing to see.
+    let Some((dirtied, cancelled)) = thread_io() else {
+        return;
+    };
+    let file = get(&url, dir.path(), 5).unwrap();
+    // Read back through a handle of its own and closed, as a zip is checked
+    // and unpacked, then deleted.
+    assert_eq!(std::fs::read(file.path()).unwrap(), body());
+    drop(file);
+    let (dirtied_after, cancelled_after) = thread_io().unwrap();
+    let size = body().len() as u64;
+    // A file system that keeps no dirty pages (tmpfs) counts no writing.
+    if dirtied_after - dirtied < size {
+        return;
+    }
+    // Still dirty when deleted: never sent to disk. On ext4 a new file cut
+    // to size 0 was written out at its first close (auto_da_alloc).
+    assert!(
+        cancelled_after - cancelled >= size / 2,
+        "{} of {size} bytes deleted before reaching the disk",
+        cancelled_after - cancelled
+    );
+}
