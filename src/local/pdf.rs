@@ -134,7 +134,7 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
         let markdown = paragraph_tables_as_text(&markdown);
         let page_hints = hints.remove(&number).unwrap_or_default();
         let (md, found) = pdf_hints::apply(&markdown, &page_hints, settings.keep_headers);
-        let md = header_only_tables_as_text(&one_column_tables_as_text(&md));
+        let md = small_tables_as_text(&md);
         furniture.extend(found.into_iter().map(|f| (pages.len(), f)));
         let md = match layout.remove(&number) {
             Some(page) => pdf_column_text::mend(
@@ -205,26 +205,23 @@ fn paragraph_tables_as_text(md: &str) -> String {
 /// A table's cell of at least this many words may be a paragraph.
 const PARAGRAPH_WORDS: usize = 30;
 
-/// Pipe tables of one column back to lines: lines in a box (the text of a
-/// figure drawn in a frame), not a table. Done after headings are found,
-/// which leave a table's lines alone, as they would have these.
-fn one_column_tables_as_text(md: &str) -> String {
+/// Small pipe tables back to text, in one pass after headings are found
+/// (which leave a table's lines alone, as they would have these): a table
+/// of one column is lines in a box (the text of a figure drawn in a
+/// frame), its rows a line each; a table of a header row and no body row
+/// is a band of separate pieces set in a ruled frame (a form's title band
+/// "اميدنامه …" beside "شرکت بورس …", a caption cut by a running header
+/// "Tableau 5 | : Mécanismes …", a column header whose rows went to another
+/// table), its cells a line each — a column header set in bold is no
+/// heading.
+fn small_tables_as_text(md: &str) -> String {
     tables_as_text(md, |lines, rows| {
         let one_column = lines
             .iter()
             .all(|l| !l.trim().trim_matches('|').contains('|'));
-        one_column.then(|| row_lines(rows))
-    })
-}
-
-/// Pipe tables of a header row and no body row back to text, a line a
-/// cell: a band of separate pieces set in a ruled frame (a form's title band
-/// "اميدنامه …" beside "شرکت بورس …", a caption cut by a running header
-/// "Tableau 5 | : Mécanismes …", a column header whose rows went to another
-/// table). Done after headings are found, as for tables of one column: a
-/// column header set in bold is no heading.
-fn header_only_tables_as_text(md: &str) -> String {
-    tables_as_text(md, |lines, rows| {
+        if one_column {
+            return Some(row_lines(rows));
+        }
         let header_only = lines.len() == 2 && rows.len() == 1;
         header_only.then(|| rows[0].iter().map(|c| c.to_string()).collect())
     })
@@ -525,7 +522,7 @@ mod tests {
         let boxed = "|When proc1 ends|\n|---|\n|CALL proc1|\n|USER = ALICE|";
         assert_eq!(prose_tables_as_text(boxed), boxed);
         assert_eq!(
-            one_column_tables_as_text(boxed),
+            small_tables_as_text(boxed),
             "When proc1 ends\nCALL proc1\nUSER = ALICE"
         );
     }
@@ -554,11 +551,11 @@ mod tests {
     fn a_header_row_without_body_is_lines_of_text() {
         let band = "||||Title of the form|||Exchange name||||\n|---|---|---|---|---|---|---|---|---|---|\nThe form's text.";
         assert_eq!(
-            header_only_tables_as_text(band),
+            small_tables_as_text(band),
             "Title of the form\nExchange name\nThe form's text."
         );
         let table = "|Year|Flow|\n|---|---|\n|1999|12.5|";
-        assert_eq!(header_only_tables_as_text(table), table);
+        assert_eq!(small_tables_as_text(table), table);
     }
 
     #[test]
