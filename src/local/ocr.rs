@@ -152,19 +152,37 @@ fn script_code(script: &str) -> String {
 fn installed_languages(tesseract: &Path) -> Result<&'static [String], String> {
     static INSTALLED: OnceLock<Result<Vec<String>, String>> = OnceLock::new();
     INSTALLED
-        .get_or_init(|| {
-            let out = Command::new(tesseract)
-                .arg("--list-langs")
-                .output()
-                .map_err(|e| format!("cannot run {}: {e}", tesseract.display()))?;
-            // Older versions print the list on stderr.
-            let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
-            text.push_str(&String::from_utf8_lossy(&out.stderr));
-            Ok(listed_languages(&text))
-        })
+        .get_or_init(|| printed(tesseract, "--list-langs").map(|text| listed_languages(&text)))
         .as_ref()
         .map(Vec::as_slice)
         .map_err(Clone::clone)
+}
+
+/// What `tesseract ARG` prints, stdout then stderr (older versions print
+/// `--list-langs` and `--version` on stderr); callers keep the answer in a
+/// `OnceLock`, so each question is asked once a process.
+pub(super) fn printed(tesseract: &Path, arg: &str) -> Result<String, String> {
+    let out = command(tesseract)
+        .arg(arg)
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", tesseract.display()))?;
+    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&out.stderr));
+    Ok(text)
+}
+
+/// A `tesseract` command on one thread (`OMP_THREAD_LIMIT=1`, unless the
+/// user set it): pages are read side by side instead
+/// ([`OCR_WORKERS`](super::pdf)), and tesseract's OpenMP threads wait by
+/// spinning, which on a busy machine made a 3-page scan take 22 s of wall
+/// and 18 s of CPU where one thread took 7.6 s and 4.5 s (tesseract 5.3,
+/// two cores, load 3–4).
+fn command(tesseract: &Path) -> Command {
+    let mut cmd = Command::new(tesseract);
+    if std::env::var_os("OMP_THREAD_LIMIT").is_none() {
+        cmd.env("OMP_THREAD_LIMIT", "1");
+    }
+    cmd
 }
 
 /// The names in `tesseract --list-langs` output (after its heading line).
@@ -386,7 +404,7 @@ pub fn image(path: &Path, tesseract: &Path, language: Option<&str>) -> Result<Re
 /// One tesseract run writing its text and its word confidences (TSV) into `dir`.
 fn run(file: &Path, tesseract: &Path, language: Option<&str>, dir: &Path) -> Result<Reading> {
     let base = dir.join("ocr-out");
-    let mut cmd = Command::new(tesseract);
+    let mut cmd = command(tesseract);
     cmd.arg(file).arg(&base);
     if let Some(lang) = language {
         cmd.args(["-l", lang]);

@@ -4,7 +4,6 @@
 //! (ICDAR's eu-012, page 1: a map over a three-word text layer).
 
 use std::path::Path;
-use std::process::Command;
 use std::sync::OnceLock;
 
 /// The twelve bytes a JP2 file starts with (its signature box).
@@ -48,13 +47,7 @@ fn header_within(bytes: &[u8], window: usize) -> bool {
 /// process.
 fn leptonica_version(tesseract: &Path) -> Option<(u32, u32)> {
     static VERSION: OnceLock<Option<(u32, u32)>> = OnceLock::new();
-    *VERSION.get_or_init(|| {
-        let out = Command::new(tesseract).arg("--version").output().ok()?;
-        // Older versions print it on stderr.
-        let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
-        text.push_str(&String::from_utf8_lossy(&out.stderr));
-        named_leptonica(&text)
-    })
+    *VERSION.get_or_init(|| named_leptonica(&super::ocr::printed(tesseract, "--version").ok()?))
 }
 
 /// (major, minor) of `leptonica-1.82.0` in `tesseract --version` output.

@@ -89,7 +89,18 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
     let mut doubtful_ocr = Vec::new();
     let mut skipped = Vec::new();
     let mut furniture = Vec::new();
-    let mut loaded: Option<Result<lopdf::Document, String>> = None;
+    // Pages whose own text does not serve, OCR'd side by side up front.
+    let to_ocr: Vec<u32> = scans
+        .iter()
+        .copied()
+        .filter(|n| !matches!(layer.get(n), Some((_, true))))
+        .collect();
+    let mut read = if to_ocr.is_empty() {
+        std::collections::HashMap::new()
+    } else {
+        let doc = lopdf::Document::load_mem(bytes).map_err(|e| e.to_string());
+        ocr_pages_side_by_side(&doc, &to_ocr, settings)
+    };
     for page in result.pages {
         let number = page.page + 1;
         let markdown = if page.needs_ocr {
@@ -98,10 +109,8 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
                 // A page's own text wins over OCR when it reads as text.
                 Some((text, true)) => text,
                 own => {
-                    let doc = loaded.get_or_insert_with(|| {
-                        lopdf::Document::load_mem(bytes).map_err(|e| e.to_string())
-                    });
-                    match ocr_page(doc, number, settings) {
+                    let reading = read.remove(&number);
+                    match reading.unwrap_or_else(|| Err("not OCR'd".to_string())) {
                         Ok(reading) => {
                             ocr_pages.push(number);
                             if reading
@@ -268,6 +277,42 @@ fn tables_as_text(md: &str, text: impl Fn(&[&str], &[Vec<&str>]) -> Option<Vec<S
 /// A table's rows as lines of text, a row's cells joined by spaces.
 fn row_lines(rows: &[Vec<&str>]) -> Vec<String> {
     rows.iter().map(|r| r.join(" ")).collect()
+}
+
+/// At most this many tesseract runs at once for one document (each holds
+/// ~100 MB), fewer on a machine with fewer cores.
+const OCR_WORKERS: usize = 4;
+
+/// [`ocr_page`] of each of `pages`, by page, run on up to [`OCR_WORKERS`]
+/// threads: tesseract reads a page on one thread, so a scan of many pages
+/// is read in a core's share of the time.
+fn ocr_pages_side_by_side(
+    doc: &Result<lopdf::Document, String>,
+    pages: &[u32],
+    settings: &Settings,
+) -> std::collections::HashMap<u32, Result<ocr::Reading, String>> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let workers = cores.min(OCR_WORKERS).min(pages.len()).max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let read_one = || {
+        let mut read = Vec::new();
+        while let Some(&page) = pages.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+            read.push((page, ocr_page(doc, page, settings)));
+        }
+        read
+    };
+    std::thread::scope(|s| {
+        let others: Vec<_> = (1..workers).map(|_| s.spawn(read_one)).collect();
+        let mut read: std::collections::HashMap<_, _> = read_one().into_iter().collect();
+        for other in others {
+            // A panic in a worker is one in this thread, as it was before.
+            let done = other
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            read.extend(done);
+        }
+        read
+    })
 }
 
 /// The OCR'd text of a page without a usable text layer, or why there is none.

@@ -21,6 +21,7 @@ mod hostile;
 mod hybrid;
 mod local;
 mod local_formats;
+mod local_ocr;
 mod local_tables;
 mod local_urls;
 mod local_words;
