@@ -68,8 +68,20 @@ pub struct PageHints {
     pub furniture: Vec<Furniture>,
     /// Text of lines that are not headings (running lines, a page's foot).
     pub plain: Vec<String>,
-    /// A title set over two lines: the first line's text and the second's.
-    pub titles: Vec<(String, String)>,
+    /// A title set over two lines or more: each line's text.
+    pub titles: Vec<Vec<String>>,
+}
+
+impl PageHints {
+    /// The page's headings, its titles set over several lines among them
+    /// (joined), for a page whose text is rebuilt from its segments.
+    pub fn all_headings(&self) -> Vec<Heading> {
+        let titles = self.titles.iter().map(|parts| Heading {
+            text: parts.join(" "),
+            level: 2,
+        });
+        self.headings.iter().cloned().chain(titles).collect()
+    }
 }
 
 /// A page's running text is furniture when it repeats on at least this share
@@ -346,8 +358,8 @@ pub fn apply(markdown: &str, hints: &PageHints, keep: bool) -> (String, Vec<Furn
     if !hints.plain.is_empty() {
         md = unmark(&md, &hints.plain);
     }
-    for (first, second) in &hints.titles {
-        md = join_title(&md, first, second);
+    for parts in &hints.titles {
+        md = join_title(&md, parts);
     }
     let mut md = tidy(&md);
     if keep {
@@ -701,6 +713,53 @@ mod tests {
                 "{md}"
             );
         }
+    }
+
+    /// A bold title over three lines in about the body's size, heading a
+    /// paragraph in the body's face, is one heading; the same block over
+    /// more bold lines is a label, and stays text.
+    #[test]
+    fn a_bold_title_over_three_lines_is_one_heading() {
+        use crate::split::pdfgen::Page;
+        let title = [
+            (12, 72, 530, "*BUILDING TECHNICAL"),
+            (12, 72, 518, "*INFORMATION BASED ON"),
+            (12, 72, 506, "*PRACTICAL EXPERIENCE"),
+        ];
+        let mut runs = body(760, 15);
+        runs.extend(title);
+        runs.extend(body(483, 10));
+        let md = markdown(&[Page::At(runs)]).join("\n");
+        let joined = "BUILDING TECHNICAL INFORMATION BASED ON PRACTICAL EXPERIENCE";
+        assert!(
+            md.lines()
+                .any(|l| l.starts_with('#') && l.trim_start_matches('#').trim() == joined),
+            "{md}"
+        );
+        let mut runs = body(760, 15);
+        runs.extend(title);
+        runs.push((14, 72, 480, "*INTERNATIONAL SUPPORT"));
+        runs.extend(body(450, 10));
+        let md = markdown(&[Page::At(runs)]).join("\n");
+        assert!(
+            !md.lines()
+                .any(|l| l.trim_start_matches('#').trim() == joined),
+            "{md}"
+        );
+    }
+
+    #[test]
+    fn a_title_over_lines_is_among_the_headings_of_a_rebuilt_page() {
+        let hints = PageHints {
+            headings: vec![Heading {
+                text: "Preface".into(),
+                level: 2,
+            }],
+            titles: vec![vec!["BUILDING TECHNICAL".into(), "INFORMATION".into()]],
+            ..PageHints::default()
+        };
+        let texts: Vec<String> = hints.all_headings().into_iter().map(|h| h.text).collect();
+        assert_eq!(texts, ["Preface", "BUILDING TECHNICAL INFORMATION"]);
     }
 
     #[test]
