@@ -165,8 +165,36 @@ pub fn analyse(items: Vec<TextItem>, page_count: u32) -> HashMap<u32, PageHints>
             }
             hints.entry(*page).or_default().headings.push(heading);
         }
+        if let Some(number) = chapter_number(page_lines, &body) {
+            hints.entry(*page).or_default().headings.insert(0, number);
+        }
     }
     hints
+}
+
+/// A chapter's number set this many times the body's size at least.
+const CHAPTER_NUMBER_SIZE: f32 = 2.5;
+
+/// A chapter opener's number set alone and very large ("1" at 40 pt) over
+/// the chapter's title (set large too, further down): a heading of its own,
+/// as layout models read it. A number over no title (a statistic set
+/// large, a page number) is none.
+fn chapter_number(page: &[&TextLine], body: &BodyStyle) -> Option<Heading> {
+    let size = |l: &TextLine| l.items.iter().map(|i| i.font_size).fold(0.0, f32::max);
+    let (i, line) = page.iter().enumerate().find(|(_, l)| {
+        let text = l.text();
+        let text = text.trim();
+        (1..=2).contains(&text.len())
+            && text.chars().all(|c| c.is_ascii_digit())
+            && size(l) >= body.size * CHAPTER_NUMBER_SIZE
+    })?;
+    let title = page[i + 1..]
+        .iter()
+        .any(|l| size(l) >= body.size * 2.0 && l.text().chars().any(char::is_alphabetic));
+    title.then(|| Heading {
+        text: line.text().trim().to_string(),
+        level: 2,
+    })
 }
 
 /// The body's face and size: those of the most characters.
@@ -441,10 +469,10 @@ fn mark_heading(md: &str, h: &Heading) -> String {
         }
         // Emphasis the renderer put around it goes with it.
         let (mut s, mut e) = (s, e);
-        for mark in ["**", "*", "_"] {
-            if md[..s].ends_with(mark) && md[e..].starts_with(mark) {
-                s -= mark.len();
-                e += mark.len();
+        for (open, close) in [("**", "**"), ("*", "*"), ("_", "_"), ("<u>", "</u>")] {
+            if md[..s].ends_with(open) && md[e..].starts_with(close) {
+                s -= open.len();
+                e += close.len();
                 break;
             }
         }
@@ -549,6 +577,15 @@ mod tests {
         assert_eq!(
             mark_heading(md, &h),
             "land use.\n\n## 1. Introduction\n\nWidespread"
+        );
+        // Underlined, the underline goes with it.
+        let one = Heading {
+            text: "1".into(),
+            level: 2,
+        };
+        assert_eq!(
+            mark_heading("<u>1</u>\n\nChapter 1.", &one),
+            "## 1\n\nChapter 1."
         );
         // Not mid-sentence, not in a table, not twice.
         for md in [
@@ -760,6 +797,25 @@ mod tests {
         };
         let texts: Vec<String> = hints.all_headings().into_iter().map(|h| h.text).collect();
         assert_eq!(texts, ["Preface", "BUILDING TECHNICAL INFORMATION"]);
+    }
+
+    /// A chapter opener's number, set alone and very large over the
+    /// chapter's title, is a heading of its own; set over body text only
+    /// (a figure shown large), it is none.
+    #[test]
+    fn a_chapter_s_large_number_over_its_title_is_a_heading() {
+        use crate::split::pdfgen::Page;
+        let mut runs = vec![
+            (40, 500, 700, "*1"),
+            (26, 137, 560, "*Securing and protecting data"),
+        ];
+        runs.extend(body(500, 12));
+        let md = markdown(&[Page::At(runs)]).join("\n");
+        assert!(md.lines().any(|l| l == "## 1"), "{md}");
+        let mut runs = vec![(40, 500, 700, "*7")];
+        runs.extend(body(600, 12));
+        let md = markdown(&[Page::At(runs)]).join("\n");
+        assert!(!md.lines().any(|l| l.starts_with('#')), "{md}");
     }
 
     #[test]
