@@ -149,7 +149,7 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
             Some(page) => pdf_column_text::mend(
                 &pdf_columns::reorder(&md, &page),
                 &page,
-                &page_hints.headings,
+                &page_hints.all_headings(),
             ),
             None => md,
         };

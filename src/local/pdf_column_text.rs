@@ -165,17 +165,19 @@ fn write(
                 .find(|(_, w)| !w.is_empty() && *w == words(t))
         };
         let mut heading = find(text);
-        // A title set over two lines is one heading ("Row and Column Access
-        // Control" over "Support in IBM DB2 for i").
+        // A title set over two lines or three is one heading ("Row and
+        // Column Access Control" over "Support in IBM DB2 for i").
         let mut text = text.clone();
-        if heading.is_none() {
-            if let Some((next, _)) = lines.get(k) {
-                let joined = format!("{text} {next}");
-                if let Some(h) = find(&joined) {
-                    heading = Some(h);
-                    text = joined;
-                    k += 1;
-                }
+        let mut joined = text.clone();
+        for (more, (next, _)) in lines[k..].iter().take(2).enumerate() {
+            if heading.is_some() {
+                break;
+            }
+            joined = format!("{joined} {next}");
+            if let Some(h) = find(&joined) {
+                heading = Some(h);
+                text = joined.clone();
+                k += more + 1;
             }
         }
         let parted = prev.is_none_or(|p| {
@@ -379,6 +381,30 @@ mod tests {
         );
         assert_eq!(
             mend(&md, &page(), &[]),
+            format!(
+                "# A Title Across The Page\n\n{}\n\n## {title}\n\n{}",
+                left.join("\n"),
+                right.join("\n")
+            )
+        );
+    }
+
+    /// A title the fonts found set over three lines (`titles.rs`: a back
+    /// cover's "BUILDING TECHNICAL" / "INFORMATION BASED ON" / "PRACTICAL
+    /// EXPERIENCE") is one heading in the rebuilt page.
+    #[test]
+    fn a_hinted_title_over_three_lines_is_one_heading_in_the_rebuilt_page() {
+        let md = mixed_markdown();
+        let title =
+            "right 0 words of prose here right 1 words of prose here right 2 words of prose here";
+        let hinted = [Heading {
+            text: title.into(),
+            level: 2,
+        }];
+        let left = column("left", 0..6);
+        let right = column("right", 3..6);
+        assert_eq!(
+            mend(&md, &page(), &hinted),
             format!(
                 "# A Title Across The Page\n\n{}\n\n## {title}\n\n{}",
                 left.join("\n"),

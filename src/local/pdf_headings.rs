@@ -41,7 +41,7 @@ pub fn demote(md: &str) -> String {
     let mut plain = vec![false; lines.len()];
     for (k, &i) in headings.iter().enumerate() {
         let t = text[i].unwrap_or_default();
-        if !plausible(t) {
+        if !plausible(t) && !chapter_number(t, headings.get(k + 1).map(|&j| &lines[i + 1..j])) {
             plain[i] = true;
         }
         // A sentence broken over two heading lines: the second goes on in
@@ -360,6 +360,22 @@ fn runs(headings: &[usize], lines: &[&str]) -> Vec<Vec<usize>> {
         prev = Some(i);
     }
     out
+}
+
+/// A chapter's number as a heading of its own ("1"), over its title: the
+/// next heading follows with at most one short line between ("Chapter 1.").
+fn chapter_number(text: &str, to_next: Option<&[&str]>) -> bool {
+    let number = (1..=2).contains(&text.len()) && text.chars().all(|c| c.is_ascii_digit());
+    let lines: Vec<&str> = to_next
+        .unwrap_or_default()
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let close = to_next.is_some()
+        && lines.len() <= 1
+        && lines.iter().all(|l| l.split_whitespace().count() <= 3);
+    number && close
 }
 
 fn plausible(text: &str) -> bool {

@@ -68,8 +68,20 @@ pub struct PageHints {
     pub furniture: Vec<Furniture>,
     /// Text of lines that are not headings (running lines, a page's foot).
     pub plain: Vec<String>,
-    /// A title set over two lines: the first line's text and the second's.
-    pub titles: Vec<(String, String)>,
+    /// A title set over two lines or more: each line's text.
+    pub titles: Vec<Vec<String>>,
+}
+
+impl PageHints {
+    /// The page's headings, its titles set over several lines among them
+    /// (joined), for a page whose text is rebuilt from its segments.
+    pub fn all_headings(&self) -> Vec<Heading> {
+        let titles = self.titles.iter().map(|parts| Heading {
+            text: parts.join(" "),
+            level: 2,
+        });
+        self.headings.iter().cloned().chain(titles).collect()
+    }
 }
 
 /// A page's running text is furniture when it repeats on at least this share
@@ -153,8 +165,36 @@ pub fn analyse(items: Vec<TextItem>, page_count: u32) -> HashMap<u32, PageHints>
             }
             hints.entry(*page).or_default().headings.push(heading);
         }
+        if let Some(number) = chapter_number(page_lines, &body) {
+            hints.entry(*page).or_default().headings.insert(0, number);
+        }
     }
     hints
+}
+
+/// A chapter's number set this many times the body's size at least.
+const CHAPTER_NUMBER_SIZE: f32 = 2.5;
+
+/// A chapter opener's number set alone and very large ("1" at 40 pt) over
+/// the chapter's title (set large too, further down): a heading of its own,
+/// as layout models read it. A number over no title (a statistic set
+/// large, a page number) is none.
+fn chapter_number(page: &[&TextLine], body: &BodyStyle) -> Option<Heading> {
+    let size = |l: &TextLine| l.items.iter().map(|i| i.font_size).fold(0.0, f32::max);
+    let (i, line) = page.iter().enumerate().find(|(_, l)| {
+        let text = l.text();
+        let text = text.trim();
+        (1..=2).contains(&text.len())
+            && text.chars().all(|c| c.is_ascii_digit())
+            && size(l) >= body.size * CHAPTER_NUMBER_SIZE
+    })?;
+    let title = page[i + 1..]
+        .iter()
+        .any(|l| size(l) >= body.size * 2.0 && l.text().chars().any(char::is_alphabetic));
+    title.then(|| Heading {
+        text: line.text().trim().to_string(),
+        level: 2,
+    })
 }
 
 /// The body's face and size: those of the most characters.
@@ -346,8 +386,8 @@ pub fn apply(markdown: &str, hints: &PageHints, keep: bool) -> (String, Vec<Furn
     if !hints.plain.is_empty() {
         md = unmark(&md, &hints.plain);
     }
-    for (first, second) in &hints.titles {
-        md = join_title(&md, first, second);
+    for parts in &hints.titles {
+        md = join_title(&md, parts);
     }
     let mut md = tidy(&md);
     if keep {
@@ -429,10 +469,10 @@ fn mark_heading(md: &str, h: &Heading) -> String {
         }
         // Emphasis the renderer put around it goes with it.
         let (mut s, mut e) = (s, e);
-        for mark in ["**", "*", "_"] {
-            if md[..s].ends_with(mark) && md[e..].starts_with(mark) {
-                s -= mark.len();
-                e += mark.len();
+        for (open, close) in [("**", "**"), ("*", "*"), ("_", "_"), ("<u>", "</u>")] {
+            if md[..s].ends_with(open) && md[e..].starts_with(close) {
+                s -= open.len();
+                e += close.len();
                 break;
             }
         }
@@ -537,6 +577,15 @@ mod tests {
         assert_eq!(
             mark_heading(md, &h),
             "land use.\n\n## 1. Introduction\n\nWidespread"
+        );
+        // Underlined, the underline goes with it.
+        let one = Heading {
+            text: "1".into(),
+            level: 2,
+        };
+        assert_eq!(
+            mark_heading("<u>1</u>\n\nChapter 1.", &one),
+            "## 1\n\nChapter 1."
         );
         // Not mid-sentence, not in a table, not twice.
         for md in [
@@ -701,6 +750,72 @@ mod tests {
                 "{md}"
             );
         }
+    }
+
+    /// A bold title over three lines in about the body's size, heading a
+    /// paragraph in the body's face, is one heading; the same block over
+    /// more bold lines is a label, and stays text.
+    #[test]
+    fn a_bold_title_over_three_lines_is_one_heading() {
+        use crate::split::pdfgen::Page;
+        let title = [
+            (12, 72, 530, "*BUILDING TECHNICAL"),
+            (12, 72, 518, "*INFORMATION BASED ON"),
+            (12, 72, 506, "*PRACTICAL EXPERIENCE"),
+        ];
+        let mut runs = body(760, 15);
+        runs.extend(title);
+        runs.extend(body(483, 10));
+        let md = markdown(&[Page::At(runs)]).join("\n");
+        let joined = "BUILDING TECHNICAL INFORMATION BASED ON PRACTICAL EXPERIENCE";
+        assert!(
+            md.lines()
+                .any(|l| l.starts_with('#') && l.trim_start_matches('#').trim() == joined),
+            "{md}"
+        );
+        let mut runs = body(760, 15);
+        runs.extend(title);
+        runs.push((14, 72, 480, "*INTERNATIONAL SUPPORT"));
+        runs.extend(body(450, 10));
+        let md = markdown(&[Page::At(runs)]).join("\n");
+        assert!(
+            !md.lines()
+                .any(|l| l.trim_start_matches('#').trim() == joined),
+            "{md}"
+        );
+    }
+
+    #[test]
+    fn a_title_over_lines_is_among_the_headings_of_a_rebuilt_page() {
+        let hints = PageHints {
+            headings: vec![Heading {
+                text: "Preface".into(),
+                level: 2,
+            }],
+            titles: vec![vec!["BUILDING TECHNICAL".into(), "INFORMATION".into()]],
+            ..PageHints::default()
+        };
+        let texts: Vec<String> = hints.all_headings().into_iter().map(|h| h.text).collect();
+        assert_eq!(texts, ["Preface", "BUILDING TECHNICAL INFORMATION"]);
+    }
+
+    /// A chapter opener's number, set alone and very large over the
+    /// chapter's title, is a heading of its own; set over body text only
+    /// (a figure shown large), it is none.
+    #[test]
+    fn a_chapter_s_large_number_over_its_title_is_a_heading() {
+        use crate::split::pdfgen::Page;
+        let mut runs = vec![
+            (40, 500, 700, "*1"),
+            (26, 137, 560, "*Securing and protecting data"),
+        ];
+        runs.extend(body(500, 12));
+        let md = markdown(&[Page::At(runs)]).join("\n");
+        assert!(md.lines().any(|l| l == "## 1"), "{md}");
+        let mut runs = vec![(40, 500, 700, "*7")];
+        runs.extend(body(600, 12));
+        let md = markdown(&[Page::At(runs)]).join("\n");
+        assert!(!md.lines().any(|l| l.starts_with('#')), "{md}");
     }
 
     #[test]

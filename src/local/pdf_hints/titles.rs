@@ -4,10 +4,12 @@
 use pdf_inspector::extractor::TextLine;
 use pdf_inspector::TextItem;
 
-use super::{spaced, BodyStyle};
+use super::{spaced, title_shape, BodyStyle};
 
 /// A title's lines are set this much larger than the body at least.
 const TITLE_SIZE: f32 = 1.5;
+/// A bold title in about the body's size has at most this many lines.
+const BOLD_TITLE_LINES: usize = 3;
 
 /// Titles set over two lines, left-aligned, in one face of about one size
 /// (the second at least 85 % of the first), a line apart, the first ending
@@ -17,7 +19,7 @@ const TITLE_SIZE: f32 = 1.5;
 /// on the title's baseline ("Chapter 1." at 7 pt beside "Securing and
 /// protecting IBM DB2" at 26 pt, "data" below) makes it no heading at all.
 /// Each line is read without the runs set much smaller than its largest.
-pub(super) fn two_line_titles(lines: &[&TextLine], body: &BodyStyle) -> Vec<(String, String)> {
+pub(super) fn two_line_titles(lines: &[&TextLine], body: &BodyStyle) -> Vec<Vec<String>> {
     let mut out = Vec::new();
     for pair in lines.windows(2) {
         let (Some(a), Some(b)) = (title_part(pair[0]), title_part(pair[1])) else {
@@ -25,9 +27,89 @@ pub(super) fn two_line_titles(lines: &[&TextLine], body: &BodyStyle) -> Vec<(Str
         };
         let large = b.size >= body.size * TITLE_SIZE && b.size >= a.size * 0.85 && b.size <= a.size;
         let close = pair[0].y - pair[1].y < a.size * 1.6;
-        let ends_clause = a.text.ends_with(['.', ':', ';', '!', '?']);
-        if a.font == b.font && large && close && (a.x - b.x).abs() < 2.0 && !ends_clause {
-            out.push((a.text, b.text));
+        if a.font == b.font && large && close && (a.x - b.x).abs() < 2.0 && !ends_clause(&a.text) {
+            out.push(vec![a.text, b.text]);
+        }
+    }
+    out.extend(bold_titles(lines, body));
+    out
+}
+
+fn ends_clause(text: &str) -> bool {
+    text.ends_with(['.', ':', ';', '!', '?', ','])
+}
+
+/// Titles set in bold over two or three lines in about the body's size,
+/// heading the text under them ("BUILDING TECHNICAL" / "INFORMATION BASED
+/// ON" / "PRACTICAL EXPERIENCE" over a back cover's paragraph in a roman
+/// face): left-aligned lines of one face and size, no smaller than the
+/// body, a line apart, the first lines ending no clause, the whole shaped
+/// like a title, and the next line down in the column set in a face that
+/// is not bold, close below. Each line alone is no heading (the first runs
+/// on into the second, the last closes a block in its face), and a block
+/// of bold lines over more bold lines (a cover's "INTERNATIONAL" /
+/// "TECHNICAL" / "SUPPORT" / "ORGANIZATION" over that title) is a label.
+fn bold_titles(lines: &[&TextLine], body: &BodyStyle) -> Vec<Vec<String>> {
+    let bold = |l: &TextLine| {
+        l.items
+            .iter()
+            .all(|i| i.is_bold || i.font_weight.is_some_and(|w| w >= 600))
+    };
+    let x_of = |l: &TextLine| l.items.first().map_or(f32::NAN, |i| i.x);
+    // The lines of the column `lines[i]` starts, from `i` down.
+    let column = |i: usize| -> Vec<usize> {
+        let x = x_of(lines[i]);
+        (i..lines.len())
+            .filter(|&j| (x_of(lines[j]) - x).abs() < 2.0)
+            .collect()
+    };
+    let mut out = Vec::new();
+    let mut taken: Vec<usize> = Vec::new();
+    for i in 0..lines.len() {
+        if taken.contains(&i) || !bold(lines[i]) {
+            continue;
+        }
+        let Some(first) = title_part(lines[i]) else {
+            continue;
+        };
+        if first.size < body.size || first.size >= body.size * TITLE_SIZE {
+            continue;
+        }
+        let down = column(i);
+        let mut block = vec![(i, first)];
+        let mut next = None;
+        for &j in &down[1..] {
+            let (prev_i, prev) = block.last().expect("a block has a line");
+            let gap = lines[*prev_i].y - lines[j].y;
+            let part = title_part(lines[j]).filter(|p| {
+                bold(lines[j])
+                    && p.font == prev.font
+                    && (p.size - prev.size).abs() <= prev.size * 0.05
+                    && gap < prev.size * 1.6
+                    && !ends_clause(&prev.text)
+            });
+            match part {
+                Some(p) => block.push((j, p)),
+                None => {
+                    next = Some(j);
+                    break;
+                }
+            }
+        }
+        taken.extend(block.iter().map(|(j, _)| *j));
+        let Some(next) = next else {
+            continue;
+        };
+        let (last_i, last) = block.last().expect("a block has a line");
+        let heads_text = !bold(lines[next])
+            && title_part(lines[next]).is_none_or(|p| p.font != last.font)
+            && lines[*last_i].y - lines[next].y < last.size * 2.5;
+        if !(2..=BOLD_TITLE_LINES).contains(&block.len()) || !heads_text {
+            continue;
+        }
+        let parts: Vec<String> = block.into_iter().map(|(_, p)| p.text).collect();
+        if title_shape(&parts.join(" ")).is_some() {
+            out.push(parts);
         }
     }
     out
@@ -72,11 +154,14 @@ fn title_part(line: &TextLine) -> Option<TitlePart> {
     })
 }
 
-/// `md` with the line ending in `first` and the line `second` right under
-/// it made one heading, at the level either had as a heading (2 when
-/// neither was one); what went before `first` on its line ("Chapter 1.")
-/// stays a line of text.
-pub(super) fn join_title(md: &str, first: &str, second: &str) -> String {
+/// `md` with the line ending in a title's first part and the lines right
+/// under it holding the other parts made one heading, at the level any had
+/// as a heading (2 when none was one); what went before the first part on
+/// its line ("Chapter 1.") stays a line of text.
+pub(super) fn join_title(md: &str, parts: &[String]) -> String {
+    let Some(first) = parts.first() else {
+        return md.to_string();
+    };
     let lines: Vec<&str> = md.lines().collect();
     // A line's heading level and its words without marks.
     let read = |line: &str| {
@@ -91,26 +176,47 @@ pub(super) fn join_title(md: &str, first: &str, second: &str) -> String {
     };
     for (i, line) in lines.iter().enumerate() {
         let (level_a, text) = read(line);
-        let Some(before) = text.strip_suffix(first) else {
+        // The line ends in the title's start, its first part at least; the
+        // lines under it hold the rest, however the markdown broke them
+        // ("BUILDING TECHNICAL INFORMATION BASED ON" over "PRACTICAL
+        // EXPERIENCE").
+        let full = parts.join(" ");
+        let start = text
+            .match_indices(first.as_str())
+            .map(|(p, _)| p)
+            .find(|&p| (p == 0 || text[..p].ends_with(' ')) && full.starts_with(&text[p..]));
+        let Some(start) = start else {
             continue;
         };
-        if !(before.is_empty() || before.ends_with(' ')) {
+        let before = &text[..start];
+        let mut held = text[start..].to_string();
+        let mut level = level_a;
+        let mut j = i;
+        while held.len() < full.len() {
+            let Some(k) = (j + 1..lines.len()).find(|&k| !lines[k].trim().is_empty()) else {
+                break;
+            };
+            let (level_k, next) = read(lines[k]);
+            held = format!("{held} {next}");
+            level = level.or(level_k);
+            j = k;
+            if !full.starts_with(&held) {
+                break;
+            }
+        }
+        if held != full || (j == i && parts.len() > 1) {
             continue;
         }
-        let Some(j) = (i + 1..lines.len()).find(|&j| !lines[j].trim().is_empty()) else {
-            break;
-        };
-        let (level_b, next) = read(lines[j]);
-        if next != second {
-            continue;
-        }
-        let level = level_a.or(level_b).unwrap_or(2);
         let mut out: Vec<String> = lines[..i].iter().map(|l| l.to_string()).collect();
         if !before.trim().is_empty() {
             out.push(before.trim().to_string());
             out.push(String::new());
         }
-        out.push(format!("{} {first} {second}", "#".repeat(level)));
+        out.push(format!(
+            "{} {}",
+            "#".repeat(level.unwrap_or(2)),
+            parts.join(" ")
+        ));
         out.extend(lines[j + 1..].iter().map(|l| l.to_string()));
         return out.join("\n");
     }
