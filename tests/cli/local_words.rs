@@ -140,3 +140,25 @@ fn a_letter_spaced_paragraph_keeps_its_kerned_words_whole() {
     let md = markdown(&env, &pages_pdf(&[page]));
     assert!(md.contains("We picked the model that produced"), "{md}");
 }
+
+/// A scanner's OCR layer (pdfplumber's `pr-136-example.pdf`) fits each
+/// glyph to its box: the last digit of a cell is drawn 3.4 times as wide as
+/// it is high. Its size is its height; read as its width, the word-gap
+/// threshold grew with it and the next cell's number, 0.5 em away, joined
+/// the word ("2,0002015-09-07").
+#[test]
+fn a_glyph_stretched_to_its_ocr_box_keeps_its_size() {
+    let page = Page::Ops(
+        "BT 7 0 0 10 100 700 Tm /F1 1 Tf (3) Tj ET \
+         BT 7 0 0 10 104 700 Tm /F1 1 Tf (0) Tj ET \
+         BT 7 0 0 10 108 700 Tm /F1 1 Tf (0) Tj ET \
+         BT 24 0 0 10 112 700 Tm /F1 1 Tf (0) Tj ET \
+         BT 7 0 0 10 130.5 700 Tm /F1 1 Tf (2) Tj ET \
+         BT 7 0 0 10 134.5 700 Tm /F1 1 Tf (0) Tj ET \
+         BT 7 0 0 10 138.5 700 Tm /F1 1 Tf (1) Tj ET \
+         BT 7 0 0 10 142.5 700 Tm /F1 1 Tf (5) Tj ET",
+    );
+    let env = Env::new();
+    let md = markdown(&env, &pages_pdf(&[page]));
+    assert!(md.contains("3000 2015"), "{md}");
+}
