@@ -140,3 +140,43 @@ fn a_letter_spaced_paragraph_keeps_its_kerned_words_whole() {
     let md = markdown(&env, &pages_pdf(&[page]));
     assert!(md.contains("We picked the model that produced"), "{md}");
 }
+
+/// A scanner's OCR layer (pdfplumber's `pr-136-example.pdf`) fits each
+/// glyph to its box: the last digit of a cell is drawn 3.4 times as wide as
+/// it is high. Its size is its height; read as its width, the word-gap
+/// threshold grew with it and the next cell's number, 0.5 em away, joined
+/// the word ("2,0002015-09-07").
+#[test]
+fn a_glyph_stretched_to_its_ocr_box_keeps_its_size() {
+    let page = Page::Ops(
+        "BT 7 0 0 10 100 700 Tm /F1 1 Tf (3) Tj ET \
+         BT 7 0 0 10 104 700 Tm /F1 1 Tf (0) Tj ET \
+         BT 7 0 0 10 108 700 Tm /F1 1 Tf (0) Tj ET \
+         BT 24 0 0 10 112 700 Tm /F1 1 Tf (0) Tj ET \
+         BT 7 0 0 10 130.5 700 Tm /F1 1 Tf (2) Tj ET \
+         BT 7 0 0 10 134.5 700 Tm /F1 1 Tf (0) Tj ET \
+         BT 7 0 0 10 138.5 700 Tm /F1 1 Tf (1) Tj ET \
+         BT 7 0 0 10 142.5 700 Tm /F1 1 Tf (5) Tj ET",
+    );
+    let env = Env::new();
+    let md = markdown(&env, &pages_pdf(&[page]));
+    assert!(md.contains("3000 2015"), "{md}");
+}
+
+/// pdfplumber's `nics-background-checks-2015-11.pdf` sets a row's cells in
+/// one `TJ` under `3.15 Tc` and takes the spacing back after each digit:
+/// the cells stand where an offset does not, 2.9 em apart. Judged without
+/// the spacing, that offset read as a kern ("3,4624,704"). Tracking that
+/// no offset takes back keeps its words whole.
+#[test]
+fn cells_set_apart_by_character_spacing_an_offset_keeps_are_two_numbers() {
+    let page = Page::Ops(
+        "BT 3.1523 Tc 5.76 0 0 5.76 141 500 Tm /F1 1 Tf [(3) 3166 (,) 3139 (4) 3166 (6) 3166 \
+         (2) 245 (4) 3166 (,) 3139 (7) 3166 (0) 3166 (4)] TJ ET \
+         BT 3 Tc /F1 20 Tf 72 600 Td [(T) 20 (RACKED) 30 (TITLE)] TJ ET",
+    );
+    let env = Env::new();
+    let md = markdown(&env, &pages_pdf(&[page]));
+    assert!(md.contains("3,462 4,704"), "{md}");
+    assert!(md.contains("TRACKEDTITLE"), "{md}");
+}

@@ -877,16 +877,38 @@ pub(crate) fn decode_pdf_text_string(bytes: &[u8]) -> String {
     text
 }
 
+/// How much wider than high a glyph is drawn before its width is taken
+/// for a fit to a box rather than a typeface's proportion (see
+/// `effective_font_size`).
+const STRETCHED_GLYPH_RATIO: f32 = 1.5;
+
 /// Compute effective font size from base size and text matrix
 /// Text matrix is [a, b, c, d, tx, ty] where a,d are scale factors
+///
+/// The larger of the two axes' scales, unless the glyphs are stretched
+/// along the baseline more than half as wide again as they are high: then
+/// the height of the em across the baseline (the area the matrix gives the
+/// unit square over the length it gives the baseline's unit). No typeface
+/// is drawn that wide; a scanner's OCR layer fits each glyph to its box
+/// (pdfplumber's `pr-136-example.pdf` draws the last digit of "2,000" 2.2
+/// times as wide as it is high), and read at its width that digit's
+/// word-gap thresholds took the next cell's number into the word
+/// ("2,0002015-09-07"). Expanded and condensed type keep the larger scale,
+/// as the heading and footnote-mark rules were measured with.
 pub(crate) fn effective_font_size(base_size: f32, text_matrix: &[f32; 6]) -> f32 {
-    // The scale factor is typically the magnitude of the transformation
-    // For most PDFs, text_matrix[0] (a) is the horizontal scale
-    // and text_matrix[3] (d) is the vertical scale
-    let scale_x = (text_matrix[0].powi(2) + text_matrix[1].powi(2)).sqrt();
-    let scale_y = (text_matrix[2].powi(2) + text_matrix[3].powi(2)).sqrt();
-    // Use the larger of the two scales (usually they're equal for non-rotated text)
-    let scale = scale_x.max(scale_y);
+    let [a, b, c, d, _, _] = *text_matrix;
+    let scale_x = (a * a + b * b).sqrt();
+    let scale_y = (c * c + d * d).sqrt();
+    let height = if scale_x > 0.0 {
+        (a * d - b * c).abs() / scale_x
+    } else {
+        0.0
+    };
+    let scale = if height > 0.0 && scale_x > height * STRETCHED_GLYPH_RATIO {
+        height
+    } else {
+        scale_x.max(scale_y)
+    };
     // A negative `Tf` size turns the glyphs around; their size is still
     // their size (the geometry reads the direction from the advance).
     base_size.abs() * scale

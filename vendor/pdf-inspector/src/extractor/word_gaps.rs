@@ -145,6 +145,50 @@ pub(crate) fn offset_takes_spacing_back(element: &Object, spacing_ts: f32, font_
     })
 }
 
+/// Whether the offsets of a `TJ` array shown under `char_spacing` take
+/// that spacing back after most of its strings: the spacing is then no
+/// tracking but travel the producer undoes, and where an offset does not
+/// undo it the pen travels the spacing less the offset. A table writer
+/// (pdfplumber's `nics-background-checks-2015-11.pdf`) sets a row's cells
+/// in one array under `3.15 Tc`, `[(2) 3166 (6) 3166 (2) 245 (4) …]`: the
+/// digits touch and the cells stand 2.9 em apart, where the offset alone
+/// read as a kern. Letter-spaced text either has no offsets or kerns far
+/// smaller than its tracking, and keeps its offsets judged alone.
+pub(crate) fn tj_takes_char_spacing_back(
+    array: &[Object],
+    char_spacing: f32,
+    font_size: f32,
+) -> bool {
+    if char_spacing <= 0.0 || font_size <= 0.0 {
+        return false;
+    }
+    let (mut junctions, mut taken_back) = (0usize, 0usize);
+    let mut after_string = false;
+    let mut offsets: Vec<f32> = Vec::new();
+    for element in array {
+        if let Some(offset) = get_number(element) {
+            if after_string {
+                offsets.push(offset);
+            }
+            continue;
+        }
+        if !get_operand_bytes(element).is_some_and(|raw| !raw.is_empty()) {
+            continue;
+        }
+        if after_string {
+            junctions += 1;
+            if let [offset] = offsets[..] {
+                if spacing_taken_back(offset / 1000.0 * font_size, char_spacing, font_size) {
+                    taken_back += 1;
+                }
+            }
+        }
+        after_string = true;
+        offsets.clear();
+    }
+    junctions >= 2 && taken_back * 2 > junctions
+}
+
 /// Whether `code` is the space code (32), the one the word spacing applies
 /// to in the width formula.
 fn is_space_code(code: &[u8]) -> bool {
