@@ -224,9 +224,10 @@ struct Waiting {
 const WAITING_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Downloaded results waiting to be written, at most: each holds its file
-/// open, and with the downloads and connections under way this stays far
-/// below the 1,024 descriptors a process may open by default (256 on macOS).
-const WAITING_FILES: usize = 128;
+/// open. With the 64 downloads at most and their connections, that is under
+/// 200 descriptors: below the 256 a process may open by default on macOS
+/// (1,024 on Linux).
+const WAITING_FILES: usize = 64;
 
 impl Waiting {
     /// Waits until `bytes` more fit (or nothing waits), then counts them in.
