@@ -2,9 +2,10 @@
 //! its own task is done, not its batch's; a batch is never asked twice within
 //! the poll interval, so never more than once a round, however the forecast
 //! of its documents' finish moves its asks; a batch that finishes together
-//! is downloaded several results at a time, more than `--concurrency`; a
-//! first run asks when the pages extracted say a batch will be done rather
-//! than on every beat. How fast is measured by `scripts/bench`, not here.
+//! is downloaded several results at a time, more than `--concurrency`, and
+//! ahead of its writing when writing is the slower half; a first run asks
+//! when the pages extracted say a batch will be done rather than on every
+//! beat. How fast is measured by `scripts/bench`, not here.
 
 use std::fs;
 use std::path::{Path, PathBuf};
