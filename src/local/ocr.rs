@@ -158,10 +158,19 @@ fn installed_languages(tesseract: &Path) -> Result<&'static [String], String> {
         .map_err(Clone::clone)
 }
 
+/// What `tesseract --version` prints, asked once a process (`ocr_jp2`
+/// reads leptonica's version from it).
+fn version(tesseract: &Path) -> Option<String> {
+    static VERSION: OnceLock<Option<String>> = OnceLock::new();
+    VERSION
+        .get_or_init(|| printed(tesseract, "--version").ok())
+        .clone()
+}
+
 /// What `tesseract ARG` prints, stdout then stderr (older versions print
 /// `--list-langs` and `--version` on stderr); callers keep the answer in a
 /// `OnceLock`, so each question is asked once a process.
-pub(super) fn printed(tesseract: &Path, arg: &str) -> Result<String, String> {
+fn printed(tesseract: &Path, arg: &str) -> Result<String, String> {
     let out = command(tesseract)
         .arg(arg)
         .output()
@@ -354,7 +363,9 @@ pub fn pdf_page(
         .with_context(|| format!("the PDF has no page {page}"))?;
     let mut pictures = page_images(doc, id)?;
     pictures.retain(|p| match p {
-        Picture::File { ext: "jp2", bytes } => super::ocr_jp2::tesseract_opens(bytes, tesseract),
+        Picture::File { ext: "jp2", bytes } => {
+            super::ocr_jp2::tesseract_opens(bytes, || version(tesseract))
+        }
         _ => true,
     });
     if pictures.is_empty() {

@@ -3,9 +3,6 @@
 //! tesseract has loaded its language model, 0.1–0.3 s a page for nothing
 //! (ICDAR's eu-012, page 1: a map over a three-word text layer).
 
-use std::path::Path;
-use std::sync::OnceLock;
-
 /// The twelve bytes a JP2 file starts with (its signature box).
 const JP2_SIGNATURE: &[u8] = b"\0\0\0\x0cjP  \r\n\x87\n";
 
@@ -20,8 +17,10 @@ const WINDOW_FROM_1_83: usize = 120;
 /// the file's first bytes only; a file with other boxes before it (a
 /// reader-requirements box, as in eu-012) is refused. Files that are not JP2
 /// (bare codestreams among them) are left to tesseract.
-pub fn tesseract_opens(bytes: &[u8], tesseract: &Path) -> bool {
-    opens(bytes, || leptonica_version(tesseract))
+/// `version` gives what `tesseract --version` prints, asked only when it
+/// decides.
+pub fn tesseract_opens(bytes: &[u8], version: impl FnOnce() -> Option<String>) -> bool {
+    opens(bytes, || named_leptonica(&version()?))
 }
 
 /// [`tesseract_opens`] with leptonica's version (major, minor) asked only
@@ -41,13 +40,6 @@ fn header_within(bytes: &[u8], window: usize) -> bool {
     head.windows(4)
         .position(|w| w == b"ihdr")
         .is_some_and(|at| at + 4 + 12 <= window)
-}
-
-/// The version of the leptonica `tesseract --version` names, asked once a
-/// process.
-fn leptonica_version(tesseract: &Path) -> Option<(u32, u32)> {
-    static VERSION: OnceLock<Option<(u32, u32)>> = OnceLock::new();
-    *VERSION.get_or_init(|| named_leptonica(&super::ocr::printed(tesseract, "--version").ok()?))
 }
 
 /// (major, minor) of `leptonica-1.82.0` in `tesseract --version` output.
@@ -136,7 +128,7 @@ mod tests {
         let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages });
         doc.trailer.set("Root", catalog);
         // A tesseract that cannot run: reaching it fails with "cannot run".
-        let missing = Path::new("/nonexistent/tesseract");
+        let missing = std::path::Path::new("/nonexistent/tesseract");
         let err = super::super::ocr::pdf_page(&doc, 1, missing, None).unwrap_err();
         assert!(
             format!("{err:#}").contains("no image in a format tesseract reads"),
