@@ -292,7 +292,7 @@ fn ocr_pages_side_by_side(
     settings: &Settings,
 ) -> std::collections::HashMap<u32, Result<ocr::Reading, String>> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let workers = cores.min(OCR_WORKERS).min(pages.len()).max(1);
+    let workers = ocr_workers(cores, pages.len());
     let next = std::sync::atomic::AtomicUsize::new(0);
     let read_one = || {
         let mut read = Vec::new();
@@ -313,6 +313,11 @@ fn ocr_pages_side_by_side(
         }
         read
     })
+}
+
+/// How many tesseracts read a document's `pages` at once on `cores` cores.
+fn ocr_workers(cores: usize, pages: usize) -> usize {
+    cores.min(OCR_WORKERS).min(pages).max(1)
 }
 
 /// The OCR'd text of a page without a usable text layer, or why there is none.
@@ -461,6 +466,17 @@ mod tests {
 
     fn no_ocr() -> Settings {
         Settings::default()
+    }
+
+    #[test]
+    fn a_scan_is_read_by_one_tesseract_a_core_and_at_most_four() {
+        // Each tesseract holds ~100 MB: a big machine still runs four.
+        assert_eq!(ocr_workers(16, 200), 4);
+        assert_eq!(ocr_workers(2, 200), 2);
+        // No more than there are pages, and never none.
+        assert_eq!(ocr_workers(16, 3), 3);
+        assert_eq!(ocr_workers(1, 200), 1);
+        assert_eq!(ocr_workers(16, 0), 1);
     }
 
     fn mineru_demo1() -> String {
