@@ -256,3 +256,50 @@ fn bytes_damaged(path: &Path) -> Vec<u8> {
     bytes[last] ^= 0x20;
     bytes
 }
+
+/// A writer that counts its `write` calls: each is a system call on a file.
+struct Counted {
+    inner: std::io::Cursor<Vec<u8>>,
+    writes: usize,
+}
+
+impl std::io::Write for Counted {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.writes += 1;
+        self.inner.write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl std::io::Seek for Counted {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.inner.seek(to)
+    }
+}
+
+#[test]
+fn an_entry_s_header_is_written_whole_not_a_token_a_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("r.zip");
+    fs::write(&file, b"PK zip bytes").unwrap();
+    let mut out = Counted {
+        inner: std::io::Cursor::new(Vec::new()),
+        writes: 0,
+    };
+    let len = encode(
+        &mut out,
+        &key(1),
+        "mineru",
+        &zip_ref(),
+        &Payload::File(&file),
+    )
+    .unwrap();
+    // The magic line with the header's room, the payload, the header.
+    assert_eq!(out.writes, 3);
+    let bytes = out.inner.into_inner();
+    assert_eq!(len, bytes.len() as u64);
+    let (result, copied) = decode(&key(1), &bytes[..], Some(&mut Vec::new())).unwrap();
+    assert_eq!((result, copied), (zip_ref(), true));
+}

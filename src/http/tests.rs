@@ -411,3 +411,15 @@ fn workers_that_start_together_build_one_client() {
     });
     assert_eq!(built.load(std::sync::atomic::Ordering::SeqCst), 1);
 }
+
+#[test]
+fn the_clients_share_one_reading_of_the_trusted_roots() {
+    let http = Http::new(HttpOptions::default()).unwrap();
+    http.api().unwrap();
+    http.keyed().unwrap();
+    http.transfer().unwrap();
+    // Another `Http` of the same process (tests run side by side) shares it too.
+    let other = Http::new(HttpOptions::default()).unwrap();
+    other.transfer().unwrap();
+    assert_eq!(ROOT_READS.load(std::sync::atomic::Ordering::Relaxed), 1);
+}

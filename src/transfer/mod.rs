@@ -512,8 +512,10 @@ fn download_once(
         if start > 0 {
             handle.set_len(start).context("cannot write the download")?;
         }
-        // Buffered, the writes do not follow the reads one system call each.
-        let mut out = std::io::BufWriter::with_capacity(128 * 1024, handle);
+        // Buffered, the writes do not follow the reads one system call each;
+        // 64 KiB a call, as the writers': up to 64 download workers each
+        // hold one, beside hyper's own read buffer a connection.
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, handle);
         loop {
             let n = match resp.read(&mut buf) {
                 Ok(0) => break,

@@ -2,9 +2,10 @@
 //! its own task is done, not its batch's; a batch is never asked twice within
 //! the poll interval, so never more than once a round, however the forecast
 //! of its documents' finish moves its asks; a batch that finishes together
-//! is downloaded several results at a time, more than `--concurrency`; a
-//! first run asks when the pages extracted say a batch will be done rather
-//! than on every beat. How fast is measured by `scripts/bench`, not here.
+//! is downloaded several results at a time, more than `--concurrency`, and
+//! ahead of its writing when writing is the slower half; a first run asks
+//! when the pages extracted say a batch will be done rather than on every
+//! beat. How fast is measured by `scripts/bench`, not here.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -287,4 +288,77 @@ fn results_finished_together_download_several_at_once_beyond_the_concurrency() {
             "t{i}"
         );
     }
+}
+
+#[test]
+fn a_batch_downloads_ahead_of_its_slow_writing() {
+    // Twelve URLs in one batch finish together; each result is small to
+    // download and slow to write (12 MiB of zeros, deflated, to inflate).
+    // With `--concurrency 1` one worker writes; the downloads do not wait
+    // for it: every result is on this machine before the first is written.
+    // (With four results waiting a worker, the tenth download could start
+    // only once the first result was written and the second taken.)
+    let dir = tempfile::tempdir().unwrap();
+    let zip_path = dir.path().join("slow-to-write.zip");
+    {
+        use std::io::Write;
+        use zip::write::SimpleFileOptions;
+        let mut w = zip::ZipWriter::new(fs::File::create(&zip_path).unwrap());
+        let deflated =
+            SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        w.start_file("full.md", deflated).unwrap();
+        w.write_all(b"# Slow to write\n").unwrap();
+        w.start_file("padding/zeros.txt", deflated).unwrap();
+        let zeros = vec![0u8; 1024 * 1024];
+        for _ in 0..12 {
+            w.write_all(&zeros).unwrap();
+        }
+        w.finish().unwrap();
+    }
+    let fake = FakeMineru::start_with(FakeConfig {
+        advance: Advance::Time(Duration::from_millis(50)),
+        result_zip: Some(zip_path),
+        ..FakeConfig::default()
+    });
+    let env = Env::new();
+    let urls: Vec<String> = (0..12)
+        .map(|i| format!("https://docs.example.org/ahead/a{i:02}.pdf"))
+        .collect();
+    // The clock of the fake's log, and the one of file times.
+    let (t0, wall0) = (Instant::now(), std::time::SystemTime::now());
+    let out = env
+        .keyed(&fake)
+        .env("DOCPIPE_POLL_INTERVAL", "100ms")
+        .args(["-p", "mineru", "-q", "batch", "--concurrency", "1", "-o"])
+        .arg(env.out())
+        .args(&urls)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let downloads: Vec<Duration> = fake
+        .requests()
+        .iter()
+        .filter(|r| is_download(r))
+        .map(|r| r.at - t0)
+        .collect();
+    assert_eq!(downloads.len(), 12);
+    let last_download = downloads.iter().max().copied().unwrap();
+    // A result is written when its last file is: the latest file time in
+    // its folder (file times lag the clock by a tick, never lead it).
+    let written = |i: usize| {
+        let folder = env.out().join(format!("a{i:02}"));
+        [folder.join("full.md"), folder.join("padding/zeros.txt")]
+            .iter()
+            .map(|p| {
+                let m = fs::metadata(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+                m.modified().unwrap().duration_since(wall0).unwrap()
+            })
+            .max()
+            .unwrap()
+    };
+    let first_written = (0..12).map(written).min().unwrap();
+    assert!(
+        last_download < first_written,
+        "the last download started at {last_download:?}, after the first result was written at {first_written:?}: {downloads:?}"
+    );
 }

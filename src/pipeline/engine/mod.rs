@@ -205,6 +205,50 @@ pub struct Summary {
 /// what it is, and the file (or why the download failed).
 type Fetched = (String, ResultRef, anyhow::Result<tempfile::NamedTempFile>);
 
+/// Downloads waiting to be written, and the bytes they hold on disk. A
+/// download worker hands its file over at once, and so takes the next
+/// download, unless the files already waiting hold [`WAITING_BYTES`] or are
+/// [`WAITING_FILES`]: a batch's results are done within moments of one
+/// another, and with a few waiting per writer the downloads after the
+/// first ones started only as results were written (the writers, not the
+/// link, decided when a document's download began).
+#[derive(Default)]
+struct Waiting {
+    /// Files waiting, and their bytes.
+    held: Mutex<(usize, u64)>,
+    left: std::sync::Condvar,
+}
+
+/// Bytes of downloaded results waiting to be written, at most (one larger
+/// result alone still goes through): bounded disk for temporary files.
+const WAITING_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Downloaded results waiting to be written, at most: each holds its file
+/// open. With the 64 downloads at most and their connections, that is under
+/// 200 descriptors: below the 256 a process may open by default on macOS
+/// (1,024 on Linux).
+const WAITING_FILES: usize = 64;
+
+impl Waiting {
+    /// Waits until `bytes` more fit (or nothing waits), then counts them in.
+    fn enter(&self, bytes: u64) {
+        let mut held = lock(&self.held);
+        while held.0 > 0 && (held.0 >= WAITING_FILES || held.1 + bytes > WAITING_BYTES) {
+            held = self.left.wait(held).unwrap_or_else(|e| e.into_inner());
+        }
+        held.0 += 1;
+        held.1 += bytes;
+    }
+
+    /// A file counted in by [`Waiting::enter`] is taken to be written.
+    fn leave(&self, bytes: u64) {
+        let mut held = lock(&self.held);
+        held.0 = held.0.saturating_sub(1);
+        held.1 = held.1.saturating_sub(bytes);
+        self.left.notify_all();
+    }
+}
+
 /// Result downloads at once per `--concurrency`. They go to the provider's
 /// CDN, not its API (no request rate is documented for it), and a batch's
 /// documents finish within moments of one another: with `--concurrency`
@@ -293,10 +337,11 @@ impl Engine<'_> {
         self.state.submitting.store(true, Ordering::SeqCst);
         let (dl_tx, dl_rx) = mpsc::channel::<(String, ResultRef)>();
         let dl_rx = Mutex::new(dl_rx);
-        // Downloaded, waiting to be written: a few per worker, so that the
-        // next downloads stream while results are unpacked, within bounded disk.
-        let (fin_tx, fin_rx) = mpsc::sync_channel::<Fetched>(self.settings.concurrency * 4);
+        // Downloaded, waiting to be written: as many as `Waiting` allows, so
+        // that a batch's results download while the first are unpacked.
+        let (fin_tx, fin_rx) = mpsc::channel::<(Fetched, u64)>();
         let fin_rx = Mutex::new(fin_rx);
+        let waiting = Waiting::default();
         // A synchronous provider writes its answers on the submitting
         // workers; only hits, held answers and resumed tasks come here, so
         // no more download and writing workers than those (a one-file
@@ -312,14 +357,23 @@ impl Engine<'_> {
         };
         std::thread::scope(|s| {
             for _ in 0..downloads {
-                let dl_rx = &dl_rx;
+                let (dl_rx, waiting) = (&dl_rx, &waiting);
                 let fin_tx = fin_tx.clone();
                 s.spawn(move || loop {
                     let job = lock(dl_rx).recv();
                     let Ok((key, result)) = job else { break };
                     match self.prefetch(&key, &result) {
                         Some(file) => {
-                            if let Err(mpsc::SendError(f)) = fin_tx.send((key, result, file)) {
+                            let size = file
+                                .as_ref()
+                                .ok()
+                                .and_then(|f| f.as_file().metadata().ok())
+                                .map_or(0, |m| m.len());
+                            waiting.enter(size);
+                            if let Err(mpsc::SendError((f, size))) =
+                                fin_tx.send(((key, result, file), size))
+                            {
+                                waiting.leave(size);
                                 self.deliver_fetched(f);
                             }
                         }
@@ -329,6 +383,7 @@ impl Engine<'_> {
             }
             for _ in 0..writers {
                 let (fin_rx, hits, hits_left, misses) = (&fin_rx, &hits, &hits_left, &misses);
+                let waiting = &waiting;
                 s.spawn(move || {
                     // Results the cache holds first: written from it, no request.
                     loop {
@@ -342,7 +397,10 @@ impl Engine<'_> {
                     loop {
                         let job = lock(fin_rx).recv();
                         match job {
-                            Ok(fetched) => self.deliver_fetched(fetched),
+                            Ok((fetched, size)) => {
+                                waiting.leave(size);
+                                self.deliver_fetched(fetched);
+                            }
                             Err(_) => break,
                         }
                     }
