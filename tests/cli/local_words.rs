@@ -181,6 +181,22 @@ fn cells_set_apart_by_character_spacing_an_offset_keeps_are_two_numbers() {
     assert!(md.contains("TRACKEDTITLE"), "{md}");
 }
 
+/// The same row set inside a form XObject, as producers that draw a
+/// page's body through `Do` write it: the form's `TJ` walk judges its
+/// offsets as the page's does.
+#[test]
+fn cells_set_apart_by_character_spacing_in_a_form_are_two_numbers() {
+    let page = Page::Form(
+        "BT 3.1523 Tc 5.76 0 0 5.76 141 500 Tm /F1 1 Tf [(3) 3166 (,) 3139 (4) 3166 (6) 3166 \
+         (2) 245 (4) 3166 (,) 3139 (7) 3166 (0) 3166 (4)] TJ ET \
+         BT 3 Tc /F1 20 Tf 72 600 Td [(T) 20 (RACKED) 30 (TITLE)] TJ ET",
+    );
+    let env = Env::new();
+    let md = markdown(&env, &pages_pdf(&[page]));
+    assert!(md.contains("3,462 4,704"), "{md}");
+    assert!(md.contains("TRACKEDTITLE"), "{md}");
+}
+
 /// A run of Helvetica turned 90° (reading up, `up`) or 270° (reading down)
 /// from `(x, y)`, each glyph placed by a text matrix of its own as
 /// pdfplumber's `issue-192-example.pdf` sets its column headers; a space
