@@ -180,3 +180,82 @@ fn cells_set_apart_by_character_spacing_an_offset_keeps_are_two_numbers() {
     assert!(md.contains("3,462 4,704"), "{md}");
     assert!(md.contains("TRACKEDTITLE"), "{md}");
 }
+
+/// The same row set inside a form XObject, as producers that draw a
+/// page's body through `Do` write it: the form's `TJ` walk judges its
+/// offsets as the page's does.
+#[test]
+fn cells_set_apart_by_character_spacing_in_a_form_are_two_numbers() {
+    let page = Page::Form(
+        "BT 3.1523 Tc 5.76 0 0 5.76 141 500 Tm /F1 1 Tf [(3) 3166 (,) 3139 (4) 3166 (6) 3166 \
+         (2) 245 (4) 3166 (,) 3139 (7) 3166 (0) 3166 (4)] TJ ET \
+         BT 3 Tc /F1 20 Tf 72 600 Td [(T) 20 (RACKED) 30 (TITLE)] TJ ET",
+    );
+    let env = Env::new();
+    let md = markdown(&env, &pages_pdf(&[page]));
+    assert!(md.contains("3,462 4,704"), "{md}");
+    assert!(md.contains("TRACKEDTITLE"), "{md}");
+}
+
+/// A run of Helvetica turned 90° (reading up, `up`) or 270° (reading down)
+/// from `(x, y)`, each glyph placed by a text matrix of its own as
+/// pdfplumber's `issue-192-example.pdf` sets its column headers; a space
+/// is a gap, no glyph.
+fn glyph_by_glyph_vertical(text: &str, x: f32, y: f32, size: f32, up: bool) -> String {
+    let width = |c: char| match c {
+        'N' => 722.0,
+        'S' => 667.0,
+        'G' => 778.0,
+        'M' => 833.0,
+        'T' => 611.0,
+        'e' | 'a' | 'o' | 'g' | 'n' => 556.0,
+        's' => 500.0,
+        'r' => 333.0,
+        'l' | 'i' => 222.0,
+        _ => 278.0,
+    };
+    let (sin, mut pos, mut ops) = (if up { size } else { -size }, y, String::new());
+    for c in text.chars() {
+        if c != ' ' {
+            ops += &format!("BT 0 {sin} {} 0 {x} {pos} Tm /F1 1 Tf ({c}) Tj ET ", -sin);
+        }
+        pos += width(c) * sin / 1000.0;
+    }
+    ops
+}
+
+/// pdfplumber's `issue-192-example.pdf`: a table's column headers turned
+/// 90° (one 270°), each glyph shown by a text matrix of its own. Read
+/// along +x as upright lines are, each glyph stood alone, grouped by its
+/// height with the row label beside it, and the headers came out letter by
+/// letter in the table's cells ("s l e a S t e N"). Joined along their own
+/// baseline, each header reads as its words, in reading order.
+#[test]
+fn a_vertical_header_set_glyph_by_glyph_reads_as_its_words() {
+    let mut ops = vec![
+        "BT /F1 10 Tf 72 700 Td (Quarterly results of the northern region) Tj ET".to_string(),
+        "BT /F1 10 Tf 72 530 Td (Region) Tj ET".to_string(),
+        glyph_by_glyph_vertical("Net Sales", 300.0, 500.0, 10.0, true),
+        glyph_by_glyph_vertical("Gross Margin", 330.0, 500.0, 10.0, true),
+        glyph_by_glyph_vertical("Total", 360.0, 560.0, 10.0, false),
+    ];
+    let rows = [
+        ["North", "12", "14", "9"],
+        ["South", "8", "11", "7"],
+        ["East", "15", "10", "12"],
+        ["West", "6", "9", "5"],
+    ];
+    for (i, row) in rows.iter().enumerate() {
+        for (x, cell) in [72, 296, 326, 352].iter().zip(row) {
+            let y = 480 - 20 * i;
+            ops.push(format!("BT /F1 10 Tf {x} {y} Td ({cell}) Tj ET"));
+        }
+    }
+    ops.push("BT /F1 10 Tf 72 380 Td (The figures are unaudited.) Tj ET".to_string());
+    let ops = ops.join(" ");
+    let env = Env::new();
+    let md = markdown(&env, &pages_pdf(&[Page::Ops(&ops)]));
+    for header in ["Net Sales", "Gross Margin", "Total"] {
+        assert!(md.contains(header), "{header}: {md}");
+    }
+}

@@ -87,6 +87,9 @@ pub enum Page<'a> {
     /// operators the other pages leave out (character spacing, text
     /// matrices, render modes).
     Ops(&'a str),
+    /// A content stream as in `Ops` (Helvetica as `/F1`), drawn as a form
+    /// XObject the page's content invokes (`/Fm1 Do`).
+    Form(&'a str),
     /// Lines as in `Text`, and annotations showing text in their normal
     /// appearance: each (flags, x, y, text), a free-text note at (x, y)
     /// whose appearance stream sets `text` in Helvetica 12.
@@ -207,6 +210,7 @@ pub fn pages_pdf(pages: &[Page]) -> Vec<u8> {
             Page::Ops(ops) => {
                 operations.extend(Content::decode(ops.as_bytes()).unwrap().operations)
             }
+            Page::Form(_) => operations.push(Operation::new("Do", vec!["Fm1".into()])),
             Page::Blank => {}
             Page::Image | Page::ImageWith(_) | Page::Photo(_) => operations.extend([
                 Operation::new("q", vec![]),
@@ -276,6 +280,23 @@ pub fn pages_pdf(pages: &[Page]) -> Vec<u8> {
                 })));
             }
             page_dict.set("Annots", annots);
+        }
+        if let Page::Form(ops) = page {
+            let form = doc.add_object(Stream::new(
+                dictionary! {
+                    "Type" => "XObject", "Subtype" => "Form",
+                    "BBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+                    "Resources" => dictionary! { "Font" => dictionary! { "F1" => font_id } },
+                },
+                ops.as_bytes().to_vec(),
+            ));
+            page_dict.set(
+                "Resources",
+                dictionary! {
+                    "Font" => dictionary! { "F1" => font_id },
+                    "XObject" => dictionary! { "Fm1" => form },
+                },
+            );
         }
         if let Page::Photo(bytes) = page {
             let (width, height) = (1000, (*bytes / 1000).max(1));

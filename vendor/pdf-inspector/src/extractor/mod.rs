@@ -19,6 +19,7 @@ mod scripts;
 mod text_paint;
 mod type1;
 pub(crate) mod underline;
+mod vertical_runs;
 pub(crate) mod word_gaps;
 mod xobjects;
 
@@ -2125,6 +2126,9 @@ fn merge_text_items_with_clips(
     // run before or after it is composed with that letter first, so the
     // line is ordered without it.
     let (items, owned_clips) = compose_detached_spacing_accents(items, clips, replaced_text);
+    // A rotated run shown glyph by glyph is joined along its own baseline
+    // first: the walks below read along +x.
+    let (items, owned_clips) = vertical_runs::join_vertical_glyph_runs(items, &owned_clips);
     let clips: &[Option<clip_boundaries::ClipRect>] = &owned_clips;
 
     // References into `items` remain stable throughout grouping and sorting.

@@ -19,7 +19,8 @@ use super::geometry::{
     scaled_run_geometry,
 };
 use super::word_gaps::{
-    is_dependent_sign, offset_takes_spacing_back, tj_gap_thresholds, tj_tracking,
+    is_dependent_sign, offset_takes_spacing_back, tj_gap_thresholds, tj_takes_char_spacing_back,
+    tj_tracking,
     word_gap_candidate, word_gap_threshold, PenHighWater, PendingWordGaps, WordGapCandidate,
 };
 use super::{get_number, image_bbox_from_ctm, multiply_matrices};
@@ -1111,7 +1112,29 @@ fn extract_form_xobject_text_inner(
                         let last_string_index = array.iter().rposition(|el| {
                             get_operand_bytes(el).is_some_and(|raw| !raw.is_empty())
                         });
+                        // Offsets that take the character spacing back are
+                        // judged with it, as on the page (see
+                        // `tj_takes_char_spacing_back`).
+                        let spacing_back = if tj_takes_char_spacing_back(
+                            array,
+                            char_spacing,
+                            current_font_size,
+                        ) {
+                            char_spacing / current_font_size * 1000.0
+                        } else {
+                            0.0
+                        };
                         for (index, element) in array.iter().enumerate() {
+                            // The spacing the string just shown left behind
+                            // its last glyph, for the offset after it.
+                            let spacing_before = if index > 0
+                                && get_operand_bytes(&array[index - 1])
+                                    .is_some_and(|raw| !raw.is_empty())
+                            {
+                                spacing_back
+                            } else {
+                                0.0
+                            };
                             match element {
                                 Object::Integer(n) => {
                                     let n_val = *n as f32;
@@ -1125,7 +1148,7 @@ fn extract_form_xobject_text_inner(
                                         total_width_ts,
                                         total_width_ts + displacement,
                                         current_font_size,
-                                    );
+                                    ) - spacing_before;
                                     // A true backtrack puts the pen behind the
                                     // current segment's start — plain positive
                                     // kerning never does.
@@ -1136,10 +1159,17 @@ fn extract_form_xobject_text_inner(
                                         backward_jump = true;
                                     }
                                     if !hidden && judged < -split_gap && !current_text.is_empty() {
+                                        // Spacing taken back elsewhere is
+                                        // no part of the run's box here.
+                                        let taken = if spacing_before > 0.0 {
+                                            char_spacing
+                                        } else {
+                                            0.0
+                                        };
                                         sub_items.push((
                                             std::mem::take(&mut current_text),
                                             sub_start_width_ts,
-                                            total_width_ts.max(std::mem::replace(
+                                            (total_width_ts - taken).max(std::mem::replace(
                                                 &mut sub_ink_end_ts,
                                                 f32::MIN,
                                             )),
@@ -1173,7 +1203,7 @@ fn extract_form_xobject_text_inner(
                                         total_width_ts,
                                         total_width_ts + displacement,
                                         current_font_size,
-                                    );
+                                    ) - spacing_before;
                                     // A true backtrack puts the pen behind the
                                     // current segment's start — plain positive
                                     // kerning never does.
@@ -1184,10 +1214,17 @@ fn extract_form_xobject_text_inner(
                                         backward_jump = true;
                                     }
                                     if !hidden && judged < -split_gap && !current_text.is_empty() {
+                                        // Spacing taken back elsewhere is
+                                        // no part of the run's box here.
+                                        let taken = if spacing_before > 0.0 {
+                                            char_spacing
+                                        } else {
+                                            0.0
+                                        };
                                         sub_items.push((
                                             std::mem::take(&mut current_text),
                                             sub_start_width_ts,
-                                            total_width_ts.max(std::mem::replace(
+                                            (total_width_ts - taken).max(std::mem::replace(
                                                 &mut sub_ink_end_ts,
                                                 f32::MIN,
                                             )),
@@ -1349,11 +1386,21 @@ fn extract_form_xobject_text_inner(
                                 }
                             }
                         }
+                        // Spacing the array's offsets take back is no part
+                        // of its last box.
+                        let taken = if spacing_back > 0.0
+                            && array.last().is_some_and(|element| {
+                                get_operand_bytes(element).is_some_and(|raw| !raw.is_empty())
+                            }) {
+                            char_spacing
+                        } else {
+                            0.0
+                        };
                         if !hidden && !current_text.trim().is_empty() {
                             sub_items.push((
                                 current_text,
                                 sub_start_width_ts,
-                                total_width_ts.max(sub_ink_end_ts),
+                                (total_width_ts - taken).max(sub_ink_end_ts),
                                 current_estimate_ts,
                                 current_symbol_rewrite,
                             ));
