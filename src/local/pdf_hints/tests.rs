@@ -373,3 +373,122 @@ fn furniture_is_taken_out_once_at_its_edge() {
         edges::furniture_key("P.N.J. Lane et al. 255")
     );
 }
+
+/// A run of text on page 1, `size` points, bold.
+fn bold_item(text: &str, x: f32, y: f32, size: f32, font: &str) -> TextItem {
+    TextItem {
+        text: text.to_string(),
+        x,
+        y,
+        width: text.chars().count() as f32 * size * 0.5,
+        height: size,
+        rotation: 0.0,
+        advance_known: true,
+        font: font.to_string(),
+        font_tag: String::new(),
+        legacy_symbol_rewrite: false,
+        font_size: size,
+        page: 1,
+        is_bold: true,
+        is_italic: false,
+        font_weight: Some(700),
+        bold_source: None,
+        fixed_pitch: None,
+        fill_color: None,
+        stroke_color: None,
+        render_mode: None,
+        is_underline: false,
+        is_strikeout: false,
+        item_type: ItemType::Text,
+        mcid: None,
+        baseline_shift: 0.0,
+    }
+}
+
+fn text_line(item: TextItem) -> TextLine {
+    TextLine {
+        y: item.y,
+        page: item.page,
+        items: vec![item],
+        adaptive_threshold: 0.1,
+    }
+}
+
+/// A numbered section's title at 15 pt right over a form's labels set
+/// at 14 pt in its face (right_to_left_03's "2-5- …", 23 pt apart) stands
+/// alone; an unnumbered title over a line of its face in another size
+/// (a cover's title at 33 pt over 30 pt) may go on there, and is none.
+#[test]
+fn a_numbered_title_over_smaller_lines_of_its_face_stands_alone() {
+    let body = BodyStyle {
+        font: "Body".into(),
+        size: 14.0,
+    };
+    let title = text_line(bold_item("2-5- Standard", 377.0, 693.6, 15.0, "Bold"));
+    let label = text_line(bold_item(
+        "Name of the standard",
+        458.0,
+        670.4,
+        14.0,
+        "Bold",
+    ));
+    let page = [&title, &label];
+    let found = heading(&title, &page, 0, &body).map(|h| h.text);
+    assert_eq!(found.as_deref(), Some("2-5- Standard"));
+    let cover = text_line(bold_item(
+        "Row and Column Access Control",
+        27.0,
+        694.8,
+        33.0,
+        "Cond",
+    ));
+    let more = text_line(bold_item(
+        "Support in IBM DB2 for i",
+        27.0,
+        656.8,
+        30.0,
+        "Cond",
+    ));
+    assert_eq!(heading(&cover, &[&cover, &more], 0, &body), None);
+}
+
+/// A caseless, unnumbered title set bold in a face of its own is a
+/// heading; set on another page too (a series' name over every other
+/// page), or sharing its face with another line of the page (a figure's
+/// labels), it is none.
+#[test]
+fn a_caseless_title_in_a_face_of_its_own_set_once_is_a_heading() {
+    let title = "اميدنامه پذيرش در بازار";
+    let text = "شمشه و شمشال توليد شده به روش ريخته گری پيوسته مورد مصرف";
+    let page = |n: u32, titles: &[(&str, f32)]| -> Vec<TextItem> {
+        let mut items: Vec<TextItem> = titles
+            .iter()
+            .map(|(t, y)| TextItem {
+                page: n,
+                ..bold_item(t, 72.0, *y, 14.0, "Title")
+            })
+            .collect();
+        items.extend((0..10).map(|k| TextItem {
+            page: n,
+            is_bold: false,
+            font_weight: Some(400),
+            ..bold_item(text, 72.0, 600.0 - 20.0 * k as f32, 14.0, "Body")
+        }));
+        items
+    };
+    let found = |items: Vec<TextItem>, pages: u32| -> Vec<String> {
+        analyse(items, pages)
+            .get(&1)
+            .map(|h| h.headings.iter().map(|h| h.text.clone()).collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        found(page(1, &[(title, 760.0)]), 1),
+        vec![title.to_string()]
+    );
+    let mut two = page(1, &[(title, 760.0)]);
+    two.extend(page(2, &[(title, 760.0)]));
+    assert!(found(two, 2).is_empty());
+    let shared = page(1, &[(title, 760.0), ("شرکت بورس کالای", 700.0)]);
+    assert!(found(shared, 1).is_empty());
+}
