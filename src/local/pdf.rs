@@ -143,7 +143,7 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
         let markdown = paragraph_tables_as_text(&markdown);
         let page_hints = hints.remove(&number).unwrap_or_default();
         let (md, found) = pdf_hints::apply(&markdown, &page_hints, settings.keep_headers);
-        let md = small_tables_as_text(&md);
+        let md = small_tables_as_text(&md, &page_hints.headings);
         furniture.extend(found.into_iter().map(|f| (pages.len(), f)));
         let md = match layout.remove(&number) {
             Some(page) => pdf_column_text::mend(
@@ -222,8 +222,9 @@ const PARAGRAPH_WORDS: usize = 30;
 /// "اميدنامه …" beside "شرکت بورس …", a caption cut by a running header
 /// "Tableau 5 | : Mécanismes …", a column header whose rows went to another
 /// table), its cells a line each — a column header set in bold is no
-/// heading.
-fn small_tables_as_text(md: &str) -> String {
+/// heading, but a cell the page's positioned text shows as one of
+/// `headings` (the band's title, bold in a face of its own) is.
+fn small_tables_as_text(md: &str, headings: &[pdf_hints::Heading]) -> String {
     tables_as_text(md, |lines, rows| {
         let one_column = lines
             .iter()
@@ -232,7 +233,28 @@ fn small_tables_as_text(md: &str) -> String {
             return Some(row_lines(rows));
         }
         let header_only = lines.len() == 2 && rows.len() == 1;
-        header_only.then(|| rows[0].iter().map(|c| c.to_string()).collect())
+        header_only.then(|| {
+            let mut out = Vec::new();
+            for (k, cell) in rows[0].iter().enumerate() {
+                let words = cell.split_whitespace();
+                match headings
+                    .iter()
+                    .find(|h| h.text.split_whitespace().eq(words.clone()))
+                {
+                    Some(h) => {
+                        if k > 0 {
+                            out.push(String::new());
+                        }
+                        out.push(format!("{} {}", "#".repeat(h.level as usize), h.text));
+                        if k + 1 < rows[0].len() {
+                            out.push(String::new());
+                        }
+                    }
+                    None => out.push(cell.to_string()),
+                }
+            }
+            out
+        })
     })
 }
 
@@ -583,7 +605,7 @@ mod tests {
         let boxed = "|When proc1 ends|\n|---|\n|CALL proc1|\n|USER = ALICE|";
         assert_eq!(prose_tables_as_text(boxed), boxed);
         assert_eq!(
-            small_tables_as_text(boxed),
+            small_tables_as_text(boxed, &[]),
             "When proc1 ends\nCALL proc1\nUSER = ALICE"
         );
     }
@@ -612,11 +634,20 @@ mod tests {
     fn a_header_row_without_body_is_lines_of_text() {
         let band = "||||Title of the form|||Exchange name||||\n|---|---|---|---|---|---|---|---|---|---|\nThe form's text.";
         assert_eq!(
-            small_tables_as_text(band),
+            small_tables_as_text(band, &[]),
             "Title of the form\nExchange name\nThe form's text."
         );
         let table = "|Year|Flow|\n|---|---|\n|1999|12.5|";
-        assert_eq!(small_tables_as_text(table), table);
+        assert_eq!(small_tables_as_text(table, &[]), table);
+        // A cell the positioned text shows as a heading is one.
+        let title = pdf_hints::Heading {
+            text: "Title of the form".into(),
+            level: 2,
+        };
+        assert_eq!(
+            small_tables_as_text(band, &[title]),
+            "## Title of the form\n\nExchange name\nThe form's text."
+        );
     }
 
     #[test]

@@ -163,6 +163,13 @@ pub fn analyse(items: Vec<TextItem>, page_count: u32) -> HashMap<u32, PageHints>
             if not_headings.contains(&(*page, heading.text.clone())) {
                 continue;
             }
+            // A title only its face marks (in a script without capitals)
+            // is set once: a label repeated on other pages (a series'
+            // name over every other page) is running text.
+            let marked_only = title_shape(&heading.text, false).is_none();
+            if marked_only && elsewhere(&lines, *page, &heading.text) {
+                continue;
+            }
             hints.entry(*page).or_default().headings.push(heading);
         }
         if let Some(number) = chapter_number(page_lines, &body) {
@@ -170,6 +177,13 @@ pub fn analyse(items: Vec<TextItem>, page_count: u32) -> HashMap<u32, PageHints>
         }
     }
     hints
+}
+
+/// Whether a line of `lines` off `page` reads `text`.
+fn elsewhere(lines: &[TextLine], page: u32, text: &str) -> bool {
+    lines
+        .iter()
+        .any(|l| l.page != page && l.text().split_whitespace().eq(text.split_whitespace()))
 }
 
 /// A chapter's number set this many times the body's size at least.
@@ -262,7 +276,17 @@ fn heading(line: &TextLine, page: &[&TextLine], i: usize, body: &BodyStyle) -> O
         return None;
     }
     let text = line.text().split_whitespace().collect::<Vec<_>>().join(" ");
-    let level = title_shape(&text)?;
+    // Bold, no smaller than the body, in a face of its own (no other line
+    // of the page is set in it): marked as a title even in a script without
+    // capitals, where no number says so. A figure's labels share a face.
+    let marked = bold
+        && font != body.font
+        && size >= body.size
+        && page
+            .iter()
+            .enumerate()
+            .all(|(k, l)| k == i || dominant_font(l).is_none_or(|(f, _, _)| f != font));
+    let level = title_shape(&text, marked)?;
     // It stands alone: the next line down in the same column is in another
     // face, or far enough below to start a new block.
     let x = line.items.first()?.x;
@@ -272,7 +296,16 @@ fn heading(line: &TextLine, page: &[&TextLine], i: usize, body: &BodyStyle) -> O
             .is_some_and(|f| (f.x - x).abs() < body.size * 15.0)
     });
     if let Some(next) = below {
-        let same_face = dominant_font(next).is_some_and(|(f, _, _)| f == font);
+        // A numbered title over lines of its face at another size opens
+        // their section (a section's title at 15 pt over a form's labels
+        // at 14 pt); unnumbered, it may be a title set over two lines in
+        // two sizes (a cover's).
+        let numbered = text
+            .split_whitespace()
+            .next()
+            .is_some_and(|w| numbering_depth(w).is_some());
+        let same_face = dominant_font(next)
+            .is_some_and(|(f, _, s)| f == font && (!numbered || (s - size).abs() <= size * 0.05));
         let gap = line.y - next.y;
         if same_face && gap < size * 1.6 {
             return None;
@@ -297,8 +330,10 @@ fn heading(line: &TextLine, page: &[&TextLine], i: usize, body: &BodyStyle) -> O
     Some(Heading { text, level })
 }
 
-/// The heading level when `text` is shaped like a title, else `None`.
-fn title_shape(text: &str) -> Option<u8> {
+/// The heading level when `text` is shaped like a title, else `None`; a
+/// title in a script without case needs a section number, or to be
+/// `marked` by its face.
+fn title_shape(text: &str, marked: bool) -> Option<u8> {
     if text.is_empty()
         || text.chars().count() > MAX_HEADING_CHARS
         || text.split_whitespace().count() > MAX_HEADING_WORDS
@@ -325,10 +360,11 @@ fn title_shape(text: &str) -> Option<u8> {
     let opening = title_start.chars().find(|c| c.is_alphanumeric())?;
     // A capital; in a script without case (Hangul, Han, kana), where no
     // capital tells a title from a line of running text, a section number
-    // of one level ("4", "(1)") instead.
+    // of one level ("4", "(1)") instead, or a face that marks it.
     let caseless = opening.is_alphabetic() && !opening.is_lowercase() && !opening.is_uppercase();
-    let capital =
-        opening.is_uppercase() || (caseless && matches!(depth, 1 | 2) && !first.contains('.'));
+    let capital = opening.is_uppercase()
+        || (caseless && matches!(depth, 1 | 2) && !first.contains('.'))
+        || (caseless && marked && depth == 0);
     if !capital || !word_like {
         return None;
     }
@@ -343,9 +379,17 @@ fn title_shape(text: &str) -> Option<u8> {
     Some((1 + depth).clamp(2, 6) as u8)
 }
 
-/// "1." "2.1." "2.1" "IV." → the number of levels, "(1)" two; anything else
-/// → `None`.
+/// "1." "2.1." "2.1" "IV." → the number of levels, "(1)" two, "3-" one and
+/// "2-5-" two (Persian and Arabic documents part a section's numbers by
+/// hyphens); anything else → `None`.
 fn numbering_depth(token: &str) -> Option<usize> {
+    if let Some(t) = token.strip_suffix('-') {
+        let parts: Vec<&str> = t.split('-').collect();
+        let numbers = parts
+            .iter()
+            .all(|p| (1..=2).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit()));
+        return numbers.then_some(parts.len());
+    }
     let inner = token.strip_prefix('(').and_then(|t| t.strip_suffix(')'));
     if inner.is_some_and(|n| (1..=2).contains(&n.len()) && n.chars().all(|c| c.is_ascii_digit())) {
         return Some(2);
@@ -381,7 +425,7 @@ pub fn apply(markdown: &str, hints: &PageHints, keep: bool) -> (String, Vec<Furn
         }
     }
     for h in &hints.headings {
-        md = mark_heading(&md, h);
+        md = mark_heading(&md, h, &hints.plain);
     }
     if !hints.plain.is_empty() {
         md = unmark(&md, &hints.plain);
@@ -454,9 +498,12 @@ fn find_words(hay: &str, needle: &str, last: bool) -> Option<(usize, usize)> {
     found
 }
 
-/// `h` made a heading line where its text starts a line or a sentence and is
-/// not yet a heading or inside a table.
-fn mark_heading(md: &str, h: &Heading) -> String {
+/// `h` made a heading line where its text starts a line or a sentence, or
+/// follows one of the page's `plain` lines run into the paragraph (its
+/// foot's "Page 7"), and is not yet a heading or inside a table. A table's
+/// first row holding nothing but `h` is the heading over the table, taken
+/// out of it.
+fn mark_heading(md: &str, h: &Heading, plain: &[String]) -> String {
     let mut from = 0;
     while let Some((s, e)) = find_words(&md[from..], &h.text, false) {
         let (s, e) = (from + s, from + e);
@@ -464,7 +511,13 @@ fn mark_heading(md: &str, h: &Heading) -> String {
         let line_start = md[..s].rfind('\n').map_or(0, |i| i + 1);
         let before = &md[line_start..s];
         let lead = before.trim();
-        if lead.starts_with('#') || lead.starts_with('|') || md[line_start..].starts_with('|') {
+        if md[line_start..].starts_with('|') {
+            if let Some(out) = table_title(md, line_start, h) {
+                return out;
+            }
+            continue;
+        }
+        if lead.starts_with('#') || lead.starts_with('|') {
             continue;
         }
         // Emphasis the renderer put around it goes with it.
@@ -478,7 +531,10 @@ fn mark_heading(md: &str, h: &Heading) -> String {
         }
         let before = md[line_start..s].trim_end();
         let starts_line = before.is_empty();
-        let starts_sentence = before.ends_with(['.', '!', '?', ')']);
+        let starts_sentence = before.ends_with(['.', '!', '?', ')'])
+            || plain
+                .iter()
+                .any(|p| !p.is_empty() && spaced(before).ends_with(&spaced(p)));
         let after = &md[e..];
         let ends_word = after.is_empty() || after.starts_with(char::is_whitespace);
         if !(starts_line || starts_sentence) || !ends_word {
@@ -500,6 +556,75 @@ fn mark_heading(md: &str, h: &Heading) -> String {
         return out;
     }
     md.to_string()
+}
+
+/// `md` with the table row starting at `row` taken out as heading `h`
+/// above the table, when `h` is numbered, the row is the table's first,
+/// its one non-empty cell is `h`'s text, and a delimiter row follows (the
+/// next row, if any, becomes the header): a section's title set in bold
+/// over a grid, which a table reader took for the grid's header. An
+/// unnumbered one may be the grid's own title row ("Complete" over a rate
+/// table's rows), and stays.
+fn table_title(md: &str, row: usize, h: &Heading) -> Option<String> {
+    let first = row == 0
+        || md[..row - 1]
+            .rsplit('\n')
+            .next()
+            .is_none_or(|l| !l.starts_with('|'));
+    let lines: Vec<&str> = md[row..].lines().collect();
+    let cells: Vec<&str> = lines
+        .first()?
+        .trim_matches('|')
+        .split('|')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    let delimiter =
+        |l: &str| l.starts_with('|') && l.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '));
+    let numbered = h
+        .text
+        .split_whitespace()
+        .next()
+        .is_some_and(|w| numbering_depth(w).is_some());
+    if !numbered
+        || !first
+        || cells.len() != 1
+        || spaced(cells[0]) != spaced(&h.text)
+        || !lines.get(1).is_some_and(|l| delimiter(l))
+    {
+        return None;
+    }
+    let mut out = md[..row].to_string();
+    if !out.is_empty() && !out.ends_with("\n\n") {
+        out.push_str(if out.ends_with('\n') { "\n" } else { "\n\n" });
+    }
+    out.push_str(&"#".repeat(h.level as usize));
+    out.push(' ');
+    out.push_str(&h.text);
+    out.push_str("\n\n");
+    let body: Vec<&str> = lines[2..]
+        .iter()
+        .take_while(|l| l.starts_with('|'))
+        .copied()
+        .collect();
+    if let Some((head, rest)) = body.split_first() {
+        out.push_str(head);
+        out.push('\n');
+        out.push_str(lines[1]);
+        for l in rest {
+            out.push('\n');
+            out.push_str(l);
+        }
+    }
+    let after: Vec<&str> = lines[2 + body.len()..].to_vec();
+    if !after.is_empty() {
+        out.push('\n');
+        out.push_str(&after.join("\n"));
+    }
+    if md.ends_with('\n') {
+        out.push('\n');
+    }
+    Some(out)
 }
 
 /// At most one blank line in a row, none at the ends, no heading without text
@@ -525,322 +650,4 @@ pub fn tidy(md: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn title_shapes() {
-        assert_eq!(title_shape("1. Introduction"), Some(2));
-        assert_eq!(title_shape("2.1. Characterisation of flow regime"), Some(3));
-        assert_eq!(title_shape("Acknowledgements"), Some(2));
-        assert_eq!(title_shape("IV. Results"), Some(2));
-        // Scripts without case, a title opening on a corner bracket, "(1)".
-        assert_eq!(title_shape("4 개선과제"), Some(2));
-        assert_eq!(
-            title_shape("(1) 「약관규제법」에 따른 보험금 지급 검토 필요"),
-            Some(3)
-        );
-        assert_eq!(title_shape("(1) the first item of a list"), None);
-        assert_eq!(
-            title_shape("3.11. 코로나-19가 세계적 유행(Pandemic) 단계"),
-            None
-        );
-        assert_eq!(
-            title_shape("한편 코로나-19가 전 세계적 유행단계에 돌입한"),
-            None
-        );
-        for not in [
-            "aCY becomes the number of zero flow days when the",
-            "E Z 1:0 K P",
-            "Y) for each flow percentile from baseline flows (given",
-            "Keywords: Afforestation; Flow duration curves",
-            "It ended here.",
-            "2001). Once annual rainfall exceeds",
-        ] {
-            assert_eq!(title_shape(not), None, "{not}");
-        }
-    }
-
-    #[test]
-    fn a_heading_is_split_from_the_paragraph_it_ran_into() {
-        let h = Heading {
-            text: "1. Introduction".into(),
-            level: 2,
-        };
-        let md = "Intro text.\n\n1. Introduction Widespread afforestation through\nplantation.";
-        assert_eq!(
-            mark_heading(md, &h),
-            "Intro text.\n\n## 1. Introduction\n\nWidespread afforestation through\nplantation."
-        );
-        // After a sentence on the same line, and in bold.
-        let md = "land use. **1. Introduction** Widespread";
-        assert_eq!(
-            mark_heading(md, &h),
-            "land use.\n\n## 1. Introduction\n\nWidespread"
-        );
-        // Underlined, the underline goes with it.
-        let one = Heading {
-            text: "1".into(),
-            level: 2,
-        };
-        assert_eq!(
-            mark_heading("<u>1</u>\n\nChapter 1.", &one),
-            "## 1\n\nChapter 1."
-        );
-        // Not mid-sentence, not in a table, not twice.
-        for md in [
-            "see Section 1. Introduction for more",
-            "|1. Introduction|x|",
-            "## 1. Introduction",
-        ] {
-            assert_eq!(mark_heading(md, &h), md);
-        }
-    }
-
-    /// The markdown of `pages`, generated, as `local` gives it.
-    fn markdown(pages: &[crate::split::pdfgen::Page]) -> Vec<String> {
-        let pdf = crate::split::pdfgen::pages_pdf(pages);
-        let settings = crate::local::Settings::default();
-        crate::local::pdf::extract_bytes(&pdf, "gen.pdf", &settings)
-            .unwrap()
-            .pages
-    }
-
-    /// Body lines of 10 pt from `top` down, 14 pt apart.
-    fn body(top: i64, n: i64) -> Vec<(i64, i64, i64, &'static str)> {
-        let line = "The committee met and agreed on the figures of the year in full.";
-        (0..n).map(|k| (10, 72, top - 14 * k, line)).collect()
-    }
-
-    #[test]
-    fn a_bold_line_alone_at_a_page_s_foot_is_a_footer_not_a_heading() {
-        use crate::split::pdfgen::Page;
-        let mut runs = vec![(16, 72, 760, "*Legal Aid Survey Results")];
-        runs.extend(body(730, 20));
-        runs.push((10, 200, 30, "*Global Study on Legal Aid Global Report"));
-        let md = markdown(&[Page::At(runs.clone())]).join("\n");
-        assert!(md.contains("# Legal Aid Survey Results"), "{md}");
-        assert!(
-            md.lines()
-                .any(|l| l == "Global Study on Legal Aid Global Report"),
-            "{md}"
-        );
-        // Set larger, it is a divider page's title; with text close above,
-        // a heading at the page's end.
-        let divider = vec![
-            (10, 72, 760, "A report of the committee"),
-            (10, 72, 746, "on the year in full"),
-            (10, 72, 732, "and its figures"),
-            (28, 140, 300, "*Appendix One"),
-        ];
-        let mut close = body(730, 20);
-        close.push((10, 72, 730 - 14 * 20 - 8, "*Results of the Year"));
-        for page in [divider, close] {
-            let md = markdown(&[Page::At(page)]).join("\n");
-            assert!(
-                md.contains("# Appendix One") || md.contains("# Results of the Year"),
-                "{md}"
-            );
-        }
-    }
-
-    #[test]
-    fn a_line_that_opens_three_pages_is_running_text_not_a_heading() {
-        use crate::split::pdfgen::Page;
-        // Three pages of eight: too few to take it out as a running header.
-        let headed = || {
-            let mut runs = vec![(9, 300, 800, "*Transport Plan of the Town of Chelsea")];
-            runs.extend(body(760, 12));
-            Page::At(runs)
-        };
-        let plain = || Page::At(body(760, 12));
-        let pages = [
-            headed(),
-            headed(),
-            headed(),
-            plain(),
-            plain(),
-            plain(),
-            plain(),
-            plain(),
-        ];
-        let md = markdown(&pages);
-        for page in &md[..3] {
-            let line = page
-                .lines()
-                .find(|l| l.contains("Transport Plan of the Town of Chelsea"));
-            assert!(line.is_some_and(|l| !l.starts_with('#')), "{page}");
-        }
-    }
-
-    /// A back cover's imprint set over four lines in one bold face: its
-    /// last line, alone above a gap, is no heading of its own (the hints'
-    /// headings; pdf-inspector's own marks aside).
-    #[test]
-    fn the_last_line_of_a_block_in_one_face_is_no_heading() {
-        use crate::split::pdfgen::Page;
-        let headings = |runs: Vec<(i64, i64, i64, &'static str)>| -> Vec<String> {
-            let pdf = crate::split::pdfgen::pages_pdf(&[Page::At(runs)]);
-            let (_, positions) =
-                pdf_inspector::extract_pages_markdown_positions_and_rules_mem(&pdf, None).unwrap();
-            let hints = analyse(positions.items, 1);
-            let page = hints.get(&1).cloned().unwrap_or_default();
-            page.headings.into_iter().map(|h| h.text).collect()
-        };
-        let mut block = vec![
-            (12, 72, 760, "*INTERNATIONAL"),
-            (12, 72, 746, "*TECHNICAL"),
-            (12, 72, 732, "*SUPPORT"),
-            (12, 72, 718, "*ORGANIZATION"),
-        ];
-        block.extend(body(680, 12));
-        assert_eq!(headings(block), Vec::<String>::new());
-        // Alone, it is one.
-        let mut alone = vec![(12, 72, 718, "*ORGANIZATION")];
-        alone.extend(body(680, 12));
-        assert_eq!(headings(alone), ["ORGANIZATION"]);
-    }
-
-    #[test]
-    fn a_title_set_over_two_lines_is_one_heading() {
-        use crate::split::pdfgen::Page;
-        let mut runs = vec![
-            (33, 27, 760, "*Row and Column Access Control"),
-            (30, 27, 722, "*Support in IBM DB2 for i"),
-        ];
-        runs.extend(body(680, 12));
-        let md = markdown(&[Page::At(runs)]).join("\n");
-        let headings: Vec<&str> = md.lines().filter(|l| l.starts_with('#')).collect();
-        assert_eq!(
-            headings
-                .iter()
-                .map(|h| h.trim_start_matches('#').trim())
-                .collect::<Vec<_>>(),
-            ["Row and Column Access Control Support in IBM DB2 for i"],
-            "{md}"
-        );
-        // A chapter's label set small on the title's first line stays text.
-        let mut runs = vec![
-            (7, 81, 518, "*Chapter 1."),
-            (26, 137, 518, "*Securing and protecting IBM DB2"),
-            (26, 137, 487, "*data"),
-        ];
-        runs.extend(body(440, 12));
-        let md = markdown(&[Page::At(runs)]).join("\n");
-        assert!(
-            md.contains("Chapter 1.\n\n## Securing and protecting IBM DB2 data\n"),
-            "{md}"
-        );
-        // A title over a smaller subtitle, and a line ending a clause, stay
-        // apart.
-        for (second, size) in [
-            ("*A Guide for Database Engineers", 20),
-            ("*Support in IBM DB2 for i", 30),
-        ] {
-            let first = if size == 20 {
-                "*Row and Column Access Control"
-            } else {
-                "*Row and Column Access Control:"
-            };
-            let mut runs = vec![(33, 27, 760, first), (size, 27, 722, second)];
-            runs.extend(body(680, 12));
-            let md = markdown(&[Page::At(runs)]).join("\n");
-            assert!(
-                md.lines().filter(|l| l.starts_with('#')).count() == 2,
-                "{md}"
-            );
-        }
-    }
-
-    /// A bold title over three lines in about the body's size, heading a
-    /// paragraph in the body's face, is one heading; the same block over
-    /// more bold lines is a label, and stays text.
-    #[test]
-    fn a_bold_title_over_three_lines_is_one_heading() {
-        use crate::split::pdfgen::Page;
-        let title = [
-            (12, 72, 530, "*BUILDING TECHNICAL"),
-            (12, 72, 518, "*INFORMATION BASED ON"),
-            (12, 72, 506, "*PRACTICAL EXPERIENCE"),
-        ];
-        let mut runs = body(760, 15);
-        runs.extend(title);
-        runs.extend(body(483, 10));
-        let md = markdown(&[Page::At(runs)]).join("\n");
-        let joined = "BUILDING TECHNICAL INFORMATION BASED ON PRACTICAL EXPERIENCE";
-        assert!(
-            md.lines()
-                .any(|l| l.starts_with('#') && l.trim_start_matches('#').trim() == joined),
-            "{md}"
-        );
-        let mut runs = body(760, 15);
-        runs.extend(title);
-        runs.push((14, 72, 480, "*INTERNATIONAL SUPPORT"));
-        runs.extend(body(450, 10));
-        let md = markdown(&[Page::At(runs)]).join("\n");
-        assert!(
-            !md.lines()
-                .any(|l| l.trim_start_matches('#').trim() == joined),
-            "{md}"
-        );
-    }
-
-    #[test]
-    fn a_title_over_lines_is_among_the_headings_of_a_rebuilt_page() {
-        let hints = PageHints {
-            headings: vec![Heading {
-                text: "Preface".into(),
-                level: 2,
-            }],
-            titles: vec![vec!["BUILDING TECHNICAL".into(), "INFORMATION".into()]],
-            ..PageHints::default()
-        };
-        let texts: Vec<String> = hints.all_headings().into_iter().map(|h| h.text).collect();
-        assert_eq!(texts, ["Preface", "BUILDING TECHNICAL INFORMATION"]);
-    }
-
-    /// A chapter opener's number, set alone and very large over the
-    /// chapter's title, is a heading of its own; set over body text only
-    /// (a figure shown large), it is none.
-    #[test]
-    fn a_chapter_s_large_number_over_its_title_is_a_heading() {
-        use crate::split::pdfgen::Page;
-        let mut runs = vec![
-            (40, 500, 700, "*1"),
-            (26, 137, 560, "*Securing and protecting data"),
-        ];
-        runs.extend(body(500, 12));
-        let md = markdown(&[Page::At(runs)]).join("\n");
-        assert!(md.lines().any(|l| l == "## 1"), "{md}");
-        let mut runs = vec![(40, 500, 700, "*7")];
-        runs.extend(body(600, 12));
-        let md = markdown(&[Page::At(runs)]).join("\n");
-        assert!(!md.lines().any(|l| l.starts_with('#')), "{md}");
-    }
-
-    #[test]
-    fn a_heading_left_without_text_is_dropped() {
-        assert_eq!(tidy("#\n\nBody\n\n## \n\n# Title"), "Body\n\n# Title");
-    }
-
-    #[test]
-    fn furniture_is_taken_out_once_at_its_edge() {
-        let hints = PageHints {
-            headings: vec![],
-            furniture: vec![Furniture {
-                text: "254 P.N.J. Lane et al. / Journal 310".into(),
-                top: true,
-            }],
-            plain: vec![],
-            titles: vec![],
-        };
-        let md = "254 P.N.J. Lane  et al. / Journal 310\n\nBody text.";
-        let (out, removed) = apply(md, &hints, false);
-        assert_eq!(out, "Body text.");
-        assert_eq!(removed.len(), 1);
-        assert_eq!(
-            edges::furniture_key("254 P.N.J. Lane et al."),
-            edges::furniture_key("P.N.J. Lane et al. 255")
-        );
-    }
-}
+mod tests;

@@ -108,7 +108,7 @@ fn bold_titles(lines: &[&TextLine], body: &BodyStyle) -> Vec<Vec<String>> {
             continue;
         }
         let parts: Vec<String> = block.into_iter().map(|(_, p)| p.text).collect();
-        if title_shape(&parts.join(" ")).is_some() {
+        if title_shape(&parts.join(" "), false).is_some() {
             out.push(parts);
         }
     }
