@@ -163,6 +163,13 @@ fn a_glyph_stretched_to_its_ocr_box_keeps_its_size() {
     assert!(md.contains("3000 2015"), "{md}");
 }
 
+/// A row of two number cells set apart by character spacing no `TJ` offset
+/// takes back, and a title tracked by offsets that do (see below).
+const TRACKED_ROW: &str =
+    "BT 3.1523 Tc 5.76 0 0 5.76 141 500 Tm /F1 1 Tf [(3) 3166 (,) 3139 (4) 3166 (6) 3166 \
+         (2) 245 (4) 3166 (,) 3139 (7) 3166 (0) 3166 (4)] TJ ET \
+         BT 3 Tc /F1 20 Tf 72 600 Td [(T) 20 (RACKED) 30 (TITLE)] TJ ET";
+
 /// pdfplumber's `nics-background-checks-2015-11.pdf` sets a row's cells in
 /// one `TJ` under `3.15 Tc` and takes the spacing back after each digit:
 /// the cells stand where an offset does not, 2.9 em apart. Judged without
@@ -170,11 +177,7 @@ fn a_glyph_stretched_to_its_ocr_box_keeps_its_size() {
 /// no offset takes back keeps its words whole.
 #[test]
 fn cells_set_apart_by_character_spacing_an_offset_keeps_are_two_numbers() {
-    let page = Page::Ops(
-        "BT 3.1523 Tc 5.76 0 0 5.76 141 500 Tm /F1 1 Tf [(3) 3166 (,) 3139 (4) 3166 (6) 3166 \
-         (2) 245 (4) 3166 (,) 3139 (7) 3166 (0) 3166 (4)] TJ ET \
-         BT 3 Tc /F1 20 Tf 72 600 Td [(T) 20 (RACKED) 30 (TITLE)] TJ ET",
-    );
+    let page = Page::Ops(TRACKED_ROW);
     let env = Env::new();
     let md = markdown(&env, &pages_pdf(&[page]));
     assert!(md.contains("3,462 4,704"), "{md}");
@@ -186,11 +189,7 @@ fn cells_set_apart_by_character_spacing_an_offset_keeps_are_two_numbers() {
 /// offsets as the page's does.
 #[test]
 fn cells_set_apart_by_character_spacing_in_a_form_are_two_numbers() {
-    let page = Page::Form(
-        "BT 3.1523 Tc 5.76 0 0 5.76 141 500 Tm /F1 1 Tf [(3) 3166 (,) 3139 (4) 3166 (6) 3166 \
-         (2) 245 (4) 3166 (,) 3139 (7) 3166 (0) 3166 (4)] TJ ET \
-         BT 3 Tc /F1 20 Tf 72 600 Td [(T) 20 (RACKED) 30 (TITLE)] TJ ET",
-    );
+    let page = Page::Form(TRACKED_ROW);
     let env = Env::new();
     let md = markdown(&env, &pages_pdf(&[page]));
     assert!(md.contains("3,462 4,704"), "{md}");

@@ -545,17 +545,23 @@ fn mark_heading(md: &str, h: &Heading, plain: &[String]) -> String {
         if !starts_line {
             out.push('\n');
         }
-        if !out.is_empty() && !out.ends_with("\n\n") {
-            out.push_str(if out.ends_with('\n') { "\n" } else { "\n\n" });
-        }
-        out.push_str(&"#".repeat(h.level as usize));
-        out.push(' ');
-        out.push_str(&h.text);
-        out.push_str("\n\n");
+        push_heading(&mut out, h);
         out.push_str(after.trim_start_matches([' ', '\t', '\n']));
         return out;
     }
     md.to_string()
+}
+
+/// `h` as a markdown heading line of its own after `out`, a blank line
+/// before it unless `out` is empty or ends a paragraph already.
+fn push_heading(out: &mut String, h: &Heading) {
+    if !out.is_empty() && !out.ends_with("\n\n") {
+        out.push_str(if out.ends_with('\n') { "\n" } else { "\n\n" });
+    }
+    out.push_str(&"#".repeat(h.level as usize));
+    out.push(' ');
+    out.push_str(&h.text);
+    out.push_str("\n\n");
 }
 
 /// `md` with the table row starting at `row` taken out as heading `h`
@@ -595,13 +601,7 @@ fn table_title(md: &str, row: usize, h: &Heading) -> Option<String> {
         return None;
     }
     let mut out = md[..row].to_string();
-    if !out.is_empty() && !out.ends_with("\n\n") {
-        out.push_str(if out.ends_with('\n') { "\n" } else { "\n\n" });
-    }
-    out.push_str(&"#".repeat(h.level as usize));
-    out.push(' ');
-    out.push_str(&h.text);
-    out.push_str("\n\n");
+    push_heading(&mut out, h);
     let body: Vec<&str> = lines[2..]
         .iter()
         .take_while(|l| l.starts_with('|'))
