@@ -146,6 +146,14 @@ impl FakeMineru {
         lock(&self.core.log).clone()
     }
 
+    /// The requests after the first `seen`, in arrival order: a reader that
+    /// looks often (the benchmark's log, every 20 ms) copies only what is new
+    /// instead of the whole log under the lock every request waits on.
+    pub fn requests_after(&self, seen: usize) -> Vec<Recorded> {
+        let log = lock(&self.core.log);
+        log[seen.min(log.len())..].to_vec()
+    }
+
     /// Requests with this method whose path (query included) starts with `path_prefix`.
     pub fn count(&self, method: &str, path_prefix: &str) -> usize {
         lock(&self.core.log)
