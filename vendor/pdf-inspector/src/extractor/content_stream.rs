@@ -28,8 +28,8 @@ use super::text_paint::{PaintResources, TextPaint};
 use super::underline::UnderlineLine;
 use super::word_gaps::{
     column_spaces_as_offsets, is_dependent_sign, offset_takes_spacing_back, tj_gap_thresholds,
-    tj_takes_char_spacing_back, tj_tracking, word_gap_candidate, word_gap_threshold, PenHighWater, PendingWordGaps,
-    WordGapCandidate,
+    tj_tracking, word_gap_candidate, word_gap_threshold, PenHighWater, PendingWordGaps,
+    SpacingBack, WordGapCandidate,
 };
 use super::xobjects::{extract_form_xobject_text, get_page_xobjects, FormWalkBudget, XObjectType};
 use super::{get_number, image_bbox_from_ctm, multiply_matrices};
@@ -1314,26 +1314,12 @@ pub(crate) fn extract_page_text_items_with_options(
                         // Offsets that take the character spacing back are
                         // judged with it (see `tj_takes_char_spacing_back`):
                         // one that does not opens the spacing less itself.
-                        let spacing_back = if tj_takes_char_spacing_back(
-                            array,
-                            char_spacing,
-                            current_font_size,
-                        ) {
-                            char_spacing / current_font_size * 1000.0
-                        } else {
-                            0.0
-                        };
+                        let spacing_back =
+                            SpacingBack::of(array, char_spacing, current_font_size);
                         for (index, element) in array.iter().enumerate() {
                             // The spacing the string just shown left behind
                             // its last glyph, for the offset after it.
-                            let spacing_before = if index > 0
-                                && get_operand_bytes(&array[index - 1])
-                                    .is_some_and(|raw| !raw.is_empty())
-                            {
-                                spacing_back
-                            } else {
-                                0.0
-                            };
+                            let spacing_before = spacing_back.before(array, index);
                             match element {
                                 Object::Integer(n) => {
                                     let n_val = *n as f32;
@@ -1363,11 +1349,7 @@ pub(crate) fn extract_page_text_items_with_options(
                                     {
                                         // Spacing taken back elsewhere is
                                         // no part of the run's box here.
-                                        let taken = if spacing_before > 0.0 {
-                                            char_spacing
-                                        } else {
-                                            0.0
-                                        };
+                                        let taken = spacing_back.taken(spacing_before > 0.0);
                                         // Column gap: flush current segment
                                         sub_items.push((
                                             std::mem::take(&mut current_text),
@@ -1422,11 +1404,7 @@ pub(crate) fn extract_page_text_items_with_options(
                                     {
                                         // Spacing taken back elsewhere is
                                         // no part of the run's box here.
-                                        let taken = if spacing_before > 0.0 {
-                                            char_spacing
-                                        } else {
-                                            0.0
-                                        };
+                                        let taken = spacing_back.taken(spacing_before > 0.0);
                                         sub_items.push((
                                             std::mem::take(&mut current_text),
                                             sub_start_width_ts,
@@ -1650,14 +1628,7 @@ pub(crate) fn extract_page_text_items_with_options(
                         }
                         // Flush remaining text. Spacing the array's
                         // offsets take back is no part of its last box.
-                        let taken = if spacing_back > 0.0
-                            && array.last().is_some_and(|element| {
-                                get_operand_bytes(element).is_some_and(|raw| !raw.is_empty())
-                            }) {
-                            char_spacing
-                        } else {
-                            0.0
-                        };
+                        let taken = spacing_back.taken_at_end(array);
                         if !is_invisible && !current_text.trim().is_empty() {
                             sub_items.push((
                                 current_text,

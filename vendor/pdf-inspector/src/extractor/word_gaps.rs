@@ -172,7 +172,7 @@ pub(crate) fn tj_takes_char_spacing_back(
             }
             continue;
         }
-        if !get_operand_bytes(element).is_some_and(|raw| !raw.is_empty()) {
+        if !shows_glyphs(element) {
             continue;
         }
         if after_string {
@@ -187,6 +187,64 @@ pub(crate) fn tj_takes_char_spacing_back(
         offsets.clear();
     }
     junctions >= 2 && taken_back * 2 > junctions
+}
+
+/// Whether a `TJ` array element shows glyphs (a non-empty string).
+fn shows_glyphs(element: &Object) -> bool {
+    get_operand_bytes(element).is_some_and(|raw| !raw.is_empty())
+}
+
+/// The character spacing a `TJ` array's offsets take back (mend 18), as
+/// the page's and the forms' `TJ` walks use it: nothing unless
+/// [`tj_takes_char_spacing_back`] says the array takes it back.
+#[derive(Clone, Copy)]
+pub(crate) struct SpacingBack {
+    /// The spacing in the offsets' unit, thousandths of an em.
+    per_offset: f32,
+    /// The spacing in text space.
+    char_spacing: f32,
+}
+
+impl SpacingBack {
+    pub(crate) fn of(array: &[Object], char_spacing: f32, font_size: f32) -> Self {
+        if tj_takes_char_spacing_back(array, char_spacing, font_size) {
+            Self {
+                per_offset: char_spacing / font_size * 1000.0,
+                char_spacing,
+            }
+        } else {
+            Self {
+                per_offset: 0.0,
+                char_spacing: 0.0,
+            }
+        }
+    }
+
+    /// The spacing the string just before `array[index]` left behind its
+    /// last glyph, in thousandths of an em: what an offset there is judged
+    /// with.
+    pub(crate) fn before(self, array: &[Object], index: usize) -> f32 {
+        if index > 0 && shows_glyphs(&array[index - 1]) {
+            self.per_offset
+        } else {
+            0.0
+        }
+    }
+
+    /// The spacing, in text space, to take off a box that ends after a
+    /// string (`after_string`): taken back elsewhere, no part of the box.
+    pub(crate) fn taken(self, after_string: bool) -> f32 {
+        if after_string {
+            self.char_spacing
+        } else {
+            0.0
+        }
+    }
+
+    /// [`Self::taken`] for the box that ends the array.
+    pub(crate) fn taken_at_end(self, array: &[Object]) -> f32 {
+        self.taken(array.last().is_some_and(shows_glyphs))
+    }
 }
 
 /// Whether `code` is the space code (32), the one the word spacing applies

@@ -19,9 +19,9 @@ use super::geometry::{
     scaled_run_geometry,
 };
 use super::word_gaps::{
-    is_dependent_sign, offset_takes_spacing_back, tj_gap_thresholds, tj_takes_char_spacing_back,
-    tj_tracking,
-    word_gap_candidate, word_gap_threshold, PenHighWater, PendingWordGaps, WordGapCandidate,
+    is_dependent_sign, offset_takes_spacing_back, tj_gap_thresholds, tj_tracking,
+    word_gap_candidate, word_gap_threshold, PenHighWater, PendingWordGaps, SpacingBack,
+    WordGapCandidate,
 };
 use super::{get_number, image_bbox_from_ctm, multiply_matrices};
 
@@ -1115,26 +1115,12 @@ fn extract_form_xobject_text_inner(
                         // Offsets that take the character spacing back are
                         // judged with it, as on the page (see
                         // `tj_takes_char_spacing_back`).
-                        let spacing_back = if tj_takes_char_spacing_back(
-                            array,
-                            char_spacing,
-                            current_font_size,
-                        ) {
-                            char_spacing / current_font_size * 1000.0
-                        } else {
-                            0.0
-                        };
+                        let spacing_back =
+                            SpacingBack::of(array, char_spacing, current_font_size);
                         for (index, element) in array.iter().enumerate() {
                             // The spacing the string just shown left behind
                             // its last glyph, for the offset after it.
-                            let spacing_before = if index > 0
-                                && get_operand_bytes(&array[index - 1])
-                                    .is_some_and(|raw| !raw.is_empty())
-                            {
-                                spacing_back
-                            } else {
-                                0.0
-                            };
+                            let spacing_before = spacing_back.before(array, index);
                             match element {
                                 Object::Integer(n) => {
                                     let n_val = *n as f32;
@@ -1161,11 +1147,7 @@ fn extract_form_xobject_text_inner(
                                     if !hidden && judged < -split_gap && !current_text.is_empty() {
                                         // Spacing taken back elsewhere is
                                         // no part of the run's box here.
-                                        let taken = if spacing_before > 0.0 {
-                                            char_spacing
-                                        } else {
-                                            0.0
-                                        };
+                                        let taken = spacing_back.taken(spacing_before > 0.0);
                                         sub_items.push((
                                             std::mem::take(&mut current_text),
                                             sub_start_width_ts,
@@ -1216,11 +1198,7 @@ fn extract_form_xobject_text_inner(
                                     if !hidden && judged < -split_gap && !current_text.is_empty() {
                                         // Spacing taken back elsewhere is
                                         // no part of the run's box here.
-                                        let taken = if spacing_before > 0.0 {
-                                            char_spacing
-                                        } else {
-                                            0.0
-                                        };
+                                        let taken = spacing_back.taken(spacing_before > 0.0);
                                         sub_items.push((
                                             std::mem::take(&mut current_text),
                                             sub_start_width_ts,
@@ -1388,14 +1366,7 @@ fn extract_form_xobject_text_inner(
                         }
                         // Spacing the array's offsets take back is no part
                         // of its last box.
-                        let taken = if spacing_back > 0.0
-                            && array.last().is_some_and(|element| {
-                                get_operand_bytes(element).is_some_and(|raw| !raw.is_empty())
-                            }) {
-                            char_spacing
-                        } else {
-                            0.0
-                        };
+                        let taken = spacing_back.taken_at_end(array);
                         if !hidden && !current_text.trim().is_empty() {
                             sub_items.push((
                                 current_text,
