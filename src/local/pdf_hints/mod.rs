@@ -266,12 +266,14 @@ fn dominant_font(line: &TextLine) -> Option<(&str, f32, f32)> {
     Some((font, n as f32 / total.max(1) as f32, size))
 }
 
+/// A run set bold: flagged so, or of a weight of 600 or more.
+fn bold_item(item: &TextItem) -> bool {
+    item.is_bold || item.font_weight.is_some_and(|w| w >= 600)
+}
+
 fn heading(line: &TextLine, page: &[&TextLine], i: usize, body: &BodyStyle) -> Option<Heading> {
     let (font, share, size) = dominant_font(line)?;
-    let bold = line
-        .items
-        .iter()
-        .any(|i| i.is_bold || i.font_weight.is_some_and(|w| w >= 600));
+    let bold = line.items.iter().any(bold_item);
     if share < 0.95 || (font == body.font && !bold) || size < body.size * 0.85 {
         return None;
     }

@@ -4,7 +4,7 @@
 use pdf_inspector::extractor::TextLine;
 use pdf_inspector::TextItem;
 
-use super::{spaced, title_shape, BodyStyle};
+use super::{bold_item, spaced, title_shape, BodyStyle};
 
 /// A title's lines are set this much larger than the body at least.
 const TITLE_SIZE: f32 = 1.5;
@@ -50,11 +50,7 @@ fn ends_clause(text: &str) -> bool {
 /// of bold lines over more bold lines (a cover's "INTERNATIONAL" /
 /// "TECHNICAL" / "SUPPORT" / "ORGANIZATION" over that title) is a label.
 fn bold_titles(lines: &[&TextLine], body: &BodyStyle) -> Vec<Vec<String>> {
-    let bold = |l: &TextLine| {
-        l.items
-            .iter()
-            .all(|i| i.is_bold || i.font_weight.is_some_and(|w| w >= 600))
-    };
+    let bold = |l: &TextLine| l.items.iter().all(bold_item);
     let x_of = |l: &TextLine| l.items.first().map_or(f32::NAN, |i| i.x);
     // The lines of the column `lines[i]` starts, from `i` down.
     let column = |i: usize| -> Vec<usize> {
@@ -174,13 +170,13 @@ pub(super) fn join_title(md: &str, parts: &[String]) -> String {
             .replace(['*', '_'], "");
         (level, spaced(&text))
     };
+    let full = parts.join(" ");
     for (i, line) in lines.iter().enumerate() {
         let (level_a, text) = read(line);
         // The line ends in the title's start, its first part at least; the
         // lines under it hold the rest, however the markdown broke them
         // ("BUILDING TECHNICAL INFORMATION BASED ON" over "PRACTICAL
         // EXPERIENCE").
-        let full = parts.join(" ");
         let start = text
             .match_indices(first.as_str())
             .map(|(p, _)| p)
