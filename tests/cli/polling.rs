@@ -255,6 +255,63 @@ fn a_first_run_asks_when_the_pages_say_the_batch_will_be_done() {
 }
 
 #[test]
+fn a_run_that_knows_earlier_task_times_sees_its_batch_done_no_later_and_asks_less() {
+    // Tasks of 4 s (steps of 1 s: pending, two running steps over which the
+    // 12 pages are extracted, converting), an interval of 1.2 s. The first
+    // run asks at 1.2 and 2.4 s (the page rate), then one interval after the
+    // extraction's end: about 4.2 s. A run that knows that answer aims its
+    // last ask there too. Aimed inside the bracket earlier runs saw (2.4 to
+    // 4.2 s: 3.3 s), it found the tasks converting and could ask again only
+    // an interval later, at 4.8 s.
+    let step = Duration::from_secs(1);
+    let fake = FakeMineru::start_with(FakeConfig {
+        advance: Advance::Time(step),
+        ..FakeConfig::default()
+    });
+    let env = Env::new();
+    let run = |tag: &str| {
+        let urls: Vec<String> = (0..2)
+            .map(|i| format!("https://docs.example.org/again/{tag}{i}.pdf"))
+            .collect();
+        let before = fake.requests().len();
+        batch_polled(
+            &env,
+            &fake,
+            ("1200ms", "1200ms"),
+            None,
+            &env.out().join(tag),
+            &urls,
+        );
+        let log = &fake.requests()[before..];
+        let created = log
+            .iter()
+            .find(|r| r.method == "POST" && r.path.starts_with("/api/v4/extract/task/batch"))
+            .expect("a batch created")
+            .at;
+        let asks: Vec<Duration> = log
+            .iter()
+            .filter(|r| status_of(r).is_some())
+            .map(|r| r.at - created)
+            .collect();
+        assert_eq!(log.iter().filter(|r| is_download(r)).count(), 2, "{tag}");
+        asks
+    };
+    let first = run("first");
+    let second = run("second");
+    let seen = |asks: &[Duration]| *asks.last().expect("asked");
+    assert!(
+        seen(&second) <= seen(&first) + Duration::from_millis(200),
+        "the first run saw its batch done at {:?}, the second at {:?} ({first:?}; {second:?})",
+        seen(&first),
+        seen(&second)
+    );
+    assert!(
+        second.len() < first.len(),
+        "the second run asked {second:?}, the first {first:?}"
+    );
+}
+
+#[test]
 fn results_finished_together_download_several_at_once_beyond_the_concurrency() {
     // Eight URLs in one batch finish together; the CDN sends each result at
     // its size a second (a second a download). `--concurrency 1` bounds what
