@@ -1,4 +1,5 @@
-//! HTML → markdown with `htmd`. Scripts, styles and embedded frames are dropped,
+//! HTML → markdown with `htmd`; tables laid out on their grid
+//! (`html_table`). Scripts, styles and embedded frames are dropped,
 //! never run; remote images stay links and nothing is fetched.
 
 use std::path::Path;
@@ -23,6 +24,7 @@ pub fn to_markdown(html: &str, input: &str) -> Result<String, Error> {
         .skip_tags(vec![
             "script", "style", "noscript", "iframe", "object", "embed", "template", "head",
         ])
+        .add_handler(vec!["table"], super::html_table::handle)
         .add_handler(vec!["a"], |handlers: &dyn Handlers, element: Element| {
             if element
                 .attrs

@@ -13,6 +13,7 @@ pub mod docx;
 pub mod epub;
 pub mod feed;
 pub mod html;
+mod html_table;
 pub mod image;
 pub mod ipynb;
 pub mod json;

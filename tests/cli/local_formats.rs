@@ -47,6 +47,34 @@ const TABLE: &str = "| North Fork | 412 |";
 const LINK: &str = "[the survey page](https://example.org/survey)";
 
 #[test]
+fn an_html_table_keeps_each_value_in_its_column_whatever_its_spans() {
+    // No header cells, a cell over two rows, one over two columns: each
+    // value in the column it sits in on the page, the spanning ones in each
+    // they cover; the page's layout table is read as text around it.
+    let env = Env::new();
+    let page = file(
+        &env,
+        "prices.html",
+        br#"<html><body><table><tr><td><h1>Prices</h1>
+        <table>
+          <tr><td>Item</td><td>Spring</td><td>Autumn</td></tr>
+          <tr><td rowspan="2">Tea</td><td>4.10</td><td>4.30</td></tr>
+          <tr><td colspan="2">sold out</td></tr>
+          <tr><td>Coffee</td><td>3.20</td><td>3.50</td></tr>
+        </table></td></tr></table></body></html>"#,
+    );
+    let md = ocr(&env, &page);
+    has_all(
+        &md,
+        &[
+            "# Prices",
+            "| Item | Spring | Autumn |\n| --- | --- | --- |\n",
+            "| Tea | 4.10 | 4.30 |\n| Tea | sold out | sold out |\n| Coffee | 3.20 | 3.50 |",
+        ],
+    );
+}
+
+#[test]
 fn odt_keeps_headings_lists_tables_links_and_alt_text() {
     let env = Env::new();
     let md = ocr(&env, &env.doc("formats.odt", "report.odt"));
