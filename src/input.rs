@@ -369,7 +369,8 @@ pub fn content_mismatch(ext: &str, head: &[u8]) -> Option<String> {
         "bmp" => head.starts_with(b"BM"),
         "webp" => head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WEBP",
         "tif" | "tiff" => head.starts_with(b"II*\0") || head.starts_with(b"MM\0*"),
-        "docx" | "pptx" | "xlsx" | "odt" | "ods" | "odp" | "epub" | "zip" => {
+        "docx" | "pptx" | "xlsx" | "odt" | "ods" | "odp" | "epub" | "zip" | "xlsm" | "xltx"
+        | "xltm" | "docm" | "dotx" | "dotm" | "pptm" | "ppsx" | "ppsm" | "potx" | "potm" => {
             head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06")
         }
         "doc" | "ppt" | "xls" | "msg" => head.starts_with(OLE),

@@ -52,8 +52,21 @@ use crate::pages::PageImage;
 pub const EXTENSIONS: &[&str] = &[
     "pdf", "docx", "pptx", "xlsx", "csv", "html", "htm", "txt", "md", "markdown", "png", "jpg",
     "jpeg", "tif", "tiff", "bmp", "gif", "webp", "xls", "ods", "odt", "odp", "rtf", "epub", "json",
-    "ipynb", "xml", "rss", "atom", "zip", "msg",
+    "ipynb", "xml", "rss", "atom", "zip", "msg", "xlsm", "xltx", "xltm", "docm", "dotx", "dotm",
+    "pptm", "ppsx", "ppsm", "potx", "potm",
 ];
+
+/// The Office Open XML format a macro-enabled file, a template or a slide
+/// show is a kind of: the same parts under another content type (ECMA-376),
+/// read the same way; a macro is never run. Other extensions are their own.
+pub fn ooxml_base(ext: &str) -> &str {
+    match ext {
+        "xlsm" | "xltx" | "xltm" => "xlsx",
+        "docm" | "dotx" | "dotm" => "docx",
+        "pptm" | "ppsx" | "ppsm" | "potx" | "potm" => "pptx",
+        other => other,
+    }
+}
 
 /// What the extractors give back: the markdown of each page (PDF), slide (PPTX),
 /// sheet (XLSX) or the whole document, and the images the markdown links by name.
@@ -145,7 +158,7 @@ pub(crate) fn extract_with(
     input: &str,
     settings: &Settings,
 ) -> Result<Extracted, Error> {
-    match ext {
+    match ooxml_base(ext) {
         "pdf" => pdf::extract(path, input, settings),
         "docx" => docx::extract(path, input),
         "pptx" => pptx::extract(path, input),

@@ -129,6 +129,32 @@ fn ocr_to_a_folder_writes_the_markdown_and_its_images_folder() {
 }
 
 #[test]
+fn macro_enabled_template_and_slide_show_office_files_are_read_as_their_kind() {
+    // The same parts as .xlsx/.docx/.pptx under another name: read the same
+    // way (a macro is never run), not refused as an unknown type.
+    let env = Env::new();
+    let cases = [
+        (env.doc("xlsx_01.xlsx", "book.xlsm"), "| --- |"),
+        (env.doc("xlsx_01.xlsx", "form.xltx"), "| --- |"),
+        (env.doc("docx_01.docx", "letter.docm"), "# "),
+        (env.doc("docx_01.docx", "letter.dotx"), "# "),
+        (env.doc("pptx_01.pptx", "deck.pptm"), "# "),
+        (env.doc("pptx_01.pptx", "show.ppsx"), "# "),
+    ];
+    for (path, want) in cases {
+        let out = local(&env).arg("ocr").arg(&path).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            path.display(),
+            stderr_of(&out)
+        );
+        let md = stdout_of(&out);
+        assert!(md.contains(want), "{}: {md}", path.display());
+    }
+}
+
+#[test]
 fn slides_sheets_csv_html_and_text_are_read() {
     let env = Env::new();
     let csv = file(&env, "t.csv", b"a,b\n1,2\n");
