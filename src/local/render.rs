@@ -141,12 +141,27 @@ impl Renderer<'_> {
         lines.join("\n")
     }
 
+    /// A table on its grid: a merged cell's text in each position it covers
+    /// (a pipe table has no spans), as the HTML reader lays spans out. A
+    /// table of one cell is a box around its content: the content is written
+    /// as blocks.
     fn table(&mut self, table: &Table) -> String {
         let width = table.grid.iter().map(Vec::len).max().unwrap_or(0);
         if width == 0 {
             return String::new();
         }
-        let rows: Vec<Vec<String>> = table
+        if let [row] = table.grid.as_slice() {
+            if let [CellSlot::Origin(cell)] = row.as_slice() {
+                return cell
+                    .blocks
+                    .iter()
+                    .map(|b| self.block(b, ""))
+                    .filter(|t| !t.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("\n\n");
+            }
+        }
+        let mut rows: Vec<Vec<String>> = table
             .grid
             .iter()
             .map(|row| {
@@ -161,6 +176,22 @@ impl Renderer<'_> {
                 cells
             })
             .collect();
+        for (r, row) in table.grid.iter().enumerate() {
+            for (c, slot) in row.iter().enumerate() {
+                if let CellSlot::Covered {
+                    origin_row,
+                    origin_col,
+                } = slot
+                {
+                    let origin = rows
+                        .get(*origin_row)
+                        .and_then(|o| o.get(*origin_col))
+                        .cloned()
+                        .unwrap_or_default();
+                    rows[r][c] = origin;
+                }
+            }
+        }
         table_markdown(&rows)
     }
 
@@ -362,6 +393,55 @@ mod tests {
         };
         assert_eq!(styled(" word ", bold), " **word** ");
         assert_eq!(styled("a*b", Style::PLAIN), "a\\*b");
+    }
+
+    fn text_cell(text: &str, across: u32, down: u32) -> Cell {
+        let inline = Inline::Text {
+            text: text.to_string(),
+            style: Style::PLAIN,
+        };
+        Cell::spanning(vec![Block::Paragraph(vec![inline])], across, down)
+    }
+
+    fn rendered(table: Table) -> String {
+        let doc = Document {
+            blocks: vec![Block::Table(table)],
+            ..Document::default()
+        };
+        render(&doc, None).0.concat()
+    }
+
+    #[test]
+    fn a_merged_cell_is_in_each_position_it_covers() {
+        let o =
+            |text: &str, across: u32, down: u32| CellSlot::Origin(text_cell(text, across, down));
+        let covered = |origin_row: usize, origin_col: usize| CellSlot::Covered {
+            origin_row,
+            origin_col,
+        };
+        let table = Table {
+            grid: vec![
+                vec![o("H1", 1, 1), o("H2", 2, 1), covered(0, 1)],
+                vec![o("R12", 1, 2), o("a", 1, 1), o("b", 1, 1)],
+                vec![covered(1, 0), o("c", 2, 1), covered(2, 1)],
+            ],
+            header_rows: 1,
+            kind: anydoc::model::TableKind::Data,
+        };
+        assert_eq!(
+            rendered(table),
+            "| H1 | H2 | H2 |\n| --- | --- | --- |\n| R12 | a | b |\n| R12 | c | c |"
+        );
+    }
+
+    #[test]
+    fn a_table_of_one_cell_is_its_content() {
+        let table = Table::from_rows(
+            vec![vec![text_cell("Boxed words.", 1, 1)]],
+            0,
+            anydoc::model::TableKind::Data,
+        );
+        assert_eq!(rendered(table), "Boxed words.");
     }
 
     #[test]
