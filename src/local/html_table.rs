@@ -37,15 +37,34 @@ pub fn handle(handlers: &dyn Handlers, element: Element) -> Option<HandlerResult
     if grid.is_empty() || columns == 0 || (!headed && (grid.len() < 2 || columns < 2)) {
         return as_text(handlers, node);
     }
+    // A cell as wide as the table (a title, a section's label) is written
+    // once: over the table when it is the first row, else in its first column.
+    let mut lines: Vec<Vec<String>> = grid
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|slot| match slot {
+                    Some(s) if s.origin || s.across < columns || columns < 2 => s.text.clone(),
+                    _ => String::new(),
+                })
+                .collect()
+        })
+        .collect();
     let mut md = String::from("\n\n");
-    if let Some(caption) = caption.and_then(|c| handlers.handle(&c)) {
-        let caption = one_line(&caption.content);
-        if !caption.is_empty() {
-            md.push_str(&caption);
+    let mut title = |text: &str| {
+        if !text.is_empty() {
+            md.push_str(text);
             md.push_str("\n\n");
         }
+    };
+    if let Some(caption) = caption.and_then(|c| handlers.handle(&c)) {
+        title(&one_line(&caption.content));
     }
-    for (i, row) in grid.iter().enumerate() {
+    let spans_all = |row: &[Option<Slot>]| matches!(row.first(), Some(Some(s)) if s.origin && s.across >= columns && columns > 1);
+    if lines.len() > 1 && spans_all(&grid[0]) {
+        title(&lines.remove(0).swap_remove(0));
+    }
+    for (i, row) in lines.iter().enumerate() {
         md.push('|');
         for c in 0..columns {
             md.push(' ');
@@ -138,11 +157,20 @@ fn cells(row: &Node) -> Vec<Rc<Node>> {
         .collect()
 }
 
+/// One position of a table's grid: the text of the cell over it, whether it
+/// is where that cell starts, and how many columns the cell spans.
+#[derive(Clone)]
+struct Slot {
+    text: String,
+    origin: bool,
+    across: usize,
+}
+
 /// The rows laid out on the table's grid: a cell spanning rows or columns
 /// fills every position it covers. `None` when the grid would be over
 /// [`MAX_CELLS`].
-fn grid(handlers: &dyn Handlers, rows: &[Rc<Node>]) -> Option<Vec<Vec<String>>> {
-    let mut grid: Vec<Vec<Option<String>>> = Vec::new();
+fn grid(handlers: &dyn Handlers, rows: &[Rc<Node>]) -> Option<Vec<Vec<Option<Slot>>>> {
+    let mut grid: Vec<Vec<Option<Slot>>> = Vec::new();
     let mut size = 0usize;
     for (r, row) in rows.iter().enumerate() {
         let cells = cells(row);
@@ -180,19 +208,19 @@ fn grid(handlers: &dyn Handlers, rows: &[Rc<Node>]) -> Option<Vec<Vec<String>>> 
                 if line.len() < c + across {
                     line.resize(c + across, None);
                 }
-                for slot in &mut line[c..c + across] {
-                    *slot = Some(text.clone());
+                for (k, slot) in line[c..c + across].iter_mut().enumerate() {
+                    *slot = Some(Slot {
+                        text: text.clone(),
+                        origin: rr == r && k == 0,
+                        across,
+                    });
                 }
             }
             c += across;
         }
     }
-    Some(
-        grid.into_iter()
-            .filter(|row| !row.is_empty())
-            .map(|row| row.into_iter().map(Option::unwrap_or_default).collect())
-            .collect(),
-    )
+    grid.retain(|row| !row.is_empty());
+    Some(grid)
 }
 
 /// A cell's markdown on one line: its lines and blocks joined by spaces, a
@@ -246,6 +274,30 @@ mod tests {
                 "| R12 | a | b |",
                 "| R12 | c | c |",
                 "| d | e | f |"
+            ],
+            "{md}"
+        );
+    }
+
+    #[test]
+    fn a_cell_as_wide_as_the_table_is_written_once() {
+        let html = r#"<table><tr><td colspan="2">Reading list</td></tr>
+            <tr><td>Title</td><td>Author</td></tr>
+            <tr><td colspan="2">Fiction</td></tr>
+            <tr><td>Dune</td><td>Herbert</td></tr></table>"#;
+        let md = to_markdown(html, "t.html").unwrap();
+        assert!(
+            md.trim_start()
+                .starts_with("Reading list\n\n| Title | Author |"),
+            "{md}"
+        );
+        assert_eq!(
+            table_lines(&md),
+            [
+                "| Title | Author |",
+                "| --- | --- |",
+                "| Fiction |  |",
+                "| Dune | Herbert |"
             ],
             "{md}"
         );

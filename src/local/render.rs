@@ -142,9 +142,11 @@ impl Renderer<'_> {
     }
 
     /// A table on its grid: a merged cell's text in each position it covers
-    /// (a pipe table has no spans), as the HTML reader lays spans out. A
-    /// table of one cell is a box around its content: the content is written
-    /// as blocks.
+    /// (a pipe table has no spans), as the HTML reader lays spans out —
+    /// except a cell as wide as the table (a title or a section's label),
+    /// written once: over the table when it is the first row, else in its
+    /// first column. A table of one cell is a box around its content: the
+    /// content is written as blocks.
     fn table(&mut self, table: &Table) -> String {
         let width = table.grid.iter().map(Vec::len).max().unwrap_or(0);
         if width == 0 {
@@ -161,6 +163,10 @@ impl Renderer<'_> {
                     .join("\n\n");
             }
         }
+        let full_width = |r: usize, c: usize| {
+            matches!(table.grid.get(r).and_then(|row| row.get(c)),
+                Some(CellSlot::Origin(cell)) if width > 1 && cell.col_span as usize >= width)
+        };
         let mut rows: Vec<Vec<String>> = table
             .grid
             .iter()
@@ -181,16 +187,28 @@ impl Renderer<'_> {
                 if let CellSlot::Covered {
                     origin_row,
                     origin_col,
-                } = slot
+                } = *slot
                 {
+                    if full_width(origin_row, origin_col) {
+                        continue;
+                    }
                     let origin = rows
-                        .get(*origin_row)
-                        .and_then(|o| o.get(*origin_col))
+                        .get(origin_row)
+                        .and_then(|o| o.get(origin_col))
                         .cloned()
                         .unwrap_or_default();
                     rows[r][c] = origin;
                 }
             }
+        }
+        if rows.len() > 1 && full_width(0, 0) {
+            let title = rows.remove(0).swap_remove(0);
+            let title = title.replace("<br>", " ");
+            // A title over several rows leaves them empty below it.
+            while rows.len() > 1 && rows[0].iter().all(String::is_empty) {
+                rows.remove(0);
+            }
+            return format!("{}\n\n{}", title.trim(), table_markdown(&rows));
         }
         table_markdown(&rows)
     }
@@ -431,6 +449,29 @@ mod tests {
         assert_eq!(
             rendered(table),
             "| H1 | H2 | H2 |\n| --- | --- | --- |\n| R12 | a | b |\n| R12 | c | c |"
+        );
+    }
+
+    #[test]
+    fn a_cell_as_wide_as_the_table_is_written_once() {
+        let o = |text: &str, across: u32| CellSlot::Origin(text_cell(text, across, 1));
+        let covered = |origin_row: usize| CellSlot::Covered {
+            origin_row,
+            origin_col: 0,
+        };
+        let table = Table {
+            grid: vec![
+                vec![o("Reading list", 2), covered(0)],
+                vec![o("Title", 1), o("Author", 1)],
+                vec![o("Fiction", 2), covered(2)],
+                vec![o("Dune", 1), o("Herbert", 1)],
+            ],
+            header_rows: 0,
+            kind: anydoc::model::TableKind::Data,
+        };
+        assert_eq!(
+            rendered(table),
+            "Reading list\n\n| Title | Author |\n| --- | --- |\n| Fiction |  |\n| Dune | Herbert |"
         );
     }
 
