@@ -35,6 +35,7 @@ pub mod pdf_tables;
 pub mod pptx;
 pub mod render;
 pub mod rtf;
+mod sheet_regions;
 pub mod text;
 pub mod xls;
 pub mod xlsx;

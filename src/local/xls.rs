@@ -14,7 +14,8 @@ pub fn extract(path: &Path, input: &str) -> Result<Extracted, Error> {
 /// A workbook anydoc reads whole (XLS, ODS): each sheet's name is a level-2
 /// heading and starts a section.
 pub fn workbook(path: &Path, input: &str, format: anydoc::Format) -> Result<Extracted, Error> {
-    let doc = anydoc_document(path, input, format)?;
+    let mut doc = anydoc_document(path, input, format)?;
+    super::sheet_regions::split(&mut doc);
     let (pages, images) = render::render(&doc, Some(2));
     Ok(Extracted {
         pages,

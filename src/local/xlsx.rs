@@ -37,8 +37,9 @@ pub fn extract(path: &Path, input: &str) -> Result<Extracted, Error> {
         return super::csv::spool(input, |out| stream(path, input, out));
     }
     let bytes = read(path, input)?;
-    let doc = anydoc::to_document(&bytes[..], anydoc::Format::Excel)
+    let mut doc = anydoc::to_document(&bytes[..], anydoc::Format::Excel)
         .map_err(|e| convert_error(input, e))?;
+    super::sheet_regions::split(&mut doc);
     // Each sheet starts with its name as a level-2 heading.
     let (pages, images) = render::render(&doc, Some(2));
     Ok(Extracted {

@@ -443,6 +443,75 @@ fn a_large_xlsx_is_streamed_not_refused() {
     assert_eq!(md.lines().count() as u64, rows + 4);
 }
 
+#[test]
+fn a_sheet_gives_each_table_set_on_it_apart() {
+    // A title, an empty row, a table whose columns a spacer column parts,
+    // and two empty columns from a total beside it: the title as text and
+    // two tables, as a reader of the sheet sees them.
+    let env = Env::new();
+    let path = env.work.path().join("ducks.xlsx");
+    let ns = r#"xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships""#;
+    let mut w = zip::ZipWriter::new(fs::File::create(&path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default();
+    let mut put = |name: &str, text: &str| {
+        w.start_file(name, opts).unwrap();
+        std::io::Write::write_all(&mut w, text.as_bytes()).unwrap();
+    };
+    put(
+        "[Content_Types].xml",
+        r#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
+    );
+    put(
+        "_rels/.rels",
+        r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+    );
+    put(
+        "xl/workbook.xml",
+        &format!(
+            r#"<workbook {ns}><sheets><sheet name="Ducks" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+        ),
+    );
+    put(
+        "xl/_rels/workbook.xml.rels",
+        r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+    );
+    let text = |r: &str, t: &str| format!(r#"<c r="{r}" t="inlineStr"><is><t>{t}</t></is></c>"#);
+    let num = |r: &str, v: u32| format!(r#"<c r="{r}"><v>{v}</v></c>"#);
+    let rows = [
+        format!(r#"<row r="1">{}</row>"#, text("A1", "Ducks a year")),
+        format!(
+            r#"<row r="3">{}{}{}</row>"#,
+            text("A3", "Year"),
+            text("C3", "Ducks"),
+            text("F3", "Total")
+        ),
+        format!(
+            r#"<row r="4">{}{}{}</row>"#,
+            num("A4", 2019),
+            num("C4", 120),
+            num("F4", 255)
+        ),
+        format!(r#"<row r="5">{}{}</row>"#, num("A5", 2020), num("C5", 135)),
+    ];
+    put(
+        "xl/worksheets/sheet1.xml",
+        &format!(
+            r#"<worksheet {ns}><sheetData>{}</sheetData></worksheet>"#,
+            rows.concat()
+        ),
+    );
+    w.finish().unwrap();
+    let out = local(&env).arg("ocr").arg(&path).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let md = stdout_of(&out);
+    assert!(
+        md.contains(
+            "Ducks a year\n\n| Year | Ducks |\n| --- | --- |\n| 2019 | 120 |\n| 2020 | 135 |\n\n| Total |\n| --- |\n| 255 |"
+        ),
+        "{md}"
+    );
+}
+
 use crate::support::pdfgen::{pages_pdf, Page};
 
 /// Pages of body text under a top line and over a bottom line.
