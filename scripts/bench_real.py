@@ -9,6 +9,9 @@ DIR holds the sets as their repositories lay them out (never committed here):
       eu-NNN.pdf, eu-NNN-str.xml     (camelot's copy, MIT; ICDAR 2013 data)
   DIR/pdfplumber/tests/pdfs/*.pdf    (pdfplumber's real-world test PDFs, MIT;
                                       no truth: words against pdftotext's)
+  DIR/docling/tests/data/{docx,pptx,xlsx,html,odf,epub}/{sources,groundtruth}
+                                     (docling's Office, HTML and EPUB test files
+                                      and its markdown of them, MIT)
 Measures (opendataloader-bench's definitions where it has one):
   recall      words of the tool's output that pdftotext also finds, over pdftotext's
               (docling's set also against its ground truth's words, tables
@@ -357,6 +360,59 @@ def pdfplumber_rows(tools, root, save=None):
     return f"pdfplumber tests/pdfs ({len(files)} files)", head, rows
 
 
+OFFICE_FORMATS = ("docx", "pptx", "xlsx", "html", "odf", "epub")
+
+
+def office_rows(tools, root, save=None):
+    """docling's Office, OpenDocument, HTML and EPUB test files against its
+    ground-truth markdown: words against the truth's (recall, and precision:
+    the share of the tool's words the truth holds), NID, headings, TEDS. Only
+    the tools that read those formats (docpipe, markitdown)."""
+    data = root / "docling/tests/data"
+    office = {n: t for n, t in tools.items() if n.startswith("docpipe") or n == "markitdown"}
+    rows = []
+    counted = 0
+    for fmt in OFFICE_FORMATS:
+        gts = [data / fmt / "groundtruth" / "docling_v2", data / fmt / "groundtruth"]
+        gt = next((g for g in gts if g.is_dir()), None)
+        if gt is None or not (data / fmt / "sources").is_dir():
+            continue
+        files = sorted(p for p in (data / fmt / "sources").iterdir()
+                       if (gt / (p.name + ".md")).exists())
+        if not files:
+            continue
+        counted += len(files)
+        outs, stats = measure(office, save and save / fmt, files)
+        for name in office:
+            rec, prec, nids, tscores, h_hit, h_truth, h_found = [], [], [], [], 0, 0, 0
+            for f in files:
+                truth = (gt / (f.name + ".md")).read_text(errors="replace")
+                out = outs[name][f.name]
+                r, p = recall(truth, out), recall(out, truth)
+                if r is not None:
+                    rec.append(r)
+                if p is not None:
+                    prec.append(p)
+                nids.append(nid(strip_markdown(truth), strip_markdown(out)))
+                t = teds_doc(pipe_tables(truth), pipe_tables(out))
+                if t is not None:
+                    tscores.append(t)
+                th, oh = collections.Counter(headings(truth)), collections.Counter(headings(out))
+                h_hit += sum((th & oh).values())
+                h_truth += sum(th.values())
+                h_found += sum(oh.values())
+            s = stats[name]
+            rows.append([fmt, name, str(len(files)), mean(rec), mean(prec), mean(nids),
+                         f"{h_hit/max(1,h_truth):.2f} / {h_hit/max(1,h_found):.2f} ({h_truth})",
+                         f"{mean(tscores)} ({len(tscores)})", str(s["fail"]),
+                         f"{s['rss']/2**20:.0f}"])
+    if not rows:
+        return None
+    head = ["format", "tool", "files", "word recall vs truth", "precision", "NID",
+            "headings R / P (truth's)", "TEDS (files)", "failed", "peak MiB"]
+    return f"docling tests/data Office, HTML, EPUB ({counted} files)", head, rows
+
+
 def mean(xs):
     return f"{sum(xs)/len(xs):.3f}" if xs else "–"
 
@@ -371,7 +427,7 @@ def report(root, tools, save=None):
     """Both sets' tables as markdown; each tool's outputs kept under `save` when given."""
     out = []
     for part in (docling_rows(tools, root, save), icdar_rows(tools, root, save),
-                 pdfplumber_rows(tools, root, save)):
+                 pdfplumber_rows(tools, root, save), office_rows(tools, root, save)):
         if part:
             out.append(render(*part))
     return "\n\n".join(out) if out else f"no set found under {root}"
