@@ -39,6 +39,20 @@ pub fn extract(path: &Path, input: &str) -> Result<Extracted, Error> {
     let bytes = read(path, input)?;
     let mut doc = anydoc::to_document(&bytes[..], anydoc::Format::Excel)
         .map_err(|e| convert_error(input, e))?;
+    // anydoc heads each sheet with its name only when there are several;
+    // the streamed path always does, and the name says what the table is.
+    let headed = doc
+        .blocks
+        .iter()
+        .any(|b| matches!(b, anydoc::model::Block::Heading { .. }));
+    if let (false, false, [(name, _)]) = (
+        headed,
+        doc.blocks.is_empty(),
+        sheet_names(path, input).as_slice(),
+    ) {
+        let heading = anydoc::model::Block::heading(2, vec![anydoc::model::Inline::plain(name)]);
+        doc.blocks.insert(0, heading);
+    }
     super::sheet_regions::split(&mut doc);
     // Each sheet starts with its name as a level-2 heading.
     let (pages, images) = render::render(&doc, Some(2));
@@ -47,6 +61,16 @@ pub fn extract(path: &Path, input: &str) -> Result<Extracted, Error> {
         images,
         ..Extracted::default()
     })
+}
+
+/// The visible sheets' (name, part), or none when the workbook cannot be
+/// read here (anydoc has read it: its sections stand).
+fn sheet_names(path: &Path, input: &str) -> Vec<(String, String)> {
+    std::fs::File::open(path)
+        .ok()
+        .and_then(|f| zip::ZipArchive::new(f).ok())
+        .and_then(|mut zip| sheets(&mut zip, input).ok())
+        .unwrap_or_default()
 }
 
 /// The declared unpacked size of the workbook's members (0 when the zip

@@ -447,7 +447,8 @@ fn a_large_xlsx_is_streamed_not_refused() {
 fn a_sheet_gives_each_table_set_on_it_apart() {
     // A title, an empty row, a table whose columns a spacer column parts,
     // and two empty columns from a total beside it: the title as text and
-    // two tables, as a reader of the sheet sees them.
+    // two tables, as a reader of the sheet sees them, under the sheet's name
+    // (as when the workbook has several sheets, or is streamed).
     let env = Env::new();
     let path = env.work.path().join("ducks.xlsx");
     let ns = r#"xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships""#;
@@ -506,7 +507,7 @@ fn a_sheet_gives_each_table_set_on_it_apart() {
     let md = stdout_of(&out);
     assert!(
         md.contains(
-            "Ducks a year\n\n| Year | Ducks |\n| --- | --- |\n| 2019 | 120 |\n| 2020 | 135 |\n\n| Total |\n| --- |\n| 255 |"
+            "## Ducks\n\nDucks a year\n\n| Year | Ducks |\n| --- | --- |\n| 2019 | 120 |\n| 2020 | 135 |\n\n| Total |\n| --- |\n| 255 |"
         ),
         "{md}"
     );
