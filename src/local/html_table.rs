@@ -64,21 +64,11 @@ pub fn handle(handlers: &dyn Handlers, element: Element) -> Option<HandlerResult
     if lines.len() > 1 && spans_all(&grid[0]) {
         title(&lines.remove(0).swap_remove(0));
     }
-    for (i, row) in lines.iter().enumerate() {
-        md.push('|');
-        for c in 0..columns {
-            md.push(' ');
-            md.push_str(row.get(c).map(|s| s.as_str()).unwrap_or(""));
-            md.push_str(" |");
-        }
-        md.push('\n');
-        if i == 0 {
-            md.push('|');
-            md.push_str(&" --- |".repeat(columns));
-            md.push('\n');
-        }
+    for row in &mut lines {
+        row.resize(columns, String::new());
     }
-    md.push('\n');
+    md.push_str(&super::render::table_markdown(&lines));
+    md.push_str("\n\n");
     Some(md.into())
 }
 
@@ -223,14 +213,10 @@ fn grid(handlers: &dyn Handlers, rows: &[Rc<Node>]) -> Option<Vec<Vec<Option<Slo
     Some(grid)
 }
 
-/// A cell's markdown on one line: its lines and blocks joined by spaces, a
-/// pipe escaped so that it stays in the cell.
+/// A cell's markdown on one line: its lines and blocks joined by spaces
+/// (`render::table_markdown` escapes its pipes).
 fn one_line(content: &str) -> String {
-    content
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace('|', "\\|")
+    content.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
