@@ -7,10 +7,12 @@
 //! spans), and a table without header cells takes its first row as the
 //! header (markdown needs one), as pandoc and docling do.
 //!
-//! A table is laid out as text instead when it holds another table (a page
-//! or an e-mail laid out with tables: the inner tables are read each on its
-//! own), or when it has no header cells and fewer than two rows or columns
-//! (a box around a paragraph).
+//! A table is laid out as text instead when it lays out a page or an e-mail:
+//! it holds another table and has one row or one column, or a cell holding a
+//! heading, paragraphs or a long text; the tables inside it are read each on
+//! its own. So is a table without header cells of fewer than two rows or
+//! columns (a box around a paragraph). A table inside a table's cell is
+//! that cell's text, its cells' words in order.
 
 use std::rc::Rc;
 
@@ -26,7 +28,7 @@ const MAX_COLSPAN: usize = 1000;
 
 pub fn handle(handlers: &dyn Handlers, element: Element) -> Option<HandlerResult> {
     let node = element.node;
-    if holds_a_table(node) {
+    if inside_a_data_table(node) || lays_out_a_page(node) {
         return as_text(handlers, node);
     }
     let (caption, rows, headed) = rows(node);
@@ -102,6 +104,72 @@ fn attr(node: &Node, key: &str) -> Option<String> {
             .map(|a| a.value.to_string()),
         _ => None,
     }
+}
+
+/// The most characters of a cell of a table holding others that is read as
+/// a table: more is a page's column of text.
+const LONG_CELL: usize = 300;
+
+/// Whether the table lays out a page or an e-mail rather than holding data:
+/// it holds another table, and it has one row or one column, or a cell with
+/// a heading, two paragraphs or more, or a long text.
+fn lays_out_a_page(table: &Node) -> bool {
+    if !holds_a_table(table) {
+        return false;
+    }
+    let (_, rows, _) = rows(table);
+    let widest = rows.iter().map(|r| cells(r).len()).max().unwrap_or(0);
+    let all: Vec<Rc<Node>> = rows.iter().flat_map(|r| cells(r)).collect();
+    rows.len() < 2
+        || widest < 2
+        || all.iter().any(|c| {
+            count(c, &|t| matches!(t, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")) > 0
+                || count(c, &|t| t == "p") > 1
+                || text_len(c) > LONG_CELL
+        })
+}
+
+/// Whether `node` sits in a cell of a table read as a table.
+fn inside_a_data_table(node: &Node) -> bool {
+    let mut up = parent(node);
+    while let Some(p) = up {
+        if tag(&p) == Some("table") && !lays_out_a_page(&p) {
+            return true;
+        }
+        up = parent(&p);
+    }
+    false
+}
+
+fn parent(node: &Node) -> Option<Rc<Node>> {
+    let weak = node.parent.take();
+    let up = weak.as_ref().and_then(|w| w.upgrade());
+    node.parent.set(weak);
+    up
+}
+
+/// The elements under `node`, outside tables inside it, whose tag `is` holds.
+fn count(node: &Node, is: &dyn Fn(&str) -> bool) -> usize {
+    children(node)
+        .iter()
+        .map(|c| match tag(c) {
+            Some("table") => 0,
+            Some(t) => usize::from(is(t)) + count(c, is),
+            None => 0,
+        })
+        .sum()
+}
+
+/// The characters of text under `node`, outside tables inside it.
+fn text_len(node: &Node) -> usize {
+    children(node)
+        .iter()
+        .map(|c| match &c.data {
+            NodeData::Text { contents } => contents.borrow().trim().chars().count(),
+            NodeData::Element { .. } if tag(c) != Some("table") => text_len(c),
+            _ => 0,
+        })
+        .sum()
 }
 
 /// Whether a table lies anywhere inside `node`.
@@ -303,6 +371,25 @@ mod tests {
             "{md}"
         );
         assert!(md.contains("Just a boxed paragraph."), "{md}");
+    }
+
+    #[test]
+    fn a_table_in_a_data_table_s_cell_is_that_cell_s_text() {
+        let html = r#"<table><tr><td>Action</td><td>Detail</td></tr>
+            <tr><td>Quack</td><td><table><tr><td>Type</td><td>Sound</td></tr>
+            <tr><td>Short</td><td>quak</td></tr></table></td></tr>
+            <tr><td>Swim</td><td>Glide</td></tr></table>"#;
+        let md = to_markdown(html, "t.html").unwrap();
+        assert_eq!(
+            table_lines(&md),
+            [
+                "| Action | Detail |",
+                "| --- | --- |",
+                "| Quack | Type Sound Short quak |",
+                "| Swim | Glide |"
+            ],
+            "{md}"
+        );
     }
 
     #[test]
