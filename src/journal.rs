@@ -685,6 +685,16 @@ mod tests {
             a.put(&rec(&format!("a{}", i % 3), state)).unwrap();
             b.put_many(&[rec(&format!("b{i}"), state), rec("b", state)])
                 .unwrap();
+            // Each found where it was written, not by reading the file through.
+            for (j, key) in [
+                (&a, format!("a{}", i % 3)),
+                (&b, format!("b{i}")),
+                (&b, "b".into()),
+            ] {
+                let place = lock_records(j)[&key];
+                let rec = read_at(&mut j.reader.lock().unwrap(), place).unwrap();
+                assert_eq!((rec.key.as_str(), rec.state), (key.as_str(), state));
+            }
             assert_eq!(a.get(&format!("a{}", i % 3)).unwrap().state, state);
             assert_eq!(b.get("b").unwrap().state, state);
             assert_eq!(b.get(&format!("b{i}")).unwrap().key, format!("b{i}"));
