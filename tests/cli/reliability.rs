@@ -335,3 +335,84 @@ fn a_signal_during_a_download_leaves_no_temporary_files_behind() {
         assert_eq!(leftovers(), Vec::<String>::new(), "{command}");
     }
 }
+
+/// A batch stopped while its files upload: the rerun finishes the uploads it
+/// still owes to the signed URLs it was given (nothing is created again),
+/// and every document is written.
+#[cfg(unix)]
+#[test]
+fn a_batch_stopped_during_its_uploads_finishes_them_on_the_rerun() {
+    use crate::support::faults::Faults;
+    use crate::support::Server;
+    // A slow link: each file takes about four seconds to send, more than the
+    // sockets' buffers hold.
+    const SIZE: usize = 24 * 1024 * 1024;
+    let faults = Faults::new(1, 0, |_| false).throttling(6 * 1024 * 1024);
+    let fake = FakeMineru::start_with(FakeConfig {
+        advance: Advance::Time(Duration::from_millis(200)),
+        faults: Some(std::sync::Arc::new(faults)),
+        ..FakeConfig::default()
+    });
+    let env = Env::new();
+    let base = fs::read(crate::harness::fixture_path("test.pdf")).unwrap();
+    let list = env.work.path().join("list.txt");
+    let mut inputs = Vec::new();
+    for i in 0..2 {
+        let path = env.work.path().join(format!("owed-{i}.pdf"));
+        let mut bytes = base.clone();
+        bytes.extend(format!("\n%owed {i}\n").as_bytes());
+        bytes.resize(SIZE, b' ');
+        fs::write(&path, bytes).unwrap();
+        inputs.push(path.display().to_string());
+    }
+    fs::write(&list, inputs.join("\n")).unwrap();
+    let args = |cmd: &mut std::process::Command| {
+        cmd.env("MINERU_API_KEY", TOKEN)
+            .args(["-p", "mineru", "--timeout", "60s", "batch", "-o"])
+            .arg(env.out())
+            .arg("--from")
+            .arg(&list);
+    };
+    let mut cmd = env.std_cmd(&fake);
+    args(&mut cmd);
+    let child = cmd.stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let started = Instant::now();
+    while fake.count("POST", "/api/v4/file-urls/batch") == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "never submitted"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // The uploads under way, none of them whole.
+    std::thread::sleep(Duration::from_millis(300));
+    // Uploads that reached the fake whole.
+    let puts = || {
+        fake.requests()
+            .iter()
+            .filter(|r| r.server == Server::Oss && r.method == "PUT" && r.body.len() == SIZE)
+            .count()
+    };
+    assert_eq!(puts(), 0, "an upload ended before the stop");
+    let kill = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr_of(&out));
+    let mut cmd = env.std_cmd(&fake);
+    args(&mut cmd);
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(
+        fake.count("POST", "/api/v4/file-urls/batch"),
+        1,
+        "created once"
+    );
+    assert_eq!(puts(), 2, "each owed upload sent whole by the rerun");
+    for i in 0..2 {
+        assert!(env.out().join(format!("owed-{i}/full.md")).is_file());
+    }
+    assert!(fake.violations().is_empty(), "{:?}", fake.violations());
+}

@@ -31,7 +31,7 @@ impl Engine<'_> {
         let mut by_batch: BTreeMap<String, HashMap<String, String>> = BTreeMap::new();
         for rec in resumed {
             self.step(&rec, "resumed: polling again, not resubmitting");
-            if let Some(u) = rec.upload.as_ref().filter(|u| !u.done) {
+            if let Some(u) = rec.upload_owed() {
                 if let Some(doc) = lock(&self.state.docs).get(&rec.key).cloned() {
                     owed.push((rec.key.clone(), u.url.clone(), doc));
                 }
