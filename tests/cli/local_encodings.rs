@@ -21,6 +21,36 @@ fn saved(doc: &mut Document) -> Vec<u8> {
     out
 }
 
+/// A one-page PDF showing `ops`, with the font `font` makes (in the
+/// document, which holds its glyph procedures) added to the page tree's
+/// resources as `/F9`.
+fn page_with_font(ops: &str, font: impl FnOnce(&mut Document) -> lopdf::Dictionary) -> Vec<u8> {
+    let mut doc = Document::load_mem(&pages_pdf(&[Page::Ops(ops)])).unwrap();
+    let font = font(&mut doc);
+    let font_id = doc.add_object(font);
+    let pages_id = doc
+        .catalog()
+        .unwrap()
+        .get(b"Pages")
+        .unwrap()
+        .as_reference()
+        .unwrap();
+    let resources_id = doc
+        .get_dictionary(pages_id)
+        .unwrap()
+        .get(b"Resources")
+        .unwrap()
+        .as_reference()
+        .unwrap();
+    let fonts = doc
+        .get_dictionary_mut(resources_id)
+        .unwrap()
+        .get_mut(b"Font")
+        .unwrap();
+    fonts.as_dict_mut().unwrap().set("F9", font_id);
+    saved(&mut doc)
+}
+
 /// SAP's invoices (pdfminer's `issue-1062-filters.pdf`) write every
 /// stream's filter as an indirect object, `/Filter 3 0 R` with `3 0 obj
 /// [/FlateDecode]`: the pages read as blank and the whole document was
@@ -67,4 +97,28 @@ fn a_page_whose_stream_filter_is_an_indirect_object_is_read() {
     for line in lines {
         assert!(md.contains(line), "{md}");
     }
+}
+
+/// A TeX font re-encoded by `/Differences` leaves code 32 unnamed, and its
+/// `/Widths` give 32 whatever the font's own encoding puts there — 898
+/// units in pdf.js's `issue10640.pdf`, an Open Sans subset whose words are
+/// set apart by `TJ` offsets of 0.259 em. Taken as the space, that width
+/// put the word-gap threshold above every gap: "MohamedElMorabity". A
+/// monospaced font's space is as wide as its letters and still judges
+/// its gaps.
+#[test]
+fn words_of_a_font_whose_code_32_is_wider_than_its_letters_keep_their_spaces() {
+    let mut widths: Vec<Object> = vec![898.into()];
+    widths.extend((33..=122).map(|_| Object::Integer(560)));
+    let font = dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+        "FirstChar" => 32, "LastChar" => 122, "Widths" => widths,
+    };
+    let pdf = page_with_font(
+        "BT /F9 12 Tf 72 700 Td [(Mohamed) -259 (El) -259 (Morabity) -30 (s)] TJ ET",
+        |_| font,
+    );
+    let env = Env::new();
+    let md = markdown(&env, &pdf);
+    assert!(md.contains("Mohamed El Morabitys"), "{md}");
 }
