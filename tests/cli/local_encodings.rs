@@ -122,3 +122,42 @@ fn words_of_a_font_whose_code_32_is_wider_than_its_letters_keep_their_spaces() {
     let md = markdown(&env, &pdf);
     assert!(md.contains("Mohamed El Morabitys"), "{md}");
 }
+
+/// pdfTeX writes a bitmap (Type 3) font's glyphs as `/a45`, `/a72`…, the
+/// code in decimal (pdf.js's `issue918.pdf`); the glyph list knows
+/// `a1`…`a191` as ZapfDingbats names, and the page read "❍✐ ✉❤❡❡".
+/// poppler and pdf.js read each as its code's character.
+#[test]
+fn a_bitmap_font_naming_its_glyphs_by_their_codes_reads_as_those_codes() {
+    let text = "Hi there, Havel";
+    let codes: std::collections::BTreeSet<u8> = text.bytes().collect();
+    let font = |doc: &mut Document| {
+        let mut differences = vec![];
+        let mut procs = lopdf::Dictionary::new();
+        for &code in &codes {
+            // Each name starts a run the next unused code ends, as pdfTeX
+            // writes them.
+            differences.push(Object::Integer(code.into()));
+            differences.push(Object::Name(format!("a{code}").into_bytes()));
+            differences.push(Object::Integer((code + 1).into()));
+            differences.push(Object::Name(b".notdef".to_vec()));
+            let glyph = Stream::new(dictionary! {}, b"50 0 0 0 40 70 d1 0 0 40 70 re f".to_vec());
+            procs.set(format!("a{code}"), doc.add_object(glyph));
+        }
+        let (first, last) = (*codes.first().unwrap(), *codes.last().unwrap());
+        dictionary! {
+            "Type" => "Font", "Subtype" => "Type3",
+            "FontMatrix" => vec![0.01.into(), 0.into(), 0.into(), 0.01.into(), 0.into(), 0.into()],
+            "FontBBox" => vec![0.into(), 0.into(), 50.into(), 70.into()],
+            "CharProcs" => procs,
+            "Encoding" => dictionary! { "Type" => "Encoding", "Differences" => differences },
+            "FirstChar" => i64::from(first), "LastChar" => i64::from(last),
+            "Widths" => (first..=last).map(|_| Object::Integer(50)).collect::<Vec<_>>(),
+            "Resources" => dictionary! {},
+        }
+    };
+    let pdf = page_with_font(&format!("BT /F9 12 Tf 72 700 Td ({text}) Tj ET"), font);
+    let env = Env::new();
+    let md = markdown(&env, &pdf);
+    assert!(md.contains(text), "{md}");
+}

@@ -2000,9 +2000,12 @@ pub(crate) fn parse_encoding_dictionary(
                 // What the name stands for: one character, or the letters
                 // of a ligature named by its components (`f_t`) or by a
                 // `uni` sequence.
-                let mapped = glyph_name_to_string(&glyph_name).or_else(|| {
-                    private_glyph_to_char(&glyph_name, base_font_name).map(String::from)
-                });
+                let mapped = code_numbered_glyph(&glyph_name, current_code, base_font_name)
+                    .map(String::from)
+                    .or_else(|| glyph_name_to_string(&glyph_name))
+                    .or_else(|| {
+                        private_glyph_to_char(&glyph_name, base_font_name).map(String::from)
+                    });
                 let mut chars = mapped.as_deref().unwrap_or_default().chars();
                 let mapped_char = match (chars.next(), chars.next()) {
                     (Some(ch), None) => Some(ch),
@@ -2080,6 +2083,28 @@ pub(crate) fn parse_encoding_dictionary(
         sequences,
         base,
     })
+}
+
+/// The character a glyph named by its own code stands for (docpipe's mend
+/// 23): `a` and the code in decimal (`/a45` at code 45), as pdfTeX names
+/// the glyphs of a bitmap (Type 3) font and poppler and pdf.js read them —
+/// the code's Latin-1 character. The glyph list knows `a1`…`a191` as
+/// ZapfDingbats names, so such a page read as dingbats ("❞❡♦❧♦❣②"); a
+/// font named a Dingbats one keeps them, and so does a name whose number
+/// is not its code.
+fn code_numbered_glyph(glyph_name: &str, code: u8, base_font_name: Option<&str>) -> Option<char> {
+    let digits = glyph_name.strip_prefix('a')?;
+    if digits.is_empty() || digits.len() > 3 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if digits.parse::<u16>().ok()? != u16::from(code) || (digits.starts_with('0') && code != 0) {
+        return None;
+    }
+    if base_font_name.is_some_and(|name| name.to_ascii_lowercase().contains("dingbat")) {
+        return None;
+    }
+    let ch = char::from(code);
+    (!ch.is_control()).then_some(ch)
 }
 
 fn private_glyph_to_char(glyph_name: &str, base_font_name: Option<&str>) -> Option<char> {
