@@ -12,6 +12,8 @@ DIR holds the sets as their repositories lay them out (never committed here):
   DIR/docling/tests/data/{docx,pptx,xlsx,html,odf,epub}/{sources,groundtruth}
                                      (docling's Office, HTML and EPUB test files
                                       and its markdown of them, MIT)
+  DIR/<any other name>/**/*.pdf      (a held-out set of real PDFs, measured like
+                                      pdfplumber's: no truth, against pdftotext)
 Measures (opendataloader-bench's definitions where it has one):
   recall      words of the tool's output that pdftotext also finds, over pdftotext's
               (docling's set also against its ground truth's words, tables
@@ -28,7 +30,7 @@ Measures (opendataloader-bench's definitions where it has one):
               cells compared by their text. Over the files whose truth has a
               table. The tree edit distance keeps each cell under its row (see
               `teds`), so both sets are scored in minutes without `apted`.
-  fail        non-zero exits or timeouts (60 s); on pdfplumber's set, which of
+  fail        non-zero exits or timeouts (60 s); on the sets without truth, which of
               them pdftotext reads, and the runs over 10 s per 100 pages
 """
 
@@ -333,12 +335,9 @@ def icdar_rows(tools, root, save=None):
     return f"ICDAR 2013 eu-* ({len(files)} files)", head, rows
 
 
-def pdfplumber_rows(tools, root, save=None):
-    """pdfplumber's real-world test PDFs: no ground truth, so words against
-    pdftotext's, failures where pdftotext succeeds, and runs over 10 s per 100
-    pages (each named)."""
-    d = root / "pdfplumber/tests/pdfs"
-    files = sorted(d.glob("*.pdf"))
+def pdftotext_rows(tools, title, files, save=None):
+    """A set without ground truth: words against pdftotext's, failures where
+    pdftotext succeeds, and runs over 10 s per 100 pages (each named)."""
     if not files:
         return None
     outs, stats = measure(tools, save, files)
@@ -357,7 +356,27 @@ def pdfplumber_rows(tools, root, save=None):
                      f"{s['pages']/max(s['time'],1e-9):.1f}", f"{s['rss']/2**20:.0f}"])
     head = ["tool", "word recall vs pdftotext", "failed (where pdftotext succeeds)",
             "runs over 10 s / 100 pages", "pages/s", "peak MiB"]
-    return f"pdfplumber tests/pdfs ({len(files)} files)", head, rows
+    return f"{title} ({len(files)} files)", head, rows
+
+
+def pdfplumber_rows(tools, root, save=None):
+    """pdfplumber's real-world test PDFs, against pdftotext."""
+    return pdftotext_rows(tools, "pdfplumber tests/pdfs", sorted((root / "pdfplumber/tests/pdfs").glob("*.pdf")), save)
+
+
+KNOWN_SETS = ("docling", "icdar", "pdfplumber")
+
+
+def other_rows(tools, root, save=None):
+    """Every other directory under DIR is a set of real PDFs without truth (a
+    held-out set nobody tuned on): its PDFs, at any depth, against pdftotext."""
+    parts = []
+    for d in sorted(p for p in root.iterdir() if p.is_dir() and p.name not in KNOWN_SETS):
+        # Two sets may hold files of one name: each set's outputs in a folder of its own.
+        part = pdftotext_rows(tools, d.name, sorted(d.rglob("*.pdf")), save and save / d.name)
+        if part:
+            parts.append(part)
+    return parts
 
 
 OFFICE_FORMATS = ("docx", "pptx", "xlsx", "html", "odf", "epub")
@@ -424,10 +443,11 @@ def render(title, head, rows):
 
 
 def report(root, tools, save=None):
-    """Both sets' tables as markdown; each tool's outputs kept under `save` when given."""
+    """Every set's tables as markdown; each tool's outputs kept under `save` when given."""
     out = []
     for part in (docling_rows(tools, root, save), icdar_rows(tools, root, save),
-                 pdfplumber_rows(tools, root, save), office_rows(tools, root, save)):
+                 pdfplumber_rows(tools, root, save), office_rows(tools, root, save),
+                 *other_rows(tools, root, save)):
         if part:
             out.append(render(*part))
     return "\n\n".join(out) if out else f"no set found under {root}"

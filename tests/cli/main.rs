@@ -20,6 +20,7 @@ mod harness;
 mod hostile;
 mod hybrid;
 mod local;
+mod local_encodings;
 mod local_formats;
 mod local_ocr;
 mod local_tables;

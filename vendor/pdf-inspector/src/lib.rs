@@ -42,6 +42,7 @@ mod mac_glyph_order;
 pub mod markdown;
 mod overlong_numerals;
 pub mod process_mode;
+mod stream_filter_repair;
 pub mod structure_tree;
 pub mod tables;
 mod text_quality;
@@ -4428,6 +4429,10 @@ fn finish_loaded_document(
              {MAX_STREAM_DECOMPRESSED_BYTES}-byte decompression bound, and will \
              resolve as not-found"
         );
+    }
+    let indirect_filters = stream_filter_repair::resolve_indirect_stream_filters(&mut doc);
+    if indirect_filters > 0 {
+        log::debug!("resolved {indirect_filters} indirect stream /Filter or /DecodeParms value(s)");
     }
     let repairs = LoadRepairs {
         widened_form_bboxes: form_bbox_repair::widen_degenerate_form_bboxes(&mut doc),

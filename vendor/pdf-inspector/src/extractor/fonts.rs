@@ -583,6 +583,17 @@ pub(crate) fn parse_simple_font_widths(
         0.001 // Standard 1000-unit system
     };
 
+    // A code 32 over half an em wide and wider than most of the font's
+    // glyphs is no word space (docpipe's mend 22): a TeX font re-encoded by
+    // `/Differences` leaves 32 unnamed, and `/Widths` carries the width of
+    // whatever the font's own encoding puts there (898 units in an Open
+    // Sans subset). Taken as the space, it set the word-gap threshold above
+    // every `TJ` word gap (0.259 em), and whole lines came out as one word.
+    // A monospaced font's space is as wide as its letters and is kept.
+    if !is_plausible_space_width(space_width, &widths, units_scale) {
+        space_width = 0;
+    }
+
     // If space width wasn't found in the table, estimate from font metrics.
     // The default of 250 is calibrated for standard 1000-unit fonts (units_scale=0.001).
     // For Type3 fonts with different coordinate systems, use average glyph width instead.
@@ -605,6 +616,26 @@ pub(crate) fn parse_simple_font_widths(
         units_scale,
         wmode: 0,
     })
+}
+
+/// Whether `space_width`, the width of code 32 in a simple font's
+/// `/Widths`, can be its word space: at most half an em, or no wider than
+/// the median of the font's non-zero widths.
+fn is_plausible_space_width(
+    space_width: u16,
+    widths: &HashMap<u16, u16>,
+    units_scale: f32,
+) -> bool {
+    let half_em = 0.5 / units_scale.max(f32::EPSILON);
+    if f32::from(space_width) <= half_em {
+        return true;
+    }
+    let mut glyphs: Vec<u16> = widths.values().copied().filter(|&w| w > 0).collect();
+    if glyphs.is_empty() {
+        return true;
+    }
+    glyphs.sort_unstable();
+    space_width <= glyphs[glyphs.len() / 2]
 }
 
 /// Parse widths for Type0 (composite/CID) fonts
@@ -1969,9 +2000,12 @@ pub(crate) fn parse_encoding_dictionary(
                 // What the name stands for: one character, or the letters
                 // of a ligature named by its components (`f_t`) or by a
                 // `uni` sequence.
-                let mapped = glyph_name_to_string(&glyph_name).or_else(|| {
-                    private_glyph_to_char(&glyph_name, base_font_name).map(String::from)
-                });
+                let mapped = code_numbered_glyph(&glyph_name, current_code, base_font_name)
+                    .map(String::from)
+                    .or_else(|| glyph_name_to_string(&glyph_name))
+                    .or_else(|| {
+                        private_glyph_to_char(&glyph_name, base_font_name).map(String::from)
+                    });
                 let mut chars = mapped.as_deref().unwrap_or_default().chars();
                 let mapped_char = match (chars.next(), chars.next()) {
                     (Some(ch), None) => Some(ch),
@@ -2049,6 +2083,28 @@ pub(crate) fn parse_encoding_dictionary(
         sequences,
         base,
     })
+}
+
+/// The character a glyph named by its own code stands for (docpipe's mend
+/// 23): `a` and the code in decimal (`/a45` at code 45), as pdfTeX names
+/// the glyphs of a bitmap (Type 3) font and poppler and pdf.js read them —
+/// the code's Latin-1 character. The glyph list knows `a1`…`a191` as
+/// ZapfDingbats names, so such a page read as dingbats ("❞❡♦❧♦❣②"); a
+/// font named a Dingbats one keeps them, and so does a name whose number
+/// is not its code.
+fn code_numbered_glyph(glyph_name: &str, code: u8, base_font_name: Option<&str>) -> Option<char> {
+    let digits = glyph_name.strip_prefix('a')?;
+    if digits.is_empty() || digits.len() > 3 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if digits.parse::<u16>().ok()? != u16::from(code) || (digits.starts_with('0') && code != 0) {
+        return None;
+    }
+    if base_font_name.is_some_and(|name| name.to_ascii_lowercase().contains("dingbat")) {
+        return None;
+    }
+    let ch = char::from(code);
+    (!ch.is_control()).then_some(ch)
 }
 
 fn private_glyph_to_char(glyph_name: &str, base_font_name: Option<&str>) -> Option<char> {

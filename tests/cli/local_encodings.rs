@@ -1,0 +1,163 @@
+//! `-p local` decodes what real PDFs nobody tuned on write (pdf.js's,
+//! pdfminer's and pypdf's test documents, compared with pdftotext): streams
+//! whose filter is an indirect object, fonts whose code 32 is no space, and
+//! pdfTeX's bitmap fonts naming each glyph by its code.
+
+use crate::harness::{stderr_of, stdout_of, Env};
+use crate::local::{file, local};
+use crate::support::pdfgen::{pages_pdf, Page};
+use lopdf::{dictionary, Document, Object, Stream};
+
+fn markdown(env: &Env, pdf: &[u8]) -> String {
+    let path = file(env, "page.pdf", pdf);
+    let out = local(env).arg("ocr").arg(&path).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    stdout_of(&out)
+}
+
+fn saved(doc: &mut Document) -> Vec<u8> {
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+/// A one-page PDF showing `ops`, with the font `font` makes (in the
+/// document, which holds its glyph procedures) added to the page tree's
+/// resources as `/F9`.
+fn page_with_font(ops: &str, font: impl FnOnce(&mut Document) -> lopdf::Dictionary) -> Vec<u8> {
+    let mut doc = Document::load_mem(&pages_pdf(&[Page::Ops(ops)])).unwrap();
+    let font = font(&mut doc);
+    let font_id = doc.add_object(font);
+    let pages_id = doc
+        .catalog()
+        .unwrap()
+        .get(b"Pages")
+        .unwrap()
+        .as_reference()
+        .unwrap();
+    let resources_id = doc
+        .get_dictionary(pages_id)
+        .unwrap()
+        .get(b"Resources")
+        .unwrap()
+        .as_reference()
+        .unwrap();
+    let fonts = doc
+        .get_dictionary_mut(resources_id)
+        .unwrap()
+        .get_mut(b"Font")
+        .unwrap();
+    fonts.as_dict_mut().unwrap().set("F9", font_id);
+    saved(&mut doc)
+}
+
+/// SAP's invoices (pdfminer's `issue-1062-filters.pdf`) write every
+/// stream's filter as an indirect object, `/Filter 3 0 R` with `3 0 obj
+/// [/FlateDecode]`: the pages read as blank and the whole document was
+/// skipped, where pdftotext reads it.
+#[test]
+fn a_page_whose_stream_filter_is_an_indirect_object_is_read() {
+    let lines = [
+        "Invoice 4471 for Supertape B.V. due on receipt",
+        "Deliveries in March",
+        "Deliveries in April",
+    ];
+    let page = Page::Text(
+        lines
+            .iter()
+            .zip([700, 680, 660])
+            .map(|(t, y)| (12, y, *t))
+            .collect(),
+    );
+    let mut doc = Document::load_mem(&pages_pdf(&[page])).unwrap();
+    let filter = doc.add_object(Object::Array(vec![Object::Name(b"FlateDecode".to_vec())]));
+    let page_id = *doc.get_pages().values().next().unwrap();
+    let content_id = doc
+        .get_dictionary(page_id)
+        .unwrap()
+        .get(b"Contents")
+        .unwrap()
+        .as_reference()
+        .unwrap();
+    let stream = doc
+        .get_object_mut(content_id)
+        .unwrap()
+        .as_stream_mut()
+        .unwrap();
+    let mut deflated = Stream::new(dictionary! {}, stream.content.clone());
+    deflated.compress().unwrap();
+    assert!(
+        deflated.dict.has(b"Filter"),
+        "the content is long enough to deflate"
+    );
+    deflated.dict.set("Filter", filter);
+    *stream = deflated;
+    let env = Env::new();
+    let md = markdown(&env, &saved(&mut doc));
+    for line in lines {
+        assert!(md.contains(line), "{md}");
+    }
+}
+
+/// A TeX font re-encoded by `/Differences` leaves code 32 unnamed, and its
+/// `/Widths` give 32 whatever the font's own encoding puts there — 898
+/// units in pdf.js's `issue10640.pdf`, an Open Sans subset whose words are
+/// set apart by `TJ` offsets of 0.259 em. Taken as the space, that width
+/// put the word-gap threshold above every gap: "MohamedElMorabity". A
+/// monospaced font's space is as wide as its letters and still judges
+/// its gaps.
+#[test]
+fn words_of_a_font_whose_code_32_is_wider_than_its_letters_keep_their_spaces() {
+    let mut widths: Vec<Object> = vec![898.into()];
+    widths.extend((33..=122).map(|_| Object::Integer(560)));
+    let font = dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+        "FirstChar" => 32, "LastChar" => 122, "Widths" => widths,
+    };
+    let pdf = page_with_font(
+        "BT /F9 12 Tf 72 700 Td [(Mohamed) -259 (El) -259 (Morabity) -30 (s)] TJ ET",
+        |_| font,
+    );
+    let env = Env::new();
+    let md = markdown(&env, &pdf);
+    assert!(md.contains("Mohamed El Morabitys"), "{md}");
+}
+
+/// pdfTeX writes a bitmap (Type 3) font's glyphs as `/a45`, `/a72`…, the
+/// code in decimal (pdf.js's `issue918.pdf`); the glyph list knows
+/// `a1`…`a191` as ZapfDingbats names, and the page read "❍✐ ✉❤❡❡".
+/// poppler and pdf.js read each as its code's character.
+#[test]
+fn a_bitmap_font_naming_its_glyphs_by_their_codes_reads_as_those_codes() {
+    let text = "Hi there, Havel";
+    let codes: std::collections::BTreeSet<u8> = text.bytes().collect();
+    let font = |doc: &mut Document| {
+        let mut differences = vec![];
+        let mut procs = lopdf::Dictionary::new();
+        for &code in &codes {
+            // Each name starts a run the next unused code ends, as pdfTeX
+            // writes them.
+            differences.push(Object::Integer(code.into()));
+            differences.push(Object::Name(format!("a{code}").into_bytes()));
+            differences.push(Object::Integer((code + 1).into()));
+            differences.push(Object::Name(b".notdef".to_vec()));
+            let glyph = Stream::new(dictionary! {}, b"50 0 0 0 40 70 d1 0 0 40 70 re f".to_vec());
+            procs.set(format!("a{code}"), doc.add_object(glyph));
+        }
+        let (first, last) = (*codes.first().unwrap(), *codes.last().unwrap());
+        dictionary! {
+            "Type" => "Font", "Subtype" => "Type3",
+            "FontMatrix" => vec![0.01.into(), 0.into(), 0.into(), 0.01.into(), 0.into(), 0.into()],
+            "FontBBox" => vec![0.into(), 0.into(), 50.into(), 70.into()],
+            "CharProcs" => procs,
+            "Encoding" => dictionary! { "Type" => "Encoding", "Differences" => differences },
+            "FirstChar" => i64::from(first), "LastChar" => i64::from(last),
+            "Widths" => (first..=last).map(|_| Object::Integer(50)).collect::<Vec<_>>(),
+            "Resources" => dictionary! {},
+        }
+    };
+    let pdf = page_with_font(&format!("BT /F9 12 Tf 72 700 Td ({text}) Tj ET"), font);
+    let env = Env::new();
+    let md = markdown(&env, &pdf);
+    assert!(md.contains(text), "{md}");
+}
