@@ -19,6 +19,49 @@ pub(crate) const MAX_PAGE_OPERATIONS: usize = 1_000_000;
 /// runs a few MB at most; the bound is deliberately far above that.
 pub(crate) const MAX_PAGE_CONTENT_BYTES: usize = 64 * 1024 * 1024;
 
+/// From this many operations a page's are parsed as they are walked, not
+/// held whole (docpipe mend 24): below it the single pass is cheaper, above
+/// it the memory of the operations held (about 300 bytes each) is larger
+/// than a second pass's time is worth.
+pub(crate) const STREAM_FROM_OPERATIONS: usize = 20_000;
+
+/// A page's operations: held whole (lopdf's, or ours for small pages), or
+/// parsed as they are walked.
+pub(crate) enum PageOperations<'a> {
+    Held(std::vec::IntoIter<lopdf::content::Operation>),
+    Streamed(super::content_parse::Operations<'a>),
+}
+
+impl Iterator for PageOperations<'_> {
+    type Item = lopdf::content::Operation;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            PageOperations::Held(ops) => ops.next(),
+            PageOperations::Streamed(ops) => ops.next(),
+        }
+    }
+}
+
+/// [`decode_content_bounded`]'s operations, streamed from
+/// [`STREAM_FROM_OPERATIONS`] on when this crate's parser reads the stream.
+pub(crate) fn decode_operations_bounded(
+    data: &[u8],
+    max_operations: usize,
+) -> Result<Option<PageOperations<'_>>, PdfError> {
+    let operators = count_content_operators(data, max_operations.saturating_add(1));
+    if operators > max_operations {
+        return Ok(None);
+    }
+    if operators >= STREAM_FROM_OPERATIONS {
+        if let Some(ops) = super::content_parse::stream_content(data) {
+            return Ok(Some(PageOperations::Streamed(ops)));
+        }
+    }
+    Ok(decode_content_bounded(data, max_operations)?
+        .map(|content| PageOperations::Held(content.operations.into_iter())))
+}
+
 /// Decode `data` unless it contains more than `max_operations` operators.
 ///
 /// Returns `Ok(None)` when the stream exceeds the cap, so callers can skip
@@ -27,10 +70,11 @@ pub(crate) fn decode_content_bounded(
     data: &[u8],
     max_operations: usize,
 ) -> Result<Option<Content>, PdfError> {
-    if content_exceeds_operation_limit(data, max_operations) {
+    let operators = count_content_operators(data, max_operations.saturating_add(1));
+    if operators > max_operations {
         return Ok(None);
     }
-    if let Some(content) = super::content_parse::parse_content(data) {
+    if let Some(content) = super::content_parse::parse_content_sized(data, operators) {
         return Ok(Some(content));
     }
     Content::decode(data)
@@ -38,6 +82,7 @@ pub(crate) fn decode_content_bounded(
         .map_err(|e| PdfError::Parse(e.to_string()))
 }
 
+#[cfg(test)]
 fn content_exceeds_operation_limit(data: &[u8], max_operations: usize) -> bool {
     count_content_operators(data, max_operations.saturating_add(1)) > max_operations
 }
@@ -200,7 +245,38 @@ fn skip_inline_image_after_bi(data: &[u8], mut i: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
+
     use super::*;
+
+    #[test]
+    fn a_page_of_many_operations_is_streamed_as_its_held_operations() {
+        let many = b"1 2 m 3 4 l S ".repeat(STREAM_FROM_OPERATIONS / 3 + 1);
+        let Some(PageOperations::Streamed(ops)) =
+            decode_operations_bounded(&many, MAX_PAGE_OPERATIONS).unwrap()
+        else {
+            panic!("not streamed");
+        };
+        let held = decode_content_bounded(&many, MAX_PAGE_OPERATIONS)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            format!("{:?}", ops.collect::<Vec<_>>()),
+            format!("{:?}", held.operations)
+        );
+        // Fewer operations, or a stream this crate's parser leaves to lopdf
+        // (an inline image), are held whole.
+        let few = b"1 2 m 3 4 l S ".repeat(10);
+        assert!(matches!(
+            decode_operations_bounded(&few, MAX_PAGE_OPERATIONS).unwrap(),
+            Some(PageOperations::Held(_))
+        ));
+        let mut image = many.clone();
+        image.extend_from_slice(b"BI /W 1 /H 1 /CS /G /BPC 8 ID \xff EI");
+        assert!(!matches!(
+            decode_operations_bounded(&image, MAX_PAGE_OPERATIONS),
+            Ok(Some(PageOperations::Streamed(_)))
+        ));
+    }
 
     fn lopdf_op_count(data: &[u8]) -> usize {
         Content::decode(data)

@@ -630,11 +630,11 @@ pub(crate) fn extract_page_text_items_with_options(
     // Content::decode parser, causing it to skip operators like ET and Q.
     let content_data = strip_pdf_comments(&content_data);
 
-    let content = match super::content_decode::decode_content_bounded(
+    let operations = match super::content_decode::decode_operations_bounded(
         &content_data,
         super::content_decode::MAX_PAGE_OPERATIONS,
     )? {
-        Some(content) => content,
+        Some(operations) => operations,
         None => {
             log::warn!(
                 "page {}: skipping extraction — content stream exceeds {} operations",
@@ -736,7 +736,8 @@ pub(crate) fn extract_page_text_items_with_options(
     // The CMap coverage of each item, parallel to `items` like its clip.
     let mut item_coverage: ItemCoverage = Vec::new();
     let mut shown_clip = None;
-    for op in &content.operations {
+    for op in operations {
+        let op = &op;
         // A row of cells spaced by word spacing is read as positioned runs.
         let spaced = column_spaces_as_offsets(
             op,
