@@ -11,8 +11,7 @@ use crate::types::{
 };
 use crate::PdfError;
 use log::trace;
-use lopdf::{Document, Encoding, Object, ObjectId};
-use std::collections::HashMap;
+use lopdf::{Document, Object, ObjectId};
 
 use super::fonts::{
     build_font_encodings, build_font_kinds, build_font_widths, build_type3_scales,
@@ -587,15 +586,14 @@ pub(crate) fn extract_page_text_items_with_options(
         }
     }
 
-    // Cache font encodings from lopdf (once per font, not per text operand).
-    // This avoids re-parsing ToUnicode CMap streams for every Tj/TJ operator.
-    let mut encoding_cache: HashMap<String, Encoding<'_>> = HashMap::new();
-    for (font_name, font_dict) in &fonts {
-        let name = String::from_utf8_lossy(font_name).to_string();
-        if let Ok(enc) = font_dict.get_font_encoding(doc) {
-            encoding_cache.insert(name, enc);
-        }
-    }
+    // lopdf's font encodings, each worked out once, when a string first
+    // needs it (mend 25).
+    let encoding_cache = super::fonts::LopdfEncodings::new(
+        doc,
+        fonts
+            .iter()
+            .map(|(name, dict)| (String::from_utf8_lossy(name).to_string(), *dict)),
+    );
 
     let mut cmap_decisions = CMapDecisionCache::new();
 

@@ -2597,6 +2597,58 @@ fn differences_reading(encoding: &FontEncoding, code: u8) -> Option<NamedReading
 }
 
 /// Decode a PDF string and record whether legacy symbol cleanup changed a character.
+/// lopdf's encoding of each font of a page (or a form), worked out the
+/// first time a string of that font falls through to it (docpipe mend 25).
+/// Worked out for every font up front, it parsed each font's `ToUnicode`
+/// CMap into lopdf's reverse map on every page, though most strings are
+/// read before this fallback: two thirds of the time of pdfminer.six's
+/// `issue-00352-hash-twos-complement.pdf`, two pages.
+pub(crate) struct LopdfEncodings<'a> {
+    doc: Option<&'a Document>,
+    fonts: HashMap<String, &'a lopdf::Dictionary>,
+    made: std::cell::RefCell<HashMap<String, Option<std::rc::Rc<Encoding<'a>>>>>,
+}
+
+impl<'a> LopdfEncodings<'a> {
+    /// The fonts by resource name, none worked out yet.
+    pub(crate) fn new(
+        doc: &'a Document,
+        fonts: impl IntoIterator<Item = (String, &'a lopdf::Dictionary)>,
+    ) -> LopdfEncodings<'a> {
+        LopdfEncodings {
+            doc: Some(doc),
+            fonts: fonts.into_iter().collect(),
+            made: Default::default(),
+        }
+    }
+
+    /// No font has one.
+    #[cfg(test)]
+    pub(crate) fn none() -> LopdfEncodings<'a> {
+        LopdfEncodings {
+            doc: None,
+            fonts: HashMap::new(),
+            made: Default::default(),
+        }
+    }
+
+    /// The font's encoding as lopdf reads it, worked out once.
+    pub(crate) fn get(&self, font: &str) -> Option<std::rc::Rc<Encoding<'a>>> {
+        if let Some(made) = self.made.borrow().get(font) {
+            return made.clone();
+        }
+        let encoding = self
+            .doc
+            .zip(self.fonts.get(font))
+            .and_then(|(doc, dict)| dict.get_font_encoding(doc).ok())
+            .map(std::rc::Rc::new);
+        self.made
+            .borrow_mut()
+            .insert(font.to_string(), encoding.clone());
+        encoding
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn extract_text_from_operand(
     obj: &Object,
@@ -2606,7 +2658,7 @@ pub(crate) fn extract_text_from_operand(
     font_tounicode_refs: &std::collections::HashMap<String, u32>,
     inline_cmaps: &std::collections::HashMap<String, crate::tounicode::CMapEntry>,
     font_encodings: &PageFontEncodings,
-    encoding_cache: &HashMap<String, Encoding<'_>>,
+    encoding_cache: &LopdfEncodings<'_>,
     cmap_decisions: &mut CMapDecisionCache,
     font_widths: &PageFontWidths,
     font_kinds: &PageFontKinds,
@@ -3109,7 +3161,7 @@ pub(crate) fn extract_text_from_operand(
 
             // Try to decode using cached font encoding from lopdf
             if let Some(encoding) = encoding_cache.get(current_font) {
-                if let Ok(text) = Document::decode_text(encoding, bytes) {
+                if let Ok(text) = Document::decode_text(&encoding, bytes) {
                     let text = normalize_cp1252_controls(text, use_cp1252_fallback);
                     if text.contains('\u{FFFD}') {
                         debug!(
@@ -3543,7 +3595,7 @@ mod tests {
                 sequences: Default::default(),
             },
         );
-        let encoding_cache: HashMap<String, Encoding<'_>> = HashMap::new();
+        let encoding_cache = LopdfEncodings::none();
         let mut decisions = CMapDecisionCache::new();
         let mut font_widths: PageFontWidths = HashMap::new();
         font_widths.insert("F0".to_string(), make_font_info(&[], 1000, false));
@@ -3589,7 +3641,7 @@ mod tests {
                 &HashMap::new(),
                 &inline_cmaps,
                 &HashMap::new(),
-                &HashMap::new(),
+                &LopdfEncodings::none(),
                 decisions,
                 &HashMap::new(),
                 &font_kinds("F0", true),
@@ -3685,7 +3737,7 @@ mod tests {
             &HashMap::new(),
             &inline_cmaps,
             &HashMap::new(),
-            &HashMap::new(),
+            &LopdfEncodings::none(),
             &mut decisions,
             &cid_font_widths(),
             &font_kinds("F0", true),
@@ -3809,7 +3861,7 @@ mod tests {
                 &HashMap::new(),
                 &inline_cmaps,
                 &HashMap::new(),
-                &HashMap::new(),
+                &LopdfEncodings::none(),
                 &mut decisions,
                 &HashMap::new(),
                 &kinds,
@@ -3847,7 +3899,7 @@ mod tests {
             &HashMap::new(),
             &inline_cmaps,
             &HashMap::new(),
-            &HashMap::new(),
+            &LopdfEncodings::none(),
             &mut decisions,
             &cid_font_widths(),
             &font_kinds("F0", true),
@@ -3930,7 +3982,7 @@ mod tests {
             &HashMap::new(),
             &inline_cmaps,
             &HashMap::new(),
-            &HashMap::new(),
+            &LopdfEncodings::none(),
             &mut decisions,
             &cid_font_widths(),
             &font_kinds("F0", true),
@@ -4041,7 +4093,7 @@ mod tests {
                 sequences: Default::default(),
             },
         );
-        let encoding_cache: HashMap<String, Encoding<'_>> = HashMap::new();
+        let encoding_cache = LopdfEncodings::none();
         let mut decisions = CMapDecisionCache::new();
         let mut font_widths: PageFontWidths = HashMap::new();
         font_widths.insert("F0".to_string(), make_font_info(&[], 1000, false));
@@ -4113,7 +4165,7 @@ mod tests {
                 sequences: result.sequences.clone(),
             },
         );
-        let encoding_cache: HashMap<String, Encoding<'_>> = HashMap::new();
+        let encoding_cache = LopdfEncodings::none();
         let mut decisions = CMapDecisionCache::new();
         let mut font_widths: PageFontWidths = HashMap::new();
         font_widths.insert("F0".to_string(), make_font_info(&[], 1000, false));
@@ -4457,7 +4509,7 @@ mod tests {
         let font_cmaps = FontCMaps::default();
         let font_tounicode_refs: HashMap<String, u32> = HashMap::new();
         let inline_cmaps = HashMap::new();
-        let encoding_cache: HashMap<String, Encoding<'_>> = HashMap::new();
+        let encoding_cache = LopdfEncodings::none();
         let mut decisions = CMapDecisionCache::new();
         let mut font_widths: PageFontWidths = HashMap::new();
         font_widths.insert("F0".to_string(), make_font_info(&[], 1000, false));
@@ -4502,7 +4554,7 @@ mod tests {
                 sequences: Default::default(),
             },
         );
-        let encoding_cache: HashMap<String, Encoding<'_>> = HashMap::new();
+        let encoding_cache = LopdfEncodings::none();
         let mut decisions = CMapDecisionCache::new();
         let mut font_widths: PageFontWidths = HashMap::new();
         font_widths.insert("F0".to_string(), make_font_info(&[], 1000, false));
@@ -5491,7 +5543,7 @@ mod tests {
         font_tounicode_refs.insert("F0".to_string(), 999);
         let inline_cmaps = HashMap::new();
         let font_encodings: PageFontEncodings = HashMap::new();
-        let encoding_cache: HashMap<String, Encoding<'_>> = HashMap::new();
+        let encoding_cache = LopdfEncodings::none();
         let mut decisions = CMapDecisionCache::new();
         let mut font_widths: PageFontWidths = HashMap::new();
         font_widths.insert("F0".to_string(), make_font_info(&[], 1000, true));
@@ -5787,6 +5839,25 @@ mod tests {
         decode_page_font_string_as(doc, "F1", tounicode_obj, page_id, is_cid, bytes)
     }
 
+    #[test]
+    fn lopdf_encodings_are_worked_out_when_first_asked_for_and_once() {
+        let doc = Document::new();
+        let font = lopdf::dictionary! {
+            "Type" => "Font",
+            "Subtype" => "Type1",
+            "BaseFont" => "Helvetica",
+            "Encoding" => "WinAnsiEncoding"
+        };
+        let encodings = LopdfEncodings::new(&doc, [("F1".to_string(), &font)]);
+        assert!(encodings.made.borrow().is_empty(), "nothing worked out up front");
+        let first = encodings.get("F1").expect("an encoding");
+        let again = encodings.get("F1").expect("an encoding");
+        assert!(std::rc::Rc::ptr_eq(&first, &again), "worked out once");
+        assert_eq!(Document::decode_text(&first, b"caf\xe9").unwrap(), "caf\u{e9}");
+        assert!(encodings.get("F9").is_none());
+        assert!(LopdfEncodings::none().get("F1").is_none());
+    }
+
     /// [`decode_page_font_string`] through `font`, one of the fonts of
     /// `page_id`, all of which are read for their encodings.
     fn decode_page_font_string_as(
@@ -5801,10 +5872,8 @@ mod tests {
         let fonts = doc.get_page_fonts(page_id).unwrap();
         let (font_encodings, _) =
             build_font_encodings(doc, &fonts, &cmaps, &mut FontStyleCache::new());
-        let mut encoding_cache: HashMap<String, Encoding<'_>> = HashMap::new();
-        if let Ok(encoding) = fonts[font.as_bytes()].get_font_encoding(doc) {
-            encoding_cache.insert(font.to_string(), encoding);
-        }
+        let encoding_cache =
+            LopdfEncodings::new(doc, [(font.to_string(), fonts[font.as_bytes()])]);
         let mut font_tounicode_refs: HashMap<String, u32> = HashMap::new();
         font_tounicode_refs.insert(font.to_string(), tounicode_obj);
         let mut font_widths: PageFontWidths = HashMap::new();
@@ -5867,7 +5936,7 @@ mod tests {
                 &HashMap::new(),
                 &inline_cmaps,
                 &HashMap::new(),
-                &HashMap::new(),
+                &LopdfEncodings::none(),
                 &mut decisions,
                 &font_widths,
                 &font_kinds("F1", true),
@@ -6051,7 +6120,7 @@ mod tests {
                 &HashMap::new(),
                 &inline_cmaps,
                 &font_encodings,
-                &HashMap::new(),
+                &LopdfEncodings::none(),
                 &mut CMapDecisionCache::new(),
                 &font_widths,
                 &font_kinds("F1", false),
@@ -6727,7 +6796,7 @@ mod tests {
         font_tounicode_refs.insert("F1".to_string(), 999);
         let inline_cmaps = HashMap::new();
         let font_encodings: PageFontEncodings = HashMap::new();
-        let encoding_cache: HashMap<String, Encoding<'_>> = HashMap::new();
+        let encoding_cache = LopdfEncodings::none();
         let mut decisions = CMapDecisionCache::new();
         let mut font_widths: PageFontWidths = HashMap::new();
         font_widths.insert("F1".to_string(), make_font_info(&[], 1000, false));
@@ -6777,7 +6846,7 @@ mod tests {
         let font_tounicode_refs: HashMap<String, u32> = HashMap::new();
         let inline_cmaps = HashMap::new();
         let font_encodings: PageFontEncodings = HashMap::new();
-        let encoding_cache: HashMap<String, Encoding<'_>> = HashMap::new();
+        let encoding_cache = LopdfEncodings::none();
         let mut decisions = CMapDecisionCache::new();
         let font_widths: PageFontWidths = HashMap::new();
 

@@ -5,7 +5,7 @@ use super::text_paint::{PaintResources, TextPaint};
 use crate::text_utils::{effective_font_size, expand_ligatures};
 use crate::tounicode::FontCMaps;
 use crate::types::{attach_run_coverage, BoldSource, ItemCoverage, ItemType, TextItem};
-use lopdf::{Document, Encoding, Object, ObjectId};
+use lopdf::{Document, Object, ObjectId};
 use std::collections::HashMap;
 
 use super::content_stream::{estimated_string_advance_ts, shown_glyph_count, PendingSpace};
@@ -437,13 +437,12 @@ fn extract_form_xobject_text_inner(
     }
 
     // Cache font encodings for form fonts
-    let mut encoding_cache: HashMap<String, Encoding<'_>> = HashMap::new();
-    for (font_name, font_dict) in &form_fonts {
-        let name = String::from_utf8_lossy(font_name).to_string();
-        if let Ok(enc) = font_dict.get_font_encoding(doc) {
-            encoding_cache.insert(name, enc);
-        }
-    }
+    let encoding_cache = super::fonts::LopdfEncodings::new(
+        doc,
+        form_fonts
+            .iter()
+            .map(|(name, dict)| (String::from_utf8_lossy(name).to_string(), *dict)),
+    );
 
     // Build XObject map from the Form's own Resources for nested Do
     let form_xobjects = get_form_xobjects(doc, &stream.dict);
