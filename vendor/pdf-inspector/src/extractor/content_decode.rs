@@ -58,8 +58,9 @@ pub(crate) fn decode_operations_bounded(
             return Ok(Some(PageOperations::Streamed(ops)));
         }
     }
-    Ok(decode_content_bounded(data, max_operations)?
-        .map(|content| PageOperations::Held(content.operations.into_iter())))
+    // Counted once: the count is a pass over the whole stream.
+    let content = decode_counted(data, operators)?;
+    Ok(Some(PageOperations::Held(content.operations.into_iter())))
 }
 
 /// Decode `data` unless it contains more than `max_operations` operators.
@@ -74,12 +75,15 @@ pub(crate) fn decode_content_bounded(
     if operators > max_operations {
         return Ok(None);
     }
+    decode_counted(data, operators).map(Some)
+}
+
+/// `data`'s operations, `operators` counted already (room for them).
+fn decode_counted(data: &[u8], operators: usize) -> Result<Content, PdfError> {
     if let Some(content) = super::content_parse::parse_content_sized(data, operators) {
-        return Ok(Some(content));
+        return Ok(content);
     }
-    Content::decode(data)
-        .map(Some)
-        .map_err(|e| PdfError::Parse(e.to_string()))
+    Content::decode(data).map_err(|e| PdfError::Parse(e.to_string()))
 }
 
 #[cfg(test)]
