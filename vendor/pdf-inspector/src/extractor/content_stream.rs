@@ -588,12 +588,7 @@ pub(crate) fn extract_page_text_items_with_options(
 
     // lopdf's font encodings, each worked out once, when a string first
     // needs it (mend 25).
-    let encoding_cache = super::fonts::LopdfEncodings::new(
-        doc,
-        fonts
-            .iter()
-            .map(|(name, dict)| (String::from_utf8_lossy(name).to_string(), *dict)),
-    );
+    let encoding_cache = super::fonts::LopdfEncodings::new(doc, &fonts);
 
     let mut cmap_decisions = CMapDecisionCache::new();
 

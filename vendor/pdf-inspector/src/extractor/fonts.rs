@@ -2610,14 +2610,18 @@ pub(crate) struct LopdfEncodings<'a> {
 }
 
 impl<'a> LopdfEncodings<'a> {
-    /// The fonts by resource name, none worked out yet.
+    /// A page's or a form's fonts by resource name (as lopdf lists them),
+    /// none worked out yet.
     pub(crate) fn new(
         doc: &'a Document,
-        fonts: impl IntoIterator<Item = (String, &'a lopdf::Dictionary)>,
+        fonts: &std::collections::BTreeMap<Vec<u8>, &'a lopdf::Dictionary>,
     ) -> LopdfEncodings<'a> {
         LopdfEncodings {
             doc: Some(doc),
-            fonts: fonts.into_iter().collect(),
+            fonts: fonts
+                .iter()
+                .map(|(name, dict)| (String::from_utf8_lossy(name).to_string(), *dict))
+                .collect(),
             made: Default::default(),
         }
     }
@@ -5848,7 +5852,8 @@ mod tests {
             "BaseFont" => "Helvetica",
             "Encoding" => "WinAnsiEncoding"
         };
-        let encodings = LopdfEncodings::new(&doc, [("F1".to_string(), &font)]);
+        let fonts = std::collections::BTreeMap::from([(b"F1".to_vec(), &font)]);
+        let encodings = LopdfEncodings::new(&doc, &fonts);
         assert!(encodings.made.borrow().is_empty(), "nothing worked out up front");
         let first = encodings.get("F1").expect("an encoding");
         let again = encodings.get("F1").expect("an encoding");
@@ -5872,8 +5877,7 @@ mod tests {
         let fonts = doc.get_page_fonts(page_id).unwrap();
         let (font_encodings, _) =
             build_font_encodings(doc, &fonts, &cmaps, &mut FontStyleCache::new());
-        let encoding_cache =
-            LopdfEncodings::new(doc, [(font.to_string(), fonts[font.as_bytes()])]);
+        let encoding_cache = LopdfEncodings::new(doc, &fonts);
         let mut font_tounicode_refs: HashMap<String, u32> = HashMap::new();
         font_tounicode_refs.insert(font.to_string(), tounicode_obj);
         let mut font_widths: PageFontWidths = HashMap::new();

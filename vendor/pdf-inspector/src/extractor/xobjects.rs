@@ -437,12 +437,7 @@ fn extract_form_xobject_text_inner(
     }
 
     // Cache font encodings for form fonts
-    let encoding_cache = super::fonts::LopdfEncodings::new(
-        doc,
-        form_fonts
-            .iter()
-            .map(|(name, dict)| (String::from_utf8_lossy(name).to_string(), *dict)),
-    );
+    let encoding_cache = super::fonts::LopdfEncodings::new(doc, &form_fonts);
 
     // Build XObject map from the Form's own Resources for nested Do
     let form_xobjects = get_form_xobjects(doc, &stream.dict);
