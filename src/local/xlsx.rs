@@ -48,7 +48,7 @@ pub fn extract(path: &Path, input: &str) -> Result<Extracted, Error> {
     if let (false, false, [(name, _)]) = (
         headed,
         doc.blocks.is_empty(),
-        sheet_names(path, input).as_slice(),
+        sheet_names(&bytes, input).as_slice(),
     ) {
         let heading = anydoc::model::Block::heading(2, vec![anydoc::model::Inline::plain(name)]);
         doc.blocks.insert(0, heading);
@@ -63,12 +63,11 @@ pub fn extract(path: &Path, input: &str) -> Result<Extracted, Error> {
     })
 }
 
-/// The visible sheets' (name, part), or none when the workbook cannot be
-/// read here (anydoc has read it: its sections stand).
-fn sheet_names(path: &Path, input: &str) -> Vec<(String, String)> {
-    std::fs::File::open(path)
+/// The visible sheets' (name, part) of the workbook read into `bytes`, or
+/// none when it cannot be read here (anydoc has read it: its sections stand).
+fn sheet_names(bytes: &[u8], input: &str) -> Vec<(String, String)> {
+    zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .ok()
-        .and_then(|f| zip::ZipArchive::new(f).ok())
         .and_then(|mut zip| sheets(&mut zip, input).ok())
         .unwrap_or_default()
 }
