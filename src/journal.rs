@@ -274,14 +274,8 @@ fn replay_counting(file: File) -> Replayed {
         places: HashMap::new(),
         lines: 0,
     };
-    let mut at = 0u64;
-    for line in BufReader::new(file).split(b'\n').map_while(Result::ok) {
+    for (line, place) in lines(file) {
         found.lines += 1;
-        let place = Place {
-            at,
-            len: u32::try_from(line.len()).unwrap_or(u32::MAX),
-        };
-        at += line.len() as u64 + 1;
         // A torn last line (killed mid-write) or foreign junk is skipped.
         if let Ok(rec) = serde_json::from_slice::<DocRecord>(&line) {
             found.places.insert(rec.key.clone(), place);
@@ -289,6 +283,22 @@ fn replay_counting(file: File) -> Replayed {
         }
     }
     found
+}
+
+/// The journal's lines from the start of `file`, each with where it is.
+fn lines(file: impl std::io::Read) -> impl Iterator<Item = (Vec<u8>, Place)> {
+    let mut at = 0u64;
+    BufReader::new(file)
+        .split(b'\n')
+        .map_while(Result::ok)
+        .map(move |line| {
+            let place = Place {
+                at,
+                len: u32::try_from(line.len()).unwrap_or(u32::MAX),
+            };
+            at += line.len() as u64 + 1;
+            (line, place)
+        })
 }
 
 /// Whether the file is empty or ends with a newline: a line torn by a kill
@@ -358,22 +368,12 @@ fn read_at(reader: &mut File, place: Place) -> Option<DocRecord> {
 /// The last record of `key` in the file, read through, and where its line is.
 fn find(reader: &mut File, key: &str) -> Option<(DocRecord, Place)> {
     reader.seek(SeekFrom::Start(0)).ok()?;
-    let mut found = None;
-    let mut at = 0u64;
-    for line in BufReader::new(&mut *reader)
-        .split(b'\n')
-        .map_while(Result::ok)
-    {
-        let len = line.len();
-        if let Ok(rec) = serde_json::from_slice::<DocRecord>(&line) {
-            if rec.key == key {
-                let len = u32::try_from(len).unwrap_or(u32::MAX);
-                found = Some((rec, Place { at, len }));
-            }
-        }
-        at += len as u64 + 1;
-    }
-    found
+    lines(&mut *reader)
+        .filter_map(|(line, place)| {
+            let rec = serde_json::from_slice::<DocRecord>(&line).ok()?;
+            (rec.key == key).then_some((rec, place))
+        })
+        .last()
 }
 
 impl Journal {
