@@ -82,11 +82,8 @@ impl Renderer<'_> {
             Block::Paragraph(inlines) => self.inlines(inlines).trim().to_string(),
             Block::List(list) => self.list(list, indent),
             Block::Table(table) => self.table(table),
-            Block::BlockQuote(blocks) => blocks
-                .iter()
-                .map(|b| self.block(b, ""))
-                .filter(|t| !t.is_empty())
-                .collect::<Vec<_>>()
+            Block::BlockQuote(blocks) => self
+                .blocks(blocks)
                 .join("\n\n")
                 .lines()
                 .map(|l| format!("> {l}"))
@@ -154,13 +151,7 @@ impl Renderer<'_> {
         }
         if let [row] = table.grid.as_slice() {
             if let [CellSlot::Origin(cell)] = row.as_slice() {
-                return cell
-                    .blocks
-                    .iter()
-                    .map(|b| self.block(b, ""))
-                    .filter(|t| !t.is_empty())
-                    .collect::<Vec<_>>()
-                    .join("\n\n");
+                return self.blocks(&cell.blocks).join("\n\n");
             }
         }
         let full_width = |r: usize, c: usize| {
@@ -213,14 +204,17 @@ impl Renderer<'_> {
         table_markdown(&rows)
     }
 
-    fn cell(&mut self, cell: &Cell) -> String {
-        cell.blocks
+    /// Each block's markdown, the empty ones left out.
+    fn blocks(&mut self, blocks: &[Block]) -> Vec<String> {
+        blocks
             .iter()
             .map(|b| self.block(b, ""))
             .filter(|t| !t.is_empty())
-            .collect::<Vec<_>>()
-            .join("<br>")
-            .replace('\n', "<br>")
+            .collect()
+    }
+
+    fn cell(&mut self, cell: &Cell) -> String {
+        self.blocks(&cell.blocks).join("<br>").replace('\n', "<br>")
     }
 
     fn inlines(&mut self, inlines: &[Inline]) -> String {
