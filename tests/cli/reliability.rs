@@ -145,6 +145,45 @@ fn links_planted_in_the_output_folder_are_never_written_through() {
     );
 }
 
+/// Starts the command `args` gives, waits until `ready` holds (30 s at
+/// most), and stops it with SIGTERM: its output, exit 130 checked.
+#[cfg(unix)]
+fn stopped_when(
+    env: &Env,
+    fake: &FakeMineru,
+    args: &dyn Fn(&mut std::process::Command),
+    ready: impl Fn() -> bool,
+) -> std::process::Output {
+    let mut cmd = env.std_cmd(fake);
+    args(&mut cmd);
+    let child = cmd.stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let started = Instant::now();
+    while !ready() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "never submitted"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let kill = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr_of(&out));
+    out
+}
+
+/// The command `args` gives, run again to its end and required to succeed.
+#[cfg(unix)]
+fn rerun(env: &Env, fake: &FakeMineru, args: &dyn Fn(&mut std::process::Command)) {
+    let mut cmd = env.std_cmd(fake);
+    args(&mut cmd);
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+}
+
 #[cfg(unix)]
 #[test]
 fn sigterm_stops_a_batch_with_130_and_the_rerun_completes_with_one_task_each() {
@@ -165,33 +204,13 @@ fn sigterm_stops_a_batch_with_130_and_the_rerun_completes_with_one_task_each() {
             .arg("--from")
             .arg(&list);
     };
-    let mut cmd = env.std_cmd(&fake);
-    args(&mut cmd);
-    let child = cmd.stderr(std::process::Stdio::piped()).spawn().unwrap();
-    let started = Instant::now();
-    while fake.tasks_created() < 12 {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "never submitted"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    let kill = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(130), "{}", stderr_of(&out));
+    let out = stopped_when(&env, &fake, &args, || fake.tasks_created() >= 12);
     let err = stderr_of(&out);
     assert!(
         err.contains("interrupted") && err.contains("run the same command again"),
         "{err}"
     );
-    let mut cmd = env.std_cmd(&fake);
-    args(&mut cmd);
-    let out = cmd.output().unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
+    rerun(&env, &fake, &args);
     assert_eq!(
         fake.tasks_created(),
         12,
@@ -230,35 +249,18 @@ fn a_signal_during_a_creation_waits_for_it_to_be_recorded() {
             .arg("--from")
             .arg(&list);
     };
-    let mut cmd = env.std_cmd(&fake);
-    args(&mut cmd);
-    let child = cmd.stderr(std::process::Stdio::piped()).spawn().unwrap();
-    let started = Instant::now();
-    while fake.count("POST", "/api/v4/extract/task/batch") < 1 {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "never submitted"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    // The request is at the fake, which answers (and creates) 0.8 s later.
-    let kill = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(130), "{}", stderr_of(&out));
+    // Stopped once the request is at the fake, which answers (and creates)
+    // 0.8 s later.
+    let out = stopped_when(&env, &fake, &args, || {
+        fake.count("POST", "/api/v4/extract/task/batch") >= 1
+    });
     let err = stderr_of(&out);
     assert!(
         err.contains("recording the submissions already sent"),
         "{err}"
     );
     assert_eq!(fake.tasks_created(), 5);
-    let mut cmd = env.std_cmd(&fake);
-    args(&mut cmd);
-    let out = cmd.output().unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
+    rerun(&env, &fake, &args);
     assert_eq!(
         fake.count("POST", "/api/v4/extract/task/batch"),
         1,
@@ -373,19 +375,6 @@ fn a_batch_stopped_during_its_uploads_finishes_them_on_the_rerun() {
             .arg("--from")
             .arg(&list);
     };
-    let mut cmd = env.std_cmd(&fake);
-    args(&mut cmd);
-    let child = cmd.stderr(std::process::Stdio::piped()).spawn().unwrap();
-    let started = Instant::now();
-    while fake.count("POST", "/api/v4/file-urls/batch") == 0 {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "never submitted"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    // The uploads under way, none of them whole.
-    std::thread::sleep(Duration::from_millis(300));
     // Uploads that reached the fake whole.
     let puts = || {
         fake.requests()
@@ -393,18 +382,16 @@ fn a_batch_stopped_during_its_uploads_finishes_them_on_the_rerun() {
             .filter(|r| r.server == Server::Oss && r.method == "PUT" && r.body.len() == SIZE)
             .count()
     };
-    assert_eq!(puts(), 0, "an upload ended before the stop");
-    let kill = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(130), "{}", stderr_of(&out));
-    let mut cmd = env.std_cmd(&fake);
-    args(&mut cmd);
-    let out = cmd.output().unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
+    stopped_when(&env, &fake, &args, || {
+        if fake.count("POST", "/api/v4/file-urls/batch") == 0 {
+            return false;
+        }
+        // The uploads under way, none of them whole.
+        std::thread::sleep(Duration::from_millis(300));
+        assert_eq!(puts(), 0, "an upload ended before the stop");
+        true
+    });
+    rerun(&env, &fake, &args);
     assert_eq!(
         fake.count("POST", "/api/v4/file-urls/batch"),
         1,
