@@ -2185,6 +2185,22 @@ fn try_remap_subset_cmap<'p>(
     (cmap, Some(remapped))
 }
 
+/// Marks the key of a CMap read from a simple font's embedded program.
+/// A Type0 font's program CMap is stored under the program's object number
+/// and reads two-byte glyph ids; a simple font over the same program reads
+/// single-byte codes, so its CMap needs a key of its own: AutoCAD writes a
+/// TrueType font once and uses it both as a WinAnsi simple font and as an
+/// Identity-H CID font, and the simple font read its codes as glyph ids
+/// through the CID font's CMap ("0,00" came out "OKOO"). Object numbers stay
+/// far below this bit (PDF 32000-1, C.2: at most 8,388,607 objects) (mend 26).
+const SIMPLE_PROGRAM_KEY: u32 = 1 << 31;
+
+/// The key under which the CMap read from a simple font's embedded program
+/// (`font_file_obj`) is stored and looked up (mend 26).
+pub(crate) fn simple_program_key(font_file_obj: u32) -> u32 {
+    font_file_obj | SIMPLE_PROGRAM_KEY
+}
+
 /// Build a ToUnicodeCMap from an embedded TrueType font's cmap table.
 ///
 /// For Identity-H CID fonts, CID == GID. The TrueType cmap maps Unicode→GID,
@@ -3715,7 +3731,7 @@ impl FontCMaps {
                 Some(r) => r,
                 None => continue,
             };
-            let lookup_key = ff_ref.0;
+            let lookup_key = simple_program_key(ff_ref.0);
             if by_obj_num.contains_key(&lookup_key) {
                 continue;
             }

@@ -9,6 +9,8 @@ enum Cmap {
     SymbolPrivate,
     /// (3,0) format 4: bare `code` → glyph.
     SymbolBare,
+    /// (3,1) format 4: the code as a Unicode character → glyph.
+    Unicode,
     /// (3,0) format 4: both `0xF000 + code` → glyph and bare `code` → the
     /// glyph after it, to show which one wins.
     SymbolBoth,
@@ -21,8 +23,19 @@ pub(crate) fn synthetic_truetype(glyphs: &[(bool, u16)], codes: &[u8]) -> Vec<u8
     synthetic_truetype_with(glyphs, codes, Cmap::MacRoman)
 }
 
+/// A minimal TrueType font (see [`synthetic_truetype`]) whose (3,1)
+/// Unicode `cmap` maps each of `codes` as a character to its glyph.
+pub(crate) fn synthetic_unicode_truetype(glyphs: &[(bool, u16)], codes: &[u8]) -> Vec<u8> {
+    synthetic_truetype_with(glyphs, codes, Cmap::Unicode)
+}
+
 /// (3,0) format 4 subtable: one segment per mapping, `code → gid`.
 fn symbol_cmap(mappings: &[(u16, u16)]) -> Vec<u8> {
+    windows_cmap(0, mappings)
+}
+
+/// (3,`encoding`) format 4 subtable: one segment per mapping, `code → gid`.
+fn windows_cmap(encoding: u16, mappings: &[(u16, u16)]) -> Vec<u8> {
     let mut mappings = mappings.to_vec();
     mappings.sort();
     let segs = mappings.len() as u16 + 1;
@@ -52,7 +65,7 @@ fn symbol_cmap(mappings: &[(u16, u16)]) -> Vec<u8> {
     cmap.extend(0u16.to_be_bytes());
     cmap.extend(1u16.to_be_bytes());
     cmap.extend(3u16.to_be_bytes()); // platform Windows
-    cmap.extend(0u16.to_be_bytes()); // encoding Symbol
+    cmap.extend(encoding.to_be_bytes()); // 0 Symbol, 1 Unicode BMP
     cmap.extend(12u32.to_be_bytes());
     cmap.extend(sub);
     cmap
@@ -128,7 +141,8 @@ fn synthetic_truetype_with(glyphs: &[(bool, u16)], codes: &[u8], kind: Cmap) -> 
                 .map(|(i, &c)| (0xF000 + u16::from(c), i as u16 + 1))
                 .collect::<Vec<_>>(),
         ),
-        Cmap::SymbolBare => symbol_cmap(
+        Cmap::SymbolBare | Cmap::Unicode => windows_cmap(
+            if matches!(kind, Cmap::Unicode) { 1 } else { 0 },
             &codes
                 .iter()
                 .enumerate()

@@ -2134,7 +2134,8 @@ fn is_ligature_char(ch: char) -> bool {
 
 /// Get the CMap lookup key for a CID font without ToUnicode.
 /// Returns the object number used by `collect_cmaps_from_fonts` to store the CMap:
-/// - FontFile2 or FontFile3 obj_num (for embedded font cmap)
+/// - FontFile2 or FontFile3 obj_num (for embedded font cmap); a simple
+///   font's under [`crate::tounicode::simple_program_key`] (mend 26)
 /// - CIDFont dict obj_num (for predefined CIDSystemInfo-based mapping, and
 ///   for a font under a predefined CMap other than Identity)
 pub(crate) fn get_font_file2_obj_num(doc: &Document, font_dict: &lopdf::Dictionary) -> Option<u32> {
@@ -2200,7 +2201,7 @@ pub(crate) fn get_font_file2_obj_num(doc: &Document, font_dict: &lopdf::Dictiona
                 .ok()
                 .and_then(|o| o.as_reference().ok())
         })
-        .map(|r| r.0)
+        .map(|r| crate::tounicode::simple_program_key(r.0))
 }
 
 /// Document-scoped memo of facts read from embedded font programs, keyed
@@ -7296,3 +7297,7 @@ mod stale_cmap_tests;
 #[cfg(test)]
 #[path = "blank_glyph_tests.rs"]
 pub(crate) mod blank_glyph_tests;
+
+#[cfg(test)]
+#[path = "shared_program_tests.rs"]
+mod shared_program_tests;
