@@ -26,6 +26,7 @@ pub mod odt;
 pub mod pdf;
 pub mod pdf_column_text;
 pub mod pdf_columns;
+mod pdf_garbled;
 pub mod pdf_headings;
 pub mod pdf_hints;
 pub mod pdf_pages;
@@ -83,6 +84,10 @@ pub struct Extracted {
     /// 1-based pages left out (blank, unreadable, OCR failed), with why: each
     /// is a one-line HTML comment in `pages`, the others are converted.
     pub skipped: Vec<(u32, String)>,
+    /// 1-based pages holding text in a font without a usable reading (it
+    /// reads as punctuation, see `pdf_garbled`): kept as read; the caller
+    /// warns once for the document.
+    pub garbled: Vec<u32>,
     /// Running headers and footers taken out of the markdown (PDF), by index
     /// into `pages`: kept as `header`/`footer` blocks in the JSON.
     pub furniture: Vec<(usize, pdf_hints::Furniture)>,
@@ -226,6 +231,7 @@ pub fn answer_json(kind: &str, x: &Extracted) -> Value {
         "page_count": x.pages.len(),
         "ocr_pages": x.ocr_pages,
         "pages_skipped": skipped_json(x),
+        "pages_garbled": x.garbled,
         "pages": pages,
         "blocks": blocks,
     })
@@ -240,6 +246,7 @@ pub fn summary_json(kind: &str, x: &Extracted) -> Value {
         "page_count": x.pages.len(),
         "ocr_pages": x.ocr_pages,
         "pages_skipped": skipped_json(x),
+        "pages_garbled": x.garbled,
     })
 }
 

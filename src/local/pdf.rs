@@ -8,8 +8,8 @@ use std::path::Path;
 use pdf_inspector::PdfError;
 
 use super::{
-    ocr, pdf_column_text, pdf_columns, pdf_headings, pdf_hints, pdf_repair, pdf_rtl, pdf_tables,
-    read, Extracted, Settings, TextLayer,
+    ocr, pdf_column_text, pdf_columns, pdf_garbled, pdf_headings, pdf_hints, pdf_repair, pdf_rtl,
+    pdf_tables, read, Extracted, Settings, TextLayer,
 };
 use crate::error::Error;
 
@@ -50,6 +50,7 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
         .map(|p| p.page + 1)
         .collect();
     let items = &positions.items;
+    let mut garbled = pdf_garbled::pages(items);
     let page_count = items.iter().map(|i| i.page).max().unwrap_or(0);
     let mut layer = own_text(items, &scans);
     let readable = scans.iter().filter(|p| layer.contains_key(p)).count();
@@ -155,12 +156,15 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
         };
         pages.push(pdf_headings::demote(&pdf_rtl::part_scripts(&md)));
     }
+    // An OCR'd page's text is tesseract's.
+    garbled.retain(|p| !ocr_pages.contains(p));
     Ok(Extracted {
         pages,
         images: Vec::new(),
         ocr_pages,
         doubtful_ocr,
         skipped,
+        garbled,
         furniture,
         spool: None,
     })

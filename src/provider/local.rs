@@ -206,6 +206,9 @@ impl Local {
                 settings.language.as_deref(),
             ));
         }
+        if !extracted.garbled.is_empty() {
+            crate::messages::warn(&garbled_warning(&doc.input, &extracted.garbled));
+        }
         if let Some(spool) = extracted.spool.clone() {
             // Blocks would copy the whole table into memory: the answer has none.
             let mut answer = local::summary_json(ext, &extracted);
@@ -239,6 +242,21 @@ fn doubtful_ocr_warning(input: &str, pages: &[u32], language: Option<&str>) -> S
         if pages.len() == 1 { "" } else { "s" },
         list.join(", "),
         local::ocr::LOW_CONFIDENCE
+    )
+}
+
+/// One line for a PDF with text in a font that has no usable reading.
+fn garbled_warning(input: &str, pages: &[u32]) -> String {
+    let list: Vec<String> = pages.iter().map(u32::to_string).collect();
+    format!(
+        "{input}: {} {} text in a font that maps its glyphs to no characters: it reads as punctuation, and is kept as read; local cannot OCR text drawn in fonts, a cloud provider reads the rendered page: {}",
+        if pages.len() == 1 { "page" } else { "pages" },
+        if pages.len() == 1 {
+            format!("{} holds", list[0])
+        } else {
+            format!("{} hold", list.join(", "))
+        },
+        local::pdf::CLOUD_HINT
     )
 }
 

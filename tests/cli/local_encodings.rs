@@ -161,3 +161,70 @@ fn a_bitmap_font_naming_its_glyphs_by_their_codes_reads_as_those_codes() {
     let md = markdown(&env, &pdf);
     assert!(md.contains(text), "{md}");
 }
+
+/// A subset that numbers its glyphs from 1, names them `/g18`, `/g152`…
+/// and maps them to no character (pdf.js's `TAMReview.pdf`: Cambria without
+/// a `ToUnicode`) reads as punctuation, in pdftotext too; `local` OCRs a
+/// page's images, not text drawn in fonts. The page is kept as read, a
+/// warning names it and the next step, and the JSON lists it; a page in
+/// readable fonts is not named.
+#[test]
+fn a_page_in_a_font_that_maps_to_no_characters_is_named_in_a_warning_and_the_json() {
+    let soup = [
+        r##"!"#!"$ " % &%' % !$&"##,
+        r"& \(\)% * + ' % & % ' & ! + +%!$&",
+        r"'3\(-.4.\)&!-.45 \(\) ! $ $ \( -.45\)& 2",
+        r"#+%%3*\(-./5\) 6 7&",
+    ];
+    let mut ops =
+        String::from("BT /F1 12 Tf 72 740 Td (Overview of the Technology Acceptance Model) Tj ET");
+    for (i, line) in soup.iter().enumerate() {
+        ops.push_str(&format!(
+            " BT /F9 11 Tf 72 {} Td ({line}) Tj ET",
+            700 - 14 * i
+        ));
+    }
+    let font = |_: &mut Document| {
+        let mut differences = vec![Object::Integer(33)];
+        for n in 0..40 {
+            differences.push(Object::Name(format!("g{}", 131 + n * 7).into_bytes()));
+        }
+        dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "EMMOLK+Cambria",
+            "Encoding" => dictionary! { "Type" => "Encoding", "Differences" => differences },
+        }
+    };
+    let pdf = page_with_font(&ops, font);
+    let plain = pages_pdf(&[Page::Ops(
+        "BT /F1 12 Tf 72 700 Td (Prose, with commas; colons: \\(brackets\\) & dashes - 100%!) Tj ET",
+    )]);
+    let env = Env::new();
+    for (name, pdf, garbled) in [("soup.pdf", &pdf, true), ("plain.pdf", &plain, false)] {
+        let path = file(&env, name, pdf);
+        let out = local(&env)
+            .args(["ocr", "--format", "json"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr_of(&out));
+        let err = stderr_of(&out);
+        let answer: serde_json::Value = serde_json::from_str(&stdout_of(&out)).unwrap();
+        let markdown = answer["pages"][0]["markdown"].as_str().unwrap();
+        if garbled {
+            assert!(
+                err.contains("page 1 holds text in a font that maps its glyphs to no characters")
+                    && err.contains("-p mineru-flash"),
+                "{err}"
+            );
+            assert_eq!(answer["pages_garbled"], serde_json::json!([1]), "{answer}");
+            assert!(
+                markdown.contains("Overview of the Technology Acceptance Model"),
+                "{markdown}"
+            );
+            assert!(markdown.contains("+%!$&"), "kept as read: {markdown}");
+        } else {
+            assert!(!err.contains("no characters"), "{err}");
+            assert_eq!(answer["pages_garbled"], serde_json::json!([]), "{answer}");
+        }
+    }
+}

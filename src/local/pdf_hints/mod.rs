@@ -652,4 +652,4 @@ pub fn tidy(md: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

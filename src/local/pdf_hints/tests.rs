@@ -375,7 +375,7 @@ fn furniture_is_taken_out_once_at_its_edge() {
 }
 
 /// A run of text on page 1, `size` points, bold.
-fn bold_item(text: &str, x: f32, y: f32, size: f32, font: &str) -> TextItem {
+pub(crate) fn bold_item(text: &str, x: f32, y: f32, size: f32, font: &str) -> TextItem {
     TextItem {
         text: text.to_string(),
         x,

@@ -1,0 +1,116 @@
+//! Pages with text in a font that has no usable reading: a font whose codes
+//! map to no Unicode (no `ToUnicode`, glyph names that say nothing such as
+//! `/g18`) reads as its raw codes, and a subset that numbers its glyphs from
+//! 1 turns prose into ASCII punctuation ("’3(-.4.)&!-.45"). pdftotext reads
+//! the same soup; only OCR of the rendered page reads such text, and `local`
+//! OCRs a page's images, not its fonts. The caller warns with the pages.
+
+use pdf_inspector::extractor::ItemType;
+use pdf_inspector::TextItem;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Fewer visible characters than this in one font on a page say too little.
+const MIN_CHARS: usize = 40;
+/// Distinct ASCII punctuation characters a font's text must hold to read as
+/// soup: a subset's codes run through the whole range `!` to `/` and on,
+/// where a run of dot leaders, a rule of dashes or a font for brackets
+/// (TeX's big delimiters) repeats a few.
+const MIN_DISTINCT_PUNCTUATION: usize = 8;
+
+/// 1-based pages on which some font's text reads as punctuation soup: at
+/// least [`MIN_CHARS`] visible characters, under half of them letters or
+/// digits, and [`MIN_DISTINCT_PUNCTUATION`] distinct ASCII punctuation
+/// characters among them.
+pub fn pages(items: &[TextItem]) -> Vec<u32> {
+    let mut by_font: BTreeMap<(u32, &str), Count> = BTreeMap::new();
+    for item in items {
+        if matches!(item.item_type, ItemType::Text) {
+            by_font
+                .entry((item.page, item.font.as_str()))
+                .or_default()
+                .add(&item.text);
+        }
+    }
+    let pages: BTreeSet<u32> = by_font
+        .into_iter()
+        .filter(|(_, count)| count.is_soup())
+        .map(|((page, _), _)| page)
+        .collect();
+    pages.into_iter().collect()
+}
+
+#[derive(Default)]
+struct Count {
+    visible: usize,
+    alphanumeric: usize,
+    punctuation: BTreeSet<char>,
+}
+
+impl Count {
+    fn add(&mut self, text: &str) {
+        for c in text.chars().filter(|c| !c.is_whitespace()) {
+            self.visible += 1;
+            if c.is_alphanumeric() {
+                self.alphanumeric += 1;
+            } else if c.is_ascii_punctuation() {
+                self.punctuation.insert(c);
+            }
+        }
+    }
+
+    fn is_soup(&self) -> bool {
+        self.visible >= MIN_CHARS
+            && self.alphanumeric * 2 < self.visible
+            && self.punctuation.len() >= MIN_DISTINCT_PUNCTUATION
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(page: u32, font: &str, text: &str) -> TextItem {
+        TextItem {
+            page,
+            is_bold: false,
+            ..crate::local::pdf_hints::tests::bold_item(text, 72.0, 700.0, 10.0, font)
+        }
+    }
+
+    /// A real page's soup (pdf.js's `TAMReview.pdf`, page 2: Cambria subset
+    /// with `/gNN` names and no `ToUnicode`) beside readable headings.
+    const SOUP: &[&str] = &[
+        "!\"#!\"$",
+        "\" % &%’ % !$&",
+        "& ()% * + ’ % & % ’ & ! + +%!$&",
+        "’3(-.4.)&!-.45 () ! $ $ ( -.45)& 2",
+        "#+%%3*(-./5) 6 7&",
+    ];
+
+    #[test]
+    fn a_font_reading_as_punctuation_marks_its_page_and_only_that_page() {
+        let mut items: Vec<TextItem> = SOUP.iter().map(|t| item(2, "F2", t)).collect();
+        items.push(item(2, "F1", "Overview of the Technology Acceptance Model"));
+        items.push(item(1, "F1", "Working Papers on Information Systems"));
+        assert_eq!(pages(&items), [2]);
+    }
+
+    #[test]
+    fn leaders_rules_brackets_numbers_and_prose_are_not_soup() {
+        let texts = [
+            // A table of contents' leaders, a rule, TeX's big delimiters.
+            "Introduction ........................................ 1",
+            "------------------------------------------------------",
+            "( ) [ ] { } ( ) [ ] { } ( ) [ ] { } ( ) [ ] { } ( ) [ ] { } ( ) [ ] { }",
+            // Figures of a statement, with their signs and brackets.
+            "(1,234.56) 12.5% $ 3,400.00 -17.2 (0.50) 1,000 +4.3% 2,345.67 (12.00)",
+            // A mathematics font's symbols are not ASCII.
+            "∑ ∈ ≤ ≥ ∀ ∃ ∂ ∇ ∞ ⊂ ⊆ ∪ ∩ ∑ ∈ ≤ ≥ ∀ ∃ ∂ ∇ ∞ ⊂ ⊆ ∪ ∩ ∑ ∈ ≤ ≥ ∀ ∃ ∂ ∇ ∞ ⊂ ⊆",
+            "Prose, with its commas; colons: (brackets) and “quotes” — and dashes!",
+        ];
+        for text in texts {
+            let items = vec![item(1, "F1", text), item(1, "F1", text)];
+            assert!(pages(&items).is_empty(), "{text}");
+        }
+    }
+}
