@@ -20,6 +20,7 @@ pub mod json;
 pub mod msg;
 pub mod ocr;
 mod ocr_jp2;
+mod ocr_render;
 pub mod odp;
 pub mod ods;
 pub mod odt;

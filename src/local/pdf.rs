@@ -8,8 +8,8 @@ use std::path::Path;
 use pdf_inspector::PdfError;
 
 use super::{
-    ocr, pdf_column_text, pdf_columns, pdf_garbled, pdf_headings, pdf_hints, pdf_repair, pdf_rtl,
-    pdf_tables, read, Extracted, Settings, TextLayer,
+    ocr, ocr_render, pdf_column_text, pdf_columns, pdf_garbled, pdf_headings, pdf_hints,
+    pdf_repair, pdf_rtl, pdf_tables, read, Extracted, Settings, TextLayer,
 };
 use crate::error::Error;
 
@@ -43,16 +43,26 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
         }
         Err(e) => return Err(pdf_error(input, e)),
     };
+    let items = &positions.items;
+    // Pages mostly in text that reads as punctuation are OCR'd drawn, when
+    // they can be; the others are named.
+    let pdf_garbled::Garbled {
+        pages: mut garbled,
+        to_draw,
+    } = pdf_garbled::pages(items);
     let scans: Vec<u32> = result
         .pages
         .iter()
-        .filter(|p| p.needs_ocr)
+        .filter(|p| p.needs_ocr || to_draw.contains(&(p.page + 1)))
         .map(|p| p.page + 1)
         .collect();
-    let items = &positions.items;
-    let mut garbled = pdf_garbled::pages(items);
     let page_count = items.iter().map(|i| i.page).max().unwrap_or(0);
     let mut layer = own_text(items, &scans);
+    for page in &to_draw {
+        if let Some((_, good)) = layer.get_mut(page) {
+            *good = false;
+        }
+    }
     let readable = scans.iter().filter(|p| layer.contains_key(p)).count();
 
     if readable == 0 && scans.len() == result.pages.len() && settings.tesseract.is_none() {
@@ -100,11 +110,17 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
         std::collections::HashMap::new()
     } else {
         let doc = lopdf::Document::load_mem(bytes).map_err(|e| e.to_string());
-        ocr_pages_side_by_side(&doc, &to_ocr, settings)
+        let sources = OcrSources {
+            doc,
+            drawn: ocr_render::Renderer::new(bytes).ok(),
+            garbled: &to_draw,
+            with_text: layer.keys().copied().collect(),
+        };
+        ocr_pages_side_by_side(&sources, &to_ocr, settings)
     };
     for page in result.pages {
         let number = page.page + 1;
-        let markdown = if page.needs_ocr {
+        let markdown = if scans.contains(&number) {
             let own = layer.remove(&number);
             match own {
                 // A page's own text wins over OCR when it reads as text.
@@ -313,7 +329,7 @@ const OCR_WORKERS: usize = 4;
 /// threads: tesseract reads a page on one thread, so a scan of many pages
 /// is read in a core's share of the time.
 fn ocr_pages_side_by_side(
-    doc: &Result<lopdf::Document, String>,
+    doc: &OcrSources,
     pages: &[u32],
     settings: &Settings,
 ) -> std::collections::HashMap<u32, Result<ocr::Reading, String>> {
@@ -346,27 +362,67 @@ fn ocr_workers(cores: usize, pages: usize) -> usize {
     cores.min(OCR_WORKERS).min(pages).max(1)
 }
 
-/// The OCR'd text of a page without a usable text layer, or why there is none.
-fn ocr_page(
-    doc: &Result<lopdf::Document, String>,
-    page: u32,
-    settings: &Settings,
-) -> Result<ocr::Reading, String> {
-    if doc.as_ref().is_ok_and(|d| ocr::page_is_blank(d, page)) {
+/// What a page is OCR'd from: its images (the document), or the page drawn.
+struct OcrSources<'a> {
+    doc: Result<lopdf::Document, String>,
+    drawn: Option<ocr_render::Renderer>,
+    /// Pages mostly in text in a font that maps to no characters: drawn at
+    /// once.
+    garbled: &'a [u32],
+    /// Pages with text of their own: kept, not drawn, when their images
+    /// cannot be OCR'd (a date stamped on a fax; a page in a script other
+    /// than the one tesseract reads).
+    with_text: std::collections::HashSet<u32>,
+}
+
+/// The OCR'd text of a page without a usable text layer, or why there is none:
+/// tesseract reads the page's images, or the page drawn when it is mostly text
+/// in a font without characters, or when it has no text of its own and no
+/// image of it can be read or its images hold no text (glyphs drawn as
+/// outlines).
+fn ocr_page(sources: &OcrSources, page: u32, settings: &Settings) -> Result<ocr::Reading, String> {
+    let doc = &sources.doc;
+    let garbled = sources.garbled.contains(&page);
+    if !garbled && doc.as_ref().is_ok_and(|d| ocr::page_is_blank(d, page)) {
         return Err("blank (no text and no image)".to_string());
     }
     let Some(tesseract) = &settings.tesseract else {
         return Err("no text layer (a scan?) and tesseract is not installed to OCR it".to_string());
     };
-    let doc = doc
+    let language = settings.language.as_deref();
+    let from_images = if garbled {
+        Err("its text is in a font without characters".to_string())
+    } else {
+        doc.as_ref()
+            .map_err(|e| format!("cannot be read for OCR: {e}"))
+            .and_then(|d| {
+                ocr::pdf_page(d, page, tesseract, language)
+                    .map_err(|e| format!("OCR failed: {e:#}"))
+            })
+            .and_then(|r| {
+                if r.text.trim().is_empty() {
+                    Err("OCR found no text".to_string())
+                } else {
+                    Ok(r)
+                }
+            })
+    };
+    let why = match from_images {
+        Ok(reading) => return Ok(reading),
+        Err(why) => why,
+    };
+    let Some(drawn) = sources
+        .drawn
         .as_ref()
-        .map_err(|e| format!("cannot be read for OCR: {e}"))?;
-    let reading = ocr::pdf_page(doc, page, tesseract, settings.language.as_deref())
-        .map_err(|e| format!("OCR failed: {e:#}"))?;
-    if reading.text.trim().is_empty() {
-        return Err("OCR found no text".to_string());
+        .filter(|_| garbled || !sources.with_text.contains(&page))
+    else {
+        return Err(why);
+    };
+    match drawn.read(page, tesseract, language) {
+        Ok(r) if !r.text.trim().is_empty() => Ok(r),
+        Ok(_) => Err(format!("{why}; drawn, OCR found no text")),
+        Err(e) => Err(format!("{why}; drawn, OCR failed: {e:#}")),
     }
-    Ok(reading)
 }
 
 /// The text layer of `pages` (1-based) that pdf-inspector leaves to OCR, by

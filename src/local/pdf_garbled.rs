@@ -17,11 +17,25 @@ const MIN_CHARS: usize = 40;
 /// (TeX's big delimiters) repeats a few.
 const MIN_DISTINCT_PUNCTUATION: usize = 8;
 
-/// 1-based pages on which some font's text reads as punctuation soup: at
-/// least [`MIN_CHARS`] visible characters, under half of them letters or
-/// digits, and [`MIN_DISTINCT_PUNCTUATION`] distinct ASCII punctuation
-/// characters among them.
-pub fn pages(items: &[TextItem]) -> Vec<u32> {
+/// A page whose soup is at least this share of its visible characters is
+/// read from the page drawn; less (a chart's labels on a page of prose) and
+/// the page's own text serves better, and is kept.
+const DRAWN_SHARE: f64 = 0.25;
+
+/// The pages with text in a font that reads as punctuation soup.
+#[derive(Debug, Default, PartialEq)]
+pub struct Garbled {
+    /// 1-based pages on which some font's text reads as soup: at least
+    /// [`MIN_CHARS`] visible characters, under half of them letters or
+    /// digits, and [`MIN_DISTINCT_PUNCTUATION`] distinct ASCII punctuation
+    /// characters among them.
+    pub pages: Vec<u32>,
+    /// Those of them on which the soup is [`DRAWN_SHARE`] of the page's
+    /// visible characters or more: OCR'd drawn when tesseract is installed.
+    pub to_draw: Vec<u32>,
+}
+
+pub fn pages(items: &[TextItem]) -> Garbled {
     let mut by_font: BTreeMap<(u32, &str), Count> = BTreeMap::new();
     for item in items {
         if matches!(item.item_type, ItemType::Text) {
@@ -31,12 +45,24 @@ pub fn pages(items: &[TextItem]) -> Vec<u32> {
                 .add(&item.text);
         }
     }
-    let pages: BTreeSet<u32> = by_font
-        .into_iter()
-        .filter(|(_, count)| count.is_soup())
-        .map(|((page, _), _)| page)
-        .collect();
-    pages.into_iter().collect()
+    // Per page: its visible characters, and those in soup.
+    let mut pages: BTreeMap<u32, (usize, usize)> = BTreeMap::new();
+    for ((page, _), count) in &by_font {
+        let (all, soup) = pages.entry(*page).or_default();
+        *all += count.visible;
+        if count.is_soup() {
+            *soup += count.visible;
+        }
+    }
+    pages.retain(|_, (_, soup)| *soup > 0);
+    Garbled {
+        pages: pages.keys().copied().collect(),
+        to_draw: pages
+            .iter()
+            .filter(|(_, (all, soup))| *soup as f64 >= DRAWN_SHARE * *all as f64)
+            .map(|(page, _)| *page)
+            .collect(),
+    }
 }
 
 #[derive(Default)]
@@ -92,7 +118,15 @@ mod tests {
         let mut items: Vec<TextItem> = SOUP.iter().map(|t| item(2, "F2", t)).collect();
         items.push(item(2, "F1", "Overview of the Technology Acceptance Model"));
         items.push(item(1, "F1", "Working Papers on Information Systems"));
-        assert_eq!(pages(&items), [2]);
+        let found = pages(&items);
+        assert_eq!(found.pages, [2]);
+        assert_eq!(found.to_draw, [2]);
+        // Under a page of prose the soup is a chart's labels: named, not drawn.
+        let prose = "A sentence of ordinary running text on the page. ".repeat(12);
+        items.push(item(2, "F1", &prose));
+        let found = pages(&items);
+        assert_eq!(found.pages, [2]);
+        assert!(found.to_draw.is_empty());
     }
 
     #[test]
@@ -110,7 +144,7 @@ mod tests {
         ];
         for text in texts {
             let items = vec![item(1, "F1", text), item(1, "F1", text)];
-            assert!(pages(&items).is_empty(), "{text}");
+            assert_eq!(pages(&items), Garbled::default(), "{text}");
         }
     }
 }

@@ -249,7 +249,7 @@ fn doubtful_ocr_warning(input: &str, pages: &[u32], language: Option<&str>) -> S
 fn garbled_warning(input: &str, pages: &[u32]) -> String {
     let list: Vec<String> = pages.iter().map(u32::to_string).collect();
     format!(
-        "{input}: {} {} text in a font that maps its glyphs to no characters: it reads as punctuation, and is kept as read; local cannot OCR text drawn in fonts, a cloud provider reads the rendered page: {}",
+        "{input}: {} {} text in a font that maps its glyphs to no characters: it reads as punctuation and is kept as read, not OCR'd; local OCRs the drawn page with tesseract (Debian/Ubuntu: apt-get install tesseract-ocr), or use a cloud provider: {}",
         if pages.len() == 1 { "page" } else { "pages" },
         if pages.len() == 1 {
             format!("{} holds", list[0])

@@ -710,7 +710,7 @@ fn pdfs_poppler_reads_are_read_a_bad_xref_and_a_scan_s_own_words() {
 
 /// The folder holding `tesseract`, or `None` (then the test is skipped, except
 /// in CI, which installs tesseract-ocr and sets DOCPIPE_REQUIRE_TESSERACT).
-fn tesseract_dir() -> Option<&'static str> {
+pub(crate) fn tesseract_dir() -> Option<&'static str> {
     let dir = ["/usr/bin", "/usr/local/bin"]
         .into_iter()
         .find(|d| Path::new(d).join("tesseract").exists());

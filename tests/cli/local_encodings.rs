@@ -228,3 +228,56 @@ fn a_page_in_a_font_that_maps_to_no_characters_is_named_in_a_warning_and_the_jso
         }
     }
 }
+
+/// A font whose `ToUnicode` maps its letters to punctuation (a broken CMap)
+/// reads as soup though the page shows words. With tesseract installed the
+/// page is drawn and read: its words, counted as OCR'd, not as garbled.
+#[test]
+fn a_page_whose_font_reads_as_punctuation_is_ocrd_drawn_when_tesseract_is_installed() {
+    let Some(dir) = crate::local::tesseract_dir() else {
+        return;
+    };
+    let line = "DRAWN PAGES READ WELL";
+    let marks = b"!\"#$%&'()*+,-./";
+    let letters: std::collections::BTreeSet<u8> =
+        line.bytes().filter(u8::is_ascii_uppercase).collect();
+    let entries: String = letters
+        .iter()
+        .enumerate()
+        .map(|(i, code)| format!("<{code:02X}><{:04X}>\n", marks[i % marks.len()]))
+        .collect();
+    let cmap = format!(
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
+         1 begincodespacerange <00> <FF> endcodespacerange\n\
+         {} beginbfchar\n<20><0020>\n{entries}endbfchar\n\
+         endcmap CMapName currentdict /CMap defineresource pop end end",
+        letters.len() + 1
+    );
+    let font = |doc: &mut Document| {
+        let to_unicode = doc.add_object(Stream::new(dictionary! {}, cmap.into_bytes()));
+        dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+            "Encoding" => "WinAnsiEncoding", "ToUnicode" => to_unicode,
+        }
+    };
+    let ops: String = (0..3)
+        .map(|i| format!("BT /F9 30 Tf 40 {} Td ({line}) Tj ET ", 640 - 60 * i))
+        .collect();
+    let pdf = page_with_font(&ops, font);
+    let env = Env::new();
+    let path = file(&env, "soup.pdf", &pdf);
+    let out = local(&env)
+        .env("PATH", dir)
+        .args(["ocr", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(!err.contains("no characters"), "{err}");
+    let answer: serde_json::Value = serde_json::from_str(&stdout_of(&out)).unwrap();
+    assert_eq!(answer["ocr_pages"], serde_json::json!([1]), "{answer}");
+    assert_eq!(answer["pages_garbled"], serde_json::json!([]), "{answer}");
+    let markdown = answer["pages"][0]["markdown"].as_str().unwrap();
+    assert_eq!(markdown.matches(line).count(), 3, "{markdown}");
+}
