@@ -222,3 +222,53 @@ fn a_bitmap_font_naming_its_glyphs_by_their_codes_reads_as_those_codes() {
     let md = markdown(&env, &pdf);
     assert!(md.contains(text), "{md}");
 }
+
+/// A producer that turns each font into Type 3 glyphs names every glyph by
+/// its code alone (`/232` at code 232, PyMuPDF's `test_3186.pdf`, an
+/// Italian insurance leaflet); no glyph list knows such names, and every
+/// letter past ASCII was lost ("sarà" read "sar"). poppler reads each as
+/// its code's character.
+#[test]
+fn a_type3_font_naming_its_glyphs_by_their_bare_codes_reads_as_those_codes() {
+    let text = "Il premio sarà pagato così, perché è già dovuto";
+    let bytes: Vec<u8> = text
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap())
+        .collect();
+    let codes: std::collections::BTreeSet<u8> = bytes.iter().copied().collect();
+    let font = |doc: &mut Document| {
+        let mut differences = vec![];
+        let mut procs = lopdf::Dictionary::new();
+        for &code in &codes {
+            differences.push(Object::Integer(code.into()));
+            differences.push(Object::Name(code.to_string().into_bytes()));
+            let glyph = Stream::new(dictionary! {}, b"50 0 0 0 40 70 d1 0 0 40 70 re f".to_vec());
+            procs.set(code.to_string(), doc.add_object(glyph));
+        }
+        let (first, last) = (*codes.first().unwrap(), *codes.last().unwrap());
+        dictionary! {
+            "Type" => "Font", "Subtype" => "Type3",
+            "FontMatrix" => vec![0.01.into(), 0.into(), 0.into(), 0.01.into(), 0.into(), 0.into()],
+            "FontBBox" => vec![0.into(), 0.into(), 50.into(), 70.into()],
+            "CharProcs" => procs,
+            "Encoding" => dictionary! { "Type" => "Encoding", "Differences" => differences },
+            "FirstChar" => i64::from(first), "LastChar" => i64::from(last),
+            "Widths" => (first..=last).map(|_| Object::Integer(50)).collect::<Vec<_>>(),
+            "Resources" => dictionary! {},
+        }
+    };
+    let literal: String = bytes
+        .iter()
+        .map(|&b| {
+            if b.is_ascii() {
+                char::from(b).to_string()
+            } else {
+                format!("\\{b:o}")
+            }
+        })
+        .collect();
+    let pdf = page_with_font(&format!("BT /F9 12 Tf 72 700 Td ({literal}) Tj ET"), font);
+    let env = Env::new();
+    let md = markdown(&env, &pdf);
+    assert!(md.contains(text), "{md}");
+}

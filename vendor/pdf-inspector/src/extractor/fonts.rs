@@ -2091,9 +2091,12 @@ pub(crate) fn parse_encoding_dictionary(
 /// the code's Latin-1 character. The glyph list knows `a1`…`a191` as
 /// ZapfDingbats names, so such a page read as dingbats ("❞❡♦❧♦❣②"); a
 /// font named a Dingbats one keeps them, and so does a name whose number
-/// is not its code.
+/// is not its code. The code alone in decimal (`/232` at code 232, mend
+/// 30) is read the same way: producers that turn a font into Type 3
+/// glyphs name them so, and the glyph list knows no such name, so every
+/// letter past ASCII was lost ("sarà" read "sar").
 fn code_numbered_glyph(glyph_name: &str, code: u8, base_font_name: Option<&str>) -> Option<char> {
-    let digits = glyph_name.strip_prefix('a')?;
+    let digits = glyph_name.strip_prefix('a').unwrap_or(glyph_name);
     if digits.is_empty() || digits.len() > 3 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
