@@ -272,3 +272,94 @@ fn a_type3_font_naming_its_glyphs_by_their_bare_codes_reads_as_those_codes() {
     let md = markdown(&env, &pdf);
     assert!(md.contains(text), "{md}");
 }
+
+/// A CFF index of `objects`, two-byte offsets.
+fn cff_index(objects: &[Vec<u8>]) -> Vec<u8> {
+    let mut bytes = u16::try_from(objects.len()).unwrap().to_be_bytes().to_vec();
+    bytes.push(2);
+    let mut offset = 1u16;
+    bytes.extend(offset.to_be_bytes());
+    for object in objects {
+        offset += u16::try_from(object.len()).unwrap();
+        bytes.extend(offset.to_be_bytes());
+    }
+    bytes.extend(objects.concat());
+    bytes
+}
+
+/// A bare CFF program (a `Type1C` font file) whose own encoding puts each
+/// named glyph at its code, every glyph a box.
+fn cff_program(glyphs: &[(u8, &str)]) -> Vec<u8> {
+    let names = cff_index(&[b"CMSY10".to_vec()]);
+    let strings = cff_index(
+        &glyphs
+            .iter()
+            .map(|(_, n)| n.as_bytes().to_vec())
+            .collect::<Vec<_>>(),
+    );
+    let top_len = cff_index(&[vec![0; 18]]).len();
+    let charset = 4 + names.len() + top_len + strings.len() + 2;
+    let encoding = charset + 1 + 2 * glyphs.len();
+    let charstrings = encoding + 2 + glyphs.len();
+    let mut top = Vec::new();
+    for (offset, operator) in [(charset, 15u8), (encoding, 16), (charstrings, 17)] {
+        top.push(29);
+        top.extend(u32::try_from(offset).unwrap().to_be_bytes());
+        top.push(operator);
+    }
+    let mut bytes = vec![1, 0, 4, 4];
+    bytes.extend(names);
+    bytes.extend(cff_index(&[top]));
+    bytes.extend(strings);
+    bytes.extend([0, 0]); // no global subroutines
+    bytes.push(0); // charset format 0: the names' string ids, after the standard 391
+    for sid in 391..391 + glyphs.len() {
+        bytes.extend(u16::try_from(sid).unwrap().to_be_bytes());
+    }
+    bytes.extend([0, u8::try_from(glyphs.len()).unwrap()]); // encoding format 0
+    bytes.extend(glyphs.iter().map(|(code, _)| code));
+    let outline = vec![139, 139, 21, 189, 139, 5, 139, 189, 5, 89, 139, 5, 14];
+    bytes.extend(cff_index(&vec![outline; glyphs.len() + 1]));
+    bytes
+}
+
+/// PDF optimizers (3-Heights' Optimization Shell) turn pdfTeX's Type 1
+/// fonts into compact (CFF, `Type1C`) programs and leave the font without an
+/// `/Encoding`: the program's own encoding is the font's, as poppler reads
+/// it. TeX's math fonts read through the standard encoding instead — in
+/// py-pdf's `GeoTopo-komprimiert.pdf`, a topology course, "γ" read as
+/// nothing, "∈" as "2" and "→" as "!".
+#[test]
+fn a_compact_type1_font_without_an_encoding_reads_through_its_programs_own() {
+    let glyphs = [(0x0D, "gamma"), (0x21, "arrowright"), (0x32, "element")];
+    let font = |doc: &mut Document| {
+        let program = doc.add_object(Stream::new(
+            dictionary! { "Subtype" => "Type1C" },
+            cff_program(&glyphs),
+        ));
+        let descriptor = doc.add_object(dictionary! {
+            "Type" => "FontDescriptor", "FontName" => "ABCDEF+CMSY10", "Flags" => 4,
+            "FontBBox" => vec![0.into(), 0.into(), 500.into(), 700.into()],
+            "ItalicAngle" => 0, "Ascent" => 700, "Descent" => 0, "CapHeight" => 700,
+            "StemV" => 80, "FontFile3" => program,
+        });
+        dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "ABCDEF+CMSY10",
+            "FirstChar" => 0x0D, "LastChar" => 0x32,
+            "Widths" => vec![Object::Integer(600); 0x32 - 0x0D + 1],
+            "FontDescriptor" => descriptor,
+        }
+    };
+    let pdf = page_with_font(
+        "BT /F1 12 Tf 72 700 Td (A path) Tj ET BT /F9 12 Tf 115 700 Td <0D> Tj ET \
+         BT /F1 12 Tf 126 700 Td (from x) Tj ET BT /F9 12 Tf 165 700 Td <32> Tj ET \
+         BT /F1 12 Tf 176 700 Td (A) Tj ET BT /F9 12 Tf 187 700 Td <21> Tj ET \
+         BT /F1 12 Tf 198 700 Td (B in the space) Tj ET",
+        font,
+    );
+    let env = Env::new();
+    let md = markdown(&env, &pdf);
+    for symbol in ["γ", "∈", "→"] {
+        assert!(md.contains(symbol), "{md}");
+    }
+}
