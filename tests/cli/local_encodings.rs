@@ -1,12 +1,16 @@
 //! `-p local` decodes what real PDFs nobody tuned on write (pdf.js's,
 //! pdfminer's and pypdf's test documents, compared with pdftotext): streams
-//! whose filter is an indirect object, fonts whose code 32 is no space, and
-//! pdfTeX's bitmap fonts naming each glyph by its code.
+//! whose filter is an indirect object or written in abbreviations, fonts
+//! whose code 32 is no space, and pdfTeX's bitmap fonts naming each glyph by
+//! its code.
 
 use crate::harness::{stderr_of, stdout_of, Env};
 use crate::local::{file, local};
 use crate::support::pdfgen::{pages_pdf, Page};
+use flate2::write::ZlibEncoder;
+use flate2::Compression;
 use lopdf::{dictionary, Document, Object, Stream};
+use std::io::Write;
 
 fn markdown(env: &Env, pdf: &[u8]) -> String {
     let path = file(env, "page.pdf", pdf);
@@ -92,6 +96,63 @@ fn a_page_whose_stream_filter_is_an_indirect_object_is_read() {
     );
     deflated.dict.set("Filter", filter);
     *stream = deflated;
+    let env = Env::new();
+    let md = markdown(&env, &saved(&mut doc));
+    for line in lines {
+        assert!(md.contains(line), "{md}");
+    }
+}
+
+/// Exstream Dialogue writes content streams with the filter names PDF
+/// keeps for inline images (`/Filter [/A85 /Fl]`, PDFBox's
+/// `rendering/source.pdf`), and another producer writes `/Filter []` on
+/// streams it did not compress (PyMuPDF's `test_3854.pdf`); poppler reads
+/// both, and the pages read as blank here.
+#[test]
+fn pages_whose_stream_filters_are_abbreviated_or_empty_are_read() {
+    let lines = [
+        "Consignment 8812 shipped from Rotterdam",
+        "Delivery note for the harbour office",
+        "Customs declaration filed on arrival",
+    ];
+    let pages: Vec<Page> = lines
+        .iter()
+        .map(|line| Page::Text(vec![(12, 700, *line)]))
+        .collect();
+    let mut doc = Document::load_mem(&pages_pdf(&pages)).unwrap();
+    let deflate = |content: &[u8]| {
+        let mut encoder = ZlibEncoder::new(Vec::new(), Compression::default());
+        encoder.write_all(content).unwrap();
+        encoder.finish().unwrap()
+    };
+    let name = |n: &str| Object::Name(n.as_bytes().to_vec());
+    for (i, page_id) in doc.get_pages().into_values().enumerate() {
+        let content_id = doc
+            .get_dictionary(page_id)
+            .unwrap()
+            .get(b"Contents")
+            .unwrap()
+            .as_reference()
+            .unwrap();
+        let stream = doc
+            .get_object_mut(content_id)
+            .unwrap()
+            .as_stream_mut()
+            .unwrap();
+        let (filter, content) = match i {
+            0 => (name("Fl"), deflate(&stream.content)),
+            1 => (Object::Array(vec![]), stream.content.clone()),
+            _ => {
+                let hex = deflate(&stream.content)
+                    .iter()
+                    .flat_map(|b| format!("{b:02X}").into_bytes())
+                    .chain(*b">")
+                    .collect();
+                (Object::Array(vec![name("AHx"), name("Fl")]), hex)
+            }
+        };
+        *stream = Stream::new(dictionary! { "Filter" => filter }, content);
+    }
     let env = Env::new();
     let md = markdown(&env, &saved(&mut doc));
     for line in lines {
@@ -280,4 +341,145 @@ fn a_page_whose_font_reads_as_punctuation_is_ocrd_drawn_when_tesseract_is_instal
     assert_eq!(answer["pages_garbled"], serde_json::json!([]), "{answer}");
     let markdown = answer["pages"][0]["markdown"].as_str().unwrap();
     assert_eq!(markdown.matches(line).count(), 3, "{markdown}");
+}
+
+/// A producer that turns each font into Type 3 glyphs names every glyph by
+/// its code alone (`/232` at code 232, PyMuPDF's `test_3186.pdf`, an
+/// Italian insurance leaflet); no glyph list knows such names, and every
+/// letter past ASCII was lost ("sarà" read "sar"). poppler reads each as
+/// its code's character.
+#[test]
+fn a_type3_font_naming_its_glyphs_by_their_bare_codes_reads_as_those_codes() {
+    let text = "Il premio sarà pagato così, perché è già dovuto";
+    let bytes: Vec<u8> = text
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap())
+        .collect();
+    let codes: std::collections::BTreeSet<u8> = bytes.iter().copied().collect();
+    let font = |doc: &mut Document| {
+        let mut differences = vec![];
+        let mut procs = lopdf::Dictionary::new();
+        for &code in &codes {
+            differences.push(Object::Integer(code.into()));
+            differences.push(Object::Name(code.to_string().into_bytes()));
+            let glyph = Stream::new(dictionary! {}, b"50 0 0 0 40 70 d1 0 0 40 70 re f".to_vec());
+            procs.set(code.to_string(), doc.add_object(glyph));
+        }
+        let (first, last) = (*codes.first().unwrap(), *codes.last().unwrap());
+        dictionary! {
+            "Type" => "Font", "Subtype" => "Type3",
+            "FontMatrix" => vec![0.01.into(), 0.into(), 0.into(), 0.01.into(), 0.into(), 0.into()],
+            "FontBBox" => vec![0.into(), 0.into(), 50.into(), 70.into()],
+            "CharProcs" => procs,
+            "Encoding" => dictionary! { "Type" => "Encoding", "Differences" => differences },
+            "FirstChar" => i64::from(first), "LastChar" => i64::from(last),
+            "Widths" => (first..=last).map(|_| Object::Integer(50)).collect::<Vec<_>>(),
+            "Resources" => dictionary! {},
+        }
+    };
+    let literal: String = bytes
+        .iter()
+        .map(|&b| {
+            if b.is_ascii() {
+                char::from(b).to_string()
+            } else {
+                format!("\\{b:o}")
+            }
+        })
+        .collect();
+    let pdf = page_with_font(&format!("BT /F9 12 Tf 72 700 Td ({literal}) Tj ET"), font);
+    let env = Env::new();
+    let md = markdown(&env, &pdf);
+    assert!(md.contains(text), "{md}");
+}
+
+/// A CFF index of `objects`, two-byte offsets.
+fn cff_index(objects: &[Vec<u8>]) -> Vec<u8> {
+    let mut bytes = u16::try_from(objects.len()).unwrap().to_be_bytes().to_vec();
+    bytes.push(2);
+    let mut offset = 1u16;
+    bytes.extend(offset.to_be_bytes());
+    for object in objects {
+        offset += u16::try_from(object.len()).unwrap();
+        bytes.extend(offset.to_be_bytes());
+    }
+    bytes.extend(objects.concat());
+    bytes
+}
+
+/// A bare CFF program (a `Type1C` font file) whose own encoding puts each
+/// named glyph at its code, every glyph a box.
+fn cff_program(glyphs: &[(u8, &str)]) -> Vec<u8> {
+    let names = cff_index(&[b"CMSY10".to_vec()]);
+    let strings = cff_index(
+        &glyphs
+            .iter()
+            .map(|(_, n)| n.as_bytes().to_vec())
+            .collect::<Vec<_>>(),
+    );
+    let top_len = cff_index(&[vec![0; 18]]).len();
+    let charset = 4 + names.len() + top_len + strings.len() + 2;
+    let encoding = charset + 1 + 2 * glyphs.len();
+    let charstrings = encoding + 2 + glyphs.len();
+    let mut top = Vec::new();
+    for (offset, operator) in [(charset, 15u8), (encoding, 16), (charstrings, 17)] {
+        top.push(29);
+        top.extend(u32::try_from(offset).unwrap().to_be_bytes());
+        top.push(operator);
+    }
+    let mut bytes = vec![1, 0, 4, 4];
+    bytes.extend(names);
+    bytes.extend(cff_index(&[top]));
+    bytes.extend(strings);
+    bytes.extend([0, 0]); // no global subroutines
+    bytes.push(0); // charset format 0: the names' string ids, after the standard 391
+    for sid in 391..391 + glyphs.len() {
+        bytes.extend(u16::try_from(sid).unwrap().to_be_bytes());
+    }
+    bytes.extend([0, u8::try_from(glyphs.len()).unwrap()]); // encoding format 0
+    bytes.extend(glyphs.iter().map(|(code, _)| code));
+    let outline = vec![139, 139, 21, 189, 139, 5, 139, 189, 5, 89, 139, 5, 14];
+    bytes.extend(cff_index(&vec![outline; glyphs.len() + 1]));
+    bytes
+}
+
+/// PDF optimizers (3-Heights' Optimization Shell) turn pdfTeX's Type 1
+/// fonts into compact (CFF, `Type1C`) programs and leave the font without an
+/// `/Encoding`: the program's own encoding is the font's, as poppler reads
+/// it. TeX's math fonts read through the standard encoding instead — in
+/// py-pdf's `GeoTopo-komprimiert.pdf`, a topology course, "γ" read as
+/// nothing, "∈" as "2" and "→" as "!".
+#[test]
+fn a_compact_type1_font_without_an_encoding_reads_through_its_programs_own() {
+    let glyphs = [(0x0D, "gamma"), (0x21, "arrowright"), (0x32, "element")];
+    let font = |doc: &mut Document| {
+        let program = doc.add_object(Stream::new(
+            dictionary! { "Subtype" => "Type1C" },
+            cff_program(&glyphs),
+        ));
+        let descriptor = doc.add_object(dictionary! {
+            "Type" => "FontDescriptor", "FontName" => "ABCDEF+CMSY10", "Flags" => 4,
+            "FontBBox" => vec![0.into(), 0.into(), 500.into(), 700.into()],
+            "ItalicAngle" => 0, "Ascent" => 700, "Descent" => 0, "CapHeight" => 700,
+            "StemV" => 80, "FontFile3" => program,
+        });
+        dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "ABCDEF+CMSY10",
+            "FirstChar" => 0x0D, "LastChar" => 0x32,
+            "Widths" => vec![Object::Integer(600); 0x32 - 0x0D + 1],
+            "FontDescriptor" => descriptor,
+        }
+    };
+    let pdf = page_with_font(
+        "BT /F1 12 Tf 72 700 Td (A path) Tj ET BT /F9 12 Tf 115 700 Td <0D> Tj ET \
+         BT /F1 12 Tf 126 700 Td (from x) Tj ET BT /F9 12 Tf 165 700 Td <32> Tj ET \
+         BT /F1 12 Tf 176 700 Td (A) Tj ET BT /F9 12 Tf 187 700 Td <21> Tj ET \
+         BT /F1 12 Tf 198 700 Td (B in the space) Tj ET",
+        font,
+    );
+    let env = Env::new();
+    let md = markdown(&env, &pdf);
+    for symbol in ["γ", "∈", "→"] {
+        assert!(md.contains(symbol), "{md}");
+    }
 }

@@ -4434,6 +4434,10 @@ fn finish_loaded_document(
     if indirect_filters > 0 {
         log::debug!("resolved {indirect_filters} indirect stream /Filter or /DecodeParms value(s)");
     }
+    let renamed_filters = stream_filter_repair::expand_stream_filter_names(&mut doc);
+    if renamed_filters > 0 {
+        log::debug!("wrote out {renamed_filters} abbreviated or empty stream /Filter value(s)");
+    }
     let repairs = LoadRepairs {
         widened_form_bboxes: form_bbox_repair::widen_degenerate_form_bboxes(&mut doc),
         saturated_bbox_numerals,

@@ -1164,7 +1164,8 @@ fn reads_nothing_it_names(
 /// does, in a font that keeps an encoding: a font that nothing, its program
 /// included, gives a reading keeps none (`build_font_encodings`), so all its
 /// codes read as before. Nothing for a font whose `/Encoding` names a base
-/// or an encoding outright, for a program other than a Type 1 one, and for a
+/// or an encoding outright, for a program other than a Type 1 one (or its
+/// compact CFF form, [`cff_builtin_encoding`]), and for a
 /// program whose encoding cannot be read: such a font reads as before. What
 /// each program declares is kept in `font_cache`, so a font shared across
 /// pages is parsed once.
@@ -1181,7 +1182,9 @@ fn type1_builtin_encoding(
         .builtin_encodings_by_font_file
         .entry(ff_ref)
         .or_insert_with(|| {
-            font_file_data(doc, ff_ref).and_then(|data| super::type1::builtin_encoding(&data))
+            font_file_data(doc, ff_ref).and_then(|data| {
+                super::type1::builtin_encoding(&data).or_else(|| cff_builtin_encoding(&data))
+            })
         });
     match builtin {
         None => ProgramEncoding::default(),
@@ -1262,7 +1265,32 @@ fn type1_program_under_no_named_base(
         }
     }
     let descriptor = resolve_dict(doc, font_dict.get(b"FontDescriptor").ok()?)?;
-    descriptor.get(b"FontFile").ok()?.as_reference().ok()
+    if let Ok(program) = descriptor.get(b"FontFile").and_then(Object::as_reference) {
+        return Some(program);
+    }
+    // A Type 1 program in its compact form (mend 34): its CFF encoding is
+    // its built-in one, as poppler reads it.
+    let program = descriptor.get(b"FontFile3").ok()?.as_reference().ok()?;
+    let stream = doc.get_object(program).ok()?.as_stream().ok()?;
+    (stream.dict.get(b"Subtype").ok()?.as_name().ok()? == b"Type1C").then_some(program)
+}
+
+/// The built-in encoding of a bare CFF program (a `/FontFile3` of subtype
+/// `Type1C`, docpipe's mend 34): the name of the glyph its encoding gives
+/// each code. PDF optimizers (3-Heights' Optimization Shell) turn pdfTeX's
+/// Type 1 fonts into such programs, keeping no `/Encoding` in the font
+/// dictionary, and TeX's math fonts (CMMI, CMSY, MSBM) then read through
+/// the standard encoding: "γ" as nothing, "∈" as "2", "→" as "!".
+fn cff_builtin_encoding(program: &[u8]) -> Option<BuiltinEncoding> {
+    let cff = ttf_parser::cff::Table::parse(program)?;
+    let names: Vec<(u8, String)> = (0..=u8::MAX)
+        .filter_map(|code| {
+            let glyph = cff.glyph_index(code).filter(|g| g.0 != 0)?;
+            let name = cff.glyph_name(glyph)?;
+            (name != ".notdef").then(|| (code, name.to_string()))
+        })
+        .collect();
+    (!names.is_empty()).then_some(BuiltinEncoding::Custom(names))
 }
 
 /// The characters of the glyphs that `/Differences` names by number, read
@@ -2091,9 +2119,12 @@ pub(crate) fn parse_encoding_dictionary(
 /// the code's Latin-1 character. The glyph list knows `a1`…`a191` as
 /// ZapfDingbats names, so such a page read as dingbats ("❞❡♦❧♦❣②"); a
 /// font named a Dingbats one keeps them, and so does a name whose number
-/// is not its code.
+/// is not its code. The code alone in decimal (`/232` at code 232, mend
+/// 30) is read the same way: producers that turn a font into Type 3
+/// glyphs name them so, and the glyph list knows no such name, so every
+/// letter past ASCII was lost ("sarà" read "sar").
 fn code_numbered_glyph(glyph_name: &str, code: u8, base_font_name: Option<&str>) -> Option<char> {
-    let digits = glyph_name.strip_prefix('a')?;
+    let digits = glyph_name.strip_prefix('a').unwrap_or(glyph_name);
     if digits.is_empty() || digits.len() > 3 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }

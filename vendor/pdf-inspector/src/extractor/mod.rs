@@ -13,6 +13,7 @@ pub(crate) mod fonts;
 pub(crate) mod geometry;
 mod layout;
 mod links;
+mod ocr_layer;
 pub(crate) mod page_box;
 mod reading_order;
 mod scripts;
@@ -738,27 +739,48 @@ fn extract_positioned_text_impl(
         // API (`crate::adopts_ocr_layer`): pdftotext and every text tool
         // read it, and the visible pass sees nothing there (`.3`: it
         // skipped invisible text).
+        let mut with_invisible = || {
+            extract_page_text_items_with_options(
+                doc,
+                page_id,
+                *page_num,
+                font_cmaps,
+                TextExtractionOptions {
+                    include_invisible: true,
+                    ..options
+                },
+                &mut style_cache,
+                &mut form_budget,
+            )
+        };
         let page_result = match page_result {
             Ok(visible)
                 if visible.3
                     && !options.include_invisible
                     && !crate::has_visible_text(&visible.0 .0) =>
             {
-                let invisible = extract_page_text_items_with_options(
-                    doc,
-                    page_id,
-                    *page_num,
-                    font_cmaps,
-                    TextExtractionOptions {
-                        include_invisible: true,
-                        ..options
-                    },
-                    &mut style_cache,
-                    &mut form_budget,
-                );
-                match invisible {
+                match with_invisible() {
                     Ok(layer) if crate::adopts_ocr_layer(&layer.0 .0) => Ok(layer),
                     _ => Ok(visible),
+                }
+            }
+            // A little visible text (an archive's download stamp) beside
+            // such a layer: the page reads as both (mend 32).
+            Ok(visible)
+                if visible.3
+                    && !options.include_invisible
+                    && ocr_layer::worth_trying(&visible.0 .0) =>
+            {
+                match with_invisible() {
+                    Ok(((items, rects, lines), gid, rotated, skipped, coverage)) => {
+                        match ocr_layer::beside_visible_text(items) {
+                            Some(items) => {
+                                Ok(((items, rects, lines), gid, rotated, skipped, coverage))
+                            }
+                            None => Ok(visible),
+                        }
+                    }
+                    Err(_) => Ok(visible),
                 }
             }
             other => other,
