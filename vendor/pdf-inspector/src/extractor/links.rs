@@ -366,6 +366,13 @@ pub(crate) fn walk_form_fields(
     if ft == b"Sig" {
         return;
     }
+    // A widget that shows its value in its appearance stream is read there
+    // (`annotations::shown_appearances`), where and as the page shows it; a
+    // hidden one shows nothing. Reading `/V` too would say it twice, or say
+    // what the page does not.
+    if super::annotations::paints_its_own_value(doc, field_dict) {
+        return;
+    }
 
     // Get field value
     let value = match field_dict.get(b"V") {
@@ -517,6 +524,48 @@ mod tests {
         assert_eq!(items.len(), 1);
         assert_eq!(items[0].page, 2);
         assert_eq!(items[0].text, "customer: Alice");
+    }
+
+    #[test]
+    fn only_a_shown_field_without_an_appearance_is_read_from_its_value() {
+        // A field whose appearance shows its value is read from that
+        // appearance (`annotations::shown_appearances`), and a hidden one is
+        // not read at all: only the shown field with no appearance is left
+        // to its `/V`.
+        let mut doc = Document::new();
+        let look = doc.add_object(lopdf::Stream::new(
+            dictionary! {
+                "Type" => "XObject", "Subtype" => "Form",
+                "BBox" => vec![0.into(), 0.into(), 100.into(), 20.into()],
+            },
+            b"BT /Helv 10 Tf 2 6 Td (Alice) Tj ET".to_vec(),
+        ));
+        let mut field = |name: &str, flags: i64, with_look: bool| {
+            let mut widget = dictionary! {
+                "Type" => "Annot", "Subtype" => "Widget", "FT" => "Tx", "F" => flags,
+                "T" => Object::string_literal(name), "V" => Object::string_literal("Alice"),
+                "Rect" => vec![10.into(), 20.into(), 110.into(), 40.into()],
+            };
+            if with_look {
+                widget.set("AP", dictionary! { "N" => look });
+            }
+            Object::Reference(doc.add_object(widget))
+        };
+        let fields = vec![
+            field("drawn", 4, true),
+            field("hidden", 2, false),
+            field("bare", 4, false),
+        ];
+        let page_id = doc.add_object(dictionary! { "Type" => "Page", "Annots" => fields.clone() });
+        let catalog_id = doc.add_object(dictionary! {
+            "Type" => "Catalog",
+            "AcroForm" => dictionary! { "Fields" => fields },
+        });
+        doc.trailer.set("Root", Object::Reference(catalog_id));
+
+        let items = extract_form_fields(&doc, &HashMap::from([(page_id, 1)]));
+        let texts: Vec<&str> = items.iter().map(|item| item.text.as_str()).collect();
+        assert_eq!(texts, ["bare: Alice"]);
     }
 
     #[test]
