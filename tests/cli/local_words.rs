@@ -81,6 +81,23 @@ fn the_values_filled_into_a_form_are_read_where_their_fields_are() {
     assert!(!md.contains("Withheld"), "{md}");
 }
 
+/// pdf.js's `bug1883609.pdf`: a form filled in by a tool that set each
+/// field's value and asked viewers to draw it (`/NeedAppearances true`),
+/// leaving the empty field's appearance behind. pdftotext draws the value,
+/// as every viewer does; it is read from the field, not from the stale
+/// appearance.
+#[test]
+fn a_value_a_filler_left_for_the_viewer_to_draw_is_read() {
+    let page = Page::Fields(
+        vec![(12, 700, "Height (cm):"), (12, 660, "Favourite colour:")],
+        vec![(4, 220, 695, "~150"), (4, 220, 655, "~Red")],
+    );
+    let env = Env::new();
+    let md = markdown(&env, &pages_pdf(&[page]));
+    assert!(md.contains("150"), "{md}");
+    assert!(md.contains("Red"), "{md}");
+}
+
 /// A scan whose producer's OCR lies over it as an invisible (`3 Tr`)
 /// layer, as scanners write them (pdfplumber's `pr-136-example.pdf`): the
 /// layer is the page's text, as pdftotext and every text tool read it, and

@@ -96,7 +96,10 @@ pub enum Page<'a> {
     Notes(Vec<(i64, i64, &'a str)>, Vec<(i64, i64, i64, &'a str)>),
     /// Lines as in `Text`, and filled-in text fields of the document's form
     /// (widgets): each (flags, x, y, value), a field at (x, y) holding
-    /// `value`, whose appearance stream sets it in Helvetica 12.
+    /// `value`, whose appearance stream sets it in Helvetica 12. A value
+    /// starting with `~` (left out) was filled in by a tool that left the
+    /// field's empty appearance behind and asks viewers to draw it anew
+    /// (`/NeedAppearances true`).
     Fields(Vec<(i64, i64, &'a str)>, Vec<(i64, i64, i64, &'a str)>),
 }
 
@@ -169,6 +172,7 @@ pub fn pages_pdf(pages: &[Page]) -> Vec<u8> {
     let mut kids = vec![];
     // The widgets of every page, the document's form fields.
     let mut fields: Vec<Object> = vec![];
+    let mut need_appearances = false;
     for page in pages {
         let mut operations = vec![];
         match page {
@@ -261,14 +265,23 @@ pub fn pages_pdf(pages: &[Page]) -> Vec<u8> {
             let mut annots = vec![];
             for (flags, x, y, text) in notes {
                 let (width, height) = (text.len() as i64 * 7 + 4, 20);
+                let (stale, text) = match text.strip_prefix('~') {
+                    Some(value) => (true, value),
+                    None => (false, *text),
+                };
+                need_appearances |= stale;
                 let look = Content {
-                    operations: vec![
-                        Operation::new("BT", vec![]),
-                        Operation::new("Tf", vec!["F1".into(), 12.into()]),
-                        Operation::new("Td", vec![2.into(), 5.into()]),
-                        Operation::new("Tj", vec![Object::string_literal(*text)]),
-                        Operation::new("ET", vec![]),
-                    ],
+                    operations: if stale {
+                        vec![]
+                    } else {
+                        vec![
+                            Operation::new("BT", vec![]),
+                            Operation::new("Tf", vec!["F1".into(), 12.into()]),
+                            Operation::new("Td", vec![2.into(), 5.into()]),
+                            Operation::new("Tj", vec![Object::string_literal(text)]),
+                            Operation::new("ET", vec![]),
+                        ]
+                    },
                 };
                 let form = doc.add_object(Stream::new(
                     dictionary! {
@@ -281,7 +294,7 @@ pub fn pages_pdf(pages: &[Page]) -> Vec<u8> {
                 let mut annot = dictionary! {
                     "Type" => "Annot", "Subtype" => "FreeText", "F" => *flags,
                     "Rect" => vec![(*x).into(), (*y).into(), (x + width).into(), (y + height).into()],
-                    "Contents" => Object::string_literal(*text), "DA" => Object::string_literal("/F1 12 Tf 0 g"),
+                    "Contents" => Object::string_literal(text), "DA" => Object::string_literal("/F1 12 Tf 0 g"),
                     "AP" => dictionary! { "N" => form },
                 };
                 if let Page::Fields(..) = page {
@@ -291,7 +304,7 @@ pub fn pages_pdf(pages: &[Page]) -> Vec<u8> {
                         "T",
                         Object::string_literal(format!("field{}", fields.len())),
                     );
-                    annot.set("V", Object::string_literal(*text));
+                    annot.set("V", Object::string_literal(text));
                     annot.remove(b"Contents");
                 }
                 let annot = doc.add_object(annot);
@@ -354,7 +367,10 @@ pub fn pages_pdf(pages: &[Page]) -> Vec<u8> {
     );
     let mut catalog = dictionary! { "Type" => "Catalog", "Pages" => pages_id };
     if !fields.is_empty() {
-        catalog.set("AcroForm", dictionary! { "Fields" => fields });
+        catalog.set(
+            "AcroForm",
+            dictionary! { "Fields" => fields, "NeedAppearances" => need_appearances },
+        );
     }
     let catalog_id = doc.add_object(catalog);
     doc.trailer.set("Root", catalog_id);

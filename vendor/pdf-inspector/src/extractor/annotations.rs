@@ -32,17 +32,62 @@ pub(crate) fn shown_appearances(doc: &Document, page_id: ObjectId) -> Vec<(Objec
     else {
         return Vec::new();
     };
+    let regenerated = needs_appearances(doc);
     annotations
         .iter()
-        .filter_map(|annotation| appearance(doc, resolve_dict(doc, annotation)?))
+        .filter_map(|annotation| resolve_dict(doc, annotation))
+        .filter(|annotation| !(regenerated && value_replaces_appearance(doc, annotation)))
+        .filter_map(|annotation| appearance(doc, annotation))
         .collect()
+}
+
+/// Whether the document's form asks viewers to build its fields'
+/// appearances anew from their values (`/NeedAppearances true`, PDF
+/// 32000-1, 12.7.2): a filler that set `/V` without drawing it leaves the
+/// old appearance — often the empty field — behind.
+fn needs_appearances(doc: &Document) -> bool {
+    doc.catalog()
+        .ok()
+        .and_then(|catalog| resolve_dict(doc, catalog.get(b"AcroForm").ok()?))
+        .and_then(|form| form.get(b"NeedAppearances").ok()?.as_bool().ok())
+        .unwrap_or(false)
+}
+
+/// A text or choice field's widget holding a value of its own: under
+/// `/NeedAppearances` its value is what a viewer shows (poppler and pdf.js
+/// build the appearance from it), so it is read from `/V`, not from its
+/// appearance stream. Check boxes and radio buttons keep their appearances,
+/// whose `/AS` state is what they show.
+fn value_replaces_appearance(doc: &Document, widget: &lopdf::Dictionary) -> bool {
+    let mut field = Some(widget);
+    let mut field_type = None;
+    for _ in 0..8 {
+        let Some(dict) = field else { break };
+        if let Ok(name) = dict.get(b"FT").and_then(Object::as_name) {
+            field_type = Some(name);
+            break;
+        }
+        field = dict.get(b"Parent").ok().and_then(|parent| resolve_dict(doc, parent));
+    }
+    let has_value = match widget.get(b"V") {
+        Ok(Object::String(value, _)) => !value.is_empty(),
+        Ok(Object::Array(values)) => !values.is_empty(),
+        _ => false,
+    };
+    matches!(field_type, Some(b"Tx" | b"Ch")) && has_value
 }
 
 /// Whether a form field's widget paints its value itself: shown with a
 /// normal appearance, which `shown_appearances` reads, or not shown at all.
 /// Either way the field's `/V` is not to be read again beside it.
 pub(crate) fn paints_its_own_value(doc: &Document, widget: &lopdf::Dictionary) -> bool {
-    !shown(widget) || appearance(doc, widget).is_some()
+    if !shown(widget) {
+        return true;
+    }
+    if value_replaces_appearance(doc, widget) && needs_appearances(doc) {
+        return false;
+    }
+    appearance(doc, widget).is_some()
 }
 
 fn shown(annotation: &lopdf::Dictionary) -> bool {
@@ -234,6 +279,29 @@ mod tests {
         assert!(!shown.contains(&hidden));
         let (_, placed) = shown_appearances(&doc, page)[0];
         assert!(close(apply(&placed, (0.0, 0.0)), (200.0, 600.0)));
+    }
+
+    #[test]
+    fn under_need_appearances_a_text_field_is_read_from_its_value() {
+        // A filler set `/V` and asked viewers to draw it anew: the text
+        // field's old appearance is not read (its value is, by the form-field
+        // pass), the check box's state still is.
+        use lopdf::dictionary;
+        let (mut doc, page, [value, _, unchecked]) = page_with_widgets();
+        let catalog = doc.add_object(dictionary! {
+            "Type" => "Catalog",
+            "AcroForm" => dictionary! { "NeedAppearances" => true, "Fields" => vec![] },
+        });
+        doc.trailer.set("Root", catalog);
+        let shown: Vec<ObjectId> = shown_appearances(&doc, page)
+            .into_iter()
+            .map(|(form, _)| form)
+            .collect();
+        assert_eq!(shown, vec![unchecked]);
+        assert!(!shown.contains(&value));
+        let annots = doc.get_dictionary(page).unwrap().get(b"Annots").unwrap();
+        let text = resolve_dict(&doc, &resolve_array(&doc, annots).unwrap()[0]).unwrap();
+        assert!(!paints_its_own_value(&doc, text));
     }
 
     #[test]
