@@ -55,6 +55,49 @@ fn words_an_annotation_shows_are_read_and_hidden_ones_are_not() {
     assert!(!md.contains("remark"), "{md}");
 }
 
+/// pdf.js's `annotation-text-widget.pdf`, pypdf's `SF424_page2.pdf`: what
+/// the user typed into a form's fields is in each field's appearance stream,
+/// which the page's content never draws; pdftotext reads it where the field
+/// is. A field flagged Hidden is not on the screen, and its value is not read.
+#[test]
+fn the_values_filled_into_a_form_are_read_where_their_fields_are() {
+    let page = Page::Fields(
+        vec![
+            (12, 700, "Name of applicant:"),
+            (12, 660, "Postal code:"),
+            (12, 620, "Internal reference:"),
+        ],
+        vec![
+            (4, 220, 695, "Jane Q. Public"),
+            (4, 220, 655, "75001"),
+            (2, 220, 615, "Withheld entry"),
+        ],
+    );
+    let env = Env::new();
+    let md = markdown(&env, &pages_pdf(&[page]));
+    assert!(md.contains("Name of applicant: Jane Q. Public"), "{md}");
+    assert!(md.contains("Postal code: 75001"), "{md}");
+    assert!(md.contains("Internal reference:"), "{md}");
+    assert!(!md.contains("Withheld"), "{md}");
+}
+
+/// pdf.js's `bug1883609.pdf`: a form filled in by a tool that set each
+/// field's value and asked viewers to draw it (`/NeedAppearances true`),
+/// leaving the empty field's appearance behind. pdftotext draws the value,
+/// as every viewer does; it is read from the field, not from the stale
+/// appearance.
+#[test]
+fn a_value_a_filler_left_for_the_viewer_to_draw_is_read() {
+    let page = Page::Fields(
+        vec![(12, 700, "Height (cm):"), (12, 660, "Favourite colour:")],
+        vec![(4, 220, 695, "~150"), (4, 220, 655, "~Red")],
+    );
+    let env = Env::new();
+    let md = markdown(&env, &pages_pdf(&[page]));
+    assert!(md.contains("150"), "{md}");
+    assert!(md.contains("Red"), "{md}");
+}
+
 /// A scan whose producer's OCR lies over it as an invisible (`3 Tr`)
 /// layer, as scanners write them (pdfplumber's `pr-136-example.pdf`): the
 /// layer is the page's text, as pdftotext and every text tool read it, and

@@ -94,6 +94,13 @@ pub enum Page<'a> {
     /// appearance: each (flags, x, y, text), a free-text note at (x, y)
     /// whose appearance stream sets `text` in Helvetica 12.
     Notes(Vec<(i64, i64, &'a str)>, Vec<(i64, i64, i64, &'a str)>),
+    /// Lines as in `Text`, and filled-in text fields of the document's form
+    /// (widgets): each (flags, x, y, value), a field at (x, y) holding
+    /// `value`, whose appearance stream sets it in Helvetica 12. A value
+    /// starting with `~` (left out) was filled in by a tool that left the
+    /// field's empty appearance behind and asks viewers to draw it anew
+    /// (`/NeedAppearances true`).
+    Fields(Vec<(i64, i64, &'a str)>, Vec<(i64, i64, i64, &'a str)>),
 }
 
 /// A page holding a title and a table without rules: quarterly figures of
@@ -163,10 +170,13 @@ pub fn pages_pdf(pages: &[Page]) -> Vec<u8> {
         "XObject" => dictionary! { "Im1" => image_id },
     });
     let mut kids = vec![];
+    // The widgets of every page, the document's form fields.
+    let mut fields: Vec<Object> = vec![];
+    let mut need_appearances = false;
     for page in pages {
         let mut operations = vec![];
         match page {
-            Page::Text(lines) | Page::Notes(lines, _) => {
+            Page::Text(lines) | Page::Notes(lines, _) | Page::Fields(lines, _) => {
                 for (size, y, text) in lines {
                     operations.extend([
                         Operation::new("BT", vec![]),
@@ -251,18 +261,27 @@ pub fn pages_pdf(pages: &[Page]) -> Vec<u8> {
         let mut page_dict = dictionary! {
             "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
         };
-        if let Page::Notes(_, notes) = page {
+        if let Page::Notes(_, notes) | Page::Fields(_, notes) = page {
             let mut annots = vec![];
             for (flags, x, y, text) in notes {
                 let (width, height) = (text.len() as i64 * 7 + 4, 20);
+                let (stale, text) = match text.strip_prefix('~') {
+                    Some(value) => (true, value),
+                    None => (false, *text),
+                };
+                need_appearances |= stale;
                 let look = Content {
-                    operations: vec![
-                        Operation::new("BT", vec![]),
-                        Operation::new("Tf", vec!["F1".into(), 12.into()]),
-                        Operation::new("Td", vec![2.into(), 5.into()]),
-                        Operation::new("Tj", vec![Object::string_literal(*text)]),
-                        Operation::new("ET", vec![]),
-                    ],
+                    operations: if stale {
+                        vec![]
+                    } else {
+                        vec![
+                            Operation::new("BT", vec![]),
+                            Operation::new("Tf", vec!["F1".into(), 12.into()]),
+                            Operation::new("Td", vec![2.into(), 5.into()]),
+                            Operation::new("Tj", vec![Object::string_literal(text)]),
+                            Operation::new("ET", vec![]),
+                        ]
+                    },
                 };
                 let form = doc.add_object(Stream::new(
                     dictionary! {
@@ -272,12 +291,27 @@ pub fn pages_pdf(pages: &[Page]) -> Vec<u8> {
                     },
                     look.encode().unwrap(),
                 ));
-                annots.push(Object::from(doc.add_object(dictionary! {
+                let mut annot = dictionary! {
                     "Type" => "Annot", "Subtype" => "FreeText", "F" => *flags,
                     "Rect" => vec![(*x).into(), (*y).into(), (x + width).into(), (y + height).into()],
-                    "Contents" => Object::string_literal(*text), "DA" => Object::string_literal("/F1 12 Tf 0 g"),
+                    "Contents" => Object::string_literal(text), "DA" => Object::string_literal("/F1 12 Tf 0 g"),
                     "AP" => dictionary! { "N" => form },
-                })));
+                };
+                if let Page::Fields(..) = page {
+                    annot.set("Subtype", "Widget");
+                    annot.set("FT", "Tx");
+                    annot.set(
+                        "T",
+                        Object::string_literal(format!("field{}", fields.len())),
+                    );
+                    annot.set("V", Object::string_literal(text));
+                    annot.remove(b"Contents");
+                }
+                let annot = doc.add_object(annot);
+                if let Page::Fields(..) = page {
+                    fields.push(Object::from(annot));
+                }
+                annots.push(Object::from(annot));
             }
             page_dict.set("Annots", annots);
         }
@@ -331,7 +365,14 @@ pub fn pages_pdf(pages: &[Page]) -> Vec<u8> {
             "Resources" => resources_id, "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
         }),
     );
-    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    let mut catalog = dictionary! { "Type" => "Catalog", "Pages" => pages_id };
+    if !fields.is_empty() {
+        catalog.set(
+            "AcroForm",
+            dictionary! { "Fields" => fields, "NeedAppearances" => need_appearances },
+        );
+    }
+    let catalog_id = doc.add_object(catalog);
     doc.trailer.set("Root", catalog_id);
     let mut out = Vec::new();
     doc.save_to(&mut out).unwrap();

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::fonts::{resolve_array, resolve_dict};
 use super::get_number;
+use crate::text_utils::decode_pdf_text_string;
 
 /// Upper bound on the number of form-field nodes visited during a single
 /// `extract_form_fields` pass. A crafted PDF can chain thousands of distinct
@@ -301,11 +302,13 @@ pub(crate) fn walk_form_fields(
     };
 
     // Build fully qualified field name
+    // Names and values are PDF text strings: UTF-16 after a byte order
+    // mark (as Acrobat and LiveCycle write them), PDFDocEncoding otherwise.
     let local_name = field_dict
         .get(b"T")
         .ok()
         .and_then(|o| o.as_str().ok())
-        .map(|s| String::from_utf8_lossy(s).to_string())
+        .map(decode_pdf_text_string)
         .unwrap_or_default();
 
     let full_name = if parent_name.is_empty() {
@@ -366,6 +369,13 @@ pub(crate) fn walk_form_fields(
     if ft == b"Sig" {
         return;
     }
+    // A widget that shows its value in its appearance stream is read there
+    // (`annotations::shown_appearances`), where and as the page shows it; a
+    // hidden one shows nothing. Reading `/V` too would say it twice, or say
+    // what the page does not.
+    if super::annotations::paints_its_own_value(doc, field_dict) {
+        return;
+    }
 
     // Get field value
     let value = match field_dict.get(b"V") {
@@ -378,7 +388,7 @@ pub(crate) fn walk_form_fields(
             // Text or Choice field — value is a string or array of strings
             match value {
                 Object::String(s, _) => {
-                    let s = String::from_utf8_lossy(s).to_string();
+                    let s = decode_pdf_text_string(s);
                     if s.is_empty() {
                         return;
                     }
@@ -389,7 +399,7 @@ pub(crate) fn walk_form_fields(
                         .iter()
                         .filter_map(|o| {
                             if let Object::String(s, _) = o {
-                                Some(String::from_utf8_lossy(s).to_string())
+                                Some(decode_pdf_text_string(s))
                             } else {
                                 None
                             }
@@ -517,6 +527,74 @@ mod tests {
         assert_eq!(items.len(), 1);
         assert_eq!(items[0].page, 2);
         assert_eq!(items[0].text, "customer: Alice");
+    }
+
+    #[test]
+    fn only_a_shown_field_without_an_appearance_is_read_from_its_value() {
+        // A field whose appearance shows its value is read from that
+        // appearance (`annotations::shown_appearances`), and a hidden one is
+        // not read at all: only the shown field with no appearance is left
+        // to its `/V`.
+        let mut doc = Document::new();
+        let look = doc.add_object(lopdf::Stream::new(
+            dictionary! {
+                "Type" => "XObject", "Subtype" => "Form",
+                "BBox" => vec![0.into(), 0.into(), 100.into(), 20.into()],
+            },
+            b"BT /Helv 10 Tf 2 6 Td (Alice) Tj ET".to_vec(),
+        ));
+        let mut field = |name: &str, flags: i64, with_look: bool| {
+            let mut widget = dictionary! {
+                "Type" => "Annot", "Subtype" => "Widget", "FT" => "Tx", "F" => flags,
+                "T" => Object::string_literal(name), "V" => Object::string_literal("Alice"),
+                "Rect" => vec![10.into(), 20.into(), 110.into(), 40.into()],
+            };
+            if with_look {
+                widget.set("AP", dictionary! { "N" => look });
+            }
+            Object::Reference(doc.add_object(widget))
+        };
+        let fields = vec![
+            field("drawn", 4, true),
+            field("hidden", 2, false),
+            field("bare", 4, false),
+        ];
+        let page_id = doc.add_object(dictionary! { "Type" => "Page", "Annots" => fields.clone() });
+        let catalog_id = doc.add_object(dictionary! {
+            "Type" => "Catalog",
+            "AcroForm" => dictionary! { "Fields" => fields },
+        });
+        doc.trailer.set("Root", Object::Reference(catalog_id));
+
+        let items = extract_form_fields(&doc, &HashMap::from([(page_id, 1)]));
+        let texts: Vec<&str> = items.iter().map(|item| item.text.as_str()).collect();
+        assert_eq!(texts, ["bare: Alice"]);
+    }
+
+    #[test]
+    fn names_and_values_in_utf16_read_as_their_text() {
+        // Acrobat and LiveCycle write both as UTF-16 after a byte order mark.
+        let utf16 = |text: &str| {
+            let mut bytes = vec![0xFE, 0xFF];
+            bytes.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+            Object::String(bytes, lopdf::StringFormat::Hexadecimal)
+        };
+        let mut doc = Document::new();
+        let widget = doc.add_object(dictionary! {
+            "Type" => "Annot", "Subtype" => "Widget", "FT" => "Tx",
+            "T" => utf16("Größe"), "V" => utf16("150 cm"),
+            "Rect" => vec![10.into(), 20.into(), 110.into(), 40.into()],
+        });
+        let page_id = doc.add_object(dictionary! { "Type" => "Page", "Annots" => vec![widget.into()] });
+        let catalog_id = doc.add_object(dictionary! {
+            "Type" => "Catalog",
+            "AcroForm" => dictionary! { "Fields" => vec![widget.into()] },
+        });
+        doc.trailer.set("Root", Object::Reference(catalog_id));
+
+        let items = extract_form_fields(&doc, &HashMap::from([(page_id, 1)]));
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].text, "Größe: 150 cm");
     }
 
     #[test]
