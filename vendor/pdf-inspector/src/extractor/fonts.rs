@@ -1268,7 +1268,7 @@ fn type1_program_under_no_named_base(
     if let Ok(program) = descriptor.get(b"FontFile").and_then(Object::as_reference) {
         return Some(program);
     }
-    // A Type 1 program in its compact form (mend 34): its CFF encoding is
+    // A Type 1 program in its compact form (mend 32): its CFF encoding is
     // its built-in one, as poppler reads it.
     let program = descriptor.get(b"FontFile3").ok()?.as_reference().ok()?;
     let stream = doc.get_object(program).ok()?.as_stream().ok()?;
@@ -1276,7 +1276,7 @@ fn type1_program_under_no_named_base(
 }
 
 /// The built-in encoding of a bare CFF program (a `/FontFile3` of subtype
-/// `Type1C`, docpipe's mend 34): the name of the glyph its encoding gives
+/// `Type1C`, docpipe's mend 32): the name of the glyph its encoding gives
 /// each code. PDF optimizers (3-Heights' Optimization Shell) turn pdfTeX's
 /// Type 1 fonts into such programs, keeping no `/Encoding` in the font
 /// dictionary, and TeX's math fonts (CMMI, CMSY, MSBM) then read through

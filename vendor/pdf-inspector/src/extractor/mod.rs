@@ -765,7 +765,7 @@ fn extract_positioned_text_impl(
                 }
             }
             // A little visible text (an archive's download stamp) beside
-            // such a layer: the page reads as both (mend 32).
+            // such a layer: the page reads as both (mend 31).
             Ok(visible)
                 if visible.3
                     && !options.include_invisible

@@ -1,5 +1,5 @@
 //! An invisible (Tr 3) text layer beside a little visible text (docpipe's
-//! mend 32).
+//! mend 31).
 //!
 //! A scan with its producer's OCR layer is read as that layer when the
 //! page shows no visible text (`crate::adopts_ocr_layer`). Archives stamp
