@@ -17,9 +17,10 @@ const MIN_CHARS: usize = 40;
 /// (TeX's big delimiters) repeats a few.
 const MIN_DISTINCT_PUNCTUATION: usize = 8;
 
-/// A page whose soup is at least this share of its visible characters is
-/// read from the page drawn; less (a chart's labels on a page of prose) and
-/// the page's own text serves better, and is kept.
+/// A page whose soup is at least this share of its visible characters, in
+/// the document's body font, is read from the page drawn; less, or soup in
+/// another font (a chart's labels on a page of prose, a font's specimen
+/// table), and the page's own text serves better, and is kept.
 const DRAWN_SHARE: f64 = 0.25;
 
 /// The pages with text in a font that reads as punctuation soup.
@@ -31,7 +32,9 @@ pub struct Garbled {
     /// characters among them.
     pub pages: Vec<u32>,
     /// Those of them on which the soup is [`DRAWN_SHARE`] of the page's
-    /// visible characters or more: OCR'd drawn when tesseract is installed.
+    /// visible characters or more and in the document's body font (the font
+    /// with the most visible characters over the document): the running
+    /// text is what cannot be read. OCR'd drawn when tesseract is installed.
     pub to_draw: Vec<u32>,
 }
 
@@ -45,21 +48,33 @@ pub fn pages(items: &[TextItem]) -> Garbled {
                 .add(&item.text);
         }
     }
-    // Per page: its visible characters, and those in soup.
-    let mut pages: BTreeMap<u32, (usize, usize)> = BTreeMap::new();
-    for ((page, _), count) in &by_font {
-        let (all, soup) = pages.entry(*page).or_default();
+    let mut by_document: BTreeMap<&str, usize> = BTreeMap::new();
+    for ((_, font), count) in &by_font {
+        *by_document.entry(font).or_default() += count.visible;
+    }
+    let body = by_document
+        .into_iter()
+        .max_by_key(|(_, visible)| *visible)
+        .map(|(font, _)| font);
+    // Per page: its visible characters, those in soup, and whether the
+    // body font is among the soup.
+    let mut pages: BTreeMap<u32, (usize, usize, bool)> = BTreeMap::new();
+    for ((page, font), count) in &by_font {
+        let (all, soup, in_body) = pages.entry(*page).or_default();
         *all += count.visible;
         if count.is_soup() {
             *soup += count.visible;
+            *in_body |= Some(*font) == body;
         }
     }
-    pages.retain(|_, (_, soup)| *soup > 0);
+    pages.retain(|_, (_, soup, _)| *soup > 0);
     Garbled {
         pages: pages.keys().copied().collect(),
         to_draw: pages
             .iter()
-            .filter(|(_, (all, soup))| *soup as f64 >= DRAWN_SHARE * *all as f64)
+            .filter(|(_, (all, soup, in_body))| {
+                *in_body && *soup as f64 >= DRAWN_SHARE * *all as f64
+            })
             .map(|(page, _)| *page)
             .collect(),
     }
@@ -123,8 +138,18 @@ mod tests {
         assert_eq!(found.to_draw, [2]);
         // Under a page of prose the soup is a chart's labels: named, not drawn.
         let prose = "A sentence of ordinary running text on the page. ".repeat(12);
-        items.push(item(2, "F1", &prose));
-        let found = pages(&items);
+        let mut charted = items.clone();
+        charted.push(item(2, "F1", &prose));
+        let found = pages(&charted);
+        assert_eq!(found.pages, [2]);
+        assert!(found.to_draw.is_empty());
+        // Nor is soup in a font other than the document's body font, however
+        // much of its page it is (the Symbol font's table in a specimen).
+        let mut specimen = items.clone();
+        for page in 3..8 {
+            specimen.push(item(page, "F1", &prose));
+        }
+        let found = pages(&specimen);
         assert_eq!(found.pages, [2]);
         assert!(found.to_draw.is_empty());
     }
