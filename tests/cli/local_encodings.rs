@@ -25,6 +25,21 @@ fn saved(doc: &mut Document) -> Vec<u8> {
     out
 }
 
+/// The content stream of the page `page_id` (a `/Contents` reference).
+fn content_stream(doc: &mut Document, page_id: lopdf::ObjectId) -> &mut Stream {
+    let content_id = doc
+        .get_dictionary(page_id)
+        .unwrap()
+        .get(b"Contents")
+        .unwrap()
+        .as_reference()
+        .unwrap();
+    doc.get_object_mut(content_id)
+        .unwrap()
+        .as_stream_mut()
+        .unwrap()
+}
+
 /// A one-page PDF showing `ops`, with the font `font` makes (in the
 /// document, which holds its glyph procedures) added to the page tree's
 /// resources as `/F9`.
@@ -76,18 +91,7 @@ fn a_page_whose_stream_filter_is_an_indirect_object_is_read() {
     let mut doc = Document::load_mem(&pages_pdf(&[page])).unwrap();
     let filter = doc.add_object(Object::Array(vec![Object::Name(b"FlateDecode".to_vec())]));
     let page_id = *doc.get_pages().values().next().unwrap();
-    let content_id = doc
-        .get_dictionary(page_id)
-        .unwrap()
-        .get(b"Contents")
-        .unwrap()
-        .as_reference()
-        .unwrap();
-    let stream = doc
-        .get_object_mut(content_id)
-        .unwrap()
-        .as_stream_mut()
-        .unwrap();
+    let stream = content_stream(&mut doc, page_id);
     let mut deflated = Stream::new(dictionary! {}, stream.content.clone());
     deflated.compress().unwrap();
     assert!(
@@ -127,18 +131,7 @@ fn pages_whose_stream_filters_are_abbreviated_or_empty_are_read() {
     };
     let name = |n: &str| Object::Name(n.as_bytes().to_vec());
     for (i, page_id) in doc.get_pages().into_values().enumerate() {
-        let content_id = doc
-            .get_dictionary(page_id)
-            .unwrap()
-            .get(b"Contents")
-            .unwrap()
-            .as_reference()
-            .unwrap();
-        let stream = doc
-            .get_object_mut(content_id)
-            .unwrap()
-            .as_stream_mut()
-            .unwrap();
+        let stream = content_stream(&mut doc, page_id);
         let (filter, content) = match i {
             0 => (name("Fl"), deflate(&stream.content)),
             1 => (Object::Array(vec![]), stream.content.clone()),
