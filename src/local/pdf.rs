@@ -112,7 +112,8 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
         let doc = lopdf::Document::load_mem(bytes).map_err(|e| e.to_string());
         let sources = OcrSources {
             doc,
-            drawn: ocr_render::Renderer::new(bytes).ok(),
+            bytes,
+            drawn: std::sync::OnceLock::new(),
             garbled: &to_draw,
             with_text: layer.keys().copied().collect(),
         };
@@ -365,7 +366,10 @@ fn ocr_workers(cores: usize, pages: usize) -> usize {
 /// What a page is OCR'd from: its images (the document), or the page drawn.
 struct OcrSources<'a> {
     doc: Result<lopdf::Document, String>,
-    drawn: Option<ocr_render::Renderer>,
+    bytes: &'a [u8],
+    /// Made when a first page is drawn: a scan whose images serve never
+    /// copies and parses the document a second time.
+    drawn: std::sync::OnceLock<Option<ocr_render::Renderer>>,
     /// Pages mostly in text in a font that maps to no characters: drawn at
     /// once.
     garbled: &'a [u32],
@@ -390,38 +394,33 @@ fn ocr_page(sources: &OcrSources, page: u32, settings: &Settings) -> Result<ocr:
         return Err("no text layer (a scan?) and tesseract is not installed to OCR it".to_string());
     };
     let language = settings.language.as_deref();
+    // A reading, or why there is none, a reading without a word being none.
+    let with_words = |read: anyhow::Result<ocr::Reading>| match read {
+        Ok(r) if !r.text.trim().is_empty() => Ok(r),
+        Ok(_) => Err("OCR found no text".to_string()),
+        Err(e) => Err(format!("OCR failed: {e:#}")),
+    };
     let from_images = if garbled {
         Err("its text is in a font without characters".to_string())
     } else {
         doc.as_ref()
             .map_err(|e| format!("cannot be read for OCR: {e}"))
-            .and_then(|d| {
-                ocr::pdf_page(d, page, tesseract, language)
-                    .map_err(|e| format!("OCR failed: {e:#}"))
-            })
-            .and_then(|r| {
-                if r.text.trim().is_empty() {
-                    Err("OCR found no text".to_string())
-                } else {
-                    Ok(r)
-                }
-            })
+            .and_then(|d| with_words(ocr::pdf_page(d, page, tesseract, language)))
     };
     let why = match from_images {
         Ok(reading) => return Ok(reading),
         Err(why) => why,
     };
-    let Some(drawn) = sources
-        .drawn
-        .as_ref()
-        .filter(|_| garbled || !sources.with_text.contains(&page))
-    else {
+    if !garbled && sources.with_text.contains(&page) {
         return Err(why);
-    };
-    match drawn.read(page, tesseract, language) {
-        Ok(r) if !r.text.trim().is_empty() => Ok(r),
-        Ok(_) => Err(format!("{why}; drawn, OCR found no text")),
-        Err(e) => Err(format!("{why}; drawn, OCR failed: {e:#}")),
+    }
+    let drawn = sources
+        .drawn
+        .get_or_init(|| ocr_render::Renderer::new(sources.bytes).ok());
+    match drawn {
+        Some(drawn) => with_words(drawn.read(page, tesseract, language))
+            .map_err(|e| format!("{why}; drawn, {e}")),
+        None => Err(why),
     }
 }
 
