@@ -141,17 +141,27 @@ fn macro_enabled_template_and_slide_show_office_files_are_read_as_their_kind() {
         (env.doc("pptx_01.pptx", "deck.pptm"), "# "),
         (env.doc("pptx_01.pptx", "show.ppsx"), "# "),
     ];
-    for (path, want) in cases {
-        let out = local(&env).arg("ocr").arg(&path).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}: {}",
-            path.display(),
-            stderr_of(&out)
-        );
-        let md = stdout_of(&out);
-        assert!(md.contains(want), "{}: {md}", path.display());
-    }
+    reads_each(&env, &cases);
+}
+
+/// Each case's file read by `local` (exit 0) holds its wanted text; their
+/// markdown, in order.
+fn reads_each(env: &Env, cases: &[(std::path::PathBuf, &str)]) -> Vec<String> {
+    cases
+        .iter()
+        .map(|(path, want)| {
+            let out = local(env).arg("ocr").arg(path).output().unwrap();
+            assert!(
+                out.status.success(),
+                "{}: {}",
+                path.display(),
+                stderr_of(&out)
+            );
+            let md = stdout_of(&out);
+            assert!(md.contains(want), "{}: {md}", path.display());
+            md
+        })
+        .collect()
 }
 
 #[test]
@@ -171,16 +181,7 @@ fn slides_sheets_csv_html_and_text_are_read() {
         (html, "# Hello"),
         (txt, "plain words"),
     ];
-    for (path, want) in cases {
-        let out = local(&env).arg("ocr").arg(&path).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}: {}",
-            path.display(),
-            stderr_of(&out)
-        );
-        let md = stdout_of(&out);
-        assert!(md.contains(want), "{}: {md}", path.display());
+    for md in reads_each(&env, &cases) {
         assert!(!md.contains("alert"), "{md}");
     }
 }

@@ -25,6 +25,36 @@ fn saved(doc: &mut Document) -> Vec<u8> {
     out
 }
 
+/// A Type 3 font of a square glyph for each of `codes`, named `name(code)`
+/// in its `/Differences`, each name followed by `after(code)`.
+fn type3_font(
+    doc: &mut Document,
+    codes: &std::collections::BTreeSet<u8>,
+    name: impl Fn(u8) -> String,
+    after: impl Fn(u8) -> Vec<Object>,
+) -> lopdf::Dictionary {
+    let mut differences = vec![];
+    let mut procs = lopdf::Dictionary::new();
+    for &code in codes {
+        differences.push(Object::Integer(code.into()));
+        differences.push(Object::Name(name(code).into_bytes()));
+        differences.extend(after(code));
+        let glyph = Stream::new(dictionary! {}, b"50 0 0 0 40 70 d1 0 0 40 70 re f".to_vec());
+        procs.set(name(code), doc.add_object(glyph));
+    }
+    let (first, last) = (*codes.first().unwrap(), *codes.last().unwrap());
+    dictionary! {
+        "Type" => "Font", "Subtype" => "Type3",
+        "FontMatrix" => vec![0.01.into(), 0.into(), 0.into(), 0.01.into(), 0.into(), 0.into()],
+        "FontBBox" => vec![0.into(), 0.into(), 50.into(), 70.into()],
+        "CharProcs" => procs,
+        "Encoding" => dictionary! { "Type" => "Encoding", "Differences" => differences },
+        "FirstChar" => i64::from(first), "LastChar" => i64::from(last),
+        "Widths" => (first..=last).map(|_| Object::Integer(50)).collect::<Vec<_>>(),
+        "Resources" => dictionary! {},
+    }
+}
+
 /// The content stream of the page `page_id` (a `/Contents` reference).
 fn content_stream(doc: &mut Document, page_id: lopdf::ObjectId) -> &mut Stream {
     let content_id = doc
@@ -185,30 +215,19 @@ fn words_of_a_font_whose_code_32_is_wider_than_its_letters_keep_their_spaces() {
 fn a_bitmap_font_naming_its_glyphs_by_their_codes_reads_as_those_codes() {
     let text = "Hi there, Havel";
     let codes: std::collections::BTreeSet<u8> = text.bytes().collect();
+    // Each name starts a run the next unused code ends, as pdfTeX writes them.
     let font = |doc: &mut Document| {
-        let mut differences = vec![];
-        let mut procs = lopdf::Dictionary::new();
-        for &code in &codes {
-            // Each name starts a run the next unused code ends, as pdfTeX
-            // writes them.
-            differences.push(Object::Integer(code.into()));
-            differences.push(Object::Name(format!("a{code}").into_bytes()));
-            differences.push(Object::Integer((code + 1).into()));
-            differences.push(Object::Name(b".notdef".to_vec()));
-            let glyph = Stream::new(dictionary! {}, b"50 0 0 0 40 70 d1 0 0 40 70 re f".to_vec());
-            procs.set(format!("a{code}"), doc.add_object(glyph));
-        }
-        let (first, last) = (*codes.first().unwrap(), *codes.last().unwrap());
-        dictionary! {
-            "Type" => "Font", "Subtype" => "Type3",
-            "FontMatrix" => vec![0.01.into(), 0.into(), 0.into(), 0.01.into(), 0.into(), 0.into()],
-            "FontBBox" => vec![0.into(), 0.into(), 50.into(), 70.into()],
-            "CharProcs" => procs,
-            "Encoding" => dictionary! { "Type" => "Encoding", "Differences" => differences },
-            "FirstChar" => i64::from(first), "LastChar" => i64::from(last),
-            "Widths" => (first..=last).map(|_| Object::Integer(50)).collect::<Vec<_>>(),
-            "Resources" => dictionary! {},
-        }
+        type3_font(
+            doc,
+            &codes,
+            |code| format!("a{code}"),
+            |code| {
+                vec![
+                    Object::Integer((code + 1).into()),
+                    Object::Name(b".notdef".to_vec()),
+                ]
+            },
+        )
     };
     let pdf = page_with_font(&format!("BT /F9 12 Tf 72 700 Td ({text}) Tj ET"), font);
     let env = Env::new();
@@ -349,27 +368,7 @@ fn a_type3_font_naming_its_glyphs_by_their_bare_codes_reads_as_those_codes() {
         .map(|c| u8::try_from(u32::from(c)).unwrap())
         .collect();
     let codes: std::collections::BTreeSet<u8> = bytes.iter().copied().collect();
-    let font = |doc: &mut Document| {
-        let mut differences = vec![];
-        let mut procs = lopdf::Dictionary::new();
-        for &code in &codes {
-            differences.push(Object::Integer(code.into()));
-            differences.push(Object::Name(code.to_string().into_bytes()));
-            let glyph = Stream::new(dictionary! {}, b"50 0 0 0 40 70 d1 0 0 40 70 re f".to_vec());
-            procs.set(code.to_string(), doc.add_object(glyph));
-        }
-        let (first, last) = (*codes.first().unwrap(), *codes.last().unwrap());
-        dictionary! {
-            "Type" => "Font", "Subtype" => "Type3",
-            "FontMatrix" => vec![0.01.into(), 0.into(), 0.into(), 0.01.into(), 0.into(), 0.into()],
-            "FontBBox" => vec![0.into(), 0.into(), 50.into(), 70.into()],
-            "CharProcs" => procs,
-            "Encoding" => dictionary! { "Type" => "Encoding", "Differences" => differences },
-            "FirstChar" => i64::from(first), "LastChar" => i64::from(last),
-            "Widths" => (first..=last).map(|_| Object::Integer(50)).collect::<Vec<_>>(),
-            "Resources" => dictionary! {},
-        }
-    };
+    let font = |doc: &mut Document| type3_font(doc, &codes, |code| code.to_string(), |_| vec![]);
     let literal: String = bytes
         .iter()
         .map(|&b| {
