@@ -207,6 +207,34 @@ fn words_of_a_font_whose_code_32_is_wider_than_its_letters_keep_their_spaces() {
     assert!(md.contains("Mohamed El Morabitys"), "{md}");
 }
 
+/// TeX's T1 encoding puts a visible space at code 32, and `/Widths` gives
+/// it half an em in TeX Gyre Termes, as wide as the font's median glyph;
+/// the words of PyMuPDF's `2201.00069.pdf` are set apart by `TJ` offsets of
+/// 0.186 em. Taken as the space, that width put the word-gap threshold
+/// above every gap: "opticalgalaxyidentifiedinthePanoramic".
+#[test]
+fn words_of_a_font_whose_code_32_is_as_wide_as_its_median_glyph_keep_their_spaces() {
+    // Times' widths: digits and most letters half an em, the space a quarter.
+    let lower = [
+        444, 500, 444, 500, 444, 333, 500, 500, 278, 278, 500, 278, 778, 500, 500, 500, 500, 333,
+        389, 278, 500, 500, 722, 500, 500, 444,
+    ];
+    let mut widths: Vec<Object> = vec![500.into()];
+    widths.extend((33..=96).map(|c| Object::Integer(if c % 3 == 0 { 333 } else { 500 })));
+    widths.extend(lower.iter().map(|&w| Object::Integer(w)));
+    let font = dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "ZRDNOJ+TeXGyreTermesX-Regular",
+        "FirstChar" => 32, "LastChar" => 122, "Widths" => widths,
+    };
+    let pdf = page_with_font(
+        "BT /F9 10 Tf 72 700 Td [(optical) -186 (galaxy) -186 (identified) -186 (in) -186 (the)] TJ ET",
+        |_| font,
+    );
+    let env = Env::new();
+    let md = markdown(&env, &pdf);
+    assert!(md.contains("optical galaxy identified in the"), "{md}");
+}
+
 /// pdfTeX writes a bitmap (Type 3) font's glyphs as `/a45`, `/a72`…, the
 /// code in decimal (pdf.js's `issue918.pdf`); the glyph list knows
 /// `a1`…`a191` as ZapfDingbats names, and the page read "❍✐ ✉❤❡❡".
