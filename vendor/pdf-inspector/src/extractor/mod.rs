@@ -2092,12 +2092,22 @@ fn inside_number(a: &str, b: &str) -> bool {
 /// 0.13 em a junction inside a word may open to), so a line of one word
 /// holds together; gaps of one class that are wider than that could as
 /// well be the word gaps of one-letter words, and the fixed thresholds
-/// decide them: `None`.
+/// decide them: `None`. Gaps of [`COLUMN_GAP_EM`] or more, and overlaps of
+/// [`OVERLAP_GAP_EM`] or more, are neither letter nor word gaps (two
+/// columns that share a baseline, a glyph set back over its neighbour) and
+/// stay out of the classes: one column gap among a line's gaps made the
+/// upper class of its own, and the floor rose over every word gap (docpipe's
+/// mend 34; a BBC page of headlines in Persian beside Spanish ones, PyMuPDF's
+/// `bug1945.pdf`, read "Noesnegociable").
 fn glyph_run_word_gap_floor(gaps: &[f32]) -> Option<f32> {
-    if gaps.len() < 3 {
+    let mut sorted: Vec<f32> = gaps
+        .iter()
+        .copied()
+        .filter(|&gap| gap < COLUMN_GAP_EM && gap > -OVERLAP_GAP_EM)
+        .collect();
+    if sorted.len() < 3 {
         return None;
     }
-    let mut sorted: Vec<f32> = gaps.to_vec();
     sorted.sort_by(|a, b| a.total_cmp(b));
     let total: f32 = sorted.iter().sum();
     let n = sorted.len() as f32;
@@ -2116,13 +2126,26 @@ fn glyph_run_word_gap_floor(gaps: &[f32]) -> Option<f32> {
     }
     let upper_quartile = sorted[sorted.len() * 3 / 4];
     match best {
-        Some((_, low_mean, high_mean)) if high_mean - low_mean >= 0.12 && high_mean >= 0.2 => {
+        Some((_, low_mean, high_mean))
+            if high_mean - low_mean >= 0.12 && high_mean >= MIN_WORD_GAP_EM =>
+        {
             Some((low_mean + high_mean) / 2.0)
         }
         _ if upper_quartile <= 0.13 => Some(f32::INFINITY),
         _ => None,
     }
 }
+
+/// A gap this wide, in em, between glyphs on one line parts columns, not
+/// words (see `glyph_run_word_gap_floor`).
+const COLUMN_GAP_EM: f32 = 1.0;
+/// A glyph set back this far over its neighbour, in em, is no letter gap.
+const OVERLAP_GAP_EM: f32 = 0.15;
+/// The narrowest mean of a class of word gaps, in em: a junction inside a
+/// word may open to 0.13 em, and a Naskh or Nastaliq font's space, less
+/// the rounding of a browser's per-glyph positions, is 0.19 em wide
+/// (`bug1945.pdf`'s Urdu headline, docpipe's mend 34; it was 0.2).
+const MIN_WORD_GAP_EM: f32 = 0.16;
 
 /// Bold and plain runs are kept apart whatever said they were bold: with
 /// `PositionOptions::bold_from_weight` the weight class has already had its
@@ -2667,6 +2690,26 @@ mod tests {
         assert_eq!(glyph_run_word_gap_floor(&gaps), None);
         // Too few gaps to read a distribution from.
         assert_eq!(glyph_run_word_gap_floor(&[0.05, 0.3]), None);
+    }
+
+    #[test]
+    fn glyph_run_word_gap_floor_leaves_a_column_gap_out_of_the_classes() {
+        // Letter gaps just under zero, word gaps of 0.19 em and one gap of
+        // 1.1 em between two columns on the baseline (mend 34): the column
+        // gap alone made the upper class, and the floor rose over the
+        // word gaps.
+        let mut gaps = vec![-0.03; 40];
+        for i in (3..40).step_by(5) {
+            gaps[i] = 0.19;
+        }
+        gaps[22] = 1.11;
+        let floor = glyph_run_word_gap_floor(&gaps).expect("two classes");
+        assert!(floor > -0.03 && floor < 0.19, "{floor}");
+        // A glyph set back over its neighbour pulls the lower class down
+        // no more.
+        gaps[22] = -0.23;
+        let floor = glyph_run_word_gap_floor(&gaps).expect("two classes");
+        assert!(floor > -0.03 && floor < 0.19, "{floor}");
     }
 
     fn glyph_run(chars: &str, start_x: f32, glyph_w: f32, gap: f32) -> Vec<TextItem> {
