@@ -84,6 +84,7 @@ pub fn pages(items: &[TextItem]) -> Garbled {
 struct Count {
     visible: usize,
     alphanumeric: usize,
+    ascii: usize,
     punctuation: BTreeSet<char>,
 }
 
@@ -91,6 +92,7 @@ impl Count {
     fn add(&mut self, text: &str) {
         for c in text.chars().filter(|c| !c.is_whitespace()) {
             self.visible += 1;
+            self.ascii += usize::from(c.is_ascii());
             if c.is_alphanumeric() {
                 self.alphanumeric += 1;
             } else if c.is_ascii_punctuation() {
@@ -99,9 +101,14 @@ impl Count {
         }
     }
 
+    /// Codes read as themselves land on ASCII: a font's text that is
+    /// mostly other characters (the Symbol font's table of Greek letters
+    /// and mathematical signs, among its ASCII brackets and digits) reads
+    /// as what it is.
     fn is_soup(&self) -> bool {
         self.visible >= MIN_CHARS
             && self.alphanumeric * 2 < self.visible
+            && self.ascii * 4 >= self.visible * 3
             && self.punctuation.len() >= MIN_DISTINCT_PUNCTUATION
     }
 }
@@ -165,6 +172,11 @@ mod tests {
             "(1,234.56) 12.5% $ 3,400.00 -17.2 (0.50) 1,000 +4.3% 2,345.67 (12.00)",
             // A mathematics font's symbols are not ASCII.
             "∑ ∈ ≤ ≥ ∀ ∃ ∂ ∇ ∞ ⊂ ⊆ ∪ ∩ ∑ ∈ ≤ ≥ ∀ ∃ ∂ ∇ ∞ ⊂ ⊆ ∪ ∩ ∑ ∈ ≤ ≥ ∀ ∃ ∂ ∇ ∞ ⊂ ⊆",
+            // The Symbol font's table (pdf.js's `standard_fonts.pdf`): its
+            // ASCII brackets, signs and digits among Greek and mathematics.
+            "! ∀ # ∃ % & ∋ ( ) ∗ + , − . / 0 1 2 3 4 5 6 7 8 9 : ; < = > ? ≅ Α Β Χ ∆ Ε Φ Γ \
+             Η Ι ϑ Κ Λ Μ Ν Ο Π Θ Ρ Σ Τ Υ ς Ω Ξ Ψ Ζ [ ∴ ] ⊥ _ ϒ ′ ≤ ⁄ ∞ ♣ ♦ ♥ ♠ ↔ ← → ↓ \
+             ° ± ″ ≥ × ∝ ∂ • ÷ ≠ ≡ ≈ … ↵ ℵ ℑ ℜ ℘ ⊗ ⊕ ∅ ∩ ∪ ⊃ ⊇ ⊄ ⊂ ⊆ ∈ ∉ { | }",
             "Prose, with its commas; colons: (brackets) and “quotes” — and dashes!",
         ];
         for text in texts {
