@@ -918,6 +918,12 @@ fn extract_pages_markdown_mem_impl(
         });
     }
 
+    // A word broken at a line end is rejoined by what the whole document
+    // writes, not one page (docpipe's mend 35).
+    if markdown_options.fix_hyphenation {
+        markdown::dehyphenate_across_pages(results.iter_mut().map(|page| &mut page.markdown));
+    }
+
     Ok(InternalPagesExtraction {
         result: PagesExtractionResult {
             pages: results,

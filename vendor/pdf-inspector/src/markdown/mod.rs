@@ -12,6 +12,7 @@ mod convert;
 mod furniture;
 mod heading;
 mod postprocess;
+pub(crate) use postprocess::dehyphenate_across_pages;
 mod preprocess;
 
 pub use convert::to_markdown_from_lines;

@@ -270,87 +270,135 @@ fn join_decision(
 ///
 /// Table rows and fenced code blocks are left untouched.
 fn dehyphenate_line_breaks(text: &str) -> String {
-    use once_cell::sync::Lazy;
-    use std::collections::HashSet;
+    if !may_break(text) {
+        return text.to_string();
+    }
+    let patterns = patterns_for(text);
+    let vocabulary = Vocabulary::of(patterns, [text]);
+    rejoin_line_breaks(text, patterns, &vocabulary)
+}
 
-    const WORD: &str = r"\p{L}";
+/// Rejoin the line-break hyphens of every page with the whole document as
+/// the dictionary (docpipe's mend 35). Each page's own pass
+/// (`dehyphenate_line_breaks`, in `clean_markdown`) sees one page's words:
+/// a book's "limit- ing" stayed broken on its page though "limiting" is
+/// written whole on others (pdf.js's `freeculture.pdf`: 420 such breaks).
+/// The rules are the page pass's; only the evidence grows.
+pub(crate) fn dehyphenate_across_pages<'a>(pages: impl Iterator<Item = &'a mut String>) {
+    let pages: Vec<&mut String> = pages.collect();
+    if pages.len() < 2 || !pages.iter().any(|page| may_break(page)) {
+        return;
+    }
+    let patterns = if pages.iter().all(|page| narrow_letters(page)) {
+        &*NARROW
+    } else {
+        &*WIDE
+    };
+    let vocabulary = Vocabulary::of(patterns, pages.iter().map(|page| page.as_str()));
+    for page in pages {
+        if may_break(page) {
+            *page = rejoin_line_breaks(page, patterns, &vocabulary);
+        }
+    }
+}
 
-    // Every break pattern below is a letter, a hyphen, then a space or an
-    // emphasis marker. A text without one is returned as it is, before the
-    // Unicode-class regexes are built: compiling them is milliseconds, a
-    // large share of a short document's whole conversion.
-    let may_break = text.char_indices().any(|(i, c)| {
+/// Every break pattern below is a letter, a hyphen, then a space or an
+/// emphasis marker. A text without one is returned as it is, before the
+/// Unicode-class regexes are built: compiling them is milliseconds, a
+/// large share of a short document's whole conversion.
+fn may_break(text: &str) -> bool {
+    text.char_indices().any(|(i, c)| {
         c.is_alphabetic()
             && text[i + c.len_utf8()..].starts_with('-')
             && matches!(
                 text.as_bytes().get(i + c.len_utf8() + 1),
                 Some(b' ') | Some(b'*')
             )
-    });
-    if !may_break {
-        return text.to_string();
-    }
+    })
+}
 
-    // Every text these patterns run over comes from `text`, so a class of
-    // the letters up to its highest one matches exactly what `\p{L}` would:
-    // letters of two-byte UTF-8 (Latin, Greek, Cyrillic, Hebrew, Arabic…)
-    // compile some thirty times faster than the whole class.
-    static NARROW: Lazy<BreakPatterns> =
-        Lazy::new(|| BreakPatterns::new(r"[\p{L}&&\x{0}-\x{7FF}]"));
-    static WIDE: Lazy<BreakPatterns> = Lazy::new(|| BreakPatterns::new(WORD));
-    let patterns: &BreakPatterns = if text
-        .chars()
-        .all(|c| c <= '\u{7FF}' || !c.is_alphabetic())
-    {
+/// Whether every letter of `text` is a two-byte UTF-8 one (Latin, Greek,
+/// Cyrillic, Hebrew, Arabic…).
+fn narrow_letters(text: &str) -> bool {
+    text.chars().all(|c| c <= '\u{7FF}' || !c.is_alphabetic())
+}
+
+// Every text these patterns run over comes from the texts they are chosen
+// for, so a class of the letters up to its highest one matches exactly
+// what `\p{L}` would: letters of two-byte UTF-8 compile some thirty times
+// faster than the whole class.
+static NARROW: once_cell::sync::Lazy<BreakPatterns> =
+    once_cell::sync::Lazy::new(|| BreakPatterns::new(r"[\p{L}&&\x{0}-\x{7FF}]"));
+static WIDE: once_cell::sync::Lazy<BreakPatterns> =
+    once_cell::sync::Lazy::new(|| BreakPatterns::new(r"\p{L}"));
+
+fn patterns_for(text: &str) -> &'static BreakPatterns {
+    if narrow_letters(text) {
         &NARROW
     } else {
         &WIDE
-    };
+    }
+}
+
+/// The document as its own dictionary: whole words and hyphenated
+/// compounds as they appear away from line breaks.
+struct Vocabulary {
+    words: std::collections::HashSet<String>,
+    hyphenated: std::collections::HashSet<String>,
+}
+
+impl Vocabulary {
+    /// Two exclusions keep the evidence sound:
+    ///   - the break pairs themselves are scrubbed first, otherwise every
+    ///     broken word donates its own fragments ("evi", "dence") and the
+    ///     compound rule would see them as words;
+    ///   - fenced code blocks are skipped: identifiers are a different
+    ///     language, and one like `comreal` must not justify fusing prose.
+    ///     Table rows stay — cells carry genuine document vocabulary.
+    fn of<'a>(patterns: &BreakPatterns, texts: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut vocabulary = Vocabulary {
+            words: Default::default(),
+            hyphenated: Default::default(),
+        };
+        for text in texts {
+            let mut prose = String::with_capacity(text.len());
+            let mut in_code = false;
+            for line in text.split('\n') {
+                if line.trim_start().starts_with("```") {
+                    in_code = !in_code;
+                    continue;
+                }
+                if !in_code {
+                    prose.push_str(line);
+                    prose.push('\n');
+                }
+            }
+            let scrubbed = patterns.break_emph_re.replace_all(&prose, " ");
+            let scrubbed = patterns.break_re.replace_all(&scrubbed, " ");
+            for m in patterns.plain_word_re.find_iter(&scrubbed) {
+                vocabulary.words.insert(m.as_str().to_lowercase());
+            }
+            for caps in patterns.hyphenated_re.captures_iter(&scrubbed) {
+                vocabulary.hyphenated.insert(format!(
+                    "{}-{}",
+                    caps[1].to_lowercase(),
+                    caps[2].to_lowercase()
+                ));
+            }
+        }
+        vocabulary
+    }
+}
+
+/// Each line-break pair of `text` as `join_decision` decides it from
+/// `vocabulary`.
+fn rejoin_line_breaks(text: &str, patterns: &BreakPatterns, vocabulary: &Vocabulary) -> String {
     let BreakPatterns {
         break_re,
         break_emph_re,
-        plain_word_re,
-        hyphenated_re,
+        ..
     } = patterns;
-
-    // The document is its own dictionary: whole words and hyphenated
-    // compounds as they appear away from line breaks. Two exclusions keep the
-    // evidence sound:
-    //   - the break pairs themselves are scrubbed first, otherwise every
-    //     broken word donates its own fragments ("evi", "dence") and the
-    //     compound rule would see them as words;
-    //   - fenced code blocks are skipped: identifiers are a different
-    //     language, and one like `comreal` must not justify fusing prose.
-    //     Table rows stay — cells carry genuine document vocabulary.
-    let mut prose = String::with_capacity(text.len());
-    let mut in_code = false;
-    for line in text.split('\n') {
-        if line.trim_start().starts_with("```") {
-            in_code = !in_code;
-            continue;
-        }
-        if !in_code {
-            prose.push_str(line);
-            prose.push('\n');
-        }
-    }
-    let scrubbed = break_emph_re.replace_all(&prose, " ");
-    let scrubbed = break_re.replace_all(&scrubbed, " ");
-    let mut words: HashSet<String> = HashSet::new();
-    let mut hyphenated: HashSet<String> = HashSet::new();
-    for m in plain_word_re.find_iter(&scrubbed) {
-        words.insert(m.as_str().to_lowercase());
-    }
-    for caps in hyphenated_re.captures_iter(&scrubbed) {
-        hyphenated.insert(format!(
-            "{}-{}",
-            caps[1].to_lowercase(),
-            caps[2].to_lowercase()
-        ));
-    }
-
-    let join = |a: &str, b: &str| join_decision(a, b, &words, &hyphenated);
-
+    let join = |a: &str, b: &str| join_decision(a, b, &vocabulary.words, &vocabulary.hyphenated);
     let mut in_code_block = false;
     let mut out = String::with_capacity(text.len());
     for (i, line) in text.split('\n').enumerate() {
@@ -652,6 +700,29 @@ mod tests {
             dehyphenate_line_breaks(text),
             "The defendant appeared. The defendant argued."
         );
+    }
+
+    #[test]
+    fn line_breaks_join_on_the_evidence_of_other_pages() {
+        // Mend 35: "limiting" is written whole only on the second page; the
+        // first page's own pass has no evidence and keeps the break.
+        let mut pages = vec![
+            "It does so indirectly by limit- ing the reach of those rights.".to_string(),
+            "By limiting the rights musicians have, the public benefits.".to_string(),
+            "A third page, with a six- month term on it.".to_string(),
+        ];
+        assert_eq!(dehyphenate_line_breaks(&pages[0]), pages[0]);
+        dehyphenate_across_pages(pages.iter_mut());
+        assert_eq!(
+            pages[0],
+            "It does so indirectly by limiting the reach of those rights."
+        );
+        assert_eq!(
+            pages[1],
+            "By limiting the rights musicians have, the public benefits."
+        );
+        // No page writes "sixmonth" or "six-month": the break stays.
+        assert_eq!(pages[2], "A third page, with a six- month term on it.");
     }
 
     #[test]
