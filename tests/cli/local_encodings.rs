@@ -330,6 +330,52 @@ fn a_page_in_a_font_that_maps_to_no_characters_is_named_in_a_warning_and_the_jso
     }
 }
 
+/// A table of indicators whose labels run to their figures along dot
+/// leaders, in the body font (camelot's `missing_values.pdf`): the leaders
+/// are most of the page's marks and its labels hold nine kinds of
+/// punctuation, yet it is no soup; the page is not named, nor drawn.
+#[test]
+fn leaders_in_the_body_font_beside_punctuated_labels_are_no_soup() {
+    let leaders = ".".repeat(60);
+    let labels = [
+        "Any Injury \\(%\\)",
+        "Acute Illness - Male/Female",
+        "Chronic Illness, all ages & sexes",
+        "Haemoglobin > 11g/dl: children",
+    ];
+    let ops: String = labels
+        .iter()
+        .enumerate()
+        .map(|(i, label)| {
+            format!(
+                "BT /F1 10 Tf 72 {} Td ({label} {leaders} {}.{}) Tj ET ",
+                700 - 14 * i,
+                i + 1,
+                i + 5
+            )
+        })
+        .collect();
+    let pdf = pages_pdf(&[Page::Ops(&ops)]);
+    let env = Env::new();
+    let path = file(&env, "leaders.pdf", &pdf);
+    let out = local(&env)
+        .args(["ocr", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(!err.contains("no characters"), "{err}");
+    let answer: serde_json::Value = serde_json::from_str(&stdout_of(&out)).unwrap();
+    assert_eq!(answer["pages_garbled"], serde_json::json!([]), "{answer}");
+    assert_eq!(answer["ocr_pages"], serde_json::json!([]), "{answer}");
+    let markdown = answer["pages"][0]["markdown"].as_str().unwrap();
+    assert!(
+        markdown.contains("Chronic Illness, all ages & sexes"),
+        "{markdown}"
+    );
+}
+
 /// A font whose `ToUnicode` maps its letters to punctuation (a broken CMap)
 /// reads as soup though the page shows words. With tesseract installed the
 /// page is drawn and read: its words, counted as OCR'd, not as garbled.

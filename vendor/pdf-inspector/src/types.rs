@@ -648,6 +648,27 @@ pub struct TextLine {
 /// its normal-sized neighbor are separate words. Attached markers sit at
 /// ~0 gap (kerned ones slightly negative); a word space is ≥ 0.2 em.
 const SCRIPT_WORD_GAP: f32 = 0.12;
+/// Gap, as a fraction of the larger font size, from which two upright runs
+/// of different sizes off each other's baseline are separate words even
+/// though no script run was flagged: a word space in most faces is a
+/// quarter to a third of an em, and an attached marker sits at ~0 gap.
+const UNFLAGGED_SCRIPT_WORD_GAP: f32 = 0.3;
+
+/// Whether `item` stands a word gap ([`UNFLAGGED_SCRIPT_WORD_GAP`]) or more
+/// after `prev` along the reading direction, both upright with measured
+/// widths.
+fn unflagged_size_change_apart(prev: &TextItem, item: &TextItem) -> bool {
+    if !(prev.width > 0.0 && prev.advance_known && prev.is_upright() && item.is_upright()) {
+        return false;
+    }
+    let gap = if prev.x <= item.x {
+        item.x - (prev.x + prev.width)
+    } else {
+        prev.x - (item.x + item.width)
+    };
+    gap >= prev.font_size.max(item.font_size) * UNFLAGGED_SCRIPT_WORD_GAP
+}
+
 /// Spacing at the edge of a super/subscript run — the single policy shared
 /// by line rendering (`TextLine::text`) and table-cell joining. `None` when
 /// neither item is a script run, so the caller's ordinary rules apply.
@@ -971,8 +992,14 @@ impl TextLine {
         let reverse_font_ratio = prev_item.font_size / item.font_size;
         let y_diff = (item.y - prev_item.y).abs();
 
-        let is_sub_super = font_ratio < 0.85 && y_diff > 1.0;
-        let was_sub_super = reverse_font_ratio < 0.85 && y_diff > 1.0;
+        // A size change off the baseline is taken for an unflagged script
+        // only when the runs touch: a smaller glyph set apart by a word
+        // space or more is a word of its own (a Beamer slide's bullet, an
+        // MSAM triangle at 8 pt, 1.2 pt above the text and half an em
+        // before it, glued "IFor instance").
+        let apart = unflagged_size_change_apart(prev_item, item);
+        let is_sub_super = font_ratio < 0.85 && y_diff > 1.0 && !apart;
+        let was_sub_super = reverse_font_ratio < 0.85 && y_diff > 1.0 && !apart;
 
         // Use position-based spacing detection
         let should_join = should_join_items(prev_item, item, single_char_threshold);
@@ -1064,6 +1091,31 @@ mod formatting_tests {
             line.text_with_formatting(true, true, true),
             "Yibo Yan<sup>1,2</sup>, Jiahao Huo"
         );
+    }
+
+    /// Mend 34: a smaller run off the baseline that no script detection
+    /// flagged is glued to its neighbour only when it touches it. A Beamer
+    /// bullet (8 pt, 1.2 pt up, 6 pt before the 12 pt text) stays a word;
+    /// a marker right after its word still attaches.
+    #[test]
+    fn unflagged_smaller_run_a_word_gap_away_stays_a_word() {
+        let bullet = |x: f32| {
+            let mut it = item("I", x, 6.2, false);
+            it.font_size = 8.0;
+            it.height = 8.0;
+            it.y += 1.2;
+            it
+        };
+        let line = line(vec![bullet(39.3), body("For instance", 51.8, 66.0)]);
+        assert_eq!(line.text(), "I For instance");
+        let line = line_of(vec![body("word", 10.0, 24.0), bullet(34.2)]);
+        assert_eq!(line.text(), "wordI");
+        let line = line_of(vec![bullet(10.0), body("next", 17.0, 24.0)]);
+        assert_eq!(line.text(), "Inext");
+    }
+
+    fn line_of(items: Vec<TextItem>) -> TextLine {
+        line(items)
     }
 
     #[test]

@@ -26,9 +26,9 @@ use super::geometry::{
 use super::text_paint::{PaintResources, TextPaint};
 use super::underline::UnderlineLine;
 use super::word_gaps::{
-    column_spaces_as_offsets, is_dependent_sign, offset_takes_spacing_back, tj_gap_thresholds,
-    tj_tracking, word_gap_candidate, word_gap_threshold, PenHighWater, PendingWordGaps,
-    SpacingBack, WordGapCandidate,
+    column_spaces_as_offsets, is_dependent_sign, offset_takes_spacing_back,
+    squeezed_spaces_as_offsets, tj_gap_thresholds, tj_tracking, word_gap_candidate,
+    word_gap_threshold, PenHighWater, PendingWordGaps, SpacingBack, WordGapCandidate,
 };
 use super::xobjects::{extract_form_xobject_text, get_page_xobjects, FormWalkBudget, XObjectType};
 use super::{get_number, image_bbox_from_ctm, multiply_matrices};
@@ -740,6 +740,15 @@ pub(crate) fn extract_page_text_items_with_options(
             word_spacing,
         );
         let op = spaced.as_ref().unwrap_or(op);
+        // Spaces inside words cancelled by negative word spacing are no gaps.
+        let squeezed = squeezed_spaces_as_offsets(
+            op,
+            font_widths.get(&current_font),
+            current_font_size,
+            char_spacing,
+            word_spacing,
+        );
+        let op = squeezed.as_ref().unwrap_or(op);
         // Record all items appended by the preceding operator, including paths
         // that continue the loop early. Forms and ActualText remain unproven.
         item_clips.resize(items.len(), shown_clip);
@@ -1308,8 +1317,7 @@ pub(crate) fn extract_page_text_items_with_options(
                         // Offsets that take the character spacing back are
                         // judged with it (see `tj_takes_char_spacing_back`):
                         // one that does not opens the spacing less itself.
-                        let spacing_back =
-                            SpacingBack::of(array, char_spacing, current_font_size);
+                        let spacing_back = SpacingBack::of(array, char_spacing, current_font_size);
                         for (index, element) in array.iter().enumerate() {
                             // The spacing the string just shown left behind
                             // its last glyph, for the offset after it.
@@ -5386,6 +5394,36 @@ BT /F1 10 Tf 300 30 Td (7) Tj ET";
             let items = extract_simple_items(content.as_bytes());
             let texts: Vec<_> = items.iter().map(|i| i.text.as_str()).collect();
             assert_eq!(texts, [expected], "{content}");
+        }
+    }
+
+    /// Mend 33: a space inside a string that negative word spacing all but
+    /// cancels is no word gap (Helvetica's 600-unit space here: `-5.5 Tw`
+    /// leaves 0.5 pt of pen travel at 10 pt, under a fifth of the 6 pt
+    /// space, where it read "ve d"). A space the word spacing leaves wider
+    /// (1.5 pt under `-4.5 Tw`, a tightly justified line's), one at a
+    /// string's end and a run of spaces stay.
+    #[test]
+    fn squeezed_spaces_inside_words_join_them() {
+        for (content, expected) in [
+            ("BT /F1 10 Tf 72 700 Td -5.5 Tw (ve d) Tj ET", "ved"),
+            (
+                "BT /F1 10 Tf 72 700 Td -5.5 Tw [(con) 20 (ceive d)] TJ ET",
+                "conceived",
+            ),
+            ("BT /F1 10 Tf 72 700 Td -0.5 Tc -5 Tw (ve d) Tj ET", "ved"),
+            ("BT /F1 10 Tf 72 700 Td -4.5 Tw (ve d) Tj ET", "ve d"),
+            ("BT /F1 10 Tf 72 700 Td 0 Tw (ve d) Tj ET", "ve d"),
+            ("BT /F1 10 Tf 72 700 Td -5.5 Tw (ve  d) Tj ET", "ve  d"),
+        ] {
+            let items = extract_simple_items(content.as_bytes());
+            let line = crate::types::TextLine {
+                items,
+                y: 700.0,
+                page: 1,
+                adaptive_threshold: 0.1,
+            };
+            assert_eq!(line.text().trim(), expected, "{content}");
         }
     }
 

@@ -106,6 +106,85 @@ pub(crate) fn column_spaces_as_offsets(
     ))
 }
 
+/// Share of the space glyph's width that a space's pen travel stays under
+/// when negative word spacing has cancelled it: the Go book's squeezed
+/// spaces move the pen 0–0.04 em (its space is 0.227 em), while a tightly
+/// justified line (WHO's guidelines in PyMuPDF's `test-3820.pdf`,
+/// `-0.135 Tw`) keeps word spaces of 0.065 em that pdftotext reads as
+/// spaces.
+const SQUEEZED_SPACE_SHARE: f32 = 0.2;
+
+/// A `Tj` or `TJ` whose spaces between two glyphs the negative word
+/// spacing in force all but cancels (pen travel under a fifth of the space
+/// glyph's width, [`SQUEEZED_SPACE_SHARE`]), as a `TJ` with
+/// each such space turned into the pen travel it causes. A typesetter
+/// (the Go book's `pkg/testdata` chapter in pdfcpu) breaks its lines into
+/// short strings and cancels the space glyphs inside words with `Tw`:
+/// `-0.08 Tc -2.06 Tw (ve d) Tj` under a 227-unit space at 10 pt moves the
+/// pen 0.13 pt, so the string reads "ved", as pdftotext reads it; decoded
+/// as text, its space split "conceived" in two. The pen travel then decides
+/// as it does between any two runs. Spaces at either end of a string and
+/// runs of spaces are left alone (a squeezed space shown as its own run is
+/// a word space, see `content_stream`'s pending space), as are CID fonts
+/// (`Tw` applies to the one-byte code 32 only). `None` when nothing changes.
+pub(crate) fn squeezed_spaces_as_offsets(
+    op: &lopdf::content::Operation,
+    font: Option<&FontWidthInfo>,
+    font_size: f32,
+    char_spacing: f32,
+    word_spacing: f32,
+) -> Option<lopdf::content::Operation> {
+    let font = font.filter(|f| !f.is_cid)?;
+    if font_size <= 0.0 || word_spacing >= 0.0 {
+        return None;
+    }
+    let elements: Vec<Object> = match op.operator.as_str() {
+        "Tj" => vec![op.operands.first()?.clone()],
+        "TJ" => op.operands.first()?.as_array().ok()?.clone(),
+        _ => return None,
+    };
+    let space =
+        super::fonts::compute_string_width_ts(b" ", font, font_size, char_spacing, word_spacing);
+    let glyph = font.space_width as f32 * font.units_scale * font_size;
+    if glyph <= 0.0 || space > glyph * SQUEEZED_SPACE_SHARE {
+        return None;
+    }
+    let inner_space = |bytes: &[u8], k: usize| {
+        bytes[k] == b' '
+            && k > 0
+            && bytes[k - 1] != b' '
+            && bytes.get(k + 1).is_some_and(|&b| b != b' ')
+    };
+    if !elements
+        .iter()
+        .any(|e| get_operand_bytes(e).is_some_and(|b| (0..b.len()).any(|k| inner_space(b, k))))
+    {
+        return None;
+    }
+    let offset = Object::Real(-space / font_size * 1000.0);
+    let mut array = Vec::with_capacity(elements.len() * 2);
+    for element in elements {
+        match &element {
+            Object::String(bytes, format) => {
+                let mut start = 0;
+                for k in 0..bytes.len() {
+                    if inner_space(bytes, k) {
+                        array.push(Object::String(bytes[start..k].to_vec(), *format));
+                        array.push(offset.clone());
+                        start = k + 1;
+                    }
+                }
+                array.push(Object::String(bytes[start..].to_vec(), *format));
+            }
+            _ => array.push(element),
+        }
+    }
+    Some(lopdf::content::Operation::new(
+        "TJ",
+        vec![Object::Array(array)],
+    ))
+}
+
 /// `TJ` offset, in thousandths of the font size, beyond which pen travel
 /// between two runs is a word space: 0.4 of the font's space width, at
 /// least 0.08 em, and 0.12 em for a font without metrics.
