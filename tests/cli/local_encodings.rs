@@ -194,16 +194,11 @@ fn pages_whose_stream_filters_are_abbreviated_or_empty_are_read() {
 fn words_of_a_font_whose_code_32_is_wider_than_its_letters_keep_their_spaces() {
     let mut widths: Vec<Object> = vec![898.into()];
     widths.extend((33..=122).map(|_| Object::Integer(560)));
-    let font = dictionary! {
-        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
-        "FirstChar" => 32, "LastChar" => 122, "Widths" => widths,
-    };
-    let pdf = page_with_font(
+    let md = markdown_in_simple_font(
+        "Helvetica",
+        widths,
         "BT /F9 12 Tf 72 700 Td [(Mohamed) -259 (El) -259 (Morabity) -30 (s)] TJ ET",
-        |_| font,
     );
-    let env = Env::new();
-    let md = markdown(&env, &pdf);
     assert!(md.contains("Mohamed El Morabitys"), "{md}");
 }
 
@@ -222,17 +217,24 @@ fn words_of_a_font_whose_code_32_is_as_wide_as_its_median_glyph_keep_their_space
     let mut widths: Vec<Object> = vec![500.into()];
     widths.extend((33..=96).map(|c| Object::Integer(if c % 3 == 0 { 333 } else { 500 })));
     widths.extend(lower.iter().map(|&w| Object::Integer(w)));
+    let md = markdown_in_simple_font(
+        "ZRDNOJ+TeXGyreTermesX-Regular",
+        widths,
+        "BT /F9 10 Tf 72 700 Td [(optical) -186 (galaxy) -186 (identified) -186 (in) -186 (the)] TJ ET",
+    );
+    assert!(md.contains("optical galaxy identified in the"), "{md}");
+}
+
+/// The markdown of a page showing `ops` in a simple Type 1 font of codes 32
+/// to 122 with these `/Widths`.
+fn markdown_in_simple_font(base_font: &str, widths: Vec<Object>, ops: &str) -> String {
     let font = dictionary! {
-        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "ZRDNOJ+TeXGyreTermesX-Regular",
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => base_font,
         "FirstChar" => 32, "LastChar" => 122, "Widths" => widths,
     };
-    let pdf = page_with_font(
-        "BT /F9 10 Tf 72 700 Td [(optical) -186 (galaxy) -186 (identified) -186 (in) -186 (the)] TJ ET",
-        |_| font,
-    );
+    let pdf = page_with_font(ops, |_| font);
     let env = Env::new();
-    let md = markdown(&env, &pdf);
-    assert!(md.contains("optical galaxy identified in the"), "{md}");
+    markdown(&env, &pdf)
 }
 
 /// pdfTeX writes a bitmap (Type 3) font's glyphs as `/a45`, `/a72`…, the
