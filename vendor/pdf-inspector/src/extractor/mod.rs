@@ -2392,6 +2392,12 @@ fn merge_text_items_with_clips(
             let mut end_x = first.x + effective_merge_width(first);
             let mut box_right = first.x + first.width;
             let mut box_left = first.x;
+            // The merged item stands on the baseline of the fragment that
+            // carries most of its text, not on its first fragment's: a raised
+            // footnote mark shown first ("*" 2 pt up, then ", Alice E. Best")
+            // lifted the whole run off its line (docpipe's mend 38).
+            let visible = |t: &str| t.chars().filter(|c| !c.is_whitespace()).count();
+            let mut body = (visible(&text), first.y);
 
             // Tracked display text: run-local space floor overrides the
             // fixed thresholds for this run's junctions (see helper).
@@ -2556,6 +2562,9 @@ fn merge_text_items_with_clips(
                     break;
                 }
                 text.push_str(next_text);
+                if visible(next_text) > body.0 {
+                    body = (visible(next_text), next.y);
+                }
                 legacy_symbol_rewrite |= next.legacy_symbol_rewrite;
                 box_right = box_right.max(next.x + next.width);
                 box_left = box_left.min(next.x);
@@ -2591,7 +2600,7 @@ fn merge_text_items_with_clips(
                 } else {
                     box_left
                 },
-                y: first.y,
+                y: body.1,
                 width: if first.advance_known && !*bidi {
                     end_x - first.x
                 } else {
@@ -2940,6 +2949,22 @@ mod tests {
         item.height = size;
         item.font_size = size;
         item
+    }
+
+    /// A footnote mark raised 2 pt and shown first, then the text on the
+    /// line's baseline (`demo1.pdf`'s "*, Alice E. Best" beside "Patrick
+    /// N.J. Lane"): the run stands where its text does (mend 38), so it
+    /// stays on its line.
+    #[test]
+    fn a_run_stands_on_the_baseline_of_most_of_its_text() {
+        let items = vec![
+            sized_item("*", 191.9, 6.5, 532.86, 12.95),
+            sized_item(", Alice E. Best", 198.4, 77.3, 530.82, 12.95),
+        ];
+        let merged = merge_text_items(items);
+        assert_eq!(merged.len(), 1);
+        assert_eq!(merged[0].text, "*, Alice E. Best");
+        assert_eq!(merged[0].y, 530.82);
     }
 
     /// Two lines of 4.7 pt type on a 4.5 pt pitch, each shown glyph by
