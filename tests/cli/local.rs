@@ -21,6 +21,18 @@ pub(crate) fn local(env: &Env) -> assert_cmd::Command {
     cmd
 }
 
+/// The markdown `ocr` prints for `path`, the run required to succeed.
+pub(crate) fn ocr(env: &Env, path: &Path) -> String {
+    let out = local(env).arg("ocr").arg(path).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}: {}",
+        path.display(),
+        stderr_of(&out)
+    );
+    stdout_of(&out)
+}
+
 #[test]
 fn ocr_of_a_born_digital_pdf_needs_no_network_and_no_key() {
     let env = Env::new();
@@ -150,14 +162,7 @@ fn reads_each(env: &Env, cases: &[(std::path::PathBuf, &str)]) -> Vec<String> {
     cases
         .iter()
         .map(|(path, want)| {
-            let out = local(env).arg("ocr").arg(path).output().unwrap();
-            assert!(
-                out.status.success(),
-                "{}: {}",
-                path.display(),
-                stderr_of(&out)
-            );
-            let md = stdout_of(&out);
+            let md = ocr(env, path);
             assert!(md.contains(want), "{}: {md}", path.display());
             md
         })

@@ -304,14 +304,7 @@ fn a_page_in_a_font_that_maps_to_no_characters_is_named_in_a_warning_and_the_jso
     let env = Env::new();
     for (name, pdf, garbled) in [("soup.pdf", &pdf, true), ("plain.pdf", &plain, false)] {
         let path = file(&env, name, pdf);
-        let out = local(&env)
-            .args(["ocr", "--format", "json"])
-            .arg(&path)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", stderr_of(&out));
-        let err = stderr_of(&out);
-        let answer: serde_json::Value = serde_json::from_str(&stdout_of(&out)).unwrap();
+        let (answer, err) = ocr_json(&mut local(&env), &path);
         let markdown = answer["pages"][0]["markdown"].as_str().unwrap();
         if garbled {
             assert!(
@@ -360,15 +353,8 @@ fn leaders_in_the_body_font_beside_punctuated_labels_are_no_soup() {
     let pdf = pages_pdf(&[Page::Ops(&ops)]);
     let env = Env::new();
     let path = file(&env, "leaders.pdf", &pdf);
-    let out = local(&env)
-        .args(["ocr", "--format", "json"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    let err = stderr_of(&out);
+    let (answer, err) = ocr_json(&mut local(&env), &path);
     assert!(!err.contains("no characters"), "{err}");
-    let answer: serde_json::Value = serde_json::from_str(&stdout_of(&out)).unwrap();
     assert_eq!(answer["pages_garbled"], serde_json::json!([]), "{answer}");
     assert_eq!(answer["ocr_pages"], serde_json::json!([]), "{answer}");
     let markdown = answer["pages"][0]["markdown"].as_str().unwrap();
@@ -415,16 +401,8 @@ fn a_page_whose_font_reads_as_punctuation_is_ocrd_drawn_when_tesseract_is_instal
     let pdf = page_with_font(&ops, font);
     let env = Env::new();
     let path = file(&env, "soup.pdf", &pdf);
-    let out = local(&env)
-        .env("PATH", dir)
-        .args(["ocr", "--format", "json"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    let err = stderr_of(&out);
+    let (answer, err) = ocr_json(local(&env).env("PATH", dir), &path);
     assert!(!err.contains("no characters"), "{err}");
-    let answer: serde_json::Value = serde_json::from_str(&stdout_of(&out)).unwrap();
     assert_eq!(answer["ocr_pages"], serde_json::json!([1]), "{answer}");
     assert_eq!(answer["pages_garbled"], serde_json::json!([]), "{answer}");
     let markdown = answer["pages"][0]["markdown"].as_str().unwrap();
@@ -550,4 +528,17 @@ fn a_compact_type1_font_without_an_encoding_reads_through_its_programs_own() {
     for symbol in ["γ", "∈", "→"] {
         assert!(md.contains(symbol), "{md}");
     }
+}
+
+/// `ocr --format json` of `path` through `cmd`, the run required to
+/// succeed: the JSON answer and what it wrote to stderr.
+fn ocr_json(cmd: &mut assert_cmd::Command, path: &std::path::Path) -> (serde_json::Value, String) {
+    let out = cmd
+        .args(["ocr", "--format", "json"])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let answer = serde_json::from_str(&stdout_of(&out)).unwrap();
+    (answer, stderr_of(&out))
 }

@@ -6,35 +6,12 @@
 
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
 use crate::harness::{stderr_of, stdout_of, Env};
-
-fn file(env: &Env, name: &str, bytes: &[u8]) -> PathBuf {
-    let path = env.work.path().join(name);
-    fs::write(&path, bytes).unwrap();
-    path
-}
-
-fn local(env: &Env) -> assert_cmd::Command {
-    let mut cmd = env.bare();
-    cmd.args(["-p", "local"]);
-    cmd
-}
-
-/// The markdown `ocr` prints for `path`, the run required to succeed.
-fn ocr(env: &Env, path: &Path) -> String {
-    let out = local(env).arg("ocr").arg(path).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}: {}",
-        path.display(),
-        stderr_of(&out)
-    );
-    stdout_of(&out)
-}
+use crate::local::{file, local, ocr};
 
 fn has_all(md: &str, wanted: &[&str]) {
     for w in wanted {
