@@ -412,6 +412,23 @@ pub fn image(path: &Path, tesseract: &Path, language: Option<&str>) -> Result<Re
     Ok(reading)
 }
 
+/// The text tesseract reads in an image held in memory (`name` gives its
+/// format by extension), written beside tesseract's output in one
+/// temporary folder.
+pub fn image_bytes(
+    bytes: &[u8],
+    name: &str,
+    tesseract: &Path,
+    language: Option<&str>,
+) -> Result<Reading> {
+    let dir = tempfile::tempdir().context("cannot create a temporary folder for OCR")?;
+    let file = dir.path().join(name);
+    std::fs::write(&file, bytes).context("cannot write an image for OCR")?;
+    let mut reading = run(&file, tesseract, language, dir.path())?;
+    reading.text = paragraphs(&reading.text);
+    Ok(reading)
+}
+
 /// One tesseract run writing its text and its word confidences (TSV) into `dir`.
 fn run(file: &Path, tesseract: &Path, language: Option<&str>, dir: &Path) -> Result<Reading> {
     let base = dir.join("ocr-out");

@@ -78,11 +78,7 @@ impl Renderer {
         tesseract: &Path,
         language: Option<&str>,
     ) -> Result<ocr::Reading> {
-        let pgm = self.page_pgm(page)?;
-        let dir = tempfile::tempdir().context("cannot create a temporary folder for OCR")?;
-        let file = dir.path().join("page.pgm");
-        std::fs::write(&file, pgm).context("cannot write a page for OCR")?;
-        ocr::image(&file, tesseract, language)
+        ocr::image_bytes(&self.page_pgm(page)?, "page.pgm", tesseract, language)
     }
 }
 
