@@ -4470,6 +4470,7 @@ pub(crate) const MAX_STREAM_DECOMPRESSED_BYTES: usize = 8 * 1024 * 1024;
 fn bounded_load_options() -> lopdf::LoadOptions {
     lopdf::LoadOptions {
         max_decompressed_size: Some(MAX_STREAM_DECOMPRESSED_BYTES),
+        filter: Some(structure_tree::trim_on_load),
         ..Default::default()
     }
 }

@@ -1086,6 +1086,88 @@ fn resolve_dict<'a>(doc: &'a Document, obj: &'a Object) -> Option<&'a lopdf::Dic
     }
 }
 
+// ─── Loading: what the parser reads of the tree, and nothing else ────
+
+/// The keys of a structure element that [`StructTree::from_doc`] reads.
+const READ_KEYS: &[&[u8]] = &[b"Type", b"S", b"K", b"Pg", b"Alt", b"ActualText", b"Lang"];
+
+/// Owners (`/O`) of standard attribute objects (ISO 32000-1 14.8.5, 32000-2
+/// 14.8.5): layout, list, table, print-field and foreign-format attributes.
+const ATTRIBUTE_OWNERS: &[&[u8]] = &[
+    b"Layout",
+    b"List",
+    b"PrintField",
+    b"Table",
+    b"Artifact",
+    b"XML-1.00",
+    b"HTML-3.20",
+    b"HTML-4.01",
+    b"OEB-1.00",
+    b"RTF-1.05",
+    b"CSS-1.00",
+    b"CSS-2.00",
+    b"NSO",
+    b"UserProperties",
+];
+
+/// A `lopdf` load filter (mend 39): a structure element keeps only the keys
+/// the tree's parser reads, and attribute objects (its `/A`: widths,
+/// alignments, borders), which nothing reads, are not kept. A tagged report
+/// cut down to one page still carried the tree of all its 206 pages, 39,368
+/// objects: held whole, they were most of a 111 MiB peak.
+pub(crate) fn trim_on_load(id: ObjectId, object: &mut Object) -> Option<(ObjectId, Object)> {
+    if let Object::Dictionary(dict) = object {
+        if is_attribute_object(dict) {
+            return None;
+        }
+        if is_struct_element(dict) && dict.iter().any(|(k, _)| !READ_KEYS.contains(&k.as_slice())) {
+            let mut kept = lopdf::Dictionary::new();
+            for key in READ_KEYS {
+                if let Some(value) = dict.remove(key) {
+                    kept.set(key.to_vec(), value);
+                }
+            }
+            *dict = kept;
+        }
+    }
+    // lopdf 0.45 keeps a top-level object as the filter left it and an object
+    // of an object stream as the filter returns it: both get it. A stream
+    // never sits in an object stream (ISO 32000-1 7.5.7), so a copy of one
+    // would be dropped unread: none is made.
+    let copy = match object {
+        Object::Stream(_) => Object::Null,
+        other => other.clone(),
+    };
+    Some((id, copy))
+}
+
+/// A structure element: a structure type, a parent reference, content or a
+/// page; not an annotation or a field (which have `/P` too), not a
+/// marked-content or object reference.
+fn is_struct_element(dict: &lopdf::Dictionary) -> bool {
+    let typed_other = dict
+        .get(b"Type")
+        .ok()
+        .and_then(|t| t.as_name().ok())
+        .is_some_and(|t| t != b"StructElem");
+    !typed_other
+        && dict.has(b"S")
+        && matches!(dict.get(b"P"), Ok(Object::Reference(_)))
+        && (dict.has(b"K") || dict.has(b"Pg"))
+        && !dict.has(b"Subtype")
+        && !dict.has(b"FT")
+}
+
+/// An attribute object: untyped, owned (`/O`) by a standard attribute owner.
+fn is_attribute_object(dict: &lopdf::Dictionary) -> bool {
+    !dict.has(b"Type")
+        && dict
+            .get(b"O")
+            .ok()
+            .and_then(|o| o.as_name().ok())
+            .is_some_and(|o| ATTRIBUTE_OWNERS.contains(&o))
+}
+
 // ─── PDF byte pre-processing ────────────────────────────────────────
 
 /// Fix malformed structure element `/S` entries in raw PDF bytes.
@@ -1629,6 +1711,72 @@ mod tests {
     /// Wrap already-created struct elements under a `/StructTreeRoot` and
     /// `/Catalog`, returning a document ready for [`StructTree::from_doc`].
     /// `root_kid` is the top-level element the root's `/K` points at.
+    /// Mend 39: a loaded structure element keeps the keys the parser reads;
+    /// its attribute objects are not kept; the tree reads as before, from
+    /// top-level objects and from object streams alike.
+    #[test]
+    fn a_loaded_structure_tree_keeps_what_its_parser_reads() {
+        for object_streams in [false, true] {
+            let mut doc = Document::with_version("1.7");
+            let page = doc.add_object(dictionary! { "Type" => "Page" });
+            let attributes = doc.add_object(dictionary! {
+                "O" => "Layout", "Width" => 120, "BlockAlign" => "Before",
+            });
+            let root = doc.new_object_id();
+            let heading = doc.add_object(dictionary! {
+                "Type" => "StructElem",
+                "S" => "H1",
+                "P" => Object::Reference(root),
+                "Pg" => Object::Reference(page),
+                "K" => 0,
+                "A" => Object::Reference(attributes),
+                "T" => Object::string_literal("Title"),
+                "ID" => Object::string_literal("h-1"),
+                "Alt" => Object::string_literal("A heading"),
+            });
+            let widget = doc.add_object(dictionary! {
+                "Subtype" => "Widget", "S" => "x", "P" => Object::Reference(page), "K" => 1,
+            });
+            doc.objects.insert(
+                root,
+                Object::Dictionary(dictionary! {
+                    "Type" => "StructTreeRoot",
+                    "K" => vec![Object::Reference(heading)],
+                }),
+            );
+            let catalog = doc.add_object(dictionary! {
+                "Type" => "Catalog", "StructTreeRoot" => Object::Reference(root),
+            });
+            doc.trailer.set("Root", Object::Reference(catalog));
+            let mut bytes = Vec::new();
+            let options = lopdf::SaveOptions::builder()
+                .use_object_streams(object_streams)
+                .build();
+            doc.save_with_options(&mut bytes, options).unwrap();
+
+            let loaded = crate::load_document_bytes(&bytes, None).unwrap();
+            assert!(loaded.get_object(attributes).is_err(), "{object_streams}");
+            let elem = loaded.get_dictionary(heading).unwrap();
+            let mut keys: Vec<&[u8]> = elem.iter().map(|(k, _)| k.as_slice()).collect();
+            keys.sort();
+            assert_eq!(
+                keys,
+                [&b"Alt"[..], b"K", b"Pg", b"S", b"Type"],
+                "{object_streams}"
+            );
+            // Not structure elements: kept whole.
+            assert_eq!(loaded.get_dictionary(widget).unwrap().len(), 4);
+            assert!(loaded.get_dictionary(catalog).is_ok());
+            let tree = StructTree::from_doc(&loaded).unwrap();
+            let flat = tree.flatten();
+            assert!(
+                flat.iter().any(|e| e.role == StructRole::H1),
+                "{object_streams}"
+            );
+            assert_eq!(tree.mcid_count(), 1);
+        }
+    }
+
     fn finalize_tagged_doc(mut doc: Document, root_kid: ObjectId) -> Document {
         let root_id = doc.add_object(dictionary! {
             "Type" => "StructTreeRoot",
