@@ -714,6 +714,53 @@ fn pdfs_poppler_reads_are_read_a_bad_xref_and_a_scan_s_own_words() {
     assert!(stdout_of(&out).contains("2021 3 31"), "{}", stdout_of(&out));
 }
 
+/// A page whose content stream the cross-reference table lists two bytes
+/// beside it loads without its text (lopdf leaves out the object it cannot
+/// find); poppler rebuilds the table and reads it, and so does local
+/// (pdf-lib's `with_missing_endstream_eol_and_polluted_ctm.pdf`, its bytes
+/// edited after the table was written).
+#[test]
+fn a_page_whose_content_the_xref_lists_beside_it_is_read() {
+    let env = Env::new();
+    let mut pdf = pages_pdf(&[Page::Text(vec![
+        (11, 700, "Opening words."),
+        (11, 684, BODY[1]),
+    ])]);
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).rposition(|w| w == needle);
+    let shown = find(&pdf, b"(Opening words.)").unwrap();
+    let header = find(&pdf[..shown], b" 0 obj").unwrap();
+    let digits = pdf[..header]
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let number: usize = std::str::from_utf8(&pdf[header - digits..header])
+        .unwrap()
+        .parse()
+        .unwrap();
+    // Classic 20-byte entries after `xref`, the first subsection from 0.
+    let table = find(&pdf, b"xref\n0 ").unwrap();
+    let first_entry = table
+        + pdf[table..]
+            .iter()
+            .skip(5)
+            .position(|b| *b == b'\n')
+            .unwrap()
+        + 6;
+    let entry = first_entry + 20 * number;
+    let offset: usize = std::str::from_utf8(&pdf[entry..entry + 10])
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(offset, header - digits);
+    pdf[entry..entry + 10].copy_from_slice(format!("{:010}", offset + 2).as_bytes());
+    let path = file(&env, "edited.pdf", &pdf);
+    let out = local(&env).arg("ocr").arg(&path).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let md = stdout_of(&out);
+    assert!(md.contains("Opening words."), "{md}");
+}
+
 /// The folder holding `tesseract`, or `None` (then the test is skipped, except
 /// in CI, which installs tesseract-ocr and sets DOCPIPE_REQUIRE_TESSERACT).
 pub(crate) fn tesseract_dir() -> Option<&'static str> {
