@@ -738,22 +738,48 @@ fn a_page_whose_content_the_xref_lists_beside_it_is_read() {
         .unwrap()
         .parse()
         .unwrap();
-    // Classic 20-byte entries after `xref`, the first subsection from 0.
-    let table = find(&pdf, b"xref\n0 ").unwrap();
-    let first_entry = table
-        + pdf[table..]
-            .iter()
-            .skip(5)
-            .position(|b| *b == b'\n')
+    // A classic table appended as the file's last section, every object
+    // where it starts but the content stream two bytes further on.
+    let mut objects = std::collections::BTreeMap::new();
+    let mut at = 0;
+    while let Some(found) = pdf[at..]
+        .windows(6)
+        .position(|w| w == b" 0 obj")
+        .map(|k| k + at)
+    {
+        let begin = found
+            - pdf[..found]
+                .iter()
+                .rev()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+        if let Ok(n) = std::str::from_utf8(&pdf[begin..found])
             .unwrap()
-        + 6;
-    let entry = first_entry + 20 * number;
-    let offset: usize = std::str::from_utf8(&pdf[entry..entry + 10])
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert_eq!(offset, header - digits);
-    pdf[entry..entry + 10].copy_from_slice(format!("{:010}", offset + 2).as_bytes());
+            .parse::<usize>()
+        {
+            objects.insert(n, begin);
+        }
+        at = found + 6;
+    }
+    let root = find(&pdf, b"/Root ").unwrap() + 6;
+    let root: String = pdf[root..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .map(|&b| b as char)
+        .collect();
+    let size = objects.keys().last().unwrap() + 1;
+    let xref_at = pdf.len() + 1;
+    let mut table = format!("\nxref\n0 {size}\n0000000000 65535 f \n");
+    for n in 1..size {
+        table += &match objects.get(&n) {
+            Some(&offset) if n == number => format!("{:010} 00000 n \n", offset + 2),
+            Some(&offset) => format!("{offset:010} 00000 n \n"),
+            None => "0000000000 65535 f \n".to_string(),
+        };
+    }
+    table +=
+        &format!("trailer\n<< /Size {size} /Root {root} 0 R >>\nstartxref\n{xref_at}\n%%EOF\n");
+    pdf.extend_from_slice(table.as_bytes());
     let path = file(&env, "edited.pdf", &pdf);
     let out = local(&env).arg("ocr").arg(&path).output().unwrap();
     assert!(out.status.success(), "{}", stderr_of(&out));
