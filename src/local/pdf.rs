@@ -33,8 +33,20 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
     let read = |bytes: &[u8]| {
         pdf_inspector::extract_pages_markdown_positions_and_rules_mem(bytes, wanted.as_deref())
     };
-    let (bytes, (result, positions)) = match read(bytes) {
-        Ok(read) => (bytes, read),
+    // A table that points beside its objects loads without them (a page's
+    // content streams): read from where they are, as poppler does.
+    let rebuilt = pdf_repair::xref_points_astray(bytes)
+        .then(|| pdf_repair::rebuild_xref(bytes))
+        .flatten();
+    let first = match rebuilt
+        .as_deref()
+        .and_then(|fixed| Some((fixed, read(fixed).ok()?)))
+    {
+        Some(read) => Ok(read),
+        None => read(bytes).map(|read| (bytes, read)),
+    };
+    let (bytes, (result, positions)) = match first {
+        Ok(read) => read,
         // What poppler reads after rebuilding the cross-reference table, so do we.
         Err(e) if damaged(&e) => {
             repaired = pdf_repair::rebuild_xref(bytes).ok_or_else(|| pdf_error(input, e))?;
@@ -527,7 +539,13 @@ pub fn text_layer(path: &Path) -> TextLayer {
     let Ok(bytes) = std::fs::read(path) else {
         return TextLayer::Unknown;
     };
-    let classified = match pdf_inspector::classify_pdf_mem(&bytes) {
+    let rebuilt = pdf_repair::xref_points_astray(&bytes)
+        .then(|| pdf_repair::rebuild_xref(&bytes))
+        .flatten();
+    let classified = match rebuilt.map_or_else(
+        || pdf_inspector::classify_pdf_mem(&bytes),
+        |fixed| pdf_inspector::classify_pdf_mem(&fixed),
+    ) {
         Err(e) if damaged(&e) => pdf_repair::rebuild_xref(&bytes)
             .ok_or(e)
             .and_then(|fixed| pdf_inspector::classify_pdf_mem(&fixed)),

@@ -52,6 +52,125 @@ pub fn rebuild_xref(bytes: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// Entries of the last cross-reference table read before giving up: a
+/// table this long is checked in milliseconds, and a longer one is left to
+/// lopdf as it is.
+const MAX_CHECKED_ENTRIES: usize = 1 << 20;
+
+/// How far from where `startxref` points a table is looked for when it is
+/// not there.
+const NEARBY: usize = 1024;
+
+/// Whether the classic cross-reference table `startxref` points at lists an
+/// object at an offset where that object does not start. lopdf loads such a
+/// file and leaves the objects it cannot find out: pdf-lib's
+/// `with_missing_endstream_eol_and_polluted_ctm.pdf`, its bytes edited after
+/// the table was written, keeps its page tree where the table says and its
+/// content streams 2–10 bytes further on, and read as a blank page. poppler
+/// rebuilds the table when an object is not where it is listed; so does
+/// [`rebuild_xref`], asked when this says so. The table read is the one
+/// `startxref` points at or, when it points beside it (that file's does, by
+/// 10 bytes), the nearest within a kilobyte. A cross-reference stream and a
+/// table that does not parse say nothing here (lopdf and the repairs before
+/// it handle them).
+pub fn xref_points_astray(bytes: &[u8]) -> bool {
+    let tail = bytes.len().saturating_sub(1024);
+    let Some(pointer) = bytes[tail..]
+        .windows(9)
+        .rposition(|w| w == b"startxref")
+        .map(|at| tail + at + 9)
+    else {
+        return false;
+    };
+    let mut tokens = Tokens { bytes, at: pointer };
+    let Some(pointed) = tokens.next().and_then(|t| t.parse::<usize>().ok()) else {
+        return false;
+    };
+    // A pointer a few bytes off (the same edit moved the table) is read as
+    // lopdf reads it, from the table nearest to where it points.
+    let near = pointed.saturating_sub(NEARBY).min(bytes.len())
+        ..pointed.saturating_add(NEARBY).min(bytes.len());
+    let Some(start) = (bytes.get(pointed..pointed + 4) == Some(b"xref"))
+        .then_some(pointed)
+        .or_else(|| {
+            bytes[near.clone()]
+                .windows(5)
+                .enumerate()
+                .filter(|(_, w)| w[0].is_ascii_whitespace() && &w[1..] == b"xref")
+                .map(|(at, _)| near.start + at + 1)
+                .min_by_key(|at| at.abs_diff(pointed))
+        })
+    else {
+        return false;
+    };
+    let mut tokens = Tokens {
+        bytes,
+        at: start + 4,
+    };
+    let mut checked = 0;
+    loop {
+        let Some(first) = tokens.next() else {
+            return false;
+        };
+        let (Ok(first), Some(Ok(count))) = (
+            first.parse::<u32>(),
+            tokens.next().map(|t| t.parse::<u32>()),
+        ) else {
+            // `trailer`, or what no table holds.
+            return false;
+        };
+        for number in first..first.saturating_add(count) {
+            let (Some(offset), Some(_), Some(kind)) = (tokens.next(), tokens.next(), tokens.next())
+            else {
+                return false;
+            };
+            checked += 1;
+            if checked > MAX_CHECKED_ENTRIES {
+                return false;
+            }
+            let Ok(offset) = offset.parse::<usize>() else {
+                return false;
+            };
+            if kind == "n" && offset > 0 && !object_starts_at(bytes, offset, number) {
+                return true;
+            }
+        }
+    }
+}
+
+/// Whether `N G obj` for object `number` starts at `offset`.
+fn object_starts_at(bytes: &[u8], offset: usize, number: u32) -> bool {
+    let mut tokens = Tokens { bytes, at: offset };
+    bytes.get(offset).is_some_and(u8::is_ascii_digit)
+        && tokens.next() == Some(number.to_string().as_str())
+        && tokens
+            .next()
+            .is_some_and(|g| g.bytes().all(|b| b.is_ascii_digit()))
+        && tokens.next().is_some_and(|k| k.starts_with("obj"))
+}
+
+/// Whitespace-separated ASCII tokens of a byte string from `at` on.
+struct Tokens<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Tokens<'a> {
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.bytes.get(self.at..)?;
+        let begin = rest.iter().position(|b| !b.is_ascii_whitespace())?;
+        let word = &rest[begin..];
+        // Numbers and keywords are short; a longer token is cut (and matches none).
+        let len = word
+            .iter()
+            .take(32)
+            .position(|b| b.is_ascii_whitespace())
+            .unwrap_or(word.len().min(32));
+        self.at += begin + len;
+        std::str::from_utf8(&rest[begin..begin + len]).ok()
+    }
+}
+
 fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     hay.get(from..)?
         .windows(needle.len())
@@ -124,6 +243,37 @@ mod tests {
             b"Pages"
         );
         assert_eq!(rebuild_xref(b"no pdf here"), None);
+    }
+
+    /// A file whose objects sit where its table lists them, and the same
+    /// table with one entry two bytes off (pdf-lib's file edited after its
+    /// table was written).
+    #[test]
+    fn a_table_listing_an_object_beside_it_points_astray() {
+        let objects = [
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [] /Count 0 >>",
+        ];
+        let pdf = |shift: usize| {
+            let mut body = "%PDF-1.4\n".to_string();
+            let mut offsets = vec![];
+            for (k, object) in objects.iter().enumerate() {
+                offsets.push(body.len());
+                body += &format!("{} 0 obj\n{object}\nendobj\n", k + 1);
+            }
+            let xref = body.len();
+            body += "xref\n0 3\n0000000000 65535 f \n";
+            body += &format!("{:010} 00000 n \n", offsets[0]);
+            body += &format!("{:010} 00000 n \n", offsets[1] + shift);
+            body + &format!("trailer\n<< /Size 3 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n")
+        };
+        assert!(!xref_points_astray(pdf(0).as_bytes()));
+        assert!(xref_points_astray(pdf(2).as_bytes()));
+        // `startxref` beside the table: the last table is read.
+        let off = |shift| pdf(shift).replace("startxref\n", "startxref\n1");
+        assert!(xref_points_astray(off(2).as_bytes()));
+        assert!(!xref_points_astray(off(0).as_bytes()));
+        assert!(!xref_points_astray(b"no pdf here"));
     }
 
     /// A line slipped in after the header (as in pdfplumber's issue-848.pdf):

@@ -714,6 +714,79 @@ fn pdfs_poppler_reads_are_read_a_bad_xref_and_a_scan_s_own_words() {
     assert!(stdout_of(&out).contains("2021 3 31"), "{}", stdout_of(&out));
 }
 
+/// A page whose content stream the cross-reference table lists two bytes
+/// beside it loads without its text (lopdf leaves out the object it cannot
+/// find); poppler rebuilds the table and reads it, and so does local
+/// (pdf-lib's `with_missing_endstream_eol_and_polluted_ctm.pdf`, its bytes
+/// edited after the table was written).
+#[test]
+fn a_page_whose_content_the_xref_lists_beside_it_is_read() {
+    let env = Env::new();
+    let mut pdf = pages_pdf(&[Page::Text(vec![
+        (11, 700, "Opening words."),
+        (11, 684, BODY[1]),
+    ])]);
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).rposition(|w| w == needle);
+    let shown = find(&pdf, b"(Opening words.)").unwrap();
+    let header = find(&pdf[..shown], b" 0 obj").unwrap();
+    let digits = pdf[..header]
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let number: usize = std::str::from_utf8(&pdf[header - digits..header])
+        .unwrap()
+        .parse()
+        .unwrap();
+    // A classic table appended as the file's last section, every object
+    // where it starts but the content stream two bytes further on.
+    let mut objects = std::collections::BTreeMap::new();
+    let mut at = 0;
+    while let Some(found) = pdf[at..]
+        .windows(6)
+        .position(|w| w == b" 0 obj")
+        .map(|k| k + at)
+    {
+        let begin = found
+            - pdf[..found]
+                .iter()
+                .rev()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+        if let Ok(n) = std::str::from_utf8(&pdf[begin..found])
+            .unwrap()
+            .parse::<usize>()
+        {
+            objects.insert(n, begin);
+        }
+        at = found + 6;
+    }
+    let root = find(&pdf, b"/Root ").unwrap() + 6;
+    let root: String = pdf[root..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .map(|&b| b as char)
+        .collect();
+    let size = objects.keys().last().unwrap() + 1;
+    let xref_at = pdf.len() + 1;
+    let mut table = format!("\nxref\n0 {size}\n0000000000 65535 f \n");
+    for n in 1..size {
+        table += &match objects.get(&n) {
+            Some(&offset) if n == number => format!("{:010} 00000 n \n", offset + 2),
+            Some(&offset) => format!("{offset:010} 00000 n \n"),
+            None => "0000000000 65535 f \n".to_string(),
+        };
+    }
+    table +=
+        &format!("trailer\n<< /Size {size} /Root {root} 0 R >>\nstartxref\n{xref_at}\n%%EOF\n");
+    pdf.extend_from_slice(table.as_bytes());
+    let path = file(&env, "edited.pdf", &pdf);
+    let out = local(&env).arg("ocr").arg(&path).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let md = stdout_of(&out);
+    assert!(md.contains("Opening words."), "{md}");
+}
+
 /// The folder holding `tesseract`, or `None` (then the test is skipped, except
 /// in CI, which installs tesseract-ocr and sets DOCPIPE_REQUIRE_TESSERACT).
 pub(crate) fn tesseract_dir() -> Option<&'static str> {

@@ -26,9 +26,10 @@ use super::geometry::{
 use super::text_paint::{PaintResources, TextPaint};
 use super::underline::UnderlineLine;
 use super::word_gaps::{
-    column_spaces_as_offsets, is_dependent_sign, offset_takes_spacing_back,
-    squeezed_spaces_as_offsets, tj_gap_thresholds, tj_tracking, word_gap_candidate,
-    word_gap_threshold, PenHighWater, PendingWordGaps, SpacingBack, WordGapCandidate,
+    cancelled_space_strings, column_spaces_as_offsets, is_dependent_sign,
+    offset_takes_spacing_back, squeezed_spaces_as_offsets, tj_gap_thresholds, tj_tracking,
+    word_gap_candidate, word_gap_threshold, PenHighWater, PendingWordGaps, SpacingBack,
+    WordGapCandidate,
 };
 use super::xobjects::{extract_form_xobject_text, get_page_xobjects, FormWalkBudget, XObjectType};
 use super::{get_number, image_bbox_from_ctm, multiply_matrices};
@@ -1227,6 +1228,37 @@ pub(crate) fn extract_page_text_items_with_options(
                 if in_text_block && !op.operands.is_empty() {
                     if let Ok(array) = op.operands[0].as_array() {
                         let font_info = font_widths.get(&current_font);
+                        // Space glyphs the offsets beside them cancel are
+                        // read as the travel they leave (see
+                        // `cancelled_space_strings`), decoded on a copy of
+                        // the CMap decisions as the tracking probe below.
+                        let cancelled = cancelled_space_strings(
+                            array,
+                            font_info,
+                            current_font_size,
+                            char_spacing,
+                            word_spacing,
+                            |element| {
+                                let mut probe = cmap_decisions.clone();
+                                extract_text_from_operand(
+                                    element,
+                                    &current_font,
+                                    font_base_names.get(&current_font).map(|s| s.as_str()),
+                                    font_cmaps,
+                                    &font_tounicode_refs,
+                                    &inline_cmaps,
+                                    &font_encodings,
+                                    &encoding_cache,
+                                    &mut probe,
+                                    &font_widths,
+                                    &font_kinds,
+                                )
+                                .is_some_and(|(text, _)| {
+                                    !text.is_empty() && text.chars().all(char::is_whitespace)
+                                })
+                            },
+                        );
+                        let array = cancelled.as_ref().unwrap_or(array);
                         // Numeric-only TJ arrays (pure kerning) show no
                         // text — they must not trigger the invisible retry.
                         if text_rendering_mode == 3
@@ -5415,6 +5447,55 @@ BT /F1 10 Tf 300 30 Td (7) Tj ET";
             ("BT /F1 10 Tf 72 700 Td -4.5 Tw (ve d) Tj ET", "ve d"),
             ("BT /F1 10 Tf 72 700 Td 0 Tw (ve d) Tj ET", "ve d"),
             ("BT /F1 10 Tf 72 700 Td -5.5 Tw (ve  d) Tj ET", "ve  d"),
+        ] {
+            let items = extract_simple_items(content.as_bytes());
+            let line = crate::types::TextLine {
+                items,
+                y: 700.0,
+                page: 1,
+                adaptive_threshold: 0.1,
+            };
+            assert_eq!(line.text().trim(), expected, "{content}");
+        }
+    }
+
+    /// A space glyph the `TJ` offsets beside it back over is no word space:
+    /// a ligature's producer kept the space after "fi" and cancelled it
+    /// (`[(ratifi) 611 ( ) -11 (ed)]` under the test font's 0.6 em space
+    /// leaves no travel, where it read "ratifi ed"). A space the offsets
+    /// leave wider, one shown with no offset beside it and a glyph that is
+    /// no space stay.
+    #[test]
+    fn space_glyphs_cancelled_by_their_offsets_join_the_word() {
+        for (content, expected) in [
+            (
+                "BT /F1 10 Tf 72 700 Td [(ratifi) 611 ( ) -11 (ed)] TJ ET",
+                "ratified",
+            ),
+            (
+                "BT /F1 10 Tf 72 700 Td [(rati) ( ) 600 (fied)] TJ ET",
+                "ratified",
+            ),
+            (
+                "BT /F1 10 Tf 72 700 Td [(of) 620 ( ) (fi) 580 ( ) (ce)] TJ ET",
+                "office",
+            ),
+            (
+                "BT /F1 10 Tf 72 700 Td [(word) 300 ( ) (next)] TJ ET",
+                "word next",
+            ),
+            (
+                "BT /F1 10 Tf 72 700 Td [(word) ( ) (next)] TJ ET",
+                "word next",
+            ),
+            (
+                "BT /F1 10 Tf 72 700 Td [(word) -20 ( ) 20 (next)] TJ ET",
+                "word next",
+            ),
+            (
+                "BT /F1 10 Tf 72 700 Td [(word) 600 (x) (next)] TJ ET",
+                "wordxnext",
+            ),
         ] {
             let items = extract_simple_items(content.as_bytes());
             let line = crate::types::TextLine {

@@ -185,6 +185,80 @@ pub(crate) fn squeezed_spaces_as_offsets(
     ))
 }
 
+/// A `TJ` array whose space glyphs the offsets beside them all but cancel
+/// — a string of blank glyphs between two painted strings, its pen travel
+/// with the offsets on either side under a fifth of its own advance
+/// ([`SQUEEZED_SPACE_SHARE`]) — with each such string and its offsets
+/// turned into the one offset they add up to, so the travel decides as
+/// between any two runs, as pdftotext's geometry does (it never reads a
+/// space glyph). A producer that set "fi" as a ligature kept the space
+/// glyph the ligature replaced and backed the pen over it: the US
+/// Constitution in pdf-lib's `assets/pdfs` shows `[<...006C> 261 <0000> -11
+/// <0045...>] TJ` (the "fi" glyph, then CID 0, a 0.25 em space, 0.261 em
+/// back and 0.011 em on), and read "ratifi ed", "fi rst". `is_blank` says
+/// whether a string decodes to whitespace only; it is asked only of
+/// strings the geometry makes candidates. `None` when nothing changes or
+/// the font has no metrics.
+pub(crate) fn cancelled_space_strings(
+    array: &[Object],
+    font: Option<&FontWidthInfo>,
+    font_size: f32,
+    char_spacing: f32,
+    word_spacing: f32,
+    mut is_blank: impl FnMut(&Object) -> bool,
+) -> Option<Vec<Object>> {
+    let font = font?;
+    if font_size <= 0.0 || array.len() < 3 {
+        return None;
+    }
+    let painted = |e: &Object| get_operand_bytes(e).is_some_and(|b| !b.is_empty());
+    let first = array.iter().position(painted)?;
+    let last = array.iter().rposition(painted)?;
+    let offset_at = |k: usize| array.get(k).and_then(get_number);
+    let mut out: Option<Vec<Object>> = None;
+    // Whether the offset before `k` went into an earlier sum.
+    let mut before_taken = false;
+    let mut k = first + 1;
+    while k < last {
+        let element = &array[k];
+        let before = offset_at(k - 1).filter(|_| !before_taken);
+        let after = offset_at(k + 1);
+        let travel = get_operand_bytes(element)
+            .filter(|bytes| !bytes.is_empty() && (before.is_some() || after.is_some()))
+            .and_then(|bytes| {
+                let advance = super::fonts::compute_string_width_ts(
+                    bytes,
+                    font,
+                    font_size,
+                    char_spacing,
+                    word_spacing,
+                );
+                let offsets = before.unwrap_or(0.0) + after.unwrap_or(0.0);
+                let travel = advance - offsets / 1000.0 * font_size;
+                (advance > 0.0 && travel.abs() < advance * SQUEEZED_SPACE_SHARE).then_some(travel)
+            })
+            .filter(|_| is_blank(element));
+        let Some(travel) = travel else {
+            if let Some(out) = out.as_mut() {
+                out.push(element.clone());
+            }
+            before_taken = false;
+            k += 1;
+            continue;
+        };
+        let out = out.get_or_insert_with(|| array[..k].to_vec());
+        if before.is_some() {
+            out.pop();
+        }
+        out.push(Object::Real(-travel / font_size * 1000.0));
+        before_taken = after.is_some();
+        k += if after.is_some() { 2 } else { 1 };
+    }
+    let mut out = out?;
+    out.extend(array[k..].iter().cloned());
+    Some(out)
+}
+
 /// `TJ` offset, in thousandths of the font size, beyond which pen travel
 /// between two runs is a word space: 0.4 of the font's space width, at
 /// least 0.08 em, and 0.12 em for a font without metrics.

@@ -160,6 +160,9 @@ struct BreakPatterns {
     break_emph_re: Regex,
     plain_word_re: Regex,
     hyphenated_re: Regex,
+    /// "ex-" ending a line, and "cepted" starting the next (mend 41).
+    line_end_re: Regex,
+    line_start_re: Regex,
 }
 
 impl BreakPatterns {
@@ -172,6 +175,8 @@ impl BreakPatterns {
             )),
             plain_word_re: re(format!("{word}{{3,}}")),
             hyphenated_re: re(format!("({word}{{2,}})-({word}{{2,}})")),
+            line_end_re: re(format!("({word}{{2,}})-$")),
+            line_start_re: re(format!("^{word}{{2,}}")),
         }
     }
 }
@@ -302,8 +307,8 @@ pub(crate) fn dehyphenate_across_pages<'a>(pages: impl Iterator<Item = &'a mut S
     }
 }
 
-/// Every break pattern below is a letter, a hyphen, then a space or an
-/// emphasis marker. A text without one is returned as it is, before the
+/// Every break pattern below is a letter, a hyphen, then a space, an
+/// emphasis marker or a line's end. A text without one is returned as it is, before the
 /// Unicode-class regexes are built: compiling them is milliseconds, a
 /// large share of a short document's whole conversion.
 fn may_break(text: &str) -> bool {
@@ -312,7 +317,7 @@ fn may_break(text: &str) -> bool {
             && text[i + c.len_utf8()..].starts_with('-')
             && matches!(
                 text.as_bytes().get(i + c.len_utf8() + 1),
-                Some(b' ') | Some(b'*')
+                Some(b' ') | Some(b'*') | Some(b'\n')
             )
     })
 }
@@ -399,6 +404,7 @@ fn rejoin_line_breaks(text: &str, patterns: &BreakPatterns, vocabulary: &Vocabul
         ..
     } = patterns;
     let join = |a: &str, b: &str| join_decision(a, b, &vocabulary.words, &vocabulary.hyphenated);
+    let text = &join_words_across_lines(text, patterns, &join);
     let mut in_code_block = false;
     let mut out = String::with_capacity(text.len());
     for (i, line) in text.split('\n').enumerate() {
@@ -450,6 +456,66 @@ fn rejoin_line_breaks(text: &str, patterns: &BreakPatterns, vocabulary: &Vocabul
         out.push_str(&current);
     }
     out
+}
+
+/// A word broken at a line's end inside a paragraph — "ex-" ending one
+/// line, "cepted or unless…" starting the next, where the lines were kept
+/// apart rather than joined with a space — joined on the first line when
+/// the document writes it whole elsewhere (rule 1, `Join::Plain`); the
+/// other decisions leave the two lines as they are. pdftotext joins such
+/// breaks: tika's `testPDF_bad_page_303226.pdf` (a two-column register of
+/// controlled substances) kept 33 of them, "specifi-" / "cally excepted".
+/// The punctuation after the continuation goes up with it. Table rows,
+/// headings, code blocks and blank lines are never either line; a
+/// continuation line the join empties goes.
+fn join_words_across_lines(
+    text: &str,
+    patterns: &BreakPatterns,
+    join: &impl Fn(&str, &str) -> Join,
+) -> String {
+    if !text.contains("-\n") {
+        return text.to_string();
+    }
+    let prose = |line: &str| {
+        let line = line.trim_start();
+        !(line.is_empty() || line.starts_with(['|', '#']) || line.starts_with("```"))
+    };
+    let mut lines: Vec<Option<String>> = text.split('\n').map(|l| Some(l.to_string())).collect();
+    let mut in_code = false;
+    for i in 0..lines.len().saturating_sub(1) {
+        let (Some(line), Some(next)) = (&lines[i], &lines[i + 1]) else {
+            continue;
+        };
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+        }
+        if in_code || !prose(line) || !prose(next) {
+            continue;
+        }
+        let Some(head) = patterns.line_end_re.captures(line).and_then(|c| c.get(1)) else {
+            continue;
+        };
+        // The last part of a compound ("pre-ex-") is no fragment.
+        if line[..head.start()].ends_with('-') {
+            continue;
+        }
+        let Some(tail) = patterns.line_start_re.find(next) else {
+            continue;
+        };
+        if join(head.as_str(), tail.as_str()) != Join::Plain {
+            continue;
+        }
+        // The punctuation after the word goes up with it ("body," of
+        // "any-" / "body, man").
+        let end = next[tail.end()..]
+            .find(char::is_whitespace)
+            .map_or(next.len(), |at| tail.end() + at);
+        let joined = format!("{}{}", &line[..line.len() - 1], &next[..end]);
+        let rest = next[end..].trim_start().to_string();
+        lines[i] = Some(joined);
+        lines[i + 1] = (!rest.is_empty()).then_some(rest);
+    }
+    lines.into_iter().flatten().collect::<Vec<_>>().join("\n")
 }
 
 /// Remove isolated page-number expressions from Markdown.
@@ -723,6 +789,17 @@ mod tests {
         );
         // No page writes "sixmonth" or "six-month": the break stays.
         assert_eq!(pages[2], "A third page, with a six- month term on it.");
+    }
+
+    #[test]
+    fn a_word_broken_at_a_line_end_joins_on_vocabulary_evidence() {
+        // Mend 40: lines of a paragraph kept apart; "excepted" is written
+        // whole elsewhere, "evidence" is not, "six-month" only hyphenated.
+        let text = "Unless specifically excepted here.\nUnless specifically ex-\ncepted, or listed.\nThe evi-\ndence stays, a six-\nmonth term, a six-month one.\nThe ex-\ncepted\n\n|ex-|\n|cepted|";
+        assert_eq!(
+            dehyphenate_line_breaks(text),
+            "Unless specifically excepted here.\nUnless specifically excepted,\nor listed.\nThe evi-\ndence stays, a six-\nmonth term, a six-month one.\nThe excepted\n\n|ex-|\n|cepted|"
+        );
     }
 
     #[test]
