@@ -793,7 +793,7 @@ mod tests {
 
     #[test]
     fn a_word_broken_at_a_line_end_joins_on_vocabulary_evidence() {
-        // Mend 40: lines of a paragraph kept apart; "excepted" is written
+        // Mend 41: lines of a paragraph kept apart; "excepted" is written
         // whole elsewhere, "evidence" is not, "six-month" only hyphenated.
         let text = "Unless specifically excepted here.\nUnless specifically ex-\ncepted, or listed.\nThe evi-\ndence stays, a six-\nmonth term, a six-month one.\nThe ex-\ncepted\n\n|ex-|\n|cepted|";
         assert_eq!(
