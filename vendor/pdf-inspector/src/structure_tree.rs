@@ -1088,8 +1088,12 @@ fn resolve_dict<'a>(doc: &'a Document, obj: &'a Object) -> Option<&'a lopdf::Dic
 
 // ─── Loading: what the parser reads of the tree, and nothing else ────
 
-/// The keys of a structure element that [`StructTree::from_doc`] reads.
-const READ_KEYS: &[&[u8]] = &[b"Type", b"S", b"K", b"Pg", b"Alt", b"ActualText", b"Lang"];
+/// The keys of a structure element whose values [`StructTree::from_doc`]
+/// uses. `/Type /StructElem` is optional and tells it nothing an element's
+/// `/S` does not; `/Lang` is read into [`StructElement::lang`], which
+/// nothing reads. Three keys, as most elements keep, fit a dictionary's
+/// smallest table: five take one of seven places.
+const USED_KEYS: &[&[u8]] = &[b"S", b"K", b"Pg", b"Alt", b"ActualText"];
 
 /// Owners (`/O`) of standard attribute objects (ISO 32000-1 14.8.5, 32000-2
 /// 14.8.5): layout, list, table, print-field and foreign-format attributes.
@@ -1111,7 +1115,7 @@ const ATTRIBUTE_OWNERS: &[&[u8]] = &[
 ];
 
 /// A `lopdf` load filter (mend 39): a structure element keeps only the keys
-/// the tree's parser reads, and attribute objects (its `/A`: widths,
+/// the tree's parser uses, and attribute objects (its `/A`: widths,
 /// alignments, borders), which nothing reads, are not kept. A tagged report
 /// cut down to one page still carried the tree of all its 206 pages, 39,368
 /// objects: held whole, they were most of a 111 MiB peak.
@@ -1120,9 +1124,9 @@ pub(crate) fn trim_on_load(id: ObjectId, object: &mut Object) -> Option<(ObjectI
         if is_attribute_object(dict) {
             return None;
         }
-        if is_struct_element(dict) && dict.iter().any(|(k, _)| !READ_KEYS.contains(&k.as_slice())) {
+        if is_struct_element(dict) && dict.iter().any(|(k, _)| !USED_KEYS.contains(&k.as_slice())) {
             let mut kept = lopdf::Dictionary::new();
-            for key in READ_KEYS {
+            for key in USED_KEYS {
                 if let Some(value) = dict.remove(key) {
                     kept.set(key.to_vec(), value);
                 }
@@ -1759,11 +1763,7 @@ mod tests {
             let elem = loaded.get_dictionary(heading).unwrap();
             let mut keys: Vec<&[u8]> = elem.iter().map(|(k, _)| k.as_slice()).collect();
             keys.sort();
-            assert_eq!(
-                keys,
-                [&b"Alt"[..], b"K", b"Pg", b"S", b"Type"],
-                "{object_streams}"
-            );
+            assert_eq!(keys, [&b"Alt"[..], b"K", b"Pg", b"S"], "{object_streams}");
             // Not structure elements: kept whole.
             assert_eq!(loaded.get_dictionary(widget).unwrap().len(), 4);
             assert!(loaded.get_dictionary(catalog).is_ok());
