@@ -1228,10 +1228,27 @@ pub(crate) fn extract_page_text_items_with_options(
                 if in_text_block && !op.operands.is_empty() {
                     if let Ok(array) = op.operands[0].as_array() {
                         let font_info = font_widths.get(&current_font);
+                        // A string of the array decoded on a copy of the CMap
+                        // decisions, for the probes below: the glyphs they
+                        // sample do not count twice when the loop decodes them.
+                        let decode_probe = |element: &Object, probe: &mut CMapDecisionCache| {
+                            extract_text_from_operand(
+                                element,
+                                &current_font,
+                                font_base_names.get(&current_font).map(|s| s.as_str()),
+                                font_cmaps,
+                                &font_tounicode_refs,
+                                &inline_cmaps,
+                                &font_encodings,
+                                &encoding_cache,
+                                probe,
+                                &font_widths,
+                                &font_kinds,
+                            )
+                        };
                         // Space glyphs the offsets beside them cancel are
                         // read as the travel they leave (see
-                        // `cancelled_space_strings`), decoded on a copy of
-                        // the CMap decisions as the tracking probe below.
+                        // `cancelled_space_strings`).
                         let cancelled = cancelled_space_strings(
                             array,
                             font_info,
@@ -1239,23 +1256,11 @@ pub(crate) fn extract_page_text_items_with_options(
                             char_spacing,
                             word_spacing,
                             |element| {
-                                let mut probe = cmap_decisions.clone();
-                                extract_text_from_operand(
-                                    element,
-                                    &current_font,
-                                    font_base_names.get(&current_font).map(|s| s.as_str()),
-                                    font_cmaps,
-                                    &font_tounicode_refs,
-                                    &inline_cmaps,
-                                    &font_encodings,
-                                    &encoding_cache,
-                                    &mut probe,
-                                    &font_widths,
-                                    &font_kinds,
+                                decode_probe(element, &mut cmap_decisions.clone()).is_some_and(
+                                    |(text, _)| {
+                                        !text.is_empty() && text.chars().all(char::is_whitespace)
+                                    },
                                 )
-                                .is_some_and(|(text, _)| {
-                                    !text.is_empty() && text.chars().all(char::is_whitespace)
-                                })
                             },
                         );
                         let array = cancelled.as_ref().unwrap_or(array);
@@ -1281,26 +1286,16 @@ pub(crate) fn extract_page_text_items_with_options(
                         // is not read for it. The reader decodes the glyphs
                         // of a run in the tracking band — to weigh its
                         // letters against its punctuation, and to check the
-                        // case of a widely spaced one — on a copy of the
-                        // CMap decisions, so the glyphs it samples do not
-                        // count twice when the loop below decodes them.
+                        // case of a widely spaced one — on one copy of the
+                        // CMap decisions (`decode_probe`).
                         let tracking = if is_invisible {
                             None
                         } else {
                             let mut probe_decisions: Option<CMapDecisionCache> = None;
                             tj_tracking(array, font_info, space_threshold, |element| {
-                                extract_text_from_operand(
+                                decode_probe(
                                     element,
-                                    &current_font,
-                                    font_base_names.get(&current_font).map(|s| s.as_str()),
-                                    font_cmaps,
-                                    &font_tounicode_refs,
-                                    &inline_cmaps,
-                                    &font_encodings,
-                                    &encoding_cache,
                                     probe_decisions.get_or_insert_with(|| cmap_decisions.clone()),
-                                    &font_widths,
-                                    &font_kinds,
                                 )
                             })
                         };

@@ -1,6 +1,7 @@
 //! Markdown cleanup and post-processing.
 
 use regex::Regex;
+use std::borrow::Cow;
 
 use super::{MarkdownOptions, MarkdownProfile};
 use crate::text_utils::is_page_number_line;
@@ -468,13 +469,13 @@ fn rejoin_line_breaks(text: &str, patterns: &BreakPatterns, vocabulary: &Vocabul
 /// The punctuation after the continuation goes up with it. Table rows,
 /// headings, code blocks and blank lines are never either line; a
 /// continuation line the join empties goes.
-fn join_words_across_lines(
-    text: &str,
+fn join_words_across_lines<'a>(
+    text: &'a str,
     patterns: &BreakPatterns,
     join: &impl Fn(&str, &str) -> Join,
-) -> String {
+) -> Cow<'a, str> {
     if !text.contains("-\n") {
-        return text.to_string();
+        return Cow::Borrowed(text);
     }
     let prose = |line: &str| {
         let line = line.trim_start();
@@ -515,7 +516,7 @@ fn join_words_across_lines(
         lines[i] = Some(joined);
         lines[i + 1] = (!rest.is_empty()).then_some(rest);
     }
-    lines.into_iter().flatten().collect::<Vec<_>>().join("\n")
+    Cow::Owned(lines.into_iter().flatten().collect::<Vec<_>>().join("\n"))
 }
 
 /// Remove isolated page-number expressions from Markdown.
