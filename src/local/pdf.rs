@@ -35,9 +35,7 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
     };
     // A table that points beside its objects loads without them (a page's
     // content streams): read from where they are, as poppler does.
-    let rebuilt = pdf_repair::xref_points_astray(bytes)
-        .then(|| pdf_repair::rebuild_xref(bytes))
-        .flatten();
+    let rebuilt = pdf_repair::rebuilt_if_astray(bytes);
     let first = match rebuilt
         .as_deref()
         .and_then(|fixed| Some((fixed, read(fixed).ok()?)))
@@ -539,10 +537,7 @@ pub fn text_layer(path: &Path) -> TextLayer {
     let Ok(bytes) = std::fs::read(path) else {
         return TextLayer::Unknown;
     };
-    let rebuilt = pdf_repair::xref_points_astray(&bytes)
-        .then(|| pdf_repair::rebuild_xref(&bytes))
-        .flatten();
-    let classified = match rebuilt.map_or_else(
+    let classified = match pdf_repair::rebuilt_if_astray(&bytes).map_or_else(
         || pdf_inspector::classify_pdf_mem(&bytes),
         |fixed| pdf_inspector::classify_pdf_mem(&fixed),
     ) {

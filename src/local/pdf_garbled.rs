@@ -98,12 +98,12 @@ struct Count {
 
 impl Count {
     fn add(&mut self, text: &str) {
-        let chars: Vec<char> = text.chars().collect();
-        let mut i = 0;
-        while i < chars.len() {
-            let c = chars[i];
-            let run = chars[i..].iter().take_while(|&&d| d == c).count();
-            i += run;
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            let mut run = 1;
+            while chars.next_if_eq(&c).is_some() {
+                run += 1;
+            }
             if c.is_whitespace() || (c.is_ascii_punctuation() && run >= LEADER_RUN) {
                 continue;
             }

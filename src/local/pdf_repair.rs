@@ -138,11 +138,20 @@ pub fn xref_points_astray(bytes: &[u8]) -> bool {
     }
 }
 
+/// The file with its table rebuilt ([`rebuild_xref`]) when the table points
+/// beside its objects ([`xref_points_astray`]); `None` when it does not, or
+/// cannot be rebuilt.
+pub fn rebuilt_if_astray(bytes: &[u8]) -> Option<Vec<u8>> {
+    xref_points_astray(bytes)
+        .then(|| rebuild_xref(bytes))
+        .flatten()
+}
+
 /// Whether `N G obj` for object `number` starts at `offset`.
 fn object_starts_at(bytes: &[u8], offset: usize, number: u32) -> bool {
     let mut tokens = Tokens { bytes, at: offset };
     bytes.get(offset).is_some_and(u8::is_ascii_digit)
-        && tokens.next() == Some(number.to_string().as_str())
+        && tokens.next().and_then(|n| n.parse::<u32>().ok()) == Some(number)
         && tokens
             .next()
             .is_some_and(|g| g.bytes().all(|b| b.is_ascii_digit()))
