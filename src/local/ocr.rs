@@ -371,7 +371,7 @@ pub fn pdf_page(
     if pictures.is_empty() {
         bail!("the page holds no image in a format tesseract reads (JPEG, JPEG 2000, CCITT, 8-bit or 1-bit pixels)");
     }
-    let dir = tempfile::tempdir().context("cannot create a temporary folder for OCR")?;
+    let dir = scratch_dir()?;
     let mut files: Vec<PathBuf> = Vec::new();
     let mut stack: Vec<Gray> = Vec::new();
     let flush = |stack: &mut Vec<Gray>, files: &mut Vec<PathBuf>| -> Result<()> {
@@ -379,7 +379,7 @@ pub fn pdf_page(
             return Ok(());
         }
         let file = dir.path().join(format!("img-{}.pgm", files.len()));
-        std::fs::write(&file, stacked_pgm(stack)).context("cannot write an image for OCR")?;
+        write_image(&file, &stacked_pgm(stack))?;
         files.push(file);
         stack.clear();
         Ok(())
@@ -390,7 +390,7 @@ pub fn pdf_page(
             Picture::File { ext, bytes } => {
                 flush(&mut stack, &mut files)?;
                 let file = dir.path().join(format!("img-{}.{ext}", files.len()));
-                std::fs::write(&file, bytes).context("cannot write an image for OCR")?;
+                write_image(&file, &bytes)?;
                 files.push(file);
             }
         }
@@ -406,7 +406,7 @@ pub fn pdf_page(
 
 /// The text tesseract reads in an image file (PNG, JPEG, TIFF, BMP, GIF, WebP).
 pub fn image(path: &Path, tesseract: &Path, language: Option<&str>) -> Result<Reading> {
-    let dir = tempfile::tempdir().context("cannot create a temporary folder for OCR")?;
+    let dir = scratch_dir()?;
     let mut reading = run(path, tesseract, language, dir.path())?;
     reading.text = paragraphs(&reading.text);
     Ok(reading)
@@ -421,12 +421,32 @@ pub fn image_bytes(
     tesseract: &Path,
     language: Option<&str>,
 ) -> Result<Reading> {
-    let dir = tempfile::tempdir().context("cannot create a temporary folder for OCR")?;
+    let dir = scratch_dir()?;
     let file = dir.path().join(name);
-    std::fs::write(&file, bytes).context("cannot write an image for OCR")?;
+    write_image(&file, bytes)?;
     let mut reading = run(&file, tesseract, language, dir.path())?;
     reading.text = paragraphs(&reading.text);
     Ok(reading)
+}
+
+/// A temporary folder for the images tesseract reads and the text it writes.
+fn scratch_dir() -> Result<tempfile::TempDir> {
+    tempfile::tempdir().with_context(|| {
+        format!(
+            "cannot create a temporary folder for OCR in {} (set TMPDIR to a writable folder with free space)",
+            std::env::temp_dir().display()
+        )
+    })
+}
+
+/// An image written into [`scratch_dir`] for tesseract.
+fn write_image(file: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(file, bytes).with_context(|| {
+        format!(
+            "cannot write {} for OCR (set TMPDIR to a writable folder with free space)",
+            file.display()
+        )
+    })
 }
 
 /// One tesseract run writing its text and its word confidences (TSV) into `dir`.

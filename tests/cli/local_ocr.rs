@@ -94,3 +94,32 @@ fn the_pages_of_a_scan_are_read_side_by_side_by_tesseracts_on_one_thread() {
     let log = fs::read_to_string(bin.path().join("calls.log")).unwrap();
     assert_eq!(log.matches("threads=3").count(), 4, "{log}");
 }
+
+/// No temporary folder for the scan's images: the page is named with the
+/// folder docpipe tried and how to give it another.
+#[test]
+fn a_scan_without_a_temporary_folder_says_how_to_give_it_one() {
+    let env = Env::new();
+    let bin = tempfile::tempdir().unwrap();
+    fake_tesseract(bin.path());
+    let pdf = pages_pdf(&[Page::Image]);
+    let path = file(&env, "scan.pdf", &pdf);
+    let missing = env.work.path().join("no-such-tmp");
+    let out = local(&env)
+        .env("PATH", format!("{}:/usr/bin:/bin", bin.path().display()))
+        .env("TMPDIR", &missing)
+        .arg("ocr")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert!(err.contains("scan.pdf"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "temporary folder for OCR in {}",
+            missing.display()
+        )),
+        "{err}"
+    );
+    assert!(err.contains("set TMPDIR to a writable folder"), "{err}");
+}
