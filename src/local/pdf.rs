@@ -33,10 +33,11 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
     let read = |bytes: &[u8]| {
         pdf_inspector::extract_pages_markdown_positions_and_rules_mem(bytes, wanted.as_deref())
     };
-    // A table that points beside its objects loads without them (a page's
-    // content streams): read from where they are, as poppler does.
-    let rebuilt = pdf_repair::rebuilt_if_astray(bytes);
-    let first = match rebuilt
+    // A table that points beside its objects, or a stream whose length
+    // misses its end, loads without them (a page's content streams, a
+    // font's ToUnicode map): read from where they are, as poppler does.
+    let mended = pdf_repair::mended(bytes);
+    let first = match mended
         .as_deref()
         .and_then(|fixed| Some((fixed, read(fixed).ok()?)))
     {
@@ -47,7 +48,8 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
         Ok(read) => read,
         // What poppler reads after rebuilding the cross-reference table, so do we.
         Err(e) if damaged(&e) => {
-            repaired = pdf_repair::rebuild_xref(bytes).ok_or_else(|| pdf_error(input, e))?;
+            let source = mended.as_deref().unwrap_or(bytes);
+            repaired = pdf_repair::rebuild_xref(source).ok_or_else(|| pdf_error(input, e))?;
             let read = read(&repaired).map_err(|e| pdf_error(input, e))?;
             (&repaired[..], read)
         }
@@ -537,10 +539,9 @@ pub fn text_layer(path: &Path) -> TextLayer {
     let Ok(bytes) = std::fs::read(path) else {
         return TextLayer::Unknown;
     };
-    let classified = match pdf_repair::rebuilt_if_astray(&bytes).map_or_else(
-        || pdf_inspector::classify_pdf_mem(&bytes),
-        |fixed| pdf_inspector::classify_pdf_mem(&fixed),
-    ) {
+    let mended = pdf_repair::mended(&bytes);
+    let bytes = mended.unwrap_or(bytes);
+    let classified = match pdf_inspector::classify_pdf_mem(&bytes) {
         Err(e) if damaged(&e) => pdf_repair::rebuild_xref(&bytes)
             .ok_or(e)
             .and_then(|fixed| pdf_inspector::classify_pdf_mem(&fixed)),

@@ -141,10 +141,128 @@ pub fn xref_points_astray(bytes: &[u8]) -> bool {
 /// The file with its table rebuilt ([`rebuild_xref`]) when the table points
 /// beside its objects ([`xref_points_astray`]); `None` when it does not, or
 /// cannot be rebuilt.
-pub fn rebuilt_if_astray(bytes: &[u8]) -> Option<Vec<u8>> {
+fn rebuilt_if_astray(bytes: &[u8]) -> Option<Vec<u8>> {
     xref_points_astray(bytes)
         .then(|| rebuild_xref(bytes))
         .flatten()
+}
+
+/// The file with what poppler reads past mended before reading: a stream's
+/// `/Length` that misses its data's end ([`stream_lengths_mended`]), then a
+/// table that points beside its objects rebuilt ([`rebuilt_if_astray`]);
+/// `None` when neither applies.
+pub fn mended(bytes: &[u8]) -> Option<Vec<u8>> {
+    let lengths = stream_lengths_mended(bytes);
+    rebuilt_if_astray(lengths.as_deref().unwrap_or(bytes)).or(lengths)
+}
+
+/// The file with the `/Length` of each stream that lopdf cannot read
+/// rewritten to where its data ends: the length misses the `endstream`
+/// keyword and the keyword follows the data without a line end (pdf-lib's
+/// `with_missing_endstream_eol_and_polluted_ctm.pdf`: three `ToUnicode`
+/// maps, each one byte shorter than its `/Length` says, so "end" ran into
+/// "endstream"). lopdf finds a stream's end without its length only where
+/// a line end precedes the keyword, and otherwise drops the whole object:
+/// every glyph of those fonts read as its bare code. poppler reads to the
+/// keyword. The number is written in place of the old one, padded with
+/// spaces, so no other byte moves (a number that does not fit is left
+/// alone); `None` when no stream needs it.
+pub fn stream_lengths_mended(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut out: Option<Vec<u8>> = None;
+    let mut past = 0;
+    for keyword in memchr::memmem::find_iter(bytes, b"stream") {
+        if keyword < past || bytes[..keyword].ends_with(b"end") {
+            continue;
+        }
+        let data = keyword
+            + 6
+            + match bytes.get(keyword + 6..keyword + 8) {
+                Some(b"\r\n") => 2,
+                Some([b'\n' | b'\r', _]) => 1,
+                _ => continue,
+            };
+        let Some((field, length)) = direct_length(bytes, keyword) else {
+            continue;
+        };
+        if data
+            .checked_add(length)
+            .is_some_and(|end| ends_there(bytes, end))
+        {
+            past = data.saturating_add(length);
+            continue;
+        }
+        let Some(end) = memchr::memmem::find(&bytes[data..], b"endstream").map(|k| data + k) else {
+            break;
+        };
+        past = end + 9;
+        // Where a line end precedes the keyword, lopdf finds the end itself.
+        if matches!(bytes[end - 1], b'\n' | b'\r') || !closes_object(&bytes[end + 9..]) {
+            continue;
+        }
+        let number = (end - data).to_string();
+        if number.len() <= field.len() {
+            let out = out.get_or_insert_with(|| bytes.to_vec());
+            let width = field.len();
+            out[field].copy_from_slice(format!("{number:<width$}").as_bytes());
+        }
+    }
+    out
+}
+
+/// The stream dictionary's direct `/Length` before the `stream` keyword at
+/// `keyword`: the bytes of its number with the spaces after it (where a
+/// new number may be written), and its value. `None` for an indirect
+/// length (`/Length 12 0 R`) or none found.
+fn direct_length(bytes: &[u8], keyword: usize) -> Option<(std::ops::Range<usize>, usize)> {
+    let dict = &bytes[keyword.saturating_sub(4096)..keyword];
+    let base = keyword - dict.len();
+    // The dictionary starts after its object's `obj` keyword.
+    let from = memchr::memmem::rfind(dict, b"obj").map_or(0, |k| k + 3);
+    let name = memchr::memmem::rfind(&dict[from..], b"/Length")? + from + 7;
+    let rest = &dict[name..];
+    if !rest.first()?.is_ascii_whitespace() {
+        // `/Length1` and the like, a font program's.
+        return None;
+    }
+    let digits_at = rest.iter().position(|b| !b.is_ascii_whitespace())?;
+    let digits = rest[digits_at..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let spaces = rest[digits_at + digits..]
+        .iter()
+        .take_while(|b| b.is_ascii_whitespace())
+        .count();
+    let after = &rest[digits_at + digits + spaces..];
+    if digits == 0 || digits > 12 || after.first().is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    let value = std::str::from_utf8(&rest[digits_at..digits_at + digits])
+        .ok()?
+        .parse()
+        .ok()?;
+    let start = base + name + digits_at;
+    // One space is kept before the next token when it is not a delimiter.
+    let keep = usize::from(after.first().is_some_and(|b| b.is_ascii_alphanumeric()));
+    Some((start..start + digits + spaces - keep.min(spaces), value))
+}
+
+/// Whether a stream's data ending at `at` is followed by `endstream`, after
+/// one line end at most: its length is right.
+fn ends_there(bytes: &[u8], at: usize) -> bool {
+    let rest = bytes.get(at..).unwrap_or_default();
+    let rest = rest
+        .strip_prefix(b"\r\n")
+        .or_else(|| rest.strip_prefix(b"\n"))
+        .or_else(|| rest.strip_prefix(b"\r"))
+        .unwrap_or(rest);
+    rest.starts_with(b"endstream")
+}
+
+/// Whether `endobj` follows, after white space.
+fn closes_object(rest: &[u8]) -> bool {
+    let skip = rest.iter().take_while(|b| b.is_ascii_whitespace()).count();
+    rest[skip..].starts_with(b"endobj")
 }
 
 /// Whether `N G obj` for object `number` starts at `offset`.
@@ -283,6 +401,39 @@ mod tests {
         assert!(xref_points_astray(off(2).as_bytes()));
         assert!(!xref_points_astray(off(0).as_bytes()));
         assert!(!xref_points_astray(b"no pdf here"));
+    }
+
+    /// A stream one byte shorter than its `/Length`, `endstream` straight
+    /// after its data (pdf-lib's damaged receipt), and what is left alone.
+    #[test]
+    fn a_length_that_runs_into_endstream_is_rewritten_in_place() {
+        let object = |length: &str, data: &str, eol: &str| {
+            format!("%PDF-1.4\n5 0 obj\n<< /Length {length}\n>>\nstream\n{data}{eol}endstream\nendobj\n")
+        };
+        let broken = object("749", &"x".repeat(748), "");
+        let fixed = stream_lengths_mended(broken.as_bytes()).unwrap();
+        assert_eq!(fixed.len(), broken.len());
+        assert_eq!(
+            String::from_utf8(fixed).unwrap(),
+            broken.replace("/Length 749\n>>", "/Length 748 >>")
+        );
+        // Too short by a byte, a number that needs one more digit: written
+        // over the line end after it.
+        let short = object("99", &"y".repeat(100), "");
+        let fixed = String::from_utf8(stream_lengths_mended(short.as_bytes()).unwrap()).unwrap();
+        assert!(fixed.contains("<< /Length 100>>\nstream"), "{fixed}");
+        // Right, or right but for a line end lopdf skips itself, or
+        // indirect, or a font program's length: left alone.
+        for fine in [
+            object("12", "0123456789ab", "\n"),
+            object("12", "0123456789ab", ""),
+            object("13", "0123456789ab", "\n"),
+            object("12 0 R", "0123456789abc", ""),
+            object("12 /Length1 12", "0123456789abc", "")
+                .replace("<< /Length 12 ", "<< /Length1 12 "),
+        ] {
+            assert_eq!(stream_lengths_mended(fine.as_bytes()), None, "{fine}");
+        }
     }
 
     /// A line slipped in after the header (as in pdfplumber's issue-848.pdf):

@@ -542,3 +542,77 @@ fn ocr_json(cmd: &mut assert_cmd::Command, path: &std::path::Path) -> (serde_jso
     let answer = serde_json::from_str(&stdout_of(&out)).unwrap();
     (answer, stderr_of(&out))
 }
+
+/// A font's `ToUnicode` map whose `/Length` misses the map's end, with
+/// `endstream` straight after the data and no line end (pdf-lib's
+/// `with_missing_endstream_eol_and_polluted_ctm.pdf`, a receipt: three such
+/// maps, each a byte shorter than its length says). lopdf drops the whole
+/// object and every glyph read as its bare code, so the page went to OCR
+/// and its small print was lost; poppler reads to `endstream`, and so does
+/// local.
+#[test]
+fn a_map_whose_length_runs_past_its_end_still_reads() {
+    let line = "Receipt number 3330 Refunded to";
+    let mut letters: Vec<char> = line.chars().collect();
+    letters.sort_unstable();
+    letters.dedup();
+    let cid = |c: char| 1 + letters.iter().position(|&l| l == c).unwrap() as u16;
+    let entries: String = letters
+        .iter()
+        .map(|&l| format!("<{:04X}> <{:04X}>\n", cid(l), l as u32))
+        .collect();
+    let cmap = format!(
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
+         1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
+         {} beginbfchar\n{entries}endbfchar\n\
+         endcmap CMapName currentdict /CMap defineresource pop end end",
+        letters.len()
+    );
+    let font = |doc: &mut Document| {
+        let to_unicode = doc.add_object(Stream::new(dictionary! {}, cmap.into_bytes()));
+        let cid_font = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "CPReg",
+            "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"),
+                "Ordering" => Object::string_literal("Identity"), "Supplement" => 0 },
+            "DW" => 500,
+        });
+        dictionary! {
+            "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "CPReg",
+            "Encoding" => "Identity-H", "DescendantFonts" => vec![cid_font.into()],
+            "ToUnicode" => to_unicode,
+        }
+    };
+    let hex: String = line.chars().map(|c| format!("{:04X}", cid(c))).collect();
+    let ops: String = (0..3)
+        .map(|i| format!("BT /F9 14 Tf 60 {} Td <{hex}> Tj ET ", 700 - 30 * i))
+        .collect();
+    let mut pdf = page_with_font(&ops, font);
+    // The map's line end before `endstream` becomes its last byte: the data
+    // runs a byte past its length, into the keyword (no byte moves).
+    let map = pdf.windows(8).position(|w| w == b"/CIDInit").unwrap();
+    let end = map
+        + pdf[map..]
+            .windows(9)
+            .position(|w| w == b"endstream")
+            .unwrap();
+    assert_eq!(pdf[end - 1], b'\n');
+    pdf[end - 1] = b' ';
+    assert!(lopdf_leaves_an_object_out(&pdf));
+
+    let env = Env::new();
+    let path = file(&env, "receipt.pdf", &pdf);
+    let (answer, err) = ocr_json(&mut local(&env), &path);
+    assert_eq!(
+        answer["ocr_pages"],
+        serde_json::json!([]),
+        "{answer}\n{err}"
+    );
+    let markdown = answer["pages"][0]["markdown"].as_str().unwrap();
+    assert_eq!(markdown.matches(line).count(), 3, "{markdown}");
+}
+
+/// Whether lopdf loads the file without one of its objects.
+fn lopdf_leaves_an_object_out(pdf: &[u8]) -> bool {
+    let doc = Document::load_mem(pdf).unwrap();
+    doc.objects.len() < doc.max_id as usize
+}
