@@ -13,6 +13,7 @@ mod furniture;
 mod heading;
 mod postprocess;
 pub(crate) use postprocess::dehyphenate_across_pages;
+pub use postprocess::rejoin_line_breaks_in;
 mod preprocess;
 
 pub use convert::to_markdown_from_lines;

@@ -292,7 +292,24 @@ fn dehyphenate_line_breaks(text: &str) -> String {
 /// The rules are the page pass's; only the evidence grows.
 pub(crate) fn dehyphenate_across_pages<'a>(pages: impl Iterator<Item = &'a mut String>) {
     let pages: Vec<&mut String> = pages.collect();
-    if pages.len() < 2 || !pages.iter().any(|page| may_break(page)) {
+    if pages.len() < 2 {
+        return;
+    }
+    rejoin_across_texts(pages);
+}
+
+/// The rejoin of [`dehyphenate_across_pages`] over texts a caller made or
+/// changed after the markdown (docpipe's mend 42): a page of two columns
+/// taken for a table, whose rows the page pass leaves alone and the caller
+/// writes back as text ("Con- stitution" in pdf-lib's `us_constitution`
+/// where "Constitution" is written 56 times), or a page read by OCR. One
+/// text is enough: the words are its own evidence.
+pub fn rejoin_line_breaks_in(texts: &mut [String]) {
+    rejoin_across_texts(texts.iter_mut().collect());
+}
+
+fn rejoin_across_texts(pages: Vec<&mut String>) {
+    if !pages.iter().any(|page| may_break(page)) {
         return;
     }
     let patterns = if pages.iter().all(|page| narrow_letters(page)) {
@@ -668,6 +685,30 @@ fn format_urls(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// docpipe's mend 42: breaks left in text that was a table's rows when
+    /// the markdown was made join on the texts' own words, one text or many.
+    #[test]
+    fn breaks_in_text_made_after_the_markdown_join_on_its_words() {
+        let mut one = vec![
+            "this Con- stitution, or the Application of this Constitution\nthe terms of Sena-\ntors and Senators".to_string(),
+        ];
+        rejoin_line_breaks_in(&mut one);
+        assert_eq!(
+            one[0],
+            "this Constitution, or the Application of this Constitution\nthe terms of Senators\nand Senators"
+        );
+        let mut two = vec![
+            "Execu- tive power".to_string(),
+            "The executive Power shall be vested; ex- cepted".to_string(),
+        ];
+        rejoin_line_breaks_in(&mut two);
+        assert_eq!(two[0], "Executive power");
+        assert_eq!(two[1], "The executive Power shall be vested; ex- cepted");
+        let mut table = vec!["| Con- stitution | Constitution |".to_string()];
+        rejoin_line_breaks_in(&mut table);
+        assert_eq!(table[0], "| Con- stitution | Constitution |");
+    }
 
     #[test]
     fn fidelity_profile_preserves_dot_leaders() {
