@@ -185,6 +185,10 @@ pub fn extract_bytes(bytes: &[u8], input: &str, settings: &Settings) -> Result<E
         };
         pages.push(pdf_headings::demote(&pdf_rtl::part_scripts(&md)));
     }
+    // Words broken at line ends in text written after pdf-inspector's
+    // markdown (tables taken back to text, columns rebuilt, OCR) join on
+    // the document's own words, as the markdown's did (mend 42).
+    pdf_inspector::markdown::rejoin_line_breaks_in(&mut pages);
     // An OCR'd page's text is tesseract's.
     garbled.retain(|p| !ocr_pages.contains(p));
     Ok(Extracted {
