@@ -616,3 +616,61 @@ fn lopdf_leaves_an_object_out(pdf: &[u8]) -> bool {
     let doc = Document::load_mem(pdf).unwrap();
     doc.objects.len() < doc.max_id as usize
 }
+
+/// A page read by OCR keeps tesseract's line ends, and with them a word
+/// broken at one ("con-" / "stitution"); the markdown's rejoin ran before
+/// the OCR and never saw it. The finished pages get the rejoin too
+/// (pdf-inspector mend 42): the word joins where the page writes it whole.
+#[test]
+fn a_word_broken_at_a_line_end_of_an_ocrd_page_joins() {
+    let Some(dir) = crate::local::tesseract_dir() else {
+        return;
+    };
+    let lines = [
+        "the constitution holds",
+        "then comes the con-",
+        "stitution we read",
+    ];
+    let marks = b"!\"#$%&'()*+,-./:;<=>?@[]^_{}~";
+    let letters: std::collections::BTreeSet<u8> = lines
+        .concat()
+        .bytes()
+        .filter(u8::is_ascii_lowercase)
+        .collect();
+    let entries: String = letters
+        .iter()
+        .enumerate()
+        .map(|(i, code)| format!("<{code:02X}><{:04X}>\n", marks[i % marks.len()]))
+        .collect();
+    let cmap = format!(
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
+         1 begincodespacerange <00> <FF> endcodespacerange\n\
+         {} beginbfchar\n<20><0020>\n<2D><002D>\n{entries}endbfchar\n\
+         endcmap CMapName currentdict /CMap defineresource pop end end",
+        letters.len() + 2
+    );
+    let font = |doc: &mut Document| {
+        let to_unicode = doc.add_object(Stream::new(dictionary! {}, cmap.into_bytes()));
+        dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+            "Encoding" => "WinAnsiEncoding", "ToUnicode" => to_unicode,
+        }
+    };
+    let ops: String = lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| format!("BT /F9 30 Tf 40 {} Td ({line}) Tj ET ", 640 - 36 * i))
+        .collect();
+    let pdf = page_with_font(&ops, font);
+    let env = Env::new();
+    let path = file(&env, "soup.pdf", &pdf);
+    let (answer, err) = ocr_json(local(&env).env("PATH", dir), &path);
+    assert_eq!(
+        answer["ocr_pages"],
+        serde_json::json!([1]),
+        "{answer}\n{err}"
+    );
+    let markdown = answer["pages"][0]["markdown"].as_str().unwrap();
+    assert_eq!(markdown.matches("constitution").count(), 2, "{markdown}");
+    assert!(!markdown.contains("con-"), "{markdown}");
+}
