@@ -271,7 +271,26 @@ pub(crate) fn build_type3_scales(
         }
         let scale_y = (num(&matrix[2]).powi(2) + num(&matrix[3]).powi(2)).sqrt();
         let bbox_h = (num(&bbox[3]) - num(&bbox[1])).abs();
-        let scale = bbox_h * scale_y;
+        let mut scale = bbox_h * scale_y;
+        // A FontBBox over four times the em the glyphs' advances imply (a
+        // typical advance is half an em, as poppler guesses a Type 3 font's
+        // size) describes no glyph: a bitmap font's `[0 0 1000 1000]` over
+        // glyphs 20 to 60 units wide (olmOCR's `large_prompt_hint3.pdf`,
+        // docpipe's mend 43) read at 120pt, and no word gap of its 10pt
+        // text was wide enough for a space. The advances' em is taken then.
+        let mut advances: Vec<f32> = font_dict
+            .get(b"Widths")
+            .ok()
+            .and_then(|o| resolve_array(doc, o))
+            .map(|widths| widths.iter().map(&num).filter(|w| *w > 0.0).collect())
+            .unwrap_or_default();
+        if !advances.is_empty() {
+            advances.sort_by(f32::total_cmp);
+            let em = advances[advances.len() / 2] * num(&matrix[0]).abs() / 0.5;
+            if em > 0.0 && scale > 4.0 * em {
+                scale = em;
+            }
+        }
 
         // `scale` is the glyph box measured in text-space units. For a
         // self-consistent font it lands near 1.0 — the FontMatrix is the
@@ -2023,6 +2042,7 @@ pub(crate) fn parse_encoding_dictionary(
         return None;
     }
 
+    let spelled_codes = names_spell_their_codes(&diff_array);
     let mut encoding_map = FontEncodingMap::new();
     let mut glyph_names = HashMap::new();
     let mut unread_names = HashMap::new();
@@ -2051,6 +2071,10 @@ pub(crate) fn parse_encoding_dictionary(
                     .or_else(|| glyph_name_to_string(&glyph_name))
                     .or_else(|| {
                         private_glyph_to_char(&glyph_name, base_font_name).map(String::from)
+                    })
+                    .or_else(|| {
+                        let ch = char::from(current_code);
+                        (spelled_codes && !ch.is_control()).then(|| ch.to_string())
                     });
                 let mut chars = mapped.as_deref().unwrap_or_default().chars();
                 let mapped_char = match (chars.next(), chars.next()) {
@@ -2154,6 +2178,38 @@ fn code_numbered_glyph(glyph_name: &str, code: u8, base_font_name: Option<&str>)
     }
     let ch = char::from(code);
     (!ch.is_control()).then_some(ch)
+}
+
+/// Whether every name of a `/Differences` array spells its own code in two
+/// base-36 digits, the first a letter from `A` for 0, the second a digit
+/// or a letter (`/A2` at 2, `/B9` at 45, `/CP` at 97, `/DD` at 121) —
+/// at least three names, and no other (docpipe's mend 43). A producer of
+/// bitmap (Type 3) fonts names their glyphs so (the ISCA archive's papers
+/// of 2010: olmOCR's `large_prompt_hint3.pdf`); the glyph list knows no
+/// such name, so every letter read as nothing and four pages as a few
+/// symbols. poppler reads an unknown name as its code, and so does a font
+/// whose names are all its codes here: each reads as the code's Latin-1
+/// character, like a name of the code in decimal (mends 23 and 30). A font
+/// with one name that is not its code keeps its names unread.
+fn names_spell_their_codes(differences: &[Object]) -> bool {
+    const DIGITS: &[u8; 36] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    let mut code: u8 = 0;
+    let mut names = 0;
+    for item in differences {
+        match item {
+            Object::Integer(n) => code = *n as u8,
+            Object::Name(name) => {
+                let spelled = [b'A' + code / 36, DIGITS[usize::from(code % 36)]];
+                if name.as_slice() != spelled {
+                    return false;
+                }
+                names += 1;
+                code = code.wrapping_add(1);
+            }
+            _ => {}
+        }
+    }
+    names >= 3
 }
 
 fn private_glyph_to_char(glyph_name: &str, base_font_name: Option<&str>) -> Option<char> {
@@ -2759,6 +2815,22 @@ pub(crate) fn extract_text_from_operand(
                         let mut control_destination = false;
                         match entry.primary.lookup_code(code) {
                             CodeMapping::Text(s) if !s.contains('\u{FFFD}') => {
+                                // A line end is no glyph's text: where the
+                                // font's own names read the code as a
+                                // character, that is its text (docpipe's
+                                // mend 43: a bitmap font's CMap sends `c`
+                                // to U+000D, and "Speech" read "Speeh";
+                                // poppler reads "Spee h").
+                                if s.chars().all(|c| matches!(c, '\r' | '\n')) {
+                                    if let Some(NamedReading::Text(text)) = encoding_map
+                                        .and_then(|map| differences_reading(map, b))
+                                        .filter(|r| {
+                                            matches!(r, NamedReading::Text(t) if !t.trim().is_empty())
+                                        })
+                                    {
+                                        return Some(text);
+                                    }
+                                }
                                 // An entry of a stale CMap that describes
                                 // the slot rather than the glyph reads as
                                 // the font's own Differences say — a
@@ -4340,6 +4412,35 @@ mod tests {
             };
             assert_eq!(widths.widths.get(&0x42).copied(), expected, "{name}");
         }
+    }
+
+    /// docpipe's mend 43: a bitmap font's names that spell their codes in
+    /// two base-36 digits, and names that only look like them.
+    #[test]
+    fn names_spelling_their_codes_in_base_36_are_read_as_codes() {
+        let names = |pairs: &[(i64, &[&str])]| -> Vec<Object> {
+            pairs
+                .iter()
+                .flat_map(|(code, names)| {
+                    std::iter::once(Object::Integer(*code))
+                        .chain(names.iter().map(|n| Object::Name(n.as_bytes().to_vec())))
+                })
+                .collect()
+        };
+        assert!(names_spell_their_codes(&names(&[
+            (2, &["A2"]),
+            (45, &["B9"]),
+            (97, &["CP", "CQ", "CR"]),
+            (121, &["DD"]),
+        ])));
+        // One name that is not its code, too few names, real names, names
+        // one code off.
+        let spells = |code: i64, list: &[&str]| names_spell_their_codes(&names(&[(code, list)]));
+        assert!(!spells(97, &["CP", "CQ", "CS"]));
+        assert!(!spells(97, &["CP", "CQ"]));
+        assert!(!spells(65, &["A", "B", "C"]));
+        assert!(!spells(15, &["AE", "AF", "AG"]));
+        assert!(spells(14, &["AE", "AF", "AG"]));
     }
 
     #[test]
