@@ -674,3 +674,65 @@ fn a_word_broken_at_a_line_end_of_an_ocrd_page_joins() {
     assert_eq!(markdown.matches("constitution").count(), 2, "{markdown}");
     assert!(!markdown.contains("con-"), "{markdown}");
 }
+
+/// A bitmap (Type 3) font as the ISCA archive's papers carry it (olmOCR's
+/// `large_prompt_hint3.pdf`): glyphs named by their codes in two base-36
+/// digits (`/CP` at 97), a `FontMatrix` of `[1 0 0 -1 0 0]` shown at 0.12
+/// with a `FontBBox` of `[0 0 1000 1000]` over glyphs 40 units wide, and a
+/// `ToUnicode` map that sends `c` to a carriage return. Four pages read as
+/// a few symbols; now as their words, spaced, with their `c`s.
+#[test]
+fn a_bitmap_font_naming_its_glyphs_by_their_codes_reads_as_words() {
+    let text = "Speech recognition can work";
+    let digits = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    let name = |code: u8| {
+        String::from_utf8(vec![b'A' + code / 36, digits[usize::from(code % 36)]]).unwrap()
+    };
+    let codes: std::collections::BTreeSet<u8> = text.bytes().filter(|b| *b != b' ').collect();
+    let cmap = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
+                1 begincodespacerange <00> <ff> endcodespacerange\n\
+                1 beginbfrange\n<63><63><000d>\nendbfrange\n\
+                endcmap CMapName currentdict /CMap defineresource pop end end";
+    let font = |doc: &mut Document| {
+        let mut differences = vec![];
+        let mut procs = lopdf::Dictionary::new();
+        for &code in &codes {
+            differences.push(Object::Integer(code.into()));
+            differences.push(Object::Name(name(code).into_bytes()));
+            let glyph = Stream::new(
+                dictionary! {},
+                b"40 0 3 -1 36 30 d1 3 0 33 30 re f".to_vec(),
+            );
+            procs.set(name(code), doc.add_object(glyph));
+        }
+        let to_unicode = doc.add_object(Stream::new(dictionary! {}, cmap.as_bytes().to_vec()));
+        dictionary! {
+            "Type" => "Font", "Subtype" => "Type3",
+            "FontMatrix" => vec![1.into(), 0.into(), 0.into(), Object::Integer(-1), 0.into(), 0.into()],
+            "FontBBox" => vec![0.into(), 0.into(), 1000.into(), 1000.into()],
+            "CharProcs" => procs,
+            "Encoding" => dictionary! { "Type" => "Encoding",
+                "BaseEncoding" => "WinAnsiEncoding", "Differences" => differences },
+            "FirstChar" => 0, "LastChar" => 255,
+            "Widths" => (0..=255).map(|_| Object::Integer(40)).collect::<Vec<_>>(),
+            "Resources" => dictionary! {},
+            "ToUnicode" => to_unicode,
+        }
+    };
+    // Each word placed on its own, a 2.4pt gap after it (4.8pt a glyph).
+    let mut ops = String::from("BT /F9 0.12 Tf 1 0 0 -1 72 700 Tm ");
+    for (k, word) in text.split(' ').enumerate() {
+        if k > 0 {
+            ops.push_str(&format!(
+                "{} 0 Td ",
+                4.8 * text.split(' ').nth(k - 1).unwrap().len() as f32 + 2.4
+            ));
+        }
+        ops.push_str(&format!("({word}) Tj "));
+    }
+    ops.push_str("ET");
+    let pdf = page_with_font(&ops, font);
+    let env = Env::new();
+    let md = markdown(&env, &pdf);
+    assert!(md.contains(text), "{md}");
+}
