@@ -373,28 +373,7 @@ fn a_page_whose_font_reads_as_punctuation_is_ocrd_drawn_when_tesseract_is_instal
         return;
     };
     let line = "DRAWN PAGES READ WELL";
-    let marks = b"!\"#$%&'()*+,-./";
-    let letters: std::collections::BTreeSet<u8> =
-        line.bytes().filter(u8::is_ascii_uppercase).collect();
-    let entries: String = letters
-        .iter()
-        .enumerate()
-        .map(|(i, code)| format!("<{code:02X}><{:04X}>\n", marks[i % marks.len()]))
-        .collect();
-    let cmap = format!(
-        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
-         1 begincodespacerange <00> <FF> endcodespacerange\n\
-         {} beginbfchar\n<20><0020>\n{entries}endbfchar\n\
-         endcmap CMapName currentdict /CMap defineresource pop end end",
-        letters.len() + 1
-    );
-    let font = |doc: &mut Document| {
-        let to_unicode = doc.add_object(Stream::new(dictionary! {}, cmap.into_bytes()));
-        dictionary! {
-            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
-            "Encoding" => "WinAnsiEncoding", "ToUnicode" => to_unicode,
-        }
-    };
+    let font = soup_font(line.bytes().filter(u8::is_ascii_uppercase).collect(), b" ");
     let ops: String = (0..3)
         .map(|i| format!("BT /F9 30 Tf 40 {} Td ({line}) Tj ET ", 640 - 60 * i))
         .collect();
@@ -543,6 +522,45 @@ fn ocr_json(cmd: &mut assert_cmd::Command, path: &std::path::Path) -> (serde_jso
     (answer, stderr_of(&out))
 }
 
+/// A `ToUnicode` CMap over `codespace` ("<00> <FF>") of `count` `bfchar`
+/// lines, `entries`.
+fn bfchar_cmap(codespace: &str, entries: &str, count: usize) -> String {
+    format!(
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
+         1 begincodespacerange {codespace} endcodespacerange\n\
+         {count} beginbfchar\n{entries}endbfchar\n\
+         endcmap CMapName currentdict /CMap defineresource pop end end"
+    )
+}
+
+/// Helvetica with a broken `ToUnicode` map: each of `letters` reads as a
+/// punctuation mark (the page reads as soup though it shows words), each
+/// of `kept` as itself.
+fn soup_font(
+    letters: std::collections::BTreeSet<u8>,
+    kept: &[u8],
+) -> impl FnOnce(&mut Document) -> lopdf::Dictionary {
+    let marks = b"!\"#$%&'()*+,-./:;<=>?@[]^_{}~";
+    let entries: String = kept
+        .iter()
+        .map(|code| format!("<{code:02X}><{code:04X}>\n"))
+        .chain(
+            letters
+                .iter()
+                .enumerate()
+                .map(|(i, code)| format!("<{code:02X}><{:04X}>\n", marks[i % marks.len()])),
+        )
+        .collect();
+    let cmap = bfchar_cmap("<00> <FF>", &entries, kept.len() + letters.len());
+    move |doc: &mut Document| {
+        let to_unicode = doc.add_object(Stream::new(dictionary! {}, cmap.into_bytes()));
+        dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+            "Encoding" => "WinAnsiEncoding", "ToUnicode" => to_unicode,
+        }
+    }
+}
+
 /// A font's `ToUnicode` map whose `/Length` misses the map's end, with
 /// `endstream` straight after the data and no line end (pdf-lib's
 /// `with_missing_endstream_eol_and_polluted_ctm.pdf`, a receipt: three such
@@ -561,13 +579,7 @@ fn a_map_whose_length_runs_past_its_end_still_reads() {
         .iter()
         .map(|&l| format!("<{:04X}> <{:04X}>\n", cid(l), l as u32))
         .collect();
-    let cmap = format!(
-        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
-         1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
-         {} beginbfchar\n{entries}endbfchar\n\
-         endcmap CMapName currentdict /CMap defineresource pop end end",
-        letters.len()
-    );
+    let cmap = bfchar_cmap("<0000> <FFFF>", &entries, letters.len());
     let font = |doc: &mut Document| {
         let to_unicode = doc.add_object(Stream::new(dictionary! {}, cmap.into_bytes()));
         let cid_font = doc.add_object(dictionary! {
@@ -631,31 +643,14 @@ fn a_word_broken_at_a_line_end_of_an_ocrd_page_joins() {
         "then comes the con-",
         "stitution we read",
     ];
-    let marks = b"!\"#$%&'()*+,-./:;<=>?@[]^_{}~";
-    let letters: std::collections::BTreeSet<u8> = lines
-        .concat()
-        .bytes()
-        .filter(u8::is_ascii_lowercase)
-        .collect();
-    let entries: String = letters
-        .iter()
-        .enumerate()
-        .map(|(i, code)| format!("<{code:02X}><{:04X}>\n", marks[i % marks.len()]))
-        .collect();
-    let cmap = format!(
-        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
-         1 begincodespacerange <00> <FF> endcodespacerange\n\
-         {} beginbfchar\n<20><0020>\n<2D><002D>\n{entries}endbfchar\n\
-         endcmap CMapName currentdict /CMap defineresource pop end end",
-        letters.len() + 2
+    let font = soup_font(
+        lines
+            .concat()
+            .bytes()
+            .filter(u8::is_ascii_lowercase)
+            .collect(),
+        b" -",
     );
-    let font = |doc: &mut Document| {
-        let to_unicode = doc.add_object(Stream::new(dictionary! {}, cmap.into_bytes()));
-        dictionary! {
-            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
-            "Encoding" => "WinAnsiEncoding", "ToUnicode" => to_unicode,
-        }
-    };
     let ops: String = lines
         .iter()
         .enumerate()
