@@ -73,7 +73,7 @@ const NEARBY: usize = 1024;
 /// 10 bytes), the nearest within a kilobyte. A cross-reference stream and a
 /// table that does not parse say nothing here (lopdf and the repairs before
 /// it handle them).
-pub fn xref_points_astray(bytes: &[u8]) -> bool {
+fn xref_points_astray(bytes: &[u8]) -> bool {
     let tail = bytes.len().saturating_sub(1024);
     let Some(pointer) = bytes[tail..]
         .windows(9)
@@ -167,7 +167,7 @@ pub fn mended(bytes: &[u8]) -> Option<Vec<u8>> {
 /// keyword. The number is written in place of the old one, padded with
 /// spaces, so no other byte moves (a number that does not fit is left
 /// alone); `None` when no stream needs it.
-pub fn stream_lengths_mended(bytes: &[u8]) -> Option<Vec<u8>> {
+fn stream_lengths_mended(bytes: &[u8]) -> Option<Vec<u8>> {
     let mut out: Option<Vec<u8>> = None;
     let mut past = 0;
     for keyword in memchr::memmem::find_iter(bytes, b"stream") {
@@ -299,10 +299,7 @@ impl<'a> Tokens<'a> {
 }
 
 fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    hay.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|i| i + from)
+    memchr::memmem::find(hay.get(from..)?, needle).map(|i| i + from)
 }
 
 /// For an `obj` keyword at `at`: the object number, generation and the offset
