@@ -2822,13 +2822,12 @@ pub(crate) fn extract_text_from_operand(
                                 // to U+000D, and "Speech" read "Speeh";
                                 // poppler reads "Spee h").
                                 if s.chars().all(|c| matches!(c, '\r' | '\n')) {
-                                    if let Some(NamedReading::Text(text)) = encoding_map
-                                        .and_then(|map| differences_reading(map, b))
-                                        .filter(|r| {
-                                            matches!(r, NamedReading::Text(t) if !t.trim().is_empty())
-                                        })
+                                    if let Some(NamedReading::Text(text)) =
+                                        encoding_map.and_then(|map| differences_reading(map, b))
                                     {
-                                        return Some(text);
+                                        if !text.trim().is_empty() {
+                                            return Some(text);
+                                        }
                                     }
                                 }
                                 // An entry of a stale CMap that describes
