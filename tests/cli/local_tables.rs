@@ -96,3 +96,72 @@ fn rows_ruled_apart_in_groups_are_rows_of_the_table() {
         "{md}"
     );
 }
+
+/// A list whose names run to two lines with each row's number set midway
+/// beside them, every glyph shown on its own (olmOCR's
+/// `lots_of_sci_tables`, an EU chemicals list in 7.8 pt type on a 7.8 pt
+/// pitch): the number lies within a line's reach of both lines of its
+/// name, which made one line through it, their glyphs interleaved:
+/// "Pohliegonm ole" (mend 45). Each name reads in order.
+#[test]
+fn names_of_two_lines_beside_a_number_set_midway_read_in_order() {
+    const ROWS: [(&str, &str, &str); 4] = [
+        (
+            "219",
+            "Phenol, alkylation products with",
+            "oligomerisation, covering isomers",
+        ),
+        (
+            "218",
+            "Orthoboric acid, sodium salt and",
+            "combinations of its hydrates thereof",
+        ),
+        (
+            "217",
+            "Perfluoroheptanoic acid and its",
+            "salts, ammonium perfluoroheptanoate",
+        ),
+        (
+            "216",
+            "Hexahydromethylphthalic anhydride",
+            "covering any individual isomers",
+        ),
+    ];
+    // Helvetica's advances, in thousandths of an em.
+    let advance = |c: char| match c {
+        'f' | 't' | ' ' | ',' | 'I' => 278.0,
+        'i' | 'j' | 'l' => 222.0,
+        'r' => 333.0,
+        'c' | 'k' | 's' | 'v' | 'x' | 'y' | 'z' => 500.0,
+        'm' => 833.0,
+        'w' => 722.0,
+        'C' | 'D' | 'H' => 722.0,
+        'O' => 778.0,
+        'P' => 667.0,
+        _ => 556.0,
+    };
+    let mut ops = String::from("BT /F1 7.8 Tf\n");
+    for (r, (number, first, second)) in ROWS.iter().enumerate() {
+        let top = 700.0 - 24.0 * r as f64;
+        ops.push_str(&format!("1 0 0 1 90 {:.2} Tm ({number}) Tj\n", top - 3.9));
+        for (line, y) in [(first, top), (second, top - 7.8)] {
+            let mut x = 120.0;
+            for c in line.chars() {
+                if c != ' ' {
+                    ops.push_str(&format!("1 0 0 1 {x:.2} {y:.2} Tm ({c}) Tj\n"));
+                }
+                x += advance(c) * 7.8 / 1000.0;
+            }
+        }
+        ops.push_str(&format!(
+            "1 0 0 1 330 {:.2} Tm (20{r}-453-1) Tj\n",
+            top - 3.9
+        ));
+    }
+    ops.push_str("ET");
+    let md = markdown(&ops);
+    for (number, first, second) in ROWS {
+        assert!(md.contains(first), "{number}'s first line:\n{md}");
+        assert!(md.contains(second), "{number}'s second line:\n{md}");
+    }
+}

@@ -1389,6 +1389,37 @@ impl FragmentLine {
                 .baselines
                 .iter()
                 .any(|&(line_y, line_em)| (y - line_y).abs() < baseline_tolerance(em, line_em))
+            && !self.splits_body_lines(y, em)
+    }
+
+    /// Whether a fragment of the line's body type lies a whole line's pitch
+    /// (three quarters of an em or more) from a baseline of the line that
+    /// holds body type too (docpipe's mend 45): two lines of one type size
+    /// cannot be one line, though a fragment between them — a table row's
+    /// number set midway beside a cell of two lines — lies within the
+    /// window of both. Without this, olmOCR's `lots_of_sci_tables` read
+    /// "Pohliegonm ole, arilskaytlaiotnio": "Phenol, alkylation" and
+    /// "oligomerisation" made one line through the row's number, their
+    /// glyphs interleaved. Body type is within 5 % of the largest type the
+    /// line holds, so raised and lowered marks of one smaller size ("X² +
+    /// Y₂") stay with their line, and an OCR layer's words, whose sizes and
+    /// baselines jitter by a fraction of their em, stay one line; and a
+    /// fragment within a quarter em of a body baseline continues that
+    /// baseline, so glyph-by-glyph type set on a slope stays one line as
+    /// far as the fixed window reaches.
+    fn splits_body_lines(&self, y: f32, em: f32) -> bool {
+        let body = 0.95
+            * self
+                .baselines
+                .iter()
+                .fold(em, |largest, &(_, line_em)| largest.max(line_em));
+        let body_gaps = || {
+            self.baselines
+                .iter()
+                .filter(move |&&(_, line_em)| line_em >= body)
+                .map(move |&(line_y, line_em)| (y - line_y).abs() / em.min(line_em))
+        };
+        em >= body && body_gaps().any(|gap| gap >= 0.75) && !body_gaps().any(|gap| gap < 0.25)
     }
 
     fn push(&mut self, index: usize, item: &TextItem, em: f32) {
@@ -2990,6 +3021,40 @@ mod tests {
                 (644.0, "EnergyMix".to_string())
             ]
         );
+    }
+
+    /// A table row whose number sits midway between the two lines of its
+    /// neighbouring cell, shown glyph by glyph (olmOCR's
+    /// `lots_of_sci_tables`: "219" 3.6 pt from "Phenol, alkylation…" and
+    /// from "oligomerisation…", 7.8 pt type on a 7.8 pt pitch) reads as
+    /// three lines, not one whose glyphs interleave; marks of one smaller
+    /// size raised and lowered on a line ("X² + Y₂") and an OCR layer's
+    /// words of jittering size and baseline stay one line (mend 45).
+    #[test]
+    fn two_lines_of_one_type_stay_apart_through_a_fragment_between_them() {
+        let mut items = vec![sized_item("219", 90.0, 11.7, 699.3, 7.8)];
+        items.extend(glyph_fragments("Phenol", 119.7, 703.51, 7.8));
+        items.extend(glyph_fragments("oligomer", 119.7, 695.7, 7.8));
+        let lines: Vec<String> = group_fragments_into_lines(&items)
+            .iter()
+            .map(|(_, _, line)| line.iter().map(|i| i.text.as_str()).collect())
+            .collect();
+        assert_eq!(lines, ["219Phenol", "oligomer"]);
+
+        let marks = vec![
+            sized_item("X", 100.0, 7.0, 700.0, 10.0),
+            sized_item("2", 107.0, 3.5, 703.5, 6.0),
+            sized_item("+ Y", 111.0, 14.0, 700.0, 10.0),
+            sized_item("2", 125.0, 3.5, 697.5, 6.0),
+        ];
+        assert_eq!(group_fragments_into_lines(&marks).len(), 1);
+
+        let ocr = vec![
+            sized_item("nonsense", 228.9, 110.0, 334.17, 24.52),
+            sized_item("for", 352.7, 40.0, 336.31, 26.66),
+            sized_item("now", 413.5, 50.0, 330.7, 25.59),
+        ];
+        assert_eq!(group_fragments_into_lines(&ocr).len(), 1);
     }
 
     /// The line window follows the type where either fragment is small and
