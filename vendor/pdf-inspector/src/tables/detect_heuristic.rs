@@ -2359,6 +2359,25 @@ fn check_column_alignment(
 
 /// Find the first row that looks like actual table data (not form header).
 /// Returns (first_table_row_index, set of item indices to exclude).
+/// A row of two or more filled cells, fewer than two of them numbers,
+/// with a text repeated: a spanning super-header ("First Degree | First
+/// Degree | Higher Degree") — or, row after row, a table's categorical
+/// body.
+fn repeats_without_data(row: &[String]) -> bool {
+    let filled: Vec<&str> = row
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .collect();
+    let numeric = filled.iter().filter(|c| looks_like_number(c)).count();
+    filled.len() >= 2
+        && numeric < 2
+        && filled
+            .iter()
+            .enumerate()
+            .any(|(i, c)| filled[i + 1..].contains(c))
+}
+
 pub(crate) fn find_first_table_row(
     cell_items: &[Vec<Vec<&TextItem>>],
     rows: &[f32],
@@ -2427,24 +2446,27 @@ pub(crate) fn find_first_table_row(
         // header produces duplicate column names that downstream validation
         // rejects. Only skip if a subsequent row looks like a better header
         // (denser fill or has data).
-        if filled_count >= 2 && !has_data {
-            let mut text_counts: std::collections::HashMap<&str, usize> =
-                std::collections::HashMap::new();
-            for cell in &filled_cells {
-                *text_counts.entry(cell.trim()).or_insert(0) += 1;
-            }
-            let has_duplicates = text_counts.values().any(|&count| count >= 2);
-            if has_duplicates {
-                // Check if a later row is a better header candidate
-                let has_better_below = cells.iter().skip(row_idx + 1).take(3).any(|r| {
-                    let next_filled = r.iter().filter(|c| !c.trim().is_empty()).count();
-                    let next_fill = next_filled as f32 / total_cols as f32;
-                    let next_numeric = r.iter().filter(|c| looks_like_number(c.trim())).count();
-                    next_fill >= 0.4 || next_numeric >= 2
-                });
-                if has_better_below {
-                    continue;
-                }
+        // A run of three or more such rows is no header above a table but
+        // its body: categorical values repeat along a row ("Yes | No | Yes |
+        // Yes", ICDAR's us-012), and skipping each as a super-header left
+        // the table its last row alone (docpipe's mend 46).
+        if repeats_without_data(row)
+            && cells[row_idx..]
+                .iter()
+                .take(3)
+                .filter(|r| repeats_without_data(r))
+                .count()
+                < 3
+        {
+            // Check if a later row is a better header candidate
+            let has_better_below = cells.iter().skip(row_idx + 1).take(3).any(|r| {
+                let next_filled = r.iter().filter(|c| !c.trim().is_empty()).count();
+                let next_fill = next_filled as f32 / total_cols as f32;
+                let next_numeric = r.iter().filter(|c| looks_like_number(c.trim())).count();
+                next_fill >= 0.4 || next_numeric >= 2
+            });
+            if has_better_below {
+                continue;
             }
         }
 
@@ -3099,6 +3121,41 @@ mod tests {
             make_item("Bell System Technical Journal,", 264.2, 82.6, 8.0, 95.0),
             make_item("July 1928, p. 535.", 364.3, 82.6, 8.0, 65.0),
         ]
+    }
+
+    /// A table of categorical answers under a header naming two years'
+    /// columns alike, its values repeating along every row ("NC | Yes | No
+    /// | Yes | Yes", ICDAR's us-012): each row was skipped as a spanning
+    /// super-header while a denser one followed, and the table came down to
+    /// its last row; the page read column by column (mend 46). Every row is
+    /// the table's.
+    #[test]
+    fn rows_of_repeated_answers_are_the_table_not_its_super_headers() {
+        const ROWS: [[&str; 5]; 9] = [
+            ["State", "Included", "Granted", "Included", "Granted"],
+            ["NC", "Yes", "No", "Yes", "Yes"],
+            ["ND", "Yes", "No", "Yes", "No"],
+            ["OH", "Yes", "Yes", "Yes", "Yes"],
+            ["OK", "Yes", "No", "Yes", "No"],
+            ["OR", "Yes", "No", "Yes", "na"],
+            ["PA", "Yes", "No", "Yes", "No"],
+            ["PR", "Yes", "No", "Yes", "No"],
+            ["RI", "Yes", "No", "Yes", "No"],
+        ];
+        let mut items = Vec::new();
+        for (r, row) in ROWS.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let y = 700.0 - 14.0 * r as f32;
+                items.push(make_item(cell, 72.0 + 100.0 * c as f32, y, 10.0, 30.0));
+            }
+        }
+        let tables = detect_tables(&items, 10.0, false);
+        assert_eq!(tables.len(), 1, "{tables:?}");
+        let first_column: Vec<&str> = tables[0].cells.iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(
+            first_column,
+            ["State", "NC", "ND", "OH", "OK", "OR", "PA", "PR", "RI"]
+        );
     }
 
     #[test]
