@@ -225,10 +225,15 @@ fn prose_tables_as_text(md: &str) -> String {
 /// Pipe tables with a paragraph in a cell back to lines of text: a cell of
 /// this many words, over two sentences, is running text that a table took
 /// in (ICDAR's eu-011: a chart's labels beside two columns of prose; a back
-/// cover's three columns of blurbs). No cell of the real sets' true tables
-/// (ICDAR's, docling's) holds more than one sentence.
+/// cover's three columns of blurbs). A glossary stays a table: two columns,
+/// three rows or more, each a short term beside its description (ICDAR's
+/// us-016, "Visual analog scale (VAS) | A line of fixed length… Patients
+/// are instructed…"), whose descriptions may run to sentences.
 fn paragraph_tables_as_text(md: &str) -> String {
-    tables_as_text(md, |_, rows| {
+    tables_as_text(md, |lines, rows| {
+        if glossary(lines, rows) {
+            return None;
+        }
         let paragraph = |cell: &&str| {
             let words: Vec<&str> = cell.split_whitespace().collect();
             let stops = words
@@ -250,6 +255,26 @@ fn paragraph_tables_as_text(md: &str) -> String {
 
 /// A table's cell of at least this many words may be a paragraph.
 const PARAGRAPH_WORDS: usize = 30;
+
+/// A table of two columns and three rows or more, each row a term of a few
+/// words (no sentence, two letters or more: a bullet or a list's "(a)" is
+/// no term) beside its description: a glossary, a list of types or of
+/// costs.
+fn glossary(lines: &[&str], rows: &[Vec<&str>]) -> bool {
+    let two_columns = lines
+        .iter()
+        .all(|l| l.trim().trim_matches('|').matches('|').count() == 1);
+    let term = |cell: &str| {
+        let words = cell.split_whitespace().count();
+        (1..=GLOSSARY_TERM_WORDS).contains(&words)
+            && !cell.contains(". ")
+            && cell.chars().filter(|c| c.is_alphabetic()).count() >= 2
+    };
+    two_columns && rows.len() >= 3 && rows.iter().all(|r| r.len() == 2 && term(r[0]))
+}
+
+/// The most words a glossary's term holds.
+const GLOSSARY_TERM_WORDS: usize = 8;
 
 /// Small pipe tables back to text, in one pass after headings are found
 /// (which leave a table's lines alone, as they would have these): a table
@@ -702,6 +727,23 @@ mod tests {
         let long = "Other specific policies including Competition, External trade, Enlargement, Agriculture, Fisheries, Regional policy, Employment and Social affairs, Environment, Energy, Transport and Research in the reports of 2009 and 2010 across the member states (Std. Dev. 2.1 and U.K. figures)";
         let kept = format!("|Area|Share|\n|---|---|\n|{long}|12.5|");
         assert_eq!(paragraph_tables_as_text(&kept), kept);
+        // A glossary whose descriptions run to sentences stays a table
+        // (ICDAR's us-016).
+        let glossary = format!(
+            "|Type|Description|\n|---|---|\n|Visual analog scale (VAS)|{prose}|\n|Likert scale|An ordered set of terms.|"
+        );
+        assert_eq!(paragraph_tables_as_text(&glossary), glossary);
+        // Not when a term is a sentence, nor with a third column.
+        let sentence = glossary.replace("Likert scale", "It ends. Then more");
+        assert_ne!(paragraph_tables_as_text(&sentence), sentence);
+        // Nor a bulleted list of paragraphs taken for a table.
+        let bullets = glossary
+            .replace("|Type|", "|•|")
+            .replace("|Visual analog scale (VAS)|", "|• •|");
+        assert_ne!(paragraph_tables_as_text(&bullets), bullets);
+        let three =
+            format!("|Type|Description|Note|\n|---|---|---|\n|VAS|{prose}|a|\n|Likert|Terms.|b|");
+        assert_ne!(paragraph_tables_as_text(&three), three);
     }
 
     /// A ruled band with a header row and no body row (right_to_left_03's
