@@ -236,15 +236,7 @@ fn paragraph_tables_as_text(md: &str) -> String {
         }
         let paragraph = |cell: &&str| {
             let words: Vec<&str> = cell.split_whitespace().collect();
-            let stops = words
-                .windows(2)
-                .filter(|w| {
-                    w[0].ends_with(['.', '?', '!'])
-                        && w[0].chars().filter(|c| c.is_alphabetic()).count() >= 3
-                        && w[1].chars().next().is_some_and(char::is_uppercase)
-                })
-                .count();
-            words.len() >= PARAGRAPH_WORDS && stops >= 2
+            words.len() >= PARAGRAPH_WORDS && sentence_stops(&words) >= 2
         };
         rows.iter()
             .flatten()
@@ -256,6 +248,19 @@ fn paragraph_tables_as_text(md: &str) -> String {
 /// A table's cell of at least this many words may be a paragraph.
 const PARAGRAPH_WORDS: usize = 30;
 
+/// How many sentences end inside `words`: a word of three letters or more
+/// ending in a stop, then a capital ("Std. Dev." is none).
+fn sentence_stops(words: &[&str]) -> usize {
+    words
+        .windows(2)
+        .filter(|w| {
+            w[0].ends_with(['.', '?', '!'])
+                && w[0].chars().filter(|c| c.is_alphabetic()).count() >= 3
+                && w[1].chars().next().is_some_and(char::is_uppercase)
+        })
+        .count()
+}
+
 /// A table of two columns and three rows or more, each row a term of a few
 /// words (no sentence, two letters or more: a bullet or a list's "(a)" is
 /// no term) beside its description: a glossary, a list of types or of
@@ -265,9 +270,9 @@ fn glossary(lines: &[&str], rows: &[Vec<&str>]) -> bool {
         .iter()
         .all(|l| l.trim().trim_matches('|').matches('|').count() == 1);
     let term = |cell: &str| {
-        let words = cell.split_whitespace().count();
-        (1..=GLOSSARY_TERM_WORDS).contains(&words)
-            && !cell.contains(". ")
+        let words: Vec<&str> = cell.split_whitespace().collect();
+        (1..=GLOSSARY_TERM_WORDS).contains(&words.len())
+            && sentence_stops(&words) == 0
             && cell.chars().filter(|c| c.is_alphabetic()).count() >= 2
     };
     two_columns && rows.len() >= 3 && rows.iter().all(|r| r.len() == 2 && term(r[0]))

@@ -1413,13 +1413,18 @@ impl FragmentLine {
                 .baselines
                 .iter()
                 .fold(em, |largest, &(_, line_em)| largest.max(line_em));
-        let body_gaps = || {
-            self.baselines
-                .iter()
-                .filter(move |&&(_, line_em)| line_em >= body)
-                .map(move |&(line_y, line_em)| (y - line_y).abs() / em.min(line_em))
-        };
-        em >= body && body_gaps().any(|gap| gap >= 0.75) && !body_gaps().any(|gap| gap < 0.25)
+        if em < body {
+            return false;
+        }
+        let mut a_pitch_away = false;
+        for &(line_y, line_em) in self.baselines.iter().filter(|b| b.1 >= body) {
+            let gap = (y - line_y).abs() / em.min(line_em);
+            if gap < 0.25 {
+                return false;
+            }
+            a_pitch_away |= gap >= 0.75;
+        }
+        a_pitch_away
     }
 
     fn push(&mut self, index: usize, item: &TextItem, em: f32) {

@@ -2450,14 +2450,12 @@ pub(crate) fn find_first_table_row(
         // its body: categorical values repeat along a row ("Yes | No | Yes |
         // Yes", ICDAR's us-012), and skipping each as a super-header left
         // the table its last row alone (docpipe's mend 46).
-        if repeats_without_data(row)
-            && cells[row_idx..]
-                .iter()
-                .take(3)
-                .filter(|r| repeats_without_data(r))
-                .count()
-                < 3
-        {
+        let repeating = cells[row_idx..]
+            .iter()
+            .take(3)
+            .take_while(|r| repeats_without_data(r))
+            .count();
+        if (1..3).contains(&repeating) {
             // Check if a later row is a better header candidate
             let has_better_below = cells.iter().skip(row_idx + 1).take(3).any(|r| {
                 let next_filled = r.iter().filter(|c| !c.trim().is_empty()).count();
