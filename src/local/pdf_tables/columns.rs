@@ -146,8 +146,12 @@ pub(super) fn spread(row: &mut [String]) {
             .all(|c| c.is_ascii_digit() || matches!(c, '-' | '.' | ',' | '%' | '–'))
     };
     for k in 0..row.len() {
-        let tokens: Vec<String> = row[k].split(' ').map(str::to_string).collect();
         let empty = row[k + 1..].iter().take_while(|c| c.is_empty()).count();
+        // Most cells hold one value or have no empty cell after them.
+        if empty == 0 || !row[k].contains(' ') {
+            continue;
+        }
+        let tokens: Vec<String> = row[k].split(' ').map(str::to_string).collect();
         // "10 000" is one number.
         let thousands = tokens.len() == 2 && tokens[1].len() == 3 && tokens[1].starts_with('0');
         if tokens.len() < 2
