@@ -259,10 +259,19 @@ fn detect_script_runs(items: &[TextItem]) -> Vec<ScriptRun> {
                 .then(items[a].y.total_cmp(&items[b].y))
         });
         let mut chains: Vec<Vec<usize>> = Vec::new();
+        // The chains a later glyph can still join, in the order they were
+        // begun (docpipe's mend 47). Glyphs come in x order and a chain
+        // takes one at most `max_fs * SCRIPT_CHAIN_GAP` past its end, so a
+        // chain left further behind than that is closed for good. Searching
+        // every chain made a page of map labels quadratic: olmOCR's
+        // `map1.pdf` spent a fifth of its time here.
+        let reach = max_fs * SCRIPT_CHAIN_GAP;
+        let mut open: Vec<usize> = Vec::new();
         for g in glyphs {
             let glyph = &items[g];
-            let joined = chains.iter_mut().rev().find(|chain| {
-                let last = &items[*chain.last().unwrap()];
+            open.retain(|&c| glyph.x - item_right(&items[*chains[c].last().unwrap()]) <= reach);
+            let joined = open.iter().rev().copied().find(|&c| {
+                let last = &items[*chains[c].last().unwrap()];
                 let fs = last.font_size.max(glyph.font_size);
                 let gap = glyph.x - item_right(last);
                 (last.y - glyph.y).abs() <= SCRIPT_RUN_BASELINE_TOL
@@ -271,8 +280,11 @@ fn detect_script_runs(items: &[TextItem]) -> Vec<ScriptRun> {
                     && gap >= -fs
             });
             match joined {
-                Some(chain) => chain.push(g),
-                None => chains.push(vec![g]),
+                Some(c) => chains[c].push(g),
+                None => {
+                    open.push(chains.len());
+                    chains.push(vec![g]);
+                }
             }
         }
 

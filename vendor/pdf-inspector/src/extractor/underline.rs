@@ -136,6 +136,7 @@ fn discard_repeated_ruling_rules(
         return rules;
     }
     let decorable = DecorableItems::of(items);
+    let rows = RulesByHeight::of(&rules);
 
     rules
         .iter()
@@ -162,7 +163,7 @@ fn discard_repeated_ruling_rules(
             // Same-row segmented rules (column-header separators) are
             // always rulings — each segment snugly owns its column label,
             // so snugness must not override that check.
-            !is_segmented_row_ruling_rule(rule, &rules)
+            !is_segmented_row_ruling(rows.row_of(rule, &rules))
                 && ((has_snug_text_owner(rule, items)
                     && !has_flanking_verticals(rule, rects, lines, page))
                     || !is_repeated_ruling_rule(rule, &rules))
@@ -357,12 +358,49 @@ fn is_repeated_ruling_rule(rule: &Rule, rules: &[Rule]) -> bool {
     y_levels.len() >= MIN_REPEATED_RULE_LEVELS
 }
 
-fn is_segmented_row_ruling_rule(rule: &Rule, rules: &[Rule]) -> bool {
-    let mut row_rules: Vec<&Rule> = rules
-        .iter()
-        .filter(|other| (other.y - rule.y).abs() <= RULE_Y_DEDUP_EPS)
-        .collect();
+/// The page's rules by height, so that the rules of one row are found
+/// without reading every rule (docpipe's mend 47): a map's thousands of
+/// street rules, each compared with every other, were a tenth of olmOCR's
+/// `map1.pdf`.
+struct RulesByHeight {
+    /// Indices of the rules at a finite height, by height.
+    order: Vec<usize>,
+}
 
+impl RulesByHeight {
+    fn of(rules: &[Rule]) -> Self {
+        let mut order: Vec<usize> = (0..rules.len())
+            .filter(|&i| rules[i].y.is_finite())
+            .collect();
+        order.sort_by(|&a, &b| rules[a].y.total_cmp(&rules[b].y));
+        RulesByHeight { order }
+    }
+
+    /// The rules within `RULE_Y_DEDUP_EPS` of `rule`'s height, in the
+    /// order `rules` holds them. A rule at no finite height has no row.
+    fn row_of<'a>(&self, rule: &Rule, rules: &'a [Rule]) -> Vec<&'a Rule> {
+        if !rule.y.is_finite() {
+            return Vec::new();
+        }
+        // A window twice as wide, then the row's own test, so that rounding
+        // at its edges cannot leave out a rule the test takes.
+        let from = self
+            .order
+            .partition_point(|&i| rules[i].y < rule.y - 2.0 * RULE_Y_DEDUP_EPS);
+        let mut row: Vec<usize> = self.order[from..]
+            .iter()
+            .copied()
+            .take_while(|&i| rules[i].y <= rule.y + 2.0 * RULE_Y_DEDUP_EPS)
+            .filter(|&i| (rules[i].y - rule.y).abs() <= RULE_Y_DEDUP_EPS)
+            .collect();
+        row.sort_unstable();
+        row.into_iter().map(|i| &rules[i]).collect()
+    }
+}
+
+/// Whether the rules of one row (`RulesByHeight::row_of`) are segments
+/// with column-sized gaps between them: column-header separators.
+fn is_segmented_row_ruling(mut row_rules: Vec<&Rule>) -> bool {
     if row_rules.len() < MIN_SEGMENTED_ROW_RULES {
         return false;
     }
@@ -893,6 +931,49 @@ mod tests {
             found += usize::from(every_item);
         }
         assert!(found > 100, "{found} rules near text");
+    }
+
+    /// docpipe's mend 47: a row of rules found through the height index is
+    /// the rules every rule, tested one by one, puts in it, in the order the
+    /// page holds them — at the window's edges, between rules of one
+    /// height, and with rules at no finite height among them.
+    #[test]
+    fn the_height_index_of_rules_finds_each_row_every_rule_would() {
+        let mut rules: Vec<Rule> = (0..900)
+            .map(|k| {
+                let y = 100.0 + (k * 7 % 300) as f32 * 0.5 + [0.0, 1e-4, -1e-4][k % 3];
+                let x1 = (k * 31 % 500) as f32;
+                Rule {
+                    x1,
+                    x2: x1 + 20.0,
+                    y,
+                }
+            })
+            .collect();
+        for y in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY, 100.0 + RULE_Y_DEDUP_EPS] {
+            rules.push(Rule {
+                x1: 0.0,
+                x2: 40.0,
+                y,
+            });
+        }
+        let rows = RulesByHeight::of(&rules);
+        let mut largest = 0;
+        for rule in &rules {
+            let every_rule: Vec<*const Rule> = rules
+                .iter()
+                .filter(|other| (other.y - rule.y).abs() <= RULE_Y_DEDUP_EPS)
+                .map(|other| other as *const Rule)
+                .collect();
+            let row: Vec<*const Rule> = rows
+                .row_of(rule, &rules)
+                .into_iter()
+                .map(|other| other as *const Rule)
+                .collect();
+            assert_eq!(row, every_rule, "row at {}", rule.y);
+            largest = largest.max(row.len());
+        }
+        assert!(largest >= 20, "rows of {largest} rules at most");
     }
 
     fn hline(x1: f32, x2: f32, y: f32) -> UnderlineLine {
