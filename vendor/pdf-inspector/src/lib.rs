@@ -579,8 +579,8 @@ pub(crate) struct InternalPagesExtraction {
 /// requested. Per-page `needs_ocr` is set when the page has GID-encoded
 /// fonts, encoding issues, or garbage text.
 ///
-/// Layout complexity (tables, columns) is computed from the full document
-/// at near-zero cost since the items/rects/lines are already in memory.
+/// Layout complexity (tables, columns) is computed from the full document:
+/// every table detector runs over every page for it, besides the markdown.
 pub fn extract_pages_markdown_mem(
     buffer: &[u8],
     pages: Option<&[u32]>,
@@ -594,6 +594,7 @@ pub fn extract_pages_markdown_mem(
         false,
         false,
         None,
+        true,
     )
     .map(|extraction| extraction.result)
 }
@@ -601,7 +602,9 @@ pub fn extract_pages_markdown_mem(
 /// [`extract_pages_markdown_mem`], and from the same parse every page's
 /// positioned text exactly as [`extract_text_with_positions_mem`] returns it
 /// (sheet frame: the visible page box, `/Rotate` not applied). A caller that
-/// needs both no longer loads and walks the document twice.
+/// needs both no longer loads and walks the document twice. The layout
+/// classification is not run, as for
+/// [`extract_pages_markdown_positions_and_rules_mem`].
 pub fn extract_pages_markdown_and_positions_mem(
     buffer: &[u8],
     pages: Option<&[u32]>,
@@ -625,6 +628,13 @@ pub struct PagePositions {
 /// [`extract_pages_markdown_and_positions_mem`], and the rectangles and line
 /// segments the table detector reads, in the same frame as the text: a
 /// caller can lay a page's text out against its ruling lines.
+///
+/// A caller that lays pages out from their positions has no use for the
+/// document's layout classification, which runs every table detector over
+/// every page a second time: `pages_with_tables` and `pages_with_columns`
+/// come back empty and `is_complex` false (docpipe's mend 48; the
+/// classification was a fifth of the time and a sixth of the peak memory of
+/// olmOCR's `map1.pdf`). [`extract_pages_markdown_mem`] classifies.
 pub fn extract_pages_markdown_positions_and_rules_mem(
     buffer: &[u8],
     pages: Option<&[u32]>,
@@ -639,6 +649,7 @@ pub fn extract_pages_markdown_positions_and_rules_mem(
         false,
         false,
         Some(&mut positions),
+        false,
     )?;
     Ok((extraction.result, positions))
 }
@@ -663,6 +674,7 @@ pub(crate) fn extract_pages_markdown_mem_for_ocr(
         true,
         render_repairs,
         None,
+        true,
     )
 }
 
@@ -675,6 +687,7 @@ fn extract_pages_markdown_mem_impl(
     preserve_ocr_candidates: bool,
     render_repairs: bool,
     positions: Option<&mut PagePositions>,
+    classify_layout: bool,
 ) -> Result<InternalPagesExtraction, PdfError> {
     validate_pdf_bytes(buffer)?;
     let (doc, page_count, repairs) = load_document_from_mem_with_repairs(buffer, password)?;
@@ -683,6 +696,32 @@ fn extract_pages_markdown_mem_impl(
     #[cfg(not(all(feature = "ocr", not(target_arch = "wasm32"))))]
     let _ = (repairs, render_repairs);
     let font_cmaps = FontCMaps::from_doc(&doc);
+
+    // When caller doesn't specify pages, return every page in document order.
+    let all_pages: Vec<u32>;
+    let pages_slice: &[u32] = match pages {
+        Some(p) => p,
+        None => {
+            all_pages = (0..page_count).collect();
+            &all_pages
+        }
+    };
+
+    // Each page's OCR signals, scanned before the text is read (docpipe's
+    // mend 48): the scan holds a page's content twice over (as stored and
+    // masked), and read after the text it came on top of every item of the
+    // document — a quarter of the peak memory of olmOCR's `map1.pdf`. The
+    // scan depends on the document alone.
+    let lopdf_pages = doc.get_pages();
+    let page_signals: HashMap<u32, detector::PageOcrSignals> = pages_slice
+        .iter()
+        .filter(|&&page_0idx| page_0idx < page_count)
+        .filter_map(|&page_0idx| {
+            let page_1idx = page_0idx + 1;
+            let &page_id = lopdf_pages.get(&page_1idx)?;
+            Some((page_1idx, detector::page_ocr_signals(&doc, page_id)))
+        })
+        .collect();
 
     // Extract ALL pages to get accurate, document-wide font stats. A malformed
     // unselected page cannot make a valid requested page fail, but errors on a
@@ -723,38 +762,72 @@ fn extract_pages_markdown_mem_impl(
     // Tables need the original numeric cells; columns use folio-cleaned
     // evidence so removed page numbers cannot create false layout metadata.
     let chart_regions = markdown::chart_regions_by_page(&all_items, &all_rects, &all_lines);
-    let complexity = compute_layout_complexity_with_chart_regions(
-        &all_items,
-        &filtered_items,
-        &all_rects,
-        &all_lines,
-        &chart_regions,
-    );
+    let complexity = if classify_layout {
+        compute_layout_complexity_with_chart_regions(
+            &all_items,
+            &filtered_items,
+            &all_rects,
+            &all_lines,
+            &chart_regions,
+        )
+    } else {
+        LayoutComplexity::default()
+    };
 
     // Compute font stats from full document (cross-page consistency).
     let font_stats = markdown::analysis::calculate_font_stats_from_items(&filtered_items);
+    drop(filtered_items);
+
     let repeated_header_footer_items = if strip_repeated_headers_footers {
         repeated_header_footer_item_keys(&all_items, &page_thresholds, &chart_regions, page_count)
     } else {
         HashSet::new()
     };
 
-    // When caller doesn't specify pages, return every page in document order.
-    let all_pages: Vec<u32>;
-    let pages_slice: &[u32] = match pages {
-        Some(p) => p,
-        None => {
-            all_pages = (0..page_count).collect();
-            &all_pages
+    // Each page's items (and whether each is a page number to remove),
+    // rects and lines, moved out of the document's lists rather than copied
+    // from them page by page: the lists are read no further, and the copies
+    // were a page's worth of items and rules held beside them (docpipe's
+    // mend 48). A page asked for twice is copied for all but its last turn.
+    #[derive(Default, Clone)]
+    struct PageParts {
+        items: Vec<TextItem>,
+        removal_mask: Vec<bool>,
+        rects: Vec<PdfRect>,
+        lines: Vec<types::PdfLine>,
+    }
+    let mut turns_of_page: HashMap<u32, usize> = HashMap::new();
+    for &page_0idx in pages_slice {
+        if page_0idx < page_count {
+            *turns_of_page.entry(page_0idx + 1).or_default() += 1;
         }
-    };
+    }
+    let mut parts_by_page: HashMap<u32, PageParts> = HashMap::new();
+    for (item, remove) in all_items.into_iter().zip(page_number_removal_mask) {
+        if turns_of_page.contains_key(&item.page)
+            && !repeated_header_footer_items.contains(&HeaderFooterItemKey::from(&item))
+        {
+            let parts = parts_by_page.entry(item.page).or_default();
+            parts.items.push(item);
+            parts.removal_mask.push(remove);
+        }
+    }
+    for rect in all_rects {
+        if turns_of_page.contains_key(&rect.page) {
+            parts_by_page.entry(rect.page).or_default().rects.push(rect);
+        }
+    }
+    for line in all_lines {
+        if turns_of_page.contains_key(&line.page) {
+            parts_by_page.entry(line.page).or_default().lines.push(line);
+        }
+    }
 
     let mut results = Vec::with_capacity(pages_slice.len());
     let mut pages_needing_ocr = Vec::new();
     let mut ocr_reasons_by_page = BTreeMap::new();
     #[cfg(all(feature = "ocr", not(target_arch = "wasm32")))]
     let mut supplemental_ocr_regions = BTreeMap::new();
-    let lopdf_pages = doc.get_pages();
 
     for &page_0idx in pages_slice {
         // Out-of-range pages → empty + needs_ocr
@@ -771,28 +844,19 @@ fn extract_pages_markdown_mem_impl(
 
         let page_1idx = page_0idx + 1;
 
-        // Partition items, removal decisions, and rects for this page only.
-        let (page_items, page_number_removal_mask): (Vec<TextItem>, Vec<bool>) = all_items
-            .iter()
-            .zip(&page_number_removal_mask)
-            .filter(|(item, _)| {
-                item.page == page_1idx
-                    && !repeated_header_footer_items.contains(&HeaderFooterItemKey::from(*item))
-            })
-            .map(|(item, remove)| (item.clone(), *remove))
-            .unzip();
-
-        let page_rects: Vec<PdfRect> = all_rects
-            .iter()
-            .filter(|r| r.page == page_1idx)
-            .cloned()
-            .collect();
-
-        let page_lines: Vec<types::PdfLine> = all_lines
-            .iter()
-            .filter(|l| l.page == page_1idx)
-            .cloned()
-            .collect();
+        // This page's items, removal decisions, rects and lines.
+        let turns = turns_of_page.entry(page_1idx).or_default();
+        *turns = turns.saturating_sub(1);
+        let PageParts {
+            items: page_items,
+            removal_mask: page_number_removal_mask,
+            rects: page_rects,
+            lines: page_lines,
+        } = if *turns == 0 {
+            parts_by_page.remove(&page_1idx).unwrap_or_default()
+        } else {
+            parts_by_page.get(&page_1idx).cloned().unwrap_or_default()
+        };
 
         #[cfg(all(feature = "ocr", not(target_arch = "wasm32")))]
         {
@@ -825,10 +889,7 @@ fn extract_pages_markdown_mem_impl(
         // text layer it extracts describes the raster rather than being
         // the page's content. All three signals share one
         // analyze_page_content pass — see page_ocr_signals's doc comment.
-        let signals = lopdf_pages
-            .get(&page_1idx)
-            .map(|&page_id| detector::page_ocr_signals(&doc, page_id))
-            .unwrap_or_default();
+        let signals = page_signals.get(&page_1idx).copied().unwrap_or_default();
         let has_template_image = signals.template_image_needs_ocr;
         let has_vector_text = signals.has_vector_text;
         let has_invisible_text_layer = signals.has_invisible_text_layer;
@@ -8724,5 +8785,118 @@ mod rotated_run_region_tests {
         let tokens = split_item_into_token_subitems(&unknown);
         assert_eq!(tokens.len(), 2);
         assert!(tokens[1].x > tokens[0].x + 15.0, "{tokens:?}");
+    }
+}
+
+#[cfg(test)]
+mod positions_entry {
+    //! docpipe's mends 47 and 48: the entry that gives positions and rules
+    //! reads each page as the markdown entry does, without the layout
+    //! classification, and a page asked for twice reads the same both times.
+    use super::*;
+    use lopdf::{dictionary, Object, Stream};
+
+    /// Two pages, each a ruled table of three rows and three columns under a
+    /// line of text, set in Helvetica.
+    fn ruled_tables_pdf() -> Vec<u8> {
+        let mut doc = Document::with_version("1.4");
+        let pages_id = doc.new_object_id();
+        let font_id = doc.add_object(dictionary! {
+            "Type" => "Font",
+            "Subtype" => "Type1",
+            "BaseFont" => "Helvetica",
+        });
+        let mut kids = Vec::new();
+        for page in 1..=2 {
+            let mut content = format!("BT /F1 14 Tf 72 720 Td (Results of run {page}) Tj ET\n");
+            for row in 0..=3 {
+                let y = 680 - row * 24;
+                content.push_str(&format!("72 {y} m 432 {y} l S\n"));
+            }
+            for column in 0..=3 {
+                let x = 72 + column * 120;
+                content.push_str(&format!("{x} 680 m {x} 608 l S\n"));
+            }
+            let cells = [
+                ["Sample", "Mass", "Volume"],
+                ["Alpha", "12.5", "3.1"],
+                ["Beta", "17.25", "4.75"],
+            ];
+            for (row, cells) in cells.iter().enumerate() {
+                for (column, cell) in cells.iter().enumerate() {
+                    let (x, y) = (78 + column * 120, 664 - row * 24);
+                    content.push_str(&format!("BT /F1 10 Tf {x} {y} Td ({cell}) Tj ET\n"));
+                }
+            }
+            let content_id = doc.add_object(Stream::new(dictionary! {}, content.into_bytes()));
+            let page_id = doc.add_object(dictionary! {
+                "Type" => "Page",
+                "Parent" => pages_id,
+                "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
+                "Contents" => content_id,
+                "Resources" => dictionary! {
+                    "Font" => dictionary! { "F1" => font_id },
+                },
+            });
+            kids.push(Object::Reference(page_id));
+        }
+        doc.objects.insert(
+            pages_id,
+            Object::Dictionary(dictionary! {
+                "Type" => "Pages",
+                "Kids" => kids,
+                "Count" => 2,
+            }),
+        );
+        let catalog_id = doc.add_object(dictionary! {
+            "Type" => "Catalog",
+            "Pages" => pages_id,
+        });
+        doc.trailer.set("Root", catalog_id);
+        let mut bytes = Vec::new();
+        doc.save_to(&mut bytes).unwrap();
+        bytes
+    }
+
+    fn markdown_of(result: &PagesExtractionResult) -> Vec<(u32, String)> {
+        result
+            .pages
+            .iter()
+            .map(|page| (page.page, page.markdown.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn positions_entry_reads_pages_as_the_markdown_entry_without_classifying() {
+        let pdf = ruled_tables_pdf();
+        let classified = extract_pages_markdown_mem(&pdf, None).unwrap();
+        let (result, positions) = extract_pages_markdown_positions_and_rules_mem(&pdf, None).unwrap();
+        assert_eq!(markdown_of(&result), markdown_of(&classified));
+        assert!(
+            result.pages[0].markdown.contains("|Alpha|12.5|3.1|"),
+            "{:?}",
+            result.pages[0].markdown
+        );
+        // The markdown entry classifies the pages; this one leaves it.
+        assert_eq!(classified.pages_with_tables, vec![1, 2]);
+        assert!(classified.is_complex);
+        assert!(result.pages_with_tables.is_empty());
+        assert!(result.pages_with_columns.is_empty());
+        assert!(!result.is_complex);
+        // Positions and rules of both pages all the same.
+        assert!(positions.items.iter().any(|item| item.page == 2));
+        assert_eq!(positions.lines.len(), 16);
+    }
+
+    #[test]
+    fn positions_entry_reads_a_page_asked_for_twice_the_same_both_times() {
+        let pdf = ruled_tables_pdf();
+        let (result, _) = extract_pages_markdown_positions_and_rules_mem(&pdf, Some(&[1, 0, 1])).unwrap();
+        let markdown = markdown_of(&result);
+        assert_eq!(markdown.len(), 3);
+        assert_eq!(markdown[0], markdown[2]);
+        assert!(markdown[0].1.contains("Results of run 2"), "{markdown:?}");
+        assert!(markdown[0].1.contains("|Beta|17.25|4.75|"), "{markdown:?}");
+        assert!(markdown[1].1.contains("Results of run 1"), "{markdown:?}");
     }
 }

@@ -18,6 +18,7 @@ mod preprocess;
 
 pub use convert::to_markdown_from_lines;
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use crate::types::{PdfLine, PdfRect, TextItem};
@@ -84,10 +85,15 @@ pub(crate) fn item_is_in_chart_region(item: &TextItem, regions: &[(f32, f32, f32
     })
 }
 
-fn items_outside_chart_regions(
-    items: &[TextItem],
+/// The items no chart region holds: the items themselves, not a copy, on a
+/// page without charts (docpipe's mend 48).
+fn items_outside_chart_regions<'a>(
+    items: &'a [TextItem],
     regions: &[(f32, f32, f32, f32)],
-) -> Vec<TextItem> {
+) -> Cow<'a, [TextItem]> {
+    if regions.is_empty() {
+        return Cow::Borrowed(items);
+    }
     items
         .iter()
         .filter(|item| !item_is_in_chart_region(item, regions))
@@ -1224,7 +1230,24 @@ pub(crate) fn filter_rects_to_band(
 }
 
 /// A band of items/indices/rects/lines for side-by-side table detection.
-type BandSpec = (Vec<TextItem>, Vec<usize>, Vec<PdfRect>, Vec<PdfLine>);
+/// A band's items, their indices among the page's, and its rects and lines:
+/// the caller's own when they are all the band's (a page of one band, as
+/// the per-page extraction passes them), else a copy of the band's.
+type BandSpec<'a> = (
+    Vec<TextItem>,
+    Vec<usize>,
+    Cow<'a, [PdfRect]>,
+    Cow<'a, [PdfLine]>,
+);
+
+fn empty_band<'a>() -> BandSpec<'a> {
+    (
+        Vec::new(),
+        Vec::new(),
+        Cow::Borrowed(&[]),
+        Cow::Borrowed(&[]),
+    )
+}
 
 /// Filter PDF lines to those overlapping an X band.
 pub(crate) fn filter_lines_to_band(
@@ -1714,21 +1737,39 @@ fn convert_items_with_rects_lines_and_table_output(
 
         // Build list of (band_items, band_index_map, band_rects, band_lines).
         // band_index_map[local_band_idx] → page_items index.
-        let band_specs: Vec<BandSpec> = if bands.is_empty() {
-            // Single-region page — use all items/rects/lines as-is
+        // The page's items, rects and lines as one band. The page's items
+        // are moved into it, not copied: nothing below reads them but
+        // through the bands (docpipe's mend 48).
+        let whole_page = |page_items: Vec<TextItem>| -> BandSpec {
             let identity: Vec<usize> = (0..page_items.len()).collect();
-            vec![(
-                page_items.clone(),
-                identity,
-                rects.iter().filter(|r| r.page == page).cloned().collect(),
-                pdf_lines
-                    .iter()
-                    .filter(|l| l.page == page)
-                    .cloned()
-                    .collect(),
-            )]
+            let page_rects = if rects.iter().all(|r| r.page == page) {
+                Cow::Borrowed(rects)
+            } else {
+                Cow::Owned(rects.iter().filter(|r| r.page == page).cloned().collect())
+            };
+            let page_lines = if pdf_lines.iter().all(|l| l.page == page) {
+                Cow::Borrowed(pdf_lines)
+            } else {
+                Cow::Owned(
+                    pdf_lines
+                        .iter()
+                        .filter(|l| l.page == page)
+                        .cloned()
+                        .collect(),
+                )
+            };
+            (page_items, identity, page_rects, page_lines)
+        };
+        // When the page is split into bands but no band produces a table,
+        // retry with all items merged as a single band (`merged_band`).  This
+        // handles borderless tables whose column alignment is misclassified
+        // as page-layout columns by split_side_by_side.
+        let was_split = bands.len() > 1;
+        let (band_specs, merged_band): (Vec<BandSpec>, BandSpec) = if bands.is_empty() {
+            // Single-region page — use all items/rects/lines as-is
+            (vec![whole_page(page_items)], empty_band())
         } else {
-            bands
+            let band_specs = bands
                 .iter()
                 .map(|&(x_lo, x_hi)| {
                     let margin = 2.0; // small margin to avoid clipping edge items
@@ -1740,37 +1781,27 @@ fn convert_items_with_rects_lines_and_table_output(
                         .unzip();
                     let band_rects = filter_rects_to_band(rects, page, x_lo, x_hi);
                     let band_lines = filter_lines_to_band(pdf_lines, page, x_lo, x_hi);
-                    (items_in_band, idx_map, band_rects, band_lines)
+                    (
+                        items_in_band,
+                        idx_map,
+                        Cow::Owned(band_rects),
+                        Cow::Owned(band_lines),
+                    )
                 })
-                .collect()
+                .collect();
+            let merged_band = if was_split {
+                whole_page(page_items)
+            } else {
+                empty_band()
+            };
+            (band_specs, merged_band)
         };
-
-        // When the page is split into bands but no band produces a table,
-        // retry with all items merged as a single band.  This handles
-        // borderless tables whose column alignment is misclassified as
-        // page-layout columns by split_side_by_side.
-        let was_split = band_specs.len() > 1;
         log::debug!(
             "page {}: {} bands (was_split={})",
             page,
             band_specs.len(),
             was_split
         );
-        let merged_band: BandSpec = if was_split {
-            let identity: Vec<usize> = (0..page_items.len()).collect();
-            (
-                page_items.clone(),
-                identity,
-                rects.iter().filter(|r| r.page == page).cloned().collect(),
-                pdf_lines
-                    .iter()
-                    .filter(|l| l.page == page)
-                    .cloned()
-                    .collect(),
-            )
-        } else {
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new())
-        };
 
         for (band_items, band_index_map, band_rects, band_lines) in &band_specs {
             if band_items.is_empty() {
