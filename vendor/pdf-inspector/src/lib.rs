@@ -594,7 +594,6 @@ pub fn extract_pages_markdown_mem(
         false,
         false,
         None,
-        true,
     )
     .map(|extraction| extraction.result)
 }
@@ -649,7 +648,6 @@ pub fn extract_pages_markdown_positions_and_rules_mem(
         false,
         false,
         Some(&mut positions),
-        false,
     )?;
     Ok((extraction.result, positions))
 }
@@ -674,7 +672,6 @@ pub(crate) fn extract_pages_markdown_mem_for_ocr(
         true,
         render_repairs,
         None,
-        true,
     )
 }
 
@@ -687,7 +684,6 @@ fn extract_pages_markdown_mem_impl(
     preserve_ocr_candidates: bool,
     render_repairs: bool,
     positions: Option<&mut PagePositions>,
-    classify_layout: bool,
 ) -> Result<InternalPagesExtraction, PdfError> {
     validate_pdf_bytes(buffer)?;
     let (doc, page_count, repairs) = load_document_from_mem_with_repairs(buffer, password)?;
@@ -696,6 +692,10 @@ fn extract_pages_markdown_mem_impl(
     #[cfg(not(all(feature = "ocr", not(target_arch = "wasm32"))))]
     let _ = (repairs, render_repairs);
     let font_cmaps = FontCMaps::from_doc(&doc);
+    // A caller that takes the positions lays the pages out itself and is
+    // not given the layout classification (see
+    // `extract_pages_markdown_positions_and_rules_mem`).
+    let classify_layout = positions.is_none();
 
     // When caller doesn't specify pages, return every page in document order.
     let all_pages: Vec<u32>;
