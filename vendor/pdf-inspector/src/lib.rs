@@ -8870,7 +8870,8 @@ mod positions_entry {
     fn positions_entry_reads_pages_as_the_markdown_entry_without_classifying() {
         let pdf = ruled_tables_pdf();
         let classified = extract_pages_markdown_mem(&pdf, None).unwrap();
-        let (result, positions) = extract_pages_markdown_positions_and_rules_mem(&pdf, None).unwrap();
+        let (result, positions) =
+            extract_pages_markdown_positions_and_rules_mem(&pdf, None).unwrap();
         assert_eq!(markdown_of(&result), markdown_of(&classified));
         assert!(
             result.pages[0].markdown.contains("|Alpha|12.5|3.1|"),
@@ -8891,7 +8892,8 @@ mod positions_entry {
     #[test]
     fn positions_entry_reads_a_page_asked_for_twice_the_same_both_times() {
         let pdf = ruled_tables_pdf();
-        let (result, _) = extract_pages_markdown_positions_and_rules_mem(&pdf, Some(&[1, 0, 1])).unwrap();
+        let (result, _) =
+            extract_pages_markdown_positions_and_rules_mem(&pdf, Some(&[1, 0, 1])).unwrap();
         let markdown = markdown_of(&result);
         assert_eq!(markdown.len(), 3);
         assert_eq!(markdown[0], markdown[2]);

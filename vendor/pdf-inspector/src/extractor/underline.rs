@@ -950,7 +950,12 @@ mod tests {
                 }
             })
             .collect();
-        for y in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY, 100.0 + RULE_Y_DEDUP_EPS] {
+        for y in [
+            f32::NAN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            100.0 + RULE_Y_DEDUP_EPS,
+        ] {
             rules.push(Rule {
                 x1: 0.0,
                 x2: 40.0,
