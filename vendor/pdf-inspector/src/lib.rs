@@ -631,9 +631,9 @@ pub struct PagePositions {
 /// A caller that lays pages out from their positions has no use for the
 /// document's layout classification, which runs every table detector over
 /// every page a second time: `pages_with_tables` and `pages_with_columns`
-/// come back empty and `is_complex` false (docpipe's mend 48; the
-/// classification was a fifth of the time and a sixth of the peak memory of
-/// olmOCR's `map1.pdf`). [`extract_pages_markdown_mem`] classifies.
+/// come back empty and `is_complex` false (docpipe's mend 48; on olmOCR's
+/// `map1.pdf` the classification raised the resident memory by 12 MB).
+/// [`extract_pages_markdown_mem`] classifies.
 pub fn extract_pages_markdown_positions_and_rules_mem(
     buffer: &[u8],
     pages: Option<&[u32]>,
@@ -710,7 +710,7 @@ fn extract_pages_markdown_mem_impl(
     // Each page's OCR signals, scanned before the text is read (docpipe's
     // mend 48): the scan holds a page's content twice over (as stored and
     // masked), and read after the text it came on top of every item of the
-    // document — a quarter of the peak memory of olmOCR's `map1.pdf`. The
+    // document (16 MB more resident memory on olmOCR's `map1.pdf`). The
     // scan depends on the document alone.
     let lopdf_pages = doc.get_pages();
     let page_signals: HashMap<u32, detector::PageOcrSignals> = pages_slice
