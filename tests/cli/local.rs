@@ -644,6 +644,43 @@ fn chapter_pages_keep_every_line_and_no_heading_is_empty() {
     );
 }
 
+/// A page number set over a disclaimer in its own size, at its leading,
+/// makes one paragraph with it: only the number goes (pdf-inspector mend
+/// 49; the whole paragraph went, on every page of olmOCR's
+/// `lots_of_sci_tables.pdf`).
+#[test]
+fn a_disclaimer_set_under_the_page_number_is_kept() {
+    let env = Env::new();
+    let mut lines: Vec<(i64, i64, &str)> = BODY
+        .iter()
+        .enumerate()
+        .map(|(i, line)| (11, 700 - 16 * i as i64, *line))
+        .collect();
+    lines.extend([
+        (6, 60, "Page 1 of 1"),
+        (
+            6,
+            53,
+            "This information is given in good faith without warranty of any kind.",
+        ),
+        (
+            6,
+            46,
+            "Reproduction is allowed only with written permission from the publisher.",
+        ),
+    ]);
+    let path = file(&env, "certificate.pdf", &pages_pdf(&[Page::Text(lines)]));
+    let out = local(&env).arg("ocr").arg(&path).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let md = stdout_of(&out);
+    assert!(md.contains(BODY[2]), "{md}");
+    assert!(
+        md.contains("This information is given in good faith without warranty of any kind. Reproduction is allowed only with written permission from the publisher."),
+        "{md}"
+    );
+    assert!(!md.contains("Page 1 of 1"), "{md}");
+}
+
 #[test]
 fn a_blank_page_and_a_scan_without_tesseract_are_left_out_not_the_document() {
     let env = Env::new();

@@ -4,7 +4,7 @@ use regex::Regex;
 use std::borrow::Cow;
 
 use super::{MarkdownOptions, MarkdownProfile};
-use crate::text_utils::is_page_number_line;
+use crate::text_utils::{is_explicit_page_number_expression, is_page_number_line};
 
 /// Clean up markdown output with post-processing
 pub(crate) fn clean_markdown(mut text: String, options: &MarkdownOptions) -> String {
@@ -537,15 +537,32 @@ fn join_words_across_lines<'a>(
 }
 
 /// Remove isolated page-number expressions from Markdown.
+///
+/// A Markdown line is a whole paragraph: a folio joined to the text set
+/// below it ("Page 1 of 6 This Information is given in good faith …", a
+/// disclaimer under a page number) takes only the folio away, and a line
+/// that merely opens with "Page 42" ("Page 42 explains the result", a
+/// running title after its number) stays whole — the words are content,
+/// and a running header is the caller's to recognise by its repetition.
 fn remove_page_numbers(text: &str) -> String {
-    let mut result = Vec::new();
+    let mut result: Vec<&str> = Vec::new();
     let lines: Vec<&str> = text.lines().collect();
 
     for (i, line) in lines.iter().enumerate() {
         let trimmed = line.trim();
 
-        // Check for page number patterns
-        if is_page_number_line(trimmed) {
+        // Check for page number patterns: the folio alone, or a folio and
+        // the text it was joined to (kept). A line that only opens with
+        // "Page N" is kept whole.
+        let folio = if is_page_number_line(trimmed) {
+            match text_after_leading_folio(trimmed) {
+                Some(rest) => Some(rest),
+                None => is_explicit_page_number_expression(trimmed).then_some(""),
+            }
+        } else {
+            None
+        };
+        if let Some(rest) = folio {
             // Check context to determine if this is isolated
             let prev_is_break = i > 0 && lines[i - 1].trim() == "---";
             let next_is_break = i + 1 < lines.len() && lines[i + 1].trim() == "---";
@@ -564,6 +581,9 @@ fn remove_page_numbers(text: &str) -> String {
                         && lines[i + 2].trim() == "---"));
 
             if is_isolated || before_break {
+                if !rest.is_empty() {
+                    result.push(rest);
+                }
                 continue;
             }
         }
@@ -572,6 +592,43 @@ fn remove_page_numbers(text: &str) -> String {
     }
 
     result.join("\n")
+}
+
+/// The text after a complete "Page N of M" (or "Page of M") that opens
+/// `line` and is followed by other words; `None` when the line does not
+/// open that way or holds the folio alone.
+fn text_after_leading_folio(line: &str) -> Option<&str> {
+    let head = line.get(..4)?;
+    if !head.eq_ignore_ascii_case("page") {
+        return None;
+    }
+    let digits = |s: &str| s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let mut rest = line[4..].trim_start();
+    let number = digits(rest);
+    if number > 0 {
+        let after = &rest[number..];
+        if !after.starts_with(char::is_whitespace) {
+            return None;
+        }
+        rest = after.trim_start();
+    }
+    if !rest.get(..2)?.eq_ignore_ascii_case("of") {
+        return None;
+    }
+    rest = &rest[2..];
+    if !rest.starts_with(char::is_whitespace) {
+        return None;
+    }
+    rest = rest.trim_start();
+    let total = digits(rest);
+    if total == 0 {
+        return None;
+    }
+    let after = &rest[total..];
+    if !after.starts_with(char::is_whitespace) {
+        return None;
+    }
+    Some(after.trim_start()).filter(|text| !text.is_empty())
 }
 
 /// Convert URLs to markdown links
@@ -1122,12 +1179,41 @@ mod tests {
 
     #[test]
     fn test_remove_page_numbers_labeled_header_with_content() {
+        // Mend 49: a line that opens with "Page 42" is a paragraph that may
+        // say anything after it; it stays whole.
         let input = "Content\n\nPage 42 explains the result\n---\nEnd";
         let result = remove_page_numbers(input);
 
-        assert!(!result.contains("Page 42 explains the result"));
-        assert!(result.contains("Content"));
-        assert!(result.contains("End"));
+        assert_eq!(result, input);
+    }
+
+    #[test]
+    fn test_remove_page_numbers_keeps_the_text_a_folio_was_joined_to() {
+        let input = "Content\n\nPage 1 of 6 This Information is given in good faith.\n\nPAGE 2 OF 6\n\nPage of 9 A note.\n---\nEnd";
+        let result = remove_page_numbers(input);
+
+        assert_eq!(
+            result,
+            "Content\n\nThis Information is given in good faith.\n\n\nA note.\n---\nEnd"
+        );
+    }
+
+    #[test]
+    fn test_text_after_leading_folio() {
+        assert_eq!(
+            text_after_leading_folio("Page 3 of 10 Report header"),
+            Some("Report header")
+        );
+        assert_eq!(text_after_leading_folio("page 3 OF 10  x"), Some("x"));
+        assert_eq!(text_after_leading_folio("Page 3 of 10"), None);
+        assert_eq!(text_after_leading_folio("Page 3 of 10x more"), None);
+        assert_eq!(
+            text_after_leading_folio("Page 42 explains the result"),
+            None
+        );
+        assert_eq!(text_after_leading_folio("Pages 3 of 10 are"), None);
+        assert_eq!(text_after_leading_folio("Page 3 offers 10 ways"), None);
+        assert_eq!(text_after_leading_folio("Pagé"), None);
     }
 
     #[test]
