@@ -182,6 +182,15 @@ pub(crate) fn estimated_string_advance_ts(
 /// Superscripts, signs, joining punctuation and right-to-left runs keep the
 /// items other stages already handle. The state belongs to one content
 /// stream: a run at a Form XObject boundary is dropped, as before.
+///
+/// A space glyph of ordinary width can leave as little: a producer that
+/// places every glyph with its own `Td` and sets the line condensed puts
+/// the next letter back inside the space's advance, and the letter before
+/// it reaches past the space's start (Arial at 6 pt, each glyph set at
+/// 0.88 of its width: a 0.25 em space leaves 0.12 em between the letters,
+/// and "the right to withdraw" read "theright towithdraw"). A wide run is
+/// kept waiting too, and gives its space only when the gap the letters
+/// leave is that narrow (pdf-inspector mend 49).
 pub(crate) struct PendingSpace {
     /// Index of the item the run follows.
     after: usize,
@@ -189,6 +198,9 @@ pub(crate) struct PendingSpace {
     x_end: f32,
     y: f32,
     em: f32,
+    /// Whether the run is [`SQUEEZED_SPACE_EM`] wide or more: its space
+    /// is given only when the letters on either side leave less.
+    wide: bool,
 }
 
 /// Space runs narrower than this many em are invisible to gap detection:
@@ -204,9 +216,9 @@ fn takes_word_space(c: char) -> bool {
 }
 
 impl PendingSpace {
-    /// Note a whitespace-only run painted at `run` on `page`, when it is a
-    /// squeezed space right after the last item. A run continuing a pending
-    /// space extends it: several squeezed runs are still one space.
+    /// Note a whitespace-only run painted at `run` on `page` right after
+    /// the last item. A run continuing a pending space extends it: several
+    /// squeezed runs are still one space.
     pub(crate) fn note(
         pending: Option<Self>,
         items: &[TextItem],
@@ -235,13 +247,15 @@ impl PendingSpace {
         if em <= 0.0 || !run.is_upright() || run.width <= 0.0 {
             return None;
         }
-        if run.width >= em * SQUEEZED_SPACE_EM || (run.y - last.y).abs() > em * 0.2 {
+        if (run.y - last.y).abs() > em * 0.2 {
             return None;
         }
         // The run must start where the previous item ends: a space painted
-        // a column away is layout, not this item's word space.
+        // a column away is layout, not this item's word space. A condensed
+        // line's wide letters ("m", "w", "y") reach up to a fifth of an em
+        // past the space's start.
         let gap = run.x - (last.x + last.width);
-        if !(-em * 0.1..=em * 0.5).contains(&gap) {
+        if !(-em * 0.2..=em * 0.5).contains(&gap) {
             return None;
         }
         Some(Self {
@@ -249,6 +263,7 @@ impl PendingSpace {
             x_end: run.x + run.width,
             y: run.y,
             em,
+            wide: run.width >= em * SQUEEZED_SPACE_EM,
         })
     }
 
@@ -273,6 +288,9 @@ impl PendingSpace {
             return;
         }
         let last = &mut items[self.after];
+        if self.wide && next.x - (last.x + last.width) >= em * SQUEEZED_SPACE_EM {
+            return;
+        }
         if !last.text.ends_with(char::is_whitespace) {
             last.text.push(' ');
         }
@@ -5522,6 +5540,55 @@ BT /F1 10 Tf 300 30 Td (7) Tj ET";
             adaptive_threshold: 0.1,
         };
         assert_eq!(line.text(), "for the");
+    }
+
+    /// Mend 49: a space glyph of ordinary width (Helvetica's 0.278 em)
+    /// between letters each placed by its own `Td` and set condensed: the
+    /// "e" reaches past the space's start and the "r" comes back inside the
+    /// space's advance, leaving 0.117 em between the letters, under the
+    /// word-space thresholds. It read "theright"; a wide space run whose
+    /// letters leave a wide gap is still left to gap detection (above).
+    #[test]
+    fn a_wide_space_run_the_letters_close_up_gives_the_word_space() {
+        use crate::tounicode::FontCMaps;
+
+        let content: &[u8] =
+            b"BT /F1 10 Tf 72 700 Td (th) Tj 7.6 0 Td (e) Tj 4.73 0 Td ( ) Tj 2.0 0 Td (right) Tj 30 0 Td (m) Tj 4.1 0 Td ( ) Tj 2.3 0 Td (to) Tj ET";
+        let (mut doc, page_id) = simple_doc_with_content(content);
+        // Helvetica's own widths: the space half a letter's.
+        let widths: Vec<lopdf::Object> = (0..=255)
+            .map(|code| if code == 32 { 278.into() } else { 556.into() })
+            .collect();
+        let font_id = doc
+            .get_dictionary(page_id)
+            .and_then(|page| page.get_deref(b"Resources", &doc))
+            .and_then(lopdf::Object::as_dict)
+            .and_then(|resources| resources.get(b"Font"))
+            .and_then(lopdf::Object::as_dict)
+            .and_then(|fonts| fonts.get(b"F1"))
+            .and_then(lopdf::Object::as_reference)
+            .unwrap();
+        doc.get_dictionary_mut(font_id)
+            .unwrap()
+            .set("Widths", lopdf::Object::Array(widths));
+        let font_cmaps = FontCMaps::from_doc(&doc);
+        let ((items, _, _), _, _, _) = extract_page_text_items(
+            &doc,
+            page_id,
+            1,
+            &font_cmaps,
+            false,
+            &mut FontStyleCache::new(),
+            &mut FormWalkBudget::new(),
+        )
+        .unwrap();
+        let line = crate::types::TextLine {
+            items,
+            y: 700.0,
+            page: 1,
+            adaptive_threshold: 0.1,
+        };
+        assert_eq!(line.text(), "the right m to");
     }
 
     #[test]
