@@ -24,6 +24,7 @@ mod local_encodings;
 mod local_formats;
 mod local_ocr;
 mod local_tables;
+mod local_turned;
 mod local_urls;
 mod local_words;
 mod mcp;
