@@ -454,9 +454,44 @@ fn write_image(file: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
-/// One tesseract run writing its text and its word confidences (TSV) into `dir`.
+/// What tesseract reads in `file`: its text and word confidences (TSV),
+/// written into `dir`. A reading under [`LOW_CONFIDENCE`] whose picture
+/// tesseract's orientation detection (the `osd` pack, a dependency of
+/// Debian's `tesseract-ocr`) finds turned is read again with the page
+/// turned upright first (`--psm 1`), and the surer reading is kept: a
+/// landscape figure set sideways on a portrait scan, a page fed upside
+/// down. Other readings cost one more look, the detection alone.
 fn run(file: &Path, tesseract: &Path, language: Option<&str>, dir: &Path) -> Result<Reading> {
-    read(file, tesseract, language, dir, None)
+    let reading = read(file, tesseract, language, dir, None)?;
+    if reading.confidence().is_none_or(|c| c >= LOW_CONFIDENCE)
+        || !installed_languages(tesseract).is_ok_and(|l| l.iter().any(|n| n == "osd"))
+        || detected_turn(file, tesseract).is_none_or(|degrees| degrees == 0)
+    {
+        return Ok(reading);
+    }
+    let turned = read(file, tesseract, language, dir, Some("1"))?;
+    Ok(
+        if turned.confidence().unwrap_or(0.0) > reading.confidence().unwrap_or(0.0) {
+            turned
+        } else {
+            reading
+        },
+    )
+}
+
+/// The quarter turn (in degrees) tesseract's orientation detection says
+/// `file` needs (`--psm 0`); `None` when it cannot tell.
+fn detected_turn(file: &Path, tesseract: &Path) -> Option<u32> {
+    let out = command(tesseract)
+        .arg(file)
+        .arg("-")
+        .args(["--psm", "0"])
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines()
+        .find_map(|line| line.strip_prefix("Rotate:"))
+        .and_then(|degrees| degrees.trim().parse().ok())
 }
 
 /// One tesseract run (page segmentation mode `psm`, tesseract's default
