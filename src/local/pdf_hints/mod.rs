@@ -422,6 +422,7 @@ pub fn apply(markdown: &str, hints: &PageHints, keep: bool) -> (String, Vec<Furn
     let mut removed = Vec::new();
     for f in &hints.furniture {
         if let Some((s, e)) = find_words(&md, &f.text, !f.top) {
+            let (s, e) = with_emphasis(&md, s, e);
             md.replace_range(s..e, "");
             removed.push(f.clone());
         }
@@ -446,6 +447,22 @@ pub fn apply(markdown: &str, hints: &PageHints, keep: bool) -> (String, Vec<Furn
         md = tidy(&md);
     }
     (md, removed)
+}
+
+/// The span `s..e` of `md` widened over the emphasis markers (`*`, `_`)
+/// that open right before it and close right after it: furniture set in
+/// italics or bold is taken out with its markers, not left as a line of
+/// `**`.
+fn with_emphasis(md: &str, s: usize, e: usize) -> (usize, usize) {
+    let (mut s, mut e) = (s, e);
+    while let (Some(open), Some(close)) = (md[..s].chars().next_back(), md[e..].chars().next()) {
+        if open != close || !matches!(open, '*' | '_') {
+            break;
+        }
+        s -= open.len_utf8();
+        e += close.len_utf8();
+    }
+    (s, e)
 }
 
 /// `md` with its heading lines whose words are those of one of `plain`

@@ -374,6 +374,28 @@ fn furniture_is_taken_out_once_at_its_edge() {
     );
 }
 
+/// A running header set in italics goes with its markers: it left a line
+/// of `**` on every page of pypdf's `bookmark_sample.pdf`.
+#[test]
+fn furniture_in_emphasis_is_taken_out_with_its_markers() {
+    let hints = PageHints {
+        headings: vec![],
+        furniture: vec![Furniture {
+            text: "Sample Agreement — page 1".into(),
+            top: true,
+        }],
+        plain: vec![],
+        titles: vec![],
+    };
+    let md = "*Sample Agreement — page 1*\n\n# PART I\n\nBody text, *in italics*.";
+    let (out, removed) = apply(md, &hints, false);
+    assert_eq!(out, "# PART I\n\nBody text, *in italics*.");
+    assert_eq!(removed.len(), 1);
+    let md = "***Sample Agreement — page 1** and more*\n\nBody.";
+    let (out, _) = apply(md, &hints, false);
+    assert_eq!(out, "* and more*\n\nBody.");
+}
+
 /// A run of text on page 1, `size` points, bold.
 pub(crate) fn bold_item(text: &str, x: f32, y: f32, size: f32, font: &str) -> TextItem {
     TextItem {
