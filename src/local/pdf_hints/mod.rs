@@ -452,7 +452,7 @@ pub fn apply(markdown: &str, hints: &PageHints, keep: bool) -> (String, Vec<Furn
 /// The span `s..e` of `md` widened over the emphasis markers (`*`, `_`)
 /// that open right before it and close right after it: furniture set in
 /// italics or bold is taken out with its markers, not left as a line of
-/// `**`.
+/// `**`; at a line's start, the spaces after it go too.
 fn with_emphasis(md: &str, s: usize, e: usize) -> (usize, usize) {
     let (mut s, mut e) = (s, e);
     while let (Some(open), Some(close)) = (md[..s].chars().next_back(), md[e..].chars().next()) {
@@ -461,6 +461,10 @@ fn with_emphasis(md: &str, s: usize, e: usize) -> (usize, usize) {
         }
         s -= open.len_utf8();
         e += close.len_utf8();
+    }
+    // At a line's start, the space that followed goes too.
+    if s == 0 || md[..s].ends_with('\n') {
+        e += md[e..].len() - md[e..].trim_start_matches(' ').len();
     }
     (s, e)
 }

@@ -394,6 +394,9 @@ fn furniture_in_emphasis_is_taken_out_with_its_markers() {
     let md = "***Sample Agreement — page 1** and more*\n\nBody.";
     let (out, _) = apply(md, &hints, false);
     assert_eq!(out, "* and more*\n\nBody.");
+    let md = "**Sample Agreement — page 1** 5966 La Place Court\n\nBody.";
+    let (out, _) = apply(md, &hints, false);
+    assert_eq!(out, "5966 La Place Court\n\nBody.");
 }
 
 /// A run of text on page 1, `size` points, bold.
