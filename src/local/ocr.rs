@@ -480,7 +480,8 @@ fn run(file: &Path, tesseract: &Path, language: Option<&str>, dir: &Path) -> Res
 }
 
 /// The quarter turn (in degrees) tesseract's orientation detection says
-/// `file` needs (`--psm 0`); `None` when it cannot tell.
+/// `file` needs (`--psm 0`); `None` when it cannot tell, or tells with a
+/// confidence under [`TURN_CONFIDENCE`].
 fn detected_turn(file: &Path, tesseract: &Path) -> Option<u32> {
     let out = command(tesseract)
         .arg(file)
@@ -489,10 +490,25 @@ fn detected_turn(file: &Path, tesseract: &Path) -> Option<u32> {
         .output()
         .ok()?;
     let text = String::from_utf8_lossy(&out.stdout);
-    text.lines()
-        .find_map(|line| line.strip_prefix("Rotate:"))
-        .and_then(|degrees| degrees.trim().parse().ok())
+    let field = |name: &str| {
+        text.lines()
+            .find_map(|line| line.strip_prefix(name))
+            .map(str::trim)
+    };
+    let confidence: f64 = field("Orientation confidence:")?.parse().ok()?;
+    if confidence < TURN_CONFIDENCE {
+        return None;
+    }
+    field("Rotate:")?.parse().ok()
 }
+
+/// The orientation confidence (`--psm 0`) from which a turn tesseract
+/// detects is believed. Handwriting and faded letters, read upright with
+/// low confidence, get turns it is unsure of (olmOCR's Lincoln letter:
+/// "180°" at 0.09), each a second reading for nothing; turned pages come
+/// well over it (`some_ocr1`'s figure 17.3, three sideways lines of the
+/// test page 4.5).
+const TURN_CONFIDENCE: f64 = 2.0;
 
 /// One tesseract run (page segmentation mode `psm`, tesseract's default
 /// when `None`) writing its text and word confidences into `dir`.
