@@ -454,79 +454,18 @@ fn write_image(file: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
-/// What tesseract reads in `file`: its text and word confidences (TSV),
-/// written into `dir`. A reading under [`LOW_CONFIDENCE`] whose picture
-/// tesseract's orientation detection (the `osd` pack, a dependency of
-/// Debian's `tesseract-ocr`) finds turned is read again with the page
-/// turned upright first (`--psm 1`), and the surer reading is kept: a
-/// landscape figure set sideways on a portrait scan, a page fed upside
-/// down. Other readings cost one more look, the detection alone.
+/// One tesseract run writing its text and its word confidences (TSV) into `dir`.
 fn run(file: &Path, tesseract: &Path, language: Option<&str>, dir: &Path) -> Result<Reading> {
-    let reading = read(file, tesseract, language, dir, None)?;
-    if reading.confidence().is_none_or(|c| c >= LOW_CONFIDENCE)
-        || !installed_languages(tesseract).is_ok_and(|l| l.iter().any(|n| n == "osd"))
-        || detected_turn(file, tesseract).is_none_or(|degrees| degrees == 0)
-    {
-        return Ok(reading);
-    }
-    let turned = read(file, tesseract, language, dir, Some("1"))?;
-    Ok(
-        if turned.confidence().unwrap_or(0.0) > reading.confidence().unwrap_or(0.0) {
-            turned
-        } else {
-            reading
-        },
-    )
+    read(file, tesseract, language, dir)
 }
 
-/// The quarter turn (in degrees) tesseract's orientation detection says
-/// `file` needs (`--psm 0`); `None` when it cannot tell, or tells with a
-/// confidence under [`TURN_CONFIDENCE`].
-fn detected_turn(file: &Path, tesseract: &Path) -> Option<u32> {
-    let out = command(tesseract)
-        .arg(file)
-        .arg("-")
-        .args(["--psm", "0"])
-        .output()
-        .ok()?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    let field = |name: &str| {
-        text.lines()
-            .find_map(|line| line.strip_prefix(name))
-            .map(str::trim)
-    };
-    let confidence: f64 = field("Orientation confidence:")?.parse().ok()?;
-    if confidence < TURN_CONFIDENCE {
-        return None;
-    }
-    field("Rotate:")?.parse().ok()
-}
-
-/// The orientation confidence (`--psm 0`) from which a turn tesseract
-/// detects is believed. Handwriting and faded letters, read upright with
-/// low confidence, get turns it is unsure of (olmOCR's Lincoln letter:
-/// "180°" at 0.09), each a second reading for nothing; turned pages come
-/// well over it (`some_ocr1`'s figure 17.3, three sideways lines of the
-/// test page 4.5).
-const TURN_CONFIDENCE: f64 = 2.0;
-
-/// One tesseract run (page segmentation mode `psm`, tesseract's default
-/// when `None`) writing its text and word confidences into `dir`.
-fn read(
-    file: &Path,
-    tesseract: &Path,
-    language: Option<&str>,
-    dir: &Path,
-    psm: Option<&str>,
-) -> Result<Reading> {
+/// One tesseract run writing its text and word confidences into `dir`.
+fn read(file: &Path, tesseract: &Path, language: Option<&str>, dir: &Path) -> Result<Reading> {
     let base = dir.join("ocr-out");
     let mut cmd = command(tesseract);
     cmd.arg(file).arg(&base);
     if let Some(lang) = language {
         cmd.args(["-l", lang]);
-    }
-    if let Some(psm) = psm {
-        cmd.args(["--psm", psm]);
     }
     cmd.args(["txt", "tsv"]);
     let out = cmd

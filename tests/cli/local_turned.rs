@@ -1,8 +1,6 @@
 //! `-p local` on scans whose picture is not stored the way the page shows
 //! it, read by the real tesseract where it is installed: a picture stored
-//! bottom-up (PDFium's `w 0 0 -h 0 h cm`), a page turned by `/Rotate`, and
-//! a page fed sideways with nothing in the file to say so (tesseract's
-//! orientation detection).
+//! bottom-up (PDFium's `w 0 0 -h 0 h cm`) and a page turned by `/Rotate`.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -237,29 +235,4 @@ fn a_scan_turned_by_the_page_rotate_is_read_upright() {
     );
     let alone = english_alone(dir);
     assert_reads_the_lines(&read(dir, Some(alone.path()), "rotated.pdf", &pdf));
-}
-
-#[test]
-fn a_page_fed_sideways_is_turned_by_tesseracts_orientation_detection() {
-    let Some(dir) = tesseract_dir() else { return };
-    if !listed_languages(dir).lines().any(|l| l.trim() == "osd") {
-        assert!(
-            std::env::var_os("DOCPIPE_REQUIRE_TESSERACT").is_none(),
-            "DOCPIPE_REQUIRE_TESSERACT is set but tesseract's osd pack is not installed: apt-get install -y tesseract-ocr-osd"
-        );
-        eprintln!(
-            "note: tesseract-ocr-osd not installed: orientation detection is not exercised here"
-        );
-        return;
-    }
-    // Nothing in the file says the page is turned: the picture is drawn
-    // as stored, its lines running up the page.
-    let picture = Picture::of_text().turned_left();
-    let pdf = scan(
-        picture,
-        (842, 595),
-        [842.0, 0.0, 0.0, 595.0, 0.0, 0.0],
-        None,
-    );
-    assert_reads_the_lines(&read(dir, None, "sideways.pdf", &pdf));
 }
