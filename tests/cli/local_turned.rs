@@ -9,7 +9,7 @@ use lopdf::content::{Content, Operation};
 use lopdf::{dictionary, Document, Object, Stream};
 
 use crate::harness::{stderr_of, stdout_of, Env};
-use crate::local::{file, local};
+use crate::local::{file, local, tesseract_dir};
 use crate::support::pdfgen::{pages_pdf, Page};
 
 const LINES: [&str; 3] = [
@@ -17,22 +17,6 @@ const LINES: [&str; 3] = [
     "Cargo was unloaded before the storm arrived.",
     "Every crate was counted twice by the clerks.",
 ];
-
-/// The folder holding the real tesseract; `None` (with a note) where it is
-/// not installed, a failure where CI says it must be.
-fn tesseract_dir() -> Option<&'static str> {
-    let dir = ["/usr/bin", "/usr/local/bin"]
-        .into_iter()
-        .find(|d| Path::new(d).join("tesseract").exists());
-    if dir.is_none() {
-        assert!(
-            std::env::var_os("DOCPIPE_REQUIRE_TESSERACT").is_none(),
-            "DOCPIPE_REQUIRE_TESSERACT is set but tesseract is not installed: apt-get install -y tesseract-ocr"
-        );
-        eprintln!("note: tesseract not installed: turned scans are not exercised here");
-    }
-    dir
-}
 
 /// A gray picture, rows top to bottom.
 struct Picture {
@@ -180,15 +164,17 @@ fn english_alone(dir: &str) -> tempfile::TempDir {
 }
 
 /// What `-p local ocr` prints for `pdf`, with the real tesseract on PATH
-/// (its languages from `tessdata` when given).
-fn read(dir: &str, tessdata: Option<&Path>, name: &str, pdf: &[u8]) -> String {
+/// and its languages from `tessdata`.
+fn read(dir: &str, tessdata: &Path, name: &str, pdf: &[u8]) -> String {
     let env = Env::new();
     let path = file(&env, name, pdf);
-    let mut cmd = local(&env);
-    if let Some(tessdata) = tessdata {
-        cmd.env("TESSDATA_PREFIX", tessdata);
-    }
-    let out = cmd.env("PATH", dir).arg("ocr").arg(&path).output().unwrap();
+    let out = local(&env)
+        .env("TESSDATA_PREFIX", tessdata)
+        .env("PATH", dir)
+        .arg("ocr")
+        .arg(&path)
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", stderr_of(&out));
     stdout_of(&out)
 }
@@ -218,7 +204,7 @@ fn a_scan_stored_bottom_up_is_read_the_way_the_page_shows_it() {
         None,
     );
     let alone = english_alone(dir);
-    assert_reads_the_lines(&read(dir, Some(alone.path()), "pdfium.pdf", &pdf));
+    assert_reads_the_lines(&read(dir, alone.path(), "pdfium.pdf", &pdf));
 }
 
 #[test]
@@ -234,5 +220,5 @@ fn a_scan_turned_by_the_page_rotate_is_read_upright() {
         Some(90),
     );
     let alone = english_alone(dir);
-    assert_reads_the_lines(&read(dir, Some(alone.path()), "rotated.pdf", &pdf));
+    assert_reads_the_lines(&read(dir, alone.path(), "rotated.pdf", &pdf));
 }
