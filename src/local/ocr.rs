@@ -456,11 +456,6 @@ fn write_image(file: &Path, bytes: &[u8]) -> Result<()> {
 
 /// One tesseract run writing its text and its word confidences (TSV) into `dir`.
 fn run(file: &Path, tesseract: &Path, language: Option<&str>, dir: &Path) -> Result<Reading> {
-    read(file, tesseract, language, dir)
-}
-
-/// One tesseract run writing its text and word confidences into `dir`.
-fn read(file: &Path, tesseract: &Path, language: Option<&str>, dir: &Path) -> Result<Reading> {
     let base = dir.join("ocr-out");
     let mut cmd = command(tesseract);
     cmd.arg(file).arg(&base);
