@@ -102,6 +102,21 @@ impl Source {
     }
 }
 
+/// The value of `key` for `page` as PDF inheritance gives it: the page's
+/// own, else its nearest ancestor's in the page tree. A cycle in a damaged
+/// tree ends the walk.
+pub(crate) fn inherited<'a>(doc: &'a Document, page: ObjectId, key: &[u8]) -> Option<&'a Object> {
+    let mut at = page;
+    for _ in 0..64 {
+        let dict = doc.get_dictionary(at).ok()?;
+        if let Ok(v) = dict.get(key) {
+            return Some(v);
+        }
+        at = dict.get(b"Parent").and_then(Object::as_reference).ok()?;
+    }
+    None
+}
+
 /// A PDF opened for splitting.
 pub struct Splitter {
     source: Source,
@@ -496,15 +511,7 @@ impl Splitter {
 
     /// The value of `key` for a page, looked up the page tree as PDF inheritance does.
     fn inherited(&self, page: ObjectId, key: &[u8]) -> Option<Object> {
-        let mut at = page;
-        for _ in 0..64 {
-            let dict = self.skeleton.get_dictionary(at).ok()?;
-            if let Ok(v) = dict.get(key) {
-                return Some(v.clone());
-            }
-            at = dict.get(b"Parent").and_then(Object::as_reference).ok()?;
-        }
-        None
+        inherited(&self.skeleton, page, key).cloned()
     }
 
     /// Every object the pages `chosen` need: the pages, what they reference

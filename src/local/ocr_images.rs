@@ -119,10 +119,10 @@ pub fn page_images(doc: &Document, page: ObjectId) -> Result<Vec<Picture>> {
         }
         // Pixels decoded here are turned the way the page shows them;
         // files tesseract decodes itself go as stored.
-        let orientation = Orientation::of_matrix(ctm);
+        let orientation = Orientation::of_matrix(ctm).turned(turns);
         match image_file(doc, stream) {
-            Some(Picture::Gray(g)) if !orientation.is_upright() || turns > 0 => {
-                images.push(Picture::Gray(orientation.apply(g, turns)));
+            Some(Picture::Gray(g)) if !orientation.is_upright() => {
+                images.push(Picture::Gray(orientation.apply(g)));
             }
             Some(image) => images.push(image),
             None => {}

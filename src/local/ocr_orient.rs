@@ -4,7 +4,7 @@
 //! turned reads as garbage to tesseract, which expects rows top to bottom;
 //! the pixels decoded here are turned the way a viewer shows them.
 
-use lopdf::{Dictionary, Document, Object, ObjectId};
+use lopdf::{Document, Object, ObjectId};
 
 /// How a picture's pixels are laid out against the page as shown: first
 /// transposed (columns become rows), then mirrored left to right and top to
@@ -45,13 +45,25 @@ impl Orientation {
         self == Orientation::default()
     }
 
-    /// The picture's pixels as shown, then turned `quarter_turns` times
-    /// clockwise (the page's `/Rotate`).
-    pub fn apply(self, gray: Pixels, quarter_turns: u8) -> Pixels {
-        let mut gray = gray;
-        if self.transpose {
-            gray = transposed(&gray);
-        }
+    /// This orientation, then the page turned `quarter_turns` times
+    /// clockwise (its `/Rotate`). A clockwise quarter turn is a transpose
+    /// and then a mirror left to right; a mirror before a transpose is the
+    /// other mirror after it.
+    pub fn turned(self, quarter_turns: u8) -> Orientation {
+        (0..quarter_turns % 4).fold(self, |o, _| Orientation {
+            transpose: !o.transpose,
+            flip_x: !o.flip_y,
+            flip_y: o.flip_x,
+        })
+    }
+
+    /// The picture's pixels as shown.
+    pub fn apply(self, gray: Pixels) -> Pixels {
+        let mut gray = if self.transpose {
+            transposed(&gray)
+        } else {
+            gray
+        };
         if self.flip_x {
             for row in gray.pixels.chunks_mut(gray.width.max(1) as usize) {
                 row.reverse();
@@ -61,13 +73,6 @@ impl Orientation {
             let width = gray.width as usize;
             let rows: Vec<&[u8]> = gray.pixels.chunks(width.max(1)).rev().collect();
             gray.pixels = rows.concat();
-        }
-        for _ in 0..quarter_turns % 4 {
-            // A clockwise quarter turn: transposed, then mirrored left to right.
-            gray = transposed(&gray);
-            for row in gray.pixels.chunks_mut(gray.width.max(1) as usize) {
-                row.reverse();
-            }
         }
         gray
     }
@@ -97,24 +102,12 @@ fn transposed(gray: &Pixels) -> Pixels {
 
 /// The page's `/Rotate`, its own or inherited, as clockwise quarter turns.
 pub fn quarter_turns(doc: &Document, page: ObjectId) -> u8 {
-    let mut node: Option<&Dictionary> = doc.get_dictionary(page).ok();
-    // A bounded walk up the page tree: a cycle in a damaged file ends it.
-    for _ in 0..64 {
-        let Some(dict) = node else { break };
-        if let Ok(rotate) = dict.get(b"Rotate") {
-            let degrees = match rotate {
-                Object::Reference(id) => doc.get_object(*id).ok().and_then(|o| o.as_i64().ok()),
-                other => other.as_i64().ok(),
-            };
-            return degrees.map_or(0, |d| (d.rem_euclid(360) / 90) as u8);
-        }
-        node = dict
-            .get(b"Parent")
-            .and_then(Object::as_reference)
-            .and_then(|id| doc.get_dictionary(id))
-            .ok();
-    }
-    0
+    let degrees = match crate::split::inherited(doc, page, b"Rotate") {
+        Some(Object::Reference(id)) => doc.get_object(*id).ok().and_then(|o| o.as_i64().ok()),
+        Some(other) => other.as_i64().ok(),
+        None => None,
+    };
+    degrees.map_or(0, |d| (d.rem_euclid(360) / 90) as u8)
 }
 
 /// The matrix `m` applied after `ctm`, as `cm` sets it.
@@ -143,7 +136,7 @@ mod tests {
     }
 
     fn shown(m: [f64; 6], turns: u8) -> (u32, u32, Vec<u8>) {
-        let g = Orientation::of_matrix(m).apply(picture(), turns);
+        let g = Orientation::of_matrix(m).turned(turns).apply(picture());
         (g.width, g.height, g.pixels)
     }
 
